@@ -1,0 +1,325 @@
+"""The arrangement of a data matrix: parallel classes, chambers, facets, cones and the tope graph.
+
+``Arrangement(X)`` is the exact geometry behind a two-layer ReLU network on data ``X``
+(MATH.md §2): each nonzero row ``x_j`` defines the hyperplane ``x_j·u = 0``; rows that are
+positive or negative multiples of each other define one hyperplane (a *parallel class*); zero
+rows define none. Chambers (topes) are the full-dimensional cells; their activation patterns
+``1[Xu ≥ 0]`` are the matrices ``D_i`` of the convex program (MATH.md §4).
+
+>>> arr = Arrangement([[-1, 1], [0, 1], [1, 1]])      # the 1-D "V" data with a bias column
+>>> arr.n, arr.d, arr.rank, len(arr.chambers())
+(3, 2, 2, 6)
+>>> sorted(c.pattern for c in arr.chambers())[:3]
+[(0, 0, 0), (0, 0, 1), (0, 1, 1)]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+import numpy as np
+
+from arrangement import intmat
+from arrangement.chambers import chamber_witnesses, distinct_classes
+from arrangement.errors import InputError, TooLargeError
+from arrangement.rational import primitive_integer_row, to_matrix
+
+#: Largest estimated chamber count enumerated without ``force=True`` (``--force`` on the CLI).
+#: The estimate is Cover's count for the distinct hyperplanes, an upper bound (MATH.md §3).
+DEFAULT_CHAMBER_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class ParallelClass:
+    """One hyperplane and the rows defining it.
+
+    ``normal`` is primitive with first nonzero entry positive; row ``rows[t]`` is a positive
+    multiple of ``orientations[t] * normal``.
+    """
+
+    index: int
+    normal: tuple[int, ...]
+    rows: tuple[int, ...]
+    orientations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Chamber:
+    """A chamber: its sign vector over all rows (0 exactly at zero rows) and an integer witness.
+
+    ``sign(X @ witness) == signs`` holds exactly.
+    """
+
+    index: int
+    signs: tuple[int, ...]
+    witness: tuple[int, ...]
+
+    @property
+    def pattern(self) -> tuple[int, ...]:
+        """The activation pattern ``1[Xu ≥ 0]`` (the diagonal of ``D_i``)."""
+        return tuple(1 if s >= 0 else 0 for s in self.signs)
+
+
+class Chambers(Sequence[Chamber]):
+    """All chambers, stored as arrays; indexing builds :class:`Chamber` objects on demand."""
+
+    def __init__(self, W: np.ndarray, class_signs: np.ndarray, signs: np.ndarray):
+        self.W = W
+        self.class_signs = class_signs
+        self.signs = signs
+
+    def __len__(self) -> int:
+        return self.W.shape[0]
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return Chamber(i, tuple(int(s) for s in self.signs[i]), tuple(int(v) for v in self.W[i]))
+
+    def __iter__(self) -> Iterator[Chamber]:
+        return (self[i] for i in range(len(self)))
+
+    @property
+    def witnesses(self) -> list[tuple[int, ...]]:
+        return [tuple(int(v) for v in w) for w in self.W]
+
+    @property
+    def patterns(self) -> np.ndarray:
+        """``p × n`` 0/1 array of the activation patterns."""
+        return (self.signs >= 0).astype(np.int8)
+
+
+def _exact_rank(rows: Sequence[Sequence[int]]) -> int:
+    """Rank of an integer matrix by fraction-free (Bareiss) elimination."""
+    M = [list(r) for r in rows if any(r)]
+    if not M:
+        return 0
+    rank, ncols, prev = 0, len(M[0]), 1
+    for col in range(ncols):
+        piv = next((i for i in range(rank, len(M)) if M[i][col] != 0), None)
+        if piv is None:
+            continue
+        M[rank], M[piv] = M[piv], M[rank]
+        p = M[rank][col]
+        for i in range(rank + 1, len(M)):
+            a = M[i][col]
+            M[i] = [(p * M[i][c] - a * M[rank][c]) // prev for c in range(ncols)]
+        prev = p
+        rank += 1
+        if rank == len(M):
+            break
+    return rank
+
+
+class Arrangement:
+    """The central hyperplane arrangement ``{x_j · u = 0}`` of the rows of ``X``, exactly.
+
+    Parameters
+    ----------
+    X : matrix of exact numbers (ints, Fractions, decimal or ``"p/q"`` strings).
+
+    >>> arr = Arrangement([[1, 0], [0, 1], [2, 0], [0, 0]])
+    >>> [c.rows for c in arr.classes], arr.zero_rows
+    ([(0, 2), (1,)], (3,))
+    >>> len(arr.chambers()), sorted(arr.facets(0))
+    (4, [0, 1])
+    """
+
+    def __init__(self, X: Sequence[Sequence[object]], *, allow_float: bool = False):
+        self.X: tuple[tuple[Fraction, ...], ...] = to_matrix(X, allow_float=allow_float)
+        self.n = len(self.X)
+        self.d = len(self.X[0])
+        self.int_rows: tuple[tuple[int, ...], ...] = tuple(
+            primitive_integer_row(r) for r in self.X)
+        self._chambers: Chambers | None = None
+        self._neighbors: np.ndarray | None = None
+        N, cls, orient = distinct_classes(intmat.as_int_array(self.int_rows))
+        self._normals = N
+        self.row_class: tuple[int, ...] = tuple(int(c) for c in cls)
+        self.row_orientation: tuple[int, ...] = tuple(int(o) for o in orient)
+        classes = []
+        for k in range(N.shape[0]):
+            rows = tuple(j for j in range(self.n) if self.row_class[j] == k)
+            classes.append(ParallelClass(k, tuple(int(v) for v in N[k]), rows,
+                                         tuple(self.row_orientation[j] for j in rows)))
+        self.classes: tuple[ParallelClass, ...] = tuple(classes)
+        self.zero_rows: tuple[int, ...] = tuple(j for j in range(self.n) if cls[j] < 0)
+
+    def __repr__(self) -> str:
+        return f"Arrangement(n={self.n}, d={self.d}, rank={self.rank}, classes={len(self.classes)})"
+
+    # -- invariants ---------------------------------------------------------------------------
+    @cached_property
+    def rank(self) -> int:
+        """``rank X``, exactly."""
+        return _exact_rank([c.normal for c in self.classes])
+
+    def estimate_chambers(self) -> int:
+        """Cover's count for the distinct hyperplanes: an upper bound on the chamber count.
+
+        Every central arrangement of m hyperplanes of rank r has at most
+        ``2 Σ_{k<r} C(m−1, k)`` chambers, with equality in general position (MATH.md §3).
+
+        >>> Arrangement([[1, 0], [0, 1], [1, 1]]).estimate_chambers()
+        6
+        """
+        m, r = len(self.classes), self.rank
+        if m == 0:
+            return 1
+        return 2 * sum(math.comb(m - 1, k) for k in range(r))
+
+    # -- chambers -----------------------------------------------------------------------------
+    def chambers(self, *, force: bool = True, limit: int = DEFAULT_CHAMBER_LIMIT,
+                 progress: Callable[[int, int], None] | None = None) -> Chambers:
+        """All chambers with exact integer witnesses (cached).
+
+        With ``force=False`` the enumeration is refused with :class:`TooLargeError` when
+        :meth:`estimate_chambers` exceeds ``limit``.
+
+        >>> ch = Arrangement([[1, 1], [1, -1]]).chambers()
+        >>> len(ch), sorted(c.signs for c in ch)
+        (4, [(-1, -1), (-1, 1), (1, -1), (1, 1)])
+        """
+        if self._chambers is None:
+            est = self.estimate_chambers()
+            if not force and est > limit:
+                raise TooLargeError(
+                    f"about {est} chambers expected (limit {limit}); pass --force to enumerate")
+            W, N, _cls, _orient = chamber_witnesses(self._normals, self.d, progress)
+            class_signs = np.sign(intmat.matmul(W, N.T)) if N.shape[0] else np.zeros(
+                (W.shape[0], 0))
+            class_signs = np.asarray(class_signs, dtype=np.int8)
+            # A canonical order (lexicographic, + before −) makes indices reproducible.
+            order = np.lexsort(-class_signs.T[::-1]) if class_signs.shape[1] else np.arange(
+                W.shape[0])
+            W, class_signs = W[order], class_signs[order]
+            cls = np.array(self.row_class)
+            ori = np.array(self.row_orientation, dtype=np.int8)
+            signs = np.zeros((W.shape[0], self.n), dtype=np.int8)
+            nz = cls >= 0
+            signs[:, nz] = class_signs[:, cls[nz]] * ori[nz]
+            self._chambers = Chambers(W, class_signs, signs)
+        return self._chambers
+
+    def num_chambers(self) -> int:
+        """Number of chambers (enumerated, exact)."""
+        return len(self.chambers())
+
+    # -- adjacency, facets, cones --------------------------------------------------------------
+    def neighbors(self) -> np.ndarray:
+        """``p × m`` array: the chamber across class k from chamber i, or −1 if k is no facet.
+
+        Two chambers whose sign vectors differ on exactly one class are adjacent across it: the
+        segment between their witnesses crosses that hyperplane only (MATH.md §3). So the
+        irredundant facets of a chamber are exactly the classes whose flip is again a chamber.
+        """
+        if self._neighbors is None:
+            S = self.chambers().class_signs
+            p, m = S.shape
+            z = np.random.default_rng(0xFACE).integers(1, 2**63, size=m, dtype=np.uint64)
+            keys = (S > 0).astype(np.uint64) @ z if m else np.zeros(p, dtype=np.uint64)
+            order = np.argsort(keys, kind="stable")
+            sk = keys[order]
+            nb = np.full((p, m), -1, dtype=np.int64)
+            for k in range(m):
+                flipped = np.where(S[:, k] > 0, keys - z[k], keys + z[k])
+                pos = np.minimum(np.searchsorted(sk, flipped), p - 1)
+                cand = order[pos]
+                hit = sk[pos] == flipped
+                if hit.any():
+                    i = np.nonzero(hit)[0]
+                    j = cand[i]
+                    diff = S[i] != S[j]
+                    # keys are hashes: accept a match only when the sign vectors really differ
+                    # exactly at class k
+                    good = (diff.sum(axis=1) == 1) & diff[:, k]
+                    nb[i[good], k] = j[good]
+            self._neighbors = nb
+        return self._neighbors
+
+    def facets(self, i: int) -> tuple[int, ...]:
+        """Class indices of the irredundant facets of chamber ``i``.
+
+        >>> Arrangement([[1, 0], [0, 1], [1, 1]]).facets(0)
+        (0, 1)
+        """
+        return tuple(int(k) for k in np.nonzero(self.neighbors()[i] >= 0)[0])
+
+    def cone(self, i: int) -> list[tuple[int, ...]]:
+        """The irredundant H-representation of chamber ``i``'s closed cone: rows a, ``a·u ≥ 0``.
+
+        ``C_i = {u : (2D_i − I) X u ≥ 0}`` (MATH.md §2) equals ``{u : a·u ≥ 0 for a in cone(i)}``.
+
+        >>> Arrangement([[1, 0], [0, 1], [1, 1]]).cone(0)   # chamber 0 has signs (+, +, +)
+        [(1, 0), (0, 1)]
+        """
+        s = self.chambers().class_signs[i]
+        return [tuple(int(s[k]) * v for v in self.classes[k].normal) for k in self.facets(i)]
+
+    def cone_generators(self, i: int) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
+        """Rays and a lineality basis of chamber ``i``'s cone, by exact double description (cdd).
+
+        Rays are computed on request only: double description is the expensive step.
+
+        >>> rays, lin = Arrangement([[1, 0, 0], [0, 1, 0]]).cone_generators(0)
+        >>> len(rays), len(lin)
+        (2, 1)
+        """
+        import cdd.gmp
+
+        A = self.cone(i)
+        if not A:
+            return [], [tuple(Fraction(int(a == b)) for b in range(self.d)) for a in range(self.d)]
+        mat = cdd.gmp.matrix_from_array([[0, *a] for a in A], rep_type=cdd.RepType.INEQUALITY)
+        gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
+        rays, lin = [], []
+        for t, row in enumerate(gen.array):
+            if row[0] != 0:  # the apex (origin) of the cone
+                continue
+            v = tuple(Fraction(x) for x in row[1:])
+            (lin if t in gen.lin_set else rays).append(v)
+        return rays, lin
+
+    # -- graph --------------------------------------------------------------------------------
+    def tope_graph(self):
+        """The tope graph (networkx): chambers, and an edge for each shared facet.
+
+        Node attribute ``signs`` is the sign vector over all rows as a string over ``+-0``;
+        edge attribute ``cls`` is the parallel class crossed. Connected and bipartite, graph
+        distance = number of separating classes (MATH.md §3).
+
+        >>> G = Arrangement([[1, 0], [0, 1], [1, 1]]).tope_graph()
+        >>> G.number_of_nodes(), G.number_of_edges()
+        (6, 6)
+        """
+        import networkx as nx
+
+        ch = self.chambers()
+        nb = self.neighbors()
+        G = nx.Graph()
+        chars = np.array(["-", "0", "+"])
+        strs = ["".join(row) for row in chars[ch.signs.astype(np.int64) + 1]] if self.n else [
+            ""] * len(ch)
+        G.add_nodes_from((i, {"signs": s}) for i, s in enumerate(strs))
+        i_idx, k_idx = np.nonzero(nb >= 0)
+        j_idx = nb[i_idx, k_idx]
+        up = i_idx < j_idx
+        G.add_edges_from(
+            (int(i), int(j), {"cls": int(k)})
+            for i, j, k in zip(i_idx[up], j_idx[up], k_idx[up]))
+        return G
+
+    def write_graphml(self, path: str) -> None:
+        """Write the tope graph as GraphML (node attribute ``signs``, edge attribute ``cls``)."""
+        import networkx as nx
+
+        try:
+            nx.write_graphml(self.tope_graph(), path)
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror}") from None
