@@ -222,10 +222,7 @@ class Arrangement:
         if self._neighbors is None:
             S = self.chambers().class_signs
             p, m = S.shape
-            z = np.random.default_rng(0xFACE).integers(1, 2**63, size=m, dtype=np.uint64)
-            keys = (S > 0).astype(np.uint64) @ z if m else np.zeros(p, dtype=np.uint64)
-            order = np.argsort(keys, kind="stable")
-            sk = keys[order]
+            z, keys, order, sk = self._key_index
             nb = np.full((p, m), -1, dtype=np.int64)
             for k in range(m):
                 flipped = np.where(S[:, k] > 0, keys - z[k], keys + z[k])
@@ -242,6 +239,31 @@ class Arrangement:
                     nb[i[good], k] = j[good]
             self._neighbors = nb
         return self._neighbors
+
+    @cached_property
+    def _key_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Zobrist hash keys of the chambers' class sign vectors, sorted for lookups."""
+        S = self.chambers().class_signs
+        z = np.random.default_rng(0xFACE).integers(1, 2**63, size=S.shape[1], dtype=np.uint64)
+        keys = (S > 0).astype(np.uint64) @ z if S.shape[1] else np.zeros(len(S), np.uint64)
+        order = np.argsort(keys, kind="stable")
+        return z, keys, order, keys[order]
+
+    def index_of(self, class_signs: np.ndarray) -> np.ndarray:
+        """Chamber index of each row of strict class sign vectors (k × m), or −1 if none.
+
+        >>> arr = Arrangement([[1, 0], [0, 1]])
+        >>> arr.index_of(np.array([[1, 1], [-1, 1]])).tolist()
+        [0, 2]
+        """
+        S = self.chambers().class_signs
+        Q = np.asarray(class_signs, dtype=np.int8).reshape(-1, S.shape[1])
+        z, _keys, order, sk = self._key_index
+        q = (Q > 0).astype(np.uint64) @ z if S.shape[1] else np.zeros(len(Q), np.uint64)
+        pos = np.minimum(np.searchsorted(sk, q), len(sk) - 1)
+        cand = order[pos]
+        ok = (sk[pos] == q) & (S[cand] == Q).all(axis=1)
+        return np.where(ok, cand, -1)
 
     def facets(self, i: int) -> tuple[int, ...]:
         """Class indices of the irredundant facets of chamber ``i``.
