@@ -284,7 +284,9 @@ class Arrangement:
         s = self.chambers().class_signs[i]
         return [tuple(int(s[k]) * v for v in self.classes[k].normal) for k in self.facets(i)]
 
-    def cone_generators(self, i: int) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
+    def cone_generators(
+        self, i: int
+    ) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
         """Rays and a lineality basis of chamber ``i``'s cone, by exact double description (cdd).
 
         Rays are computed on request only: double description is the expensive step.

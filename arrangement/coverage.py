@@ -118,5 +118,5 @@ def gate_coverage(arr: Arrangement, gates: Sequence[Sequence[float]] | np.ndarra
     idx = arr.index_of(S[~zero])
     hits = np.bincount(idx[idx >= 0], minlength=len(ch))
     if (idx < 0).any():  # pragma: no cover - a strict sign vector is always a chamber
-        raise AssertionError("a gate's sign vector is not a chamber: the chamber list is incomplete")
+        raise AssertionError("a gate's strict sign vector is not a chamber: list incomplete")
     return Coverage(hits.astype(np.int64), int(zero.sum()))

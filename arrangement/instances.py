@@ -1,0 +1,338 @@
+"""Problem instances (data ``X``, targets ``y``, regularisation ``beta``) and how they are read.
+
+:func:`read_instance` turns a user's ``DATA`` argument into an :class:`Instance`:
+
+- ``example:NAME``: a built-in instance (:mod:`arrangement.examples`);
+- ``*.json``: ``{"X": [[...], ...], "y": [...], "beta": "1/10"}`` (``y`` and ``beta`` optional);
+  numbers are JSON integers, strings (``"3/7"``, ``"0.1"``, ``"1e-3"``) or JSON decimals, whose
+  *text* is kept and parsed exactly;
+- ``*.csv``: one row of ``X`` per line, decimal text parsed exactly, blank lines ignored, an
+  optional header row (all cells non-numeric) skipped; ``target="last"`` makes the last column y;
+- ``*.npy``: a 2-D numeric array; integers are exact, binary floats are converted exactly (and the
+  instance notes say so), NaN/infinities, object arrays and other shapes are refused.
+
+Every problem raises :class:`arrangement.errors.InputError` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from arrangement.errors import InputError
+from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
+
+__all__ = ["FLOAT_NOTE", "Instance", "read_instance"]
+
+#: The note attached to an instance whose numbers came from binary floating point.
+FLOAT_NOTE = "binary floats converted exactly"
+
+_JSON_KEYS = ("X", "y", "beta", "name", "notes")
+_TARGETS = ("last",)
+
+
+def _check_beta(value: object) -> Fraction:
+    beta = to_fraction(value, where="beta")
+    if beta <= 0:
+        raise InputError(f"beta must be > 0, got {format_fraction(beta)}")
+    return beta
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Exact data ``X`` (n x d), optional targets ``y`` (length n) and ``beta`` (> 0).
+
+    The constructor accepts anything :func:`arrangement.rational.to_matrix` does and stores
+    tuples of :class:`~fractions.Fraction`; it checks the shapes and the sign of ``beta``.
+
+    >>> inst = Instance([[1, "1/2"], [0, 1]], y=["0.5", -1], beta="1/10", name="tiny")
+    >>> inst.n, inst.d, inst.y, inst.beta
+    (2, 2, (Fraction(1, 2), Fraction(-1, 1)), Fraction(1, 10))
+    """
+
+    X: tuple[tuple[Fraction, ...], ...]
+    y: tuple[Fraction, ...] | None = None
+    beta: Fraction | None = None
+    name: str = "data"
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # normalising here means every Instance, however built, holds exact, checked data
+        X = to_matrix(self.X, "X")
+        y = None if self.y is None else to_vector(self.y, "y")
+        if y is not None and len(y) != len(X):
+            raise InputError(
+                f"shape mismatch: X has {len(X)} rows but y has {len(y)} entries"
+            )
+        beta = None if self.beta is None else _check_beta(self.beta)
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "beta", beta)
+        object.__setattr__(self, "name", str(self.name))
+        object.__setattr__(self, "notes", tuple(str(s) for s in self.notes))
+
+    @property
+    def n(self) -> int:
+        """Number of data points (rows of X).
+
+        >>> Instance([[1, 2], [3, 4], [5, 6]]).n
+        3
+        """
+        return len(self.X)
+
+    @property
+    def d(self) -> int:
+        """Dimension of the data (columns of X).
+
+        >>> Instance([[1, 2], [3, 4], [5, 6]]).d
+        2
+        """
+        return len(self.X[0])
+
+    def to_json_dict(self) -> dict:
+        """The instance as JSON-ready data, every number a string ``"p/q"`` or ``"p"``.
+
+        >>> Instance([[1, "0.5"]], y=[2], beta="1/10", name="t").to_json_dict()
+        {'name': 't', 'X': [['1', '1/2']], 'y': ['2'], 'beta': '1/10'}
+        """
+        out: dict = {"name": self.name, "X": [[format_fraction(v) for v in row] for row in self.X]}
+        if self.y is not None:
+            out["y"] = [format_fraction(v) for v in self.y]
+        if self.beta is not None:
+            out["beta"] = format_fraction(self.beta)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+    def to_json_text(self) -> str:
+        """:meth:`to_json_dict` as JSON text, one row of X per line.
+
+        >>> print(Instance([[1, 2], [3, "1/2"]], name="t").to_json_text())
+        {
+          "name": "t",
+          "X": [
+            ["1", "2"],
+            ["3", "1/2"]
+          ]
+        }
+        """
+        # one row per line keeps the text readable for big X, unlike json.dumps(indent=...)
+        items = []
+        for key, value in self.to_json_dict().items():
+            if key == "X":
+                rows = ",\n    ".join(json.dumps(row) for row in value)
+                items.append(f'  "X": [\n    {rows}\n  ]')
+            else:
+                items.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+        return "{\n" + ",\n".join(items) + "\n}"
+
+    def write_json(self, path: str | Path) -> None:
+        """Write :meth:`to_json_text` to ``path``; :func:`read_instance` reads it back unchanged.
+
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "t.json")
+        >>> Instance([[1, 2]], y=[3], beta=1).write_json(p)
+        >>> read_instance(p).X
+        ((Fraction(1, 1), Fraction(2, 1)),)
+        """
+        Path(path).write_text(self.to_json_text() + "\n", encoding="utf-8")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")  # -sig: a BOM from spreadsheet tools is fine
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {_one_line(exc.strerror or exc)}") from None
+
+
+def _split_target(rows: list, target: str | None) -> tuple[list, list | None]:
+    if target is None:
+        return rows, None
+    if any(len(r) < 2 for r in rows):
+        raise InputError("target='last' needs at least 2 columns (X and y)")
+    return [r[:-1] for r in rows], [r[-1] for r in rows]
+
+
+def _read_json(path: Path, target: str | None) -> Instance:
+    text = _read_text(path)
+    try:
+        # parse_float=str keeps the decimal text (0.1 stays "0.1" and becomes exactly 1/10);
+        # parse_constant=str turns NaN/Infinity into text that to_fraction refuses by name
+        data = json.loads(text, parse_float=str, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise InputError(f"malformed JSON: {_one_line(exc)}") from None
+    if not isinstance(data, dict):
+        raise InputError(
+            f'expected a JSON object {{"X": [[...]], "y": [...], "beta": ...}}, '
+            f"got {type(data).__name__}"
+        )
+    unknown = [k for k in data if k not in _JSON_KEYS]
+    if unknown:
+        raise InputError(
+            f"unknown key {unknown[0]!r} (expected {', '.join(_JSON_KEYS)})"
+        )
+    if "X" not in data:
+        raise InputError('missing "X" (the data matrix, a list of rows)')
+    X = to_matrix(data["X"], "X")
+    y = data.get("y")
+    if target is not None:
+        if y is not None:
+            raise InputError('has "y" already; target=\'last\' does not apply')
+        X, y = _split_target(list(X), target)
+    notes = data.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(s, str) for s in notes):
+        raise InputError('"notes" must be a list of strings')
+    name = data.get("name", path.stem)
+    if not isinstance(name, str):
+        raise InputError('"name" must be a string')
+    return Instance(X, y=y, beta=data.get("beta"), name=name, notes=tuple(notes))
+
+
+def _looks_like_number(cell: str) -> bool:
+    try:
+        to_fraction(cell)
+    except InputError:
+        # "nan"/"inf" are numbers gone wrong, not header words: keep them as data to refuse
+        return cell.strip().lower().lstrip("+-") in ("nan", "inf", "infinity")
+    return True
+
+
+def _read_csv(path: Path, target: str | None) -> Instance:
+    text = _read_text(path)
+    lines: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for cells in reader:
+            if all(not c.strip() for c in cells):
+                continue  # blank line
+            lines.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV at line {reader.line_num}: {exc}") from None
+    if lines and not any(_looks_like_number(c) for c in lines[0][1]):
+        lines = lines[1:]  # a header: every cell is a word
+    if not lines:
+        raise InputError("X is empty: no data rows")
+    width_line, width = lines[0][0], len(lines[0][1])
+    rows = []
+    for line_num, cells in lines:
+        if len(cells) != width:
+            raise InputError(
+                f"ragged rows: line {width_line} has {width} fields but line "
+                f"{line_num} has {len(cells)}"
+            )
+        rows.append(
+            [to_fraction(c, where=f"line {line_num}, column {j + 1}")
+             for j, c in enumerate(cells)]
+        )
+    X, y = _split_target(rows, target)
+    return Instance(X, y=y, name=path.stem)
+
+
+def _read_npy(path: Path, target: str | None) -> Instance:
+    import numpy as np
+
+    # read the header first: shape and dtype are refused before any data is loaded
+    try:
+        with path.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read: {_one_line(exc.strerror or exc)}") from None
+    except ValueError as exc:
+        raise InputError(f"not a readable .npy array: {_one_line(exc)}") from None
+    if dtype.hasobject:
+        raise InputError("object arrays are refused (loading them needs pickle)")
+    if len(shape) != 2:
+        raise InputError(
+            f"expected a 2-D array (n x d), got a {len(shape)}-D array of shape "
+            f"{tuple(shape)}"
+        )
+    if dtype.kind not in "iufU":
+        raise InputError(
+            f"unsupported dtype {dtype} (expected integers, floats or decimal strings)"
+        )
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise InputError(f"not a readable .npy array: {_one_line(exc)}") from None
+    notes: tuple[str, ...] = ()
+    if dtype.kind == "f":
+        bad = np.argwhere(~np.isfinite(arr))
+        if len(bad):
+            i, j = (int(k) for k in bad[0])
+            raise InputError(f"X[{i}][{j}]: not a finite number: {arr[i, j]}")
+        # as_integer_ratio on each numpy scalar is exact even for long double, unlike tolist()
+        rows = [[Fraction(*(int(t) for t in v.as_integer_ratio())) for v in row] for row in arr]
+        notes = (FLOAT_NOTE,)
+    else:
+        rows = arr.tolist()  # Python ints (exact) or str (parsed exactly below)
+        rows = [[to_fraction(v, where=f"X[{i}][{j}]") for j, v in enumerate(row)]
+                for i, row in enumerate(rows)]
+    if not rows:
+        raise InputError(f"X is empty: the array has shape {tuple(shape)}")
+    X, y = _split_target(rows, target)
+    return Instance(X, y=y, name=path.stem, notes=notes)
+
+
+_READERS = {".json": _read_json, ".csv": _read_csv, ".npy": _read_npy}
+
+
+def read_instance(spec: str, *, target: str | None = None, beta: str | None = None) -> Instance:
+    """Read ``example:NAME``, a ``.json``, ``.csv`` or ``.npy`` file into an :class:`Instance`.
+
+    ``target="last"`` takes the last column of the matrix as ``y``; an explicit ``beta``
+    (text such as ``"1/10"``) overrides the file's.
+
+    >>> inst = read_instance("example:v1d", beta="1/2")
+    >>> inst.n, inst.d, inst.beta
+    (3, 2, Fraction(1, 2))
+    >>> read_instance("no/such/file.json")
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: no such file: no/such/file.json
+    """
+    if target is not None and target not in _TARGETS:
+        raise InputError(f"unknown target {target!r} (expected: {', '.join(_TARGETS)})")
+    if spec.startswith("example:"):
+        from arrangement.examples import example  # examples build Instances: import late
+
+        if target is not None:
+            raise InputError("target='last' does not apply to built-in examples (they have y)")
+        inst = example(spec[len("example:"):])
+    else:
+        path = Path(spec)
+        if not path.exists():
+            raise InputError(f"no such file: {spec}")
+        if path.is_dir():
+            raise InputError(f"not a file: {spec} is a directory")
+        reader = _READERS.get(path.suffix.lower())
+        if reader is None:
+            raise InputError(
+                f"unknown file type {path.suffix or '(none)'!r} for {spec} "
+                "(expected .json, .csv, .npy or example:NAME)"
+            )
+        try:
+            inst = reader(path, target)
+        except InputError as exc:
+            raise InputError(f"{spec}: {exc}") from None  # name the file in every message
+    if beta is not None:
+        inst = dataclasses.replace(inst, beta=_check_beta(beta))
+    return inst

@@ -1,0 +1,239 @@
+"""Exact numbers: parsing user input into :class:`fractions.Fraction`, and primitive integer rows.
+
+Every number a user hands in (an int, a ``Fraction``, a string such as ``"3/7"``, ``"-0.25"`` or
+``"2.5E+2"``) is parsed *exactly*: the text ``0.1`` is ``1/10``, never the binary float nearest to
+it. A binary float is accepted only when the caller says so (``allow_float=True``) and is then
+converted exactly (``Fraction(0.1)`` is ``3602879701896397/36028797018963968``), never rounded.
+
+Anything else (booleans, ``None``, NaN, infinities, empty text, ``"1/0"``, garbage) raises
+:class:`arrangement.errors.InputError` with a one-line message that names the value and, when
+the caller passes ``where``, its position (``"X[2][1]: not a number: 'abc'"``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from arrangement.errors import InputError
+
+__all__ = [
+    "MAX_EXPONENT",
+    "format_fraction",
+    "parse_fraction_string",
+    "primitive_integer_row",
+    "to_fraction",
+    "to_matrix",
+    "to_vector",
+]
+
+#: Largest ``|exponent|`` accepted in scientific notation: ``"1e999999999"`` would otherwise make
+#: Python build a billion-digit integer and hang instead of reporting bad input.
+MAX_EXPONENT = 10_000
+
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+_RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
+_NONFINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+
+
+def _show(value: object) -> str:
+    """A short one-line rendering of an offending value for an error message."""
+    text = repr(value) if isinstance(value, (str, bytes)) else str(value)
+    text = " ".join(text.split())  # messages are one line, whatever the input held
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _fail(message: str, where: str | None) -> InputError:
+    return InputError(f"{where}: {message}" if where else message)
+
+
+def _parse_text(text: str, where: str | None) -> Fraction:
+    try:
+        return _parse_stripped(text, where)
+    except ValueError:  # int() refuses more digits than sys.get_int_max_str_digits()
+        raise _fail(f"number too long: {_show(text)} ({len(text)} characters)", where) from None
+
+
+def _parse_stripped(text: str, where: str | None) -> Fraction:
+    s = text.strip()
+    if not s:
+        raise _fail("empty entry (expected a number)", where)
+    if _NONFINITE.fullmatch(s):
+        raise _fail(f"not a finite number: {_show(text)}", where)
+    m = _RATIO.fullmatch(s)
+    if m:
+        if int(m.group(2)) == 0:
+            raise _fail(f"division by zero: {_show(text)}", where)
+        return Fraction(int(m.group(1)), int(m.group(2)))
+    m = _DECIMAL.fullmatch(s)
+    if m and (m.group(2) or m.group(3)):  # at least one digit, before or after the point
+        sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
+        e = int(exp) if exp else 0
+        if abs(e) > MAX_EXPONENT:
+            raise _fail(
+                f"exponent too large in {_show(text)} (|exponent| must be <= {MAX_EXPONENT})",
+                where,
+            )
+        # the digits and the exponent are combined as integers: no float is ever formed
+        mantissa = int((whole or "0") + frac)
+        q = Fraction(mantissa) * Fraction(10) ** (e - len(frac))
+        return -q if sign == "-" else q
+    raise _fail(f"not a number: {_show(text)}", where)
+
+
+def to_fraction(value: object, *, allow_float: bool = False, where: str | None = None) -> Fraction:
+    """Convert one user-supplied number to an exact :class:`~fractions.Fraction`.
+
+    Accepts ints (numpy integers too), rationals, ``Decimal`` and text: integers, ``"p/q"``,
+    decimals and scientific notation, all parsed exactly. Binary floats are converted exactly
+    when ``allow_float`` is true and refused otherwise. ``where`` names the position for the
+    error message.
+
+    >>> to_fraction("0.1"), to_fraction("1e-3"), to_fraction("-3/7"), to_fraction(5)
+    (Fraction(1, 10), Fraction(1, 1000), Fraction(-3, 7), Fraction(5, 1))
+    >>> to_fraction("abc", where="X[2][1]")
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: X[2][1]: not a number: 'abc'
+    """
+    # bool is an int subclass (and numpy's bool_ is not): reject both before the integer test
+    if isinstance(value, bool) or (
+        type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool")
+    ):
+        raise _fail(f"expected a number, got a boolean: {_show(value)}", where)
+    if value is None:
+        raise _fail("expected a number, got nothing (null/None)", where)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, numbers.Rational):  # e.g. sympy.Rational
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, str):
+        return _parse_text(value, where)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _fail(f"not a finite number: {_show(value)}", where)
+        return Fraction(value)
+    if isinstance(value, numbers.Real) and hasattr(value, "as_integer_ratio"):
+        # Python and numpy floats (including long double, via its own as_integer_ratio)
+        if not allow_float:
+            raise _fail(
+                f"binary float {_show(value)} refused: write it as text ('0.1' is exactly 1/10) "
+                "or as 'p/q'",
+                where,
+            )
+        try:
+            p, q = value.as_integer_ratio()
+        except (ValueError, OverflowError):
+            raise _fail(f"not a finite number: {_show(value)}", where) from None
+        return Fraction(int(p), int(q))
+    raise _fail(f"expected a number, got {type(value).__name__}: {_show(value)}", where)
+
+
+def parse_fraction_string(text: str, *, where: str | None = None) -> Fraction:
+    """Parse the text of a number exactly; the inverse of :func:`format_fraction`.
+
+    >>> parse_fraction_string("-22/7"), parse_fraction_string("12")
+    (Fraction(-22, 7), Fraction(12, 1))
+    """
+    if not isinstance(text, str):
+        raise _fail(f"expected the text of a number, got {type(text).__name__}", where)
+    return _parse_text(text, where)
+
+
+def format_fraction(q: Fraction | int) -> str:
+    """Render an exact number as ``"p/q"``, or ``"p"`` when it is an integer.
+
+    >>> format_fraction(Fraction(-6, 4)), format_fraction(Fraction(8, 2)), format_fraction(0)
+    ('-3/2', '4', '0')
+    """
+    q = Fraction(q)
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def _entries(k: int) -> str:
+    return "1 entry" if k == 1 else f"{k} entries"
+
+
+def _is_sequence(obj: object) -> bool:
+    return isinstance(obj, Sequence) and not isinstance(obj, (str, bytes, bytearray))
+
+
+def _as_list(obj: object) -> object:
+    # numpy arrays are accepted as nested lists (tolist keeps integers exact, floats stay floats)
+    tolist = getattr(obj, "tolist", None)
+    return tolist() if callable(tolist) and hasattr(obj, "ndim") else obj
+
+
+def to_matrix(
+    rows: object, name: str = "X", allow_float: bool = False
+) -> tuple[tuple[Fraction, ...], ...]:
+    """Convert a list of rows into an exact, rectangular, nonempty matrix.
+
+    >>> to_matrix([[1, "1/2"], ["0.25", "-3"]])
+    ((Fraction(1, 1), Fraction(1, 2)), (Fraction(1, 4), Fraction(-3, 1)))
+    >>> to_matrix([[1, 2], [3]])
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: ragged rows: X[0] has 2 entries but X[1] has 1 entry
+    """
+    rows = _as_list(rows)
+    if not _is_sequence(rows):
+        raise InputError(f"{name} must be a list of rows (a list of lists), got "
+                         f"{type(rows).__name__}")
+    if len(rows) == 0:
+        raise InputError(f"{name} is empty: it needs at least one row")
+    out = []
+    width = None
+    for i, row in enumerate(rows):
+        if not _is_sequence(row):
+            raise InputError(f"{name}[{i}] must be a list of numbers, got {type(row).__name__}: "
+                             f"{_show(row)}")
+        if len(row) == 0:
+            raise InputError(f"{name}[{i}] is empty: rows need at least one entry")
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise InputError(f"ragged rows: {name}[0] has {_entries(width)} but {name}[{i}] "
+                             f"has {_entries(len(row))}")
+        out.append(tuple(to_fraction(v, allow_float=allow_float, where=f"{name}[{i}][{j}]")
+                         for j, v in enumerate(row)))
+    return tuple(out)
+
+
+def to_vector(values: object, name: str = "y", allow_float: bool = False) -> tuple[Fraction, ...]:
+    """Convert a list of numbers into an exact, nonempty vector.
+
+    >>> to_vector(["1", "0.5", "-2/3"])
+    (Fraction(1, 1), Fraction(1, 2), Fraction(-2, 3))
+    """
+    values = _as_list(values)
+    if not _is_sequence(values):
+        raise InputError(f"{name} must be a list of numbers, got {type(values).__name__}")
+    if len(values) == 0:
+        raise InputError(f"{name} is empty: it needs at least one entry")
+    return tuple(to_fraction(v, allow_float=allow_float, where=f"{name}[{i}]")
+                 for i, v in enumerate(values))
+
+
+def primitive_integer_row(row: Sequence[Fraction | int]) -> tuple[int, ...]:
+    """The positive multiple of ``row`` whose entries are coprime integers (zero row: zeros).
+
+    Positive scaling does not move a hyperplane or flip a sign, so the enumerator may work on
+    these rows instead of the rationals.
+
+    >>> primitive_integer_row([Fraction(1, 2), Fraction(-3, 4), 0])
+    (2, -3, 0)
+    >>> primitive_integer_row([0, 0])
+    (0, 0)
+    """
+    qs = [Fraction(v) for v in row]
+    scale = math.lcm(*(q.denominator for q in qs)) if qs else 1
+    ints = [int(q * scale) for q in qs]
+    g = math.gcd(*ints) if ints else 0
+    return tuple(v // g for v in ints) if g else tuple(ints)
