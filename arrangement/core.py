@@ -15,7 +15,6 @@ rows define none. Chambers (topes) are the full-dimensional cells; their activat
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -169,10 +168,9 @@ class Arrangement:
         >>> Arrangement([[1, 0], [0, 1], [1, 1]]).estimate_chambers()
         6
         """
-        m, r = len(self.classes), self.rank
-        if m == 0:
-            return 1
-        return 2 * sum(math.comb(m - 1, k) for k in range(r))
+        from arrangement.counts import cover_count
+
+        return cover_count(len(self.classes), self.rank)
 
     # -- chambers -----------------------------------------------------------------------------
     def chambers(self, *, force: bool = True, limit: int = DEFAULT_CHAMBER_LIMIT,

@@ -48,7 +48,7 @@ def summarize(arr: Arrangement, *, faces: bool = False) -> dict[str, Any]:
 
     general = is_general_position(arr.int_rows)
     m, r = len(arr.classes), arr.rank
-    cover = cover_count(arr.n, r)
+    cover = cover_count(arr.n - len(arr.zero_rows), r)
     out: dict[str, Any] = {
         "n": arr.n,
         "d": arr.d,

@@ -54,9 +54,11 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     arr.chambers(progress=bar.update)
     bar.close()
+    t_chambers = time.perf_counter() - t0
     from arrangement.summary import summarize
 
     summary = summarize(arr, faces=args.faces)
+    summary["seconds"]["chambers"] = round(t_chambers, 4)
     summary["seconds"]["total"] = round(time.perf_counter() - t0, 4)
     summary["name"] = inst.name
     if inst.notes:
