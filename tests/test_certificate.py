@@ -1,0 +1,146 @@
+"""Completeness certificates (arrangement/certificate.py, MATH.md §7) verify, and are exact.
+
+Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_certificate.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrangement.certificate import (
+    FORMAT,
+    completeness_certificate,
+    farkas_multipliers,
+    write_certificate,
+)
+from arrangement.core import Arrangement
+from exact.verify import verify_certificate
+
+
+@st.composite
+def small_int_matrices(draw, n_max: int = 8, d_max: int = 4) -> list[list[int]]:
+    """n ≤ 8, d ≤ 4, entries in [−3, 3], with zero, duplicate and antipodal rows and, sometimes,
+    a zero column or a repeated/negated column (rank deficient)."""
+    d = draw(st.integers(1, d_max))
+    entry = st.integers(-3, 3)
+    rows = draw(st.lists(st.lists(entry, min_size=d, max_size=d), min_size=1, max_size=n_max))
+    extras = draw(st.lists(st.tuples(st.sampled_from(["zero", "dup", "anti"]),
+                                     st.integers(0, n_max)), max_size=max(0, n_max - len(rows))))
+    for kind, t in extras:
+        base = rows[t % len(rows)]
+        rows.append([0] * d if kind == "zero" else list(base) if kind == "dup"
+                    else [-v for v in base])
+    if d >= 2:
+        col = draw(st.sampled_from(["none", "zero", "copy", "negate"]))
+        if col != "none":
+            for r in rows:
+                r[-1] = 0 if col == "zero" else r[0] if col == "copy" else -r[0]
+    order = draw(st.permutations(range(len(rows))))
+    return [rows[k] for k in order]
+
+
+def _is_json_number(v: object) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return True
+    if isinstance(v, str):
+        num, _, den = v.partition("/")
+        return num.lstrip("-").isdigit() and (den == "" or den.isdigit())
+    return False
+
+
+def _numbers(obj: object):
+    """Every leaf of the certificate that is not a key word or a sign/row index."""
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _numbers(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _numbers(v)
+    else:
+        yield obj
+
+
+@given(small_int_matrices())
+def test_certificates_of_small_matrices_verify(X):
+    arr = Arrangement(X)
+    cert = completeness_certificate(arr)
+    cert = json.loads(json.dumps(cert))  # what a reader of the file sees
+    ok, msg = verify_certificate(cert)
+    assert ok, msg
+    assert cert["claims"] == {"chambers": len(arr.chambers()), "n": arr.n, "d": arr.d}
+    assert all(_is_json_number(v) for v in _numbers(cert["data"]))
+
+
+@given(small_int_matrices(n_max=6, d_max=3),
+       st.lists(st.fractions(min_value=Fraction(-3), max_value=Fraction(3),
+                             max_denominator=5).filter(bool), min_size=6, max_size=6))
+def test_rational_row_scalings_verify(X, scales):
+    """Rows scaled by nonzero rationals: multipliers are rescaled to the original rows."""
+    Y = [[Fraction(v) * scales[j] for v in row] for j, row in enumerate(X)]
+    cert = json.loads(json.dumps(completeness_certificate(Arrangement(Y))))
+    ok, msg = verify_certificate(cert)
+    assert ok, msg
+    assert cert["claims"]["chambers"] == len(Arrangement(X).chambers())
+
+
+def test_shape_of_the_certificate():
+    arr = Arrangement([[1, 0], [0, 1], [1, 1], [0, 0], [-2, -2]])
+    cert = completeness_certificate(arr)
+    assert cert["format"] == FORMAT and cert["kind"] == "arrangement"
+    assert cert["data"]["X"][4] == ["-2", "-2"]
+    assert cert["claims"] == {"chambers": 6, "n": 5, "d": 2}
+    for ch in cert["chambers"]:
+        assert set(ch) >= {"signs", "witness", "facets", "farkas"}
+        assert ch["signs"][3] == 0 and ch["signs"][4] == -ch["signs"][2]
+        facet_rows = {f["row"] for f in ch["facets"]}
+        # rows parallel to a facet carry no multipliers; every other nonzero row does
+        parallel = {2, 4} if facet_rows & {2, 4} else set()
+        assert {e["row"] for e in ch["farkas"]} == {0, 1, 2, 4} - facet_rows - parallel
+        for e in ch["farkas"]:
+            assert all(Fraction(lam) > 0 for _, lam in e["lambda"])
+
+
+def test_certificate_of_the_zero_matrix_and_of_one_hyperplane():
+    cert = completeness_certificate(Arrangement([[0, 0, 0]]))
+    assert cert["claims"]["chambers"] == 1 and cert["chambers"][0]["facets"] == []
+    assert verify_certificate(cert)[0]
+    cert = completeness_certificate(Arrangement([[0, 2], [0, -1]]))
+    assert cert["claims"]["chambers"] == 2 and verify_certificate(cert)[0]
+
+
+def test_farkas_multipliers_exact_and_lp_fallback(monkeypatch):
+    A = [(1, 0, 0), (0, 1, 0), (1, 1, 1), (0, 0, -1)]
+    mu = farkas_multipliers(A, (3, 5, 0))
+    assert mu is not None and all(m >= 0 for m in mu)
+    assert tuple(sum(m * a[c] for m, a in zip(mu, A)) for c in range(3)) == (3, 5, 0)
+    assert farkas_multipliers(A, (-1, 0, 0)) is None
+    # force the exact LP (as if the numeric guess were useless)
+    import arrangement.certificate as certmod
+
+    monkeypatch.setattr(certmod, "_solve_on_support", lambda *a: None)
+    mu = farkas_multipliers(A, (3, 5, 0))
+    assert mu is not None and all(m >= 0 for m in mu)
+    assert tuple(sum(m * a[c] for m, a in zip(mu, A)) for c in range(3)) == (3, 5, 0)
+    assert farkas_multipliers(A, (-1, 0, 0)) is None
+
+
+def test_lp_fallback_gives_a_valid_certificate(monkeypatch):
+    import arrangement.certificate as certmod
+
+    monkeypatch.setattr(certmod, "_solve_on_support", lambda *a: None)
+    cert = completeness_certificate(Arrangement([[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, -1, 2]]))
+    ok, msg = verify_certificate(cert)
+    assert ok, msg
+
+
+def test_write_certificate(tmp_path):
+    cert = completeness_certificate(Arrangement([[1, 2], [3, -1]]))
+    path = tmp_path / "c.json"
+    write_certificate(cert, str(path))
+    assert json.loads(path.read_text()) == cert
