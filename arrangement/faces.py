@@ -25,7 +25,7 @@ Matroids* (1999), §4.6; R. Stanley, *An introduction to hyperplane arrangements
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +73,8 @@ def _default_enumerator() -> Enumerator:
 
 
 def faces(rows: Sequence[Sequence[int]], d: int, *, enumerator: Enumerator | None = None,
-          lattice: IntersectionLattice | None = None) -> list[Face]:
+          lattice: IntersectionLattice | None = None,
+          flats: Collection[int] | None = None) -> list[Face]:
     """Every face of the central arrangement of ``rows``, each with an exact integer witness.
 
     Faces are listed flat by flat in order of increasing rank (so the chambers come first and
@@ -89,6 +90,8 @@ def faces(rows: Sequence[Sequence[int]], d: int, *, enumerator: Enumerator | Non
     >>> [f.signs for f in fs if f.dim == 0]
     [(0, 0, 0)]
 
+    With ``flats`` (indices into ``lattice.flats``) only the faces of those flats are listed.
+
     Reference: Zaslavsky (1975) (faces of A ↔ chambers of the restrictions A^F).
     """
     X = int_rows(rows, d)
@@ -98,10 +101,13 @@ def faces(rows: Sequence[Sequence[int]], d: int, *, enumerator: Enumerator | Non
     L = lattice if lattice is not None else intersection_lattice(X, d)
     zero_rows = frozenset(j for j, row in enumerate(X) if not any(row))
     Xarr = _int_array(X, d)
-    lines = _line_faces(Xarr, L, zero_rows)
+    wanted = set(range(len(L.flats))) if flats is None else set(flats)
+    lines = _line_faces(Xarr, L, zero_rows, wanted)
     counts = L.restriction_chi_at_minus_one  # |χ_{A^F}(−1)| faces per flat (Zaslavsky)
     out: list[Face] = []
     for i, flat in enumerate(L.flats):
+        if i not in wanted:
+            continue
         k = flat.dim
         if i in lines:
             out.extend(lines[i])
@@ -136,14 +142,15 @@ def faces(rows: Sequence[Sequence[int]], d: int, *, enumerator: Enumerator | Non
 
 
 def _line_faces(Xarr: np.ndarray, L: IntersectionLattice, zero_rows: frozenset[int],
-                ) -> dict[int, list[Face]]:
+                wanted: set[int]) -> dict[int, list[Face]]:
     """The faces of all one-dimensional flats with an active row, in one batched product.
 
     On a line spanned by b every active row restricts to a nonzero scalar, so the chambers of
     the restriction are the two open half-lines, with witnesses b and −b.
     """
     n = Xarr.shape[0]
-    ids = [i for i, f in enumerate(L.flats) if f.dim == 1 and len(f.rows | zero_rows) < n]
+    ids = [i for i, f in enumerate(L.flats)
+           if i in wanted and f.dim == 1 and len(f.rows | zero_rows) < n]
     if not ids:
         return {}
     B = _int_array([L.flats[i].basis[0] for i in ids], L.d)           # q × d

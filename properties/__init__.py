@@ -1,0 +1,38 @@
+"""Property-based checks of the theory: hypothesis strategies, theorem checks, ``relucvx fuzz``.
+
+- :mod:`properties.strategies` — exact data (generic by construction, degenerate by
+  construction, integer, with a bias column), targets, β, networks, convex points and
+  transformations;
+- :mod:`properties.registry` — :class:`Theorem`, :class:`Counterexample`, the ``@theorem``
+  decorator and the registry :data:`THEOREMS`;
+- :mod:`properties.theorems` — the built-in checks, one per claim of MATH.md;
+- :mod:`properties.fuzz` — the programmatic hypothesis runner behind ``relucvx fuzz``.
+
+Write a conjecture in a file and run it with ``relucvx fuzz --module FILE``::
+
+    from properties import theorem, Counterexample, strategies as S
+
+    @theorem("my_claim", strategy=S.instances())
+    def my_claim(inst):
+        "One line saying what is claimed."
+        ...
+        return None  # or Counterexample.make("my_claim", "why", inst)
+
+The built-in theorems are loaded lazily (``properties.theorems``), so importing this package
+stays cheap.
+"""
+
+from __future__ import annotations
+
+from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem, theorem
+
+__all__ = ["THEOREMS", "Counterexample", "CounterexampleFound", "Theorem", "theorem",
+           "load_builtin"]
+
+
+def load_builtin() -> dict[str, Theorem]:
+    """Import :mod:`properties.theorems` (registering every built-in check) and return
+    :data:`THEOREMS`."""
+    import properties.theorems  # noqa: F401
+
+    return THEOREMS

@@ -1,0 +1,667 @@
+"""Hypothesis strategies for exact data, networks, convex points and transformations.
+
+Composable in the style of hypothesis's own strategies: every function returns a
+``SearchStrategy`` and takes keyword bounds; combine them with ``st.one_of``, ``.map`` and
+``.flatmap`` or draw from them inside your own ``@st.composite``. Sizes are drawn *first*, with
+small lower bounds, so hypothesis shrinks a failure towards the fewest rows, columns and neurons.
+
+Numbers are exact: matrices are tuples of tuples of :class:`~fractions.Fraction`, instances are
+:class:`arrangement.instances.Instance`, networks :class:`exact.network.Network` (rational unless
+a strategy says otherwise).
+
+Data (MATH.md §1–§3)
+
+- :func:`generic_matrices` — general position *by construction*: rows on the moment curve
+  ``c_j (1, t_j, …, t_j^{d−1})`` with distinct rational ``t_j`` and ``c_j ≠ 0`` (any d of them
+  form a scaled Vandermonde matrix, so every ``min(n, d)`` rows are independent, and no two are
+  parallel), then mixed ``X → XA`` by an invertible rational A (general position is preserved by
+  ``X → XA``). With ``bias=True`` the last column is all ones and A is affine on the rest.
+  Bounds: ``n ≤ 6``, ``2 ≤ d ≤ 3``, ``t = p/q`` with ``|p| ≤ 6``, ``q ≤ 3``.
+- :func:`integer_matrices` — i.i.d. integers (any degeneracy, by luck); ``n ≤ 6``, ``d ≤ 3``,
+  ``|x| ≤ 3``.
+- :func:`degenerate_matrices` — degenerate *by construction*: a base matrix plus zero rows,
+  duplicates, positive and negative multiples, shuffled; ``n ≤ 3 + 4``, ``d ≤ 3``.
+- :func:`low_rank_matrices` — ``X = B·C`` with inner dimension ``r < d``; ``n ≤ 6``,
+  ``2 ≤ d ≤ 3``.
+- :func:`with_bias` — appends a column of ones to any matrix strategy.
+- :func:`matrices` — one of the above.
+- :func:`targets`, :func:`betas`, :func:`instances` — y, β and whole instances.
+
+Networks (MATH.md §1, §5, §6)
+
+- :func:`networks` (arbitrary rational), :func:`scaled_networks` (``‖u_k‖ = |α_k|``, rational:
+  directions are rational points of the unit sphere), :func:`split_copies` (a split of a given
+  network, rational by default), :func:`minimal_networks` (one scaled neuron strictly inside
+  each of a few distinct (chamber, sign) groups), :func:`convex_points` (``W = {(i, s): w}``
+  with ``w`` in the closed cone ``C_i``).
+
+Transformations (MATH.md §6, §8)
+
+- :func:`invertible_matrices`, :func:`orthogonal_matrices` (Cayley transforms, rational),
+  :func:`rational_unit_vectors`, :func:`positive_rationals`, ``st.permutations`` for rows;
+- :func:`network_transformations`: ``(label, network')`` by permutation, splitting, merging,
+  rescaling or zero neurons;
+- the pure maps :func:`permute_rows`, :func:`transform_columns`, :func:`scale_data`,
+  :func:`scale_targets`, :func:`negate_targets` act on instances.
+
+>>> from hypothesis import find
+>>> X = generic_matrices(n_min=3, d_min=2, d_max=2).example()
+>>> len(X) >= 3 and len(X[0]) == 2
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+from arrangement.instances import Instance
+
+__all__ = [
+    "betas",
+    "convex_points",
+    "degenerate_matrices",
+    "generic_matrices",
+    "instances",
+    "instances_with_networks",
+    "integer_matrices",
+    "invertible_matrices",
+    "low_rank_matrices",
+    "mat_mul",
+    "matrices",
+    "minimal_networks",
+    "negate_targets",
+    "network_transformations",
+    "networks",
+    "orthogonal_matrices",
+    "permute_rows",
+    "positive_rationals",
+    "rational_unit_near",
+    "rational_unit_vectors",
+    "rationals",
+    "scale_data",
+    "scale_targets",
+    "scaled_networks",
+    "split_copies",
+    "targets",
+    "transform_columns",
+    "with_bias",
+]
+
+Matrix = tuple[tuple[Fraction, ...], ...]
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def rationals(max_num: int = 4, max_den: int = 3, nonzero: bool = False
+              ) -> st.SearchStrategy[Fraction]:
+    """``p/q`` with ``|p| ≤ max_num``, ``1 ≤ q ≤ max_den`` (shrinks towards 0, or ±1).
+
+    >>> all(abs(v) <= 4 for v in [rationals().example() for _ in range(5)])
+    True
+    """
+    nums = st.integers(-max_num, max_num)
+    if nonzero:
+        nums = nums.filter(lambda p: p != 0)
+    return st.builds(Fraction, nums, st.integers(1, max_den))
+
+
+def positive_rationals(max_num: int = 9, max_den: int = 4) -> st.SearchStrategy[Fraction]:
+    """``p/q > 0`` with ``1 ≤ p ≤ max_num``, ``1 ≤ q ≤ max_den`` (shrinks towards 1).
+
+    >>> positive_rationals().example() > 0
+    True
+    """
+    return st.builds(Fraction, st.integers(1, max_num), st.integers(1, max_den))
+
+
+def mat_mul(A: Sequence[Sequence[Fraction | int]], B: Sequence[Sequence[Fraction | int]]
+            ) -> Matrix:
+    """Exact matrix product of two lists of rows.
+
+    >>> mat_mul([[1, 2]], [[3], [4]])
+    ((Fraction(11, 1),),)
+    """
+    return tuple(tuple(sum((Fraction(a) * Fraction(B[k][j]) for k, a in enumerate(row)),
+                           Fraction(0)) for j in range(len(B[0]))) for row in A)
+
+
+def _frac_matrix(rows: Sequence[Sequence[object]]) -> Matrix:
+    return tuple(tuple(Fraction(v) for v in r) for r in rows)
+
+
+# ----------------------------------------------------------------------------- transformations
+
+
+@st.composite
+def invertible_matrices(draw, d: int, max_abs: int = 2, rational: bool = True) -> Matrix:
+    """An invertible ``d × d`` matrix ``P·L·U`` (permutation, unit lower, upper triangular with
+    nonzero diagonal): ``det = ±Π U_kk ≠ 0`` by construction. Shrinks towards the identity.
+
+    >>> A = invertible_matrices(3).example()
+    >>> len(A), len(A[0])
+    (3, 3)
+    """
+    den = st.integers(1, 3) if rational else st.just(1)
+
+    def entry(nonzero: bool = False) -> Fraction:
+        if nonzero:
+            p = draw(st.integers(1, max_abs)) * draw(st.sampled_from([1, -1]))
+        else:
+            p = draw(st.integers(-max_abs, max_abs))
+        return Fraction(p, draw(den))
+
+    L = [[Fraction(int(i == j)) if i <= j else entry() for j in range(d)] for i in range(d)]
+    U = [[entry(nonzero=True) if i == j else (entry() if i < j else Fraction(0))
+          for j in range(d)] for i in range(d)]
+    perm = draw(st.permutations(range(d)))
+    LU = mat_mul(L, U)
+    return tuple(LU[perm[i]] for i in range(d))
+
+
+def _inverse(A: Sequence[Sequence[Fraction]]) -> Matrix:
+    d = len(A)
+    M = [[Fraction(v) for v in row] + [Fraction(int(i == j)) for j in range(d)]
+         for i, row in enumerate(A)]
+    for col in range(d):
+        piv = next(i for i in range(col, d) if M[i][col] != 0)
+        M[col], M[piv] = M[piv], M[col]
+        p = M[col][col]
+        M[col] = [v / p for v in M[col]]
+        for i in range(d):
+            if i != col and M[i][col] != 0:
+                f = M[i][col]
+                M[i] = [a - f * b for a, b in zip(M[i], M[col])]
+    return tuple(tuple(row[d:]) for row in M)
+
+
+@st.composite
+def orthogonal_matrices(draw, d: int, max_num: int = 3, max_den: int = 3) -> Matrix:
+    """A rational orthogonal ``d × d`` matrix: the Cayley transform ``(I − S)(I + S)⁻¹`` of a
+    rational skew-symmetric S (``I + S`` is always invertible), times a diagonal of ±1.
+
+    >>> Q = orthogonal_matrices(2).example()
+    >>> mat_mul(Q, tuple(zip(*Q))) == ((1, 0), (0, 1))
+    True
+    """
+    S = [[Fraction(0)] * d for _ in range(d)]
+    for i in range(d):
+        for j in range(i + 1, d):
+            v = draw(rationals(max_num, max_den))
+            S[i][j], S[j][i] = v, -v
+    eye = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
+    minus = [[eye[i][j] - S[i][j] for j in range(d)] for i in range(d)]
+    plus = [[eye[i][j] + S[i][j] for j in range(d)] for i in range(d)]
+    Q = mat_mul(minus, _inverse(plus))
+    signs = [draw(st.sampled_from([1, -1])) for _ in range(d)]
+    return tuple(tuple(Q[i][j] * signs[j] for j in range(d)) for i in range(d))
+
+
+@st.composite
+def rational_unit_vectors(draw, k: int, max_num: int = 4, max_den: int = 3
+                          ) -> tuple[Fraction, ...]:
+    """A rational point of the unit sphere in ``Q^k`` (inverse stereographic projection of a
+    rational ``t ∈ Q^{k−1}``: ``((2t, |t|² − 1) / (|t|² + 1))``), up to a sign.
+
+    >>> e = rational_unit_vectors(3).example()
+    >>> sum(v * v for v in e)
+    Fraction(1, 1)
+    """
+    if k == 1:
+        return (Fraction(draw(st.sampled_from([1, -1]))),)
+    t = [draw(rationals(max_num, max_den)) for _ in range(k - 1)]
+    n2 = sum(v * v for v in t)
+    e = tuple(2 * v / (n2 + 1) for v in t) + ((n2 - 1) / (n2 + 1),)
+    if draw(st.booleans()):
+        e = tuple(-v for v in e)
+    return e
+
+
+def rational_unit_near(w: Sequence[int | Fraction], X: Sequence[Sequence[Fraction]],
+                       signs: Sequence[int]) -> tuple[Fraction, ...]:
+    """A rational unit vector e with ``sign(X e) = signs`` on the rows where ``signs ≠ 0``,
+    close to the direction of ``w`` (which must satisfy those strict signs).
+
+    Rational points are dense on the sphere: approximate the stereographic coordinates of
+    ``w/‖w‖`` with growing denominators until the exact signs agree.
+
+    >>> rational_unit_near((1, 1), [[1, 0], [0, 1]], (1, 1))
+    (Fraction(3, 5), Fraction(4, 5))
+    """
+    w = [float(v) for v in w]
+    k = len(w)
+    nrm = math.sqrt(sum(v * v for v in w))
+    if k == 1:
+        return (Fraction(1 if w[0] > 0 else -1),)
+    v = [a / nrm for a in w]
+    south = v[-1] >= 0  # project from the pole farther away: denominator ≥ 1
+    for den in (4, 16, 64, 256, 4096, 10**6, 10**9, 10**12):
+        if south:
+            t = [Fraction(a / (1 + v[-1])).limit_denominator(den) for a in v[:-1]]
+        else:
+            t = [Fraction(a / (1 - v[-1])).limit_denominator(den) for a in v[:-1]]
+        n2 = sum(a * a for a in t)
+        last = (1 - n2) / (1 + n2) if south else (n2 - 1) / (n2 + 1)
+        e = tuple(2 * a / (1 + n2) for a in t) + (last,)
+        if all(s == 0 or s * sum((Fraction(x) * y for x, y in zip(row, e)), Fraction(0)) > 0
+               for row, s in zip(X, signs)):
+            return e
+    raise ArithmeticError("no rational unit vector found near w")  # pragma: no cover
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@st.composite
+def generic_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 2, d_max: int = 3,
+                     mix: bool = True, bias: bool = False, t_num: int = 6, t_den: int = 3
+                     ) -> Matrix:
+    """Data in general position by construction (module docstring); ``2 ≤ d``.
+
+    Without bias: rows ``c_j (1, t_j, …, t_j^{d−1})``, ``c_j ∈ {±1, ±2, ±1/2}``, then ``XA``.
+    With bias: rows ``(t_j, …, t_j^{d−1}, 1)`` mixed by ``[[A', 0], [b, 1]]``, which keeps the
+    last column at 1 (an affine change of the features). Needs ``n_max ≤ 2·t_num·t_den + 1``.
+
+    >>> from arrangement.counts import is_general_position
+    >>> from arrangement.rational import primitive_integer_row
+    >>> X = generic_matrices(n_min=4).example()
+    >>> is_general_position([primitive_integer_row(r) for r in X])
+    True
+    """
+    n = draw(st.integers(n_min, n_max))
+    d = draw(st.integers(max(d_min, 2), max(d_max, 2)))
+    ts = draw(st.lists(rationals(t_num, t_den), min_size=n, max_size=n,
+                       unique=True))
+    if bias:
+        rows = [tuple(t**k for k in range(1, d)) + (Fraction(1),) for t in ts]
+        if mix:
+            A1 = draw(invertible_matrices(d - 1))
+            b = [draw(rationals(2, 2)) for _ in range(d - 1)]
+            A = [list(r) + [Fraction(0)] for r in A1] + [b + [Fraction(1)]]
+            return mat_mul(rows, A)
+        return _frac_matrix(rows)
+    scales = st.sampled_from([Fraction(1), Fraction(-1), Fraction(2), Fraction(-2),
+                              Fraction(1, 2), Fraction(-1, 2)])
+    rows = []
+    for t in ts:
+        c = draw(scales)
+        rows.append(tuple(c * t**k for k in range(d)))
+    if mix:
+        return mat_mul(rows, draw(invertible_matrices(d)))
+    return _frac_matrix(rows)
+
+
+@st.composite
+def integer_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 1, d_max: int = 3,
+                     max_abs: int = 3) -> Matrix:
+    """An ``n × d`` integer matrix with i.i.d. entries in ``[−max_abs, max_abs]``.
+
+    >>> X = integer_matrices().example()
+    >>> all(v.denominator == 1 for row in X for v in row)
+    True
+    """
+    n = draw(st.integers(n_min, n_max))
+    d = draw(st.integers(d_min, d_max))
+    e = st.integers(-max_abs, max_abs)
+    return _frac_matrix([draw(st.lists(e, min_size=d, max_size=d)) for _ in range(n)])
+
+
+@st.composite
+def low_rank_matrices(draw, n_min: int = 2, n_max: int = 6, d_min: int = 2, d_max: int = 3,
+                      max_abs: int = 2) -> Matrix:
+    """``X = B·C`` with B ``n × r``, C ``r × d`` and ``1 ≤ r < d``: rank ≤ r, ``ker X ≠ 0``.
+
+    >>> X = low_rank_matrices().example()
+    >>> len(X) >= 2
+    True
+    """
+    d = draw(st.integers(max(d_min, 2), max(d_max, 2)))
+    r = draw(st.integers(1, d - 1))
+    n = draw(st.integers(n_min, n_max))
+    e = st.integers(-max_abs, max_abs)
+    B = [draw(st.lists(e, min_size=r, max_size=r)) for _ in range(n)]
+    C = [draw(st.lists(e, min_size=d, max_size=d)) for _ in range(r)]
+    return mat_mul(B, C)
+
+
+@st.composite
+def degenerate_matrices(draw, base_n_max: int = 3, extra_max: int = 4, d_min: int = 1,
+                        d_max: int = 3, max_abs: int = 3) -> Matrix:
+    """A base matrix with degenerate rows appended, shuffled: zero rows, exact duplicates,
+    positive multiples ``c·x`` and negative multiples ``−c·x`` (``c ∈ {1/2, 1, 2, 3}``), and
+    optionally a rank-deficient base (``B·C``). ``n ≤ base_n_max + extra_max``.
+
+    >>> X = degenerate_matrices(extra_max=2).example()
+    >>> len(X) >= 1
+    True
+    """
+    if d_max >= 2 and draw(st.booleans()):
+        base = draw(low_rank_matrices(n_min=1, n_max=base_n_max, d_min=max(d_min, 2),
+                                      d_max=d_max))
+    else:
+        base = draw(integer_matrices(n_min=1, n_max=base_n_max, d_min=d_min, d_max=d_max,
+                                     max_abs=max_abs))
+    d = len(base[0])
+    rows = list(base)
+    factors = st.sampled_from([Fraction(1), Fraction(2), Fraction(1, 2), Fraction(3)])
+    for _ in range(draw(st.integers(0, extra_max))):
+        kind = draw(st.sampled_from(["zero", "dup", "pos", "neg"]))
+        src = base[draw(st.integers(0, len(base) - 1))]
+        if kind == "zero":
+            rows.append(tuple(Fraction(0) for _ in range(d)))
+        elif kind == "dup":
+            rows.append(src)
+        else:
+            c = draw(factors) * (1 if kind == "pos" else -1)
+            rows.append(tuple(c * v for v in src))
+    return tuple(draw(st.permutations(rows)))
+
+
+def with_bias(matrix_strategy: st.SearchStrategy[Matrix]) -> st.SearchStrategy[Matrix]:
+    """Append a column of ones (the bias input) to every matrix the strategy draws.
+
+    >>> X = with_bias(integer_matrices(d_max=1)).example()
+    >>> {row[-1] for row in X}
+    {Fraction(1, 1)}
+    """
+    return matrix_strategy.map(lambda X: tuple(tuple(r) + (Fraction(1),) for r in X))
+
+
+def matrices(n_max: int = 6, d_max: int = 3) -> st.SearchStrategy[Matrix]:
+    """Any of the data strategies: generic (plain, with bias), integer, low-rank, degenerate.
+
+    >>> len(matrices(n_max=4).example()) <= 8
+    True
+    """
+    return st.one_of(
+        generic_matrices(n_max=n_max, d_max=max(2, d_max)),
+        generic_matrices(n_max=n_max, d_max=max(2, d_max), bias=True),
+        integer_matrices(n_max=n_max, d_max=d_max),
+        low_rank_matrices(n_max=max(2, n_max), d_max=max(2, d_max)),
+        degenerate_matrices(base_n_max=min(3, n_max), extra_max=max(0, n_max - 3),
+                            d_max=d_max),
+        with_bias(integer_matrices(n_max=n_max, d_max=max(1, d_max - 1))),
+    )
+
+
+def targets(n: int, max_num: int = 3, max_den: int = 2) -> st.SearchStrategy[tuple]:
+    """A target vector ``y ∈ Q^n`` (shrinks towards 0).
+
+    >>> len(targets(3).example())
+    3
+    """
+    return st.tuples(*[rationals(max_num, max_den) for _ in range(n)])
+
+
+def betas() -> st.SearchStrategy[Fraction]:
+    """A regularisation ``β > 0``: a few typical values first, then any ``p/q``.
+
+    >>> betas().example() > 0
+    True
+    """
+    return st.one_of(st.sampled_from([Fraction(1, 2), Fraction(1, 10), Fraction(1), Fraction(2)]),
+                     positive_rationals(4, 10))
+
+
+@st.composite
+def instances(draw, matrices_strategy: st.SearchStrategy[Matrix] | None = None,
+              with_targets: bool = True, with_beta: bool = True) -> Instance:
+    """An :class:`Instance` with data from ``matrices_strategy`` (default :func:`matrices`),
+    targets and β.
+
+    >>> inst = instances().example()
+    >>> inst.n == len(inst.y) and inst.beta > 0
+    True
+    """
+    X = draw(matrices_strategy if matrices_strategy is not None else matrices())
+    y = draw(targets(len(X))) if with_targets else None
+    beta = draw(betas()) if with_beta else None
+    return Instance(X, y, beta, name="fuzz")
+
+
+# ----------------------------------------------------------------------------- networks
+
+
+@st.composite
+def networks(draw, d: int, width_min: int = 0, width_max: int = 4, max_num: int = 3,
+             max_den: int = 2):
+    """An arbitrary rational network of input dimension d (zero neurons allowed).
+
+    >>> networks(2, width_min=1).example().dim
+    2
+    """
+    from exact.network import Network, Neuron
+
+    m = draw(st.integers(width_min, width_max))
+    out = []
+    for _ in range(m):
+        u = tuple(draw(rationals(max_num, max_den)) for _ in range(d))
+        out.append(Neuron(u, draw(rationals(max_num, max_den))))
+    return Network(tuple(out))
+
+
+@st.composite
+def scaled_networks(draw, d: int, width_min: int = 0, width_max: int = 4):
+    """A rational *scaled* network (``‖u_k‖ = |α_k|``): ``u = r e``, ``α = ±r`` with e a rational
+    unit vector and ``r > 0`` rational.
+
+    >>> from exact.transforms import is_scaled
+    >>> is_scaled(scaled_networks(3, width_min=1).example())
+    True
+    """
+    from exact.network import Network, Neuron
+
+    m = draw(st.integers(width_min, width_max))
+    out = []
+    for _ in range(m):
+        e = draw(rational_unit_vectors(d))
+        r = draw(positive_rationals(3, 2))
+        out.append(Neuron(tuple(r * v for v in e), r * draw(st.sampled_from([1, -1]))))
+    return Network(tuple(out))
+
+
+@st.composite
+def split_copies(draw, net, rational: bool = True, max_parts: int = 3):
+    """A split of ``net`` (MATH.md §6): some neurons replaced by ``(√γ_t u, √γ_t α)``,
+    ``Σγ_t = 1``, then permuted. With ``rational`` the ``√γ_t`` are the entries of a rational
+    unit vector, so the copy stays rational.
+
+    >>> from exact.network import Network
+    >>> net = Network.from_lists([((3, 4), 5)])
+    >>> sum(n.alpha for n in split_copies(net).example().neurons) >= 5
+    True
+    """
+    from exact.network import Network, Neuron
+
+    out = []
+    for nr in net.neurons:
+        parts = draw(st.integers(1, max_parts))
+        if parts == 1:
+            out.append(nr)
+            continue
+        if rational:
+            roots = [abs(v) for v in draw(rational_unit_vectors(parts))]
+        else:
+            from exact.network import exact_sqrt
+
+            ws = [draw(st.integers(0, 3)) for _ in range(parts)]
+            if sum(ws) == 0:
+                ws[0] = 1
+            roots = [exact_sqrt(Fraction(w, sum(ws))) for w in ws]
+        from exact.network import mul
+
+        out += [Neuron(tuple(mul(r, t) for t in nr.u), mul(r, nr.alpha)) for r in roots]
+    perm = draw(st.permutations(range(len(out))))
+    return Network(tuple(out[k] for k in perm))
+
+
+@st.composite
+def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True):
+    """A rational convex point ``W = {(i, s): w}`` with ``w ∈ C_i`` (MATH.md §4): a positive
+    multiple of chamber i's interior witness, or (``boundary``) a nonnegative combination of
+    the cone's rays plus a lineality vector, which may lie on the cone's boundary.
+
+    >>> from arrangement.core import Arrangement
+    >>> W = convex_points(Arrangement([[1, 0], [0, 1]])).example()
+    >>> all(s in (1, -1) for _, s in W)
+    True
+    """
+    ch = arrangement.chambers()
+    k = draw(st.integers(0, max_groups))
+    W: dict = {}
+    for _ in range(k):
+        i = draw(st.integers(0, len(ch) - 1))
+        s = draw(st.sampled_from([1, -1]))
+        if boundary and draw(st.booleans()):
+            rays, lin = arrangement.cone_generators(i)
+            w = [Fraction(0)] * arrangement.d
+            for r in rays:
+                c = draw(st.sampled_from([Fraction(0), Fraction(1), Fraction(1, 2), Fraction(2)]))
+                w = [a + c * b for a, b in zip(w, r)]
+            for r in lin:
+                c = draw(rationals(2, 2))
+                w = [a + c * b for a, b in zip(w, r)]
+        else:
+            c = draw(positive_rationals(3, 3))
+            w = [c * v for v in ch[i].witness]
+        if any(w):
+            W[(i, s)] = tuple(w)
+    return W
+
+
+@st.composite
+def minimal_networks(draw, arrangement, max_width: int = 4):
+    """A rational minimal network (MATH.md §6): distinct (chamber, sign) groups, one scaled
+    neuron ``(r e, ±r)`` strictly inside each chamber (so no other closed cone holds it).
+
+    >>> from arrangement.core import Arrangement
+    >>> from exact.transforms import is_minimal
+    >>> arr = Arrangement([[1, 0], [0, 1], [1, 1]])
+    >>> is_minimal(minimal_networks(arr).example(), arr.X, arr.chambers())
+    True
+    """
+    from exact.network import Network, Neuron
+
+    ch = arrangement.chambers()
+    groups = [(i, s) for i in range(len(ch)) for s in (1, -1)]
+    chosen = draw(st.lists(st.sampled_from(groups), max_size=max_width, unique=True))
+    out = []
+    for i, s in chosen:
+        e = rational_unit_near(ch[i].witness, arrangement.X, ch[i].signs)
+        r = draw(positive_rationals(3, 2))
+        out.append(Neuron(tuple(r * v for v in e), s * r))
+    return Network(tuple(out))
+
+
+@st.composite
+def network_transformations(draw, net):
+    """``(label, net')`` with ``net'`` computing the same function as ``net`` (MATH.md §6):
+    a permutation, a split, a merge, a positive rescaling or added zero neurons. Splits and
+    merges keep the penalty as well; rescaling changes it.
+
+    >>> from exact.network import Network
+    >>> label, new = network_transformations(Network.from_lists([((1, 1), 2)])).example()
+    >>> label in {"permute", "split", "merge", "rescale", "zero"}
+    True
+    """
+    from exact import transforms
+
+    kinds = ["permute", "split", "merge", "zero"] + (["rescale"] if net.width else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "permute":
+        return kind, transforms.permute(net, draw(st.permutations(range(net.width))))
+    if kind == "split":
+        return kind, draw(split_copies(net))
+    if kind == "merge":
+        return kind, transforms.merge(net)
+    if kind == "zero":
+        if not net.width:
+            return "permute", net
+        return kind, transforms.add_zero(net, draw(st.integers(1, 2)))
+    k = draw(st.integers(0, net.width - 1))
+    return kind, transforms.rescale(net, k, draw(positive_rationals(4, 4)))
+
+
+# ----------------------------------------------------------------------------- data maps
+
+
+def permute_rows(inst: Instance, perm: Sequence[int]) -> Instance:
+    """Rows (and targets) of ``inst`` in the order ``perm``.
+
+    >>> permute_rows(Instance([[1], [2]], y=[3, 4]), [1, 0]).y
+    (Fraction(4, 1), Fraction(3, 1))
+    """
+    y = None if inst.y is None else [inst.y[k] for k in perm]
+    return Instance([inst.X[k] for k in perm], y, inst.beta, inst.name)
+
+
+def transform_columns(inst: Instance, A: Sequence[Sequence[Fraction]]) -> Instance:
+    """``X → XA``.
+
+    >>> transform_columns(Instance([[1, 2]]), [[0, 1], [1, 0]]).X
+    ((Fraction(2, 1), Fraction(1, 1)),)
+    """
+    return Instance(mat_mul(inst.X, A), inst.y, inst.beta, inst.name)
+
+
+def scale_data(inst: Instance, c: Fraction, beta_too: bool = False) -> Instance:
+    """``X → cX`` (and ``β → β/c`` when ``beta_too``; MATH.md §8).
+
+    >>> scale_data(Instance([[1, 2]], y=[1], beta=1), Fraction(2), beta_too=True).beta
+    Fraction(1, 2)
+    """
+    beta = inst.beta / c if (beta_too and inst.beta is not None) else inst.beta
+    return Instance([[c * v for v in r] for r in inst.X], inst.y, beta, inst.name)
+
+
+def scale_targets(inst: Instance, c: Fraction) -> Instance:
+    """``(y, β) → (cy, cβ)`` (MATH.md §8: ``P*`` is multiplied by ``c²``).
+
+    >>> scale_targets(Instance([[1]], y=[1], beta=1), Fraction(3)).y
+    (Fraction(3, 1),)
+    """
+    return Instance(inst.X, [c * v for v in inst.y], c * inst.beta, inst.name)
+
+
+def negate_targets(inst: Instance) -> Instance:
+    """``y → −y``.
+
+    >>> negate_targets(Instance([[1]], y=[2], beta=1)).y
+    (Fraction(-2, 1),)
+    """
+    return Instance(inst.X, [-v for v in inst.y], inst.beta, inst.name)
+
+
+@st.composite
+def instances_with_networks(draw, kinds: Sequence[str] = ("arbitrary", "scaled", "split",
+                                                          "minimal"),
+                            matrices_strategy: st.SearchStrategy[Matrix] | None = None,
+                            width_max: int = 4):
+    """``(instance, network)``: data with targets and β, and a rational network of the data's
+    dimension, of one of the ``kinds``: ``arbitrary`` (:func:`networks`), ``scaled``
+    (:func:`scaled_networks`), ``split`` (a :func:`split_copies` of a scaled network, so some
+    neurons are positively colinear) or ``minimal`` (:func:`minimal_networks`).
+    Bounds: ``n ≤ 5``, ``d ≤ 3``, width ``≤ width_max`` (``≤ 3·width_max`` for splits).
+
+    >>> inst, net = instances_with_networks().example()
+    >>> net.width == 0 or net.dim == inst.d
+    True
+    """
+    inst = draw(instances(matrices_strategy if matrices_strategy is not None
+                          else matrices(n_max=5, d_max=3)))
+    kind = draw(st.sampled_from(list(kinds)))
+    if kind == "arbitrary":
+        net = draw(networks(inst.d, width_max=width_max))
+    elif kind == "scaled":
+        net = draw(scaled_networks(inst.d, width_max=width_max))
+    elif kind == "split":
+        net = draw(split_copies(draw(scaled_networks(inst.d, width_max=width_max))))
+    else:
+        from arrangement.core import Arrangement
+
+        net = draw(minimal_networks(Arrangement(inst.X), max_width=width_max))
+    return inst, net

@@ -1,0 +1,20 @@
+"""All built-in theorem checks, registered in :data:`THEOREMS` (one per claim of MATH.md).
+
+Importing this module imports the three families, whose ``@theorem`` decorators fill the
+registry:
+
+- :mod:`properties.theorems_arrangement` — §2, §3 and the pattern laws of §8 (combinatorics);
+- :mod:`properties.theorems_networks` — §5, §6 (ψ, φ, splitting, merging, scaling);
+- :mod:`properties.theorems_optimal` — §4, §6, §7, §8, §9 on certified intervals from
+  :func:`exact.certify.solve`, and the certificates of ``exact/verify.py``.
+
+>>> "zaslavsky" in THEOREMS and "psi_preserves_objective" in THEOREMS
+True
+"""
+
+from __future__ import annotations
+
+from properties import theorems_arrangement, theorems_networks, theorems_optimal  # noqa: F401
+from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem, theorem
+
+__all__ = ["THEOREMS", "Counterexample", "CounterexampleFound", "Theorem", "theorem"]

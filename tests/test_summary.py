@@ -1,0 +1,69 @@
+"""``summarize`` and ``count_patterns``: the numbers behind ``relucvx arrangement``."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+
+from arrangement.core import Arrangement
+from arrangement.examples import example, example_info, example_names
+from arrangement.faces import faces
+from arrangement.summary import count_patterns, summarize
+from exact.cli import main
+from strategies import small_matrices
+
+
+@given(small_matrices())
+def test_count_patterns_equals_patterns_of_all_faces(X):
+    """The flat-by-flat shortcut agrees with the pattern set of every face (MATH.md §2)."""
+    arr = Arrangement(X)
+    assert count_patterns(arr) == len({f.pattern for f in faces(arr.int_rows, arr.d)})
+
+
+def test_antipodal_rows_add_the_all_ones_pattern():
+    # x and −x: the chambers give (1, 0) and (0, 1); u = 0 gives (1, 1) as well
+    assert count_patterns(Arrangement([[1, 2], [-1, -2]])) == 3
+
+
+def test_summary_of_every_builtin_agrees_with_zaslavsky_and_known_counts():
+    for name in example_names():
+        s = summarize(Arrangement(example(name).X), faces=True)
+        assert s["chambers"] == s["zaslavsky"]
+        assert s["f_vector"] == s["f_vector_lattice"]
+        assert s["patterns"] >= s["chambers"]
+        if s["general_position"]:
+            assert s["chambers"] == s["cover"]
+        expected = example_info(name).expected_chambers
+        if expected is not None:
+            assert s["chambers"] == expected
+
+
+def test_cli_json_has_the_documented_keys(capsys):
+    assert main(["arrangement", "example:degenerate", "--json", "--faces"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("n", "d", "rank", "chambers", "patterns", "cover", "zaslavsky",
+                "pilanci_bound", "general_position", "parallel_classes", "f_vector"):
+        assert key in out
+    assert out["chambers"] == 14 and out["zaslavsky"] == 14 and not out["general_position"]
+
+
+def test_cli_writes_graph_and_a_certificate_that_verifies(tmp_path, capsys):
+    graph, cert = tmp_path / "g.graphml", tmp_path / "c.json"
+    assert main(["arrangement", "example:v1d", "--graph", str(graph),
+                 "--certificate", str(cert), "--cones"]) == 0
+    assert "chambers" in capsys.readouterr().out
+    import networkx as nx
+
+    G = nx.read_graphml(graph)
+    assert G.number_of_nodes() == 6 and G.number_of_edges() == 6
+    assert main(["verify", str(cert)]) == 0
+
+
+def test_cli_refuses_a_huge_instance_without_force(tmp_path, capsys):
+    rows = [[(i + 1) ** k for k in range(6)] for i in range(120)]  # moment curve: generic
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"X": rows}))
+    assert main(["arrangement", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--force" in err[0]
