@@ -25,7 +25,7 @@ Matroids* (1999), §4.6; R. Stanley, *An introduction to hyperplane arrangements
 
 from __future__ import annotations
 
-from collections.abc import Collection, Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np

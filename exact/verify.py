@@ -73,9 +73,15 @@ multipliers, projection multipliers and bound arithmetic (MATH.md §7).
     arrangement certificate under the key ``"completeness"``, it is checked too, against the
     same X and the same set of sign vectors, and the summary says whether it was present.
 
-``"check"`` — not supported yet (its format is being designed): reported as
-    ``unsupported kind``. To add a kind, write ``_check_<kind>(cert) -> str`` (returning the
-    summary, raising :class:`CheckFailed` on the first failure) and register it in ``_KINDS``.
+``"check"`` — the answer of the global-optimality test of a given network (the format is
+    documented in the module docstring of exact/check.py): the checks of ``"solve"`` on the
+    same fields (the network is the one under test), plus ``objective = upper``, the residual
+    ``v = y − f_θ`` with its most violated (chamber, sign), and the verdict: ``"optimal"`` needs
+    ``upper − lower ≤ epsilon``, ``"not optimal"`` a listed network with an exactly smaller
+    objective (:func:`_check_check`).
+
+To add a kind, write ``_check_<kind>(cert) -> str`` (returning the summary, raising
+:class:`CheckFailed` on the first failure) and register it in ``_KINDS``.
 
 >>> cert = {"format": "relucvx-certificate/1", "kind": "arrangement",
 ...         "data": {"X": [["1"]]}, "claims": {"chambers": 2, "n": 1, "d": 1},
@@ -562,8 +568,115 @@ def _positive_multiple(a: list[Fraction], b: list[Fraction]) -> bool:
     return c > 0 and all(x == c * y for x, y in zip(a, b))
 
 
+# -- kind "check" ---------------------------------------------------------------------------------
+_VERDICTS = ("optimal", "not optimal", "undecided")
+
+
+def _network_objective(neurons: object, X: list[list[Fraction]], y: list[Fraction],
+                       beta: Fraction, where: str) -> tuple[Fraction, list[Fraction]]:
+    """Exact squared-loss objective and output of a listed network (MATH.md §1)."""
+    if not isinstance(neurons, list):
+        raise _fail("network", f"{where}: neurons must be a list")
+    n, d = len(X), len(X[0])
+    out = [Fraction(0)] * n
+    pen = Fraction(0)
+    for t, nr in enumerate(neurons):
+        u = _vec(_field(nr, "u", "network", f"{where} {t}"), d, "network", f"{where} {t}: u")
+        a = _num(_field(nr, "alpha", "network", f"{where} {t}"), "network",
+                 f"{where} {t}: alpha")
+        for j in range(n):
+            z = _fdot(X[j], u)
+            if z > 0:
+                out[j] += a * z
+        pen += _fdot(u, u) + a * a
+    ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
+    return ell + beta / 2 * pen, out
+
+
+def _check_check(cert: dict) -> str:
+    """Checks of a ``kind == "check"`` certificate (exact/check.py's module docstring).
+
+    1. everything a solve certificate proves (:func:`_check_solve` on the same projections,
+       dual vector, κ, network and embedded completeness certificate): ``lower ≤ P* ≤ upper``
+       with ``upper`` the exact objective of the network θ under test;
+    2. ``objective = upper``, ``tol ≥ 0`` and ``epsilon = tol · max(1, |upper|)``;
+    3. dual source ``"residual"``: ``v = y − f_θ`` exactly, and the claimed worst (chamber, sign)
+       has the largest ``t`` with ``violation = t_max − β²``;
+    4. verdict ``"optimal"``: ``upper − lower ≤ epsilon`` (θ is within ``upper − lower`` of the
+       global optimum); verdict ``"not optimal"``: the listed better network has the claimed
+       exact objective and it is ``< upper`` (θ is not a global optimum).
+    """
+    claims = _field(cert, "claims", "data", "certificate")
+    verdict = _field(claims, "verdict", "claims", "claims")
+    if verdict not in _VERDICTS:
+        raise _fail("claims", f"unknown verdict {verdict!r}")
+    if cert.get("loss", "squared") != "squared":
+        raise _fail("data", "a check certificate is for the squared loss")
+    proxy = dict(cert)
+    proxy["loss"] = "squared"
+    proxy["claims"] = {k: _field(claims, k, "claims", "claims")
+                       for k in ("lower", "upper", "gap", "num_chambers")}
+    summary = _check_solve(proxy)
+    data = cert["data"]
+    X = _matrix(data["X"], "data", "data.X")
+    y = _vec(data["y"], len(X), "data", "data.y")
+    beta = _num(data["beta"], "data", "data.beta")
+    lower = _num(claims["lower"], "bounds", "claims.lower")
+    upper = _num(claims["upper"], "bounds", "claims.upper")
+    objective = _num(_field(claims, "objective", "claims", "claims"), "claims",
+                     "claims.objective")
+    if objective != upper:
+        raise _fail("claims", "claims.objective != claims.upper")
+    tol = _num(_field(claims, "tol", "claims", "claims"), "claims", "claims.tol")
+    eps = _num(_field(claims, "epsilon", "claims", "claims"), "claims", "claims.epsilon")
+    if tol < 0 or eps != tol * max(Fraction(1), abs(upper)):
+        raise _fail("claims", "claims.epsilon != tol * max(1, |upper|)")
+    dual = cert["dual"]
+    source = _field(dual, "source", "dual", "dual")
+    if source not in ("residual", "solve"):
+        raise _fail("dual", f"unknown dual source {source!r}")
+    if source == "residual":
+        _, out = _network_objective(cert["network"]["neurons"], X, y, beta, "neuron")
+        v = _vec(dual["v"], len(X), "dual", "dual.v")
+        if v != [t - f for t, f in zip(y, out)]:
+            raise _fail("residual", "dual.v != y - f(network)")
+        ts = {(ch["index"], g["sign"]): _num(g["t"], "chambers", "t")
+              for ch in cert["chambers"] for g in ch["groups"]}
+        tmax = max(ts.values())
+        worst = _field(claims, "worst_chamber", "claims", "claims")
+        if not isinstance(worst, list) or len(worst) != 2 or tuple(worst) not in ts:
+            raise _fail("claims", f"claims.worst_chamber {worst!r} is not a listed (chamber, "
+                                  "sign)")
+        if ts[tuple(worst)] != tmax:
+            raise _fail("claims", "claims.worst_chamber does not have the largest t")
+        violation = _num(_field(claims, "violation", "claims", "claims"), "claims",
+                         "claims.violation")
+        if violation != tmax - beta * beta:
+            raise _fail("claims", "claims.violation != t_max - beta^2")
+    if verdict == "optimal":
+        if upper - lower > eps:
+            raise _fail("verdict", f"optimal claimed but upper - lower = {upper - lower} > "
+                                   f"epsilon = {eps}")
+        what = f"the network is optimal within {_show(upper - lower)}"
+    elif verdict == "not optimal":
+        better = _field(cert, "better", "verdict", "certificate")
+        bnet = _field(better, "network", "verdict", "better")
+        bobj, _ = _network_objective(_field(bnet, "neurons", "verdict", "better.network"), X, y,
+                                     beta, "better neuron")
+        if _num(_field(better, "objective", "verdict", "better"), "verdict",
+                "better.objective") != bobj:
+            raise _fail("verdict", f"better.objective != recomputed objective {_show(bobj)}")
+        if not bobj < upper:
+            raise _fail("verdict", "the better network is not better")
+        what = (f"the network is not optimal: another has objective {_show(bobj)} < "
+                f"{_show(upper)}")
+    else:
+        what = "undecided"
+    return f"{what}; {summary}"
+
+
 # -- dispatch -------------------------------------------------------------------------------------
-_KINDS = {"arrangement": _check_arrangement, "solve": _check_solve}
+_KINDS = {"arrangement": _check_arrangement, "solve": _check_solve, "check": _check_check}
 
 
 def _check_format(cert: object, kind: str | None = None) -> str:
@@ -580,8 +693,8 @@ def _check_format(cert: object, kind: str | None = None) -> str:
 def verify_certificate(cert: dict) -> tuple[bool, str]:
     """Check a parsed certificate exactly: ``(True, "valid: ...")`` or ``(False, "<check>: ...")``.
 
-    >>> verify_certificate({"format": "relucvx-certificate/1", "kind": "check"})
-    (False, "unsupported kind: 'check' (this verifier checks 'arrangement', 'solve')")
+    >>> verify_certificate({"format": "relucvx-certificate/1", "kind": "fit"})
+    (False, "unsupported kind: 'fit' (this verifier checks 'arrangement', 'solve', 'check')")
     >>> verify_certificate({"format": "relucvx-certificate/0"})[1]
     "format: expected format 'relucvx-certificate/1', got 'relucvx-certificate/0'"
     """

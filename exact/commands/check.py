@@ -1,16 +1,139 @@
-"""`relucvx check`: not implemented yet (placeholder so the CLI loads)."""
+"""``relucvx check DATA NET``: is the network NET a global optimum of training on DATA?
+
+Runs :func:`exact.check.check` (seed 000's polynomial-time test, squared loss; MATH.md §5–§7):
+the exact objective of NET is an upper bound on ``P*``, its residual ``v = y − f(NET)`` scaled
+into dual feasibility a certified lower bound, and every (chamber, sign) is checked with an exact
+projection. Verdict ``optimal`` (within the printed gap) or ``not optimal`` (with the most violated
+chamber and a network of exactly smaller objective). Both verdicts exit 0: they are answers. Bad
+input (missing file, malformed network, dimension mismatch, no y or beta) exits 2 with one line.
+
+``--json`` prints one object with at least ``verdict, objective, lower, upper, gap,
+worst_chamber, violation`` (exact numbers as ``"p/q"`` strings) and ``better_objective`` when not
+optimal; ``--certificate FILE`` writes the ``kind: "check"`` certificate (``relucvx verify FILE``);
+``--net-out FILE`` writes the better network.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 
-from arrangement.errors import RelucvxError
+from arrangement.errors import InputError
+from arrangement.instances import read_instance
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="(not implemented yet)")
+    p = sub.add_parser("check", help="certify whether a network is a global optimum",
+                       description=__doc__.splitlines()[0])
+    p.add_argument("data", metavar="DATA", help="a .json/.csv/.npy file or example:NAME (needs y)")
+    p.add_argument("net", metavar="NET", help="a network file (relucvx-network/1 JSON)")
+    p.add_argument("--beta", metavar="B", help="override the regularisation beta (e.g. 1/10)")
+    p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
+    p.add_argument("--tol", metavar="T", default="1/1000000000",
+                   help="relative tolerance of the verdict 'optimal' (default 1/10^9)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--certificate", metavar="FILE", help="write the check certificate")
+    p.add_argument("--net-out", metavar="FILE", help="write the better network (if any)")
+    p.add_argument("--no-completeness", action="store_true",
+                   help="do not embed the completeness certificate in --certificate")
     p.set_defaults(func=run)
 
 
+def read_network(path: str):
+    """Read NET; every problem is a one-line :class:`InputError` starting with the path.
+
+    >>> read_network("/no/such/net.json")
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: no such file: /no/such/net.json
+    """
+    from exact.network import Network
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"no such file: {path}")
+    if p.is_dir():
+        raise InputError(f"not a file: {path} is a directory")
+    try:
+        return Network.read_json(p)
+    except InputError as exc:
+        msg = " ".join(str(exc).split())
+        raise InputError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(f"{path}: {' '.join(str(exc).split())}") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    raise RelucvxError("'check' is not implemented yet")
+    from arrangement.rational import to_fraction
+    from exact.check import check, check_certificate, number_text, result_summary
+
+    inst = read_instance(args.data, target=args.target, beta=args.beta)
+    if inst.y is None:
+        raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
+    if inst.beta is None:
+        raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
+    net = read_network(args.net)
+    if net.width and net.dim != inst.d:
+        raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
+                         f"{args.data} has {inst.d} columns")
+    tol = to_fraction(args.tol, where="--tol")
+    if tol < 0:
+        raise InputError(f"--tol must be >= 0, got {args.tol}")
+    res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False)
+    summary = result_summary(res)
+    summary["name"] = inst.name
+    if args.certificate:
+        if not net.is_rational:
+            raise InputError(f"{args.net}: a check certificate needs a rational network")
+        cert = check_certificate(res, completeness=not args.no_completeness)
+        Path(args.certificate).write_text(json.dumps(cert) + "\n")
+        summary["certificate"] = args.certificate
+    if args.net_out and res.better is not None:
+        res.better.write_json(args.net_out)
+        summary["net_out"] = args.net_out
+    if args.json:
+        json.dump(summary, sys.stdout)
+        print()
+        return 0
+    s = summary
+
+    def line(label: str, value: object) -> None:
+        print(f"  {label:<22}{value}")
+
+    print(f"{inst.name}: network of width {s['width']} on n = {inst.n}, d = {inst.d}, "
+          f"beta = {number_text(inst.beta)} ({s['chambers']} chambers)")
+    line("verdict", s["verdict"].upper())
+    line("objective L(theta)", f"{_short(s['objective'])}  (= upper bound on P*)")
+    line("certified lower", f"{_short(s['lower'])}  (dual: {s['dual_source']})")
+    line("gap", f"{_short(s['gap'])}  (tolerance {_short(s['epsilon'])})")
+    i, sg = s["worst_chamber"] or (None, None)
+    line("worst chamber", f"{i}, sign {'+' if sg == 1 else '-'}  (t_max - beta^2 = "
+                          f"{_short(s['violation'])})")
+    line("stationarity", f"scaled {s['scaled']}, nearly minimal {s['nearly_minimal']}, "
+                         f"subsampled optimum {s['subsampled_optimal']}")
+    if "better_objective" in s:
+        line("better network", f"objective {_short(s['better_objective'])} "
+                               f"(P* >= {_short(s['optimum_lower'])})")
+        if args.net_out:
+            line("", f"written to {args.net_out}")
+    if args.certificate:
+        line("certificate", f"written to {args.certificate} (check: relucvx verify "
+                            f"{args.certificate})")
+    line("time", f"{s['seconds']:.3f} s")
+    return 0
+
+
+def _short(text: str) -> str:
+    """Exact text when short, else a decimal approximation marked with ``~``."""
+    if len(text) <= 28:
+        return text
+    try:
+        from fractions import Fraction
+
+        return f"~{float(Fraction(text)):.12g}"
+    except (ValueError, ZeroDivisionError, OverflowError):
+        import sympy
+
+        return f"~{float(sympy.N(sympy.sympify(text), 15)):.12g}"
