@@ -1,0 +1,274 @@
+"""The maps ψ and φ and the convex objective, exactly (exact/maps.py, MATH.md §4–5)."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction as F
+
+import cdd
+import cdd.gmp
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrangement.core import Arrangement
+from arrangement.errors import InputError
+from exact.maps import (
+    closed_cones_containing,
+    convex_objective,
+    phi,
+    psi,
+    psi_rational,
+    rational_fourth_root,
+)
+from exact.network import Network, Neuron, exact_eq, norm_sq, sign
+from exact.transforms import is_scaled, positively_colinear
+
+# ----------------------------------------------------------------------------- helpers
+
+small_fractions = st.builds(F, st.integers(-4, 4), st.integers(1, 3))
+BETAS = [F(1, 10), F(1, 2), F(1), F(3, 2)]
+
+
+def chambers_of(X):
+    """Chambers from arrangement.core (sign vectors, zero at zero rows)."""
+    return [c.signs for c in Arrangement(X).chambers()]
+
+
+def brute_force_chambers(X):
+    """Exact oracle: the sign vectors s ∈ {±1}^{nonzero rows} with {u : s_j x_j·u ≥ 1} ≠ ∅
+    (cdd's GMP LP), zero at zero rows. Independent of arrangement.core."""
+    n, d = len(X), len(X[0])
+    nz = [j for j in range(n) if any(X[j])]
+    out = []
+    for signs in itertools.product((1, -1), repeat=len(nz)):
+        rows = [[-1] + [s * F(v) for v in X[j]] for s, j in zip(signs, nz, strict=True)]
+        rows.append([0] * (d + 1))  # objective: constant (a feasibility problem)
+        lp = cdd.gmp.linprog_from_array(rows, cdd.LPObjType.MAX)
+        cdd.gmp.linprog_solve(lp)
+        if lp.status == cdd.LPStatusType.OPTIMAL:
+            full = [0] * n
+            for s, j in zip(signs, nz, strict=True):
+                full[j] = s
+            out.append(tuple(full))
+    return out
+
+
+def matvec(X, w):
+    return [sum((F(a) * b for a, b in zip(x, w, strict=True)), F(0)) for x in X]
+
+
+@st.composite
+def instances(draw, n_max: int = 5, d_max: int = 3):
+    n = draw(st.integers(1, n_max))
+    d = draw(st.integers(1, d_max))
+    X = [[draw(small_fractions) for _ in range(d)] for _ in range(n)]
+    y = [draw(small_fractions) for _ in range(n)]
+    beta = draw(st.sampled_from(BETAS))
+    return X, y, beta, chambers_of(X)
+
+
+@st.composite
+def convex_points(draw, X, chambers, groups_max: int = 4):
+    """W = {(i, s): w} with every w in the closed cone C_i (exactly)."""
+    d = len(X[0])
+    W: dict = {}
+    for _ in range(draw(st.integers(0, groups_max))):
+        w = tuple(draw(small_fractions) for _ in range(d))
+        cones = closed_cones_containing(w, X, chambers)
+        i = draw(st.sampled_from(cones))
+        s = draw(st.sampled_from([1, -1]))
+        old = W.get((i, s), (F(0),) * d)
+        W[(i, s)] = tuple(a + b for a, b in zip(old, w, strict=True))  # C_i is a convex cone
+    return W
+
+
+def unit_rational(p):
+    """A rational unit vector (inverse stereographic projection of p ∈ Q^{d−1})."""
+    q = sum((t * t for t in p), F(0))
+    return tuple(2 * t / (q + 1) for t in p) + ((q - 1) / (q + 1),)
+
+
+@st.composite
+def networks(draw, d, width_max: int = 4, scaled_bias: bool = True):
+    """Rational networks; often scaled (rational unit directions), often with colinear copies."""
+    neurons = []
+    for _ in range(draw(st.integers(0, width_max))):
+        kind = draw(st.sampled_from(["free", "scaled", "copy"] if scaled_bias else ["free"]))
+        if kind == "copy" and neurons:
+            base = draw(st.sampled_from(neurons))
+            c = draw(st.sampled_from([F(1, 2), F(1), F(2)]))
+            neurons.append(Neuron(tuple(c * t for t in base.u), c * base.alpha))
+        elif kind == "scaled":
+            e = unit_rational([draw(small_fractions) for _ in range(d - 1)])
+            r = draw(st.builds(F, st.integers(1, 4), st.integers(1, 3)))
+            s = draw(st.sampled_from([1, -1]))
+            neurons.append(Neuron(tuple(r * t for t in e), s * r))
+        else:
+            neurons.append(
+                Neuron(tuple(draw(small_fractions) for _ in range(d)), draw(small_fractions))
+            )
+    return Network(tuple(neurons))
+
+
+def prediction(W, X, chambers):
+    """Σ s D_i X w, straight from the definitions."""
+    f = [F(0)] * len(X)
+    for (i, s), w in W.items():
+        z = matvec(X, w)
+        for j, sig in enumerate(chambers[i]):
+            if sig > 0:
+                f[j] += s * z[j]
+    return tuple(f)
+
+
+# ----------------------------------------------------------------------------- chambers
+
+
+@given(instances())
+def test_chambers_match_brute_force(inst):
+    X, _, _, chambers = inst
+    assert sorted(chambers) == sorted(brute_force_chambers(X))
+
+
+# ----------------------------------------------------------------------------- ψ
+
+
+@given(instances(), st.data())
+def test_psi_identity_exact(inst, draw):
+    X, y, beta, chambers = inst
+    W = draw.draw(convex_points(X, chambers))
+    net = psi(W)
+    patterns = [c.pattern for c in Arrangement(X).chambers()]
+    assert net.width == sum(1 for w in W.values() if any(w))
+    assert is_scaled(net)
+    # (Xu)_+ α = s D_i X w: ψ's output is rational and equals the convex prediction exactly
+    assert net.output(X) == prediction(W, X, chambers)
+    for loss in ("squared", "hinge"):
+        lc = convex_objective(W, X, y, beta, patterns, loss=loss)
+        assert exact_eq(net.objective(X, y, beta, loss=loss), lc)
+        # sign vectors work as patterns too (zero rows do not matter)
+        assert exact_eq(convex_objective(W, X, y, beta, chambers, loss=loss), lc)
+
+
+@given(instances(), st.data())
+def test_phi_of_psi_is_identity(inst, draw):
+    X, _, _, chambers = inst
+    W = draw.draw(convex_points(X, chambers))
+    W = {k: w for k, w in W.items() if any(w)}
+    net = psi(W)
+    keys = sorted(W, key=lambda k: (k[0], -k[1]))
+    back = phi(net, X, chambers, assignment=[i for i, _ in keys])
+    assert list(back) == keys
+    for k in keys:
+        assert all(exact_eq(a, b) for a, b in zip(back[k], W[k], strict=True))
+
+
+@given(instances(), st.data())
+def test_psi_rational_upper_bound(inst, draw):
+    X, y, beta, chambers = inst
+    W = draw.draw(convex_points(X, chambers))
+    net = psi_rational(W, bits=20)
+    assert net.is_rational
+    assert net.output(X) == prediction(W, X, chambers)
+    up = net.objective(X, y, beta)
+    assert isinstance(up, F)
+    lc = convex_objective(W, X, y, beta, chambers)
+    gap = up - lc
+    assert sign(gap) >= 0
+    # excess = Σ (β/2)(‖w‖/c − c)², relatively tiny
+    total = sum((norm_sq(w) for w in W.values()), F(0))
+    assert sign(gap - beta * (total + 1) * F(1, 2**30)) <= 0
+
+
+def test_psi_small_cases():
+    assert psi({}).width == 0
+    net = psi({(0, 1): (F(3), F(4)), (2, -1): (F(0), F(0))})
+    assert net.width == 1
+    (nr,) = net.neurons
+    assert exact_eq(nr.alpha, sympy.sqrt(5)) and exact_eq(norm_sq(nr.u), F(5))
+    # a rational fourth power keeps Fractions
+    net = psi({(0, -1): (F(0), F(16, 81))})
+    assert net.neurons[0] == Neuron((F(0), F(4, 9)), F(-4, 9))
+    for bad in ({(0, 2): (1,)}, {(-1, 1): (1,)}, {0: (1,)}, {(0, 1): ("x",)}):
+        with pytest.raises(InputError):
+            psi(bad)
+
+
+def test_rational_fourth_root():
+    assert rational_fourth_root(F(81, 16)) == F(3, 2)
+    for N in (F(2), F(1, 3), F(10**9 + 7, 3), F(1, 10**12)):
+        c = rational_fourth_root(N, bits=40)
+        assert c**4 <= N and (N - c**4) <= N * F(4, 2**40) + 0
+    with pytest.raises(ValueError):
+        rational_fourth_root(F(0))
+
+
+# ----------------------------------------------------------------------------- φ
+
+
+@given(instances(), st.data())
+def test_phi_prediction_and_inequality(inst, draw):
+    X, y, beta, chambers = inst
+    net = draw.draw(networks(len(X[0])))
+    W = phi(net, X, chambers)
+    patterns = [c.pattern for c in Arrangement(X).chambers()]
+    assert net.output(X) == prediction(W, X, chambers)
+    for loss in ("squared", "hinge"):
+        lc = convex_objective(W, X, y, beta, patterns, loss=loss)
+        lb = net.objective(X, y, beta, loss=loss)
+        assert sign(lb - lc) >= 0
+    # equality iff θ is scaled and the neurons sharing a φ-group are positively colinear
+    lc = convex_objective(W, X, y, beta, patterns)
+    lb = net.objective(X, y, beta)
+    groups: dict = {}
+    for k, nr in enumerate(net.neurons):
+        if sign(nr.alpha) != 0 and any(nr.u):
+            i = closed_cones_containing(nr.u, X, chambers)[0]  # φ's default choice
+            groups.setdefault((i, sign(nr.alpha)), []).append(k)
+    colinear = all(
+        positively_colinear(net.neurons[ks[0]].u, net.neurons[k].u)
+        for ks in groups.values()
+        for k in ks[1:]
+    )
+    assert exact_eq(lb, lc) == (is_scaled(net) and colinear)
+
+
+@given(instances(), st.data())
+def test_phi_assignment_choices(inst, draw):
+    """Every admissible choice of cone gives the same prediction (MATH.md §5: 'choose any')."""
+    X, _, _, chambers = inst
+    net = draw.draw(networks(len(X[0]), width_max=3))
+    choices = []
+    for nr in net.neurons:
+        cones = closed_cones_containing(nr.u, X, chambers)
+        choices.append(draw.draw(st.sampled_from(cones)))
+    W = phi(net, X, chambers, assignment=choices)
+    assert prediction(W, X, chambers) == net.output(X)
+
+
+def test_phi_errors():
+    X = [[1, 0], [0, 1]]
+    chambers = [(1, 1), (1, -1)]  # incomplete on purpose
+    with pytest.raises(InputError):
+        phi(Network.from_lists([((-1, 1), 1)]), X, chambers)
+    with pytest.raises(InputError):
+        phi(Network.from_lists([((1, 1), 1)]), X, chambers, assignment=[1])
+    with pytest.raises(InputError):
+        phi(Network.from_lists([((1, 1), 1)]), X, chambers, assignment=[])
+    with pytest.raises(InputError):
+        convex_objective({(1, 1): (F(1), F(1))}, X, [0, 0], 1, [(1, 1), (1, 0)])
+
+
+def test_phi_algebraic_network():
+    # ψ of a non-square norm and back: algebraic neurons through φ
+    X = [[1, 0], [0, 1], [1, 1]]
+    chambers = chambers_of(X)
+    i = chambers.index((1, 1, 1))
+    W = {(i, 1): (F(1), F(2)), (i, -1): (F(1), F(1, 3))}
+    net = psi(W)
+    back = phi(net, X, chambers)
+    assert set(back) == set(W)
+    for k in W:
+        assert all(exact_eq(a, b) for a, b in zip(back[k], W[k], strict=True))

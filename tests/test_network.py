@@ -1,0 +1,232 @@
+"""Exact networks: numbers, output, objective, JSON (exact/network.py, MATH.md §1, §5)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction as F
+
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrangement.errors import InputError
+from exact.network import (
+    FORMAT,
+    Network,
+    Neuron,
+    exact,
+    exact_eq,
+    exact_sqrt,
+    parse_number,
+    sign,
+)
+
+# ----------------------------------------------------------------------------- strategies
+
+small_fractions = st.builds(F, st.integers(-4, 4), st.integers(1, 3))
+
+
+@st.composite
+def data(draw, n_max: int = 5, d_max: int = 3):
+    n = draw(st.integers(1, n_max))
+    d = draw(st.integers(1, d_max))
+    X = [[draw(small_fractions) for _ in range(d)] for _ in range(n)]
+    y = [draw(small_fractions) for _ in range(n)]
+    beta = draw(st.sampled_from([F(1, 10), F(1, 2), F(1), F(3, 2)]))
+    return X, y, beta
+
+
+@st.composite
+def networks(draw, d: int, width_max: int = 4):
+    m = draw(st.integers(0, width_max))
+    return Network(
+        tuple(
+            Neuron(tuple(draw(small_fractions) for _ in range(d)), draw(small_fractions))
+            for _ in range(m)
+        )
+    )
+
+
+# ----------------------------------------------------------------------------- exact numbers
+
+
+def test_exact_normalises():
+    assert exact(3) == F(3) and isinstance(exact(3), F)
+    assert exact("0.1") == F(1, 10)
+    assert exact(sympy.Rational(6, 4)) == F(3, 2)
+    assert exact(sympy.sqrt(4)) == F(2)
+    assert exact("sqrt(2)/3") == sympy.sqrt(2) / 3
+    with pytest.raises(InputError):
+        exact(0.5)
+    with pytest.raises(InputError):
+        exact(True)
+    with pytest.raises(InputError):
+        exact(sympy.Float(0.5))
+    with pytest.raises(InputError):
+        exact(sympy.Symbol("x"))
+    with pytest.raises(InputError):
+        exact(sympy.I)
+
+
+def test_sign_exact_cases():
+    r2, r3 = sympy.sqrt(2), sympy.sqrt(3)
+    assert sign(r2 + r3 - sympy.sqrt(5 + 2 * sympy.sqrt(6))) == 0  # denesting: exactly zero
+    assert sign(r2 - F(1414213562373095, 10**15)) == 1
+    assert sign(F(1414213562373096, 10**15) - r2) == 1
+    assert sign(sympy.root(2, 4) - sympy.root(2, 4)) == 0
+    tiny = sympy.sqrt(10**20 + 1) - 10**10  # ~5e-11: interval arithmetic must resolve it
+    assert sign(tiny) == 1
+    assert sign(-tiny) == -1
+    # near cancellation beyond the first interval precisions
+    big = sympy.sqrt(10**80 + 1) - 10**40
+    assert sign(big) == 1
+    assert exact_eq(sympy.sqrt(8), 2 * r2)
+    assert not exact_eq(r2, F(141, 100))
+
+
+def test_exact_sqrt():
+    assert exact_sqrt(F(9, 4)) == F(3, 2)
+    assert exact_sqrt(F(0)) == F(0)
+    assert exact_sqrt(F(2)) == sympy.sqrt(2)
+    assert exact_eq(exact_sqrt(exact_sqrt(F(4))), sympy.sqrt(2))
+    with pytest.raises(ValueError):
+        exact_sqrt(F(-1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["__import__('os')", "x", "1/0", "sqrt(-1)", "2**(10**10)", "2**99999", "sqrt(2", "", "nan",
+     "1e99999", "exp(1)", "pi", "lambda: 1"],
+)
+def test_parse_number_rejects(text):
+    with pytest.raises(InputError):
+        parse_number(text)
+
+
+def test_parse_number_accepts():
+    assert parse_number(" -3/4 ") == F(-3, 4)
+    assert parse_number("2.5e1") == F(25)
+    e = parse_number("13**(3/4)*sqrt(3)/13")
+    assert exact_eq(e**4, F(9, 13))
+
+
+# ----------------------------------------------------------------------------- output, objective
+
+
+def test_output_and_objective_by_hand():
+    net = Network.from_lists([((1, 0), 2), ((0, 1), F(-1, 2))])
+    X = [[1, 1], [-1, 2], [0, -1]]
+    assert net.output(X) == (F(3, 2), F(-1), F(0))
+    # squared: ½((3/2−1)² + (−1+1)² + (0−0)²) = 1/8; penalty (1/20)(1 + 4 + 1 + 1/4) = 5/16
+    assert net.objective(X, [1, -1, 0], F(1, 10)) == F(1, 8) + F(5, 16)
+    # hinge: max(0, 1 − 3/2) + max(0, 1 − 1) + max(0, 1 − 0) = 1
+    assert net.objective(X, [1, -1, 1], F(1, 10), loss="hinge") == 1 + F(5, 16)
+    assert net.penalty(F(1, 10)) == F(5, 16)
+    with pytest.raises(InputError):
+        net.objective(X, [1, -1, 0], F(1, 10), loss="absolute")
+    with pytest.raises(InputError):
+        net.output([[1, 2, 3]])
+    with pytest.raises(InputError):
+        net.objective(X, [1, 2], 1)
+
+
+def test_empty_network():
+    net = Network(())
+    assert net.width == 0 and net.dim == 0
+    assert net.output([[1, 2], [3, 4]]) == (F(0), F(0))
+    assert net.objective([[1, 2]], [2], 1) == F(2)
+
+
+def test_algebraic_output_exact():
+    # u = (1, 1)/2^{1/4}, α = 2^{1/4}: contribution (x·(1,1))_+ exactly rational
+    c = sympy.root(2, 4)
+    net = Network((Neuron((1 / c, 1 / c), c),))
+    assert net.output([[1, 2], [-3, 1]]) == (F(3), F(0))
+    assert exact_eq(net.penalty(1), sympy.sqrt(2) / 2 + sympy.sqrt(2) / 2)
+    # a direction that is not a rational multiple: sign decided through the radicals
+    net2 = Network((Neuron((sympy.sqrt(2), F(-1)), 1),))
+    assert net2.output([[1, 1], [1, F(3, 2)]]) == (sympy.sqrt(2) - 1, F(0))
+
+
+@given(data(), st.data())
+def test_output_matches_definition(dat, draw):
+    X, y, beta = dat
+    net = draw.draw(networks(len(X[0])))
+    f = net.output(X)
+    for j, x in enumerate(X):
+        want = sum(
+            (max(sum((a * b for a, b in zip(x, nr.u, strict=True)), F(0)), F(0)) * nr.alpha
+             for nr in net.neurons),
+            F(0),
+        )
+        assert f[j] == want
+    pen = sum((sum(t * t for t in nr.u) + nr.alpha**2 for nr in net.neurons), F(0)) * beta / 2
+    loss = sum(((a - b) ** 2 for a, b in zip(f, y, strict=True)), F(0)) / 2
+    assert net.objective(X, y, beta) == loss + pen
+
+
+# ----------------------------------------------------------------------------- JSON
+
+
+@given(data(), st.data())
+def test_json_round_trip_rational(dat, draw):
+    X, _, _ = dat
+    net = draw.draw(networks(len(X[0])))
+    d = net.to_json_dict()
+    assert d["format"] == FORMAT and d["exact"] == "rational"
+    back = Network.from_json_dict(json.loads(json.dumps(d)))
+    assert back == net
+
+
+def test_json_round_trip_algebraic(tmp_path):
+    net = Network(
+        (
+            Neuron((sympy.sqrt(2) / 3, F(-1, 7)), sympy.root(F(5, 3), 4)),
+            Neuron((1 + sympy.sqrt(3), F(0)), -sympy.sqrt(6)),
+        )
+    )
+    d = net.to_json_dict()
+    assert d["exact"] == "algebraic"
+    assert d["neurons"][0]["u"][1] == "-1/7"
+    p = tmp_path / "net.json"
+    net.write_json(p)
+    back = Network.read_json(p)
+    for a, b in zip(net.neurons, back.neurons, strict=True):
+        assert exact_eq(a.alpha, b.alpha)
+        assert all(exact_eq(s, t) for s, t in zip(a.u, b.u, strict=True))
+    X = [[1, 2], [-1, 1]]
+    assert exact_eq(net.objective(X, [1, 0], F(1, 10)), back.objective(X, [1, 0], F(1, 10)))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"neurons": []},
+        {"format": "relucvx-network/2", "neurons": []},
+        {"format": FORMAT, "neurons": {}},
+        {"format": FORMAT, "neurons": [{"u": ["1"]}]},
+        {"format": FORMAT, "neurons": [{"u": "1", "alpha": "1"}]},
+        {"format": FORMAT, "neurons": [{"u": ["1"], "alpha": 0.5}]},
+        {"format": FORMAT, "neurons": [{"u": ["1"], "alpha": True}]},
+        {"format": FORMAT, "neurons": [{"u": ["abc"], "alpha": "1"}]},
+        {"format": FORMAT, "neurons": [{"u": ["sqrt(2)"], "alpha": "1"}]},  # exact: rational
+        {"format": FORMAT, "exact": "algebraic", "neurons": [{"u": ["os.system"], "alpha": "1"}]},
+        {"format": FORMAT, "exact": "float", "neurons": []},
+        {"format": FORMAT, "neurons": [{"u": ["1"], "alpha": "1"}, {"u": ["1", "2"], "alpha": 1}]},
+    ],
+)
+def test_bad_json_rejected(payload):
+    with pytest.raises(InputError) as e:
+        Network.from_json_dict(payload)
+    assert "\n" not in str(e.value)
+
+
+def test_bad_json_file(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text("{not json")
+    with pytest.raises(InputError):
+        Network.read_json(p)
+    with pytest.raises(InputError):
+        Network.read_json(tmp_path / "missing.json")
