@@ -640,14 +640,20 @@ def _check_check(cert: dict) -> str:
         v = _vec(dual["v"], len(X), "dual", "dual.v")
         if v != [t - f for t, f in zip(y, out)]:
             raise _fail("residual", "dual.v != y - f(network)")
-        ts = {(ch["index"], g["sign"]): _num(g["t"], "chambers", "t")
-              for ch in cert["chambers"] for g in ch["groups"]}
-        tmax = max(ts.values())
+        ts = []
+        for k, ch in enumerate(cert["chambers"]):
+            i = _int(_field(ch, "index", "chambers", f"chamber {k}"), "chambers",
+                     f"chamber {k}: index", 0)
+            for g in ch["groups"]:
+                ts.append(((i, g["sign"]), _num(g["t"], "chambers", f"chamber {k}: t")))
+        tmax = max(t for _, t in ts)
         worst = _field(claims, "worst_chamber", "claims", "claims")
-        if not isinstance(worst, list) or len(worst) != 2 or tuple(worst) not in ts:
+        if (not isinstance(worst, list) or len(worst) != 2
+                or any(isinstance(w, bool) or not isinstance(w, int) for w in worst)
+                or all(key != tuple(worst) for key, _ in ts)):
             raise _fail("claims", f"claims.worst_chamber {worst!r} is not a listed (chamber, "
                                   "sign)")
-        if ts[tuple(worst)] != tmax:
+        if all(t != tmax for key, t in ts if key == tuple(worst)):
             raise _fail("claims", "claims.worst_chamber does not have the largest t")
         violation = _num(_field(claims, "violation", "claims", "claims"), "claims",
                          "claims.violation")

@@ -206,7 +206,7 @@ def test_parallel_sign_consistency_is_its_own_check():
 
 
 def test_unsupported_kinds():
-    ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "check"})
+    ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "fit"})
     assert not ok and msg.startswith("unsupported kind")
     ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "nonsense"})
     assert not ok and msg.startswith("unsupported kind")

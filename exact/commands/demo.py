@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"\n1. Arrangement: {len(ch)} chambers (exact enumeration), Zaslavsky |chi(-1)| = {zas}"
           f" ({'agrees' if zas == len(ch) else 'DISAGREES'}; chi(t) = {chi.as_expr()})")
     for c in ch:
-        print(f"   chamber {c.index}: signs {''.join({1: '+', -1: '-', 0: '0'}[s] for s in c.signs)}  "
+        signs = "".join({1: "+", -1: "-", 0: "0"}[s] for s in c.signs)
+        print(f"   chamber {c.index}: signs {signs}  "
               f"pattern {''.join(map(str, c.pattern))}  witness {c.witness}")
 
     # 2. certified optimum

@@ -1,0 +1,416 @@
+"""Is this network a global optimum? The polynomial-time test of seed 000, with a certificate.
+
+Wang, Lacotte & Pilanci (2022, arXiv:2006.05900, seed 000, consequence (ii)) show that checking
+whether a given two-layer ReLU network θ is a global minimum of the regularised training loss is
+a convex question. For the squared loss :func:`check` answers it exactly (MATH.md §4–§7):
+
+(a) **The network's own patterns.** For each neuron k, the chambers whose *closed* cone holds
+    ``u_k`` (several when ``u_k`` lies on a hyperplane); φ(θ) (:func:`exact.maps.phi`) is the
+    candidate convex point W, and ``ŷ = f_θ`` the network's exact output.
+(b) **Stationarity on the subsampled program** (MATH.md §6): with ``v = y − ŷ``, for every group
+    ``(i, s)`` used by θ, ``q = Π_{C_i}(s XᵀD_i v)`` (exact projection). W is optimal for the
+    convex program restricted to θ's chambers iff ``‖q‖ = β`` and ``w_{i,s}`` is a positive
+    multiple of q for the used groups, and ``‖q‖ ≤ β`` for the other groups of those chambers
+    (the KKT conditions of the group lasso with cone constraints). Reported as diagnostics.
+(c) **Dual feasibility on every chamber.** ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖² = pᵀg`` for all
+    chambers i and signs s, each with its projection certificate; the most violated constraint
+    is the argmax of t, and the violation is ``t_max − β²`` (exact).
+
+Certified bounds. ``UB = L_β(θ)`` (the exact objective of θ: any network's objective is an upper
+bound on ``P* = P*_c``); ``LB = κ vᵀy − ½ κ² ‖v‖²`` with a rational ``κ ≥ 0``,
+``κ² t_max ≤ β²`` (so κv is dual feasible, weak duality of MATH.md §7). The verdict is
+``"optimal"`` when ``UB − LB ≤ tol · max(1, |UB|)``: θ is then within ``ε = UB − LB`` of the
+global optimum of the non-convex training problem, and the certificate proves it. Otherwise the
+full convex program is solved (:func:`exact.certify.solve`); if its network has an exactly
+smaller objective the verdict is ``"not optimal"`` and that network is returned as ``better``
+(``L_β(θ) − P*`` then lies in ``[L_β(θ) − L_β(better), L_β(θ) − LB*]`` with LB* solve's lower
+bound). If solve's lower bound closes the gap instead, the verdict is ``"optimal"`` with solve's
+dual vector as the evidence; if neither happens (solve did not reach ``tol``) the verdict is
+``"undecided"``.
+
+Exactness. Rational networks are handled in Fractions throughout. Algebraic networks (e.g. ψ of
+a convex point, with square roots) are accepted: their objective is exact (sympy, signs decided
+by :func:`exact.network.sign`); when their output is irrational, v is replaced by a rational
+approximation of ``y − ŷ`` (any rational v gives a valid lower bound) and the stationarity
+diagnostics are not reported. Certificates (:func:`check_certificate`) need a rational network:
+the standard-library verifier recomputes its objective in Fractions. Only the squared loss is
+supported (for hinge, ``y − ŷ`` is not the dual variable).
+
+Certificate (``kind: "check"``): the layout of the solve certificate (docstring of
+:mod:`exact.certify`: ``data``, ``network`` = θ, ``dual`` {v, κ}, ``chambers`` with one projection
+certificate per (chamber, sign), ``groups`` = φ(θ)), with ``"kind": "check"`` and
+
+    dual.source   "residual" (v = y − f_θ) or "solve" (the dual vector of the full program)
+    claims        {"verdict", "objective", "lower", "upper", "gap", "tol", "epsilon",
+                   "num_chambers", and for source "residual": "worst_chamber": [i, s],
+                   "violation": t_max − β²}
+    better        {"network": {...}, "objective": L_β(better)}     (verdict "not optimal")
+    completeness  the arrangement's completeness certificate (optional)
+
+References: Wang, Lacotte & Pilanci (2022), "The hidden convex optimization landscape of
+regularized two-layer ReLU networks", arXiv:2006.05900 (seed 000; poster, seed 004); Pilanci &
+Ergen (2020), "Neural networks are convex regularizers".
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from arrangement.errors import InputError
+from arrangement.rational import format_fraction, to_fraction
+from exact.convex import ConvexProgram
+from exact.maps import phi
+from exact.network import Exact, Network, add, mul
+from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.transforms import held_groups, is_nearly_minimal, is_scaled
+
+__all__ = ["CheckResult", "check", "check_certificate", "number_text", "result_summary",
+           "VERDICTS"]
+
+VERDICTS = ("optimal", "not optimal", "undecided")
+
+Group = tuple[int, int]
+Vec = tuple[Fraction, ...]
+
+_BITS = 256  # binary digits of the rational κ ≈ β/√t_max (a lower approximation)
+
+
+@dataclass
+class CheckResult:
+    """The answer of :func:`check` (see the module docstring).
+
+    ``objective`` = ``upper`` = ``L_β(θ)`` exactly; ``lower`` a certified lower bound on ``P*``;
+    ``gap = upper − lower``; ``worst_chamber`` the (chamber, sign) maximising
+    ``t = ‖Π_{C_i}(s XᵀD_i v)‖²`` at ``v = y − f_θ`` and ``violation = t_max − β²`` (≤ 0 iff
+    ``y − f_θ`` itself is dual feasible); ``better`` a network with an exactly smaller objective
+    (verdict "not optimal"), ``better_objective`` its objective, ``optimum`` solve's certified
+    ``(lower, upper)`` when the full program was solved; ``stationarity`` the diagnostics of step
+    (b); ``certificate`` the ``kind: "check"`` certificate (None for an algebraic network).
+    """
+
+    verdict: str
+    objective: Exact
+    lower: Fraction
+    upper: Exact
+    worst_chamber: Group | None
+    violation: Fraction
+    better: Network | None
+    certificate: dict | None
+    tol: Fraction = Fraction(1, 10**9)
+    epsilon: Exact = Fraction(0)
+    better_objective: Exact | None = None
+    optimum: tuple[Fraction, Fraction] | None = None
+    stationarity: dict = field(default_factory=dict)
+    neuron_groups: list[list[Group]] = field(default_factory=list)
+    dual_source: str = "residual"
+    network: Network | None = field(default=None, repr=False)
+    dual: Vec = field(default=(), repr=False)
+    kappa: Fraction = Fraction(0)
+    projections: dict[Group, ProjectionCertificate] = field(default_factory=dict, repr=False)
+    t: dict[Group, Fraction] = field(default_factory=dict, repr=False)
+    groups: dict = field(default_factory=dict, repr=False)
+    program: ConvexProgram | None = field(default=None, repr=False)
+    seconds: float = 0.0
+
+    @property
+    def gap(self) -> Exact:
+        """``upper − lower`` (exact): θ is within this of the global optimum."""
+        return add(self.upper, -self.lower)
+
+    @property
+    def optimal(self) -> bool:
+        return self.verdict == "optimal"
+
+
+# -- small exact helpers --------------------------------------------------------------------------
+def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
+    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
+
+
+def _sqrt_floor(q: Fraction, bits: int) -> Fraction:
+    """A rational ``r`` with ``0 ≤ r ≤ √q`` and relative error about ``2^{-bits}`` (q ≥ 0);
+    exact (``r = √q``) when q is the square of a rational with a power-of-two denominator."""
+    if q <= 0:
+        return Fraction(0)
+    mag = q.numerator.bit_length() - q.denominator.bit_length()
+    b = bits + max(0, -mag // 2 + 2)
+    return Fraction(math.isqrt(q.numerator * 4**b // q.denominator), 2**b)
+
+
+def number_text(x: Exact) -> str:
+    """An exact number as text: ``"p/q"`` for rationals, sympy's radical text otherwise.
+
+    >>> number_text(Fraction(-3, 4)), number_text(Fraction(2))
+    ('-3/4', '2')
+    """
+    if isinstance(x, (Fraction, int)):
+        return format_fraction(Fraction(x))
+    import sympy
+
+    return sympy.sstr(x)
+
+
+def _rational_approx(x: Exact, digits: int = 80) -> Fraction:
+    if isinstance(x, Fraction):
+        return x
+    import sympy
+
+    return Fraction(str(sympy.N(x, digits))).limit_denominator(10 ** (digits - 5))
+
+
+def _le(a: Exact, b: Exact) -> bool:
+    """``a ≤ b`` exactly (rational or algebraic; :func:`exact.path.compare`)."""
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return a <= b
+    from exact.path import compare
+
+    return compare(a, b) <= 0
+
+
+def _all_h(cp: ConvexProgram, v: Vec) -> list[Vec]:
+    """``h_i = Xᵀ D_i v`` for every chamber i (exact)."""
+    cols = range(cp.d)
+    out = []
+    for pat in cp.patterns:
+        out.append(tuple(sum((v[j] * cp.X[j][c] for j in range(cp.n) if pat[j] and v[j]),
+                             Fraction(0)) for c in cols))
+    return out
+
+
+def _dual_pieces(cp: ConvexProgram, v: Vec) -> tuple[dict[Group, ProjectionCertificate],
+                                                      dict[Group, Fraction]]:
+    """Exact projection certificates and ``t_{i,s} = pᵀg`` for every (chamber, sign)."""
+    certs: dict[Group, ProjectionCertificate] = {}
+    ts: dict[Group, Fraction] = {}
+    for i, h in enumerate(_all_h(cp, v)):
+        for s in (1, -1):
+            g = h if s == 1 else tuple(-x for x in h)
+            c = project_onto_cone(cp.cones[i], g)
+            certs[(i, s)] = c
+            ts[(i, s)] = _dot(c.p, g)
+    return certs, ts
+
+
+def _kappa(v: Vec, y: Vec, beta: Fraction, tmax: Fraction) -> tuple[Fraction, Fraction]:
+    """The best rational scale ``κ ≥ 0`` with ``κ² t_max ≤ β²`` and the bound it gives (MATH.md §7).
+
+    >>> _kappa((Fraction(1, 10), Fraction(-1, 10)), (Fraction(1), Fraction(0)),
+    ...        Fraction(1, 10), Fraction(1, 100))
+    (Fraction(1, 1), Fraction(9, 100))
+    """
+    vv, vy = _dot(v, v), _dot(v, y)
+    kopt = vy / vv if vv else Fraction(0)
+    if tmax > 0:
+        kfeas = _sqrt_floor(beta * beta / tmax, _BITS)
+        assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
+        kopt = min(kopt, kfeas)
+    kappa = max(Fraction(0), kopt)
+    return kappa, kappa * vy - kappa * kappa * vv / 2
+
+
+def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Group]],
+                  v: Vec, certs, ts, exact_v: bool) -> dict:
+    """Step (b): KKT conditions of the program restricted to θ's own chambers (MATH.md §6)."""
+    out: dict = {"scaled": is_scaled(net), "nearly_minimal": is_nearly_minimal(net, cp.X, cp.signs)}
+    chambers = sorted({i for gs in held for i, _ in gs})
+    out["chambers"] = chambers
+    if not exact_v or not all(isinstance(t, Fraction) for w in W.values() for t in w):
+        out.update(stationary=None, subsampled_optimal=None, groups=[])
+        return out
+    b2 = cp.beta * cp.beta
+    rows = []
+    for g, w in W.items():
+        q = certs[g].p
+        qw = _dot(q, w)
+        parallel = qw > 0 and qw * qw == _dot(q, q) * _dot(w, w)
+        rows.append({"group": g, "t": ts[g], "norm_is_beta": ts[g] == b2, "parallel": parallel})
+    stationary = all(r["norm_is_beta"] and r["parallel"] for r in rows)
+    others_ok = all(ts[(i, s)] <= b2 for i in chambers for s in (1, -1) if (i, s) not in W)
+    out.update(groups=rows, stationary=stationary, subsampled_optimal=stationary and others_ok)
+    return out
+
+
+# -- the test -------------------------------------------------------------------------------------
+def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta: object, *,
+          tol: object = Fraction(1, 10**9), arrangement=None, loss: str = "squared",
+          program: ConvexProgram | None = None, find_better: bool = True,
+          certificate: bool = True) -> CheckResult:
+    """Certified global-optimality test of a two-layer ReLU network (module docstring; seed 000).
+
+    Returns a :class:`CheckResult`: verdict ``"optimal"`` when ``L_β(θ) − LB ≤ tol·max(1, L_β(θ))``
+    for a certified lower bound LB on ``P*``, else ``"not optimal"`` with a network of exactly
+    smaller objective (from :func:`exact.certify.solve`, unless ``find_better=False``).
+
+    >>> from exact.network import Network
+    >>> X, y, beta = [[-1, 1], [0, 1], [1, 1]], [1, 0, 1], Fraction(1, 10)  # MATH.md §9, V data
+    >>> r = check(Network.from_lists([((0, 1), 1)]), X, y, beta)
+    >>> r.verdict, r.better_objective < r.objective
+    ('not optimal', True)
+    >>> r.worst_chamber, r.violation > 0
+    ((3, -1), True)
+
+    References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000 §"checking global
+    optimality", poster 004); MATH.md §5–§7.
+    """
+    t0 = time.perf_counter()
+    if loss != "squared":
+        raise InputError(f"check supports the squared loss only, not {loss!r}")
+    cp = program if program is not None else ConvexProgram(X, y, beta, loss, arrangement)
+    tol = to_fraction(tol, where="tol")
+    if tol < 0:
+        raise InputError(f"tol must be >= 0, got {format_fraction(tol)}")
+    if net.width and net.dim != cp.d:
+        raise InputError(f"the network has input dimension {net.dim} but X has {cp.d} columns")
+    # (a) the network's own patterns, φ(θ), the exact output and objective
+    held = held_groups(net, cp.X, cp.signs)
+    W = phi(net, cp.X, cp.signs)
+    yhat = net.output(cp.X)
+    objective = net.objective(cp.X, cp.y, cp.beta)
+    exact_v = all(isinstance(t, Fraction) for t in yhat)
+    v = tuple(t - (f if isinstance(f, Fraction) else _rational_approx(f))
+              for t, f in zip(cp.y, yhat))
+    # (c) dual feasibility on every chamber, (b) stationarity on θ's own chambers
+    certs, ts = _dual_pieces(cp, v)
+    worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
+    tmax = ts[worst] if worst is not None else Fraction(0)
+    violation = tmax - cp.beta * cp.beta
+    kappa, lower = _kappa(v, cp.y, cp.beta, tmax)
+    stat = _stationarity(net, cp, W, held, v, certs, ts, exact_v)
+    eps = mul(tol, objective) if not _le(objective, Fraction(1)) else tol
+    res = CheckResult(verdict="optimal", objective=objective, lower=lower, upper=objective,
+                      worst_chamber=worst, violation=violation, better=None, certificate=None,
+                      tol=tol, epsilon=eps, stationarity=stat, neuron_groups=held,
+                      network=net, dual=v, kappa=kappa, projections=certs, t=ts, groups=W,
+                      program=cp)
+    if not _le(add(objective, -lower), eps):
+        res.verdict = "undecided"
+        if find_better:
+            _compare_with_optimum(res, cp)
+    res.seconds = time.perf_counter() - t0
+    if certificate and net.is_rational:
+        res.certificate = check_certificate(res)
+    return res
+
+
+def _compare_with_optimum(res: CheckResult, cp: ConvexProgram) -> None:
+    """Solve the full convex program; a strictly better network proves "not optimal"."""
+    from exact.certify import solve
+
+    stol = min(Fraction(1, 10**12), res.tol / 100) if res.tol > 0 else Fraction(1, 10**30)
+    sol = solve(cp.X, cp.y, cp.beta, tol=stol, program=cp)
+    better_obj = sol.network.objective(cp.X, cp.y, cp.beta)
+    res.optimum = (sol.lower, sol.upper)
+    if not _le(res.objective, better_obj):
+        res.verdict = "not optimal"
+        res.better, res.better_objective = sol.network, better_obj
+    elif _le(add(res.objective, -sol.lower), res.epsilon):
+        # θ is as good as solve's network and solve's dual closes the gap: use it as evidence
+        res.verdict = "optimal"
+        res.lower, res.kappa, res.dual = sol.lower, sol.kappa, sol.dual
+        res.projections = sol.projections
+        res.dual_source = "solve"
+
+
+# -- the certificate ------------------------------------------------------------------------------
+def _q(x: Fraction) -> int | str:
+    x = Fraction(x)
+    return int(x) if x.denominator == 1 else format_fraction(x)
+
+
+def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict:
+    """The JSON-ready ``relucvx-certificate/1`` of ``kind: "check"`` (module docstring).
+
+    Reuses :func:`exact.certify.solution_certificate` for the shared layout (data, network,
+    dual, per-(chamber, sign) projection certificates), so :mod:`exact.verify` checks both kinds
+    with the same code. ``completeness`` embeds the arrangement's completeness certificate
+    (MATH.md §7), which the verifier then checks against the same X and chamber list. Requires
+    a rational network.
+
+    >>> r = check(Network.from_lists([((0, 1), 1)]), [[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> cert = check_certificate(r)
+    >>> cert["kind"], cert["claims"]["verdict"], cert["dual"]["source"]
+    ('check', 'not optimal', 'residual')
+    >>> from exact.verify import verify_certificate
+    >>> verify_certificate(cert)[0]
+    True
+    """
+    from exact.certify import Solution, solution_certificate
+
+    net, cp = result.network, result.program
+    if net is None or cp is None:
+        raise InputError("this CheckResult carries no network or program")
+    if not net.is_rational:
+        raise InputError("a check certificate needs a rational network (use psi_rational)")
+    upper = Fraction(result.upper)
+    rational_groups = {g: w for g, w in result.groups.items()
+                       if all(isinstance(t, Fraction) for t in w)}
+    sol = Solution(lower=result.lower, upper=upper, gap=upper - result.lower, network=net,
+                   groups=rational_groups, active_groups=sorted(rational_groups),
+                   dual=tuple(result.dual), kappa=result.kappa, projections=result.projections,
+                   chambers=cp.p, loss="squared", beta=cp.beta, program=cp)
+    cert = solution_certificate(sol, cp.X, cp.y, cp.beta)
+    cert["kind"] = "check"
+    cert["dual"]["source"] = result.dual_source
+    claims = {"verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
+              "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
+              "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
+    if result.dual_source == "residual" and result.worst_chamber is not None:
+        claims["worst_chamber"] = list(result.worst_chamber)
+        claims["violation"] = _q(result.violation)
+    cert["claims"] = claims
+    if result.verdict == "not optimal" and result.better is not None:
+        cert["better"] = {
+            "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
+                                    for nr in result.better.neurons]},
+            "objective": _q(Fraction(result.better_objective)),
+        }
+    if completeness:
+        from arrangement.certificate import completeness_certificate
+
+        cert["completeness"] = completeness_certificate(cp.arrangement)
+    return cert
+
+
+def result_summary(result: CheckResult) -> dict:
+    """The JSON-ready summary behind ``relucvx check --json`` (exact numbers as text).
+
+    >>> r = check(Network.from_lists([((0, 1), 1)]), [[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> s = result_summary(r)
+    >>> s["verdict"], s["worst_chamber"], s["objective"]
+    ('not optimal', [0, -1], '3')
+    """
+    st = result.stationarity
+    out: dict = {
+        "verdict": result.verdict,
+        "objective": number_text(result.objective),
+        "lower": number_text(result.lower),
+        "upper": number_text(result.upper),
+        "gap": number_text(result.gap),
+        "tol": number_text(result.tol),
+        "epsilon": number_text(result.epsilon),
+        "worst_chamber": list(result.worst_chamber) if result.worst_chamber else None,
+        "violation": number_text(result.violation),
+        "dual_source": result.dual_source,
+        "kappa": number_text(result.kappa),
+        "chambers": result.program.p if result.program is not None else None,
+        "width": result.network.width if result.network is not None else None,
+        "neuron_groups": [[list(g) for g in gs] for gs in result.neuron_groups],
+        "scaled": st.get("scaled"),
+        "nearly_minimal": st.get("nearly_minimal"),
+        "stationary": st.get("stationary"),
+        "subsampled_optimal": st.get("subsampled_optimal"),
+        "seconds": round(result.seconds, 4),
+    }
+    if result.optimum is not None:
+        out["optimum_lower"] = number_text(result.optimum[0])
+        out["optimum_upper"] = number_text(result.optimum[1])
+    if result.better_objective is not None:
+        out["better_objective"] = number_text(result.better_objective)
+        out["excess_lower"] = number_text(add(result.objective, -result.better_objective))
+        if result.optimum is not None:
+            out["excess_upper"] = number_text(add(result.objective, -result.optimum[0]))
+    return out

@@ -1,0 +1,327 @@
+"""``exact.check``: the certified global-optimality test of seed 000 and its certificates.
+
+Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_check.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import doctest
+import json
+import random
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arrangement.errors import InputError
+from arrangement.examples import example
+from exact.certify import solve
+from exact.check import check, check_certificate, result_summary
+from exact.maps import psi, psi_rational
+from exact.network import Network, Neuron, exact_eq, sign
+from exact.verify import verify_certificate
+
+F = Fraction
+
+
+def _random_instance(seed: int = 7):
+    rng = random.Random(seed)
+    X = [[rng.randint(-3, 3) for _ in range(2)] + [1] for _ in range(5)]
+    y = [rng.randint(-2, 2) for _ in range(5)]
+    return X, y, F(1, 5)
+
+
+def _instances():
+    out = {}
+    for name in ("v1d", "generic2d"):
+        e = example(name)
+        out[name] = (e.X, e.y, e.beta)
+    out["random"] = _random_instance()
+    return out
+
+
+INSTANCES = _instances()
+_SOL: dict = {}
+
+
+def solution(name):
+    if name not in _SOL:
+        X, y, beta = INSTANCES[name]
+        _SOL[name] = solve(X, y, beta)
+    return _SOL[name]
+
+
+def train_gd(X, y, beta, m=4, steps=3000, lr=0.02, seed=0) -> Network:
+    """Plain gradient descent in floats, then every float converted exactly to a Fraction."""
+    rng = np.random.default_rng(seed)
+    Xf = np.array([[float(t) for t in r] for r in X])
+    yf = np.array([float(t) for t in y])
+    U = rng.normal(size=(Xf.shape[1], m)) * 0.5
+    a = rng.normal(size=m) * 0.5
+    b = float(beta)
+    for _ in range(steps):
+        Z = Xf @ U
+        A = np.maximum(Z, 0)
+        r = A @ a - yf
+        ga = A.T @ r + b * a
+        gU = Xf.T @ ((r[:, None] * (Z > 0)) * a[None, :]) + b * U
+        U -= lr * gU
+        a -= lr * ga
+    return Network.from_lists([(tuple(F(float(x)) for x in U[:, k]), F(float(a[k])))
+                               for k in range(m)])
+
+
+def perturb(net: Network, factor: Fraction | None = None) -> Network:
+    factor = F(6, 5) if factor is None else factor
+    nr = net.neurons[0]
+    return Network((Neuron(nr.u, nr.alpha * factor),) + net.neurons[1:])
+
+
+# -- optimal networks --------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(INSTANCES))
+def test_certified_optimum_is_optimal(name):
+    X, y, beta = INSTANCES[name]
+    sol = solution(name)
+    for net in (sol.network, psi_rational(sol.groups)):
+        r = check(net, X, y, beta, program=sol.program)
+        assert r.verdict == "optimal", (name, float(r.gap))
+        assert r.lower <= sol.upper and sol.lower <= r.upper
+        assert r.gap <= r.tol * max(1, r.upper)
+        assert r.better is None
+        ok, msg = verify_certificate(json.loads(json.dumps(r.certificate)))
+        assert ok, msg
+        assert "optimal within" in msg
+
+
+def test_psi_of_optimum_is_optimal_algebraic():
+    X, y, beta = INSTANCES["generic2d"]
+    sol = solution("generic2d")
+    r = check(psi(sol.groups), X, y, beta, program=sol.program)
+    assert r.verdict == "optimal"
+    assert r.certificate is None  # square roots: no standard-library certificate
+
+
+def _v_optimum() -> Network:
+    """The exact minimal optimum of the V data (fit (9/10, 1/10, 9/10), MATH.md §9)."""
+    W = {(0, 1): (F(4, 5), F(0)), (1, 1): (F(0), F(1, 10)), (2, 1): (F(-4, 5), F(0))}
+    return psi(W)
+
+
+def test_exact_v_optimum_has_gap_zero():
+    X, y, beta = INSTANCES["v1d"]
+    net = _v_optimum()
+    assert not net.is_rational
+    r = check(net, X, y, beta)
+    assert r.verdict == "optimal"
+    assert r.lower == F(37, 200) and exact_eq(r.objective, F(37, 200))
+    assert sign(r.gap) == 0
+    st = r.stationarity
+    assert st["scaled"] and st["nearly_minimal"]
+    assert st["stationary"] and st["subsampled_optimal"]
+    assert r.violation == 0
+    # (4/5, 0) lies on the hyperplane of row (0, 1): held by two closed cones
+    assert max(len(gs) for gs in r.neuron_groups) >= 2
+
+
+# -- not optimal ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(INSTANCES))
+def test_perturbed_is_not_optimal(name):
+    X, y, beta = INSTANCES[name]
+    sol = solution(name)
+    r = check(perturb(sol.network), X, y, beta, program=sol.program)
+    assert r.verdict == "not optimal"
+    assert r.better is not None
+    assert r.better_objective < r.objective                       # exactly smaller
+    assert r.better_objective == r.better.objective(X, y, beta)
+    lo, up = r.optimum
+    assert lo <= r.better_objective <= up
+    assert r.t[r.worst_chamber] == max(r.t.values())
+    assert r.violation == max(r.t.values()) - F(beta) ** 2
+    ok, msg = verify_certificate(json.loads(json.dumps(r.certificate)))
+    assert ok and "not optimal" in msg, msg
+
+
+def test_stationarity_fails_for_unscaled_network():
+    X, y, beta = INSTANCES["v1d"]
+    net = Network.from_lists([((0, 1), F(1, 2))])
+    r = check(net, X, y, beta)
+    assert r.verdict == "not optimal"
+    assert r.stationarity["scaled"] is False and r.stationarity["stationary"] is False
+    assert r.violation > 0
+
+
+@pytest.mark.parametrize("name,seed", [("v1d", 0), ("generic2d", 1), ("random", 2)])
+def test_gradient_descent_never_below_lower_bound(name, seed):
+    X, y, beta = INSTANCES[name]
+    sol = solution(name)
+    net = train_gd(X, y, beta, seed=seed)
+    assert net.is_rational
+    r = check(net, X, y, beta, program=sol.program)
+    assert r.objective >= sol.lower           # no network beats the certified lower bound
+    assert r.lower <= sol.upper               # and no lower bound exceeds a network's objective
+    if r.verdict == "not optimal":
+        assert r.better_objective < r.objective
+    assert verify_certificate(json.loads(json.dumps(r.certificate)))[0]
+
+
+# -- bad input ------------------------------------------------------------------------------------
+def test_bad_inputs():
+    X, y, beta = INSTANCES["v1d"]
+    with pytest.raises(InputError, match="input dimension 3"):
+        check(Network.from_lists([((1, 2, 3), 1)]), X, y, beta)
+    with pytest.raises(InputError, match="squared loss only"):
+        check(Network.from_lists([((1, 2), 1)]), X, y, beta, loss="hinge")
+    with pytest.raises(InputError, match="tol"):
+        check(Network.from_lists([((1, 2), 1)]), X, y, beta, tol=-1)
+
+
+def test_empty_network():
+    X, y, beta = INSTANCES["v1d"]
+    r = check(Network(()), X, y, beta)
+    assert r.objective == F(1)  # ½‖y‖²
+    assert r.verdict == "not optimal"
+    assert verify_certificate(r.certificate)[0]
+
+
+# -- certificates ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def certs():
+    X, y, beta = INSTANCES["generic2d"]
+    sol = solution("generic2d")
+    good = check(sol.network, X, y, beta, program=sol.program)
+    bad = check(perturb(sol.network), X, y, beta, program=sol.program)
+    return (json.loads(json.dumps(good.certificate)), json.loads(json.dumps(bad.certificate)))
+
+
+def _rejects(cert, check_name=None):
+    ok, msg = verify_certificate(cert)
+    assert not ok, msg
+    assert "\n" not in msg
+    if check_name:
+        assert msg.split(":")[0] == check_name, msg
+    return msg
+
+
+def _bump(x, by: Fraction | None = None):
+    return str(F(x) + (F(1, 10**6) if by is None else by))
+
+
+def test_certificates_valid(certs):
+    for c in certs:
+        assert c["kind"] == "check" and c["format"] == "relucvx-certificate/1"
+        assert verify_certificate(c)[0]
+        assert "completeness" in c
+
+
+def test_corrupted_objective(certs):
+    for c in certs:
+        c = copy.deepcopy(c)
+        c["claims"]["objective"] = _bump(c["claims"]["objective"])
+        _rejects(c, "claims")
+        c["claims"]["upper"] = c["claims"]["objective"]
+        _rejects(c, "bounds")
+
+
+def test_corrupted_lambda(certs):
+    for c in certs:
+        c = copy.deepcopy(c)
+        for ch in c["chambers"]:
+            for g in ch["groups"]:
+                if g["lambda"] and any(F(t) != 0 for t in g["lambda"]):
+                    k = next(k for k, t in enumerate(g["lambda"]) if F(t) != 0)
+                    g["lambda"][k] = _bump(g["lambda"][k])
+                    break
+            else:
+                continue
+            break
+        else:
+            pytest.skip("no nonzero multiplier")
+        _rejects(c, "projection")
+
+
+def test_corrupted_kappa(certs):
+    for c in certs:
+        c = copy.deepcopy(c)
+        c["dual"]["kappa"] = _bump(c["dual"]["kappa"], F(1, 10))
+        _rejects(c)
+
+
+def test_corrupted_verdict_and_better(certs):
+    good, bad = copy.deepcopy(certs[0]), copy.deepcopy(certs[1])
+    bad2 = copy.deepcopy(bad)
+    bad2["claims"]["verdict"] = "optimal"
+    _rejects(bad2, "verdict")
+    bad3 = copy.deepcopy(bad)
+    bad3["better"]["objective"] = _bump(bad3["better"]["objective"])
+    _rejects(bad3, "verdict")
+    bad4 = copy.deepcopy(bad)
+    bad4["better"]["network"] = copy.deepcopy(bad["network"])
+    bad4["better"]["objective"] = bad["claims"]["objective"]
+    _rejects(bad4, "verdict")
+    good2 = copy.deepcopy(good)
+    good2["claims"]["verdict"] = "not optimal"
+    _rejects(good2, "verdict")   # no better network listed
+    good3 = copy.deepcopy(good)
+    good3["claims"]["epsilon"] = "0"
+    _rejects(good3, "claims")
+
+
+def test_corrupted_residual_and_worst(certs):
+    c = copy.deepcopy(certs[1])
+    c["claims"]["violation"] = _bump(c["claims"]["violation"])
+    _rejects(c, "claims")
+    c = copy.deepcopy(certs[1])
+    i, s = c["claims"]["worst_chamber"]
+    c["claims"]["worst_chamber"] = [i, -s]
+    _rejects(c, "claims")
+    c = copy.deepcopy(certs[1])
+    c["network"]["neurons"][0]["alpha"] = _bump(c["network"]["neurons"][0]["alpha"])
+    _rejects(c)  # changes the objective (bounds) and the residual
+
+
+def test_check_certificate_without_completeness():
+    X, y, beta = INSTANCES["v1d"]
+    r = check(Network.from_lists([((0, 1), 1)]), X, y, beta)
+    c = check_certificate(r, completeness=False)
+    assert "completeness" not in c
+    ok, msg = verify_certificate(c)
+    assert ok and "not certified complete" in msg
+    s = result_summary(r)
+    for key in ("verdict", "objective", "lower", "upper", "worst_chamber", "violation",
+                "better_objective"):
+        assert key in s
+
+
+def test_doctests():
+    import exact.check as check_mod
+    import exact.commands.check as check_cmd
+
+    assert doctest.testmod(check_mod).failed == 0
+    assert doctest.testmod(check_cmd).failed == 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_weak_duality_for_random_networks(data):
+    """For any rational network θ: LB(θ's residual) ≤ P* ≤ L_β(θ), and the certificate holds."""
+    n = data.draw(st.integers(2, 4))
+    ints = st.integers(-3, 3)
+    X = [[data.draw(ints), data.draw(ints), 1] for _ in range(n)]
+    y = [data.draw(ints) for _ in range(n)]
+    beta = F(data.draw(st.integers(1, 5)), 5)
+    m = data.draw(st.integers(0, 3))
+    fr = st.fractions(min_value=-2, max_value=2, max_denominator=4)
+    net = Network.from_lists([((data.draw(fr), data.draw(fr), data.draw(fr)), data.draw(fr))
+                              for _ in range(m)])
+    r = check(net, X, y, beta, find_better=False)
+    assert r.lower <= r.objective == r.upper
+    assert r.verdict in ("optimal", "undecided")
+    if r.verdict == "optimal":
+        assert r.gap <= r.epsilon
+    assert r.violation == max(r.t.values()) - beta * beta
+    assert (r.violation <= 0) == all(t <= beta * beta for t in r.t.values())
+    ok, msg = verify_certificate(json.loads(json.dumps(r.certificate)))
+    assert ok, msg
