@@ -1,0 +1,211 @@
+"""Suite ``solver``: the certified convex solve vs a plain cvxpy solve, and ``check`` throughput.
+
+Tools, on random integer instances (X entries in [−9, 9], y in [−5, 5], β = 1/10, fixed seeds):
+
+- ``certified`` (ours, the reference): ``exact.certify.solve(X, y, β, program=cp)`` with the
+  default ``tol = 1e-12`` (relative); reports the exact relative gap it reached;
+- ``cvxpy``: the same full convex program built exactly as ``ConvexProgram.numeric_solve`` builds
+  it, solved by cvxpy + Clarabel with *default* tolerances (no proof; what users run today);
+- ``check``: ``exact.check.check(net, X, y, β, find_better=False, certificate=False,
+  program=cp)`` for a two-neuron random integer network on the (40, 4) matrix of suite
+  ``arrangement``: the exact dual-feasibility pass over every chamber (two exact cone
+  projections per chamber), reported as chambers per second.
+
+In every tool the arrangement enumeration and ``ConvexProgram`` construction are *excluded* from
+the timing: the program ``cp`` is built once per case, untimed, and shared.
+
+Cross-checks (a disagreement fails the run): both solve tools see the same chamber count; the
+certified interval ``[lower, upper]`` must contain the cvxpy value up to ``1e-6·max(1, |value|)``
+(Clarabel's default tolerances are 1e-8); ``lower ≤ upper`` exactly; check's certified lower
+bound must not exceed the network's exact objective.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from framework import Case, Measurement, Mismatch, Settings, Suite, Target, Tool, best_of
+from suite_arrangement import make_X
+
+BETA = Fraction(1, 10)
+#: solve instances (n, d, seed): rng = default_rng(seed); X = rng.integers(-9, 10, (n, d)),
+#: then y = rng.integers(-5, 6, n).
+SOLVE_INSTANCES = [(20, 3, 10), (12, 4, 11)]
+#: the check instance: X = suite_arrangement.make_X(40, 4, 1); rng = default_rng(CHECK_SEED):
+#: y = rng.integers(-5, 6, 40), then two neurons u = rng.integers(-3, 4, 4),
+#: α = ±rng.integers(1, 3).
+CHECK_INSTANCE = (40, 4, 1)
+CHECK_SEED = 12
+CVXPY_TOL = 1e-6  # relative slack for the cvxpy value vs the certified interval
+TARGET_RATIO = 3.0  # ours / cvxpy ≤ 3
+TARGET_RATE = 10_000  # check: chambers per second
+
+_programs: dict[str, object] = {}
+_rates: dict[str, tuple[float, int, float]] = {}
+
+
+def cases() -> list[Case]:
+    out = []
+    for n, d, seed in SOLVE_INSTANCES:
+        rng = np.random.default_rng(seed)
+        X = rng.integers(-9, 10, size=(n, d)).tolist()
+        y = rng.integers(-5, 6, size=n).tolist()
+        out.append(Case(f"({n}, {d})", {"kind": "solve", "X": X, "y": y},
+                        quick=(n, d) == (12, 4)))
+    n, d, seed = CHECK_INSTANCE
+    X = make_X(n, d, seed)
+    rng = np.random.default_rng(CHECK_SEED)
+    y = rng.integers(-5, 6, size=n).tolist()
+    neurons = [(rng.integers(-3, 4, size=d).tolist(), s * int(rng.integers(1, 3))) for s in (1, -1)]
+    out.append(Case(f"check ({n}, {d})", {"kind": "check", "X": X, "y": y, "net": neurons}))
+    return out
+
+
+def _program(case: Case):
+    """The case's ConvexProgram (arrangement enumerated once, untimed, shared by the tools)."""
+    from exact.convex import ConvexProgram
+
+    if case.name not in _programs:
+        _programs[case.name] = ConvexProgram(case.data["X"], case.data["y"], BETA)
+    return _programs[case.name]
+
+
+# -- ours: certified solve -----------------------------------------------------------------------
+def run_certified(case: Case, settings: Settings) -> Measurement:
+    if case.data["kind"] != "solve":
+        return Measurement("skipped")
+    from exact.certify import solve
+
+    cp = _program(case)
+    wall, cpu, sol = best_of(lambda: solve(case.data["X"], case.data["y"], BETA, program=cp),
+                             settings, always_repeat=True)
+    if not sol.lower <= sol.upper:
+        raise Mismatch(f"{case.name}: certified lower {sol.lower} > upper {sol.upper}")
+    rel = sol.relative_gap
+    return Measurement("ok", wall, cpu, cp.p,
+                       {"lower": sol.lower, "upper": sol.upper, "relative_gap": rel},
+                       note=f"exact relative gap {float(rel):.2e} (tol 1e-12), "
+                            f"{sol.stats.get('rounds')} refinement round(s), numeric part "
+                            f"{sol.stats.get('numeric_seconds', 0.0):.3f} s wall of the last run; "
+                            f"P* ∈ [{float(sol.lower):.15g}, {float(sol.upper):.15g}]")
+
+
+# -- baseline: plain cvxpy + Clarabel, default tolerances ----------------------------------------
+def cvxpy_solve(cp) -> float:
+    """The program of ``ConvexProgram.numeric_solve`` (squared loss), Clarabel defaults."""
+    import cvxpy as cvx
+    import scipy.sparse as sp
+
+    n, d, p = cp.n, cp.d, cp.p
+    Xf = np.array([[float(v) for v in row] for row in cp.X])
+    yf = np.array([float(v) for v in cp.y])
+    Dm = np.array(cp.patterns, dtype=float).T  # n × p
+    Wp = cvx.Variable((p, d))
+    Wm = cvx.Variable((p, d))
+    z = cvx.Variable(n)
+    pred = cvx.sum(cvx.multiply(Dm, Xf @ (Wp - Wm).T), axis=1)
+    cons = [z == pred]
+    blocks = [np.array(c, dtype=float).reshape(-1, d) if c else np.zeros((0, d))
+              for c in cp.cones]
+    if any(b.shape[0] for b in blocks):
+        Abig = sp.block_diag([sp.csr_matrix(b) for b in blocks], format="csr")
+        cons += [Abig @ cvx.vec(Wp, order="C") >= 0, Abig @ cvx.vec(Wm, order="C") >= 0]
+    reg = float(cp.beta) * (cvx.sum(cvx.norm(Wp, 2, axis=1)) + cvx.sum(cvx.norm(Wm, 2, axis=1)))
+    prob = cvx.Problem(cvx.Minimize(0.5 * cvx.sum_squares(z - yf) + reg), cons)
+    prob.solve(solver=cvx.CLARABEL)
+    if Wp.value is None:
+        raise RuntimeError(f"cvxpy/Clarabel failed: status {prob.status}")
+    return float(prob.value)
+
+
+def run_cvxpy(case: Case, settings: Settings) -> Measurement:
+    if case.data["kind"] != "solve":
+        return Measurement("skipped")
+    cp = _program(case)
+    wall, cpu, val = best_of(lambda: cvxpy_solve(cp), settings, always_repeat=True)
+    return Measurement("ok", wall, cpu, cp.p, {"cvxpy_value": val},
+                       note=f"value {val:.15g} (problem construction + Clarabel, defaults)")
+
+
+# -- check throughput ---------------------------------------------------------------------------
+def run_check(case: Case, settings: Settings) -> Measurement:
+    if case.data["kind"] != "check":
+        return Measurement("skipped")
+    from exact.check import check
+    from exact.network import Network
+
+    cp = _program(case)
+    net = Network.from_lists([(tuple(u), a) for u, a in case.data["net"]])
+    wall, cpu, res = best_of(
+        lambda: check(net, case.data["X"], case.data["y"], BETA, find_better=False,
+                      certificate=False, program=cp), settings, always_repeat=False)
+    if not res.lower <= res.objective:
+        raise Mismatch(f"{case.name}: check's lower bound {res.lower} exceeds the network's "
+                       f"objective {res.objective}")
+    t = min(cpu if settings.clock == "cpu" else wall)
+    rate = cp.p / t
+    _rates[case.name] = (rate, cp.p, t)
+    return Measurement("ok", wall, cpu, cp.p, {"verdict": res.verdict},
+                       note=f"{rate:,.0f} chambers/s ({2 * rate:,.0f} cone projections/s) on "
+                            f"{settings.clock} time; verdict {res.verdict}, worst chamber "
+                            f"{res.worst_chamber}, violation {float(res.violation):.3g}")
+
+
+# -- cross-check --------------------------------------------------------------------------------
+def check_case(case: Case, results: dict[str, Measurement]) -> None:
+    ok = {k: m for k, m in results.items() if m.ok}
+    counts = {m.count for m in ok.values()}
+    if len(counts) > 1:
+        raise Mismatch(f"{case.name}: chamber counts differ: "
+                       f"{ {k: m.count for k, m in ok.items()} }")
+    cert, base = ok.get("certified"), ok.get("cvxpy")
+    if cert is None or base is None:
+        return
+    lo, up = cert.detail["lower"], cert.detail["upper"]
+    val = base.detail["cvxpy_value"]
+    slack = CVXPY_TOL * max(1.0, abs(val))
+    if not float(lo) - slack <= val <= float(up) + slack:
+        raise Mismatch(f"{case.name}: cvxpy value {val!r} outside the certified interval "
+                       f"[{float(lo)!r}, {float(up)!r}] ± {slack:g}")
+
+
+def notes() -> list[str]:
+    out = []
+    for name, (rate, p, t) in _rates.items():
+        verdict = "PASS" if rate >= TARGET_RATE else "MISSED"
+        out.append(f"{verdict}: {name} check throughput ≥ {TARGET_RATE:,} chambers/s (measured "
+                   f"{p} chambers / {t:.3f} s = {rate:,.0f} chambers/s)")
+    return out
+
+
+DESCRIPTION = f"""\
+Certified solve vs a plain floating-point solve of the same convex program (squared loss,
+β = 1/10), on X = `rng.integers(-9, 10, (n, d))` then y = `rng.integers(-5, 6, n)` with
+`rng = numpy.random.default_rng(seed)`, seeds {', '.join(str(s) for *_, s in SOLVE_INSTANCES)}.
+**ours**: `exact.certify.solve(X, y, β, program=cp)` (relative gap ≤ 1e-12, exact; best of 3).
+**cvxpy**: the program of `ConvexProgram.numeric_solve` solved by cvxpy + Clarabel with default
+tolerances (no proof; best of 3). The arrangement enumeration and `ConvexProgram` construction
+are excluded from both. Target: ours ≤ {TARGET_RATIO:g}× cvxpy, i.e.
+cvxpy/ours ≥ 1/{TARGET_RATIO:g}.
+Cross-check: the certified interval must contain the cvxpy value within
+{CVXPY_TOL:g}·max(1, |value|). **check**: `exact.check.check(net, X, y, β, find_better=False,
+certificate=False, program=cp)` on the (40, 4) matrix of the arrangement suite (seed 1), y and a
+two-neuron integer network from `default_rng({CHECK_SEED})`: the exact dual-feasibility pass over
+all chambers (two exact cone projections each); throughput = chambers / time, target
+≥ {TARGET_RATE:,} chambers/s (see Notes)."""
+
+SUITE = Suite(
+    name="solver",
+    title="Convex program: certified solve vs cvxpy, and check throughput",
+    description=DESCRIPTION,
+    cases=cases,
+    tools=[Tool("certified", "ours", run_certified, always_repeat=True),
+           Tool("cvxpy", "cvxpy", run_cvxpy, always_repeat=True),
+           Tool("check", "check", run_check)],
+    reference="certified",
+    count_label="chambers",
+    targets=[Target(f"({n}, {d})", "cvxpy", 1 / TARGET_RATIO) for n, d, _ in SOLVE_INSTANCES],
+    check=check_case,
+    notes=notes,
+)

@@ -1,0 +1,705 @@
+"""Certified global optima of two-layer ReLU training: exact bounds ``LB ≤ P* ≤ UB``.
+
+:func:`solve` turns a float solution of the convex program (:mod:`exact.convex`) into exact
+rational bounds on the optimal training objective ``P*`` (MATH.md §4, §7):
+
+* **Upper bound.** Rational groups ``w_{i,s} ∈ C_i`` (membership checked exactly) give a rational
+  network: for each group a rational ``c ≈ √‖w‖`` and the neuron ``(w/c, s c)``. Its output is
+  ``s D_i X w`` exactly and its penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖`` is rational (MATH.md §5,
+  positive homogeneity). ``UB`` is the exact training objective of that network.
+* **Lower bound.** Any rational ``v`` and, for every chamber i and sign s, the exact projection
+  ``p = Π_{C_i}(s XᵀD_i v)`` with its KKT certificate (:mod:`exact.projection`) give
+  ``t_{i,s} = ‖p‖² = pᵀg``; a rational ``κ ≥ 0`` with ``κ² t_{i,s} ≤ β²`` for all (i, s) makes
+  ``κv`` dual feasible, so ``LB = −ℓ*(−κv)`` is a lower bound (weak duality, MATH.md §7):
+
+  - squared loss: ``LB = κ vᵀy − ½ κ² ‖v‖²``;
+  - hinge loss (*derived* here): ``ℓ_j(z) = max(0, 1 − y_j z)`` has
+    ``−ℓ_j*(−v_j) = v_j / y_j`` on ``0 ≤ v_j / y_j ≤ 1`` (and ``ℓ_j ≡ 1``, ``v_j = 0`` when
+    ``y_j = 0``), so ``LB = κ Σ_{y_j≠0} v_j / y_j + #{j : y_j = 0}`` with ``0 ≤ κ v_j / y_j ≤ 1``.
+
+* **Tightening (squared loss).** On a fixed active set — groups G, and for each group the facets
+  F_g its projection touches — the optimality conditions of MATH.md §7 (``w_g = ρ_g q_g``,
+  ``q_g = Π(s XᵀD_g v)``, ``‖q_g‖ = β``, ``v = y − ŷ``) reduce to the stationarity of the smooth
+  convex function of ``ρ ≥ 0`` (*derived*)
+
+      φ(ρ) = ½ yᵀ M(ρ)⁻¹ y + ½ β² Σ_g ρ_g,    M(ρ) = I + Σ_g ρ_g K_g,    K_g = D_g X P_g XᵀD_g,
+
+  with ``P_g`` the orthogonal projector onto ``{u : a_j·u = 0, j ∈ F_g}``: then ``v = M⁻¹y``,
+  ``∂φ/∂ρ_g = ½(β² − vᵀK_g v)`` (``vᵀK_g v = ‖q_g‖²``) and ``∇²φ = Bᵀ M⁻¹ B`` with
+  ``B = [K_g v]``. Projected Newton in mpmath (60+ digits) solves it; ``v`` and ``ρ`` are then
+  rounded to rationals, the groups are set to ``ρ_g · Π_{C_g}(s XᵀD_g v)`` (exact projections,
+  so always feasible), and both bounds are recomputed exactly from scratch. If the gap is still
+  too large, the active set is updated from the exact projections (groups with ``t > β²`` join,
+  faces follow the multipliers' supports) and the precision is raised. No check is ever loosened:
+  every reported bound is one of the exact computations above.
+
+Hinge loss is certified from the conic solver's primal and dual guesses without tightening: the
+bounds are valid, but the gap is that of the float solution (about 1e-7 relative).
+
+Certificate (:func:`solution_certificate`), a JSON object in which every number is an int or a
+string ``"p/q"``::
+
+    format      "relucvx-certificate/1"
+    kind        "solve"
+    loss        "squared" | "hinge"
+    data        {"X": n×d, "y": n, "beta": β}
+    network     {"neurons": [{"u": [d numbers], "alpha": number}, ...]}
+    dual        {"v": [n numbers], "kappa": κ}
+    chambers    [{"index": i, "signs": [n ints in {-1,0,1}], "pattern": [n ints in {0,1}],
+                  "witness": [d ints],
+                  "facets": [{"row": j, "a": [d ints]}, ...],
+                  "groups": [{"sign": s, "g": [d], "p": [d], "lambda": [one per facet],
+                              "t": pᵀg}, ...   (s = 1 and s = -1)]}, ...]
+    groups      [{"chamber": i, "sign": s, "w": [d numbers]}, ...]   (informational: the
+                 convex point behind the network)
+    claims      {"lower": LB, "upper": UB, "gap": UB − LB, "num_chambers": p}
+
+A verifier checks, with ``D = diag(pattern)``, ``C = {u : a·u ≥ 0 for every facet a}``:
+
+0. ``pattern_j = 1`` iff ``signs_j ≥ 0``; each facet ``a`` is a positive multiple of
+   ``signs_row · x_row`` with ``signs_row ≠ 0`` (so C contains the chamber's closed cone
+   ``{u : (2D − I) X u ≥ 0}`` and the constraint checked below is at least as strong as the
+   true one). Optionally ``sign(X·witness) = signs``. That the list holds *every* chamber is
+   the job of the arrangement's completeness certificate (MATH.md §7), shipped separately.
+1. ``g = s Xᵀ D v`` exactly, and ``a·p ≥ 0`` for every facet a (p ∈ C);
+2. ``λ ≥ 0``, ``g − p = −Σ_k λ_k a_k`` and ``λ_k (a_k·p) = 0`` (so p = Π_C(g));
+3. ``t = pᵀg`` and ``κ ≥ 0``, ``κ² t ≤ β²`` for every (chamber, sign);
+   for hinge also ``0 ≤ κ v_j / y_j ≤ 1`` (``v_j = 0`` where ``y_j = 0``);
+4. ``lower = κ vᵀy − ½ κ² ‖v‖²`` (squared) or ``κ Σ_{y_j≠0} v_j/y_j + #{y_j = 0}`` (hinge);
+5. ``upper = ℓ(Σ_k α_k (X u_k)_+) + (β/2) Σ_k (‖u_k‖² + α_k²)`` exactly;
+6. ``lower ≤ upper``; ``gap = upper − lower``.
+
+References: Pilanci & Ergen (2020), "Neural networks are convex regularizers"; Wang, Lacotte &
+Pilanci (2022), "The hidden convex optimization landscape of regularized two-layer ReLU networks".
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from arrangement.rational import format_fraction
+from exact.convex import ConvexProgram
+from exact.network import Network, Neuron
+from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
+
+__all__ = ["Solution", "solve", "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
+
+CERTIFICATE_FORMAT = "relucvx-certificate/1"
+
+Group = tuple[int, int]
+Vec = tuple[Fraction, ...]
+
+
+@dataclass
+class Solution:
+    """Certified bounds ``lower ≤ P* ≤ upper`` with everything needed to check them.
+
+    ``groups`` holds the nonzero convex groups ``(i, s) → w`` (rational, ``w ∈ C_i``), of which
+    ``network`` is the rational image; ``dual`` is v and ``kappa`` its scale (κv is dual
+    feasible); ``projections[(i, s)]`` certifies ``Π_{C_i}(s XᵀD_i v)``.
+    """
+
+    lower: Fraction
+    upper: Fraction
+    gap: Fraction
+    network: Network
+    groups: dict[Group, Vec]
+    active_groups: list[Group]
+    dual: Vec
+    kappa: Fraction
+    projections: dict[Group, ProjectionCertificate]
+    chambers: int
+    loss: str
+    beta: Fraction = Fraction(0)
+    program: ConvexProgram | None = field(default=None, repr=False)
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def relative_gap(self) -> Fraction:
+        """``gap / max(1, |upper|)``."""
+        return self.gap / max(Fraction(1), abs(self.upper))
+
+
+# -- exact small helpers -------------------------------------------------------------------------
+def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
+    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
+
+
+def _log2(q: Fraction) -> int:
+    """Rough ``log2 q`` for ``q > 0`` (an integer within 1)."""
+    return q.numerator.bit_length() - q.denominator.bit_length()
+
+
+def _sqrt_floor(q: Fraction, bits: int) -> Fraction:
+    """``floor(√q · 2^b) / 2^b`` with ``b ≥ bits`` chosen so the result has ``bits`` significant
+    bits: a rational lower approximation of ``√q`` (``q ≥ 0``)."""
+    if q <= 0:
+        return Fraction(0)
+    b = bits + max(0, -_log2(q) // 2 + 2)
+    return Fraction(math.isqrt(q.numerator * 4**b // q.denominator), 2**b)
+
+
+def _root4(q: Fraction, bits: int) -> Fraction:
+    """A positive rational close to ``q^{1/4}`` (relative error about ``2^{-bits}``), ``q > 0``."""
+    b = bits + max(0, -_log2(q) // 4 + 2)
+    r = math.isqrt(math.isqrt(q.numerator * 16**b // q.denominator))
+    return Fraction(max(r, 1), 2**b)
+
+
+def _to_frac(x: object, bits: int = 200) -> Fraction:
+    """A float or mpmath ``mpf`` rounded exactly onto the grid ``2^-bits`` (floats: exactly).
+
+    The mpf is read through its exact mantissa and exponent, so no working precision interferes.
+    """
+    if isinstance(x, float | np.floating):
+        return Fraction(float(x))
+    sgn, man, exp, _bc = x._mpf_  # x = (−1)^sgn · man · 2^exp exactly
+    man = -int(man) if sgn else int(man)
+    if exp + bits >= 0:
+        return Fraction(man * 2 ** (exp + bits), 2**bits)
+    sh = -(exp + bits)
+    q = (abs(man) + (1 << (sh - 1))) >> sh  # round half up on |man|
+    return Fraction(q if man >= 0 else -q, 2**bits)
+
+
+def _neuron(w: Vec, s: int, bits: int) -> Neuron:
+    """The rational neuron ``(w/c, s·c)`` with ``c ≈ √‖w‖`` (MATH.md §5): output ``s D X w`` on
+    the group's cone and penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖``, tight to second order."""
+    c = _root4(_dot(w, w), bits)
+    return Neuron(tuple(x / c for x in w), s * c)
+
+
+def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) -> Fraction:
+    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (MATH.md §1)."""
+    out = [Fraction(0)] * len(X)
+    pen = Fraction(0)
+    for u, a in neurons:
+        for j, x in enumerate(X):
+            z = _dot(x, u)
+            if z > 0:
+                out[j] += a * z
+        pen += _dot(u, u) + a * a
+    if loss == "squared":
+        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
+    else:
+        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
+    return ell + beta / 2 * pen
+
+
+# -- the two bounds -------------------------------------------------------------------------------
+def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
+    """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
+    Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+    Lv = math.lcm(*(q.denominator for q in v))
+    XI = np.array([[int(q * Lx) for q in row] for row in cp.X], dtype=object)
+    VI = np.array([int(q * Lv) for q in v], dtype=object)
+    Pm = np.array(cp.patterns, dtype=object)  # p × n, entries 0/1
+    H = Pm.dot(VI[:, None] * XI)  # p × d python ints
+    den = Lx * Lv
+    return [tuple(Fraction(int(x), den) for x in row) for row in H]
+
+
+def _projections(cp: ConvexProgram, v: Vec) -> tuple[dict[Group, ProjectionCertificate],
+                                                      dict[Group, Fraction]]:
+    certs: dict[Group, ProjectionCertificate] = {}
+    ts: dict[Group, Fraction] = {}
+    for i, h in enumerate(_all_g(cp, v)):
+        for s in (1, -1):
+            g = h if s == 1 else tuple(-x for x in h)
+            c = project_onto_cone(cp.cones[i], g)
+            certs[(i, s)] = c
+            ts[(i, s)] = _dot(c.p, g)
+    return certs, ts
+
+
+@dataclass
+class _Lower:
+    value: Fraction
+    v: Vec
+    kappa: Fraction
+    certs: dict[Group, ProjectionCertificate]
+    ts: dict[Group, Fraction]
+
+
+@dataclass
+class _Upper:
+    value: Fraction
+    groups: dict[Group, Vec]
+    neurons: list[tuple[Vec, Fraction]]
+
+
+def _lower_bound(cp: ConvexProgram, v: Vec, bits: int) -> _Lower:
+    """Exact dual bound from any rational v (MATH.md §7); see the module docstring."""
+    beta, y = cp.beta, cp.y
+    if cp.loss == "hinge":
+        # clip v into the hinge dual's box 0 ≤ v_j / y_j ≤ 1 (v_j = 0 where y_j = 0)
+        v = tuple(Fraction(0) if t == 0 else min(max(x / t, Fraction(0)), Fraction(1)) * t
+                  for x, t in zip(v, y))
+    certs, ts = _projections(cp, v)
+    tmax = max(ts.values(), default=Fraction(0))
+    kfeas = None if tmax <= 0 else _sqrt_floor(beta * beta / tmax, bits)
+    if kfeas is not None:
+        assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
+    if cp.loss == "squared":
+        vv, vy = _dot(v, v), _dot(v, y)
+        kopt = vy / vv if vv else Fraction(0)
+        kappa = max(Fraction(0), kopt if kfeas is None else min(kopt, kfeas))
+        value = kappa * vy - kappa * kappa * vv / 2
+    else:
+        mus = [x / t for x, t in zip(v, y) if t != 0]
+        mu_max = max(mus, default=Fraction(0))
+        kbox = 1 / mu_max if mu_max > 0 else None
+        cands = [k for k in (kfeas, kbox) if k is not None]
+        kappa = min(cands) if cands else Fraction(1)
+        value = kappa * sum(mus, Fraction(0)) + sum(1 for t in y if t == 0)
+    return _Lower(value, v, kappa, certs, ts)
+
+
+def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _Upper:
+    """Exact objective of the rational network of rational feasible groups (MATH.md §5)."""
+    kept: dict[Group, Vec] = {}
+    neurons: list[tuple[Vec, Fraction]] = []
+    for (i, s), w in groups.items():
+        if not any(w):
+            continue
+        if not cp.in_cone(i, w):  # pragma: no cover - callers pass feasible groups
+            raise ArithmeticError(f"group {(i, s)} is not in its cone")
+        kept[(i, s)] = tuple(w)
+        nr = _neuron(tuple(w), s, bits)
+        neurons.append((nr.u, nr.alpha))
+    value = _network_value(neurons, cp.X, cp.y, cp.beta, cp.loss)
+    return _Upper(value, kept, neurons)
+
+
+def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
+                   v: Sequence[object], bits: int = 128) -> tuple[Fraction, Fraction]:
+    """Exact ``(LB, UB)`` from given rational feasible groups and a rational dual vector.
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> w = {(i, 1): (Fraction(1, 2), Fraction(1, 2)) for i in range(cp.p)
+    ...      if cp.signs[i] == (1, 1)}
+    >>> lo, up = certify_bounds(cp, w, (Fraction(1, 2), Fraction(1, 2)))
+    >>> lo <= 2 ** 0.5 - 0.5 <= up          # P* = √2 − ½ (whitened data, MATH.md §9)
+    True
+    """
+    gr = {k: tuple(Fraction(x) for x in w) for k, w in groups.items()}
+    lo = _lower_bound(cp, tuple(Fraction(x) for x in v), bits)
+    up = _upper_bound(cp, gr, bits)
+    return lo.value, up.value
+
+
+# -- from floats to rational feasible groups ------------------------------------------------------
+def _dyadic(x: float, k: int) -> Fraction:
+    """``round(x · 2^k) / 2^k``: floats rounded onto one common dyadic grid, so that sums of
+    many rounded numbers keep a small denominator (arbitrary rationals would make the exact
+    arithmetic downstream explode)."""
+    return Fraction(int(round(float(x) * 2.0**k)), 2**k)
+
+
+def _grid(scale: float) -> int:
+    """Binary places for rounding floats of magnitude ``scale`` to about 48 significant bits."""
+    return 48 - (math.frexp(scale)[1] if scale > 0 else 0)
+
+
+def _rational_groups(cp: ConvexProgram, W: Mapping[Group, np.ndarray], thr: float
+                     ) -> dict[Group, Vec]:
+    """Round the float groups to rationals and repair feasibility exactly.
+
+    A rounded group outside its cone is replaced by its exact projection onto the cone (the
+    nearest feasible point; the cone is closed and convex), so the pattern identity
+    ``(Xw)_+ = D_i X w`` holds exactly.
+    """
+    out: dict[Group, Vec] = {}
+    k = _grid(max((float(np.linalg.norm(w)) for w in W.values()), default=0.0))
+    for (i, s), w in W.items():
+        if float(np.linalg.norm(w)) <= thr:
+            continue
+        wr = tuple(_dyadic(x, k) for x in w)
+        if not cp.in_cone(i, wr):
+            wr = project_onto_cone(cp.cones[i], wr).p
+        if any(wr):
+            out[(i, s)] = wr
+    return out
+
+
+def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[Group]
+            ) -> dict[Group, float]:
+    """Carathéodory pruning in floats (MATH.md §7): weights ``γ_g ∈ (0, 1]`` on a subset of the
+    groups with the same total fit ``Σ γ_g s D_i X w_g`` and linearly independent fits.
+
+    At an optimum the penalty is unchanged too (``Σ c_g ‖w_g‖ = 0`` for every dependence
+    ``Σ c_g F_g = 0`` of the fits), so this moves towards a vertex of the optimal polytope: at
+    most ``rank ≤ n`` groups, and a nonsingular reduced Hessian for the Newton refinement.
+    """
+    Xf = np.array([[float(t) for t in row] for row in cp.X])
+    S = list(groups)
+    fits = {}
+    for g in S:
+        i, s = g
+        fits[g] = s * np.array(cp.patterns[i], dtype=float) * (Xf @ W[g])
+    gam = {g: 1.0 for g in S}
+    while S:
+        B = np.column_stack([fits[g] for g in S])
+        _, sv, Vt = np.linalg.svd(B, full_matrices=True)
+        if len(S) <= B.shape[0] and sv[-1] > 1e-9 * sv[0]:
+            break
+        c = Vt[-1]  # a dependence Σ c_g F_g ≈ 0 of the fits
+        if c.max() <= 0:
+            c = -c
+        theta = min(gam[g] / cg for g, cg in zip(S, c) if cg > 0)
+        for g, cg in zip(S, c):
+            gam[g] -= theta * cg
+        S = [g for g in S if gam[g] > 1e-12]
+    return {g: gam[g] for g in S}
+
+
+# -- the reduced problem and its Newton solve ------------------------------------------------------
+def _projector(A: Sequence[Sequence[int]], F: Sequence[int], d: int) -> list[list[Fraction]]:
+    """Orthogonal projector onto ``{u : a_j·u = 0, j ∈ F}`` exactly."""
+    I = [[Fraction(int(r == c)) for c in range(d)] for r in range(d)]
+    if not F:
+        return I
+    rows = [tuple(Fraction(x) for x in A[j]) for j in F]
+    B = [rows[k] for k in independent_subset(rows, range(len(rows)))]
+    from exact.projection import _solve
+
+    G = [[_dot(a, b) for b in B] for a in B]
+    # P = I − Bᵀ G⁻¹ B, column by column: G⁻¹ B e_c
+    P = [row[:] for row in I]
+    for c in range(d):
+        z = _solve(G, [a[c] for a in B])
+        for r in range(d):
+            P[r][c] -= sum((B[k][r] * z[k] for k in range(len(B))), Fraction(0))
+    return P
+
+
+def _lu(M: list[list]) -> tuple[list[list], list[int]]:
+    """LU factorisation with partial pivoting of a list-of-lists matrix (floats or mpf)."""
+    n = len(M)
+    A = [row[:] for row in M]
+    perm = list(range(n))
+    for c in range(n):
+        piv = max(range(c, n), key=lambda r: abs(A[r][c]))
+        if A[piv][c] == 0:
+            raise ZeroDivisionError("singular matrix in the Newton refinement")
+        A[c], A[piv] = A[piv], A[c]
+        perm[c], perm[piv] = perm[piv], perm[c]
+        inv = 1 / A[c][c]
+        Ac = A[c]
+        for r in range(c + 1, n):
+            f = A[r][c] * inv
+            if f:
+                Ar = A[r]
+                Ar[c] = f
+                for t in range(c + 1, n):
+                    Ar[t] -= f * Ac[t]
+            else:
+                A[r][c] = f
+    return A, perm
+
+
+def _lu_solve(LU: tuple[list[list], list[int]], b: Sequence) -> list:
+    A, perm = LU
+    n = len(A)
+    x = [b[perm[r]] for r in range(n)]
+    for r in range(n):
+        Ar = A[r]
+        x[r] = x[r] - sum(Ar[t] * x[t] for t in range(r))
+    for r in range(n - 1, -1, -1):
+        Ar = A[r]
+        x[r] = (x[r] - sum(Ar[t] * x[t] for t in range(r + 1, n))) / Ar[r]
+    return x
+
+
+def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int = 60) -> tuple:
+    """Projected Newton for ``min_{ρ≥0} φ(ρ)`` (module docstring), number type-generic.
+
+    ``Ks`` are the ``K_g`` as lists of lists, ``y`` and ``b2 = β²`` in the same number type
+    (floats for a first pass, mpmath ``mpf`` for the high-precision pass); ``one`` is that
+    type's 1 and ``eps`` its relative accuracy. Returns ``(ρ, v)`` with ``v = M(ρ)⁻¹ y``.
+    """
+    n, G = len(y), len(Ks)
+    zero = one - one
+    rho = [max(zero, r * one) for r in rho0]
+
+    def system(r):
+        M = [[(one if a == c else zero) for c in range(n)] for a in range(n)]
+        for g in range(G):
+            if r[g]:
+                K, rg = Ks[g], r[g]
+                for a in range(n):
+                    Ma, Ka = M[a], K[a]
+                    for c in range(n):
+                        if Ka[c]:
+                            Ma[c] += rg * Ka[c]
+        LU = _lu(M)
+        v = _lu_solve(LU, y)
+        return LU, v, sum(p * q for p, q in zip(y, v)) / 2 + b2 / 2 * sum(r)
+
+    def matvec(K, x):
+        return [sum(k * t for k, t in zip(row, x)) for row in K]
+
+    LU, v, f = system(rho)
+    prev = None
+    for _ in range(maxit):
+        kv = [matvec(Ks[g], v) for g in range(G)]
+        grad = [(b2 - sum(p * q for p, q in zip(v, kv[g]))) / 2 for g in range(G)]
+        free = [g for g in range(G) if rho[g] > 0 or grad[g] < 0]
+        err = max([abs(grad[g]) for g in free] + [zero])
+        # converged, or stalled at the working precision (Newton converges quadratically: a
+        # step that does not halve the error means rounding noise dominates)
+        if err <= b2 * eps * 100 or (prev is not None and err <= b2 * eps ** (one / 4)
+                                      and err > prev / 2):
+            break
+        prev = err
+        Mi = {g: _lu_solve(LU, kv[g]) for g in free}
+        H = [[sum(p * q for p, q in zip(kv[g], Mi[h])) for h in free] for g in free]
+        # The Hessian Bᵀ M⁻¹ B is singular when the active fits are dependent (a non-unique
+        # optimal ρ, MATH.md §7): a tiny ridge keeps the step defined; any stationary ρ gives
+        # the same v.
+        ridge = max(H[k][k] for k in range(len(free))) * eps ** (one / 2)
+        for k in range(len(free)):
+            H[k][k] += ridge
+        step = _lu_solve(_lu(H), [-grad[g] for g in free])
+        t = one
+        accepted = False
+        for _ls in range(60):
+            new = list(rho)
+            for k, g in enumerate(free):
+                new[g] = max(zero, rho[g] + t * step[k])
+            LU2, v2, f2 = system(new)
+            if f2 <= f + abs(f) * eps * 10:
+                accepted = True
+                break
+            t /= 2
+        if not accepted:
+            break
+        rho, LU, v, f = new, LU2, v2, f2
+    return rho, v
+
+
+def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fraction]]:
+    """``K_g = D_i X P_F XᵀD_i`` exactly (the sign s does not enter)."""
+    i, _s = g
+    D = cp.patterns[i]
+    P = _projector(cp.cones[i], F, cp.d)
+    Y = [row if D[j] else (Fraction(0),) * cp.d for j, row in enumerate(cp.X)]
+    YP = [[_dot(yr, [P[r][c] for r in range(cp.d)]) for c in range(cp.d)] for yr in Y]
+    return [[_dot(YP[a], Y[b]) for b in range(cp.n)] for a in range(cp.n)]
+
+
+def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int) -> tuple:
+    """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
+    high-precision pass needs only a few steps."""
+    from mpmath import mp
+
+    Kf = [[[float(x) for x in row] for row in K] for K in Kq]
+    rho, _ = _newton(Kf, [float(t) for t in y], float(beta2), list(rho0), one=1.0,
+                     eps=2.0**-52)
+    with mp.workdps(dps):
+        def m(x: Fraction):
+            return mp.mpf(x.numerator) / x.denominator
+
+        Km = [[[m(x) for x in row] for row in K] for K in Kq]
+        rho, v = _newton(Km, [m(t) for t in y], m(beta2), [mp.mpf(r) for r in rho],
+                         one=mp.mpf(1), eps=mp.mpf(10) ** (-dps))
+        return [+r for r in rho], [+x for x in v]
+
+
+# -- solve ---------------------------------------------------------------------------------------
+def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
+          loss: str = "squared", tol: Fraction = Fraction(1, 10**12), *,
+          arrangement=None, program: ConvexProgram | None = None,
+          max_rounds: int = 8) -> Solution:
+    """Certified global optimum of two-layer ReLU training: ``lower ≤ P* ≤ upper``, exact.
+
+    ``P*`` is the optimal value of ``ℓ(Σ_k (Xu_k)_+ α_k) + (β/2) Σ_k (‖u_k‖² + α_k²)`` over
+    networks of any width (equal to the convex program's value, MATH.md §4); the returned network
+    attains ``upper``. For the squared loss the gap is driven below ``tol · max(1, |upper|)``
+    (when the Newton refinement converges); hinge is certified without refinement.
+
+    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")   # MATH.md §9
+    >>> sol.lower <= Fraction(37, 200) <= sol.upper, sol.gap <= Fraction(1, 10**12)
+    (True, True)
+
+    References: Pilanci & Ergen (2020); Wang, Lacotte & Pilanci (2022).
+    """
+    t0 = time.perf_counter()
+    tol = Fraction(tol)
+    cp = program if program is not None else ConvexProgram(X, y, beta, loss, arrangement)
+    stats: dict = {"chambers": cp.p}
+    digits = max(12, -_log2(tol) * 30103 // 100000 + 1) if tol > 0 else 60
+    # binary places: for κ and v (first-order effect on the gap), and for c ≈ √‖w‖ in the
+    # neurons (second-order effect: the penalty excess is about β‖w‖ε², so half the bits do;
+    # every neuron's c² ends up in the denominator of UB, so they are kept short)
+    bits = int(digits * 3.33) + 64
+    cbits = int(digits * 3.33) // 2 + 40
+    W = cp.numeric_solve()
+    stats["numeric_seconds"] = time.perf_counter() - t0
+    norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
+    wmax = max(norms.values(), default=0.0)
+    thr = 1e-7 * wmax
+    groups0 = _rational_groups(cp, W, thr)
+    up = _upper_bound(cp, groups0, cbits)
+    if cp.loss == "squared":
+        v0 = tuple(t - f for t, f in zip(cp.y, cp.prediction(groups0)))
+    else:
+        k = _grid(float(np.max(np.abs(cp.numeric_dual))) if cp.n else 0.0)
+        v0 = tuple(_dyadic(x, k) for x in cp.numeric_dual)
+
+    best_lo: _Lower | None = None
+    best_up = up
+    rounds = 0
+    if cp.loss == "squared" and up.value > 0:
+        try:
+            best_lo, best_up, rounds = _tighten(cp, W, norms, thr, v0, best_up, tol, digits,
+                                                bits, cbits, max_rounds)
+        except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
+            best_lo = None  # keep the unrefined certificate below: still exact and valid
+    if best_lo is None or best_up.value - best_lo.value > tol * max(Fraction(1),
+                                                                     abs(best_up.value)):
+        # the unrefined dual vector may still do better (refinement failed or stalled)
+        lo0 = _lower_bound(cp, v0, bits)
+        if best_lo is None or lo0.value > best_lo.value:
+            best_lo = lo0
+    stats["rounds"] = rounds
+    stats["seconds"] = time.perf_counter() - t0
+    return _solution(cp, best_lo, best_up, stats)
+
+
+def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solution:
+    net = Network(tuple(Neuron(u, a) for u, a in up.neurons))
+    return Solution(lower=lo.value, upper=up.value, gap=up.value - lo.value, network=net,
+                    groups=dict(up.groups), active_groups=sorted(up.groups), dual=lo.v,
+                    kappa=lo.kappa, projections=lo.certs, chambers=cp.p, loss=cp.loss,
+                    beta=cp.beta, program=cp, stats=stats)
+
+
+def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
+             digits: int, bits: int, cbits: int, max_rounds: int):
+    """The refinement loop of the module docstring; returns the best exact bounds found."""
+    beta2 = cp.beta * cp.beta
+    active: dict[Group, tuple[int, ...]] = {}
+    h0 = _all_g(cp, v0)
+    rho0: dict[Group, float] = {}
+    gam = _purify(cp, W, [g for g, nm in norms.items() if nm > thr])
+    for g, gm in gam.items():
+        i, s = g
+        gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
+        active[g] = project_onto_cone(cp.cones[i], gv).support
+        rho0[g] = gm * norms[g] / float(cp.beta)
+    best_lo: _Lower | None = None
+    best_up = up0
+    dps = max(60, digits + 40)
+    rounds = 0
+    Kcache: dict = {}
+    while rounds < max_rounds:
+        rounds += 1
+        keys = sorted(active)
+        Ks = []
+        for g in keys:
+            ck = (g, active[g])
+            if ck not in Kcache:
+                Kcache[ck] = _reduced_K(cp, g, active[g])
+            Ks.append(Kcache[ck])
+        rho, v = _refine(Ks, cp.y, beta2, [rho0.get(g, 0.0) for g in keys], dps)
+        # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
+        # order) but no finer: the exact arithmetic downstream grows with it
+        rbits = min(int((dps - 10) * 3.32), bits + 16 * (dps // max(60, digits + 40) - 1))
+        vr = tuple(_to_frac(x, rbits) for x in v)
+        rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
+        lo = _lower_bound(cp, vr, bits)
+        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
+        up = _upper_bound(cp, groups, cbits + 16 * (dps // max(60, digits + 40) - 1))
+        if best_lo is None or lo.value > best_lo.value:
+            best_lo = lo
+        if up.value < best_up.value:
+            best_up = up
+        if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
+            break
+        # update the active set from the exact projections at the new v
+        changed = False
+        margin = beta2 * (1 + Fraction(1, 10 ** (dps // 3)))
+        new_active: dict[Group, tuple[int, ...]] = {}
+        for g in keys:
+            if rr[g] > 0 or lo.ts[g] >= beta2:
+                new_active[g] = lo.certs[g].support
+                changed |= new_active[g] != active[g]
+            else:
+                changed = True
+        for g, t in lo.ts.items():
+            if g not in new_active and t > margin:
+                new_active[g] = lo.certs[g].support
+                changed = True
+        rho0 = {g: float(rr.get(g, 0)) for g in new_active}
+        active = new_active
+        if not changed:
+            dps *= 2
+    return best_lo, best_up, rounds
+
+
+# -- the certificate ------------------------------------------------------------------------------
+def _q(x: Fraction | int) -> int | str:
+    x = Fraction(x)
+    if x.denominator == 1 and abs(x.numerator) < 10**4000:
+        return int(x)
+    # Python limits int ↔ str conversions to 4300 digits by default: lift the limit for huge
+    # numbers (a verifier reading them needs sys.set_int_max_str_digits(0) too)
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return format_fraction(x)
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
+                         beta: object) -> dict:
+    """The JSON-ready ``relucvx-certificate/1`` of a :class:`Solution` (format: module docstring).
+
+    >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> cert = solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> cert["format"], cert["kind"], cert["claims"]["num_chambers"]
+    ('relucvx-certificate/1', 'solve', 4)
+    """
+    cp = sol.program
+    if cp is None:
+        cp = ConvexProgram(X, y, beta, sol.loss)
+    arr = cp.arrangement
+    h = _all_g(cp, sol.dual)
+    chambers = []
+    for i in range(cp.p):
+        facet_classes = arr.facets(i)
+        facets = [{"row": int(arr.classes[k].rows[0]), "a": [int(t) for t in a]}
+                  for k, a in zip(facet_classes, cp.cones[i])]
+        grs = []
+        for s in (1, -1):
+            g = h[i] if s == 1 else tuple(-x for x in h[i])
+            c = sol.projections[(i, s)]
+            grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
+                        "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
+        chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
+                         "witness": [int(t) for t in cp.witnesses[i]], "facets": facets,
+                         "groups": grs})
+    return {
+        "format": CERTIFICATE_FORMAT,
+        "kind": "solve",
+        "loss": sol.loss,
+        "data": {"X": [[_q(x) for x in row] for row in cp.X], "y": [_q(t) for t in cp.y],
+                 "beta": _q(cp.beta)},
+        "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
+                                for nr in sol.network.neurons]},
+        "dual": {"v": [_q(t) for t in sol.dual], "kappa": _q(sol.kappa)},
+        "chambers": chambers,
+        "groups": [{"chamber": i, "sign": s, "w": [_q(t) for t in w]}
+                   for (i, s), w in sorted(sol.groups.items())],
+        "claims": {"lower": _q(sol.lower), "upper": _q(sol.upper), "gap": _q(sol.gap),
+                   "num_chambers": cp.p},
+    }

@@ -1,0 +1,391 @@
+"""The optimal set ``W*`` of the convex program, its vertices, and ``m*`` (MATH.md §6, §7).
+
+For the squared loss the optimal fit ``ŷ*`` is unique, ``v* = y − ŷ*``, and with
+``q_{i,s} = Π_{C_i}(s XᵀD_i v*)`` (MATH.md §7, "Optimal set (derived)"):
+
+* a group can be nonzero at an optimum only if ``‖q_{i,s}‖ = β`` (it is *active*), and then it is a
+  nonnegative multiple of ``q_{i,s}``. (*Derived*: at an optimum the penalty equals
+  ``v*ᵀŷ* = Σ_g (s XᵀD_i v*)ᵀ w_g ≤ Σ_g ‖q_g‖ ‖w_g‖ ≤ β Σ_g ‖w_g‖`` by Moreau's decomposition,
+  and equality forces ``w_g ∥ q_g`` and ``‖q_g‖ = β`` wherever ``w_g ≠ 0``.)
+* conversely every ``W = {ρ_g q_g}`` with ``ρ ≥ 0`` and fit ``Σ ρ_g s D_i X q_g = ŷ*`` is optimal:
+  its penalty is ``β Σ ρ_g β = Σ ρ_g q_gᵀ(s XᵀD_i v*) = v*ᵀŷ*``, the same for all of them.
+
+So ``W*`` is (the image of) the polytope ``{ρ ≥ 0 : Σ_g ρ_g s D_i X q_g = ŷ*}`` over the active
+groups — bounded, because ``β² Σ ρ_g = v*ᵀŷ*`` is fixed. Every point's support contains the
+support of a vertex (basic feasible solutions), so ``m* = min ‖W‖₀`` is attained at a vertex, and a
+vertex's columns are linearly independent: ``m* ≤ rank X ≤ n`` (the poster's ``n + 1`` is for
+general convex losses). Each vertex W gives, via ψ (:func:`exact.maps.psi`), a minimal optimal
+network; by the poster's theorem (seed 004) every optimal network of width ``m ≥ m*`` is a split
+of ψ(W) for some ``W ∈ W*``.
+
+What is exact. :func:`optimal_set` first tries to make the certified solution *exact*: the
+certified dual ``κv`` is within ``√(2·gap)`` of ``v*`` (the dual objective is 1-strongly concave),
+so it takes the simplest rationals in that ball and checks exactly whether one of them is ``v*``:
+dual feasible (``‖Π_{C_i}(s XᵀD_i v)‖² ≤ β²`` for every chamber and sign, exact projections with
+certificates) and primal attainable (the polytope above, with ``ŷ = y − v``, is nonempty; its
+points have objective ``vᵀy − ½‖v‖²``, the dual value: gap 0). Then ``exact=True``, ``value`` is
+``P*`` and the vertices are exactly the minimal-support optimal points. This succeeds whenever
+``v*`` is rational with moderate denominators (the V data of MATH.md §9, the rank-one and whitened
+examples with rational optimum).
+
+Otherwise (``exact=False``) the polytope is built on the certified data: the candidate groups are
+those *not certified inactive* (``κ‖p_g‖ + ‖X‖_F √(2 gap) ≥ β``, where projections are
+nonexpansive, so every truly active group is a candidate), the directions are the certified
+rational projections ``p_g`` at v (or the solution's own ``w_g`` when it is not a multiple of
+``p_g``), and ``ŷ`` is the certified fit (``‖ŷ − ŷ*‖ ≤ √(2 gap)``). Its vertices and supports are
+exact *for that polytope*; each vertex has the certified fit exactly and objective at most
+``lower + vertex_excess`` (rational enclosures), so it is a certified ``vertex_excess``-optimal
+point, and ``m_star`` is the minimal support among them.
+
+References: Wang, Lacotte & Pilanci (2022), "The hidden convex optimization landscape of
+regularized two-layer ReLU networks", arXiv:2006.05900; poster (seed 004); MATH.md §6, §7.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from exact.network import Network
+from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.pruning import penalty_enclosure
+
+__all__ = ["OptimalSet", "count_minimal_optimal_networks", "exact_dual", "optimal_set",
+           "polytope_vertices", "simplest_rational"]
+
+Group = tuple[int, int]
+Vec = tuple[Fraction, ...]
+
+
+@dataclass
+class OptimalSet:
+    """The vertices of the optimal polytope (module docstring) and ``m*``.
+
+    ``active_groups``: groups spanning the polytope (exact case: ``‖q_g‖ = β`` exactly;
+    otherwise the groups not certified inactive); ``directions[g]``: the rational direction of
+    group g; ``fit``: the fit ``ŷ``; ``vertices``: one dict ``{g: w}`` (nonzero groups) per
+    vertex; ``m_star``: the smallest vertex support; ``networks``: ψ of each vertex; ``exact``:
+    see the module docstring; ``note``: what was certified.
+    """
+
+    active_groups: list[Group]
+    directions: dict[Group, Vec]
+    fit: Vec
+    vertices: list[dict[Group, Vec]]
+    m_star: int
+    networks: list[Network]
+    exact: bool
+    note: str
+    n: int = 0
+    rank: int = 0
+    value: Fraction | None = None
+    dual: Vec | None = None
+    rays: list[dict[Group, Fraction]] = field(default_factory=list)
+    vertex_excess: Fraction | None = None
+    certified_inactive: int = 0
+
+    @property
+    def m_star_le_n(self) -> bool:
+        """``m* ≤ n`` (expected for the squared loss: vertex supports are independent)."""
+        return self.m_star <= self.n
+
+    @property
+    def m_star_le_n_plus_1(self) -> bool:
+        """``m* ≤ n + 1`` (Wang, Lacotte & Pilanci 2022; poster seed 004)."""
+        return self.m_star <= self.n + 1
+
+    @property
+    def minimal_vertices(self) -> list[dict[Group, Vec]]:
+        """The vertices with exactly ``m*`` nonzero groups."""
+        return [W for W in self.vertices if len(W) == self.m_star]
+
+
+# -- small exact helpers ---------------------------------------------------------------------------
+def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
+    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
+
+
+def _sqrt_hi(q: Fraction, bits: int = 96) -> Fraction:
+    """A rational ``≥ √q`` (``q ≥ 0``), exact when q is a rational square.
+
+    >>> _sqrt_hi(Fraction(9, 4)), _sqrt_hi(Fraction(2), 4)
+    (Fraction(3, 2), Fraction(23, 16))
+    """
+    if q <= 0:
+        return Fraction(0)
+    a, b = q.numerator, q.denominator
+    ra, rb = math.isqrt(a), math.isqrt(b)
+    if ra * ra == a and rb * rb == b:
+        return Fraction(ra, rb)
+    return Fraction(math.isqrt(a * 4**bits // b) + 1, 2**bits)
+
+
+def simplest_rational(lo: Fraction, hi: Fraction) -> Fraction:
+    """The rational with the smallest denominator in ``[lo, hi]`` (continued fractions).
+
+    >>> simplest_rational(Fraction(99, 1000), Fraction(101, 1000))
+    Fraction(1, 10)
+    >>> simplest_rational(Fraction(-1, 3), Fraction(1, 5))
+    Fraction(0, 1)
+    """
+    lo, hi = Fraction(lo), Fraction(hi)
+    if lo > hi:
+        raise ValueError("empty interval")
+    terms: list[int] = []
+    for _ in range(10_000):
+        fl = math.floor(lo)
+        if fl == lo or fl + 1 <= hi:
+            terms.append(fl if fl == lo else fl + 1)
+            break
+        terms.append(fl)
+        # fl < lo ≤ hi < fl + 1: recurse on the reciprocals of the fractional parts
+        lo, hi = 1 / (hi - fl), 1 / (lo - fl)
+    else:  # pragma: no cover - needs an absurdly long continued fraction
+        raise ArithmeticError("continued fraction too long")
+    x = Fraction(terms[-1])
+    for a in reversed(terms[:-1]):
+        x = a + 1 / x
+    return x
+
+
+def _h(cp, i: int, v: Vec) -> Vec:
+    """``Xᵀ D_i v`` exactly."""
+    D = cp.patterns[i]
+    out = [Fraction(0)] * cp.d
+    for j, row in enumerate(cp.X):
+        if D[j] and v[j]:
+            for c, x in enumerate(row):
+                if x:
+                    out[c] += v[j] * x
+    return tuple(out)
+
+
+def _group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
+    i, s = g
+    h = _h(cp, i, v)
+    return project_onto_cone(cp.cones[i], h if s == 1 else tuple(-x for x in h))
+
+
+def _positive_multiple(w: Vec, p: Vec) -> Fraction | None:
+    """r > 0 with ``w = r p`` exactly, else None."""
+    k = next((j for j, x in enumerate(p) if x), None)
+    if k is None or not w[k]:
+        return None
+    r = w[k] / p[k]
+    return r if r > 0 and all(a == r * b for a, b in zip(w, p)) else None
+
+
+# -- vertex enumeration ----------------------------------------------------------------------------
+def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fraction]
+                      ) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
+    """Vertices and extreme rays of ``{ρ ≥ 0 : Σ_g ρ_g columns[g] = b}``, exactly (cdd.gmp).
+
+    H-representation ``b_j − Σ_g ρ_g F_gj = 0`` (rows in ``lin_set``) and ``ρ_g ≥ 0``; the
+    generators are read back as Fractions. An empty polytope has no vertices.
+
+    >>> polytope_vertices([(1, 0), (0, 1), (1, 1)], (1, 1))
+    ([(Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(1, 1), Fraction(0, 1))], [])
+    """
+    import cdd
+    import cdd.gmp
+
+    k = len(columns)
+    n = len(b)
+    if k == 0:
+        return ([()] if not any(b) else []), []
+    rows = [[Fraction(b[j])] + [-Fraction(columns[g][j]) for g in range(k)] for j in range(n)]
+    rows += [[Fraction(0)] + [Fraction(int(g == t)) for t in range(k)] for g in range(k)]
+    mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(n)),
+                                    rep_type=cdd.RepType.INEQUALITY)
+    gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
+    verts, rays = [], []
+    for t, row in enumerate(gen.array):
+        x = tuple(Fraction(v) for v in row[1:])
+        if row[0] != 0:
+            verts.append(tuple(v / Fraction(row[0]) for v in x))
+        else:
+            rays.append(x)
+            if t in gen.lin_set:  # pragma: no cover - ρ ≥ 0 leaves no lineality
+                rays.append(tuple(-v for v in x))
+    verts.sort(key=lambda r: (sum(1 for v in r if v), r))
+    return verts, rays
+
+
+# -- the exact dual --------------------------------------------------------------------------------
+def _order(cp, first: Sequence[Group]) -> list[Group]:
+    rest = [g for g in cp.groups if g not in set(first)]
+    return list(first) + rest
+
+
+def exact_dual(solution) -> tuple[Vec, dict[Group, ProjectionCertificate]] | None:
+    """Try to recover the exact optimal dual ``v* = y − ŷ*`` of a certified squared-loss solution.
+
+    Candidates are the simplest rationals within ``√(2·gap)`` of ``κv`` coordinatewise (then a
+    few smaller radii); a candidate is accepted only when it is exactly dual feasible (exact
+    projections for every chamber and sign) and the primal polytope over its tight groups, with
+    fit ``y − v``, is nonempty: then the dual and primal values coincide and ``v = v*``. Returns
+    ``(v*, projections)`` or None.
+
+    >>> from exact.certify import solve
+    >>> v, _ = exact_dual(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))
+    >>> v
+    (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10))
+    """
+    cp = solution.program
+    if cp is None or solution.loss != "squared":
+        return None
+    beta2 = cp.beta * cp.beta
+    center = tuple(solution.kappa * x for x in solution.dual)
+    gap = max(solution.gap, Fraction(0))
+    r0 = _sqrt_hi(2 * gap)
+    radii = [r0] if r0 == 0 else [r0, r0 / 2**20, r0 / 2**60]
+    seen: set[Vec] = set()
+    first = list(solution.active_groups)
+    for r in radii:
+        cand = tuple(simplest_rational(c - r, c + r) for c in center)
+        if cand in seen:
+            continue
+        seen.add(cand)
+        if sum(((a - b) ** 2 for a, b in zip(cand, center)), Fraction(0)) > 2 * gap:
+            continue  # too far from κv to be v* (strong concavity of the dual)
+        certs: dict[Group, ProjectionCertificate] = {}
+        feasible = True
+        for g in _order(cp, first):  # likely violators first: an early exit is cheap
+            c = _group_projection(cp, g, cand)
+            if c.norm2 > beta2:
+                feasible = False
+                break
+            certs[g] = c
+        if not feasible:
+            continue
+        yhat = tuple(t - x for t, x in zip(cp.y, cand))
+        act = [g for g in cp.groups if certs[g].norm2 == beta2]
+        cols = [cp.fit(g[0], g[1], certs[g].p) for g in act]
+        verts, _ = polytope_vertices(cols, yhat)
+        if verts:
+            return cand, certs
+    return None
+
+
+# -- the optimal set -------------------------------------------------------------------------------
+def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction]
+                   ) -> dict[Group, Vec]:
+    return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
+
+
+def optimal_set(solution, *, networks: bool = True) -> OptimalSet:
+    """The vertices of the optimal polytope of a certified squared-loss solution, and ``m*``.
+
+    Exact when :func:`exact_dual` recovers ``v*`` (then ``exact=True`` and ``value = P*``);
+    otherwise the polytope on the certified candidates and the certified fit (module
+    docstring). ``networks=False`` skips ψ of the vertices.
+
+    >>> from exact.certify import solve
+    >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # MATH.md §9
+    >>> S.exact, S.value, S.m_star, S.fit
+    (True, Fraction(37, 200), 3, (Fraction(9, 10), Fraction(1, 10), Fraction(9, 10)))
+
+    References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; poster (seed 004).
+    """
+    cp = solution.program
+    if cp is None:
+        raise ValueError("the solution carries no convex program")
+    if solution.loss != "squared":
+        raise ValueError("the optimal set is derived for the squared loss only (MATH.md §7)")
+    beta = cp.beta
+    rec = exact_dual(solution)
+    dirs: dict[Group, Vec] = {}
+    inactive = 0
+    if rec is not None:
+        v, certs = rec
+        keys = [g for g in cp.groups if certs[g].norm2 == beta * beta]
+        dirs = {g: certs[g].p for g in keys}
+        fit = tuple(t - x for t, x in zip(cp.y, v))
+        value = _dot(v, cp.y) - _dot(v, v) / 2
+        exact = True
+    else:
+        v, value, exact = None, None, False
+        fit = tuple(cp.prediction(solution.groups))
+        gap = max(solution.gap, Fraction(0))
+        L = _sqrt_hi(sum((x * x for row in cp.X for x in row), Fraction(0)))
+        slack = L * _sqrt_hi(2 * gap)
+        keys = []
+        for g in cp.groups:
+            c = solution.projections.get(g)
+            if c is None:
+                c = _group_projection(cp, g, solution.dual)
+            w = solution.groups.get(g)
+            if w is None:
+                # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β
+                if not any(c.p) or solution.kappa * _sqrt_hi(c.norm2) + slack < beta:
+                    inactive += 1
+                    continue
+                dirs[g] = c.p
+            else:
+                dirs[g] = c.p if _positive_multiple(tuple(w), c.p) is not None else tuple(w)
+            keys.append(g)
+    cols = [cp.fit(g[0], g[1], dirs[g]) for g in keys]
+    verts, rays = polytope_vertices(cols, fit)
+    vertices = [_vertex_groups(keys, dirs, r) for r in verts]
+    for W in vertices:  # exact: every vertex has the fit
+        if tuple(cp.prediction(W)) != tuple(fit):  # pragma: no cover - cdd is exact
+            raise ArithmeticError("a vertex of the optimal polytope misses the fit")
+    if not vertices:  # pragma: no cover - the certified solution is a point of the polytope
+        raise ArithmeticError("the optimal polytope is empty")
+    m_star = min(len(W) for W in vertices)
+    from exact.pruning import rank as _rank
+
+    rk = _rank(cols) if cols else 0
+    excess: Fraction | None
+    if exact:
+        # ‖q_g‖ = β exactly, so L^c(W) = ½‖v‖² + β² Σ ρ_g: rational, and equal to P*
+        for r in verts:
+            obj = _dot(v, v) / 2 + beta * beta * sum(r, Fraction(0))
+            if obj != value:  # pragma: no cover - the derivation in the module docstring
+                raise ArithmeticError("a vertex of the exact optimal polytope is not optimal")
+        excess = Fraction(0)
+        note = (f"exact: v* recovered and verified (dual feasible for all {cp.p} chambers x 2 "
+                f"signs, primal attained, gap 0); P* = {value}; W* has {len(vertices)} "
+                f"vertices; m* = {m_star} (exact)")
+    else:
+        loss = cp.loss_value(fit)
+        excess = max((loss + beta * penalty_enclosure(W)[1] for W in vertices),
+                     default=Fraction(0)) - solution.lower
+        note = ("certified, not exact: vertices of {rho >= 0 : sum rho_g F_g = yhat} over the "
+                f"{len(keys)} groups not certified inactive ({inactive} certified inactive) and "
+                "the certified fit yhat (|yhat - yhat*| <= sqrt(2 gap)); supports are exact for "
+                f"this polytope; each vertex is within {float(excess):.3g} of P*; m* = {m_star} "
+                "on this polytope")
+    if rays:
+        note += f"; the polytope has {len(rays)} unbounded directions (not optimal)"
+    nets = []
+    if networks:
+        from exact.maps import psi
+
+        nets = [psi(W) for W in vertices]
+    return OptimalSet(
+        active_groups=list(keys), directions=dirs, fit=tuple(fit), vertices=vertices,
+        m_star=m_star, networks=nets, exact=exact, note=note, n=cp.n, rank=rk, value=value,
+        dual=v, rays=[dict(zip(keys, r)) for r in rays], vertex_excess=excess,
+        certified_inactive=inactive)
+
+
+def count_minimal_optimal_networks(optset: OptimalSet) -> int:
+    """The number of distinct networks ψ(W) over the vertices W, up to permutation of neurons.
+
+    Two vertices give the same network exactly when they have the same multiset of
+    ``(sign, w)`` (a neuron on a hyperplane lies in several chambers' cones, so different
+    groups can carry the same neuron). These are the *sparsest* minimal optimal networks: when
+    W* has more than one point, ψ of every point of W* is minimal too (infinitely many), and
+    every one of them is ψ of a convex combination of these vertices.
+
+    >>> from exact.certify import solve
+    >>> count_minimal_optimal_networks(optimal_set(solve([[1, 0], [0, 1]], [1, -1], "1/2")))
+    1
+    """
+    seen = set()
+    for W in optset.vertices:
+        seen.add(tuple(sorted((s, w) for (_i, s), w in W.items())))
+    return len(seen)
