@@ -464,7 +464,8 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
         # The Hessian Bᵀ M⁻¹ B is singular when the active fits are dependent (a non-unique
         # optimal ρ, MATH.md §7): a tiny ridge keeps the step defined; any stationary ρ gives
         # the same v.
-        ridge = max(H[k][k] for k in range(len(free))) * eps ** (one / 2)
+        # (a group whose fit K_g v vanishes has a zero row: the absolute floor sends it to 0)
+        ridge = max(max(H[k][k] for k in range(len(free))) * eps ** (one / 2), b2 * eps)
         for k in range(len(free)):
             H[k][k] += ridge
         step = _lu_solve(_lu(H), [-grad[g] for g in free])
@@ -548,6 +549,9 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     thr = 1e-7 * wmax
     groups0 = _rational_groups(cp, W, thr)
     up = _upper_bound(cp, groups0, cbits)
+    zero = _upper_bound(cp, {}, cbits)  # the empty network: optimal when β is large
+    if zero.value <= up.value:
+        up, groups0 = zero, {}
     if cp.loss == "squared":
         v0 = tuple(t - f for t, f in zip(cp.y, cp.prediction(groups0)))
     else:
@@ -557,7 +561,7 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     best_lo: _Lower | None = None
     best_up = up
     rounds = 0
-    if cp.loss == "squared" and up.value > 0:
+    if cp.loss == "squared" and up.value > 0 and groups0:
         try:
             best_lo, best_up, rounds = _tighten(cp, W, norms, thr, v0, best_up, tol, digits,
                                                 bits, cbits, max_rounds)
