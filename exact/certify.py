@@ -50,6 +50,8 @@ string ``"p/q"``::
                   "facets": [{"row": j, "a": [d ints]}, ...],
                   "groups": [{"sign": s, "g": [d], "p": [d], "lambda": [one per facet],
                               "t": pᵀg}, ...   (s = 1 and s = -1)]}, ...]
+                 (a group may instead be {"sign": s, "g": [d], "bound": "norm"}: no
+                  projection was needed, since κ²‖g‖² ≤ β² already implies κ²‖Π_C(g)‖² ≤ β²)
     groups      [{"chamber": i, "sign": s, "w": [d numbers]}, ...]   (informational: the
                  convex point behind the network)
     claims      {"lower": LB, "upper": UB, "gap": UB − LB, "num_chambers": p}
@@ -89,7 +91,8 @@ from exact.convex import ConvexProgram
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
 
-__all__ = ["Solution", "solve", "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
+__all__ = ["Solution", "DualPieces", "dual_pieces", "solve", "solution_certificate",
+           "certify_bounds", "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/1"
 
@@ -194,29 +197,85 @@ def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) ->
 
 
 # -- the two bounds -------------------------------------------------------------------------------
-def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
-    """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
+def _h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
+    """Integers ``H`` (p × d) and ``den`` with ``h_i = Xᵀ D_i v = H_i / den`` exactly."""
+    from arrangement import intmat
+
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lv = math.lcm(*(q.denominator for q in v))
     XI = np.array([[int(q * Lx) for q in row] for row in cp.X], dtype=object)
     VI = np.array([int(q * Lv) for q in v], dtype=object)
-    Pm = np.array(cp.patterns, dtype=object)  # p × n, entries 0/1
-    H = Pm.dot(VI[:, None] * XI)  # p × d python ints
-    den = Lx * Lv
+    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.n)  # entries 0/1
+    H = intmat.matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.n, cp.d)))
+    return H, Lx * Lv
+
+
+def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
+    """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
+    H, den = _h_matrix(cp, v)
     return [tuple(Fraction(int(x), den) for x in row) for row in H]
 
 
-def _projections(cp: ConvexProgram, v: Vec) -> tuple[dict[Group, ProjectionCertificate],
-                                                      dict[Group, Fraction]]:
+@dataclass
+class DualPieces:
+    """The exact ingredients of the dual bound at ``v`` (MATH.md §7).
+
+    ``certs[(i, s)]`` / ``ts[(i, s)] = ‖Π_{C_i}(g)‖²`` for the groups that were projected;
+    every other group is covered by ``‖Π_C(g)‖ ≤ ‖g‖`` (projection onto a closed convex cone
+    containing 0 is nonexpansive) with ``‖g‖² ≤ floor`` or ``≤ max(ts)``. So ``max(ts)`` bounds
+    every ``t`` except where ``floor`` is larger, and with ``floor = 0`` it is the exact maximum.
+    """
+
+    certs: dict[Group, ProjectionCertificate]
+    ts: dict[Group, Fraction]
+    h: list[Vec]
+    norms: list[Fraction]
+
+    @property
+    def tmax(self) -> Fraction:
+        return max(self.ts.values(), default=Fraction(0))
+
+
+def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
+                floor: Fraction = Fraction(0)) -> DualPieces:
+    """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (MATH.md §7).
+
+    Groups are visited by decreasing ``‖g‖²``; projection stops once the next ``‖g‖²`` is at
+    most ``max(floor, largest t so far)``: no remaining group can raise the maximum above that.
+    The groups in ``must`` are always projected. Callers pick ``floor`` so that the groups left
+    out are dual feasible by their norm alone (e.g. ``β²/κ_opt²`` for the squared-loss bound).
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> dp = dual_pieces(cp, (Fraction(1, 2), Fraction(-1, 2)))
+    >>> dp.tmax, len(dp.ts) < 2 * cp.p
+    (Fraction(1, 4), True)
+    """
+    H, den = _h_matrix(cp, v)
+    n2 = [Fraction(sum(int(x) * int(x) for x in row), den * den) for row in H]
+    h = [tuple(Fraction(int(x), den) for x in row) for row in H]
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
-    for i, h in enumerate(_all_g(cp, v)):
+
+    def project(g: Group) -> None:
+        i, s = g
+        gv = h[i] if s == 1 else tuple(-x for x in h[i])
+        c = project_onto_cone(cp.cones[i], gv)
+        certs[g] = c
+        ts[g] = _dot(c.p, gv)
+
+    for g in must:
+        if g not in certs:
+            project(g)
+    tmax = max(ts.values(), default=Fraction(0))
+    for i in sorted(range(cp.p), key=lambda i: n2[i], reverse=True):
+        if ts and n2[i] <= max(floor, tmax):  # at least one projection names a worst group
+            break
         for s in (1, -1):
-            g = h if s == 1 else tuple(-x for x in h)
-            c = project_onto_cone(cp.cones[i], g)
-            certs[(i, s)] = c
-            ts[(i, s)] = _dot(c.p, g)
-    return certs, ts
+            if (i, s) not in certs:
+                project((i, s))
+                tmax = max(tmax, ts[(i, s)])
+    return DualPieces(certs, ts, h, n2)
 
 
 @dataclass
@@ -235,21 +294,23 @@ class _Upper:
     neurons: list[tuple[Vec, Fraction]]
 
 
-def _lower_bound(cp: ConvexProgram, v: Vec, bits: int) -> _Lower:
+def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = ()) -> _Lower:
     """Exact dual bound from any rational v (MATH.md §7); see the module docstring."""
     beta, y = cp.beta, cp.y
     if cp.loss == "hinge":
         # clip v into the hinge dual's box 0 ≤ v_j / y_j ≤ 1 (v_j = 0 where y_j = 0)
         v = tuple(Fraction(0) if t == 0 else min(max(x / t, Fraction(0)), Fraction(1)) * t
                   for x, t in zip(v, y))
-    certs, ts = _projections(cp, v)
-    tmax = max(ts.values(), default=Fraction(0))
+    vv, vy = _dot(v, v), _dot(v, y)
+    kopt = vy / vv if vv else Fraction(0)
+    # squared loss: κ never exceeds κ_opt, so groups with κ_opt²‖g‖² ≤ β² need no projection
+    floor = beta * beta / (kopt * kopt) if cp.loss == "squared" and kopt > 0 else Fraction(0)
+    dp = dual_pieces(cp, v, must=must, floor=floor)
+    tmax = dp.tmax
     kfeas = None if tmax <= 0 else _sqrt_floor(beta * beta / tmax, bits)
     if kfeas is not None:
         assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
     if cp.loss == "squared":
-        vv, vy = _dot(v, v), _dot(v, y)
-        kopt = vy / vv if vv else Fraction(0)
         kappa = max(Fraction(0), kopt if kfeas is None else min(kopt, kfeas))
         value = kappa * vy - kappa * kappa * vv / 2
     else:
@@ -259,7 +320,7 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int) -> _Lower:
         cands = [k for k in (kfeas, kbox) if k is not None]
         kappa = min(cands) if cands else Fraction(1)
         value = kappa * sum(mus, Fraction(0)) + sum(1 for t in y if t == 0)
-    return _Lower(value, v, kappa, certs, ts)
+    return _Lower(value, v, kappa, dp.certs, dp.ts)
 
 
 def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _Upper:
@@ -496,14 +557,29 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
     return [[_dot(YP[a], Y[b]) for b in range(cp.n)] for a in range(cp.n)]
 
 
+def _start_digits(digits: int) -> int:
+    """Working digits of the first refinement round for a target of ``digits`` digits.
+
+    The gap is second order in the error of (ρ, v) near the optimum, so doubles (about 16
+    digits) already meet a 1e-12 target; finer targets start in mpmath with a margin.
+    """
+    return FLOAT_DIGITS if digits <= 14 else max(60, digits + 40)
+
+
+#: Rounds at this many working digits use floats only (no mpmath pass).
+FLOAT_DIGITS = 16
+
+
 def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int) -> tuple:
     """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
-    high-precision pass needs only a few steps."""
+    high-precision pass needs only a few steps. At ``FLOAT_DIGITS`` the float pass is all."""
     from mpmath import mp
 
     Kf = [[[float(x) for x in row] for row in K] for K in Kq]
-    rho, _ = _newton(Kf, [float(t) for t in y], float(beta2), list(rho0), one=1.0,
+    rho, v = _newton(Kf, [float(t) for t in y], float(beta2), list(rho0), one=1.0,
                      eps=2.0**-52)
+    if dps <= FLOAT_DIGITS:
+        return rho, v
     with mp.workdps(dps):
         def m(x: Fraction):
             return mp.mpf(x.numerator) / x.denominator
@@ -601,27 +677,40 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         rho0[g] = gm * norms[g] / float(cp.beta)
     best_lo: _Lower | None = None
     best_up = up0
-    dps = max(60, digits + 40)
+    dps0 = _start_digits(digits)
+    dps = dps0
     rounds = 0
     Kcache: dict = {}
     while rounds < max_rounds:
         rounds += 1
-        keys = sorted(active)
-        Ks = []
-        for g in keys:
+        Ks, keys, seen = [], [], {}
+        r0: dict[Group, float] = {}
+        for g in sorted(active):
             ck = (g, active[g])
             if ck not in Kcache:
                 Kcache[ck] = _reduced_K(cp, g, active[g])
-            Ks.append(Kcache[ck])
-        rho, v = _refine(Ks, cp.y, beta2, [rho0.get(g, 0.0) for g in keys], dps)
+            K = Kcache[ck]
+            # Groups with the same K_g (a neuron on a hyperplane lies in two cones) have the
+            # same fit and the same stationarity condition: only their sum of ρ matters. Merging
+            # them keeps the Newton system nonsingular, hence quadratically convergent.
+            key = tuple(map(tuple, K))
+            if key in seen:
+                r0[seen[key]] += rho0.get(g, 0.0)
+                continue
+            seen[key] = g
+            r0[g] = rho0.get(g, 0.0)
+            Ks.append(K)
+            keys.append(g)
+        rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
         # order) but no finer: the exact arithmetic downstream grows with it
-        rbits = min(int((dps - 10) * 3.32), bits + 16 * (dps // max(60, digits + 40) - 1))
+        rbits = (52 if dps <= FLOAT_DIGITS else
+                 min(int((dps - 10) * 3.32), bits + 16 * (dps // dps0 - 1)))
         vr = tuple(_to_frac(x, rbits) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits)
+        lo = _lower_bound(cp, vr, bits, must=keys)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
-        up = _upper_bound(cp, groups, cbits + 16 * (dps // max(60, digits + 40) - 1))
+        up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
         if up.value < best_up.value:
@@ -633,7 +722,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         margin = beta2 * (1 + Fraction(1, 10 ** (dps // 3)))
         new_active: dict[Group, tuple[int, ...]] = {}
         for g in keys:
-            if rr[g] > 0 or lo.ts[g] >= beta2:
+            if rr[g] > 0 or lo.ts.get(g, Fraction(0)) >= beta2:
                 new_active[g] = lo.certs[g].support
                 changed |= new_active[g] != active[g]
             else:
@@ -686,7 +775,10 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
         grs = []
         for s in (1, -1):
             g = h[i] if s == 1 else tuple(-x for x in h[i])
-            c = sol.projections[(i, s)]
+            c = sol.projections.get((i, s))
+            if c is None:  # dual feasible by ‖Π_C(g)‖ ≤ ‖g‖: the verifier checks κ²‖g‖² ≤ β²
+                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "norm"})
+                continue
             grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
                         "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
         chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),

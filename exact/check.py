@@ -62,10 +62,11 @@ from fractions import Fraction
 
 from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction
+from exact.certify import dual_pieces
 from exact.convex import ConvexProgram
 from exact.maps import phi
 from exact.network import Exact, Network, add, mul
-from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.projection import ProjectionCertificate
 from exact.transforms import held_groups, is_nearly_minimal, is_scaled
 
 __all__ = ["CheckResult", "check", "check_certificate", "number_text", "result_summary",
@@ -171,30 +172,6 @@ def _le(a: Exact, b: Exact) -> bool:
     return compare(a, b) <= 0
 
 
-def _all_h(cp: ConvexProgram, v: Vec) -> list[Vec]:
-    """``h_i = Xᵀ D_i v`` for every chamber i (exact)."""
-    cols = range(cp.d)
-    out = []
-    for pat in cp.patterns:
-        out.append(tuple(sum((v[j] * cp.X[j][c] for j in range(cp.n) if pat[j] and v[j]),
-                             Fraction(0)) for c in cols))
-    return out
-
-
-def _dual_pieces(cp: ConvexProgram, v: Vec) -> tuple[dict[Group, ProjectionCertificate],
-                                                      dict[Group, Fraction]]:
-    """Exact projection certificates and ``t_{i,s} = pᵀg`` for every (chamber, sign)."""
-    certs: dict[Group, ProjectionCertificate] = {}
-    ts: dict[Group, Fraction] = {}
-    for i, h in enumerate(_all_h(cp, v)):
-        for s in (1, -1):
-            g = h if s == 1 else tuple(-x for x in h)
-            c = project_onto_cone(cp.cones[i], g)
-            certs[(i, s)] = c
-            ts[(i, s)] = _dot(c.p, g)
-    return certs, ts
-
-
 def _kappa(v: Vec, y: Vec, beta: Fraction, tmax: Fraction) -> tuple[Fraction, Fraction]:
     """The best rational scale ``κ ≥ 0`` with ``κ² t_max ≤ β²`` and the bound it gives (MATH.md §7).
 
@@ -274,7 +251,9 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
     v = tuple(t - (f if isinstance(f, Fraction) else _rational_approx(f))
               for t, f in zip(cp.y, yhat))
     # (c) dual feasibility on every chamber, (b) stationarity on θ's own chambers
-    certs, ts = _dual_pieces(cp, v)
+    own = sorted({(i, s) for gs in held for i, _ in gs for s in (1, -1)})
+    dp = dual_pieces(cp, v, must=own)  # floor 0: the largest t is exact, so is the worst chamber
+    certs, ts = dp.certs, dp.ts
     worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
     tmax = ts[worst] if worst is not None else Fraction(0)
     violation = tmax - cp.beta * cp.beta

@@ -102,7 +102,7 @@ class OptimalSet:
         return [W for W in self.vertices if len(W) == self.m_star]
 
 
-# -- small exact helpers ---------------------------------------------------------------------------
+# -- small exact helpers --------------------------------------------------------------------------
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
 
@@ -177,7 +177,7 @@ def _positive_multiple(w: Vec, p: Vec) -> Fraction | None:
     return r if r > 0 and all(a == r * b for a, b in zip(w, p)) else None
 
 
-# -- vertex enumeration ----------------------------------------------------------------------------
+# -- vertex enumeration ---------------------------------------------------------------------------
 def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fraction]
                       ) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
     """Vertices and extreme rays of ``{ρ ≥ 0 : Σ_g ρ_g columns[g] = b}``, exactly (cdd.gmp).
@@ -185,8 +185,9 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
     H-representation ``b_j − Σ_g ρ_g F_gj = 0`` (rows in ``lin_set``) and ``ρ_g ≥ 0``; the
     generators are read back as Fractions. An empty polytope has no vertices.
 
-    >>> polytope_vertices([(1, 0), (0, 1), (1, 1)], (1, 1))
-    ([(Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(1, 1), Fraction(0, 1))], [])
+    >>> verts, rays = polytope_vertices([(1, 0), (0, 1), (1, 1)], (1, 1))
+    >>> [tuple(map(str, r)) for r in verts], rays
+    ([('0', '0', '1'), ('1', '1', '0')], [])
     """
     import cdd
     import cdd.gmp
@@ -213,7 +214,7 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
     return verts, rays
 
 
-# -- the exact dual --------------------------------------------------------------------------------
+# -- the exact dual -------------------------------------------------------------------------------
 def _order(cp, first: Sequence[Group]) -> list[Group]:
     rest = [g for g in cp.groups if g not in set(first)]
     return list(first) + rest
@@ -269,7 +270,7 @@ def exact_dual(solution) -> tuple[Vec, dict[Group, ProjectionCertificate]] | Non
     return None
 
 
-# -- the optimal set -------------------------------------------------------------------------------
+# -- the optimal set ------------------------------------------------------------------------------
 def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction]
                    ) -> dict[Group, Vec]:
     return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}

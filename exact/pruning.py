@@ -50,7 +50,7 @@ Group = tuple[int, int]
 Vec = tuple[Fraction, ...]
 
 
-# -- exact linear algebra --------------------------------------------------------------------------
+# -- exact linear algebra -------------------------------------------------------------------------
 def null_vector(vectors: Sequence[Sequence[Fraction]]) -> list[Fraction] | None:
     """A nonzero rational c with ``Σ_g c_g v_g = 0``, or None when the vectors are independent.
 
@@ -146,7 +146,7 @@ def _fit(program, g: Group, w: Vec) -> Vec:
     return tuple(program.fit(g[0], g[1], w))
 
 
-# -- pruning -----------------------------------------------------------------------------------------
+# -- pruning --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PruneStep:
     """One Carathéodory step: the groups it saw (sorted), the null vector c (rational, oriented:

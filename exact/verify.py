@@ -470,6 +470,12 @@ def _check_solve(cert: dict) -> str:
                             Fraction(0)) for c in range(d)]
             if gv != want:
                 raise _fail("projection", f"{gw}: g != s X^T D v")
+            if g.get("bound") == "norm":
+                # ‖Π_C(g)‖ ≤ ‖g‖ (projection onto a closed convex cone is nonexpansive and
+                # fixes 0), so κ²‖g‖² ≤ β² proves this group's dual constraint
+                if kappa * kappa * _fdot(gv, gv) > beta * beta:
+                    raise _fail("dual", f"{gw}: kappa^2 |g|^2 > beta^2 (norm bound fails)")
+                continue
             p = _vec(_field(g, "p", "chambers", gw), d, "chambers", f"{gw}: p")
             Ap = [_fdot(a, p) for a in A]
             if any(x < 0 for x in Ap):
@@ -644,13 +650,20 @@ def _check_check(cert: dict) -> str:
         v = _vec(dual["v"], len(X), "dual", "dual.v")
         if v != [t - f for t, f in zip(y, out)]:
             raise _fail("residual", "dual.v != y - f(network)")
-        ts = []
+        ts, normed = [], []
         for k, ch in enumerate(cert["chambers"]):
             i = _int(_field(ch, "index", "chambers", f"chamber {k}"), "chambers",
                      f"chamber {k}: index", 0)
             for g in ch["groups"]:
+                if g.get("bound") == "norm":  # t ≤ ‖g‖²: enough to rule it out as the worst
+                    gv = [_num(x, "chambers", f"chamber {k}: g") for x in g["g"]]
+                    normed.append(_fdot(gv, gv))
+                    continue
                 ts.append(((i, g["sign"]), _num(g["t"], "chambers", f"chamber {k}: t")))
-        tmax = max(t for _, t in ts)
+        tmax = max(t for _, t in ts) if ts else Fraction(0)
+        if any(t2 > tmax for t2 in normed):
+            raise _fail("claims", "a group without projection has |g|^2 > t_max: the worst "
+                                  "chamber is not proved")
         worst = _field(claims, "worst_chamber", "claims", "claims")
         if (not isinstance(worst, list) or len(worst) != 2
                 or any(isinstance(w, bool) or not isinstance(w, int) for w in worst)

@@ -67,6 +67,9 @@ def check_certificate(cert: dict) -> tuple[Fraction, Fraction]:
             g = [s * sum((pattern[j] * v[j] * X[j][t] for j in range(n)), Fraction(0))
                  for t in range(d)]
             assert g == [_num(t) for t in gr["g"]]
+            if gr.get("bound") == "norm":  # ‖Π_C(g)‖ ≤ ‖g‖ suffices for this group
+                assert kappa * kappa * _dot(g, g) <= beta * beta
+                continue
             p, lam = [_num(t) for t in gr["p"]], [_num(t) for t in gr["lambda"]]
             assert len(lam) == len(A)
             assert all(_dot(a, p) >= 0 for a in A)
@@ -118,7 +121,13 @@ def _consistent(sol: Solution, X, y, beta, loss="squared"):
                      Fraction(0)) for t in range(cp.d)]
         assert verify_projection(cp.cones[i], h, c)
         assert sol.kappa ** 2 * _dot(c.p, h) <= cp.beta ** 2
-    assert len(sol.projections) == 2 * sol.chambers
+    # groups left unprojected are dual feasible by their norm alone (MATH.md §7)
+    h_all = [[sum((cp.patterns[i][j] * sol.dual[j] * cp.X[j][t] for j in range(cp.n)),
+                  Fraction(0)) for t in range(cp.d)] for i in range(cp.p)]
+    for i in range(cp.p):
+        for s in (1, -1):
+            if (i, s) not in sol.projections:
+                assert sol.kappa ** 2 * _dot(h_all[i], h_all[i]) <= cp.beta ** 2
     lo, up = check_certificate(solution_certificate(sol, X, y, beta))
     assert (lo, up) == (sol.lower, sol.upper)
 

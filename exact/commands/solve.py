@@ -1,16 +1,178 @@
-"""`relucvx solve`: not implemented yet (placeholder so the CLI loads)."""
+"""``relucvx solve DATA``: the certified global optimum, the optimal set, m* and a closed form.
+
+Solves the convex program of two-layer ReLU training exactly certified (:func:`exact.certify.solve`,
+MATH.md §4, §7): ``lower ≤ P* ≤ upper`` with exact rationals and the network attaining ``upper``.
+For the squared loss it also describes the optimal set (:mod:`exact.optimal_set`: the vertices of
+the optimal polytope, ``m*``, exact when ``v*`` is recovered) and tries a closed form of ``P*``
+(:mod:`exact.closed_form`). ``--certificate FILE`` writes a ``kind: "solve"`` certificate with the
+arrangement's completeness certificate embedded under ``"completeness"`` (``relucvx verify FILE``
+checks both); ``--net-out FILE`` writes the network (``relucvx-network/1``).
+
+References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; poster (seed 004).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+from fractions import Fraction
 
-from arrangement.errors import RelucvxError
+from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
+from arrangement.errors import InputError, TooLargeError
+from arrangement.instances import read_instance
+from arrangement.rational import format_fraction, to_fraction
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("solve", help="(not implemented yet)")
+    """Add the ``solve`` subcommand to the ``relucvx`` parser."""
+    p = sub.add_parser("solve", help="certified global optimum, optimal set and m* of DATA",
+                       description=__doc__.splitlines()[0])
+    p.add_argument("data", metavar="DATA", help="a .json/.csv/.npy file or example:NAME")
+    p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
+    p.add_argument("--beta", metavar="B", help="regularisation (overrides the file's), e.g. 1/10")
+    p.add_argument("--loss", choices=["squared", "hinge"], default="squared")
+    p.add_argument("--tol", metavar="T", default="1e-12",
+                   help="relative gap to reach, parsed exactly (default 1e-12)")
+    p.add_argument("--certificate", metavar="FILE", help="write a checkable certificate")
+    p.add_argument("--net-out", metavar="FILE", help="write the network as JSON")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--force", action="store_true",
+                   help=f"solve even above the limit of {DEFAULT_CHAMBER_LIMIT} estimated "
+                        "chambers")
     p.set_defaults(func=run)
 
 
+def _decimal(q: Fraction, digits: int = 15) -> str:
+    """``q`` to ``digits`` significant digits, computed exactly (no float rounding)."""
+    if q == 0:
+        return "0"
+    from decimal import Context, Decimal
+
+    ctx = Context(prec=digits)
+    return format(ctx.divide(Decimal(q.numerator), Decimal(q.denominator)), "g")
+
+
+def _parse_tol(text: str) -> Fraction:
+    tol = to_fraction(text, where="--tol")
+    if tol <= 0:
+        raise InputError(f"--tol must be > 0, got {format_fraction(tol)}")
+    return tol
+
+
 def run(args: argparse.Namespace) -> int:
-    raise RelucvxError("'solve' is not implemented yet")
+    """Run ``relucvx solve``; returns the exit status (0)."""
+    inst = read_instance(args.data, target=args.target, beta=args.beta)
+    if inst.y is None:
+        raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file or use "
+                         "--target last for CSV)")
+    if inst.beta is None:
+        raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
+    tol = _parse_tol(args.tol)
+    arr = Arrangement(inst.X)
+    est = arr.estimate_chambers()
+    if est > DEFAULT_CHAMBER_LIMIT and not args.force:
+        raise TooLargeError(
+            f"about {est} chambers estimated (Cover's bound for {len(arr.classes)} hyperplanes "
+            f"of rank {arr.rank}); the limit is {DEFAULT_CHAMBER_LIMIT}: pass --force to run")
+    from exact.certify import solution_certificate, solve
+
+    t0 = time.perf_counter()
+    sol = solve(inst.X, inst.y, inst.beta, args.loss, tol, arrangement=arr)
+    t_solve = time.perf_counter() - t0
+    optset = cf = None
+    m_star: int | None = None
+    if args.loss == "squared":
+        from exact.closed_form import closed_form
+        from exact.optimal_set import count_minimal_optimal_networks, optimal_set
+
+        optset = optimal_set(sol, networks=False)
+        m_star = optset.m_star
+        n_nets = count_minimal_optimal_networks(optset)
+        try:
+            cf = closed_form(sol, optset)
+        except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
+            cf = None  # a closed form is a bonus: never fail the solve over it
+    else:
+        from exact.pruning import prune
+
+        m_star = None
+        pruned = prune(sol.groups, sol.program)
+    total = time.perf_counter() - t0
+    if args.certificate:
+        from arrangement.certificate import completeness_certificate
+
+        cert = solution_certificate(sol, inst.X, inst.y, inst.beta)
+        cert["completeness"] = completeness_certificate(arr)
+        with open(args.certificate, "w", encoding="utf-8") as fh:
+            json.dump(cert, fh)
+            fh.write("\n")
+    if args.net_out:
+        sol.network.write_json(args.net_out)
+    out = {
+        "name": inst.name, "n": len(inst.X), "d": len(inst.X[0]), "loss": args.loss,
+        "beta": format_fraction(inst.beta),
+        "lower": format_fraction(sol.lower), "upper": format_fraction(sol.upper),
+        "gap": format_fraction(sol.gap), "lower_decimal": _decimal(sol.lower),
+        "upper_decimal": _decimal(sol.upper), "gap_decimal": _decimal(sol.gap, 4),
+        "chambers": sol.chambers,
+        "active_groups": [[i, s] for i, s in sol.active_groups],
+        "width": sol.network.width,
+        "m_star": m_star,
+        "network": sol.network.to_json_dict(),
+        "seconds": {"solve": round(t_solve, 4), "total": round(total, 4)},
+    }
+    if optset is not None:
+        out["optimal_set"] = {
+            "exact": optset.exact, "note": optset.note, "vertices": len(optset.vertices),
+            "minimal_networks": n_nets, "m_star_le_n": optset.m_star_le_n,
+            "m_star_le_n_plus_1": optset.m_star_le_n_plus_1,
+            "p_star": None if optset.value is None else format_fraction(optset.value),
+            "fit": [format_fraction(t) for t in optset.fit]}
+        out["closed_form"] = None if cf is None else {
+            "value": str(cf.value), "minimal_polynomial": str(cf.minimal_polynomial.as_expr()),
+            "interval": [format_fraction(cf.interval[0]), format_fraction(cf.interval[1])],
+            "verified": cf.verified, "proved": cf.proved}
+    else:
+        out["pruned_width"] = len(pruned)
+    if args.json:
+        json.dump(out, sys.stdout)
+        print()
+    else:
+        _print_summary(out, args)
+    return 0
+
+
+def _print_summary(s: dict, args: argparse.Namespace) -> None:
+    def line(label: str, value: object) -> None:
+        print(f"  {label:<18}{value}")
+
+    print(f"{s['name']}: n = {s['n']}, d = {s['d']}, beta = {s['beta']}, {s['loss']} loss")
+    line("P*", f"in [{s['lower_decimal']}, {s['upper_decimal']}]")
+    if len(s["lower"]) <= 40 and len(s["upper"]) <= 40:
+        line("exactly", f"[{s['lower']}, {s['upper']}]")
+    line("gap", f"{s['gap_decimal']} (exact rational in --json / the certificate)")
+    line("chambers", s["chambers"])
+    line("active groups", ", ".join(f"({i},{'+' if g > 0 else '-'})"
+                                    for i, g in s["active_groups"]) or "none")
+    line("network width", s["width"])
+    if "optimal_set" in s:
+        o = s["optimal_set"]
+        kind = "exact" if o["exact"] else "on the certified polytope"
+        line("m*", f"{s['m_star']} ({kind}; m* <= n: {o['m_star_le_n']}; "
+                   f"{o['vertices']} vertices, {o['minimal_networks']} distinct sparsest networks)")
+        if o["p_star"] is not None:
+            line("P* exactly", f"{o['p_star']} (gap-0 certificate: exact v* recovered)")
+        cf = s.get("closed_form")
+        if cf is not None:
+            line("closed form", f"{cf['value']} (root of {cf['minimal_polynomial']}; inside "
+                                f"the certified interval: {cf['verified']})")
+    else:
+        line("pruned width", f"{s['pruned_width']} (Caratheodory; m* <= that)")
+    if args.certificate:
+        line("certificate", f"written to {args.certificate} (check: relucvx verify "
+                            f"{args.certificate})")
+    if args.net_out:
+        line("network", f"written to {args.net_out}")
+    line("time", f"{s['seconds']['total']:.3f} s (solve {s['seconds']['solve']:.3f} s)")

@@ -1,0 +1,124 @@
+"""The optimal set, m* and closed forms (exact/optimal_set.py, exact/closed_form.py)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrangement.examples import example
+from arrangement.instances import Instance
+from exact.certify import solve
+from exact.closed_form import closed_form
+from exact.maps import convex_objective
+from exact.network import exact_eq
+from exact.optimal_set import count_minimal_optimal_networks, optimal_set, simplest_rational
+
+F = Fraction
+
+
+def _solve(inst):
+    return solve(inst.X, inst.y, inst.beta)
+
+
+def test_v_data_optimal_set_is_exact():
+    inst = example("v1d")
+    sol = _solve(inst)
+    S = optimal_set(sol)
+    assert S.exact and S.value == F(37, 200)
+    assert S.fit == (F(9, 10), F(1, 10), F(9, 10))
+    assert S.dual == (F(1, 10), F(-1, 10), F(1, 10))
+    assert S.m_star == 3 and S.m_star_le_n and not S.rays
+    # four vertices (the kink neuron u ∝ (±1, 0) lies on the hyperplane x = 0, in two chambers
+    # each), all giving the same network: a unique minimal optimal network of width 3
+    assert len(S.vertices) == 4
+    assert count_minimal_optimal_networks(S) == 1
+    net = S.networks[0]
+    assert net.width == 3 and net.output(inst.X) == S.fit
+    assert exact_eq(net.objective(inst.X, inst.y, inst.beta), F(37, 200))
+    cp = sol.program
+    for W in S.vertices:
+        assert convex_objective(W, cp.X, cp.y, cp.beta, cp.patterns) == F(37, 200)
+
+
+def test_v_data_closed_form_is_37_over_200():
+    sol = _solve(example("v1d"))
+    cf = closed_form(sol)
+    assert cf is not None and cf.value == sympy.Rational(37, 200)
+    assert cf.verified and cf.proved and cf.minimal_polynomial.degree() == 1
+
+
+def test_rank_one_closed_form_from_the_kkt_system():
+    inst = example("rank1")
+    sol = _solve(inst)
+    cf = closed_form(sol, use_exact=False)  # force the KKT elimination
+    assert cf is not None and cf.verified
+    assert cf.value == sympy.Rational(1549, 560)  # MATH.md §9 (examples.py's oracle)
+    assert optimal_set(sol).value == F(1549, 560)
+
+
+def test_whitened_closed_form_irrational():
+    # X X^T = I; y₊ = (1, 0, 1): ‖y₊‖ = √2 > β, ‖y₋‖ = 1/20 < β: P* = β√2 − β²/2 + 1/800
+    Q = ((1, 2, 2), (2, 1, -2), (2, -2, 1))
+    X = tuple(tuple(F(v, 3) for v in row) for row in Q)
+    beta = F(1, 10)
+    sol = solve(X, (1, F(-1, 20), 1), beta)
+    S = optimal_set(sol)
+    assert not S.exact and S.m_star == 1 and "certified" in S.note
+    assert S.vertex_excess is not None and S.vertex_excess <= sol.gap + F(1, 10**20)
+    cf = closed_form(sol, S)
+    expected = sympy.sqrt(2) / 10 - sympy.Rational(1, 200) + sympy.Rational(1, 800)
+    assert cf is not None and cf.verified and not cf.proved
+    assert sympy.simplify(cf.value - expected) == 0
+    assert cf.minimal_polynomial.degree() == 2
+    a, b = cf.interval
+    assert a <= b
+
+
+def test_whitened_example_rational_closed_form():
+    sol = _solve(example("whitened"))
+    cf = closed_form(sol, use_exact=False)
+    assert cf is not None and cf.verified and cf.value == sympy.Rational(397, 800)
+
+
+def test_inexact_optimal_set_is_honest():
+    sol = _solve(example("generic2d"))
+    S = optimal_set(sol)
+    assert not S.exact and S.value is None
+    assert S.m_star <= S.n and S.m_star_le_n_plus_1
+    assert all(sol.program.prediction(W) == S.fit for W in S.vertices)
+
+
+def test_simplest_rational():
+    assert simplest_rational(F(1, 3) - F(1, 10**9), F(1, 3) + F(1, 10**9)) == F(1, 3)
+    assert simplest_rational(F(-7, 2), F(-13, 4)) == F(-7, 2)  # closed interval
+    assert simplest_rational(F(2), F(3)) in (F(2), F(3))
+
+
+@st.composite
+def _small_instances(draw):
+    n = draw(st.integers(1, 5))
+    d = draw(st.integers(1, 2))
+    ent = st.integers(-3, 3)
+    X = [[draw(ent) for _ in range(d)] for _ in range(n)]
+    if not any(any(r) for r in X):
+        X[0][0] = 1
+    y = [draw(st.integers(-3, 3)) for _ in range(n)]
+    beta = F(draw(st.integers(1, 10)), 10)
+    return Instance(X, y=y, beta=beta)
+
+
+@given(_small_instances())
+def test_m_star_at_most_n_plus_one(inst):
+    sol = _solve(inst)
+    S = optimal_set(sol, networks=False)
+    assert S.m_star <= len(inst.X) + 1
+    assert S.m_star_le_n  # squared loss: vertex supports are linearly independent
+    cp = sol.program
+    for W in S.vertices:
+        assert cp.prediction(W) == S.fit
+        assert all(cp.in_cone(i, w) for (i, _s), w in W.items())
+    if S.exact:
+        assert sol.lower <= S.value <= sol.upper

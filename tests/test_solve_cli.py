@@ -1,0 +1,79 @@
+"""``relucvx solve`` (exact/commands/solve.py)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+
+from exact.cli import main
+from exact.verify import verify_certificate
+
+
+def test_json_keys_and_values(capsys):
+    assert main(["solve", "example:v1d", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("lower", "upper", "gap", "chambers", "active_groups", "m_star", "network"):
+        assert key in out
+    assert Fraction(out["lower"]) <= Fraction(37, 200) <= Fraction(out["upper"])
+    assert out["chambers"] == 6 and out["m_star"] == 3
+    assert out["optimal_set"]["exact"] and out["optimal_set"]["p_star"] == "37/200"
+    assert out["closed_form"]["value"] == "37/200"
+    assert out["network"]["format"] == "relucvx-network/1"
+
+
+def test_certificate_verifies_with_completeness(tmp_path, capsys):
+    cert_path, net_path = tmp_path / "c.json", tmp_path / "n.json"
+    assert main(["solve", "example:whitened", "--tol", "1e-30", "--certificate",
+                 str(cert_path), "--net-out", str(net_path)]) == 0
+    text = capsys.readouterr().out
+    assert "P*" in text and "m*" in text
+    cert = json.loads(cert_path.read_text())
+    assert "completeness" in cert
+    ok, msg = verify_certificate(cert)
+    assert ok and "certified complete" in msg
+    assert main(["verify", str(cert_path)]) == 0
+    assert json.loads(net_path.read_text())["format"] == "relucvx-network/1"
+
+
+def test_hinge_runs(capsys):
+    assert main(["solve", "example:v1d", "--loss", "hinge", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["m_star"] is None and out["pruned_width"] <= 3
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tol", "0"], "--tol must be > 0"),
+    (["--tol=-1e-3"], "--tol must be > 0"),
+    (["--tol", "abc"], "not a number"),
+    (["--beta", "0"], "beta must be > 0"),
+    (["--beta=-1"], "beta must be > 0"),
+])
+def test_bad_options_exit_2_with_one_line(argv, message, capsys):
+    assert main(["solve", "example:v1d", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("relucvx: error:") and message in err
+
+
+def test_missing_y_and_beta(tmp_path, capsys):
+    p = tmp_path / "x.json"
+    p.write_text('{"X": [[1, 2], [3, 4]]}')
+    assert main(["solve", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DATA has no y" in err
+    p.write_text('{"X": [[1, 2], [3, 4]], "y": [1, 2]}')
+    assert main(["solve", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no beta" in err
+    assert main(["solve", str(p), "--beta", "1/2", "--json"]) == 0
+
+
+def test_too_large_is_refused(capsys, monkeypatch):
+    import exact.commands.solve as cmd
+
+    monkeypatch.setattr(cmd, "DEFAULT_CHAMBER_LIMIT", 3)  # v1d has 6 chambers
+    assert main(["solve", "example:v1d"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--force" in err
+    assert main(["solve", "example:v1d", "--force", "--json"]) == 0
