@@ -13,10 +13,12 @@ For the squared loss the optimal fit ``ŷ*`` is unique, ``v* = y − ŷ*``, and 
 So ``W*`` is (the image of) the polytope ``{ρ ≥ 0 : Σ_g ρ_g s D_i X q_g = ŷ*}`` over the active
 groups — bounded, because ``β² Σ ρ_g = v*ᵀŷ*`` is fixed. Every point's support contains the
 support of a vertex (basic feasible solutions), so ``m* = min ‖W‖₀`` is attained at a vertex, and a
-vertex's columns are linearly independent: ``m* ≤ rank X ≤ n`` (the poster's ``n + 1`` is for
-general convex losses). Each vertex W gives, via ψ (:func:`exact.maps.psi`), a minimal optimal
-network; by the poster's theorem (seed 004) every optimal network of width ``m ≥ m*`` is a split
-of ψ(W) for some ``W ∈ W*``.
+vertex's columns ``s D_i X q_g`` are linearly independent vectors of ``R^n``: ``m* ≤ n`` (the
+patterns ``D_i`` mask rows, so the fits need not lie in the column space of X and ``m* ≤ rank X``
+fails: X = [[1, 0], [1, 1], [1, 1/2]], y = (0, 0, 1), β = 1/10 has m* = 3 > 2; the poster's
+``n + 1`` is for general convex losses). Each vertex W gives, via ψ (:func:`exact.maps.psi`), a
+minimal optimal network; by the poster's theorem (seed 004) every optimal network of width
+``m ≥ m*`` is a split of ψ(W) for some ``W ∈ W*``.
 
 What is exact. :func:`optimal_set` first tries to make the certified solution *exact*: the
 certified dual ``κv`` is within ``√(2·gap)`` of ``v*`` (the dual objective is 1-strongly concave),

@@ -13,7 +13,8 @@ Then (*derived*; every claim below is checked exactly by :func:`prune_with_recor
 * every factor ``1 − t c_g`` is ``≥ 0``, so each ``w_g`` stays in its closed cone ``C_i``;
 * the fit is unchanged: ``Σ (1 − t c_g) F_g = Σ F_g − t Σ c_g F_g = Σ F_g``;
 * the group attaining the minimum vanishes, so the loop ends after at most ``#groups`` steps with
-  linearly independent fits: at most ``rank(fits) ≤ rank X ≤ n`` nonzero groups remain;
+  linearly independent fits: at most ``rank(fits) ≤ n`` nonzero groups remain (fits are masked
+  by the patterns, so ``rank X`` is no bound);
 * the penalty is *linear in the scales* along the step: ``‖(1 − t c_g) w_g‖ = (1 − t c_g)‖w_g‖``
   because the factor is nonnegative, so it changes by ``−β t Σ c_g ‖w_g‖ ≤ 0`` (the orientation).
   Hence pruning never increases the convex objective ``L^c``, for *any* feasible W.
@@ -186,7 +187,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
 
     ``program`` is an :class:`exact.convex.ConvexProgram` (for ``fit`` and ``in_cone``).
     Zero groups are dropped first. The result has linearly independent fits, hence at most
-    ``rank X ≤ n`` groups; its fit equals the input's exactly, and ``Σ‖w_g‖`` did not increase
+    ``n`` groups; its fit equals the input's exactly, and ``Σ‖w_g‖`` did not increase
     (unchanged when the input was optimal, MATH.md §7).
 
     >>> from exact.convex import ConvexProgram
@@ -242,7 +243,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
 
 def prune(groups: Mapping[Group, Sequence[object]], program) -> dict[Group, Vec]:
     """Carathéodory pruning (MATH.md §7): same fit exactly, penalty not increased, at most
-    ``rank X ≤ n`` nonzero groups; see :func:`prune_with_record` for the record.
+    ``n`` nonzero groups; see :func:`prune_with_record` for the record.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1], [1, 1]], [1, 1, 2], "1/10")

@@ -1,4 +1,4 @@
-"""Hypothesis profiles: ``ci`` (derandomized, used by ``make test``) and ``fuzz`` (long campaigns)."""
+"""Hypothesis profiles: ``ci`` (derandomized, used by ``make test``) and ``fuzz`` (long runs)."""
 
 from __future__ import annotations
 
