@@ -98,15 +98,28 @@ closure: chamber 0: crossing the facet of row 0 gives sign vector [-1], which is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
 import sys
 from fractions import Fraction
 
-# certificates of tight bounds carry integers with thousands of digits
-if hasattr(sys, "set_int_max_str_digits"):
+
+@contextlib.contextmanager
+def _long_integers():
+    """Certificates of tight bounds carry integers with thousands of digits: lift Python's
+    int/str conversion limit while checking, and restore it afterwards (it guards other code)."""
+    getter = getattr(sys, "get_int_max_str_digits", None)
+    if getter is None:  # Python without the limit
+        yield
+        return
+    old = getter()
     sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
 
 FORMAT = "relucvx-certificate/1"
 
@@ -721,15 +734,20 @@ def verify_certificate(cert: dict) -> tuple[bool, str]:
     >>> verify_certificate({"format": "relucvx-certificate/0"})[1]
     "format: expected format 'relucvx-certificate/1', got 'relucvx-certificate/0'"
     """
-    try:
-        kind = _check_format(cert)
-        check = _KINDS.get(kind) if isinstance(kind, str) else None
-        if check is None:
-            known = ", ".join(repr(k) for k in _KINDS)
-            return False, f"unsupported kind: {kind!r} (this verifier checks {known})"
-        return True, "valid: " + check(cert)
-    except CheckFailed as exc:
-        return False, f"{exc.check}: {exc.detail}"
+    with _long_integers():
+        try:
+            kind = _check_format(cert)
+            check = _KINDS.get(kind) if isinstance(kind, str) else None
+            if check is None:
+                known = ", ".join(repr(k) for k in _KINDS)
+                return False, f"unsupported kind: {kind!r} (this verifier checks {known})"
+            return True, "valid: " + check(cert)
+        except CheckFailed as exc:
+            return False, f"{exc.check}: {exc.detail}"
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError,
+                ZeroDivisionError) as exc:
+            # a field of the wrong shape that no named check caught: still a clear rejection
+            return False, f"malformed: {type(exc).__name__}: {exc}"
 
 
 def verify_file(path: str) -> tuple[bool, str]:
@@ -746,7 +764,7 @@ def verify_file(path: str) -> tuple[bool, str]:
     >>> verify_file(path)
     (True, 'valid: the 1 chamber of the arrangement of a 1 × 1 matrix (0 hyperplanes) is complete')
     """
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8") as fh, _long_integers():
         cert = json.load(fh)
     return verify_certificate(cert)
 
