@@ -50,8 +50,10 @@ string ``"p/q"``::
                   "facets": [{"row": j, "a": [d ints]}, ...],
                   "groups": [{"sign": s, "g": [d], "p": [d], "lambda": [one per facet],
                               "t": pᵀg}, ...   (s = 1 and s = -1)]}, ...]
-                 (a group may instead be {"sign": s, "g": [d], "bound": "norm"}: no
-                  projection was needed, since κ²‖g‖² ≤ β² already implies κ²‖Π_C(g)‖² ≤ β²)
+                 (a group may instead be {"sign": s, "g": [d], "bound": "norm"} or
+                  {"sign": s, "g": [d], "bound": "halfspace", "facet": k}: no projection was
+                  needed, since ‖Π_C(g)‖² ≤ ‖g‖², and ‖Π_C(g)‖² ≤ ‖g‖² − (a_k·g)²/‖a_k‖² when
+                  a_k·g < 0 (C lies in the half-space a_k·u ≥ 0); κ² times the bound ≤ β²)
     groups      [{"chamber": i, "sign": s, "w": [d numbers]}, ...]   (informational: the
                  convex point behind the network)
     claims      {"lower": LB, "upper": UB, "gap": UB − LB, "num_chambers": p}
@@ -91,8 +93,8 @@ from exact.convex import ConvexProgram
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
 
-__all__ = ["Solution", "DualPieces", "dual_pieces", "solve", "solution_certificate",
-           "certify_bounds", "CERTIFICATE_FORMAT"]
+__all__ = ["Solution", "DualPieces", "dual_pieces", "halfspace_bound", "solve",
+           "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/1"
 
@@ -220,30 +222,51 @@ def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
 class DualPieces:
     """The exact ingredients of the dual bound at ``v`` (MATH.md §7).
 
-    ``certs[(i, s)]`` / ``ts[(i, s)] = ‖Π_{C_i}(g)‖²`` for the groups that were projected;
-    every other group is covered by ``‖Π_C(g)‖ ≤ ‖g‖`` (projection onto a closed convex cone
-    containing 0 is nonexpansive) with ``‖g‖² ≤ floor`` or ``≤ max(ts)``. So ``max(ts)`` bounds
-    every ``t`` except where ``floor`` is larger, and with ``floor = 0`` it is the exact maximum.
+    ``certs[(i, s)]`` / ``ts[(i, s)] = ‖Π_{C_i}(g)‖²`` for the groups that were projected.
+    Every other group is covered by a cheaper exact bound on ``‖Π_C(g)‖²``, valid because
+    ``‖Π_K(g)‖ = max{u·g : u ∈ K, ‖u‖ ≤ 1}`` grows with the cone K: ``halfspace[(i, s)] = k``
+    means the bound ``‖g‖² − (a·g)²/‖a‖²`` of the half-space ``{a·u ≥ 0}`` of facet k (with
+    ``a·g < 0``) was used; any group in neither dict is bounded by ``‖g‖²`` (the whole space).
+    Each of these bounds is at most ``max(floor, max(ts))``; with ``floor = 0`` the largest
+    ``t`` is therefore exact.
     """
 
     certs: dict[Group, ProjectionCertificate]
     ts: dict[Group, Fraction]
     h: list[Vec]
     norms: list[Fraction]
+    halfspace: dict[Group, int] = field(default_factory=dict)
 
     @property
     def tmax(self) -> Fraction:
         return max(self.ts.values(), default=Fraction(0))
 
 
+def halfspace_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction]) -> tuple[Fraction, int]:
+    """The best single-facet bound ``min_k ‖Π_{a_k·u ≥ 0}(g)‖²`` and its facet (−1: ``‖g‖²``).
+
+    >>> halfspace_bound([(1, 0), (0, 1)], (Fraction(-1), Fraction(2)))
+    (Fraction(4, 1), 0)
+    """
+    best, arg = _dot(g, g), -1
+    for k, a in enumerate(A):
+        ag = _dot(a, g)
+        if ag < 0:
+            b = _dot(g, g) - ag * ag / sum(x * x for x in a)
+            if b < best:
+                best, arg = b, k
+    return best, arg
+
+
 def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
                 floor: Fraction = Fraction(0)) -> DualPieces:
     """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (MATH.md §7).
 
-    Groups are visited by decreasing ``‖g‖²``; projection stops once the next ``‖g‖²`` is at
-    most ``max(floor, largest t so far)``: no remaining group can raise the maximum above that.
-    The groups in ``must`` are always projected. Callers pick ``floor`` so that the groups left
-    out are dual feasible by their norm alone (e.g. ``β²/κ_opt²`` for the squared-loss bound).
+    Groups are visited by decreasing ``‖g‖²``; a group is projected only when neither ``‖g‖²``
+    nor its half-space bound (:func:`halfspace_bound`) is at most ``max(floor, largest t so
+    far)``, and the walk stops at the first ``‖g‖²`` below that. The groups in ``must`` are
+    always projected. Callers pick ``floor`` so that the groups left out are dual feasible by
+    their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
@@ -256,6 +279,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     h = [tuple(Fraction(int(x), den) for x in row) for row in H]
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
+    half: dict[Group, int] = {}
 
     def project(g: Group) -> None:
         i, s = g
@@ -272,10 +296,16 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         if ts and n2[i] <= max(floor, tmax):  # at least one projection names a worst group
             break
         for s in (1, -1):
-            if (i, s) not in certs:
-                project((i, s))
-                tmax = max(tmax, ts[(i, s)])
-    return DualPieces(certs, ts, h, n2)
+            if (i, s) in certs:
+                continue
+            gv = h[i] if s == 1 else tuple(-x for x in h[i])
+            b, k = halfspace_bound(cp.cones[i], gv)
+            if ts and k >= 0 and b <= max(floor, tmax):
+                half[(i, s)] = k
+                continue
+            project((i, s))
+            tmax = max(tmax, ts[(i, s)])
+    return DualPieces(certs, ts, h, n2, half)
 
 
 @dataclass
@@ -776,8 +806,13 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
         for s in (1, -1):
             g = h[i] if s == 1 else tuple(-x for x in h[i])
             c = sol.projections.get((i, s))
-            if c is None:  # dual feasible by ‖Π_C(g)‖ ≤ ‖g‖: the verifier checks κ²‖g‖² ≤ β²
-                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "norm"})
+            if c is None:
+                # dual feasible by a cheaper bound on ‖Π_C(g)‖ (DualPieces): the verifier checks
+                # κ² times the half-space bound of one facet, or κ²‖g‖², against β²
+                b, k = halfspace_bound(cp.cones[i], g)
+                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "halfspace",
+                            "facet": k} if k >= 0 else
+                           {"sign": s, "g": [_q(x) for x in g], "bound": "norm"})
                 continue
             grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
                         "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})

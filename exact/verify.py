@@ -483,11 +483,12 @@ def _check_solve(cert: dict) -> str:
                             Fraction(0)) for c in range(d)]
             if gv != want:
                 raise _fail("projection", f"{gw}: g != s X^T D v")
-            if g.get("bound") == "norm":
-                # ‖Π_C(g)‖ ≤ ‖g‖ (projection onto a closed convex cone is nonexpansive and
-                # fixes 0), so κ²‖g‖² ≤ β² proves this group's dual constraint
-                if kappa * kappa * _fdot(gv, gv) > beta * beta:
-                    raise _fail("dual", f"{gw}: kappa^2 |g|^2 > beta^2 (norm bound fails)")
+            if "bound" in g:
+                # ‖Π_C(g)‖ = max{u·g : u ∈ C, ‖u‖ ≤ 1} grows with the cone, so the projection
+                # onto R^d (‖g‖²) or onto one facet's half-space bounds ‖Π_C(g)‖²
+                b = _group_bound(g, gv, A, gw)
+                if kappa * kappa * b > beta * beta:
+                    raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({g['bound']} bound)")
                 continue
             p = _vec(_field(g, "p", "chambers", gw), d, "chambers", f"{gw}: p")
             Ap = [_fdot(a, p) for a in A]
@@ -668,9 +669,11 @@ def _check_check(cert: dict) -> str:
             i = _int(_field(ch, "index", "chambers", f"chamber {k}"), "chambers",
                      f"chamber {k}: index", 0)
             for g in ch["groups"]:
-                if g.get("bound") == "norm":  # t ≤ ‖g‖²: enough to rule it out as the worst
+                if "bound" in g:  # t ≤ its bound: enough to rule it out as the worst
                     gv = [_num(x, "chambers", f"chamber {k}: g") for x in g["g"]]
-                    normed.append(_fdot(gv, gv))
+                    A = [[_num(x, "chambers", f"chamber {k}: a") for x in f["a"]]
+                         for f in ch["facets"]]
+                    normed.append(_group_bound(g, gv, A, f"chamber {k}"))
                     continue
                 ts.append(((i, g["sign"]), _num(g["t"], "chambers", f"chamber {k}: t")))
         tmax = max(t for _, t in ts) if ts else Fraction(0)
@@ -724,6 +727,20 @@ def _check_format(cert: object, kind: str | None = None) -> str:
     if kind is not None and got != kind:
         raise _fail("format", f"expected kind {kind!r}, got {got!r}")
     return got  # type: ignore[return-value]
+
+
+def _group_bound(g: dict, gv: list, A: list, where: str) -> Fraction:
+    """The upper bound on ``‖Π_C(g)‖²`` that a group without a projection claims."""
+    n2 = _fdot(gv, gv)
+    if g["bound"] == "norm":
+        return n2
+    if g["bound"] != "halfspace":
+        raise _fail("dual", f"{where}: unknown bound {g['bound']!r}")
+    k = _int(_field(g, "facet", "dual", where), "dual", f"{where}: facet", 0, len(A))
+    ag = _fdot(A[k], gv)
+    if ag >= 0:
+        raise _fail("dual", f"{where}: the half-space bound needs a_k . g < 0")
+    return n2 - ag * ag / _fdot(A[k], A[k])
 
 
 def verify_certificate(cert: dict) -> tuple[bool, str]:

@@ -67,8 +67,15 @@ def check_certificate(cert: dict) -> tuple[Fraction, Fraction]:
             g = [s * sum((pattern[j] * v[j] * X[j][t] for j in range(n)), Fraction(0))
                  for t in range(d)]
             assert g == [_num(t) for t in gr["g"]]
-            if gr.get("bound") == "norm":  # ‖Π_C(g)‖ ≤ ‖g‖ suffices for this group
-                assert kappa * kappa * _dot(g, g) <= beta * beta
+            if "bound" in gr:  # ‖Π_C(g)‖² ≤ ‖g‖², or ≤ the bound of one facet's half-space
+                b = _dot(g, g)
+                if gr["bound"] == "halfspace":
+                    a = A[gr["facet"]]
+                    assert _dot(a, g) < 0
+                    b -= _dot(a, g) ** 2 / _dot(a, a)
+                else:
+                    assert gr["bound"] == "norm"
+                assert kappa * kappa * b <= beta * beta
                 continue
             p, lam = [_num(t) for t in gr["p"]], [_num(t) for t in gr["lambda"]]
             assert len(lam) == len(A)
@@ -127,7 +134,10 @@ def _consistent(sol: Solution, X, y, beta, loss="squared"):
     for i in range(cp.p):
         for s in (1, -1):
             if (i, s) not in sol.projections:
-                assert sol.kappa ** 2 * _dot(h_all[i], h_all[i]) <= cp.beta ** 2
+                g = [s * x for x in h_all[i]]
+                b = min([_dot(g, g)] + [_dot(g, g) - _dot(a, g) ** 2 / _dot(a, a)
+                                        for a in cp.cones[i] if _dot(a, g) < 0])
+                assert sol.kappa ** 2 * b <= cp.beta ** 2
     lo, up = check_certificate(solution_certificate(sol, X, y, beta))
     assert (lo, up) == (sol.lower, sol.upper)
 

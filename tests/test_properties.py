@@ -224,6 +224,21 @@ def _bad_rescale(mp):
     mp.setattr(transforms, "rescale", rescale)
 
 
+def _antipodal_subsampled_program(mp):
+    """A deliberately wrong subsampled program: the chambers antipodal to the neurons'."""
+    import properties.theorems_optimal as TO
+
+    orig = TO.subsampled_program
+
+    def subsampled_program(inst, chambers, arr=None):
+        arr = core.Arrangement(inst.X) if arr is None else arr
+        sig = [c.signs for c in arr.chambers()]
+        anti = sorted({sig.index(tuple(-x for x in sig[i])) for i in chambers})
+        return orig(inst, anti, arr)
+
+    mp.setattr(TO, "subsampled_program", subsampled_program)
+
+
 #: theorem -> (planted bug, examples allowed to find it)
 PLANTED = {
     "chambers_suffice": (_drop_last_chamber, 30),
@@ -260,6 +275,7 @@ PLANTED = {
     "optimal_splits": (_psi_without_root, 20),
     "certificates_verify": (_drop_last_chamber, 20),
     "certificate_corruptions": (_accept_everything, 30),
+    "gd_stationary_subsampled_optimal": (_antipodal_subsampled_program, 20),
 }
 
 
@@ -275,6 +291,57 @@ def test_check_catches_planted_bug(name, monkeypatch):
     r = run_theorem(THEOREMS[name], examples=examples, seed=0, shrink=False)
     assert not r.passed, f"{name}: the planted bug went unnoticed in {r.examples} examples"
     assert r.counterexample.theorem == name
+
+
+# ----------------------------------------------------------------------------- GD stationarity
+
+
+def test_gd_stopped_after_one_step_is_flagged_when_assumed_stationary(monkeypatch):
+    """GD stopped after 1 step is far from subsampled-optimal: with the tolerance forced to 0
+    (as if it were stationary) the check must flag it."""
+    import properties.theorems_optimal as TO
+
+    monkeypatch.setattr(TO, "GD_STEPS", 1)
+    orig = TO.stationarity_tolerance
+
+    def zero(*a):
+        out = orig(*a)
+        return None if out is None else (Fraction(0), out[1])
+
+    monkeypatch.setattr(TO, "stationarity_tolerance", zero)
+    r = run_theorem(THEOREMS["gd_stationary_subsampled_optimal"], examples=20, seed=0,
+                    shrink=False)
+    assert not r.passed and "exceeds the stationarity tolerance" in r.counterexample.message
+
+
+def test_gd_stopped_after_one_step_passes_with_its_gradient_tolerance(monkeypatch):
+    """The tolerance grows with the distance from stationarity, so an early stop is no
+    counterexample (the claim is about stopped GD)."""
+    import properties.theorems_optimal as TO
+
+    monkeypatch.setattr(TO, "GD_STEPS", 1)
+    r = run_theorem(THEOREMS["gd_stationary_subsampled_optimal"], examples=10, seed=0,
+                    shrink=False)
+    assert r.passed
+
+
+def test_stationarity_tolerance_bounds_the_subsampled_gap():
+    """τ is 0 at an exact stationary point, and τ ≥ L_β(θ) − P*_sub at a non-stationary one."""
+    from arrangement.instances import Instance
+    from exact.check import check
+    from properties.theorems_optimal import stationarity_tolerance, subsampled_program
+
+    X, y, beta = [[1, 0], [0, 1], [1, 1]], [2, -1, 1], Fraction(1, 2)
+    net = Network.from_lists([((1, Fraction(1, 3)), 1)])  # on no hyperplane, not stationary
+    tau, g2 = stationarity_tolerance(net, X, y, beta)
+    assert tau >= 0 and g2 > 0
+    r = check(net, X, y, beta, find_better=False, certificate=False)
+    sub = certify.solve(X, y, beta, program=subsampled_program(Instance(X, y, beta),
+                                                               r.stationarity["chambers"]))
+    assert 0 <= r.objective - sub.lower <= tau + sub.gap
+    # X = [[1, 0]], y = 2, β = 1: the convex optimum fits z = y − β = 1, ψ of it is stationary
+    stat = Network.from_lists([((1, 0), 1)])
+    assert stationarity_tolerance(stat, [[1, 0]], [2], Fraction(1)) == (0, 0)
 
 
 # ----------------------------------------------------------------------------- the machinery
