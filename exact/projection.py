@@ -234,8 +234,16 @@ def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> Pro
     if not rows:
         return ProjectionCertificate(gv, ())
     # g already in the cone: p = g, λ = 0 (the common case for many chambers)
-    if all(_dot(a, gv) >= 0 for a in rows):
+    ag = [_dot(a, gv) for a in rows]
+    if all(x >= 0 for x in ag):
         return ProjectionCertificate(gv, tuple(Fraction(0) for _ in rows))
+    # one violated facet is often the whole active set (always when d ≤ 2 and the cone is a
+    # wedge seen from inside its angle): try each, exactly, before the numeric guess
+    for k in sorted((k for k, x in enumerate(ag) if x < 0), key=lambda k: ag[k]):
+        z = -ag[k] / _dot(rows[k], rows[k])
+        cert = _cert(rows, gv, [k], [z])
+        if all(_dot(a, cert.p) >= 0 for a in rows):
+            return cert  # KKT holds: λ_k = z > 0, a_k·p = 0, the rest have λ = 0
     cert = _numeric_guess(rows, gv)
     if cert is not None:
         return cert
