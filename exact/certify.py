@@ -51,9 +51,10 @@ string ``"p/q"``::
                   "groups": [{"sign": s, "g": [d], "p": [d], "lambda": [one per facet],
                               "t": pᵀg}, ...   (s = 1 and s = -1)]}, ...]
                  (a group may instead be {"sign": s, "g": [d], "bound": "norm"} or
-                  {"sign": s, "g": [d], "bound": "halfspace", "facet": k}: no projection was
-                  needed, since ‖Π_C(g)‖² ≤ ‖g‖², and ‖Π_C(g)‖² ≤ ‖g‖² − (a_k·g)²/‖a_k‖² when
-                  a_k·g < 0 (C lies in the half-space a_k·u ≥ 0); κ² times the bound ≤ β²)
+                  {"sign": s, "g": [d], "bound": "dual", "lambda": [one per facet]}: no
+                  projection was needed, since ‖Π_C(g)‖ = min_{λ≥0} ‖g + Aᵀλ‖ (Moreau) gives
+                  ‖Π_C(g)‖² ≤ ‖g + Aᵀλ‖² for the listed λ ≥ 0 (λ = 0: ‖g‖²); κ² times the
+                  bound ≤ β²)
     groups      [{"chamber": i, "sign": s, "w": [d numbers]}, ...]   (informational: the
                  convex point behind the network)
     claims      {"lower": LB, "upper": UB, "gap": UB − LB, "num_chambers": p}
@@ -93,7 +94,7 @@ from exact.convex import ConvexProgram
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
 
-__all__ = ["Solution", "DualPieces", "dual_pieces", "halfspace_bound", "solve",
+__all__ = ["Solution", "DualPieces", "dual_pieces", "dual_bound", "solve",
            "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/1"
@@ -125,6 +126,8 @@ class Solution:
     beta: Fraction = Fraction(0)
     program: ConvexProgram | None = field(default=None, repr=False)
     stats: dict = field(default_factory=dict)
+    #: multipliers λ ≥ 0 of the groups settled by the dual bound ‖g + Aᵀλ‖² (DualPieces)
+    bounds: dict[Group, tuple[Fraction, ...]] = field(default_factory=dict)
 
     @property
     def relative_gap(self) -> Fraction:
@@ -223,50 +226,87 @@ class DualPieces:
     """The exact ingredients of the dual bound at ``v`` (MATH.md §7).
 
     ``certs[(i, s)]`` / ``ts[(i, s)] = ‖Π_{C_i}(g)‖²`` for the groups that were projected.
-    Every other group is covered by a cheaper exact bound on ``‖Π_C(g)‖²``, valid because
-    ``‖Π_K(g)‖ = max{u·g : u ∈ K, ‖u‖ ≤ 1}`` grows with the cone K: ``halfspace[(i, s)] = k``
-    means the bound ``‖g‖² − (a·g)²/‖a‖²`` of the half-space ``{a·u ≥ 0}`` of facet k (with
-    ``a·g < 0``) was used; any group in neither dict is bounded by ``‖g‖²`` (the whole space).
-    Each of these bounds is at most ``max(floor, max(ts))``; with ``floor = 0`` the largest
-    ``t`` is therefore exact.
+    ``bounds[(i, s)] = λ`` for groups settled by a cheaper bound: by Moreau's decomposition
+    ``‖Π_C(g)‖ = min_{λ ≥ 0} ‖g + Aᵀλ‖`` (distance from g to the polar cone ``{−Aᵀλ}``), so
+    *any* ``λ ≥ 0`` gives ``t ≤ ‖g + Aᵀλ‖²``. Groups in neither dict are bounded by ``‖g‖²``
+    (λ = 0). Every such bound is at most ``max(floor, max(ts))``; with ``floor = 0`` the
+    largest ``t`` is therefore exact.
     """
 
     certs: dict[Group, ProjectionCertificate]
     ts: dict[Group, Fraction]
     h: list[Vec]
     norms: list[Fraction]
-    halfspace: dict[Group, int] = field(default_factory=dict)
+    bounds: dict[Group, tuple[Fraction, ...]] = field(default_factory=dict)
 
     @property
     def tmax(self) -> Fraction:
         return max(self.ts.values(), default=Fraction(0))
 
 
-def halfspace_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction]) -> tuple[Fraction, int]:
-    """The best single-facet bound ``min_k ‖Π_{a_k·u ≥ 0}(g)‖²`` and its facet (−1: ``‖g‖²``).
+def dual_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction],
+               lam: Sequence[Fraction]) -> Fraction:
+    """``‖g + Aᵀλ‖²``: an upper bound on ``‖Π_{Au ≥ 0}(g)‖²`` for every ``λ ≥ 0`` (Moreau).
 
-    >>> halfspace_bound([(1, 0), (0, 1)], (Fraction(-1), Fraction(2)))
-    (Fraction(4, 1), 0)
+    >>> dual_bound([(1, 0), (0, 1)], (Fraction(-1), Fraction(2)), (Fraction(1), Fraction(0)))
+    Fraction(4, 1)
     """
-    best, arg = _dot(g, g), -1
+    if any(x < 0 for x in lam):
+        raise ValueError("the multipliers of a dual bound must be >= 0")
+    r = list(g)
+    for lk, a in zip(lam, A):
+        if lk:
+            for c, x in enumerate(a):
+                r[c] += lk * x
+    return _dot(r, r)
+
+
+def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: int,
+                 thr: Fraction) -> tuple[Fraction, ...] | None:
+    """Multipliers ``λ ≥ 0`` whose dual bound is ``≤ thr``, if a cheap search finds them.
+
+    First the best single facet (the projection onto its half-space, integer arithmetic), then
+    a float NNLS for the polar-cone distance rounded to dyadic ``λ ≥ 0`` and checked exactly.
+    """
+    g = [s * int(x) for x in hrow]
+    n2 = sum(x * x for x in g)
+    limit = thr * den * den  # compare numerators: bounds are (integer)/den²
+    best, arg = None, -1
     for k, a in enumerate(A):
-        ag = _dot(a, g)
+        ag = sum(x * y for x, y in zip(a, g))
         if ag < 0:
-            b = _dot(g, g) - ag * ag / sum(x * x for x in a)
-            if b < best:
-                best, arg = b, k
-    return best, arg
+            aa = sum(x * x for x in a)
+            b = Fraction(n2 * aa - ag * ag, aa)
+            if best is None or b < best:
+                best, arg, lam_k = b, k, Fraction(-ag, aa * den)
+    if best is not None and best <= limit:
+        lam = [Fraction(0)] * len(A)
+        lam[arg] = lam_k
+        return tuple(lam)
+    if len(A) < 2:
+        return None
+    from scipy.optimize import nnls
+
+    Af = np.array(A, dtype=float)
+    gf = np.array(g, dtype=float) / den
+    try:
+        lf, _ = nnls(Af.T, -gf, maxiter=50 * len(A) + 50)
+    except RuntimeError:  # pragma: no cover - NNLS did not converge: project exactly instead
+        return None
+    lam = tuple(Fraction(round(float(x) * 2**40), 2**40) if x > 0 else Fraction(0) for x in lf)
+    gv = [Fraction(x, den) for x in g]
+    return lam if dual_bound(A, gv, lam) <= thr else None
 
 
 def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
                 floor: Fraction = Fraction(0)) -> DualPieces:
     """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (MATH.md §7).
 
-    Groups are visited by decreasing ``‖g‖²``; a group is projected only when neither ``‖g‖²``
-    nor its half-space bound (:func:`halfspace_bound`) is at most ``max(floor, largest t so
-    far)``, and the walk stops at the first ``‖g‖²`` below that. The groups in ``must`` are
-    always projected. Callers pick ``floor`` so that the groups left out are dual feasible by
-    their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound).
+    Groups are visited by decreasing ``‖g‖²``; a group is projected exactly only when no cheap
+    dual bound (:func:`dual_bound`: one facet's half-space, or rounded float multipliers) is at
+    most ``max(floor, largest t so far)``, and the walk stops at the first ``‖g‖²`` below that.
+    The groups in ``must`` are always projected. Callers pick ``floor`` so that the groups left
+    out are dual feasible by their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
@@ -279,7 +319,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     h = [tuple(Fraction(int(x), den) for x in row) for row in H]
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
-    half: dict[Group, int] = {}
+    bounds: dict[Group, tuple[Fraction, ...]] = {}
 
     def project(g: Group) -> None:
         i, s = g
@@ -298,14 +338,13 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         for s in (1, -1):
             if (i, s) in certs:
                 continue
-            gv = h[i] if s == 1 else tuple(-x for x in h[i])
-            b, k = halfspace_bound(cp.cones[i], gv)
-            if ts and k >= 0 and b <= max(floor, tmax):
-                half[(i, s)] = k
+            lam = _cheap_bound(cp.cones[i], H[i], den, s, max(floor, tmax)) if ts else None
+            if lam is not None:
+                bounds[(i, s)] = lam
                 continue
             project((i, s))
             tmax = max(tmax, ts[(i, s)])
-    return DualPieces(certs, ts, h, n2, half)
+    return DualPieces(certs, ts, h, n2, bounds)
 
 
 @dataclass
@@ -315,6 +354,7 @@ class _Lower:
     kappa: Fraction
     certs: dict[Group, ProjectionCertificate]
     ts: dict[Group, Fraction]
+    bounds: dict[Group, tuple[Fraction, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -350,7 +390,7 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
         cands = [k for k in (kfeas, kbox) if k is not None]
         kappa = min(cands) if cands else Fraction(1)
         value = kappa * sum(mus, Fraction(0)) + sum(1 for t in y if t == 0)
-    return _Lower(value, v, kappa, dp.certs, dp.ts)
+    return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
 
 
 def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _Upper:
@@ -689,7 +729,7 @@ def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solutio
     return Solution(lower=lo.value, upper=up.value, gap=up.value - lo.value, network=net,
                     groups=dict(up.groups), active_groups=sorted(up.groups), dual=lo.v,
                     kappa=lo.kappa, projections=lo.certs, chambers=cp.p, loss=cp.loss,
-                    beta=cp.beta, program=cp, stats=stats)
+                    beta=cp.beta, program=cp, stats=stats, bounds=lo.bounds)
 
 
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
@@ -807,12 +847,12 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
             g = h[i] if s == 1 else tuple(-x for x in h[i])
             c = sol.projections.get((i, s))
             if c is None:
-                # dual feasible by a cheaper bound on ‖Π_C(g)‖ (DualPieces): the verifier checks
-                # κ² times the half-space bound of one facet, or κ²‖g‖², against β²
-                b, k = halfspace_bound(cp.cones[i], g)
-                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "halfspace",
-                            "facet": k} if k >= 0 else
-                           {"sign": s, "g": [_q(x) for x in g], "bound": "norm"})
+                # dual feasible by a bound on ‖Π_C(g)‖² (DualPieces): ‖g + Aᵀλ‖² for the
+                # recorded λ ≥ 0, else ‖g‖²; the verifier checks κ² times it against β²
+                lam = sol.bounds.get((i, s))
+                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "norm"} if lam is None
+                           else {"sign": s, "g": [_q(x) for x in g], "bound": "dual",
+                                 "lambda": [_q(x) for x in lam]})
                 continue
             grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
                         "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})

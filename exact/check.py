@@ -112,6 +112,8 @@ class CheckResult:
     dual: Vec = field(default=(), repr=False)
     kappa: Fraction = Fraction(0)
     projections: dict[Group, ProjectionCertificate] = field(default_factory=dict, repr=False)
+    #: λ ≥ 0 of the groups settled by the dual bound ‖g + Aᵀλ‖² (exact.certify.DualPieces)
+    bounds: dict[Group, tuple] = field(default_factory=dict, repr=False)
     t: dict[Group, Fraction] = field(default_factory=dict, repr=False)
     groups: dict = field(default_factory=dict, repr=False)
     program: ConvexProgram | None = field(default=None, repr=False)
@@ -263,7 +265,8 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
     res = CheckResult(verdict="optimal", objective=objective, lower=lower, upper=objective,
                       worst_chamber=worst, violation=violation, better=None, certificate=None,
                       tol=tol, epsilon=eps, stationarity=stat, neuron_groups=held,
-                      network=net, dual=v, kappa=kappa, projections=certs, t=ts, groups=W,
+                      network=net, dual=v, kappa=kappa, projections=certs, bounds=dp.bounds, t=ts,
+                      groups=W,
                       program=cp)
     if not _le(add(objective, -lower), eps):
         res.verdict = "undecided"
@@ -291,6 +294,7 @@ def _compare_with_optimum(res: CheckResult, cp: ConvexProgram) -> None:
         res.verdict = "optimal"
         res.lower, res.kappa, res.dual = sol.lower, sol.kappa, sol.dual
         res.projections = sol.projections
+        res.bounds = sol.bounds
         res.dual_source = "solve"
 
 
@@ -330,6 +334,7 @@ def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict
     sol = Solution(lower=result.lower, upper=upper, gap=upper - result.lower, network=net,
                    groups=rational_groups, active_groups=sorted(rational_groups),
                    dual=tuple(result.dual), kappa=result.kappa, projections=result.projections,
+                   bounds=result.bounds,
                    chambers=cp.p, loss="squared", beta=cp.beta, program=cp)
     cert = solution_certificate(sol, cp.X, cp.y, cp.beta)
     cert["kind"] = "check"

@@ -730,17 +730,20 @@ def _check_format(cert: object, kind: str | None = None) -> str:
 
 
 def _group_bound(g: dict, gv: list, A: list, where: str) -> Fraction:
-    """The upper bound on ``‖Π_C(g)‖²`` that a group without a projection claims."""
-    n2 = _fdot(gv, gv)
+    """The upper bound on ``‖Π_C(g)‖²`` that a group without a projection claims.
+
+    ``‖Π_C(g)‖ = min_{λ ≥ 0} ‖g + Aᵀλ‖`` (Moreau: the distance from g to the polar cone), so
+    any listed ``λ ≥ 0`` gives ``‖g + Aᵀλ‖²``; ``"norm"`` is the case ``λ = 0``.
+    """
     if g["bound"] == "norm":
-        return n2
-    if g["bound"] != "halfspace":
+        return _fdot(gv, gv)
+    if g["bound"] != "dual":
         raise _fail("dual", f"{where}: unknown bound {g['bound']!r}")
-    k = _int(_field(g, "facet", "dual", where), "dual", f"{where}: facet", 0, len(A))
-    ag = _fdot(A[k], gv)
-    if ag >= 0:
-        raise _fail("dual", f"{where}: the half-space bound needs a_k . g < 0")
-    return n2 - ag * ag / _fdot(A[k], A[k])
+    lam = _vec(_field(g, "lambda", "dual", where), len(A), "dual", f"{where}: lambda")
+    if any(x < 0 for x in lam):
+        raise _fail("dual", f"{where}: a multiplier of the dual bound is negative")
+    r = [gv[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)) for c in range(len(gv))]
+    return _fdot(r, r)
 
 
 def verify_certificate(cert: dict) -> tuple[bool, str]:

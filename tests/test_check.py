@@ -230,7 +230,7 @@ def test_corrupted_lambda(certs):
         c = copy.deepcopy(c)
         for ch in c["chambers"]:
             for g in ch["groups"]:
-                if g.get("lambda") and any(F(t) != 0 for t in g["lambda"]):
+                if "p" in g and any(F(t) != 0 for t in g["lambda"]):
                     k = next(k for k, t in enumerate(g["lambda"]) if F(t) != 0)
                     g["lambda"][k] = _bump(g["lambda"][k])
                     break

@@ -68,13 +68,15 @@ def check_certificate(cert: dict) -> tuple[Fraction, Fraction]:
                  for t in range(d)]
             assert g == [_num(t) for t in gr["g"]]
             if "bound" in gr:  # ‖Π_C(g)‖² ≤ ‖g‖², or ≤ the bound of one facet's half-space
-                b = _dot(g, g)
-                if gr["bound"] == "halfspace":
-                    a = A[gr["facet"]]
-                    assert _dot(a, g) < 0
-                    b -= _dot(a, g) ** 2 / _dot(a, a)
+                r = list(g)
+                if gr["bound"] == "dual":  # ‖Π_C(g)‖ = min over λ ≥ 0 of ‖g + Aᵀλ‖ (Moreau)
+                    lam = [_num(t) for t in gr["lambda"]]
+                    assert len(lam) == len(A) and all(lk >= 0 for lk in lam)
+                    r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0))
+                         for c in range(d)]
                 else:
                     assert gr["bound"] == "norm"
+                b = _dot(r, r)
                 assert kappa * kappa * b <= beta * beta
                 continue
             p, lam = [_num(t) for t in gr["p"]], [_num(t) for t in gr["lambda"]]
@@ -135,9 +137,11 @@ def _consistent(sol: Solution, X, y, beta, loss="squared"):
         for s in (1, -1):
             if (i, s) not in sol.projections:
                 g = [s * x for x in h_all[i]]
-                b = min([_dot(g, g)] + [_dot(g, g) - _dot(a, g) ** 2 / _dot(a, a)
-                                        for a in cp.cones[i] if _dot(a, g) < 0])
-                assert sol.kappa ** 2 * b <= cp.beta ** 2
+                lam = sol.bounds.get((i, s), (Fraction(0),) * len(cp.cones[i]))
+                assert all(lk >= 0 for lk in lam)
+                r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, cp.cones[i])), Fraction(0))
+                     for c in range(cp.d)]
+                assert sol.kappa ** 2 * _dot(r, r) <= cp.beta ** 2
     lo, up = check_certificate(solution_certificate(sol, X, y, beta))
     assert (lo, up) == (sol.lower, sol.upper)
 

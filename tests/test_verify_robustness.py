@@ -37,3 +37,36 @@ def test_verifier_restores_the_int_string_limit(cert):
     before = sys.get_int_max_str_digits()
     assert verify_certificate(cert)[0]
     assert sys.get_int_max_str_digits() == before
+
+
+def _solve_cert():
+    import numpy as np
+
+    from exact.certify import solution_certificate, solve
+
+    rng = np.random.default_rng(11)
+    X = rng.integers(-9, 10, (12, 4)).tolist()
+    y = rng.integers(-5, 6, 12).tolist()
+    return solution_certificate(solve(X, y, "1/10"), X, y, "1/10")
+
+
+def test_dual_bound_groups_are_checked():
+    """Groups settled by ‖g + Aᵀλ‖² instead of a projection: bad λ is caught (MATH.md §7)."""
+    cert = _solve_cert()
+    assert verify_certificate(cert)[0]
+    where = [(k, t) for k, ch in enumerate(cert["chambers"])
+             for t, g in enumerate(ch["groups"]) if g.get("bound") == "dual"]
+    assert where, "expected some groups bounded without a projection"
+    k, t = where[0]
+    negative = copy.deepcopy(cert)
+    negative["chambers"][k]["groups"][t]["lambda"][0] = "-1"
+    ok, msg = verify_certificate(negative)
+    assert not ok and msg.startswith("dual")
+    huge = copy.deepcopy(cert)
+    huge["chambers"][k]["groups"][t]["lambda"] = ["1000000"] * len(
+        huge["chambers"][k]["groups"][t]["lambda"])
+    ok, msg = verify_certificate(huge)
+    assert not ok and msg.startswith("dual")
+    unknown = copy.deepcopy(cert)
+    unknown["chambers"][k]["groups"][t]["bound"] = "trust me"
+    assert not verify_certificate(unknown)[0]
