@@ -95,24 +95,8 @@ def run_certified(case: Case, settings: Settings) -> Measurement:
 def cvxpy_solve(cp) -> float:
     """The program of ``ConvexProgram.numeric_solve`` (squared loss), Clarabel defaults."""
     import cvxpy as cvx
-    import scipy.sparse as sp
 
-    n, d, p = cp.n, cp.d, cp.p
-    Xf = np.array([[float(v) for v in row] for row in cp.X])
-    yf = np.array([float(v) for v in cp.y])
-    Dm = np.array(cp.patterns, dtype=float).T  # n × p
-    Wp = cvx.Variable((p, d))
-    Wm = cvx.Variable((p, d))
-    z = cvx.Variable(n)
-    pred = cvx.sum(cvx.multiply(Dm, Xf @ (Wp - Wm).T), axis=1)
-    cons = [z == pred]
-    blocks = [np.array(c, dtype=float).reshape(-1, d) if c else np.zeros((0, d))
-              for c in cp.cones]
-    if any(b.shape[0] for b in blocks):
-        Abig = sp.block_diag([sp.csr_matrix(b) for b in blocks], format="csr")
-        cons += [Abig @ cvx.vec(Wp, order="C") >= 0, Abig @ cvx.vec(Wm, order="C") >= 0]
-    reg = float(cp.beta) * (cvx.sum(cvx.norm(Wp, 2, axis=1)) + cvx.sum(cvx.norm(Wm, 2, axis=1)))
-    prob = cvx.Problem(cvx.Minimize(0.5 * cvx.sum_squares(z - yf) + reg), cons)
+    prob, (Wp, _Wm, _z) = cp.cvxpy_problem()
     prob.solve(solver=cvx.CLARABEL)
     if Wp.value is None:
         raise RuntimeError(f"cvxpy/Clarabel failed: status {prob.status}")

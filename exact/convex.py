@@ -116,18 +116,15 @@ class ConvexProgram:
         return sum((max(Fraction(0), 1 - b * a) for a, b in zip(z, self.y)), Fraction(0))
 
     # -- numeric solve ------------------------------------------------------------------------
-    def numeric_solve(self, *, verbose: bool = False, eps: float = 1e-10
-                      ) -> dict[Group, np.ndarray]:
-        """Solve the program in floats (cvxpy + Clarabel); return ``{(i, s): w}`` for all groups.
+    def cvxpy_problem(self):
+        """The program as a cvxpy ``Problem`` (floats), with its variables ``(Wp, Wm, z)``.
 
-        Also sets ``numeric_value`` and ``numeric_dual`` (the float dual vector ``v``: for the
-        squared loss ``y − ŷ``, for hinge the multiplier of ``z = ŷ``, with ``0 ≤ v_j / y_j ≤ 1``).
-        Floats only: nothing here is a claim.
+        Rows i of ``Wp`` / ``Wm`` are the groups ``(i, +1)`` / ``(i, −1)``; ``z`` is the
+        prediction; the first constraint is ``z = Σ_i D_i X (w_{i,+} − w_{i,−})``.
 
-        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
-        >>> W = cp.numeric_solve()
-        >>> round(cp.numeric_value, 6)
-        0.75
+        >>> prob, (Wp, Wm, z) = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2").cvxpy_problem()
+        >>> Wp.shape, prob.is_dcp()
+        ((4, 2), True)
         """
         import cvxpy as cvx
         import scipy.sparse as sp
@@ -154,7 +151,27 @@ class ConvexProgram:
             obj = 0.5 * cvx.sum_squares(z - yf) + reg
         else:
             obj = cvx.sum(cvx.pos(1 - cvx.multiply(yf, z))) + reg
-        prob = cvx.Problem(cvx.Minimize(obj), cons)
+        return cvx.Problem(cvx.Minimize(obj), cons), (Wp, Wm, z)
+
+    def numeric_solve(self, *, verbose: bool = False, eps: float = 1e-10
+                      ) -> dict[Group, np.ndarray]:
+        """Solve the program in floats (cvxpy + Clarabel); return ``{(i, s): w}`` for all groups.
+
+        Also sets ``numeric_value`` and ``numeric_dual`` (the float dual vector ``v``: for the
+        squared loss ``y − ŷ``, for hinge the multiplier of ``z = ŷ``, with ``0 ≤ v_j / y_j ≤ 1``).
+        Floats only: nothing here is a claim.
+
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
+        >>> W = cp.numeric_solve()
+        >>> round(cp.numeric_value, 6)
+        0.75
+        """
+        import cvxpy as cvx
+
+        p = self.p
+        yf = np.array([float(v) for v in self.y])
+        prob, (Wp, Wm, z) = self.cvxpy_problem()
+        cons = prob.constraints
         opts = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-8,
                     max_iter=500)
         with warnings.catch_warnings():
