@@ -618,13 +618,24 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
 
 
 def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fraction]]:
-    """``K_g = D_i X P_F XᵀD_i`` exactly (the sign s does not enter)."""
+    """``K_g = D_i X P_F XᵀD_i`` exactly (the sign s does not enter).
+
+    Computed as one integer product on common denominators (X scaled to integers, P_F on the
+    lcm of its denominators): n² Fractions are built once instead of n²·d Fraction products.
+    """
+    from arrangement import intmat
+
     i, _s = g
     D = cp.patterns[i]
     P = _projector(cp.cones[i], F, cp.d)
-    Y = [row if D[j] else (Fraction(0),) * cp.d for j, row in enumerate(cp.X)]
-    YP = [[_dot(yr, [P[r][c] for r in range(cp.d)]) for c in range(cp.d)] for yr in Y]
-    return [[_dot(YP[a], Y[b]) for b in range(cp.n)] for a in range(cp.n)]
+    Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+    Lp = math.lcm(*(q.denominator for row in P for q in row))
+    YI = intmat.as_int_array([[int(q * Lx) if D[j] else 0 for q in row]
+                              for j, row in enumerate(cp.X)])
+    PI = intmat.as_int_array([[int(q * Lp) for q in row] for row in P])
+    KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
+    den = Lx * Lx * Lp
+    return [[Fraction(int(x), den) for x in row] for row in KI]
 
 
 def _start_digits(digits: int) -> int:
