@@ -46,6 +46,7 @@ import numpy as np
 
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
+from arrangement.exactla import independent_subset
 from arrangement.rational import format_fraction
 
 __all__ = ["FORMAT", "completeness_certificate", "farkas_multipliers", "write_certificate"]
@@ -63,23 +64,6 @@ def _ratio(p: int, q: int) -> str:
 
 def _dot(a: Sequence[int], b: Sequence[int]) -> int:
     return sum(x * y for x, y in zip(a, b))
-
-
-def _independent(vectors: Sequence[Sequence[int]], order: Sequence[int]) -> list[int]:
-    """Indices (taken in ``order``) of a maximal linearly independent subset, exactly."""
-    basis: list[tuple[list[Fraction], int]] = []  # reduced vectors with their pivot column
-    chosen = []
-    for idx in order:
-        v = [Fraction(x) for x in vectors[idx]]
-        for b, col in basis:
-            if v[col]:
-                f = v[col] / b[col]
-                v = [x - f * y for x, y in zip(v, b)]
-        col = next((c for c, x in enumerate(v) if x), None)
-        if col is not None:
-            basis.append((v, col))
-            chosen.append(idx)
-    return chosen
 
 
 def _solve_on_support(A: Sequence[Sequence[int]], support: list[int],
@@ -174,7 +158,7 @@ class _Cone:
             # NNLS's passive set is almost always independent: try it as is, thin it if not
             found = _solve_on_support(self.A, order, b) if order else None
             if found is None and order:
-                support = _independent(self.A, order)
+                support = independent_subset(self.A, order)
                 if len(support) < len(order):
                     order = support
                     found = _solve_on_support(self.A, order, b)

@@ -31,6 +31,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from arrangement.exactla import independent_subset
+
 __all__ = [
     "ProjectionCertificate",
     "project_onto_cone",
@@ -89,27 +91,6 @@ def _solve(M: list[list[Fraction]], b: list[Fraction]) -> list[Fraction] | None:
         s = A[r][k] - sum((A[r][t] * x[t] for t in range(r + 1, k)), Fraction(0))
         x[r] = s / A[r][r]
     return x
-
-
-def independent_subset(rows: Sequence[Sequence[Fraction]], order: Sequence[int]) -> list[int]:
-    """Greedy maximal linearly independent subset of ``rows`` taken in ``order`` (exact).
-
-    >>> independent_subset([(1, 0), (2, 0), (0, 1)], [0, 1, 2])
-    [0, 2]
-    """
-    basis: list[tuple[list[Fraction], int]] = []  # reduced rows with their pivot column
-    chosen: list[int] = []
-    for j in order:
-        r = [Fraction(x) for x in rows[j]]
-        for b, c in basis:
-            if r[c]:
-                f = r[c] / b[c]
-                r = [x - f * y for x, y in zip(r, b)]
-        c = next((t for t, x in enumerate(r) if x), None)
-        if c is not None:
-            basis.append((r, c))
-            chosen.append(j)
-    return chosen
 
 
 def _ls_on(A: list[Vector], g: Vector, P: Sequence[int]) -> list[Fraction] | None:

@@ -1,0 +1,31 @@
+"""Exact rational linear algebra shared by the layers (Fractions; small dense systems).
+
+>>> independent_subset([(1, 0), (2, 0), (0, 1)], [0, 1, 2])
+[0, 2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+
+def independent_subset(rows: Sequence[Sequence[Fraction | int]], order: Sequence[int]) -> list[int]:
+    """Greedy maximal linearly independent subset of ``rows`` taken in ``order`` (exact).
+
+    >>> independent_subset([(1, 1), (2, 2), (1, -1)], [1, 0, 2])
+    [1, 2]
+    """
+    basis: list[tuple[list[Fraction], int]] = []  # reduced rows with their pivot column
+    chosen: list[int] = []
+    for j in order:
+        r = [Fraction(x) for x in rows[j]]
+        for b, c in basis:
+            if r[c]:
+                f = r[c] / b[c]
+                r = [x - f * y for x, y in zip(r, b)]
+        c = next((t for t, x in enumerate(r) if x), None)
+        if c is not None:
+            basis.append((r, c))
+            chosen.append(j)
+    return chosen
