@@ -172,6 +172,24 @@ class Arrangement:
 
         return cover_count(len(self.classes), self.rank)
 
+    def require_size(self, limit: int = DEFAULT_CHAMBER_LIMIT) -> None:
+        """Refuse (:class:`TooLargeError`) when :meth:`estimate_chambers` exceeds ``limit``.
+
+        The CLI calls this before any enumeration unless ``--force`` is given.
+
+        >>> Arrangement([[1, 0], [0, 1]]).require_size(limit=4)   # 4 chambers: allowed
+        >>> try:
+        ...     Arrangement([[1, 0], [0, 1]]).require_size(limit=3)
+        ... except TooLargeError as exc:
+        ...     print(str(exc)[:40])
+        about 4 chambers estimated (Cover's boun
+        """
+        est = self.estimate_chambers()
+        if est > limit:
+            raise TooLargeError(
+                f"about {est} chambers estimated (Cover's bound for {len(self.classes)} "
+                f"hyperplanes of rank {self.rank}); the limit is {limit}: pass --force to run")
+
     # -- chambers -----------------------------------------------------------------------------
     def chambers(self, *, force: bool = True, limit: int = DEFAULT_CHAMBER_LIMIT,
                  progress: Callable[[int, int], None] | None = None) -> Chambers:
@@ -185,10 +203,8 @@ class Arrangement:
         (4, [(-1, -1), (-1, 1), (1, -1), (1, 1)])
         """
         if self._chambers is None:
-            est = self.estimate_chambers()
-            if not force and est > limit:
-                raise TooLargeError(
-                    f"about {est} chambers expected (limit {limit}); pass --force to enumerate")
+            if not force:
+                self.require_size(limit)
             W, N, _cls, _orient = chamber_witnesses(self._normals, self.d, progress)
             class_signs = np.sign(intmat.matmul(W, N.T)) if N.shape[0] else np.zeros(
                 (W.shape[0], 0))

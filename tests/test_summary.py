@@ -63,7 +63,12 @@ def test_cli_writes_graph_and_a_certificate_that_verifies(tmp_path, capsys):
 def test_cli_refuses_a_huge_instance_without_force(tmp_path, capsys):
     rows = [[(i + 1) ** k for k in range(6)] for i in range(120)]  # moment curve: generic
     path = tmp_path / "big.json"
-    path.write_text(json.dumps({"X": rows}))
-    assert main(["arrangement", str(path)]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--force" in err[0]
+    path.write_text(json.dumps({"X": rows, "y": [1] * 120, "beta": "1/10"}))
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps({"format": "relucvx-network/1",
+                               "neurons": [{"u": ["1"] * 6, "alpha": "1"}]}))
+    for argv in (["arrangement", str(path)], ["solve", str(path)],
+                 ["check", str(path), str(net)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "--force" in err[0] and "381717968" in err[0]

@@ -14,7 +14,6 @@ import time
 from fractions import Fraction
 
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
-from arrangement.errors import TooLargeError
 from arrangement.instances import read_instance
 from arrangement.rational import format_fraction
 from exact.progress import ProgressBar
@@ -45,11 +44,8 @@ def _fmt_vec(v) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     inst = read_instance(args.data, target=args.target)
     arr = Arrangement(inst.X)
-    est = arr.estimate_chambers()
-    if est > DEFAULT_CHAMBER_LIMIT and not args.force:
-        raise TooLargeError(
-            f"about {est} chambers estimated (Cover's bound for {len(arr.classes)} hyperplanes "
-            f"of rank {arr.rank}); the limit is {DEFAULT_CHAMBER_LIMIT}: pass --force to run")
+    if not args.force:
+        arr.require_size(DEFAULT_CHAMBER_LIMIT)
     bar = ProgressBar("chambers", enabled=not args.quiet and not args.json)
     t0 = time.perf_counter()
     arr.chambers(progress=bar.update)

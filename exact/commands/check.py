@@ -20,6 +20,7 @@ import json
 import sys
 from pathlib import Path
 
+from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
 
@@ -36,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--certificate", metavar="FILE", help="write the check certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the better network (if any)")
+    p.add_argument("--force", action="store_true",
+                   help=f"check even above the limit of {DEFAULT_CHAMBER_LIMIT} estimated chambers")
     p.add_argument("--no-completeness", action="store_true",
                    help="do not embed the completeness certificate in --certificate")
     p.set_defaults(func=run)
@@ -81,7 +84,10 @@ def run(args: argparse.Namespace) -> int:
     tol = to_fraction(args.tol, where="--tol")
     if tol < 0:
         raise InputError(f"--tol must be >= 0, got {args.tol}")
-    res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False)
+    arr = Arrangement(inst.X)
+    if not args.force:
+        arr.require_size(DEFAULT_CHAMBER_LIMIT)
+    res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False, arrangement=arr)
     summary = result_summary(res)
     summary["name"] = inst.name
     if args.certificate:

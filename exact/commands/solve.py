@@ -20,7 +20,7 @@ import time
 from fractions import Fraction
 
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
-from arrangement.errors import InputError, TooLargeError
+from arrangement.errors import InputError
 from arrangement.instances import read_instance
 from arrangement.rational import format_fraction, to_fraction
 
@@ -71,11 +71,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
     arr = Arrangement(inst.X)
-    est = arr.estimate_chambers()
-    if est > DEFAULT_CHAMBER_LIMIT and not args.force:
-        raise TooLargeError(
-            f"about {est} chambers estimated (Cover's bound for {len(arr.classes)} hyperplanes "
-            f"of rank {arr.rank}); the limit is {DEFAULT_CHAMBER_LIMIT}: pass --force to run")
+    if not args.force:
+        arr.require_size(DEFAULT_CHAMBER_LIMIT)
     from exact.certify import solution_certificate, solve
 
     t0 = time.perf_counter()
