@@ -237,20 +237,25 @@ class Arrangement:
             S = self.chambers().class_signs
             p, m = S.shape
             z, keys, order, sk = self._key_index
+            plus = S > 0
             nb = np.full((p, m), -1, dtype=np.int64)
             for k in range(m):
-                flipped = np.where(S[:, k] > 0, keys - z[k], keys + z[k])
-                pos = np.minimum(np.searchsorted(sk, flipped), p - 1)
-                cand = order[pos]
-                hit = sk[pos] == flipped
-                if hit.any():
-                    i = np.nonzero(hit)[0]
-                    j = cand[i]
-                    diff = S[i] != S[j]
-                    # keys are hashes: accept a match only when the sign vectors really differ
-                    # exactly at class k
-                    good = (diff.sum(axis=1) == 1) & diff[:, k]
-                    nb[i[good], k] = j[good]
+                # Drop class k from the hash: the two chambers across H_k now share a key, so
+                # sorting pairs them up. Hashes may collide, so a pair counts only when the sign
+                # vectors really differ exactly at k; a run of three equal keys can only be a
+                # collision, and then the class is redone by exact lookup.
+                kk = keys - np.where(plus[:, k], z[k], np.uint64(0))
+                o = np.argsort(kk)
+                ks = kk[o]
+                if p > 2 and (ks[2:] == ks[:-2]).any():
+                    self._neighbors_by_lookup(nb, k)
+                    continue
+                eq = np.nonzero(ks[1:] == ks[:-1])[0]
+                a, b = o[eq], o[eq + 1]
+                diff = S[a] != S[b]
+                good = (diff.sum(axis=1) == 1) & diff[:, k]
+                nb[a[good], k] = b[good]
+                nb[b[good], k] = a[good]
             self._neighbors = nb
         return self._neighbors
 
@@ -276,8 +281,23 @@ class Arrangement:
         q = (Q > 0).astype(np.uint64) @ z if S.shape[1] else np.zeros(len(Q), np.uint64)
         pos = np.minimum(np.searchsorted(sk, q), len(sk) - 1)
         cand = order[pos]
-        ok = (sk[pos] == q) & (S[cand] == Q).all(axis=1)
-        return np.where(ok, cand, -1)
+        same_key = sk[pos] == q
+        ok = same_key & (S[cand] == Q).all(axis=1)
+        out = np.where(ok, cand, -1)
+        clash = np.nonzero(same_key & ~ok)[0]
+        if len(clash):  # a hash collision hid the match: decide those rows without hashes
+            where = {row.tobytes(): i for i, row in enumerate(np.ascontiguousarray(S))}
+            Qc = np.ascontiguousarray(Q)
+            out[clash] = [where.get(Qc[r].tobytes(), -1) for r in clash]
+        return out
+
+    def _neighbors_by_lookup(self, nb: np.ndarray, k: int) -> None:
+        """Fill column k of ``nb`` by looking up each flipped sign vector in a dict (no hash)."""
+        S = np.ascontiguousarray(self.chambers().class_signs)
+        where = {row.tobytes(): i for i, row in enumerate(S)}
+        flipped = S.copy()
+        flipped[:, k] = -flipped[:, k]
+        nb[:, k] = [where.get(row.tobytes(), -1) for row in flipped]
 
     def facets(self, i: int) -> tuple[int, ...]:
         """Class indices of the irredundant facets of chamber ``i``.
@@ -344,14 +364,12 @@ class Arrangement:
         # one byte per sign through a lookup table: far cheaper than joining Python strings
         table = np.frombuffer(b"-0+", dtype=np.uint8)
         strs = [r.tobytes().decode() for r in table[ch.signs.astype(np.int64) + 1]]
-        G.add_nodes_from(range(len(ch)))
-        nx.set_node_attributes(G, dict(enumerate(strs)), "signs")
+        G.add_nodes_from(zip(range(len(ch)), ({"signs": s} for s in strs)))
         i_idx, k_idx = np.nonzero(nb >= 0)
         j_idx = nb[i_idx, k_idx]
         up = i_idx < j_idx
-        G.add_edges_from(
-            (int(i), int(j), {"cls": int(k)})
-            for i, j, k in zip(i_idx[up], j_idx[up], k_idx[up]))
+        G.add_edges_from(zip(i_idx[up].tolist(), j_idx[up].tolist(),
+                             ({"cls": k} for k in k_idx[up].tolist())))
         return G
 
     def write_graphml(self, path: str) -> None:

@@ -72,3 +72,18 @@ def test_cli_refuses_a_huge_instance_without_force(tmp_path, capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "--force" in err[0] and "381717968" in err[0]
+
+
+def test_neighbors_survive_hash_collisions():
+    """Adjacency is decided on sign vectors, not hashes: all-colliding keys give the same graph."""
+    import numpy as np
+
+    X = [[1, 0, 2], [0, 1, -1], [1, 1, 1], [2, -1, 0], [1, -2, 3]]
+    good = Arrangement(X).neighbors()
+    arr = Arrangement(X)
+    z, keys, order, sk = arr._key_index
+    zero = np.zeros_like(z)
+    arr.__dict__["_key_index"] = (zero, np.zeros_like(keys), order, np.zeros_like(sk))
+    assert np.array_equal(arr.neighbors(), good)
+    S = arr.chambers().class_signs
+    assert arr.index_of(S).tolist() == list(range(len(S)))
