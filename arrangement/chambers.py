@@ -181,7 +181,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
 
 def _scale_rows(W: np.ndarray, M: np.ndarray) -> np.ndarray:
     if W.dtype != object and M.dtype != object:
-        bound = intmat._max_abs(W) * intmat._max_abs(M)
+        bound = intmat.max_abs(W) * intmat.max_abs(M)
         if bound < 2**62:
             return W * M[:, None]
     return intmat.shrink(W.astype(object) * M.astype(object)[:, None])
@@ -189,7 +189,7 @@ def _scale_rows(W: np.ndarray, M: np.ndarray) -> np.ndarray:
 
 def _add_row(W: np.ndarray, h: np.ndarray, s: int) -> np.ndarray:
     if W.dtype != object and h.dtype != object:
-        if intmat._max_abs(W) + intmat._max_abs(h.reshape(1, -1)) < 2**62:
+        if intmat.max_abs(W) + intmat.max_abs(h.reshape(1, -1)) < 2**62:
             return W + s * h[None, :]
     return intmat.shrink(W.astype(object) + s * h.astype(object)[None, :])
 

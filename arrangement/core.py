@@ -25,6 +25,7 @@ import numpy as np
 from arrangement import intmat
 from arrangement.chambers import chamber_witnesses, distinct_classes
 from arrangement.errors import InputError, TooLargeError
+from arrangement.lattice import exact_rank
 from arrangement.rational import primitive_integer_row, to_matrix
 
 #: Largest estimated chamber count enumerated without ``force=True`` (``--force`` on the CLI).
@@ -94,28 +95,6 @@ class Chambers(Sequence[Chamber]):
         return (self.signs >= 0).astype(np.int8)
 
 
-def _exact_rank(rows: Sequence[Sequence[int]]) -> int:
-    """Rank of an integer matrix by fraction-free (Bareiss) elimination."""
-    M = [list(r) for r in rows if any(r)]
-    if not M:
-        return 0
-    rank, ncols, prev = 0, len(M[0]), 1
-    for col in range(ncols):
-        piv = next((i for i in range(rank, len(M)) if M[i][col] != 0), None)
-        if piv is None:
-            continue
-        M[rank], M[piv] = M[piv], M[rank]
-        p = M[rank][col]
-        for i in range(rank + 1, len(M)):
-            a = M[i][col]
-            M[i] = [(p * M[i][c] - a * M[rank][c]) // prev for c in range(ncols)]
-        prev = p
-        rank += 1
-        if rank == len(M):
-            break
-    return rank
-
-
 class Arrangement:
     """The central hyperplane arrangement ``{x_j · u = 0}`` of the rows of ``X``, exactly.
 
@@ -157,7 +136,7 @@ class Arrangement:
     @cached_property
     def rank(self) -> int:
         """``rank X``, exactly."""
-        return _exact_rank([c.normal for c in self.classes])
+        return exact_rank([c.normal for c in self.classes])
 
     def estimate_chambers(self) -> int:
         """Cover's count for the distinct hyperplanes: an upper bound on the chamber count.

@@ -30,13 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arrangement.lattice import (
-    IntersectionLattice,
-    _int_array,
-    exact_matmul,
-    int_rows,
-    intersection_lattice,
-)
+from arrangement import intmat
+from arrangement.lattice import IntersectionLattice, int_rows, intersection_lattice
 
 __all__ = [
     "Face",
@@ -100,7 +95,7 @@ def faces(rows: Sequence[Sequence[int]], d: int, *, enumerator: Enumerator | Non
         enumerator = _default_enumerator()
     L = lattice if lattice is not None else intersection_lattice(X, d)
     zero_rows = frozenset(j for j, row in enumerate(X) if not any(row))
-    Xarr = _int_array(X, d)
+    Xarr = intmat.as_int_array(X, d)
     wanted = set(range(len(L.flats))) if flats is None else set(flats)
     lines = _line_faces(Xarr, L, zero_rows, wanted)
     counts = L.restriction_chi_at_minus_one  # |χ_{A^F}(−1)| faces per flat (Zaslavsky)
@@ -121,13 +116,14 @@ def faces(rows: Sequence[Sequence[int]], d: int, *, enumerator: Enumerator | Non
                           for j in active]
             ts = enumerator(restricted, k)
         if k:
-            U = exact_matmul(_int_array(ts, k), _int_array(N, d))  # p × d, u = Σ t_i N_i
+            # p × d: u = Σ t_i N_i
+            U = intmat.matmul(intmat.as_int_array(ts, k), intmat.as_int_array(N, d))
         else:
             U = np.zeros((len(ts), d), dtype=np.int64)
         if len(ts) != abs(counts[i]):
             raise AssertionError(f"{len(ts)} chambers enumerated on flat {sorted(flat.rows)}, "
                                  f"Zaslavsky's count is {abs(counts[i])}")
-        S = np.sign(exact_matmul(Xarr, U.T).T).astype(np.int8)  # p × n, exact signs
+        S = np.sign(intmat.matmul(Xarr, U.T).T).astype(np.int8)  # p × n, exact signs
         if len({row.tobytes() for row in S}) != len(ts):
             raise AssertionError(f"repeated chamber on flat {sorted(flat.rows)}")
         zero_mask = np.zeros(n, dtype=bool)
@@ -153,8 +149,8 @@ def _line_faces(Xarr: np.ndarray, L: IntersectionLattice, zero_rows: frozenset[i
            if i in wanted and f.dim == 1 and len(f.rows | zero_rows) < n]
     if not ids:
         return {}
-    B = _int_array([L.flats[i].basis[0] for i in ids], L.d)           # q × d
-    S = np.sign(exact_matmul(B, Xarr.T)).astype(np.int8)  # q × n
+    B = intmat.as_int_array([L.flats[i].basis[0] for i in ids], L.d)           # q × d
+    S = np.sign(intmat.matmul(B, Xarr.T)).astype(np.int8)  # q × n
     mask = np.zeros(S.shape, dtype=bool)
     for r, i in enumerate(ids):
         mask[r, list(L.flats[i].rows | zero_rows)] = True

@@ -24,7 +24,12 @@ import numpy as np
 _SAFE = 2**62
 
 
-def _max_abs(A: np.ndarray) -> int:
+def max_abs(A: np.ndarray) -> int:
+    """``max |A_ij|`` as a Python int (0 for an empty array).
+
+    >>> max_abs(as_int_array([[3, -7]]))
+    7
+    """
     if A.size == 0:
         return 0
     if A.dtype == object:
@@ -32,23 +37,30 @@ def _max_abs(A: np.ndarray) -> int:
     return int(np.abs(A).max())
 
 
-def as_int_array(rows: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
+def as_int_array(rows: Sequence[Sequence[int]] | np.ndarray,
+                 ncols: int | None = None) -> np.ndarray:
     """A 2-D integer array: int64 when every entry fits comfortably, else Python ``int`` objects.
+
+    ``ncols`` fixes the shape of an empty input (``len(rows) × ncols``).
 
     >>> as_int_array([[1, 2], [3, 4]]).dtype
     dtype('int64')
     >>> as_int_array([[2**64]]).dtype
     dtype('O')
+    >>> as_int_array([], ncols=3).shape
+    (0, 3)
     """
     A = np.array(rows, dtype=object)
-    if A.ndim == 1:
+    if ncols is not None:
+        A = A.reshape(len(rows), ncols)
+    elif A.ndim == 1:
         A = A.reshape(len(A), -1) if A.size else A.reshape(0, 0)
     return shrink(A)
 
 
 def shrink(A: np.ndarray) -> np.ndarray:
     """Convert to int64 when all entries are below 2**62 in absolute value (exactly)."""
-    if A.dtype == object and _max_abs(A) < _SAFE:
+    if A.dtype == object and max_abs(A) < _SAFE:
         return A.astype(np.int64)
     return A
 
@@ -60,7 +72,7 @@ def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     [[0]]
     """
     k = A.shape[1] if A.ndim == 2 else 1
-    bound = _max_abs(A) * _max_abs(B) * max(k, 1)
+    bound = max_abs(A) * max_abs(B) * max(k, 1)
     if bound < _SAFE and A.dtype != object and B.dtype != object:
         return A @ B
     return shrink(np.dot(A.astype(object), B.astype(object)))

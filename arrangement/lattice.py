@@ -36,6 +36,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
+from arrangement import intmat
 from arrangement.errors import InputError, TooLargeError
 
 __all__ = [
@@ -61,7 +62,6 @@ T = sympy.Symbol("t")
 WHITNEY_MAX_HYPERPLANES = 16
 
 # numpy int64 is used only when a bound proves |entries| < 2**62 for every intermediate value.
-_SAFE = 2**62
 # Flats per batched product (keeps the (flats × classes × dim) block of a level small).
 _CHUNK = 4096
 
@@ -172,33 +172,6 @@ def exact_rank(vectors: Sequence[Sequence[int]]) -> int:
     return len(basis)
 
 
-def _max_abs(A: np.ndarray) -> int:
-    if A.size == 0:
-        return 0
-    if A.dtype == object:
-        return max(abs(int(v)) for v in A.flat)
-    return int(np.abs(A).max())
-
-
-def _int_array(rows: Sequence[Sequence[int]], ncols: int) -> np.ndarray:
-    """int64 when every entry is below 2**62 in magnitude, else an object array of ints."""
-    A = np.array(rows, dtype=object).reshape(len(rows), ncols)
-    return A.astype(np.int64) if _max_abs(A) < _SAFE else A
-
-
-def exact_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Exact ``A @ B`` for integer arrays: int64 when ``k·max|A|·max|B| < 2**62``, else ints.
-
-    >>> exact_matmul(np.array([[2**40, 1]]), np.array([[2**40], [1]])).tolist() == [[2**80 + 1]]
-    True
-    """
-    k = A.shape[-1]
-    if (A.dtype != object and B.dtype != object
-            and max(k, 1) * _max_abs(A) * _max_abs(B) < _SAFE):
-        return A @ B
-    return np.dot(A.astype(object), B.astype(object))
-
-
 def _kernel_in(N: tuple[Vector, ...], v: Sequence[int]) -> tuple[Vector, ...]:
     """Integer basis of ``{N t : v·t = 0}`` given basis vectors N (columns) and v ≠ 0.
 
@@ -229,8 +202,8 @@ def _restricted_classes(A: np.ndarray, bases: list[tuple[Vector, ...]], d: int, 
     """
     L = len(bases)
     cols = [c for N in bases for c in N]
-    B = _int_array(cols, d).T                    # d × (L·k)
-    P = exact_matmul(A, B)                       # m × (L·k)
+    B = intmat.as_int_array(cols, d).T                    # d × (L·k)
+    P = intmat.matmul(A, B)                       # m × (L·k)
     m = P.shape[0]
     P = P.reshape(m, L, k).transpose(1, 0, 2)    # L × m × k
     g = np.gcd.reduce(np.abs(P), axis=2)
@@ -409,7 +382,7 @@ def intersection_lattice(rows: Sequence[Sequence[int]], d: int) -> IntersectionL
     bases: dict[int, tuple[Vector, ...]] = {0: identity}
     lower: list[list[int]] = [[]]
     if r >= 1:
-        A = _int_array(normals, d)
+        A = intmat.as_int_array(normals, d)
         level = [0]
         # Ranks 1..r−1 by covering; rank r is the single flat ker X (every flat contains it),
         # which covers every rank r−1 flat, so that last level needs no products at all.
