@@ -29,3 +29,24 @@ def independent_subset(rows: Sequence[Sequence[Fraction | int]], order: Sequence
             basis.append((r, c))
             chosen.append(j)
     return chosen
+
+
+def inverse(A: Sequence[Sequence[Fraction | int]]) -> list[list[Fraction]]:
+    """Exact inverse by Gauss–Jordan elimination over the rationals (``A`` must be invertible).
+
+    >>> inverse([[2, 1], [1, 1]])
+    [[Fraction(1, 1), Fraction(-1, 1)], [Fraction(-1, 1), Fraction(2, 1)]]
+    """
+    d = len(A)
+    M = [[Fraction(v) for v in row] + [Fraction(int(i == j)) for j in range(d)]
+         for i, row in enumerate(A)]
+    for col in range(d):
+        piv = next(i for i in range(col, d) if M[i][col] != 0)
+        M[col], M[piv] = M[piv], M[col]
+        p = M[col][col]
+        M[col] = [v / p for v in M[col]]
+        for i in range(d):
+            if i != col and M[i][col] != 0:
+                f = M[i][col]
+                M[i] = [a - f * b for a, b in zip(M[i], M[col])]
+    return [row[d:] for row in M]

@@ -58,6 +58,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+from arrangement.exactla import inverse
 from arrangement.instances import Instance
 
 __all__ = [
@@ -163,22 +164,6 @@ def invertible_matrices(draw, d: int, max_abs: int = 2, rational: bool = True) -
     return tuple(LU[perm[i]] for i in range(d))
 
 
-def _inverse(A: Sequence[Sequence[Fraction]]) -> Matrix:
-    d = len(A)
-    M = [[Fraction(v) for v in row] + [Fraction(int(i == j)) for j in range(d)]
-         for i, row in enumerate(A)]
-    for col in range(d):
-        piv = next(i for i in range(col, d) if M[i][col] != 0)
-        M[col], M[piv] = M[piv], M[col]
-        p = M[col][col]
-        M[col] = [v / p for v in M[col]]
-        for i in range(d):
-            if i != col and M[i][col] != 0:
-                f = M[i][col]
-                M[i] = [a - f * b for a, b in zip(M[i], M[col])]
-    return tuple(tuple(row[d:]) for row in M)
-
-
 @st.composite
 def orthogonal_matrices(draw, d: int, max_num: int = 3, max_den: int = 3) -> Matrix:
     """A rational orthogonal ``d × d`` matrix: the Cayley transform ``(I − S)(I + S)⁻¹`` of a
@@ -196,7 +181,7 @@ def orthogonal_matrices(draw, d: int, max_num: int = 3, max_den: int = 3) -> Mat
     eye = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
     minus = [[eye[i][j] - S[i][j] for j in range(d)] for i in range(d)]
     plus = [[eye[i][j] + S[i][j] for j in range(d)] for i in range(d)]
-    Q = mat_mul(minus, _inverse(plus))
+    Q = mat_mul(minus, tuple(map(tuple, inverse(plus))))
     signs = [draw(st.sampled_from([1, -1])) for _ in range(d)]
     return tuple(tuple(Q[i][j] * signs[j] for j in range(d)) for i in range(d))
 

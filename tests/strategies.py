@@ -39,6 +39,8 @@ import cdd
 import cdd.gmp
 from hypothesis import strategies as st
 
+from arrangement.exactla import inverse as mat_inverse  # noqa: F401 (re-exported to tests)
+
 Matrix = list[list[int]]
 
 
@@ -164,23 +166,6 @@ def mat_mul(A: Sequence[Sequence[Fraction | int]], B: Sequence[Sequence[Fraction
     """Exact product of two matrices given as lists of rows."""
     return [[sum((Fraction(a) * Fraction(B[k][j]) for k, a in enumerate(row)), Fraction(0))
              for j in range(len(B[0]))] for row in A]
-
-
-def mat_inverse(A: Sequence[Sequence[Fraction | int]]) -> list[list[Fraction]]:
-    """Exact inverse by Gauss–Jordan elimination over the rationals (A must be invertible)."""
-    d = len(A)
-    M = [[Fraction(v) for v in row] + [Fraction(int(i == j)) for j in range(d)]
-         for i, row in enumerate(A)]
-    for col in range(d):
-        piv = next(i for i in range(col, d) if M[i][col] != 0)
-        M[col], M[piv] = M[piv], M[col]
-        p = M[col][col]
-        M[col] = [v / p for v in M[col]]
-        for i in range(d):
-            if i != col and M[i][col] != 0:
-                f = M[i][col]
-                M[i] = [a - f * b for a, b in zip(M[i], M[col], strict=True)]
-    return [row[d:] for row in M]
 
 
 def exact_rank(rows: Sequence[Sequence[Fraction | int]]) -> int:
