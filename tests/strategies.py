@@ -121,6 +121,27 @@ def moment_curve_matrices(draw, n_min: int = 1, n_max: int = 7, d_min: int = 2, 
     return rows
 
 
+@st.composite
+def rows_and_dim(draw, n_max: int = 7, d_min: int = 1, d_max: int = 4, max_abs: int = 3):
+    """(rows, d): entries in [−max_abs, max_abs], optionally low rank, then zero, duplicate,
+    parallel and antiparallel rows inserted at random places (n ≤ n_max)."""
+    d = draw(st.integers(d_min, d_max))
+    base_n = draw(st.integers(0, n_max))
+    entry = st.integers(-max_abs, max_abs)
+    if d >= 2 and draw(st.booleans()):
+        k = draw(st.integers(1, d - 1))  # rank ≤ k < d: a non-essential arrangement
+        C = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(k)]
+        B = [draw(st.lists(st.integers(-2, 2), min_size=k, max_size=k)) for _ in range(base_n)]
+        rows = [[sum(b[i] * C[i][c] for i in range(k)) for c in range(d)] for b in B]
+    else:
+        rows = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(base_n)]
+    for _ in range(draw(st.integers(0, n_max - base_n))):
+        src = rows[draw(st.integers(0, len(rows) - 1))] if rows else [0] * d
+        c = draw(st.sampled_from([1, -1, 2, -3, 0]))
+        rows.insert(draw(st.integers(0, len(rows))), [c * v for v in src])
+    return rows, d
+
+
 def small_matrices(n_max: int = 8, d_max: int = 4) -> st.SearchStrategy[Matrix]:
     """Any of the matrix strategies above, with at most ``n_max`` rows and ``d_max`` columns."""
     return st.one_of(

@@ -16,34 +16,12 @@ import cdd
 import cdd.gmp
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
+from strategies import rows_and_dim
 
 import arrangement.faces as faces_mod
 from arrangement.counts import pilanci_ergen_ceiling
 from arrangement.faces import Face, euler_sum, f_vector_from_faces, faces, pattern_set
 from arrangement.lattice import exact_rank, f_vector, intersection_lattice
-
-
-@st.composite
-def matrices(draw, n_max: int = 5, d_min: int = 1, d_max: int = 3, max_abs: int = 3):
-    """(rows, d): entries in [−max_abs, max_abs], optionally low rank, then zero, duplicate,
-    parallel and antiparallel rows inserted (n ≤ n_max)."""
-    d = draw(st.integers(d_min, d_max))
-    base_n = draw(st.integers(0, n_max))
-    entry = st.integers(-max_abs, max_abs)
-    if d >= 2 and draw(st.booleans()):
-        k = draw(st.integers(1, d - 1))
-        C = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(k)]
-        B = [draw(st.lists(st.integers(-2, 2), min_size=k, max_size=k)) for _ in range(base_n)]
-        rows = [[sum(b[i] * C[i][c] for i in range(k)) for c in range(d)] for b in B]
-    else:
-        rows = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(base_n)]
-    for _ in range(draw(st.integers(0, n_max - base_n))):
-        src = rows[draw(st.integers(0, len(rows) - 1))] if rows else [0] * d
-        c = draw(st.sampled_from([1, -1, 2, -3, 0]))
-        rows.insert(draw(st.integers(0, len(rows))), [c * v for v in src])
-    return rows, d
-
 
 # ----------------------------------------------------------------------------- LP oracle
 
@@ -167,7 +145,7 @@ def test_euler_relation_examples(d):
 # ----------------------------------------------------------------------------- properties
 
 
-@given(matrices())
+@given(rows_and_dim(n_max=5, d_max=3))
 def test_faces_match_brute_force(case):
     rows, d = case
     fs = faces(rows, d, enumerator=real_enumerator_or_fallback())
@@ -182,7 +160,7 @@ def test_faces_match_brute_force(case):
         assert f.dim == d - exact_rank(zero)
 
 
-@given(matrices(n_max=7, d_max=4))
+@given(rows_and_dim(n_max=7, d_max=4))
 def test_fallback_and_real_enumerator_agree(case):
     rows, d = case
     a = {f.signs for f in faces(rows, d, enumerator=brute_force_enumerator)}
@@ -190,7 +168,7 @@ def test_fallback_and_real_enumerator_agree(case):
     assert a == b
 
 
-@given(matrices(n_max=7, d_max=4))
+@given(rows_and_dim(n_max=7, d_max=4))
 def test_f_vector_from_faces_equals_lattice(case):
     rows, d = case
     f = f_vector_from_faces(faces(rows, d), d)
@@ -198,7 +176,7 @@ def test_f_vector_from_faces_equals_lattice(case):
     assert euler_sum(f) == (-1) ** d
 
 
-@given(matrices(n_max=7, d_max=4))
+@given(rows_and_dim(n_max=7, d_max=4))
 def test_faces_per_flat_equal_restriction_counts(case):
     rows, d = case
     L = intersection_lattice(rows, d)
@@ -212,7 +190,7 @@ def test_faces_per_flat_equal_restriction_counts(case):
         assert per_flat[flat.rows] == abs(c)
 
 
-@given(matrices())
+@given(rows_and_dim(n_max=5, d_max=3))
 def test_pattern_set_matches_brute_force(case):
     rows, d = case
     P = pattern_set(rows, d)
@@ -223,7 +201,7 @@ def test_pattern_set_matches_brute_force(case):
     assert (1,) * len(rows) in P  # u = 0
 
 
-@given(matrices(n_max=7, d_max=4))
+@given(rows_and_dim(n_max=7, d_max=4))
 def test_pattern_count_within_pilanci_ergen(case):
     """MATH.md §3: the number of patterns is at most 2r(e(n−1)/r)^r — checked here for the full
     ≥-pattern set (chambers and lower faces), for n ≥ 2 rows of rank r ≥ 1."""

@@ -19,6 +19,7 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import rows_and_dim
 
 import arrangement.lattice as lattice_mod
 from arrangement.errors import InputError, TooLargeError
@@ -34,27 +35,6 @@ from arrangement.lattice import (
 )
 
 # ----------------------------------------------------------------------------- strategies
-
-
-@st.composite
-def matrices(draw, n_max: int = 7, d_min: int = 1, d_max: int = 4, max_abs: int = 3):
-    """(rows, d): entries in [−max_abs, max_abs], optionally low rank, then zero, duplicate,
-    parallel and antiparallel rows inserted at random places (n ≤ n_max)."""
-    d = draw(st.integers(d_min, d_max))
-    base_n = draw(st.integers(0, n_max))
-    entry = st.integers(-max_abs, max_abs)
-    if d >= 2 and draw(st.booleans()):
-        k = draw(st.integers(1, d - 1))  # rank ≤ k < d: a non-essential arrangement
-        C = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(k)]
-        B = [draw(st.lists(st.integers(-2, 2), min_size=k, max_size=k)) for _ in range(base_n)]
-        rows = [[sum(b[i] * C[i][c] for i in range(k)) for c in range(d)] for b in B]
-    else:
-        rows = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(base_n)]
-    for _ in range(draw(st.integers(0, n_max - base_n))):
-        src = rows[draw(st.integers(0, len(rows) - 1))] if rows else [0] * d
-        c = draw(st.sampled_from([1, -1, 2, -3, 0]))
-        rows.insert(draw(st.integers(0, len(rows))), [c * v for v in src])
-    return rows, d
 
 
 # ----------------------------------------------------------------------------- LP oracle
@@ -187,19 +167,19 @@ def test_big_entries_use_exact_integers():
 # ----------------------------------------------------------------------------- properties
 
 
-@given(matrices())
+@given(rows_and_dim())
 def test_lattice_chi_equals_whitney(case):
     rows, d = case
     assert characteristic_polynomial(rows, d) == whitney_characteristic_polynomial(rows, d)
 
 
-@given(matrices(n_max=6, d_max=3))
+@given(rows_and_dim(n_max=6, d_max=3))
 def test_chi_counts_chambers_by_brute_force(case):
     rows, d = case
     assert chambers_from_chi(rows, d) == brute_force_chamber_count(rows, d)
 
 
-@given(matrices())
+@given(rows_and_dim())
 def test_chi_counts_the_enumerators_chambers(case):
     from arrangement.chambers import enumerate_chambers
 
@@ -207,7 +187,7 @@ def test_chi_counts_the_enumerators_chambers(case):
     assert chambers_from_chi(rows, d) == len(enumerate_chambers(rows, d))
 
 
-@given(matrices())
+@given(rows_and_dim())
 def test_lattice_structure(case):
     """Closed row sets, ranks, exact bases, covers, Möbius signs, restriction values."""
     rows, d = case
@@ -245,7 +225,7 @@ def test_lattice_structure(case):
         assert chi.eval(1) == 0  # a nonempty central arrangement has χ(1) = 0
 
 
-@given(matrices())
+@given(rows_and_dim())
 def test_restriction_values_match_recomputed_restrictions(case):
     """χ_{A^F}(−1) from the up-set recursion = χ(−1) of the rows restricted to F's basis."""
     rows, d = case
@@ -255,7 +235,7 @@ def test_restriction_values_match_recomputed_restrictions(case):
         assert characteristic_polynomial(restricted, f.dim).eval(-1) == c
 
 
-@given(matrices(), st.randoms(use_true_random=False))
+@given(rows_and_dim(), st.randoms(use_true_random=False))
 def test_chi_invariant_under_row_operations(case, rnd):
     """Permuting rows, nonzero rescaling, duplicating and adding zero rows keep χ (MATH.md §8);
     so does X → XA for an invertible integer A."""
@@ -274,7 +254,7 @@ def test_chi_invariant_under_row_operations(case, rnd):
     assert characteristic_polynomial(XA, d) == chi
 
 
-@given(matrices())
+@given(rows_and_dim())
 def test_f_vector_basic_identities(case):
     rows, d = case
     L = intersection_lattice(rows, d)
