@@ -87,3 +87,21 @@ def test_neighbors_survive_hash_collisions():
     assert np.array_equal(arr.neighbors(), good)
     S = arr.chambers().class_signs
     assert arr.index_of(S).tolist() == list(range(len(S)))
+
+
+def test_cli_reports_a_disagreement_between_enumeration_and_formulas(monkeypatch, capsys):
+    """Two independent counts that disagree are a bug: exit 3 with one line, never a result."""
+    import arrangement.summary as summary_mod
+
+    real = summary_mod.summarize
+
+    def broken(arr, **kw):
+        out = real(arr, **kw)
+        out["zaslavsky"] += 1
+        out["agrees_zaslavsky"] = False
+        return out
+
+    monkeypatch.setattr(summary_mod, "summarize", broken)
+    assert main(["arrangement", "example:v1d", "--json"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "disagree" in err[0]
