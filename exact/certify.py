@@ -33,8 +33,23 @@ rational bounds on the optimal training objective ``P*`` (MATH.md §4, §7):
   faces follow the multipliers' supports) and the precision is raised. No check is ever loosened:
   every reported bound is one of the exact computations above.
 
-Hinge loss is certified from the conic solver's primal and dual guesses without tightening: the
-bounds are valid, but the gap is that of the float solution (about 1e-7 relative).
+* **Tightening (hinge loss,** *derived* **here).** With ``μ_j = v_j / y_j`` the dual is
+  ``max Σ_j μ_j`` over ``0 ≤ μ ≤ 1`` and ``‖Π_{C_i}(s XᵀD_i v)‖ ≤ β``. On a fixed active set —
+  the points on the margin E (``0 < μ_j < 1``), the points inside it V (``μ_j = 1``), the rest
+  (``μ_j = 0``), the groups G and their faces — the optimality conditions are the square system
+
+      vᵀK_g v = β²  (g ∈ G),     y_j (Σ_g ρ_g K_g v)_j = 1  (j ∈ E),
+
+  in the unknowns ``(μ_E, ρ)`` (``v_j = y_j`` on V, 0 elsewhere): the group conditions of the
+  squared case and the margins, since the fit of ``w_g = ρ_g q_g`` is ``ρ_g K_g v``. Its Jacobian
+  is singular whenever the dual is not unique (duplicate or collinear points), so Newton's step is
+  taken with a tiny Levenberg–Marquardt ridge (it still converges to *a* solution, and any
+  solution certifies the same value). The active set comes from the conic guess after a
+  Carathéodory pruning of its groups (:func:`_purify`); it is updated from the exact results
+  (``μ`` leaving [0, 1] is fixed at the bound, a broken margin frees its ``μ``, groups follow
+  their ρ and projections), and the precision is raised as for the squared loss. The bounds are
+  then recomputed exactly as above: ``v`` clipped into the box, ``κ`` from the exact projections,
+  the network from the exact projections scaled by the rounded ρ.
 
 Certificate (:func:`solution_certificate`), a JSON object in which every number is an int or a
 string ``"p/q"``::
@@ -288,7 +303,7 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
     from scipy.optimize import nnls
 
     Af = np.array(A, dtype=float)
-    gf = np.array(g, dtype=float) / den
+    gf = np.array([float(Fraction(x, den)) for x in g])  # g and den may exceed a double
     try:
         lf, _ = nnls(Af.T, -gf, maxiter=50 * len(A) + 50)
     except RuntimeError:  # pragma: no cover - NNLS did not converge: project exactly instead
@@ -460,8 +475,8 @@ def _rational_groups(cp: ConvexProgram, W: Mapping[Group, np.ndarray], thr: floa
     return out
 
 
-def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[Group]
-            ) -> dict[Group, float]:
+def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[Group],
+            rcond: float = 1e-9) -> dict[Group, float]:
     """Carathéodory pruning in floats (MATH.md §7): weights ``γ_g ∈ (0, 1]`` on a subset of the
     groups with the same total fit ``Σ γ_g s D_i X w_g`` and linearly independent fits.
 
@@ -479,7 +494,7 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
     while S:
         B = np.column_stack([fits[g] for g in S])
         _, sv, Vt = np.linalg.svd(B, full_matrices=True)
-        if len(S) <= B.shape[0] and sv[-1] > 1e-9 * sv[0]:
+        if len(S) <= B.shape[0] and sv[-1] > rcond * sv[0]:
             break
         c = Vt[-1]  # a dependence Σ c_g F_g ≈ 0 of the fits
         if c.max() <= 0:
@@ -680,8 +695,9 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
 
     ``P*`` is the optimal value of ``ℓ(Σ_k (Xu_k)_+ α_k) + (β/2) Σ_k (‖u_k‖² + α_k²)`` over
     networks of any width (equal to the convex program's value, MATH.md §4); the returned network
-    attains ``upper``. For the squared loss the gap is driven below ``tol · max(1, |upper|)``
-    (when the Newton refinement converges); hinge is certified without refinement.
+    attains ``upper``. The gap is driven below ``tol · max(1, |upper|)`` when the Newton
+    refinement on the active set converges (squared and hinge loss); when it does not, the
+    bounds of the conic guess are returned, still exact and valid but wider.
 
     >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")   # MATH.md §9
     >>> sol.lower <= Fraction(37, 200) <= sol.upper, sol.gap <= Fraction(1, 10**12)
@@ -718,18 +734,28 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     best_lo: _Lower | None = None
     best_up = up
     rounds = 0
-    if cp.loss == "squared" and up.value > 0 and groups0:
+    if up.value > 0 and groups0:
+        tighten = _tighten if cp.loss == "squared" else _tighten_hinge
         try:
-            best_lo, best_up, rounds = _tighten(cp, W, norms, thr, v0, best_up, tol, digits,
-                                                bits, cbits, max_rounds)
+            best_lo, best_up, rounds = tighten(cp, W, norms, thr, v0, best_up, tol, digits,
+                                               bits, cbits, max_rounds)
         except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
             best_lo = None  # keep the unrefined certificate below: still exact and valid
     if best_lo is None or best_up.value - best_lo.value > tol * max(Fraction(1),
                                                                      abs(best_up.value)):
         # the unrefined dual vector may still do better (refinement failed or stalled)
-        lo0 = _lower_bound(cp, v0, bits)
-        if best_lo is None or lo0.value > best_lo.value:
-            best_lo = lo0
+        cands = [v0]
+        if cp.loss == "hinge":
+            # μ_j = v_j / y_j within 1e-9 of a bound is most likely at it (e.g. μ = 1 for
+            # every point when the zero network is optimal): try the snapped vector too
+            mus = [x / t if t else Fraction(0) for x, t in zip(v0, cp.y)]
+            snap = tuple(t * (Fraction(round(mu)) if abs(mu - round(mu)) < Fraction(1, 10**9)
+                              and round(mu) in (0, 1) else mu) for mu, t in zip(mus, cp.y))
+            cands.append(snap)
+        for cand in cands:
+            lo0 = _lower_bound(cp, cand, bits)
+            if best_lo is None or lo0.value > best_lo.value:
+                best_lo = lo0
     stats["rounds"] = rounds
     stats["seconds"] = time.perf_counter() - t0
     return _solution(cp, best_lo, best_up, stats)
@@ -741,6 +767,33 @@ def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solutio
                     groups=dict(up.groups), active_groups=sorted(up.groups), dual=lo.v,
                     kappa=lo.kappa, projections=lo.certs, chambers=cp.p, loss=cp.loss,
                     beta=cp.beta, program=cp, stats=stats, bounds=lo.bounds)
+
+
+def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
+                   rho0: Mapping[Group, float], Kcache: dict) -> tuple[list, list[Group], dict]:
+    """The reduced matrices ``K_g`` of the active set, one per distinct matrix.
+
+    Groups with the same K_g (a neuron on a hyperplane lies in two cones) have the same fit
+    and the same stationarity condition: only their sum of ρ matters. Merging them keeps the
+    Newton systems nonsingular, hence quadratically convergent. Returns ``(Ks, keys, r0)``
+    with ``keys[k]`` the group standing for ``Ks[k]`` and ``r0`` its summed starting ρ.
+    """
+    Ks, keys, seen = [], [], {}
+    r0: dict[Group, float] = {}
+    for g in sorted(active):
+        ck = (g, active[g])
+        if ck not in Kcache:
+            Kcache[ck] = _reduced_K(cp, g, active[g])
+        K = Kcache[ck]
+        key = tuple(map(tuple, K))
+        if key in seen:
+            r0[seen[key]] += rho0.get(g, 0.0)
+            continue
+        seen[key] = g
+        r0[g] = rho0.get(g, 0.0)
+        Ks.append(K)
+        keys.append(g)
+    return Ks, keys, r0
 
 
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
@@ -764,24 +817,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
     Kcache: dict = {}
     while rounds < max_rounds:
         rounds += 1
-        Ks, keys, seen = [], [], {}
-        r0: dict[Group, float] = {}
-        for g in sorted(active):
-            ck = (g, active[g])
-            if ck not in Kcache:
-                Kcache[ck] = _reduced_K(cp, g, active[g])
-            K = Kcache[ck]
-            # Groups with the same K_g (a neuron on a hyperplane lies in two cones) have the
-            # same fit and the same stationarity condition: only their sum of ρ matters. Merging
-            # them keeps the Newton system nonsingular, hence quadratically convergent.
-            key = tuple(map(tuple, K))
-            if key in seen:
-                r0[seen[key]] += rho0.get(g, 0.0)
-                continue
-            seen[key] = g
-            r0[g] = rho0.get(g, 0.0)
-            Ks.append(K)
-            keys.append(g)
+        Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
         # order) but no finer: the exact arithmetic downstream grows with it
@@ -808,14 +844,207 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
                 changed |= new_active[g] != active[g]
             else:
                 changed = True
+        new_active.update({g: f for g, f in active.items() if g not in keys})
         for g, t in lo.ts.items():
-            if g not in new_active and t > margin:
+            if g not in active and t > margin:
                 new_active[g] = lo.certs[g].support
                 changed = True
         rho0 = {g: float(rr.get(g, 0)) for g in new_active}
         active = new_active
         if not changed:
             dps *= 2
+    return best_lo, best_up, rounds
+
+
+# -- hinge loss: the KKT system on a fixed active set ---------------------------------------------
+def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x0: Sequence, *,
+                  one, eps, maxit: int = 40) -> tuple | None:
+    """Damped Newton on the hinge loss's optimality conditions (module docstring), generic in
+    the number type like :func:`_newton`.
+
+    Unknowns ``x = (μ_E, ρ)``: the free dual coordinates (``v_j = y_j μ_j`` for j ∈ E, ``v`` =
+    ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group and the
+    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E. Returns ``(μ_E, ρ, v)`` or None when the
+    Jacobian is singular (a degenerate active set).
+    """
+    G, m = len(Ks), len(E)
+    zero = one - one
+    x = [t * one for t in x0]
+
+    def state(x):
+        v = list(base)
+        for k, j in enumerate(E):
+            v[j] = y[j] * x[k]
+        kv = [[sum(a * b for a, b in zip(row, v) if b) for row in K] for K in Ks]
+        F = [sum(a * b for a, b in zip(v, kv[g])) - b2 for g in range(G)]
+        F += [y[j] * sum(x[m + g] * kv[g][j] for g in range(G)) - one for j in E]
+        return v, kv, F
+
+    v, kv, F = state(x)
+    err = max((abs(f) for f in F), default=zero)
+    for _ in range(maxit):
+        if err <= eps * 100:
+            break
+        J = [[zero] * (m + G) for _ in range(G + m)]
+        for g in range(G):
+            for k, j in enumerate(E):
+                J[g][k] = 2 * kv[g][j] * y[j]
+        for r, j in enumerate(E):
+            row = J[G + r]
+            for k, jj in enumerate(E):
+                row[k] = y[j] * y[jj] * sum(x[m + g] * Ks[g][j][jj] for g in range(G))
+            for g in range(G):
+                row[m + g] = y[j] * kv[g][j]
+        # Levenberg–Marquardt with a tiny ridge: the dual is often not unique (duplicate or
+        # collinear points give dependent margins), and then J is singular; the regularised
+        # step still converges to some solution, and any solution is as good as another
+        N = len(J[0])
+        JtJ = [[sum(J[r][a] * J[r][c] for r in range(len(J))) for c in range(N)]
+               for a in range(N)]
+        ridge = max([JtJ[a][a] for a in range(N)] + [one]) * eps ** (one / 2)
+        for a in range(N):
+            JtJ[a][a] += ridge
+        try:
+            step = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J)))
+                                        for a in range(N)])
+        except ZeroDivisionError:
+            return None
+        t = one
+        for _ls in range(40):
+            xn = [a + t * b for a, b in zip(x, step)]
+            vn, kvn, Fn = state(xn)
+            en = max((abs(f) for f in Fn), default=zero)
+            if en < err:
+                break
+            t /= 2
+        else:
+            break  # no decrease: rounding noise dominates
+        stalled = en > err / 2 and err <= eps ** (one / 2)
+        x, v, kv, F, err = xn, vn, kvn, Fn, en
+        if stalled:
+            break
+    return x[:m], x[m:], v
+
+
+def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
+                   digits: int, bits: int, cbits: int, max_rounds: int):
+    """Refinement for the hinge loss (module docstring): Newton on the KKT system of the active
+    set read off the conic guess, exact bounds recomputed from scratch, active set updated.
+
+    The fits of a hinge optimum are often dependent (many points sit on the margin) and the
+    conic guess blurs a dependence to about its own accuracy, so the guess is first pruned
+    with a loose rank tolerance, and again with a strict one when that does not converge.
+    """
+    best_lo, best_up, rounds = None, up0, 0
+    for rcond in (1e-5, 1e-9):
+        lo, best_up, r = _tighten_hinge_once(cp, W, norms, thr, v0, best_up, tol, digits, bits,
+                                             cbits, max_rounds, rcond)
+        rounds += r
+        if lo is not None and (best_lo is None or lo.value > best_lo.value):
+            best_lo = lo
+        if best_lo is not None and (best_up.value - best_lo.value
+                                    <= tol * max(Fraction(1), abs(best_up.value))):
+            break
+    return best_lo, best_up, rounds
+
+
+def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
+                        digits: int, bits: int, cbits: int, max_rounds: int, rcond: float):
+    from mpmath import mp
+
+    y = cp.y
+    yf = [float(t) for t in y]
+    beta2 = cp.beta * cp.beta
+    mu = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]
+    tau = 1e-6
+    E = [j for j in range(cp.n) if yf[j] and tau < mu[j] < 1 - tau]
+    V = {j for j in range(cp.n) if yf[j] and mu[j] >= 1 - tau}
+    h0 = _all_g(cp, v0)
+    active: dict[Group, tuple[int, ...]] = {}
+    rho0: dict[Group, float] = {}
+    for g, gm in _purify(cp, W, [g for g, nm in norms.items() if nm > thr], rcond).items():
+        i, s = g
+        gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
+        active[g] = project_onto_cone(cp.cones[i], gv).support
+        rho0[g] = gm * norms[g] / float(cp.beta)
+    best_lo: _Lower | None = None
+    best_up = up0
+    dps = _start_digits(digits)
+    rounds = 0
+    Kcache: dict = {}
+    while rounds < max_rounds and active:
+        rounds += 1
+        Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
+        x0 = [mu[j] for j in E] + [r0[g] for g in keys]
+        base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
+        Kf = [[[float(t) for t in row] for row in K] for K in Ks]
+        res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
+        if res is not None and dps > FLOAT_DIGITS:
+            with mp.workdps(dps):
+                def m(q: Fraction):
+                    return mp.mpf(q.numerator) / q.denominator
+
+                Km = [[[m(t) for t in row] for row in K] for K in Ks]
+                ym = [m(t) for t in y]
+                res = _hinge_newton(Km, ym, E, [ym[j] if j in V else mp.mpf(0)
+                                                for j in range(cp.n)], m(beta2),
+                                    [mp.mpf(t) for t in res[0] + res[1]], one=mp.mpf(1),
+                                    eps=mp.mpf(10) ** (-dps))
+        if res is None:
+            break
+        mus, rho, _v = res
+        rbits = 52 if dps <= FLOAT_DIGITS else int((dps - 10) * 3.32)
+        mur = {j: min(max(_to_frac(t, rbits), Fraction(0)), Fraction(1))
+               for j, t in zip(E, mus)}
+        vr = tuple(y[j] * mur[j] if j in mur else (y[j] if j in V else Fraction(0))
+                   for j in range(cp.n))
+        rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
+        lo = _lower_bound(cp, vr, bits, must=keys)
+        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
+        up = _upper_bound(cp, groups, cbits)
+        if best_lo is None or lo.value > best_lo.value:
+            best_lo = lo
+        if up.value < best_up.value:
+            best_up = up
+        if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
+            break
+        # update the active set: μ leaving [0, 1] fixes it at the bound, a margin broken by
+        # the new prediction frees its μ, groups follow their ρ and their projections
+        pred = cp.prediction(groups)
+        changed = False
+        newE = []
+        for j, t in zip(E, mus):
+            if t <= 0:
+                changed = True
+            elif t >= 1:
+                V.add(j)
+                changed = True
+            else:
+                newE.append(j)
+        for j in range(cp.n):
+            if not y[j] or j in newE:
+                continue
+            margin = y[j] * pred[j]
+            if (j in V and margin > 1) or (j not in V and margin < 1):
+                V.discard(j)
+                newE.append(j)
+                changed = True
+        E = sorted(newE)
+        mu = [float(vr[j] / y[j]) if y[j] else 0.0 for j in range(cp.n)]
+        new_active = {g: lo.certs[g].support for g in keys if rr[g] > 0}
+        changed |= new_active != {g: active[g] for g in keys}
+        # groups merged into a key stay (they are merged again); new groups join when their
+        # projection exceeds β²
+        new_active.update({g: f for g, f in active.items() if g not in keys})
+        margin_t = beta2 * (1 + Fraction(1, 10 ** (dps // 3)))
+        for g, t in lo.ts.items():
+            if g not in active and t > margin_t:
+                new_active[g] = lo.certs[g].support
+                changed = True
+        rho0 = {g: float(rr.get(g, 0)) for g in new_active}
+        active = new_active
+        if not changed:
+            dps = max(2 * dps, 60)
     return best_lo, best_up, rounds
 
 
