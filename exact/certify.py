@@ -490,19 +490,33 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
     for g in S:
         i, s = g
         fits[g] = s * np.array(cp.patterns[i], dtype=float) * (Xf @ W[g])
-    gam = {g: 1.0 for g in S}
+    gam = np.ones(len(S))
     while S:
         B = np.column_stack([fits[g] for g in S])
         _, sv, Vt = np.linalg.svd(B, full_matrices=True)
-        if len(S) <= B.shape[0] and sv[-1] > rcond * sv[0]:
+        rank = int(np.sum(sv > rcond * sv[0])) if sv.size and sv[0] > 0 else 0
+        if rank == len(S):
             break
-        c = Vt[-1]  # a dependence Σ c_g F_g ≈ 0 of the fits
-        if c.max() <= 0:
-            c = -c
-        theta = min(gam[g] / cg for g, cg in zip(S, c) if cg > 0)
-        for g, cg in zip(S, c):
-            gam[g] -= theta * cg
-        S = [g for g in S if gam[g] > 1e-12]
+        # One SVD gives every dependence Σ c_g F_g ≈ 0 at once (the rows of Vt past the rank);
+        # each one removes a group, and the later ones are cleared of that group by
+        # elimination, so no SVD is repeated per removed group (they are tiny and many).
+        N = Vt[rank:].T.copy()
+        alive = np.ones(len(S), dtype=bool)
+        for k in range(N.shape[1]):
+            c = np.where(alive, N[:, k], 0.0)
+            if c.max() <= 0:
+                c = -c
+            big = np.abs(c).max()
+            if big <= 0:
+                continue
+            pos = np.flatnonzero(c > 1e-12 * big)
+            j = pos[np.argmin(gam[pos] / c[pos])]
+            gam = gam - (gam[j] / c[j]) * c
+            gam[j], alive[j] = 0.0, False
+            N[:, k + 1:] -= np.outer(c, N[j, k + 1:] / c[j])
+        keep = [t for t in range(len(S)) if alive[t] and gam[t] > 1e-12]
+        S, gam = [S[t] for t in keep], gam[keep]
+    gam = dict(zip(S, gam.tolist()))
     return {g: gam[g] for g in S}
 
 
@@ -705,6 +719,15 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
 
     References: Pilanci & Ergen (2020); Wang, Lacotte & Pilanci (2022).
     """
+    from exact.blas import single_threaded_blas
+
+    with single_threaded_blas():
+        return _solve(X, y, beta, loss, tol, arrangement=arrangement, program=program,
+                      max_rounds=max_rounds)
+
+
+def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_rounds: int
+           ) -> Solution:
     t0 = time.perf_counter()
     tol = Fraction(tol)
     cp = program if program is not None else ConvexProgram(X, y, beta, loss, arrangement)

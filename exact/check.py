@@ -235,6 +235,15 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
     References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000 §"checking global
     optimality", poster 004); MATH.md §5–§7.
     """
+    from exact.blas import single_threaded_blas
+
+    with single_threaded_blas():
+        return _check(net, X, y, beta, tol=tol, arrangement=arrangement, loss=loss,
+                      program=program, find_better=find_better, certificate=certificate)
+
+
+def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, find_better: bool,
+           certificate: bool) -> CheckResult:
     t0 = time.perf_counter()
     if loss != "squared":
         raise InputError(f"check supports the squared loss only, not {loss!r}")

@@ -1,0 +1,39 @@
+"""One BLAS thread for the small dense linear algebra of the certifier.
+
+The float work around the exact computations is many tiny matrices (SVDs of n × groups fits,
+least squares for cone projections, NNLS for dual bounds). With OpenBLAS's default thread pool
+each call pays a synchronisation cost far larger than the arithmetic: a full SVD of a 20 × 100
+matrix takes 2.4 ms with two threads and 0.12 ms with one on the 2-core machine of
+``benchmarks/RESULTS.md`` (measured with ``numpy.linalg.svd``), and much more when another
+process holds a core. :func:`single_threaded_blas` limits every BLAS library loaded in the
+process (numpy's and scipy's OpenBLAS) through threadpoolctl, the scikit-learn project's
+library for exactly this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+__all__ = ["single_threaded_blas"]
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """Run the body with one BLAS thread, restoring the previous limits afterwards.
+
+    scipy's linear algebra and optimisation modules are imported first so that their own BLAS
+    copy is loaded, hence limited too.
+
+    >>> import numpy as np
+    >>> with single_threaded_blas():
+    ...     s = np.linalg.svd(np.eye(3), compute_uv=False)
+    >>> s.tolist()
+    [1.0, 1.0, 1.0]
+    """
+    import scipy.linalg  # noqa: F401  (loads scipy's BLAS before the limits are set)
+    import scipy.optimize  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
