@@ -504,11 +504,11 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
         alive = np.ones(len(S), dtype=bool)
         for k in range(N.shape[1]):
             c = np.where(alive, N[:, k], 0.0)
-            if c.max() <= 0:
-                c = -c
             big = np.abs(c).max()
             if big <= 0:
                 continue
+            if c[np.argmax(np.abs(c))] < 0:  # orient so that some entry is clearly positive
+                c = -c
             pos = np.flatnonzero(c > 1e-12 * big)
             j = pos[np.argmin(gam[pos] / c[pos])]
             gam = gam - (gam[j] / c[j]) * c
@@ -887,8 +887,8 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
 
     Unknowns ``x = (μ_E, ρ)``: the free dual coordinates (``v_j = y_j μ_j`` for j ∈ E, ``v`` =
     ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group and the
-    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E. Returns ``(μ_E, ρ, v)`` or None when the
-    Jacobian is singular (a degenerate active set).
+    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E. Returns ``(μ_E, ρ, v, residual)`` (the
+    largest |equation| at the end), or None when even the ridged system is singular.
     """
     G, m = len(Ks), len(E)
     zero = one - one
@@ -933,7 +933,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         except ZeroDivisionError:
             return None
         t = one
-        for _ls in range(40):
+        for _ls in range(16):
             xn = [a + t * b for a, b in zip(x, step)]
             vn, kvn, Fn = state(xn)
             en = max((abs(f) for f in Fn), default=zero)
@@ -946,7 +946,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         x, v, kv, F, err = xn, vn, kvn, Fn, en
         if stalled:
             break
-    return x[:m], x[m:], v
+    return x[:m], x[m:], v, err
 
 
 def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
@@ -1002,6 +1002,10 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
         Kf = [[[float(t) for t in row] for row in K] for K in Ks]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
+        # floats may stall near 1e-8 where the system is singular (the ridge slows Newton
+        # down): then digits help; a high-precision pass that does not converge means the
+        # active set is wrong, and more digits would only make the same failure slower
+        solved = True
         if res is not None and dps > FLOAT_DIGITS:
             with mp.workdps(dps):
                 def m(q: Fraction):
@@ -1012,10 +1016,11 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                 res = _hinge_newton(Km, ym, E, [ym[j] if j in V else mp.mpf(0)
                                                 for j in range(cp.n)], m(beta2),
                                     [mp.mpf(t) for t in res[0] + res[1]], one=mp.mpf(1),
-                                    eps=mp.mpf(10) ** (-dps))
+                                    eps=mp.mpf(10) ** (-dps), maxit=20)
+                solved = res is not None and res[3] <= mp.mpf(10) ** (-dps // 2)
         if res is None:
             break
-        mus, rho, _v = res
+        mus, rho, _v, _err = res
         rbits = 52 if dps <= FLOAT_DIGITS else int((dps - 10) * 3.32)
         mur = {j: min(max(_to_frac(t, rbits), Fraction(0)), Fraction(1))
                for j, t in zip(E, mus)}
@@ -1067,6 +1072,8 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         rho0 = {g: float(rr.get(g, 0)) for g in new_active}
         active = new_active
         if not changed:
+            if not solved:
+                break
             dps = max(2 * dps, 60)
     return best_lo, best_up, rounds
 
