@@ -918,20 +918,25 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
                 row[k] = y[j] * y[jj] * sum(x[m + g] * Ks[g][j][jj] for g in range(G))
             for g in range(G):
                 row[m + g] = y[j] * kv[g][j]
-        # Levenberg–Marquardt with a tiny ridge: the dual is often not unique (duplicate or
-        # collinear points give dependent margins), and then J is singular; the regularised
-        # step still converges to some solution, and any solution is as good as another
-        N = len(J[0])
-        JtJ = [[sum(J[r][a] * J[r][c] for r in range(len(J))) for c in range(N)]
-               for a in range(N)]
-        ridge = max([JtJ[a][a] for a in range(N)] + [one]) * eps ** (one / 2)
-        for a in range(N):
-            JtJ[a][a] += ridge
-        try:
-            step = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J)))
-                                        for a in range(N)])
-        except ZeroDivisionError:
-            return None
+        # J is singular whenever the solution is not unique (duplicate or collinear points give
+        # dependent margins, more groups than margins leave ρ free): the minimum-norm
+        # Gauss–Newton step still converges to *a* solution, and any solution is as good as
+        # another. Floats: least squares by SVD (normal equations would square the condition
+        # number and stall near 1e-7); high precision: normal equations with a tiny ridge.
+        if isinstance(one, float):
+            step = np.linalg.lstsq(np.array(J), -np.array(F), rcond=1e-13)[0].tolist()
+        else:
+            N = len(J[0])
+            JtJ = [[sum(J[r][a] * J[r][c] for r in range(len(J))) for c in range(N)]
+                   for a in range(N)]
+            ridge = max([JtJ[a][a] for a in range(N)] + [one]) * eps ** (one / 2)
+            for a in range(N):
+                JtJ[a][a] += ridge
+            try:
+                step = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J)))
+                                            for a in range(N)])
+            except ZeroDivisionError:
+                return None
         t = one
         for _ls in range(16):
             xn = [a + t * b for a, b in zip(x, step)]
