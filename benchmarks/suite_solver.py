@@ -1,6 +1,7 @@
 """Suite ``solver``: the certified convex solve vs a plain cvxpy solve, and ``check`` throughput.
 
-Tools, on random integer instances (X entries in [−9, 9], y in [−5, 5], β = 1/10, fixed seeds):
+Tools, on random integer instances (X entries in [−9, 9], y in [−5, 5], β = 1/10, fixed seeds;
+squared loss on y, hinge loss on the labels ±1 = sign(y) with 0 counted as +1):
 
 - ``certified`` (ours, the reference): ``exact.certify.solve(X, y, β, program=cp)`` with the
   default ``tol = 1e-12`` (relative); reports the exact relative gap it reached;
@@ -51,8 +52,14 @@ def cases() -> list[Case]:
         rng = np.random.default_rng(seed)
         X = rng.integers(-9, 10, size=(n, d)).tolist()
         y = rng.integers(-5, 6, size=n).tolist()
-        out.append(Case(f"({n}, {d})", {"kind": "solve", "X": X, "y": y},
+        out.append(Case(f"({n}, {d})", {"kind": "solve", "X": X, "y": y, "loss": "squared"},
                         quick=(n, d) == (12, 4)))
+    for n, d, seed in SOLVE_INSTANCES:
+        rng = np.random.default_rng(seed)
+        X = rng.integers(-9, 10, size=(n, d)).tolist()
+        labels = [1 if t >= 0 else -1 for t in rng.integers(-5, 6, size=n).tolist()]
+        out.append(Case(f"hinge ({n}, {d})", {"kind": "solve", "X": X, "y": labels,
+                                               "loss": "hinge"}))
     n, d, seed = CHECK_INSTANCE
     X = make_X(n, d, seed)
     rng = np.random.default_rng(CHECK_SEED)
@@ -67,7 +74,8 @@ def _program(case: Case):
     from exact.convex import ConvexProgram
 
     if case.name not in _programs:
-        _programs[case.name] = ConvexProgram(case.data["X"], case.data["y"], BETA)
+        _programs[case.name] = ConvexProgram(case.data["X"], case.data["y"], BETA,
+                                             case.data.get("loss", "squared"))
     return _programs[case.name]
 
 
@@ -78,8 +86,8 @@ def run_certified(case: Case, settings: Settings) -> Measurement:
     from exact.certify import solve
 
     cp = _program(case)
-    wall, cpu, sol = best_of(lambda: solve(case.data["X"], case.data["y"], BETA, program=cp),
-                             settings, always_repeat=True)
+    wall, cpu, sol = best_of(lambda: solve(case.data["X"], case.data["y"], BETA, cp.loss,
+                                           program=cp), settings, always_repeat=True)
     if not sol.lower <= sol.upper:
         raise Mismatch(f"{case.name}: certified lower {sol.lower} > upper {sol.upper}")
     rel = sol.relative_gap
@@ -93,7 +101,7 @@ def run_certified(case: Case, settings: Settings) -> Measurement:
 
 # -- baseline: plain cvxpy + Clarabel, default tolerances ----------------------------------------
 def cvxpy_solve(cp) -> float:
-    """The program of ``ConvexProgram.numeric_solve`` (squared loss), Clarabel defaults."""
+    """The program of ``ConvexProgram.numeric_solve`` (the case's loss), Clarabel defaults."""
     import cvxpy as cvx
 
     prob, (Wp, _Wm, _z) = cp.cvxpy_problem()
@@ -164,9 +172,10 @@ def notes() -> list[str]:
 
 
 DESCRIPTION = f"""\
-Certified solve vs a plain floating-point solve of the same convex program (squared loss,
-β = 1/10), on X = `rng.integers(-9, 10, (n, d))` then y = `rng.integers(-5, 6, n)` with
-`rng = numpy.random.default_rng(seed)`, seeds {', '.join(str(s) for *_, s in SOLVE_INSTANCES)}.
+Certified solve vs a plain floating-point solve of the same convex program (β = 1/10), on
+X = `rng.integers(-9, 10, (n, d))` then y = `rng.integers(-5, 6, n)` with
+`rng = numpy.random.default_rng(seed)`, seeds {', '.join(str(s) for *_, s in SOLVE_INSTANCES)}:
+squared loss on y, and hinge loss ("hinge" rows) on the labels sign(y) (0 counted as +1).
 **ours**: `exact.certify.solve(X, y, β, program=cp)` (relative gap ≤ 1e-12, exact; best of 3).
 **cvxpy**: the program of `ConvexProgram.numeric_solve` solved by cvxpy + Clarabel with default
 tolerances (no proof; best of 3). The arrangement enumeration and `ConvexProgram` construction
@@ -189,7 +198,8 @@ SUITE = Suite(
            Tool("check", "check", run_check)],
     reference="certified",
     count_label="chambers",
-    targets=[Target(f"({n}, {d})", "cvxpy", 1 / TARGET_RATIO) for n, d, _ in SOLVE_INSTANCES],
+    targets=[Target(f"{kind}({n}, {d})", "cvxpy", 1 / TARGET_RATIO)
+             for kind in ("", "hinge ") for n, d, _ in SOLVE_INSTANCES],
     check=check_case,
     notes=notes,
 )
