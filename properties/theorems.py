@@ -1,12 +1,13 @@
 """All built-in theorem checks, registered in :data:`THEOREMS` (one per claim of MATH.md).
 
-Importing this module imports the three families, whose ``@theorem`` decorators fill the
+Importing this module imports the four families, whose ``@theorem`` decorators fill the
 registry:
 
 - :mod:`properties.theorems_arrangement` — §2, §3 and the pattern laws of §8 (combinatorics);
 - :mod:`properties.theorems_networks` — §5, §6 (ψ, φ, splitting, merging, scaling);
 - :mod:`properties.theorems_optimal` — §4, §6, §7, §8, §9 on certified intervals from
-  :func:`exact.certify.solve`, and the certificates of ``exact/verify.py``.
+  :func:`exact.certify.solve`, and the certificates of ``exact/verify.py``;
+- :mod:`properties.theorems_hinge` — the same laws and a closed form for the hinge loss.
 
 >>> "zaslavsky" in THEOREMS and "psi_preserves_objective" in THEOREMS
 True
@@ -14,7 +15,12 @@ True
 
 from __future__ import annotations
 
-from properties import theorems_arrangement, theorems_networks, theorems_optimal  # noqa: F401
+from properties import (  # noqa: F401
+    theorems_arrangement,
+    theorems_hinge,
+    theorems_networks,
+    theorems_optimal,
+)
 from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem, theorem
 
 __all__ = ["THEOREMS", "Counterexample", "CounterexampleFound", "Theorem", "theorem"]

@@ -276,6 +276,11 @@ PLANTED = {
     "certificates_verify": (_drop_last_chamber, 20),
     "certificate_corruptions": (_accept_everything, 30),
     "gd_stationary_subsampled_optimal": (_antipodal_subsampled_program, 20),
+    "hinge_bounds_valid": (_lower_too_high, 5),
+    "hinge_scale_X": (_beta_squared, 20),
+    "hinge_scale_y_beta": (_beta_squared, 20),
+    "hinge_negate_y": (_clip_targets, 20),
+    "hinge_orthonormal": (_beta_squared, 20),
 }
 
 
