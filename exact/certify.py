@@ -109,7 +109,7 @@ from exact.convex import ConvexProgram
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
 
-__all__ = ["Solution", "DualPieces", "dual_pieces", "dual_bound", "solve",
+__all__ = ["Solution", "DualPieces", "dual_pieces", "dual_bound", "scaled_dual_bound", "solve",
            "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/1"
@@ -391,21 +391,44 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
     # squared loss: κ never exceeds κ_opt, so groups with κ_opt²‖g‖² ≤ β² need no projection
     floor = beta * beta / (kopt * kopt) if cp.loss == "squared" and kopt > 0 else Fraction(0)
     dp = dual_pieces(cp, v, must=must, floor=floor)
-    tmax = dp.tmax
+    kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)
+    return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
+
+
+def scaled_dual_bound(v: Sequence[Fraction], y: Sequence[Fraction], beta: Fraction,
+                      tmax: Fraction, loss: str = "squared", bits: int = 256
+                      ) -> tuple[Fraction, Fraction]:
+    """The best rational scale ``κ ≥ 0`` making ``κv`` dual feasible, and the lower bound on
+    ``P*`` it gives (weak duality, MATH.md §7; module docstring).
+
+    ``tmax`` is the largest ``‖Π_{C_i}(s XᵀD_i v)‖²`` over all chambers and signs, so
+    ``κ² tmax ≤ β²`` (checked exactly) is dual feasibility. Squared loss:
+    ``κ vᵀy − ½κ²‖v‖²`` with κ at most its unconstrained optimum ``vᵀy/‖v‖²``; hinge loss (v
+    already in the box ``0 ≤ v_j / y_j ≤ 1``, ``v_j = 0`` where ``y_j = 0``):
+    ``κ Σ v_j / y_j + #{y_j = 0}`` with ``κ v_j / y_j ≤ 1`` too.
+
+    >>> F = Fraction
+    >>> scaled_dual_bound((F(1, 10), F(-1, 10)), (F(1), F(0)), F(1, 10), F(1, 100))
+    (Fraction(1, 1), Fraction(9, 100))
+    >>> scaled_dual_bound((F(1, 2), F(-1, 4)), (F(1), F(-1)), F(1, 10), F(1, 25), "hinge")
+    (Fraction(1, 2), Fraction(3, 8))
+    """
     kfeas = None if tmax <= 0 else _sqrt_floor(beta * beta / tmax, bits)
     if kfeas is not None:
         assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
-    if cp.loss == "squared":
+    if loss == "squared":
+        vv, vy = _dot(v, v), _dot(v, y)
+        kopt = vy / vv if vv else Fraction(0)
         kappa = max(Fraction(0), kopt if kfeas is None else min(kopt, kfeas))
-        value = kappa * vy - kappa * kappa * vv / 2
-    else:
-        mus = [x / t for x, t in zip(v, y) if t != 0]
-        mu_max = max(mus, default=Fraction(0))
-        kbox = 1 / mu_max if mu_max > 0 else None
-        cands = [k for k in (kfeas, kbox) if k is not None]
-        kappa = min(cands) if cands else Fraction(1)
-        value = kappa * sum(mus, Fraction(0)) + sum(1 for t in y if t == 0)
-    return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
+        return kappa, kappa * vy - kappa * kappa * vv / 2
+    mus = [x / t for x, t in zip(v, y) if t != 0]
+    if any(mu < 0 or mu > 1 for mu in mus) or any(x for x, t in zip(v, y) if t == 0):
+        raise ValueError("the hinge dual needs 0 <= v_j / y_j <= 1 and v_j = 0 where y_j = 0")
+    mu_max = max(mus, default=Fraction(0))
+    kbox = 1 / mu_max if mu_max > 0 else None
+    cands = [k for k in (kfeas, kbox) if k is not None]
+    kappa = min(cands) if cands else Fraction(1)
+    return kappa, kappa * sum(mus, Fraction(0)) + sum(1 for t in y if t == 0)
 
 
 def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _Upper:

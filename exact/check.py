@@ -2,7 +2,8 @@
 
 Wang, Lacotte & Pilanci (2022, arXiv:2006.05900, seed 000, consequence (ii)) show that checking
 whether a given two-layer ReLU network θ is a global minimum of the regularised training loss is
-a convex question. For the squared loss :func:`check` answers it exactly (MATH.md §4–§7):
+a convex question. :func:`check` answers it exactly (MATH.md §4–§7), for the squared loss as
+below and for the hinge loss as in the paragraph "Hinge loss":
 
 (a) **The network's own patterns.** For each neuron k, the chambers whose *closed* cone holds
     ``u_k`` (several when ``u_k`` lies on a hyperplane); φ(θ) (:func:`exact.maps.phi`) is the
@@ -33,14 +34,21 @@ a convex point, with square roots) are accepted: their objective is exact (sympy
 by :func:`exact.network.sign`); when their output is irrational, v is replaced by a rational
 approximation of ``y − ŷ`` (any rational v gives a valid lower bound) and the stationarity
 diagnostics are not reported. Certificates (:func:`check_certificate`) need a rational network:
-the standard-library verifier recomputes its objective in Fractions. Only the squared loss is
-supported (for hinge, ``y − ŷ`` is not the dual variable).
+the standard-library verifier recomputes its objective in Fractions.
+
+Hinge loss (*derived* from the hinge dual of :mod:`exact.certify`). ``y − ŷ`` is not a dual
+point; its analogue is ``v_j = y_j μ_j`` with μ a subgradient of ``max(0, 1 − y_j f_j)`` at the
+network's output (:func:`hinge_subgradient_dual`: ``μ_j = 1`` on broken margins, 0 on strict
+ones, fitted in [0, 1] on the margin, up to a band of ``MARGIN_BAND``); steps (b), (c) and the
+verdicts are then the same, with ``LB = κ Σ_j μ_j + #{y_j = 0}`` (``κ μ_j ≤ 1``, ``κ² t_max ≤
+β²``). The certificate's dual source is then ``"subgradient"`` and lists the band.
 
 Certificate (``kind: "check"``): the layout of the solve certificate (docstring of
 :mod:`exact.certify`: ``data``, ``network`` = θ, ``dual`` {v, κ}, ``chambers`` with one projection
 certificate per (chamber, sign), ``groups`` = φ(θ)), with ``"kind": "check"`` and
 
-    dual.source   "residual" (v = y − f_θ) or "solve" (the dual vector of the full program)
+    dual.source   "residual" (v = y − f_θ), "subgradient" (hinge: v = y ⊙ μ, with "band") or
+                  "solve" (the dual vector of the full program)
     claims        {"verdict", "objective", "lower", "upper", "gap", "tol", "epsilon",
                    "num_chambers", and for source "residual": "worst_chamber": [i, s],
                    "violation": t_max − β²}
@@ -62,15 +70,15 @@ from fractions import Fraction
 
 from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction
-from exact.certify import dual_pieces
+from exact.certify import dual_pieces, scaled_dual_bound
 from exact.convex import ConvexProgram
 from exact.maps import phi
 from exact.network import Exact, Network, add, mul
 from exact.projection import ProjectionCertificate
 from exact.transforms import held_groups, is_nearly_minimal, is_scaled
 
-__all__ = ["CheckResult", "check", "check_certificate", "number_text", "result_summary",
-           "VERDICTS"]
+__all__ = ["CheckResult", "check", "check_certificate", "hinge_subgradient_dual", "number_text",
+           "result_summary", "VERDICTS"]
 
 VERDICTS = ("optimal", "not optimal", "undecided")
 
@@ -174,21 +182,73 @@ def _le(a: Exact, b: Exact) -> bool:
     return compare(a, b) <= 0
 
 
-def _kappa(v: Vec, y: Vec, beta: Fraction, tmax: Fraction) -> tuple[Fraction, Fraction]:
-    """The best rational scale ``κ ≥ 0`` with ``κ² t_max ≤ β²`` and the bound it gives (MATH.md §7).
+#: Hinge loss: margins ``y_j f_j`` within this of 1 count as "on the margin" (module docstring).
+MARGIN_BAND = Fraction(1, 10**9)
 
-    >>> _kappa((Fraction(1, 10), Fraction(-1, 10)), (Fraction(1), Fraction(0)),
-    ...        Fraction(1, 10), Fraction(1, 100))
-    (Fraction(1, 1), Fraction(9, 100))
+
+def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
+                           band: Fraction = MARGIN_BAND) -> Vec:
+    """The hinge loss's dual candidate at a network's output: ``v_j = y_j μ_j`` with ``μ`` a
+    subgradient of ``max(0, 1 − y_j f_j)`` at ``f = yhat``, up to a band around the margin (the
+    analogue of ``y − f`` for the squared loss, MATH.md §7).
+
+    ``μ_j = 1`` where ``y_j f_j ≤ 1 − band``, ``μ_j = 0`` where ``y_j f_j ≥ 1 + band`` (and
+    ``v_j = 0`` where ``y_j = 0``), decided exactly. Points inside the band are "on the margin":
+    their ``μ_j ∈ [0, 1]`` is fitted, by bounded least squares in floats, to the stationarity of
+    θ's own groups (``Π_{C_i}(s XᵀD_i v) = β w/‖w‖`` for every nonzero group w of φ(θ),
+    linearised on the face of ``C_i`` holding w: ``Zᵀ s XᵀD_i v = β Zᵀw/‖w‖`` with Z a basis of
+    ``{u : a·u = 0}`` over the facets a with ``a·w = 0``) and rounded to a nearby simple
+    rational in [0, 1]. The band lets a rounded optimum (margins ``1 ± 1e-16``)
+    keep its free μ; any μ in [0, 1] gives a valid lower bound, the fit only makes it tight.
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2", "hinge")
+    >>> hinge_subgradient_dual(cp, (Fraction(2), Fraction(0)), {})
+    (Fraction(0, 1), Fraction(-1, 1))
     """
-    vv, vy = _dot(v, v), _dot(v, y)
-    kopt = vy / vv if vv else Fraction(0)
-    if tmax > 0:
-        kfeas = _sqrt_floor(beta * beta / tmax, _BITS)
-        assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
-        kopt = min(kopt, kfeas)
-    kappa = max(Fraction(0), kopt)
-    return kappa, kappa * vy - kappa * kappa * vv / 2
+    from exact.network import sign
+
+    mus: list[Fraction | None] = []
+    for t, f in zip(cp.y, yhat):
+        if t == 0:
+            mus.append(Fraction(0))
+            continue
+        m = add(mul(t, f), Fraction(-1))
+        mus.append(Fraction(1) if sign(add(m, band)) <= 0 else
+                   Fraction(0) if sign(add(m, -band)) >= 0 else None)
+    free = [j for j, mu in enumerate(mus) if mu is None]
+    if free:
+        import numpy as np
+        from scipy.linalg import null_space
+        from scipy.optimize import lsq_linear
+
+        Xf = np.array([[float(x) for x in row] for row in cp.X])
+        A_rows, b_rows = [], []
+        for (i, s), w in W.items():
+            wf = np.array([float(x) for x in w])
+            nw = float(np.linalg.norm(wf))
+            if nw == 0:
+                continue
+            tight = [a for a in cp.cones[i] if sum((x * t for x, t in zip(a, w)), 0) == 0]
+            Z = (null_space(np.array(tight, dtype=float)) if tight else np.eye(cp.d)).T
+            if Z.shape[0] == 0:
+                continue
+            D = np.array(cp.patterns[i], dtype=float)
+            fixed = sum((D[j] * float(cp.y[j] * mu) * Xf[j] for j, mu in enumerate(mus)
+                         if mu), np.zeros(cp.d))
+            cols = [s * D[j] * float(cp.y[j]) * Xf[j] for j in free]
+            A_rows.append(Z @ np.column_stack(cols))
+            b_rows.append(Z @ (float(cp.beta) * wf / nw - s * fixed))
+        if A_rows:
+            sol = lsq_linear(np.vstack(A_rows), np.concatenate(b_rows), bounds=(0.0, 1.0))
+            guess = sol.x
+        else:
+            guess = np.zeros(len(free))
+        for j, x in zip(free, guess):
+            q = Fraction(float(x)).limit_denominator(10**6)
+            if abs(float(q) - float(x)) > 1e-12:
+                q = Fraction(round(float(x) * 2**40), 2**40)
+            mus[j] = min(max(q, Fraction(0)), Fraction(1))
+    return tuple(t * mu for t, mu in zip(cp.y, mus))
 
 
 def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Group]],
@@ -245,8 +305,8 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
 def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, find_better: bool,
            certificate: bool) -> CheckResult:
     t0 = time.perf_counter()
-    if loss != "squared":
-        raise InputError(f"check supports the squared loss only, not {loss!r}")
+    if loss not in ("squared", "hinge"):
+        raise InputError(f"unknown loss {loss!r}: expected squared or hinge")
     cp = program if program is not None else ConvexProgram(X, y, beta, loss, arrangement)
     tol = to_fraction(tol, where="tol")
     if tol < 0:
@@ -257,10 +317,13 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
     held = held_groups(net, cp.X, cp.signs)
     W = phi(net, cp.X, cp.signs)
     yhat = net.output(cp.X)
-    objective = net.objective(cp.X, cp.y, cp.beta)
+    objective = net.objective(cp.X, cp.y, cp.beta, loss=loss)
     exact_v = all(isinstance(t, Fraction) for t in yhat)
-    v = tuple(t - (f if isinstance(f, Fraction) else _rational_approx(f))
-              for t, f in zip(cp.y, yhat))
+    if loss == "squared":
+        v = tuple(t - (f if isinstance(f, Fraction) else _rational_approx(f))
+                  for t, f in zip(cp.y, yhat))
+    else:
+        v = hinge_subgradient_dual(cp, yhat, W)
     # (c) dual feasibility on every chamber, (b) stationarity on θ's own chambers
     own = sorted({(i, s) for gs in held for i, _ in gs for s in (1, -1)})
     dp = dual_pieces(cp, v, must=own)  # floor 0: the largest t is exact, so is the worst chamber
@@ -268,15 +331,15 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
     worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
     tmax = ts[worst] if worst is not None else Fraction(0)
     violation = tmax - cp.beta * cp.beta
-    kappa, lower = _kappa(v, cp.y, cp.beta, tmax)
+    kappa, lower = scaled_dual_bound(v, cp.y, cp.beta, tmax, loss, _BITS)
     stat = _stationarity(net, cp, W, held, v, certs, ts, exact_v)
     eps = mul(tol, objective) if not _le(objective, Fraction(1)) else tol
     res = CheckResult(verdict="optimal", objective=objective, lower=lower, upper=objective,
                       worst_chamber=worst, violation=violation, better=None, certificate=None,
                       tol=tol, epsilon=eps, stationarity=stat, neuron_groups=held,
                       network=net, dual=v, kappa=kappa, projections=certs, bounds=dp.bounds, t=ts,
-                      groups=W,
-                      program=cp)
+                      groups=W, program=cp,
+                      dual_source="residual" if loss == "squared" else "subgradient")
     if not _le(add(objective, -lower), eps):
         res.verdict = "undecided"
         if find_better:
@@ -292,8 +355,8 @@ def _compare_with_optimum(res: CheckResult, cp: ConvexProgram) -> None:
     from exact.certify import solve
 
     stol = min(Fraction(1, 10**12), res.tol / 100) if res.tol > 0 else Fraction(1, 10**30)
-    sol = solve(cp.X, cp.y, cp.beta, tol=stol, program=cp)
-    better_obj = sol.network.objective(cp.X, cp.y, cp.beta)
+    sol = solve(cp.X, cp.y, cp.beta, cp.loss, tol=stol, program=cp)
+    better_obj = sol.network.objective(cp.X, cp.y, cp.beta, loss=cp.loss)
     res.optimum = (sol.lower, sol.upper)
     if not _le(res.objective, better_obj):
         res.verdict = "not optimal"
@@ -344,14 +407,16 @@ def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict
                    groups=rational_groups, active_groups=sorted(rational_groups),
                    dual=tuple(result.dual), kappa=result.kappa, projections=result.projections,
                    bounds=result.bounds,
-                   chambers=cp.p, loss="squared", beta=cp.beta, program=cp)
+                   chambers=cp.p, loss=cp.loss, beta=cp.beta, program=cp)
     cert = solution_certificate(sol, cp.X, cp.y, cp.beta)
     cert["kind"] = "check"
     cert["dual"]["source"] = result.dual_source
+    if result.dual_source == "subgradient":
+        cert["dual"]["band"] = _q(MARGIN_BAND)
     claims = {"verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
               "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
               "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
-    if result.dual_source == "residual" and result.worst_chamber is not None:
+    if result.dual_source != "solve" and result.worst_chamber is not None:
         claims["worst_chamber"] = list(result.worst_chamber)
         claims["violation"] = _q(result.violation)
     cert["claims"] = claims
@@ -388,6 +453,7 @@ def result_summary(result: CheckResult) -> dict:
         "worst_chamber": list(result.worst_chamber) if result.worst_chamber else None,
         "violation": number_text(result.violation),
         "dual_source": result.dual_source,
+        "loss": result.program.loss if result.program is not None else None,
         "kappa": number_text(result.kappa),
         "chambers": result.program.p if result.program is not None else None,
         "width": result.network.width if result.network is not None else None,

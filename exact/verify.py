@@ -597,8 +597,9 @@ _VERDICTS = ("optimal", "not optimal", "undecided")
 
 
 def _network_objective(neurons: object, X: list[list[Fraction]], y: list[Fraction],
-                       beta: Fraction, where: str) -> tuple[Fraction, list[Fraction]]:
-    """Exact squared-loss objective and output of a listed network (MATH.md §1)."""
+                       beta: Fraction, where: str, loss: str = "squared"
+                       ) -> tuple[Fraction, list[Fraction]]:
+    """Exact objective (squared or hinge loss) and output of a listed network (MATH.md §1)."""
     if not isinstance(neurons, list):
         raise _fail("network", f"{where}: neurons must be a list")
     n, d = len(X), len(X[0])
@@ -613,7 +614,10 @@ def _network_objective(neurons: object, X: list[list[Fraction]], y: list[Fractio
             if z > 0:
                 out[j] += a * z
         pen += _fdot(u, u) + a * a
-    ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
+    if loss == "hinge":
+        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
+    else:
+        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
     return ell + beta / 2 * pen, out
 
 
@@ -624,8 +628,11 @@ def _check_check(cert: dict) -> str:
        dual vector, κ, network and embedded completeness certificate): ``lower ≤ P* ≤ upper``
        with ``upper`` the exact objective of the network θ under test;
     2. ``objective = upper``, ``tol ≥ 0`` and ``epsilon = tol · max(1, |upper|)``;
-    3. dual source ``"residual"``: ``v = y − f_θ`` exactly, and the claimed worst (chamber, sign)
-       has the largest ``t`` with ``violation = t_max − β²``;
+    3. dual source ``"residual"`` (squared loss): ``v = y − f_θ`` exactly; ``"subgradient"``
+       (hinge loss): ``v_j = y_j μ_j`` with μ a subgradient of the hinge at ``f_θ`` up to the
+       listed ``dual.band`` (``μ_j = 1`` where ``y_j f_j ≤ 1 − band``, 0 where ``≥ 1 + band``,
+       in [0, 1] in between; ``v_j = 0`` where ``y_j = 0``); for both, the claimed worst
+       (chamber, sign) has the largest ``t`` with ``violation = t_max − β²``;
     4. verdict ``"optimal"``: ``upper − lower ≤ epsilon`` (θ is within ``upper − lower`` of the
        global optimum); verdict ``"not optimal"``: the listed better network has the claimed
        exact objective and it is ``< upper`` (θ is not a global optimum).
@@ -634,10 +641,11 @@ def _check_check(cert: dict) -> str:
     verdict = _field(claims, "verdict", "claims", "claims")
     if verdict not in _VERDICTS:
         raise _fail("claims", f"unknown verdict {verdict!r}")
-    if cert.get("loss", "squared") != "squared":
-        raise _fail("data", "a check certificate is for the squared loss")
+    loss = cert.get("loss", "squared")
+    if loss not in ("squared", "hinge"):
+        raise _fail("data", f"unknown loss {loss!r}")
     proxy = dict(cert)
-    proxy["loss"] = "squared"
+    proxy["loss"] = loss
     proxy["claims"] = {k: _field(claims, k, "claims", "claims")
                        for k in ("lower", "upper", "gap", "num_chambers")}
     summary = _check_solve(proxy)
@@ -657,13 +665,24 @@ def _check_check(cert: dict) -> str:
         raise _fail("claims", "claims.epsilon != tol * max(1, |upper|)")
     dual = cert["dual"]
     source = _field(dual, "source", "dual", "dual")
-    if source not in ("residual", "solve"):
-        raise _fail("dual", f"unknown dual source {source!r}")
-    if source == "residual":
-        _, out = _network_objective(cert["network"]["neurons"], X, y, beta, "neuron")
+    own = "residual" if loss == "squared" else "subgradient"
+    if source not in (own, "solve"):
+        raise _fail("dual", f"dual source {source!r} with the {loss} loss")
+    if source == own:
+        _, out = _network_objective(cert["network"]["neurons"], X, y, beta, "neuron", loss)
         v = _vec(dual["v"], len(X), "dual", "dual.v")
-        if v != [t - f for t, f in zip(y, out)]:
+        if loss == "squared" and v != [t - f for t, f in zip(y, out)]:
             raise _fail("residual", "dual.v != y - f(network)")
+        band = (_num(_field(dual, "band", "dual", "dual"), "dual", "dual.band")
+                if loss == "hinge" else Fraction(0))
+        if band < 0:
+            raise _fail("dual", "dual.band is negative")
+        for j, (vj, t, f) in enumerate(zip(v, y, out) if loss == "hinge" else ()):
+            mu = vj / t if t else Fraction(0)
+            if (t == 0 and vj != 0) or not 0 <= mu <= 1 \
+                    or (t and t * f <= 1 - band and mu != 1) or (t * f >= 1 + band and mu != 0):
+                raise _fail("residual", f"dual.v[{j}] is not y_j times a subgradient of the "
+                                        "hinge at the network's output (up to dual.band)")
         ts, normed = [], []
         for k, ch in enumerate(cert["chambers"]):
             i = _int(_field(ch, "index", "chambers", f"chamber {k}"), "chambers",
@@ -701,7 +720,7 @@ def _check_check(cert: dict) -> str:
         better = _field(cert, "better", "verdict", "certificate")
         bnet = _field(better, "network", "verdict", "better")
         bobj, _ = _network_objective(_field(bnet, "neurons", "verdict", "better.network"), X, y,
-                                     beta, "better neuron")
+                                     beta, "better neuron", loss)
         if _num(_field(better, "objective", "verdict", "better"), "verdict",
                 "better.objective") != bobj:
             raise _fail("verdict", f"better.objective != recomputed objective {_show(bobj)}")

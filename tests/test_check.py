@@ -172,8 +172,8 @@ def test_bad_inputs():
     X, y, beta = INSTANCES["v1d"]
     with pytest.raises(InputError, match="input dimension 3"):
         check(Network.from_lists([((1, 2, 3), 1)]), X, y, beta)
-    with pytest.raises(InputError, match="squared loss only"):
-        check(Network.from_lists([((1, 2), 1)]), X, y, beta, loss="hinge")
+    with pytest.raises(InputError, match="unknown loss"):
+        check(Network.from_lists([((1, 2), 1)]), X, y, beta, loss="logistic")
     with pytest.raises(InputError, match="tol"):
         check(Network.from_lists([((1, 2), 1)]), X, y, beta, tol=-1)
 
@@ -325,3 +325,49 @@ def test_weak_duality_for_random_networks(data):
     assert (r.violation <= 0) == all(t <= beta * beta for t in r.t.values())
     ok, msg = verify_certificate(json.loads(json.dumps(r.certificate)))
     assert ok, msg
+
+
+# -- hinge loss -----------------------------------------------------------------------------------
+HX = [[-1, 1], [0, 1], [1, 1], [2, 1]]
+HY = [1, -1, 1, -1]
+
+
+def test_hinge_optimum_is_certified_by_its_own_subgradient():
+    sol = solve(HX, HY, F(1, 10), loss="hinge")
+    r = check(sol.network, HX, HY, F(1, 10), loss="hinge")
+    assert r.verdict == "optimal" and r.dual_source == "subgradient"
+    assert abs(r.violation) < F(1, 10**9) and r.lower <= sol.upper and r.objective == sol.upper
+    cert = check_certificate(r)
+    assert cert["loss"] == "hinge" and cert["dual"]["source"] == "subgradient"
+    ok, msg = verify_certificate(cert)
+    assert ok, msg
+
+
+def test_hinge_exact_optimum_on_orthonormal_data():
+    # orthonormal rows, one positive and one negative point: the neurons (x₀, 1) and (x₁, −1)
+    # are optimal, P* = 2β + 1 (the zero label costs 1; tests/test_hinge.py's closed form)
+    Q = [[F(a, 3) for a in row] for row in ((1, 2, 2), (2, 1, -2), (2, -2, 1))]
+    y, beta = [1, -1, 0], F(1, 10)
+    net = Network.from_lists([(Q[0], 1), (Q[1], -1)])
+    r = check(net, Q, y, beta, loss="hinge")
+    assert r.objective == 2 * beta + 1 == r.lower and r.verdict == "optimal"
+    assert verify_certificate(check_certificate(r))[0]
+
+
+def test_hinge_bad_network_is_not_optimal_with_a_verified_certificate():
+    bad = Network.from_lists([((1, 0), 1)])
+    r = check(bad, HX, HY, F(1, 10), loss="hinge")
+    assert r.verdict == "not optimal" and r.violation > 0
+    assert r.better_objective < r.objective == bad.objective(HX, HY, F(1, 10), loss="hinge")
+    cert = check_certificate(r, completeness=False)
+    assert verify_certificate(cert)[0]
+    # the dual must be y times a subgradient of the hinge at the network's output: at f = 0
+    # every margin is broken, so μ = 1; a μ of 1/2 there is rejected
+    forged = copy.deepcopy(cert)
+    forged["dual"]["v"][1] = "-1/2"
+    ok, msg = verify_certificate(forged)
+    assert not ok  # (g = s XᵀD v no longer holds either)
+    # and a hinge certificate is not a squared-loss one
+    forged = copy.deepcopy(cert)
+    forged["dual"]["source"] = "residual"
+    assert not verify_certificate(forged)[0]

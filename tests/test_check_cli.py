@@ -125,3 +125,21 @@ def test_demo_exits_0(capsys):
     assert code == 0, err
     for text in ("Zaslavsky", "37/200", "NOT OPTIMAL", "OPTIMAL", "valid", "relucvx fuzz --list"):
         assert text in out
+
+
+def test_hinge_loss_round_trip(capsys, tmp_path):
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps({"X": [[-1, 1], [0, 1], [1, 1], [2, 1]], "y": [1, -1, 1, -1],
+                                "beta": "1/10"}))
+    bad = tmp_path / "bad.json"
+    Network.from_lists([((1, 0), 1)]).write_json(bad)
+    cert, better = tmp_path / "c.json", tmp_path / "better.json"
+    code, out, _ = _run(capsys, "check", str(data), str(bad), "--loss", "hinge", "--json",
+                        "--certificate", str(cert), "--net-out", str(better))
+    s = json.loads(out)
+    assert code == 0 and s["verdict"] == "not optimal" and s["loss"] == "hinge"
+    assert s["dual_source"] == "subgradient" and s["objective"] == "51/10"
+    assert verify_file(str(cert))[0]
+    # the better network it wrote passes the same check
+    code, out, _ = _run(capsys, "check", str(data), str(better), "--loss", "hinge", "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "optimal"

@@ -1,8 +1,9 @@
 """``relucvx check DATA NET``: is the network NET a global optimum of training on DATA?
 
-Runs :func:`exact.check.check` (seed 000's polynomial-time test, squared loss; MATH.md §5–§7):
-the exact objective of NET is an upper bound on ``P*``, its residual ``v = y − f(NET)`` scaled
-into dual feasibility a certified lower bound, and every (chamber, sign) is checked with an exact
+Runs :func:`exact.check.check` (seed 000's polynomial-time test; MATH.md §5–§7): the exact
+objective of NET is an upper bound on ``P*``, its residual ``v = y − f(NET)`` (``--loss hinge``:
+y times a subgradient of the hinge at NET's output) scaled into dual feasibility a certified
+lower bound, and every (chamber, sign) is checked with an exact
 projection. Verdict ``optimal`` (within the printed gap) or ``not optimal`` (with the most violated
 chamber and a network of exactly smaller objective). Both verdicts exit 0: they are answers. Bad
 input (missing file, malformed network, dimension mismatch, no y or beta) exits 2 with one line.
@@ -32,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("net", metavar="NET", help="a network file (relucvx-network/1 JSON)")
     p.add_argument("--beta", metavar="B", help="override the regularisation beta (e.g. 1/10)")
     p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
+    p.add_argument("--loss", choices=["squared", "hinge"], default="squared",
+                   help="training loss (default squared)")
     p.add_argument("--tol", metavar="T", default="1/1000000000",
                    help="relative tolerance of the verdict 'optimal' (default 1/10^9)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -87,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
-    res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False, arrangement=arr)
+    res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False, arrangement=arr,
+                loss=args.loss)
     summary = result_summary(res)
     summary["name"] = inst.name
     if args.certificate:
@@ -109,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {label:<22}{value}")
 
     print(f"{inst.name}: network of width {s['width']} on n = {inst.n}, d = {inst.d}, "
-          f"beta = {number_text(inst.beta)} ({s['chambers']} chambers)")
+          f"beta = {number_text(inst.beta)}, {args.loss} loss ({s['chambers']} chambers)")
     line("verdict", s["verdict"].upper())
     line("objective L(theta)", f"{_short(s['objective'])}  (= upper bound on P*)")
     line("certified lower", f"{_short(s['lower'])}  (dual: {s['dual_source']})")
