@@ -1,17 +1,15 @@
-"""The optimal set, m* and closed forms (exact/optimal_set.py, exact/closed_form.py)."""
+"""The optimal set and m* (exact/optimal_set.py); closed forms: tests/test_closed_form.py."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
 from arrangement.examples import example
 from arrangement.instances import Instance
 from exact.certify import solve
-from exact.closed_form import closed_form
 from exact.maps import convex_objective
 from exact.network import exact_eq
 from exact.optimal_set import count_minimal_optimal_networks, optimal_set, simplest_rational
@@ -41,46 +39,6 @@ def test_v_data_optimal_set_is_exact():
     cp = sol.program
     for W in S.vertices:
         assert convex_objective(W, cp.X, cp.y, cp.beta, cp.patterns) == F(37, 200)
-
-
-def test_v_data_closed_form_is_37_over_200():
-    sol = _solve(example("v1d"))
-    cf = closed_form(sol)
-    assert cf is not None and cf.value == sympy.Rational(37, 200)
-    assert cf.verified and cf.proved and cf.minimal_polynomial.degree() == 1
-
-
-def test_rank_one_closed_form_from_the_kkt_system():
-    inst = example("rank1")
-    sol = _solve(inst)
-    cf = closed_form(sol, use_exact=False)  # force the KKT elimination
-    assert cf is not None and cf.verified
-    assert cf.value == sympy.Rational(1549, 560)  # MATH.md §9 (examples.py's oracle)
-    assert optimal_set(sol).value == F(1549, 560)
-
-
-def test_whitened_closed_form_irrational():
-    # X X^T = I; y₊ = (1, 0, 1): ‖y₊‖ = √2 > β, ‖y₋‖ = 1/20 < β: P* = β√2 − β²/2 + 1/800
-    Q = ((1, 2, 2), (2, 1, -2), (2, -2, 1))
-    X = tuple(tuple(F(v, 3) for v in row) for row in Q)
-    beta = F(1, 10)
-    sol = solve(X, (1, F(-1, 20), 1), beta)
-    S = optimal_set(sol)
-    assert not S.exact and S.m_star == 1 and "certified" in S.note
-    assert S.vertex_excess is not None and S.vertex_excess <= sol.gap + F(1, 10**20)
-    cf = closed_form(sol, S)
-    expected = sympy.sqrt(2) / 10 - sympy.Rational(1, 200) + sympy.Rational(1, 800)
-    assert cf is not None and cf.verified and not cf.proved
-    assert sympy.simplify(cf.value - expected) == 0
-    assert cf.minimal_polynomial.degree() == 2
-    a, b = cf.interval
-    assert a <= b
-
-
-def test_whitened_example_rational_closed_form():
-    sol = _solve(example("whitened"))
-    cf = closed_form(sol, use_exact=False)
-    assert cf is not None and cf.verified and cf.value == sympy.Rational(397, 800)
 
 
 def test_inexact_optimal_set_is_honest():
