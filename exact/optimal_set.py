@@ -87,6 +87,9 @@ class OptimalSet:
     rays: list[dict[Group, Fraction]] = field(default_factory=list)
     vertex_excess: Fraction | None = None
     certified_inactive: int = 0
+    #: False when there were too many candidate groups to enumerate the vertices: ``vertices``
+    #: then holds one vertex and ``m_star`` is only an upper bound on m*
+    complete: bool = True
 
     @property
     def m_star_le_n(self) -> bool:
@@ -278,12 +281,14 @@ def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequen
     return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
 
 
-def optimal_set(solution, *, networks: bool = True) -> OptimalSet:
+def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) -> OptimalSet:
     """The vertices of the optimal polytope of a certified squared-loss solution, and ``m*``.
 
     Exact when :func:`exact_dual` recovers ``v*`` (then ``exact=True`` and ``value = P*``);
     otherwise the polytope on the certified candidates and the certified fit (module
-    docstring). ``networks=False`` skips ψ of the vertices.
+    docstring). ``networks=False`` skips ψ of the vertices. Above ``max_candidates`` candidate
+    groups the vertices (possibly exponentially many) are not enumerated: one vertex is found by
+    an exact LP, ``complete`` is False and ``m_star`` is an upper bound.
 
     >>> from exact.certify import solve
     >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # MATH.md §9
@@ -330,7 +335,12 @@ def optimal_set(solution, *, networks: bool = True) -> OptimalSet:
                 dirs[g] = c.p if _positive_multiple(tuple(w), c.p) is not None else tuple(w)
             keys.append(g)
     cols = [cp.fit(g[0], g[1], dirs[g]) for g in keys]
-    verts, rays = polytope_vertices(cols, fit)
+    complete = len(keys) <= max_candidates
+    if complete:
+        verts, rays = polytope_vertices(cols, fit)
+    else:
+        # the vertices can be exponentially many: one vertex, by an exact LP and pruning
+        verts, rays = [_one_vertex(cp, keys, dirs, cols, fit)], []
     vertices = [_vertex_groups(keys, dirs, r) for r in verts]
     for W in vertices:  # exact: every vertex has the fit
         if tuple(cp.prediction(W)) != tuple(fit):  # pragma: no cover - cdd is exact
@@ -363,6 +373,9 @@ def optimal_set(solution, *, networks: bool = True) -> OptimalSet:
                 "on this polytope")
     if rays:
         note += f"; the polytope has {len(rays)} unbounded directions (not optimal)"
+    if not complete:
+        note += (f"; vertex enumeration skipped ({len(keys)} candidate groups > max_candidates "
+                 f"= {max_candidates}): one vertex from an exact LP, so m* <= {m_star} only")
     nets = []
     if networks:
         from exact.maps import psi
@@ -372,7 +385,36 @@ def optimal_set(solution, *, networks: bool = True) -> OptimalSet:
         active_groups=list(keys), directions=dirs, fit=tuple(fit), vertices=vertices,
         m_star=m_star, networks=nets, exact=exact, note=note, n=cp.n, rank=rk, value=value,
         dual=v, rays=[dict(zip(keys, r)) for r in rays], vertex_excess=excess,
-        certified_inactive=inactive)
+        certified_inactive=inactive, complete=complete)
+
+
+def _one_vertex(cp, keys: Sequence[Group], dirs: Mapping[Group, Vec],
+                cols: Sequence[Sequence[Fraction]], fit: Sequence[Fraction]) -> tuple:
+    """One vertex of ``{ρ ≥ 0 : Σ_g ρ_g cols[g] = fit}``: an optimal basic solution of an exact
+    LP (cddlib, minimising Σρ), pruned exactly to independent columns (Carathéodory) in case
+    the LP's answer is not basic."""
+    import cdd
+    import cdd.gmp
+
+    from exact.pruning import prune
+
+    k, n = len(keys), len(fit)
+    rows = [[Fraction(fit[j])] + [-Fraction(cols[g][j]) for g in range(k)] for j in range(n)]
+    rows += [[Fraction(0)] + [Fraction(int(g == t)) for t in range(k)] for g in range(k)]
+    mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(n)),
+                                    rep_type=cdd.RepType.INEQUALITY,
+                                    obj_type=cdd.LPObjType.MIN, obj_func=[0] + [1] * k)
+    lp = cdd.gmp.linprog_from_matrix(mat)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - the solution is feasible
+        raise ArithmeticError("the optimal polytope is empty")
+    rho = [Fraction(x) for x in lp.primal_solution]
+    W = prune(_vertex_groups(keys, dirs, rho), cp)
+    pos = {g: t for t, g in enumerate(keys)}
+    out = [Fraction(0)] * k
+    for g, w in W.items():
+        out[pos[g]] = _positive_multiple(tuple(w), tuple(dirs[g]))
+    return tuple(out)
 
 
 def count_minimal_optimal_networks(optset: OptimalSet) -> int:

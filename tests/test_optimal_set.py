@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,6 +48,25 @@ def test_inexact_optimal_set_is_honest():
     assert not S.exact and S.value is None
     assert S.m_star <= S.n and S.m_star_le_n_plus_1
     assert all(sol.program.prediction(W) == S.fit for W in S.vertices)
+
+
+@pytest.mark.parametrize("name", ["v1d", "generic2d"])
+def test_too_many_candidates_gives_one_exact_vertex(name):
+    # max_candidates below the number of candidate groups: no enumeration, one vertex from an
+    # exact LP (pruned to independent fits), and m* is reported as an upper bound only
+    sol = _solve(example(name))
+    full = optimal_set(sol, networks=False)
+    S = optimal_set(sol, networks=False, max_candidates=1)
+    assert full.complete and not S.complete and "m* <=" in S.note
+    assert len(S.vertices) == 1 and S.m_star >= full.m_star
+    W = S.vertices[0]
+    cp = sol.program
+    assert cp.prediction(W) == S.fit == full.fit
+    assert all(cp.in_cone(i, w) for (i, _s), w in W.items())
+    # a vertex: its fits are linearly independent
+    from exact.pruning import rank
+
+    assert rank([cp.fit(i, s_, w) for (i, s_), w in W.items()]) == len(W)
 
 
 def test_simplest_rational():

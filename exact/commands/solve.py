@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     optset = cf = None
     m_star: int | None = None
     if args.loss == "squared":
+        import sympy
+
         from exact.closed_form import closed_form
         from exact.optimal_set import count_minimal_optimal_networks, optimal_set
 
@@ -122,15 +124,18 @@ def run(args: argparse.Namespace) -> int:
     }
     if optset is not None:
         out["optimal_set"] = {
-            "exact": optset.exact, "note": optset.note, "vertices": len(optset.vertices),
+            "exact": optset.exact, "complete": optset.complete, "note": optset.note,
+            "vertices": len(optset.vertices),
             "minimal_networks": n_nets, "m_star_le_n": optset.m_star_le_n,
             "m_star_le_n_plus_1": optset.m_star_le_n_plus_1,
             "p_star": None if optset.value is None else format_fraction(optset.value),
             "fit": [format_fraction(t) for t in optset.fit]}
         out["closed_form"] = None if cf is None else {
             "value": str(cf.value), "minimal_polynomial": str(cf.minimal_polynomial.as_expr()),
+            "degree": cf.minimal_polynomial.degree(),
+            "decimal": str(sympy.N(cf.value, 15)),
             "interval": [format_fraction(cf.interval[0]), format_fraction(cf.interval[1])],
-            "verified": cf.verified, "proved": cf.proved}
+            "verified": cf.verified, "proved": cf.proved, "note": cf.note}
     else:
         out["pruned_width"] = len(pruned)
     if args.json:
@@ -157,14 +162,25 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
     if "optimal_set" in s:
         o = s["optimal_set"]
         kind = "exact" if o["exact"] else "on the certified polytope"
-        line("m*", f"{s['m_star']} ({kind}; m* <= n: {o['m_star_le_n']}; "
-                   f"{o['vertices']} vertices, {o['minimal_networks']} distinct sparsest networks)")
+        if o["complete"]:
+            line("m*", f"{s['m_star']} ({kind}; m* <= n: {o['m_star_le_n']}; {o['vertices']} "
+                       f"vertices, {o['minimal_networks']} distinct sparsest networks)")
+        else:
+            line("m*", f"<= {s['m_star']} (one vertex from an exact LP: too many candidate "
+                       "groups to enumerate the optimal polytope)")
         if o["p_star"] is not None:
             line("P* exactly", f"{o['p_star']} (gap-0 certificate: exact v* recovered)")
         cf = s.get("closed_form")
         if cf is not None:
-            line("closed form", f"{cf['value']} (root of {cf['minimal_polynomial']}; inside "
-                                f"the certified interval: {cf['verified']})")
+            status = ("proved" if cf["proved"] else
+                      "inside the certified interval, not proved" if cf["verified"] else
+                      "not verified")
+            if cf["degree"] <= 2:
+                line("closed form", f"{cf['value']} ({status})")
+            else:
+                line("closed form", f"~{cf['decimal']}, a root of a degree-{cf['degree']} "
+                                    f"polynomial ({status}; the polynomial and an isolating "
+                                    "interval are in --json)")
     else:
         line("pruned width", f"{s['pruned_width']} (Caratheodory; m* <= that)")
     if args.certificate:
