@@ -842,19 +842,27 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     return Ks, keys, r0
 
 
-def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
-             digits: int, bits: int, cbits: int, max_rounds: int):
-    """The refinement loop of the module docstring; returns the best exact bounds found."""
-    beta2 = cp.beta * cp.beta
-    active: dict[Group, tuple[int, ...]] = {}
+def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: float, v0: Vec,
+                    rcond: float = 1e-9) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float]]:
+    """The active set read off the conic guess: its groups above ``thr`` pruned to independent
+    fits (:func:`_purify`), each with the facets its projection at ``v0`` touches and a
+    starting ``ρ = γ‖w‖/β`` (``w = ρ q`` with ``‖q‖ = β`` at an optimum)."""
     h0 = _all_g(cp, v0)
+    active: dict[Group, tuple[int, ...]] = {}
     rho0: dict[Group, float] = {}
-    gam = _purify(cp, W, [g for g, nm in norms.items() if nm > thr])
-    for g, gm in gam.items():
+    for g, gm in _purify(cp, W, [g for g, nm in norms.items() if nm > thr], rcond).items():
         i, s = g
         gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
         active[g] = project_onto_cone(cp.cones[i], gv).support
         rho0[g] = gm * norms[g] / float(cp.beta)
+    return active, rho0
+
+
+def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
+             digits: int, bits: int, cbits: int, max_rounds: int):
+    """The refinement loop of the module docstring; returns the best exact bounds found."""
+    beta2 = cp.beta * cp.beta
+    active, rho0 = _initial_active(cp, W, norms, thr, v0)
     best_lo: _Lower | None = None
     best_up = up0
     dps0 = _start_digits(digits)
@@ -1010,14 +1018,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
     tau = 1e-6
     E = [j for j in range(cp.n) if yf[j] and tau < mu[j] < 1 - tau]
     V = {j for j in range(cp.n) if yf[j] and mu[j] >= 1 - tau}
-    h0 = _all_g(cp, v0)
-    active: dict[Group, tuple[int, ...]] = {}
-    rho0: dict[Group, float] = {}
-    for g, gm in _purify(cp, W, [g for g, nm in norms.items() if nm > thr], rcond).items():
-        i, s = g
-        gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
-        active[g] = project_onto_cone(cp.cones[i], gv).support
-        rho0[g] = gm * norms[g] / float(cp.beta)
+    active, rho0 = _initial_active(cp, W, norms, thr, v0, rcond)
     best_lo: _Lower | None = None
     best_up = up0
     dps = _start_digits(digits)
