@@ -858,6 +858,34 @@ def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: flo
     return active, rho0
 
 
+def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
+                 rr: Mapping[Group, Fraction], lo: _Lower, beta2: Fraction, dps: int,
+                 keep_tight: bool = True
+                 ) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float], bool]:
+    """The active groups for the next refinement round, from the exact projections at the new
+    v: a key stays while its ρ > 0 or (``keep_tight``) its projection is tight (``t ≥ β²``),
+    with the faces its projection now touches (the hinge drops tight groups with ρ = 0: each
+    one adds an unknown to its square system but no margin); groups merged into a key stay
+    (they are merged again); a group joins when its projection exceeds β² by more than the
+    working precision. Returns
+    ``(active, ρ₀, changed)``."""
+    new: dict[Group, tuple[int, ...]] = {}
+    changed = False
+    for g in keys:
+        if rr[g] > 0 or (keep_tight and lo.ts.get(g, Fraction(0)) >= beta2):
+            new[g] = lo.certs[g].support
+            changed |= new[g] != active[g]
+        else:
+            changed = True
+    new.update({g: f for g, f in active.items() if g not in keys})
+    margin = beta2 * (1 + Fraction(1, 10 ** (dps // 3)))
+    for g, t in lo.ts.items():
+        if g not in active and t > margin:
+            new[g] = lo.certs[g].support
+            changed = True
+    return new, {g: float(rr.get(g, 0)) for g in new}, changed
+
+
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
              digits: int, bits: int, cbits: int, max_rounds: int):
     """The refinement loop of the module docstring; returns the best exact bounds found."""
@@ -888,23 +916,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
             best_up = up
         if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
             break
-        # update the active set from the exact projections at the new v
-        changed = False
-        margin = beta2 * (1 + Fraction(1, 10 ** (dps // 3)))
-        new_active: dict[Group, tuple[int, ...]] = {}
-        for g in keys:
-            if rr[g] > 0 or lo.ts.get(g, Fraction(0)) >= beta2:
-                new_active[g] = lo.certs[g].support
-                changed |= new_active[g] != active[g]
-            else:
-                changed = True
-        new_active.update({g: f for g, f in active.items() if g not in keys})
-        for g, t in lo.ts.items():
-            if g not in active and t > margin:
-                new_active[g] = lo.certs[g].support
-                changed = True
-        rho0 = {g: float(rr.get(g, 0)) for g in new_active}
-        active = new_active
+        active, rho0, changed = _next_active(active, keys, rr, lo, beta2, dps)
         if not changed:
             dps *= 2
     return best_lo, best_up, rounds
@@ -1088,18 +1100,9 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                 changed = True
         E = sorted(newE)
         mu = [float(vr[j] / y[j]) if y[j] else 0.0 for j in range(cp.n)]
-        new_active = {g: lo.certs[g].support for g in keys if rr[g] > 0}
-        changed |= new_active != {g: active[g] for g in keys}
-        # groups merged into a key stay (they are merged again); new groups join when their
-        # projection exceeds β²
-        new_active.update({g: f for g, f in active.items() if g not in keys})
-        margin_t = beta2 * (1 + Fraction(1, 10 ** (dps // 3)))
-        for g, t in lo.ts.items():
-            if g not in active and t > margin_t:
-                new_active[g] = lo.certs[g].support
-                changed = True
-        rho0 = {g: float(rr.get(g, 0)) for g in new_active}
-        active = new_active
+        active, rho0, groups_changed = _next_active(active, keys, rr, lo, beta2, dps,
+                                                    keep_tight=False)
+        changed |= groups_changed
         if not changed:
             if not solved:
                 break
