@@ -823,11 +823,12 @@ def _exact_projection_ok(cp, i: int, g: Sequence[Mixed], F: Sequence[int], ar: _
         return False
     k, ge = one
     K = ar.fields[k]
+    from exact.certify import _projector
+
     A = cp.cones[i]
-    Z = _face_basis(A, F, cp.d)
-    if Z.shape[1] == 0:
+    Pm = _projector(A, list(F), cp.d)
+    if not any(any(row) for row in Pm):  # the face is {0}
         return False
-    Pm = _fr_matrix(Z * (Z.T * Z).inv() * Z.T)
     q = [tuple(sum((Pm[r][c] * ge[c][t] for c in range(cp.d)), Fraction(0))
                for t in range(K.deg)) for r in range(cp.d)]
     for a in A:
