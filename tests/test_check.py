@@ -371,3 +371,20 @@ def test_hinge_bad_network_is_not_optimal_with_a_verified_certificate():
     forged = copy.deepcopy(cert)
     forged["dual"]["source"] = "residual"
     assert not verify_certificate(forged)[0]
+
+
+def test_hinge_subgradient_band_and_its_verification():
+    from exact.check import MARGIN_BAND, hinge_subgradient_dual
+    from exact.convex import ConvexProgram
+
+    cp = ConvexProgram([[1, 0], [0, 1], [1, 1]], [1, -1, 1], F(1, 2), "hinge")
+    # margins 1 + band/2 (inside the band: μ fitted in [0, 1]), 1 + 2 band (μ = 0), 1/2 (μ = 1)
+    f = (1 + MARGIN_BAND / 2, -(1 + 2 * MARGIN_BAND), F(1, 2))
+    v = hinge_subgradient_dual(cp, f, {})
+    assert 0 <= v[0] <= 1 and v[1] == 0 and v[2] == 1
+    r = check(Network.from_lists([((1, 0), 1)]), HX, HY, F(1, 10), loss="hinge")
+    cert = check_certificate(r, completeness=False)
+    forged = copy.deepcopy(cert)
+    forged["dual"]["band"] = "-1"
+    ok, msg = verify_certificate(forged)
+    assert not ok and "band" in msg

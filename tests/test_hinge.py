@@ -142,3 +142,13 @@ def test_lower_bound_is_below_every_network(data):
     assert moved.objective(X, y, beta, loss="hinge") >= sol.lower
     ok, msg = verify_certificate(solution_certificate(sol, X, y, beta))
     assert ok, msg
+
+
+def test_scaled_dual_bound_refuses_a_hinge_dual_outside_the_box():
+    from exact.certify import scaled_dual_bound
+
+    y = (F(1), F(-1), F(0))
+    with pytest.raises(ValueError, match="hinge dual"):
+        scaled_dual_bound((F(2), F(0), F(0)), y, F(1, 10), F(1, 100), "hinge")  # μ₀ = 2
+    with pytest.raises(ValueError, match="hinge dual"):
+        scaled_dual_bound((F(0), F(0), F(1, 2)), y, F(1, 10), F(1, 100), "hinge")  # y₂ = 0
