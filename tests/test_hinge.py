@@ -2,11 +2,11 @@
 
 Oracle: orthonormal data (X Xᵀ = I) with labels ±1 has, for the positive points P and the
 negative points N, ``P* = min(|P|, β√|P|) + min(|N|, β√|N|)`` (*derived* in
-:func:`_orthonormal_value`), irrational in general: the certified interval must contain it
-exactly. Elsewhere: gaps below the requested tolerance on fixed instances chosen to be
-degenerate (duplicate points, collinear 1-D data, zero labels, a bias column), certificates
-checked by the standard-library verifier, and the certified lower bound never above the exact
-objective of any network.
+:func:`properties.theorems_hinge.orthonormal_hinge_value`), irrational in general: the certified
+interval must contain it exactly. Elsewhere: gaps below the requested tolerance on fixed
+instances chosen to be degenerate (duplicate points, collinear 1-D data, zero labels, a bias
+column), certificates checked by the standard-library verifier, and the certified lower bound
+never above the exact objective of any network.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from exact.certify import solution_certificate, solve
 from exact.network import Network
 from exact.verify import verify_certificate
+from properties.theorems_hinge import orthonormal_hinge_value
 
 F = Fraction
 TOL = F(1, 10**12)
@@ -29,22 +30,6 @@ TOL = F(1, 10**12)
 
 def _rel_gap(sol) -> Fraction:
     return sol.gap / max(F(1), abs(sol.upper))
-
-
-def _orthonormal_value(y, beta) -> sympy.Expr:
-    """``P*`` for orthonormal rows and labels in {-1, 0, 1}.
-
-    *Derived*: with ``b_j = y_j f_j`` the positive points cost at least
-    ``Σ_P (1 − b_j)_+ + β‖b_P‖ ≥ |P| − Σ b_j + β Σ b_j / √|P|`` (a group's fit on orthonormal
-    rows has norm ``‖w‖`` at most, Cauchy–Schwarz), minimised at ``Σ b_j ∈ {0, |P|}``; one
-    neuron ``u = Σ_P x_j`` attains it. The same for N; a zero label costs 1 whatever the fit.
-    """
-    P = sum(1 for t in y if t > 0)
-    N = sum(1 for t in y if t < 0)
-    Z = sum(1 for t in y if t == 0)
-    b = sympy.Rational(beta.numerator, beta.denominator)
-    return (sympy.Min(P, b * sympy.sqrt(P)) + sympy.Min(N, b * sympy.sqrt(N))
-            + sympy.Integer(Z))
 
 
 def _contains(sol, value: sympy.Expr) -> bool:
@@ -68,7 +53,7 @@ H4 = [[F(a, 2) for a in row] for row in ((1, 1, 1, 1), (1, -1, 1, -1), (1, 1, -1
 ])
 def test_orthonormal_oracle(X, y, beta):
     sol = solve(X, y, beta, loss="hinge")
-    assert _contains(sol, _orthonormal_value(y, beta))
+    assert _contains(sol, orthonormal_hinge_value(y, beta))
     assert _rel_gap(sol) <= TOL
     ok, msg = verify_certificate(solution_certificate(sol, X, y, beta))
     assert ok, msg
@@ -76,7 +61,7 @@ def test_orthonormal_oracle(X, y, beta):
 
 def test_orthonormal_oracle_at_high_precision():
     sol = solve(Q3, [1, 1, -1], F(1, 10), loss="hinge", tol=F(1, 10**30))
-    assert _contains(sol, _orthonormal_value([1, 1, -1], F(1, 10)))
+    assert _contains(sol, orthonormal_hinge_value([1, 1, -1], F(1, 10)))
     assert _rel_gap(sol) <= F(1, 10**30)
 
 
