@@ -1,10 +1,11 @@
-"""The completeness certificate of a chamber list (MATH.md §7), checkable by ``exact/verify.py``.
+"""The completeness certificate of a chamber list (docs/MATH.md §7), checkable by
+``exact/verify.py``.
 
 A list of chambers is *complete* when every chamber of the arrangement of ``X`` is in it. The
 certificate written here lets a small standard-library checker prove that without enumerating
 anything itself. For each chamber it holds
 
-- ``signs`` and an integer interior ``witness`` u with ``sign(X u) = signs`` (MATH.md §2);
+- ``signs`` and an integer interior ``witness`` u with ``sign(X u) = signs`` (docs/MATH.md §2);
 - ``facets``: one entry per facet hyperplane, ``{"row": j, "witness": p}`` with j the first row
   of the facet's parallel class and p an exact point with ``x_j·p = 0`` that is strictly on the
   chamber's side of every hyperplane not parallel to ``x_j`` (so the facet is a real facet). For
@@ -204,7 +205,7 @@ def _row_scales(arr: Arrangement) -> list[Fraction]:
 
 
 def completeness_certificate(arr: Arrangement) -> dict:
-    """The JSON-ready completeness certificate of ``arr``'s chamber list (MATH.md §7).
+    """The JSON-ready completeness certificate of ``arr``'s chamber list (docs/MATH.md §7).
 
     Every number is an int or a string ``"p/q"``; the field-by-field format is in the module
     docstring of this module and in ``exact/verify.py``, which checks it.

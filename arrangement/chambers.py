@@ -1,6 +1,6 @@
 """Exact enumeration of the chambers of a central hyperplane arrangement.
 
-Algorithm (deletion–restriction, MATH.md §3; no linear program is solved): hyperplanes are
+Algorithm (deletion–restriction, docs/MATH.md §3; no linear program is solved): hyperplanes are
 added one at a time. When ``H_k`` is added, the chambers of ``A_{k−1}`` that it cuts are exactly
 the chambers of the restriction ``A_{k−1}^{H_k}`` (an arrangement of dimension d − 1, enumerated
 recursively in integer coordinates of ``H_k``). A restricted chamber with integer witness ``w``

@@ -1,10 +1,10 @@
 """The arrangement of a data matrix: parallel classes, chambers, facets, cones and the tope graph.
 
 ``Arrangement(X)`` is the exact geometry behind a two-layer ReLU network on data ``X``
-(MATH.md §2): each nonzero row ``x_j`` defines the hyperplane ``x_j·u = 0``; rows that are
+(docs/MATH.md §2): each nonzero row ``x_j`` defines the hyperplane ``x_j·u = 0``; rows that are
 positive or negative multiples of each other define one hyperplane (a *parallel class*); zero
 rows define none. Chambers (topes) are the full-dimensional cells; their activation patterns
-``1[Xu ≥ 0]`` are the matrices ``D_i`` of the convex program (MATH.md §4).
+``1[Xu ≥ 0]`` are the matrices ``D_i`` of the convex program (docs/MATH.md §4).
 
 >>> arr = Arrangement([[-1, 1], [0, 1], [1, 1]])      # the 1-D "V" data with a bias column
 >>> arr.n, arr.d, arr.rank, len(arr.chambers())
@@ -29,7 +29,7 @@ from arrangement.lattice import exact_rank
 from arrangement.rational import primitive_integer_row, to_matrix
 
 #: Largest estimated chamber count enumerated without ``force=True`` (``--force`` on the CLI).
-#: The estimate is Cover's count for the distinct hyperplanes, an upper bound (MATH.md §3).
+#: The estimate is Cover's count for the distinct hyperplanes, an upper bound (docs/MATH.md §3).
 DEFAULT_CHAMBER_LIMIT = 200_000
 
 
@@ -142,7 +142,7 @@ class Arrangement:
         """Cover's count for the distinct hyperplanes: an upper bound on the chamber count.
 
         Every central arrangement of m hyperplanes of rank r has at most
-        ``2 Σ_{k<r} C(m−1, k)`` chambers, with equality in general position (MATH.md §3).
+        ``2 Σ_{k<r} C(m−1, k)`` chambers, with equality in general position (docs/MATH.md §3).
 
         >>> Arrangement([[1, 0], [0, 1], [1, 1]]).estimate_chambers()
         6
@@ -209,7 +209,7 @@ class Arrangement:
         """``p × m`` array: the chamber across class k from chamber i, or −1 if k is no facet.
 
         Two chambers whose sign vectors differ on exactly one class are adjacent across it: the
-        segment between their witnesses crosses that hyperplane only (MATH.md §3). So the
+        segment between their witnesses crosses that hyperplane only (docs/MATH.md §3). So the
         irredundant facets of a chamber are exactly the classes whose flip is again a chamber.
         """
         if self._neighbors is None:
@@ -289,7 +289,8 @@ class Arrangement:
     def cone(self, i: int) -> list[tuple[int, ...]]:
         """The irredundant H-representation of chamber ``i``'s closed cone: rows a, ``a·u ≥ 0``.
 
-        ``C_i = {u : (2D_i − I) X u ≥ 0}`` (MATH.md §2) equals ``{u : a·u ≥ 0 for a in cone(i)}``.
+        ``C_i = {u : (2D_i − I) X u ≥ 0}`` (docs/MATH.md §2) equals ``{u : a·u ≥ 0 for a in
+        cone(i)}``.
 
         >>> Arrangement([[1, 0], [0, 1], [1, 1]]).cone(0)   # chamber 0 has signs (+, +, +)
         [(1, 0), (0, 1)]
@@ -329,7 +330,7 @@ class Arrangement:
 
         Node attribute ``signs`` is the sign vector over all rows as a string over ``+-0``;
         edge attribute ``cls`` is the parallel class crossed. Connected and bipartite, graph
-        distance = number of separating classes (MATH.md §3).
+        distance = number of separating classes (docs/MATH.md §3).
 
         >>> G = Arrangement([[1, 0], [0, 1], [1, 1]]).tope_graph()
         >>> G.number_of_nodes(), G.number_of_edges()

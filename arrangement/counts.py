@@ -1,4 +1,4 @@
-"""Counting formulas for chambers and patterns (MATH.md §3).
+"""Counting formulas for chambers and patterns (docs/MATH.md §3).
 
 - Cover (1965): n hyperplanes in general position through the origin of a rank-r space cut it into
   ``2 Σ_{k=0}^{r−1} C(n−1, k)`` chambers.
@@ -48,7 +48,7 @@ def cover_count(n: int, r: int) -> int:
     >>> cover_count(3, 2), cover_count(4, 3), cover_count(0, 0), cover_count(3, 5)
     (6, 14, 1, 8)
 
-    Reference: Cover (1965), Thm. 1; MATH.md §3.
+    Reference: Cover (1965), Thm. 1; docs/MATH.md §3.
     """
     if n < 0 or r < 0:
         raise ValueError(f"cover_count needs n, r >= 0, got n={n}, r={r}")
@@ -115,7 +115,7 @@ def is_general_position(rows: Sequence[Sequence[int]], d: int | None = None, *,
     >>> is_general_position([[1, 2], [-2, -4]])
     False
 
-    Reference: Cover (1965) (the hypothesis of his count); MATH.md §3.
+    Reference: Cover (1965) (the hypothesis of his count); docs/MATH.md §3.
     """
     if d is None:
         d = len(rows[0]) if len(rows) else 0
@@ -167,7 +167,7 @@ def pilanci_ergen_bound(n: int, r: int) -> float:
     >>> round(pilanci_ergen_bound(3, 2), 6)
     29.556224
 
-    Reference: Pilanci and Ergen (2020); MATH.md §3.
+    Reference: Pilanci and Ergen (2020); docs/MATH.md §3.
     """
     if n < 1 or r < 1:
         raise ValueError(f"pilanci_ergen_bound needs n, r >= 1, got n={n}, r={r}")

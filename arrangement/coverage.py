@@ -1,7 +1,7 @@
 """Which chambers does a sampled set of gate vectors reach?
 
 The sampling codes of the literature draw gate vectors ``g ~ N(0, I)`` and keep the patterns
-``1[Xg ≥ 0]`` they see (MATH.md §2): they find chambers only, and not all of them. Given the
+``1[Xg ≥ 0]`` they see (docs/MATH.md §2): they find chambers only, and not all of them. Given the
 gates, :func:`gate_coverage` reports exactly which chambers are reached and which are missed.
 
 Signs of ``X g`` for binary-float gates are decided exactly: the float dot product comes with the

@@ -4,7 +4,7 @@ Each entry of :data:`EXAMPLES` is an :class:`Example`: a one-line description, a
 the :class:`~arrangement.instances.Instance` (exact integers and Fractions, with ``y`` and
 ``beta`` so that ``relucvx solve`` runs on it), and where known the oracles the tests use:
 ``expected_chambers`` (the number of chambers of the arrangement of X) and ``p_star`` (the optimal
-value of the squared-loss training problem, from the closed forms of MATH.md section 9).
+value of the squared-loss training problem, from the closed forms of docs/MATH.md section 9).
 
 >>> example_names()
 ('v1d', 'rank1', 'whitened', 'generic2d', 'degenerate', 'generic20x4')
@@ -61,7 +61,7 @@ _WHITENED = ((1, 2, 2), (2, 1, -2), (2, -2, 1))
 
 def _whitened() -> Instance:
     X = tuple(tuple(F(v, 3) for v in row) for row in _WHITENED)
-    # |y+| = 5 > beta and |y-| = 1/20 < beta: both branches of g in MATH.md section 9
+    # |y+| = 5 > beta and |y-| = 1/20 < beta: both branches of g in docs/MATH.md section 9
     return Instance(X=X, y=(3, F(-1, 20), 4), beta=F(1, 10), name="whitened")
 
 
@@ -108,7 +108,7 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "v1d",
             "1-D data x = (-1, 0, 1) with a bias column, y = (1, 0, 1), beta = 1/10 "
-            "(MATH.md 9: P* = 37/200)",
+            "(docs/MATH.md 9: P* = 37/200)",
             _v1d,
             expected_chambers=6,
             p_star=F(37, 200),
@@ -116,7 +116,7 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "rank1",
             "rank one X = c a^T, a = (3/5, 4/5), c = (2, -1, 3, -2, 1), beta = 1/2 "
-            "(closed form of MATH.md 9)",
+            "(closed form of docs/MATH.md 9)",
             _rank1,
             expected_chambers=2,
             p_star=F(1549, 560),
@@ -124,7 +124,7 @@ EXAMPLES: dict[str, Example] = {
         Example(
             "whitened",
             "whitened X X^T = I_3 (a rational orthogonal matrix), y = (3, -1/20, 4), "
-            "beta = 1/10 (closed form of MATH.md 9)",
+            "beta = 1/10 (closed form of docs/MATH.md 9)",
             _whitened,
             expected_chambers=8,
             p_star=F(397, 800),

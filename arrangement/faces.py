@@ -1,6 +1,6 @@
 """Every face (covector) of the arrangement with an exact witness, the ≥-pattern set, f-vectors.
 
-A face is a nonempty set of constant sign vector ``σ(u) = sign(Xu)`` (MATH.md §2). Its linear
+A face is a nonempty set of constant sign vector ``σ(u) = sign(Xu)`` (docs/MATH.md §2). Its linear
 span is a flat F of the intersection lattice, and the rows vanishing on the face are exactly the
 rows vanishing on F. So the faces spanning F are the *chambers of the restriction* ``A^F``: write
 ``u = N t`` for an integer basis N of F, restrict every row not vanishing on F to ``x·N``, and
@@ -8,7 +8,7 @@ enumerate the chambers of those rows in ``R^{dim F}``; each witness t maps back 
 Running over every flat (``R^d`` itself gives the chambers, ``ker X`` gives the single minimal
 face) lists every face exactly once.
 
-The ≥-pattern set ``𝒟 = {1[Xu ≥ 0] : u ∈ R^d}`` (MATH.md §2) is the image of the faces under
+The ≥-pattern set ``𝒟 = {1[Xu ≥ 0] : u ∈ R^d}`` (docs/MATH.md §2) is the image of the faces under
 ``σ ↦ 1[σ ≥ 0]``: the pattern is constant on a face.
 
 Euler's relation, used as a check: the faces are relatively open polyhedral cones partitioning
@@ -55,7 +55,7 @@ class Face:
 
     @property
     def pattern(self) -> tuple[int, ...]:
-        """The activation pattern ``1[Xu ≥ 0]`` of the face (MATH.md §2, ≥ convention)."""
+        """The activation pattern ``1[Xu ≥ 0]`` of the face (docs/MATH.md §2, ≥ convention)."""
         return tuple(1 if s >= 0 else 0 for s in self.signs)
 
 
@@ -172,7 +172,7 @@ def pattern_set(rows: Sequence[Sequence[int]], d: int, *,
     """Every ≥-pattern ``1[Xu ≥ 0]`` over ``u ∈ R^d``, each mapped to one witness u.
 
     Chamber witnesses are preferred (faces are visited chambers first). ``u = 0`` gives the
-    all-ones pattern; rows ``x`` and ``−x`` give patterns no chamber has (MATH.md §2).
+    all-ones pattern; rows ``x`` and ``−x`` give patterns no chamber has (docs/MATH.md §2).
 
     >>> P = pattern_set([[1], [-1]], 1)
     >>> sorted(P), P[(1, 1)]

@@ -1,12 +1,12 @@
 """The intersection lattice of a central arrangement, its Möbius function and χ(t).
 
 The arrangement of integer rows ``x_1..x_n`` in ``R^d`` has one hyperplane ``{u : x_j·u = 0}`` per
-*parallel class* of nonzero rows (MATH.md §2: ``x`` and ``c·x``, ``c ≠ 0``, define the same
+*parallel class* of nonzero rows (docs/MATH.md §2: ``x`` and ``c·x``, ``c ≠ 0``, define the same
 hyperplane; zero rows define none). Its flats are the intersections of hyperplanes, ordered by
 reverse inclusion: the bottom ``0̂`` is ``R^d`` itself (no hyperplane), the top is ``ker X``.
 
 Everything here is computed from the rows alone, **without** enumerating chambers, so that it can
-serve as an independent oracle for the chamber enumerator (MATH.md §3):
+serve as an independent oracle for the chamber enumerator (docs/MATH.md §3):
 
 - Zaslavsky (1975): ``#chambers = |χ(−1)|``, ``χ(t) = Σ_F μ(0̂, F) t^{dim F}``;
 - ``f_k = Σ_{dim F = k} |χ_{A^F}(−1)|`` (faces of dimension k; Zaslavsky 1975, Thm. A);
@@ -101,7 +101,7 @@ def _primitive(vec: Sequence[int]) -> Vector:
 def canonical_normal(vec: Sequence[int]) -> Vector:
     """The primitive integer vector with first nonzero entry > 0 on the line of ``vec``.
 
-    Two nonzero rows define the same hyperplane iff their canonical normals agree (MATH.md §2).
+    Two nonzero rows define the same hyperplane iff their canonical normals agree (docs/MATH.md §2).
     The zero vector maps to itself.
 
     >>> canonical_normal((0, -4, 6))
@@ -444,7 +444,7 @@ def intersection_lattice(rows: Sequence[Sequence[int]], d: int) -> IntersectionL
 
 
 def characteristic_polynomial(rows: Sequence[Sequence[int]], d: int) -> sympy.Poly:
-    """χ(t) = Σ_{F ∈ L(A)} μ(0̂, F) t^{dim F} from the intersection lattice (MATH.md §3).
+    """χ(t) = Σ_{F ∈ L(A)} μ(0̂, F) t^{dim F} from the intersection lattice (docs/MATH.md §3).
 
     >>> characteristic_polynomial([[1, 0], [0, 1], [1, 1]], 2).as_expr()
     t**2 - 3*t + 2
@@ -474,7 +474,7 @@ def f_vector(rows: Sequence[Sequence[int]], d: int) -> tuple[int, ...]:
     >>> f_vector([[1, 0], [0, 1], [1, 1]], 2)
     (1, 6, 6)
 
-    Reference: Zaslavsky (1975), Thm. A; MATH.md §3.
+    Reference: Zaslavsky (1975), Thm. A; docs/MATH.md §3.
     """
     return intersection_lattice(rows, d).f_vector()
 

@@ -1,7 +1,8 @@
 """The numbers behind ``relucvx arrangement``: counts, and their agreement with the formulas.
 
 Each count is computed twice where the mathematics allows: the chambers by exact enumeration
-and by Zaslavsky's ``|χ(−1)|`` from the intersection lattice (independent code, MATH.md §3), and
+and by Zaslavsky's ``|χ(−1)|`` from the intersection lattice (independent code, docs/MATH.md §3),
+and
 compared with Cover's formula when the data are in general position.
 
 >>> from arrangement.core import Arrangement
@@ -23,7 +24,7 @@ from arrangement.lattice import IntersectionLattice, intersection_lattice
 
 
 def count_patterns(arr: Arrangement, lattice: IntersectionLattice | None = None) -> int:
-    """Size of the full pattern set ``{1[Xu ≥ 0] : u ∈ R^d}`` (faces included, MATH.md §2).
+    """Size of the full pattern set ``{1[Xu ≥ 0] : u ∈ R^d}`` (faces included, docs/MATH.md §2).
 
     A face τ on flat F has the pattern of some chamber iff the rows vanishing on F admit a
     common u with ``x_j·u > 0`` (push the face's witness a little along such u: every zero sign

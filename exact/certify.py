@@ -1,16 +1,16 @@
 """Certified global optima of two-layer ReLU training: exact bounds ``LB ≤ P* ≤ UB``.
 
 :func:`solve` turns a float solution of the convex program (:mod:`exact.convex`) into exact
-rational bounds on the optimal training objective ``P*`` (MATH.md §4, §7):
+rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7):
 
 * **Upper bound.** Rational groups ``w_{i,s} ∈ C_i`` (membership checked exactly) give a rational
   network: for each group a rational ``c ≈ √‖w‖`` and the neuron ``(w/c, s c)``. Its output is
-  ``s D_i X w`` exactly and its penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖`` is rational (MATH.md §5,
+  ``s D_i X w`` exactly and its penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖`` is rational (docs/MATH.md §5,
   positive homogeneity). ``UB`` is the exact training objective of that network.
 * **Lower bound.** Any rational ``v`` and, for every chamber i and sign s, the exact projection
   ``p = Π_{C_i}(s XᵀD_i v)`` with its KKT certificate (:mod:`exact.projection`) give
   ``t_{i,s} = ‖p‖² = pᵀg``; a rational ``κ ≥ 0`` with ``κ² t_{i,s} ≤ β²`` for all (i, s) makes
-  ``κv`` dual feasible, so ``LB = −ℓ*(−κv)`` is a lower bound (weak duality, MATH.md §7):
+  ``κv`` dual feasible, so ``LB = −ℓ*(−κv)`` is a lower bound (weak duality, docs/MATH.md §7):
 
   - squared loss: ``LB = κ vᵀy − ½ κ² ‖v‖²``;
   - hinge loss (*derived* here): ``ℓ_j(z) = max(0, 1 − y_j z)`` has
@@ -18,7 +18,7 @@ rational bounds on the optimal training objective ``P*`` (MATH.md §4, §7):
     ``y_j = 0``), so ``LB = κ Σ_{y_j≠0} v_j / y_j + #{j : y_j = 0}`` with ``0 ≤ κ v_j / y_j ≤ 1``.
 
 * **Tightening (squared loss).** On a fixed active set — groups G, and for each group the facets
-  F_g its projection touches — the optimality conditions of MATH.md §7 (``w_g = ρ_g q_g``,
+  F_g its projection touches — the optimality conditions of docs/MATH.md §7 (``w_g = ρ_g q_g``,
   ``q_g = Π(s XᵀD_g v)``, ``‖q_g‖ = β``, ``v = y − ŷ``) reduce to the stationarity of the smooth
   convex function of ``ρ ≥ 0`` (*derived*)
 
@@ -80,7 +80,7 @@ A verifier checks, with ``D = diag(pattern)``, ``C = {u : a·u ≥ 0 for every f
    ``signs_row · x_row`` with ``signs_row ≠ 0`` (so C contains the chamber's closed cone
    ``{u : (2D − I) X u ≥ 0}`` and the constraint checked below is at least as strong as the
    true one). Optionally ``sign(X·witness) = signs``. That the list holds *every* chamber is
-   the job of the arrangement's completeness certificate (MATH.md §7), shipped separately.
+   the job of the arrangement's completeness certificate (docs/MATH.md §7), shipped separately.
 1. ``g = s Xᵀ D v`` exactly, and ``a·p ≥ 0`` for every facet a (p ∈ C);
 2. ``λ ≥ 0``, ``g − p = −Σ_k λ_k a_k`` and ``λ_k (a_k·p) = 0`` (so p = Π_C(g));
 3. ``t = pᵀg`` and ``κ ≥ 0``, ``κ² t ≤ β²`` for every (chamber, sign);
@@ -193,14 +193,14 @@ def _to_frac(x: object, bits: int = 200) -> Fraction:
 
 
 def _neuron(w: Vec, s: int, bits: int) -> Neuron:
-    """The rational neuron ``(w/c, s·c)`` with ``c ≈ √‖w‖`` (MATH.md §5): output ``s D X w`` on
+    """The rational neuron ``(w/c, s·c)`` with ``c ≈ √‖w‖`` (docs/MATH.md §5): output ``s D X w`` on
     the group's cone and penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖``, tight to second order."""
     c = _root4(_dot(w, w), bits)
     return Neuron(tuple(x / c for x in w), s * c)
 
 
 def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) -> Fraction:
-    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (MATH.md §1)."""
+    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1)."""
     out = [Fraction(0)] * len(X)
     pen = Fraction(0)
     for u, a in neurons:
@@ -238,7 +238,7 @@ def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
 
 @dataclass
 class DualPieces:
-    """The exact ingredients of the dual bound at ``v`` (MATH.md §7).
+    """The exact ingredients of the dual bound at ``v`` (docs/MATH.md §7).
 
     ``certs[(i, s)]`` / ``ts[(i, s)] = ‖Π_{C_i}(g)‖²`` for the groups that were projected.
     ``bounds[(i, s)] = λ`` for groups settled by a cheaper bound: by Moreau's decomposition
@@ -315,7 +315,7 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
 
 def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
                 floor: Fraction = Fraction(0)) -> DualPieces:
-    """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (MATH.md §7).
+    """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (docs/MATH.md §7).
 
     Groups are visited by decreasing ``‖g‖²``; a group is projected exactly only when no cheap
     dual bound (:func:`dual_bound`: one facet's half-space, or rounded float multipliers) is at
@@ -380,7 +380,7 @@ class _Upper:
 
 
 def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = ()) -> _Lower:
-    """Exact dual bound from any rational v (MATH.md §7); see the module docstring."""
+    """Exact dual bound from any rational v (docs/MATH.md §7); see the module docstring."""
     beta, y = cp.beta, cp.y
     if cp.loss == "hinge":
         # clip v into the hinge dual's box 0 ≤ v_j / y_j ≤ 1 (v_j = 0 where y_j = 0)
@@ -399,7 +399,7 @@ def scaled_dual_bound(v: Sequence[Fraction], y: Sequence[Fraction], beta: Fracti
                       tmax: Fraction, loss: str = "squared", bits: int = 256
                       ) -> tuple[Fraction, Fraction]:
     """The best rational scale ``κ ≥ 0`` making ``κv`` dual feasible, and the lower bound on
-    ``P*`` it gives (weak duality, MATH.md §7; module docstring).
+    ``P*`` it gives (weak duality, docs/MATH.md §7; module docstring).
 
     ``tmax`` is the largest ``‖Π_{C_i}(s XᵀD_i v)‖²`` over all chambers and signs, so
     ``κ² tmax ≤ β²`` (checked exactly) is dual feasibility. Squared loss:
@@ -432,7 +432,7 @@ def scaled_dual_bound(v: Sequence[Fraction], y: Sequence[Fraction], beta: Fracti
 
 
 def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _Upper:
-    """Exact objective of the rational network of rational feasible groups (MATH.md §5)."""
+    """Exact objective of the rational network of rational feasible groups (docs/MATH.md §5)."""
     kept: dict[Group, Vec] = {}
     neurons: list[tuple[Vec, Fraction]] = []
     for (i, s), w in groups.items():
@@ -455,7 +455,7 @@ def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
     >>> w = {(i, 1): (Fraction(1, 2), Fraction(1, 2)) for i in range(cp.p)
     ...      if cp.signs[i] == (1, 1)}
     >>> lo, up = certify_bounds(cp, w, (Fraction(1, 2), Fraction(1, 2)))
-    >>> lo <= 2 ** 0.5 - 0.5 <= up          # P* = √2 − ½ (whitened data, MATH.md §9)
+    >>> lo <= 2 ** 0.5 - 0.5 <= up          # P* = √2 − ½ (whitened data, docs/MATH.md §9)
     True
     """
     gr = {k: tuple(Fraction(x) for x in w) for k, w in groups.items()}
@@ -500,7 +500,7 @@ def _rational_groups(cp: ConvexProgram, W: Mapping[Group, np.ndarray], thr: floa
 
 def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[Group],
             rcond: float = 1e-9) -> dict[Group, float]:
-    """Carathéodory pruning in floats (MATH.md §7): weights ``γ_g ∈ (0, 1]`` on a subset of the
+    """Carathéodory pruning in floats (docs/MATH.md §7): weights ``γ_g ∈ (0, 1]`` on a subset of the
     groups with the same total fit ``Σ γ_g s D_i X w_g`` and linearly independent fits.
 
     At an optimum the penalty is unchanged too (``Σ c_g ‖w_g‖ = 0`` for every dependence
@@ -645,7 +645,7 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
         Mi = {g: _lu_solve(LU, kv[g]) for g in free}
         H = [[sum(p * q for p, q in zip(kv[g], Mi[h])) for h in free] for g in free]
         # The Hessian Bᵀ M⁻¹ B is singular when the active fits are dependent (a non-unique
-        # optimal ρ, MATH.md §7): a tiny ridge keeps the step defined; any stationary ρ gives
+        # optimal ρ, docs/MATH.md §7): a tiny ridge keeps the step defined; any stationary ρ gives
         # the same v.
         # (a group whose fit K_g v vanishes has a zero row: the absolute floor sends it to 0)
         ridge = max(max(H[k][k] for k in range(len(free))) * eps ** (one / 2), b2 * eps)
@@ -731,12 +731,13 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     """Certified global optimum of two-layer ReLU training: ``lower ≤ P* ≤ upper``, exact.
 
     ``P*`` is the optimal value of ``ℓ(Σ_k (Xu_k)_+ α_k) + (β/2) Σ_k (‖u_k‖² + α_k²)`` over
-    networks of any width (equal to the convex program's value, MATH.md §4); the returned network
+    networks of any width (equal to the convex program's value, docs/MATH.md §4); the returned
+    network
     attains ``upper``. The gap is driven below ``tol · max(1, |upper|)`` when the Newton
     refinement on the active set converges (squared and hinge loss); when it does not, the
     bounds of the conic guess are returned, still exact and valid but wider.
 
-    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")   # MATH.md §9
+    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")   # docs/MATH.md §9
     >>> sol.lower <= Fraction(37, 200) <= sol.upper, sol.gap <= Fraction(1, 10**12)
     (True, True)
 

@@ -2,13 +2,14 @@
 
 Wang, Lacotte & Pilanci (2022, arXiv:2006.05900, seed 000, consequence (ii)) show that checking
 whether a given two-layer ReLU network θ is a global minimum of the regularised training loss is
-a convex question. :func:`check` answers it exactly (MATH.md §4–§7), for the squared loss as
+a convex question. :func:`check` answers it exactly (docs/MATH.md §4–§7), for the squared loss as
 below and for the hinge loss as in the paragraph "Hinge loss":
 
 (a) **The network's own patterns.** For each neuron k, the chambers whose *closed* cone holds
     ``u_k`` (several when ``u_k`` lies on a hyperplane); φ(θ) (:func:`exact.maps.phi`) is the
     candidate convex point W, and ``ŷ = f_θ`` the network's exact output.
-(b) **Stationarity on the subsampled program** (MATH.md §6): with ``v = y − ŷ``, for every group
+(b) **Stationarity on the subsampled program** (docs/MATH.md §6): with ``v = y − ŷ``, for every
+group
     ``(i, s)`` used by θ, ``q = Π_{C_i}(s XᵀD_i v)`` (exact projection). W is optimal for the
     convex program restricted to θ's chambers iff ``‖q‖ = β`` and ``w_{i,s}`` is a positive
     multiple of q for the used groups, and ``‖q‖ ≤ β`` for the other groups of those chambers
@@ -19,7 +20,7 @@ below and for the hinge loss as in the paragraph "Hinge loss":
 
 Certified bounds. ``UB = L_β(θ)`` (the exact objective of θ: any network's objective is an upper
 bound on ``P* = P*_c``); ``LB = κ vᵀy − ½ κ² ‖v‖²`` with a rational ``κ ≥ 0``,
-``κ² t_max ≤ β²`` (so κv is dual feasible, weak duality of MATH.md §7). The verdict is
+``κ² t_max ≤ β²`` (so κv is dual feasible, weak duality of docs/MATH.md §7). The verdict is
 ``"optimal"`` when ``UB − LB ≤ tol · max(1, |UB|)``: θ is then within ``ε = UB − LB`` of the
 global optimum of the non-convex training problem, and the certificate proves it. Otherwise the
 full convex program is solved (:func:`exact.certify.solve`); if its network has an exactly
@@ -190,7 +191,7 @@ def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
                            band: Fraction = MARGIN_BAND) -> Vec:
     """The hinge loss's dual candidate at a network's output: ``v_j = y_j μ_j`` with ``μ`` a
     subgradient of ``max(0, 1 − y_j f_j)`` at ``f = yhat``, up to a band around the margin (the
-    analogue of ``y − f`` for the squared loss, MATH.md §7).
+    analogue of ``y − f`` for the squared loss, docs/MATH.md §7).
 
     ``μ_j = 1`` where ``y_j f_j ≤ 1 − band``, ``μ_j = 0`` where ``y_j f_j ≥ 1 + band`` (and
     ``v_j = 0`` where ``y_j = 0``), decided exactly. Points inside the band are "on the margin":
@@ -253,7 +254,7 @@ def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
 
 def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Group]],
                   v: Vec, certs, ts, exact_v: bool) -> dict:
-    """Step (b): KKT conditions of the program restricted to θ's own chambers (MATH.md §6)."""
+    """Step (b): KKT conditions of the program restricted to θ's own chambers (docs/MATH.md §6)."""
     out: dict = {"scaled": is_scaled(net), "nearly_minimal": is_nearly_minimal(net, cp.X, cp.signs)}
     chambers = sorted({i for gs in held for i, _ in gs})
     out["chambers"] = chambers
@@ -285,7 +286,7 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
     smaller objective (from :func:`exact.certify.solve`, unless ``find_better=False``).
 
     >>> from exact.network import Network
-    >>> X, y, beta = [[-1, 1], [0, 1], [1, 1]], [1, 0, 1], Fraction(1, 10)  # MATH.md §9, V data
+    >>> X, y, beta = [[-1, 1], [0, 1], [1, 1]], [1, 0, 1], Fraction(1, 10)  # docs/MATH.md §9
     >>> r = check(Network.from_lists([((0, 1), 1)]), X, y, beta)
     >>> r.verdict, r.better_objective < r.objective
     ('not optimal', True)
@@ -293,7 +294,7 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
     ((3, -1), True)
 
     References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000 §"checking global
-    optimality", poster 004); MATH.md §5–§7.
+    optimality", poster 004); docs/MATH.md §5–§7.
     """
     from exact.blas import single_threaded_blas
 
@@ -382,7 +383,7 @@ def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict
     Reuses :func:`exact.certify.solution_certificate` for the shared layout (data, network,
     dual, per-(chamber, sign) projection certificates), so :mod:`exact.verify` checks both kinds
     with the same code. ``completeness`` embeds the arrangement's completeness certificate
-    (MATH.md §7), which the verifier then checks against the same X and chamber list. Requires
+    (docs/MATH.md §7), which the verifier then checks against the same X and chamber list. Requires
     a rational network.
 
     >>> r = check(Network.from_lists([((0, 1), 1)]), [[1, 0], [0, 1]], [1, -1], "1/2")

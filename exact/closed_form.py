@@ -1,7 +1,8 @@
-"""``P*`` as an exact algebraic number when few groups are active, and a proof (MATH.md §7, §9).
+"""``P*`` as an exact algebraic number when few groups are active, and a proof (docs/MATH.md §7,
+§9).
 
 **The reduced system.** On a fixed active set S (groups g = (i, s)) with fixed faces — for each
-group the facets ``F_g`` its projection touches — the optimality conditions of MATH.md §7 read
+group the facets ``F_g`` its projection touches — the optimality conditions of docs/MATH.md §7 read
 (the reduced problem of exact/certify.py's docstring, *derived* there): ``w_g = ρ_g q_g``,
 ``q_g = P_g s XᵀD_g v`` with ``P_g`` the orthogonal projector onto ``{u : a_j·u = 0, j ∈ F_g}``,
 ``v = y − Σ_g ρ_g K_g v`` (``K_g = D_g X P_g XᵀD_g``) and ``vᵀK_g v = ‖q_g‖² = β²`` for every
@@ -36,7 +37,7 @@ enclosure of the sum is the minimal polynomial (:func:`_value_polynomial`).
 
 **Proof** (:func:`prove_kkt`). Exact arithmetic in ``Q(θ_c) = Q[θ]/(m_c)`` (Fractions) and
 rational interval enclosures of the real root ``θ_c`` (bisection on its isolating interval,
-mean-value bounds) decide everything, with no floating point (MATH.md §7):
+mean-value bounds) decide everything, with no floating point (docs/MATH.md §7):
 
 1. *identities*, exactly in ``Q(θ_c)``: ``c_gᵀ G_g c_g = β²`` with ``c_g = C_gᵀ v`` (so
    ``‖q_g‖ = β``); the fit ``Σ_g ρ_g C_g G_g c_g = y − v`` (so ``v = y − ŷ(W)``); the dual
@@ -55,17 +56,17 @@ mean-value bounds) decide everything, with no floating point (MATH.md §7):
 
 
 Then the primal point W and the dual point v have the same objective ``Σ_c θ_c + ½ Σ y_j²``
-(untouched rows): by weak duality both are optimal and ``P*`` equals it (MATH.md §4, §7).
+(untouched rows): by weak duality both are optimal and ``P*`` equals it (docs/MATH.md §4, §7).
 ``proved`` is that; ``verified`` is the containment of the value in the certified interval.
 A rational ``P*`` with an exact gap-0 certificate (:func:`exact.optimal_set.optimal_set`) is
 returned directly, ``proved`` by that certificate.
 
-Oracles (MATH.md §9): V data ``P* = 37/200``; whitened ``g(‖y₊‖) + g(‖y₋‖)`` (irrational when
+Oracles (docs/MATH.md §9): V data ``P* = 37/200``; whitened ``g(‖y₊‖) + g(‖y₋‖)`` (irrational when
 ``‖y₊‖`` is); rank one ``½‖ŷ − y‖² + β(|z₊| + |z₋|)``.
 
 References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; poster (seed 004); Faugère,
 Gianni, Lazard & Mora (1993), "Efficient computation of zero-dimensional Gröbner bases by change
-of ordering" (FGLM); MATH.md §4, §7, §9.
+of ordering" (FGLM); docs/MATH.md §4, §7, §9.
 """
 
 from __future__ import annotations
@@ -701,7 +702,7 @@ def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, 
 
     >>> from exact.certify import solve
     >>> from exact.optimal_set import optimal_set
-    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")      # MATH.md §9, V data
+    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")      # docs/MATH.md §9, V data
     >>> W = optimal_set(sol, networks=False).vertices[0]
     >>> pt = kkt_point(sol, sorted(W))
     >>> pt.value, len(pt.components)
@@ -873,14 +874,14 @@ def _moreau_ok(cp, i: int, g: Sequence[Mixed], ar: _Arith, beta2: Fraction, bits
 def prove_kkt(cp, pt: KKTPoint) -> tuple[bool, str]:
     """Prove ``P* = pt.value`` exactly from the KKT point, or say which check failed.
 
-    The checks (module docstring, MATH.md §7): exact identities in each component's number
+    The checks (module docstring, docs/MATH.md §7): exact identities in each component's number
     field, ``ρ ≥ 0`` and cone membership of the primal groups, and dual feasibility of ``v`` for
     every chamber and sign (face multipliers ``≥ 0`` on the active set, strict Moreau bounds in
     rational interval arithmetic elsewhere, exact projections for groups tight at ``v``).
 
     >>> from exact.certify import solve
     >>> from exact.optimal_set import optimal_set
-    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")      # MATH.md §9, V data
+    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")      # docs/MATH.md §9, V data
     >>> W = optimal_set(sol, networks=False).vertices[0]
     >>> ok, note = prove_kkt(sol.program, kkt_point(sol, sorted(W)))
     >>> ok, note.startswith("proved")
@@ -1012,7 +1013,7 @@ def prove_kkt(cp, pt: KKTPoint) -> tuple[bool, str]:
                                "exact projection in one field confirmed it)")
     deg = [K.deg for K in pt.fields[1:]]
     inactive = 2 * cp.p - len(pt.groups)
-    return True, (f"proved (MATH.md §7): P* = the sum of the {checks} component root(s) + "
+    return True, (f"proved (docs/MATH.md §7): P* = the sum of the {checks} component root(s) + "
                   f"{pt.constant}; the exact KKT point (rho*, v*) on {len(pt.groups)} active "
                   f"group(s), in number fields of degrees {deg}, satisfies ||q_g|| = beta, the "
                   "fit y - v* and primal value = dual value exactly; rho* >= 0, w_g in C_g and "
@@ -1102,7 +1103,7 @@ def closed_form(solution, optset=None, *, max_groups: int = 4, use_exact: bool =
     call, eliminations and proofs; it is enforced with SIGALRM on the main thread only.
 
     >>> from exact.certify import solve
-    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")      # MATH.md §9, V data
+    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")      # docs/MATH.md §9, V data
     >>> cf = closed_form(sol)
     >>> cf.value, cf.verified, cf.proved
     (37/200, True, True)
@@ -1110,7 +1111,7 @@ def closed_form(solution, optset=None, *, max_groups: int = 4, use_exact: bool =
     >>> cf.value, cf.verified, cf.proved
     (37/200, True, True)
 
-    References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; MATH.md §7, §9.
+    References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; docs/MATH.md §7, §9.
     """
     if solution.loss != "squared" or solution.program is None:
         return None

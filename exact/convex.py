@@ -1,7 +1,8 @@
 """The convex program of a two-layer ReLU network on its chambers, and its numeric solution.
 
-With the chambers ``D_1..D_p`` of the data's arrangement (MATH.md §2) and two groups per chamber
-(sign ``s = ±1``), the training problem's hidden convex program is (MATH.md §4)
+With the chambers ``D_1..D_p`` of the data's arrangement (docs/MATH.md §2) and two groups per
+chamber
+(sign ``s = ±1``), the training problem's hidden convex program is (docs/MATH.md §4)
 
     P*_c = min  ℓ( Σ_i D_i X (w_{i,+} − w_{i,−}) ) + β Σ_{i,s} ‖w_{i,s}‖₂
            s.t. w_{i,s} ∈ C_i = {u : (2D_i − I) X u ≥ 0},
@@ -36,7 +37,7 @@ Group = tuple[int, int]
 
 
 class ConvexProgram:
-    """The chamber-based convex program of ``(X, y, β)`` for a given loss (MATH.md §4).
+    """The chamber-based convex program of ``(X, y, β)`` for a given loss (docs/MATH.md §4).
 
     Attributes: ``X, y, beta`` (exact), ``loss``, ``arrangement``, ``n, d``, ``p`` (number of
     chambers), ``patterns[i]`` (0/1 diagonal of ``D_i``), ``signs[i]`` (chamber sign vector),
@@ -85,7 +86,7 @@ class ConvexProgram:
 
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:
-        """Exact test ``w ∈ C_i`` (then ``(Xw)_+ = D_i X w``, MATH.md §2)."""
+        """Exact test ``w ∈ C_i`` (then ``(Xw)_+ = D_i X w``, docs/MATH.md §2)."""
         return all(sum((Fraction(a) * x for a, x in zip(row, w)), Fraction(0)) >= 0
                    for row in self.cones[i])
 

@@ -1,4 +1,4 @@
-"""The neuron–cone incidence graph of a network on data X (MATH.md §6, poster 004).
+"""The neuron–cone incidence graph of a network on data X (docs/MATH.md §6, poster 004).
 
 The bipartite graph has a node ``("neuron", k)`` for each neuron (``bipartite=0``) and a node
 ``("cone", i, s)`` for each chamber i and sign ``s ∈ {+1, −1}`` (``bipartite=1``), with an edge
@@ -8,7 +8,7 @@ several edges; a zero-output neuron with ``α = 0`` has none.
 Minimality (poster 004) reads off the graph: every neuron scaled and every cone node of degree at
 most 1. The *minimal representations* of a network are the ways of assigning each neuron to one
 (cone, sign) holding it with no (cone, sign) used twice: the matchings of the graph that saturate
-the neurons with ``α ≠ 0``. Each one is a choice of φ (MATH.md §5) that keeps one neuron per
+the neurons with ``α ≠ 0``. Each one is a choice of φ (docs/MATH.md §5) that keeps one neuron per
 group, i.e. for which ``φ`` loses nothing and ``ψ∘φ`` returns the network (when it is scaled).
 
 Examples

@@ -1,10 +1,10 @@
-"""The maps ψ (convex point → network) and φ (network → convex point), MATH.md §5.
+"""The maps ψ (convex point → network) and φ (network → convex point), docs/MATH.md §5.
 
 A convex point is a mapping ``W = {(i, s): w}``: chamber index ``i``, sign ``s ∈ {+1, −1}`` and
 a vector ``w`` in chamber i's closed cone ``C_i = {u : σ_{i,j} (x_j·u) ≥ 0 ∀j}``, where ``σ_i`` is
 the chamber's sign vector (0 at zero rows). Missing keys are zero groups. The convex objective is
 
-    L^c(W) = ℓ( Σ_{(i,s)} s D_i X w_{i,s} ) + β Σ ‖w_{i,s}‖          (MATH.md §4)
+    L^c(W) = ℓ( Σ_{(i,s)} s D_i X w_{i,s} ) + β Σ ‖w_{i,s}‖          (docs/MATH.md §4)
 
 - ψ: one neuron per nonzero group, ``u = w/√‖w‖``, ``α = s√‖w‖``; then ``(Xu)_+ α = s D_i X w``
   and ``½(‖u‖² + α²) = ‖w‖``, so ``L_β(ψ(W)) = L^c(W)`` exactly.
@@ -169,7 +169,7 @@ def psi_neuron(w: Sequence[object], s: int) -> Neuron | None:
     """ψ of one group: ``(w/√‖w‖, s√‖w‖)``, or None when ``w = 0``.
 
     ``√‖w‖ = (‖w‖²)^{1/4}``: a Fraction when ``‖w‖²`` is a rational fourth power, otherwise an
-    exact sympy radical (MATH.md §5).
+    exact sympy radical (docs/MATH.md §5).
 
     >>> psi_neuron((Fraction(3), Fraction(4)), -1)
     Neuron(u=(3*sqrt(5)/5, 4*sqrt(5)/5), alpha=-sqrt(5))
@@ -183,7 +183,7 @@ def psi_neuron(w: Sequence[object], s: int) -> Neuron | None:
 
 
 def psi(W: Mapping[tuple[int, int], Sequence[object]]) -> Network:
-    """ψ(W): one neuron per nonzero group, in :func:`group_key_order` (MATH.md §5).
+    """ψ(W): one neuron per nonzero group, in :func:`group_key_order` (docs/MATH.md §5).
 
     ``L_β(ψ(W)) = L^c(W)`` exactly when every ``w_{i,s}`` lies in ``C_i``.
 
@@ -196,7 +196,7 @@ def psi(W: Mapping[tuple[int, int], Sequence[object]]) -> Network:
 
 
 def psi_rational(W: Mapping[tuple[int, int], Sequence[object]], bits: int = 60) -> Network:
-    """The rational rescaling alternative to ψ (MATH.md §5): ``u = w/c``, ``α = s·c`` with a
+    """The rational rescaling alternative to ψ (docs/MATH.md §5): ``u = w/c``, ``α = s·c`` with a
     rational ``c ≈ √‖w‖`` (:func:`rational_fourth_root` of ``‖w‖²``).
 
     Rescaling does not change the output: ``(Xu)_+ α = s D_i X w`` exactly. The penalty of a
@@ -226,7 +226,7 @@ def phi(
     assignment: Mapping[int, int] | Sequence[int] | None = None,
 ) -> dict[tuple[int, int], tuple[Exact, ...]]:
     """φ(θ): neuron k goes to group ``(i, sign α_k)`` for a chamber i whose closed cone holds
-    ``u_k`` and adds ``|α_k| u_k`` there (MATH.md §5). Only nonzero groups are returned.
+    ``u_k`` and adds ``|α_k| u_k`` there (docs/MATH.md §5). Only nonzero groups are returned.
 
     By default i is the lowest such index; ``assignment`` (neuron index → chamber index) chooses
     otherwise and is checked. Zero neurons (``u = 0`` or ``α = 0``) contribute nothing. A neuron
@@ -288,7 +288,7 @@ def convex_objective(
     check: bool = True,
 ) -> Exact:
     """``L^c(W) = ℓ(Σ s D_i X w_{i,s}) + β Σ ‖w_{i,s}‖`` exactly (norms as sympy radicals unless
-    rational), MATH.md §4.
+    rational), docs/MATH.md §4.
 
     ``patterns[i]`` is chamber i's 0/1 activation pattern (or its sign vector, or a Chamber).
     With ``check`` (default) each ``w_{i,s}`` must lie in ``C_i = {u : (2D_i − I)Xu ≥ 0}``.

@@ -1,4 +1,4 @@
-"""Exact two-layer ReLU networks and the exact numbers they are made of (MATH.md §1, §5).
+"""Exact two-layer ReLU networks and the exact numbers they are made of (docs/MATH.md §1, §5).
 
 A network of width m is ``θ = {(u_k, α_k)}`` with output ``f_θ = Σ_k (X u_k)_+ α_k`` and training
 objective ``L_β(θ) = ℓ(f_θ) + (β/2) Σ_k (‖u_k‖² + α_k²)`` (Wang, Lacotte & Pilanci 2022,
@@ -8,7 +8,8 @@ Numbers
 -------
 Every entry is *exact*: a :class:`fractions.Fraction` when rational, otherwise a real algebraic
 ``sympy`` number built from rationals with ``+ − × ÷`` and rational powers (square roots appear
-because the map ψ of MATH.md §5 takes ``√‖w‖``). :func:`exact` normalises inputs (a sympy rational
+because the map ψ of docs/MATH.md §5 takes ``√‖w‖``). :func:`exact` normalises inputs (a sympy
+rational
 becomes a Fraction, so rational networks stay in fast Fraction arithmetic).
 
 Signs of algebraic numbers are decided exactly by :func:`sign`:
@@ -577,7 +578,8 @@ def _sum(values: Iterable[Exact]) -> Exact:
 
 
 def loss_value(f: Sequence[Exact], y: Sequence[Fraction], loss: str = "squared") -> Exact:
-    """``ℓ(f)``: squared ``½‖f − y‖²`` or hinge ``Σ max(0, 1 − y_j f_j)``, exactly (MATH.md §1).
+    """``ℓ(f)``: squared ``½‖f − y‖²`` or hinge ``Σ max(0, 1 − y_j f_j)``, exactly (docs/MATH.md
+    §1).
 
     >>> loss_value((Fraction(1), Fraction(0)), (Fraction(0), Fraction(0)))
     Fraction(1, 2)
@@ -601,7 +603,7 @@ def loss_value(f: Sequence[Exact], y: Sequence[Fraction], loss: str = "squared")
 
 @dataclass(frozen=True)
 class Network:
-    """A two-layer ReLU network ``θ = {(u_k, α_k)}`` with exact entries (MATH.md §1).
+    """A two-layer ReLU network ``θ = {(u_k, α_k)}`` with exact entries (docs/MATH.md §1).
 
     >>> net = Network((Neuron((1, 1), 1),))
     >>> net.width, net.dim, net.output([[1, 0], [-2, 1]])
@@ -680,7 +682,7 @@ class Network:
         beta: object,
         loss: str = "squared",
     ) -> Exact:
-        """``L_β(θ) = ℓ(f_θ) + (β/2) Σ_k (‖u_k‖² + α_k²)`` exactly (MATH.md §1).
+        """``L_β(θ) = ℓ(f_θ) + (β/2) Σ_k (‖u_k‖² + α_k²)`` exactly (docs/MATH.md §1).
 
         >>> Network.from_lists([((1,), 1)]).objective([[1], [2]], [1, 2], 2)
         Fraction(2, 1)

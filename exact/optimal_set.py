@@ -1,7 +1,7 @@
-"""The optimal set ``W*`` of the convex program, its vertices, and ``m*`` (MATH.md §6, §7).
+"""The optimal set ``W*`` of the convex program, its vertices, and ``m*`` (docs/MATH.md §6, §7).
 
 For the squared loss the optimal fit ``ŷ*`` is unique, ``v* = y − ŷ*``, and with
-``q_{i,s} = Π_{C_i}(s XᵀD_i v*)`` (MATH.md §7, "Optimal set (derived)"):
+``q_{i,s} = Π_{C_i}(s XᵀD_i v*)`` (docs/MATH.md §7, "Optimal set (derived)"):
 
 * a group can be nonzero at an optimum only if ``‖q_{i,s}‖ = β`` (it is *active*), and then it is a
   nonnegative multiple of ``q_{i,s}``. (*Derived*: at an optimum the penalty equals
@@ -27,7 +27,8 @@ dual feasible (``‖Π_{C_i}(s XᵀD_i v)‖² ≤ β²`` for every chamber and 
 certificates) and primal attainable (the polytope above, with ``ŷ = y − v``, is nonempty; its
 points have objective ``vᵀy − ½‖v‖²``, the dual value: gap 0). Then ``exact=True``, ``value`` is
 ``P*`` and the vertices are exactly the minimal-support optimal points. This succeeds whenever
-``v*`` is rational with moderate denominators (the V data of MATH.md §9, the rank-one and whitened
+``v*`` is rational with moderate denominators (the V data of docs/MATH.md §9, the rank-one and
+whitened
 examples with rational optimum).
 
 Otherwise (``exact=False``) the polytope is built on the certified data: the candidate groups are
@@ -40,7 +41,7 @@ exact *for that polytope*; each vertex has the certified fit exactly and objecti
 point, and ``m_star`` is the minimal support among them.
 
 References: Wang, Lacotte & Pilanci (2022), "The hidden convex optimization landscape of
-regularized two-layer ReLU networks", arXiv:2006.05900; poster (seed 004); MATH.md §6, §7.
+regularized two-layer ReLU networks", arXiv:2006.05900; poster (seed 004); docs/MATH.md §6, §7.
 """
 
 from __future__ import annotations
@@ -291,7 +292,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
     an exact LP, ``complete`` is False and ``m_star`` is an upper bound.
 
     >>> from exact.certify import solve
-    >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # MATH.md §9
+    >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # docs/MATH.md §9
     >>> S.exact, S.value, S.m_star, S.fit
     (True, Fraction(37, 200), 3, (Fraction(9, 10), Fraction(1, 10), Fraction(9, 10)))
 
@@ -301,7 +302,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
     if cp is None:
         raise ValueError("the solution carries no convex program")
     if solution.loss != "squared":
-        raise ValueError("the optimal set is derived for the squared loss only (MATH.md §7)")
+        raise ValueError("the optimal set is derived for the squared loss only (docs/MATH.md §7)")
     beta = cp.beta
     rec = exact_dual(solution)
     dirs: dict[Group, Vec] = {}

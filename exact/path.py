@@ -1,4 +1,5 @@
-"""A continuous path of non-increasing objective from any network to a global optimum (MATH.md §6).
+"""A continuous path of non-increasing objective from any network to a global optimum (docs/MATH.md
+§6).
 
 Seed 004 (poster of Wang, Lacotte & Pilanci 2022) states: *"Let θ ∈ Θ_m be any neural net. There
 exists a continuous path in Θ_m from θ to a nearly minimal neural net along which the loss
@@ -16,7 +17,7 @@ segments, and reports the exact objective at every breakpoint:
    shrink to ``(0, 0)`` along ``(t u, t α)``, t from 1 to 0: output 0, penalty decreasing. The
    width stays m (zero neurons are kept as free slots).
 2. **Merge** (segment 2). Continue the rescaling to exactly scaled neurons (still decreasing),
-   then, for each group (chamber, sign) of φ(θ₁) (MATH.md §5) holding neurons ``T`` with
+   then, for each group (chamber, sign) of φ(θ₁) (docs/MATH.md §5) holding neurons ``T`` with
    ``w_t = |α_t| u_t ∈ C_i``, move ``w_t(λ) = (1 − λ) w_t + λ γ_t w`` (``w = Σ w_t``, γ = the
    first neuron takes all) and realise each ``w_t(λ)`` as the scaled neuron ψ(w_t(λ)). Every
    ``w_t(λ)`` stays in the convex cone C_i, so the output ``s D_i X Σ w_t(λ)`` is constant, and
@@ -25,10 +26,11 @@ segments, and reports the exact objective at every breakpoint:
    [0, 1] (*derived*). The endpoint is ``θ₂ = ψ(W₀)``, ``W₀ = φ(θ₁)``, a minimal network with
    ``L_β(θ₂) = L^c(W₀) ≤ L_β(θ₁)`` (checked exactly).
 3. **Convex segment** (segment 3). ``W(λ) = (1 − λ) W₀ + λ W*`` with W* the certified optimum of
-   :func:`exact.certify.solve`, pruned to linearly independent fits (Carathéodory, MATH.md §7;
+   :func:`exact.certify.solve`, pruned to linearly independent fits (Carathéodory, docs/MATH.md §7;
    pruning never increases ``L^c``) so that it has at most ``rank`` groups. The network
    ``ψ(W(λ))`` (one neuron per group of ``supp W₀ ∪ supp W*``, each in a fixed slot) has
-   ``L_β(ψ(W(λ))) = L^c(W(λ))`` (MATH.md §5), and ``g(λ) = L^c(W(λ))`` is convex (MATH.md §4). If
+   ``L_β(ψ(W(λ))) = L^c(W(λ))`` (docs/MATH.md §5), and ``g(λ) = L^c(W(λ))`` is convex (docs/MATH.md
+   §4). If
    W* were an exact minimiser, g would be non-increasing on [0, 1]. W* is only certified within
    the solve gap, so the segment ends at ``λ_end``: 1 when the exact left derivative ``g'(1⁻)``
    is ≤ 0, otherwise a rational λ found by bisection with ``g'(λ_end⁻) ≤ 0`` (signs of algebraic
@@ -45,7 +47,7 @@ numbers for ψ-networks (sums of square roots of rationals), compared with
 points of the convex segment (for plots: ``float`` of them).
 
 References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000) and poster (seed 004);
-MATH.md §4–§7.
+docs/MATH.md §4–§7.
 """
 
 from __future__ import annotations
@@ -205,7 +207,7 @@ def _near_scale(nr: Neuron) -> Neuron:
 
 
 def _prune(W: dict, cp: ConvexProgram) -> dict:
-    """Carathéodory pruning (MATH.md §7): while the fits ``F_g = s D_i X w_g`` are linearly
+    """Carathéodory pruning (docs/MATH.md §7): while the fits ``F_g = s D_i X w_g`` are linearly
     dependent, ``Σ c_g F_g = 0``, scale ``w_g ← (1 − c_g/c_max) w_g`` with the sign of c chosen so
     that ``Σ c_g ‖w_g‖ ≥ 0``: the fit stays, the penalty does not increase, a group vanishes."""
     import sympy
@@ -271,7 +273,7 @@ def path(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta:
     >>> p = path(Network.from_lists([((0, 1), 1)]), [[1, 0], [0, 1]], [1, 1], "1/2")
     >>> p.labels[:3], p.labels[3].startswith("convex segment end")
     (['start', 'scaled (exactly)', 'merged: psi(phi)'], True)
-    >>> [str(v) for v in p.objectives[:3]]                 # P* = √2/2 − 1/8 (MATH.md §9)
+    >>> [str(v) for v in p.objectives[:3]]                 # P* = √2/2 − 1/8 (docs/MATH.md §9)
     ['1', '1', '1']
     >>> p.lower <= p.final_objective <= p.upper + Fraction(1, 10**12)
     True
@@ -279,7 +281,7 @@ def path(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta:
     True
 
     References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000, (iii)–(iv)), poster
-    (seed 004, "continuous path ... along which the loss is decreasing"); MATH.md §6.
+    (seed 004, "continuous path ... along which the loss is decreasing"); docs/MATH.md §6.
     """
     cp = program if program is not None else ConvexProgram(X, y, beta, "squared", arrangement)
     if net.width and net.dim != cp.d:

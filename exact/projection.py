@@ -2,13 +2,14 @@
 
 For a closed cone ``C = {u : A u ≥ 0}`` with rational rows and a rational point ``g`` the
 projection ``p = Π_C(g)`` is rational, and it is characterised by the KKT conditions of
-``min ½‖u − g‖²  s.t.  A u ≥ 0`` (MATH.md §7, "Projection certificate"):
+``min ½‖u − g‖²  s.t.  A u ≥ 0`` (docs/MATH.md §7, "Projection certificate"):
 
     A p ≥ 0,     λ ≥ 0,     g − p = −Aᵀλ,     λ_j (A p)_j = 0  for every j.
 
 These are finitely many rational equalities and inequalities, so the pair ``(p, λ)`` is a
 certificate that anyone can check with a few dot products (:func:`verify_projection`). The dual
-constraint of the convex program (MATH.md §7) needs ``‖Π_C(g)‖² = pᵀg`` (Moreau: ``p ⟂ g − p``),
+constraint of the convex program (docs/MATH.md §7) needs ``‖Π_C(g)‖² = pᵀg`` (Moreau: ``p ⟂ g −
+p``),
 exposed as :func:`cone_support`.
 
 Method. A float guess of the active set comes from the dual problem
@@ -198,7 +199,7 @@ def _lawson_hanson(A: list[Vector], g: Vector) -> ProjectionCertificate:
 
 
 def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:
-    """Exact projection of ``g`` onto ``{u : A u ≥ 0}``, with KKT multipliers (MATH.md §7).
+    """Exact projection of ``g`` onto ``{u : A u ≥ 0}``, with KKT multipliers (docs/MATH.md §7).
 
     ``A`` is a list of rational rows (possibly empty: then the cone is the whole space and
     ``p = g``); ``g`` is a rational vector. The result always satisfies
@@ -251,7 +252,7 @@ def verify_projection(A: Sequence[Sequence[object]], g: Sequence[object],
     """Exact check of a projection certificate: ``Ap ≥ 0, λ ≥ 0, g − p = −Aᵀλ, λ_j(Ap)_j = 0``.
 
     These are the KKT conditions of the (convex) projection problem, hence sufficient for
-    ``p = Π_C(g)`` (MATH.md §7).
+    ``p = Π_C(g)`` (docs/MATH.md §7).
 
     >>> A, g = [(1, 0)], (-1, 1)
     >>> verify_projection(A, g, project_onto_cone(A, g))
@@ -272,7 +273,7 @@ def verify_projection(A: Sequence[Sequence[object]], g: Sequence[object],
 def cone_support(A: Sequence[Sequence[object]], g: Sequence[object]) -> Fraction:
     """``‖Π_C(g)‖² = pᵀg`` exactly: the square of ``max_{u∈C, ‖u‖≤1} gᵀu`` (0 if that is ≤ 0).
 
-    The dual constraint of MATH.md §7 for a (chamber, sign) reads ``cone_support(A_i, g) ≤ β²``
+    The dual constraint of docs/MATH.md §7 for a (chamber, sign) reads ``cone_support(A_i, g) ≤ β²``
     with ``g = s XᵀD_i v``; when no direction of the cone has ``gᵀu > 0`` the projection is 0.
 
     >>> cone_support([(1, 0), (0, 1)], (3, -2))

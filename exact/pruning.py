@@ -1,7 +1,8 @@
-"""Exact Carathéodory pruning of a convex point (MATH.md §7 "Pruning", §6 ``m* ≤ n + 1``).
+"""Exact Carathéodory pruning of a convex point (docs/MATH.md §7 "Pruning", §6 ``m* ≤ n + 1``).
 
 Given rational groups ``W = {(i, s): w}`` with ``w ∈ C_i``, write ``F_g = s D_i X w_g`` for the
-*fit* of group g (its contribution to the prediction, MATH.md §4). While the fits of the nonzero
+*fit* of group g (its contribution to the prediction, docs/MATH.md §4). While the fits of the
+nonzero
 groups are linearly dependent, take an exact rational null vector c (``Σ_g c_g F_g = 0``, found by
 fraction elimination), orient it so that ``Σ_g c_g ‖w_g‖ ≥ 0`` and at least one ``c_g > 0``, and
 make the standard Carathéodory step
@@ -19,7 +20,8 @@ Then (*derived*; every claim below is checked exactly by :func:`prune_with_recor
   because the factor is nonnegative, so it changes by ``−β t Σ c_g ‖w_g‖ ≤ 0`` (the orientation).
   Hence pruning never increases the convex objective ``L^c``, for *any* feasible W.
 * At an optimum it changes nothing: with ``v* = y − ŷ*``, every optimal group is
-  ``w_g = ρ_g q_g`` with ``q_g = Π_{C_i}(s XᵀD_i v*)``, ``‖q_g‖ = β`` (MATH.md §7, "Optimal set"),
+  ``w_g = ρ_g q_g`` with ``q_g = Π_{C_i}(s XᵀD_i v*)``, ``‖q_g‖ = β`` (docs/MATH.md §7, "Optimal
+  set"),
   so ``v*ᵀF_g = ρ_g q_gᵀ(s XᵀD_i v*) = ρ_g ‖q_g‖² = β ‖w_g‖`` and therefore
   ``β Σ c_g ‖w_g‖ = v*ᵀ Σ c_g F_g = 0``: the penalty is exactly unchanged and the pruned point is
   again optimal (this is the argument of Wang, Lacotte & Pilanci 2022, arXiv:2006.05900, for
@@ -188,7 +190,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
     ``program`` is an :class:`exact.convex.ConvexProgram` (for ``fit`` and ``in_cone``).
     Zero groups are dropped first. The result has linearly independent fits, hence at most
     ``n`` groups; its fit equals the input's exactly, and ``Σ‖w_g‖`` did not increase
-    (unchanged when the input was optimal, MATH.md §7).
+    (unchanged when the input was optimal, docs/MATH.md §7).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
@@ -242,7 +244,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
 
 
 def prune(groups: Mapping[Group, Sequence[object]], program) -> dict[Group, Vec]:
-    """Carathéodory pruning (MATH.md §7): same fit exactly, penalty not increased, at most
+    """Carathéodory pruning (docs/MATH.md §7): same fit exactly, penalty not increased, at most
     ``n`` nonzero groups; see :func:`prune_with_record` for the record.
 
     >>> from exact.convex import ConvexProgram

@@ -1,4 +1,4 @@
-"""Transformations that keep a network's output, and the minimality predicates (MATH.md §6).
+"""Transformations that keep a network's output, and the minimality predicates (docs/MATH.md §6).
 
 - :func:`permute`, :func:`add_zero`: change nothing.
 - :func:`rescale` ``(u, α) → (cu, α/c)``, ``c > 0``: same output (positive homogeneity), new
@@ -93,7 +93,7 @@ def split(net: Network, k: int, gammas: Sequence[object]) -> Network:
     """Replace neuron k by ``(√γ_t u_k, √γ_t α_k)`` for each t (placed where neuron k was).
 
     Same output (``Σ γ_t = 1`` and positive homogeneity) and same penalty
-    (``Σ γ_t (‖u‖² + α²)``), MATH.md §6.
+    (``Σ γ_t (‖u‖² + α²)``), docs/MATH.md §6.
 
     >>> split(Network.from_lists([((2,), 2)]), 0, ["1/4", "3/4"]).neurons
     (Neuron(u=(Fraction(1, 1),), alpha=Fraction(1, 1)), Neuron(u=(sqrt(3),), alpha=sqrt(3)))
@@ -148,7 +148,7 @@ def merge(net: Network) -> Network:
     With ``u_t = ρ_t u_1`` (``ρ_t > 0``) and ``|α_t| = ρ_t |α_1|`` (same ratio), the merged neuron
     is ``(√R u_1, √R α_1)``, ``R = Σ ρ_t²``: its output ``R (Xu_1)_+ α_1 = Σ (Xu_t)_+ α_t`` and its
     ``‖u‖² + α² = R(‖u_1‖² + α_1²) = Σ (‖u_t‖² + α_t²)`` are unchanged. A split neuron has
-    ``ρ_t = √(γ_t/γ_1)``, ``√R = 1/√γ_1``, so merge undoes split exactly (MATH.md §6).
+    ``ρ_t = √(γ_t/γ_1)``, ``√R = 1/√γ_1``, so merge undoes split exactly (docs/MATH.md §6).
 
     >>> merge(Network.from_lists([((1, 1), 1), ((2, 2), 2), ((1, 1), -1)])).neurons
     (Neuron(u=(sqrt(5), sqrt(5)), alpha=sqrt(5)), Neuron(u=(Fraction(1, 1), Fraction(1, 1)), alpha=Fraction(-1, 1)))
@@ -248,7 +248,7 @@ def to_scaled(net: Network) -> Network:
 
     The factor is ``c = (α²/‖u‖²)^{1/4}``; then ``‖cu‖² = (α/c)² = |α|‖u‖ ≤ (‖u‖² + α²)/2``
     (AM–GM), so each neuron's penalty drops to its minimum over rescalings, ``β|α|‖u‖``
-    (MATH.md §5). ``c`` is a Fraction when ``α²/‖u‖²`` is a rational fourth power, otherwise a
+    (docs/MATH.md §5). ``c`` is a Fraction when ``α²/‖u‖²`` is a rational fourth power, otherwise a
     sympy radical. Neurons with exactly one of ``u``, ``α`` zero contribute nothing and cannot be
     scaled by rescaling: they become ``(0, 0)``. Scaled neurons are left untouched.
 
@@ -337,7 +337,7 @@ def is_nearly_minimal(
 def minimalize(
     net: Network, X: Sequence[Sequence[object]], chambers: Sequence[object]
 ) -> Network:
-    """A minimal network with the same output on X and no larger objective (MATH.md §6).
+    """A minimal network with the same output on X and no larger objective (docs/MATH.md §6).
 
     Steps: (1) :func:`to_scaled`; (2) drop neurons whose contribution on X is zero
     (``(Xu)_+ = 0`` or ``α = 0``); (3) :func:`merge` (positively colinear splits);

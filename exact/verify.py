@@ -4,7 +4,7 @@ This module imports nothing from the project (only ``json``, ``fractions``, ``ma
 ``sys``), so it can be audited on its own and run as ``python exact/verify.py CERT``. It never
 solves anything: it recomputes every claim from the data held in the certificate with exact
 rational arithmetic (``fractions.Fraction`` and Python integers) and checks witnesses, Farkas
-multipliers, projection multipliers and bound arithmetic (MATH.md §7).
+multipliers, projection multipliers and bound arithmetic (docs/MATH.md §7).
 
 :func:`verify_certificate` returns ``(True, "valid: <summary>")`` or
 ``(False, "<name of the first failing check>: <details>")``. It dispatches on ``kind``:
@@ -213,7 +213,7 @@ def _sign(x: int | Fraction) -> int:
 
 
 def _parallel_classes(X: list[list[Fraction]]) -> tuple[list[int], list[Fraction]]:
-    """Parallel classes of the nonzero rows (MATH.md §2).
+    """Parallel classes of the nonzero rows (docs/MATH.md §2).
 
     Returns ``cls`` (class id per row, −1 for zero rows) and ``ratio`` with
     ``x_j = ratio_j · x_{first row of j's class}`` (ratio nonzero; 0 for zero rows). Two rows are
@@ -599,7 +599,7 @@ _VERDICTS = ("optimal", "not optimal", "undecided")
 def _network_objective(neurons: object, X: list[list[Fraction]], y: list[Fraction],
                        beta: Fraction, where: str, loss: str = "squared"
                        ) -> tuple[Fraction, list[Fraction]]:
-    """Exact objective (squared or hinge loss) and output of a listed network (MATH.md §1)."""
+    """Exact objective (squared or hinge loss) and output of a listed network (docs/MATH.md §1)."""
     if not isinstance(neurons, list):
         raise _fail("network", f"{where}: neurons must be a list")
     n, d = len(X), len(X[0])

@@ -5,7 +5,7 @@
   transformations;
 - :mod:`properties.registry` — :class:`Theorem`, :class:`Counterexample`, the ``@theorem``
   decorator and the registry :data:`THEOREMS`;
-- :mod:`properties.theorems` — the built-in checks, one per claim of MATH.md;
+- :mod:`properties.theorems` — the built-in checks, one per claim of docs/MATH.md;
 - :mod:`properties.fuzz` — the programmatic hypothesis runner behind ``relucvx fuzz``.
 
 Write a conjecture in a file and run it with ``relucvx fuzz --module FILE``::

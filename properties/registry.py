@@ -146,7 +146,7 @@ class Theorem:
     """One registered claim.
 
     ``check(*example)`` returns None or a :class:`Counterexample`; ``strategy`` draws the
-    example (a tuple of positional arguments, or a single object); ``section`` cites MATH.md;
+    example (a tuple of positional arguments, or a single object); ``section`` cites docs/MATH.md;
     ``cost`` is ``"cheap"`` (combinatorics only) or ``"solve"`` (certified convex programs);
     ``ci_examples`` caps the examples the test suite runs; ``stats`` collects counters that
     checks may record (shown by ``relucvx fuzz``).

@@ -9,7 +9,7 @@ Numbers are exact: matrices are tuples of tuples of :class:`~fractions.Fraction`
 :class:`arrangement.instances.Instance`, networks :class:`exact.network.Network` (rational unless
 a strategy says otherwise).
 
-Data (MATH.md §1–§3)
+Data (docs/MATH.md §1–§3)
 
 - :func:`generic_matrices` — general position *by construction*: rows on the moment curve
   ``c_j (1, t_j, …, t_j^{d−1})`` with distinct rational ``t_j`` and ``c_j ≠ 0`` (any d of them
@@ -27,7 +27,7 @@ Data (MATH.md §1–§3)
 - :func:`matrices` — one of the above.
 - :func:`targets`, :func:`betas`, :func:`instances` — y, β and whole instances.
 
-Networks (MATH.md §1, §5, §6)
+Networks (docs/MATH.md §1, §5, §6)
 
 - :func:`networks` (arbitrary rational), :func:`scaled_networks` (``‖u_k‖ = |α_k|``, rational:
   directions are rational points of the unit sphere), :func:`split_copies` (a split of a given
@@ -35,7 +35,7 @@ Networks (MATH.md §1, §5, §6)
   each of a few distinct (chamber, sign) groups), :func:`convex_points` (``W = {(i, s): w}``
   with ``w`` in the closed cone ``C_i``).
 
-Transformations (MATH.md §6, §8)
+Transformations (docs/MATH.md §6, §8)
 
 - :func:`invertible_matrices`, :func:`orthogonal_matrices` (Cayley transforms, rational),
   :func:`rational_unit_vectors`, :func:`positive_rationals`, ``st.permutations`` for rows;
@@ -451,7 +451,7 @@ def scaled_networks(draw, d: int, width_min: int = 0, width_max: int = 4):
 
 @st.composite
 def split_copies(draw, net, rational: bool = True, max_parts: int = 3):
-    """A split of ``net`` (MATH.md §6): some neurons replaced by ``(√γ_t u, √γ_t α)``,
+    """A split of ``net`` (docs/MATH.md §6): some neurons replaced by ``(√γ_t u, √γ_t α)``,
     ``Σγ_t = 1``, then permuted. With ``rational`` the ``√γ_t`` are the entries of a rational
     unit vector, so the copy stays rational.
 
@@ -486,7 +486,7 @@ def split_copies(draw, net, rational: bool = True, max_parts: int = 3):
 
 @st.composite
 def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True):
-    """A rational convex point ``W = {(i, s): w}`` with ``w ∈ C_i`` (MATH.md §4): a positive
+    """A rational convex point ``W = {(i, s): w}`` with ``w ∈ C_i`` (docs/MATH.md §4): a positive
     multiple of chamber i's interior witness, or (``boundary``) a nonnegative combination of
     the cone's rays plus a lineality vector, which may lie on the cone's boundary.
 
@@ -520,7 +520,7 @@ def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True)
 
 @st.composite
 def minimal_networks(draw, arrangement, max_width: int = 4):
-    """A rational minimal network (MATH.md §6): distinct (chamber, sign) groups, one scaled
+    """A rational minimal network (docs/MATH.md §6): distinct (chamber, sign) groups, one scaled
     neuron ``(r e, ±r)`` strictly inside each chamber (so no other closed cone holds it).
 
     >>> from arrangement.core import Arrangement
@@ -544,7 +544,7 @@ def minimal_networks(draw, arrangement, max_width: int = 4):
 
 @st.composite
 def network_transformations(draw, net):
-    """``(label, net')`` with ``net'`` computing the same function as ``net`` (MATH.md §6):
+    """``(label, net')`` with ``net'`` computing the same function as ``net`` (docs/MATH.md §6):
     a permutation, a split, a merge, a positive rescaling or added zero neurons. Splits and
     merges keep the penalty as well; rescaling changes it.
 
@@ -594,7 +594,7 @@ def transform_columns(inst: Instance, A: Sequence[Sequence[Fraction]]) -> Instan
 
 
 def scale_data(inst: Instance, c: Fraction, beta_too: bool = False) -> Instance:
-    """``X → cX`` (and ``β → β/c`` when ``beta_too``; MATH.md §8).
+    """``X → cX`` (and ``β → β/c`` when ``beta_too``; docs/MATH.md §8).
 
     >>> scale_data(Instance([[1, 2]], y=[1], beta=1), Fraction(2), beta_too=True).beta
     Fraction(1, 2)
@@ -604,7 +604,7 @@ def scale_data(inst: Instance, c: Fraction, beta_too: bool = False) -> Instance:
 
 
 def scale_targets(inst: Instance, c: Fraction) -> Instance:
-    """``(y, β) → (cy, cβ)`` (MATH.md §8: ``P*`` is multiplied by ``c²``).
+    """``(y, β) → (cy, cβ)`` (docs/MATH.md §8: ``P*`` is multiplied by ``c²``).
 
     >>> scale_targets(Instance([[1]], y=[1], beta=1), Fraction(3)).y
     (Fraction(3, 1),)

@@ -1,4 +1,4 @@
-"""All built-in theorem checks, registered in :data:`THEOREMS` (one per claim of MATH.md).
+"""All built-in theorem checks, registered in :data:`THEOREMS` (one per claim of docs/MATH.md).
 
 Importing this module imports the four families, whose ``@theorem`` decorators fill the
 registry:

@@ -1,4 +1,4 @@
-"""Theorem checks about the arrangement of the data (MATH.md §2, §3, §8): combinatorics only.
+"""Theorem checks about the arrangement of the data (docs/MATH.md §2, §3, §8): combinatorics only.
 
 Each check takes an :class:`~arrangement.instances.Instance` (and sometimes transformation
 parameters) and returns ``None`` or a :class:`~properties.registry.Counterexample`. The chamber

@@ -1,6 +1,6 @@
 """Theorem checks for the hinge loss ``Σ_j max(0, 1 − y_j f_j)`` on certified intervals.
 
-The laws of MATH.md §8 that survive a change of loss, restated for the hinge (each *derived* in
+The laws of docs/MATH.md §8 that survive a change of loss, restated for the hinge (each *derived* in
 its docstring), and one closed form. As in :mod:`properties.theorems_optimal`, every value is a
 certified interval from ``certify.solve(..., loss="hinge")`` (reached through the module so that
 a test can plant a bug), and two values the theory calls equal must have overlapping intervals.

@@ -1,4 +1,4 @@
-"""Theorem checks about networks and the maps ψ, φ (MATH.md §5, §6), all in exact arithmetic.
+"""Theorem checks about networks and the maps ψ, φ (docs/MATH.md §5, §6), all in exact arithmetic.
 
 The code under test is reached through its modules (``maps.psi``, ``transforms.split``, ...)
 so that a test can plant a bug with ``monkeypatch`` and watch the check catch it.
@@ -97,7 +97,7 @@ def _groups_json(W: Mapping) -> list:
 
 def _phi_equality_condition(net: Network, X, chambers) -> bool:
     """Scaled, and neurons that φ puts in the same group (lowest-index closed cone, sign of α)
-    are positively colinear (MATH.md §5)."""
+    are positively colinear (docs/MATH.md §5)."""
     if not transforms.is_scaled(net):
         return False
     groups: dict[tuple[int, int], list] = {}

@@ -1,4 +1,4 @@
-"""Theorem checks about optimal values, optimal sets and certificates (MATH.md §2, §4, §6–§9).
+"""Theorem checks about optimal values, optimal sets and certificates (docs/MATH.md §2, §4, §6–§9).
 
 Every value here is a *certified interval* ``[lower, upper] ∋ P*`` from
 :func:`exact.certify.solve` (reached as ``certify.solve`` so a test can plant a bug). Two values
@@ -265,7 +265,7 @@ def _rank_one(draw):
 
 def rank_one_value(X: Sequence[Sequence[Fraction]], y: Sequence[Fraction], beta: Fraction,
                    a: Sequence[Fraction]) -> Fraction:
-    """MATH.md §9's closed form for ``X = c aᵀ``, ``‖a‖ = 1`` (rational).
+    """docs/MATH.md §9's closed form for ``X = c aᵀ``, ``‖a‖ = 1`` (rational).
 
     >>> F = Fraction
     >>> rank_one_value([[F(3, 5), F(4, 5)]], [F(2)], F(1), [F(3, 5), F(4, 5)])  # ½·1² + 1·1
@@ -319,7 +319,7 @@ def _whitened(draw):
 
 
 def whitened_value(y: Sequence[Fraction], beta: Fraction) -> Exact:
-    """MATH.md §9's ``g(‖y₊‖) + g(‖y₋‖)``, ``g(t) = βt − β²/2`` if ``t > β``, else ``t²/2``.
+    """docs/MATH.md §9's ``g(‖y₊‖) + g(‖y₋‖)``, ``g(t) = βt − β²/2`` if ``t > β``, else ``t²/2``.
 
     >>> whitened_value([Fraction(3), Fraction(-1, 2)], Fraction(1))
     Fraction(21, 8)
@@ -352,7 +352,7 @@ def closed_form_whitened(inst: Instance) -> Counterexample | None:
 
 
 def prune(W: Mapping[tuple[int, int], Sequence[Fraction]], cp) -> dict:
-    """Carathéodory pruning (MATH.md §7): :func:`exact.pruning.prune`, reached through its
+    """Carathéodory pruning (docs/MATH.md §7): :func:`exact.pruning.prune`, reached through its
     module so that a test can plant a bug in it. Same fit exactly, penalty not increased, at
     most ``n`` nonzero groups.
 
@@ -413,7 +413,7 @@ def m_star_bound(inst: Instance) -> Counterexample | None:
     name = "m_star_bound"
     sol = _solve(inst)
     cp = sol.program
-    # (1) Carathéodory pruning of solve's certified near-optimum (MATH.md §7, "Pruning")
+    # (1) Carathéodory pruning of solve's certified near-optimum (docs/MATH.md §7, "Pruning")
     P = prune(sol.groups, cp)
     if cp.prediction(P) != cp.prediction(sol.groups):
         return Counterexample.make(name, "pruning changed the fit", inst)
@@ -427,7 +427,7 @@ def m_star_bound(inst: Instance) -> Counterexample | None:
     if len(P) > inst.n:
         return Counterexample.make(name, f"pruning left {len(P)} groups > n = {inst.n} (the "
                                    "fits should be linearly independent)", inst)
-    # (2) m* from the vertices of the optimal polytope (MATH.md §7, "Optimal set")
+    # (2) m* from the vertices of the optimal polytope (docs/MATH.md §7, "Optimal set")
     try:
         O = optimal_set.optimal_set(sol, networks=False)
     except _OPTSET_ERRORS:
@@ -725,7 +725,8 @@ def _gradient(net: Network, X, y, beta: Fraction):
 def stationarity_tolerance(net: Network, X, y, beta: Fraction) -> tuple[Fraction, Fraction] | None:
     """``(τ, ‖∇L_β(θ)‖²)``: a rational bound on ``L_β(θ) − P*_sub`` computed from how far θ is
     from stationarity, ``P*_sub`` being the value of the convex program restricted to the
-    chambers holding θ's neurons (the *subsampled* program, MATH.md §6). None when a neuron lies
+    chambers holding θ's neurons (the *subsampled* program, docs/MATH.md §6). None when a neuron
+    lies
     on a hyperplane (``L_β`` not differentiable there).
 
     Derivation (every step exact). Write ``v = y − f_θ``, ``ŷ = f_θ``, ``ε = ∇L_β(θ)``.
@@ -738,11 +739,11 @@ def stationarity_tolerance(net: Network, X, y, beta: Fraction) -> tuple[Fraction
        (upper enclosures of the norms). A neuron with ``D_k X = 0`` (dead) has ``h_k = 0``
        and ``ρ_k = 0``. Take ``ρ_i = min ρ_k`` over the neurons of chamber i.
     3. ``κ = min(1, β / max_i ρ_i)`` makes κv feasible for the subsampled dual, so
-       ``P*_sub ≥ κvᵀy − ½κ²‖v‖²`` (weak duality, MATH.md §7), and with step 1
+       ``P*_sub ≥ κvᵀy − ½κ²‖v‖²`` (weak duality, docs/MATH.md §7), and with step 1
        ``L_β(θ) − P*_sub ≤ τ = ½⟨θ, ε⟩ + (1 − κ) vᵀŷ + ½(1 − κ)² ‖v‖²``.
 
     At an exact stationary point ``ε = 0``, ``‖u_k‖ = |α_k|`` and ρ_i = β, so κ = 1 and τ = 0:
-    the theorem of MATH.md §6 (seed 000). τ → 0 as ε → 0 as long as no neuron shrinks to 0
+    the theorem of docs/MATH.md §6 (seed 000). τ → 0 as ε → 0 as long as no neuron shrinks to 0
     (``ρ_k`` divides by ``|α_k|``: a neuron still decaying towards 0 is *not* close to
     stationary relative to its size, and its chamber may have ``t > β²`` unseen by ε).
 
@@ -779,7 +780,7 @@ def stationarity_tolerance(net: Network, X, y, beta: Fraction) -> tuple[Fraction
 
 class _SubArrangement:
     """The chambers ``idx`` of an arrangement, as an ``arrangement=`` for
-    :class:`exact.convex.ConvexProgram`: the subsampled program (MATH.md §6)."""
+    :class:`exact.convex.ConvexProgram`: the subsampled program (docs/MATH.md §6)."""
 
     def __init__(self, arr: Arrangement, idx: Sequence[int]):
         ch = arr.chambers()

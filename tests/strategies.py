@@ -13,7 +13,7 @@ Size bounds (defaults; all are keyword arguments):
 - ``low_rank_matrices``: ``X = B·C`` with B n×r, C r×d, r < d (rank ≤ r); n ≤ 6, d ≤ 4,
   |x| ≤ 4r.
 - ``moment_curve_matrices``: rows ``c_j (1, t_j, …, t_j^{d−1})`` with distinct integers t_j and
-  c_j ≠ 0, in general position (MATH.md §3) by construction; n ≤ 7, 2 ≤ d ≤ 4, |t| ≤ 5.
+  c_j ≠ 0, in general position (docs/MATH.md §3) by construction; n ≤ 7, 2 ≤ d ≤ 4, |t| ≤ 5.
 - ``small_matrices``: one of the four above; n ≤ 8, d ≤ 4.
 - ``invertible_matrices``: ``P·L·U`` (permutation, unit lower triangular, upper triangular with
   nonzero diagonal), invertible by construction; integer or rational entries of L, U ≤ 2.
@@ -108,7 +108,7 @@ def moment_curve_matrices(draw, n_min: int = 1, n_max: int = 7, d_min: int = 2, 
     """Rows ``c_j (1, t_j, …, t_j^{d−1})``, distinct integers t_j, ``c_j ∈ ±[1, max_scale]``.
 
     In general position for the central arrangement (see the module docstring), so the chamber
-    count is Cover's ``2 Σ_{k<r} C(n−1, k)`` with ``r = min(n, d)`` (MATH.md §3).
+    count is Cover's ``2 Σ_{k<r} C(n−1, k)`` with ``r = min(n, d)`` (docs/MATH.md §3).
     Requires ``d ≥ 2`` (for d = 1 all rows are parallel) and ``n_max ≤ 2·t_abs + 1``.
     """
     d = draw(st.integers(max(d_min, 2), d_max))
@@ -259,7 +259,7 @@ def open_cone_nonempty(rows: Sequence[Sequence[Fraction | int]], signs: Sequence
 def brute_force_chambers(X: Sequence[Sequence[int | Fraction]]) -> set[tuple[int, ...]]:
     """All chamber sign vectors by trying every strict sign vector on the nonzero rows.
 
-    ``2^{#nonzero rows}`` exact LPs: use for n ≤ 7 or so. Zero rows get sign 0 (MATH.md §2).
+    ``2^{#nonzero rows}`` exact LPs: use for n ≤ 7 or so. Zero rows get sign 0 (docs/MATH.md §2).
     """
     nz = [j for j, x in enumerate(X) if any(x)]
     out = set()
@@ -293,7 +293,7 @@ def incremental_lp_chambers(normals: Sequence[Sequence[int]]) -> set[tuple[int, 
 
 
 def cover_count(n: int, r: int) -> int:
-    """Cover's count ``2 Σ_{k<r} C(n−1, k)`` (MATH.md §3); 1 when there is no hyperplane."""
+    """Cover's count ``2 Σ_{k<r} C(n−1, k)`` (docs/MATH.md §3); 1 when there is no hyperplane."""
     if n == 0:
         return 1
     return 2 * sum(math.comb(n - 1, k) for k in range(r))
@@ -303,7 +303,7 @@ def distinct_hyperplanes(X: Sequence[Sequence[int | Fraction]]) -> list[tuple[Fr
     """One representative per parallel class, normalised so the first nonzero entry is 1.
 
     Independent of ``arrangement.intmat``: two rows define the same hyperplane iff their
-    normalisations agree (MATH.md §2).
+    normalisations agree (docs/MATH.md §2).
     """
     reps: dict[tuple[Fraction, ...], None] = {}
     for x in X:

@@ -1,12 +1,12 @@
 """Property tests of the arrangement engine: metamorphic relations, tope graph, facets, cones.
 
-- Metamorphic relations (MATH.md §8): row permutations permute the sign vectors; positive row
+- Metamorphic relations (docs/MATH.md §8): row permutations permute the sign vectors; positive row
   scalings, ``X → XA`` (A invertible) and essentialization leave the set unchanged; duplicate and
   zero rows leave the count unchanged; ``σ ↦ −σ`` maps chambers to chambers.
-- Tope graph (MATH.md §3): connected, bipartite, graph distance = number of separating classes,
+- Tope graph (docs/MATH.md §3): connected, bipartite, graph distance = number of separating classes,
   ``σ ↦ −σ`` an automorphism, diameter = number of classes, every degree ≥ r (on the
   essentialization), ``#edges = Σ_H #chambers(A^H)``.
-- Facets, cones and generators (MATH.md §2) against exact LPs (pycddlib GMP backend).
+- Facets, cones and generators (docs/MATH.md §2) against exact LPs (pycddlib GMP backend).
 - Zaslavsky's ``|χ(−1)|`` (arrangement/lattice.py) and an LP-incremental enumeration as
   independent counts; GraphML export.
 """

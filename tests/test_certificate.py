@@ -1,4 +1,4 @@
-"""Completeness certificates (arrangement/certificate.py, MATH.md §7) verify, and are exact.
+"""Completeness certificates (arrangement/certificate.py, docs/MATH.md §7) verify, and are exact.
 
 Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_certificate.py``.
 """

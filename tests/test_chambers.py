@@ -1,6 +1,6 @@
 """The chamber enumerator (arrangement/chambers.py, arrangement/core.py) against exact oracles.
 
-What is checked (MATH.md §2, §3):
+What is checked (docs/MATH.md §2, §3):
 
 - known chamber counts (coordinate, braid, lines in the plane, the V data, …);
 - the chamber sign vectors equal, as a set, those found by brute force over all ``2^n`` strict
@@ -83,7 +83,7 @@ def test_known_counts(X, count):
 
 @pytest.mark.parametrize("m", [1, 2, 3, 5, 9, 16])
 def test_m_distinct_lines_in_the_plane(m):
-    """m distinct lines through the origin of R² cut it into 2m sectors (MATH.md §3, r = 2)."""
+    """m distinct lines through the origin of R² cut it into 2m sectors (docs/MATH.md §3, r = 2)."""
     rows = [[1, k] for k in range(m - 1)] + [[0, 1]]  # pairwise non-parallel
     rows += [[-3 * a, -3 * b] for a, b in rows[: m // 2]]  # antipodal copies add nothing
     assert len(Arrangement(rows).chambers()) == 2 * m
@@ -154,7 +154,7 @@ def test_doctests(module):
 def test_chambers_equal_brute_force(X):
     """Chamber sign vectors = the strict sign vectors σ with {σ_j x_j·u ≥ 1} feasible (exact LP).
 
-    MATH.md §2: chambers are the full-dimensional cells, no zero sign outside the zero rows.
+    docs/MATH.md §2: chambers are the full-dimensional cells, no zero sign outside the zero rows.
     """
     assert sign_set(Arrangement(X)) == brute_force_chambers(X)
 

@@ -105,7 +105,7 @@ def test_psi_of_optimum_is_optimal_algebraic():
 
 
 def _v_optimum() -> Network:
-    """The exact minimal optimum of the V data (fit (9/10, 1/10, 9/10), MATH.md §9)."""
+    """The exact minimal optimum of the V data (fit (9/10, 1/10, 9/10), docs/MATH.md §9)."""
     W = {(0, 1): (F(4, 5), F(0)), (1, 1): (F(0), F(1, 10)), (2, 1): (F(-4, 5), F(0))}
     return psi(W)
 

@@ -1,6 +1,6 @@
-"""Closed forms of P* and their proofs (exact/closed_form.py; MATH.md §7, §9).
+"""Closed forms of P* and their proofs (exact/closed_form.py; docs/MATH.md §7, §9).
 
-Oracles: the closed forms of MATH.md §9 (V data, rank one, whitened), the certified interval of
+Oracles: the closed forms of docs/MATH.md §9 (V data, rank one, whitened), the certified interval of
 ``solve(..., tol=1e-40)`` (exact containment), and an independent high-precision Newton solve of
 the KKT system in (v, ρ) with mpmath.
 """
@@ -32,7 +32,7 @@ def _solve(inst):
 
 
 def _bias(xs):
-    """1-D data with a bias column (MATH.md §9): the ramps' kinks couple the active groups."""
+    """1-D data with a bias column (docs/MATH.md §9): the ramps' kinks couple the active groups."""
     return [[x, 1] for x in xs]
 
 
@@ -82,7 +82,7 @@ def _check_against_oracles(sol, cf):
         assert abs(value - _kkt_oracle(sol, cf.groups, cf.facets)) < mpmath.mpf(10) ** -45
 
 
-# -- the oracles of MATH.md §9 --------------------------------------------------------------------
+# -- the oracles of docs/MATH.md §9 ----------------------------------------------------------------
 def test_v_data_closed_form_is_37_over_200():
     sol = _solve(example("v1d"))
     cf = closed_form(sol)
@@ -105,7 +105,7 @@ def test_rank_one_closed_form_from_the_kkt_system():
     sol = _solve(inst)
     cf = closed_form(sol, use_exact=False)  # force the KKT elimination
     assert cf is not None and cf.verified and cf.proved
-    assert cf.value == sympy.Rational(1549, 560)  # MATH.md §9 (examples.py's oracle)
+    assert cf.value == sympy.Rational(1549, 560)  # docs/MATH.md §9 (examples.py's oracle)
     assert optimal_set(sol).value == F(1549, 560)
 
 
@@ -122,7 +122,7 @@ def test_whitened_closed_form_irrational():
     expected = sympy.sqrt(2) / 10 - sympy.Rational(1, 200) + sympy.Rational(1, 800)
     # irrational, and proved: exact KKT point in Q(√2), dual feasibility by interval bounds
     assert cf is not None and cf.verified and cf.proved and cf.note.startswith("KKT system")
-    assert "proved (MATH.md §7)" in cf.note
+    assert "proved (docs/MATH.md §7)" in cf.note
     assert sympy.simplify(cf.value - expected) == 0
     assert cf.minimal_polynomial.degree() == 2
     a, b = cf.interval

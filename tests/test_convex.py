@@ -1,6 +1,6 @@
 """The convex program and certified global optima (exact/convex.py, exact/certify.py).
 
-Oracles: MATH.md §9 (1-D "V" data, rank one, whitened), the scaling laws of §8, and an
+Oracles: docs/MATH.md §9 (1-D "V" data, rank one, whitened), the scaling laws of §8, and an
 independent, test-local checker of the ``relucvx-certificate/1`` fields (module docstring of
 exact/certify.py).
 """
@@ -130,7 +130,7 @@ def _consistent(sol: Solution, X, y, beta, loss="squared"):
                      Fraction(0)) for t in range(cp.d)]
         assert verify_projection(cp.cones[i], h, c)
         assert sol.kappa ** 2 * _dot(c.p, h) <= cp.beta ** 2
-    # groups left unprojected are dual feasible by their norm alone (MATH.md §7)
+    # groups left unprojected are dual feasible by their norm alone (docs/MATH.md §7)
     h_all = [[sum((cp.patterns[i][j] * sol.dual[j] * cp.X[j][t] for j in range(cp.n)),
                   Fraction(0)) for t in range(cp.d)] for i in range(cp.p)]
     for i in range(cp.p):
@@ -146,7 +146,7 @@ def _consistent(sol: Solution, X, y, beta, loss="squared"):
     assert (lo, up) == (sol.lower, sol.upper)
 
 
-# -- MATH.md §9 oracles ----------------------------------------------------------------------------
+# -- docs/MATH.md §9 oracles -----------------------------------------------------------------------
 def test_v_data_default_tolerance():
     sol = solve(V_X, V_Y, F(1, 10))
     assert sol.lower <= F(37, 200) <= sol.upper
@@ -155,7 +155,7 @@ def test_v_data_default_tolerance():
     # the fit is (9/10, 1/10, 9/10) up to the certified accuracy
     fit = sol.network.output(V_X)
     assert all(abs(a - b) < F(1, 10**5) for a, b in zip(fit, (F(9, 10), F(1, 10), F(9, 10))))
-    # a minimal-support optimum: at most n groups (MATH.md §7)
+    # a minimal-support optimum: at most n groups (docs/MATH.md §7)
     assert len(sol.active_groups) <= 3
 
 
@@ -222,12 +222,12 @@ def test_whitened_closed_form(X, y, beta):
     up = sympy.Rational(sol.upper.numerator, sol.upper.denominator)
     assert bool(lo <= P) and bool(P <= up)
     assert sol.gap <= F(1, 10**12) * max(1, abs(sol.upper))
-    # two neurons suffice (MATH.md §9)
+    # two neurons suffice (docs/MATH.md §9)
     assert len(sol.active_groups) <= 2
     _consistent(sol, X, y, beta)
 
 
-# -- MATH.md §8 scaling laws ----------------------------------------------------------------------
+# -- docs/MATH.md §8 scaling laws ------------------------------------------------------------------
 SMALL_X = [[1, 2], [-1, 1], [2, -1], [0, 1], [F(-3, 2), F(-1, 2)]]
 SMALL_Y = [1, -1, F(1, 2), 2, F(-1, 3)]
 

@@ -113,7 +113,7 @@ def test_three_lines():
 
 
 def test_antiparallel_rows_give_face_only_patterns():
-    # x and −x: chambers give (1,0) and (0,1); the hyperplane itself gives (1,1) (MATH.md §2).
+    # x and −x: chambers give (1,0) and (0,1); the hyperplane itself gives (1,1) (docs/MATH.md §2).
     P = pattern_set([[1, 1], [-1, -1]], 2)
     assert set(P) == {(1, 0), (0, 1), (1, 1)}
     assert sign_vector([[1, 1], [-1, -1]], P[(1, 1)]) == (0, 0)
@@ -203,7 +203,7 @@ def test_pattern_set_matches_brute_force(case):
 
 @given(rows_and_dim(n_max=7, d_max=4))
 def test_pattern_count_within_pilanci_ergen(case):
-    """MATH.md §3: the number of patterns is at most 2r(e(n−1)/r)^r — checked here for the full
+    """docs/MATH.md §3: the number of patterns is at most 2r(e(n−1)/r)^r — checked here for the full
     ≥-pattern set (chambers and lower faces), for n ≥ 2 rows of rank r ≥ 1."""
     rows, d = case
     r = exact_rank(rows)

@@ -237,7 +237,7 @@ def test_restriction_values_match_recomputed_restrictions(case):
 
 @given(rows_and_dim(), st.randoms(use_true_random=False))
 def test_chi_invariant_under_row_operations(case, rnd):
-    """Permuting rows, nonzero rescaling, duplicating and adding zero rows keep χ (MATH.md §8);
+    """Permuting rows, nonzero rescaling, duplicating and adding zero rows keep χ (docs/MATH.md §8);
     so does X → XA for an invertible integer A."""
     rows, d = case
     chi = characteristic_polynomial(rows, d)

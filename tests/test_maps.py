@@ -1,4 +1,4 @@
-"""The maps ψ and φ and the convex objective, exactly (exact/maps.py, MATH.md §4–5)."""
+"""The maps ψ and φ and the convex objective, exactly (exact/maps.py, docs/MATH.md §4–5)."""
 
 from __future__ import annotations
 
@@ -237,7 +237,7 @@ def test_phi_prediction_and_inequality(inst, draw):
 
 @given(instances(), st.data())
 def test_phi_assignment_choices(inst, draw):
-    """Every admissible choice of cone gives the same prediction (MATH.md §5: 'choose any')."""
+    """Every admissible choice of cone gives the same prediction (docs/MATH.md §5: 'choose any')."""
     X, _, _, chambers = inst
     net = draw.draw(networks(len(X[0]), width_max=3))
     choices = []

@@ -1,4 +1,4 @@
-"""Exact networks: numbers, output, objective, JSON (exact/network.py, MATH.md §1, §5)."""
+"""Exact networks: numbers, output, objective, JSON (exact/network.py, docs/MATH.md §1, §5)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from arrangement.core import Arrangement
 from arrangement.examples import example
 from arrangement.instances import Instance
 from exact.certify import solve
@@ -100,3 +101,12 @@ def test_m_star_at_most_n_plus_one(inst):
         assert all(cp.in_cone(i, w) for (i, _s), w in W.items())
     if S.exact:
         assert sol.lower <= S.value <= sol.upper
+
+
+def test_m_star_can_exceed_rank_of_x():
+    """docs/MATH.md §10: m* ≤ rank X is false; the bound that holds is m* ≤ n."""
+    X = [[1, 0], [1, 1], [1, F(1, 2)]]
+    y, beta = [0, 0, 1], F(1, 10)
+    S = optimal_set(solve(X, y, beta))
+    assert Arrangement(X).rank == 2
+    assert S.m_star == 3 and S.m_star_le_n

@@ -119,7 +119,7 @@ def test_whitened_closed_form():
     net = Network.from_lists([((1, 0, 0), 1), ((0, 1, 0), -1), ((0, 0, 1), 2)])
     p = path(net, e.X, e.y, e.beta, program=sol.program, solution=sol, widen=True)
     assert _non_increasing(p.objectives)
-    assert _le(F(397, 800), p.final_objective)                      # P* of MATH.md §9
+    assert _le(F(397, 800), p.final_objective)                      # P* of docs/MATH.md §9
     assert _le(p.final_objective, F(397, 800) + F(1, 10**9))
 
 

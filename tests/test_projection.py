@@ -1,4 +1,5 @@
-"""Exact cone projections (exact/projection.py, MATH.md §7): certificates verify and agree with a
+"""Exact cone projections (exact/projection.py, docs/MATH.md §7): certificates verify and agree
+with a
 brute-force projection over all candidate active sets."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Carathéodory pruning (exact/pruning.py, MATH.md §7 "Pruning")."""
+"""Carathéodory pruning (exact/pruning.py, docs/MATH.md §7 "Pruning")."""
 
 from __future__ import annotations
 

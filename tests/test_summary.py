@@ -16,7 +16,7 @@ from exact.cli import main
 
 @given(small_matrices())
 def test_count_patterns_equals_patterns_of_all_faces(X):
-    """The flat-by-flat shortcut agrees with the pattern set of every face (MATH.md §2)."""
+    """The flat-by-flat shortcut agrees with the pattern set of every face (docs/MATH.md §2)."""
     arr = Arrangement(X)
     assert count_patterns(arr) == len({f.pattern for f in faces(arr.int_rows, arr.d)})
 

@@ -1,5 +1,5 @@
 """Invariant transformations, minimality and the incidence graph (exact/transforms.py,
-exact/incidence.py, MATH.md §6, §9)."""
+exact/incidence.py, docs/MATH.md §6, §9)."""
 
 from __future__ import annotations
 
@@ -288,7 +288,7 @@ def test_incomplete_chambers_rejected():
         is_minimal(Network.from_lists([((0, -1), 1)]), [[0, 1]], [(1,)])
 
 
-# ----------------------------------------------------------------------------- MATH.md §9: V data
+# -------------------------------------------------------------------------- docs/MATH.md §9: V data
 
 VX = [[-1, 1], [0, 1], [1, 1]]
 VY = [1, 0, 1]
@@ -350,7 +350,7 @@ def test_v_data_optimal_network():
     # scaled, minimal; the ramps lie on the hyperplane of row (0, 1): two cones each
     assert is_scaled(net) and is_minimal(net, VX, chambers)
     assert count_minimal_representations(net, VX, chambers) == 4
-    # invariances of the optimum (MATH.md §6): splits are optimal too, merge recovers it
+    # invariances of the optimum (docs/MATH.md §6): splits are optimal too, merge recovers it
     s = split(net, 0, [F(1, 4), F(3, 4)])
     assert exact_eq(s.objective(VX, VY, VBETA), F(37, 200))
     assert not is_minimal(s, VX, chambers) and is_nearly_minimal(s, VX, chambers)

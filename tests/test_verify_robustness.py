@@ -51,7 +51,7 @@ def _solve_cert():
 
 
 def test_dual_bound_groups_are_checked():
-    """Groups settled by ‖g + Aᵀλ‖² instead of a projection: bad λ is caught (MATH.md §7)."""
+    """Groups settled by ‖g + Aᵀλ‖² instead of a projection: bad λ is caught (docs/MATH.md §7)."""
     cert = _solve_cert()
     assert verify_certificate(cert)[0]
     where = [(k, t) for k, ch in enumerate(cert["chambers"])

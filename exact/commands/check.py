@@ -1,6 +1,6 @@
 """``relucvx check DATA NET``: is the network NET a global optimum of training on DATA?
 
-Runs :func:`exact.check.check` (seed 000's polynomial-time test; MATH.md §5–§7): the exact
+Runs :func:`exact.check.check` (seed 000's polynomial-time test; docs/MATH.md §5–§7): the exact
 objective of NET is an upper bound on ``P*``, its residual ``v = y − f(NET)`` (``--loss hinge``:
 y times a subgradient of the hinge at NET's output) scaled into dual feasibility a certified
 lower bound, and every (chamber, sign) is checked with an exact

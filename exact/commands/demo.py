@@ -1,11 +1,11 @@
 """``relucvx demo``: a screenful tour on the built-in V data (what ``make demo`` runs).
 
-On ``example:v1d`` (x = (−1, 0, 1) with a bias column, y = (1, 0, 1), β = 1/10, MATH.md §9):
+On ``example:v1d`` (x = (−1, 0, 1) with a bias column, y = (1, 0, 1), β = 1/10, docs/MATH.md §9):
 
 1. the hyperplane arrangement: every chamber with its integer witness, and the count's
-   agreement with Zaslavsky's ``|χ(−1)|`` (MATH.md §2–§3);
+   agreement with Zaslavsky's ``|χ(−1)|`` (docs/MATH.md §2–§3);
 2. a certified global optimum (:func:`exact.certify.solve`): exact ``lower ≤ P* ≤ upper``, and
-   ``P* = 37/200`` inside (MATH.md §4, §7);
+   ``P* = 37/200`` inside (docs/MATH.md §4, §7);
 3. the minimal optimal network (:func:`exact.optimal_set.optimal_set`: ``m*`` and ψ of a vertex;
    falling back to :func:`exact.transforms.minimalize` of the certified network);
 4. the certificate, written to a temporary directory and checked by the standard-library
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     inst = example("v1d")
     X, y, beta = inst.X, inst.y, inst.beta
-    print("relucvx demo: the 1-D 'V' data with a bias column (MATH.md 9)")
+    print("relucvx demo: the 1-D 'V' data with a bias column (docs/MATH.md 9)")
     print(f"  X = {[_vec(r) for r in X]}, y = {_vec(y)}, beta = {beta}")
 
     # 1. the arrangement
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         from exact.transforms import minimalize
 
         minimal = minimalize(sol.network, X, cp.signs)
-        print(f"\n3. Minimal network (merging the certified one, MATH.md 6): width "
+        print(f"\n3. Minimal network (merging the certified one, docs/MATH.md 6): width "
               f"{minimal.width}")
     if minimal is not None:
         for nr in minimal.neurons:

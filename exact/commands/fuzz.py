@@ -1,4 +1,4 @@
-"""``relucvx fuzz``: property-based search for counterexamples to the theorems of MATH.md.
+"""``relucvx fuzz``: property-based search for counterexamples to the theorems of docs/MATH.md.
 
 Each theorem (``--list`` shows them) is run through hypothesis with ``--examples`` examples from
 ``--seed``; a failure is shrunk to a smallest counterexample, printed, and saved under

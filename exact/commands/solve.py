@@ -1,7 +1,8 @@
 """``relucvx solve DATA``: the certified global optimum, the optimal set, m* and a closed form.
 
 Solves the convex program of two-layer ReLU training exactly certified (:func:`exact.certify.solve`,
-MATH.md §4, §7): ``lower ≤ P* ≤ upper`` with exact rationals and the network attaining ``upper``.
+docs/MATH.md §4, §7): ``lower ≤ P* ≤ upper`` with exact rationals and the network attaining
+``upper``.
 For the squared loss it also describes the optimal set (:mod:`exact.optimal_set`: the vertices of
 the optimal polytope, ``m*``, exact when ``v*`` is recovered) and tries a closed form of ``P*``
 (:mod:`exact.closed_form`). ``--certificate FILE`` writes a ``kind: "solve"`` certificate with the
