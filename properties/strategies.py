@@ -212,13 +212,21 @@ def rational_unit_near(w: Sequence[int | Fraction], X: Sequence[Sequence[Fractio
     close to the direction of ``w`` (which must satisfy those strict signs).
 
     Rational points are dense on the sphere: approximate the stereographic coordinates of
-    ``w/‖w‖`` with growing denominators until the exact signs agree.
+    ``w/‖w‖`` with growing denominators until the exact signs agree. A zero ``w`` (the witness
+    of the only chamber of an all-zero X, where every sign is 0) gives the first basis vector.
 
     >>> rational_unit_near((1, 1), [[1, 0], [0, 1]], (1, 1))
     (Fraction(3, 5), Fraction(4, 5))
+    >>> rational_unit_near((0, 0), [[0, 0]], (0,))
+    (Fraction(1, 1), Fraction(0, 1))
     """
-    w = [float(v) for v in w]
     k = len(w)
+    big = max((abs(Fraction(v)) for v in w), default=Fraction(0))
+    if big == 0:
+        if any(signs):
+            raise ValueError("w = 0 cannot satisfy strict signs")
+        return (Fraction(1),) + (Fraction(0),) * (k - 1)
+    w = [float(Fraction(v) / big) for v in w]  # scaled first: huge integers overflow a float
     nrm = math.sqrt(sum(v * v for v in w))
     if k == 1:
         return (Fraction(1 if w[0] > 0 else -1),)

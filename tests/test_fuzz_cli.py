@@ -93,3 +93,131 @@ def test_missing_module_is_bad_input(capsys, tmp_path):
 def test_bad_examples(capsys):
     assert main(["fuzz", "--examples", "0", "--theorem", "zaslavsky"]) == 2
     assert "--examples must be >= 1" in capsys.readouterr().err
+
+
+CRASHING_STRATEGY = textwrap.dedent('''
+    from hypothesis import strategies as st
+    from arrangement.instances import Instance
+    from properties import theorem
+
+    @st.composite
+    def crashing(draw):
+        n = draw(st.integers(0, 3))
+        return Instance([[1 // n]])  # n = 0: the strategy itself crashes
+
+    @theorem("user_crashing_strategy", strategy=crashing())
+    def never_fails(inst):
+        "Holds on every instance; only its strategy is broken."
+        return None
+''')
+
+
+def test_a_crashing_strategy_is_a_machinery_error_not_a_counterexample(capsys, tmp_path):
+    mod = tmp_path / "crashing.py"
+    mod.write_text(CRASHING_STRATEGY)
+    save = tmp_path / "found"
+    code = main(["fuzz", "--module", str(mod), "--examples", "20", "--seed", "5",
+                 "--save-dir", str(save)])
+    cap = capsys.readouterr()
+    THEOREMS.pop("user_crashing_strategy", None)
+    assert code == 3
+    assert "ERROR (fuzz machinery)" in cap.out and "COUNTEREXAMPLE" not in cap.out
+    (line,) = cap.err.splitlines()  # one line, no traceback
+    assert line.startswith("relucvx: fuzz error: user_crashing_strategy (seed 5,")
+    assert "the strategy crashed" in line and "ZeroDivisionError" in line
+    assert "crashing.py:9" in line and f"--module {mod} --theorem user_crashing_strategy" in line
+    assert not save.exists()  # nothing saved: there is no counterexample
+
+
+def test_machinery_error_in_json(capsys, tmp_path):
+    mod = tmp_path / "crashing.py"
+    mod.write_text(CRASHING_STRATEGY)
+    code = main(["fuzz", "--module", str(mod), "--examples", "20", "--json"])
+    cap = capsys.readouterr()
+    THEOREMS.pop("user_crashing_strategy", None)
+    data = json.loads(cap.out)
+    assert code == 3 and data["errors"] == 1 and data["failed"] == 0
+    assert "ZeroDivisionError" in data["results"][0]["error"]
+
+
+def test_module_raising_on_import_is_one_line(capsys, tmp_path):
+    mod = tmp_path / "broken.py"
+    mod.write_text("import math\n\nraise RuntimeError('needs a config file')\n")
+    assert main(["fuzz", "--module", str(mod)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"relucvx: error: {mod}: importing it raised RuntimeError at line 3: "
+                   "needs a config file\n")
+
+
+def test_module_with_failing_import_is_one_line(capsys, tmp_path):
+    mod = tmp_path / "needs.py"
+    mod.write_text("import relucvx_no_such_package\n")
+    assert main(["fuzz", "--module", str(mod)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "ModuleNotFoundError at line 1" in line
+
+
+def test_save_dir_at_a_file_is_refused_before_fuzzing(capsys, tmp_path):
+    f = tmp_path / "a-file"
+    f.write_text("")
+    for target, why in ((f, "not a directory"), (f / "sub", "is a file")):
+        assert main(["fuzz", "--theorem", "zaslavsky", "--save-dir", str(target)]) == 2
+        cap = capsys.readouterr()
+        assert cap.out == ""  # refused before the first example
+        assert cap.err.startswith(f"relucvx: error: --save-dir {target}: ") and why in cap.err
+
+
+def test_read_only_save_dir_is_refused(capsys, tmp_path):
+    import os
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        if os.access(ro, os.W_OK):  # root writes anywhere: nothing to refuse
+            return
+        assert main(["fuzz", "--theorem", "zaslavsky", "--save-dir", str(ro / "out")]) == 2
+        assert "is not writable" in capsys.readouterr().err
+    finally:
+        ro.chmod(0o700)
+
+
+def test_fresh_seed_is_printed_and_replays(capsys):
+    assert main(["fuzz", "--theorem", "zaslavsky", "--examples", "3", "--seed", "-1"]) == 0
+    cap = capsys.readouterr()
+    seed = int(cap.err.split()[1])
+    assert cap.err == f"seed {seed} (drawn; replay with --seed {seed})\n"
+    assert f"seed {seed}: no counterexample" in cap.out
+    assert main(["fuzz", "--theorem", "zaslavsky", "--examples", "3", "--seed", "-2"]) == 2
+
+
+def test_hypothesis_files_go_to_the_documented_directory(tmp_path):
+    # a fresh process: hypothesis writes its files once per process
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(root), env.get("PYTHONPATH", "")]))
+    run = tmp_path / "run"
+    run.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "exact.cli", "fuzz", "--theorem", "zaslavsky",
+                           "--examples", "3"], cwd=run, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert list(run.iterdir()) == []  # no .hypothesis/ where the command was run
+    assert (tmp_path / "cache" / "relucvx" / "hypothesis").is_dir()
+
+
+def test_doctests():
+    import doctest
+
+    import properties.fuzz
+    import properties.strategies
+
+    for mod in (properties.fuzz, properties.strategies):
+        result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0 and result.attempted > 0

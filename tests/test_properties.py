@@ -401,3 +401,36 @@ def test_generic_strategy_is_in_general_position():
         assert is_general_position([primitive_integer_row(r) for r in X])
 
     body()
+
+
+def test_rational_unit_near_on_every_chamber_of_any_drawn_matrix():
+    # the strategies must not crash on the inputs they draw (issue 9: an all-zero X crashed)
+    from arrangement.core import Arrangement
+
+    @settings(max_examples=60, deadline=None)
+    @given(S.matrices())
+    def body(X):
+        arr = Arrangement(X)
+        for c in arr.chambers():
+            e = S.rational_unit_near(c.witness, arr.X, c.signs)
+            assert sum(v * v for v in e) == 1
+            for row, s in zip(arr.X, c.signs):
+                dot = sum(a * b for a, b in zip(row, e))
+                assert s == 0 or (dot > 0) == (s > 0)
+
+    body()
+
+
+def test_minimal_networks_on_an_all_zero_matrix():
+    from arrangement.core import Arrangement
+
+    arr = Arrangement([[0, 0], [0, 0]])
+
+    @settings(max_examples=20, deadline=None)
+    @given(S.minimal_networks(arr))
+    def body(net):
+        assert all(sum(v * v for v in nr.u) == nr.alpha ** 2 for nr in net.neurons)
+
+    body()
+    with pytest.raises(ValueError):
+        S.rational_unit_near((0, 0), [[1, 0]], (1,))  # w = 0 cannot have a strict sign

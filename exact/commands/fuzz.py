@@ -4,8 +4,11 @@ Each theorem (``--list`` shows them) is run through hypothesis with ``--examples
 ``--seed``; a failure is shrunk to a smallest counterexample, printed, and saved under
 ``--save-dir`` as a JSON instance (plus a ``.net.json`` network when one is involved) that
 ``relucvx arrangement|solve|check`` can replay. ``--module FILE`` loads a user's file whose
-``@properties.theorem`` functions register more theorems. Exit status 1 when a counterexample is
-found, 0 otherwise, 2 on bad input.
+``@properties.theorem`` functions register more theorems. Hypothesis keeps its files under
+``~/.cache/relucvx/hypothesis`` (``$XDG_CACHE_HOME``, or ``$HYPOTHESIS_STORAGE_DIRECTORY``), not
+in the current directory. Exit status: 0 no counterexample, 1 a counterexample was found, 2 bad
+input, 3 the fuzz machinery itself crashed (a strategy or the runner; reported on one line with
+the seed that replays it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--examples", type=int, default=None,
                    help="examples per theorem (default 100, or the --profile's number)")
     p.add_argument("--seed", type=int, default=0,
-                   help="random seed (default 0: reproducible); -1 for a fresh random seed")
+                   help="random seed (default 0: reproducible); -1 draws a fresh one and "
+                        "prints it")
     p.add_argument("--save-dir", default="relucvx-counterexamples",
                    help="where counterexamples are saved (default ./relucvx-counterexamples)")
     p.add_argument("--module", action="append", default=[], metavar="FILE",
@@ -42,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from properties import load_builtin
-    from properties.fuzz import load_module, register_profiles, run_theorem, selected
+    from properties.fuzz import load_module, register_profiles, selected
 
     load_builtin()
     added: list[str] = []
@@ -71,32 +75,72 @@ def run(args: argparse.Namespace) -> int:
             for t in theorems:
                 print(t.one_line())
         return 0
-    seed = None if args.seed == -1 else args.seed
+    from properties.fuzz import check_save_dir, hypothesis_home
+
+    check_save_dir(args.save_dir)
+    if args.seed < -1:
+        raise InputError(f"--seed must be >= 0, or -1 for a fresh one; got {args.seed}")
+    seed = args.seed
+    if seed == -1:  # drawn here, not by hypothesis, so that the run can be replayed
+        import random
+
+        seed = random.SystemRandom().randrange(2**32)
+        print(f"seed {seed} (drawn; replay with --seed {seed})", file=sys.stderr, flush=True)
+    from hypothesis import configuration
+
+    home_before = configuration.storage_directory(intent_to_write=False).home_directory
+    configuration.set_hypothesis_home_dir(hypothesis_home())
+    try:
+        return _run(args, theorems, seed)
+    finally:
+        configuration.set_hypothesis_home_dir(home_before)
+
+
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}s"
+
+
+def _run(args: argparse.Namespace, theorems: list, seed: int) -> int:
+    from properties.fuzz import run_theorem
+
     results = []
     t0 = time.perf_counter()
     for t in theorems:
         r = run_theorem(t, examples=args.examples, seed=seed, profile=args.profile,
                         save_dir=args.save_dir)
         results.append(r)
+        if r.error is not None:
+            # one line on stderr, whatever the output mode: a bug to report, not a finding
+            print(f"relucvx: fuzz error: {t.name} (seed {seed}, after "
+                  f"{_plural(r.examples, 'example')}): {r.error}; replay: relucvx fuzz "
+                  + "".join(f"--module {m} " for m in args.module)
+                  + f"--theorem {t.name} --seed {seed} --examples {args.examples}",
+                  file=sys.stderr, flush=True)
         if not args.json:
-            status = "ok" if r.passed else "COUNTEREXAMPLE"
+            status = ("ok" if r.passed else "ERROR (fuzz machinery)" if r.error is not None
+                      else "COUNTEREXAMPLE")
             stats = "  " + " ".join(f"{k}={v}" for k, v in r.stats.items()) if r.stats else ""
-            print(f"{t.name:<34} {r.examples:>6} examples {r.seconds:>8.2f} s  {status}{stats}",
+            unit = "example " if r.examples == 1 else "examples"
+            print(f"{t.name:<34} {r.examples:>6} {unit} {r.seconds:>8.2f} s  {status}{stats}",
                   flush=True)
-            if not r.passed:
+            if r.counterexample is not None:
                 text = str(r.counterexample).replace("\n", "\n    ")
                 print(f"    {text}")
                 for p in r.saved:
                     print(f"    saved: {p}")
     total = time.perf_counter() - t0
-    failed = [r for r in results if not r.passed]
+    found = [r for r in results if r.counterexample is not None]
+    errors = [r for r in results if r.error is not None]
     if args.json:
         print(json.dumps({"seed": seed, "examples": args.examples, "seconds": round(total, 3),
-                          "failed": len(failed),
+                          "failed": len(found), "errors": len(errors),
                           "results": [r.to_json_dict() for r in results]}))
     else:
-        print(f"{len(results)} theorems, {sum(r.examples for r in results)} examples, "
-              f"{total:.1f} s: " + (f"{len(failed)} counterexample(s)" if failed
-                                   else "no counterexample"))
+        verdict = _plural(len(found), "counterexample") if found else "no counterexample"
+        if errors:
+            verdict += f", {len(errors)} fuzz machinery error{'s' * (len(errors) != 1)}"
+        print(f"{_plural(len(results), 'theorem')}, "
+              f"{_plural(sum(r.examples for r in results), 'example')}, {total:.1f} s, "
+              f"seed {seed}: {verdict}")
     sys.stdout.flush()
-    return 1 if failed else 0
+    return 1 if found else 3 if errors else 0
