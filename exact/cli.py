@@ -9,29 +9,92 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from arrangement.errors import RelucvxError
 
 COMMANDS = ("arrangement", "examples", "solve", "check", "verify", "demo", "fuzz")
 
+DESCRIPTION = ("Exact, certified analysis of two-layer ReLU networks: the chambers of the data's "
+               "hyperplane arrangement, certified global optima, 'is this network optimal?', "
+               "and certificates a standard-library checker verifies.")
+EPILOG = ("Start with 'relucvx demo' or 'relucvx examples'; 'relucvx COMMAND --help' shows a "
+          "command's options. Exit status 2 means bad input (one line on stderr).")
+
+
+def plain(text: str) -> str:
+    """Help text without the reStructuredText markup of the docstrings it is taken from.
+
+    >>> plain("``relucvx solve DATA``: see :func:`exact.certify.solve` and `relucvx verify`")
+    "relucvx solve DATA: see exact.certify.solve and 'relucvx verify'"
+    """
+    text = re.sub(r":[a-z]+:`~?([^`]*)`", r"\1", text)
+    text = text.replace("``", "")
+    return re.sub(r"`([^`]*)`", r"'\1'", text)
+
+
+def plural(k: int, word: str, many: str | None = None) -> str:
+    """``k word`` with the word in the plural unless ``k`` is 1 (``many`` for irregular ones).
+
+    >>> plural(1, "vertex", "vertices"), plural(4, "vertex", "vertices"), plural(0, "row")
+    ('1 vertex', '4 vertices', '0 rows')
+    """
+    return f"{k} {word if k == 1 else many or word + 's'}"
+
+
+def version() -> str:
+    """The installed package's version (``relucvx --version``).
+
+    >>> version()[0].isdigit() or version() == "unknown (not installed)"
+    True
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("relucvx")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
         self.exit(2, f"relucvx: error: {message}\n")
 
+    def format_help(self) -> str:
+        return plain(super().format_help())
+
+    def format_usage(self) -> str:
+        return plain(super().format_usage())
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="relucvx", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    """The ``relucvx`` parser with every subcommand registered.
+
+    >>> build_parser().parse_args(["examples"]).command
+    'examples'
+    """
+    parser = _Parser(prog="relucvx", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"relucvx {version()}")
+    sub = parser.add_subparsers(dest="command", title="commands",
+                                parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"exact.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``relucvx`` with ``argv``; return the exit status. Without a command it prints the
+    usage and the list of commands on stdout, the usual one-line error on stderr, and returns
+    2."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        print("relucvx: error: no command given (the commands are listed above)",
+              file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except RelucvxError as exc:

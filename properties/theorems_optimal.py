@@ -469,7 +469,7 @@ def m_star_bound(inst: Instance) -> Counterexample | None:
          ci_examples=_CI)
 def psi_optimum_minimal(inst: Instance) -> Counterexample | None:
     """ψ of every vertex of the certified optimal polytope (a minimal-support optimum) is a
-    minimal network (poster 004, closed cones); the pruned optimum when optimal_set raises."""
+    minimal network (closed cones, docs/MATH.md §6); the pruned optimum when optimal_set raises."""
     opt = _optimum(inst)
     ch = opt.cp.arrangement.chambers()
     verts = opt.optset.vertices[:_MAX_VERTICES] if opt.optset is not None else [opt.W]
@@ -805,8 +805,8 @@ def subsampled_program(inst: Instance, chambers: Sequence[int], arr: Arrangement
 @theorem("gd_stationary_subsampled_optimal", strategy=SOLVE_DATA, section="§6", cost="solve",
          ci_examples=_CI)
 def gd_stationary_subsampled_optimal(inst: Instance) -> Counterexample | None:
-    """A network at which gradient descent has stopped is optimal for its subsampled program
-    (seed 000), up to τ from its gradient: L_β(θ) − (certified lower bound of the program on
+    """A network at which gradient descent has stopped is optimal for its subsampled
+    program, up to τ from its gradient: L_β(θ) − (certified lower bound of the program on
     θ's chambers) ≤ τ + that bound's gap, and ≥ 0 (stats: τ informative, sub vs full gap).
 
     θ is :func:`_train`'s network (float GD, converted exactly). GD stops only approximately, so

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -74,3 +76,151 @@ def test_makefile_registers_no_user_wide_kernel():
     text = (ROOT / "Makefile").read_text()
     assert "--user" not in text and "--sys-prefix" in text
     assert "pip install -q" not in text  # the first run shows pip's progress
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+
+def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
+    from exact.cli import main
+
+    code = main(argv)
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_version(capsys):
+    from exact.cli import main, version
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"relucvx {version()}\n"
+
+
+def test_bare_relucvx_prints_usage_and_the_commands(capsys):
+    from exact.cli import COMMANDS
+
+    code, out, err = _run(capsys, [])
+    assert code == 2 and err == "relucvx: error: no command given (the commands are listed above)\n"
+    assert out.startswith("usage: relucvx")
+    assert all(f"    {name} " in out for name in COMMANDS)
+
+
+def _help(name: str | None) -> str:
+    from exact.cli import build_parser
+
+    parser = build_parser()
+    if name is None:
+        return parser.format_help()
+    sub = next(a for a in parser._subparsers._group_actions if a.choices)  # noqa: SLF001
+    return sub.choices[name].format_help()
+
+
+@pytest.mark.parametrize("name", [None, "arrangement", "examples", "solve", "check", "verify",
+                                  "demo", "fuzz"])
+def test_help_has_no_rst_markup(name):
+    text = _help(name)
+    assert "`" not in text and ":func:" not in text and ":mod:" not in text
+    assert "usage: relucvx" in text
+
+
+def test_plain_strips_roles_and_backticks():
+    from exact.cli import plain
+
+    assert plain(":mod:`~exact.verify` and ``a b``") == "exact.verify and a b"
+
+
+def test_cones_in_text_mode_match_the_api(capsys):
+    from arrangement.core import Arrangement
+    from arrangement.examples import example
+
+    code, out, _ = _run(capsys, ["arrangement", "example:v1d", "--cones"])
+    assert code == 0
+    arr = Arrangement(example("v1d").X)
+    blocks = out.split("\n  chamber ")[1:]
+    assert len(blocks) == len(arr.chambers())
+    for c, block in zip(arr.chambers(), blocks):
+        assert block.startswith(f"{c.index}: ")
+        facets = ", ".join("(" + ", ".join(map(str, a)) + ")" for a in arr.cone(c.index))
+        assert f"facet rows a: {facets}\n" in block
+        rays, _lin = arr.cone_generators(c.index)
+        assert "rays: " + ", ".join("(" + ", ".join(str(t) for t in r) + ")" for r in rays) \
+            in block
+
+
+ONE_WORD = re.compile(r"(?<![\d./])1 (rows|columns|chambers|vertices|networks|examples|"
+                      r"theorems|neurons|counterexamples)\b")
+
+
+def test_singular_nouns(capsys, tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"X": [[1, 2]], "y": [1], "beta": "1/10"}))
+    outputs = []
+    for argv in (["arrangement", str(one)], ["solve", str(one)], ["solve", "example:v1d"],
+                 ["fuzz", "--theorem", "zaslavsky", "--examples", "1"]):
+        code, out, err = _run(capsys, argv)
+        assert code == 0, err
+        outputs.append(out)
+    text = "\n".join(outputs)
+    assert "n = 1 row," in text and "1 theorem, 1 example" in text
+    assert "1 distinct sparsest network)" in text
+    assert not ONE_WORD.search(text), ONE_WORD.search(text)
+
+
+INTERNAL = re.compile(r"\b(seed|poster) 00\d")
+
+
+def test_no_internal_words_in_user_facing_output(capsys):
+    texts = [_help(n) for n in (None, "arrangement", "examples", "solve", "check", "verify",
+                                "demo", "fuzz")]
+    for argv in (["fuzz", "--list"], ["demo"], ["examples"]):
+        code, out, _ = _run(capsys, argv)
+        texts.append(out)
+    from properties import load_builtin
+
+    texts += [t.description for t in load_builtin().values()]
+    hits = [m.group(0) for t in texts for m in INTERNAL.finditer(t)]
+    assert hits == []
+
+
+def test_check_explains_its_lower_bound_next_to_the_better_network(capsys, tmp_path):
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps({"format": "relucvx-network/1", "neurons": [
+        {"u": ["1", "0"], "alpha": "3"}, {"u": ["0", "1"], "alpha": "1"}]}))
+    code, out, err = _run(capsys, ["check", "example:v1d", str(net)])
+    assert code == 0, err
+    assert "NOT OPTIMAL" in out and "certified lower" not in out
+    lower = next(line for line in out.splitlines() if "lower bound on P*" in line)
+    assert "from the residual y - f(theta), scaled; weak far from an optimum" in lower
+    assert "which also proves P* >= " in out
+
+
+def test_progress_bar_counts_hyperplanes():
+    import io
+
+    from arrangement.core import Arrangement
+    from exact.progress import ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Tty()
+    arr3 = Arrangement([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [2, 2, 2], [1, 2, 3]])
+    bar = ProgressBar("enumerating chambers", unit="hyperplanes", stream=out, min_interval=0)
+    arr3.chambers(progress=bar.update)
+    bar.close()
+    last = [t for t in out.getvalue().split("\r") if t.strip()][-1]  # the last bar drawn
+    # 6 rows but 5 distinct hyperplanes (two rows are parallel): it counts hyperplanes
+    assert last.endswith(f"] {len(arr3.classes)}/{len(arr3.classes)} hyperplanes")
+    assert len(arr3.classes) == 5 and len(arr3.chambers()) != 5
+
+
+@pytest.mark.parametrize("module", ["exact.cli", "exact.progress"])
+def test_doctests(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

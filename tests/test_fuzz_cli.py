@@ -214,10 +214,15 @@ def test_hypothesis_files_go_to_the_documented_directory(tmp_path):
 
 def test_doctests():
     import doctest
+    import warnings
+
+    from hypothesis.errors import NonInteractiveExampleWarning
 
     import properties.fuzz
     import properties.strategies
 
     for mod in (properties.fuzz, properties.strategies):
-        result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+        with warnings.catch_warnings():  # the docstrings show strategies with .example()
+            warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+            result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0 and result.attempted > 0

@@ -74,6 +74,7 @@ def read_network(path: str):
 def run(args: argparse.Namespace) -> int:
     from arrangement.rational import to_fraction
     from exact.check import check, check_certificate, number_text, result_summary
+    from exact.cli import plural
 
     inst = read_instance(args.data, target=args.target, beta=args.beta)
     if inst.y is None:
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     net = read_network(args.net)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
-                         f"{args.data} has {inst.d} columns")
+                         f"{args.data} has {plural(inst.d, 'column')}")
     tol = to_fraction(args.tol, where="--tol")
     if tol < 0:
         raise InputError(f"--tol must be >= 0, got {args.tol}")
@@ -113,10 +114,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {label:<22}{value}")
 
     print(f"{inst.name}: network of width {s['width']} on n = {inst.n}, d = {inst.d}, "
-          f"beta = {number_text(inst.beta)}, {args.loss} loss ({s['chambers']} chambers)")
+          f"beta = {number_text(inst.beta)}, {args.loss} loss ({plural(s['chambers'], 'chamber')})")
     line("verdict", s["verdict"].upper())
     line("objective L(theta)", f"{_short(s['objective'])}  (= upper bound on P*)")
-    line("certified lower", f"{_short(s['lower'])}  (dual: {s['dual_source']})")
+    weak = "; weak far from an optimum" if "better_objective" in s else ""
+    line("lower bound on P*", f"{_short(s['lower'])}  ({_DUAL_SOURCE[s['dual_source']]}{weak})")
     line("gap", f"{_short(s['gap'])}  (tolerance {_short(s['epsilon'])})")
     i, sg = s["worst_chamber"] or (None, None)
     line("worst chamber", f"{i}, sign {'+' if sg == 1 else '-'}  (t_max - beta^2 = "
@@ -124,8 +126,10 @@ def run(args: argparse.Namespace) -> int:
     line("stationarity", f"scaled {s['scaled']}, nearly minimal {s['nearly_minimal']}, "
                          f"subsampled optimum {s['subsampled_optimal']}")
     if "better_objective" in s:
-        line("better network", f"objective {_short(s['better_objective'])} "
-                               f"(P* >= {_short(s['optimum_lower'])})")
+        line("better network", f"objective {_short(s['better_objective'])}, from solving the "
+                               "convex program,")
+        line("", f"which also proves P* >= {_short(s['optimum_lower'])} (tighter than the "
+                 "bound above)")
         if args.net_out:
             line("", f"written to {args.net_out}")
     if args.certificate:
@@ -133,6 +137,14 @@ def run(args: argparse.Namespace) -> int:
                             f"{args.certificate})")
     line("time", f"{s['seconds']:.3f} s")
     return 0
+
+
+#: How ``check`` obtained the dual point behind its lower bound (``dual_source``), for the text.
+_DUAL_SOURCE = {
+    "residual": "from the residual y - f(theta), scaled",
+    "subgradient": "from a hinge subgradient at f(theta), scaled",
+    "solve": "from the solved convex program's dual",
+}
 
 
 def _short(text: str) -> str:

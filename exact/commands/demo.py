@@ -24,6 +24,8 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+from exact.cli import plural
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="a short tour on the built-in V data (make demo)",
@@ -92,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
         ops = optimal_set(sol)
         best = min(range(len(ops.vertices)), key=lambda k: len(ops.vertices[k]))
         minimal = ops.networks[best] if ops.networks else None
-        print(f"\n3. Optimal set: {len(ops.vertices)} vertex/vertices, m* = {ops.m_star} "
+        print(f"\n3. Optimal set: {plural(len(ops.vertices), 'vertex', 'vertices')}, "
+              f"m* = {ops.m_star} "
               f"({'exact' if ops.exact else 'certified'}); a minimal optimal network:")
     except Exception:  # noqa: BLE001 - optional module under development: fall back
         from exact.transforms import minimalize

@@ -9,7 +9,7 @@ the optimal polytope, ``m*``, exact when ``v*`` is recovered) and tries a closed
 arrangement's completeness certificate embedded under ``"completeness"`` (``relucvx verify FILE``
 checks both); ``--net-out FILE`` writes the network (``relucvx-network/1``).
 
-References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; poster (seed 004).
+References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900, and its poster (docs/MATH.md).
 """
 
 from __future__ import annotations
@@ -148,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(s: dict, args: argparse.Namespace) -> None:
+    from exact.cli import plural
+
     def line(label: str, value: object) -> None:
         print(f"  {label:<18}{value}")
 
@@ -164,8 +166,9 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
         o = s["optimal_set"]
         kind = "exact" if o["exact"] else "on the certified polytope"
         if o["complete"]:
-            line("m*", f"{s['m_star']} ({kind}; m* <= n: {o['m_star_le_n']}; {o['vertices']} "
-                       f"vertices, {o['minimal_networks']} distinct sparsest networks)")
+            line("m*", f"{s['m_star']} ({kind}; m* <= n: {o['m_star_le_n']}; "
+                       f"{plural(o['vertices'], 'vertex', 'vertices')}, "
+                       f"{plural(o['minimal_networks'], 'distinct sparsest network')})")
         else:
             line("m*", f"<= {s['m_star']} (one vertex from an exact LP: too many candidate "
                        "groups to enumerate the optimal polytope)")
