@@ -224,3 +224,46 @@ def test_doctests(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+# ----------------------------------------------------------------------------- README, notebooks
+
+
+def _shell_lines(markdown: str) -> list[str]:
+    """The lines of the README's ```sh blocks, in order."""
+    out, inside = [], False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            inside = line.strip() == "```sh"
+            continue
+        if inside:
+            out.append(line.strip())
+    return out
+
+
+def test_readme_activates_the_venv_before_relucvx_and_pytest():
+    lines = _shell_lines((ROOT / "README.md").read_text())
+    first = {w: next(i for i, t in enumerate(lines) if t.startswith(w + " "))
+             for w in ("relucvx", "pytest")}
+    activate = lines.index(". .venv/bin/activate")
+    assert activate < first["relucvx"] and activate < first["pytest"]
+    assert (ROOT / "Makefile").read_text().count("-e '.[dev]'") == 1
+    assert "pytest-xdist" in (ROOT / "pyproject.toml").read_text()  # for `pytest -n auto`
+
+
+COUNT = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+                   r" (worked examples|notebooks|theorems|theorem checks)\b", re.IGNORECASE)
+
+
+def test_readme_states_no_hand_written_counts():
+    for doc in ("README.md", "notebooks/README.md"):
+        assert not COUNT.search((ROOT / doc).read_text()), doc
+
+
+def test_notebooks_readme_lists_every_notebook_and_kernels_exist():
+    listed = set(re.findall(r"\]\(([^)]+\.ipynb)\)", (ROOT / "notebooks/README.md").read_text()))
+    books = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert listed == {p.name for p in books}
+    for p in books:  # nbmake runs each under its kernelspec: one the .venv provides
+        assert json.loads(p.read_text())["metadata"]["kernelspec"]["name"] in ("python3",
+                                                                               "relucvx")
