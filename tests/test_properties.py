@@ -434,3 +434,14 @@ def test_minimal_networks_on_an_all_zero_matrix():
     body()
     with pytest.raises(ValueError):
         S.rational_unit_near((0, 0), [[1, 0]], (1,))  # w = 0 cannot have a strict sign
+
+
+@pytest.mark.parametrize("name", sorted(THEOREMS))
+def test_strategy_draws_without_crashing(name):
+    # drawing alone, more examples than the check runs: a crash here is the fuzz machinery's
+    @settings(max_examples=50, deadline=None, database=None)
+    @given(THEOREMS[name].strategy)
+    def body(example):
+        assert example is not None
+
+    body()
