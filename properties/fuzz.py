@@ -209,7 +209,7 @@ def load_module(path: str | Path) -> list[str]:
     except SyntaxError as exc:
         sys.modules.pop(name, None)
         raise InputError(f"{p}: syntax error at line {exc.lineno}: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - the user's file: one line, not a traceback
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the user's file: one line
         sys.modules.pop(name, None)
         line = _line_in(exc, p)
         at = f" at line {line}" if line is not None else ""

@@ -155,6 +155,10 @@ def test_module_with_failing_import_is_one_line(capsys, tmp_path):
     assert main(["fuzz", "--module", str(mod)]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     assert "ModuleNotFoundError at line 1" in line
+    mod.write_text("import sys\nsys.exit('bye')\n")  # not even sys.exit ends relucvx
+    assert main(["fuzz", "--module", str(mod)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith("importing it raised SystemExit at line 2: bye")
 
 
 def test_save_dir_at_a_file_is_refused_before_fuzzing(capsys, tmp_path):

@@ -24,18 +24,18 @@ from arrangement.errors import InputError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fuzz", help="search for counterexamples to the theorems (hypothesis)",
                        description=__doc__.splitlines()[0])
-    p.add_argument("--theorem", default="all",
+    p.add_argument("--theorem", default="all", metavar="NAME",
                    help="a theorem name, a comma-separated list, or 'all' (default)")
-    p.add_argument("--examples", type=int, default=None,
+    p.add_argument("--examples", type=int, default=None, metavar="N",
                    help="examples per theorem (default 100, or the --profile's number)")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", type=int, default=0, metavar="S",
                    help="random seed (default 0: reproducible); -1 draws a fresh one and "
                         "prints it")
-    p.add_argument("--save-dir", default="relucvx-counterexamples",
+    p.add_argument("--save-dir", default="relucvx-counterexamples", metavar="DIR",
                    help="where counterexamples are saved (default ./relucvx-counterexamples)")
     p.add_argument("--module", action="append", default=[], metavar="FILE",
                    help="a Python file with @properties.theorem checks (repeatable)")
-    p.add_argument("--profile", default=None,
+    p.add_argument("--profile", default=None, metavar="NAME",
                    help="start from a hypothesis profile: ci, fuzz or dev")
     p.add_argument("--cheap", action="store_true",
                    help="skip the theorems that solve convex programs")
