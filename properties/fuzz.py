@@ -5,8 +5,9 @@ raises :class:`~properties.registry.CounterexampleFound` when the check returns 
 counterexample; hypothesis then shrinks the input and re-raises the exception of the *smallest*
 failing example, whose counterexample is reported (and saved as a JSON instance).
 
-Profiles: ``ci`` (derandomized, bounded), ``fuzz`` (long campaigns) and ``dev`` are registered
-here as in ``tests/conftest.py``, so that ``relucvx fuzz --profile fuzz`` and pytest agree.
+Profiles: ``ci`` (derandomized, bounded), ``fuzz`` (long campaigns) and ``dev`` come from
+:mod:`properties.profiles`, which pytest's tests/conftest.py imports too, so that
+``relucvx fuzz --profile fuzz`` and pytest agree.
 
 >>> from properties.theorems import THEOREMS
 >>> r = run_theorem(THEOREMS["zaslavsky"], examples=3, seed=0)
@@ -23,17 +24,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import seed as hyp_seed
 
 from arrangement.errors import InputError
+from properties.profiles import SUPPRESSED, register_profiles
 from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem
 
 __all__ = ["FuzzResult", "check_save_dir", "describe_crash", "hypothesis_home", "load_module",
-           "register_profiles", "run_theorem", "selected"]
-
-_SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-
+           "run_theorem", "selected"]
 
 def hypothesis_home() -> Path:
     """Where ``relucvx fuzz`` lets hypothesis keep its files (its ``.hypothesis/`` directory,
@@ -49,20 +48,6 @@ def hypothesis_home() -> Path:
         return Path(os.environ["HYPOTHESIS_STORAGE_DIRECTORY"])
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "relucvx" / "hypothesis"
-
-
-def register_profiles() -> None:
-    """Register the ``ci``, ``fuzz`` and ``dev`` hypothesis profiles (as tests/conftest.py
-    does); harmless to call twice.
-
-    >>> register_profiles(); settings.get_profile("fuzz").max_examples
-    5000
-    """
-    settings.register_profile("ci", derandomize=True, deadline=None, max_examples=40,
-                              print_blob=True, suppress_health_check=_SUPPRESS)
-    settings.register_profile("fuzz", deadline=None, max_examples=5000,
-                              suppress_health_check=_SUPPRESS)
-    settings.register_profile("dev", deadline=None, max_examples=20)
 
 
 @dataclass
@@ -112,7 +97,7 @@ def run_theorem(thm: Theorem, examples: int = 100, seed: int | None = 0, *,
     register_profiles()
     base = settings.get_profile(profile) if profile else settings()
     conf = settings(base, max_examples=examples, deadline=None, database=None,
-                    suppress_health_check=_SUPPRESS, print_blob=False,
+                    suppress_health_check=list(SUPPRESSED), print_blob=False,
                     phases=[Phase.generate] + ([Phase.shrink] if shrink else []))
     counter = {"n": 0}
     thm.stats.clear()

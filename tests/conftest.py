@@ -1,22 +1,11 @@
-"""Hypothesis profiles: ``ci`` (derandomized, used by ``make test``) and ``fuzz`` (long runs)."""
+"""Hypothesis profiles for pytest: registered once, in :mod:`properties.profiles` (shared with
+``relucvx fuzz``); ``dev`` by default, ``--hypothesis-profile=ci`` in ``make test``."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-settings.register_profile(
-    "ci",
-    derandomize=True,
-    deadline=None,
-    max_examples=40,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "fuzz",
-    deadline=None,
-    max_examples=5000,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile("dev", deadline=None, max_examples=20)
+from properties.profiles import register_profiles
+
+register_profiles()
 settings.load_profile("dev")

@@ -217,15 +217,6 @@ def test_progress_bar_counts_hyperplanes():
     assert len(arr3.classes) == 5 and len(arr3.chambers()) != 5
 
 
-@pytest.mark.parametrize("module", ["exact.cli", "exact.progress"])
-def test_doctests(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
-
-
 # ----------------------------------------------------------------------------- README, notebooks
 
 

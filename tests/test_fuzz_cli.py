@@ -216,17 +216,28 @@ def test_hypothesis_files_go_to_the_documented_directory(tmp_path):
     assert (tmp_path / "cache" / "relucvx" / "hypothesis").is_dir()
 
 
-def test_doctests():
-    import doctest
-    import warnings
+def test_profiles_are_registered_once_and_shared():
+    """pytest (tests/conftest.py) and relucvx fuzz read the same profiles, registered in one
+    place: no other module calls settings.register_profile."""
+    from pathlib import Path
 
-    from hypothesis.errors import NonInteractiveExampleWarning
+    from hypothesis import settings
 
-    import properties.fuzz
-    import properties.strategies
+    from properties.profiles import PROFILES
 
-    for mod in (properties.fuzz, properties.strategies):
-        with warnings.catch_warnings():  # the docstrings show strategies with .example()
-            warnings.simplefilter("ignore", NonInteractiveExampleWarning)
-            result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
-        assert result.failed == 0 and result.attempted > 0
+    for name, kwargs in PROFILES.items():
+        prof = settings.get_profile(name)
+        for key, value in kwargs.items():
+            assert getattr(prof, key) == (tuple(value) if isinstance(value, list) else value)
+    root = Path(__file__).resolve().parent.parent
+    needle = "settings." + "register_profile("  # split, so that this file does not match
+    callers = [str(f.relative_to(root)) for pkg in ("arrangement", "exact", "properties", "tests")
+               for f in (root / pkg).rglob("*.py")
+               if needle in f.read_text(encoding="utf-8")]
+    assert callers == ["properties/profiles.py"]
+
+
+def test_unknown_profile_is_one_line(capsys):
+    assert main(["fuzz", "--profile", "nightly", "--theorem", "zaslavsky"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ci, fuzz, dev" in err
