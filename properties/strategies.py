@@ -44,10 +44,12 @@ Transformations (docs/MATH.md §6, §8)
 - the pure maps :func:`permute_rows`, :func:`transform_columns`, :func:`scale_data`,
   :func:`scale_targets`, :func:`negate_targets` act on instances.
 
->>> from hypothesis import find
->>> X = generic_matrices(n_min=3, d_min=2, d_max=2).example()
->>> len(X) >= 3 and len(X[0]) == 2
-True
+>>> from hypothesis import given, settings
+>>> @settings(max_examples=10, database=None)
+... @given(generic_matrices(n_min=3, d_min=2, d_max=2))
+... def three_rows_two_columns(X):
+...     assert len(X) >= 3 and len(X[0]) == 2
+>>> three_rows_two_columns()
 """
 
 from __future__ import annotations
@@ -102,8 +104,12 @@ def rationals(max_num: int = 4, max_den: int = 3, nonzero: bool = False
               ) -> st.SearchStrategy[Fraction]:
     """``p/q`` with ``|p| ≤ max_num``, ``1 ≤ q ≤ max_den`` (shrinks towards 0, or ±1).
 
-    >>> all(abs(v) <= 4 for v in [rationals().example() for _ in range(5)])
-    True
+    >>> from hypothesis import find
+    >>> find(rationals(), lambda v: v < 0)
+    Fraction(-1, 1)
+    >>> find(rationals(), lambda v: abs(v) > 4)
+    Traceback (most recent call last):
+    hypothesis.errors.NoSuchExample: No examples found of condition lambda v: abs(v) > 4
     """
     nums = st.integers(-max_num, max_num)
     if nonzero:
@@ -114,8 +120,9 @@ def rationals(max_num: int = 4, max_den: int = 3, nonzero: bool = False
 def positive_rationals(max_num: int = 9, max_den: int = 4) -> st.SearchStrategy[Fraction]:
     """``p/q > 0`` with ``1 ≤ p ≤ max_num``, ``1 ≤ q ≤ max_den`` (shrinks towards 1).
 
-    >>> positive_rationals().example() > 0
-    True
+    >>> from hypothesis import find
+    >>> find(positive_rationals(), lambda v: v < 1)
+    Fraction(1, 2)
     """
     return st.builds(Fraction, st.integers(1, max_num), st.integers(1, max_den))
 
@@ -143,9 +150,9 @@ def invertible_matrices(draw, d: int, max_abs: int = 2, rational: bool = True) -
     """An invertible ``d × d`` matrix ``P·L·U`` (permutation, unit lower, upper triangular with
     nonzero diagonal): ``det = ±Π U_kk ≠ 0`` by construction. Shrinks towards the identity.
 
-    >>> A = invertible_matrices(3).example()
-    >>> len(A), len(A[0])
-    (3, 3)
+    >>> from hypothesis import find
+    >>> find(invertible_matrices(2), lambda A: True)  # shrinks towards the identity
+    ((Fraction(1, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)))
     """
     den = st.integers(1, 3) if rational else st.just(1)
 
@@ -169,9 +176,12 @@ def orthogonal_matrices(draw, d: int, max_num: int = 3, max_den: int = 3) -> Mat
     """A rational orthogonal ``d × d`` matrix: the Cayley transform ``(I − S)(I + S)⁻¹`` of a
     rational skew-symmetric S (``I + S`` is always invertible), times a diagonal of ±1.
 
-    >>> Q = orthogonal_matrices(2).example()
-    >>> mat_mul(Q, tuple(zip(*Q))) == ((1, 0), (0, 1))
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(orthogonal_matrices(2))
+    ... def orthogonal(Q):
+    ...     assert mat_mul(Q, tuple(zip(*Q))) == ((1, 0), (0, 1))
+    >>> orthogonal()
     """
     S = [[Fraction(0)] * d for _ in range(d)]
     for i in range(d):
@@ -192,9 +202,12 @@ def rational_unit_vectors(draw, k: int, max_num: int = 4, max_den: int = 3
     """A rational point of the unit sphere in ``Q^k`` (inverse stereographic projection of a
     rational ``t ∈ Q^{k−1}``: ``((2t, |t|² − 1) / (|t|² + 1))``), up to a sign.
 
-    >>> e = rational_unit_vectors(3).example()
-    >>> sum(v * v for v in e)
-    Fraction(1, 1)
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(rational_unit_vectors(3))
+    ... def unit(e):
+    ...     assert sum(v * v for v in e) == 1
+    >>> unit()
     """
     if k == 1:
         return (Fraction(draw(st.sampled_from([1, -1]))),)
@@ -261,9 +274,12 @@ def generic_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 2, d_max
 
     >>> from arrangement.counts import is_general_position
     >>> from arrangement.rational import primitive_integer_row
-    >>> X = generic_matrices(n_min=4).example()
-    >>> is_general_position([primitive_integer_row(r) for r in X])
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(generic_matrices(n_min=4))
+    ... def generic(X):
+    ...     assert is_general_position([primitive_integer_row(r) for r in X])
+    >>> generic()
     """
     n = draw(st.integers(n_min, n_max))
     d = draw(st.integers(max(d_min, 2), max(d_max, 2)))
@@ -293,9 +309,9 @@ def integer_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 1, d_max
                      max_abs: int = 3) -> Matrix:
     """An ``n × d`` integer matrix with i.i.d. entries in ``[−max_abs, max_abs]``.
 
-    >>> X = integer_matrices().example()
-    >>> all(v.denominator == 1 for row in X for v in row)
-    True
+    >>> from hypothesis import find
+    >>> find(integer_matrices(), lambda X: len(X) >= 2)
+    ((Fraction(0, 1),), (Fraction(0, 1),))
     """
     n = draw(st.integers(n_min, n_max))
     d = draw(st.integers(d_min, d_max))
@@ -308,9 +324,9 @@ def low_rank_matrices(draw, n_min: int = 2, n_max: int = 6, d_min: int = 2, d_ma
                       max_abs: int = 2) -> Matrix:
     """``X = B·C`` with B ``n × r``, C ``r × d`` and ``1 ≤ r < d``: rank ≤ r, ``ker X ≠ 0``.
 
-    >>> X = low_rank_matrices().example()
-    >>> len(X) >= 2
-    True
+    >>> from hypothesis import find
+    >>> find(low_rank_matrices(), lambda X: any(v != 0 for r in X for v in r))
+    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)))
     """
     d = draw(st.integers(max(d_min, 2), max(d_max, 2)))
     r = draw(st.integers(1, d - 1))
@@ -328,9 +344,10 @@ def degenerate_matrices(draw, base_n_max: int = 3, extra_max: int = 4, d_min: in
     positive multiples ``c·x`` and negative multiples ``−c·x`` (``c ∈ {1/2, 1, 2, 3}``), and
     optionally a rank-deficient base (``B·C``). ``n ≤ base_n_max + extra_max``.
 
-    >>> X = degenerate_matrices(extra_max=2).example()
-    >>> len(X) >= 1
-    True
+    >>> from hypothesis import find
+    >>> X = find(degenerate_matrices(extra_max=2), lambda X: len(X) == 3)
+    >>> len(X), len({tuple(r) for r in X}) < 3 or any(not any(r) for r in X)
+    (3, True)
     """
     if d_max >= 2 and draw(st.booleans()):
         base = draw(low_rank_matrices(n_min=1, n_max=base_n_max, d_min=max(d_min, 2),
@@ -357,9 +374,9 @@ def degenerate_matrices(draw, base_n_max: int = 3, extra_max: int = 4, d_min: in
 def with_bias(matrix_strategy: st.SearchStrategy[Matrix]) -> st.SearchStrategy[Matrix]:
     """Append a column of ones (the bias input) to every matrix the strategy draws.
 
-    >>> X = with_bias(integer_matrices(d_max=1)).example()
-    >>> {row[-1] for row in X}
-    {Fraction(1, 1)}
+    >>> from hypothesis import find
+    >>> find(with_bias(integer_matrices(d_max=1)), lambda X: True)
+    ((Fraction(0, 1), Fraction(1, 1)),)
     """
     return matrix_strategy.map(lambda X: tuple(tuple(r) + (Fraction(1),) for r in X))
 
@@ -367,8 +384,9 @@ def with_bias(matrix_strategy: st.SearchStrategy[Matrix]) -> st.SearchStrategy[M
 def matrices(n_max: int = 6, d_max: int = 3) -> st.SearchStrategy[Matrix]:
     """Any of the data strategies: generic (plain, with bias), integer, low-rank, degenerate.
 
-    >>> len(matrices(n_max=4).example()) <= 8
-    True
+    >>> from hypothesis import find
+    >>> find(matrices(n_max=4), lambda X: len(X) >= 4)
+    ((Fraction(0, 1),), (Fraction(0, 1),), (Fraction(0, 1),), (Fraction(0, 1),))
     """
     return st.one_of(
         generic_matrices(n_max=n_max, d_max=max(2, d_max)),
@@ -384,8 +402,9 @@ def matrices(n_max: int = 6, d_max: int = 3) -> st.SearchStrategy[Matrix]:
 def targets(n: int, max_num: int = 3, max_den: int = 2) -> st.SearchStrategy[tuple]:
     """A target vector ``y ∈ Q^n`` (shrinks towards 0).
 
-    >>> len(targets(3).example())
-    3
+    >>> from hypothesis import find
+    >>> find(targets(3), lambda y: True)
+    (Fraction(0, 1), Fraction(0, 1), Fraction(0, 1))
     """
     return st.tuples(*[rationals(max_num, max_den) for _ in range(n)])
 
@@ -393,8 +412,9 @@ def targets(n: int, max_num: int = 3, max_den: int = 2) -> st.SearchStrategy[tup
 def betas() -> st.SearchStrategy[Fraction]:
     """A regularisation ``β > 0``: a few typical values first, then any ``p/q``.
 
-    >>> betas().example() > 0
-    True
+    >>> from hypothesis import find
+    >>> find(betas(), lambda b: b > 2)
+    Fraction(3, 1)
     """
     return st.one_of(st.sampled_from([Fraction(1, 2), Fraction(1, 10), Fraction(1), Fraction(2)]),
                      positive_rationals(4, 10))
@@ -406,9 +426,12 @@ def instances(draw, matrices_strategy: st.SearchStrategy[Matrix] | None = None,
     """An :class:`Instance` with data from ``matrices_strategy`` (default :func:`matrices`),
     targets and β.
 
-    >>> inst = instances().example()
-    >>> inst.n == len(inst.y) and inst.beta > 0
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(instances())
+    ... def consistent(inst):
+    ...     assert inst.n == len(inst.y) and inst.beta > 0
+    >>> consistent()
     """
     X = draw(matrices_strategy if matrices_strategy is not None else matrices())
     y = draw(targets(len(X))) if with_targets else None
@@ -424,7 +447,8 @@ def networks(draw, d: int, width_min: int = 0, width_max: int = 4, max_num: int 
              max_den: int = 2):
     """An arbitrary rational network of input dimension d (zero neurons allowed).
 
-    >>> networks(2, width_min=1).example().dim
+    >>> from hypothesis import find
+    >>> find(networks(2, width_min=1), lambda net: True).dim
     2
     """
     from exact.network import Network, Neuron
@@ -443,8 +467,12 @@ def scaled_networks(draw, d: int, width_min: int = 0, width_max: int = 4):
     unit vector and ``r > 0`` rational.
 
     >>> from exact.transforms import is_scaled
-    >>> is_scaled(scaled_networks(3, width_min=1).example())
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(scaled_networks(3, width_min=1))
+    ... def scaled(net):
+    ...     assert is_scaled(net)
+    >>> scaled()
     """
     from exact.network import Network, Neuron
 
@@ -465,8 +493,12 @@ def split_copies(draw, net, rational: bool = True, max_parts: int = 3):
 
     >>> from exact.network import Network
     >>> net = Network.from_lists([((3, 4), 5)])
-    >>> sum(n.alpha for n in split_copies(net).example().neurons) >= 5
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(split_copies(net))
+    ... def same_squared_weight(split):  # Σ (√γ_t α)² = α²
+    ...     assert sum(n.alpha ** 2 for n in split.neurons) == 25
+    >>> same_squared_weight()
     """
     from exact.network import Network, Neuron
 
@@ -499,9 +531,12 @@ def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True)
     the cone's rays plus a lineality vector, which may lie on the cone's boundary.
 
     >>> from arrangement.core import Arrangement
-    >>> W = convex_points(Arrangement([[1, 0], [0, 1]])).example()
-    >>> all(s in (1, -1) for _, s in W)
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(convex_points(Arrangement([[1, 0], [0, 1]])))
+    ... def signed_groups(W):
+    ...     assert all(s in (1, -1) for _, s in W)
+    >>> signed_groups()
     """
     ch = arrangement.chambers()
     k = draw(st.integers(0, max_groups))
@@ -534,8 +569,12 @@ def minimal_networks(draw, arrangement, max_width: int = 4):
     >>> from arrangement.core import Arrangement
     >>> from exact.transforms import is_minimal
     >>> arr = Arrangement([[1, 0], [0, 1], [1, 1]])
-    >>> is_minimal(minimal_networks(arr).example(), arr.X, arr.chambers())
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(minimal_networks(arr))
+    ... def minimal(net):
+    ...     assert is_minimal(net, arr.X, arr.chambers())
+    >>> minimal()
     """
     from exact.network import Network, Neuron
 
@@ -557,9 +596,11 @@ def network_transformations(draw, net):
     merges keep the penalty as well; rescaling changes it.
 
     >>> from exact.network import Network
-    >>> label, new = network_transformations(Network.from_lists([((1, 1), 2)])).example()
-    >>> label in {"permute", "split", "merge", "rescale", "zero"}
-    True
+    >>> from hypothesis import find
+    >>> net = Network.from_lists([((1, 1), 2)])
+    >>> sorted({find(network_transformations(net), lambda t, k=k: t[0] == k)[0]
+    ...         for k in ("permute", "split", "merge", "rescale", "zero")})
+    ['merge', 'permute', 'rescale', 'split', 'zero']
     """
     from exact import transforms
 
@@ -640,9 +681,13 @@ def instances_with_networks(draw, kinds: Sequence[str] = ("arbitrary", "scaled",
     neurons are positively colinear) or ``minimal`` (:func:`minimal_networks`).
     Bounds: ``n ≤ 5``, ``d ≤ 3``, width ``≤ width_max`` (``≤ 3·width_max`` for splits).
 
-    >>> inst, net = instances_with_networks().example()
-    >>> net.width == 0 or net.dim == inst.d
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(instances_with_networks())
+    ... def same_dimension(pair):
+    ...     inst, net = pair
+    ...     assert net.width == 0 or net.dim == inst.d
+    >>> same_dimension()
     """
     inst = draw(instances(matrices_strategy if matrices_strategy is not None
                           else matrices(n_max=5, d_max=3)))

@@ -34,8 +34,12 @@ def labels(n: int) -> st.SearchStrategy[tuple]:
     """Hinge targets: mostly ±1, sometimes 0 (a point whose loss is 1 whatever the fit) or
     another rational (the hinge ``max(0, 1 − y_j f_j)`` is defined for any real ``y_j``).
 
-    >>> len(labels(4).example())
-    4
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(labels(4))
+    ... def four_labels(y):
+    ...     assert len(y) == 4 and all(v in (1, -1) or abs(v) <= 3 for v in y)
+    >>> four_labels()
     """
     one = st.sampled_from([Fraction(1), Fraction(-1)])
     other = st.one_of(st.just(Fraction(0)), S.rationals(3, 2, nonzero=True))
@@ -47,9 +51,12 @@ def hinge_instances(draw, n_max: int = 5, d_max: int = 3) -> Instance:
     """An :class:`Instance` of every kind of data (:func:`properties.strategies.matrices`) with
     :func:`labels` and a β.
 
-    >>> inst = hinge_instances().example()
-    >>> len(inst.y) == inst.n
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(hinge_instances())
+    ... def labelled(inst):
+    ...     assert len(inst.y) == inst.n
+    >>> labelled()
     """
     X = draw(S.matrices(n_max=n_max, d_max=d_max))
     return Instance(X, draw(labels(len(X))), draw(S.betas()), name="fuzz-hinge")

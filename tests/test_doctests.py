@@ -35,3 +35,17 @@ def test_doctests(name):
     mod = importlib.import_module(name)
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS, report=True)
     assert result.failed == 0
+
+
+def test_no_doctest_draws_with_example():
+    """Doctests show strategies through ``find`` or ``@given``, never ``.example()`` (which
+    hypothesis reserves for interactive use: random, unshrunk, warned about)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = [f"{f.relative_to(root)}:{k}" for pkg in PACKAGES
+                 for f in sorted((root / pkg).rglob("*.py"))
+                 for k, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.match(r"\s*(>>>|\.\.\.) .*\.example\(\)", line)]
+    assert offenders == []
