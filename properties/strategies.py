@@ -44,6 +44,13 @@ Transformations (docs/MATH.md §6, §8)
 - the pure maps :func:`permute_rows`, :func:`transform_columns`, :func:`scale_data`,
   :func:`scale_targets`, :func:`negate_targets` act on instances.
 
+Integer lists (the arrangement tests, compared with the oracles of tests/oracles.py)
+
+- :func:`int_matrices`, :func:`int_degenerate_matrices`, :func:`int_low_rank_matrices`,
+  :func:`moment_curve_matrices` (general position by construction), :func:`small_matrices`
+  (one of them), :func:`rows_and_dim` (rows plus d, possibly no row): plain
+  ``list[list[int]]``, ``d ≤ 4``.
+
 >>> from hypothesis import given, settings
 >>> @settings(max_examples=10, database=None)
 ... @given(generic_matrices(n_min=3, d_min=2, d_max=2))
@@ -70,12 +77,16 @@ __all__ = [
     "generic_matrices",
     "instances",
     "instances_with_networks",
+    "int_degenerate_matrices",
+    "int_low_rank_matrices",
+    "int_matrices",
     "integer_matrices",
     "invertible_matrices",
     "low_rank_matrices",
     "mat_mul",
     "matrices",
     "minimal_networks",
+    "moment_curve_matrices",
     "negate_targets",
     "network_transformations",
     "networks",
@@ -85,9 +96,11 @@ __all__ = [
     "rational_unit_near",
     "rational_unit_vectors",
     "rationals",
+    "rows_and_dim",
     "scale_data",
     "scale_targets",
     "scaled_networks",
+    "small_matrices",
     "split_copies",
     "targets",
     "transform_columns",
@@ -703,3 +716,154 @@ def instances_with_networks(draw, kinds: Sequence[str] = ("arbitrary", "scaled",
 
         net = draw(minimal_networks(Arrangement(inst.X), max_width=width_max))
     return inst, net
+
+
+# ----------------------------------------------------------------------------- integer lists
+
+# The arrangement tests feed these to integer-only code (intmat, numpy products) and compare with
+# the oracles of tests/oracles.py: plain ``list[list[int]]`` rows, d up to 4.
+
+IntMatrix = list[list[int]]
+
+
+@st.composite
+def int_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 1, d_max: int = 4,
+                 max_abs: int = 3) -> IntMatrix:
+    """An ``n × d`` integer matrix, i.i.d. entries in ``[−max_abs, max_abs]`` (any degeneracy).
+
+    >>> from hypothesis import find
+    >>> find(int_matrices(), lambda X: len(X) >= 2 and any(map(any, X)))
+    [[0], [1]]
+    """
+    n = draw(st.integers(n_min, n_max))
+    d = draw(st.integers(d_min, d_max))
+    entry = st.integers(-max_abs, max_abs)
+    return [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(n)]
+
+
+@st.composite
+def int_degenerate_matrices(draw, base_n_max: int = 4, extra_max: int = 4, d_min: int = 1,
+                        d_max: int = 4, max_abs: int = 3, max_factor: int = 3) -> IntMatrix:
+    """A base matrix with degenerate rows appended, then shuffled.
+
+    Each extra row is one of: a zero row, an exact duplicate of a base row, a positive multiple
+    ``c·x`` (``2 ≤ c ≤ max_factor``) or an antipodal multiple ``−c·x`` (``1 ≤ c ≤ max_factor``).
+    Size: ``n ≤ base_n_max + extra_max``, entries ``≤ max_abs·max_factor`` in absolute value.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10, database=None)
+    ... @given(int_degenerate_matrices(d_max=2))
+    ... def bounded(X):
+    ...     assert len(X) <= 8 and all(len(r) == len(X[0]) <= 2 for r in X)
+    >>> bounded()
+    """
+    base = draw(int_matrices(n_min=1, n_max=base_n_max, d_min=d_min, d_max=d_max,
+                             max_abs=max_abs))
+    d = len(base[0])
+    rows = [list(r) for r in base]
+    for _ in range(draw(st.integers(0, extra_max))):
+        kind = draw(st.sampled_from(["zero", "dup", "mult", "anti"]))
+        src = base[draw(st.integers(0, len(base) - 1))]
+        if kind == "zero":
+            rows.append([0] * d)
+        elif kind == "dup":
+            rows.append(list(src))
+        elif kind == "mult":
+            c = draw(st.integers(2, max_factor))
+            rows.append([c * v for v in src])
+        else:
+            c = draw(st.integers(1, max_factor))
+            rows.append([-c * v for v in src])
+    return draw(st.permutations(rows))
+
+
+@st.composite
+def int_low_rank_matrices(draw, n_min: int = 2, n_max: int = 6, d_min: int = 2, d_max: int = 4,
+                      max_abs: int = 2) -> IntMatrix:
+    """``X = B·C`` with ``B`` n×r, ``C`` r×d, ``1 ≤ r < d``: rank X ≤ r (ker X ≠ 0).
+
+    Entries of B and C lie in ``[−max_abs, max_abs]``; so ``|x| ≤ r·max_abs²``.
+
+    >>> from hypothesis import given, settings
+    >>> from arrangement.lattice import exact_rank
+    >>> @settings(max_examples=10, database=None)
+    ... @given(int_low_rank_matrices())
+    ... def deficient(X):
+    ...     assert exact_rank(X) < len(X[0])
+    >>> deficient()
+    """
+    d = draw(st.integers(max(d_min, 2), d_max))
+    r = draw(st.integers(1, d - 1))
+    n = draw(st.integers(n_min, n_max))
+    entry = st.integers(-max_abs, max_abs)
+    B = [draw(st.lists(entry, min_size=r, max_size=r)) for _ in range(n)]
+    C = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(r)]
+    return [[sum(B[i][k] * C[k][j] for k in range(r)) for j in range(d)] for i in range(n)]
+
+
+@st.composite
+def moment_curve_matrices(draw, n_min: int = 1, n_max: int = 7, d_min: int = 2, d_max: int = 4,
+                          t_abs: int = 5, max_scale: int = 2) -> IntMatrix:
+    """Rows ``c_j (1, t_j, …, t_j^{d−1})``, distinct integers t_j, ``c_j ∈ ±[1, max_scale]``.
+
+    In general position for the central arrangement (see the module docstring), so the chamber
+    count is Cover's ``2 Σ_{k<r} C(n−1, k)`` with ``r = min(n, d)`` (docs/MATH.md §3).
+    Requires ``d ≥ 2`` (for d = 1 all rows are parallel) and ``n_max ≤ 2·t_abs + 1``.
+
+    >>> from hypothesis import given, settings
+    >>> from arrangement.counts import is_general_position
+    >>> @settings(max_examples=10, database=None)
+    ... @given(moment_curve_matrices())
+    ... def generic(X):
+    ...     assert is_general_position(X)
+    >>> generic()
+    """
+    d = draw(st.integers(max(d_min, 2), d_max))
+    ts = draw(st.lists(st.integers(-t_abs, t_abs), min_size=n_min, max_size=n_max, unique=True))
+    scale = st.integers(1, max_scale).flatmap(lambda c: st.sampled_from([c, -c]))
+    rows = []
+    for t in ts:
+        c = draw(scale)
+        rows.append([c * t**k for k in range(d)])
+    return rows
+
+
+@st.composite
+def rows_and_dim(draw, n_max: int = 7, d_min: int = 1, d_max: int = 4, max_abs: int = 3):
+    """(rows, d): entries in [−max_abs, max_abs], optionally low rank, then zero, duplicate,
+    parallel and antiparallel rows inserted at random places (n ≤ n_max).
+
+    >>> from hypothesis import find
+    >>> find(rows_and_dim(), lambda rd: rd[1] == 2 and len(rd[0]) == 1)
+    ([[0, 0]], 2)
+    """
+    d = draw(st.integers(d_min, d_max))
+    base_n = draw(st.integers(0, n_max))
+    entry = st.integers(-max_abs, max_abs)
+    if d >= 2 and draw(st.booleans()):
+        k = draw(st.integers(1, d - 1))  # rank ≤ k < d: a non-essential arrangement
+        C = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(k)]
+        B = [draw(st.lists(st.integers(-2, 2), min_size=k, max_size=k)) for _ in range(base_n)]
+        rows = [[sum(b[i] * C[i][c] for i in range(k)) for c in range(d)] for b in B]
+    else:
+        rows = [draw(st.lists(entry, min_size=d, max_size=d)) for _ in range(base_n)]
+    for _ in range(draw(st.integers(0, n_max - base_n))):
+        src = rows[draw(st.integers(0, len(rows) - 1))] if rows else [0] * d
+        c = draw(st.sampled_from([1, -1, 2, -3, 0]))
+        rows.insert(draw(st.integers(0, len(rows))), [c * v for v in src])
+    return rows, d
+
+
+def small_matrices(n_max: int = 8, d_max: int = 4) -> st.SearchStrategy[IntMatrix]:
+    """Any of the integer-list strategies above, at most ``n_max`` rows and ``d_max`` columns.
+
+    >>> from hypothesis import find
+    >>> find(small_matrices(), lambda X: len(X) >= 3)
+    [[0], [0], [0]]
+    """
+    return st.one_of(
+        int_matrices(n_max=min(n_max, 6), d_max=d_max),
+        int_degenerate_matrices(base_n_max=min(4, n_max), extra_max=max(0, n_max - 4), d_max=d_max),
+        int_low_rank_matrices(n_max=min(6, n_max), d_max=max(2, d_max)),
+        moment_curve_matrices(n_max=min(7, n_max), d_max=max(2, d_max)),
+    )

@@ -21,28 +21,36 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import (
+from oracles import (
     brute_force_chambers,
-    degenerate_matrices,
     distinct_hyperplanes,
     dot,
     exact_rank,
     exact_signs,
     incremental_lp_chambers,
-    int_matrices,
-    invertible_matrices,
-    low_rank_matrices,
     lp_min,
-    mat_inverse,
-    mat_mul,
-    moment_curve_matrices,
     open_cone_nonempty,
-    positive_fractions,
-    small_matrices,
 )
 
 from arrangement.core import Arrangement
+from arrangement.exactla import inverse as mat_inverse
 from arrangement.intmat import nullspace_basis
+from properties.strategies import (
+    int_degenerate_matrices as degenerate_matrices,
+)
+from properties.strategies import (
+    int_low_rank_matrices as low_rank_matrices,
+)
+from properties.strategies import (
+    int_matrices,
+    invertible_matrices,
+    mat_mul,
+    moment_curve_matrices,
+    small_matrices,
+)
+from properties.strategies import (
+    positive_rationals as positive_fractions,
+)
 
 
 def sign_set(arr: Arrangement) -> set[tuple[int, ...]]:

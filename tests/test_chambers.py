@@ -22,16 +22,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import (
+from oracles import (
     brute_force_chambers,
     cover_count,
-    degenerate_matrices,
     distinct_hyperplanes,
     exact_rank,
     exact_signs,
-    int_matrices,
-    moment_curve_matrices,
-    small_matrices,
 )
 
 import arrangement.chambers
@@ -39,6 +35,10 @@ import arrangement.core
 from arrangement.chambers import chamber_witnesses, enumerate_chambers
 from arrangement.core import Arrangement
 from arrangement.errors import TooLargeError
+from properties.strategies import (
+    int_degenerate_matrices as degenerate_matrices,
+)
+from properties.strategies import int_matrices, moment_curve_matrices, small_matrices
 
 
 def sign_set(arr: Arrangement) -> set[tuple[int, ...]]:

@@ -16,12 +16,12 @@ import cdd
 import cdd.gmp
 import pytest
 from hypothesis import given
-from strategies import rows_and_dim
 
 import arrangement.faces as faces_mod
 from arrangement.counts import pilanci_ergen_ceiling
 from arrangement.faces import Face, euler_sum, f_vector_from_faces, faces, pattern_set
 from arrangement.lattice import exact_rank, f_vector, intersection_lattice
+from properties.strategies import rows_and_dim
 
 # ----------------------------------------------------------------------------- LP oracle
 

@@ -19,7 +19,6 @@ import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import rows_and_dim
 
 import arrangement.lattice as lattice_mod
 from arrangement.errors import InputError, TooLargeError
@@ -33,6 +32,7 @@ from arrangement.lattice import (
     intersection_lattice,
     whitney_characteristic_polynomial,
 )
+from properties.strategies import rows_and_dim
 
 # ----------------------------------------------------------------------------- strategies
 

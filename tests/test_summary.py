@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 from hypothesis import given
-from strategies import small_matrices
 
 from arrangement.core import Arrangement
 from arrangement.examples import example, example_info, example_names
 from arrangement.faces import faces
 from arrangement.summary import count_patterns, summarize
 from exact.cli import main
+from properties.strategies import small_matrices
 
 
 @given(small_matrices())
