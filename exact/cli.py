@@ -11,6 +11,7 @@ import argparse
 import importlib
 import re
 import sys
+from typing import NoReturn
 
 from arrangement.errors import RelucvxError
 
@@ -59,7 +60,7 @@ def version() -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like every other bad input
         self.exit(2, f"relucvx: error: {message}\n")
 
     def format_help(self) -> str:

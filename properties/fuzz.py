@@ -141,7 +141,7 @@ def describe_crash(exc: BaseException) -> str:
     'ZeroDivisionError: division by zero (at ...:2 in <module>)'
     """
     while getattr(exc, "exceptions", None):  # an ExceptionGroup: its first failure
-        exc = exc.exceptions[0]
+        exc = exc.exceptions[0]  # type: ignore[attr-defined]
     text = " ".join(str(exc).split()) or "(no message)"
     where = ""
     tb = exc.__traceback__

@@ -151,7 +151,7 @@ def mat_mul(A: Sequence[Sequence[Fraction | int]], B: Sequence[Sequence[Fraction
                            Fraction(0)) for j in range(len(B[0]))) for row in A)
 
 
-def _frac_matrix(rows: Sequence[Sequence[object]]) -> Matrix:
+def _frac_matrix(rows: Sequence[Sequence[int | Fraction]]) -> Matrix:
     return tuple(tuple(Fraction(v) for v in r) for r in rows)
 
 
@@ -252,18 +252,18 @@ def rational_unit_near(w: Sequence[int | Fraction], X: Sequence[Sequence[Fractio
         if any(signs):
             raise ValueError("w = 0 cannot satisfy strict signs")
         return (Fraction(1),) + (Fraction(0),) * (k - 1)
-    w = [float(Fraction(v) / big) for v in w]  # scaled first: huge integers overflow a float
-    nrm = math.sqrt(sum(v * v for v in w))
+    wf = [float(Fraction(v) / big) for v in w]  # scaled first: huge integers overflow a float
+    nrm = math.sqrt(sum(v * v for v in wf))
     if k == 1:
-        return (Fraction(1 if w[0] > 0 else -1),)
-    v = [a / nrm for a in w]
+        return (Fraction(1 if wf[0] > 0 else -1),)
+    v = [a / nrm for a in wf]
     south = v[-1] >= 0  # project from the pole farther away: denominator ≥ 1
     for den in (4, 16, 64, 256, 4096, 10**6, 10**9, 10**12):
         if south:
             t = [Fraction(a / (1 + v[-1])).limit_denominator(den) for a in v[:-1]]
         else:
             t = [Fraction(a / (1 - v[-1])).limit_denominator(den) for a in v[:-1]]
-        n2 = sum(a * a for a in t)
+        n2 = sum((a * a for a in t), Fraction(0))
         last = (1 - n2) / (1 + n2) if south else (n2 - 1) / (n2 + 1)
         e = tuple(2 * a / (1 + n2) for a in t) + (last,)
         if all(s == 0 or s * sum((Fraction(x) * y for x, y in zip(row, e)), Fraction(0)) > 0
@@ -642,8 +642,8 @@ def permute_rows(inst: Instance, perm: Sequence[int]) -> Instance:
     >>> permute_rows(Instance([[1], [2]], y=[3, 4]), [1, 0]).y
     (Fraction(4, 1), Fraction(3, 1))
     """
-    y = None if inst.y is None else [inst.y[k] for k in perm]
-    return Instance([inst.X[k] for k in perm], y, inst.beta, inst.name)
+    y = None if inst.y is None else tuple(inst.y[k] for k in perm)
+    return Instance(tuple(inst.X[k] for k in perm), y, inst.beta, inst.name)
 
 
 def transform_columns(inst: Instance, A: Sequence[Sequence[Fraction]]) -> Instance:
@@ -662,7 +662,7 @@ def scale_data(inst: Instance, c: Fraction, beta_too: bool = False) -> Instance:
     Fraction(1, 2)
     """
     beta = inst.beta / c if (beta_too and inst.beta is not None) else inst.beta
-    return Instance([[c * v for v in r] for r in inst.X], inst.y, beta, inst.name)
+    return Instance(tuple(tuple(c * v for v in r) for r in inst.X), inst.y, beta, inst.name)
 
 
 def scale_targets(inst: Instance, c: Fraction) -> Instance:
@@ -671,7 +671,9 @@ def scale_targets(inst: Instance, c: Fraction) -> Instance:
     >>> scale_targets(Instance([[1]], y=[1], beta=1), Fraction(3)).y
     (Fraction(3, 1),)
     """
-    return Instance(inst.X, [c * v for v in inst.y], c * inst.beta, inst.name)
+    if inst.y is None or inst.beta is None:
+        raise ValueError("scale_targets needs an instance with targets and a beta")
+    return Instance(inst.X, tuple(c * v for v in inst.y), c * inst.beta, inst.name)
 
 
 def negate_targets(inst: Instance) -> Instance:
@@ -680,7 +682,9 @@ def negate_targets(inst: Instance) -> Instance:
     >>> negate_targets(Instance([[1]], y=[2], beta=1)).y
     (Fraction(-2, 1),)
     """
-    return Instance(inst.X, [-v for v in inst.y], inst.beta, inst.name)
+    if inst.y is None:
+        raise ValueError("negate_targets needs an instance with targets")
+    return Instance(inst.X, tuple(-v for v in inst.y), inst.beta, inst.name)
 
 
 @st.composite

@@ -55,12 +55,13 @@ def run(args: argparse.Namespace) -> int:
     from arrangement.lattice import characteristic_polynomial
     from exact.certify import solution_certificate, solve
     from exact.check import check
-    from exact.network import Network, Neuron
+    from exact.network import Network, Neuron, mul
     from exact.verify import verify_file
 
     t0 = time.perf_counter()
     inst = example("v1d")
     X, y, beta = inst.X, inst.y, inst.beta
+    assert y is not None and beta is not None  # the example has targets and a beta
     print("relucvx demo: the 1-D 'V' data with a bias column (docs/MATH.md 9)")
     print(f"  X = {[_vec(r) for r in X]}, y = {_vec(y)}, beta = {beta}")
 
@@ -88,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
     # 3. the minimal optimal network
     cp = sol.program
+    assert cp is not None  # solve() keeps the program it certified
     try:
         from exact.optimal_set import optimal_set
 
@@ -129,11 +131,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"   check(minimal optimal network, exact square roots): {r0.verdict.upper()}, "
               f"gap {_short(r0.gap)} (P* = {_short(r0.lower)} exactly)")
     nr0 = sol.network.neurons[0]
-    pert = Network((Neuron(nr0.u, nr0.alpha * Fraction(6, 5)),) + sol.network.neurons[1:])
+    pert = Network((Neuron(nr0.u, mul(nr0.alpha, Fraction(6, 5))),) + sol.network.neurons[1:])
     r2 = check(pert, X, y, beta, program=cp)
     print(f"   check(perturbed: alpha_0 * 6/5): {r2.verdict.upper()}; objective "
           f"{_short(r2.objective)}, lower bound {_short(r2.lower)}")
-    print(f"   most violated chamber {r2.worst_chamber[0]} sign {r2.worst_chamber[1]:+d}: "
+    worst = r2.worst_chamber or (0, 1)  # always set for a network that is not optimal
+    print(f"   most violated chamber {worst[0]} sign {worst[1]:+d}: "
           f"t_max - beta^2 = {_short(r2.violation)}; better network objective "
           f"{_short(r2.better_objective) if r2.better_objective is not None else '-'}")
     c2 = tmp / "check-certificate.json"
