@@ -1,17 +1,25 @@
 """The ``relucvx`` command line.
 
 Each subcommand lives in its own module of :mod:`exact.commands` exposing ``register(sub)`` (add
-its parser) and ``run(args) -> int``. Errors derived from
+its parser) and ``run(args) -> int``; the option blocks they share (``DATA``, ``--beta``/``--loss``,
+``--json``/``--quiet``, ``--force``) come from :mod:`exact.commands.options`. Errors derived from
 :class:`arrangement.errors.RelucvxError` become one line on stderr and a nonzero exit status.
+``--quiet`` is applied here, the same way for every subcommand: while it runs, stderr lets through
+only the lines that report an error (:class:`ErrorsOnly`).
+
+Building the parser imports only the command modules, which import their heavy dependencies
+(numpy, sympy, cvxpy) inside ``run``: ``relucvx verify`` and ``relucvx examples`` start without
+them.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import re
 import sys
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from arrangement.errors import RelucvxError
 
@@ -64,10 +72,51 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"relucvx: error: {message}\n")
 
     def format_help(self) -> str:
-        return plain(super().format_help())
+        from exact.commands.options import expand_help
+
+        return expand_help(plain(super().format_help()))
 
     def format_usage(self) -> str:
         return plain(super().format_usage())
+
+
+ERROR_PREFIXES = ("relucvx: error:", "relucvx: fuzz error:", "relucvx: internal error:",
+                  "relucvx: interrupted")
+
+
+class ErrorsOnly(io.TextIOBase):
+    """What stderr becomes under ``--quiet``: whole lines starting with one of
+    :data:`ERROR_PREFIXES` pass to ``stream``; progress bars (drawn with ``\\r``), notes and
+    warnings are dropped.
+
+    >>> out = io.StringIO()
+    >>> q = ErrorsOnly(out)
+    >>> _ = q.write("\\rbar [##..] 1/2"); _ = q.write("\\rrelucvx: error: bad\\nnote: hi\\n")
+    >>> out.getvalue()
+    'relucvx: error: bad\\n'
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:  # no progress bar is drawn into it
+        return False
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        while "\n" in self._pending:
+            line, self._pending = self._pending.split("\n", 1)
+            line = line.rsplit("\r", 1)[-1]  # what a terminal would show of a redrawn line
+            if line.startswith(ERROR_PREFIXES):
+                self.stream.write(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         print("relucvx: error: no command given (the commands are listed above)",
               file=sys.stderr)
         return 2
+    stderr = sys.stderr
+    if getattr(args, "quiet", False):
+        sys.stderr = ErrorsOnly(stderr)
     try:
         return int(args.func(args) or 0)
     except RelucvxError as exc:
@@ -109,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:  # an unexpected traceback is printed on the real stderr, after main returns
+        sys.stderr = stderr
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from exact.cli import ErrorsOnly, main
+
 ROOT = Path(__file__).resolve().parent.parent
 
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
@@ -215,6 +217,111 @@ def test_progress_bar_counts_hyperplanes():
     # 6 rows but 5 distinct hyperplanes (two rows are parallel): it counts hyperplanes
     assert last.endswith(f"] {len(arr3.classes)}/{len(arr3.classes)} hyperplanes")
     assert len(arr3.classes) == 5 and len(arr3.chambers()) != 5
+
+
+# ------------------------------------------------------------------- shared options (issue 12)
+
+SHARED = {  # subcommand -> the shared options it has
+    "arrangement": ("--json", "--quiet", "--force"),
+    "solve": ("--json", "--quiet", "--force"),
+    "check": ("--json", "--quiet", "--force"),
+    "verify": ("--json", "--quiet"),
+    "examples": ("--json", "--quiet"),
+    "fuzz": ("--json", "--quiet"),
+}
+
+
+def _option_help(command: str) -> dict[str, str]:
+    """``{option: its help text}`` from ``relucvx COMMAND --help`` (continuation lines joined)."""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = buf.getvalue()
+    out: dict[str, str] = {}
+    last = None
+    for line in text.splitlines():
+        m = re.match(r"  (?:-\w, )?(--[\w-]+)(?: \S+)?\s{2,}(.*)", line)
+        if m:
+            last = m.group(1)
+            out[last] = m.group(2)
+        elif last and line.startswith(" " * 10) and line.strip():
+            out[last] += " " + line.strip()
+        else:
+            last = None
+    return out
+
+
+def test_shared_options_mean_the_same_everywhere():
+    """--json, --quiet and --force have one help text, whichever subcommand shows them."""
+    helps = {cmd: _option_help(cmd) for cmd in SHARED}
+    for opt in ("--json", "--quiet", "--force"):
+        texts = {cmd: helps[cmd].get(opt) for cmd, opts in SHARED.items() if opt in opts}
+        assert None not in texts.values(), (opt, texts)
+        assert len(set(texts.values())) == 1, (opt, texts)
+    assert "200,000" in helps["solve"]["--force"]  # the limit, filled in from arrangement.core
+
+
+def test_solve_and_check_accept_quiet(capsys, tmp_path):
+    """`relucvx solve ... --quiet` was a usage error (issue 12); now stdout keeps the result."""
+    net = tmp_path / "net.json"
+    assert main(["solve", "example:v1d", "--quiet", "--net-out", str(net)]) == 0
+    assert "P*" in capsys.readouterr().out
+    assert main(["check", "example:v1d", str(net), "-q"]) == 0
+    assert "OPTIMAL" in capsys.readouterr().out.upper()
+
+
+def test_quiet_keeps_errors_and_drops_notes(capsys):
+    assert main(["solve", "example:nope", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("relucvx: error: unknown example") and err.count("\n") == 1
+    # fuzz --seed -1 notes the drawn seed on stderr; --quiet drops the note, stdout keeps it
+    assert main(["fuzz", "--theorem", "zaslavsky", "--examples", "2", "--seed", "-1"]) == 0
+    noisy = capsys.readouterr()
+    assert "drawn" in noisy.err
+    assert main(["fuzz", "--theorem", "zaslavsky", "--examples", "2", "--seed", "-1",
+                 "--quiet"]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == "" and re.search(r"seed \d+: no counterexample", quiet.out)
+    assert sys.stderr is sys.__stderr__ or not isinstance(sys.stderr, ErrorsOnly)
+
+
+def test_json_is_one_document_in_every_subcommand(capsys, tmp_path):
+    cert = tmp_path / "c.json"
+    assert main(["arrangement", "example:v1d", "--certificate", str(cert)]) == 0
+    runs = {"arrangement": ["example:v1d"], "solve": ["example:v1d"],
+            "verify": [str(cert)], "examples": [], "fuzz": ["--theorem", "zaslavsky",
+                                                            "--examples", "2"]}
+    capsys.readouterr()
+    for cmd, rest in runs.items():
+        assert main([cmd, *rest, "--json"]) == 0
+        out = capsys.readouterr().out
+        json.loads(out)  # exactly one JSON document, nothing else on stdout
+
+
+def test_loss_choices_match_the_convex_program():
+    from exact.commands.options import LOSS_CHOICES
+    from exact.convex import LOSSES
+
+    assert tuple(LOSS_CHOICES) == tuple(LOSSES)
+
+
+@pytest.mark.parametrize("argv", [["verify", "CERT"], ["examples"], ["examples", "v1d"],
+                                  ["verify", "--help"]])
+def test_light_commands_start_without_numpy_sympy_or_cvxpy(argv, tmp_path):
+    """`relucvx verify` and `relucvx examples` import none of the heavy libraries."""
+    cert = tmp_path / "c.json"
+    assert main(["arrangement", "example:v1d", "--certificate", str(cert)]) == 0
+    argv = [str(cert) if a == "CERT" else a for a in argv]
+    code = ("import sys; from exact.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('numpy', 'sympy', 'cvxpy', 'scipy', 'mpmath') "
+            "if m in sys.modules), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
 
 
 # ----------------------------------------------------------------------------- README, notebooks

@@ -70,9 +70,9 @@ def test_missing_y_and_beta(tmp_path, capsys):
 
 
 def test_too_large_is_refused(capsys, monkeypatch):
-    import exact.commands.solve as cmd
+    import arrangement.core as core  # solve reads the limit when it runs
 
-    monkeypatch.setattr(cmd, "DEFAULT_CHAMBER_LIMIT", 3)  # v1d has 6 chambers
+    monkeypatch.setattr(core, "DEFAULT_CHAMBER_LIMIT", 3)  # v1d has 6 chambers
     assert main(["solve", "example:v1d"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--force" in err

@@ -13,28 +13,21 @@ import sys
 import time
 from fractions import Fraction
 
-from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
-from arrangement.instances import read_instance
 from arrangement.rational import format_fraction
 from exact.cli import plural
+from exact.commands.options import data_options, limit_options, output_options
 from exact.progress import ProgressBar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("arrangement", help="enumerate the chambers of DATA's arrangement exactly",
-                       description=__doc__.splitlines()[0])
-    p.add_argument("data", metavar="DATA", help="a .json/.csv/.npy file or example:NAME")
-    p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
+                       description=__doc__.splitlines()[0],
+                       parents=[data_options(), output_options(), limit_options()])
     p.add_argument("--faces", action="store_true", help="also enumerate faces; report f-vector")
     p.add_argument("--cones", action="store_true",
                    help="report each chamber's facets and (cdd) rays and lineality")
     p.add_argument("--graph", metavar="FILE", help="write the tope graph as GraphML")
     p.add_argument("--certificate", metavar="FILE", help="write a completeness certificate")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--force", action="store_true",
-                   help=f"enumerate even above the limit of {DEFAULT_CHAMBER_LIMIT} "
-                        "estimated chambers")
     p.set_defaults(func=run)
 
 
@@ -43,6 +36,9 @@ def _fmt_vec(v) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
+    from arrangement.instances import read_instance
+
     inst = read_instance(args.data, target=args.target)
     arr = Arrangement(inst.X)
     if not args.force:

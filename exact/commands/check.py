@@ -21,27 +21,21 @@ import json
 import sys
 from pathlib import Path
 
-from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
+from exact.commands.options import data_options, limit_options, model_options, output_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="certify whether a network is a global optimum",
-                       description=__doc__.splitlines()[0])
-    p.add_argument("data", metavar="DATA", help="a .json/.csv/.npy file or example:NAME (needs y)")
+                       description=__doc__.splitlines()[0],
+                       parents=[data_options(needs_y=True), model_options(), output_options(),
+                                limit_options()])
     p.add_argument("net", metavar="NET", help="a network file (relucvx-network/1 JSON)")
-    p.add_argument("--beta", metavar="B", help="override the regularisation beta (e.g. 1/10)")
-    p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
-    p.add_argument("--loss", choices=["squared", "hinge"], default="squared",
-                   help="training loss (default squared)")
     p.add_argument("--tol", metavar="T", default="1/1000000000",
                    help="relative tolerance of the verdict 'optimal' (default 1/10^9)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--certificate", metavar="FILE", help="write the check certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the better network (if any)")
-    p.add_argument("--force", action="store_true",
-                   help=f"check even above the limit of {DEFAULT_CHAMBER_LIMIT} estimated chambers")
     p.add_argument("--no-completeness", action="store_true",
                    help="do not embed the completeness certificate in --certificate")
     p.set_defaults(func=run)
@@ -72,6 +66,7 @@ def read_network(path: str):
 
 
 def run(args: argparse.Namespace) -> int:
+    from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
     from arrangement.rational import to_fraction
     from exact.check import check, check_certificate, number_text, result_summary
     from exact.cli import plural

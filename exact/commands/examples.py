@@ -12,6 +12,7 @@ import json
 
 from arrangement.examples import EXAMPLES, example_info
 from arrangement.rational import format_fraction
+from exact.commands.options import output_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "examples",
         help="list the built-in examples (use them as example:NAME)",
         description="List the built-in instances; use them as DATA with example:NAME.",
+        parents=[output_options()],
     )
     p.add_argument("name", nargs="?", help="print this example as a JSON data file")
-    p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(func=run)
 
 

@@ -19,11 +19,12 @@ import sys
 import time
 
 from arrangement.errors import InputError
+from exact.commands.options import output_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fuzz", help="search for counterexamples to the theorems (hypothesis)",
-                       description=__doc__.splitlines()[0])
+                       description=__doc__.splitlines()[0], parents=[output_options()])
     p.add_argument("--theorem", default="all", metavar="NAME",
                    help="a theorem name, a comma-separated list, or 'all' (default)")
     p.add_argument("--examples", type=int, default=None, metavar="N",
@@ -39,7 +40,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="start from a hypothesis profile: ci, fuzz or dev")
     p.add_argument("--cheap", action="store_true",
                    help="skip the theorems that solve convex programs")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--list", action="store_true", help="list the theorems, one per line")
     p.set_defaults(func=run)
 

@@ -20,28 +20,22 @@ import sys
 import time
 from fractions import Fraction
 
-from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
 from arrangement.rational import format_fraction, to_fraction
+from exact.commands.options import data_options, limit_options, model_options, output_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``solve`` subcommand to the ``relucvx`` parser."""
     p = sub.add_parser("solve", help="certified global optimum, optimal set and m* of DATA",
-                       description=__doc__.splitlines()[0])
-    p.add_argument("data", metavar="DATA", help="a .json/.csv/.npy file or example:NAME")
-    p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
-    p.add_argument("--beta", metavar="B", help="regularisation (overrides the file's), e.g. 1/10")
-    p.add_argument("--loss", choices=["squared", "hinge"], default="squared")
+                       description=__doc__.splitlines()[0],
+                       parents=[data_options(needs_y=True), model_options(), output_options(),
+                                limit_options()])
     p.add_argument("--tol", metavar="T", default="1e-12",
                    help="relative gap to reach, parsed exactly (default 1e-12)")
     p.add_argument("--certificate", metavar="FILE", help="write a checkable certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the network as JSON")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--force", action="store_true",
-                   help=f"solve even above the limit of {DEFAULT_CHAMBER_LIMIT} estimated "
-                        "chambers")
     p.set_defaults(func=run)
 
 
@@ -64,6 +58,8 @@ def _parse_tol(text: str) -> Fraction:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``relucvx solve``; returns the exit status (0)."""
+    from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
+
     inst = read_instance(args.data, target=args.target, beta=args.beta)
     if inst.y is None:
         raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file or use "

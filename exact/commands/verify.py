@@ -13,6 +13,7 @@ import argparse
 import json
 
 from arrangement.errors import InputError
+from exact.commands.options import output_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,10 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "verify", help="check a certificate exactly (standard library only)",
         description="Check a relucvx certificate with exact rational arithmetic. Exit 0 if "
                     "valid, 1 if a check fails (the first failing check is printed), 2 if the "
-                    "file cannot be read as JSON.")
+                    "file cannot be read as JSON.",
+        parents=[output_options()])
     p.add_argument("cert", metavar="CERT", help="certificate file (JSON)")
-    p.add_argument("--json", action="store_true",
-                   help="print {\"valid\": bool, \"kind\": ..., \"message\": ...} as JSON")
     p.set_defaults(func=run)
 
 
