@@ -20,6 +20,13 @@ from exact.progress import ProgressBar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``arrangement`` subcommand to the ``relucvx`` parser.
+
+    >>> from exact.cli import build_parser
+    >>> a = build_parser().parse_args(["arrangement", "example:v1d", "-q", "--force"])
+    >>> a.func is run, a.quiet, a.force, a.json
+    (True, True, True, False)
+    """
     p = sub.add_parser("arrangement", help="enumerate the chambers of DATA's arrangement exactly",
                        description=__doc__.splitlines()[0],
                        parents=[data_options(), output_options(), limit_options()])
@@ -36,6 +43,17 @@ def _fmt_vec(v) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``relucvx arrangement``; the exit status (3: the enumeration and the counting formulas
+    disagree, a bug to report).
+
+    >>> from exact.cli import main
+    >>> main(["arrangement", "example:v1d"])  # doctest: +ELLIPSIS
+    v1d: n = 3 rows, d = 2, rank 2
+    ...
+      chambers              6 (enumerated exactly, each with an integer witness)
+    ...
+    0
+    """
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
     from arrangement.instances import read_instance
 

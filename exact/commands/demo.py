@@ -28,6 +28,12 @@ from exact.cli import plural
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``demo`` subcommand (no options: a fixed tour) to the ``relucvx`` parser.
+
+    >>> from exact.cli import build_parser
+    >>> build_parser().parse_args(["demo"]).func is run
+    True
+    """
     p = sub.add_parser("demo", help="a short tour on the built-in V data (make demo)",
                        description=__doc__.splitlines()[0])
     p.set_defaults(func=run)
@@ -50,6 +56,15 @@ def _vec(v) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the tour (six steps, about a second); exit status 0.
+
+    >>> from exact.cli import main
+    >>> main(["demo"])  # doctest: +ELLIPSIS
+    relucvx demo: the 1-D 'V' data with a bias column (docs/MATH.md 9)
+    ...
+    done in ... s
+    0
+    """
     from arrangement.core import Arrangement
     from arrangement.examples import example
     from arrangement.lattice import characteristic_polynomial

@@ -23,6 +23,13 @@ from exact.commands.options import output_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``fuzz`` subcommand to the ``relucvx`` parser.
+
+    >>> from exact.cli import build_parser
+    >>> a = build_parser().parse_args(["fuzz", "--cheap", "--json", "-q"])
+    >>> a.func is run, a.cheap, a.json, a.quiet, a.seed
+    (True, True, True, True, 0)
+    """
     p = sub.add_parser("fuzz", help="search for counterexamples to the theorems (hypothesis)",
                        description=__doc__.splitlines()[0], parents=[output_options()])
     p.add_argument("--theorem", default="all", metavar="NAME",
@@ -45,6 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``relucvx fuzz``; the exit status (module docstring).
+
+    >>> from exact.cli import main
+    >>> main(["fuzz", "--theorem", "zaslavsky", "--examples", "3"])  # doctest: +ELLIPSIS
+    zaslavsky                               3 examples ... s  ok
+    1 theorem, 3 examples, ... s, seed 0: no counterexample
+    0
+    """
     from properties import load_builtin
     from properties.fuzz import load_module, selected
     from properties.profiles import PROFILES
