@@ -1,12 +1,14 @@
 """Property-based checks of the theory: hypothesis strategies, theorem checks, ``relucvx fuzz``.
 
 - :mod:`properties.strategies` — exact data (generic by construction, degenerate by
-  construction, integer, with a bias column), targets, β, networks, convex points and
-  transformations;
+  construction, integer, with a bias column, and the integer lists of the arrangement tests),
+  targets, β, networks, convex points and transformations;
 - :mod:`properties.registry` — :class:`Theorem`, :class:`Counterexample`, the ``@theorem``
   decorator and the registry :data:`THEOREMS`;
 - :mod:`properties.theorems` — the built-in checks, one per claim of docs/MATH.md;
-- :mod:`properties.fuzz` — the programmatic hypothesis runner behind ``relucvx fuzz``.
+- :mod:`properties.fuzz` — the programmatic hypothesis runner behind ``relucvx fuzz``;
+- :mod:`properties.profiles` — the hypothesis profiles (``ci``, ``fuzz``, ``dev``), shared by
+  ``relucvx fuzz`` and pytest.
 
 Write a conjecture in a file and run it with ``relucvx fuzz --module FILE``::
 
