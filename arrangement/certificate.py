@@ -53,7 +53,7 @@ from arrangement.rational import format_fraction
 __all__ = ["FORMAT", "completeness_certificate", "farkas_multipliers", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
-FORMAT = "relucvx-certificate/1"
+FORMAT = "relucvx-certificate/2"
 
 
 def _ratio(p: int, q: int) -> str:
@@ -212,7 +212,7 @@ def completeness_certificate(arr: Arrangement) -> dict:
 
     >>> cert = completeness_certificate(Arrangement([[1, 1], [1, -1], [0, 0]]))
     >>> cert["format"], cert["kind"], cert["claims"]["chambers"]
-    ('relucvx-certificate/1', 'arrangement', 4)
+    ('relucvx-certificate/2', 'arrangement', 4)
     >>> cert["chambers"][0]["signs"], cert["chambers"][0]["farkas"]
     ([1, 1, 0], [])
     """
@@ -274,21 +274,33 @@ def completeness_certificate(arr: Arrangement) -> dict:
 
 
 def write_certificate(cert: dict, path: str) -> None:
-    """Write ``cert`` as compact JSON to ``path`` (``-`` for standard output).
+    """Write ``cert`` as compact JSON to ``path`` (``-`` for standard output; a name ending in
+    ``.gz`` is gzip-compressed, which ``exact/verify.py`` reads transparently).
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "c.json")
     >>> write_certificate({"format": FORMAT}, p); open(p).read()
-    '{"format":"relucvx-certificate/1"}\\n'
+    '{"format":"relucvx-certificate/2"}\\n'
     """
-    text = json.dumps(cert, separators=(",", ":")) + "\n"
-    if path == "-":
-        import sys
+    import sys
 
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # certificates may hold integers of thousands of digits
+    try:
+        text = json.dumps(cert, separators=(",", ":")) + "\n"
+    finally:
+        sys.set_int_max_str_digits(old)
+    if path == "-":
         sys.stdout.write(text)
         return
     try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        if path.endswith(".gz"):
+            import gzip
+
+            with gzip.open(path, "wb", compresslevel=6) as fh:
+                fh.write(text.encode("utf-8"))
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from arrangement.certificate import completeness_certificate
 from arrangement.core import Arrangement
 from exact.cli import main
-from exact.verify import verify_certificate
+from exact.verify import FORMAT, NOT_PROVED, PROVED, verify, verify_certificate
 
 ROOT = Path(__file__).resolve().parents[1]
 VERIFY = ROOT / "exact" / "verify.py"
@@ -177,7 +177,7 @@ def test_change_the_claimed_count(base):
 
 def test_structure_and_format_errors(base):
     cert = copy.deepcopy(base)
-    cert["format"] = "relucvx-certificate/2"
+    cert["format"] = "relucvx-certificate/1"  # the previous version is not accepted
     _fails(cert, "format")
     assert verify_certificate([])[0] is False
     cert = copy.deepcopy(base)
@@ -194,7 +194,10 @@ def test_structure_and_format_errors(base):
     _fails(cert, "chambers")
     cert = copy.deepcopy(base)
     del cert["chambers"][0]["farkas"]
-    _fails(cert, "chambers")
+    _fails(cert, "fields")
+    cert = copy.deepcopy(base)
+    cert["chambers"][0]["note"] = "trust me"  # a field nothing checks is rejected
+    assert "unknown field 'note'" in _fails(cert, "fields")
 
 
 def test_parallel_sign_consistency_is_its_own_check():
@@ -206,9 +209,9 @@ def test_parallel_sign_consistency_is_its_own_check():
 
 
 def test_unsupported_kinds():
-    ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "fit"})
+    ok, msg = verify_certificate({"format": FORMAT, "kind": "fit"})
     assert not ok and msg.startswith("unsupported kind")
-    ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "nonsense"})
+    ok, msg = verify_certificate({"format": FORMAT, "kind": "nonsense"})
     assert not ok and msg.startswith("unsupported kind")
 
 
@@ -237,21 +240,24 @@ def test_solve_certificate_is_checked():
     sol = certify.solve(X, y, beta)
     cert = json.loads(json.dumps(certify.solution_certificate(sol, X, y, beta)))
     ok, msg = verify_certificate(cert)
-    assert ok, msg
-    assert "not certified complete" in msg
+    assert ok and msg.startswith("valid: ") and "not certified" not in msg, msg
     bad = copy.deepcopy(cert)
     bad["claims"]["lower"] = str(Fraction(bad["claims"]["lower"]) + 1)
     _fails(bad, "bounds")
     bad = copy.deepcopy(cert)
     bad["dual"]["kappa"] = str(Fraction(bad["dual"]["kappa"]) * 4)
     _fails(bad, "dual")
-    # with an embedded completeness certificate the chamber list is certified complete too
-    good = copy.deepcopy(cert)
-    good["completeness"] = json.loads(json.dumps(completeness_certificate(Arrangement(X))))
-    ok, msg = verify_certificate(good)
-    assert ok and "certified complete" in msg and "not certified" not in msg
-    del good["completeness"]["chambers"][0]
-    _fails(good, "completeness")
+    # without the completeness certificate: consistent, but not a proof (status 3, one line)
+    partial = copy.deepcopy(cert)
+    del partial["completeness"]
+    status, msg = verify(partial)
+    assert status == NOT_PROVED and msg.startswith("not proved: ") and "\n" not in msg
+    assert verify(cert)[0] == PROVED
+    # "completeness": null is no completeness certificate either, and is invalid
+    partial["completeness"] = None
+    _fails(partial, "completeness")
+    del cert["completeness"]["chambers"][0]
+    _fails(cert, "completeness")
 
 
 # -- standard library only -----------------------------------------------------------------------
