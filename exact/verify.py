@@ -115,12 +115,18 @@ def _show(q: object) -> str:
     return text[:12] + "..."
 
 
+def _rep(value: object) -> str:
+    """``repr`` of a value for a message, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 # -- reading a document ---------------------------------------------------------------------------
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
     out: dict = {}
     for key, value in pairs:
         if key in out:
-            raise Refused(f"duplicate key {_show(key)!r} in a JSON object")
+            raise Refused(f"duplicate key {_rep(key)} in a JSON object")
         out[key] = value
     return out
 
@@ -216,7 +222,7 @@ def _obj(value: object, where: str, required: tuple[str, ...],
             raise _fail("fields", f"{where}: missing field {key!r}")
     for key in value:
         if key not in required and key not in optional:
-            raise _fail("fields", f"{where}: unknown field {_show(key)!r} (nothing checks it)")
+            raise _fail("fields", f"{where}: unknown field {_rep(key)} (nothing checks it)")
     return value
 
 
@@ -230,9 +236,9 @@ def _num(value: object, check: str, where: str) -> Fraction:
             raise Refused(f"{where}: a number has more than {MAX_DIGITS} digits")
         q = int(den) if den else 1
         if q == 0:
-            raise _fail(check, f"{where}: division by zero in {_show(value)!r}")
+            raise _fail(check, f"{where}: division by zero in {_rep(value)}")
         return Fraction(int(num), q)
-    raise _fail(check, f"{where}: not a number (an integer or a string 'p/q'): {_show(value)!r}")
+    raise _fail(check, f"{where}: not a number (an integer or a string 'p/q'): {_rep(value)}")
 
 
 def _vec(value: object, length: int, check: str, where: str) -> list[Fraction]:
@@ -249,7 +255,7 @@ def _int(value: object, check: str, where: str, lo: int | None = None,
          hi: int | None = None) -> int:
     """A JSON integer (not a boolean) in ``[lo, hi)``."""
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(check, f"{where}: expected an integer, got {_show(value)!r}")
+        raise _fail(check, f"{where}: expected an integer, got {_rep(value)}")
     if (lo is not None and value < lo) or (hi is not None and value >= hi):
         raise _fail(check, f"{where}: {_show(value)} is out of range")
     return value
@@ -597,7 +603,7 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                                        "is not listed")
     claimed = claims["chambers"]
     if isinstance(claimed, bool) or claimed != len(parsed):
-        raise _fail("count", f"claims.chambers = {_show(claimed)!r} but {len(parsed)} chambers "
+        raise _fail("count", f"claims.chambers = {_rep(claimed)} but {len(parsed)} chambers "
                              "are listed")
     m = len({cls[j] for j in nonzero})
     p = len(parsed)
@@ -642,7 +648,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     b = _Bounds()
     b.loss = cert["loss"]
     if b.loss not in ("squared", "hinge"):
-        raise _fail("data", f"unknown loss {_show(b.loss)!r}")
+        raise _fail("data", f"unknown loss {_rep(b.loss)}")
     data = _obj(cert["data"], "data", ("X", "y", "beta"))
     X = b.X = _matrix(data["X"], "data", "data.X")
     n, d = len(X), len(X[0])
@@ -718,7 +724,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                     if bound is None:
                         raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
                 else:
-                    raise _fail("dual", f"{gw}: unknown bound {_show(kind)!r}")
+                    raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
                 if kappa * kappa * bound > beta * beta:
                     raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
                 b.bounded.append(bound)
@@ -797,12 +803,12 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     claims = cert.get("claims")
     verdict = claims.get("verdict") if isinstance(claims, dict) else None
     if verdict not in _VERDICTS:
-        raise _fail("claims", f"unknown verdict {_show(verdict)!r}")
+        raise _fail("claims", f"unknown verdict {_rep(verdict)}")
     dual = cert.get("dual")
     source = dual.get("source") if isinstance(dual, dict) else None
     own = "residual" if cert.get("loss") == "squared" else "subgradient"
     if source not in (own, "solve"):
-        raise _fail("dual", f"dual source {_show(source)!r} with the {_show(cert.get('loss'))} "
+        raise _fail("dual", f"dual source {_rep(source)} with the {_show(cert.get('loss'))} "
                             "loss")
     if "better" in cert and verdict != "not optimal":
         raise _fail("verdict", f"a better network is listed but the verdict is {verdict!r}")
@@ -910,12 +916,12 @@ def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
                 raise _fail("format", "a certificate is a JSON object")
             if cert.get("format") != FORMAT:
                 raise _fail("format", f"expected format {FORMAT!r}, got "
-                                      f"{_show(cert.get('format'))!r}")
+                                      f"{_rep(cert.get('format'))}")
             kind = cert.get("kind")
             check = _KINDS.get(kind) if isinstance(kind, str) else None
             if check is None:
                 known = ", ".join(repr(k) for k in _KINDS)
-                return INVALID, f"unsupported kind: {_show(kind)!r} (this verifier checks {known})"
+                return INVALID, f"unsupported kind: {_rep(kind)} (this verifier checks {known})"
             complete, summary = check(cert, max_tol)
         except CheckFailed as exc:
             return INVALID, f"{exc.check}: {exc.detail}"
@@ -983,7 +989,7 @@ def parse_tolerance(text: str) -> Fraction:
     try:
         value = Fraction(text.strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"--max-tol: not a number: {_show(text)!r}") from None
+        raise ValueError(f"--max-tol: not a number: {_rep(text)}") from None
     if value < 0:
         raise ValueError(f"--max-tol must be >= 0, got {_show(text)}")
     return value
