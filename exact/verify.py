@@ -10,8 +10,9 @@ Python integers).
 The kernel is a handful of named rules, each a public function tested on its own
 (tests/test_verify_rules.py):
 
-- :func:`strict_signs` — a witness is strictly inside the chamber with the listed signs;
-- :func:`farkas_identity` — ``σ_k x_k = Σ_f λ_f σ_f x_f`` with ``λ ≥ 0`` (a row is redundant);
+- :func:`strict_signs`, :func:`class_signs` — a witness is on no hyperplane, with these signs;
+- :func:`integer_farkas` / :func:`packed_farkas` — ``D σ_k N_k = Σ_f μ_f σ_f N_f`` with
+  ``D > 0``, ``μ ≥ 0`` (a class is redundant), the second on packed vectors (:func:`pack`);
 - :func:`projection_kkt` — ``p = Π_C(g)`` by its KKT conditions;
 - :func:`moreau_bound` — ``‖Π_C(g)‖² ≤ ‖g + Aᵀλ‖²`` for ``λ ≥ 0``;
 - :func:`objective` — the exact training objective of a listed network (the upper bound);
@@ -28,15 +29,13 @@ of :func:`verify` is a status and one line:
 
 >>> cert = {"format": FORMAT, "kind": "arrangement",
 ...         "data": {"X": [["1"]]}, "claims": {"chambers": 2, "n": 1, "d": 1},
-...         "chambers": [
-...   {"signs": [1], "witness": ["1"], "facets": [{"row": 0, "witness": ["0"]}], "farkas": []},
-...   {"signs": [-1], "witness": ["-1"], "facets": [{"row": 0, "witness": ["0"]}], "farkas": []}]}
+...         "chambers": [[[1], [0], []], [[-1], [0], []]]}
 >>> verify(cert)
 (0, 'valid: the 2 chambers of the arrangement of a 1 × 1 matrix (1 hyperplane) are complete')
->>> cert["chambers"].pop()["signs"]
-[-1]
+>>> cert["chambers"].pop()
+[[-1], [0], []]
 >>> print(verify(cert)[1])
-closure: chamber 0: crossing the facet of row 0 gives sign vector [-1], which is not listed
+closure: chamber 0: crossing the facet of class 0 gives a sign vector that is not listed
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ import gzip
 import io
 import json
 import math
+import operator
 import re
 import sys
 from fractions import Fraction
@@ -139,12 +139,6 @@ def _no_float(text: str) -> object:
     raise Refused(f"a float is not a certificate number (use an integer or 'p/q'): {_show(text)}")
 
 
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise Refused(f"an integer has more than {MAX_DIGITS} digits")
-    return int(text)
-
-
 def loads(data: bytes | str) -> object:
     """Parse a certificate document; :class:`Refused` (one line) if it is not one.
 
@@ -183,7 +177,7 @@ def loads(data: bytes | str) -> object:
     try:
         with _long_integers():
             return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant,
-                              parse_float=_no_float, parse_int=_integer)
+                              parse_float=_no_float)
     except json.JSONDecodeError as exc:
         raise Refused(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
                       ) from None
@@ -342,35 +336,6 @@ def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | N
     return None
 
 
-def farkas_identity(XI: list[list[int]], L: list[int], signs: list[int], k: int,
-                    terms: list[tuple[int, Fraction]]) -> bool:
-    """Rule *Farkas identity*: ``λ ≥ 0`` and ``signs_k x_k = Σ_f λ_f signs_f x_f`` exactly.
-
-    Rows are ``x_j = XI_j / L_j`` (integer ``XI_j``, ``L_j > 0``). Then every u with
-    ``signs_f x_f·u ≥ 0`` for the facets f has ``signs_k x_k·u ≥ 0``: row k is redundant (the
-    homogeneous Farkas lemma, docs/MATH.md §7). Multiplying by the common denominator
-    ``M = lcm(L_k, q_f L_f)`` (``λ_f = p_f/q_f``) makes it an identity of integer vectors.
-
-    >>> farkas_identity([[1, 0], [0, 1], [1, 1]], [1, 1, 2], [1, 1, 1], 2,
-    ...                 [(0, Fraction(1, 2)), (1, Fraction(1, 2))])
-    True
-    >>> farkas_identity([[1, 0], [0, 1], [1, 1]], [1, 1, 1], [1, -1, 1], 2,
-    ...                 [(0, Fraction(1)), (1, Fraction(-1))])
-    False
-    """
-    if any(lam < 0 for _, lam in terms):
-        return False
-    M = math.lcm(L[k], *(lam.denominator * L[f] for f, lam in terms))
-    lhs = [signs[k] * (M // L[k]) * x for x in XI[k]]
-    rhs = [0] * len(lhs)
-    for f, lam in terms:
-        e = signs[f] * lam.numerator * (M // (lam.denominator * L[f]))
-        if e:
-            for c, x in enumerate(XI[f]):
-                rhs[c] += e * x
-    return lhs == rhs
-
-
 def projection_kkt(g: list[Fraction], p: list[Fraction], lam: list[Fraction],
                    A: list[list[Fraction]]) -> str | None:
     """Rule *projection KKT*: why ``p = Π_C(g)`` fails for ``C = {u : a·u ≥ 0, a ∈ A}``, or None.
@@ -484,8 +449,112 @@ def dual_value(v: list[Fraction], y: list[Fraction], kappa: Fraction, loss: str
 
 
 # -- kind "arrangement" ---------------------------------------------------------------------------
+def _classes(X: list[list[Fraction]], XI: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """The parallel classes of the nonzero rows, numbered by their first row: ``cls[j]`` (−1 for
+    a zero row) and the class normals ``N_c = XI`` of the class's first row (docs/certificates.md
+    §5)."""
+    first = _parallel_classes(X)
+    ids: dict[int, int] = {}
+    normals: list[list[int]] = []
+    cls = []
+    for r in first:
+        if r < 0:
+            cls.append(-1)
+            continue
+        if r not in ids:
+            ids[r] = len(normals)
+            normals.append(XI[r])
+        cls.append(ids[r])
+    return cls, normals
+
+
+def class_signs(normals: list[list[int]], w: list[int]) -> tuple[int, ...] | None:
+    """Rule *strict signs* on the class normals: ``sign(N_c · w)`` for every class, or None when
+    w lies on a hyperplane (then it witnesses no chamber).
+
+    >>> class_signs([[1, 0], [0, 1]], [2, -1])
+    (1, -1)
+    >>> class_signs([[1, 0], [0, 1]], [2, 0]) is None
+    True
+    """
+    values = [sum(map(operator.mul, nrm, w)) for nrm in normals]
+    if 0 in values:
+        return None
+    return tuple([1 if v > 0 else -1 for v in values])
+
+
+def integer_farkas(A: list[list[int]], b: list[int], D: int, mu: list[int]) -> bool:
+    """Rule *Farkas identity* over common denominators: ``D > 0``, ``μ ≥ 0`` and
+    ``D b = Σ_t μ_t A_t`` exactly, all integers. Then ``A_t · u ≥ 0`` for all t implies
+    ``b · u ≥ 0`` (the homogeneous Farkas lemma, docs/MATH.md §7).
+
+    >>> integer_farkas([[1, 0], [0, 1]], [1, 1], 2, [2, 2])
+    True
+    >>> integer_farkas([[1, 0], [0, 1]], [1, -1], 1, [1, -1])
+    False
+    """
+    if D <= 0 or any(m < 0 for m in mu):
+        return False
+    for c, bc in enumerate(b):
+        if D * bc != sum(m * a[c] for m, a in zip(mu, A) if m):
+            return False
+    return True
+
+
+def pack(v: list[int], k: int) -> int:
+    """Kronecker substitution ``E(v) = Σ_c v_c 2^{ck}``: linear, and injective on vectors with
+    ``|v_c| < 2^{k−1}`` (the highest nonzero term outweighs the sum of the lower ones).
+
+    >>> pack([1, -1], 8), pack([0, 0], 8)
+    (-255, 0)
+    """
+    return sum(x << (c * k) for c, x in enumerate(v))
+
+
+def packed_farkas(EA: list[int], EB: list[int], K: list[int]) -> int | None:
+    """Rule *Farkas identity* for all other classes of a chamber at once, on packed vectors.
+
+    ``EA = [E(a_f)]`` (facets), ``EB = [E(b_t)]`` (the other classes), ``K`` the integers
+    ``D_t, μ_t1 … μ_tf`` per t. Returns the first t whose identity ``D_t b_t = Σ_f μ_tf a_f``
+    fails or whose ``D_t ≤ 0`` or some ``μ_tf < 0``, else None. Sound when the caller's width k
+    has ``2^{k−1} > (f + 1) · max K · max|a, b|``: then ``v = D b − Σ μ_f a_f`` has
+    ``|v_c| < 2^{k−1}``, and by linearity ``E(v) = D E(b) − Σ μ_f E(a_f)`` is 0 iff v = 0.
+
+    >>> k = 8
+    >>> EA = [pack([1, 0], k), pack([0, 1], k)]
+    >>> EB = [pack([1, 1], k), pack([2, 0], k)]
+    >>> packed_farkas(EA, EB, [2, 2, 2, 1, 2, 0]) is None, packed_farkas(EA, EB, [2, 2, 2, 1, 2, 1])
+    (True, 1)
+    """
+    step = len(EA) + 1
+    if len(K) != step * len(EB):
+        return 0
+    if K and min(K) < 0:
+        return next(t for t, x in enumerate(K) if x < 0) // step
+    Ds = K[0::step]
+    if 0 in Ds:
+        return Ds.index(0)
+    mul = operator.mul
+    for t, eb in enumerate(EB):
+        pos = t * step
+        if Ds[t] * eb != sum(map(mul, K[pos + 1:pos + step], EA)):
+            return t
+    return None
+
+
+def _ints(value: object, length: int | None, check: str, where: str) -> list[int]:
+    """A list of JSON integers (not booleans), checked in one pass."""
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise _fail(check, f"{where}: expected a list of {'' if length is None else length} "
+                           "integers".replace("of  ", "of "))
+    if not set(map(type, value)) <= {int}:
+        t = next(t for t, x in enumerate(value) if type(x) is not int)
+        raise _fail(check, f"{where}[{t}]: expected an integer, got {_rep(value[t])}")
+    return value
+
+
 def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
-    """The completeness certificate of a chamber list (docs/certificates.md, "arrangement")."""
+    """The completeness certificate of a chamber list (docs/certificates.md §5)."""
     _obj(cert, "certificate", ("format", "kind", "data", "claims", "chambers"))
     data = _obj(cert["data"], "data", ("X",))
     X = _matrix(data["X"], "data", "data.X")
@@ -493,123 +562,75 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     claims = _obj(cert["claims"], "claims", ("chambers", "n", "d"))
     for key, actual in (("n", n), ("d", d)):
         if _int(claims[key], "data", f"claims.{key}") != actual:
-            raise _fail("data", f"claims.{key} = {_show(claims[key])} but X has {key} = {actual}")
+            raise _fail("data", f"claims.{key} = {_rep(claims[key])} but X has {key} = {actual}")
     XI = [_integer_vector(x) for x in X]
-    L = [_lcm_den(x) for x in X]
-    nonzero = [j for j in range(n) if any(XI[j])]
-    cls = _parallel_classes(X)
-
+    cls, normals = _classes(X, XI)
+    m = len(normals)
     chambers = _list(cert["chambers"], "chambers", "chambers", nonempty=True)
-    _work(sum(1 + len(c.get("facets", ())) + len(c.get("farkas", ())) if isinstance(c, dict)
-              else 1 for c in chambers) * n * d)
+    _work(len(chambers) * (m + 1) * (m + 1) * d)
+    # parse: [witness, facets, farkas] per chamber; witness: rule strict signs
     parsed = []
+    index: dict[tuple[int, ...], int] = {}
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
-        _obj(ch, where, ("signs", "witness", "facets", "farkas"))
-        signs = _list(ch["signs"], "chambers", f"{where}: signs")
-        if len(signs) != n:
-            raise _fail("chambers", f"{where}: signs must be a list of {n} entries")
-        for j, s in enumerate(signs):
-            _int(s, "chambers", f"{where}: signs[{j}]", -1, 2)
-        w = _integer_vector(_vec(ch["witness"], d, "chambers", f"{where}: witness"))
-        fac = []
-        for t, f in enumerate(_list(ch["facets"], "chambers", f"{where}: facets")):
-            fw = f"{where}: facets[{t}]"
-            _obj(f, fw, ("row", "witness"))
-            fac.append((_int(f["row"], "chambers", f"{fw}.row", 0, n),
-                        _integer_vector(_vec(f["witness"], d, "chambers", f"{fw}.witness"))))
-        fk = []
-        for t, e in enumerate(_list(ch["farkas"], "chambers", f"{where}: farkas")):
-            ew = f"{where}: farkas[{t}]"
-            _obj(e, ew, ("row", "lambda"))
-            k = _int(e["row"], "chambers", f"{ew}.row", 0, n)
-            terms = []
-            for u, pair in enumerate(_list(e["lambda"], "chambers", f"{ew}.lambda")):
-                if not isinstance(pair, list) or len(pair) != 2:
-                    raise _fail("chambers", f"{ew}.lambda[{u}] must be [row, multiplier]")
-                terms.append((_int(pair[0], "chambers", f"{ew}.lambda[{u}]", 0, n),
-                              _num(pair[1], "chambers", f"{ew}.lambda[{u}]")))
-            fk.append((k, terms))
-        parsed.append((tuple(signs), w, fac, fk))
-
-    # witness: rule strict signs (zero rows have sign 0, nonzero rows a strict sign)
-    for i, (signs, w, _, _) in enumerate(parsed):
-        j = strict_signs(XI, w, list(signs))
-        if j is not None:
-            raise _fail("witness", f"chamber {i}: row {j} has sign {_sign(_dot(XI[j], w))} at "
-                                   f"the witness, listed {signs[j]}")
-    # parallel: implied by strict signs (x_k = c x_r gives sign(x_k·w) = sign(c) sign(x_r·w))
-    # distinct
-    index: dict[tuple[int, ...], int] = {}
-    for i, (signs, _, _, _) in enumerate(parsed):
-        if signs in index:
-            raise _fail("distinct", f"chambers {index[signs]} and {i} have the same sign vector")
-        index[signs] = i
-    # facet: nonzero, pairwise non-parallel, witness in the relative interior of the facet
-    for i, (signs, _, fac, _) in enumerate(parsed):
-        seen: dict[int, int] = {}
-        for j, p in fac:
-            if cls[j] < 0:
-                raise _fail("facet", f"chamber {i}: facet row {j} is a zero row")
-            if cls[j] in seen:
-                raise _fail("facet", f"chamber {i}: facet rows {seen[cls[j]]} and {j} are "
-                                     "parallel")
-            seen[cls[j]] = j
-            if _dot(XI[j], p) != 0:
-                raise _fail("facet", f"chamber {i}: the witness of facet row {j} is not on its "
-                                     "hyperplane")
-            for k in nonzero:
-                if cls[k] != cls[j] and _sign(_dot(XI[k], p)) != signs[k]:
-                    raise _fail("facet", f"chamber {i}: the witness of facet row {j} is not "
-                                         f"strictly on the chamber's side of row {k}")
-    # farkas: every row not parallel to a facet is implied by the facets
-    for i, (signs, _, fac, fk) in enumerate(parsed):
-        facet_rows = {j for j, _ in fac}
-        facet_classes = {cls[j] for j in facet_rows}
-        needed = {k for k in nonzero if cls[k] not in facet_classes}
-        given: set[int] = set()
-        for k, terms in fk:
-            if k not in needed:
-                raise _fail("farkas", f"chamber {i}: row {k} needs no multipliers (it is zero, "
-                                      "or parallel to a facet)")
-            if k in given:
-                raise _fail("farkas", f"chamber {i}: row {k} has two entries")
-            given.add(k)
-            used: set[int] = set()
-            for f, lam in terms:
-                if f not in facet_rows:
-                    raise _fail("farkas", f"chamber {i}: row {k}: multiplier on row {f}, which "
-                                          "is not a facet row of the chamber")
-                if f in used:
-                    raise _fail("farkas", f"chamber {i}: row {k}: two multipliers on row {f}")
-                used.add(f)
-                if lam < 0:
-                    raise _fail("farkas", f"chamber {i}: row {k}: multiplier {_show(lam)} on row "
-                                          f"{f} is negative")
-            if not farkas_identity(XI, L, list(signs), k, terms):
-                raise _fail("farkas", f"chamber {i}: row {k}: signs_k x_k != sum of "
-                                      "lambda_f signs_f x_f")
-        missing = sorted(needed - given)
-        if missing:
-            raise _fail("farkas", f"chamber {i}: no multipliers for row {missing[0]}")
+        if not isinstance(ch, list) or len(ch) != 3:
+            raise _fail("chambers", f"{where}: expected [witness, facets, farkas]")
+        w = _ints(ch[0], d, "chambers", f"{where}: witness")
+        F = _ints(ch[1], None, "chambers", f"{where}: facets")
+        if F and (F[0] < 0 or F[-1] >= m or any(F[t] >= F[t + 1] for t in range(len(F) - 1))):
+            raise _fail("facet", f"{where}: facets must be strictly increasing classes in "
+                                 f"[0, {m})")
+        K = _ints(ch[2], (m - len(F)) * (len(F) + 1), "farkas", f"{where}: farkas "
+                  f"(D and {len(F)} multipliers for each of the {m - len(F)} other classes)")
+        s = class_signs(normals, w)
+        if s is None:
+            raise _fail("witness", f"{where}: the witness lies on a hyperplane")
+        if s in index:
+            raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
+        index[s] = i
+        parsed.append((s, F, K))
+    # farkas: every class that is no facet is implied by the facets (packed identities)
+    if parsed and m:
+        fmax = max(len(F) for _, F, _ in parsed)
+        kmax = max(max(K, default=0) for _, _, K in parsed)
+        nmax = max(abs(x) for nrm in normals for x in nrm)
+        k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
+        EN = [pack(nrm, k) for nrm in normals]
+    for i, (s, F, K) in enumerate(parsed):
+        facet_set = set(F)
+        others = [c for c in range(m) if c not in facet_set]
+        t = packed_farkas([EN[f] if s[f] > 0 else -EN[f] for f in F],
+                          [EN[c] if s[c] > 0 else -EN[c] for c in others], K)
+        if t is not None:
+            raise _fail("farkas", f"chamber {i}: class {others[t]}: D sigma_k N_k != sum of "
+                                  "mu_f sigma_f N_f with D > 0, mu >= 0")
     # closure under crossing facets
-    for i, (signs, _, fac, _) in enumerate(parsed):
-        for j, _p in fac:
-            flipped = tuple(-s if cls[t] == cls[j] else s for t, s in enumerate(signs))
+    for i, (s, F, _) in enumerate(parsed):
+        for f in F:
+            flipped = s[:f] + (-s[f],) + s[f + 1:]
             if flipped not in index:
-                shown = str(list(flipped))
-                raise _fail("closure", f"chamber {i}: crossing the facet of row {j} gives sign "
-                                       f"vector {shown if len(shown) <= 80 else '[...]'}, which "
-                                       "is not listed")
+                raise _fail("closure", f"chamber {i}: crossing the facet of class {f} gives a "
+                                       "sign vector that is not listed")
     claimed = claims["chambers"]
     if isinstance(claimed, bool) or claimed != len(parsed):
         raise _fail("count", f"claims.chambers = {_rep(claimed)} but {len(parsed)} chambers "
                              "are listed")
-    m = len({cls[j] for j in nonzero})
     p = len(parsed)
     return True, (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} "
                   f"matrix ({m} hyperplane{'' if m == 1 else 's'}) "
                   f"{'is' if p == 1 else 'are'} complete")
+
+
+def arrangement_sign_vectors(cert: dict) -> set[tuple[int, ...]]:
+    """The row sign vectors of a (checked) arrangement certificate, recomputed from its witnesses.
+
+    >>> sorted(arrangement_sign_vectors({"data": {"X": [["1", "0"], ["0", "0"]]},
+    ...                                  "chambers": [[[1, 0], [0], []], [[-1, 0], [0], []]]}))
+    [(-1, 0), (1, 0)]
+    """
+    X = _matrix(cert["data"]["X"], "completeness", "completeness.data.X")
+    XI = [_integer_vector(x) for x in X]
+    return {tuple(_sign(_dot(x, ch[0])) for x in XI) for ch in cert["chambers"]}
 
 
 # -- kinds "solve" and "check": the shared evidence -----------------------------------------------
@@ -761,7 +782,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             raise _fail("completeness", f"{exc.check}: {exc.detail}") from None
         if _matrix(comp["data"]["X"], "completeness", "completeness.data.X") != X:
             raise _fail("completeness", "the completeness certificate is for another X")
-        if {tuple(c["signs"]) for c in comp["chambers"]} != sign_vectors:
+        if arrangement_sign_vectors(comp) != sign_vectors:
             raise _fail("completeness", "the chamber lists differ")
     return b
 
@@ -971,8 +992,8 @@ def verify_file(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[bool, str]:
     >>> path = os.path.join(tempfile.mkdtemp(), "c.json")
     >>> with open(path, "w") as fh:
     ...     json.dump({"format": FORMAT, "kind": "arrangement", "data": {"X": [[0]]},
-    ...                "claims": {"chambers": 1, "n": 1, "d": 1}, "chambers": [
-    ...                {"signs": [0], "witness": [0], "facets": [], "farkas": []}]}, fh)
+    ...                "claims": {"chambers": 1, "n": 1, "d": 1}, "chambers": [[[0], [], []]]},
+    ...               fh)
     >>> verify_file(path)
     (True, 'valid: the 1 chamber of the arrangement of a 1 × 1 matrix (0 hyperplanes) is complete')
     """

@@ -41,8 +41,14 @@ CORRUPTIONS = {
 }
 
 
-def _chambers_with(cert: dict, key: str) -> list[dict]:
-    return [ch for ch in cert["chambers"] if ch[key]]
+def _chambers_with(cert: dict, key: str) -> list[list]:
+    """Arrangement chambers ``[witness, facets, farkas]`` whose ``key`` part is non-empty."""
+    t = {"facets": 1, "farkas": 2}[key]
+    return [ch for ch in cert["chambers"] if ch[t]]
+
+
+def _signs(X: list, w: list) -> tuple[int, ...]:
+    return tuple((v > 0) - (v < 0) for v in (sum(a * b for a, b in zip(x, w)) for x in X))
 
 
 def corrupt(cert: dict, how: str, rng: random.Random) -> dict | None:
@@ -69,8 +75,10 @@ def corrupt(cert: dict, how: str, rng: random.Random) -> dict | None:
             c["claims"]["num_chambers"] -= 1
             if how == "drop-chamber-everywhere":
                 comp = c["completeness"]
-                comp["chambers"] = [ch for ch in comp["chambers"] if ch["signs"] != gone["signs"]]
-                comp["claims"]["chambers"] -= 1
+                X = to_matrix(c["data"]["X"])
+                comp["chambers"] = [ch for ch in comp["chambers"]
+                                    if list(_signs(X, ch[0])) != gone["signs"]]
+                comp["claims"]["chambers"] = len(comp["chambers"])
     elif how == "duplicate-chamber":
         chambers.append(copy.deepcopy(rng.choice(chambers)))
         if c["kind"] == "arrangement":
@@ -83,24 +91,27 @@ def corrupt(cert: dict, how: str, rng: random.Random) -> dict | None:
         if not with_facets:
             return None
         ch = rng.choice(with_facets)
-        t = rng.randrange(len(ch["facets"]))
+        t = rng.randrange(len(ch[1]))
         if how == "drop-facet":
-            ch["facets"].pop(t)
+            ch[1].pop(t)
         else:
-            ch["facets"].append(copy.deepcopy(ch["facets"][t]))
+            ch[1] = sorted(ch[1] + [ch[1][t]])
     elif how == "move-facet":
         with_facets = _chambers_with(c, "facets")
         if not with_facets or len(chambers) < 2:
             return None
         src = rng.choice(with_facets)
         dst = rng.choice([ch for ch in chambers if ch is not src])
-        dst["facets"].append(copy.deepcopy(src["facets"].pop(rng.randrange(len(src["facets"])))))
+        f = src[1].pop(rng.randrange(len(src[1])))
+        dst[1] = sorted(set(dst[1]) | {f})
     elif how == "drop-farkas":
         with_farkas = _chambers_with(c, "farkas")
         if not with_farkas:
             return None
         ch = rng.choice(with_farkas)
-        ch["farkas"].pop(rng.randrange(len(ch["farkas"])))
+        step = len(ch[1]) + 1
+        t = rng.randrange(len(ch[2]) // step)
+        del ch[2][t * step:(t + 1) * step]
     elif how == "swap-rows":
         X = c["data"]["X"]
         if len(X) < 2:
@@ -141,7 +152,7 @@ def _proves_a_true_claim(cert: dict) -> tuple[bool, str]:
     X = to_matrix(cert["data"]["X"])
     real = {c.signs for c in Arrangement(X).chambers()}
     if cert.get("kind") == "arrangement":
-        listed = {tuple(c["signs"]) for c in cert["chambers"]}
+        listed = {_signs(X, c[0]) for c in cert["chambers"]}
         ok = listed == real and cert["claims"]["chambers"] == len(real)
         return ok, f"lists {len(listed)} sign vectors, the data have {len(real)} chambers"
     if "completeness" not in cert:

@@ -47,35 +47,50 @@ def test_strict_signs(Xw, data):
     assert V.strict_signs(X, w, wrong) == j
 
 
-# -- Farkas identity -------------------------------------------------------------------------------
-@given(st.integers(1, 3).flatmap(lambda d: st.lists(st.lists(ints, min_size=d, max_size=d),
-                                                    min_size=2, max_size=5)),
-       st.data())
-def test_farkas_identity(rows, data):
-    n = len(rows)
-    L = [data.draw(st.integers(1, 4)) for _ in range(n)]
-    signs = [data.draw(st.sampled_from([-1, 1])) for _ in range(n)]
-    k = n - 1
-    facets = list(range(n - 1))
-    lam = [data.draw(nonneg) for _ in facets]
-    # x_k := Σ λ_f σ_f x_f / σ_k, stored as an integer row XI_k with its denominator L_k
-    xk = [sum(lam[f] * signs[f] * F(rows[f][c], L[f]) for f in facets) * signs[k]
-          for c in range(len(rows[0]))]
-    Lk = 1
-    for x in xk:
-        Lk = Lk * x.denominator // __import__("math").gcd(Lk, x.denominator)
-    XI = [list(r) for r in rows[:-1]] + [[int(x * Lk) for x in xk]]
-    L = L[:-1] + [Lk]
-    terms = list(zip(facets, lam))
-    assert V.farkas_identity(XI, L, signs, k, terms)
-    # a changed multiplier breaks the identity unless that facet row is zero
-    f = data.draw(st.sampled_from(facets))
-    assume(any(rows[f]))
-    bumped = [(t, m + (1 if t == f else 0)) for t, m in terms]
-    assert not V.farkas_identity(XI, L, signs, k, bumped)
-    # a negative multiplier is refused even when the identity holds
-    XI2 = XI[:-1] + [[-signs[k] * signs[f] * x * L[f] // L[f] for x in rows[f]]]
-    assert not V.farkas_identity(XI2, L[:-1] + [L[f]], signs, k, [(f, F(-1))])
+# -- Farkas identity (plain and packed) ------------------------------------------------------------
+@given(st.integers(1, 4).flatmap(lambda d: st.tuples(
+    st.lists(st.lists(ints, min_size=d, max_size=d), min_size=1, max_size=5),
+    st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=1, max_size=4))),
+    st.data())
+def test_farkas_identity_plain_and_packed(AM, data):
+    A, mus = AM
+    f = len(A)
+    mus = [(m + [0] * f)[:f] for m in mus]
+    Ds = [data.draw(st.integers(1, 5)) for _ in mus]
+    # targets with D b = Σ μ a exactly when D divides the combination; else an off-by-one target
+    B, K, expect = [], [], []
+    for D, mu in zip(Ds, mus):
+        comb = [sum(m * a[c] for m, a in zip(mu, A)) for c in range(len(A[0]))]
+        exact = all(x % D == 0 for x in comb)
+        b = [x // D for x in comb]
+        if data.draw(st.booleans()):
+            b[0] += 1
+            exact = False
+        B.append(b)
+        K += [D] + mu
+        expect.append(exact and all(D * x == y for x, y in zip(b, comb)))
+    for b, D, mu, want in zip(B, Ds, mus, expect):
+        assert V.integer_farkas(A, b, D, mu) == want
+    nmax = max(abs(x) for row in A + B for x in row) or 1
+    k = ((f + 1) * max(max(K), 1) * nmax).bit_length() + 2
+    first_bad = next((t for t, ok in enumerate(expect) if not ok), None)
+    EA, EB = [V.pack(a, k) for a in A], [V.pack(b, k) for b in B]
+    assert V.packed_farkas(EA, EB, K) == first_bad
+    # a negative multiplier or a zero D is refused even when the identity holds
+    assert not V.integer_farkas(A, [-x for x in A[0]], 1, [-1] + [0] * (f - 1))
+    assert not V.integer_farkas(A, [0] * len(A[0]), 0, [0] * f)
+    K2 = list(K)
+    K2[0] = 0
+    assert V.packed_farkas(EA, EB, K2) == 0
+
+
+@given(st.lists(st.integers(-2**20, 2**20), min_size=1, max_size=5),
+       st.lists(st.integers(-2**20, 2**20), min_size=1, max_size=5))
+def test_pack_is_injective_on_its_box(u, v):
+    k = 24  # |u − v| ≤ 2^21 < 2^(k−1): E is injective on such differences
+    n = max(len(u), len(v))
+    u, v = u + [0] * (n - len(u)), v + [0] * (n - len(v))
+    assert (V.pack(u, k) == V.pack(v, k)) == (u == v)
 
 
 # -- projection KKT and the Moreau bound (oracle: the nonnegative orthant) -------------------------
@@ -186,8 +201,10 @@ def _false_lower(_genuine: dict) -> dict:
 
 #: rule -> (a forged certificate, a permissive version of the rule that agrees with the forger)
 LOAD_BEARING = {
-    "strict_signs": ("arr-witness-on-hyperplane.json", lambda *a: None),
-    "farkas_identity": ("arr-double-farkas.json", lambda *a: True),
+    "strict_signs": ("solve-witness-on-hyperplane.json", lambda *a: None),
+    "class_signs": ("arr-witness-on-hyperplane.json", lambda normals, w: tuple(
+        1 if sum(a * b for a, b in zip(nrm, w)) >= 0 else -1 for nrm in normals)),
+    "packed_farkas": ("arr-double-farkas.json", lambda *a: None),
     "projection_kkt": ("solve-projection-negative-lambda.json", lambda *a: None),
     "moreau_bound": (_norm_bounds_only, lambda g, lam, A: F(0)),
     "objective": ("solve-network-changed.json", lambda neurons, X, y, beta, loss: (
@@ -284,11 +301,11 @@ def test_wide_row_with_long_denominators_is_refused(tmp_path, capsys):
 
 
 def test_work_limit(tmp_path, capsys):
-    n, d, p = 1000, 100, 6000
+    n, d, p = 400, 3, 1200  # 400 pairwise non-parallel rows: 400 classes
     cert = {"format": V.FORMAT, "kind": "arrangement",
-            "data": {"X": [[1] * d for _ in range(n)]}, "claims": {"chambers": p, "n": n, "d": d},
-            "chambers": [{"signs": [], "witness": [], "facets": [], "farkas": []}] * p}
-    assert p * n * d > V.MAX_WORK
+            "data": {"X": [[j, 1, 0] for j in range(n)]}, "claims": {"chambers": p, "n": n, "d": d},
+            "chambers": [[[], [], []]] * p}
+    assert p * (n + 1) ** 2 * d > V.MAX_WORK
     path = tmp_path / "work.json"
     path.write_text(json.dumps(cert))
     code, _, err = _both(capsys, str(path))

@@ -71,6 +71,17 @@ def _bump(x) -> int | str:
 
 
 # -- the forgeries: (name, base, mutation, expected status, expected check, why) ------------------
+M0 = 5  # parallel classes of X0: rows 0, 1, {2, 5, 6}, 3, 7 (row 4 is zero)
+
+
+def _dot(a, b) -> int:
+    return sum(int(x) * int(y) for x, y in zip(a, b))
+
+
+def _signs(w) -> list[int]:
+    return [(v > 0) - (v < 0) for v in (_dot(x, w) for x in X0)]
+
+
 def _drop_chamber(c):
     del c["chambers"][3]
     c["claims"]["chambers"] -= 1
@@ -85,22 +96,45 @@ def _dup_chamber(c):
     c["claims"]["chambers"] += 1
 
 
+def _blocks(ch) -> dict[int, list[int]]:
+    """The farkas list of a chamber as {class: [D, μ...]}."""
+    F, K = ch[1], ch[2]
+    step = len(F) + 1
+    others = [k for k in range(M0) if k not in F]
+    return {k: K[t * step:(t + 1) * step] for t, k in enumerate(others)}
+
+
+def _set_facets(ch, F, blocks) -> None:
+    ch[1] = F
+    ch[2] = [x for k in sorted(blocks) for x in blocks[k]]
+
+
 def _dup_facet(c):
     ch = c["chambers"][0]
-    ch["facets"].append(copy.deepcopy(ch["facets"][0]))
+    ch[1] = sorted(ch[1] + ch[1][:1])
 
 
 def _move_facet(c):
+    """A facet class of chamber 1 claimed as a facet of chamber 0 (its multipliers dropped and
+    a zero multiplier inserted in every other block)."""
     a, b = c["chambers"][0], c["chambers"][1]
-    rows = {f["row"] for f in a["facets"]}
-    f = next(f for f in b["facets"] if f["row"] not in rows)
-    a["facets"].append(copy.deepcopy(f))
-    a["farkas"] = [e for e in a["farkas"] if e["row"] != f["row"]]
+    f = next(k for k in b[1] if k not in a[1])
+    blocks = _blocks(a)
+    del blocks[f]
+    F = sorted(a[1] + [f])
+    pos = F.index(f)
+    _set_facets(a, F, {k: v[:1 + pos] + [0] + v[1 + pos:] for k, v in blocks.items()})
 
 
 def _drop_facet(c):
-    ch = next(ch for ch in c["chambers"] if len(ch["facets"]) >= 3)
-    ch["facets"].pop()
+    """A facet dropped; its class given made-up multipliers over the remaining facets."""
+    ch = next(ch for ch in c["chambers"] if len(ch[1]) >= 3)
+    blocks = _blocks(ch)
+    f = ch[1][-1]
+    F = ch[1][:-1]
+    blocks = {k: v[:-1] for k, v in blocks.items()}
+    blocks[f] = [1] + [1] * len(F)
+    _set_facets(ch, F, blocks)
 
 
 def _change_data(c):
@@ -113,46 +147,56 @@ def _swap_rows(c):
 
 
 def _witness_on_hyperplane(c):
-    ch = c["chambers"][0]
-    ch["witness"] = list(ch["facets"][0]["witness"])
+    """The witness of chamber 0 moved onto its facet towards a neighbour (that is where the
+    segment between the two witnesses crosses): on one hyperplane, strictly inside the rest."""
+    w = c["chambers"][0][0]
+    s = _signs(w)
+    for ch in c["chambers"][1:]:
+        s2 = _signs(ch[0])
+        diff = [j for j in range(len(X0)) if s[j] != s2[j]]
+        if len(diff) == 1 and s[diff[0]] > 0:
+            x = X0[diff[0]]
+            a, b = abs(_dot(x, ch[0])), abs(_dot(x, w))
+            c["chambers"][0][0] = [a * p + b * q for p, q in zip(w, ch[0])]
+            return
+    raise AssertionError("no neighbour across a single row")
 
 
-def _flip_sign(c):
-    c["chambers"][1]["signs"][3] *= -1
+def _antipodal_witness(c):
+    c["chambers"][1][0] = [-x for x in c["chambers"][1][0]]
 
 
-def _farkas_entry(c):
+def _nonzero_multiplier(c):
     for ch in c["chambers"]:
-        for e in ch["farkas"]:
-            if len(e["lambda"]) >= 2:
-                return ch, e
+        step = len(ch[1]) + 1
+        for t, x in enumerate(ch[2]):
+            if t % step and x:
+                return ch, t
     raise AssertionError
 
 
 def _double_farkas(c):
-    _, e = _farkas_entry(c)
-    e["lambda"][0][1] = _q(2 * _F(e["lambda"][0][1]))
+    ch, t = _nonzero_multiplier(c)
+    ch[2][t] *= 2
 
 
 def _negative_farkas(c):
-    _, e = _farkas_entry(c)
-    e["lambda"][0][1] = _q(-_F(e["lambda"][0][1]))
+    ch, t = _nonzero_multiplier(c)
+    ch[2][t] = -ch[2][t]
 
 
-def _farkas_on_nonfacet(c):
-    ch, e = _farkas_entry(c)
-    e["lambda"][0][0] = 4  # the zero row
+def _zero_denominator(c):
+    ch, _ = _nonzero_multiplier(c)
+    ch[2][0] = 0
 
 
 def _missing_farkas(c):
-    ch, e = _farkas_entry(c)
-    ch["farkas"].remove(e)
+    ch, _ = _nonzero_multiplier(c)
+    del ch[2][-(len(ch[1]) + 1):]
 
 
-def _facet_witness_off(c):
-    f = c["chambers"][0]["facets"][0]
-    t = next(t for t, v in enumerate(X0[f["row"]]) if v)
-    f["witness"][t] = _q(_F(f["witness"][t]) + 1)
+def _witness_as_string(c):
+    c["chambers"][0][0][0] = str(c["chambers"][0][0][0])
 
 
 def FORGERIES():  # noqa: N802 - a table, built lazily
@@ -166,29 +210,29 @@ def FORGERIES():  # noqa: N802 - a table, built lazily
         ("arr-duplicate-chamber", A, _dup_chamber, 1, "distinct",
          "claims 23 chambers; one is listed twice"),
         ("arr-duplicate-facet", A, _dup_facet, 1, "facet",
-         "a facet listed twice would make the facet count (and the cone description) wrong"),
-        ("arr-move-facet", A, _move_facet, 1, "facet",
-         "a facet of a neighbouring chamber is not a facet of this one"),
+         "a facet listed twice: the multipliers no longer line up with the facets"),
+        ("arr-move-facet", A, _move_facet, 1, "closure",
+         "a facet of a neighbouring chamber is not a facet of this one: its flip is no chamber"),
         ("arr-drop-facet", A, _drop_facet, 1, "farkas",
          "without that facet the listed cone is larger than the chamber: closure proves nothing"),
-        ("arr-change-data-keep-evidence", A, _change_data, 1, "witness",
-         "the evidence is for another X: the chamber list of the new X differs"),
-        ("arr-swap-rows-keep-evidence", A, _swap_rows, 1, "witness",
-         "rows permuted under the evidence: the listed sign vectors are not those of this X"),
+        ("arr-change-data-keep-evidence", A, _change_data, 1, "distinct",
+         "the evidence is for another X: two witnesses now share a chamber of the new X"),
+        ("arr-swap-rows-keep-evidence", A, _swap_rows, 1, "farkas",
+         "rows permuted under the evidence: the classes and their multipliers no longer match"),
         ("arr-witness-on-hyperplane", A, _witness_on_hyperplane, 1, "witness",
          "a point on a hyperplane is in no open chamber: it witnesses nothing"),
-        ("arr-flip-sign", A, _flip_sign, 1, "witness",
-         "the flipped sign vector is another cell than the witness's"),
+        ("arr-antipodal-witness", A, _antipodal_witness, 1, "distinct",
+         "the negated witness is another listed chamber's: one chamber is listed twice"),
         ("arr-double-farkas", A, _double_farkas, 1, "farkas",
-         "the identity fails: the row's inequality is not shown implied by the facets"),
+         "the identity fails: the class's inequality is not shown implied by the facets"),
         ("arr-negative-farkas", A, _negative_farkas, 1, "farkas",
-         "a negative multiplier does not imply the inequality (Farkas needs lambda >= 0)"),
-        ("arr-farkas-on-nonfacet", A, _farkas_on_nonfacet, 1, "farkas",
-         "multipliers on a non-facet row do not describe the cone by its facets"),
+         "a negative multiplier does not imply the inequality (Farkas needs mu >= 0)"),
+        ("arr-zero-denominator", A, _zero_denominator, 1, "farkas",
+         "D = 0 makes every identity 0 = sum mu a: nothing is implied"),
         ("arr-missing-farkas", A, _missing_farkas, 1, "farkas",
-         "a row not shown redundant might cut the cone: the facet list may be incomplete"),
-        ("arr-facet-witness-off", A, _facet_witness_off, 1, "facet",
-         "the facet's witness is off its hyperplane: the facet is not shown to exist"),
+         "a class not shown redundant might cut the cone: the facet list may be incomplete"),
+        ("arr-witness-string", A, _witness_as_string, 1, "chambers",
+         "witnesses are JSON integers (a string would be concatenated, not multiplied)"),
         # --- arrangement: claims and format
         ("arr-count-plus-one", A, lambda c: c["claims"].__setitem__("chambers", 23), 1, "count",
          "claims 23 chambers; there are 22"),
@@ -204,8 +248,8 @@ def FORGERIES():  # noqa: N802 - a table, built lazily
          "an arrangement certificate read as a solve certificate claims nothing about P*"),
         ("arr-old-format", A, lambda c: c.__setitem__("format", "relucvx-certificate/1"), 1,
          "format", "version 1 allowed unchecked fields; it is not accepted"),
-        ("arr-sign-boolean", A, lambda c: c["chambers"][0]["signs"].__setitem__(0, True), 1,
-         "chambers", "a boolean is not a sign"),
+        ("arr-witness-boolean", A, lambda c: c["chambers"][0][0].__setitem__(0, True), 1,
+         "chambers", "a boolean is not an integer (True == 1 in Python)"),
         ("arr-float-in-memory", A, lambda c: c["data"]["X"][0].__setitem__(0, "1.5"), 1, "data",
          "'1.5' is not a certificate number (exact 'p/q' only)"),
     ]
@@ -246,6 +290,8 @@ def FORGERIES():  # noqa: N802 - a table, built lazily
          "KKT with a negative multiplier does not characterise the projection"),
         ("solve-t-lowered", S, _t_lowered, 1, "dual",
          "t below ||Pi_C(g)||^2 would hide a violated dual constraint"),
+        ("solve-witness-on-hyperplane", S, _solve_witness_on_hyperplane, 1, "witness",
+         "a witness on a hyperplane shows no chamber: the listed chamber may not exist"),
         ("solve-extra-claim", S, lambda c: c["claims"].__setitem__("optimal", True), 1, "fields",
          "a claim nothing checks"),
         ("solve-v1-groups", S, lambda c: c.__setitem__("groups", []), 1, "fields",
@@ -331,12 +377,19 @@ def _issue_example_complete(c):
     c["completeness"] = comp
 
 
+def _solve_witness_on_hyperplane(c):
+    ch = c["chambers"][0]
+    X = [[_F(t) for t in row] for row in c["data"]["X"]]
+    x = next(x for x in X if any(x))
+    ch["witness"] = [int(x[1]), int(-x[0])]  # x · w = 0 (integer data, d = 2)
+
+
 def _completeness_other_x(c):
     c["completeness"] = _j(completeness_certificate(Arrangement([[1, 1], [0, 1], [1, 0]])))
 
 
 def _completeness_drop(c):
-    del c["completeness"]["chambers"][0]
+    del c["completeness"]["chambers"][1]
     c["completeness"]["claims"]["chambers"] -= 1
 
 
@@ -463,8 +516,8 @@ TEXT_FORGERIES = [
      2, "refused", "a human reading the first key sees 99 chambers; json keeps the last"),
     ("json-nan", "solve", lambda t: t.replace('"kappa":', '"kappa":NaN,"k":', 1), 2, "refused",
      "NaN is not a number of any certificate"),
-    ("json-infinity", "arrangement", lambda t: t.replace('"witness":["', '"witness":[Infinity,"',
-                                                         1), 2, "refused",
+    ("json-infinity", "arrangement",
+     lambda t: t.replace('"chambers":[[[', '"chambers":[[[Infinity,', 1), 2, "refused",
      "Infinity is not a finite number"),
     ("json-float", "arrangement", lambda t: t.replace('"claims":{"chambers":22',
                                                       '"claims":{"chambers":22.0'), 2,
