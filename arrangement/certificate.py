@@ -226,35 +226,37 @@ def _simplicial_farkas(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.nda
     subs = _subsets(f, d)
     if q == 0 or len(subs) == 0:
         return D, M
-    pi = np.arange(P)[:, None]
-    Bf = np.swapaxes(B, 1, 2)[:, None].astype(np.float64)    # (P, 1, d, q)
+    Bf_all = np.swapaxes(B, 1, 2)[:, None].astype(np.float64)    # (P, 1, d, q)
     for lo in range(0, len(subs), 32):  # subcones in chunks; stop once every target is done
+        act = np.nonzero((D == 0).any(axis=1))[0]            # chambers with targets left
+        if len(act) == 0:
+            break
         chunk = subs[lo:lo + 32]
-        Mi = np.swapaxes(A[:, chunk, :], 2, 3)               # (P, S, d, d): columns = normals
+        Aa, Ba, Da = A[act], B[act], D[act]
+        pi = np.arange(len(act))[:, None]
+        Mi = np.swapaxes(Aa[:, chunk, :], 2, 3)              # (P', S, d, d): columns = normals
         Mf = Mi.astype(np.float64)
-        det = np.linalg.det(Mf)                              # (P, S)
+        det = np.linalg.det(Mf)                              # (P', S)
         good = np.abs(det) > 0.5
         invs = np.linalg.inv(np.where(good[..., None, None], Mf, np.eye(d)))
-        ok = ((invs @ Bf) > -1e-9).all(axis=2) & good[..., None]  # (P, S, q)
-        has = ok.any(axis=1) & (D == 0)                      # (P, q)
+        ok = ((invs @ Bf_all[act]) > -1e-9).all(axis=2) & good[..., None]  # (P', S, q)
+        has = ok.any(axis=1) & (Da == 0)                     # (P', q)
         if not has.any():
             continue
-        pick = ok.argmax(axis=1)                             # (P, q)
+        pick = ok.argmax(axis=1)                             # (P', q)
         dsel = det[pi, pick]
         adj = np.rint(invs[pi, pick] * dsel[..., None, None]).astype(np.int64)
         Dq = np.rint(dsel).astype(np.int64)
-        mu = (adj @ B[..., None])[..., 0]                    # (P, q, d)
+        mu = (adj @ Ba[..., None])[..., 0]                   # (P', q, d)
         sgn = np.where(Dq < 0, -1, 1)
         Dq, mu = Dq * sgn, mu * sgn[..., None]
         lhs = (Mi[pi, pick] @ mu[..., None])[..., 0]         # exact, in int64
-        valid = has & (Dq > 0) & (mu >= 0).all(axis=2) & (lhs == Dq[..., None] * B).all(axis=2)
-        cols = chunk[pick]                                   # (P, q, d)
+        valid = has & (Dq > 0) & (mu >= 0).all(axis=2) & (lhs == Dq[..., None] * Ba).all(axis=2)
+        cols = chunk[pick]                                   # (P', q, d)
         pp, qq = np.nonzero(valid)
         for t in range(d):
-            M[pp, qq, cols[pp, qq, t]] = mu[pp, qq, t]
-        D[valid] = Dq[valid]
-        if (D > 0).all():
-            break
+            M[act[pp], qq, cols[pp, qq, t]] = mu[pp, qq, t]
+        D[act[pp], qq] = Dq[pp, qq]
     # smaller numbers: divide each (D, μ) by its gcd
     g = np.gcd.reduce(np.concatenate([D[..., None], M], axis=2), axis=2)
     g[g == 0] = 1
