@@ -64,6 +64,7 @@ MAX_BYTES = 512 * 2**20          # the decompressed JSON text
 MAX_DIGITS = 10_000              # digits of one integer (a numerator or a denominator)
 MAX_VECTOR_DIGITS = 200_000      # digits of one vector (bounds its common denominator)
 MAX_WORK = 5 * 10**8             # products of the checks, counted from the list lengths
+MAX_WORD_WORK = 10**11           # the same weighted by the length of the numbers (64-bit words)
 
 _NUMBER = re.compile(r"-?[0-9]+(?:/[0-9]+)?")
 _LONG_RUN = re.compile(rb"(?<![0-9])[0-9]{%d}" % (MAX_DIGITS + 1))
@@ -272,6 +273,30 @@ def _matrix(value: object, check: str, where: str) -> list[list[Fraction]]:
 def _work(amount: int) -> None:
     if amount > MAX_WORK:
         raise Refused(f"the checks would take about {amount} products (limit {MAX_WORK})")
+
+
+def _words(bits: int) -> int:
+    """The cost of one product of numbers of ``bits`` bits, in products of machine words
+    (schoolbook: quadratic; a deliberate overestimate for Python's Karatsuba)."""
+    w = bits // 64 + 1
+    return w * w
+
+
+class _Budget:
+    """Work spent so far, in word products (docs/certificates.md §3); refuses past MAX_WORK."""
+
+    def __init__(self) -> None:
+        self.spent = 0
+
+    def spend(self, products: int, bits: int) -> None:
+        self.spent += products * _words(bits)
+        if self.spent > MAX_WORD_WORK:
+            raise Refused(f"the checks would take more than {MAX_WORD_WORK} word products (the "
+                          "numbers are too long for their count)")
+
+
+def _bits(v: list[Fraction]) -> int:
+    return max((x.numerator.bit_length() + x.denominator.bit_length() for x in v), default=0)
 
 
 # -- exact helpers --------------------------------------------------------------------------------
@@ -550,6 +575,8 @@ def _ints(value: object, length: int | None, check: str, where: str) -> list[int
     if not set(map(type, value)) <= {int}:
         t = next(t for t, x in enumerate(value) if type(x) is not int)
         raise _fail(check, f"{where}[{t}]: expected an integer, got {_rep(value[t])}")
+    if sum(map(int.bit_length, value)) > 3.33 * MAX_VECTOR_DIGITS:
+        raise Refused(f"{where}: more than {MAX_VECTOR_DIGITS} digits in one vector")
     return value
 
 
@@ -582,20 +609,29 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                                  f"[0, {m})")
         K = _ints(ch[2], (m - len(F)) * (len(F) + 1), "farkas", f"{where}: farkas "
                   f"(D and {len(F)} multipliers for each of the {m - len(F)} other classes)")
+        parsed.append((w, F, K))
+    # work, weighted by the length of the numbers (known now, before any product)
+    p = len(parsed)
+    if m:
+        fmax = max(len(F) for _, F, _ in parsed)
+        kmax = max(max(map(abs, K), default=0) for _, _, K in parsed)
+        wmax = max(max(map(abs, w), default=0) for w, _, _ in parsed)
+        nmax = max(abs(x) for nrm in normals for x in nrm)
+        k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
+        nb = nmax.bit_length()
+        budget = _Budget()
+        budget.spend(p * m * d, max(nb, wmax.bit_length()))              # the signs
+        budget.spend(p * m * (fmax + 1), max(kmax.bit_length(), k * d))  # the identities
+        EN = [pack(nrm, k) for nrm in normals]
+    for i, (w, F, K) in enumerate(parsed):
         s = class_signs(normals, w)
         if s is None:
-            raise _fail("witness", f"{where}: the witness lies on a hyperplane")
+            raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
         if s in index:
             raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
         index[s] = i
-        parsed.append((s, F, K))
+        parsed[i] = (s, F, K)
     # farkas: every class that is no facet is implied by the facets (packed identities)
-    if parsed and m:
-        fmax = max(len(F) for _, F, _ in parsed)
-        kmax = max(max(K, default=0) for _, _, K in parsed)
-        nmax = max(abs(x) for nrm in normals for x in nrm)
-        k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
-        EN = [pack(nrm, k) for nrm in normals]
     for i, (s, F, K) in enumerate(parsed):
         facet_set = set(F)
         others = [c for c in range(m) if c not in facet_set]
@@ -615,7 +651,6 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     if isinstance(claimed, bool) or claimed != len(parsed):
         raise _fail("count", f"claims.chambers = {_rep(claimed)} but {len(parsed)} chambers "
                              "are listed")
-    p = len(parsed)
     return True, (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} "
                   f"matrix ({m} hyperplane{'' if m == 1 else 's'}) "
                   f"{'is' if p == 1 else 'are'} complete")
@@ -688,6 +723,8 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
               for c in chambers) * n * d)
     sign_vectors = set()
     b.t, b.bounded = {}, []
+    budget = _Budget()
+    data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
         _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
@@ -725,10 +762,13 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             ("p", "lambda", "t", "bound"))["sign"],
                        "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
             raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
+        budget.spend(2 * n * d, 2 * data_bits)  # g = s Xᵀ D v for both signs
         for g in groups:
             s = g["sign"]
             gw = f"{where}, sign {s}"
             gv = _vec(g["g"], d, "chambers", f"{gw}: g")
+            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(gv), _bits(
+                [x for a in A for x in a]), data_bits))
             want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
                             Fraction(0)) for c in range(d)]
             if gv != want:
@@ -753,6 +793,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             _obj(g, gw, ("sign", "g", "p", "lambda", "t"))
             p = _vec(g["p"], d, "chambers", f"{gw}: p")
             lam = _vec(g["lambda"], len(A), "chambers", f"{gw}: lambda")
+            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(p), _bits(lam), data_bits))
             why = projection_kkt(gv, p, lam, A)
             if why is not None:
                 raise _fail("projection", f"{gw}: {why}")

@@ -312,6 +312,18 @@ def test_work_limit(tmp_path, capsys):
     assert code == V.REFUSED and "products" in err
 
 
+def test_word_budget(monkeypatch):
+    """Work weighted by the length of the numbers: a genuine certificate passes the default
+    budget and is refused by a tiny one (before any product), for both kinds."""
+    for name in ("genuine-arrangement.json", "genuine-solve.json"):
+        cert = V.load_file(str(HERE / name))
+        assert V.verify(cert)[0] == V.PROVED
+        monkeypatch.setattr(V, "MAX_WORD_WORK", 100)
+        status, msg = V.verify(cert)
+        assert status == V.REFUSED and "word products" in msg
+        monkeypatch.undo()
+
+
 @pytest.mark.parametrize("text, what", [
     ('{"a": 1, "a": 1}', "duplicate key"),
     ('{"a": NaN}', "not a finite number"),
