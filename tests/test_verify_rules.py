@@ -45,6 +45,11 @@ def test_strict_signs(Xw, data):
     wrong = list(signs)
     wrong[j] = data.draw(st.sampled_from([s for s in (-1, 0, 1) if s != signs[j]]))
     assert V.strict_signs(X, w, wrong) == j
+    # class_signs: the same signs on the nonzero rows, None when w is on some hyperplane
+    nonzero = [x for x in X if any(x)]
+    got = V.class_signs(nonzero, w)
+    want = [s for x, s in zip(X, signs) if any(x)]
+    assert got == (None if 0 in want else tuple(want))
 
 
 # -- Farkas identity (plain and packed) ------------------------------------------------------------
