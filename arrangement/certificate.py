@@ -202,11 +202,12 @@ _SUBSETS: dict[tuple[int, int], np.ndarray] = {}
 
 
 def _subsets(f: int, d: int) -> np.ndarray:
-    """All d-subsets of range(f) as an (S, d) array (cached)."""
+    """All d-subsets of range(f) as an (S, d) array, in a fixed shuffled order (cached)."""
     key = (f, d)
     if key not in _SUBSETS:
-        _SUBSETS[key] = np.array(list(itertools.combinations(range(f), d)),
-                                 dtype=np.int64).reshape(-1, d)
+        subs = np.array(list(itertools.combinations(range(f), d)), dtype=np.int64)
+        # a fixed shuffle: lexicographic order tries subcones of the first facets for too long
+        _SUBSETS[key] = np.random.default_rng(0).permutation(subs.reshape(-1, d))
     return _SUBSETS[key]
 
 
@@ -227,11 +228,11 @@ def _simplicial_farkas(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.nda
     if q == 0 or len(subs) == 0:
         return D, M
     Bf_all = np.swapaxes(B, 1, 2)[:, None].astype(np.float64)    # (P, 1, d, q)
-    for lo in range(0, len(subs), 32):  # subcones in chunks; stop once every target is done
+    for lo in range(0, len(subs), 16):  # subcones in chunks; stop once every target is done
         act = np.nonzero((D == 0).any(axis=1))[0]            # chambers with targets left
         if len(act) == 0:
             break
-        chunk = subs[lo:lo + 32]
+        chunk = subs[lo:lo + 16]
         Aa, Ba, Da = A[act], B[act], D[act]
         pi = np.arange(len(act))[:, None]
         Mi = np.swapaxes(Aa[:, chunk, :], 2, 3)              # (P', S, d, d): columns = normals
