@@ -1,43 +1,36 @@
 """The completeness certificate of a chamber list (docs/MATH.md §7), checkable by
-``exact/verify.py``.
+``exact/verify.py``; the format is specified in docs/certificates.md §5.
 
 A list of chambers is *complete* when every chamber of the arrangement of ``X`` is in it. The
-certificate written here lets a small standard-library checker prove that without enumerating
-anything itself. For each chamber it holds
+certificate lets a small standard-library checker prove that without enumerating anything. For
+each chamber it holds only what the checker cannot recompute cheaply:
 
-- ``signs`` and an integer interior ``witness`` u with ``sign(X u) = signs`` (docs/MATH.md §2);
-- ``facets``: one entry per facet hyperplane, ``{"row": j, "witness": p}`` with j the first row
-  of the facet's parallel class and p an exact point with ``x_j·p = 0`` that is strictly on the
-  chamber's side of every hyperplane not parallel to ``x_j`` (so the facet is a real facet). For
-  the neighbour across the facet, with witness u′, ``p = |x_j·u′| u + |x_j·u| u′``: the segment
-  ``[u, u′]`` crosses that one hyperplane only, and p is where it does;
-- ``farkas``: for every nonzero row k *not* parallel to a facet row, nonnegative multipliers with
-  ``σ_k x_k = Σ_f λ_f σ_f x_f`` exactly (homogeneous Farkas lemma): the inequality of row k is
-  implied by the facet inequalities, so the closed cone is exactly ``{u : σ_f x_f·u ≥ 0}``.
-  Rows parallel to a facet row carry no entry: the verifier handles them by exact
-  proportionality (``x_k = c x_j`` with ``c ≠ 0`` and ``σ_k = sign(c) σ_j``, which is implied by
-  the checked signs).
+- an integer interior ``witness`` (the sign vector is recomputed from it);
+- the ``facets``: the parallel classes whose flip is again a chamber, in the verifier's class
+  numbering (classes sorted by their first row);
+- ``farkas``: for every other class k, integers ``D > 0`` and ``μ ≥ 0`` (one per facet) with
+  ``D σ_k N_k = Σ_f μ_f σ_f N_f`` exactly (homogeneous Farkas lemma): the class is implied by the
+  facets, so the closed cone is exactly the facet cone.
 
-Closure under crossing facets (flipping the facet's parallel class gives a listed sign vector)
-then proves completeness; the argument is in the docstring of ``exact/verify.py``.
+Closure under crossing facets then proves completeness (docs/certificates.md §5).
 
-How the multipliers are found: a numeric guess (``scipy.optimize.nnls`` on the facet normals),
-then its support is thinned to linearly independent normals and solved *exactly* with integer
-Cramer's rule on the Gram system; the result is re-checked exactly (λ ≥ 0 and the identity). If
-anything fails the exact LP of pycddlib's ``cdd.gmp`` decides. Every number written is exact.
+How the multipliers are found: on a simplicial subcone of d facets (Carathéodory), chosen by a
+batched float solve over all chambers with the same number of facets; the integer adjugate
+gives ``D`` and ``μ``, and the identity is re-checked exactly in int64 (bounded entries). What
+that misses goes to the exact path: a numeric NNLS guess solved exactly on its support with
+integer elimination, and pycddlib's exact LP (``cdd.gmp``) as the last resort.
 
 >>> from arrangement.core import Arrangement
 >>> cert = completeness_certificate(Arrangement([[1, 0], [0, 1], [1, 1]]))
 >>> cert["claims"], len(cert["chambers"])
 ({'chambers': 6, 'n': 3, 'd': 2}, 6)
->>> cert["chambers"][0]["facets"]
-[{'row': 0, 'witness': ['0', '1']}, {'row': 1, 'witness': ['1', '0']}]
->>> cert["chambers"][0]["farkas"]
-[{'row': 2, 'lambda': [[0, '1'], [1, '1']]}]
+>>> cert["chambers"][0]      # witness, facet classes, [D, μ_0, μ_1] for class 2
+[[1, 1], [0, 1], [1, 1, 1]]
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -53,7 +46,7 @@ from arrangement.rational import format_fraction
 __all__ = ["FORMAT", "completeness_certificate", "farkas_multipliers", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
-FORMAT = "relucvx-certificate/1"
+FORMAT = "relucvx-certificate/2"
 
 
 def _ratio(p: int, q: int) -> str:
@@ -190,105 +183,200 @@ def farkas_multipliers(A: Sequence[Sequence[int]], b: Sequence[int]) -> list[Fra
     return None if found is None else [Fraction(v, found[1]) for v in found[0]]
 
 
-def _row_scales(arr: Arrangement) -> list[Fraction]:
-    """``s_j > 0`` with ``x_j = s_j · o_j · normal`` of the row's class (0 for zero rows)."""
-    out = []
-    for j, x in enumerate(arr.X):
-        c = arr.row_class[j]
-        if c < 0:
-            out.append(Fraction(0))
+def _class_normals(arr: Arrangement) -> tuple[list[int], list[tuple[int, ...]], list[int]]:
+    """The verifier's numbering of the classes (docs/certificates.md §5): ``order[c]`` is the
+    index in ``arr.classes`` of class c (classes sorted by their first row), ``N[c]`` its normal
+    (the first row scaled by the lcm of its denominators) and ``orient[c]`` the sign with
+    ``N[c] = positive · orient[c] · arr.classes[order[c]].normal``."""
+    order = sorted(range(len(arr.classes)), key=lambda k: min(arr.classes[k].rows))
+    N, orient = [], []
+    for k in order:
+        r = min(arr.classes[k].rows)
+        L = math.lcm(*(v.denominator for v in arr.X[r]))
+        N.append(tuple(int(v * L) for v in arr.X[r]))
+        orient.append(int(arr.row_orientation[r]))
+    return order, N, orient
+
+
+_SUBSETS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _subsets(f: int, d: int) -> np.ndarray:
+    """All d-subsets of range(f) as an (S, d) array, in a fixed shuffled order (cached)."""
+    key = (f, d)
+    if key not in _SUBSETS:
+        subs = np.array(list(itertools.combinations(range(f), d)), dtype=np.int64)
+        # a fixed shuffle: lexicographic order tries subcones of the first facets for too long
+        _SUBSETS[key] = np.random.default_rng(0).permutation(subs.reshape(-1, d))
+    return _SUBSETS[key]
+
+
+def _simplicial_farkas(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batched Farkas multipliers on simplicial subcones (Carathéodory).
+
+    ``A``: (P, f, d) facet normals, ``B``: (P, q, d) targets, int64 with small entries. Returns
+    ``(D, M)``: (P, q) and (P, q, f) int64 with ``D b = Σ_t M_t A_t``, ``D > 0``, ``M ≥ 0``
+    wherever ``D > 0``; ``D = 0`` marks targets left to the exact solver. The float solves only
+    choose the subcone; the integer adjugate and the identity are checked exactly in int64
+    (the caller bounds the entries so that nothing overflows).
+    """
+    P, f, d = A.shape
+    q = B.shape[1]
+    D = np.zeros((P, q), dtype=np.int64)
+    M = np.zeros((P, q, f), dtype=np.int64)
+    subs = _subsets(f, d)
+    if q == 0 or len(subs) == 0:
+        return D, M
+    Bf_all = np.swapaxes(B, 1, 2)[:, None].astype(np.float64)    # (P, 1, d, q)
+    for lo in range(0, len(subs), 16):  # subcones in chunks; stop once every target is done
+        act = np.nonzero((D == 0).any(axis=1))[0]            # chambers with targets left
+        if len(act) == 0:
+            break
+        chunk = subs[lo:lo + 16]
+        Aa, Ba, Da = A[act], B[act], D[act]
+        pi = np.arange(len(act))[:, None]
+        Mi = np.swapaxes(Aa[:, chunk, :], 2, 3)              # (P', S, d, d): columns = normals
+        Mf = Mi.astype(np.float64)
+        det = np.linalg.det(Mf)                              # (P', S)
+        good = np.abs(det) > 0.5
+        invs = np.linalg.inv(np.where(good[..., None, None], Mf, np.eye(d)))
+        ok = ((invs @ Bf_all[act]) > -1e-9).all(axis=2) & good[..., None]  # (P', S, q)
+        has = ok.any(axis=1) & (Da == 0)                     # (P', q)
+        if not has.any():
             continue
-        normal = arr.classes[c].normal
-        t = next(k for k, v in enumerate(normal) if v)
-        out.append(abs(x[t]) / normal[t])
-    return out
+        pick = ok.argmax(axis=1)                             # (P', q)
+        dsel = det[pi, pick]
+        adj = np.rint(invs[pi, pick] * dsel[..., None, None]).astype(np.int64)
+        Dq = np.rint(dsel).astype(np.int64)
+        mu = (adj @ Ba[..., None])[..., 0]                   # (P', q, d)
+        sgn = np.where(Dq < 0, -1, 1)
+        Dq, mu = Dq * sgn, mu * sgn[..., None]
+        lhs = (Mi[pi, pick] @ mu[..., None])[..., 0]         # exact, in int64
+        valid = has & (Dq > 0) & (mu >= 0).all(axis=2) & (lhs == Dq[..., None] * Ba).all(axis=2)
+        cols = chunk[pick]                                   # (P', q, d)
+        pp, qq = np.nonzero(valid)
+        for t in range(d):
+            M[act[pp], qq, cols[pp, qq, t]] = mu[pp, qq, t]
+        D[act[pp], qq] = Dq[pp, qq]
+    # smaller numbers: divide each (D, μ) by its gcd
+    g = np.gcd.reduce(np.concatenate([D[..., None], M], axis=2), axis=2)
+    g[g == 0] = 1
+    return D // g, M // g[..., None]
 
 
 def completeness_certificate(arr: Arrangement) -> dict:
-    """The JSON-ready completeness certificate of ``arr``'s chamber list (docs/MATH.md §7).
+    """The JSON-ready completeness certificate of ``arr``'s chamber list (docs/certificates.md §5).
 
-    Every number is an int or a string ``"p/q"``; the field-by-field format is in the module
-    docstring of this module and in ``exact/verify.py``, which checks it.
+    Per chamber ``[witness, facets, farkas]``: the integer interior witness; the facet classes
+    (the verifier's numbering, increasing); for every other class, in increasing order, ``D``
+    and one multiplier per facet with ``D σ_k N_k = Σ_f μ_f σ_f N_f`` (integers, ``D > 0``,
+    ``μ ≥ 0``). Sign vectors and facet points are not written: the verifier recomputes what it
+    needs from the witnesses.
 
     >>> cert = completeness_certificate(Arrangement([[1, 1], [1, -1], [0, 0]]))
     >>> cert["format"], cert["kind"], cert["claims"]["chambers"]
-    ('relucvx-certificate/1', 'arrangement', 4)
-    >>> cert["chambers"][0]["signs"], cert["chambers"][0]["farkas"]
-    ([1, 1, 0], [])
+    ('relucvx-certificate/2', 'arrangement', 4)
+    >>> cert["chambers"][0]
+    [[1, 0], [0, 1], []]
     """
     ch = arr.chambers()
-    nb = arr.neighbors()
+    p, d = len(ch), arr.d
+    order, N, orient = _class_normals(arr)
+    m = len(N)
     W = ch.witnesses
-    S = ch.class_signs
-    normals = [c.normal for c in arr.classes]
-    rep = [c.rows[0] for c in arr.classes]
-    scale = _row_scales(arr)
-    # the inequality of class k in chamber i is S[i,k]·normal_k·u ≥ 0
-    chambers = []
-    for i in range(len(ch)):
-        u = W[i]
-        s = [int(v) for v in S[i]]
-        fac = [int(k) for k in np.nonzero(nb[i] >= 0)[0]]
-        facets = []
-        for k in fac:
-            u2 = W[int(nb[i, k])]
-            a, b = abs(_dot(normals[k], u2)), abs(_dot(normals[k], u))
-            p = [a * x + b * y for x, y in zip(u, u2)]
-            g = math.gcd(*p)
-            p = [v // g for v in p] if g > 1 else p  # positive rescaling keeps every sign
-            facets.append({"row": rep[k], "witness": [str(v) for v in p]})
-        cone = _Cone([tuple(s[k] * v for v in normals[k]) for k in fac])
-        farkas = []
-        facset = set(fac)
-        for k in range(len(normals)):
-            if k in facset:
-                continue
-            found = cone.solve(tuple(s[k] * v for v in normals[k]))
-            if found is None:  # the enumerator's facet list would be wrong: a bug, not bad input
-                raise RuntimeError(f"chamber {i}: class {k} is not implied by the facets")
-            nums, D = found
-            for r in arr.classes[k].rows:
-                # σ_r x_r = s_r S_k n_k and σ_f x_f = s_f S_f n_f, so λ_f = μ_f s_r / s_f
-                sr = scale[r]
-                lam = []
-                for f, num in zip(fac, nums):
-                    if num:
-                        sf = scale[rep[f]]
-                        lam.append([rep[f], _ratio(num * sr.numerator * sf.denominator,
-                                                   D * sr.denominator * sf.numerator)])
-                farkas.append({"row": r, "lambda": lam})
-        farkas.sort(key=lambda e: e["row"])
-        chambers.append({
-            "signs": [int(v) for v in ch.signs[i]],
-            "witness": [str(v) for v in u],
-            "facets": facets,
-            "farkas": farkas,
-        })
+    if m:
+        S = np.asarray(ch.class_signs, dtype=np.int64)[:, order] * np.array(orient)
+        is_facet = arr.neighbors()[:, order] >= 0
+    else:
+        S = np.zeros((p, 0), dtype=np.int64)
+        is_facet = np.zeros((p, 0), dtype=bool)
+    nfacets = is_facet.sum(axis=1)
+    Nbig = max((abs(v) for row in N for v in row), default=0)
+    # int64 is exact below: |det|, |adj|, |μ| ≤ d!·Nbig^d · d·Nbig and the float rounding of
+    # the adjugate is exact below 2^50
+    fast = m > 0 and math.factorial(d) * max(Nbig, 1) ** (d + 1) * d * d < 2**50
+    Nn = np.array(N, dtype=np.int64 if fast else object).reshape(m, d)
+    farkas: list[list[int]] = [[] for _ in range(p)]
+    facet_lists: list[list[int]] = [[] for _ in range(p)]
+    for f in np.unique(nfacets).tolist():
+        rows = np.nonzero(nfacets == f)[0]
+        for start in range(0, len(rows), 256):
+            block = rows[start:start + 256]
+            F = np.nonzero(is_facet[block])[1].reshape(len(block), f)
+            others = np.nonzero(~is_facet[block])[1].reshape(len(block), m - f)
+            for i, fl in zip(block.tolist(), F.tolist()):
+                facet_lists[i] = fl
+            block = block.tolist()
+            if fast and f >= d:
+                Sb = S[block]
+                A = Sb[np.arange(len(block))[:, None], F][..., None] * Nn[F]
+                B = Sb[np.arange(len(block))[:, None], others][..., None] * Nn[others]
+                Dm, Mm = _simplicial_farkas(A, B)
+            else:
+                Dm = np.zeros((len(block), m - f), dtype=np.int64)
+                Mm = np.zeros((len(block), m - f, f), dtype=np.int64)
+            flat = np.concatenate([Dm[..., None], Mm], axis=2).reshape(len(block), -1).tolist()
+            complete = (Dm > 0).all(axis=1).tolist()
+            for r, i in enumerate(block):
+                if complete[r]:
+                    farkas[i] = flat[r]
+                    continue
+                s = [int(v) for v in S[i]]
+                out = []
+                cone = None
+                for t, k in enumerate(others[r]):
+                    if Dm[r, t] > 0:
+                        out.append(int(Dm[r, t]))
+                        out.extend(int(v) for v in Mm[r, t])
+                        continue
+                    if cone is None:
+                        cone = _Cone([tuple(s[c] * v for v in N[c]) for c in F[r]])
+                    found = cone.solve(tuple(s[k] * v for v in N[k]))
+                    if found is None:  # the enumerator's facet list would be wrong: a bug
+                        raise RuntimeError(f"chamber {i}: class {k} is not implied by the facets")
+                    nums, D = found
+                    g = math.gcd(D, *nums)
+                    out.append(D // g)
+                    out.extend(v // g for v in nums)
+                farkas[i] = out
+    chambers = [[list(W[i]), facet_lists[i], farkas[i]] for i in range(p)]
     return {
         "format": FORMAT,
         "kind": "arrangement",
         "data": {"X": [[format_fraction(v) for v in row] for row in arr.X]},
-        "claims": {"chambers": len(ch), "n": arr.n, "d": arr.d},
+        "claims": {"chambers": p, "n": arr.n, "d": arr.d},
         "chambers": chambers,
     }
 
 
 def write_certificate(cert: dict, path: str) -> None:
-    """Write ``cert`` as compact JSON to ``path`` (``-`` for standard output).
+    """Write ``cert`` as compact JSON to ``path`` (``-`` for standard output; a name ending in
+    ``.gz`` is gzip-compressed, which ``exact/verify.py`` reads transparently).
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "c.json")
     >>> write_certificate({"format": FORMAT}, p); open(p).read()
-    '{"format":"relucvx-certificate/1"}\\n'
+    '{"format":"relucvx-certificate/2"}\\n'
     """
-    text = json.dumps(cert, separators=(",", ":")) + "\n"
-    if path == "-":
-        import sys
+    import sys
 
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # certificates may hold integers of thousands of digits
+    try:
+        text = json.dumps(cert, separators=(",", ":")) + "\n"
+    finally:
+        sys.set_int_max_str_digits(old)
+    if path == "-":
         sys.stdout.write(text)
         return
     try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        if path.endswith(".gz"):
+            import gzip
+
+            with gzip.open(path, "wb", compresslevel=1) as fh:  # fast; ~3x smaller still
+                fh.write(text.encode("utf-8"))
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None

@@ -51,43 +51,9 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   then recomputed exactly as above: ``v`` clipped into the box, ``κ`` from the exact projections,
   the network from the exact projections scaled by the rounded ρ.
 
-Certificate (:func:`solution_certificate`), a JSON object in which every number is an int or a
-string ``"p/q"``::
-
-    format      "relucvx-certificate/1"
-    kind        "solve"
-    loss        "squared" | "hinge"
-    data        {"X": n×d, "y": n, "beta": β}
-    network     {"neurons": [{"u": [d numbers], "alpha": number}, ...]}
-    dual        {"v": [n numbers], "kappa": κ}
-    chambers    [{"index": i, "signs": [n ints in {-1,0,1}], "pattern": [n ints in {0,1}],
-                  "witness": [d ints],
-                  "facets": [{"row": j, "a": [d ints]}, ...],
-                  "groups": [{"sign": s, "g": [d], "p": [d], "lambda": [one per facet],
-                              "t": pᵀg}, ...   (s = 1 and s = -1)]}, ...]
-                 (a group may instead be {"sign": s, "g": [d], "bound": "norm"} or
-                  {"sign": s, "g": [d], "bound": "dual", "lambda": [one per facet]}: no
-                  projection was needed, since ‖Π_C(g)‖ = min_{λ≥0} ‖g + Aᵀλ‖ (Moreau) gives
-                  ‖Π_C(g)‖² ≤ ‖g + Aᵀλ‖² for the listed λ ≥ 0 (λ = 0: ‖g‖²); κ² times the
-                  bound ≤ β²)
-    groups      [{"chamber": i, "sign": s, "w": [d numbers]}, ...]   (informational: the
-                 convex point behind the network)
-    claims      {"lower": LB, "upper": UB, "gap": UB − LB, "num_chambers": p}
-
-A verifier checks, with ``D = diag(pattern)``, ``C = {u : a·u ≥ 0 for every facet a}``:
-
-0. ``pattern_j = 1`` iff ``signs_j ≥ 0``; each facet ``a`` is a positive multiple of
-   ``signs_row · x_row`` with ``signs_row ≠ 0`` (so C contains the chamber's closed cone
-   ``{u : (2D − I) X u ≥ 0}`` and the constraint checked below is at least as strong as the
-   true one). Optionally ``sign(X·witness) = signs``. That the list holds *every* chamber is
-   the job of the arrangement's completeness certificate (docs/MATH.md §7), shipped separately.
-1. ``g = s Xᵀ D v`` exactly, and ``a·p ≥ 0`` for every facet a (p ∈ C);
-2. ``λ ≥ 0``, ``g − p = −Σ_k λ_k a_k`` and ``λ_k (a_k·p) = 0`` (so p = Π_C(g));
-3. ``t = pᵀg`` and ``κ ≥ 0``, ``κ² t ≤ β²`` for every (chamber, sign);
-   for hinge also ``0 ≤ κ v_j / y_j ≤ 1`` (``v_j = 0`` where ``y_j = 0``);
-4. ``lower = κ vᵀy − ½ κ² ‖v‖²`` (squared) or ``κ Σ_{y_j≠0} v_j/y_j + #{y_j = 0}`` (hinge);
-5. ``upper = ℓ(Σ_k α_k (X u_k)_+) + (β/2) Σ_k (‖u_k‖² + α_k²)`` exactly;
-6. ``lower ≤ upper``; ``gap = upper − lower``.
+Certificate (:func:`solution_certificate`, written by :mod:`exact.certificates`): the format
+``kind: "solve"`` and the checks that prove ``lower ≤ P* ≤ upper`` are specified in
+docs/certificates.md; ``exact/verify.py`` checks them.
 
 References: Pilanci & Ergen (2020), "Neural networks are convex regularizers"; Wang, Lacotte &
 Pilanci (2022), "The hidden convex optimization landscape of regularized two-layer ReLU networks".
@@ -96,7 +62,6 @@ Pilanci (2022), "The hidden convex optimization landscape of regularized two-lay
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -104,7 +69,6 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.rational import format_fraction
 from exact.convex import ConvexProgram
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
@@ -112,7 +76,7 @@ from exact.projection import ProjectionCertificate, independent_subset, project_
 __all__ = ["Solution", "DualPieces", "dual_pieces", "dual_bound", "scaled_dual_bound", "solve",
            "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
 
-CERTIFICATE_FORMAT = "relucvx-certificate/1"
+CERTIFICATE_FORMAT = "relucvx-certificate/2"  # docs/certificates.md
 
 Group = tuple[int, int]
 Vec = tuple[Fraction, ...]
@@ -1112,68 +1076,16 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
 
 
 # -- the certificate ------------------------------------------------------------------------------
-def _q(x: Fraction | int) -> int | str:
-    x = Fraction(x)
-    if x.denominator == 1 and abs(x.numerator) < 10**4000:
-        return int(x)
-    # Python limits int ↔ str conversions to 4300 digits by default: lift the limit for huge
-    # numbers (a verifier reading them needs sys.set_int_max_str_digits(0) too)
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
-        return format_fraction(x)
-    finally:
-        sys.set_int_max_str_digits(old)
-
-
 def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
-                         beta: object) -> dict:
-    """The JSON-ready ``relucvx-certificate/1`` of a :class:`Solution` (format: module docstring).
+                         beta: object, *, completeness: bool = True) -> dict:
+    """The certificate of a :class:`Solution` (docs/certificates.md): a re-export of
+    :func:`exact.certificates.solution_certificate`.
 
     >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert = solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert["format"], cert["kind"], cert["claims"]["num_chambers"]
-    ('relucvx-certificate/1', 'solve', 4)
+    ('relucvx-certificate/2', 'solve', 4)
     """
-    cp = sol.program
-    if cp is None:
-        cp = ConvexProgram(X, y, beta, sol.loss)
-    arr = cp.arrangement
-    h = _all_g(cp, sol.dual)
-    chambers = []
-    for i in range(cp.p):
-        facet_classes = arr.facets(i)
-        facets = [{"row": int(arr.classes[k].rows[0]), "a": [int(t) for t in a]}
-                  for k, a in zip(facet_classes, cp.cones[i])]
-        grs = []
-        for s in (1, -1):
-            g = h[i] if s == 1 else tuple(-x for x in h[i])
-            c = sol.projections.get((i, s))
-            if c is None:
-                # dual feasible by a bound on ‖Π_C(g)‖² (DualPieces): ‖g + Aᵀλ‖² for the
-                # recorded λ ≥ 0, else ‖g‖²; the verifier checks κ² times it against β²
-                lam = sol.bounds.get((i, s))
-                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "norm"} if lam is None
-                           else {"sign": s, "g": [_q(x) for x in g], "bound": "dual",
-                                 "lambda": [_q(x) for x in lam]})
-                continue
-            grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
-                        "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
-        chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
-                         "witness": [int(t) for t in cp.witnesses[i]], "facets": facets,
-                         "groups": grs})
-    return {
-        "format": CERTIFICATE_FORMAT,
-        "kind": "solve",
-        "loss": sol.loss,
-        "data": {"X": [[_q(x) for x in row] for row in cp.X], "y": [_q(t) for t in cp.y],
-                 "beta": _q(cp.beta)},
-        "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
-                                for nr in sol.network.neurons]},
-        "dual": {"v": [_q(t) for t in sol.dual], "kappa": _q(sol.kappa)},
-        "chambers": chambers,
-        "groups": [{"chamber": i, "sign": s, "w": [_q(t) for t in w]}
-                   for (i, s), w in sorted(sol.groups.items())],
-        "claims": {"lower": _q(sol.lower), "upper": _q(sol.upper), "gap": _q(sol.gap),
-                   "num_chambers": cp.p},
-    }
+    from exact.certificates import solution_certificate as write
+
+    return write(sol, X, y, beta, completeness=completeness)

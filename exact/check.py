@@ -44,17 +44,8 @@ ones, fitted in [0, 1] on the margin, up to a band of ``MARGIN_BAND``); steps (b
 verdicts are then the same, with ``LB = κ Σ_j μ_j + #{y_j = 0}`` (``κ μ_j ≤ 1``, ``κ² t_max ≤
 β²``). The certificate's dual source is then ``"subgradient"`` and lists the band.
 
-Certificate (``kind: "check"``): the layout of the solve certificate (docstring of
-:mod:`exact.certify`: ``data``, ``network`` = θ, ``dual`` {v, κ}, ``chambers`` with one projection
-certificate per (chamber, sign), ``groups`` = φ(θ)), with ``"kind": "check"`` and
-
-    dual.source   "residual" (v = y − f_θ), "subgradient" (hinge: v = y ⊙ μ, with "band") or
-                  "solve" (the dual vector of the full program)
-    claims        {"verdict", "objective", "lower", "upper", "gap", "tol", "epsilon",
-                   "num_chambers", and for source "residual": "worst_chamber": [i, s],
-                   "violation": t_max − β²}
-    better        {"network": {...}, "objective": L_β(better)}     (verdict "not optimal")
-    completeness  the arrangement's completeness certificate (optional)
+Certificate (``kind: "check"``, written by :mod:`exact.certificates`): specified in
+docs/certificates.md; ``exact/verify.py`` checks it.
 
 References: Wang, Lacotte & Pilanci (2022), "The hidden convex optimization landscape of
 regularized two-layer ReLU networks", arXiv:2006.05900 (seed 000; poster, seed 004); Pilanci &
@@ -372,19 +363,10 @@ def _compare_with_optimum(res: CheckResult, cp: ConvexProgram) -> None:
 
 
 # -- the certificate ------------------------------------------------------------------------------
-def _q(x: Fraction) -> int | str:
-    x = Fraction(x)
-    return int(x) if x.denominator == 1 else format_fraction(x)
-
-
 def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict:
-    """The JSON-ready ``relucvx-certificate/1`` of ``kind: "check"`` (module docstring).
-
-    Reuses :func:`exact.certify.solution_certificate` for the shared layout (data, network,
-    dual, per-(chamber, sign) projection certificates), so :mod:`exact.verify` checks both kinds
-    with the same code. ``completeness`` embeds the arrangement's completeness certificate
-    (docs/MATH.md §7), which the verifier then checks against the same X and chamber list. Requires
-    a rational network.
+    """The ``kind: "check"`` certificate (docs/certificates.md): a re-export of
+    :func:`exact.certificates.check_certificate`; ``completeness`` embeds the arrangement's
+    completeness certificate (without it the verifier answers "not proved").
 
     >>> r = check(Network.from_lists([((0, 1), 1)]), [[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert = check_certificate(r)
@@ -394,44 +376,9 @@ def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict
     >>> verify_certificate(cert)[0]
     True
     """
-    from exact.certify import Solution, solution_certificate
+    from exact.certificates import check_certificate as write
 
-    net, cp = result.network, result.program
-    if net is None or cp is None:
-        raise InputError("this CheckResult carries no network or program")
-    if not net.is_rational:
-        raise InputError("a check certificate needs a rational network (use psi_rational)")
-    upper = Fraction(result.upper)
-    rational_groups = {g: w for g, w in result.groups.items()
-                       if all(isinstance(t, Fraction) for t in w)}
-    sol = Solution(lower=result.lower, upper=upper, gap=upper - result.lower, network=net,
-                   groups=rational_groups, active_groups=sorted(rational_groups),
-                   dual=tuple(result.dual), kappa=result.kappa, projections=result.projections,
-                   bounds=result.bounds,
-                   chambers=cp.p, loss=cp.loss, beta=cp.beta, program=cp)
-    cert = solution_certificate(sol, cp.X, cp.y, cp.beta)
-    cert["kind"] = "check"
-    cert["dual"]["source"] = result.dual_source
-    if result.dual_source == "subgradient":
-        cert["dual"]["band"] = _q(MARGIN_BAND)
-    claims = {"verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
-              "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
-              "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
-    if result.dual_source != "solve" and result.worst_chamber is not None:
-        claims["worst_chamber"] = list(result.worst_chamber)
-        claims["violation"] = _q(result.violation)
-    cert["claims"] = claims
-    if result.verdict == "not optimal" and result.better is not None:
-        cert["better"] = {
-            "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
-                                    for nr in result.better.neurons]},
-            "objective": _q(Fraction(result.better_objective)),
-        }
-    if completeness:
-        from arrangement.certificate import completeness_certificate
-
-        cert["completeness"] = completeness_certificate(cp.arrangement)
-    return cert
+    return write(result, completeness=completeness)
 
 
 def result_summary(result: CheckResult) -> dict:

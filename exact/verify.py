@@ -1,129 +1,73 @@
 """A standalone checker for relucvx certificates, using only the Python standard library.
 
-This module imports nothing from the project (only ``json``, ``fractions``, ``math``, ``re``,
-``sys``), so it can be audited on its own and run as ``python exact/verify.py CERT``. It never
-solves anything: it recomputes every claim from the data held in the certificate with exact
-rational arithmetic (``fractions.Fraction`` and Python integers) and checks witnesses, Farkas
-multipliers, projection multipliers and bound arithmetic (docs/MATH.md §7).
+**Specification: docs/certificates.md** (normative: every kind, field and check, the format
+version, the limits and what each exit status proves). This module implements it and imports
+nothing from the project, so it can be audited on its own and run as
+``python exact/verify.py [--max-tol T] CERT``. It never solves anything: it recomputes every
+claim from the data held in the certificate with exact rational arithmetic (``Fraction`` and
+Python integers).
 
-:func:`verify_certificate` returns ``(True, "valid: <summary>")`` or
-``(False, "<name of the first failing check>: <details>")``. It dispatches on ``kind``:
+The kernel is a handful of named rules, each a public function tested on its own
+(tests/test_verify_rules.py):
 
-``"arrangement"`` — the completeness certificate of a chamber list (arrangement/certificate.py)
-    ::
+- :func:`strict_signs`, :func:`class_signs` — a witness is on no hyperplane, with these signs;
+- :func:`integer_farkas` / :func:`packed_farkas` — ``D σ_k N_k = Σ_f μ_f σ_f N_f`` with
+  ``D > 0``, ``μ ≥ 0`` (a class is redundant), the second on packed vectors (:func:`pack`);
+- :func:`projection_kkt` — ``p = Π_C(g)`` by its KKT conditions;
+- :func:`moreau_bound` — ``‖Π_C(g)‖² ≤ ‖g + Aᵀλ‖²`` for ``λ ≥ 0``;
+- :func:`objective` — the exact training objective of a listed network (the upper bound);
+- :func:`dual_value` — the exact value of a dual point (the lower bound).
 
-        format    "relucvx-certificate/1"
-        kind      "arrangement"
-        data      {"X": n×d numbers}                       the original rational data
-        claims    {"chambers": p, "n": n, "d": d}
-        chambers  [{"signs":   [n ints in {-1, 0, 1}],
-                    "witness": [d numbers],                 an interior point
-                    "facets":  [{"row": j, "witness": [d numbers]}, ...],
-                    "farkas":  [{"row": k, "lambda": [[f, number], ...]}, ...]}, ...]
+Each ``_check_<kind>`` only parses the fields of its kind and composes these rules. The result
+of :func:`verify` is a status and one line:
 
-    Numbers are JSON integers or strings ``"p"`` / ``"p/q"``. Checks, in this order (the name
-    before the colon is what a failure reports):
+- 0 ``valid: ...`` — every claim of the certificate is proved (over a complete chamber list);
+- 1 ``<check>: ...`` — the first failing check: the certificate is invalid;
+- 2 ``<path>: ...`` — refused before checking (not JSON, duplicate keys, over the limits);
+- 3 ``not proved: ...`` — every check passes but the chamber list is not certified complete,
+  so the bounds hold over the listed chambers only: consistent, but not a proof.
 
-    - ``format``: format tag and kind; ``data``: X is a rectangular matrix of numbers and
-      ``claims.n``, ``claims.d`` match it; ``chambers``: the list is non-empty and well formed;
-    - ``witness``: for every chamber, ``sign(x_j·witness) = signs_j`` for every row, with
-      ``signs_j = 0`` exactly at the zero rows (the witness is strictly inside a chamber);
-    - ``parallel``: signs are consistent within each parallel class (``x_k = c x_j`` implies
-      ``signs_k = sign(c) signs_j``);
-    - ``distinct``: the sign vectors are pairwise distinct;
-    - ``facet``: each facet row is a nonzero row, no two facets are parallel, and the facet
-      witness p has ``x_j·p = 0`` and ``signs_k x_k·p > 0`` for every nonzero row k not parallel
-      to ``x_j`` (p is in the relative interior of the facet: the facet is irredundant);
-    - ``farkas``: every nonzero row k not parallel to a facet row has exactly one entry (and no
-      other row has one), each multiplier refers to a facet row of the chamber, is ``≥ 0``, and
-      ``signs_k x_k = Σ_f λ_f signs_f x_f`` holds exactly. Rows parallel to a facet row need no
-      entry: ``x_k = c x_j`` and the ``parallel`` check give ``signs_k x_k = |c| signs_j x_j``;
-    - ``closure``: for every facet, flipping the signs of all rows of its parallel class gives a
-      sign vector in the list;
-    - ``count``: ``claims.chambers`` equals the number of chambers.
-
-    Why this proves that the list is exactly the set of chambers of the arrangement of X:
-
-    1. *Every entry is a chamber, once.* The witness is on no hyperplane, so it lies in the
-       open chamber with exactly the listed sign vector; sign vectors are distinct.
-    2. *Every entry's closed cone is exactly its facet cone.* The closed cone of a chamber is
-       ``C = {u : signs_k x_k·u ≥ 0 for all k}``. Rows parallel to a facet give positive multiples
-       of the facet inequality; every other row satisfies ``signs_k x_k·u = Σ λ_f signs_f x_f·u
-       ≥ 0`` whenever the facet inequalities hold (homogeneous Farkas lemma, λ ≥ 0). So
-       ``C = P := {u : signs_f x_f·u ≥ 0 for the listed facets f}``; the facet witnesses show that
-       no listed facet is redundant.
-    3. *The list is closed under crossing facets, hence complete.* Let z be a point of any chamber
-       and w the witness of a listed chamber. The points z′ of z's (open) chamber for which the
-       segment [w, z′] meets an intersection ``H_a ∩ H_b`` of two distinct hyperplanes lie in
-       ``span(w, H_a ∩ H_b)``, a subspace of dimension ≤ d − 1; there are finitely many, so
-       choose z′ outside all of them. Along [w, z′] each linear form changes sign at most once,
-       so the segment crosses finitely many hyperplanes, each at a point q on no other
-       hyperplane. Suppose the walk is in a listed chamber with cone ``C = P`` when it reaches
-       the next such q. Just past q the segment has left C, so it violates some *listed* facet
-       inequality of P, whose hyperplane therefore contains q, and q lies on one hyperplane
-       only: the crossed hyperplane is a listed facet. Just past q the sign vector is the old
-       one with that class flipped, which ``closure`` guarantees is listed. By induction z′
-       (and z) lies in a listed chamber. So the list contains every chamber, and ``count``
-       makes the claimed number the number of chambers.
-
-``"solve"`` — certified bounds ``LB ≤ P* ≤ UB`` (the format is documented in the module
-    docstring of exact/certify.py; the checks 0–6 listed there are implemented by
-    :func:`_check_solve`). The lower bound is a proof about the *listed* chambers; that the list
-    is complete is the arrangement certificate's job. If the solve certificate carries an
-    arrangement certificate under the key ``"completeness"``, it is checked too, against the
-    same X and the same set of sign vectors, and the summary says whether it was present.
-
-``"check"`` — the answer of the global-optimality test of a given network (the format is
-    documented in the module docstring of exact/check.py): the checks of ``"solve"`` on the
-    same fields (the network is the one under test), plus ``objective = upper``, the residual
-    ``v = y − f_θ`` with its most violated (chamber, sign), and the verdict: ``"optimal"`` needs
-    ``upper − lower ≤ epsilon``, ``"not optimal"`` a listed network with an exactly smaller
-    objective (:func:`_check_check`).
-
-To add a kind, write ``_check_<kind>(cert) -> str`` (returning the summary, raising
-:class:`CheckFailed` on the first failure) and register it in ``_KINDS``.
-
->>> cert = {"format": "relucvx-certificate/1", "kind": "arrangement",
+>>> cert = {"format": FORMAT, "kind": "arrangement",
 ...         "data": {"X": [["1"]]}, "claims": {"chambers": 2, "n": 1, "d": 1},
-...         "chambers": [
-...   {"signs": [1], "witness": ["1"], "facets": [{"row": 0, "witness": ["0"]}], "farkas": []},
-...   {"signs": [-1], "witness": ["-1"], "facets": [{"row": 0, "witness": ["0"]}], "farkas": []}]}
->>> verify_certificate(cert)
-(True, 'valid: the 2 chambers of the arrangement of a 1 × 1 matrix (1 hyperplane) are complete')
->>> cert["chambers"].pop()["signs"]
-[-1]
->>> print(verify_certificate(cert)[1])
-closure: chamber 0: crossing the facet of row 0 gives sign vector [-1], which is not listed
+...         "chambers": [[[1], [0], []], [[-1], [0], []]]}
+>>> verify(cert)
+(0, 'valid: the 2 chambers of the arrangement of a 1 × 1 matrix (1 hyperplane) are complete')
+>>> cert["chambers"].pop()
+[[-1], [0], []]
+>>> print(verify(cert)[1])
+closure: chamber 0: crossing the facet of class 0 gives a sign vector that is not listed
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import gzip
+import io
 import json
 import math
+import operator
 import re
 import sys
 from fractions import Fraction
 
+FORMAT = "relucvx-certificate/2"
 
-@contextlib.contextmanager
-def _long_integers():
-    """Certificates of tight bounds carry integers with thousands of digits: lift Python's
-    int/str conversion limit while checking, and restore it afterwards (it guards other code)."""
-    getter = getattr(sys, "get_int_max_str_digits", None)
-    if getter is None:  # Python without the limit
-        yield
-        return
-    old = getter()
-    sys.set_int_max_str_digits(0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(old)
+#: exit statuses (docs/certificates.md, "Exit statuses")
+PROVED, INVALID, REFUSED, NOT_PROVED = 0, 1, 2, 3
 
-FORMAT = "relucvx-certificate/1"
+#: the largest relative tolerance a verdict "optimal" may state without ``--max-tol``
+TOL_CEILING = Fraction(1, 10**6)
+
+#: limits (docs/certificates.md, "Limits"): refused at once, before any check
+MAX_BYTES = 512 * 2**20          # the decompressed JSON text
+MAX_DIGITS = 10_000              # digits of one integer (a numerator or a denominator)
+MAX_VECTOR_DIGITS = 200_000      # digits of one vector (bounds its common denominator)
+MAX_WORK = 5 * 10**8             # products of the checks, counted from the list lengths
+MAX_WORD_WORK = 10**11           # the same weighted by the length of the numbers (64-bit words)
 
 _NUMBER = re.compile(r"-?[0-9]+(?:/[0-9]+)?")
+_LONG_RUN = re.compile(rb"(?<![0-9])[0-9]{%d}" % (MAX_DIGITS + 1))
 
 
 class CheckFailed(Exception):
@@ -135,27 +79,161 @@ class CheckFailed(Exception):
         self.detail = detail
 
 
+class Refused(ValueError):
+    """The input is refused before checking: not a JSON certificate document, or over a limit."""
+
+
 def _fail(check: str, detail: str) -> CheckFailed:
     return CheckFailed(check, detail)
 
 
-# -- parsing --------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _long_integers():
+    """Lift Python's int/str conversion limit while checking (the limits here are ours:
+    ``MAX_DIGITS``, enforced before any conversion) and restore it afterwards."""
+    getter = getattr(sys, "get_int_max_str_digits", None)
+    if getter is None:  # Python without the limit
+        yield
+        return
+    old = getter()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def _show(q: object) -> str:
+    """A short rendering of a value for a message (exact when it is short)."""
+    text = str(q)
+    if len(text) <= 24:
+        return text
+    if isinstance(q, Fraction):
+        try:
+            return f"~{float(q):.12g}"
+        except OverflowError:
+            pass
+    return text[:12] + "..."
+
+
+def _rep(value: object) -> str:
+    """``repr`` of a value for a message, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# -- reading a document ---------------------------------------------------------------------------
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise Refused(f"duplicate key {_rep(key)} in a JSON object")
+        out[key] = value
+    return out
+
+
+def _bad_constant(name: str) -> object:
+    raise Refused(f"not a finite number: {name}")
+
+
+def _no_float(text: str) -> object:
+    raise Refused(f"a float is not a certificate number (use an integer or 'p/q'): {_show(text)}")
+
+
+def loads(data: bytes | str) -> object:
+    """Parse a certificate document; :class:`Refused` (one line) if it is not one.
+
+    Accepts gzip-compressed bytes and a UTF-8 byte-order mark; refuses invalid UTF-8, invalid
+    JSON, duplicate keys, ``NaN`` / ``Infinity``, floats, over-long integers (the digit runs are
+    counted before anything is converted), nesting too deep for the parser and documents over
+    ``MAX_BYTES``.
+
+    >>> loads('\\ufeff{"a": [1, "2/3"]}')
+    {'a': [1, '2/3']}
+    >>> for text in ('{"a": 1, "a": 2}', '[NaN]', '[true, 1.5]'):
+    ...     try:
+    ...         loads(text)
+    ...     except Refused as exc:
+    ...         print(exc)
+    duplicate key 'a' in a JSON object
+    not a finite number: NaN
+    a float is not a certificate number (use an integer or 'p/q'): 1.5
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                data = fh.read(MAX_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise Refused(f"not a gzip file: {' '.join(str(exc).split())}") from None
+    if len(data) > MAX_BYTES:
+        raise Refused(f"more than {MAX_BYTES} bytes of JSON")
+    if _LONG_RUN.search(data):
+        raise Refused(f"a number has more than {MAX_DIGITS} digits")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused("not a UTF-8 text file") from None
+    try:
+        with _long_integers():
+            return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant,
+                              parse_float=_no_float)
+    except json.JSONDecodeError as exc:
+        raise Refused(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+                      ) from None
+    except RecursionError:
+        raise Refused("malformed JSON: nested too deeply") from None
+
+
+def load_file(path: str) -> object:
+    """Read and parse a certificate file (``.json`` or ``.json.gz``); :class:`Refused` if not.
+
+    >>> try:
+    ...     load_file("/nonexistent/cert.json")
+    ... except Refused as exc:
+    ...     print(exc)
+    cannot read /nonexistent/cert.json: No such file or directory
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise Refused(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return loads(data)
+    except Refused as exc:
+        raise Refused(f"{path}: {exc}") from None
+
+
+# -- parsing fields -------------------------------------------------------------------------------
+def _obj(value: object, where: str, required: tuple[str, ...],
+         optional: tuple[str, ...] = ()) -> dict:
+    """An object with exactly the ``required`` keys and some of the ``optional`` ones."""
+    if not isinstance(value, dict):
+        raise _fail("fields", f"{where}: expected an object")
+    for key in required:
+        if key not in value:
+            raise _fail("fields", f"{where}: missing field {key!r}")
+    for key in value:
+        if key not in required and key not in optional:
+            raise _fail("fields", f"{where}: unknown field {_rep(key)} (nothing checks it)")
+    return value
+
+
 def _num(value: object, check: str, where: str) -> Fraction:
     """A certificate number: a JSON integer (not a boolean) or a string ``"p"`` / ``"p/q"``."""
     if isinstance(value, int) and not isinstance(value, bool):
         return Fraction(value)
     if isinstance(value, str) and _NUMBER.fullmatch(value):
         num, _, den = value.partition("/")
-        try:
-            p, q = int(num), int(den) if den else 1
-        except ValueError:  # more digits than int() accepts
-            raise _fail(check, f"{where}: number too long") from None
+        if len(num.lstrip("-")) > MAX_DIGITS or len(den) > MAX_DIGITS:
+            raise Refused(f"{where}: a number has more than {MAX_DIGITS} digits")
+        q = int(den) if den else 1
         if q == 0:
-            raise _fail(check, f"{where}: division by zero in {value!r}")
-        return Fraction(p, q)
-    shown = repr(value)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    raise _fail(check, f"{where}: not a number (an integer or a string 'p/q'): {shown}")
+            raise _fail(check, f"{where}: division by zero in {_rep(value)}")
+        return Fraction(int(num), q)
+    raise _fail(check, f"{where}: not a number (an integer or a string 'p/q'): {_rep(value)}")
 
 
 def _vec(value: object, length: int, check: str, where: str) -> list[Fraction]:
@@ -163,424 +241,97 @@ def _vec(value: object, length: int, check: str, where: str) -> list[Fraction]:
         raise _fail(check, f"{where}: expected a list of {length} numbers")
     if len(value) != length:
         raise _fail(check, f"{where}: has {len(value)} entries, expected {length}")
+    if sum(len(v) if isinstance(v, str) else 0 for v in value) > MAX_VECTOR_DIGITS:
+        raise Refused(f"{where}: more than {MAX_VECTOR_DIGITS} digits in one vector")
     return [_num(v, check, f"{where}[{t}]") for t, v in enumerate(value)]
 
 
 def _int(value: object, check: str, where: str, lo: int | None = None,
          hi: int | None = None) -> int:
-    """A JSON integer in ``[lo, hi)``."""
+    """A JSON integer (not a boolean) in ``[lo, hi)``."""
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(check, f"{where}: expected an integer, got {value!r}")
+        raise _fail(check, f"{where}: expected an integer, got {_rep(value)}")
     if (lo is not None and value < lo) or (hi is not None and value >= hi):
-        raise _fail(check, f"{where}: {value} is out of range")
+        raise _fail(check, f"{where}: {_show(value)} is out of range")
     return value
 
 
-def _field(obj: object, key: str, check: str, where: str) -> object:
-    if not isinstance(obj, dict):
-        raise _fail(check, f"{where}: expected an object")
-    if key not in obj:
-        raise _fail(check, f"{where}: missing field {key!r}")
-    return obj[key]
+def _list(value: object, check: str, where: str, nonempty: bool = False) -> list:
+    if not isinstance(value, list) or (nonempty and not value):
+        raise _fail(check, f"{where}: expected a {'non-empty ' if nonempty else ''}list")
+    return value
 
 
 def _matrix(value: object, check: str, where: str) -> list[list[Fraction]]:
-    if not isinstance(value, list) or not value or not isinstance(value[0], list):
-        raise _fail(check, f"{where}: expected a non-empty list of rows")
-    d = len(value[0])
-    if d == 0:
-        raise _fail(check, f"{where}: rows are empty")
-    return [_vec(row, d, check, f"{where}[{j}]") for j, row in enumerate(value)]
+    rows = _list(value, check, where, nonempty=True)
+    if not isinstance(rows[0], list) or not rows[0]:
+        raise _fail(check, f"{where}: rows must be non-empty lists")
+    d = len(rows[0])
+    return [_vec(row, d, check, f"{where}[{j}]") for j, row in enumerate(rows)]
+
+
+def _work(amount: int) -> None:
+    if amount > MAX_WORK:
+        raise Refused(f"the checks would take about {amount} products (limit {MAX_WORK})")
+
+
+def _words(bits: int) -> int:
+    """The cost of one product of numbers of ``bits`` bits, in products of machine words
+    (schoolbook: quadratic; a deliberate overestimate for Python's Karatsuba)."""
+    w = bits // 64 + 1
+    return w * w
+
+
+class _Budget:
+    """Work spent so far, in word products (docs/certificates.md §3); refuses past MAX_WORK."""
+
+    def __init__(self) -> None:
+        self.spent = 0
+
+    def spend(self, products: int, bits: int) -> None:
+        self.spent += products * _words(bits)
+        if self.spent > MAX_WORD_WORK:
+            raise Refused(f"the checks would take more than {MAX_WORD_WORK} word products (the "
+                          "numbers are too long for their count)")
+
+
+def _bits(v: list[Fraction]) -> int:
+    return max((x.numerator.bit_length() + x.denominator.bit_length() for x in v), default=0)
 
 
 # -- exact helpers --------------------------------------------------------------------------------
+def _lcm_den(v: list[Fraction]) -> int:
+    return math.lcm(*(x.denominator for x in v)) if v else 1
+
+
 def _integer_vector(v: list[Fraction]) -> list[int]:
     """``L v`` with ``L > 0`` the lcm of the denominators: same signs of every dot product."""
     L = _lcm_den(v)
     return [x.numerator * (L // x.denominator) for x in v]
 
 
-def _lcm_den(v: list[Fraction]) -> int:
-    return math.lcm(*(x.denominator for x in v)) if v else 1
-
-
-def _dot(a: list[int], b: list[int]) -> int:
+def _dot(a: list, b: list):
     return sum(x * y for x, y in zip(a, b))
+
+
+def _fdot(a: list[Fraction], b: list[Fraction]) -> Fraction:
+    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
 
 
 def _sign(x: int | Fraction) -> int:
     return (x > 0) - (x < 0)
 
 
-def _parallel_classes(X: list[list[Fraction]]) -> tuple[list[int], list[Fraction]]:
-    """Parallel classes of the nonzero rows (docs/MATH.md §2).
-
-    Returns ``cls`` (class id per row, −1 for zero rows) and ``ratio`` with
-    ``x_j = ratio_j · x_{first row of j's class}`` (ratio nonzero; 0 for zero rows). Two rows are
-    parallel iff they are equal after dividing by their first nonzero entry.
-    """
+def _parallel_classes(X: list[list[Fraction]]) -> list[int]:
+    """Parallel classes of the nonzero rows (docs/MATH.md §2): the first row of j's class (−1
+    for a zero row). Two rows are parallel iff they are equal after dividing by their first
+    nonzero entry."""
     first: dict[tuple[Fraction, ...], int] = {}
-    cls, ratio = [], []
-    for j, x in enumerate(X):
+    cls = []
+    for x in X:
         t = next((c for c, v in enumerate(x) if v), None)
-        if t is None:
-            cls.append(-1)
-            ratio.append(Fraction(0))
-            continue
-        key = tuple(v / x[t] for v in x)
-        r = first.setdefault(key, j)
-        cls.append(r)
-        ratio.append(x[t] / X[r][t])
-    return cls, ratio
-
-
-# -- kind "arrangement" ---------------------------------------------------------------------------
-def _check_arrangement(cert: dict) -> str:
-    """Checks of a completeness certificate (module docstring); returns the summary."""
-    data = _field(cert, "data", "data", "certificate")
-    X = _matrix(_field(data, "X", "data", "data"), "data", "data.X")
-    n, d = len(X), len(X[0])
-    claims = _field(cert, "claims", "data", "certificate")
-    for key, actual in (("n", n), ("d", d)):
-        if _int(_field(claims, key, "data", "claims"), "data", f"claims.{key}") != actual:
-            raise _fail("data", f"claims.{key} = {claims[key]!r} but X has {key} = {actual}")
-    # x_j = XI_j / L_j: integer rows, positive scalings, so the same hyperplanes and signs
-    XI = [_integer_vector(x) for x in X]
-    L = [_lcm_den(x) for x in X]
-    nonzero = [j for j in range(n) if any(XI[j])]
-    is_nonzero = [any(x) for x in XI]
-    cls, ratio = _parallel_classes(X)
-    members: dict[int, list[int]] = {}
-    for j in nonzero:
-        members.setdefault(cls[j], []).append(j)
-
-    chambers = _field(cert, "chambers", "chambers", "certificate")
-    if not isinstance(chambers, list) or not chambers:
-        raise _fail("chambers", "expected a non-empty list of chambers")
-    parsed = []
-    for i, ch in enumerate(chambers):
-        where = f"chamber {i}"
-        signs = _field(ch, "signs", "chambers", where)
-        if not isinstance(signs, list) or len(signs) != n:
-            raise _fail("chambers", f"{where}: signs must be a list of {n} entries")
-        for j, s in enumerate(signs):
-            _int(s, "chambers", f"{where}: signs[{j}]", -1, 2)
-        w = _integer_vector(_vec(_field(ch, "witness", "chambers", where), d, "chambers",
-                                 f"{where}: witness"))
-        facets = _field(ch, "facets", "chambers", where)
-        farkas = _field(ch, "farkas", "chambers", where)
-        if not isinstance(facets, list) or not isinstance(farkas, list):
-            raise _fail("chambers", f"{where}: facets and farkas must be lists")
-        fac = []
-        for t, f in enumerate(facets):
-            j = _int(_field(f, "row", "chambers", f"{where}: facets[{t}]"), "chambers",
-                     f"{where}: facets[{t}].row", 0, n)
-            p = _vec(_field(f, "witness", "chambers", f"{where}: facets[{t}]"), d, "chambers",
-                     f"{where}: facets[{t}].witness")
-            fac.append((j, _integer_vector(p)))
-        fk = []
-        for t, e in enumerate(farkas):
-            k = _int(_field(e, "row", "chambers", f"{where}: farkas[{t}]"), "chambers",
-                     f"{where}: farkas[{t}].row", 0, n)
-            lam = _field(e, "lambda", "chambers", f"{where}: farkas[{t}]")
-            if not isinstance(lam, list):
-                raise _fail("chambers", f"{where}: farkas[{t}].lambda must be a list")
-            terms = []
-            for u, pair in enumerate(lam):
-                if not isinstance(pair, list) or len(pair) != 2:
-                    raise _fail("chambers", f"{where}: farkas[{t}].lambda[{u}] must be [row, "
-                                            "multiplier]")
-                terms.append((_int(pair[0], "chambers", f"{where}: farkas[{t}].lambda[{u}]",
-                                   0, n),
-                              _num(pair[1], "chambers", f"{where}: farkas[{t}].lambda[{u}]")))
-            fk.append((k, terms))
-        parsed.append((tuple(signs), w, fac, fk))
-
-    # witness: strict signs on nonzero rows, 0 exactly at zero rows
-    for i, (signs, w, _, _) in enumerate(parsed):
-        for j in range(n):
-            actual = _sign(_dot(XI[j], w))
-            if not is_nonzero[j] and signs[j] != 0:
-                raise _fail("witness", f"chamber {i}: row {j} is zero but its sign is {signs[j]}")
-            if is_nonzero[j] and signs[j] == 0:
-                raise _fail("witness", f"chamber {i}: row {j} is nonzero but its sign is 0")
-            if actual != signs[j]:
-                raise _fail("witness", f"chamber {i}: row {j} has sign {actual} at the witness, "
-                                       f"listed {signs[j]}")
-    # parallel: x_k = c x_r implies signs_k = sign(c) signs_r (r the class's first row)
-    for i, (signs, _, _, _) in enumerate(parsed):
-        for j in nonzero:
-            if signs[j] != _sign(ratio[j]) * signs[cls[j]]:
-                raise _fail("parallel", f"chamber {i}: rows {cls[j]} and {j} are parallel but "
-                                        "their signs disagree")
-    # distinct
-    index: dict[tuple[int, ...], int] = {}
-    for i, (signs, _, _, _) in enumerate(parsed):
-        if signs in index:
-            raise _fail("distinct", f"chambers {index[signs]} and {i} have the same sign vector")
-        index[signs] = i
-    # facet: nonzero, pairwise non-parallel, witness in the relative interior of the facet
-    facet_count = 0
-    for i, (signs, _, fac, _) in enumerate(parsed):
-        seen: dict[int, int] = {}
-        for j, p in fac:
-            if not is_nonzero[j]:
-                raise _fail("facet", f"chamber {i}: facet row {j} is a zero row")
-            if cls[j] in seen:
-                raise _fail("facet", f"chamber {i}: facet rows {seen[cls[j]]} and {j} are "
-                                     "parallel")
-            seen[cls[j]] = j
-            if _dot(XI[j], p) != 0:
-                raise _fail("facet", f"chamber {i}: the witness of facet row {j} is not on its "
-                                     "hyperplane")
-            for k in nonzero:
-                if cls[k] != cls[j] and _sign(_dot(XI[k], p)) != signs[k]:
-                    raise _fail("facet", f"chamber {i}: the witness of facet row {j} is not "
-                                         f"strictly on the chamber's side of row {k}")
-            facet_count += 1
-    # farkas: every row not parallel to a facet is implied by the facets
-    identities = 0
-    for i, (signs, _, fac, fk) in enumerate(parsed):
-        facet_rows = {j for j, _ in fac}
-        facet_classes = {cls[j] for j in facet_rows}
-        needed = {k for k in nonzero if cls[k] not in facet_classes}
-        given: set[int] = set()
-        for k, terms in fk:
-            if k not in needed:
-                raise _fail("farkas", f"chamber {i}: row {k} needs no multipliers (it is zero, "
-                                      "or parallel to a facet)")
-            if k in given:
-                raise _fail("farkas", f"chamber {i}: row {k} has two entries")
-            given.add(k)
-            used: set[int] = set()
-            for f, lam in terms:
-                if f not in facet_rows:
-                    raise _fail("farkas", f"chamber {i}: row {k}: multiplier on row {f}, which "
-                                          "is not a facet row of the chamber")
-                if f in used:
-                    raise _fail("farkas", f"chamber {i}: row {k}: two multipliers on row {f}")
-                used.add(f)
-                if lam < 0:
-                    raise _fail("farkas", f"chamber {i}: row {k}: multiplier {lam} on row {f} "
-                                          "is negative")
-            if not _farkas_identity(XI, L, signs, k, terms):
-                raise _fail("farkas", f"chamber {i}: row {k}: signs_k x_k != sum of "
-                                      "lambda_f signs_f x_f")
-            identities += 1
-        missing = sorted(needed - given)
-        if missing:
-            raise _fail("farkas", f"chamber {i}: no multipliers for row {missing[0]}")
-    # closure under crossing facets
-    for i, (signs, _, fac, _) in enumerate(parsed):
-        for j, _p in fac:
-            flipped = tuple(-s if cls[t] == cls[j] else s for t, s in enumerate(signs))
-            if flipped not in index:
-                raise _fail("closure", f"chamber {i}: crossing the facet of row {j} gives sign "
-                                       f"vector {list(flipped)}, which is not listed")
-    # count
-    claimed = _field(claims, "chambers", "count", "claims")
-    if claimed != len(parsed) or isinstance(claimed, bool):
-        raise _fail("count", f"claims.chambers = {claimed!r} but {len(parsed)} chambers are "
-                             "listed")
-    m = len(members)
-    p = len(parsed)
-    return (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} matrix "
-            f"({m} hyperplane{'' if m == 1 else 's'}) {'is' if p == 1 else 'are'} complete")
-
-
-def _farkas_identity(XI: list[list[int]], L: list[int], signs: tuple[int, ...], k: int,
-                     terms: list[tuple[int, Fraction]]) -> bool:
-    """``signs_k x_k == Σ λ_f signs_f x_f`` exactly, with ``x_j = XI_j / L_j`` (integers).
-
-    Multiplying both sides by the common denominator ``M = lcm(L_k, q_f L_f)`` (``λ_f = p_f/q_f``)
-    turns the identity into one between integer vectors: the same equation, integer arithmetic.
-    """
-    M = math.lcm(L[k], *(lam.denominator * L[f] for f, lam in terms))
-    lhs = [signs[k] * (M // L[k]) * x for x in XI[k]]
-    rhs = [0] * len(lhs)
-    for f, lam in terms:
-        e = signs[f] * lam.numerator * (M // (lam.denominator * L[f]))
-        if e:
-            for c, x in enumerate(XI[f]):
-                rhs[c] += e * x
-    return lhs == rhs
-
-
-# -- kind "solve" ---------------------------------------------------------------------------------
-def _fdot(a: list[Fraction], b: list[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
-
-def _check_solve(cert: dict) -> str:
-    """Checks 0–6 of exact/certify.py's module docstring for a ``kind == "solve"`` certificate."""
-    loss = _field(cert, "loss", "data", "certificate")
-    if loss not in ("squared", "hinge"):
-        raise _fail("data", f"unknown loss {loss!r}")
-    data = _field(cert, "data", "data", "certificate")
-    X = _matrix(_field(data, "X", "data", "data"), "data", "data.X")
-    n, d = len(X), len(X[0])
-    y = _vec(_field(data, "y", "data", "data"), n, "data", "data.y")
-    beta = _num(_field(data, "beta", "data", "data"), "data", "data.beta")
-    if beta <= 0:
-        raise _fail("data", f"beta must be positive, got {beta}")
-    claims = _field(cert, "claims", "data", "certificate")
-    dual = _field(cert, "dual", "dual", "certificate")
-    v = _vec(_field(dual, "v", "dual", "dual"), n, "dual", "dual.v")
-    kappa = _num(_field(dual, "kappa", "dual", "dual"), "dual", "dual.kappa")
-    if kappa < 0:
-        raise _fail("dual", f"kappa = {kappa} is negative")
-    XI = [_integer_vector(x) for x in X]
-    chambers = _field(cert, "chambers", "chambers", "certificate")
-    if not isinstance(chambers, list) or not chambers:
-        raise _fail("chambers", "expected a non-empty list of chambers")
-    sign_vectors = set()
-    for i, ch in enumerate(chambers):
-        where = f"chamber {i}"
-        signs = _field(ch, "signs", "chambers", where)
-        pattern = _field(ch, "pattern", "chambers", where)
-        if not isinstance(signs, list) or len(signs) != n:
-            raise _fail("chambers", f"{where}: signs must be a list of {n} entries")
-        if not isinstance(pattern, list) or len(pattern) != n:
-            raise _fail("chambers", f"{where}: pattern must be a list of {n} entries")
-        for j in range(n):
-            _int(signs[j], "chambers", f"{where}: signs[{j}]", -1, 2)
-            if _int(pattern[j], "chambers", f"{where}: pattern[{j}]", 0, 2) != int(signs[j] >= 0):
-                raise _fail("pattern", f"{where}: pattern[{j}] != 1[signs[{j}] >= 0]")
-        if tuple(signs) in sign_vectors:
-            raise _fail("distinct", f"{where}: sign vector listed twice")
-        sign_vectors.add(tuple(signs))
-        w = _integer_vector(_vec(_field(ch, "witness", "chambers", where), d, "chambers",
-                                 f"{where}: witness"))
-        for j in range(n):
-            if _sign(_dot(XI[j], w)) != signs[j]:
-                raise _fail("witness", f"{where}: row {j} has sign {_sign(_dot(XI[j], w))} at "
-                                       f"the witness, listed {signs[j]}")
-        # 0. facets: a = c · signs_row · x_row with c > 0, so C ⊇ the chamber's closed cone
-        facets = _field(ch, "facets", "chambers", where)
-        if not isinstance(facets, list):
-            raise _fail("chambers", f"{where}: facets must be a list")
-        A = []
-        for t, f in enumerate(facets):
-            j = _int(_field(f, "row", "chambers", f"{where}: facets[{t}]"), "chambers",
-                     f"{where}: facets[{t}].row", 0, n)
-            a = _vec(_field(f, "a", "chambers", f"{where}: facets[{t}]"), d, "chambers",
-                     f"{where}: facets[{t}].a")
-            if signs[j] == 0 or not _positive_multiple(a, [signs[j] * x for x in X[j]]):
-                raise _fail("facet", f"{where}: facet {t} is not a positive multiple of "
-                                     f"signs_{j} x_{j}")
-            A.append(a)
-        groups = _field(ch, "groups", "chambers", where)
-        if not isinstance(groups, list) or sorted(
-                _int(_field(g, "sign", "chambers", where), "chambers", f"{where}: sign", -1, 2)
-                for g in groups) != [-1, 1]:
-            raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
-        for g in groups:
-            s = g["sign"]
-            gw = f"{where}, sign {s}"
-            # 1. g = s Xᵀ D v and p ∈ C
-            gv = _vec(_field(g, "g", "chambers", gw), d, "chambers", f"{gw}: g")
-            want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
-                            Fraction(0)) for c in range(d)]
-            if gv != want:
-                raise _fail("projection", f"{gw}: g != s X^T D v")
-            if "bound" in g:
-                # ‖Π_C(g)‖ = max{u·g : u ∈ C, ‖u‖ ≤ 1} grows with the cone, so the projection
-                # onto R^d (‖g‖²) or onto one facet's half-space bounds ‖Π_C(g)‖²
-                b = _group_bound(g, gv, A, gw)
-                if kappa * kappa * b > beta * beta:
-                    raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({g['bound']} bound)")
-                continue
-            p = _vec(_field(g, "p", "chambers", gw), d, "chambers", f"{gw}: p")
-            Ap = [_fdot(a, p) for a in A]
-            if any(x < 0 for x in Ap):
-                raise _fail("projection", f"{gw}: p is not in the cone")
-            # 2. KKT: λ ≥ 0, g − p = −Σ λ_k a_k, complementary slackness
-            lam = _vec(_field(g, "lambda", "chambers", gw), len(A), "chambers", f"{gw}: lambda")
-            if any(x < 0 for x in lam):
-                raise _fail("projection", f"{gw}: a multiplier is negative")
-            for c in range(d):
-                if gv[c] - p[c] != -sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)):
-                    raise _fail("projection", f"{gw}: g - p != -A^T lambda")
-            if any(lk * x != 0 for lk, x in zip(lam, Ap)):
-                raise _fail("projection", f"{gw}: complementary slackness fails")
-            # 3. t = pᵀg and κ² t ≤ β²
-            tv = _num(_field(g, "t", "chambers", gw), "chambers", f"{gw}: t")
-            if tv != _fdot(p, gv):
-                raise _fail("dual", f"{gw}: t != p^T g")
-            if kappa * kappa * tv > beta * beta:
-                raise _fail("dual", f"{gw}: kappa^2 t > beta^2 (kappa v is not dual feasible)")
-    if loss == "hinge":
-        for j in range(n):
-            if y[j] == 0:
-                if v[j] != 0:
-                    raise _fail("dual", f"v[{j}] must be 0 where y[{j}] = 0")
-            elif not 0 <= kappa * v[j] / y[j] <= 1:
-                raise _fail("dual", f"kappa v[{j}] / y[{j}] is not in [0, 1]")
-    # 4. the lower bound
-    if loss == "squared":
-        lower = kappa * _fdot(v, y) - kappa * kappa * _fdot(v, v) / 2
-    else:
-        lower = kappa * sum((v[j] / y[j] for j in range(n) if y[j]), Fraction(0)) + sum(
-            1 for t in y if t == 0)
-    if _num(_field(claims, "lower", "bounds", "claims"), "bounds", "claims.lower") != lower:
-        raise _fail("bounds", f"claims.lower != recomputed lower bound {lower}")
-    # 5. the upper bound: the exact objective of the network
-    network = _field(cert, "network", "network", "certificate")
-    neurons = _field(network, "neurons", "network", "network")
-    if not isinstance(neurons, list):
-        raise _fail("network", "neurons must be a list")
-    out = [Fraction(0)] * n
-    pen = Fraction(0)
-    for t, nr in enumerate(neurons):
-        u = _vec(_field(nr, "u", "network", f"neuron {t}"), d, "network", f"neuron {t}: u")
-        a = _num(_field(nr, "alpha", "network", f"neuron {t}"), "network", f"neuron {t}: alpha")
-        for j in range(n):
-            z = _fdot(X[j], u)
-            if z > 0:
-                out[j] += a * z
-        pen += _fdot(u, u) + a * a
-    if loss == "squared":
-        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
-    else:
-        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
-    upper = ell + beta / 2 * pen
-    if _num(_field(claims, "upper", "bounds", "claims"), "bounds", "claims.upper") != upper:
-        raise _fail("bounds", f"claims.upper != recomputed objective {upper}")
-    # 6. lower ≤ upper and the gap
-    if lower > upper:
-        raise _fail("bounds", f"lower {lower} > upper {upper}")
-    if _num(_field(claims, "gap", "bounds", "claims"), "bounds", "claims.gap") != upper - lower:
-        raise _fail("bounds", "claims.gap != upper - lower")
-    if _field(claims, "num_chambers", "count", "claims") != len(chambers):
-        raise _fail("count", f"claims.num_chambers != {len(chambers)} listed chambers")
-    # completeness of the chamber list: only with an embedded arrangement certificate
-    comp = cert.get("completeness")
-    if comp is None:
-        note = "chamber list not certified complete (no completeness certificate)"
-    else:
-        try:
-            _check_format(comp, "arrangement")
-            _check_arrangement(comp)
-        except CheckFailed as exc:
-            raise _fail("completeness", f"{exc.check}: {exc.detail}") from None
-        if _matrix(comp["data"]["X"], "completeness", "completeness.data.X") != X:
-            raise _fail("completeness", "the completeness certificate is for another X")
-        if {tuple(c["signs"]) for c in comp["chambers"]} != sign_vectors:
-            raise _fail("completeness", "the chamber lists differ")
-        note = "chamber list certified complete"
-    return (f"{_show(lower)} <= P* <= {_show(upper)} (gap {_show(upper - lower)}; the exact "
-            f"rationals are in the certificate; {loss} loss, {len(chambers)} chambers; {note})")
-
-
-def _show(q: Fraction) -> str:
-    """A short rendering of an exact number for the summary line (exact when it is short)."""
-    text = str(q)
-    if len(text) <= 24:
-        return text
-    try:
-        return f"~{float(q):.12g}"
-    except OverflowError:
-        return f"~{text[:12]}..."
+        cls.append(-1 if t is None else first.setdefault(tuple(v / x[t] for v in x), len(cls)))
+    return cls
 
 
 def _positive_multiple(a: list[Fraction], b: list[Fraction]) -> bool:
@@ -592,23 +343,90 @@ def _positive_multiple(a: list[Fraction], b: list[Fraction]) -> bool:
     return c > 0 and all(x == c * y for x, y in zip(a, b))
 
 
-# -- kind "check" ---------------------------------------------------------------------------------
-_VERDICTS = ("optimal", "not optimal", "undecided")
+# -- the kernel: named rules (docs/certificates.md, "Rules") --------------------------------------
+def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | None:
+    """Rule *strict signs*: the first row j with ``sign(x_j·w) ≠ signs_j``, or None.
+
+    None proves that w lies in the open cell with exactly these signs (on no hyperplane of a
+    nonzero row; zero rows have sign 0 at every point).
+
+    >>> strict_signs([[1, 0], [0, 1], [0, 0]], [2, -1], [1, -1, 0]) is None
+    True
+    >>> strict_signs([[1, 0], [0, 1]], [2, 0], [1, 1])
+    1
+    """
+    for j, (x, s) in enumerate(zip(XI, signs)):
+        if _sign(_dot(x, w)) != s:
+            return j
+    return None
 
 
-def _network_objective(neurons: object, X: list[list[Fraction]], y: list[Fraction],
-                       beta: Fraction, where: str, loss: str = "squared"
-                       ) -> tuple[Fraction, list[Fraction]]:
-    """Exact objective (squared or hinge loss) and output of a listed network (docs/MATH.md §1)."""
-    if not isinstance(neurons, list):
-        raise _fail("network", f"{where}: neurons must be a list")
-    n, d = len(X), len(X[0])
+def projection_kkt(g: list[Fraction], p: list[Fraction], lam: list[Fraction],
+                   A: list[list[Fraction]]) -> str | None:
+    """Rule *projection KKT*: why ``p = Π_C(g)`` fails for ``C = {u : a·u ≥ 0, a ∈ A}``, or None.
+
+    The conditions are ``a·p ≥ 0`` (p ∈ C), ``λ ≥ 0``, ``g − p = −Aᵀλ`` and ``λ_a (a·p) = 0``:
+    the KKT conditions of ``min ½‖u − g‖²`` over C, sufficient for a convex problem
+    (docs/MATH.md §7).
+
+    >>> F = Fraction
+    >>> projection_kkt([F(1), F(-1)], [F(1), F(0)], [F(1)], [[F(0), F(1)]]) is None
+    True
+    >>> projection_kkt([F(1), F(-1)], [F(1), F(-1)], [F(0)], [[F(0), F(1)]])
+    'p is not in the cone'
+    """
+    Ap = [_fdot(a, p) for a in A]
+    if any(x < 0 for x in Ap):
+        return "p is not in the cone"
+    if any(x < 0 for x in lam):
+        return "a multiplier is negative"
+    for c in range(len(g)):
+        if g[c] - p[c] != -sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)):
+            return "g - p != -A^T lambda"
+    if any(lk * x != 0 for lk, x in zip(lam, Ap)):
+        return "complementary slackness fails"
+    return None
+
+
+def moreau_bound(g: list[Fraction], lam: list[Fraction] | None,
+                 A: list[list[Fraction]]) -> Fraction | None:
+    """Rule *Moreau bound*: ``‖g + Aᵀλ‖² ≥ ‖Π_C(g)‖²`` for ``λ ≥ 0`` (None if some λ < 0).
+
+    Moreau: ``g = Π_C(g) + Π_{C°}(g)`` with the polar cone ``C° = {−Aᵀλ : λ ≥ 0}``, so
+    ``‖Π_C(g)‖ = min_{λ ≥ 0} ‖g + Aᵀλ‖``; ``lam=None`` is ``λ = 0`` (the bound ``‖g‖²``).
+
+    >>> F = Fraction
+    >>> moreau_bound([F(1), F(-1)], [F(1)], [[F(0), F(1)]])
+    Fraction(1, 1)
+    >>> moreau_bound([F(1), F(-1)], None, [[F(0), F(1)]])
+    Fraction(2, 1)
+    >>> moreau_bound([F(1), F(-1)], [F(-1)], [[F(0), F(1)]]) is None
+    True
+    """
+    if lam is None:
+        return _fdot(g, g)
+    if any(x < 0 for x in lam):
+        return None
+    r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)) for c in range(len(g))]
+    return _fdot(r, r)
+
+
+def objective(neurons: list[tuple[list[Fraction], Fraction]], X: list[list[Fraction]],
+              y: list[Fraction], beta: Fraction, loss: str) -> tuple[Fraction, list[Fraction]]:
+    """Rule *objective*: the exact training objective of a network, and its output.
+
+    ``f = Σ_k α_k (X u_k)_+``; ``ℓ = ½‖f − y‖²`` (squared) or ``Σ_j max(0, 1 − y_j f_j)``
+    (hinge); objective ``ℓ + (β/2) Σ_k (‖u_k‖² + α_k²)`` (docs/MATH.md §1). Any network's
+    objective is an upper bound on ``P*``.
+
+    >>> F = Fraction
+    >>> objective([([F(1)], F(1))], [[F(1)], [F(-1)]], [F(1), F(0)], F(1), "squared")
+    (Fraction(1, 1), [Fraction(1, 1), Fraction(0, 1)])
+    """
+    n = len(X)
     out = [Fraction(0)] * n
     pen = Fraction(0)
-    for t, nr in enumerate(neurons):
-        u = _vec(_field(nr, "u", "network", f"{where} {t}"), d, "network", f"{where} {t}: u")
-        a = _num(_field(nr, "alpha", "network", f"{where} {t}"), "network",
-                 f"{where} {t}: alpha")
+    for u, a in neurons:
         for j in range(n):
             z = _fdot(X[j], u)
             if z > 0:
@@ -621,210 +439,667 @@ def _network_objective(neurons: object, X: list[list[Fraction]], y: list[Fractio
     return ell + beta / 2 * pen, out
 
 
-def _check_check(cert: dict) -> str:
-    """Checks of a ``kind == "check"`` certificate (exact/check.py's module docstring).
+def dual_value(v: list[Fraction], y: list[Fraction], kappa: Fraction, loss: str
+               ) -> Fraction | None:
+    """Rule *dual value*: ``−ℓ*(−κv)``, the value of the dual point κv (None outside the domain).
 
-    1. everything a solve certificate proves (:func:`_check_solve` on the same projections,
-       dual vector, κ, network and embedded completeness certificate): ``lower ≤ P* ≤ upper``
-       with ``upper`` the exact objective of the network θ under test;
-    2. ``objective = upper``, ``tol ≥ 0`` and ``epsilon = tol · max(1, |upper|)``;
-    3. dual source ``"residual"`` (squared loss): ``v = y − f_θ`` exactly; ``"subgradient"``
-       (hinge loss): ``v_j = y_j μ_j`` with μ a subgradient of the hinge at ``f_θ`` up to the
-       listed ``dual.band`` (``μ_j = 1`` where ``y_j f_j ≤ 1 − band``, 0 where ``≥ 1 + band``,
-       in [0, 1] in between; ``v_j = 0`` where ``y_j = 0``); for both, the claimed worst
-       (chamber, sign) has the largest ``t`` with ``violation = t_max − β²``;
-    4. verdict ``"optimal"``: ``upper − lower ≤ epsilon`` (θ is within ``upper − lower`` of the
-       global optimum); verdict ``"not optimal"``: the listed better network has the claimed
-       exact objective and it is ``< upper`` (θ is not a global optimum).
+    Squared loss ``κ vᵀy − ½ κ² ‖v‖²``; hinge loss ``κ Σ_{y_j≠0} v_j/y_j + #{y_j = 0}``, defined
+    when ``0 ≤ κ v_j / y_j ≤ 1`` and ``v_j = 0`` where ``y_j = 0``. With κv dual feasible it is a
+    lower bound on ``P*`` (weak duality, docs/MATH.md §7).
+
+    >>> F = Fraction
+    >>> dual_value([F(1), F(2)], [F(1), F(2)], F(1), "squared")
+    Fraction(5, 2)
+    >>> dual_value([F(1), F(0)], [F(1), F(0)], F(1, 2), "hinge")
+    Fraction(3, 2)
+    >>> dual_value([F(2)], [F(1)], F(1), "hinge") is None
+    True
     """
-    claims = _field(cert, "claims", "data", "certificate")
-    verdict = _field(claims, "verdict", "claims", "claims")
-    if verdict not in _VERDICTS:
-        raise _fail("claims", f"unknown verdict {verdict!r}")
-    loss = cert.get("loss", "squared")
-    if loss not in ("squared", "hinge"):
-        raise _fail("data", f"unknown loss {loss!r}")
-    proxy = dict(cert)
-    proxy["loss"] = loss
-    proxy["claims"] = {k: _field(claims, k, "claims", "claims")
-                       for k in ("lower", "upper", "gap", "num_chambers")}
-    summary = _check_solve(proxy)
-    data = cert["data"]
+    if kappa < 0:
+        return None
+    if loss == "squared":
+        return kappa * _fdot(v, y) - kappa * kappa * _fdot(v, v) / 2
+    total = Fraction(0)
+    for vj, yj in zip(v, y):
+        if yj == 0:
+            if vj != 0:
+                return None
+            total += 1
+        else:
+            mu = kappa * vj / yj
+            if not 0 <= mu <= 1:
+                return None
+            total += mu
+    return total
+
+
+# -- kind "arrangement" ---------------------------------------------------------------------------
+def _classes(X: list[list[Fraction]], XI: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """The parallel classes of the nonzero rows, numbered by their first row: ``cls[j]`` (−1 for
+    a zero row) and the class normals ``N_c = XI`` of the class's first row (docs/certificates.md
+    §5)."""
+    first = _parallel_classes(X)
+    ids: dict[int, int] = {}
+    normals: list[list[int]] = []
+    cls = []
+    for r in first:
+        if r < 0:
+            cls.append(-1)
+            continue
+        if r not in ids:
+            ids[r] = len(normals)
+            normals.append(XI[r])
+        cls.append(ids[r])
+    return cls, normals
+
+
+def class_signs(normals: list[list[int]], w: list[int]) -> tuple[int, ...] | None:
+    """Rule *strict signs* on the class normals: ``sign(N_c · w)`` for every class, or None when
+    w lies on a hyperplane (then it witnesses no chamber).
+
+    >>> class_signs([[1, 0], [0, 1]], [2, -1])
+    (1, -1)
+    >>> class_signs([[1, 0], [0, 1]], [2, 0]) is None
+    True
+    """
+    values = [sum(map(operator.mul, nrm, w)) for nrm in normals]
+    if 0 in values:
+        return None
+    return tuple([1 if v > 0 else -1 for v in values])
+
+
+def integer_farkas(A: list[list[int]], b: list[int], D: int, mu: list[int]) -> bool:
+    """Rule *Farkas identity* over common denominators: ``D > 0``, ``μ ≥ 0`` and
+    ``D b = Σ_t μ_t A_t`` exactly, all integers. Then ``A_t · u ≥ 0`` for all t implies
+    ``b · u ≥ 0`` (the homogeneous Farkas lemma, docs/MATH.md §7).
+
+    >>> integer_farkas([[1, 0], [0, 1]], [1, 1], 2, [2, 2])
+    True
+    >>> integer_farkas([[1, 0], [0, 1]], [1, -1], 1, [1, -1])
+    False
+    """
+    if D <= 0 or any(m < 0 for m in mu):
+        return False
+    for c, bc in enumerate(b):
+        if D * bc != sum(m * a[c] for m, a in zip(mu, A) if m):
+            return False
+    return True
+
+
+def pack(v: list[int], k: int) -> int:
+    """Kronecker substitution ``E(v) = Σ_c v_c 2^{ck}``: linear, and injective on vectors with
+    ``|v_c| < 2^{k−1}`` (the highest nonzero term outweighs the sum of the lower ones).
+
+    >>> pack([1, -1], 8), pack([0, 0], 8)
+    (-255, 0)
+    """
+    return sum(x << (c * k) for c, x in enumerate(v))
+
+
+def packed_farkas(EA: list[int], EB: list[int], K: list[int]) -> int | None:
+    """Rule *Farkas identity* for all other classes of a chamber at once, on packed vectors.
+
+    ``EA = [E(a_f)]`` (facets), ``EB = [E(b_t)]`` (the other classes), ``K`` the integers
+    ``D_t, μ_t1 … μ_tf`` per t. Returns the first t whose identity ``D_t b_t = Σ_f μ_tf a_f``
+    fails or whose ``D_t ≤ 0`` or some ``μ_tf < 0``, else None. Sound when the caller's width k
+    has ``2^{k−1} > (f + 1) · max K · max|a, b|``: then ``v = D b − Σ μ_f a_f`` has
+    ``|v_c| < 2^{k−1}``, and by linearity ``E(v) = D E(b) − Σ μ_f E(a_f)`` is 0 iff v = 0.
+
+    >>> k = 8
+    >>> EA = [pack([1, 0], k), pack([0, 1], k)]
+    >>> EB = [pack([1, 1], k), pack([2, 0], k)]
+    >>> packed_farkas(EA, EB, [2, 2, 2, 1, 2, 0]) is None, packed_farkas(EA, EB, [2, 2, 2, 1, 2, 1])
+    (True, 1)
+    """
+    step = len(EA) + 1
+    if len(K) != step * len(EB):
+        return 0
+    if K and min(K) < 0:
+        return next(t for t, x in enumerate(K) if x < 0) // step
+    Ds = K[0::step]
+    if 0 in Ds:
+        return Ds.index(0)
+    mul = operator.mul
+    for t, eb in enumerate(EB):
+        pos = t * step
+        if Ds[t] * eb != sum(map(mul, K[pos + 1:pos + step], EA)):
+            return t
+    return None
+
+
+def _ints(value: object, length: int | None, check: str, where: str) -> list[int]:
+    """A list of JSON integers (not booleans), checked in one pass."""
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise _fail(check, f"{where}: expected a list of {'' if length is None else length} "
+                           "integers".replace("of  ", "of "))
+    if not set(map(type, value)) <= {int}:
+        t = next(t for t, x in enumerate(value) if type(x) is not int)
+        raise _fail(check, f"{where}[{t}]: expected an integer, got {_rep(value[t])}")
+    if sum(map(int.bit_length, value)) > 3.33 * MAX_VECTOR_DIGITS:
+        raise Refused(f"{where}: more than {MAX_VECTOR_DIGITS} digits in one vector")
+    return value
+
+
+def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    """The completeness certificate of a chamber list (docs/certificates.md §5)."""
+    _obj(cert, "certificate", ("format", "kind", "data", "claims", "chambers"))
+    data = _obj(cert["data"], "data", ("X",))
     X = _matrix(data["X"], "data", "data.X")
-    y = _vec(data["y"], len(X), "data", "data.y")
-    beta = _num(data["beta"], "data", "data.beta")
-    lower = _num(claims["lower"], "bounds", "claims.lower")
-    upper = _num(claims["upper"], "bounds", "claims.upper")
-    objective = _num(_field(claims, "objective", "claims", "claims"), "claims",
-                     "claims.objective")
-    if objective != upper:
-        raise _fail("claims", "claims.objective != claims.upper")
-    tol = _num(_field(claims, "tol", "claims", "claims"), "claims", "claims.tol")
-    eps = _num(_field(claims, "epsilon", "claims", "claims"), "claims", "claims.epsilon")
-    if tol < 0 or eps != tol * max(Fraction(1), abs(upper)):
-        raise _fail("claims", "claims.epsilon != tol * max(1, |upper|)")
-    dual = cert["dual"]
-    source = _field(dual, "source", "dual", "dual")
-    own = "residual" if loss == "squared" else "subgradient"
+    n, d = len(X), len(X[0])
+    claims = _obj(cert["claims"], "claims", ("chambers", "n", "d"))
+    for key, actual in (("n", n), ("d", d)):
+        if _int(claims[key], "data", f"claims.{key}") != actual:
+            raise _fail("data", f"claims.{key} = {_rep(claims[key])} but X has {key} = {actual}")
+    XI = [_integer_vector(x) for x in X]
+    cls, normals = _classes(X, XI)
+    m = len(normals)
+    chambers = _list(cert["chambers"], "chambers", "chambers", nonempty=True)
+    _work(len(chambers) * (m + 1) * (m + 1) * d)
+    # parse: [witness, facets, farkas] per chamber; witness: rule strict signs
+    parsed = []
+    index: dict[tuple[int, ...], int] = {}
+    for i, ch in enumerate(chambers):
+        where = f"chamber {i}"
+        if not isinstance(ch, list) or len(ch) != 3:
+            raise _fail("chambers", f"{where}: expected [witness, facets, farkas]")
+        w = _ints(ch[0], d, "chambers", f"{where}: witness")
+        F = _ints(ch[1], None, "chambers", f"{where}: facets")
+        if F and (F[0] < 0 or F[-1] >= m or any(F[t] >= F[t + 1] for t in range(len(F) - 1))):
+            raise _fail("facet", f"{where}: facets must be strictly increasing classes in "
+                                 f"[0, {m})")
+        K = _ints(ch[2], (m - len(F)) * (len(F) + 1), "farkas", f"{where}: farkas "
+                  f"(D and {len(F)} multipliers for each of the {m - len(F)} other classes)")
+        parsed.append((w, F, K))
+    # work, weighted by the length of the numbers (known now, before any product)
+    p = len(parsed)
+    if m:
+        fmax = max(len(F) for _, F, _ in parsed)
+        kmax = max(max(map(abs, K), default=0) for _, _, K in parsed)
+        wmax = max(max(map(abs, w), default=0) for w, _, _ in parsed)
+        nmax = max(abs(x) for nrm in normals for x in nrm)
+        k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
+        nb = nmax.bit_length()
+        budget = _Budget()
+        budget.spend(p * m * d, max(nb, wmax.bit_length()))              # the signs
+        budget.spend(p * m * (fmax + 1), max(kmax.bit_length(), k * d))  # the identities
+        EN = [pack(nrm, k) for nrm in normals]
+    for i, (w, F, K) in enumerate(parsed):
+        s = class_signs(normals, w)
+        if s is None:
+            raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
+        if s in index:
+            raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
+        index[s] = i
+        parsed[i] = (s, F, K)
+    # farkas: every class that is no facet is implied by the facets (packed identities)
+    for i, (s, F, K) in enumerate(parsed):
+        facet_set = set(F)
+        others = [c for c in range(m) if c not in facet_set]
+        t = packed_farkas([EN[f] if s[f] > 0 else -EN[f] for f in F],
+                          [EN[c] if s[c] > 0 else -EN[c] for c in others], K)
+        if t is not None:
+            raise _fail("farkas", f"chamber {i}: class {others[t]}: D sigma_k N_k != sum of "
+                                  "mu_f sigma_f N_f with D > 0, mu >= 0")
+    # closure under crossing facets
+    for i, (s, F, _) in enumerate(parsed):
+        for f in F:
+            flipped = s[:f] + (-s[f],) + s[f + 1:]
+            if flipped not in index:
+                raise _fail("closure", f"chamber {i}: crossing the facet of class {f} gives a "
+                                       "sign vector that is not listed")
+    claimed = claims["chambers"]
+    if isinstance(claimed, bool) or claimed != len(parsed):
+        raise _fail("count", f"claims.chambers = {_rep(claimed)} but {len(parsed)} chambers "
+                             "are listed")
+    return True, (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} "
+                  f"matrix ({m} hyperplane{'' if m == 1 else 's'}) "
+                  f"{'is' if p == 1 else 'are'} complete")
+
+
+def arrangement_sign_vectors(cert: dict) -> set[tuple[int, ...]]:
+    """The row sign vectors of a (checked) arrangement certificate, recomputed from its witnesses.
+
+    >>> sorted(arrangement_sign_vectors({"data": {"X": [["1", "0"], ["0", "0"]]},
+    ...                                  "chambers": [[[1, 0], [0], []], [[-1, 0], [0], []]]}))
+    [(-1, 0), (1, 0)]
+    """
+    X = _matrix(cert["data"]["X"], "completeness", "completeness.data.X")
+    XI = [_integer_vector(x) for x in X]
+    return {tuple(_sign(_dot(x, ch[0])) for x in XI) for ch in cert["chambers"]}
+
+
+# -- kinds "solve" and "check": the shared evidence -----------------------------------------------
+class _Bounds:
+    """What the shared evidence of a solve or check certificate proves (filled by _prove)."""
+
+    X: list[list[Fraction]]
+    y: list[Fraction]
+    beta: Fraction
+    loss: str
+    v: list[Fraction]
+    kappa: Fraction
+    lower: Fraction
+    upper: Fraction
+    output: list[Fraction]
+    complete: bool
+    chambers: int
+    t: dict[tuple[int, int], Fraction]   # t = pᵀg of the projected groups
+    bounded: list[Fraction]              # the bounds of the groups without a projection
+
+
+def _network(value: object, d: int, where: str) -> list[tuple[list[Fraction], Fraction]]:
+    net = _obj(value, where, ("neurons",))
+    out = []
+    for t, nr in enumerate(_list(net["neurons"], "network", f"{where}.neurons")):
+        nw = f"{where} neuron {t}"
+        _obj(nr, nw, ("u", "alpha"))
+        out.append((_vec(nr["u"], d, "network", f"{nw}: u"), _num(nr["alpha"], "network",
+                                                                  f"{nw}: alpha")))
+    return out
+
+
+def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
+    """Parse and check data, dual, chambers, network and completeness of a solve/check
+    certificate (docs/certificates.md, "solve"); the claims are checked by the caller."""
+    b = _Bounds()
+    b.loss = cert["loss"]
+    if b.loss not in ("squared", "hinge"):
+        raise _fail("data", f"unknown loss {_rep(b.loss)}")
+    data = _obj(cert["data"], "data", ("X", "y", "beta"))
+    X = b.X = _matrix(data["X"], "data", "data.X")
+    n, d = len(X), len(X[0])
+    y = b.y = _vec(data["y"], n, "data", "data.y")
+    beta = b.beta = _num(data["beta"], "data", "data.beta")
+    if beta <= 0:
+        raise _fail("data", f"beta must be positive, got {_show(beta)}")
+    dual = _obj(cert["dual"], "dual", ("v", "kappa"), dual_keys)
+    v = b.v = _vec(dual["v"], n, "dual", "dual.v")
+    kappa = b.kappa = _num(dual["kappa"], "dual", "dual.kappa")
+    if kappa < 0:
+        raise _fail("dual", f"kappa = {_show(kappa)} is negative")
+    XI = [_integer_vector(x) for x in X]
+    chambers = _list(cert["chambers"], "chambers", "chambers", nonempty=True)
+    _work(sum(2 + 4 * len(c.get("facets", ())) if isinstance(c, dict) else 1
+              for c in chambers) * n * d)
+    sign_vectors = set()
+    b.t, b.bounded = {}, []
+    budget = _Budget()
+    data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
+    for i, ch in enumerate(chambers):
+        where = f"chamber {i}"
+        _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
+        if _int(ch["index"], "chambers", f"{where}: index") != i:
+            raise _fail("chambers", f"{where}: index {_show(ch['index'])} != its position {i}")
+        signs = _list(ch["signs"], "chambers", f"{where}: signs")
+        pattern = _list(ch["pattern"], "chambers", f"{where}: pattern")
+        if len(signs) != n or len(pattern) != n:
+            raise _fail("chambers", f"{where}: signs and pattern must have {n} entries")
+        for j in range(n):
+            _int(signs[j], "chambers", f"{where}: signs[{j}]", -1, 2)
+            if _int(pattern[j], "chambers", f"{where}: pattern[{j}]", 0, 2) != int(signs[j] >= 0):
+                raise _fail("pattern", f"{where}: pattern[{j}] != 1[signs[{j}] >= 0]")
+        if tuple(signs) in sign_vectors:
+            raise _fail("distinct", f"{where}: sign vector listed twice")
+        sign_vectors.add(tuple(signs))
+        w = _integer_vector(_vec(ch["witness"], d, "chambers", f"{where}: witness"))
+        j = strict_signs(XI, w, signs)
+        if j is not None:
+            raise _fail("witness", f"{where}: row {j} has sign {_sign(_dot(XI[j], w))} at the "
+                                   f"witness, listed {signs[j]}")
+        # facets: a = c · signs_row · x_row with c > 0, so C ⊇ the chamber's closed cone
+        A = []
+        for t, f in enumerate(_list(ch["facets"], "chambers", f"{where}: facets")):
+            fw = f"{where}: facets[{t}]"
+            _obj(f, fw, ("row", "a"))
+            j = _int(f["row"], "chambers", f"{fw}.row", 0, n)
+            a = _vec(f["a"], d, "chambers", f"{fw}.a")
+            if signs[j] == 0 or not _positive_multiple(a, [signs[j] * x for x in X[j]]):
+                raise _fail("facet", f"{where}: facet {t} is not a positive multiple of "
+                                     f"signs_{j} x_{j}")
+            A.append(a)
+        groups = _list(ch["groups"], "chambers", f"{where}: groups")
+        if sorted(_int(_obj(g, f"{where}: group", ("sign", "g"),
+                            ("p", "lambda", "t", "bound"))["sign"],
+                       "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
+            raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
+        budget.spend(2 * n * d, 2 * data_bits)  # g = s Xᵀ D v for both signs
+        for g in groups:
+            s = g["sign"]
+            gw = f"{where}, sign {s}"
+            gv = _vec(g["g"], d, "chambers", f"{gw}: g")
+            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(gv), _bits(
+                [x for a in A for x in a]), data_bits))
+            want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
+                            Fraction(0)) for c in range(d)]
+            if gv != want:
+                raise _fail("projection", f"{gw}: g != s X^T D v")
+            if "bound" in g:
+                kind = g["bound"]
+                if kind == "norm":
+                    _obj(g, gw, ("sign", "g", "bound"))
+                    bound = moreau_bound(gv, None, A)
+                elif kind == "dual":
+                    _obj(g, gw, ("sign", "g", "bound", "lambda"))
+                    bound = moreau_bound(gv, _vec(g["lambda"], len(A), "dual", f"{gw}: lambda"),
+                                         A)
+                    if bound is None:
+                        raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
+                else:
+                    raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
+                if kappa * kappa * bound > beta * beta:
+                    raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
+                b.bounded.append(bound)
+                continue
+            _obj(g, gw, ("sign", "g", "p", "lambda", "t"))
+            p = _vec(g["p"], d, "chambers", f"{gw}: p")
+            lam = _vec(g["lambda"], len(A), "chambers", f"{gw}: lambda")
+            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(p), _bits(lam), data_bits))
+            why = projection_kkt(gv, p, lam, A)
+            if why is not None:
+                raise _fail("projection", f"{gw}: {why}")
+            tv = _num(g["t"], "chambers", f"{gw}: t")
+            if tv != _fdot(p, gv):
+                raise _fail("dual", f"{gw}: t != p^T g")
+            if kappa * kappa * tv > beta * beta:
+                raise _fail("dual", f"{gw}: kappa^2 t > beta^2 (kappa v is not dual feasible)")
+            b.t[(i, s)] = tv
+    b.chambers = len(chambers)
+    lower = dual_value(v, y, kappa, b.loss)
+    if lower is None:
+        raise _fail("dual", "kappa v is outside the domain of the hinge dual (0 <= kappa v_j/y_j"
+                            " <= 1, v_j = 0 where y_j = 0)")
+    b.lower = lower
+    b.upper, b.output = objective(_network(cert["network"], d, "network"), X, y, beta, b.loss)
+    b.complete = "completeness" in cert
+    if b.complete:
+        comp = cert["completeness"]
+        try:
+            if not isinstance(comp, dict) or comp.get("format") != FORMAT \
+                    or comp.get("kind") != "arrangement":
+                raise _fail("format", "expected an arrangement certificate of format "
+                                      f"{FORMAT!r}")
+            _check_arrangement(comp, max_tol)
+        except CheckFailed as exc:
+            raise _fail("completeness", f"{exc.check}: {exc.detail}") from None
+        if _matrix(comp["data"]["X"], "completeness", "completeness.data.X") != X:
+            raise _fail("completeness", "the completeness certificate is for another X")
+        if arrangement_sign_vectors(comp) != sign_vectors:
+            raise _fail("completeness", "the chamber lists differ")
+    return b
+
+
+def _claim(claims: dict, key: str, want: Fraction, what: str) -> None:
+    if _num(claims[key], "bounds", f"claims.{key}") != want:
+        raise _fail("bounds", f"claims.{key} != {what} {_show(want)}")
+
+
+def _bounds_summary(b: _Bounds) -> str:
+    note = "chamber list " + ("certified complete" if b.complete else "not certified complete")
+    return (f"{_show(b.lower)} <= P* <= {_show(b.upper)} (gap {_show(b.upper - b.lower)}; the "
+            f"exact rationals are in the certificate; {b.loss} loss, {b.chambers} chambers, "
+            f"{note})")
+
+
+def _check_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    """Certified bounds ``lower ≤ P* ≤ upper`` (docs/certificates.md, "solve")."""
+    _obj(cert, "certificate", ("format", "kind", "loss", "data", "network", "dual", "chambers",
+                               "claims"), ("completeness",))
+    claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
+    b = _prove(cert, (), max_tol)
+    _claim(claims, "lower", b.lower, "the recomputed lower bound")
+    _claim(claims, "upper", b.upper, "the recomputed objective")
+    if b.lower > b.upper:
+        raise _fail("bounds", f"lower {_show(b.lower)} > upper {_show(b.upper)}")
+    _claim(claims, "gap", b.upper - b.lower, "upper - lower =")
+    if _int(claims["num_chambers"], "count", "claims.num_chambers") != b.chambers:
+        raise _fail("count", f"claims.num_chambers != {b.chambers} listed chambers")
+    return b.complete, _bounds_summary(b)
+
+
+# -- kind "check" ---------------------------------------------------------------------------------
+_VERDICTS = ("optimal", "not optimal", "undecided")
+
+
+def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    """Is the listed network optimal? (docs/certificates.md, "check")."""
+    claims = cert.get("claims")
+    verdict = claims.get("verdict") if isinstance(claims, dict) else None
+    if verdict not in _VERDICTS:
+        raise _fail("claims", f"unknown verdict {_rep(verdict)}")
+    dual = cert.get("dual")
+    source = dual.get("source") if isinstance(dual, dict) else None
+    own = "residual" if cert.get("loss") == "squared" else "subgradient"
     if source not in (own, "solve"):
-        raise _fail("dual", f"dual source {source!r} with the {loss} loss")
+        raise _fail("dual", f"dual source {_rep(source)} with the {_show(cert.get('loss'))} "
+                            "loss")
+    if "better" in cert and verdict != "not optimal":
+        raise _fail("verdict", f"a better network is listed but the verdict is {verdict!r}")
+    if "better" not in cert and verdict == "not optimal":
+        raise _fail("verdict", "the verdict 'not optimal' needs a better network ('better')")
+    _obj(cert, "certificate", ("format", "kind", "loss", "data", "network", "dual", "chambers",
+                               "claims") + (("better",) if verdict == "not optimal" else ()),
+         ("completeness",))
+    keys = ("verdict", "objective", "lower", "upper", "gap", "tol", "epsilon", "num_chambers")
+    _obj(claims, "claims", keys + (("worst_chamber", "violation") if source == own else ()))
+    b = _prove(cert, ("source", "band") if source == "subgradient" else ("source",), max_tol)
+    if _num(claims["objective"], "claims", "claims.objective") != _num(claims["upper"], "bounds",
+                                                                      "claims.upper"):
+        raise _fail("claims", "claims.objective != claims.upper")
+    _claim(claims, "lower", b.lower, "the recomputed lower bound")
+    _claim(claims, "upper", b.upper, "the recomputed objective")
+    if b.lower > b.upper:
+        raise _fail("bounds", f"lower {_show(b.lower)} > upper {_show(b.upper)}")
+    _claim(claims, "gap", b.upper - b.lower, "upper - lower =")
+    if _int(claims["num_chambers"], "count", "claims.num_chambers") != b.chambers:
+        raise _fail("count", f"claims.num_chambers != {b.chambers} listed chambers")
+    tol = _num(claims["tol"], "claims", "claims.tol")
+    eps = _num(claims["epsilon"], "claims", "claims.epsilon")
+    if tol < 0 or eps != tol * max(Fraction(1), abs(b.upper)):
+        raise _fail("claims", "claims.epsilon != tol * max(1, |upper|)")
     if source == own:
-        _, out = _network_objective(cert["network"]["neurons"], X, y, beta, "neuron", loss)
-        v = _vec(dual["v"], len(X), "dual", "dual.v")
-        if loss == "squared" and v != [t - f for t, f in zip(y, out)]:
-            raise _fail("residual", "dual.v != y - f(network)")
-        band = (_num(_field(dual, "band", "dual", "dual"), "dual", "dual.band")
-                if loss == "hinge" else Fraction(0))
-        if band < 0:
-            raise _fail("dual", "dual.band is negative")
-        for j, (vj, t, f) in enumerate(zip(v, y, out) if loss == "hinge" else ()):
-            mu = vj / t if t else Fraction(0)
-            if (t == 0 and vj != 0) or not 0 <= mu <= 1 \
-                    or (t and t * f <= 1 - band and mu != 1) or (t * f >= 1 + band and mu != 0):
-                raise _fail("residual", f"dual.v[{j}] is not y_j times a subgradient of the "
-                                        "hinge at the network's output (up to dual.band)")
-        ts, normed = [], []
-        for k, ch in enumerate(cert["chambers"]):
-            i = _int(_field(ch, "index", "chambers", f"chamber {k}"), "chambers",
-                     f"chamber {k}: index", 0)
-            for g in ch["groups"]:
-                if "bound" in g:  # t ≤ its bound: enough to rule it out as the worst
-                    gv = [_num(x, "chambers", f"chamber {k}: g") for x in g["g"]]
-                    A = [[_num(x, "chambers", f"chamber {k}: a") for x in f["a"]]
-                         for f in ch["facets"]]
-                    normed.append(_group_bound(g, gv, A, f"chamber {k}"))
-                    continue
-                ts.append(((i, g["sign"]), _num(g["t"], "chambers", f"chamber {k}: t")))
-        tmax = max(t for _, t in ts) if ts else Fraction(0)
-        if any(t2 > tmax for t2 in normed):
-            raise _fail("claims", "a group without projection has |g|^2 > t_max: the worst "
-                                  "chamber is not proved")
-        worst = _field(claims, "worst_chamber", "claims", "claims")
-        if (not isinstance(worst, list) or len(worst) != 2
-                or any(isinstance(w, bool) or not isinstance(w, int) for w in worst)
-                or all(key != tuple(worst) for key, _ in ts)):
-            raise _fail("claims", f"claims.worst_chamber {worst!r} is not a listed (chamber, "
-                                  "sign)")
-        if all(t != tmax for key, t in ts if key == tuple(worst)):
-            raise _fail("claims", "claims.worst_chamber does not have the largest t")
-        violation = _num(_field(claims, "violation", "claims", "claims"), "claims",
-                         "claims.violation")
-        if violation != tmax - beta * beta:
-            raise _fail("claims", "claims.violation != t_max - beta^2")
+        _residual(cert["dual"], b)
+        _worst(claims, b)
     if verdict == "optimal":
-        if upper - lower > eps:
-            raise _fail("verdict", f"optimal claimed but upper - lower = {upper - lower} > "
-                                   f"epsilon = {eps}")
-        what = f"the network is optimal within {_show(upper - lower)}"
+        if tol > max_tol:
+            raise _fail("verdict", f"tol = {_show(tol)} is above the ceiling {_show(max_tol)} "
+                                   "(a vacuous 'optimal'; allow it with --max-tol)")
+        if b.upper - b.lower > eps:
+            raise _fail("verdict", f"optimal claimed but upper - lower = {_show(b.upper - b.lower)}"
+                                   f" > epsilon = {_show(eps)}")
+        what = (f"the network is optimal within epsilon = {_show(eps)} (tol {_show(tol)}; "
+                f"upper - lower = {_show(b.upper - b.lower)})")
     elif verdict == "not optimal":
-        better = _field(cert, "better", "verdict", "certificate")
-        bnet = _field(better, "network", "verdict", "better")
-        bobj, _ = _network_objective(_field(bnet, "neurons", "verdict", "better.network"), X, y,
-                                     beta, "better neuron", loss)
-        if _num(_field(better, "objective", "verdict", "better"), "verdict",
-                "better.objective") != bobj:
+        better = _obj(cert["better"], "better", ("network", "objective"))
+        bobj, _ = objective(_network(better["network"], len(b.X[0]), "better.network"), b.X,
+                            b.y, b.beta, b.loss)
+        if _num(better["objective"], "verdict", "better.objective") != bobj:
             raise _fail("verdict", f"better.objective != recomputed objective {_show(bobj)}")
-        if not bobj < upper:
+        if not bobj < b.upper:
             raise _fail("verdict", "the better network is not better")
         what = (f"the network is not optimal: another has objective {_show(bobj)} < "
-                f"{_show(upper)}")
+                f"{_show(b.upper)}")
     else:
         what = "undecided"
-    return f"{what}; {summary}"
+    return b.complete, f"{what}; {_bounds_summary(b)}"
+
+
+def _residual(dual: dict, b: _Bounds) -> None:
+    """Dual source "residual" (v = y − f_θ) or "subgradient" (v = y ⊙ μ, μ ∈ ∂hinge(f_θ))."""
+    if b.loss == "squared":
+        if b.v != [t - f for t, f in zip(b.y, b.output)]:
+            raise _fail("residual", "dual.v != y - f(network)")
+        return
+    band = _num(dual["band"] if "band" in dual else None, "dual", "dual.band")
+    if band < 0:
+        raise _fail("dual", "dual.band is negative")
+    for j, (vj, t, f) in enumerate(zip(b.v, b.y, b.output)):
+        mu = vj / t if t else Fraction(0)
+        if (t == 0 and vj != 0) or not 0 <= mu <= 1 \
+                or (t and t * f <= 1 - band and mu != 1) or (t * f >= 1 + band and mu != 0):
+            raise _fail("residual", f"dual.v[{j}] is not y_j times a subgradient of the hinge at "
+                                    "the network's output (up to dual.band)")
+
+
+def _worst(claims: dict, b: _Bounds) -> None:
+    """``worst_chamber`` has the largest t, ``violation = t_max − β²``; bounded groups ≤ t_max."""
+    tmax = max(b.t.values(), default=Fraction(0))
+    if any(bound > tmax for bound in b.bounded):
+        raise _fail("claims", "a group without projection has a bound > t_max: the worst chamber "
+                              "is not proved")
+    worst = claims["worst_chamber"]
+    if (not isinstance(worst, list) or len(worst) != 2
+            or any(isinstance(w, bool) or not isinstance(w, int) for w in worst)
+            or tuple(worst) not in b.t):
+        raise _fail("claims", f"claims.worst_chamber {_show(worst)} is not a listed projected "
+                              "(chamber, sign)")
+    if b.t[tuple(worst)] != tmax:
+        raise _fail("claims", "claims.worst_chamber does not have the largest t")
+    if _num(claims["violation"], "claims", "claims.violation") != tmax - b.beta * b.beta:
+        raise _fail("claims", "claims.violation != t_max - beta^2")
 
 
 # -- dispatch -------------------------------------------------------------------------------------
 _KINDS = {"arrangement": _check_arrangement, "solve": _check_solve, "check": _check_check}
 
 
-def _check_format(cert: object, kind: str | None = None) -> str:
-    if not isinstance(cert, dict):
-        raise _fail("format", "a certificate is a JSON object")
-    if cert.get("format") != FORMAT:
-        raise _fail("format", f"expected format {FORMAT!r}, got {cert.get('format')!r}")
-    got = cert.get("kind")
-    if kind is not None and got != kind:
-        raise _fail("format", f"expected kind {kind!r}, got {got!r}")
-    return got  # type: ignore[return-value]
+def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
+    """Check a parsed certificate exactly: ``(status, one line)`` (module docstring).
 
+    ``max_tol`` is the largest relative tolerance accepted for a verdict "optimal".
 
-def _group_bound(g: dict, gv: list, A: list, where: str) -> Fraction:
-    """The upper bound on ``‖Π_C(g)‖²`` that a group without a projection claims.
-
-    ``‖Π_C(g)‖ = min_{λ ≥ 0} ‖g + Aᵀλ‖`` (Moreau: the distance from g to the polar cone), so
-    any listed ``λ ≥ 0`` gives ``‖g + Aᵀλ‖²``; ``"norm"`` is the case ``λ = 0``.
-    """
-    if g["bound"] == "norm":
-        return _fdot(gv, gv)
-    if g["bound"] != "dual":
-        raise _fail("dual", f"{where}: unknown bound {g['bound']!r}")
-    lam = _vec(_field(g, "lambda", "dual", where), len(A), "dual", f"{where}: lambda")
-    if any(x < 0 for x in lam):
-        raise _fail("dual", f"{where}: a multiplier of the dual bound is negative")
-    r = [gv[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)) for c in range(len(gv))]
-    return _fdot(r, r)
-
-
-def verify_certificate(cert: dict) -> tuple[bool, str]:
-    """Check a parsed certificate exactly: ``(True, "valid: ...")`` or ``(False, "<check>: ...")``.
-
-    >>> verify_certificate({"format": "relucvx-certificate/1", "kind": "fit"})
-    (False, "unsupported kind: 'fit' (this verifier checks 'arrangement', 'solve', 'check')")
-    >>> verify_certificate({"format": "relucvx-certificate/0"})[1]
-    "format: expected format 'relucvx-certificate/1', got 'relucvx-certificate/0'"
+    >>> verify({"format": FORMAT, "kind": "fit"})
+    (1, "unsupported kind: 'fit' (this verifier checks 'arrangement', 'solve', 'check')")
+    >>> verify({"format": "relucvx-certificate/1"})[1]
+    "format: expected format 'relucvx-certificate/2', got 'relucvx-certificate/1'"
     """
     with _long_integers():
         try:
-            kind = _check_format(cert)
+            if not isinstance(cert, dict):
+                raise _fail("format", "a certificate is a JSON object")
+            if cert.get("format") != FORMAT:
+                raise _fail("format", f"expected format {FORMAT!r}, got "
+                                      f"{_rep(cert.get('format'))}")
+            kind = cert.get("kind")
             check = _KINDS.get(kind) if isinstance(kind, str) else None
             if check is None:
                 known = ", ".join(repr(k) for k in _KINDS)
-                return False, f"unsupported kind: {kind!r} (this verifier checks {known})"
-            return True, "valid: " + check(cert)
+                return INVALID, f"unsupported kind: {_rep(kind)} (this verifier checks {known})"
+            complete, summary = check(cert, max_tol)
         except CheckFailed as exc:
-            return False, f"{exc.check}: {exc.detail}"
+            return INVALID, f"{exc.check}: {exc.detail}"
+        except Refused as exc:
+            return REFUSED, str(exc)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError,
                 ZeroDivisionError) as exc:
             # a field of the wrong shape that no named check caught: still a clear rejection
-            return False, f"malformed: {type(exc).__name__}: {exc}"
+            return INVALID, f"malformed: {type(exc).__name__}: {_show(exc)}"
+    if not complete:
+        return NOT_PROVED, ("not proved: consistent, but the chamber list is not certified "
+                            f"complete (no 'completeness'), so: {summary}")
+    return PROVED, "valid: " + summary
 
 
-def verify_file(path: str) -> tuple[bool, str]:
-    """Read a certificate file and verify it; ``OSError`` / ``ValueError`` for unreadable input.
+def verify_certificate(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[bool, str]:
+    """``(True, "valid: ...")`` iff the certificate proves all its claims, else ``(False, why)``.
 
-    ``ValueError`` covers malformed JSON (``json.JSONDecodeError``) and bad UTF-8.
+    >>> verify_certificate({"format": FORMAT, "kind": "fit"})[0]
+    False
+    """
+    status, message = verify(cert, max_tol)
+    return status == PROVED, message
+
+
+def verify_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, str | None]:
+    """Read and check a file: ``(status, one line, kind)``; both command lines use this.
+
+    >>> verify_path("/nonexistent/cert.json")[:2]
+    (2, 'cannot read /nonexistent/cert.json: No such file or directory')
+    """
+    try:
+        cert = load_file(path)
+    except Refused as exc:
+        return REFUSED, str(exc), None
+    status, message = verify(cert, max_tol)
+    if status == REFUSED:
+        message = f"{path}: {message}"
+    kind = cert.get("kind") if isinstance(cert, dict) else None
+    return status, message, kind if isinstance(kind, str) else None
+
+
+def verify_file(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[bool, str]:
+    """``(True, "valid: ...")`` iff the file holds a certificate proving all its claims.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "c.json")
     >>> with open(path, "w") as fh:
     ...     json.dump({"format": FORMAT, "kind": "arrangement", "data": {"X": [[0]]},
-    ...                "claims": {"chambers": 1, "n": 1, "d": 1}, "chambers": [
-    ...                {"signs": [0], "witness": [0], "facets": [], "farkas": []}]}, fh)
+    ...                "claims": {"chambers": 1, "n": 1, "d": 1}, "chambers": [[[0], [], []]]},
+    ...               fh)
     >>> verify_file(path)
     (True, 'valid: the 1 chamber of the arrangement of a 1 × 1 matrix (0 hyperplanes) is complete')
     """
-    with open(path, encoding="utf-8") as fh, _long_integers():
-        cert = json.load(fh)
-    return verify_certificate(cert)
+    status, message, _ = verify_path(path, max_tol)
+    return status == PROVED, message
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python exact/verify.py CERT``: exit 0 if valid, 1 if not, 2 if the file is unreadable.
+def parse_tolerance(text: str) -> Fraction:
+    """The value of ``--max-tol``: a nonnegative exact number (``1/1000``, ``1e-3``, ``0.001``).
+
+    >>> parse_tolerance("1e-3")
+    Fraction(1, 1000)
+    """
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"--max-tol: not a number: {_rep(text)}") from None
+    if value < 0:
+        raise ValueError(f"--max-tol must be >= 0, got {_show(text)}")
+    return value
+
+
+def main(argv: list[str] | None = None, prog: str = "verify") -> int:
+    """``python exact/verify.py [--max-tol T] CERT``: the exit status of :func:`verify_path`.
+
+    0 proved, 1 invalid, 2 refused (one line ``<prog>: error: ...`` on stderr), 3 not proved.
 
     >>> main(["/nonexistent/cert.json"])
     2
     """
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: verify.py CERT", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(prog=prog, description="Check a relucvx certificate "
+                                     "exactly (spec: docs/certificates.md).")
+    parser.add_argument("cert", metavar="CERT", help="certificate file (.json or .json.gz)")
+    parser.add_argument("--max-tol", metavar="T", default=None,
+                        help=f"largest tolerance of a verdict 'optimal' (default {TOL_CEILING})")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    return run(args.cert, args.max_tol, args.json, prog)
+
+
+_STATUS_NAMES = {PROVED: "proved", INVALID: "invalid", REFUSED: "refused",
+                 NOT_PROVED: "not proved"}
+
+
+def run(path: str, max_tol: str | None, as_json: bool, prog: str) -> int:
+    """Verify ``path`` and print the result as ``relucvx verify`` does; return the exit status.
+
+    >>> run("/nonexistent/cert.json", "1/2", False, "verify")
+    2
+    """
     try:
-        ok, message = verify_file(args[0])
-    except (OSError, ValueError, RecursionError) as exc:
-        print(f"verify: error: {args[0]}: {' '.join(str(exc).split())}", file=sys.stderr)
-        return 2
-    print(message)
-    return 0 if ok else 1
+        tol = TOL_CEILING if max_tol is None else parse_tolerance(max_tol)
+    except ValueError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return REFUSED
+    status, message, kind = verify_path(path, tol)
+    if status == REFUSED:
+        print(f"{prog}: error: {message}", file=sys.stderr)
+        return status
+    if as_json:
+        print(json.dumps({"valid": status == PROVED, "status": _STATUS_NAMES[status],
+                          "kind": kind, "message": message}))
+    else:
+        print(message)
+    return status
 
 
 if __name__ == "__main__":

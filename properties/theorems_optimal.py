@@ -621,7 +621,9 @@ def _still_true(cert: dict) -> tuple[bool, str]:
     X = to_matrix(cert["data"]["X"])
     if cert["kind"] == "arrangement":
         arr = Arrangement(X)
-        listed = {tuple(c["signs"]) for c in cert["chambers"]}
+        from exact.verify import arrangement_sign_vectors
+
+        listed = arrangement_sign_vectors(cert)  # recomputed from the witnesses
         real = {c.signs for c in arr.chambers()}
         ok = listed == real and cert["claims"]["chambers"] == len(real)
         return ok, f"claims {len(listed)} chambers, the data have {len(real)}"

@@ -89,26 +89,36 @@ def test_rational_row_scalings_verify(X, scales):
     assert cert["claims"]["chambers"] == len(Arrangement(X).chambers())
 
 
+def _signs(X, w):
+    return tuple((v > 0) - (v < 0) for v in (sum(Fraction(a) * b for a, b in zip(x, w))
+                                             for x in X))
+
+
 def test_shape_of_the_certificate():
-    arr = Arrangement([[1, 0], [0, 1], [1, 1], [0, 0], [-2, -2]])
+    X = [[1, 0], [0, 1], [1, 1], [0, 0], [-2, -2]]
+    arr = Arrangement(X)
     cert = completeness_certificate(arr)
     assert cert["format"] == FORMAT and cert["kind"] == "arrangement"
     assert cert["data"]["X"][4] == ["-2", "-2"]
     assert cert["claims"] == {"chambers": 6, "n": 5, "d": 2}
-    for ch in cert["chambers"]:
-        assert set(ch) >= {"signs", "witness", "facets", "farkas"}
-        assert ch["signs"][3] == 0 and ch["signs"][4] == -ch["signs"][2]
-        facet_rows = {f["row"] for f in ch["facets"]}
-        # rows parallel to a facet carry no multipliers; every other nonzero row does
-        parallel = {2, 4} if facet_rows & {2, 4} else set()
-        assert {e["row"] for e in ch["farkas"]} == {0, 1, 2, 4} - facet_rows - parallel
-        for e in ch["farkas"]:
-            assert all(Fraction(lam) > 0 for _, lam in e["lambda"])
+    m = 3  # classes: rows 0, 1 and {2, 4} (row 3 is zero)
+    listed = {_signs(X, ch[0]) for ch in cert["chambers"]}
+    assert listed == {c.signs for c in arr.chambers()}
+    rep = [0, 1, 2]
+    for w, F, K in cert["chambers"]:
+        s = _signs(X, w)
+        assert s[3] == 0 and s[4] == -s[2]
+        # the facets are exactly the classes whose flip is again a chamber (oracle: the list)
+        flips = {c for c in range(m) if tuple(-v if j in ([2, 4] if c == 2 else [rep[c]]) else v
+                                              for j, v in enumerate(s)) in listed}
+        assert set(F) == flips and F == sorted(F)
+        assert len(K) == (m - len(F)) * (len(F) + 1) and all(x >= 0 for x in K)
+        assert all(isinstance(x, int) for x in w + F + K)
 
 
 def test_certificate_of_the_zero_matrix_and_of_one_hyperplane():
     cert = completeness_certificate(Arrangement([[0, 0, 0]]))
-    assert cert["claims"]["chambers"] == 1 and cert["chambers"][0]["facets"] == []
+    assert cert["claims"]["chambers"] == 1 and cert["chambers"][0][1:] == [[], []]
     assert verify_certificate(cert)[0]
     cert = completeness_certificate(Arrangement([[0, 2], [0, -1]]))
     assert cert["claims"]["chambers"] == 2 and verify_certificate(cert)[0]

@@ -22,7 +22,7 @@ from exact.certify import solve
 from exact.check import check, check_certificate, result_summary
 from exact.maps import psi, psi_rational
 from exact.network import Network, Neuron, exact_eq, sign
-from exact.verify import verify_certificate
+from exact.verify import NOT_PROVED, verify, verify_certificate
 
 F = Fraction
 
@@ -211,7 +211,7 @@ def _bump(x, by: Fraction | None = None):
 
 def test_certificates_valid(certs):
     for c in certs:
-        assert c["kind"] == "check" and c["format"] == "relucvx-certificate/1"
+        assert c["kind"] == "check" and c["format"] == "relucvx-certificate/2"
         assert verify_certificate(c)[0]
         assert "completeness" in c
 
@@ -287,8 +287,8 @@ def test_check_certificate_without_completeness():
     r = check(Network.from_lists([((0, 1), 1)]), X, y, beta)
     c = check_certificate(r, completeness=False)
     assert "completeness" not in c
-    ok, msg = verify_certificate(c)
-    assert ok and "not certified complete" in msg
+    status, msg = verify(c)  # consistent, but not a proof: exit status 3
+    assert status == NOT_PROVED and "not certified complete" in msg
     s = result_summary(r)
     for key in ("verdict", "objective", "lower", "upper", "worst_chamber", "violation",
                 "better_objective"):
@@ -360,7 +360,7 @@ def test_hinge_bad_network_is_not_optimal_with_a_verified_certificate():
     assert r.verdict == "not optimal" and r.violation > 0
     assert r.better_objective < r.objective == bad.objective(HX, HY, F(1, 10), loss="hinge")
     cert = check_certificate(r, completeness=False)
-    assert verify_certificate(cert)[0]
+    assert verify(cert)[0] == NOT_PROVED  # all checks pass; no completeness certificate
     # the dual must be y times a subgradient of the hinge at the network's output: at f = 0
     # every margin is broken, so μ = 1; a μ of 1/2 there is rejected
     forged = copy.deepcopy(cert)

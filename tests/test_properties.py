@@ -174,6 +174,17 @@ def _accept_everything(mp):
     mp.setattr(verify_module, "verify_certificate", lambda cert: (True, "valid"))
 
 
+def _incomplete_counts_as_proved(mp):
+    """The bug of issue 10: a certificate without completeness gets exit status 0."""
+    orig = verify_module.verify
+
+    def verify(cert, max_tol=verify_module.TOL_CEILING):
+        status, msg = orig(cert, max_tol)
+        return (verify_module.PROVED, msg) if status == verify_module.NOT_PROVED else (status, msg)
+
+    mp.setattr(verify_module, "verify", verify)
+
+
 def _singular_mixing(mp):
     orig = S.invertible_matrices
 
@@ -275,6 +286,7 @@ PLANTED = {
     "optimal_splits": (_psi_without_root, 20),
     "certificates_verify": (_drop_last_chamber, 20),
     "certificate_corruptions": (_accept_everything, 30),
+    "certificate_structural_corruptions": (_incomplete_counts_as_proved, 60),
     "gd_stationary_subsampled_optimal": (_antipodal_subsampled_program, 20),
     "hinge_bounds_valid": (_lower_too_high, 5),
     "hinge_scale_X": (_beta_squared, 20),

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from arrangement.certificate import completeness_certificate
 from arrangement.core import Arrangement
 from exact.cli import main
-from exact.verify import verify_certificate
+from exact.verify import FORMAT, NOT_PROVED, PROVED, verify, verify_certificate
 
 ROOT = Path(__file__).resolve().parents[1]
 VERIFY = ROOT / "exact" / "verify.py"
@@ -47,13 +47,26 @@ def _fails(cert: dict, check: str) -> str:
     return msg
 
 
-def _chamber_with_farkas(cert: dict) -> tuple[int, int]:
-    """(chamber, farkas entry) with at least two multipliers."""
-    for i, ch in enumerate(cert["chambers"]):
-        for t, e in enumerate(ch["farkas"]):
-            if len(e["lambda"]) >= 2:
+def _nonzero_multiplier(cert: dict) -> tuple[int, int]:
+    """(chamber, position in its farkas list) of a nonzero multiplier (not a D)."""
+    for i, (_, F, K) in enumerate(cert["chambers"]):
+        step = len(F) + 1
+        for t, x in enumerate(K):
+            if t % step and x:
                 return i, t
-    raise AssertionError("no Farkas entry with two multipliers")
+    raise AssertionError("no nonzero multiplier")
+
+
+def _classes(X):
+    """Independent oracle: class normals (first row of each parallel class, integer data)."""
+    normals = []
+    for x in X:
+        if not any(x):
+            continue
+        if not any(all(a * y[t] == b * x[t] for t in range(len(x)) for a, b in [(x[i], y[i])])
+                   for y in normals for i in [next(k for k, v in enumerate(x) if v)]):
+            normals.append(x)
+    return normals
 
 
 def _signs(X, w) -> list[int]:
@@ -67,7 +80,8 @@ def _signs(X, w) -> list[int]:
 # -- corruptions ---------------------------------------------------------------------------------
 def test_valid_summary(base):
     ok, msg = verify_certificate(base)
-    assert ok and msg.startswith("valid: the ") and "8 × 3" in msg
+    assert ok and msg.startswith("valid: the ") and "8 × 3" in msg and "5 hyperplanes" in msg
+    assert len(_classes(X0)) == 5
 
 
 def test_drop_a_chamber(base):
@@ -77,88 +91,79 @@ def test_drop_a_chamber(base):
         _fails(cert, "closure")
 
 
-def test_change_a_witness_entry(base):
+def test_move_a_witness_into_another_chamber(base):
     cert = copy.deepcopy(base)
-    ch = cert["chambers"][0]
-    w = [Fraction(v) for v in ch["witness"]]
-    # a change that really moves the witness to another cell (checked independently here)
-    for t in range(3):
-        for delta in (-1000, 1000):
-            moved = list(w)
-            moved[t] += delta
-            if _signs(X0, moved) != ch["signs"]:
-                ch["witness"][t] = str(moved[t])
-                _fails(cert, "witness")
-                return
-    raise AssertionError("no breaking change found")
+    cert["chambers"][0][0] = list(cert["chambers"][1][0])
+    _fails(cert, "distinct")
+    cert = copy.deepcopy(base)
+    cert["chambers"][0][0] = [-x for x in cert["chambers"][0][0]]  # the antipodal chamber
+    _fails(cert, "distinct")
 
 
 def test_witness_on_a_hyperplane(base):
-    cert = copy.deepcopy(base)
-    ch = cert["chambers"][0]
-    ch["witness"] = list(ch["facets"][0]["witness"])
-    _fails(cert, "witness")
-
-
-def test_flip_a_sign(base):
-    cert = copy.deepcopy(base)
-    cert["chambers"][1]["signs"][3] *= -1
-    _fails(cert, "witness")
-    cert = copy.deepcopy(base)
-    cert["chambers"][1]["signs"][4] = 1  # a zero row must have sign 0
-    _fails(cert, "witness")
+    for w in ([0, 0, 0], [1, 5, -1], [3, 1, -1]):  # on every hyperplane; on x_0; on x_1
+        assert 0 in _signs(X0, w)
+        cert = copy.deepcopy(base)
+        cert["chambers"][0][0] = w
+        _fails(cert, "witness")
 
 
 def test_change_a_farkas_multiplier(base):
     cert = copy.deepcopy(base)
-    i, t = _chamber_with_farkas(cert)
-    pair = cert["chambers"][i]["farkas"][t]["lambda"][0]
-    pair[1] = str(Fraction(pair[1]) * 2)
-    assert "signs_k x_k" in _fails(cert, "farkas")
+    i, t = _nonzero_multiplier(cert)
+    cert["chambers"][i][2][t] *= 2
+    assert "D sigma_k N_k" in _fails(cert, "farkas")
 
 
-def test_negative_farkas_multiplier(base):
+def test_negative_farkas_multiplier_and_zero_denominator(base):
     cert = copy.deepcopy(base)
-    i, t = _chamber_with_farkas(cert)
-    pair = cert["chambers"][i]["farkas"][t]["lambda"][0]
-    pair[1] = str(-Fraction(pair[1]))
-    assert "negative" in _fails(cert, "farkas")
-
-
-def test_missing_or_misplaced_farkas_entry(base):
+    i, t = _nonzero_multiplier(cert)
+    cert["chambers"][i][2][t] *= -1
+    _fails(cert, "farkas")
     cert = copy.deepcopy(base)
-    i, t = _chamber_with_farkas(cert)
-    entry = cert["chambers"][i]["farkas"].pop(t)
-    assert "no multipliers" in _fails(cert, "farkas")
-    cert["chambers"][i]["farkas"].append(entry)
-    cert["chambers"][i]["farkas"].append(copy.deepcopy(entry))
-    assert "two entries" in _fails(cert, "farkas")
-    cert = copy.deepcopy(base)
-    cert["chambers"][i]["farkas"][t]["lambda"][0][0] = 4  # the zero row is no facet
+    i, _ = _nonzero_multiplier(cert)
+    cert["chambers"][i][2][0] = 0  # D = 0 proves nothing
     _fails(cert, "farkas")
 
 
-def test_facet_witness_off_its_hyperplane(base):
+def test_farkas_list_of_the_wrong_length(base):
     cert = copy.deepcopy(base)
-    facet = cert["chambers"][0]["facets"][0]
-    t = next(t for t, v in enumerate(X0[facet["row"]]) if v)  # a coordinate that moves it off
-    facet["witness"][t] = str(Fraction(facet["witness"][t]) + 1)
-    assert "not on its hyperplane" in _fails(cert, "facet")
+    i, _ = _nonzero_multiplier(cert)
+    cert["chambers"][i][2].pop()
+    _fails(cert, "farkas")
 
 
 def test_dropped_facet_is_caught(base):
     cert = copy.deepcopy(base)
-    ch = next(c for c in cert["chambers"] if len(c["facets"]) >= 3)
-    ch["facets"].pop()
-    _fails(cert, "farkas")  # the dropped facet's rows now need (impossible) multipliers
+    i, ch = next((i, ch) for i, ch in enumerate(cert["chambers"]) if len(ch[1]) >= 3)
+    F = ch[1]
+    f = F.pop()
+    # re-layout the multipliers for the smaller facet list and claim the dropped class too
+    m = 5
+    step = len(F) + 2
+    blocks = [ch[2][t:t + step] for t in range(0, len(ch[2]), step)]
+    others = [k for k in range(m) if k not in F + [f]]
+    new = {k: [blk[0]] + blk[1:-1] for k, blk in zip(others, blocks)}
+    new[f] = [1] + [1] * len(F)
+    ch[2] = [x for k in sorted(new) for x in new[k]]
+    _fails(cert, "farkas")
 
 
 def test_redundant_facet_is_caught(base):
     cert = copy.deepcopy(base)
-    ch = cert["chambers"][0]
-    e = ch["farkas"][0]
-    ch["facets"].append({"row": e["row"], "witness": ["0", "0", "0"]})
-    _fails(cert, "facet")
+    i, ch = next((i, ch) for i, ch in enumerate(cert["chambers"]) if len(ch[1]) < 5)
+    F = ch[1]
+    k = min(set(range(5)) - set(F))
+    # claim a non-facet class as a facet: its flip is no chamber
+    step = len(F) + 1
+    others = [c for c in range(5) if c not in F]
+    blocks = {c: ch[2][t * step:(t + 1) * step] for t, c in enumerate(others)}
+    del blocks[k]
+    F2 = sorted(F + [k])
+    pos = F2.index(k)
+    ch[1] = F2
+    ch[2] = [x for c in sorted(blocks) for x in blocks[c][:1 + pos] + [0] + blocks[c][1 + pos:]]
+    _fails(cert, "closure")
 
 
 def test_duplicate_a_chamber(base):
@@ -177,7 +182,7 @@ def test_change_the_claimed_count(base):
 
 def test_structure_and_format_errors(base):
     cert = copy.deepcopy(base)
-    cert["format"] = "relucvx-certificate/2"
+    cert["format"] = "relucvx-certificate/1"  # the previous version is not accepted
     _fails(cert, "format")
     assert verify_certificate([])[0] is False
     cert = copy.deepcopy(base)
@@ -187,28 +192,29 @@ def test_structure_and_format_errors(base):
     cert["data"]["X"][0][0] = 1.5  # floats are not certificate numbers
     _fails(cert, "data")
     cert = copy.deepcopy(base)
-    cert["chambers"][0]["witness"][0] = "1/0"
+    cert["chambers"][0][0][0] = "1"  # witnesses are JSON integers
+    _fails(cert, "chambers")
+    cert = copy.deepcopy(base)
+    cert["chambers"][0][0][0] = True
     _fails(cert, "chambers")
     cert = copy.deepcopy(base)
     cert["chambers"] = []
     _fails(cert, "chambers")
     cert = copy.deepcopy(base)
-    del cert["chambers"][0]["farkas"]
+    cert["chambers"][0].pop()
     _fails(cert, "chambers")
-
-
-def test_parallel_sign_consistency_is_its_own_check():
-    # a hand-made certificate whose witness check passes but a parallel pair is inconsistent
-    # cannot exist (the witness fixes all signs), so check the order: witness comes first
-    cert = completeness_certificate(Arrangement([[1, 0], [2, 0], [0, 1]]))
-    cert["chambers"][0]["signs"][1] *= -1
-    _fails(cert, "witness")
+    cert = copy.deepcopy(base)
+    cert["chambers"][0][1].reverse()
+    _fails(cert, "facet")
+    cert = copy.deepcopy(base)
+    cert["note"] = "trust me"  # a field nothing checks is rejected
+    assert "unknown field 'note'" in _fails(cert, "fields")
 
 
 def test_unsupported_kinds():
-    ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "fit"})
+    ok, msg = verify_certificate({"format": FORMAT, "kind": "fit"})
     assert not ok and msg.startswith("unsupported kind")
-    ok, msg = verify_certificate({"format": "relucvx-certificate/1", "kind": "nonsense"})
+    ok, msg = verify_certificate({"format": FORMAT, "kind": "nonsense"})
     assert not ok and msg.startswith("unsupported kind")
 
 
@@ -218,6 +224,9 @@ def test_random_drop_or_corruption_is_rejected(d, data):
                               min_size=1, max_size=6))
     cert = json.loads(json.dumps(completeness_certificate(Arrangement(rows))))
     assert verify_certificate(cert)[0]
+    # the listed chambers are the chambers (independent oracle: Arrangement's sign vectors)
+    listed = {tuple(_signs(rows, ch[0])) for ch in cert["chambers"]}
+    assert listed == {c.signs for c in Arrangement(rows).chambers()}
     p = len(cert["chambers"])
     assume(p >= 2)
     i = data.draw(st.integers(0, p - 1))
@@ -225,9 +234,8 @@ def test_random_drop_or_corruption_is_rejected(d, data):
     del bad["chambers"][i]
     _fails(bad, "closure")
     bad = copy.deepcopy(cert)
-    j = data.draw(st.sampled_from([j for j, s in enumerate(cert["chambers"][i]["signs"]) if s]))
-    bad["chambers"][i]["signs"][j] *= -1
-    _fails(bad, "witness")
+    bad["chambers"][i][0] = [-x for x in bad["chambers"][i][0]]
+    _fails(bad, "distinct")
 
 
 # -- the solve kind (exact/certify.py's format) --------------------------------------------------
@@ -237,21 +245,24 @@ def test_solve_certificate_is_checked():
     sol = certify.solve(X, y, beta)
     cert = json.loads(json.dumps(certify.solution_certificate(sol, X, y, beta)))
     ok, msg = verify_certificate(cert)
-    assert ok, msg
-    assert "not certified complete" in msg
+    assert ok and msg.startswith("valid: ") and "not certified" not in msg, msg
     bad = copy.deepcopy(cert)
     bad["claims"]["lower"] = str(Fraction(bad["claims"]["lower"]) + 1)
     _fails(bad, "bounds")
     bad = copy.deepcopy(cert)
     bad["dual"]["kappa"] = str(Fraction(bad["dual"]["kappa"]) * 4)
     _fails(bad, "dual")
-    # with an embedded completeness certificate the chamber list is certified complete too
-    good = copy.deepcopy(cert)
-    good["completeness"] = json.loads(json.dumps(completeness_certificate(Arrangement(X))))
-    ok, msg = verify_certificate(good)
-    assert ok and "certified complete" in msg and "not certified" not in msg
-    del good["completeness"]["chambers"][0]
-    _fails(good, "completeness")
+    # without the completeness certificate: consistent, but not a proof (status 3, one line)
+    partial = copy.deepcopy(cert)
+    del partial["completeness"]
+    status, msg = verify(partial)
+    assert status == NOT_PROVED and msg.startswith("not proved: ") and "\n" not in msg
+    assert verify(cert)[0] == PROVED
+    # "completeness": null is no completeness certificate either, and is invalid
+    partial["completeness"] = None
+    _fails(partial, "completeness")
+    del cert["completeness"]["chambers"][0]
+    _fails(cert, "completeness")
 
 
 # -- standard library only -----------------------------------------------------------------------

@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--certificate", metavar="FILE", help="write the check certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the better network (if any)")
     p.add_argument("--no-completeness", action="store_true",
-                   help="do not embed the completeness certificate in --certificate")
+                   help="do not embed the completeness certificate in --certificate "
+                        "(relucvx verify then exits 3: consistent, not a proof)")
     p.set_defaults(func=run)
 
 
@@ -93,8 +94,10 @@ def run(args: argparse.Namespace) -> int:
     if args.certificate:
         if not net.is_rational:
             raise InputError(f"{args.net}: a check certificate needs a rational network")
-        cert = check_certificate(res, completeness=not args.no_completeness)
-        Path(args.certificate).write_text(json.dumps(cert) + "\n")
+        from arrangement.certificate import write_certificate
+
+        write_certificate(check_certificate(res, completeness=not args.no_completeness),
+                          args.certificate)
         summary["certificate"] = args.certificate
     if args.net_out and res.better is not None:
         res.better.write_json(args.net_out)
