@@ -16,6 +16,7 @@ from fractions import Fraction
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.instances import read_instance
 from arrangement.rational import format_fraction
+from exact.commands.outputs import require_outputs
 from exact.progress import ProgressBar
 
 
@@ -42,7 +43,8 @@ def _fmt_vec(v) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    inst = read_instance(args.data, target=args.target)
+    require_outputs(args)  # --graph, --certificate: refused before any work
+    inst = read_instance(args.data, target=args.target, force=args.force)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)

@@ -55,13 +55,10 @@ def read_network(path: str):
     ...
     arrangement.errors.InputError: no such file: /no/such/net.json
     """
+    from arrangement.readers import regular_file
     from exact.network import Network
 
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"no such file: {path}")
-    if p.is_dir():
-        raise InputError(f"not a file: {path} is a directory")
+    p = regular_file(path)  # a FIFO or /dev/zero would block or never end
     try:
         return Network.read_json(p)
     except InputError as exc:
@@ -72,10 +69,13 @@ def read_network(path: str):
 
 
 def run(args: argparse.Namespace) -> int:
+    from arrangement.limits import check_parameter
     from arrangement.rational import to_fraction
     from exact.check import check, check_certificate, number_text, result_summary
+    from exact.commands.outputs import require_outputs
 
-    inst = read_instance(args.data, target=args.target, beta=args.beta)
+    require_outputs(args)  # --certificate, --net-out: refused before any work
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
     if inst.y is None:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
@@ -84,9 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
                          f"{args.data} has {inst.d} columns")
-    tol = to_fraction(args.tol, where="--tol")
-    if tol < 0:
-        raise InputError(f"--tol must be >= 0, got {args.tol}")
+    tol = check_parameter(to_fraction(args.tol, where="--tol"), "--tol", allow_zero=True)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)

@@ -23,7 +23,9 @@ from fractions import Fraction
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
+from arrangement.limits import check_parameter
 from arrangement.rational import format_fraction, to_fraction
+from exact.commands.outputs import require_outputs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,15 +58,14 @@ def _decimal(q: Fraction, digits: int = 15) -> str:
 
 
 def _parse_tol(text: str) -> Fraction:
-    tol = to_fraction(text, where="--tol")
-    if tol <= 0:
-        raise InputError(f"--tol must be > 0, got {format_fraction(tol)}")
-    return tol
+    # the documented range (docs/limits.md): refused before any work, not after the solve
+    return check_parameter(to_fraction(text, where="--tol"), "--tol")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``relucvx solve``; returns the exit status (0)."""
-    inst = read_instance(args.data, target=args.target, beta=args.beta)
+    require_outputs(args)  # --certificate, --net-out: refused before any work
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
     if inst.y is None:
         raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file or use "
                          "--target last for CSV)")
