@@ -138,6 +138,49 @@ class Arrangement:
         """``rank X``, exactly."""
         return exact_rank([c.normal for c in self.classes])
 
+    @cached_property
+    def essential_columns(self) -> tuple[int, ...]:
+        """Columns J (``|J| = rank``) on which the rows keep their rank; all columns if r = d.
+
+        Restricted to ``{u : u_j = 0 for j ∉ J}`` the map ``u ↦ Xu`` keeps its image, so every
+        sign vector, chamber and face of the arrangement has a witness there: wide data
+        (d ≫ n) is enumerated in ``rank`` coordinates, never with a d × d basis
+        (:func:`arrangement.exactla.pivot_columns`).
+
+        >>> Arrangement([[0, 1, 2, 0], [0, 2, 4, 0], [0, 1, 0, 0]]).essential_columns
+        (1, 2)
+        """
+        if self.rank == self.d:
+            return tuple(range(self.d))
+        from arrangement.exactla import pivot_columns
+
+        return tuple(pivot_columns([c.normal for c in self.classes]))
+
+    @cached_property
+    def essential_rows(self) -> tuple[tuple[int, ...], ...]:
+        """:attr:`int_rows` restricted to :attr:`essential_columns`: the same arrangement (same
+        sign vectors, chambers, faces, intersection lattice) in ``rank`` dimensions.
+
+        >>> Arrangement([[1, 1, 1], [2, 2, 2]]).essential_rows
+        ((1,), (2,))
+        """
+        J = self.essential_columns
+        return tuple(tuple(r[j] for j in J) for r in self.int_rows)
+
+    def lift(self, W: np.ndarray) -> np.ndarray:
+        """Points of the essential coordinates (rows of ``W``, p × rank) as points of R^d
+        (zeros outside :attr:`essential_columns`), with the same values of ``Xu``.
+
+        >>> Arrangement([[1, 1, 1], [2, 2, 2]]).lift(np.array([[3], [-1]])).tolist()
+        [[3, 0, 0], [-1, 0, 0]]
+        """
+        J = self.essential_columns
+        if len(J) == self.d:
+            return W
+        out = np.zeros((W.shape[0], self.d), dtype=W.dtype)
+        out[:, list(J)] = W
+        return out
+
     def estimate_chambers(self) -> int:
         """Cover's count for the distinct hyperplanes: an upper bound on the chamber count.
 
@@ -184,7 +227,12 @@ class Arrangement:
         if self._chambers is None:
             if not force:
                 self.require_size(limit)
-            W, N, _cls, _orient = chamber_witnesses(self._normals, self.d, progress)
+            N = self._normals
+            J = list(self.essential_columns)
+            # enumerated in rank coordinates; the witnesses are lifted back with zeros
+            W, _N, _cls, _orient = chamber_witnesses(N[:, J] if N.shape[0] else N[:, :0],
+                                                     len(J), progress)
+            W = self.lift(W)
             class_signs = np.sign(intmat.matmul(W, N.T)) if N.shape[0] else np.zeros(
                 (W.shape[0], 0))
             class_signs = np.asarray(class_signs, dtype=np.int8)

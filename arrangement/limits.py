@@ -24,6 +24,7 @@ from arrangement.errors import InputError, TooLargeError
 __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
+    "MAX_DYNAMIC_RANGE",
     "MAX_ENTRIES",
     "MAX_FILE_BYTES",
     "MAX_COLS",
@@ -32,6 +33,7 @@ __all__ = [
     "PARAMETER_RANGE",
     "SHOW_CHARS",
     "check_digits",
+    "check_dynamic_range",
     "check_parameter",
     "check_shape",
     "show",
@@ -60,6 +62,11 @@ MAX_ENTRIES = 2_000_000
 #: underflows, and nothing sensible could be certified.
 MAX_PARAMETER_DIGITS = 100
 PARAMETER_RANGE = 100
+
+#: ``solve`` and ``check`` start from a floating-point guess (cvxpy + Clarabel): the largest
+#: nonzero magnitude among X, y and beta may be at most this many times the smallest
+#: (forceable; above it the solver fails or its guess certifies nothing useful).
+MAX_DYNAMIC_RANGE = 10**12
 
 #: At most this many characters of an offending value appear in a message.
 SHOW_CHARS = 40
@@ -155,3 +162,33 @@ def check_shape(n: int, d: int, *, force: bool = False) -> None:
         if value > limit:
             raise TooLargeError(f"{label} = {value} {unit} exceeds the limit of {limit} "
                                 "(pass --force to run anyway)")
+
+
+def check_dynamic_range(X, y, beta, *, force: bool = False) -> None:
+    """Refuse data whose nonzero magnitudes span more than :data:`MAX_DYNAMIC_RANGE`, unless
+    ``force``: the convex program's numeric guess is computed in floating point.
+
+    The comparison is exact (Fractions); no float is formed.
+
+    >>> check_dynamic_range([[1, 2]], [3], Fraction(1, 10))
+    >>> check_dynamic_range([[2**64, 1]], [1], Fraction(1, 10))
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.TooLargeError: the nonzero magnitudes of X, y and beta span more than ...
+    """
+    if force:
+        return
+    named = [(abs(Fraction(v)), f"X[{i}][{j}]") for i, row in enumerate(X)
+             for j, v in enumerate(row)]
+    named += [(abs(Fraction(v)), f"y[{i}]") for i, v in enumerate(y or ())]
+    named += [(abs(Fraction(beta)), "beta")] if beta is not None else []
+    named = [t for t in named if t[0]]
+    if not named:
+        return
+    hi = max(named, key=lambda t: t[0])
+    lo = min(named, key=lambda t: t[0])
+    if hi[0] > lo[0] * MAX_DYNAMIC_RANGE:
+        raise TooLargeError(
+            f"the nonzero magnitudes of X, y and beta span more than a factor 1e12 (largest "
+            f"{hi[1]}, smallest {lo[1]}), beyond what the floating-point guess of the convex "
+            "program can resolve: rescale the data, or pass --force to try anyway")

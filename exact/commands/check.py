@@ -69,7 +69,7 @@ def read_network(path: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from arrangement.limits import check_parameter
+    from arrangement.limits import check_dynamic_range, check_parameter
     from arrangement.rational import to_fraction
     from exact.check import check, check_certificate, number_text, result_summary
     from exact.commands.outputs import require_outputs
@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
                          f"{args.data} has {inst.d} columns")
     tol = check_parameter(to_fraction(args.tol, where="--tol"), "--tol", allow_zero=True)
+    check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)

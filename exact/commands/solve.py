@@ -23,7 +23,7 @@ from fractions import Fraction
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
-from arrangement.limits import check_parameter
+from arrangement.limits import check_dynamic_range, check_parameter
 from arrangement.rational import format_fraction, to_fraction
 from exact.commands.outputs import require_outputs
 
@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if inst.beta is None:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
+    check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
