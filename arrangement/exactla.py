@@ -70,15 +70,39 @@ def pivot_columns(rows: Sequence[Sequence[int]]) -> list[int]:
     """
     basis: list[tuple[int, list[int]]] = []
     for vec in rows:
-        v = [int(x) for x in vec]
-        for p, b in basis:
-            if v[p]:
-                bp, vp = b[p], v[p]
-                v = [bp * x - vp * y for x, y in zip(v, b)]
-                g = math.gcd(*v)
-                if g > 1:
-                    v = [x // g for x in v]
+        v = _eliminate(basis, vec)
         p = next((i for i, x in enumerate(v) if x), None)
         if p is not None:
             basis.append((p, v))
     return sorted(p for p, _ in basis)
+
+
+def pivot_rows(rows: Sequence[Sequence[int]]) -> list[int]:
+    """Indices of a maximal independent subset of the integer ``rows``, greedily in order
+    (fraction-free: integer arithmetic only, fast on long rows).
+
+    >>> pivot_rows([(1, 2, 3), (2, 4, 6), (0, 1, 1)])
+    [0, 2]
+    """
+    basis: list[tuple[int, list[int]]] = []
+    chosen: list[int] = []
+    for index, vec in enumerate(rows):
+        v = _eliminate(basis, vec)
+        p = next((i for i, x in enumerate(v) if x), None)
+        if p is not None:
+            basis.append((p, v))
+            chosen.append(index)
+    return chosen
+
+
+def _eliminate(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[int]:
+    # against an echelon basis whose vectors vanish at all earlier pivots (so no pivot refills)
+    v = [int(x) for x in vec]
+    for p, b in basis:
+        if v[p]:
+            bp, vp = b[p], v[p]
+            v = [bp * x - vp * y for x, y in zip(v, b)]
+            g = math.gcd(*v)
+            if g > 1:
+                v = [x // g for x in v]
+    return v

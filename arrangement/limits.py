@@ -27,6 +27,7 @@ __all__ = [
     "MAX_DYNAMIC_RANGE",
     "MAX_ENTRIES",
     "MAX_FILE_BYTES",
+    "MAX_CERTIFICATE_D",
     "MAX_COLS",
     "MAX_PARAMETER_DIGITS",
     "MAX_ROWS",
@@ -67,6 +68,11 @@ PARAMETER_RANGE = 100
 #: nonzero magnitude among X, y and beta may be at most this many times the smallest
 #: (forceable; above it the solver fails or its guess certifies nothing useful).
 MAX_DYNAMIC_RANGE = 10**12
+
+#: Largest d of wide data (d >= 8 rank) for which ``solve --certificate`` runs without
+#: ``--force``: the certificate's projections live in R^d (without a certificate, solve works in
+#: at most 4 rank coordinates, exact/rowspace.py).
+MAX_CERTIFICATE_D = 1000
 
 #: At most this many characters of an offending value appear in a message.
 SHOW_CHARS = 40

@@ -66,6 +66,9 @@ def _too_long(digits: str, text: str, where: str | None) -> None:
 
 def _parse_stripped(text: str, where: str | None) -> Fraction:
     s = text.strip()
+    body = s[1:] if s[:1] in ("-", "+") else s
+    if body.isascii() and body.isdigit() and len(body) <= MAX_DIGITS:
+        return Fraction(int(s))  # the common case, a plain integer: no regex needed
     if not s:
         raise _fail("empty entry (expected a number)", where)
     if _NONFINITE.fullmatch(s):
@@ -212,6 +215,9 @@ def to_matrix(
         elif len(row) != width:
             raise InputError(f"ragged rows: {name}[0] has {_entries(width)} but {name}[{i}] "
                              f"has {_entries(len(row))}")
+        if type(row) is tuple and all(type(v) is Fraction for v in row):
+            out.append(row)  # already exact (an Instance's own X): nothing to convert
+            continue
         out.append(tuple(to_fraction(v, allow_float=allow_float, where=f"{name}[{i}][{j}]")
                          for j, v in enumerate(row)))
     return tuple(out)

@@ -23,7 +23,7 @@ from fractions import Fraction
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
-from arrangement.limits import check_dynamic_range, check_parameter
+from arrangement.limits import MAX_CERTIFICATE_D, check_dynamic_range, check_parameter
 from arrangement.rational import format_fraction, to_fraction
 from exact.commands.outputs import require_outputs
 
@@ -77,9 +77,27 @@ def run(args: argparse.Namespace) -> int:
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
     from exact.certify import solution_certificate, solve
+    from exact.rowspace import chamber_map, wide_reduction
 
+    # wide data (d >> rank): the same program in <= 4 rank coordinates (exact/rowspace.py);
+    # a certificate is about X itself, so it keeps the d-dimensional path (refused above the
+    # policy unless --force: docs/limits.md)
+    red = wide_reduction(inst.X, arr.rank)
+    if red and args.certificate:
+        if len(inst.X[0]) > MAX_CERTIFICATE_D and not args.force:
+            raise InputError(f"--certificate on wide data (d = {len(inst.X[0])} > "
+                             f"{MAX_CERTIFICATE_D}, rank {arr.rank}) needs d-dimensional "
+                             "projections: drop --certificate, or pass --force")
+        red = None
+    arr_solve = Arrangement(red.X) if red else arr
     t0 = time.perf_counter()
-    sol = solve(inst.X, inst.y, inst.beta, args.loss, tol, arrangement=arr)
+    sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
+                arrangement=arr_solve)
+    network = red.lift_network(sol.network) if red else sol.network
+    active = sol.active_groups
+    if red:
+        to_x = chamber_map(arr_solve, arr)
+        active = [(to_x[i], s) for i, s in active]
     t_solve = time.perf_counter() - t0
     optset = cf = None
     m_star: int | None = None
@@ -111,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             json.dump(cert, fh)
             fh.write("\n")
     if args.net_out:
-        sol.network.write_json(args.net_out)
+        network.write_json(args.net_out)
     out = {
         "name": inst.name, "n": len(inst.X), "d": len(inst.X[0]), "loss": args.loss,
         "beta": format_fraction(inst.beta),
@@ -119,10 +137,10 @@ def run(args: argparse.Namespace) -> int:
         "gap": format_fraction(sol.gap), "lower_decimal": _decimal(sol.lower),
         "upper_decimal": _decimal(sol.upper), "gap_decimal": _decimal(sol.gap, 4),
         "chambers": sol.chambers,
-        "active_groups": [[i, s] for i, s in sol.active_groups],
-        "width": sol.network.width,
+        "active_groups": [[i, s] for i, s in active],
+        "width": network.width,
         "m_star": m_star,
-        "network": sol.network.to_json_dict(),
+        "network": network.to_json_dict(),
         "seconds": {"solve": round(t_solve, 4), "total": round(total, 4)},
     }
     if optset is not None:
