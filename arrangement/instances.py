@@ -181,7 +181,7 @@ def _read_json(path: Path, raw: bytes, target: str | None, force: bool) -> Insta
     unknown = [k for k in data if k not in _JSON_KEYS]
     if unknown:
         raise InputError(
-            f"unknown key {unknown[0]!r} (expected {', '.join(_JSON_KEYS)})"
+            f"unknown key {show(unknown[0])} (expected {', '.join(_JSON_KEYS)})"
         )
     if "X" not in data:
         raise InputError('missing "X" (the data matrix, a list of rows)')
@@ -277,7 +277,7 @@ def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
         else:
             shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
     except ValueError as exc:
-        raise InputError(f"not a readable .npy array: {_one_line(exc)}") from None
+        raise InputError(f"not a readable .npy array: {show(_one_line(exc), 120)}") from None
     if dtype.hasobject:
         raise InputError("object arrays are refused (loading them needs pickle)")
     if len(shape) != 2:
@@ -287,7 +287,7 @@ def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
         )
     if dtype.kind not in "iufU":
         raise InputError(
-            f"unsupported dtype {dtype} (expected integers, floats or decimal strings)"
+            f"unsupported dtype {show(dtype)} (expected integers, floats or decimal strings)"
         )
     # a header may claim any shape: check it, and that the file holds that much data, before
     # numpy allocates anything
@@ -298,7 +298,7 @@ def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
     try:
         arr = np.load(io.BytesIO(raw), allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
-        raise InputError(f"not a readable .npy array: {_one_line(exc)}") from None
+        raise InputError(f"not a readable .npy array: {show(_one_line(exc), 120)}") from None
     notes: tuple[str, ...] = ()
     if dtype.kind == "f":
         bad = np.argwhere(~np.isfinite(arr))
