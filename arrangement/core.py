@@ -351,26 +351,56 @@ class Arrangement:
     ) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
         """Rays and a lineality basis of chamber ``i``'s cone, by exact double description (cdd).
 
-        Rays are computed on request only: double description is the expensive step.
+        Rays are computed on request only: double description is the expensive step. When
+        ``rank < d`` the cone is ``lift(C_ess) ⊕ ker X`` (the coordinates of
+        :attr:`essential_columns` are complementary to ker X): cdd runs in ``rank`` dimensions,
+        the rays are lifted with zeros, and the lineality basis of ker X is solved exactly.
 
         >>> rays, lin = Arrangement([[1, 0, 0], [0, 1, 0]]).cone_generators(0)
         >>> len(rays), len(lin)
         (2, 1)
         """
-        import cdd.gmp
-
         A = self.cone(i)
         if not A:
             return [], [tuple(Fraction(int(a == b)) for b in range(self.d)) for a in range(self.d)]
-        mat = cdd.gmp.matrix_from_array([[0, *a] for a in A], rep_type=cdd.RepType.INEQUALITY)
-        gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
-        rays, lin = [], []
-        for t, row in enumerate(gen.array):
-            if row[0] != 0:  # the apex (origin) of the cone
+        J = self.essential_columns
+        if len(J) == self.d:
+            return _cdd_generators(A), []
+        rays = _cdd_generators([tuple(a[j] for j in J) for a in A])
+        zero = Fraction(0)
+        lifted = []
+        for v in rays:
+            full = [zero] * self.d
+            for j, x in zip(J, v):
+                full[j] = x
+            lifted.append(tuple(full))
+        return lifted, self._kernel_basis()
+
+    def _kernel_basis(self) -> list[tuple[Fraction, ...]]:
+        """A basis of ker X: for each column k outside J, ``e_k`` plus the unique correction
+        supported on J (``N_{I,J}`` is invertible for independent normals I)."""
+        from arrangement.exactla import inverse, pivot_rows
+
+        J = self.essential_columns
+        normals = [c.normal for c in self.classes]
+        NJ = [[row[j] for j in J] for row in normals]
+        I_rows = pivot_rows(NJ)
+        Minv = inverse([NJ[t] for t in I_rows])
+        zero, one = Fraction(0), Fraction(1)
+        in_J = set(J)
+        out = []
+        for k in range(self.d):
+            if k in in_J:
                 continue
-            v = tuple(Fraction(x) for x in row[1:])
-            (lin if t in gen.lin_set else rays).append(v)
-        return rays, lin
+            b = [normals[t][k] for t in I_rows]
+            full = [zero] * self.d
+            full[k] = one
+            for j, row in zip(J, Minv):
+                full[j] = -sum((m * x for m, x in zip(row, b) if x), zero)
+            out.append(tuple(full))
+        return out
+
+    # -- graph --------------------------------------------------------------------------------
 
     # -- graph --------------------------------------------------------------------------------
     def tope_graph(self):
@@ -408,3 +438,18 @@ class Arrangement:
             nx.write_graphml(self.tope_graph(), path)
         except OSError as exc:
             raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _cdd_generators(A: Sequence[Sequence[int]]) -> list[tuple[Fraction, ...]]:
+    """The rays of the pointed cone ``{u : a·u ≥ 0}`` (rows a spanning the space), by cdd."""
+    import cdd.gmp
+
+    mat = cdd.gmp.matrix_from_array([[0, *a] for a in A], rep_type=cdd.RepType.INEQUALITY)
+    gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
+    rays = []
+    for t, row in enumerate(gen.array):
+        if t in gen.lin_set:
+            raise AssertionError("a chamber cone of full rank has no lineality")
+        if row[0] == 0:  # skip the apex (the origin) of the cone
+            rays.append(tuple(Fraction(x) for x in row[1:]))
+    return rays

@@ -34,6 +34,7 @@ __all__ = [
     "PARAMETER_RANGE",
     "SHOW_CHARS",
     "check_digits",
+    "check_output_entries",
     "check_dynamic_range",
     "check_parameter",
     "check_shape",
@@ -198,3 +199,17 @@ def check_dynamic_range(X, y, beta, *, force: bool = False) -> None:
             f"the nonzero magnitudes of X, y and beta span more than a factor 1e12 (largest "
             f"{hi[1]}, smallest {lo[1]}), beyond what the floating-point guess of the convex "
             "program can resolve: rescale the data, or pass --force to try anyway")
+
+
+def check_output_entries(entries: int, what: str, *, force: bool = False) -> None:
+    """Refuse (:class:`TooLargeError`) an output estimated above :data:`MAX_ENTRIES` numbers.
+
+    >>> check_output_entries(10, "--cones")
+    >>> check_output_entries(4 * 2000 * 2000, "--cones")
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.TooLargeError: --cones would print about 16000000 numbers; the limit is ...
+    """
+    if entries > MAX_ENTRIES and not force:
+        raise TooLargeError(f"{what} would print about {entries} numbers; the limit is "
+                            f"{MAX_ENTRIES} (pass --force to run anyway)")

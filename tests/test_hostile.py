@@ -542,3 +542,18 @@ def test_resource_limits_leave_a_normal_solve_alone(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout)
     assert F(out["lower"]) <= F(37, 200) <= F(out["upper"])  # P* of the V data (MATH.md §9)
+
+
+def test_cones_on_wide_data_refused_then_exact_when_small(tmp_path, capsys):
+    p = tmp_path / "wide.json"
+    p.write_text(json.dumps({"X": [[1] * 2000, [1, -1] * 1000]}))
+    code, _, err = run_cli(["arrangement", str(p), "--cones"], capsys)
+    assert_one_line(code, err, "--cones would print about 16000000 numbers")
+    # d = 40, rank 2: cdd runs in 2 coordinates; rays lifted, ker X solved exactly
+    X = [[(j % 3) - 1 for j in range(40)], [1] * 40]
+    arr = Arrangement(X)
+    for i in range(len(arr.chambers())):
+        rays, lin = arr.cone_generators(i)
+        assert len(lin) == 38 and exact_rank(lin) == 38 and exact_rank([*rays, *lin]) == 40
+        assert all(sum(a * b for a, b in zip(x, v)) == 0 for x in arr.X for v in lin)
+        assert all(all(sum(a * b for a, b in zip(f, v)) >= 0 for f in arr.cone(i)) for v in rays)

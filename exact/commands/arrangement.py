@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 from arrangement.instances import read_instance
+from arrangement.limits import check_output_entries
 from arrangement.rational import format_fraction
 from exact.commands.outputs import require_outputs
 from exact.progress import ProgressBar
@@ -48,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
+    if args.cones:  # each chamber prints about d vectors of length d (rays and ker X)
+        check_output_entries(arr.estimate_chambers() * arr.d * arr.d, "--cones",
+                             force=args.force)
     bar = ProgressBar("chambers", enabled=not args.quiet and not args.json)
     t0 = time.perf_counter()
     arr.chambers(progress=bar.update)
