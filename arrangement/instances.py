@@ -25,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from arrangement.errors import InputError
-from arrangement.limits import check_digits, check_parameter, check_shape, show
+from arrangement.limits import check_digits, check_parameter, check_shape, path_text, show
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
 from arrangement.readers import JSONNumber, load_json, read_bytes
 
@@ -339,6 +339,7 @@ def read_instance(spec: str, *, target: str | None = None, beta: str | None = No
     ...
     arrangement.errors.InputError: no such file: no/such/file.json
     """
+    shown = path_text(spec)
     if target is not None and target not in _TARGETS:
         raise InputError(f"unknown target {target!r} (expected: {', '.join(_TARGETS)})")
     if spec.startswith("example:"):
@@ -351,19 +352,19 @@ def read_instance(spec: str, *, target: str | None = None, beta: str | None = No
         path = Path(spec)
         reader = _READERS.get(path.suffix.lower())
         if reader is None and path.is_dir():
-            raise InputError(f"not a file: {spec} is a directory")
+            raise InputError(f"not a file: {shown} is a directory")
         if reader is None and path.exists():
             raise InputError(
-                f"unknown file type {path.suffix or '(none)'!r} for {spec} "
+                f"unknown file type {path.suffix or '(none)'!r} for {shown} "
                 "(expected .json, .csv, .npy or example:NAME)"
             )
         raw = read_bytes(path, force=force)  # regular files only, at most the documented size
         if reader is None:  # pragma: no cover - read_bytes refused whatever is not a file
-            raise InputError(f"unknown file type for {spec}")
+            raise InputError(f"unknown file type for {shown}")
         try:
             inst = reader(path, raw, target, force)
         except InputError as exc:
-            raise InputError(f"{spec}: {exc}") from None  # name the file in every message
+            raise InputError(f"{shown}: {exc}") from None  # name the file in every message
     if beta is not None:
         inst = dataclasses.replace(inst, beta=_check_beta(beta))
     return inst

@@ -38,6 +38,7 @@ __all__ = [
     "check_dynamic_range",
     "check_parameter",
     "check_shape",
+    "path_text",
     "show",
 ]
 
@@ -213,3 +214,14 @@ def check_output_entries(entries: int, what: str, *, force: bool = False) -> Non
     if entries > MAX_ENTRIES and not force:
         raise TooLargeError(f"{what} would print about {entries} numbers; the limit is "
                             f"{MAX_ENTRIES} (pass --force to run anyway)")
+
+
+def path_text(path: object) -> str:
+    r"""A path for a one-line message: as typed when printable, else its ``repr`` (a file name
+    may hold a newline).
+
+    >>> print(path_text("data.json"), path_text("a\nb.json"))
+    data.json 'a\nb.json'
+    """
+    text = str(path)
+    return text if text.isprintable() else repr(text)

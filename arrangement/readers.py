@@ -28,7 +28,7 @@ import stat
 from pathlib import Path
 
 from arrangement.errors import InputError, TooLargeError
-from arrangement.limits import MAX_DEPTH, MAX_FILE_BYTES, show
+from arrangement.limits import MAX_DEPTH, MAX_FILE_BYTES, path_text, show
 
 __all__ = ["JSONNumber", "json_depth", "load_json", "read_bytes", "read_text", "regular_file"]
 
@@ -56,18 +56,19 @@ def regular_file(path: str | Path) -> Path:
     ...
     arrangement.errors.InputError: not a regular file: /dev/null is a character device
     """
+    shown = path_text(path)
     p = Path(path)
     try:
         st = os.stat(p)
     except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
+        raise InputError(f"no such file: {shown}") from None
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {_one_line(exc.strerror or exc)}") from None
+        raise InputError(f"cannot read {shown}: {_one_line(exc.strerror or exc)}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"not a file: {path} is a directory")
+        raise InputError(f"not a file: {shown} is a directory")
     if not stat.S_ISREG(st.st_mode):
         kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
-        raise InputError(f"not a regular file: {path} is {kind}")
+        raise InputError(f"not a regular file: {shown} is {kind}")
     return p
 
 
@@ -80,29 +81,31 @@ def read_bytes(path: str | Path, *, force: bool = False) -> bytes:
     >>> read_bytes(fh.name)
     b'{}'
     """
+    shown = path_text(path)
     p = regular_file(path)
     try:
         # O_NONBLOCK: should the path turn into a FIFO after the check, open() must not block
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise InputError(f"not a regular file: {path}")
+                raise InputError(f"not a regular file: {shown}")
             data = fh.read() if force else fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {_one_line(exc.strerror or exc)}") from None
+        raise InputError(f"cannot read {shown}: {_one_line(exc.strerror or exc)}") from None
     if len(data) > MAX_FILE_BYTES and not force:
-        raise TooLargeError(f"{path} is larger than the limit of {MAX_FILE_BYTES} bytes "
+        raise TooLargeError(f"{shown} is larger than the limit of {MAX_FILE_BYTES} bytes "
                             "(pass --force to read it anyway)")
     return data
 
 
 def read_text(path: str | Path, *, force: bool = False) -> str:
     """:func:`read_bytes` decoded as UTF-8 (a leading BOM from spreadsheet tools is dropped)."""
+    shown = path_text(path)
     data = read_bytes(path, force=force)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: cannot read: not UTF-8 text (byte {exc.start})") from None
+        raise InputError(f"{shown}: cannot read: not UTF-8 text (byte {exc.start})") from None
 
 
 def json_depth(text: str | bytes) -> int:

@@ -563,3 +563,16 @@ def test_cones_on_wide_data_refused_then_exact_when_small(tmp_path, capsys):
         assert len(lin) == 38 and _rank(lin) == 38 and _rank([*rays, *lin]) == 40
         assert all(sum(a * b for a, b in zip(x, v)) == 0 for x in arr.X for v in lin)
         assert all(all(sum(a * b for a, b in zip(f, v)) >= 0 for f in arr.cone(i)) for v in rays)
+
+
+@pytest.mark.parametrize("argv_of", [
+    lambda d: ["arrangement", str(d / "no\nsuch.json")],
+    lambda d: ["arrangement", str(d / "bad\nname.json")],
+    lambda d: ["arrangement", str(d / "bad\nname.json").replace(".json", ".txt")],
+    lambda d: ["solve", "example:v1d", "--certificate", str(d / "no\ndir" / "c.json")],
+])
+def test_a_newline_in_a_path_keeps_the_message_on_one_line(tmp_path, capsys, argv_of):
+    (tmp_path / "bad\nname.json").write_text('{"X": [["x"]]}')
+    (tmp_path / "bad\nname.txt").write_text("1")
+    code, _, err = run_cli(argv_of(tmp_path), capsys)
+    assert_one_line(code, err, "\\n")

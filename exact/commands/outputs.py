@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 
 from arrangement.errors import InputError
+from arrangement.limits import path_text
 
 __all__ = ["OUTPUT_OPTIONS", "require_outputs", "require_writable"]
 
@@ -41,16 +42,18 @@ def require_writable(path: str, option: str) -> None:
     ...
     arrangement.errors.InputError: --certificate: cannot write /no/such/dir/cert.json: the ...
     """
+    shown = path_text(path)
     p = Path(path)
     if p.is_dir():
-        raise InputError(f"{option}: cannot write {path}: it is a directory")
+        raise InputError(f"{option}: cannot write {shown}: it is a directory")
     parent = p.parent if str(p.parent) else Path(".")
     if not p.exists() and not parent.is_dir():
-        raise InputError(f"{option}: cannot write {path}: the directory {parent} does not exist")
+        raise InputError(f"{option}: cannot write {shown}: the directory {path_text(parent)} "
+                         "does not exist")
     real = os.path.realpath(p)
     if any(real == top or real.startswith(top + os.sep) for top in _PSEUDO):
         # their files open for writing and then refuse the write itself (EINVAL)
-        raise InputError(f"{option}: cannot write {path}: it is in the kernel's pseudo-file "
+        raise InputError(f"{option}: cannot write {shown}: it is in the kernel's pseudo-file "
                          f"system {real.split(os.sep)[1] and os.sep + real.split(os.sep)[1]}")
     existed = p.exists()
     try:
@@ -59,7 +62,7 @@ def require_writable(path: str, option: str) -> None:
                      0o644)
     except OSError as exc:
         reason = " ".join(str(exc.strerror or exc).split())
-        raise InputError(f"{option}: cannot write {path}: {reason}") from None
+        raise InputError(f"{option}: cannot write {shown}: {reason}") from None
     os.close(fd)
     if not existed:
         try:
