@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
     "MAX_DYNAMIC_RANGE",
+    "MAX_SOLVE_DIGITS",
     "MAX_ENTRIES",
     "MAX_FILE_BYTES",
     "MAX_CERTIFICATE_D",
@@ -70,6 +71,11 @@ PARAMETER_RANGE = 100
 #: nonzero magnitude among X, y and beta may be at most this many times the smallest
 #: (forceable; above it the solver fails or its guess certifies nothing useful).
 MAX_DYNAMIC_RANGE = 10**12
+
+#: ``solve`` and ``check``: at most this many digits in the numerator and the denominator of each
+#: entry of X, y and beta (forceable). Exact results (projections, closed forms) grow with the
+#: inputs' sizes; 50-digit data already gives closed forms beyond Python's 4300-digit printing.
+MAX_SOLVE_DIGITS = 40
 
 #: Largest d of wide data (d >= 8 rank) for which ``solve --certificate`` runs without
 #: ``--force``: the certificate's projections live in R^d (without a certificate, solve works in
@@ -173,10 +179,16 @@ def check_shape(n: int, d: int, *, force: bool = False) -> None:
 
 
 def check_dynamic_range(X, y, beta, *, force: bool = False) -> None:
-    """Refuse data whose nonzero magnitudes span more than :data:`MAX_DYNAMIC_RANGE`, unless
-    ``force``: the convex program's numeric guess is computed in floating point.
+    """Refuse data whose nonzero magnitudes span more than :data:`MAX_DYNAMIC_RANGE`, or with
+    an entry above :data:`MAX_SOLVE_DIGITS` digits, unless ``force``: the convex program's
+    numeric guess is computed in floating point, and its exact results grow with the inputs.
 
-    The comparison is exact (Fractions); no float is formed.
+    The comparisons are exact (Fractions); no float is formed.
+
+    >>> check_dynamic_range([["1" * 41 + "/3"]], None, None)
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.TooLargeError: X[0][0] has more than 40 digits in its numerator or ...
 
     >>> check_dynamic_range([[1, 2]], [3], Fraction(1, 10))
     >>> check_dynamic_range([[2**64, 1]], [1], Fraction(1, 10))
@@ -200,6 +212,13 @@ def check_dynamic_range(X, y, beta, *, force: bool = False) -> None:
             f"the nonzero magnitudes of X, y and beta span more than a factor 1e12 (largest "
             f"{hi[1]}, smallest {lo[1]}), beyond what the floating-point guess of the convex "
             "program can resolve: rescale the data, or pass --force to try anyway")
+    bound = 10**MAX_SOLVE_DIGITS
+    for q, where in named:
+        if q.numerator >= bound or q.denominator >= bound:
+            raise TooLargeError(
+                f"{where} has more than {MAX_SOLVE_DIGITS} digits in its numerator or "
+                "denominator: solve and check accept at most that (exact results grow from "
+                "the inputs); pass --force to try anyway")
 
 
 def check_output_entries(entries: int, what: str, *, force: bool = False) -> None:

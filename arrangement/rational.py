@@ -167,7 +167,35 @@ def format_fraction(q: Fraction | int) -> str:
     ('-3/2', '4', '0')
     """
     q = Fraction(q)
+    if max(abs(q.numerator), q.denominator).bit_length() > _STR_SAFE_BITS:
+        return _format_long(q)
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+#: Integers below this many bits print within Python's default 4300-digit limit.
+_STR_SAFE_BITS = 14_000
+#: Exact *results* (not inputs) may be long; beyond this many digits printing is refused.
+MAX_OUTPUT_DIGITS = 200_000
+
+
+def _format_long(q: Fraction) -> str:
+    import sys
+
+    bits = max(abs(q.numerator), q.denominator).bit_length()
+    if bits * 0.30103 > MAX_OUTPUT_DIGITS:
+        from arrangement.errors import RelucvxError
+
+        raise RelucvxError(f"an exact result has about {int(bits * 0.30103)} digits, more than "
+                           f"{MAX_OUTPUT_DIGITS} can be written")
+    # sys.set_int_max_str_digits guards *parsing* untrusted text; this is our own exact
+    # result, printed once, so the limit is lifted for this conversion only
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        num, den = str(q.numerator), str(q.denominator)
+    finally:
+        sys.set_int_max_str_digits(old)
+    return num if q.denominator == 1 else f"{num}/{den}"
 
 
 def _entries(k: int) -> str:

@@ -140,8 +140,9 @@ class ConvexProgram:
         # prediction_j = Σ_i D_ij x_j·(w_{i,+} − w_{i,−}) = row sums of D ⊙ (X (Wp − Wm)ᵀ)
         pred = cvx.sum(cvx.multiply(Dm, Xf @ (Wp - Wm).T), axis=1)
         cons = [z == pred]
-        blocks = [np.array(c, dtype=float).reshape(-1, d) if c else np.zeros((0, d))
-                  for c in self.cones]
+        # a·u >= 0 is unchanged by scaling a > 0: each integer facet row (600 digits for data
+        # with 300-digit entries) is scaled to max |entry| 1 before it is a float (no overflow)
+        blocks = [_unit_rows(c, d) if c else np.zeros((0, d)) for c in self.cones]
         if any(b.shape[0] for b in blocks):
             # block-diagonal facet rows acting on the row-major flattening of W
             Abig = sp.block_diag([sp.csr_matrix(b) for b in blocks], format="csr")
@@ -196,3 +197,10 @@ class ConvexProgram:
             out[(i, 1)] = np.asarray(Wp.value[i], dtype=float)
             out[(i, -1)] = np.asarray(Wm.value[i], dtype=float)
         return out
+
+
+def _unit_rows(rows, d: int) -> np.ndarray:
+    from arrangement.intmat import float_rows
+
+    B = float_rows(rows).reshape(-1, d)
+    return B / np.abs(B).max(axis=1, keepdims=True)

@@ -137,6 +137,10 @@ CORPUS: dict[str, tuple[str, object, list[str], tuple[str, ...], int, str | None
                      "--tol: number too long: '1e-10000'"),
     "tol-1e200": ("d.json", _text(V_JSON), ["--tol", "1e200"], ("solve", "check"), 2,
                   "--tol = 1000000000000000000000000000000000000... is out of range"),
+    "solve-50-digits": ("d.json", _text('{"X": [["' + "3" * 50 + "/" + "3" * 49 + '4", 1]], '
+                                        '"y": [1], "beta": 1}'),
+                        [], ("solve", "check"), 2,
+                        "X[0][0] has more than 40 digits in its numerator or denominator"),
     "check-tol-1e10000": ("d.json", _text(V_JSON), ["--tol", "1e10000"], ("check",), 2,
                           "--tol: number too long"),
 }
@@ -525,8 +529,9 @@ def test_doctests(module):
 
 def test_policy_numbers_are_documented():
     text = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
-    for value in (limits.MAX_DIGITS, limits.MAX_DEPTH, limits.MAX_ROWS, limits.MAX_COLS,
-                  limits.MAX_ENTRIES, limits.MAX_FILE_BYTES, limits.MAX_CERTIFICATE_D):
+    for value in (limits.MAX_DIGITS, limits.MAX_SOLVE_DIGITS, limits.MAX_DEPTH, limits.MAX_ROWS,
+                  limits.MAX_COLS, limits.MAX_ENTRIES, limits.MAX_FILE_BYTES,
+                  limits.MAX_CERTIFICATE_D):
         assert f"{value:,}" in text or str(value) in text, value
     assert math.log10(limits.MAX_DYNAMIC_RANGE) == 12 and "10^12" in text
 
@@ -576,3 +581,29 @@ def test_a_newline_in_a_path_keeps_the_message_on_one_line(tmp_path, capsys, arg
     (tmp_path / "bad\nname.txt").write_text("1")
     code, _, err = run_cli(argv_of(tmp_path), capsys)
     assert_one_line(code, err, "\\n")
+
+
+def test_long_exact_data_solves_and_verifies_without_float_overflow(tmp_path, capsys):
+    # 5 x 8 data with 40-digit rationals: facet rows and projections carry hundreds of digits
+    # (floats would overflow: every numeric guess is scaled first) and the certified bounds
+    # have more than 4300 digits (format_fraction writes them exactly)
+    rng = np.random.default_rng(7)
+
+    def big() -> str:
+        q = int(rng.integers(1, 10**9)) * 10**31 + 7
+        return f"{q + int(rng.integers(1, 10**9))}/{q}"
+
+    X = [[big() for _ in range(8)] for _ in range(5)]
+    p = tmp_path / "d.json"
+    p.write_text(json.dumps({"X": X, "y": [big() for _ in range(5)], "beta": "1/10"}))
+    cert = tmp_path / "c.json"
+    code, out, err = run_cli(["solve", str(p), "--json", "--certificate", str(cert)], capsys)
+    assert code == 0, err
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # the test reads the long exact results back
+    try:
+        s = json.loads(out)
+        assert len(s["upper"]) > 4300 and F(s["lower"]) <= F(s["upper"])
+        assert verify_certificate(json.loads(cert.read_text()))[0]
+    finally:
+        sys.set_int_max_str_digits(old)
