@@ -26,7 +26,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.errors import InputError
+from arrangement.errors import InputError, NumericError
 from arrangement.rational import to_fraction, to_matrix, to_vector
 
 __all__ = ["ConvexProgram", "LOSSES"]
@@ -182,9 +182,14 @@ class ConvexProgram:
             try:
                 prob.solve(solver=cvx.CLARABEL, verbose=verbose, **opts)
             except cvx.error.SolverError:
-                prob.solve(solver=cvx.CLARABEL, verbose=verbose)
+                try:
+                    prob.solve(solver=cvx.CLARABEL, verbose=verbose)
+                except cvx.error.SolverError:
+                    pass  # reported below, as one line
         if Wp.value is None:
-            raise RuntimeError(f"the conic solver failed: status {prob.status}")
+            raise NumericError(f"the numeric guess of the convex program failed (Clarabel: "
+                               f"{prob.status}); the data may be too badly scaled for floating "
+                               "point (docs/limits.md)")
         self.numeric_value = float(prob.value)
         if self.loss == "squared":
             self.numeric_dual = yf - np.asarray(z.value, dtype=float)

@@ -607,3 +607,26 @@ def test_long_exact_data_solves_and_verifies_without_float_overflow(tmp_path, ca
         assert verify_certificate(json.loads(cert.read_text()))[0]
     finally:
         sys.set_int_max_str_digits(old)
+
+
+@pytest.mark.parametrize("argv_of", [
+    lambda d: ["check", str(d / "scale.json"), str(d / "net.json")],
+    lambda d: ["solve", str(d / "scale.json")],
+    lambda d: ["solve", str(d / "u64.npy"), "--target", "last", "--beta", "1", "--force"],
+])
+def test_a_failed_float_guess_is_one_line(tmp_path, capsys, argv_of):
+    # within the policy (a span below 1e12) or past it with --force, Clarabel may still fail
+    # on badly scaled data: that is one line and exit 2 (or a certified answer), never a
+    # traceback
+    (tmp_path / "scale.json").write_text(json.dumps({
+        "X": [["-3", "1e11", "0", "-60546"], ["-11816", "1", "1", "-150367/740940"],
+              ["2", "-3", "-1e6", "1"]], "y": ["-218", "1e11", "-1448492"], "beta": "1e6"}))
+    (tmp_path / "net.json").write_text(json.dumps({
+        "format": "relucvx-network/1", "exact": "rational",
+        "neurons": [{"u": ["-3", "-58", "1/3", "2"], "alpha": "1e11"}]}))
+    np.save(tmp_path / "u64.npy", np.array([[2**64 - 1, 1, 1], [1, 2, 2]], dtype=np.uint64))
+    code, out, err = run_cli(argv_of(tmp_path), capsys)
+    if code == 2:
+        assert_one_line(code, err, "the numeric guess of the convex program failed")
+    else:
+        assert code == 0 and err == "" and out
