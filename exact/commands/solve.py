@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         if len(inst.X[0]) > MAX_CERTIFICATE_D and not args.force:
             raise InputError(f"--certificate on wide data (d = {len(inst.X[0])} > "
                              f"{MAX_CERTIFICATE_D}, rank {arr.rank}) needs d-dimensional "
-                             "projections: drop --certificate, or pass --force")
+                             "projections: write the network with --net-out and certify it "
+                             "with 'relucvx check DATA NET --certificate FILE', or pass --force")
         red = None
     arr_solve = Arrangement(red.X) if red else arr
     t0 = time.perf_counter()
