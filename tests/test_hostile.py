@@ -221,7 +221,7 @@ def test_planted_float_angular_sort_overflows(monkeypatch):
     # is exactly the traceback of issue 11; the test above would then fail
     import arrangement.chambers as chambers
 
-    monkeypatch.setattr(chambers, "_FLOAT_EXACT", 10**5000)
+    monkeypatch.setattr(chambers, "FLOAT_EXACT", 10**5000)
     with pytest.raises(OverflowError):
         enumerate_chambers([(10**400, 1), (1, 1), (-3, 1)], 2)
 
@@ -630,3 +630,12 @@ def test_a_failed_float_guess_is_one_line(tmp_path, capsys, argv_of):
         assert_one_line(code, err, "the numeric guess of the convex program failed")
     else:
         assert code == 0 and err == "" and out
+
+
+def test_network_file_size_limit(tmp_path, capsys, monkeypatch):
+    data, net = tmp_path / "d.json", tmp_path / "n.json"
+    data.write_text(V_JSON)
+    net.write_text(V_NET)
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", 20)
+    code, _, err = run_cli(["check", str(data), str(net)], capsys)
+    assert_one_line(code, err, "n.json is larger than the limit of 20 bytes")

@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_network(path: str):
+def read_network(path: str, *, force: bool = False):
     """Read NET; every problem is a one-line :class:`InputError` starting with the path.
 
     >>> read_network("/no/such/net.json")
@@ -55,10 +55,15 @@ def read_network(path: str):
     ...
     arrangement.errors.InputError: no such file: /no/such/net.json
     """
+    from arrangement.errors import TooLargeError
+    from arrangement.limits import MAX_FILE_BYTES
     from arrangement.readers import regular_file
     from exact.network import Network
 
     p = regular_file(path)  # a FIFO or /dev/zero would block or never end
+    if p.stat().st_size > MAX_FILE_BYTES and not force:  # docs/limits.md
+        raise TooLargeError(f"{path} is larger than the limit of {MAX_FILE_BYTES} bytes (pass "
+                            "--force to read it anyway)")
     try:
         return Network.read_json(p)
     except InputError as exc:
@@ -80,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
-    net = read_network(args.net)
+    net = read_network(args.net, force=args.force)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
                          f"{args.data} has {inst.d} columns")
