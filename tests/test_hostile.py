@@ -503,14 +503,17 @@ def hostile_files(draw) -> tuple[str, bytes]:
 
 
 @given(hostile_files())
-@settings(max_examples=8)
+@settings(max_examples=6)  # each example starts three interpreters
 def test_random_hostile_files_under_resource_limits(tmp_path_factory, spec):
     suffix, content = spec
     d = tmp_path_factory.mktemp("hostile")
     path = d / f"data{suffix}"
     path.write_bytes(content)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    for argv in (["arrangement", str(path)], ["solve", str(path), "--beta", "1/10"]):
+    net = d / "net.json"
+    net.write_text(V_NET)
+    for argv in (["arrangement", str(path)], ["solve", str(path), "--beta", "1/10"],
+                 ["check", str(path), str(net), "--beta", "1/10"]):
         proc = subprocess.run([sys.executable, "-m", "exact.cli", *argv], capture_output=True,
                               text=True, cwd=ROOT, timeout=120, preexec_fn=_limits, env=env)
         assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
