@@ -194,6 +194,23 @@ class Arrangement:
 
         return cover_count(len(self.classes), self.rank)
 
+    def estimate_faces(self) -> int:
+        """An upper bound on the number of faces (all dimensions), for ``--faces``.
+
+        A face lies on a flat of codimension k, spanned by k independent hyperplanes (at most
+        ``C(m, k)`` flats), and is a chamber of the restriction to that flat (at most Cover's
+        count for ``m − k`` hyperplanes of rank ``r − k``); the flat ker X carries one face.
+
+        >>> Arrangement([[1, 0], [0, 1]]).estimate_faces()   # 4 chambers, 4 rays, the origin
+        9
+        """
+        from math import comb
+
+        from arrangement.counts import cover_count
+
+        m, r = len(self.classes), self.rank
+        return 1 + sum(comb(m, k) * cover_count(m - k, r - k) for k in range(r))
+
     def require_size(self, limit: int = DEFAULT_CHAMBER_LIMIT) -> None:
         """Refuse (:class:`TooLargeError`) when :meth:`estimate_chambers` exceeds ``limit``.
 

@@ -660,3 +660,22 @@ def test_extreme_npy_values_are_exact_in_arrangement(tmp_path, capsys, arr):
     assert code == 0, err
     s = json.loads(out)
     assert s["chambers"] == s["zaslavsky"] == 2 * s["parallel_classes"]
+
+
+@given(st.lists(st.lists(st.integers(-2, 2), min_size=3, max_size=3), min_size=1, max_size=6))
+@settings(max_examples=30)
+def test_face_estimate_bounds_the_faces(rows):
+    from arrangement.faces import faces
+
+    arr = Arrangement(rows)
+    assert len(faces(arr.int_rows, arr.d)) <= arr.estimate_faces()
+
+
+def test_faces_refused_above_the_estimate_limit(tmp_path, capsys, monkeypatch):
+    p = tmp_path / "d.json"
+    p.write_text(V_JSON)
+    monkeypatch.setattr("exact.commands.arrangement.DEFAULT_CHAMBER_LIMIT", 12)
+    code, _, err = run_cli(["arrangement", str(p), "--faces"], capsys)
+    assert_one_line(code, err, "--faces: about 13 faces estimated; the limit is 12")
+    code, out, err = run_cli(["arrangement", str(p), "--faces", "--force", "--json"], capsys)
+    assert code == 0 and sum(json.loads(out)["f_vector"]) == 13

@@ -14,6 +14,7 @@ import time
 from fractions import Fraction
 
 from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
+from arrangement.errors import TooLargeError
 from arrangement.instances import read_instance
 from arrangement.limits import check_output_entries
 from arrangement.rational import format_fraction
@@ -49,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
+    if args.faces and not args.force and arr.estimate_faces() > DEFAULT_CHAMBER_LIMIT:
+        raise TooLargeError(f"--faces: about {arr.estimate_faces()} faces estimated; the limit "
+                            f"is {DEFAULT_CHAMBER_LIMIT}: pass --force to run")
     if args.cones:  # each chamber prints about d vectors of length d (rays and ker X)
         check_output_entries(arr.estimate_chambers() * arr.d * arr.d, "--cones",
                              force=args.force)
