@@ -198,7 +198,22 @@ def _read_json(path: Path, raw: bytes, target: str | None, force: bool) -> Insta
     name = data.get("name", path.stem)
     if not _is_text(name):
         raise InputError('"name" must be a string')
+    # both are printed: a lone surrogate ("\ud800" is valid JSON) could not be, and a control
+    # character in the name would break the one-line summary
+    if "name" in data and (not _encodable(name) or not name.isprintable()):
+        raise InputError(f'"name" must be printable text, got {show(name)}')
+    for k, s in enumerate(notes):
+        if not _encodable(s):
+            raise InputError(f'"notes"[{k}] is not valid Unicode text: {show(s)}')
     return Instance(X, y=y, beta=data.get("beta"), name=name, notes=tuple(notes))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_text(value: object) -> bool:

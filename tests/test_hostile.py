@@ -679,3 +679,17 @@ def test_faces_refused_above_the_estimate_limit(tmp_path, capsys, monkeypatch):
     assert_one_line(code, err, "--faces: about 13 faces estimated; the limit is 12")
     code, out, err = run_cli(["arrangement", str(p), "--faces", "--force", "--json"], capsys)
     assert code == 0 and sum(json.loads(out)["f_vector"]) == 13
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('{"X": [[1]], "name": "\\ud800"}', '"name" must be printable text'),
+    ('{"X": [[1]], "name": "a\\nb"}', '"name" must be printable text'),
+    ('{"X": [[1]], "notes": ["\\udfff"]}', '"notes"[0] is not valid Unicode text'),
+])
+def test_printed_text_fields_must_be_printable(tmp_path, capsys, text, fragment):
+    # a lone surrogate is valid JSON but cannot be printed: it used to crash after the work
+    p = tmp_path / "d.json"
+    p.write_text(text)
+    for argv in (["arrangement", str(p)], ["solve", str(p), "--beta", "1"]):
+        code, _, err = run_cli(argv, capsys)
+        assert_one_line(code, err, fragment)
