@@ -484,7 +484,8 @@ def hostile_files(draw) -> tuple[str, bytes]:
             arr = np.array([[str(v) for v in vals]] * n, dtype="<U8")
         else:
             try:
-                arr = np.array([vals] * n, dtype=dtype)
+                with np.errstate(over="ignore"):  # float32 of 1.7e308 is inf: refused later
+                    arr = np.array([vals] * n, dtype=dtype)
             except OverflowError:
                 arr = np.array([[1, 2]] * n, dtype=dtype)
         import io
