@@ -38,6 +38,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from arrangement import intmat
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
 from arrangement.exactla import independent_subset
@@ -127,7 +128,7 @@ class _Cone:
     def __init__(self, A: Sequence[Sequence[int]]):
         self.A = [tuple(int(v) for v in a) for a in A]
         if self.A:
-            M = np.array(self.A, dtype=float)
+            M = intmat.float_rows(self.A)  # guarded: no OverflowError on huge rows
             norms = np.linalg.norm(M, axis=1)
             norms[norms == 0] = 1.0
             # columns scaled to unit length, so the support threshold below is scale-free
@@ -142,7 +143,7 @@ class _Cone:
             return None
         from scipy.optimize import nnls
 
-        bb = np.array(b, dtype=float)
+        bb = intmat.float_rows([b])[0]
         try:
             mu, _res = nnls(self.M, bb / (float(np.linalg.norm(bb)) or 1.0))
         except RuntimeError:  # NNLS iteration limit: let the exact LP decide

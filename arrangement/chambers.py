@@ -33,6 +33,9 @@ from arrangement import intmat
 
 ProgressHook = Callable[[int, int], None]
 
+#: Integers below this magnitude are exactly representable as binary64 floats.
+FLOAT_EXACT = 2**53
+
 
 def _signs(A: np.ndarray) -> np.ndarray:
     if A.dtype == object:
@@ -70,8 +73,13 @@ def _chambers_2d(N: np.ndarray) -> np.ndarray:
         return intmat.shrink(np.array([[h[0], h[1]], [-h[0], -h[1]]], dtype=object))
     dirs = [(-int(a), int(b)) for b, a in ((r[0], r[1]) for r in N)]  # direction of line b·u=0
     rays = dirs + [(-x, -y) for x, y in dirs]
-    order = sorted(range(2 * m), key=lambda i: math.atan2(rays[i][1], rays[i][0]))
-    sorted_rays = [rays[i] for i in order]
+    if max(max(abs(x), abs(y)) for x, y in dirs) < FLOAT_EXACT:
+        # guarded float path: below 2**53 every coordinate converts to a float exactly (no
+        # OverflowError, no rounding to 0); atan2 only proposes the order, checked below
+        order = sorted(range(2 * m), key=lambda i: math.atan2(rays[i][1], rays[i][0]))
+        sorted_rays = [rays[i] for i in order]
+    else:  # 1e400, 1e-400 scaled to integers, 4000-digit entries: compare exactly
+        sorted_rays = _exact_angular_sort(rays)
 
     def cross(a: tuple[int, int], b: tuple[int, int]) -> int:
         return a[0] * b[1] - a[1] * b[0]

@@ -138,6 +138,49 @@ class Arrangement:
         """``rank X``, exactly."""
         return exact_rank([c.normal for c in self.classes])
 
+    @cached_property
+    def essential_columns(self) -> tuple[int, ...]:
+        """Columns J (``|J| = rank``) on which the rows keep their rank; all columns if r = d.
+
+        Restricted to ``{u : u_j = 0 for j ∉ J}`` the map ``u ↦ Xu`` keeps its image, so every
+        sign vector, chamber and face of the arrangement has a witness there: wide data
+        (d ≫ n) is enumerated in ``rank`` coordinates, never with a d × d basis
+        (:func:`arrangement.exactla.pivot_columns`).
+
+        >>> Arrangement([[0, 1, 2, 0], [0, 2, 4, 0], [0, 1, 0, 0]]).essential_columns
+        (1, 2)
+        """
+        if self.rank == self.d:
+            return tuple(range(self.d))
+        from arrangement.exactla import pivot_columns
+
+        return tuple(pivot_columns([c.normal for c in self.classes]))
+
+    @cached_property
+    def essential_rows(self) -> tuple[tuple[int, ...], ...]:
+        """:attr:`int_rows` restricted to :attr:`essential_columns`: the same arrangement (same
+        sign vectors, chambers, faces, intersection lattice) in ``rank`` dimensions.
+
+        >>> Arrangement([[1, 1, 1], [2, 2, 2]]).essential_rows
+        ((1,), (2,))
+        """
+        J = self.essential_columns
+        return tuple(tuple(r[j] for j in J) for r in self.int_rows)
+
+    def lift(self, W: np.ndarray) -> np.ndarray:
+        """Points of the essential coordinates (rows of ``W``, p × rank) as points of R^d
+        (zeros outside :attr:`essential_columns`), with the same values of ``Xu``.
+
+        >>> Arrangement([[1, 1, 1], [2, 2, 2]]).lift(np.array([[3], [-1]])).tolist()
+        [[3, 0, 0], [-1, 0, 0]]
+        """
+        J = self.essential_columns
+        if len(J) == self.d:
+            return W
+        out = np.zeros((W.shape[0], self.d), dtype=W.dtype)
+        out[:, list(J)] = W
+        return out
+
     def estimate_chambers(self) -> int:
         """Cover's count for the distinct hyperplanes: an upper bound on the chamber count.
 
@@ -150,6 +193,23 @@ class Arrangement:
         from arrangement.counts import cover_count
 
         return cover_count(len(self.classes), self.rank)
+
+    def estimate_faces(self) -> int:
+        """An upper bound on the number of faces (all dimensions), for ``--faces``.
+
+        A face lies on a flat of codimension k, spanned by k independent hyperplanes (at most
+        ``C(m, k)`` flats), and is a chamber of the restriction to that flat (at most Cover's
+        count for ``m − k`` hyperplanes of rank ``r − k``); the flat ker X carries one face.
+
+        >>> Arrangement([[1, 0], [0, 1]]).estimate_faces()   # 4 chambers, 4 rays, the origin
+        9
+        """
+        from math import comb
+
+        from arrangement.counts import cover_count
+
+        m, r = len(self.classes), self.rank
+        return 1 + sum(comb(m, k) * cover_count(m - k, r - k) for k in range(r))
 
     def require_size(self, limit: int = DEFAULT_CHAMBER_LIMIT) -> None:
         """Refuse (:class:`TooLargeError`) when :meth:`estimate_chambers` exceeds ``limit``.
@@ -184,7 +244,12 @@ class Arrangement:
         if self._chambers is None:
             if not force:
                 self.require_size(limit)
-            W, N, _cls, _orient = chamber_witnesses(self._normals, self.d, progress)
+            N = self._normals
+            J = list(self.essential_columns)
+            # enumerated in rank coordinates; the witnesses are lifted back with zeros
+            W, _N, _cls, _orient = chamber_witnesses(N[:, J] if N.shape[0] else N[:, :0],
+                                                     len(J), progress)
+            W = self.lift(W)
             class_signs = np.sign(intmat.matmul(W, N.T)) if N.shape[0] else np.zeros(
                 (W.shape[0], 0))
             class_signs = np.asarray(class_signs, dtype=np.int8)
@@ -303,26 +368,56 @@ class Arrangement:
     ) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
         """Rays and a lineality basis of chamber ``i``'s cone, by exact double description (cdd).
 
-        Rays are computed on request only: double description is the expensive step.
+        Rays are computed on request only: double description is the expensive step. When
+        ``rank < d`` the cone is ``lift(C_ess) ⊕ ker X`` (the coordinates of
+        :attr:`essential_columns` are complementary to ker X): cdd runs in ``rank`` dimensions,
+        the rays are lifted with zeros, and the lineality basis of ker X is solved exactly.
 
         >>> rays, lin = Arrangement([[1, 0, 0], [0, 1, 0]]).cone_generators(0)
         >>> len(rays), len(lin)
         (2, 1)
         """
-        import cdd.gmp
-
         A = self.cone(i)
         if not A:
             return [], [tuple(Fraction(int(a == b)) for b in range(self.d)) for a in range(self.d)]
-        mat = cdd.gmp.matrix_from_array([[0, *a] for a in A], rep_type=cdd.RepType.INEQUALITY)
-        gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
-        rays, lin = [], []
-        for t, row in enumerate(gen.array):
-            if row[0] != 0:  # the apex (origin) of the cone
+        J = self.essential_columns
+        if len(J) == self.d:
+            return _cdd_generators(A), []
+        rays = _cdd_generators([tuple(a[j] for j in J) for a in A])
+        zero = Fraction(0)
+        lifted = []
+        for v in rays:
+            full = [zero] * self.d
+            for j, x in zip(J, v):
+                full[j] = x
+            lifted.append(tuple(full))
+        return lifted, self._kernel_basis()
+
+    def _kernel_basis(self) -> list[tuple[Fraction, ...]]:
+        """A basis of ker X: for each column k outside J, ``e_k`` plus the unique correction
+        supported on J (``N_{I,J}`` is invertible for independent normals I)."""
+        from arrangement.exactla import inverse, pivot_rows
+
+        J = self.essential_columns
+        normals = [c.normal for c in self.classes]
+        NJ = [[row[j] for j in J] for row in normals]
+        I_rows = pivot_rows(NJ)
+        Minv = inverse([NJ[t] for t in I_rows])
+        zero, one = Fraction(0), Fraction(1)
+        in_J = set(J)
+        out = []
+        for k in range(self.d):
+            if k in in_J:
                 continue
-            v = tuple(Fraction(x) for x in row[1:])
-            (lin if t in gen.lin_set else rays).append(v)
-        return rays, lin
+            b = [normals[t][k] for t in I_rows]
+            full = [zero] * self.d
+            full[k] = one
+            for j, row in zip(J, Minv):
+                full[j] = -sum((m * x for m, x in zip(row, b) if x), zero)
+            out.append(tuple(full))
+        return out
+
+    # -- graph --------------------------------------------------------------------------------
 
     # -- graph --------------------------------------------------------------------------------
     def tope_graph(self):
@@ -360,3 +455,18 @@ class Arrangement:
             nx.write_graphml(self.tope_graph(), path)
         except OSError as exc:
             raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _cdd_generators(A: Sequence[Sequence[int]]) -> list[tuple[Fraction, ...]]:
+    """The rays of the pointed cone ``{u : a·u ≥ 0}`` (rows a spanning the space), by cdd."""
+    import cdd.gmp
+
+    mat = cdd.gmp.matrix_from_array([[0, *a] for a in A], rep_type=cdd.RepType.INEQUALITY)
+    gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
+    rays = []
+    for t, row in enumerate(gen.array):
+        if t in gen.lin_set:
+            raise AssertionError("a chamber cone of full rank has no lineality")
+        if row[0] == 0:  # skip the apex (the origin) of the cone
+            rays.append(tuple(Fraction(x) for x in row[1:]))
+    return rays

@@ -19,3 +19,10 @@ class InputError(RelucvxError):
 
 class TooLargeError(InputError):
     """The estimated output exceeds the documented limit and ``--force`` was not given."""
+
+
+class NumericError(RelucvxError, RuntimeError):
+    """The floating-point guess of a convex program failed (badly scaled data): exit status 2.
+
+    Also a :class:`RuntimeError`, so code that treats a failed guess as "no guess" still may.
+    """

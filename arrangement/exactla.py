@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -50,3 +51,58 @@ def inverse(A: Sequence[Sequence[Fraction | int]]) -> list[list[Fraction]]:
                 f = M[i][col]
                 M[i] = [a - f * b for a, b in zip(M[i], M[col])]
     return [row[d:] for row in M]
+
+
+def pivot_columns(rows: Sequence[Sequence[int]]) -> list[int]:
+    """Columns J, ``|J| = rank``, on which the integer ``rows`` keep their rank (sorted).
+
+    Fraction-free elimination to an echelon basis: every basis vector vanishes at the pivots
+    of the earlier ones, so the basis restricted to the pivot columns is triangular with a
+    nonzero diagonal, and the rows restricted to J span ``Q^J``. Restricting to J is then
+    injective on the row space: ``u ↦ (u_J, 0)`` realises every value of ``X u``
+    (docs/MATH.md §2: the cones' lineality is ker X), which is what lets wide data (d ≫ n) be
+    handled in ``rank`` coordinates.
+
+    >>> pivot_columns([(0, 2, 4, 0), (0, 1, 2, 0)])
+    [1]
+    >>> pivot_columns([(1, 1, 0), (1, 1, 1), (2, 2, 1)])
+    [0, 2]
+    """
+    basis: list[tuple[int, list[int]]] = []
+    for vec in rows:
+        v = _eliminate(basis, vec)
+        p = next((i for i, x in enumerate(v) if x), None)
+        if p is not None:
+            basis.append((p, v))
+    return sorted(p for p, _ in basis)
+
+
+def pivot_rows(rows: Sequence[Sequence[int]]) -> list[int]:
+    """Indices of a maximal independent subset of the integer ``rows``, greedily in order
+    (fraction-free: integer arithmetic only, fast on long rows).
+
+    >>> pivot_rows([(1, 2, 3), (2, 4, 6), (0, 1, 1)])
+    [0, 2]
+    """
+    basis: list[tuple[int, list[int]]] = []
+    chosen: list[int] = []
+    for index, vec in enumerate(rows):
+        v = _eliminate(basis, vec)
+        p = next((i for i, x in enumerate(v) if x), None)
+        if p is not None:
+            basis.append((p, v))
+            chosen.append(index)
+    return chosen
+
+
+def _eliminate(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[int]:
+    # against an echelon basis whose vectors vanish at all earlier pivots (so no pivot refills)
+    v = [int(x) for x in vec]
+    for p, b in basis:
+        if v[p]:
+            bp, vp = b[p], v[p]
+            v = [bp * x - vp * y for x, y in zip(v, b)]
+            g = math.gcd(*v)
+            if g > 1:
+                v = [x // g for x in v]
+    return v

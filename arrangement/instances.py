@@ -25,7 +25,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from arrangement.errors import InputError
+from arrangement.limits import check_digits, check_parameter, check_shape, path_text, show
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
+from arrangement.readers import JSONNumber, load_json, read_bytes
 
 __all__ = ["FLOAT_NOTE", "Instance", "read_instance"]
 
@@ -37,10 +39,8 @@ _TARGETS = ("last",)
 
 
 def _check_beta(value: object) -> Fraction:
-    beta = to_fraction(value, where="beta")
-    if beta <= 0:
-        raise InputError(f"beta must be > 0, got {format_fraction(beta)}")
-    return beta
+    # the documented range (docs/limits.md): beta reaches the float solver as a guess
+    return check_parameter(to_fraction(value, where="beta"), "beta")
 
 
 @dataclass(frozen=True)
@@ -147,13 +147,18 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def _read_text(path: Path) -> str:
+def _decode(data: bytes) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")  # -sig: a BOM from spreadsheet tools is fine
+        return data.decode("utf-8-sig")  # -sig: a BOM from spreadsheet tools is fine
     except UnicodeDecodeError as exc:
         raise InputError(f"cannot read: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {_one_line(exc.strerror or exc)}") from None
+
+
+def _shape_of(rows: object) -> tuple[int, int]:
+    # n and the first row's width, checked against the policy before any number is parsed
+    if not isinstance(rows, list) or not rows:
+        return 0, 0
+    return len(rows), len(rows[0]) if isinstance(rows[0], list) else 0
 
 
 def _split_target(rows: list, target: str | None) -> tuple[list, list | None]:
@@ -164,18 +169,10 @@ def _split_target(rows: list, target: str | None) -> tuple[list, list | None]:
     return [r[:-1] for r in rows], [r[-1] for r in rows]
 
 
-def _read_json(path: Path, target: str | None) -> Instance:
-    text = _read_text(path)
-    try:
-        # parse_float=str keeps the decimal text (0.1 stays "0.1" and becomes exactly 1/10);
-        # parse_constant=str turns NaN/Infinity into text that to_fraction refuses by name
-        data = json.loads(text, parse_float=str, parse_constant=str)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
-    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
-        raise InputError(f"malformed JSON: {_one_line(exc)}") from None
+def _read_json(path: Path, raw: bytes, target: str | None, force: bool) -> Instance:
+    # numbers stay text (0.1 stays "0.1" and becomes exactly 1/10; NaN/Infinity become text
+    # that to_fraction refuses by name); depth and duplicate keys are checked by load_json
+    data = load_json(_decode(raw))
     if not isinstance(data, dict):
         raise InputError(
             f'expected a JSON object {{"X": [[...]], "y": [...], "beta": ...}}, '
@@ -184,10 +181,11 @@ def _read_json(path: Path, target: str | None) -> Instance:
     unknown = [k for k in data if k not in _JSON_KEYS]
     if unknown:
         raise InputError(
-            f"unknown key {unknown[0]!r} (expected {', '.join(_JSON_KEYS)})"
+            f"unknown key {show(unknown[0])} (expected {', '.join(_JSON_KEYS)})"
         )
     if "X" not in data:
         raise InputError('missing "X" (the data matrix, a list of rows)')
+    check_shape(*_shape_of(data["X"]), force=force)
     X = to_matrix(data["X"], "X")
     y = data.get("y")
     if target is not None:
@@ -195,12 +193,31 @@ def _read_json(path: Path, target: str | None) -> Instance:
             raise InputError('has "y" already; target=\'last\' does not apply')
         X, y = _split_target(list(X), target)
     notes = data.get("notes", [])
-    if not isinstance(notes, list) or not all(isinstance(s, str) for s in notes):
+    if not isinstance(notes, list) or not all(_is_text(s) for s in notes):
         raise InputError('"notes" must be a list of strings')
     name = data.get("name", path.stem)
-    if not isinstance(name, str):
+    if not _is_text(name):
         raise InputError('"name" must be a string')
+    # both are printed: a lone surrogate ("\ud800" is valid JSON) could not be, and a control
+    # character in the name would break the one-line summary
+    if "name" in data and (not _encodable(name) or not name.isprintable()):
+        raise InputError(f'"name" must be printable text, got {show(name)}')
+    for k, s in enumerate(notes):
+        if not _encodable(s):
+            raise InputError(f'"notes"[{k}] is not valid Unicode text: {show(s)}')
     return Instance(X, y=y, beta=data.get("beta"), name=name, notes=tuple(notes))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and not isinstance(value, JSONNumber)
 
 
 def _looks_like_number(cell: str) -> bool:
@@ -212,8 +229,24 @@ def _looks_like_number(cell: str) -> bool:
     return True
 
 
-def _read_csv(path: Path, target: str | None) -> Instance:
-    text = _read_text(path)
+_OTHER_SEPARATORS = ((";", "semicolon"), ("\t", "tab"))
+
+
+def _refuse_other_separators(line_num: int, cells: list[str]) -> None:
+    """A one-field line holding ';' or a tab is a semicolon- or tab-separated file: refused with
+    a hint, since ';' files often write decimal commas (1,5) that must not be guessed at."""
+    if len(cells) != 1:
+        return
+    for sep, name in _OTHER_SEPARATORS:
+        if sep in cells[0]:
+            raise InputError(
+                f"line {line_num} looks {name}-separated ({show(cells[0])}): CSV files are read "
+                "with ',' between fields and '.' as the decimal point; convert the file "
+                "(e.g. with tr) or save it as comma-separated")
+
+
+def _read_csv(path: Path, raw: bytes, target: str | None, force: bool) -> Instance:
+    text = _decode(raw)
     lines: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -223,11 +256,15 @@ def _read_csv(path: Path, target: str | None) -> Instance:
             lines.append((reader.line_num, cells))
     except csv.Error as exc:
         raise InputError(f"malformed CSV at line {reader.line_num}: {exc}") from None
+    if lines:
+        _refuse_other_separators(*lines[0])  # before the header test: "1;2" is no header
     if lines and not any(_looks_like_number(c) for c in lines[0][1]):
         lines = lines[1:]  # a header: every cell is a word
     if not lines:
         raise InputError("X is empty: no data rows")
+    _refuse_other_separators(*lines[0])
     width_line, width = lines[0][0], len(lines[0][1])
+    check_shape(len(lines), width, force=force)
     rows = []
     for line_num, cells in lines:
         if len(cells) != width:
@@ -243,21 +280,19 @@ def _read_csv(path: Path, target: str | None) -> Instance:
     return Instance(X, y=y, name=path.stem)
 
 
-def _read_npy(path: Path, target: str | None) -> Instance:
+def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instance:
     import numpy as np
 
     # read the header first: shape and dtype are refused before any data is loaded
+    fh = io.BytesIO(raw)
     try:
-        with path.open("rb") as fh:
-            version = np.lib.format.read_magic(fh)
-            if version == (1, 0):
-                shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
-            else:
-                shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read: {_one_line(exc.strerror or exc)}") from None
+        version = np.lib.format.read_magic(fh)
+        if version == (1, 0):
+            shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+        else:
+            shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
     except ValueError as exc:
-        raise InputError(f"not a readable .npy array: {_one_line(exc)}") from None
+        raise InputError(f"not a readable .npy array: {show(_one_line(exc), 120)}") from None
     if dtype.hasobject:
         raise InputError("object arrays are refused (loading them needs pickle)")
     if len(shape) != 2:
@@ -267,20 +302,28 @@ def _read_npy(path: Path, target: str | None) -> Instance:
         )
     if dtype.kind not in "iufU":
         raise InputError(
-            f"unsupported dtype {dtype} (expected integers, floats or decimal strings)"
+            f"unsupported dtype {show(dtype)} (expected integers, floats or decimal strings)"
         )
+    # a header may claim any shape: check it, and that the file holds that much data, before
+    # numpy allocates anything
+    check_shape(int(shape[0]), int(shape[1]), force=force)
+    if int(shape[0]) * int(shape[1]) * dtype.itemsize > len(raw) - fh.tell():
+        raise InputError(f"truncated .npy array: the header claims shape {tuple(shape)} but the "
+                         f"file holds {len(raw) - fh.tell()} bytes of data")
     try:
-        arr = np.load(path, allow_pickle=False)
+        arr = np.load(io.BytesIO(raw), allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
-        raise InputError(f"not a readable .npy array: {_one_line(exc)}") from None
+        raise InputError(f"not a readable .npy array: {show(_one_line(exc), 120)}") from None
     notes: tuple[str, ...] = ()
     if dtype.kind == "f":
         bad = np.argwhere(~np.isfinite(arr))
         if len(bad):
             i, j = (int(k) for k in bad[0])
             raise InputError(f"X[{i}][{j}]: not a finite number: {arr[i, j]}")
-        # as_integer_ratio on each numpy scalar is exact even for long double, unlike tolist()
-        rows = [[Fraction(*(int(t) for t in v.as_integer_ratio())) for v in row] for row in arr]
+        # as_integer_ratio on each numpy scalar is exact even for long double, unlike tolist();
+        # a long double can hold ~4950 digits, beyond the policy's limit
+        rows = [[check_digits(Fraction(*(int(t) for t in v.as_integer_ratio())), f"X[{i}][{j}]")
+                 for j, v in enumerate(row)] for i, row in enumerate(arr)]
         notes = (FLOAT_NOTE,)
     else:
         rows = arr.tolist()  # Python ints (exact) or str (parsed exactly below)
@@ -295,11 +338,13 @@ def _read_npy(path: Path, target: str | None) -> Instance:
 _READERS = {".json": _read_json, ".csv": _read_csv, ".npy": _read_npy}
 
 
-def read_instance(spec: str, *, target: str | None = None, beta: str | None = None) -> Instance:
+def read_instance(spec: str, *, target: str | None = None, beta: str | None = None,
+                  force: bool = False) -> Instance:
     """Read ``example:NAME``, a ``.json``, ``.csv`` or ``.npy`` file into an :class:`Instance`.
 
     ``target="last"`` takes the last column of the matrix as ``y``; an explicit ``beta``
-    (text such as ``"1/10"``) overrides the file's.
+    (text such as ``"1/10"``) overrides the file's. The size policy (docs/limits.md) is checked
+    before anything is parsed; ``force=True`` lifts its forceable limits (file size, n, d, n·d).
 
     >>> inst = read_instance("example:v1d", beta="1/2")
     >>> inst.n, inst.d, inst.beta
@@ -309,6 +354,7 @@ def read_instance(spec: str, *, target: str | None = None, beta: str | None = No
     ...
     arrangement.errors.InputError: no such file: no/such/file.json
     """
+    shown = path_text(spec)
     if target is not None and target not in _TARGETS:
         raise InputError(f"unknown target {target!r} (expected: {', '.join(_TARGETS)})")
     if spec.startswith("example:"):
@@ -319,20 +365,21 @@ def read_instance(spec: str, *, target: str | None = None, beta: str | None = No
         inst = example(spec[len("example:"):])
     else:
         path = Path(spec)
-        if not path.exists():
-            raise InputError(f"no such file: {spec}")
-        if path.is_dir():
-            raise InputError(f"not a file: {spec} is a directory")
         reader = _READERS.get(path.suffix.lower())
-        if reader is None:
+        if reader is None and path.is_dir():
+            raise InputError(f"not a file: {shown} is a directory")
+        if reader is None and path.exists():
             raise InputError(
-                f"unknown file type {path.suffix or '(none)'!r} for {spec} "
+                f"unknown file type {path.suffix or '(none)'!r} for {shown} "
                 "(expected .json, .csv, .npy or example:NAME)"
             )
+        raw = read_bytes(path, force=force)  # regular files only, at most the documented size
+        if reader is None:  # pragma: no cover - read_bytes refused whatever is not a file
+            raise InputError(f"unknown file type for {shown}")
         try:
-            inst = reader(path, target)
+            inst = reader(path, raw, target, force)
         except InputError as exc:
-            raise InputError(f"{spec}: {exc}") from None  # name the file in every message
+            raise InputError(f"{shown}: {exc}") from None  # name the file in every message
     if beta is not None:
         inst = dataclasses.replace(inst, beta=_check_beta(beta))
     return inst

@@ -154,3 +154,33 @@ def nullspace_basis(h: Sequence[int]) -> np.ndarray:
         cols.append([v // g for v in c])
     B = np.array(cols, dtype=object).T.reshape(d, d - 1)
     return shrink(B)
+
+
+def float_rows(rows: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
+    """Integer (or rational) rows as floats for a numeric *guess*, each row scaled first.
+
+    A rational row is first multiplied by the lcm of its denominators (a positive constant).
+    ``float(10**400)`` raises OverflowError; here each row is shifted so that its largest entry
+    stays below 2**60 before conversion. The result is each row times a positive constant
+    (exact for rows below 2**53, rounded otherwise), so it is only fit for guesses that are
+    checked exactly afterwards, and for scale-free uses (normalised rows or right-hand sides).
+
+    >>> F = float_rows([[10**400, -(10**399)], [3, 4]])
+    >>> F[1].tolist(), round(float(F[0, 0] / F[0, 1]), 12)
+    ([3.0, 4.0], -10.0)
+    >>> from fractions import Fraction
+    >>> float_rows([[Fraction(1, 10**400), Fraction(-1, 3 * 10**400)]]).tolist()
+    [[3.0, -1.0]]
+    """
+    from fractions import Fraction
+
+    out = []
+    for r in rows:
+        if any(type(v) is Fraction and v.denominator != 1 for v in r):
+            den = math.lcm(*(Fraction(v).denominator for v in r))
+            ints = [int(Fraction(v) * den) for v in r]
+        else:
+            ints = [int(v) for v in r]
+        shift = max((abs(v).bit_length() for v in ints), default=0) - 60
+        out.append([float(v >> shift) if shift > 0 else float(v) for v in ints])
+    return np.array(out, dtype=float).reshape(len(out), -1)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from arrangement.errors import InputError
+from arrangement.limits import MAX_DIGITS, check_digits, show
 
 __all__ = [
     "MAX_EXPONENT",
@@ -35,16 +36,14 @@ __all__ = [
 #: Python build a billion-digit integer and hang instead of reporting bad input.
 MAX_EXPONENT = 10_000
 
-_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
-_RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
-_NONFINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+# re.ASCII: \d must mean 0-9 only. Python's int() reads Arabic-Indic or full-width digits
+# ("١٢", "１２") as 12; such text is refused, never silently read as a number.
+_DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?", re.ASCII)
+_RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)", re.ASCII)
+_NONFINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE | re.ASCII)
+_TOO_LONG = MAX_DIGITS + 1  # significant digits in the text beyond which we refuse unread
 
-
-def _show(value: object) -> str:
-    """A short one-line rendering of an offending value for an error message."""
-    text = repr(value) if isinstance(value, (str, bytes)) else str(value)
-    text = " ".join(text.split())  # messages are one line, whatever the input held
-    return text if len(text) <= 40 else text[:37] + "..."
+_show = show
 
 
 def _fail(message: str, where: str | None) -> InputError:
@@ -53,19 +52,31 @@ def _fail(message: str, where: str | None) -> InputError:
 
 def _parse_text(text: str, where: str | None) -> Fraction:
     try:
-        return _parse_stripped(text, where)
+        q = _parse_stripped(text, where)
     except ValueError:  # int() refuses more digits than sys.get_int_max_str_digits()
         raise _fail(f"number too long: {_show(text)} ({len(text)} characters)", where) from None
+    return check_digits(q, where, text)
+
+
+def _too_long(digits: str, text: str, where: str | None) -> None:
+    # counted before int() runs: converting a million digits is itself quadratic work
+    if len(digits) > _TOO_LONG and len(digits.lstrip("0")) > MAX_DIGITS:
+        raise _fail(f"number too long: {_show(text)} has more than {MAX_DIGITS} digits", where)
 
 
 def _parse_stripped(text: str, where: str | None) -> Fraction:
     s = text.strip()
+    body = s[1:] if s[:1] in ("-", "+") else s
+    if body.isascii() and body.isdigit() and len(body) <= MAX_DIGITS:
+        return Fraction(int(s))  # the common case, a plain integer: no regex needed
     if not s:
         raise _fail("empty entry (expected a number)", where)
     if _NONFINITE.fullmatch(s):
         raise _fail(f"not a finite number: {_show(text)}", where)
     m = _RATIO.fullmatch(s)
     if m:
+        _too_long(m.group(1).lstrip("+-"), text, where)
+        _too_long(m.group(2), text, where)
         if int(m.group(2)) == 0:
             raise _fail(f"division by zero: {_show(text)}", where)
         return Fraction(int(m.group(1)), int(m.group(2)))
@@ -78,10 +89,13 @@ def _parse_stripped(text: str, where: str | None) -> Fraction:
                 f"exponent too large in {_show(text)} (|exponent| must be <= {MAX_EXPONENT})",
                 where,
             )
+        _too_long((whole or "") + frac, text, where)
         # the digits and the exponent are combined as integers: no float is ever formed
         mantissa = int((whole or "0") + frac)
         q = Fraction(mantissa) * Fraction(10) ** (e - len(frac))
         return -q if sign == "-" else q
+    if any(c.isdigit() and not c.isascii() for c in s):
+        raise _fail(f"not a number: {_show(text)} (only the ASCII digits 0-9 are read)", where)
     raise _fail(f"not a number: {_show(text)}", where)
 
 
@@ -153,7 +167,35 @@ def format_fraction(q: Fraction | int) -> str:
     ('-3/2', '4', '0')
     """
     q = Fraction(q)
+    if max(abs(q.numerator), q.denominator).bit_length() > _STR_SAFE_BITS:
+        return _format_long(q)
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+#: Integers below this many bits print within Python's default 4300-digit limit.
+_STR_SAFE_BITS = 14_000
+#: Exact *results* (not inputs) may be long; beyond this many digits printing is refused.
+MAX_OUTPUT_DIGITS = 200_000
+
+
+def _format_long(q: Fraction) -> str:
+    import sys
+
+    bits = max(abs(q.numerator), q.denominator).bit_length()
+    if bits * 0.30103 > MAX_OUTPUT_DIGITS:
+        from arrangement.errors import RelucvxError
+
+        raise RelucvxError(f"an exact result has about {int(bits * 0.30103)} digits, more than "
+                           f"{MAX_OUTPUT_DIGITS} can be written")
+    # sys.set_int_max_str_digits guards *parsing* untrusted text; this is our own exact
+    # result, printed once, so the limit is lifted for this conversion only
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        num, den = str(q.numerator), str(q.denominator)
+    finally:
+        sys.set_int_max_str_digits(old)
+    return num if q.denominator == 1 else f"{num}/{den}"
 
 
 def _entries(k: int) -> str:
@@ -201,6 +243,9 @@ def to_matrix(
         elif len(row) != width:
             raise InputError(f"ragged rows: {name}[0] has {_entries(width)} but {name}[{i}] "
                              f"has {_entries(len(row))}")
+        if type(row) is tuple and all(type(v) is Fraction for v in row):
+            out.append(row)  # already exact (an Instance's own X): nothing to convert
+            continue
         out.append(tuple(to_fraction(v, allow_float=allow_float, where=f"{name}[{i}][{j}]")
                          for j, v in enumerate(row)))
     return tuple(out)

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 import numpy as np
+import sympy
 
 from arrangement.core import Arrangement
 from arrangement.counts import cover_count, is_general_position, pilanci_ergen_bound
@@ -39,7 +40,8 @@ def count_patterns(arr: Arrangement, lattice: IntersectionLattice | None = None)
     """
     from arrangement.faces import faces as enumerate_faces
 
-    lattice = lattice or intersection_lattice(arr.int_rows, arr.d)
+    rows, r = arr.essential_rows, len(arr.essential_columns)
+    lattice = lattice or intersection_lattice(rows, r)
     S = arr.chambers().class_signs
     bad: list[int] = []
     for i, flat in enumerate(lattice.flats):
@@ -57,7 +59,7 @@ def count_patterns(arr: Arrangement, lattice: IntersectionLattice | None = None)
             target = np.array([need[k] for k in ks], dtype=np.int8)
             if not (S[:, ks] == target).all(axis=1).any():
                 bad.append(i)
-    extra = {f.pattern for f in enumerate_faces(arr.int_rows, arr.d, lattice=lattice,
+    extra = {f.pattern for f in enumerate_faces(rows, r, lattice=lattice,
                                                  flats=bad)} if bad else set()
     return len(arr.chambers()) + len(extra)
 
@@ -78,14 +80,21 @@ def summarize(arr: Arrangement, *, faces: bool = False) -> dict[str, Any]:
     seconds["chambers"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    lattice = intersection_lattice(arr.int_rows, arr.d)
+    # the lattice of the essential rows (rank coordinates, never a d × d basis): flats, Möbius
+    # values and the rows of each flat are those of X, every dimension lower by d − r, so
+    # χ_X(t) = t^(d−r) χ_ess(t) and f_k(X) = f_{k−(d−r)}(ess)
+    ess_rows, r_ess = arr.essential_rows, len(arr.essential_columns)
+    shift = arr.d - r_ess
+    lattice = intersection_lattice(ess_rows, r_ess)
     chi = lattice.characteristic_polynomial()
+    if shift:
+        chi = chi * sympy.Poly(chi.gens[0] ** shift, chi.gens[0])
     zas = abs(int(chi.eval(-1)))
     seconds["lattice"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     if faces:
-        face_list = enumerate_faces(arr.int_rows, arr.d, lattice=lattice)
+        face_list = enumerate_faces(ess_rows, r_ess, lattice=lattice)
         patterns = len({f.pattern for f in face_list})
     else:
         patterns = count_patterns(arr, lattice)
@@ -113,8 +122,8 @@ def summarize(arr: Arrangement, *, faces: bool = False) -> dict[str, Any]:
     if faces:
         fv = [0] * (arr.d + 1)
         for f in face_list:
-            fv[f.dim] += 1
+            fv[f.dim + shift] += 1
         out["f_vector"] = fv
-        out["f_vector_lattice"] = list(lattice.f_vector())
+        out["f_vector_lattice"] = [0] * shift + list(lattice.f_vector())
     out["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
     return out

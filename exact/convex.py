@@ -26,7 +26,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.errors import InputError
+from arrangement.errors import InputError, NumericError
 from arrangement.rational import to_fraction, to_matrix, to_vector
 
 __all__ = ["ConvexProgram", "LOSSES"]
@@ -140,8 +140,9 @@ class ConvexProgram:
         # prediction_j = Σ_i D_ij x_j·(w_{i,+} − w_{i,−}) = row sums of D ⊙ (X (Wp − Wm)ᵀ)
         pred = cvx.sum(cvx.multiply(Dm, Xf @ (Wp - Wm).T), axis=1)
         cons = [z == pred]
-        blocks = [np.array(c, dtype=float).reshape(-1, d) if c else np.zeros((0, d))
-                  for c in self.cones]
+        # a·u >= 0 is unchanged by scaling a > 0: each integer facet row (600 digits for data
+        # with 300-digit entries) is scaled to max |entry| 1 before it is a float (no overflow)
+        blocks = [_unit_rows(c, d) if c else np.zeros((0, d)) for c in self.cones]
         if any(b.shape[0] for b in blocks):
             # block-diagonal facet rows acting on the row-major flattening of W
             Abig = sp.block_diag([sp.csr_matrix(b) for b in blocks], format="csr")
@@ -181,9 +182,14 @@ class ConvexProgram:
             try:
                 prob.solve(solver=cvx.CLARABEL, verbose=verbose, **opts)
             except cvx.error.SolverError:
-                prob.solve(solver=cvx.CLARABEL, verbose=verbose)
+                try:
+                    prob.solve(solver=cvx.CLARABEL, verbose=verbose)
+                except cvx.error.SolverError:
+                    pass  # reported below, as one line
         if Wp.value is None:
-            raise RuntimeError(f"the conic solver failed: status {prob.status}")
+            raise NumericError(f"the numeric guess of the convex program failed (Clarabel: "
+                               f"{prob.status}); the data may be too badly scaled for floating "
+                               "point (docs/limits.md)")
         self.numeric_value = float(prob.value)
         if self.loss == "squared":
             self.numeric_dual = yf - np.asarray(z.value, dtype=float)
@@ -196,3 +202,10 @@ class ConvexProgram:
             out[(i, 1)] = np.asarray(Wp.value[i], dtype=float)
             out[(i, -1)] = np.asarray(Wm.value[i], dtype=float)
         return out
+
+
+def _unit_rows(rows, d: int) -> np.ndarray:
+    from arrangement.intmat import float_rows
+
+    B = float_rows(rows).reshape(-1, d)
+    return B / np.abs(B).max(axis=1, keepdims=True)

@@ -33,6 +33,7 @@ from fractions import Fraction
 import numpy as np
 
 from arrangement.exactla import independent_subset
+from arrangement.intmat import float_rows
 
 __all__ = [
     "ProjectionCertificate",
@@ -132,8 +133,10 @@ def _numeric_guess(A: list[Vector], g: Vector) -> ProjectionCertificate | None:
     """Exact solve on the support that a float NNLS of the dual suggests (may be wrong: checked)."""
     from scipy.optimize import nnls
 
-    Af = np.array([[float(x) for x in r] for r in A], dtype=float)
-    gf = np.array([float(x) for x in g], dtype=float)
+    # guarded: rows (and g) scaled by positive constants first, so no float overflows; the
+    # rows are normalised and g rescaled below anyway, so the guess is unchanged
+    Af = float_rows(A).reshape(len(A), -1)
+    gf = float_rows([g])[0]
     norms = np.linalg.norm(Af, axis=1)
     norms[norms == 0] = 1.0
     An = Af / norms[:, None]  # unit rows: the float problem is better conditioned

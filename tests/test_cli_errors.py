@@ -10,6 +10,7 @@ The cases are checked three ways: through :func:`arrangement.instances.read_inst
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,17 @@ BAD_INPUTS: dict[str, tuple[str, object, str]] = {
     "npy-object": ("d.npy", np.array([[1, None]], dtype=object), "object arrays are refused"),
     "npy-complex": ("d.npy", np.array([[1j]]), "unsupported dtype complex128"),
     "npy-garbage": ("d.npy", b"not an array", "not a readable .npy array"),
+    "duplicate-key": ("d.json", '{"X": [[1]], "X": [[2]]}', "duplicate key 'X' in a JSON object"),
+    "deep-json": ("d.json", "[" * 40 + "]" * 40, "JSON nested 40 deep: the limit is 32"),
+    "unicode-digits": ("d.json", '{"X": [["\u0661\u0662"]]}',
+                       "X[0][0]: not a number: '\u0661\u0662' (only the ASCII digits 0-9"),
+    "too-many-digits": ("d.json", '{"X": [["1e1000"]]}',
+                        "X[0][0]: number too long: '1e1000' has more than 1000 digits"),
+    "csv-semicolon": ("d.csv", "1;2\n3;4\n", "line 1 looks semicolon-separated ('1;2')"),
+    "npy-huge-shape": ("d.npy", "HUGE-HEADER", "n = 1000000 rows exceeds the limit of 100000"),
+    "beta-out-of-range": ("d.json", '{"X": [[1]], "beta": "1e400"}',
+                          "is out of range: it must lie in [1e-100, 1e100]"),
+    "not-regular": ("d.json", "FIFO", "not a regular file: "),
 }
 
 
@@ -65,7 +77,14 @@ def make_bad_file(tmp_path: Path, case: str) -> tuple[str, str]:
     """Create the file of ``case`` in ``tmp_path``; return its path and the expected fragment."""
     name, content, fragment = BAD_INPUTS[case]
     path = tmp_path / name
-    if isinstance(content, str):
+    if isinstance(content, str) and content == "FIFO":
+        os.mkfifo(path)
+    elif isinstance(content, str) and content == "HUGE-HEADER":  # claims 10^6 x 10^6 floats
+        hdr = np.lib.format.header_data_from_array_1_0(np.zeros((1, 1)))
+        hdr["shape"] = (10**6, 10**6)
+        with open(path, "wb") as fh:
+            np.lib.format.write_array_header_1_0(fh, hdr)
+    elif isinstance(content, str):
         path.write_text(content, encoding="utf-8")
     elif isinstance(content, bytes):
         path.write_bytes(content)

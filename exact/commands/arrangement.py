@@ -13,9 +13,12 @@ import sys
 import time
 from fractions import Fraction
 
+from arrangement.errors import TooLargeError
+from arrangement.limits import check_output_entries
 from arrangement.rational import format_fraction
 from exact.cli import plural
 from exact.commands.options import data_options, limit_options, output_options
+from exact.commands.outputs import require_outputs
 from exact.progress import ProgressBar
 
 
@@ -57,10 +60,17 @@ def run(args: argparse.Namespace) -> int:
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
     from arrangement.instances import read_instance
 
-    inst = read_instance(args.data, target=args.target)
+    require_outputs(args)  # --graph, --certificate: refused before any work
+    inst = read_instance(args.data, target=args.target, force=args.force)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
+    if args.faces and not args.force and arr.estimate_faces() > DEFAULT_CHAMBER_LIMIT:
+        raise TooLargeError(f"--faces: about {arr.estimate_faces()} faces estimated; the limit "
+                            f"is {DEFAULT_CHAMBER_LIMIT}: pass --force to run")
+    if args.cones:  # each chamber prints about d vectors of length d (rays and ker X)
+        check_output_entries(arr.estimate_chambers() * arr.d * arr.d, "--cones",
+                             force=args.force)
     # the enumeration adds one hyperplane (parallel class) at a time: that is what it counts
     bar = ProgressBar("enumerating chambers", unit="hyperplanes",
                       enabled=not args.quiet and not args.json)

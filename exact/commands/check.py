@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
@@ -42,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_network(path: str):
+def read_network(path: str, *, force: bool = False):
     """Read NET; every problem is a one-line :class:`InputError` starting with the path.
 
     >>> read_network("/no/such/net.json")
@@ -50,13 +49,15 @@ def read_network(path: str):
     ...
     arrangement.errors.InputError: no such file: /no/such/net.json
     """
+    from arrangement.errors import TooLargeError
+    from arrangement.limits import MAX_FILE_BYTES
+    from arrangement.readers import regular_file
     from exact.network import Network
 
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"no such file: {path}")
-    if p.is_dir():
-        raise InputError(f"not a file: {path} is a directory")
+    p = regular_file(path)  # a FIFO or /dev/zero would block or never end
+    if p.stat().st_size > MAX_FILE_BYTES and not force:  # docs/limits.md
+        raise TooLargeError(f"{path} is larger than the limit of {MAX_FILE_BYTES} bytes (pass "
+                            "--force to read it anyway)")
     try:
         return Network.read_json(p)
     except InputError as exc:
@@ -68,22 +69,24 @@ def read_network(path: str):
 
 def run(args: argparse.Namespace) -> int:
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
+    from arrangement.limits import check_dynamic_range, check_parameter
     from arrangement.rational import to_fraction
     from exact.check import check, check_certificate, number_text, result_summary
     from exact.cli import plural
+    from exact.commands.outputs import require_outputs
 
-    inst = read_instance(args.data, target=args.target, beta=args.beta)
+    require_outputs(args)  # --certificate, --net-out: refused before any work
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
     if inst.y is None:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
-    net = read_network(args.net)
+    net = read_network(args.net, force=args.force)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
                          f"{args.data} has {plural(inst.d, 'column')}")
-    tol = to_fraction(args.tol, where="--tol")
-    if tol < 0:
-        raise InputError(f"--tol must be >= 0, got {args.tol}")
+    tol = check_parameter(to_fraction(args.tol, where="--tol"), "--tol", allow_zero=True)
+    check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)

@@ -22,8 +22,10 @@ from fractions import Fraction
 
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
+from arrangement.limits import MAX_CERTIFICATE_D, check_dynamic_range, check_parameter
 from arrangement.rational import format_fraction, to_fraction
 from exact.commands.options import data_options, limit_options, model_options, output_options
+from exact.commands.outputs import require_outputs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,30 +52,49 @@ def _decimal(q: Fraction, digits: int = 15) -> str:
 
 
 def _parse_tol(text: str) -> Fraction:
-    tol = to_fraction(text, where="--tol")
-    if tol <= 0:
-        raise InputError(f"--tol must be > 0, got {format_fraction(tol)}")
-    return tol
+    # the documented range (docs/limits.md): refused before any work, not after the solve
+    return check_parameter(to_fraction(text, where="--tol"), "--tol")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``relucvx solve``; returns the exit status (0)."""
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 
-    inst = read_instance(args.data, target=args.target, beta=args.beta)
+    require_outputs(args)  # --certificate, --net-out: refused before any work
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
     if inst.y is None:
         raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file or use "
                          "--target last for CSV)")
     if inst.beta is None:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
+    check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
     from exact.certify import solution_certificate, solve
+    from exact.rowspace import chamber_map, wide_reduction
 
+    # wide data (d >> rank): the same program in <= 4 rank coordinates (exact/rowspace.py);
+    # a certificate is about X itself, so it keeps the d-dimensional path (refused above the
+    # policy unless --force: docs/limits.md)
+    red = wide_reduction(inst.X, arr.rank)
+    if red and args.certificate:
+        if len(inst.X[0]) > MAX_CERTIFICATE_D and not args.force:
+            raise InputError(f"--certificate on wide data (d = {len(inst.X[0])} > "
+                             f"{MAX_CERTIFICATE_D}, rank {arr.rank}) needs d-dimensional "
+                             "projections: write the network with --net-out and certify it "
+                             "with 'relucvx check DATA NET --certificate FILE', or pass --force")
+        red = None
+    arr_solve = Arrangement(red.X) if red else arr
     t0 = time.perf_counter()
-    sol = solve(inst.X, inst.y, inst.beta, args.loss, tol, arrangement=arr)
+    sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
+                arrangement=arr_solve)
+    network = red.lift_network(sol.network) if red else sol.network
+    active = sol.active_groups
+    if red:
+        to_x = chamber_map(arr_solve, arr)
+        active = [(to_x[i], s) for i, s in active]
     t_solve = time.perf_counter() - t0
     optset = cf = None
     m_star: int | None = None
@@ -103,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta),
                           args.certificate)
     if args.net_out:
-        sol.network.write_json(args.net_out)
+        network.write_json(args.net_out)
     out = {
         "name": inst.name, "n": len(inst.X), "d": len(inst.X[0]), "loss": args.loss,
         "beta": format_fraction(inst.beta),
@@ -111,10 +132,10 @@ def run(args: argparse.Namespace) -> int:
         "gap": format_fraction(sol.gap), "lower_decimal": _decimal(sol.lower),
         "upper_decimal": _decimal(sol.upper), "gap_decimal": _decimal(sol.gap, 4),
         "chambers": sol.chambers,
-        "active_groups": [[i, s] for i, s in sol.active_groups],
-        "width": sol.network.width,
+        "active_groups": [[i, s] for i, s in active],
+        "width": network.width,
         "m_star": m_star,
-        "network": sol.network.to_json_dict(),
+        "network": network.to_json_dict(),
         "seconds": {"solve": round(t_solve, 4), "total": round(total, 4)},
     }
     if optset is not None:
