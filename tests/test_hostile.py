@@ -675,7 +675,7 @@ def test_face_estimate_bounds_the_faces(rows):
 def test_faces_refused_above_the_estimate_limit(tmp_path, capsys, monkeypatch):
     p = tmp_path / "d.json"
     p.write_text(V_JSON)
-    monkeypatch.setattr("exact.commands.arrangement.DEFAULT_CHAMBER_LIMIT", 12)
+    monkeypatch.setattr("arrangement.core.DEFAULT_CHAMBER_LIMIT", 12)  # read when run() runs
     code, _, err = run_cli(["arrangement", str(p), "--faces"], capsys)
     assert_one_line(code, err, "--faces: about 13 faces estimated; the limit is 12")
     code, out, err = run_cli(["arrangement", str(p), "--faces", "--force", "--json"], capsys)
