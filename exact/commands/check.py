@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="certify whether a network is a global optimum",
                        description=__doc__.splitlines()[0])
     p.add_argument("data", metavar="DATA", help="a .json/.csv/.npy file or example:NAME (needs y)")
-    p.add_argument("net", metavar="NET", help="a network file (relucvx-network/1 JSON)")
+    p.add_argument("net", metavar="NET", help="a network file: relucvx-network/1 .json, .npz "
+                   "(U, alpha) or a PyTorch state_dict .pt (README: Network files)")
     p.add_argument("--beta", metavar="B", help="override the regularisation beta (e.g. 1/10)")
     p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
     p.add_argument("--loss", choices=["squared", "hinge"], default="squared",
@@ -48,27 +49,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def read_network(path: str):
-    """Read NET; every problem is a one-line :class:`InputError` starting with the path.
+    """Read NET in any format of :func:`exact.network_io.read_network` (JSON, ``.npz``, a
+    PyTorch ``state_dict``); every problem is a one-line :class:`InputError` with the path.
 
     >>> read_network("/no/such/net.json")
     Traceback (most recent call last):
     ...
     arrangement.errors.InputError: no such file: /no/such/net.json
     """
-    from exact.network import Network
+    from exact.network_io import read_network as read_any
 
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"no such file: {path}")
-    if p.is_dir():
-        raise InputError(f"not a file: {path} is a directory")
-    try:
-        return Network.read_json(p)
-    except InputError as exc:
-        msg = " ".join(str(exc).split())
-        raise InputError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
-    except (RecursionError, ValueError) as exc:
-        raise InputError(f"{path}: {' '.join(str(exc).split())}") from None
+    return read_any(path)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,8 +91,12 @@ def run(args: argparse.Namespace) -> int:
         cert = check_certificate(res, completeness=not args.no_completeness)
         Path(args.certificate).write_text(json.dumps(cert) + "\n")
         summary["certificate"] = args.certificate
+    if net.notes:
+        summary["network_notes"] = list(net.notes)
     if args.net_out and res.better is not None:
-        res.better.write_json(args.net_out)
+        from exact.network_io import write_network
+
+        write_network(res.better, args.net_out)
         summary["net_out"] = args.net_out
     if args.json:
         json.dump(summary, sys.stdout)
@@ -114,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"{inst.name}: network of width {s['width']} on n = {inst.n}, d = {inst.d}, "
           f"beta = {number_text(inst.beta)}, {args.loss} loss ({s['chambers']} chambers)")
+    for note in s.get("network_notes", []):
+        line("network", note)
     line("verdict", s["verdict"].upper())
     line("objective L(theta)", f"{_short(s['objective'])}  (= upper bound on P*)")
     line("certified lower", f"{_short(s['lower'])}  (dual: {s['dual_source']})")
