@@ -115,7 +115,8 @@ class ConvexReLURegressor(_Mixin, _Base):
     arrangement has more estimated chambers: the exact method enumerates all of them).
 
     Fitted attributes: ``network_`` (:class:`exact.network.Network`), ``lower_``, ``upper_``,
-    ``gap_`` (Fractions), ``certificate_`` (dict), ``m_star_`` (int or None), ``solution_``,
+    ``gap_`` (Fractions), ``certificate_`` (dict), ``m_star_`` (int or None, computed on first
+    access), ``solution_``,
     ``n_features_in_``, ``notes_`` (e.g. that floats were converted exactly).
 
     >>> est = ConvexReLURegressor(beta=1)
@@ -182,14 +183,23 @@ class ConvexReLURegressor(_Mixin, _Base):
         self.network_ = sol.network
         self.lower_, self.upper_, self.gap_ = sol.lower, sol.upper, sol.gap
         self.certificate_ = solution_certificate(sol, Xf, yf, beta)
-        self.m_star_ = None
-        if self.loss == "squared":
-            from exact.optimal_set import optimal_set
-
-            self.m_star_ = optimal_set(sol, networks=False).m_star
+        self._m_star = _UNSET
         self.n_features_in_ = len(Xf[0])
         self.notes_ = ("binary floats converted exactly",) if floats else ()
         return self
+
+    @property
+    def m_star_(self) -> int | None:
+        """The smallest width of an optimal network (:func:`exact.optimal_set.optimal_set`;
+        squared loss, None for the hinge). Computed on first access: the optimal set can cost
+        more than the solve itself."""
+        self._check_fitted()
+        if self._m_star is _UNSET:
+            from exact.optimal_set import optimal_set
+
+            self._m_star = (optimal_set(self.solution_, networks=False).m_star
+                            if self.solution_.loss == "squared" else None)
+        return self._m_star
 
     # -- prediction ------------------------------------------------------------------------
 
@@ -266,6 +276,9 @@ def _sklearn_validate(est: Any, X: Any, y: Any, *, reset: bool) -> tuple[Any, An
     if reset:
         return validate_data(est, X, y, dtype=None, reset=True)
     return validate_data(est, X, dtype=None, reset=False), None
+
+
+_UNSET = object()
 
 
 def _column(y: Any) -> Any:
