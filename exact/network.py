@@ -53,7 +53,7 @@ import mpmath
 import sympy
 
 from arrangement import rational as _rational
-from arrangement.errors import InputError
+from arrangement.errors import InputError, TooLargeError
 
 __all__ = [
     "DECIMAL_NOTE",
@@ -87,6 +87,9 @@ __all__ = [
 ]
 
 FORMAT = "relucvx-network/1"
+
+#: Largest network file read (bytes).
+MAX_JSON_BYTES = 64 * 2**20
 
 #: An exact number: a Fraction, or a real algebraic sympy expression.
 Exact = Fraction | sympy.Expr
@@ -1018,14 +1021,15 @@ exact, neurons, notes)
         Path(path).write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
 
     @classmethod
-    def read_json(cls, path: str | Path) -> Network:
+    def read_json(cls, path: str | Path, limit: int | None = MAX_JSON_BYTES) -> Network:
         """Read a network file; unreadable or malformed files raise a one-line InputError.
 
-        The text is read up to :data:`MAX_JSON_BYTES`, duplicate keys are refused, JSON decimals
+        The text is read up to ``limit`` bytes (None: no limit), duplicate keys are refused,
+        JSON decimals
         are read exactly as decimals (``0.1`` is 1/10, noted in :attr:`notes`) and
         ``NaN``/``Infinity`` are refused.
         """
-        text = read_limited_text(path, MAX_JSON_BYTES)
+        text = read_limited_text(path, limit)
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=JSONDecimal,
                               parse_constant=_refuse_constant)
@@ -1048,9 +1052,6 @@ NEURON_KEYS = ("u", "alpha")
 
 #: The note of a network whose JSON held decimal numbers (read exactly as decimals).
 DECIMAL_NOTE = "JSON decimals read exactly as decimals (0.1 is 1/10)"
-
-#: Largest network file read (bytes).
-MAX_JSON_BYTES = 64 * 2**20
 
 #: Most decimal digits in the numerator or the denominator of one entry (a float64 converted
 #: exactly needs at most 767; Python refuses to print integers over 4300 digits).
@@ -1085,8 +1086,9 @@ def _known_keys(obj: dict, known: tuple[str, ...], where: str) -> None:
                          f"{', '.join(known)})")
 
 
-def read_limited_text(path: str | Path, limit: int) -> str:
-    """The UTF-8 text of a regular file of at most ``limit`` bytes (a BOM is dropped).
+def read_limited_text(path: str | Path, limit: int | None) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes (None: any size; a BOM is
+    dropped).
 
     >>> read_limited_text("/dev/zero", 10)
     Traceback (most recent call last):
@@ -1100,13 +1102,13 @@ def read_limited_text(path: str | Path, limit: int) -> str:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
             raise InputError(f"{path}: not a regular file")
-        if st.st_size > limit:
-            raise InputError(f"{path}: file too large ({st.st_size} bytes, limit {limit})")
+        if limit is not None and st.st_size > limit:
+            raise TooLargeError(f"{path}: file too large ({st.st_size} bytes, limit {limit})")
         with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
+            raw = fh.read() if limit is None else fh.read(limit + 1)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    if len(raw) > limit:
+    if limit is not None and len(raw) > limit:
         raise InputError(f"{path}: file too large (limit {limit} bytes)")
     try:
         return raw.decode("utf-8-sig")

@@ -40,7 +40,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from arrangement.errors import InputError
+from arrangement.errors import InputError, TooLargeError
 from arrangement.instances import FLOAT_NOTE
 from exact.network import (
     MAX_JSON_BYTES,
@@ -163,7 +163,7 @@ converted exactly',))
 # ---------------------------------------------------------------------------------------------
 
 
-def _regular_file(path: str | Path) -> None:
+def _regular_file(path: str | Path, force: bool = False) -> None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -174,8 +174,9 @@ def _regular_file(path: str | Path) -> None:
         raise InputError(f"not a file: {path} is a directory")
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{path}: not a regular file")
-    if st.st_size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: file too large ({st.st_size} bytes, limit {MAX_FILE_BYTES})")
+    if st.st_size > MAX_FILE_BYTES and not force:
+        raise TooLargeError(f"{path}: file too large ({st.st_size} bytes, limit "
+                            f"{MAX_FILE_BYTES}; pass --force to read it anyway)")
 
 
 def _read_npz(path: Path) -> Network:
@@ -324,9 +325,9 @@ def _read_torch(path: Path) -> Network:
     return network_from_state_dict(state, where="state_dict")
 
 
-def read_network(path: str | Path) -> Network:
+def read_network(path: str | Path, *, force: bool = False) -> Network:
     """Read a network file of any supported format (module docstring); every problem is one
-    :class:`InputError` line starting with the path.
+    :class:`InputError` line starting with the path. ``force`` lifts the file-size limit.
 
     >>> read_network("/no/such/net.json")
     Traceback (most recent call last):
@@ -334,14 +335,14 @@ def read_network(path: str | Path) -> Network:
     arrangement.errors.InputError: no such file: /no/such/net.json
     """
     p = Path(path)
-    _regular_file(p)
+    _regular_file(p, force)
     suffix = p.suffix.lower()
     if suffix not in _SUFFIXES:
         raise InputError(f"{path}: unknown network file type {suffix or '(none)'!r} (expected "
                          f"{', '.join(_SUFFIXES)})")
     try:
         if suffix == ".json":
-            return Network.read_json(p)
+            return Network.read_json(p, limit=None if force else MAX_FILE_BYTES)
         if suffix == ".npz":
             return _read_npz(p)
         return _read_torch(p)

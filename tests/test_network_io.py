@@ -427,3 +427,18 @@ def test_doctests():
     import exact.network_io as nio
 
     assert doctest.testmod(nio).failed == 0
+
+
+def test_file_size_limit_and_force(tmp_path, capsys, data, monkeypatch):
+    import exact.network_io as nio
+    from arrangement.errors import TooLargeError
+
+    p = tmp_path / "net.json"
+    Network.from_lists([((1, 0), 1)]).write_json(p)
+    monkeypatch.setattr(nio, "MAX_FILE_BYTES", 10)
+    with pytest.raises(TooLargeError, match="file too large"):
+        read_network(p)
+    assert read_network(p, force=True).width == 1
+    assert "file too large" in _one_line_exit2(capsys, "check", data, p)
+    assert main(["check", str(data), str(p), "--force", "--json"]) == 0
+    capsys.readouterr()

@@ -48,9 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_network(path: str):
+def read_network(path: str, *, force: bool = False):
     """Read NET in any format of :func:`exact.network_io.read_network` (JSON, ``.npz``, a
     PyTorch ``state_dict``); every problem is a one-line :class:`InputError` with the path.
+    ``force`` lifts the file-size limit.
 
     >>> read_network("/no/such/net.json")
     Traceback (most recent call last):
@@ -59,7 +60,7 @@ def read_network(path: str):
     """
     from exact.network_io import read_network as read_any
 
-    return read_any(path)
+    return read_any(path, force=force)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
-    net = read_network(args.net)
+    net = read_network(args.net, force=args.force)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
                          f"{args.data} has {inst.d} columns")
