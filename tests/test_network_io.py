@@ -13,7 +13,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arrangement.errors import InputError
@@ -442,3 +442,35 @@ def test_file_size_limit_and_force(tmp_path, capsys, data, monkeypatch):
     assert "file too large" in _one_line_exit2(capsys, "check", data, p)
     assert main(["check", str(data), str(p), "--force", "--json"]) == 0
     capsys.readouterr()
+
+
+# ----------------------------------------------------------------------------- random hostiles
+
+_leaf = (st.none() | st.booleans() | st.integers(-10**40, 10**40) | st.floats()
+         | st.text(alphabet="0123456789+-*/(). sqrtIe", max_size=24)
+         | st.sampled_from(["sqrt(2)-sqrt(2)", "1/0", "sqrt(-1)", "9**64**64", "(2**64)**64",
+                            "1e999", "sqrt(sqrt(2)+sqrt(3)-sqrt(5+2*sqrt(6)))", "NaN"]))
+_json = st.recursive(_leaf, lambda c: st.lists(c, max_size=3) | st.dictionaries(
+    st.sampled_from(["format", "exact", "neurons", "u", "alpha", "bias", "notes"]), c,
+    max_size=4), max_leaves=12)
+_shaped = st.fixed_dictionaries(
+    {"format": st.just("relucvx-network/1"),
+     "exact": st.sampled_from(["rational", "algebraic"]),
+     "neurons": st.lists(st.fixed_dictionaries({"u": st.lists(_leaf, min_size=2, max_size=2),
+                                                "alpha": _leaf}), max_size=3)})
+
+
+@settings(max_examples=60)
+@given(_json | _shaped)
+def test_random_network_json_one_line(tmp_path_factory, value):
+    """Whatever the JSON, reading it gives a Network or one line of InputError, nothing else."""
+    p = tmp_path_factory.mktemp("rand") / "net.json"
+    p.write_text(json.dumps(value))
+    try:
+        net = read_network(p)
+    except InputError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 400
+        return
+    assert isinstance(net, Network)
+    for nr in net.neurons:  # accepted entries are exact and within the documented limits
+        assert all(isinstance(t, F) or t.is_number for t in (*nr.u, nr.alpha))
