@@ -96,7 +96,7 @@ def _matrix(X: Any, name: str = "X") -> tuple[tuple[Fraction, ...], ...]:
         raise InputError(f"{name} must be 2-D (n_samples x n_features), got {X.ndim}-D; "
                          "reshape a single feature with X.reshape(-1, 1)")
     if hasattr(X, "dtype") and X.dtype.kind not in "iufb":
-        if X.dtype.kind == "O":
+        if X.dtype.kind in "OU":  # exact objects or text such as "1/3": converted below
             X = X.tolist()
         else:
             raise InputError(f"{name}: unsupported dtype {X.dtype}")

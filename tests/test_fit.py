@@ -200,3 +200,13 @@ def test_doctests():
     import exact.fit as fit
 
     assert doctest.testmod(fit).failed == 0
+
+
+def test_exact_text_input_is_exact():
+    """Text and Fractions go in exactly (with scikit-learn's validation too): same bounds as
+    the integers they spell."""
+    a = ConvexReLURegressor(beta="1/10").fit([["-1", "1"], ["0", "1"], ["1", "1"]],
+                                             ["1", "0", "1"])
+    b = ConvexReLURegressor(beta=F(1, 10)).fit([[-1, 1], [0, 1], [1, 1]], [1, 0, 1])
+    assert (a.lower_, a.upper_) == (b.lower_, b.upper_)
+    assert a.predict_exact([["1/2", "1"]]) == b.predict_exact([[F(1, 2), 1]])
