@@ -192,7 +192,11 @@ class ConvexReLURegressor(_Mixin, _Base):
     def m_star_(self) -> int | None:
         """The smallest width of an optimal network (:func:`exact.optimal_set.optimal_set`;
         squared loss, None for the hinge). Computed on first access: the optimal set can cost
-        more than the solve itself."""
+        more than the solve itself.
+
+        >>> ConvexReLURegressor(beta="1/2").fit([[1, 0], [0, 1]], [1, -1]).m_star_
+        2
+        """
         self._check_fitted()
         if self._m_star is _UNSET:
             from exact.optimal_set import optimal_set
@@ -230,7 +234,12 @@ class ConvexReLURegressor(_Mixin, _Base):
         return self.network_.output(Xf)
 
     def predict(self, X: Any) -> Any:
-        """Float64 values of :meth:`predict_exact` (a numpy array)."""
+        """Float64 values of :meth:`predict_exact` (a numpy array).
+
+        >>> est = ConvexReLURegressor(beta="1/2").fit([[1, 0], [0, 1]], [1, -1])
+        >>> est.predict([[1, 0]]).round(9).tolist()
+        [0.5]
+        """
         import numpy as np
 
         return np.array([float(v) for v in self.predict_exact(X)], dtype=np.float64)
