@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
-    net = read_network(args.net, force=args.force)
+    net = read_network(args.net)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "
                          f"{args.data} has {inst.d} columns")
