@@ -1094,7 +1094,7 @@ def read_limited_text(path: str | Path, limit: int | None) -> str:
     >>> read_limited_text("/dev/zero", 10)
     Traceback (most recent call last):
     ...
-    arrangement.errors.InputError: /dev/zero: not a regular file
+    arrangement.errors.InputError: not a regular file: /dev/zero
     """
     import os
     import stat
@@ -1102,15 +1102,15 @@ def read_limited_text(path: str | Path, limit: int | None) -> str:
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{path}: not a regular file")
+            raise InputError(f"not a regular file: {path}")
         if limit is not None and st.st_size > limit:
-            raise TooLargeError(f"{path}: file too large ({st.st_size} bytes, limit {limit})")
+            raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
         with open(path, "rb") as fh:
             raw = fh.read() if limit is None else fh.read(limit + 1)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from None
     if limit is not None and len(raw) > limit:
-        raise InputError(f"{path}: file too large (limit {limit} bytes)")
+        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

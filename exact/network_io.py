@@ -58,6 +58,7 @@ __all__ = [
     "MAX_WEIGHTS",
     "NPZ_KEYS",
     "export_mlp",
+    "file_limit",
     "network_from_arrays",
     "network_from_mlp",
     "network_from_state_dict",
@@ -163,6 +164,24 @@ converted exactly',))
 # ---------------------------------------------------------------------------------------------
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def file_limit() -> int:
+    """The largest network file read: the project-wide ``arrangement.limits.MAX_FILE_BYTES``
+    when that policy module is present, else :data:`MAX_FILE_BYTES` (the same number).
+
+    >>> file_limit() >= 2**20
+    True
+    """
+    try:
+        from arrangement import limits
+    except ImportError:
+        return MAX_FILE_BYTES
+    return min(MAX_FILE_BYTES, int(getattr(limits, "MAX_FILE_BYTES", MAX_FILE_BYTES)))
+
+
 def _regular_file(path: str | Path, force: bool = False) -> None:
     try:
         st = os.stat(path)
@@ -173,10 +192,12 @@ def _regular_file(path: str | Path, force: bool = False) -> None:
     if stat.S_ISDIR(st.st_mode):
         raise InputError(f"not a file: {path} is a directory")
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{path}: not a regular file")
-    if st.st_size > MAX_FILE_BYTES and not force:
-        raise TooLargeError(f"{path}: file too large ({st.st_size} bytes, limit "
-                            f"{MAX_FILE_BYTES}; pass --force to read it anyway)")
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+        raise InputError(f"not a regular file: {path} is {kind}")
+    limit = file_limit()
+    if st.st_size > limit and not force:
+        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes (pass --force "
+                            "to read it anyway)")
 
 
 def _read_npz(path: Path) -> Network:
@@ -342,7 +363,7 @@ def read_network(path: str | Path, *, force: bool = False) -> Network:
                          f"{', '.join(_SUFFIXES)})")
     try:
         if suffix == ".json":
-            return Network.read_json(p, limit=None if force else MAX_FILE_BYTES)
+            return Network.read_json(p, limit=None if force else file_limit())
         if suffix == ".npz":
             return _read_npz(p)
         return _read_torch(p)
