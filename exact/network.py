@@ -12,16 +12,20 @@ because the map ψ of docs/MATH.md §5 takes ``√‖w‖``). :func:`exact` norm
 rational
 becomes a Fraction, so rational networks stay in fast Fraction arithmetic).
 
-Signs of algebraic numbers are decided exactly by :func:`sign`:
+Signs of algebraic numbers are decided exactly by :func:`sign`, within a documented budget:
 
 1. rationals are compared directly;
 2. otherwise the expression is evaluated in rigorous interval arithmetic (``mpmath.iv``, whose
-   operations round outward) at increasing precision; an interval that excludes 0 certifies the
-   sign;
-3. if the interval keeps containing 0, ``sympy.minimal_polynomial`` decides exactly whether the
-   number is 0 (its minimal polynomial is ``x``); if it is not 0, the root bound
-   ``|x| ≥ |a_0| / (|a_0| + max_i |a_i|)`` of the minimal polynomial tells how much precision
-   separates it from 0, and the interval evaluation is repeated at that precision.
+   operations round outward); an interval that excludes 0 certifies the sign;
+3. if the interval keeps containing 0, a *separation bound* (:func:`separation_bound`, after
+   Burnikel, Fleischer, Mehlhorn & Schirra) gives ``B`` such that a nonzero value has
+   ``|x| ≥ 2^-B``; interval evaluation at about ``B`` bits then either excludes 0 or shows
+   ``|x| < 2^-B``, i.e. ``x = 0``.
+
+The cost is bounded up front: an expression with more than :data:`MAX_SIGN_NODES` nodes, or whose
+separation bound exceeds :data:`MAX_SIGN_BITS` bits, is refused with a one-line
+:class:`SignBudgetError` (exit status 2 on the command line) instead of running for minutes, as
+``sympy.minimal_polynomial`` did on nested radicals.
 
 So no sign (hence no ``(·)_+``, no cone membership, no comparison) rests on floating point.
 
@@ -35,11 +39,12 @@ Fraction(7, 16)
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -48,10 +53,17 @@ import mpmath
 import sympy
 
 from arrangement import rational as _rational
-from arrangement.errors import InputError
+from arrangement.errors import InputError, TooLargeError
 
 __all__ = [
+    "DECIMAL_NOTE",
     "FORMAT",
+    "JSON_KEYS",
+    "JSONDecimal",
+    "MAX_ENTRY_DIGITS",
+    "MAX_ENTRY_MAGNITUDE",
+    "MAX_JSON_BYTES",
+    "NEURON_KEYS",
     "Exact",
     "Network",
     "Neuron",
@@ -61,7 +73,13 @@ __all__ = [
     "dot",
     "is_rational",
     "norm_sq",
+    "MAX_SIGN_BITS",
+    "MAX_SIGN_NODES",
+    "SignBudgetError",
+    "check_entry",
     "parse_number",
+    "read_limited_text",
+    "separation_bound",
     "sign",
     "to_fraction_matrix",
     "to_fraction_vector",
@@ -69,6 +87,9 @@ __all__ = [
 ]
 
 FORMAT = "relucvx-network/1"
+
+#: Largest network file read (bytes).
+MAX_JSON_BYTES = 64 * 2**20
 
 #: An exact number: a Fraction, or a real algebraic sympy expression.
 Exact = Fraction | sympy.Expr
@@ -111,14 +132,34 @@ def _from_sympy(e: sympy.Basic) -> Exact:
     if isinstance(e, sympy.Rational):
         return Fraction(int(e.p), int(e.q))
     if not isinstance(e, sympy.Expr) or not e.is_number or e.free_symbols:
-        raise InputError(f"not a number: {e}")
+        raise InputError(f"not a number: {_short_text(e)}")
     if e.has(sympy.Float):
-        raise InputError(f"binary float inside {e} is not exact")
+        raise InputError(f"binary float inside {_short_text(e)} is not exact")
     if e.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I):
-        raise InputError(f"not a finite real number: {e}")
+        raise InputError(f"not a finite real number: {_short_text(e)}")
+    if _is_radical_tree(e):
+        # no sympy assumption query here: on a radicand that is a hidden 0, `is_real` calls
+        # minimal_polynomial, which ran for minutes (issue 11); our bounded sign decides instead
+        for node in sympy.preorder_traversal(e):
+            if (isinstance(node, sympy.Pow) and int(node.exp.q) > 1
+                    and sign(node.base) < 0):
+                raise InputError(f"not a real number: {_short_text(e)}")
+        return e
+    # other algebraic numbers (CRootOf from exact.closed_form) are never read from user text
     if e.is_real is False or e.is_algebraic is False:
-        raise InputError(f"not a real algebraic number: {e}")
+        raise InputError(f"not a real algebraic number: {_short_text(e)}")
     return e
+
+
+def _is_radical_tree(e: sympy.Basic) -> bool:
+    """Only rationals, ``+``, ``×`` and rational powers (what :func:`parse_number` builds)."""
+    for node in sympy.preorder_traversal(e):
+        if isinstance(node, (sympy.Rational, sympy.Add, sympy.Mul)):
+            continue
+        if isinstance(node, sympy.Pow) and isinstance(node.exp, sympy.Rational):
+            continue
+        return False
+    return True
 
 
 def _sym(x: Exact) -> sympy.Expr:
@@ -220,9 +261,26 @@ def exact_sqrt(x: Exact) -> Exact:
         if r is not None:
             return r
         return sympy.sqrt(_sym(x))
-    if sign(x) < 0:
-        raise ValueError(f"square root of a negative number {x}")
+    s = sign(x)
+    if s < 0:
+        raise ValueError(f"square root of a negative number {_short_text(x)}")
+    if s == 0:
+        return Fraction(0)  # a hidden 0 under a root would send sympy into minimal_polynomial
     return _canon(sympy.sqrt(x))
+
+
+#: Most nodes an algebraic expression may have for :func:`sign` (sympy's tree, shared subtrees
+#: counted once per occurrence).
+MAX_SIGN_NODES = 2000
+
+#: Largest separation bound (bits) :func:`sign` works to: deciding that a number is 0 takes
+#: interval arithmetic at about this precision (measured: 0.5 s for a hidden 0 over 11 square
+#: roots, about 5 s for one refused at the node limit).
+MAX_SIGN_BITS = 1 << 16
+
+
+class SignBudgetError(InputError):
+    """The sign of an algebraic number cannot be decided within the documented budget."""
 
 
 def _interval(e: sympy.Expr, iv: Any) -> Any:
@@ -242,10 +300,19 @@ def _interval(e: sympy.Expr, iv: Any) -> Any:
     if isinstance(e, sympy.Pow) and isinstance(e.exp, sympy.Rational):
         base = _interval(e.base, iv)
         p, q = int(e.exp.p), int(e.exp.q)
-        if q == 1:
+        if q == 1 and p >= 0:
             return base**p
         if not base.a > 0:
-            raise _NoInterval
+            # a radicand or divisor whose enclosure touches 0: decide its sign exactly (a smaller
+            # expression, so this recursion ends); an exact 0 under a root is 0
+            s = sign(e.base)
+            if s == 0 and p > 0:
+                return iv.mpf(0)
+            if s <= 0:
+                raise InputError(f"not a finite real number: {_short_text(e)}")
+            raise _NoInterval  # positive, but this precision cannot show it
+        if q == 1:
+            return base**p
         root = base
         qq = q
         while qq % 2 == 0:  # square roots are the common case: exact-rounded iv.sqrt
@@ -276,8 +343,111 @@ def _interval_sign(e: sympy.Expr, prec: int) -> int | None:
         iv.prec = old
 
 
+def _short_text(e: object) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _count_nodes(e: sympy.Basic, limit: int) -> int:
+    n = 0
+    for _ in sympy.preorder_traversal(e):
+        n += 1
+        if n > limit:
+            break
+    return n
+
+
+def _sqrt_rank(radicands: set[sympy.Rational]) -> int | None:
+    """``log2 [Q(√r : r ∈ radicands) : Q]``: the rank over F2 of the classes of the radicands in
+    ``Q*/Q*²`` (Kummer theory). None when a radicand is too big to factor cheaply."""
+    primes: dict[int, int] = {}
+    basis: dict[int, int] = {}  # leading bit -> reduced vector (XOR basis)
+    for r in radicands:
+        p, q = int(r.p), int(r.q)
+        if max(abs(p).bit_length(), q.bit_length()) > 64:
+            return None
+        vec = 1 if p < 0 else 0  # bit 0 stands for the class of −1
+        for n in (abs(p), q):
+            for prime, k in sympy.factorint(n).items():
+                if k % 2:
+                    vec ^= 1 << primes.setdefault(prime, len(primes) + 1)
+        while vec:
+            top = vec.bit_length() - 1
+            if top not in basis:
+                basis[top] = vec
+                break
+            vec ^= basis[top]
+    return len(basis)
+
+
+def separation_bound(e: sympy.Expr) -> tuple[int, int]:
+    """``(B, D)``: a nonzero value of the radical expression ``e`` has ``|e| ≥ 2^-B``; ``D``
+    bounds the degree of the field its radicals generate.
+
+    The proof (after Burnikel, Fleischer, Mehlhorn & Schirra, *A separation bound for real
+    algebraic expressions*, ESA 2001) is short. Bottom-up, write every node as ``U/L`` with ``U``,
+    ``L`` algebraic integers and track ``a``, ``b`` with ``|σ(U)| ≤ 2^a``, ``|σ(L)| ≤ 2^b`` for
+    every embedding σ of the field ``K`` the radicals generate: a rational ``p/q`` is ``U = p``,
+    ``L = q``; ``Σ U_i/L_i = (Σ_i U_i Π_{j≠i} L_j)/Π L_j``; products multiply; a quotient swaps;
+    ``(U/L)^(1/k) = (U L^(k−1))^(1/k) / L``, whose numerator is a root of the monic
+    ``t^k − U L^(k−1)``, hence an algebraic integer with ``|σ| ≤ 2^((a + (k−1)b)/k)``. ``[K:Q] ≤
+    D``: square roots of rationals generate a field of degree ``2^rank`` (:func:`_sqrt_rank`),
+    and every further distinct radical ``β^(1/k)`` at most multiplies the degree by ``k``. If
+    ``e ≠ 0`` then ``U ≠ 0`` and its norm is a nonzero integer: ``1 ≤ |N(U)| = |U| Π_{σ≠id}
+    |σ(U)| ≤ |U| 2^(a(D−1))``, so ``|e| = |U|/|L| ≥ 2^-(a(D−1) + b)``.
+
+    >>> separation_bound(sympy.sqrt(2) - 1)   # sqrt(2) - 1 ≈ 0.41 ≥ 2^-2
+    (2, 2)
+    >>> separation_bound(sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(6))[1]  # Q(√2, √3): degree 4
+    4
+    """
+    memo: dict[sympy.Basic, tuple[int, int]] = {}
+    radicals: set[tuple[sympy.Basic, int]] = set()
+
+    def ab(x: sympy.Basic) -> tuple[int, int]:
+        if x in memo:
+            return memo[x]
+        if isinstance(x, sympy.Rational):
+            # ceil(log2 n), so that |p| ≤ 2^a and q ≤ 2^b
+            out = ((abs(int(x.p)) - 1).bit_length() if x.p else 0, (int(x.q) - 1).bit_length())
+        elif isinstance(x, sympy.Add):
+            parts = [ab(t) for t in x.args]
+            bsum = sum(b for _, b in parts)
+            out = (max(a - b for a, b in parts) + bsum + (len(parts) - 1).bit_length(), bsum)
+        elif isinstance(x, sympy.Mul):
+            parts = [ab(t) for t in x.args]
+            out = (sum(a for a, _ in parts), sum(b for _, b in parts))
+        elif isinstance(x, sympy.Pow) and isinstance(x.exp, sympy.Rational):
+            a, b = ab(x.base)
+            p, k = int(x.exp.p), int(x.exp.q)
+            if k > 1:
+                radicals.add((x.base, k))
+                a = -(-(a + (k - 1) * b) // k)  # ceiling
+            out = (abs(p) * a, abs(p) * b) if p > 0 else (abs(p) * b, abs(p) * a)
+        else:
+            raise SignBudgetError(f"cannot decide the sign of {_short_text(e)} (not a radical "
+                                  "expression)")
+        out = (max(out[0], 0), max(out[1], 0))
+        memo[x] = out
+        return out
+
+    a, b = ab(e)
+    rational_sqrts = {r for r, k in radicals if k == 2 and isinstance(r, sympy.Rational)}
+    rank = _sqrt_rank(rational_sqrts)
+    degree = 2 ** (len(rational_sqrts) if rank is None else rank)
+    for r, k in radicals:
+        if not (k == 2 and isinstance(r, sympy.Rational)):
+            degree *= k
+            if degree > MAX_SIGN_BITS:  # the bound below is then over budget anyway
+                break
+    return a * (degree - 1) + b, degree
+
+
 def sign(x: Exact) -> int:
     """The exact sign (−1, 0, +1) of a real algebraic number (see the module docstring).
+
+    Raises :class:`SignBudgetError` (one line) when the decision is over the documented budget
+    (:data:`MAX_SIGN_NODES`, :data:`MAX_SIGN_BITS`).
 
     >>> r2, r3 = sympy.sqrt(2), sympy.sqrt(3)
     >>> sign(Fraction(-1, 3)), sign(r2 + r3 - sympy.sqrt(5 + 2 * sympy.sqrt(6)))
@@ -290,13 +460,62 @@ def sign(x: Exact) -> int:
     x = _from_sympy(x)
     if isinstance(x, Fraction):
         return (x > 0) - (x < 0)
-    try:
-        for prec in (64, 256):
+    return _algebraic_sign(x)
+
+
+@functools.lru_cache(maxsize=4096)
+def _algebraic_sign(x: sympy.Expr) -> int:
+    # cached: a network's entries and outputs come back to the same numbers many times
+    if _count_nodes(x, MAX_SIGN_NODES) > MAX_SIGN_NODES:
+        raise SignBudgetError(f"algebraic number too large to decide its sign (more than "
+                              f"{MAX_SIGN_NODES} operations): {_short_text(x)}")
+    for prec in (64, 256):  # the common case: a nonzero number far from 0
+        try:
             s = _interval_sign(x, prec)
-            if s is not None:
-                return s
-    except _NoInterval:
-        pass
+        except _NoInterval:
+            s = None
+        if s is not None:
+            return s
+    if not _is_radical_tree(x):
+        return _minpoly_sign(x)
+    bits, degree = separation_bound(x)
+    # A nonzero number is usually certified long before the bound matters, so the precision
+    # grows up to the budget even when the bound is over it; only a decision that needs the
+    # bound beyond the budget is refused.
+    tiny = mpmath.iv.mpf(2) ** -bits if bits <= MAX_SIGN_BITS else None
+    prec = 512
+    while True:
+        iv = mpmath.iv
+        old = iv.prec
+        try:
+            iv.prec = prec
+            r = _interval(x, iv)
+            if r.a > 0:
+                return 1
+            if r.b < 0:
+                return -1
+            if tiny is not None and -tiny < r.a and r.b < tiny:
+                return 0  # |x| < 2^-bits, and a nonzero x would have |x| ≥ 2^-bits
+        except _NoInterval:
+            pass
+        finally:
+            iv.prec = old
+        # the enclosure's width shrinks like 2^-prec times the size of the intermediate values
+        if prec >= (2 * MAX_SIGN_BITS if tiny is not None else MAX_SIGN_BITS):
+            if tiny is None:
+                raise SignBudgetError(
+                    f"cannot decide the sign of {_short_text(x)} within the budget: it is 0 to "
+                    f"{prec} bits, and proving it 0 needs {bits} bits (degree bound {degree}); "
+                    f"the limit is {MAX_SIGN_BITS}")
+            raise SignBudgetError(f"cannot decide the sign of {_short_text(x)} within the "
+                                  f"budget of {MAX_SIGN_BITS} bits")
+        prec *= 2
+
+
+def _minpoly_sign(x: sympy.Expr) -> int:
+    """Sign of an algebraic number that is not a radical expression (``CRootOf`` sums built by
+    :mod:`exact.closed_form`, never user text): the minimal polynomial decides 0, then its root
+    bound ``|x| ≥ |a_0| / (|a_0| + max_i |a_i|)`` fixes the precision that separates x from 0."""
     poly = sympy.Poly(sympy.minimal_polynomial(x, sympy.Dummy("t")), domain="QQ")
     # via numerator/denominator: str() of a huge coefficient exceeds int's 4300-digit limit
     coeffs = [Fraction(int(sympy.Rational(c).p), int(sympy.Rational(c).q))
@@ -304,23 +523,13 @@ def sign(x: Exact) -> int:
     if poly.degree() == 1:
         root = -coeffs[1] / coeffs[0]
         return (root > 0) - (root < 0)
-    # x ≠ 0: the Cauchy bound on the reciprocal polynomial bounds |x| from below.
     a0 = abs(coeffs[-1])
     amax = max(abs(c) for c in coeffs[:-1])
     bound = a0 / (a0 + amax)
     bits = 64 + max(0, math.ceil(math.log2(bound.denominator) - math.log2(bound.numerator)))
-    try:
-        for prec in (bits, 2 * bits, 4 * bits, 16 * bits):
-            s = _interval_sign(x, prec)
-            if s is not None:
-                return s
-    except _NoInterval:
-        pass
-    # Outside the interval evaluator's reach: evalf with more digits than the root bound needs.
-    digits = int(bits * 0.302) + 30
-    v = sympy.N(x, digits)
+    v = sympy.N(x, int(bits * 0.302) + 30)
     if v == 0:  # pragma: no cover - excluded by the minimal polynomial
-        raise ArithmeticError(f"could not decide the sign of {x}")
+        raise ArithmeticError(f"could not decide the sign of {_short_text(x)}")
     return 1 if v > 0 else -1
 
 
@@ -377,12 +586,14 @@ def parse_number(text: str) -> Exact:
     if _RATIONAL_RE.fullmatch(s):
         return _rational.parse_fraction_string(s)
     if not s or not _safe_radical(s):
-        raise InputError(f'not an exact number: "{text}"')
+        raise InputError(f'not an exact number: "{_short_text(text)}"')
     try:
         tree = sympy.sympify(s, locals={"sqrt": sympy.sqrt}, rational=True, evaluate=False)
         e = _rebuild(tree)
+    except InputError as exc:
+        raise InputError(f'{exc}: "{_short_text(text)}"') from None
     except Exception:  # any parser failure on untrusted text is bad input, reported in one line
-        raise InputError(f'not an exact number: "{text}"') from None
+        raise InputError(f'not an exact number: "{_short_text(text)}"') from None
     return _from_sympy(e)
 
 
@@ -400,13 +611,24 @@ def _rebuild(e: sympy.Basic) -> sympy.Expr:
             raise _Unsafe
         return e
     if isinstance(e, sympy.Add):
-        return sympy.Add(*[_rebuild(a) for a in e.args])
+        total = sympy.Add(*[_rebuild(a) for a in e.args])
+        if not isinstance(total, sympy.Rational) and _is_radical_tree(total) and sign(total) == 0:
+            return sympy.Integer(0)  # a hidden 0: keep it away from sympy's assumptions
+        return total
     if isinstance(e, sympy.Mul):
         return sympy.Mul(*[_rebuild(a) for a in e.args])
     if isinstance(e, sympy.Pow):
         base, ex = _rebuild(e.base), _rebuild(e.exp)
         if not isinstance(ex, sympy.Rational) or abs(int(ex.p)) > 64 or int(ex.q) > 64:
             raise _Unsafe
+        if isinstance(ex, sympy.Rational) and (int(ex.q) > 1 or ex < 0):
+            s = sign(base) if _is_radical_tree(base) else 1
+            if s == 0 and ex < 0:
+                raise InputError("division by zero")
+            if s == 0:
+                return sympy.Integer(0)
+            if s < 0 and int(ex.q) > 1:
+                raise InputError("root of a negative number (not a real number)")
         if isinstance(base, sympy.Rational):
             size = max(abs(int(base.p)).bit_length(), int(base.q).bit_length())
             if size * abs(int(ex.p)) > _MAX_BITS:
@@ -417,9 +639,10 @@ def _rebuild(e: sympy.Basic) -> sympy.Expr:
     raise _Unsafe
 
 
-_RATIONAL_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?(/\d+)?")
-_TOKEN_RE = re.compile(r"\s*(\*\*|sqrt|\d+|[-+*/()])")
-_SMALL_EXP_RE = re.compile(r"\*\*(\(-?\d{1,3}(/\d{1,3})?\)|\d{1,3})(?!\d|\*\*)")
+# re.ASCII: \d would also match other scripts' digits ("١٢" would be read as 12)
+_RATIONAL_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?(/\d+)?", re.ASCII)
+_TOKEN_RE = re.compile(r"\s*(\*\*|sqrt|\d+|[-+*/()])", re.ASCII)
+_SMALL_EXP_RE = re.compile(r"\*\*(\(-?\d{1,3}(/\d{1,3})?\)|\d{1,3})(?!\d|\*\*)", re.ASCII)
 
 
 def _safe_radical(s: str) -> bool:
@@ -613,8 +836,11 @@ class Network:
     """
 
     neurons: tuple[Neuron, ...]
+    #: How the numbers were read (e.g. "binary floats converted exactly"); not part of equality.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "notes", tuple(str(t) for t in self.notes))
         ns = tuple(self.neurons)
         for nr in ns:
             if not isinstance(nr, Neuron):
@@ -710,51 +936,80 @@ class Network:
                 raise InputError(f"cannot write {text} exactly")
             return text
 
-        return {
+        out: dict = {
             "format": FORMAT,
             "exact": "rational" if self.is_rational else "algebraic",
             "neurons": [
                 {"u": [enc(t) for t in nr.u], "alpha": enc(nr.alpha)} for nr in self.neurons
             ],
         }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
     @classmethod
     def from_json_dict(cls, data: object) -> Network:
         """Inverse of :meth:`to_json_dict`; malformed input raises a one-line InputError.
 
+        Unknown keys are refused (a ``"bias"`` the format does not have would otherwise be
+        dropped without a word), entries are checked by :func:`check_entry`, and an irrational
+        entry that is exactly 0 is stored as ``Fraction(0)``.
+
         >>> Network.from_json_dict({"format": "relucvx-network/1",
         ...     "neurons": [{"u": ["1/2", 3], "alpha": "-1"}]}).neurons[0].u
         (Fraction(1, 2), Fraction(3, 1))
+        >>> Network.from_json_dict({"format": "relucvx-network/1", "bias": 3, "neurons": []})
+        Traceback (most recent call last):
+        ...
+        arrangement.errors.InputError: network JSON: unknown key 'bias' (known keys: format, \
+exact, neurons, notes)
         """
         if not isinstance(data, dict):
             raise InputError("network JSON must be an object")
+        _known_keys(data, JSON_KEYS, "network JSON")
         if data.get("format") != FORMAT:
             got = data.get("format")
-            raise InputError(f"network JSON: expected format {FORMAT!r}, got {got!r}")
+            raise InputError(f"network JSON: expected format {FORMAT!r}, got {_short_text(got)!r}")
         kind = data.get("exact", "rational")
         if kind not in ("rational", "algebraic"):
-            raise InputError(f"network JSON: 'exact' must be 'rational' or 'algebraic': {kind!r}")
+            raise InputError(f"network JSON: 'exact' must be 'rational' or 'algebraic': "
+                             f"{_short_text(kind)!r}")
         neurons = data.get("neurons")
         if not isinstance(neurons, list):
             raise InputError("network JSON: 'neurons' must be a list")
+        notes = data.get("notes", [])
+        if not isinstance(notes, list) or not all(isinstance(t, str) for t in notes):
+            raise InputError("network JSON: 'notes' must be a list of strings")
+        decimals = False
 
         def dec(v: object, where: str) -> Exact:
+            nonlocal decimals
             if isinstance(v, bool) or not isinstance(v, (int, str)):
-                raise InputError(f"network JSON: {where} must be an integer or a string")
-            x = Fraction(v) if isinstance(v, int) else parse_number(v)
+                raise InputError(f"network JSON: {where} must be a number or a string")
+            if isinstance(v, JSONDecimal):
+                decimals = True
+            try:
+                x = Fraction(v) if isinstance(v, int) else parse_number(v)
+            except InputError as exc:
+                raise InputError(f"network JSON: {where}: {exc}") from None
             if kind == "rational" and not isinstance(x, Fraction):
                 raise InputError(f"network JSON: {where} is irrational but 'exact' is 'rational'")
-            return x
+            return check_entry(x, f"network JSON: {where}")
 
         out = []
         for k, nr in enumerate(neurons):
-            if not isinstance(nr, dict) or "u" not in nr or "alpha" not in nr:
+            if not isinstance(nr, dict):
+                raise InputError(f"network JSON: neuron {k} must be an object")
+            _known_keys(nr, NEURON_KEYS, f"network JSON: neuron {k}")
+            if "u" not in nr or "alpha" not in nr:
                 raise InputError(f"network JSON: neuron {k} needs 'u' and 'alpha'")
             if not isinstance(nr["u"], list):
                 raise InputError(f"network JSON: neuron {k}: 'u' must be a list")
             u = tuple(dec(t, f"neuron {k} u[{i}]") for i, t in enumerate(nr["u"]))
             out.append(Neuron(u, dec(nr["alpha"], f"neuron {k} alpha")))
-        return cls(tuple(out))
+        if decimals and DECIMAL_NOTE not in notes:
+            notes = [*notes, DECIMAL_NOTE]
+        return cls(tuple(out), notes=tuple(notes))
 
     def write_json(self, path: str | Path) -> None:
         """Write :meth:`to_json_dict` to ``path``.
@@ -767,14 +1022,131 @@ class Network:
         Path(path).write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
 
     @classmethod
-    def read_json(cls, path: str | Path) -> Network:
-        """Read a network file; unreadable or malformed files raise a one-line InputError."""
+    def read_json(cls, path: str | Path, limit: int | None = MAX_JSON_BYTES) -> Network:
+        """Read a network file; unreadable or malformed files raise a one-line InputError.
+
+        The text is read up to ``limit`` bytes (None: no limit), duplicate keys are refused,
+        JSON decimals
+        are read exactly as decimals (``0.1`` is 1/10, noted in :attr:`notes`) and
+        ``NaN``/``Infinity`` are refused.
+        """
+        text = read_limited_text(path, limit)
         try:
-            text = Path(path).read_text()
-        except OSError as e:
-            raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-        try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=JSONDecimal,
+                              parse_constant=_refuse_constant)
         except json.JSONDecodeError as e:
             raise InputError(f"{path}: invalid JSON: {e.msg} (line {e.lineno})") from None
+        except RecursionError:
+            raise InputError(f"{path}: invalid JSON: nested too deeply") from None
+        except ValueError as e:  # an integer over Python's digit limit, a duplicate key
+            raise InputError(f"{path}: {' '.join(str(e).split())}") from None
         return cls.from_json_dict(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading network files: limits and strictness (README, "Network files")
+# ---------------------------------------------------------------------------------------------
+
+#: Keys of a ``relucvx-network/1`` object, and of one neuron.
+JSON_KEYS = ("format", "exact", "neurons", "notes")
+NEURON_KEYS = ("u", "alpha")
+
+#: The note of a network whose JSON held decimal numbers (read exactly as decimals).
+DECIMAL_NOTE = "JSON decimals read exactly as decimals (0.1 is 1/10)"
+
+#: Most decimal digits in the numerator or the denominator of one entry (a float64 converted
+#: exactly needs at most 767; Python refuses to print integers over 4300 digits).
+MAX_ENTRY_DIGITS = 1000
+
+#: Largest magnitude of one entry. The solver's numeric guess and the check's projections work
+#: in double precision (about 1.8e308), and outputs multiply weights with data.
+MAX_ENTRY_MAGNITUDE = 10**30
+
+
+class JSONDecimal(str):
+    """The text of a JSON decimal number (``json.loads(parse_float=JSONDecimal)``), kept exact."""
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"duplicate key {_short_text(k)!r} in a JSON object")
+        out[k] = v
+    return out
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"not a finite number: {name}")
+
+
+def _known_keys(obj: dict, known: tuple[str, ...], where: str) -> None:
+    unknown = [k for k in obj if k not in known]
+    if unknown:
+        raise InputError(f"{where}: unknown key {_short_text(unknown[0])!r} (known keys: "
+                         f"{', '.join(known)})")
+
+
+def read_limited_text(path: str | Path, limit: int | None) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes (None: any size; a BOM is
+    dropped).
+
+    >>> read_limited_text("/dev/zero", 10)
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: not a regular file: /dev/zero
+    """
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"not a regular file: {path}")
+        if limit is not None and st.st_size > limit:
+            raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
+        with open(path, "rb") as fh:
+            raw = fh.read() if limit is None else fh.read(limit + 1)
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    if limit is not None and len(raw) > limit:
+        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
+
+
+def check_entry(x: Exact, where: str = "entry") -> Exact:
+    """``x`` if within the limits of a network entry, as ``Fraction(0)`` if it is exactly 0.
+
+    Limits: :data:`MAX_ENTRY_DIGITS` digits in numerator and denominator,
+    :data:`MAX_ENTRY_MAGNITUDE`, and the sign budget of :func:`sign` for radicals.
+
+    >>> check_entry(sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(5 + 2 * sympy.sqrt(6)))
+    Fraction(0, 1)
+    >>> check_entry(Fraction(2**256))
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: entry: magnitude above 10^30 (the limit of a network entry)
+    """
+    if isinstance(x, Fraction):
+        # compared as integers: str() of a huge integer is itself refused by Python
+        if max(abs(x.numerator), x.denominator) >= 10**MAX_ENTRY_DIGITS:
+            raise InputError(f"{where}: more than {MAX_ENTRY_DIGITS} digits")
+        if abs(x) > MAX_ENTRY_MAGNITUDE:
+            raise InputError(f"{where}: magnitude above 10^30 (the limit of a network entry)")
+        return x
+    try:
+        s = sign(x)
+    except SignBudgetError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    if s == 0:
+        return Fraction(0)
+    try:
+        over = _interval_sign(x * s - MAX_ENTRY_MAGNITUDE, 64)
+    except _NoInterval:
+        over = None
+    if over != -1 and sign(x * s - MAX_ENTRY_MAGNITUDE) > 0:
+        raise InputError(f"{where}: magnitude above 10^30 (the limit of a network entry)")
+    return x

@@ -230,3 +230,173 @@ def test_bad_json_file(tmp_path):
         Network.read_json(p)
     with pytest.raises(InputError):
         Network.read_json(tmp_path / "missing.json")
+
+
+# ----------------------------------------------------------------------------- sign budget
+# Issue 11: a network whose weights are zero written as nested radicals kept `check` in
+# sympy.minimal_polynomial past 600 s. Signs now rest on a separation bound (exact.network).
+
+def _sum_of_roots_zero(k: int):
+    """``Σ √p_i − √((Σ √p_i)²)`` over the first k primes: exactly 0, invisible to intervals."""
+    a = sum(sympy.sqrt(p) for p in sympy.primerange(2, 100) if p <= sympy.prime(k))
+    return a - sympy.sqrt(sympy.expand(a**2))
+
+
+def _lower_abs(x, bits: int) -> F:
+    """About |x| from sympy's evalf at far more digits than 2^-bits needs (an oracle that
+    shares nothing with exact.network's interval loop); 0 when evalf finds no significant
+    digit."""
+    digits = int(bits * 0.302) + 60
+    v = sympy.N(x, digits)
+    if v == 0 or getattr(v, "_prec", 2) <= 1:
+        return F(0)
+    return abs(F(str(v)))
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 8])
+def test_sign_of_hidden_zero(k):
+    z = _sum_of_roots_zero(k)
+    assert not isinstance(z, F)  # sympy does not see it is zero
+    assert sign(z) == 0
+    assert sign(z + F(1, 10**200)) == 1
+    assert sign(z - F(1, 10**200)) == -1
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(2, 30)), min_size=1, max_size=4),
+       st.integers(-50, 50), st.integers(1, 6))
+def test_separation_bound_holds(terms, p, e):
+    """Every nonzero ``Σ c_i √r_i − p/10^e`` is at least 2^-B in magnitude (checked at a
+    precision far beyond B), and sign agrees with the rigorous enclosure."""
+    from exact.network import separation_bound
+
+    x = sympy.Add(*[c * sympy.sqrt(r) for c, r in terms]) - sympy.Rational(p, 10**e)
+    if isinstance(x, sympy.Rational):
+        return
+    bits, degree = separation_bound(x)
+    assert degree >= 1
+    low = _lower_abs(x, 4 * bits + 256)
+    s = sign(x)
+    if s != 0:
+        assert low >= F(1, 2**bits)
+    else:
+        assert low == 0
+
+
+def test_separation_bound_tiny_nonzero():
+    """sqrt(10^400 + 1) − 10^200 ≈ 2^-665.4 sits just above its bound 2^-666."""
+    from exact.network import separation_bound
+
+    x = sympy.sqrt(10**400 + 1) - 10**200
+    bits, _ = separation_bound(x)
+    assert F(1, 2**bits) <= _lower_abs(x, 4096)
+    assert sign(x) == 1
+
+
+def test_planted_bug_separation_bound(monkeypatch):
+    """A bound that claims too much (2^-10) makes sign call a nonzero number 0: the tiny test
+    above would catch it."""
+    import exact.network as nw
+
+    x = sympy.sqrt(10**400 + 1) - 10**200
+    nw._algebraic_sign.cache_clear()
+    monkeypatch.setattr(nw, "separation_bound", lambda e: (10, 2))
+    try:
+        assert nw.sign(x) == 0  # wrong, as planted
+    finally:
+        nw._algebraic_sign.cache_clear()
+
+
+def test_sign_budget_refused():
+    from exact.network import SignBudgetError
+
+    with pytest.raises(SignBudgetError) as e:
+        sign(_sum_of_roots_zero(12))
+    assert "\n" not in str(e.value) and "budget" in str(e.value)
+    big = sympy.Add(*[sympy.sqrt(p) for p in sympy.primerange(2, 20000)])
+    with pytest.raises(SignBudgetError) as e:
+        sign(big - 1)  # over MAX_SIGN_NODES: refused before any work
+    assert "operations" in str(e.value)
+
+
+# ----------------------------------------------------------------------------- strict JSON
+
+@pytest.mark.parametrize(
+    ("payload", "needle"),
+    [
+        ({"format": FORMAT, "neurons": [], "bias": 3}, "known keys: format, exact, neurons"),
+        ({"format": FORMAT, "neurons": [{"u": ["1"], "alpha": "1", "bias": 3}]},
+         "known keys: u, alpha"),
+        ({"format": FORMAT, "neurons": [{"u": ["1"], "alpha": "(2**64)**64"}]}, "digits"),
+        ({"format": FORMAT, "neurons": [{"u": ["1"], "alpha": "1e31"}]}, "magnitude"),
+        ({"format": FORMAT, "neurons": [{"u": ["١٢"], "alpha": "1"}]}, "not an exact number"),
+        ({"format": FORMAT, "neurons": [{"u": ["１２"], "alpha": "1"}]}, "not an exact number"),
+        ({"format": FORMAT, "neurons": [], "notes": "x"}, "notes"),
+        ({"format": FORMAT, "neurons": [7]}, "must be an object"),
+    ],
+)
+def test_strict_json(payload, needle):
+    with pytest.raises(InputError) as e:
+        Network.from_json_dict(payload)
+    assert "\n" not in str(e.value) and needle in str(e.value)
+
+
+def test_hidden_zero_entries_become_zero():
+    z = str(_sum_of_roots_zero(5))
+    net = Network.from_json_dict({"format": FORMAT, "exact": "algebraic",
+                                  "neurons": [{"u": [z, "1"], "alpha": f"sqrt({z}) + 1"}]})
+    assert net.neurons[0].u == (F(0), F(1)) and net.neurons[0].alpha == F(1)
+    assert net.is_rational
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": "relucvx-network/1", "neurons": [], "neurons": []}',
+        '{"format": "relucvx-network/1", "neurons": [{"u": [1], "u": [2], "alpha": 1}]}',
+        '{"format": "relucvx-network/1", "neurons": [{"u": [1], "alpha": NaN}]}',
+        '{"format": "relucvx-network/1", "neurons": [{"u": [1], "alpha": -Infinity}]}',
+        '{"format": "relucvx-network/1", "neurons": [{"u": [1], "alpha": 1e400}]}',
+        '{"format": "relucvx-network/1", "neurons": [{"u": [1], "alpha": 1' + "0" * 5000 + "}]}",
+        "[" * 100000 + "]" * 100000,
+        "\xff\xfe",
+    ],
+)
+def test_hostile_json_files(tmp_path, text):
+    p = tmp_path / "net.json"
+    p.write_bytes(text.encode("latin-1") if text == "\xff\xfe" else text.encode())
+    with pytest.raises(InputError) as e:
+        Network.read_json(p)
+    assert "\n" not in str(e.value) and len(str(e.value)) < 300
+
+
+def test_json_decimals_are_exact_and_noted(tmp_path):
+    from exact.network import DECIMAL_NOTE
+
+    p = tmp_path / "net.json"
+    p.write_text('{"format": "relucvx-network/1", "neurons": [{"u": [0.1, -2.5e-1], '
+                 '"alpha": 3}]}')
+    net = Network.read_json(p)
+    assert net.neurons[0].u == (F(1, 10), F(-1, 4))
+    assert DECIMAL_NOTE in net.notes
+    q = tmp_path / "back.json"
+    net.write_json(q)
+    assert Network.read_json(q).notes == net.notes and Network.read_json(q) == net
+
+
+def test_non_regular_files_refused(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path, "/dev/zero"):
+        with pytest.raises(InputError) as e:
+            Network.read_json(path)
+        assert "\n" not in str(e.value)
+
+
+def test_network_doctests():
+    import doctest
+
+    import exact.network as nw
+
+    assert doctest.testmod(nw).failed == 0

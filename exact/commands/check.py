@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description=__doc__.splitlines()[0],
                        parents=[data_options(needs_y=True), model_options(), output_options(),
                                 limit_options()])
-    p.add_argument("net", metavar="NET", help="a network file (relucvx-network/1 JSON)")
+    p.add_argument("net", metavar="NET", help="a network file: relucvx-network/1 .json, .npz "
+                   "(U, alpha) or a PyTorch state_dict .pt (README: Network files)")
     p.add_argument("--tol", metavar="T", default="1/1000000000",
                    help="relative tolerance of the verdict 'optimal' (default 1/10^9)")
     p.add_argument("--certificate", metavar="FILE", help="write the check certificate")
@@ -42,29 +43,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def read_network(path: str, *, force: bool = False):
-    """Read NET; every problem is a one-line :class:`InputError` starting with the path.
+    """Read NET in any format of :func:`exact.network_io.read_network` (JSON, ``.npz``, a
+    PyTorch ``state_dict``); every problem is a one-line :class:`InputError` with the path.
+    ``force`` lifts the file-size limit.
 
     >>> read_network("/no/such/net.json")
     Traceback (most recent call last):
     ...
     arrangement.errors.InputError: no such file: /no/such/net.json
     """
-    from arrangement.errors import TooLargeError
-    from arrangement.limits import MAX_FILE_BYTES
-    from arrangement.readers import regular_file
-    from exact.network import Network
+    from exact.network_io import read_network as read_any
 
-    p = regular_file(path)  # a FIFO or /dev/zero would block or never end
-    if p.stat().st_size > MAX_FILE_BYTES and not force:  # docs/limits.md
-        raise TooLargeError(f"{path} is larger than the limit of {MAX_FILE_BYTES} bytes (pass "
-                            "--force to read it anyway)")
-    try:
-        return Network.read_json(p)
-    except InputError as exc:
-        msg = " ".join(str(exc).split())
-        raise InputError(msg if msg.startswith(str(path)) else f"{path}: {msg}") from None
-    except (RecursionError, ValueError) as exc:
-        raise InputError(f"{path}: {' '.join(str(exc).split())}") from None
+    return read_any(path, force=force)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,8 +92,12 @@ def run(args: argparse.Namespace) -> int:
         write_certificate(check_certificate(res, completeness=not args.no_completeness),
                           args.certificate)
         summary["certificate"] = args.certificate
+    if net.notes:
+        summary["network_notes"] = list(net.notes)
     if args.net_out and res.better is not None:
-        res.better.write_json(args.net_out)
+        from exact.network_io import write_network
+
+        write_network(res.better, args.net_out)
         summary["net_out"] = args.net_out
     if args.json:
         json.dump(summary, sys.stdout)
@@ -116,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
 
     print(f"{inst.name}: network of width {s['width']} on n = {inst.n}, d = {inst.d}, "
           f"beta = {number_text(inst.beta)}, {args.loss} loss ({plural(s['chambers'], 'chamber')})")
+    for note in s.get("network_notes", []):
+        line("network", note)
     line("verdict", s["verdict"].upper())
     line("objective L(theta)", f"{_short(s['objective'])}  (= upper bound on P*)")
     weak = "; weak far from an optimum" if "better_objective" in s else ""
