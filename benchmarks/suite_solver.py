@@ -104,9 +104,9 @@ def cvxpy_solve(cp) -> float:
     """The program of ``ConvexProgram.numeric_solve`` (the case's loss), Clarabel defaults."""
     import cvxpy as cvx
 
-    prob, (Wp, _Wm, _z) = cp.cvxpy_problem()
+    prob, (W, _z) = cp.cvxpy_problem()
     prob.solve(solver=cvx.CLARABEL)
-    if Wp.value is None:
+    if W.value is None:
         raise RuntimeError(f"cvxpy/Clarabel failed: status {prob.status}")
     return float(prob.value)
 

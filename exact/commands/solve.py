@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--certificate", metavar="FILE", help="write a checkable certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the network as JSON")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--extras", action="store_true",
+                   help="compute the optimal set, m* and the closed form (or the hinge's "
+                        "pruned width) even above their budget")
     p.add_argument("--force", action="store_true",
                    help=f"solve even above the limit of {DEFAULT_CHAMBER_LIMIT} estimated "
                         "chambers")
@@ -62,6 +65,26 @@ def _parse_tol(text: str) -> Fraction:
     return tol
 
 
+#: Above this many active groups the extras (optimal set, m*, closed form, minimal-network
+#: counts; the hinge's pruning) are skipped unless ``--extras``: their cost grows with the
+#: number of candidate groups (exact LPs, vertex enumeration) and would dominate the solve.
+EXTRAS_MAX_GROUPS = 16
+
+
+def _extras_skipped(sol, force: bool) -> str | None:
+    """Why the extras are skipped (None: they run), from the solve's size and gap."""
+    if force:
+        return None
+    if not sol.stats.get("target_met", True):
+        return "the gap target was not met, so the optimal set is not pinned down (--extras " \
+               "forces it)"
+    k = len(sol.active_groups)
+    if k > EXTRAS_MAX_GROUPS:
+        return (f"{k} active groups > budget {EXTRAS_MAX_GROUPS}: the exact optimal-set "
+                "computation would dominate the solve (--extras forces it)")
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``relucvx solve``; returns the exit status (0)."""
     inst = read_instance(args.data, target=args.target, beta=args.beta)
@@ -71,19 +94,26 @@ def run(args: argparse.Namespace) -> int:
     if inst.beta is None:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
+    if args.loss == "hinge":
+        from exact.convex import require_hinge_labels
+
+        require_hinge_labels(inst.y)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
     from exact.certify import solution_certificate, solve
 
+    t_start = time.perf_counter()
+    arr.chambers()  # the enumeration, timed on its own
     t0 = time.perf_counter()
     sol = solve(inst.X, inst.y, inst.beta, args.loss, tol, arrangement=arr)
     t_solve = time.perf_counter() - t0
     optset = cf = None
     m_star: int | None = None
-    if args.loss == "squared":
-        import sympy
-
+    n_nets: int | None = None
+    pruned = None
+    skipped = _extras_skipped(sol, args.extras)
+    if skipped is None and args.loss == "squared":
         from exact.closed_form import closed_form
         from exact.optimal_set import count_minimal_optimal_networks, optimal_set
 
@@ -94,12 +124,12 @@ def run(args: argparse.Namespace) -> int:
             cf = closed_form(sol, optset)
         except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
             cf = None  # a closed form is a bonus: never fail the solve over it
-    else:
+    elif skipped is None:
         from exact.pruning import prune
 
-        m_star = None
         pruned = prune(sol.groups, sol.program)
-    total = time.perf_counter() - t0
+    t_extras = time.perf_counter() - t0 - t_solve
+    t1 = time.perf_counter()
     if args.certificate:
         from arrangement.certificate import completeness_certificate
 
@@ -110,20 +140,32 @@ def run(args: argparse.Namespace) -> int:
             fh.write("\n")
     if args.net_out:
         sol.network.write_json(args.net_out)
+    t_write = time.perf_counter() - t1
+    total = time.perf_counter() - t_start
+    numeric = float(sol.stats.get("numeric_seconds", 0.0))
     out = {
         "name": inst.name, "n": len(inst.X), "d": len(inst.X[0]), "loss": args.loss,
         "beta": format_fraction(inst.beta),
         "lower": format_fraction(sol.lower), "upper": format_fraction(sol.upper),
         "gap": format_fraction(sol.gap), "lower_decimal": _decimal(sol.lower),
         "upper_decimal": _decimal(sol.upper), "gap_decimal": _decimal(sol.gap, 4),
+        "gap_float": float(sol.gap),
+        "gap_target": format_fraction(tol), "gap_target_met": bool(sol.stats["target_met"]),
+        "gap_target_reason": sol.stats.get("reason"),
         "chambers": sol.chambers,
         "active_groups": [[i, s] for i, s in sol.active_groups],
         "width": sol.network.width,
         "m_star": m_star,
         "network": sol.network.to_json_dict(),
-        "seconds": {"solve": round(t_solve, 4), "total": round(total, 4)},
+        "seconds": {"enumeration": round(t0 - t_start, 4), "numeric": round(numeric, 4),
+                    "certification": round(t_solve - numeric, 4),
+                    "solve": round(t_solve, 4), "extras": round(t_extras, 4),
+                    "writing": round(t_write, 4), "total": round(total, 4)},
     }
+    out["extras_skipped"] = skipped
     if optset is not None:
+        import sympy
+
         out["optimal_set"] = {
             "exact": optset.exact, "complete": optset.complete, "note": optset.note,
             "vertices": len(optset.vertices),
@@ -137,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             "decimal": str(sympy.N(cf.value, 15)),
             "interval": [format_fraction(cf.interval[0]), format_fraction(cf.interval[1])],
             "verified": cf.verified, "proved": cf.proved, "note": cf.note}
-    else:
+    elif pruned is not None:
         out["pruned_width"] = len(pruned)
     if args.json:
         json.dump(out, sys.stdout)
@@ -156,6 +198,11 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
     if len(s["lower"]) <= 40 and len(s["upper"]) <= 40:
         line("exactly", f"[{s['lower']}, {s['upper']}]")
     line("gap", f"{s['gap_decimal']} (exact rational in --json / the certificate)")
+    rel = "relative gap target"
+    if s["gap_target_met"]:
+        line("target", f"met ({rel} {s['gap_target']})")
+    else:
+        line("target", f"NOT met ({rel} {s['gap_target']}): {s['gap_target_reason']}")
     line("chambers", s["chambers"])
     line("active groups", ", ".join(f"({i},{'+' if g > 0 else '-'})"
                                     for i, g in s["active_groups"]) or "none")
@@ -182,11 +229,17 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
                 line("closed form", f"~{cf['decimal']}, a root of a degree-{cf['degree']} "
                                     f"polynomial ({status}; the polynomial and an isolating "
                                     "interval are in --json)")
-    else:
+    elif "pruned_width" in s:
         line("pruned width", f"{s['pruned_width']} (Caratheodory; m* <= that)")
+    if s["extras_skipped"]:
+        what = "optimal set, m*, closed form" if s["loss"] == "squared" else "pruned width"
+        line("extras", f"{what} skipped: {s['extras_skipped']}")
     if args.certificate:
         line("certificate", f"written to {args.certificate} (check: relucvx verify "
                             f"{args.certificate})")
     if args.net_out:
         line("network", f"written to {args.net_out}")
-    line("time", f"{s['seconds']['total']:.3f} s (solve {s['seconds']['solve']:.3f} s)")
+    t = s["seconds"]
+    line("time", f"{t['total']:.3f} s: enumeration {t['enumeration']:.3f}, numeric guess "
+                 f"{t['numeric']:.3f}, certification {t['certification']:.3f}, extras "
+                 f"{t['extras']:.3f}, writing {t['writing']:.3f}")
