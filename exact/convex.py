@@ -124,6 +124,8 @@ class ConvexProgram:
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None
         self.numeric_solver: str | None = None
+        #: derived float arrays shared by the screens (exact.screen.facet_arrays)
+        self.cache: dict = {}
 
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:
