@@ -39,6 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--certificate", metavar="FILE", help="write a checkable certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the network as JSON")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--method", choices=["auto", "cutting", "full"], default="auto",
+                   help="numeric guess: cutting planes over the exact chamber list, the full "
+                        "conic program, or auto (cutting planes from 400 groups on); the "
+                        "certificate covers every chamber either way")
     p.add_argument("--extras", action="store_true",
                    help="compute the optimal set, m* and the closed form (or the hinge's "
                         "pruned width) even above their budget")
@@ -69,6 +73,27 @@ def _parse_tol(text: str) -> Fraction:
 #: counts; the hinge's pruning) are skipped unless ``--extras``: their cost grows with the
 #: number of candidate groups (exact LPs, vertex enumeration) and would dominate the solve.
 EXTRAS_MAX_GROUPS = 16
+
+
+class _progress_line:
+    """``cutting planes: round r, working set k, worst violation x`` on a terminal (stderr),
+    redrawn in place; silent when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, rnd: int, size: int, worst: float) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\rcutting planes: round {rnd}, working set {size} groups, worst "
+                             f"violation {max(worst, 0.0):.2e}   ")
+            sys.stderr.flush()
+            self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+            sys.stderr.flush()
 
 
 def _extras_skipped(sol, force: bool) -> str | None:
@@ -106,7 +131,11 @@ def run(args: argparse.Namespace) -> int:
     t_start = time.perf_counter()
     arr.chambers()  # the enumeration, timed on its own
     t0 = time.perf_counter()
-    sol = solve(inst.X, inst.y, inst.beta, args.loss, tol, arrangement=arr)
+    progress = None if args.json else _progress_line()
+    sol = solve(inst.X, inst.y, inst.beta, args.loss, tol, arrangement=arr, method=args.method,
+                progress=progress)
+    if progress is not None:
+        progress.close()
     t_solve = time.perf_counter() - t0
     optset = cf = None
     m_star: int | None = None
@@ -153,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
         "gap_target": format_fraction(tol), "gap_target_met": bool(sol.stats["target_met"]),
         "gap_target_reason": sol.stats.get("reason"),
         "chambers": sol.chambers,
+        "method": sol.stats.get("method"),
+        "working_set": (sol.stats.get("cutting") or {}).get("working_set"),
         "active_groups": [[i, s] for i, s in sol.active_groups],
         "width": sol.network.width,
         "m_star": m_star,
@@ -204,6 +235,9 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
     else:
         line("target", f"NOT met ({rel} {s['gap_target']}): {s['gap_target_reason']}")
     line("chambers", s["chambers"])
+    if s.get("working_set") is not None:
+        line("numeric guess", f"cutting planes, final working set {s['working_set']} of "
+                              f"{2 * s['chambers']} groups")
     line("active groups", ", ".join(f"({i},{'+' if g > 0 else '-'})"
                                     for i, g in s["active_groups"]) or "none")
     line("network width", s["width"])
