@@ -122,7 +122,7 @@ def cvxpy_solve(cp) -> float:
     prob.solve(solver=cvx.CLARABEL)
     if W.value is None:
         raise RuntimeError(f"cvxpy/Clarabel failed: status {prob.status}")
-    return float(prob.value)
+    return float(prob.value) * cp.float_data()[4] ** 2  # the program is scaled by s_y²
 
 
 def run_cvxpy(case: Case, settings: Settings) -> Measurement:

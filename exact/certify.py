@@ -373,7 +373,13 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     >>> dp.tmax, len(dp.ts) < 2 * cp.p
     (Fraction(1, 4), True)
     """
-    from exact.screen import exact_facet_lambda, facet_arrays, rigorous_screen
+    from exact.screen import (
+        descent_multipliers,
+        exact_facet_lambda,
+        facet_arrays,
+        float_g,
+        rigorous_screen,
+    )
 
     H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
@@ -422,6 +428,18 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
             k = int(scr.facet[i, col])
             bounds[(i, 1 - 2 * col)] = exact_facet_lambda(
                 cp.cones[i][k], H[i], den, 1 - 2 * col, len(cp.cones[i]), k)
+        # the rest: batched polar-cone descent, its multipliers proven in floats
+        und = np.argwhere(~done)
+        gF = float_g(H, den) if len(und) else None
+        if gF is not None:
+            sg = (1 - 2 * und[:, 1])[:, None]
+            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]],
+                                             max(floor, tmax))
+            for t in np.flatnonzero(proved):
+                i, col = int(und[t, 0]), int(und[t, 1])
+                bounds[(i, 1 - 2 * col)] = tuple(Fraction(float(x))
+                                                 for x in mu[t, :len(cp.cones[i])])
+                done[i, col] = True
     todo = np.flatnonzero(~done.all(axis=1))
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)

@@ -160,11 +160,15 @@ class ConvexProgram:
         return sum((max(Fraction(0), 1 - b * a) for a, b in zip(z, self.y)), Fraction(0))
 
     # -- numeric solve ------------------------------------------------------------------------
-    def _float_data(self) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    def float_data(self) -> tuple[np.ndarray, np.ndarray, float, float, float]:
         """The data the conic solver sees: ``X / s_X`` and (squared loss) ``y / s_y`` with
         ``β' = β / (s_X s_y)``, so that no float entry is far from 1 (module docstring).
 
-        Returns ``(X', y', β', s_X, s_y)``; the groups scale back by ``s_y / s_X``.
+        Returns ``(X', y', β', s_X, s_y)``; the groups scale back by ``s_y / s_X`` and the
+        value by ``s_y²``.
+
+        >>> ConvexProgram([[2, 0], [0, 4]], [3, -6], 1).float_data()[2:]
+        (0.041666666666666664, 4.0, 6.0)
         """
         Xf = np.array([[float(v) for v in row] for row in self.X])
         yf = np.array([float(v) for v in self.y])
@@ -180,7 +184,7 @@ class ConvexProgram:
         ``groups`` restricts it to a working set of ``(i, s)`` (default: all groups, in the
         order of ``self.groups``); row k of ``W`` is the group ``groups[k]``; ``z`` is the
         prediction, and the first constraint is ``z = Σ_k s_k D_{i_k} X w_k``. The data are
-        scaled (:meth:`_float_data`) and every facet row is divided by its length: a positive
+        scaled (:meth:`float_data`) and every facet row is divided by its length: a positive
         row scaling leaves the cone unchanged, and exact integer facet rows of decimal data
         reach 1e17 and more, which the conic solver cannot digest (issue: real data).
 
@@ -193,7 +197,7 @@ class ConvexProgram:
 
         groups = list(self.groups if groups is None else groups)
         n, d, k = self.n, self.d, len(groups)
-        Xf, yf, beta, _sx, _sy = self._float_data()
+        Xf, yf, beta, _sx, _sy = self.float_data()
         M = np.array([[s * self.patterns[i][j] for (i, s) in groups] for j in range(n)],
                      dtype=float).reshape(n, k)  # n × k: the sign times D_i of each group
         W = cvx.Variable((max(k, 1), d))
@@ -236,7 +240,7 @@ class ConvexProgram:
         import cvxpy as cvx
 
         groups = list(self.groups if groups is None else groups)
-        _Xf, yf, _beta, sx, sy = self._float_data()
+        _Xf, yf, _beta, sx, sy = self.float_data()
         prob, (W, z) = self.cvxpy_problem(groups)
         tight = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-8,
                      max_iter=500)

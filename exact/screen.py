@@ -33,8 +33,9 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["FacetArrays", "ScreenResult", "exact_facet_lambda", "facet_arrays",
-           "float_violations", "rigorous_screen", "UNIT_ROUNDOFF"]
+__all__ = ["FacetArrays", "ScreenResult", "descent_multipliers", "exact_facet_lambda",
+           "facet_arrays", "float_g", "float_violations", "multiplier_bounds_below",
+           "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
 UNIT_ROUNDOFF = 2.0**-53
@@ -51,6 +52,9 @@ class FacetArrays:
     counts: np.ndarray
     P: np.ndarray
     X: np.ndarray
+    #: the integer facet rows in floats (exact while ``raw_exact``: every entry below 2⁵³)
+    raw: np.ndarray | None = None
+    raw_exact: bool = True
 
 
 def facet_arrays(cp) -> FacetArrays:
@@ -67,14 +71,19 @@ def facet_arrays(cp) -> FacetArrays:
     p, d = cp.p, cp.d
     fmax = max([len(c) for c in cp.cones] + [1])
     A = np.zeros((p, fmax, d))
+    raw = np.zeros((p, fmax, d))
     counts = np.zeros(p, dtype=np.int64)
+    big = 0
     for i, c in enumerate(cp.cones):
         if c:
             a = np.array([[float(x) for x in row] for row in c])
+            raw[i, :len(c)] = a
             A[i, :len(c)] = a / np.linalg.norm(a, axis=1, keepdims=True)
             counts[i] = len(c)
+            big = max(big, max(abs(int(x)) for row in c for x in row))
     fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.n),
-                     np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.n, d))
+                     np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.n, d),
+                     raw, big < 2**53)
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
     return fa
 
@@ -90,8 +99,12 @@ class ScreenResult:
     norm_hi: np.ndarray
 
 
-def _float_g(H: np.ndarray, den: int) -> np.ndarray | None:
-    """``H / den`` correctly rounded (relative error ≤ u per entry), or None on overflow."""
+def float_g(H: np.ndarray, den: int) -> np.ndarray | None:
+    """``H / den`` correctly rounded (relative error ≤ u per entry), or None on overflow.
+
+    >>> float_g(np.array([[1, -3]]), 4).tolist()
+    [[0.25, -0.75]]
+    """
     try:
         if H.dtype != object and abs(den) < 2**53 and int(np.abs(H).max(initial=0)) < 2**53:
             return H.astype(float) / float(den)  # two exact conversions, one rounding
@@ -115,7 +128,7 @@ def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction) -> 
     u = UNIT_ROUNDOFF
     status = np.zeros((p, 2), dtype=np.int8)
     facet = np.full((p, 2), -1, dtype=np.int64)
-    g = _float_g(H, den)
+    g = float_g(H, den)
     thr_f = float(thr) * (1 - 4 * u) if thr > 0 else 0.0
     if g is None or p == 0 or not np.isfinite(thr_f):
         return ScreenResult(status, facet, np.full(p, np.inf))
@@ -144,6 +157,85 @@ def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction) -> 
     return ScreenResult(status, facet, norm_hi)
 
 
+def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int = 12
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Batched coordinate descent for ``min_{λ ≥ 0} ‖g + Σ_k λ_k â_k‖²`` (the distance from g
+    to the polar cone; its value is ``‖Π_C(g)‖²`` by Moreau), one problem per row of ``G``
+    (chamber ``rows[r]``), all at once in numpy. Returns ``(λ, r)`` with ``r = g + Âᵀλ``: any
+    ``λ ≥ 0`` gives the upper bound ``‖r‖²``, so stopping early is safe; floats only.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]  # u ≥ 0
+    >>> lam, r = polar_descent(fa, np.array([i]), np.array([[-1.0, 2.0]]))
+    >>> r.round(12).tolist()
+    [[0.0, 2.0]]
+    """
+    At = np.ascontiguousarray(fa.A[rows].transpose(1, 0, 2))  # f × m × d, unit rows
+    f, m, _d = At.shape
+    lam = np.zeros((f, m))
+    r = np.array(G, dtype=float, copy=True)
+    for _ in range(sweeps):
+        for k in range(f):
+            ak = At[k]
+            new = np.maximum(lam[k] - np.einsum("md,md->m", ak, r), 0.0)
+            r += (new - lam[k])[:, None] * ak
+            lam[k] = new
+    return lam.T.copy(), r
+
+
+def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
+                            mu: np.ndarray, thr: Fraction) -> np.ndarray:
+    """For each row r, prove ``‖g_r + Σ_k μ_rk a_k‖² ≤ thr`` in floats (True) or leave it open
+    (False), with the *integer* facet rows a_k of chamber ``rows[r]`` and float multipliers
+    μ ≥ 0 (exact dyadic rationals). ``Gf`` holds the correctly rounded entries of g. Each
+    residual entry's float error is at most ``(f + 4)·u·(|g_c| + Σ_k |μ_k a_kc|)`` (a product and
+    an f + 1 term sum, and a rounded a when ``raw_exact`` is False), so the bound is proven when
+    ``Σ (|r̃_c| + e_c)²``, rounded up, is below a lower float approximation of thr.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> mu = np.zeros((1, fa.A.shape[1])); mu[0, [k for k in range(2) if fa.raw[i, k, 0]]] = 1
+    >>> multiplier_bounds_below(fa, np.array([i]), np.array([[-1.0, 2.0]]), mu, Fraction(5))
+    array([ True])
+    """
+    u = UNIT_ROUNDOFF
+    f = fa.A.shape[1]
+    with np.errstate(all="ignore"):
+        terms = mu[:, :, None] * fa.raw[rows]  # m × f × d
+        r = Gf + terms.sum(axis=1)
+        e = (f + 4) * u * (np.abs(Gf) + np.abs(terms).sum(axis=1)) + _TINY
+        hi = np.einsum("md,md->m", np.abs(r) + e, np.abs(r) + e)
+        hi = hi * (1 + (Gf.shape[1] + 3) * u) + _TINY
+    t = float(thr) * (1 - 4 * u)
+    if not np.isfinite(t) or t < 1e-250:
+        return np.zeros(len(rows), dtype=bool)
+    return np.isfinite(hi) & (hi <= t) & np.all(mu >= 0, axis=1)
+
+
+def descent_multipliers(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, thr: Fraction
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers for the integer facet rows from :func:`polar_descent`, rounded to 30-bit
+    floats (exact dyadic rationals ≥ 0), and which of them :func:`multiplier_bounds_below`
+    proves: ``(μ, proved)``.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> mu, ok = descent_multipliers(fa, np.array([i]), np.array([[-1.0, 2.0]]), Fraction(5))
+    >>> ok.tolist(), sorted(mu[0].tolist())
+    ([True], [0.0, 1.0])
+    """
+    lam, _r = polar_descent(fa, rows, Gs)
+    norms = np.linalg.norm(fa.raw[rows], axis=2)
+    with np.errstate(all="ignore"):
+        mu = np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
+    m, e = np.frexp(mu)
+    mu = np.maximum(np.ldexp(np.round(m * 2.0**30), e - 30), 0.0)
+    return mu, multiplier_bounds_below(fa, rows, Gs, mu, thr)
+
+
 def exact_facet_lambda(a: tuple[int, ...], hrow, den: int, s: int, nfacets: int, k: int
                        ) -> tuple[Fraction, ...]:
     """The exact multipliers of the half-space bound of facet k: ``λ_k = −a·g/‖a‖²`` with
@@ -159,13 +251,15 @@ def exact_facet_lambda(a: tuple[int, ...], hrow, den: int, s: int, nfacets: int,
     return tuple(lam)
 
 
-def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 1e-7
-                     ) -> np.ndarray:
+def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 1e-7,
+                     enough: int | None = None) -> np.ndarray:
     """Float estimates of ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖²`` (p × 2) at a float v.
 
     Entries whose norm or half-space bound is at most ``β²(1 + rel)`` are those bounds (the
-    group is not violated); the others are float projections (NNLS on the facet rows). Floats
-    only: this chooses cutting planes, it proves nothing.
+    group is not violated); the others are float projections (NNLS on the facet rows), visited
+    by decreasing bound. With ``enough``, the visit stops once that many groups are found
+    violated, and the groups not visited are marked NaN (unknown). Floats only: this chooses
+    cutting planes, it proves nothing.
 
     >>> from exact.convex import ConvexProgram
     >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
@@ -185,17 +279,30 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     for col, s in ((0, 1), (1, -1)):
         cs = np.where(valid, s * C, 0.0)
         low = np.maximum(-cs, 0.0).max(axis=1)
-        bound = np.maximum(S - low * low, 0.0)
-        out[:, col] = bound
-        for i in np.flatnonzero(bound > lim):
-            k = int(fa.counts[i])
-            if k == 0:
-                continue
-            At = fa.A[i, :k].T
+        out[:, col] = np.maximum(S - low * low, 0.0)
+    cand = np.argwhere(out > lim)
+    if len(cand):
+        # batched descent first: most candidates fall below the threshold without an NNLS
+        sg = (1 - 2 * cand[:, 1])[:, None]
+        _lam, r = polar_descent(fa, cand[:, 0], sg * G[cand[:, 0]])
+        out[cand[:, 0], cand[:, 1]] = np.minimum(out[cand[:, 0], cand[:, 1]],
+                                                 np.einsum("md,md->m", r, r))
+        cand = np.argwhere(out > lim)
+    order = np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")
+    found = 0
+    for t, (i, col) in enumerate(cand[order]):
+        if enough is not None and found >= enough:
+            rest = cand[order[t:]]
+            out[rest[:, 0], rest[:, 1]] = np.nan
+            break
+        k = int(fa.counts[i])
+        if k:
+            s = 1 - 2 * int(col)
             try:
-                lam, res = nnls(At, -s * G[i], maxiter=50 * k + 50)
+                _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
+                out[i, col] = min(out[i, col], float(res) ** 2)
             except RuntimeError:  # pragma: no cover - keep the bound
-                continue
-            out[i, col] = min(bound[i], float(res) ** 2)
+                pass
+        found += bool(out[i, col] > lim)
     return out
 

@@ -136,3 +136,26 @@ def test_generic20x4_solves_by_cutting_planes_and_verifies():
     assert max(full.lower, sol.lower) <= min(full.upper, sol.upper)
     ok, msg = _verify(sol, inst.X, inst.y, inst.beta)
     assert ok, msg
+
+
+@settings(max_examples=30)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.data())
+def test_descent_multipliers_are_proven_exactly(inst, data):
+    """Every dual bound ‖g + Aᵀμ‖² the float proof accepts is ≤ thr in exact arithmetic."""
+    from exact.certify import dual_bound
+
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = tuple(data.draw(st.lists(S.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    thr = data.draw(st.sampled_from([F(1, 100), F(1, 10), F(1), F(3)]))
+    H, den = h_matrix(cp, v)
+    fa = screen_mod.facet_arrays(cp)
+    gF = screen_mod.float_g(H, den)
+    rows = np.repeat(np.arange(cp.p), 2)
+    sg = np.tile([1, -1], cp.p)
+    mu, ok = screen_mod.descent_multipliers(fa, rows, sg[:, None] * gF[rows], thr)
+    for t in np.flatnonzero(ok):
+        i, s = int(rows[t]), int(sg[t])
+        A = cp.cones[i]
+        g = tuple(s * F(int(x), den) for x in H[i])
+        lam = tuple(F(float(x)) for x in mu[t, :len(A)])
+        assert dual_bound(A, g, lam) <= thr
