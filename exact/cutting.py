@@ -26,7 +26,7 @@ __all__ = ["seed_groups", "working_set_solve", "AUTO_MIN_GROUPS"]
 Group = tuple[int, int]
 
 #: ``method="auto"`` uses cutting planes from this many groups (2p) on; below, the full program.
-AUTO_MIN_GROUPS = 400
+AUTO_MIN_GROUPS = 1000
 
 
 def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
