@@ -935,8 +935,10 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     if (cp.loss == "squared" and up.value > 0 and groups0 and not _met(best_lo, best_up, tol)):
         # second pass (issue: a missed gap target): a monotone active set, more rounds
         try:
+            budget = max(1.0, 2 * (time.perf_counter() - t0))
             lo2, up2, r2 = _tighten(cp, W, norms, thr, v0, best_up, tol, digits, bits, cbits,
-                                    4 * max_rounds, monotone=True)
+                                    4 * max_rounds, monotone=True,
+                                    deadline=time.perf_counter() + budget)
             rounds += r2
             if lo2 is not None and lo2.value > best_lo.value:
                 best_lo = lo2
@@ -1039,7 +1041,8 @@ def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
 
 
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
-             digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False):
+             digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False,
+             deadline: float | None = None):
     """The refinement loop of the module docstring; returns the best exact bounds found.
 
     ``monotone`` keeps every group that was ever active (at ρ = 0 when it dropped out): the
@@ -1054,6 +1057,8 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
     rounds = 0
     Kcache: dict = {}
     while rounds < max_rounds:
+        if deadline is not None and rounds and time.perf_counter() > deadline:
+            break  # the second pass's time budget (a bonus pass: never let it dominate)
         rounds += 1
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
