@@ -7,6 +7,9 @@ squared loss on y, hinge loss on the labels ±1 = sign(y) with 0 counted as +1):
   default ``tol = 1e-12`` (relative); reports the exact relative gap it reached;
 - ``cvxpy``: the same full convex program built exactly as ``ConvexProgram.numeric_solve`` builds
   it, solved by cvxpy + Clarabel with *default* tolerances (no proof; what users run today);
+- ``sampled``: the literature's sampled method: 1000 Gaussian gate vectors (seed 0), their
+  distinct activation patterns D, and the group lasso with cone constraints ``(2D − I)Xw ≥ 0``
+  over those patterns only, cvxpy + Clarabel defaults (uncertified; its value is ≥ P*);
 - ``check``: ``exact.check.check(net, X, y, β, find_better=False, certificate=False,
   program=cp)`` for a two-neuron random integer network on the (40, 4) matrix of suite
   ``arrangement``: the exact dual-feasibility pass over every chamber (two exact cone
@@ -33,6 +36,10 @@ BETA = Fraction(1, 10)
 #: solve instances (n, d, seed): rng = default_rng(seed); X = rng.integers(-9, 10, (n, d)),
 #: then y = rng.integers(-5, 6, n).
 SOLVE_INSTANCES = [(20, 3, 10), (12, 4, 11)]
+#: the cutting-plane scale instance: X = suite_arrangement.make_X(40, 4, 1) (19,756 chambers),
+#: y = default_rng(CHECK_SEED).integers(-5, 6, 40); hinge on sign(y) (0 counted as +1)
+LARGE_INSTANCE = (40, 4, 1)
+SAMPLED_GATES = 1000
 #: the check instance: X = suite_arrangement.make_X(40, 4, 1); rng = default_rng(CHECK_SEED):
 #: y = rng.integers(-5, 6, 40), then two neurons u = rng.integers(-3, 4, 4),
 #: α = ±rng.integers(1, 3).
@@ -60,6 +67,13 @@ def cases() -> list[Case]:
         labels = [1 if t >= 0 else -1 for t in rng.integers(-5, 6, size=n).tolist()]
         out.append(Case(f"hinge ({n}, {d})", {"kind": "solve", "X": X, "y": labels,
                                                "loss": "hinge"}))
+    n, d, seed = LARGE_INSTANCE
+    X = make_X(n, d, seed)
+    y = np.random.default_rng(CHECK_SEED).integers(-5, 6, size=n).tolist()
+    out.append(Case(f"({n}, {d})", {"kind": "solve", "X": X, "y": y, "loss": "squared"}))
+    out.append(Case(f"hinge ({n}, {d})", {"kind": "solve", "X": X,
+                                           "y": [1 if t >= 0 else -1 for t in y],
+                                           "loss": "hinge"}))
     n, d, seed = CHECK_INSTANCE
     X = make_X(n, d, seed)
     rng = np.random.default_rng(CHECK_SEED)
@@ -104,11 +118,11 @@ def cvxpy_solve(cp) -> float:
     """The program of ``ConvexProgram.numeric_solve`` (the case's loss), Clarabel defaults."""
     import cvxpy as cvx
 
-    prob, (Wp, _Wm, _z) = cp.cvxpy_problem()
+    prob, (W, _z) = cp.cvxpy_problem()
     prob.solve(solver=cvx.CLARABEL)
-    if Wp.value is None:
+    if W.value is None:
         raise RuntimeError(f"cvxpy/Clarabel failed: status {prob.status}")
-    return float(prob.value)
+    return float(prob.value) * cp.float_data()[4] ** 2  # the program is scaled by s_y²
 
 
 def run_cvxpy(case: Case, settings: Settings) -> Measurement:
@@ -118,6 +132,39 @@ def run_cvxpy(case: Case, settings: Settings) -> Measurement:
     wall, cpu, val = best_of(lambda: cvxpy_solve(cp), settings, always_repeat=True)
     return Measurement("ok", wall, cpu, cp.p, {"cvxpy_value": val},
                        note=f"value {val:.15g} (problem construction + Clarabel, defaults)")
+
+
+# -- baseline: the sampled method (gates), uncertified ------------------------------------------
+def sampled_solve(X, y, loss: str, gates: int = SAMPLED_GATES, seed: int = 0) -> float:
+    """Group lasso with cone constraints over the patterns of ``gates`` Gaussian gates."""
+    import cvxpy as cvx
+
+    Xf = np.array(X, dtype=float)
+    yf = np.array(y, dtype=float)
+    n, d = Xf.shape
+    U = np.random.default_rng(seed).standard_normal((d, gates))
+    D = np.unique((Xf @ U >= 0).astype(float), axis=1)  # n × P distinct patterns
+    P = D.shape[1]
+    Wp, Wm = cvx.Variable((d, P)), cvx.Variable((d, P))
+    pred = cvx.sum(cvx.multiply(D, Xf @ (Wp - Wm)), axis=1)
+    S = 2 * D - 1
+    cons = [cvx.multiply(S, Xf @ Wp) >= 0, cvx.multiply(S, Xf @ Wm) >= 0]
+    reg = float(BETA) * (cvx.sum(cvx.norm(Wp, 2, axis=0)) + cvx.sum(cvx.norm(Wm, 2, axis=0)))
+    loss_expr = (0.5 * cvx.sum_squares(pred - yf) if loss == "squared"
+                 else cvx.sum(cvx.pos(1 - cvx.multiply(yf, pred))))
+    prob = cvx.Problem(cvx.Minimize(loss_expr + reg), cons)
+    prob.solve(solver=cvx.CLARABEL)
+    return float(prob.value)
+
+
+def run_sampled(case: Case, settings: Settings) -> Measurement:
+    if case.data["kind"] != "solve":
+        return Measurement("skipped")
+    cp = _program(case)
+    wall, cpu, val = best_of(lambda: sampled_solve(case.data["X"], case.data["y"], cp.loss),
+                             settings, always_repeat=True)
+    return Measurement("ok", wall, cpu, cp.p, {"sampled_value": val},
+                       note=f"value {val:.15g} ({SAMPLED_GATES} gates, uncertified)")
 
 
 # -- check throughput ---------------------------------------------------------------------------
@@ -152,6 +199,12 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
         raise Mismatch(f"{case.name}: chamber counts differ: "
                        f"{ {k: m.count for k, m in ok.items()} }")
     cert, base = ok.get("certified"), ok.get("cvxpy")
+    smp = ok.get("sampled")
+    if cert is not None and smp is not None:
+        val = smp.detail["sampled_value"]
+        if val < float(cert.detail["lower"]) - CVXPY_TOL * max(1.0, abs(val)):
+            raise Mismatch(f"{case.name}: the sampled value {val!r} is below the certified "
+                           f"lower bound {float(cert.detail['lower'])!r}")
     if cert is None or base is None:
         return
     lo, up = cert.detail["lower"], cert.detail["upper"]
@@ -177,8 +230,13 @@ X = `rng.integers(-9, 10, (n, d))` then y = `rng.integers(-5, 6, n)` with
 `rng = numpy.random.default_rng(seed)`, seeds {', '.join(str(s) for *_, s in SOLVE_INSTANCES)}:
 squared loss on y, and hinge loss ("hinge" rows) on the labels sign(y) (0 counted as +1).
 **ours**: `exact.certify.solve(X, y, β, program=cp)` (relative gap ≤ 1e-12, exact; best of 3).
-**cvxpy**: the program of `ConvexProgram.numeric_solve` solved by cvxpy + Clarabel with default
-tolerances (no proof; best of 3). The arrangement enumeration and `ConvexProgram` construction
+**cvxpy**: the full program of `ConvexProgram.numeric_solve` over every chamber, solved by
+cvxpy + Clarabel with default tolerances (no proof; best of 3). **sampled**: the sampled method
+({SAMPLED_GATES} Gaussian gates, their distinct patterns, group lasso with cone constraints,
+Clarabel defaults; uncertified, value ≥ P*). Ours picks cutting planes over the exact chamber
+list (exact/cutting.py) from 1000 groups on, so the (40, 4) rows (X = the arrangement suite's
+(40, 4) matrix, seed 1; y from `default_rng({CHECK_SEED})`) compare constraint generation with
+the full program. The arrangement enumeration and `ConvexProgram` construction
 are excluded from both. Target: ours ≤ {TARGET_RATIO:g}× cvxpy, i.e.
 cvxpy/ours ≥ 1/{TARGET_RATIO:g}.
 Cross-check: the certified interval must contain the cvxpy value within
@@ -195,11 +253,14 @@ SUITE = Suite(
     cases=cases,
     tools=[Tool("certified", "ours", run_certified, always_repeat=True),
            Tool("cvxpy", "cvxpy", run_cvxpy, always_repeat=True),
+           Tool("sampled", "sampled", run_sampled, always_repeat=True),
            Tool("check", "check", run_check)],
     reference="certified",
     count_label="chambers",
     targets=[Target(f"{kind}({n}, {d})", "cvxpy", 1 / TARGET_RATIO)
-             for kind in ("", "hinge ") for n, d, _ in SOLVE_INSTANCES],
+             for kind in ("", "hinge ") for n, d, _ in SOLVE_INSTANCES]
+    + [Target("(40, 4)", "cvxpy", 20.0), Target("(40, 4)", "sampled", 3.0),
+       Target("hinge (40, 4)", "cvxpy", 10.0)],
     check=check_case,
     notes=notes,
 )

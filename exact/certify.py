@@ -73,8 +73,9 @@ from exact.convex import ConvexProgram
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
 
-__all__ = ["Solution", "DualPieces", "dual_pieces", "dual_bound", "scaled_dual_bound", "solve",
-           "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
+__all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual_bound",
+           "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
+           "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/2"  # docs/certificates.md
 
@@ -181,8 +182,14 @@ def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) ->
 
 
 # -- the two bounds -------------------------------------------------------------------------------
-def _h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
-    """Integers ``H`` (p × d) and ``den`` with ``h_i = Xᵀ D_i v = H_i / den`` exactly."""
+def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
+    """Integers ``H`` (p × d) and ``den`` with ``h_i = Xᵀ D_i v = H_i / den`` exactly.
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> H, den = h_matrix(cp, (Fraction(1, 2), Fraction(1, 3)))
+    >>> den, sorted(map(tuple, H.tolist()))
+    (6, [(0, 0), (0, 2), (3, 0), (3, 2)])
+    """
     from arrangement import intmat
 
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
@@ -196,7 +203,7 @@ def _h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
 
 def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
     """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
-    H, den = _h_matrix(cp, v)
+    H, den = h_matrix(cp, v)
     return [tuple(Fraction(int(x), den) for x in row) for row in H]
 
 
@@ -273,19 +280,56 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
     except RuntimeError:  # pragma: no cover - NNLS did not converge: project exactly instead
         return None
     lam = tuple(Fraction(round(float(x) * 2**40), 2**40) if x > 0 else Fraction(0) for x in lf)
+    proved = _float_dual_bound_below(Af, gf, lam, thr)
+    if proved is not None:
+        return lam if proved else None
     gv = [Fraction(x, den) for x in g]
     return lam if dual_bound(A, gv, lam) <= thr else None
 
 
+def _float_dual_bound_below(Af: np.ndarray, gf: np.ndarray, lam: Sequence[Fraction],
+                            thr: Fraction) -> bool | None:
+    """Decide ``‖g + Aᵀλ‖² ≤ thr`` in floats with a proven error radius, or None.
+
+    ``gf`` holds the correctly rounded entries of g (relative error ≤ u), ``Af`` the integer
+    facet rows (exact below 2⁵³, else relative error ≤ u) and λ is dyadic (exact in floats when
+    its numerator fits 53 bits). Each residual entry ``r_c = g_c + Σ_k λ_k a_kc`` is then
+    computed with error at most ``(f + 4)·u·Σ|terms|`` (f facets, docs of :mod:`exact.screen`),
+    so ``Σ(|r̃_c| + e_c)²`` rounded up bounds ``‖r‖²`` above, and ``Σ max(0, |r̃_c| − e_c)²``
+    rounded down bounds it below. None when the two bounds straddle thr (or on overflow).
+    """
+    if any(abs(x.numerator) >= 2**53 for x in lam):
+        return None
+    u = 2.0**-53
+    lf = np.array([float(x) for x in lam])
+    with np.errstate(all="ignore"):
+        terms = Af * lf[:, None]  # f × d
+        r = gf + terms.sum(axis=0)
+        e = (len(lam) + 4) * u * (np.abs(gf) + np.abs(terms).sum(axis=0)) + 1e-290
+        hi = float(np.sum((np.abs(r) + e) ** 2)) * (1 + (len(r) + 3) * u) + 1e-290
+        lo = float(np.sum(np.maximum(np.abs(r) - e, 0.0) ** 2)) * (1 - (len(r) + 3) * u)
+    t = float(thr)
+    if not (np.isfinite(hi) and np.isfinite(t)) or t < 1e-250:
+        return None
+    if hi <= t * (1 - 4 * u):
+        return True
+    if lo >= t * (1 + 4 * u):
+        return False
+    return None
+
+
 def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
-                floor: Fraction = Fraction(0)) -> DualPieces:
+                floor: Fraction = Fraction(0), screen: bool = True) -> DualPieces:
     """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (docs/MATH.md §7).
 
-    Groups are visited by decreasing ``‖g‖²``; a group is projected exactly only when no cheap
-    dual bound (:func:`dual_bound`: one facet's half-space, or rounded float multipliers) is at
-    most ``max(floor, largest t so far)``, and the walk stops at the first ``‖g‖²`` below that.
-    The groups in ``must`` are always projected. Callers pick ``floor`` so that the groups left
-    out are dual feasible by their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound).
+    The groups in ``must`` are projected first. Then every other group is screened at once
+    against ``thr = max(floor, largest t so far)`` (:func:`exact.screen.rigorous_screen`: float
+    norm and half-space bounds with proven error margins); the groups the screen cannot dismiss
+    are visited by decreasing ``‖g‖²`` and projected exactly unless a cheap exact dual bound
+    (:func:`dual_bound`: one facet's half-space, or rounded float multipliers) or the grown
+    threshold settles them. Callers pick ``floor`` so that the groups left out are dual feasible
+    by their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound). ``screen=False`` skips
+    the float screen (every group then takes the exact path; for tests).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
@@ -293,16 +337,31 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     >>> dp.tmax, len(dp.ts) < 2 * cp.p
     (Fraction(1, 4), True)
     """
-    H, den = _h_matrix(cp, v)
-    n2 = [Fraction(sum(int(x) * int(x) for x in row), den * den) for row in H]
-    h = [tuple(Fraction(int(x), den) for x in row) for row in H]
+    from exact.screen import (
+        descent_multipliers,
+        exact_facet_lambda,
+        facet_arrays,
+        float_g,
+        rigorous_screen,
+    )
+
+    H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
     bounds: dict[Group, tuple[Fraction, ...]] = {}
+    cache: dict[int, Vec] = {}
+
+    def hvec(i: int) -> Vec:
+        if i not in cache:
+            cache[i] = tuple(Fraction(int(x), den) for x in H[i])
+        return cache[i]
+
+    def n2(i: int) -> Fraction:
+        return Fraction(sum(int(x) * int(x) for x in H[i]), den * den)
 
     def project(g: Group) -> None:
         i, s = g
-        gv = h[i] if s == 1 else tuple(-x for x in h[i])
+        gv = hvec(i) if s == 1 else tuple(-x for x in hvec(i))
         c = project_onto_cone(cp.cones[i], gv)
         certs[g] = c
         ts[g] = _dot(c.p, gv)
@@ -311,19 +370,71 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         if g not in certs:
             project(g)
     tmax = max(ts.values(), default=Fraction(0))
-    for i in sorted(range(cp.p), key=lambda i: n2[i], reverse=True):
-        if ts and n2[i] <= max(floor, tmax):  # at least one projection names a worst group
-            break
+    fa = facet_arrays(cp) if cp.p else None
+    with np.errstate(all="ignore"):
+        Hf = _row_norms_float(H, den)
+    if not ts and floor <= 0 and cp.p:
+        # no threshold yet: the group of largest norm names a first worst candidate
+        i0 = int(np.argmax(Hf))
         for s in (1, -1):
-            if (i, s) in certs:
+            project((i0, s))
+        tmax = max(ts.values())
+    done = np.zeros((cp.p, 2), dtype=bool)
+    for i, s in certs:
+        done[i, 0 if s == 1 else 1] = True
+    if screen and cp.p:
+        scr = rigorous_screen(fa, H, den, max(floor, tmax))
+        done |= scr.status > 0
+        for i, col in zip(*np.nonzero(scr.status == 2)):
+            i, col = int(i), int(col)
+            if (i, 1 - 2 * col) in certs:
                 continue
-            lam = _cheap_bound(cp.cones[i], H[i], den, s, max(floor, tmax)) if ts else None
+            k = int(scr.facet[i, col])
+            bounds[(i, 1 - 2 * col)] = exact_facet_lambda(
+                cp.cones[i][k], H[i], den, 1 - 2 * col, len(cp.cones[i]), k)
+        # the rest: batched polar-cone descent, its multipliers proven in floats
+        und = np.argwhere(~done)
+        gF = float_g(H, den) if len(und) else None
+        if gF is not None:
+            sg = (1 - 2 * und[:, 1])[:, None]
+            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]],
+                                             max(floor, tmax))
+            for t in np.flatnonzero(proved):
+                i, col = int(und[t, 0]), int(und[t, 1])
+                bounds[(i, 1 - 2 * col)] = tuple(Fraction(float(x))
+                                                 for x in mu[t, :len(cp.cones[i])])
+                done[i, col] = True
+    todo = np.flatnonzero(~done.all(axis=1))
+    for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
+        thr = max(floor, tmax)
+        if n2(i) <= thr:
+            # settled by its norm; when the float order leaves a clear margin, every later
+            # group (smaller float norm) is settled by its norm too
+            if float(thr) > 1e-250 and Hf[i] * (1 + 1e-9) < float(thr) * (1 - 1e-9):
+                break
+            continue
+        for s in (1, -1):
+            if done[i, 0 if s == 1 else 1] or (i, s) in certs:
+                continue
+            lam = _cheap_bound(cp.cones[i], H[i], den, s, thr)
             if lam is not None:
                 bounds[(i, s)] = lam
                 continue
             project((i, s))
             tmax = max(tmax, ts[(i, s)])
-    return DualPieces(certs, ts, h, n2, bounds)
+    return DualPieces(certs, ts, [], [], bounds)
+
+
+def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:
+    """``‖H_i / den‖²`` in floats (an ordering only; inf where it overflows)."""
+    try:
+        if H.dtype != object:
+            G = H.astype(float) / float(den)
+        else:
+            G = np.array([[int(x) / den for x in row] for row in H], dtype=float)
+        return np.einsum("ij,ij->i", G, G).reshape(-1) if G.size else np.zeros(len(H))
+    except OverflowError:  # no float ordering: every group then takes the exact path
+        return np.full(len(H), np.inf)
 
 
 @dataclass
@@ -691,7 +802,7 @@ def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int) 
 def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
           loss: str = "squared", tol: Fraction = Fraction(1, 10**12), *,
           arrangement=None, program: ConvexProgram | None = None,
-          max_rounds: int = 8) -> Solution:
+          max_rounds: int = 8, method: str = "auto", progress=None) -> Solution:
     """Certified global optimum of two-layer ReLU training: ``lower ≤ P* ≤ upper``, exact.
 
     ``P*`` is the optimal value of ``ℓ(Σ_k (Xu_k)_+ α_k) + (β/2) Σ_k (‖u_k‖² + α_k²)`` over
@@ -700,6 +811,12 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     attains ``upper``. The gap is driven below ``tol · max(1, |upper|)`` when the Newton
     refinement on the active set converges (squared and hinge loss); when it does not, the
     bounds of the conic guess are returned, still exact and valid but wider.
+
+    ``method`` picks the numeric guess: ``"full"`` (every group in one conic program),
+    ``"cutting"`` (constraint generation over the exact chamber list, :mod:`exact.cutting`) or
+    ``"auto"`` (cutting planes from :data:`exact.cutting.AUTO_MIN_GROUPS` groups on). The
+    certificate is the same either way: dual feasibility on every chamber. ``progress(round,
+    working_set, worst_violation)`` is called after each cutting-plane round.
 
     >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")   # docs/MATH.md §9
     >>> sol.lower <= Fraction(37, 200) <= sol.upper, sol.gap <= Fraction(1, 10**12)
@@ -711,11 +828,14 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
 
     with single_threaded_blas():
         return _solve(X, y, beta, loss, tol, arrangement=arrangement, program=program,
-                      max_rounds=max_rounds)
+                      max_rounds=max_rounds, method=method, progress=progress)
 
 
-def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_rounds: int
-           ) -> Solution:
+METHODS = ("auto", "full", "cutting")
+
+
+def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_rounds: int,
+           method: str = "auto", progress=None) -> Solution:
     t0 = time.perf_counter()
     tol = Fraction(tol)
     cp = program if program is not None else ConvexProgram(X, y, beta, loss, arrangement)
@@ -726,7 +846,16 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     # every neuron's c² ends up in the denominator of UB, so they are kept short)
     bits = int(digits * 3.33) + 64
     cbits = int(digits * 3.33) // 2 + 40
-    W = cp.numeric_solve()
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: expected one of {', '.join(METHODS)}")
+    from exact.cutting import AUTO_MIN_GROUPS, working_set_solve
+
+    if method == "cutting" or (method == "auto" and len(cp.groups) >= AUTO_MIN_GROUPS):
+        W, stats["cutting"] = working_set_solve(cp, progress=progress)
+        stats["method"] = "cutting"
+    else:
+        W = cp.numeric_solve()
+        stats["method"] = "full"
     stats["numeric_seconds"] = time.perf_counter() - t0
     norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
     wmax = max(norms.values(), default=0.0)
@@ -767,9 +896,33 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             lo0 = _lower_bound(cp, cand, bits)
             if best_lo is None or lo0.value > best_lo.value:
                 best_lo = lo0
+    if (cp.loss == "squared" and up.value > 0 and groups0 and not _met(best_lo, best_up, tol)):
+        # second pass (issue: a missed gap target): a monotone active set, more rounds
+        try:
+            budget = max(1.0, 2 * (time.perf_counter() - t0))
+            lo2, up2, r2 = _tighten(cp, W, norms, thr, v0, best_up, tol, digits, bits, cbits,
+                                    4 * max_rounds, monotone=True,
+                                    deadline=time.perf_counter() + budget)
+            rounds += r2
+            if lo2 is not None and lo2.value > best_lo.value:
+                best_lo = lo2
+            best_up = up2 if up2.value < best_up.value else best_up
+        except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
+            pass
     stats["rounds"] = rounds
+    stats["target_met"] = _met(best_lo, best_up, tol)
+    stats["tol"] = tol
+    if not stats["target_met"]:
+        stats["reason"] = (
+            f"the Newton refinement of the active set did not settle in {rounds} rounds "
+            "(the bounds are exact but wider: try a larger --tol or beta)")
     stats["seconds"] = time.perf_counter() - t0
     return _solution(cp, best_lo, best_up, stats)
+
+
+def _met(lo: _Lower | None, up: _Upper, tol: Fraction) -> bool:
+    """Whether the exact bounds meet the relative gap target ``tol · max(1, |upper|)``."""
+    return lo is not None and up.value - lo.value <= tol * max(Fraction(1), abs(up.value))
 
 
 def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solution:
@@ -852,8 +1005,13 @@ def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
 
 
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
-             digits: int, bits: int, cbits: int, max_rounds: int):
-    """The refinement loop of the module docstring; returns the best exact bounds found."""
+             digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False,
+             deadline: float | None = None):
+    """The refinement loop of the module docstring; returns the best exact bounds found.
+
+    ``monotone`` keeps every group that was ever active (at ρ = 0 when it dropped out): the
+    slower but steadier second pass, used when the first one misses the target because the
+    active set keeps oscillating (many groups near interpolation, small β)."""
     beta2 = cp.beta * cp.beta
     active, rho0 = _initial_active(cp, W, norms, thr, v0)
     best_lo: _Lower | None = None
@@ -863,6 +1021,8 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
     rounds = 0
     Kcache: dict = {}
     while rounds < max_rounds:
+        if deadline is not None and rounds and time.perf_counter() > deadline:
+            break  # the second pass's time budget (a bonus pass: never let it dominate)
         rounds += 1
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
@@ -881,7 +1041,13 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
             best_up = up
         if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
             break
-        active, rho0, changed = _next_active(active, keys, rr, lo, beta2, dps)
+        new, rho0, changed = _next_active(active, keys, rr, lo, beta2, dps)
+        if monotone:
+            for g, f in active.items():
+                if g not in new:
+                    new[g] = lo.certs[g].support if g in lo.certs else f
+                    rho0[g] = 0.0
+        active = new
         if not changed:
             dps *= 2
     return best_lo, best_up, rounds

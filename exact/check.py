@@ -23,12 +23,12 @@ bound on ``P* = P*_c``); ``LB = κ vᵀy − ½ κ² ‖v‖²`` with a rational
 ``κ² t_max ≤ β²`` (so κv is dual feasible, weak duality of docs/MATH.md §7). The verdict is
 ``"optimal"`` when ``UB − LB ≤ tol · max(1, |UB|)``: θ is then within ``ε = UB − LB`` of the
 global optimum of the non-convex training problem, and the certificate proves it. Otherwise the
-full convex program is solved (:func:`exact.certify.solve`); if its network has an exactly
-smaller objective the verdict is ``"not optimal"`` and that network is returned as ``better``
-(``L_β(θ) − P*`` then lies in ``[L_β(θ) − L_β(better), L_β(θ) − LB*]`` with LB* solve's lower
-bound). If solve's lower bound closes the gap instead, the verdict is ``"optimal"`` with solve's
-dual vector as the evidence; if neither happens (solve did not reach ``tol``) the verdict is
-``"undecided"``.
+full convex program is solved (:func:`exact.certify.solve`). If solve's lower bound LB*
+puts θ within ε (``L_β(θ) − LB* ≤ ε``) the verdict is ``"optimal"`` with solve's dual vector as
+the evidence — also when solve's network is slightly better: θ is within the tolerance, and the
+better network is still reported. If solve's network is better by more than ε, the verdict is
+``"not optimal"`` and that network is returned as ``better`` (``L_β(θ) − P*`` then lies in
+``[L_β(θ) − L_β(better), L_β(θ) − LB*]``). If neither happens the verdict is ``"undecided"``.
 
 Exactness. Rational networks are handled in Fractions throughout. Algebraic networks (e.g. ψ of
 a convex point, with square roots) are accepted: their objective is exact (sympy, signs decided
@@ -343,7 +343,13 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
 
 
 def _compare_with_optimum(res: CheckResult, cp: ConvexProgram) -> None:
-    """Solve the full convex program; a strictly better network proves "not optimal"."""
+    """Solve the convex program; decide the verdict by the documented meaning of ``tol``.
+
+    "optimal" when solve's lower bound puts θ within ε of ``P*`` (even if solve found a
+    slightly better network: θ is still within the tolerance, and the better network is
+    reported beside the verdict); "not optimal" when a network better by more than ε exists
+    (so θ is more than ε above ``P*``); "undecided" otherwise.
+    """
     from exact.certify import solve
 
     stol = min(Fraction(1, 10**12), res.tol / 100) if res.tol > 0 else Fraction(1, 10**30)
@@ -351,15 +357,16 @@ def _compare_with_optimum(res: CheckResult, cp: ConvexProgram) -> None:
     better_obj = sol.network.objective(cp.X, cp.y, cp.beta, loss=cp.loss)
     res.optimum = (sol.lower, sol.upper)
     if not _le(res.objective, better_obj):
-        res.verdict = "not optimal"
         res.better, res.better_objective = sol.network, better_obj
-    elif _le(add(res.objective, -sol.lower), res.epsilon):
-        # θ is as good as solve's network and solve's dual closes the gap: use it as evidence
+    if _le(add(res.objective, -sol.lower), res.epsilon):
+        # solve's dual closes the gap to within ε: θ is optimal in the documented sense
         res.verdict = "optimal"
         res.lower, res.kappa, res.dual = sol.lower, sol.kappa, sol.dual
         res.projections = sol.projections
         res.bounds = sol.bounds
         res.dual_source = "solve"
+    elif res.better is not None and not _le(add(res.objective, -better_obj), res.epsilon):
+        res.verdict = "not optimal"
 
 
 # -- the certificate ------------------------------------------------------------------------------

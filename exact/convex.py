@@ -12,7 +12,13 @@ a group lasso with cone constraints. Each cone is written with its irredundant f
 hinge loss ``Σ_j max(0, 1 − y_j z_j)`` are supported.
 
 :meth:`ConvexProgram.numeric_solve` solves it with cvxpy and Clarabel in floats: the result is a
-*guess* only, which :mod:`exact.certify` turns into exact, certified bounds.
+*guess* only, which :mod:`exact.certify` turns into exact, certified bounds. The solver sees a
+scaled copy: ``X / s_X``, ``y / s_y`` (squared loss; hinge labels are kept) and
+``β / (s_X s_y)``, whose solution is ``W' = (s_X / s_y) W`` with value ``P* / s_y²``, and every
+facet row divided by its length (the cone is unchanged). Exact facet rows of full-precision
+decimal data have entries of 1e17 and more; unscaled, they make the interior-point solver fail.
+It may also be restricted to a working set of groups (the cutting-plane solve,
+:mod:`exact.cutting`).
 
 References: Pilanci & Ergen (2020), "Neural networks are convex regularizers"; Wang, Lacotte &
 Pilanci (2022), "The hidden convex optimization landscape of regularized two-layer ReLU networks".
@@ -27,13 +33,48 @@ from fractions import Fraction
 import numpy as np
 
 from arrangement.errors import InputError, NumericError
+from arrangement.intmat import float_rows
 from arrangement.rational import to_fraction, to_matrix, to_vector
 
-__all__ = ["ConvexProgram", "LOSSES"]
+__all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
 LOSSES = ("squared", "hinge")
 
 Group = tuple[int, int]
+
+
+class NumericSolveError(NumericError):
+    """Every numeric solver failed on the program: nothing was claimed (exit status 3)."""
+
+    exit_code = 3
+
+
+#: The class labels the command line accepts with ``--loss hinge`` (0: a point whose loss is 1).
+HINGE_LABELS = (-1, 0, 1)
+
+
+def require_hinge_labels(y: Sequence[object], where: str = "y") -> None:
+    """Refuse targets that are not class labels in {−1, 0, +1} for the hinge loss.
+
+    The mathematics (and :func:`exact.certify.solve`) accepts any real ``y_j`` in
+    ``max(0, 1 − y_j f_j)``, but real-valued targets given to ``--loss hinge`` are almost always
+    regression data passed by mistake, so the command line refuses them rather than guess a
+    mapping (issue: first-day papercuts).
+
+    >>> require_hinge_labels([1, -1, 0])
+    >>> require_hinge_labels(["1.51", 1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: --loss hinge needs class labels y in {-1, 0, +1}, but y[0] = ...
+    """
+    from arrangement.rational import format_fraction
+
+    for j, t in enumerate(to_vector(y, where)):
+        if t not in HINGE_LABELS:
+            raise InputError(
+                f"--loss hinge needs class labels {where} in {{-1, 0, +1}}, but {where}[{j}] = "
+                f"{format_fraction(t)} (map the classes to -1/+1 first, e.g. {where} = +1 for "
+                "one class and -1 for the rest)")
 
 
 class ConvexProgram:
@@ -83,6 +124,9 @@ class ConvexProgram:
         self.groups: list[Group] = [(i, s) for i in range(self.p) for s in (1, -1)]
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None
+        self.numeric_solver: str | None = None
+        #: derived float arrays shared by the screens (exact.screen.facet_arrays)
+        self.cache: dict = {}
 
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:
@@ -117,51 +161,79 @@ class ConvexProgram:
         return sum((max(Fraction(0), 1 - b * a) for a, b in zip(z, self.y)), Fraction(0))
 
     # -- numeric solve ------------------------------------------------------------------------
-    def cvxpy_problem(self):
-        """The program as a cvxpy ``Problem`` (floats), with its variables ``(Wp, Wm, z)``.
+    def float_data(self) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+        """The data the conic solver sees: ``X / s_X`` and (squared loss) ``y / s_y`` with
+        ``β' = β / (s_X s_y)``, so that no float entry is far from 1 (module docstring).
 
-        Rows i of ``Wp`` / ``Wm`` are the groups ``(i, +1)`` / ``(i, −1)``; ``z`` is the
-        prediction; the first constraint is ``z = Σ_i D_i X (w_{i,+} − w_{i,−})``.
+        Returns ``(X', y', β', s_X, s_y)``; the groups scale back by ``s_y / s_X`` and the
+        value by ``s_y²``.
 
-        >>> prob, (Wp, Wm, z) = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2").cvxpy_problem()
-        >>> Wp.shape, prob.is_dcp()
-        ((4, 2), True)
+        >>> ConvexProgram([[2, 0], [0, 4]], [3, -6], 1).float_data()[2:]
+        (0.041666666666666664, 4.0, 6.0)
+        """
+        Xf = np.array([[float(v) for v in row] for row in self.X])
+        yf = np.array([float(v) for v in self.y])
+        sx = float(np.max(np.abs(Xf))) if Xf.size else 1.0
+        sx = sx if sx > 0 and np.isfinite(sx) else 1.0
+        sy = float(np.max(np.abs(yf))) if self.loss == "squared" and yf.size else 1.0
+        sy = sy if sy > 0 and np.isfinite(sy) else 1.0
+        return Xf / sx, yf / sy, float(self.beta) / (sx * sy), sx, sy
+
+    def cvxpy_problem(self, groups: Sequence[Group] | None = None):
+        """The program as a cvxpy ``Problem`` (floats, scaled), with its variables ``(W, z)``.
+
+        ``groups`` restricts it to a working set of ``(i, s)`` (default: all groups, in the
+        order of ``self.groups``); row k of ``W`` is the group ``groups[k]``; ``z`` is the
+        prediction, and the first constraint is ``z = Σ_k s_k D_{i_k} X w_k``. The data are
+        scaled (:meth:`float_data`) and every facet row is divided by its length: a positive
+        row scaling leaves the cone unchanged, and exact integer facet rows of decimal data
+        reach 1e17 and more, which the conic solver cannot digest (issue: real data).
+
+        >>> prob, (W, z) = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2").cvxpy_problem()
+        >>> W.shape, prob.is_dcp()
+        ((8, 2), True)
         """
         import cvxpy as cvx
         import scipy.sparse as sp
 
-        n, d, p = self.n, self.d, self.p
-        Xf = np.array([[float(v) for v in row] for row in self.X])
-        yf = np.array([float(v) for v in self.y])
-        Dm = np.array(self.patterns, dtype=float).T  # n × p
-        Wp = cvx.Variable((p, d))
-        Wm = cvx.Variable((p, d))
+        groups = list(self.groups if groups is None else groups)
+        n, d, k = self.n, self.d, len(groups)
+        Xf, yf, beta, _sx, _sy = self.float_data()
+        M = np.array([[s * self.patterns[i][j] for (i, s) in groups] for j in range(n)],
+                     dtype=float).reshape(n, k)  # n × k: the sign times D_i of each group
+        W = cvx.Variable((max(k, 1), d))
         z = cvx.Variable(n)
-        # prediction_j = Σ_i D_ij x_j·(w_{i,+} − w_{i,−}) = row sums of D ⊙ (X (Wp − Wm)ᵀ)
-        pred = cvx.sum(cvx.multiply(Dm, Xf @ (Wp - Wm).T), axis=1)
-        cons = [z == pred]
-        # a·u >= 0 is unchanged by scaling a > 0: each integer facet row (600 digits for data
-        # with 300-digit entries) is scaled to max |entry| 1 before it is a float (no overflow)
-        blocks = [_unit_rows(c, d) if c else np.zeros((0, d)) for c in self.cones]
+        cons = [z == (cvx.sum(cvx.multiply(M, Xf @ W[:k].T), axis=1) if k else 0)]
+        blocks = []
+        for i, _s in groups:
+            c = self.cones[i]
+            # a·u >= 0 is unchanged by scaling a > 0: each integer facet row (600 digits for
+            # data with 300-digit entries) is scaled before it is a float (no overflow)
+            b = float_rows(c).reshape(-1, d) if c else np.zeros((0, d))
+            if b.shape[0]:
+                b = b / np.linalg.norm(b, axis=1, keepdims=True)
+            blocks.append(b)
         if any(b.shape[0] for b in blocks):
             # block-diagonal facet rows acting on the row-major flattening of W
             Abig = sp.block_diag([sp.csr_matrix(b) for b in blocks], format="csr")
-            cons += [Abig @ cvx.vec(Wp, order="C") >= 0, Abig @ cvx.vec(Wm, order="C") >= 0]
-        norms = cvx.sum(cvx.norm(Wp, 2, axis=1)) + cvx.sum(cvx.norm(Wm, 2, axis=1))
-        reg = float(self.beta) * norms
+            cons.append(Abig @ cvx.vec(W[:k], order="C") >= 0)
+        reg = beta * cvx.sum(cvx.norm(W[:k], 2, axis=1)) if k else 0
         if self.loss == "squared":
             obj = 0.5 * cvx.sum_squares(z - yf) + reg
         else:
             obj = cvx.sum(cvx.pos(1 - cvx.multiply(yf, z))) + reg
-        return cvx.Problem(cvx.Minimize(obj), cons), (Wp, Wm, z)
+        return cvx.Problem(cvx.Minimize(obj), cons), (W, z)
 
-    def numeric_solve(self, *, verbose: bool = False, eps: float = 1e-10
-                      ) -> dict[Group, np.ndarray]:
-        """Solve the program in floats (cvxpy + Clarabel); return ``{(i, s): w}`` for all groups.
+    def numeric_solve(self, *, verbose: bool = False, eps: float = 1e-10,
+                      groups: Sequence[Group] | None = None) -> dict[Group, np.ndarray]:
+        """Solve the program in floats (cvxpy); return ``{(i, s): w}`` for all groups (or the
+        working set ``groups``).
 
         Also sets ``numeric_value`` and ``numeric_dual`` (the float dual vector ``v``: for the
         squared loss ``y − ŷ``, for hinge the multiplier of ``z = ŷ``, with ``0 ≤ v_j / y_j ≤ 1``).
-        Floats only: nothing here is a claim.
+        Floats only: nothing here is a claim. Clarabel with tight tolerances is tried first,
+        then Clarabel's defaults, then SCS (:data:`FALLBACKS`); when all of them fail,
+        :class:`NumericSolveError` (exit status 3 on the command line).
 
         >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
         >>> W = cp.numeric_solve()
@@ -170,42 +242,41 @@ class ConvexProgram:
         """
         import cvxpy as cvx
 
-        p = self.p
-        yf = np.array([float(v) for v in self.y])
-        prob, (Wp, Wm, z) = self.cvxpy_problem()
-        cons = prob.constraints
-        opts = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-8,
-                    max_iter=500)
-        with warnings.catch_warnings():
-            # "solution may be inaccurate": the result is only a guess, checked exactly later
-            warnings.simplefilter("ignore", UserWarning)
-            try:
-                prob.solve(solver=cvx.CLARABEL, verbose=verbose, **opts)
-            except cvx.error.SolverError:
+        groups = list(self.groups if groups is None else groups)
+        _Xf, yf, _beta, sx, sy = self.float_data()
+        prob, (W, z) = self.cvxpy_problem(groups)
+        tight = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-8,
+                     max_iter=500)
+        tried = []
+        for name, opts in ((cvx.CLARABEL, tight), (cvx.CLARABEL, {}),
+                           ("SCS", dict(eps_abs=1e-9, eps_rel=1e-9, max_iters=200000))):
+            if name not in cvx.installed_solvers():
+                continue
+            with warnings.catch_warnings():
+                # "solution may be inaccurate": the result is only a guess, checked exactly
+                warnings.simplefilter("ignore")
                 try:
-                    prob.solve(solver=cvx.CLARABEL, verbose=verbose)
-                except cvx.error.SolverError:
-                    pass  # reported below, as one line
-        if Wp.value is None:
-            raise NumericError(f"the numeric guess of the convex program failed (Clarabel: "
-                               f"{prob.status}); the data may be too badly scaled for floating "
-                               "point (docs/limits.md)")
-        self.numeric_value = float(prob.value)
-        if self.loss == "squared":
-            self.numeric_dual = yf - np.asarray(z.value, dtype=float)
+                    prob.solve(solver=name, verbose=verbose, **opts)
+                except (cvx.error.SolverError, ValueError, ArithmeticError) as exc:
+                    tried.append(f"{name}: {' '.join(str(exc).split())[:60]}")
+                    continue
+            if (W.value is not None and z.value is not None
+                    and np.all(np.isfinite(W.value)) and prob.value is not None
+                    and np.isfinite(prob.value)):
+                self.numeric_solver = name
+                break
+            tried.append(f"{name}: status {prob.status}")
         else:
-            nu = np.asarray(cons[0].dual_value, dtype=float)
+            raise NumericSolveError(
+                f"the numeric solve of the convex program failed ({'; '.join(tried)}); "
+                "no bound was claimed")
+        scale = sy / sx  # back from the scaled program: W = (s_y / s_X) W'
+        self.numeric_value = float(prob.value) * sy * sy
+        if self.loss == "squared":
+            self.numeric_dual = sy * (yf - np.asarray(z.value, dtype=float))
+        else:
+            nu = np.asarray(prob.constraints[0].dual_value, dtype=float).reshape(-1)
             # cvxpy's sign convention for equality multipliers: pick the one with y_j v_j ≥ 0
             self.numeric_dual = nu if float(np.dot(nu, yf)) >= 0 else -nu
-        out: dict[Group, np.ndarray] = {}
-        for i in range(p):
-            out[(i, 1)] = np.asarray(Wp.value[i], dtype=float)
-            out[(i, -1)] = np.asarray(Wm.value[i], dtype=float)
-        return out
-
-
-def _unit_rows(rows, d: int) -> np.ndarray:
-    from arrangement.intmat import float_rows
-
-    B = float_rows(rows).reshape(-1, d)
-    return B / np.abs(B).max(axis=1, keepdims=True)
+        Wv = np.asarray(W.value, dtype=float)
+        return {g: scale * Wv[k] for k, g in enumerate(groups)}

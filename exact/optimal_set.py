@@ -54,6 +54,7 @@ from fractions import Fraction
 from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.pruning import penalty_enclosure
+from exact.quiet import cdd_quiet
 
 __all__ = ["OptimalSet", "count_minimal_optimal_networks", "exact_dual", "optimal_set",
            "polytope_vertices", "simplest_rational"]
@@ -206,7 +207,8 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
     rows += [[Fraction(0)] + [Fraction(int(g == t)) for t in range(k)] for g in range(k)]
     mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(n)),
                                     rep_type=cdd.RepType.INEQUALITY)
-    gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
+    with cdd_quiet():
+        gen = cdd.gmp.copy_generators(cdd.gmp.polyhedron_from_matrix(mat))
     verts, rays = [], []
     for t, row in enumerate(gen.array):
         x = tuple(Fraction(v) for v in row[1:])
@@ -405,8 +407,14 @@ def _one_vertex(cp, keys: Sequence[Group], dirs: Mapping[Group, Vec],
     mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(n)),
                                     rep_type=cdd.RepType.INEQUALITY,
                                     obj_type=cdd.LPObjType.MIN, obj_func=[0] + [1] * k)
-    lp = cdd.gmp.linprog_from_matrix(mat)
-    cdd.gmp.linprog_solve(lp)
+    # exact (GMP) LP; cddlib's pivot-cap message is noise here (exact.quiet): on a cap the
+    # status is not OPTIMAL and the other pivoting rule is tried
+    for rule in (cdd.LPSolverType.DUAL_SIMPLEX, cdd.LPSolverType.CRISS_CROSS):
+        lp = cdd.gmp.linprog_from_matrix(mat)
+        with cdd_quiet():
+            cdd.gmp.linprog_solve(lp, rule)
+        if lp.status == cdd.LPStatusType.OPTIMAL:
+            break
     if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - the solution is feasible
         raise ArithmeticError("the optimal polytope is empty")
     rho = [Fraction(x) for x in lp.primal_solution]

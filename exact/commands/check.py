@@ -71,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
+    if args.loss == "hinge":
+        from exact.convex import require_hinge_labels
+
+        require_hinge_labels(inst.y)
     net = read_network(args.net, force=args.force)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "

@@ -38,6 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="relative gap to reach, parsed exactly (default 1e-12)")
     p.add_argument("--certificate", metavar="FILE", help="write a checkable certificate")
     p.add_argument("--net-out", metavar="FILE", help="write the network as JSON")
+    p.add_argument("--method", choices=["auto", "cutting", "full"], default="auto",
+                   help="numeric guess: cutting planes over the exact chamber list, the full "
+                        "conic program, or auto (cutting planes from 1000 groups on); the "
+                        "certificate covers every chamber either way")
+    p.add_argument("--extras", action="store_true",
+                   help="compute the optimal set, m* and the closed form (or the hinge's "
+                        "pruned width) even above their budget")
     p.set_defaults(func=run)
 
 
@@ -56,6 +63,47 @@ def _parse_tol(text: str) -> Fraction:
     return check_parameter(to_fraction(text, where="--tol"), "--tol")
 
 
+#: Above this many active groups the extras (optimal set, m*, closed form, minimal-network
+#: counts; the hinge's pruning) are skipped unless ``--extras``: their cost grows with the
+#: number of candidate groups (exact LPs, vertex enumeration) and would dominate the solve.
+EXTRAS_MAX_GROUPS = 16
+
+
+class _progress_line:
+    """``cutting planes: round r, working set k, worst violation x`` on a terminal (stderr),
+    redrawn in place; silent when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, rnd: int, size: int, worst: float) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\rcutting planes: round {rnd}, working set {size} groups, worst "
+                             f"violation {max(worst, 0.0):.2e}   ")
+            sys.stderr.flush()
+            self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+            sys.stderr.flush()
+
+
+def _extras_skipped(sol, force: bool) -> str | None:
+    """Why the extras are skipped (None: they run), from the solve's size and gap."""
+    if force:
+        return None
+    if not sol.stats.get("target_met", True):
+        return "the gap target was not met, so the optimal set is not pinned down (--extras " \
+               "forces it)"
+    k = len(sol.active_groups)
+    if k > EXTRAS_MAX_GROUPS:
+        return (f"{k} active groups > budget {EXTRAS_MAX_GROUPS}: the exact optimal-set "
+                "computation would dominate the solve (--extras forces it)")
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``relucvx solve``; returns the exit status (0)."""
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
@@ -69,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
     check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
+    if args.loss == "hinge":
+        from exact.convex import require_hinge_labels
+
+        require_hinge_labels(inst.y)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
@@ -87,9 +139,14 @@ def run(args: argparse.Namespace) -> int:
                              "with 'relucvx check DATA NET --certificate FILE', or pass --force")
         red = None
     arr_solve = Arrangement(red.X) if red else arr
+    t_start = time.perf_counter()
+    arr_solve.chambers()  # the enumeration, timed on its own
     t0 = time.perf_counter()
+    progress = None if args.json or args.quiet else _progress_line()
     sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
-                arrangement=arr_solve)
+                arrangement=arr_solve, method=args.method, progress=progress)
+    if progress is not None:
+        progress.close()
     network = red.lift_network(sol.network) if red else sol.network
     active = sol.active_groups
     if red:
@@ -98,9 +155,10 @@ def run(args: argparse.Namespace) -> int:
     t_solve = time.perf_counter() - t0
     optset = cf = None
     m_star: int | None = None
-    if args.loss == "squared":
-        import sympy
-
+    n_nets: int | None = None
+    pruned = None
+    skipped = _extras_skipped(sol, args.extras)
+    if skipped is None and args.loss == "squared":
         from exact.closed_form import closed_form
         from exact.optimal_set import count_minimal_optimal_networks, optimal_set
 
@@ -111,12 +169,12 @@ def run(args: argparse.Namespace) -> int:
             cf = closed_form(sol, optset)
         except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
             cf = None  # a closed form is a bonus: never fail the solve over it
-    else:
+    elif skipped is None:
         from exact.pruning import prune
 
-        m_star = None
         pruned = prune(sol.groups, sol.program)
-    total = time.perf_counter() - t0
+    t_extras = time.perf_counter() - t0 - t_solve
+    t1 = time.perf_counter()
     if args.certificate:
         from arrangement.certificate import write_certificate
 
@@ -124,21 +182,37 @@ def run(args: argparse.Namespace) -> int:
         write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta),
                           args.certificate)
     if args.net_out:
-        network.write_json(args.net_out)
+        from exact.network_io import write_network
+
+        write_network(network, args.net_out)
+    t_write = time.perf_counter() - t1
+    total = time.perf_counter() - t_start
+    numeric = float(sol.stats.get("numeric_seconds", 0.0))
     out = {
         "name": inst.name, "n": len(inst.X), "d": len(inst.X[0]), "loss": args.loss,
         "beta": format_fraction(inst.beta),
         "lower": format_fraction(sol.lower), "upper": format_fraction(sol.upper),
         "gap": format_fraction(sol.gap), "lower_decimal": _decimal(sol.lower),
         "upper_decimal": _decimal(sol.upper), "gap_decimal": _decimal(sol.gap, 4),
+        "gap_float": float(sol.gap),
+        "gap_target": format_fraction(tol), "gap_target_met": bool(sol.stats["target_met"]),
+        "gap_target_reason": sol.stats.get("reason"),
         "chambers": sol.chambers,
+        "method": sol.stats.get("method"),
+        "working_set": (sol.stats.get("cutting") or {}).get("working_set"),
         "active_groups": [[i, s] for i, s in active],
         "width": network.width,
         "m_star": m_star,
         "network": network.to_json_dict(),
-        "seconds": {"solve": round(t_solve, 4), "total": round(total, 4)},
+        "seconds": {"enumeration": round(t0 - t_start, 4), "numeric": round(numeric, 4),
+                    "certification": round(t_solve - numeric, 4),
+                    "solve": round(t_solve, 4), "extras": round(t_extras, 4),
+                    "writing": round(t_write, 4), "total": round(total, 4)},
     }
+    out["extras_skipped"] = skipped
     if optset is not None:
+        import sympy
+
         out["optimal_set"] = {
             "exact": optset.exact, "complete": optset.complete, "note": optset.note,
             "vertices": len(optset.vertices),
@@ -152,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
             "decimal": str(sympy.N(cf.value, 15)),
             "interval": [format_fraction(cf.interval[0]), format_fraction(cf.interval[1])],
             "verified": cf.verified, "proved": cf.proved, "note": cf.note}
-    else:
+    elif pruned is not None:
         out["pruned_width"] = len(pruned)
     if args.json:
         json.dump(out, sys.stdout)
@@ -173,7 +247,15 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
     if len(s["lower"]) <= 40 and len(s["upper"]) <= 40:
         line("exactly", f"[{s['lower']}, {s['upper']}]")
     line("gap", f"{s['gap_decimal']} (exact rational in --json / the certificate)")
+    rel = "relative gap target"
+    if s["gap_target_met"]:
+        line("target", f"met ({rel} {s['gap_target']})")
+    else:
+        line("target", f"NOT met ({rel} {s['gap_target']}): {s['gap_target_reason']}")
     line("chambers", s["chambers"])
+    if s.get("working_set") is not None:
+        line("numeric guess", f"cutting planes, final working set {s['working_set']} of "
+                              f"{2 * s['chambers']} groups")
     line("active groups", ", ".join(f"({i},{'+' if g > 0 else '-'})"
                                     for i, g in s["active_groups"]) or "none")
     line("network width", s["width"])
@@ -200,11 +282,17 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
                 line("closed form", f"~{cf['decimal']}, a root of a degree-{cf['degree']} "
                                     f"polynomial ({status}; the polynomial and an isolating "
                                     "interval are in --json)")
-    else:
+    elif "pruned_width" in s:
         line("pruned width", f"{s['pruned_width']} (Caratheodory; m* <= that)")
+    if s["extras_skipped"]:
+        what = "optimal set, m*, closed form" if s["loss"] == "squared" else "pruned width"
+        line("extras", f"{what} skipped: {s['extras_skipped']}")
     if args.certificate:
         line("certificate", f"written to {args.certificate} (check: relucvx verify "
                             f"{args.certificate})")
     if args.net_out:
         line("network", f"written to {args.net_out}")
-    line("time", f"{s['seconds']['total']:.3f} s (solve {s['seconds']['solve']:.3f} s)")
+    t = s["seconds"]
+    line("time", f"{t['total']:.3f} s: enumeration {t['enumeration']:.3f}, numeric guess "
+                 f"{t['numeric']:.3f}, certification {t['certification']:.3f}, extras "
+                 f"{t['extras']:.3f}, writing {t['writing']:.3f}")

@@ -1,0 +1,308 @@
+"""Vectorised screening of the dual constraints ``‖Π_{C_i}(s XᵀD_i v)‖² ≤ thr`` on every chamber.
+
+The dual bound (docs/MATH.md §7) needs ``t_{i,s} = ‖Π_{C_i}(g)‖²``, ``g = s XᵀD_i v``, for all
+``2p`` groups, but only the largest matters. Two cheap upper bounds settle most groups at once:
+
+* the **norm bound** ``t ≤ ‖g‖²`` (``Π_C`` is non-expansive and ``Π_C(0) = 0``);
+* the **half-space bound** of one facet a with ``a·g < 0``: ``C ⊆ H = {u : a·u ≥ 0}`` so
+  ``‖Π_C(g)‖ = dist(g, C°) ≤ dist(g, H°) = ‖Π_H(g)‖`` (Moreau; ``C° ⊇ H°``), and
+  ``‖Π_H(g)‖² = ‖g‖² − (a·g)²/‖a‖²``. It is the dual bound ``‖g + λa‖²`` with
+  ``λ = −a·g/‖a‖² ≥ 0``, which the certificate records exactly (``"bound": "dual"``).
+
+:func:`rigorous_screen` evaluates both in float64 for all groups in a few numpy operations and
+*proves* ``bound ≤ thr`` with outward rounding: every float quantity carries an a-priori error
+bound (unit roundoff ``u = 2⁻⁵³``; the entries of ``g`` are correctly rounded quotients of exact
+integers, so each has relative error ``≤ u``; the normalised facet rows have componentwise
+relative error ``≤ (d + 5)u``; a k-term float dot product errs by at most ``k·u`` times the sum of
+the absolute terms), and a group is dismissed only when the *upper* end of its bound is below a
+*lower* float approximation of ``thr``. Anything the margin cannot decide (and anything that
+overflows or underflows) is left to the exact path of :func:`exact.certify.dual_pieces`. The
+dismissal by one facet is re-derived exactly (integer numerators over one common denominator)
+for the certificate, so the float pass decides *which* bound to write, never its value.
+
+:func:`float_violations` is the non-rigorous counterpart for the cutting-plane solve
+(:mod:`exact.cutting`): float estimates of every ``t_{i,s}`` at a float ``v`` (the bounds, then a
+float NNLS projection where the bounds exceed the threshold). Its answers only choose which
+groups enter the working set; the certificate is always exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = ["FacetArrays", "ScreenResult", "descent_multipliers", "exact_facet_lambda",
+           "facet_arrays", "float_g", "float_violations", "multiplier_bounds_below",
+           "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
+
+#: float64's unit roundoff.
+UNIT_ROUNDOFF = 2.0**-53
+_TINY = 1e-280  # absolute slack for subnormal and underflowed terms
+
+
+@dataclass
+class FacetArrays:
+    """The chambers' facets as padded float arrays: ``A[i, k]`` the k-th facet row of chamber i
+    divided by its length (zero rows beyond ``counts[i]``), ``P`` the 0/1 patterns (p × n) and
+    ``X`` the data in floats."""
+
+    A: np.ndarray
+    counts: np.ndarray
+    P: np.ndarray
+    X: np.ndarray
+    #: the integer facet rows in floats (exact while ``raw_exact``: every entry below 2⁵³)
+    raw: np.ndarray | None = None
+    raw_exact: bool = True
+
+
+def facet_arrays(cp) -> FacetArrays:
+    """Build (once per program) the float arrays the screens need.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> fa.A.shape, fa.counts.tolist()
+    ((4, 2, 2), [2, 2, 2, 2])
+    """
+    cached = cp.cache.get("facet_arrays")
+    if cached is not None:
+        return cached
+    p, d = cp.p, cp.d
+    fmax = max([len(c) for c in cp.cones] + [1])
+    A = np.zeros((p, fmax, d))
+    raw = np.zeros((p, fmax, d))
+    counts = np.zeros(p, dtype=np.int64)
+    big = 0
+    for i, c in enumerate(cp.cones):
+        if c:
+            a = np.array([[float(x) for x in row] for row in c])
+            raw[i, :len(c)] = a
+            A[i, :len(c)] = a / np.linalg.norm(a, axis=1, keepdims=True)
+            counts[i] = len(c)
+            big = max(big, max(abs(int(x)) for row in c for x in row))
+    fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.n),
+                     np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.n, d),
+                     raw, big < 2**53)
+    cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
+    return fa
+
+
+@dataclass
+class ScreenResult:
+    """Per chamber i and sign s (column 0: s = +1, column 1: s = −1): ``status`` 0 undecided,
+    1 dismissed by the norm bound, 2 dismissed by the half-space bound of facet ``facet[i, c]``;
+    ``norm_hi[i]`` a proven upper bound on ``‖g_i‖²`` (inf when unknown)."""
+
+    status: np.ndarray
+    facet: np.ndarray
+    norm_hi: np.ndarray
+
+
+def float_g(H: np.ndarray, den: int) -> np.ndarray | None:
+    """``H / den`` correctly rounded (relative error ≤ u per entry), or None on overflow.
+
+    >>> float_g(np.array([[1, -3]]), 4).tolist()
+    [[0.25, -0.75]]
+    """
+    try:
+        if H.dtype != object and abs(den) < 2**53 and int(np.abs(H).max(initial=0)) < 2**53:
+            return H.astype(float) / float(den)  # two exact conversions, one rounding
+        return np.array([[int(x) / den for x in row] for row in H], dtype=float).reshape(H.shape)
+    except OverflowError:
+        return None
+
+
+def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction) -> ScreenResult:
+    """Prove, for as many groups as possible, ``‖Π_{C_i}(s H_i / den)‖² ≤ thr`` (module
+    docstring); ``H`` is the exact integer matrix of ``g_i = Xᵀ D_i v = H_i / den``.
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> H = np.array([[1, 1], [1, 0], [0, 1], [0, 0]])   # (some) g_i, den 1
+    >>> r = rigorous_screen(facet_arrays(cp), H, 1, Fraction(3, 2))
+    >>> r.status.shape, int((r.status > 0).sum()) >= 6
+    ((4, 2), True)
+    """
+    p, fmax, d = fa.A.shape
+    u = UNIT_ROUNDOFF
+    status = np.zeros((p, 2), dtype=np.int8)
+    facet = np.full((p, 2), -1, dtype=np.int64)
+    g = float_g(H, den)
+    thr_f = float(thr) * (1 - 4 * u) if thr > 0 else 0.0
+    if g is None or p == 0 or not np.isfinite(thr_f):
+        return ScreenResult(status, facet, np.full(p, np.inf))
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        S = np.einsum("ij,ij->i", g, g)
+        norm_hi = S * (1 + 2 * (d + 10) * u) + _TINY
+        norm_hi[~np.isfinite(norm_hi)] = np.inf
+        ok = norm_hi <= thr_f
+        status[ok, :] = 1
+        # half-space bounds: c = â·g per facet, with a proven error radius
+        C = np.einsum("ikd,id->ik", fa.A, g)
+        Cabs = np.einsum("ikd,id->ik", np.abs(fa.A), np.abs(g))
+        err = (2 * d + 12) * u * Cabs + _TINY
+        valid = np.arange(fmax)[None, :] < fa.counts[:, None]
+        for col, s in ((0, 1), (1, -1)):
+            cs = s * C  # â·(s g)
+            neg = valid & (cs + err < 0)
+            low = np.where(neg, -cs - err, 0.0)  # ≤ |â·g| where the facet is violated
+            best = np.argmax(low, axis=1)
+            L = low[np.arange(p), best]
+            bound = (norm_hi - (L * L) * (1 - 2 * u)) * (1 + 2 * u) + _TINY
+            bound = np.maximum(bound, _TINY)
+            hit = (status[:, col] == 0) & (L > 0) & np.isfinite(bound) & (bound <= thr_f)
+            status[hit, col] = 2
+            facet[hit, col] = best[hit]
+    return ScreenResult(status, facet, norm_hi)
+
+
+def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int = 12
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Batched coordinate descent for ``min_{λ ≥ 0} ‖g + Σ_k λ_k â_k‖²`` (the distance from g
+    to the polar cone; its value is ``‖Π_C(g)‖²`` by Moreau), one problem per row of ``G``
+    (chamber ``rows[r]``), all at once in numpy. Returns ``(λ, r)`` with ``r = g + Âᵀλ``: any
+    ``λ ≥ 0`` gives the upper bound ``‖r‖²``, so stopping early is safe; floats only.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]  # u ≥ 0
+    >>> lam, r = polar_descent(fa, np.array([i]), np.array([[-1.0, 2.0]]))
+    >>> r.round(12).tolist()
+    [[0.0, 2.0]]
+    """
+    At = np.ascontiguousarray(fa.A[rows].transpose(1, 0, 2))  # f × m × d, unit rows
+    f, m, _d = At.shape
+    lam = np.zeros((f, m))
+    r = np.array(G, dtype=float, copy=True)
+    for _ in range(sweeps):
+        for k in range(f):
+            ak = At[k]
+            new = np.maximum(lam[k] - np.einsum("md,md->m", ak, r), 0.0)
+            r += (new - lam[k])[:, None] * ak
+            lam[k] = new
+    return lam.T.copy(), r
+
+
+def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
+                            mu: np.ndarray, thr: Fraction) -> np.ndarray:
+    """For each row r, prove ``‖g_r + Σ_k μ_rk a_k‖² ≤ thr`` in floats (True) or leave it open
+    (False), with the *integer* facet rows a_k of chamber ``rows[r]`` and float multipliers
+    μ ≥ 0 (exact dyadic rationals). ``Gf`` holds the correctly rounded entries of g. Each
+    residual entry's float error is at most ``(f + 4)·u·(|g_c| + Σ_k |μ_k a_kc|)`` (a product and
+    an f + 1 term sum, and a rounded a when ``raw_exact`` is False), so the bound is proven when
+    ``Σ (|r̃_c| + e_c)²``, rounded up, is below a lower float approximation of thr.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> mu = np.zeros((1, fa.A.shape[1])); mu[0, [k for k in range(2) if fa.raw[i, k, 0]]] = 1
+    >>> multiplier_bounds_below(fa, np.array([i]), np.array([[-1.0, 2.0]]), mu, Fraction(5))
+    array([ True])
+    """
+    u = UNIT_ROUNDOFF
+    f = fa.A.shape[1]
+    with np.errstate(all="ignore"):
+        terms = mu[:, :, None] * fa.raw[rows]  # m × f × d
+        r = Gf + terms.sum(axis=1)
+        e = (f + 4) * u * (np.abs(Gf) + np.abs(terms).sum(axis=1)) + _TINY
+        hi = np.einsum("md,md->m", np.abs(r) + e, np.abs(r) + e)
+        hi = hi * (1 + (Gf.shape[1] + 3) * u) + _TINY
+    t = float(thr) * (1 - 4 * u)
+    if not np.isfinite(t) or t < 1e-250:
+        return np.zeros(len(rows), dtype=bool)
+    return np.isfinite(hi) & (hi <= t) & np.all(mu >= 0, axis=1)
+
+
+def descent_multipliers(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, thr: Fraction
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers for the integer facet rows from :func:`polar_descent`, rounded to 30-bit
+    floats (exact dyadic rationals ≥ 0), and which of them :func:`multiplier_bounds_below`
+    proves: ``(μ, proved)``.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> mu, ok = descent_multipliers(fa, np.array([i]), np.array([[-1.0, 2.0]]), Fraction(5))
+    >>> ok.tolist(), sorted(mu[0].tolist())
+    ([True], [0.0, 1.0])
+    """
+    lam, _r = polar_descent(fa, rows, Gs)
+    norms = np.linalg.norm(fa.raw[rows], axis=2)
+    with np.errstate(all="ignore"):
+        mu = np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
+    m, e = np.frexp(mu)
+    mu = np.maximum(np.ldexp(np.round(m * 2.0**30), e - 30), 0.0)
+    return mu, multiplier_bounds_below(fa, rows, Gs, mu, thr)
+
+
+def exact_facet_lambda(a: tuple[int, ...], hrow, den: int, s: int, nfacets: int, k: int
+                       ) -> tuple[Fraction, ...]:
+    """The exact multipliers of the half-space bound of facet k: ``λ_k = −a·g/‖a‖²`` with
+    ``g = s·hrow/den`` (integers), zero elsewhere.
+
+    >>> exact_facet_lambda((1, 0), (-2, 1), 1, 1, 2, 0)
+    (Fraction(2, 1), Fraction(0, 1))
+    """
+    ag = s * sum(int(x) * int(y) for x, y in zip(a, hrow))
+    aa = sum(int(x) * int(x) for x in a)
+    lam = [Fraction(0)] * nfacets
+    lam[k] = Fraction(max(0, -ag), aa * den)
+    return tuple(lam)
+
+
+def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 1e-7,
+                     enough: int | None = None) -> np.ndarray:
+    """Float estimates of ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖²`` (p × 2) at a float v.
+
+    Entries whose norm or half-space bound is at most ``β²(1 + rel)`` are those bounds (the
+    group is not violated); the others are float projections (NNLS on the facet rows), visited
+    by decreasing bound. With ``enough``, the visit stops once that many groups are found
+    violated, and the groups not visited are marked NaN (unknown). Floats only: this chooses
+    cutting planes, it proves nothing.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> t = float_violations(fa, np.array([1.0, 1.0]), 0.25)
+    >>> round(float(t.max()), 12)
+    2.0
+    """
+    from scipy.optimize import nnls
+
+    p, fmax, d = fa.A.shape
+    G = fa.P @ (v[:, None] * fa.X)  # p × d: g_i = Xᵀ D_i v
+    S = np.einsum("ij,ij->i", G, G)
+    C = np.einsum("ikd,id->ik", fa.A, G)
+    valid = np.arange(fmax)[None, :] < fa.counts[:, None]
+    out = np.empty((p, 2))
+    lim = beta2 * (1 + rel)
+    for col, s in ((0, 1), (1, -1)):
+        cs = np.where(valid, s * C, 0.0)
+        low = np.maximum(-cs, 0.0).max(axis=1)
+        out[:, col] = np.maximum(S - low * low, 0.0)
+    cand = np.argwhere(out > lim)
+    if len(cand):
+        # batched descent first: most candidates fall below the threshold without an NNLS
+        sg = (1 - 2 * cand[:, 1])[:, None]
+        _lam, r = polar_descent(fa, cand[:, 0], sg * G[cand[:, 0]])
+        out[cand[:, 0], cand[:, 1]] = np.minimum(out[cand[:, 0], cand[:, 1]],
+                                                 np.einsum("md,md->m", r, r))
+        cand = np.argwhere(out > lim)
+    order = np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")
+    found = 0
+    for t, (i, col) in enumerate(cand[order]):
+        if enough is not None and found >= enough:
+            rest = cand[order[t:]]
+            out[rest[:, 0], rest[:, 1]] = np.nan
+            break
+        k = int(fa.counts[i])
+        if k:
+            s = 1 - 2 * int(col)
+            try:
+                _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
+                out[i, col] = min(out[i, col], float(res) ** 2)
+            except RuntimeError:  # pragma: no cover - keep the bound
+                pass
+        found += bool(out[i, col] > lim)
+    return out
+

@@ -1,0 +1,61 @@
+"""Regenerate the real-data fixtures of tests/test_real_data.py from scikit-learn's data sets.
+
+Run once with scikit-learn installed (``pip install scikit-learn``; it is needed for this script
+only, never by relucvx or its tests):
+
+    python tests/data/make_real_data.py
+
+Each file keeps the number format a user gets from the usual export (see tests/data/README.md).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_diabetes, load_iris, load_wine
+
+HERE = Path(__file__).resolve().parent
+
+
+def diabetes_repr() -> None:
+    """Diabetes (age, bmi, bp; first 20 rows), every float written with repr; y = target / 100."""
+    d = load_diabetes()
+    X, y = d.data[:20, [0, 2, 3]], d.target[:20] / 100
+    with open(HERE / "diabetes_20x3_repr.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["age", "bmi", "bp", "target"])
+        for row, t in zip(X, y):
+            w.writerow([repr(float(x)) for x in row] + [repr(float(t))])
+
+
+def iris_float32() -> None:
+    """Iris (sepal width, petal length, petal width; 16 rows from all three classes) passed
+    through float32 and printed as float64 ("2.700000047683716"); y = +1 for versicolor."""
+    d = load_iris()
+    rows = list(range(0, 150, 10)) + [55]
+    X = d.data[rows][:, [1, 2, 3]].astype(np.float32)
+    y = np.where(d.target[rows] == 1, 1, -1)
+    with open(HERE / "iris_16x3_float32.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sepal_width", "petal_length", "petal_width", "versicolor"])
+        for row, t in zip(X, y):
+            w.writerow([repr(float(x)) for x in row] + [int(t)])
+
+
+def wine_npy() -> None:
+    """Wine (alcohol, malic acid, hue; 14 rows), standardized in float64, saved as .npy with
+    the label (+1 for class 0, else -1) as the last column."""
+    d = load_wine()
+    rows = list(range(0, 178, 13))
+    X = d.data[rows][:, [0, 1, 10]]
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = np.where(d.target[rows] == 0, 1.0, -1.0)
+    np.save(HERE / "wine_14x3_float64.npy", np.column_stack([X, y]).astype(np.float64))
+
+
+if __name__ == "__main__":
+    diabetes_repr()
+    iris_float32()
+    wine_npy()

@@ -1,0 +1,161 @@
+"""Cutting planes over the exact chamber list and the rigorous screen (exact/cutting.py,
+exact/screen.py, the screened exact/certify.dual_pieces).
+
+Oracles: the full conic program (the same certified interval must come out of both numeric
+guesses), exact projections of every group (the screen may dismiss a group only when its exact
+``t`` is below the threshold), and the standard-library verifier for every certificate.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from arrangement.certificate import completeness_certificate
+from arrangement.instances import read_instance
+from exact import screen as screen_mod
+from exact.certify import dual_pieces, h_matrix, solution_certificate, solve
+from exact.convex import ConvexProgram
+from exact.cutting import seed_groups, working_set_solve
+from exact.projection import project_onto_cone
+from exact.verify import verify_certificate
+from properties import strategies as S
+from properties.theorems_hinge import labels
+
+F = Fraction
+
+
+def _exact_t(cp, i: int, s: int, v) -> Fraction:
+    D = cp.patterns[i]
+    g = tuple(s * sum((row[c] * vj for row, vj, dj in zip(cp.X, v, D) if dj), F(0))
+              for c in range(cp.d))
+    p = project_onto_cone(cp.cones[i], g).p
+    return sum((a * b for a, b in zip(p, g)), F(0))
+
+
+def screen_is_sound(cp, v, thr: Fraction) -> bool:
+    """Every group the screen dismisses at ``thr`` has exact ``t ≤ thr``."""
+    H, den = h_matrix(cp, v)
+    res = screen_mod.rigorous_screen(screen_mod.facet_arrays(cp), H, den, thr)
+    for i, col in zip(*np.nonzero(res.status > 0)):
+        if _exact_t(cp, int(i), 1 - 2 * int(col), v) > thr:
+            return False
+    return True
+
+
+def _verify(sol, X, y, beta):
+    cert = solution_certificate(sol, X, y, beta)
+    cert["completeness"] = completeness_certificate(sol.program.arrangement)
+    return verify_certificate(json.loads(json.dumps(cert)))
+
+
+@settings(max_examples=25)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.sampled_from(["squared", "hinge"]),
+       st.data())
+def test_cutting_planes_and_full_program_overlap(inst, loss, data):
+    y = inst.y if loss == "squared" else data.draw(labels(inst.n))
+    cp_full = ConvexProgram(inst.X, y, inst.beta, loss)
+    full = solve(inst.X, y, inst.beta, loss, program=cp_full, method="full")
+    cp_cut = ConvexProgram(inst.X, y, inst.beta, loss, cp_full.arrangement)
+    cut_sol = solve(inst.X, y, inst.beta, loss, program=cp_cut, method="cutting")
+    assert cut_sol.stats["method"] == "cutting"
+    assert max(full.lower, cut_sol.lower) <= min(full.upper, cut_sol.upper)
+    ok, msg = _verify(cut_sol, inst.X, y, inst.beta)
+    assert ok, msg
+
+
+@settings(max_examples=15)
+@given(S.instances(S.matrices(n_max=6, d_max=3)))
+def test_working_set_grows_from_a_single_group(inst):
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    W, st_ = working_set_solve(cp, seed=[cp.groups[0]], per_round=1)
+    full = ConvexProgram(inst.X, inst.y, inst.beta, arrangement=cp.arrangement)
+    full.numeric_solve()
+    # the restricted optimum with no violated group is the full optimum (floats)
+    if st_["worst_violation"] <= 1e-7:
+        assert abs(cp.numeric_value - full.numeric_value) <= 1e-5 * max(1, full.numeric_value)
+
+
+@settings(max_examples=30)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.data())
+def test_screen_dismisses_only_feasible_groups(inst, data):
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = tuple(data.draw(st.lists(S.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    thr = data.draw(st.sampled_from([F(1, 100), F(1, 10), F(1), F(3)]))
+    assert screen_is_sound(cp, v, thr)
+
+
+@settings(max_examples=30)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.data())
+def test_screened_dual_pieces_have_the_exact_worst_group(inst, data):
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = tuple(data.draw(st.lists(S.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    a = dual_pieces(cp, v, screen=True)
+    b = dual_pieces(cp, v, screen=False)
+    worst = max(_exact_t(cp, i, s, v) for i, s in cp.groups)
+    assert a.tmax == b.tmax == worst
+
+
+def test_planted_screen_bug_is_caught(monkeypatch):
+    """A screen that silently dismisses a violated group fails the soundness check, and the
+    certificate built on it is rejected by the verifier."""
+    X, y, beta = [[-1, 1], [0, 1], [1, 1]], [1, 0, 1], F(1, 10)
+    cp = ConvexProgram(X, y, beta)
+    v = (F(1), F(0), F(1))
+    real = screen_mod.rigorous_screen
+
+    def buggy(fa, H, den, thr):
+        res = real(fa, H, den, thr)
+        res.status[:, :] = np.where(res.status == 0, 1, res.status)  # dismiss everything
+        return res
+
+    assert screen_is_sound(cp, v, F(1, 100))
+    monkeypatch.setattr(screen_mod, "rigorous_screen", buggy)
+    assert not screen_is_sound(cp, v, F(1, 100))
+    sol = solve(X, y, beta, program=ConvexProgram(X, y, beta), method="cutting")
+    ok, msg = _verify(sol, X, y, beta)
+    assert not ok and "kappa^2 * bound > beta^2" in msg, msg
+
+
+def test_seed_groups_are_real_groups():
+    inst = read_instance("example:generic20x4")
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    gs = seed_groups(cp)
+    assert gs and set(gs) <= set(cp.groups) and len(gs) == len(set(gs))
+
+
+def test_generic20x4_solves_by_cutting_planes_and_verifies():
+    inst = read_instance("example:generic20x4")
+    sol = solve(inst.X, inst.y, inst.beta)
+    assert sol.stats["method"] == "cutting" and sol.stats["target_met"]
+    full = solve(inst.X, inst.y, inst.beta, program=sol.program, method="full")
+    assert max(full.lower, sol.lower) <= min(full.upper, sol.upper)
+    ok, msg = _verify(sol, inst.X, inst.y, inst.beta)
+    assert ok, msg
+
+
+@settings(max_examples=30)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.data())
+def test_descent_multipliers_are_proven_exactly(inst, data):
+    """Every dual bound ‖g + Aᵀμ‖² the float proof accepts is ≤ thr in exact arithmetic."""
+    from exact.certify import dual_bound
+
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = tuple(data.draw(st.lists(S.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    thr = data.draw(st.sampled_from([F(1, 100), F(1, 10), F(1), F(3)]))
+    H, den = h_matrix(cp, v)
+    fa = screen_mod.facet_arrays(cp)
+    gF = screen_mod.float_g(H, den)
+    rows = np.repeat(np.arange(cp.p), 2)
+    sg = np.tile([1, -1], cp.p)
+    mu, ok = screen_mod.descent_multipliers(fa, rows, sg[:, None] * gF[rows], thr)
+    for t in np.flatnonzero(ok):
+        i, s = int(rows[t]), int(sg[t])
+        A = cp.cones[i]
+        g = tuple(s * F(int(x), den) for x in H[i])
+        lam = tuple(F(float(x)) for x in mu[t, :len(A)])
+        assert dual_bound(A, g, lam) <= thr
