@@ -382,7 +382,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     done = np.zeros((cp.p, 2), dtype=bool)
     for i, s in certs:
         done[i, 0 if s == 1 else 1] = True
-    if screen and cp.p:
+    if screen and fa is not None:
         scr = rigorous_screen(fa, H, den, max(floor, tmax))
         done |= scr.status > 0
         for i, col in zip(*np.nonzero(scr.status == 2)):
@@ -849,8 +849,12 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: expected one of {', '.join(METHODS)}")
     from exact.cutting import AUTO_MIN_GROUPS, working_set_solve
+    from exact.screen import float_safe
 
-    if method == "cutting" or (method == "auto" and len(cp.groups) >= AUTO_MIN_GROUPS):
+    # the cutting planes pick groups by float violations: numbers too large for floats take
+    # the full program, whose conic rows are scaled first (exact.convex)
+    if float_safe(cp) and (method == "cutting"
+                           or (method == "auto" and len(cp.groups) >= AUTO_MIN_GROUPS)):
         W, stats["cutting"] = working_set_solve(cp, progress=progress)
         stats["method"] = "cutting"
     else:

@@ -34,7 +34,7 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = ["FacetArrays", "ScreenResult", "descent_multipliers", "exact_facet_lambda",
-           "facet_arrays", "float_g", "float_violations", "multiplier_bounds_below",
+           "facet_arrays", "float_g", "float_safe", "float_violations", "multiplier_bounds_below",
            "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
@@ -57,17 +57,46 @@ class FacetArrays:
     raw_exact: bool = True
 
 
-def facet_arrays(cp) -> FacetArrays:
-    """Build (once per program) the float arrays the screens need.
+#: Facet rows and data with an entry of this many bits or more are not screened in floats:
+#: their products would overflow (a float holds about 2**1024); every group is then decided
+#: exactly, as without a screen.
+FLOAT_SAFE_BITS = 500
+
+
+def float_safe(cp) -> bool:
+    """Whether every facet row and data entry of ``cp`` converts to floats with room for
+    the screens' products (below ``2**FLOAT_SAFE_BITS``).
+
+    >>> from exact.convex import ConvexProgram
+    >>> float_safe(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    True
+    >>> float_safe(ConvexProgram([[10**200, 1], [0, 1]], [1, 1], 1))
+    False
+    """
+    for c in cp.cones:
+        for row in c:
+            for x in row:
+                if abs(int(x)).bit_length() >= FLOAT_SAFE_BITS:
+                    return False
+    return all(abs(x.numerator).bit_length() < FLOAT_SAFE_BITS
+               and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
+
+
+def facet_arrays(cp) -> FacetArrays | None:
+    """Build (once per program) the float arrays the screens need; None when the numbers
+    are too large for floats (:func:`float_safe`), and then nothing is screened.
 
     >>> from exact.convex import ConvexProgram
     >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
     >>> fa.A.shape, fa.counts.tolist()
     ((4, 2, 2), [2, 2, 2, 2])
     """
-    cached = cp.cache.get("facet_arrays")
-    if cached is not None:
+    cached = cp.cache.get("facet_arrays", False)
+    if cached is not False:
         return cached
+    if not float_safe(cp):
+        cp.cache["facet_arrays"] = None
+        return None
     p, d = cp.p, cp.d
     fmax = max([len(c) for c in cp.cones] + [1])
     A = np.zeros((p, fmax, d))
