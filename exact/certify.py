@@ -76,7 +76,7 @@ from exact.projection import ProjectionCertificate, independent_subset, project_
 __all__ = ["Solution", "DualPieces", "dual_pieces", "dual_bound", "scaled_dual_bound", "solve",
            "solution_certificate", "certify_bounds", "CERTIFICATE_FORMAT"]
 
-CERTIFICATE_FORMAT = "relucvx-certificate/2"  # docs/certificates.md
+CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
 Group = tuple[int, int]
 Vec = tuple[Fraction, ...]
@@ -1084,7 +1084,7 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert = solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert["format"], cert["kind"], cert["claims"]["num_chambers"]
-    ('relucvx-certificate/2', 'solve', 4)
+    ('relucvx-certificate/3', 'solve', 4)
     """
     from exact.certificates import solution_certificate as write
 

@@ -13,6 +13,8 @@ The kernel is a handful of named rules, each a public function tested on its own
 - :func:`strict_signs`, :func:`class_signs` — a witness is on no hyperplane, with these signs;
 - :func:`integer_farkas` / :func:`packed_farkas` — ``D σ_k N_k = Σ_f μ_f σ_f N_f`` with
   ``D > 0``, ``μ ≥ 0`` (a class is redundant), the second on packed vectors (:func:`pack`);
+- :func:`scaled_inverse` / :func:`simplicial_farkas` — a class lies in the simplicial cone of d
+  named facets (Cramer's multipliers recomputed, their signs read off packed integers);
 - :func:`projection_kkt` — ``p = Π_C(g)`` by its KKT conditions;
 - :func:`moreau_bound` — ``‖Π_C(g)‖² ≤ ‖g + Aᵀλ‖²`` for ``λ ≥ 0``;
 - :func:`objective` — the exact training objective of a listed network (the upper bound);
@@ -51,7 +53,7 @@ import re
 import sys
 from fractions import Fraction
 
-FORMAT = "relucvx-certificate/2"
+FORMAT = "relucvx-certificate/3"
 
 #: exit statuses (docs/certificates.md, "Exit statuses")
 PROVED, INVALID, REFUSED, NOT_PROVED = 0, 1, 2, 3
@@ -567,6 +569,105 @@ def packed_farkas(EA: list[int], EB: list[int], K: list[int]) -> int | None:
     return None
 
 
+def scaled_inverse(M: list[list[int]]) -> tuple[int, list[list[int]]] | None:
+    """``(q, Y)`` with ``q ≠ 0`` and ``M Y = q I`` exactly (so ``Y = q M⁻¹``), M a square integer
+    matrix; None when M is singular. Fraction-free (Bareiss) Gauss–Jordan elimination of
+    ``[M | I]``, with exact divisions; the identity ``M Y = q I`` is checked at the end, so the
+    result never rests on the elimination being right.
+
+    >>> scaled_inverse([[2, 0], [1, 1]])
+    (2, [[1, 0], [-1, 2]])
+    >>> scaled_inverse([[1, 2], [2, 4]]) is None
+    True
+    """
+    d = len(M)
+    R = [list(row) + [int(i == j) for j in range(d)] for i, row in enumerate(M)]
+    prev = 1
+    for c in range(d):
+        piv = next((r for r in range(c, d) if R[r][c]), None)
+        if piv is None:
+            return None
+        R[c], R[piv] = R[piv], R[c]
+        rc = R[c]
+        p = rc[c]
+        for r in range(d):
+            if r != c:
+                rr = R[r]
+                a = rr[c]
+                R[r] = [(p * x - a * y) // prev for x, y in zip(rr, rc)]
+        prev = p
+    q = prev
+    Y = [row[d:] for row in R]
+    cols = list(zip(*Y))
+    mul = operator.mul
+    for i, row in enumerate(M):
+        for j, col in enumerate(cols):
+            if sum(map(mul, row, col)) != (q if i == j else 0):
+                return None
+    return q, Y
+
+
+def simplicial_farkas(A: list[list[int]], B: list[list[int]]) -> int | None:
+    """Rule *Farkas identity* on a simplicial subcone, the multipliers recomputed (Cramer).
+
+    ``A``: d linearly independent integer rows ``a_t`` (the subcone's facets), ``B``: targets.
+    With ``M`` the matrix of columns ``a_t`` and ``M Y = q I`` (:func:`scaled_inverse`), each
+    target gets ``D = |q| > 0`` and ``μ = sign(q) Y b``, so ``Σ_t μ_t a_t = M μ = D b`` exactly;
+    the rule checks ``μ ≥ 0``. Returns the first target outside the cone (0 when A is singular
+    or not square), else None. The signs are read off one packed integer per target:
+    ``Z = Σ_t μ_t 2^{tk} = Σ_i b_i Q_i`` with ``Q_i = Σ_t sign(q) Y_ti 2^{tk}`` (linear), and
+    with ``|μ_t| < 2^{k−1}`` the base-2^k digits of ``Z + H``, ``H = Σ_t 2^{tk+k−1}``, are
+    ``μ_t + 2^{k−1}``: ``μ_t ≥ 0`` iff the top bit of digit t is set, i.e. ``(Z + H) & H = H``.
+
+    >>> simplicial_farkas([[1, 0], [1, 1]], [[2, 1], [1, 1], [0, 1]])
+    2
+    >>> simplicial_farkas([[1, 0], [1, 1]], [[2, 1], [1, 1]]) is None
+    True
+    """
+    d = len(A)
+    inv = scaled_inverse([list(col) for col in zip(*A)]) if all(len(a) == d for a in A) else None
+    if inv is None:
+        return 0
+    bmax = max((abs(x) for b in B for x in b), default=0)
+    pos, neg, H = packed_rows(inv, bmax)
+    Q = signed_packing(pos, neg, [1] * d)
+    mul = operator.mul
+    for t, b in enumerate(B):
+        if (sum(map(mul, b, Q)) + H) & H != H:
+            return t
+    return None
+
+
+def packed_rows(inv: tuple[int, list[list[int]]],
+                bmax: int) -> tuple[list[list[int]], list[list[int]], int]:
+    """The packing of :func:`simplicial_farkas` from ``(q, Y)`` (:func:`scaled_inverse`) for
+    targets with entries of absolute value ≤ ``bmax``: ``pos[t] = [sign(q) Y_ti 2^{tk}]_i``,
+    ``neg[t] = −pos[t]`` and H, with ``2^{k−1} > d · max|Y| · bmax ≥ |μ_t|``.
+
+    >>> packed_rows((2, [[1, 0], [-1, 2]]), 1)
+    ([[1, 0], [-32, 64]], [[-1, 0], [32, -64]], 528)
+    """
+    q, Y = inv
+    d = len(Y)
+    sg = 1 if q > 0 else -1
+    ymax = max(abs(x) for row in Y for x in row)
+    k = (d * max(ymax, 1) * max(bmax, 1)).bit_length() + 2
+    pos = [[(sg * x) << (t * k) for x in Y[t]] for t in range(d)]
+    neg = [[-x for x in row] for row in pos]
+    return pos, neg, sum(1 << (t * k + k - 1) for t in range(d))
+
+
+def signed_packing(pos: list[list[int]], neg: list[list[int]], signs: list[int]) -> list[int]:
+    """``Q`` of :func:`simplicial_farkas` for the subcone with rows ``signs_t a_t``, from the
+    :func:`packed_rows` of the matrix of columns ``a_t``: scaling the columns by ``diag(signs)``
+    gives ``Y′ = diag(signs) Y`` with the same q, so one inverse serves every sign pattern.
+
+    >>> signed_packing([[1, 0], [-32, 64]], [[-1, 0], [32, -64]], [1, -1])
+    [33, -64]
+    """
+    return [sum(col) for col in zip(*[p if g > 0 else n for p, n, g in zip(pos, neg, signs)])]
+
+
 def _ints(value: object, length: int | None, check: str, where: str) -> list[int]:
     """A list of JSON integers (not booleans), checked in one pass."""
     if not isinstance(value, list) or (length is not None and len(value) != length):
@@ -578,6 +679,38 @@ def _ints(value: object, length: int | None, check: str, where: str) -> list[int
     if sum(map(int.bit_length, value)) > 3.33 * MAX_VECTOR_DIGITS:
         raise Refused(f"{where}: more than {MAX_VECTOR_DIGITS} digits in one vector")
     return value
+
+
+def _farkas_entries(K: list[int], f: int, q: int, d: int,
+                    where: str) -> tuple[list[int], list[int], dict[int, int]]:
+    """Split a chamber's farkas list (docs/certificates.md §5) into the ranks of the explicit
+    classes, their concatenated ``D, μ`` blocks, and ``{rank: mask}`` for the subcone entries
+    ``−S`` (S < 2^f with d bits). Ranks count the other classes in increasing order."""
+    explicit: list[int] = []
+    blocks: list[int] = []
+    sub: dict[int, int] = {}
+    pos, step = 0, f + 1
+    for r in range(q):
+        if pos >= len(K):
+            raise _fail("farkas", f"{where}: farkas: {q} other classes, entries for {r} only")
+        x = K[pos]
+        if x < 0:
+            if -x >= 1 << f or (-x).bit_count() != d:
+                raise _fail("farkas", f"{where}: farkas: subcone {-x} does not name {d} of "
+                                      f"the {f} facet positions")
+            sub[r] = -x
+            pos += 1
+        else:
+            if pos + step > len(K):
+                raise _fail("farkas", f"{where}: farkas: the block of other class {r} needs D "
+                                      f"and {f} multipliers")
+            explicit.append(r)
+            blocks.extend(K[pos:pos + step])
+            pos += step
+    if pos != len(K):
+        raise _fail("farkas", f"{where}: farkas: {len(K)} integers for {q} other classes "
+                              f"(D and {f} multipliers, or one subcone, each)")
+    return explicit, blocks, sub
 
 
 def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
@@ -607,21 +740,27 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         if F and (F[0] < 0 or F[-1] >= m or any(F[t] >= F[t + 1] for t in range(len(F) - 1))):
             raise _fail("facet", f"{where}: facets must be strictly increasing classes in "
                                  f"[0, {m})")
-        K = _ints(ch[2], (m - len(F)) * (len(F) + 1), "farkas", f"{where}: farkas "
-                  f"(D and {len(F)} multipliers for each of the {m - len(F)} other classes)")
-        parsed.append((w, F, K))
+        K = _ints(ch[2], None, "farkas", f"{where}: farkas")
+        parsed.append((w, F, _farkas_entries(K, len(F), m - len(F), d, where)))
     # work, weighted by the length of the numbers (known now, before any product)
     p = len(parsed)
     if m:
         fmax = max(len(F) for _, F, _ in parsed)
-        kmax = max(max(map(abs, K), default=0) for _, _, K in parsed)
+        kmax = max(max(map(abs, K), default=0) for _, _, (_, K, _) in parsed)
         wmax = max(max(map(abs, w), default=0) for w, _, _ in parsed)
         nmax = max(abs(x) for nrm in normals for x in nrm)
         k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
         nb = nmax.bit_length()
+        # subcones: |Y| ≤ (d−1)! nmax^(d−1) (Hadamard, crudely), packed over d digits
+        nsub = sum(len(sub) for _, _, (_, _, sub) in parsed)
+        nmask = sum(len(set(sub.values())) for _, _, (_, _, sub) in parsed)
+        ybits = math.factorial(d).bit_length() + (d - 1) * nb
+        _work(nmask * 4 * d ** 3 + nsub * d)
         budget = _Budget()
         budget.spend(p * m * d, max(nb, wmax.bit_length()))              # the signs
         budget.spend(p * m * (fmax + 1), max(kmax.bit_length(), k * d))  # the identities
+        budget.spend(nmask * 4 * d ** 3, ybits + 2 * nb)                 # the scaled inverses
+        budget.spend(nsub * d, (ybits + nb + d.bit_length() + 2) * d)    # the packed signs
         EN = [pack(nrm, k) for nrm in normals]
     for i, (w, F, K) in enumerate(parsed):
         s = class_signs(normals, w)
@@ -631,15 +770,40 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
         index[s] = i
         parsed[i] = (s, F, K)
-    # farkas: every class that is no facet is implied by the facets (packed identities)
-    for i, (s, F, K) in enumerate(parsed):
-        facet_set = set(F)
-        others = [c for c in range(m) if c not in facet_set]
+    # farkas: every class that is no facet is implied by the facets (packed identities), and
+    # subcones: one scaled inverse per set of facet classes (signs applied after)
+    inverses: dict[tuple[int, ...], tuple[list[list[int]], list[list[int]], int] | None] = {}
+    for i, (s, F, (explicit, K, sub)) in enumerate(parsed):
+        if sub or explicit:
+            facet_set = set(F)
+            others = [c for c in range(m) if c not in facet_set]
+            explicit = [others[r] for r in explicit]
         t = packed_farkas([EN[f] if s[f] > 0 else -EN[f] for f in F],
-                          [EN[c] if s[c] > 0 else -EN[c] for c in others], K)
+                          [EN[c] if s[c] > 0 else -EN[c] for c in explicit], K)
         if t is not None:
-            raise _fail("farkas", f"chamber {i}: class {others[t]}: D sigma_k N_k != sum of "
+            raise _fail("farkas", f"chamber {i}: class {explicit[t]}: D sigma_k N_k != sum of "
                                   "mu_f sigma_f N_f with D > 0, mu >= 0")
+        local: dict[int, tuple[list[int], int] | None] = {}
+        for r, mask in sub.items():
+            packed = local.get(mask, 0)
+            if packed == 0:
+                cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
+                rows = inverses.get(cols, 0)
+                if rows == 0:
+                    inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
+                           if len(cols) == d else None)
+                    rows = inverses[cols] = None if inv is None else packed_rows(inv, nmax)
+                packed = local[mask] = (None if rows is None else
+                                        (signed_packing(rows[0], rows[1], [s[f] for f in cols]),
+                                         rows[2]))
+            c = others[r]
+            if packed is not None:
+                Q, H = packed
+                z = sum(map(operator.mul, normals[c], Q))
+                if ((z if s[c] > 0 else -z) + H) & H == H:
+                    continue
+            raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
+                                  f"{mask} of the facets")
     # closure under crossing facets
     for i, (s, F, _) in enumerate(parsed):
         for f in F:
@@ -969,8 +1133,8 @@ def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
 
     >>> verify({"format": FORMAT, "kind": "fit"})
     (1, "unsupported kind: 'fit' (this verifier checks 'arrangement', 'solve', 'check')")
-    >>> verify({"format": "relucvx-certificate/1"})[1]
-    "format: expected format 'relucvx-certificate/2', got 'relucvx-certificate/1'"
+    >>> verify({"format": "relucvx-certificate/2"})[1]
+    "format: expected format 'relucvx-certificate/3', got 'relucvx-certificate/2'"
     """
     with _long_integers():
         try:
