@@ -581,20 +581,29 @@ def scaled_inverse(M: list[list[int]]) -> tuple[int, list[list[int]]] | None:
     True
     """
     d = len(M)
-    R = [list(row) + [int(i == j) for j in range(d)] for i, row in enumerate(M)]
+    R = [list(row) + [0] * d for row in M]
+    for i in range(d):
+        R[i][d + i] = 1
     prev = 1
     for c in range(d):
-        piv = next((r for r in range(c, d) if R[r][c]), None)
-        if piv is None:
-            return None
-        R[c], R[piv] = R[piv], R[c]
         rc = R[c]
+        if not rc[c]:
+            for r in range(c + 1, d):
+                if R[r][c]:
+                    R[c], R[r] = R[r], R[c]
+                    rc = R[c]
+                    break
+            else:
+                return None
         p = rc[c]
         for r in range(d):
             if r != c:
                 rr = R[r]
                 a = rr[c]
-                R[r] = [(p * x - a * y) // prev for x, y in zip(rr, rc)]
+                if a:
+                    R[r] = [(p * x - a * y) // prev for x, y in zip(rr, rc)]
+                elif p != prev:  # the same step with a = 0
+                    R[r] = [p * x // prev for x in rr]
         prev = p
     q = prev
     Y = [row[d:] for row in R]
@@ -686,6 +695,12 @@ def _farkas_entries(K: list[int], f: int, q: int, d: int,
     """Split a chamber's farkas list (docs/certificates.md §5) into the ranks of the explicit
     classes, their concatenated ``D, μ`` blocks, and ``{rank: mask}`` for the subcone entries
     ``−S`` (S < 2^f with d bits). Ranks count the other classes in increasing order."""
+    if len(K) == q and (not K or max(K) < 0):  # the common case: subcones only
+        for x in set(K):
+            if -x >= 1 << f or (-x).bit_count() != d:
+                raise _fail("farkas", f"{where}: farkas: subcone {-x} does not name {d} of "
+                                      f"the {f} facet positions")
+        return [], [], dict(zip(range(q), [-x for x in K]))
     explicit: list[int] = []
     blocks: list[int] = []
     sub: dict[int, int] = {}
@@ -779,7 +794,7 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             others = [c for c in range(m) if c not in facet_set]
             explicit = [others[r] for r in explicit]
         t = packed_farkas([EN[f] if s[f] > 0 else -EN[f] for f in F],
-                          [EN[c] if s[c] > 0 else -EN[c] for c in explicit], K)
+                          [EN[c] if s[c] > 0 else -EN[c] for c in explicit], K) if K else None
         if t is not None:
             raise _fail("farkas", f"chamber {i}: class {explicit[t]}: D sigma_k N_k != sum of "
                                   "mu_f sigma_f N_f with D > 0, mu >= 0")
