@@ -877,6 +877,44 @@ def _network(value: object, d: int, where: str) -> list[tuple[list[Fraction], Fr
     return out
 
 
+def _raw_bits(value: object) -> int:
+    """An upper bound on the bits (numerator plus denominator) of the largest number in a list
+    of JSON numbers, read from the raw values before any conversion (0 for anything else: the
+    parse rejects it later)."""
+    if not isinstance(value, list):
+        return 0
+    most = 0
+    for x in value:
+        if type(x) is int:
+            most = max(most, x.bit_length())
+        elif isinstance(x, str):
+            most = max(most, int(len(x) * 3.33) + 2)
+    return most
+
+
+def _solve_budget(chambers: list, n: int, d: int, data_bits: int) -> None:
+    """Refuse at once (docs/certificates.md §3) when the checks of the chambers of a solve/check
+    certificate would take more than MAX_WORD_WORK word products: per chamber ``2nd`` products
+    for g (both signs), per group ``4 (f + 2) d`` for its projection or bound and again for g's
+    comparison, each weighted by the length of its longest operand."""
+    budget = _Budget()
+    for ch in chambers:
+        if not isinstance(ch, dict):
+            continue
+        facets = ch.get("facets")
+        facets = facets if isinstance(facets, list) else []
+        abits = max((_raw_bits(f.get("a")) for f in facets if isinstance(f, dict)), default=0)
+        budget.spend(2 * n * d, 2 * data_bits)
+        groups = ch.get("groups")
+        for g in groups if isinstance(groups, list) else []:
+            if not isinstance(g, dict):
+                continue
+            gbits = max(_raw_bits(g.get("g")), abits, data_bits)
+            pbits = max(_raw_bits(g.get("p")), _raw_bits(g.get("lambda")), data_bits)
+            budget.spend(4 * (len(facets) + 2) * d, 2 * gbits)
+            budget.spend(4 * (len(facets) + 2) * d, 2 * pbits)
+
+
 def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
     """Parse and check data, dual, chambers, network and completeness of a solve/check
     certificate (docs/certificates.md, "solve"); the claims are checked by the caller."""
@@ -902,8 +940,8 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
               for c in chambers) * n * d)
     sign_vectors = set()
     b.t, b.bounded = {}, []
-    budget = _Budget()
     data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
+    _solve_budget(chambers, n, d, data_bits)
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
         _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
@@ -941,13 +979,10 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             ("p", "lambda", "t", "bound"))["sign"],
                        "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
             raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
-        budget.spend(2 * n * d, 2 * data_bits)  # g = s Xᵀ D v for both signs
         for g in groups:
             s = g["sign"]
             gw = f"{where}, sign {s}"
             gv = _vec(g["g"], d, "chambers", f"{gw}: g")
-            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(gv), _bits(
-                [x for a in A for x in a]), data_bits))
             want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
                             Fraction(0)) for c in range(d)]
             if gv != want:
@@ -972,7 +1007,6 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             _obj(g, gw, ("sign", "g", "p", "lambda", "t"))
             p = _vec(g["p"], d, "chambers", f"{gw}: p")
             lam = _vec(g["lambda"], len(A), "chambers", f"{gw}: lambda")
-            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(p), _bits(lam), data_bits))
             why = projection_kkt(gv, p, lam, A)
             if why is not None:
                 raise _fail("projection", f"{gw}: {why}")

@@ -385,6 +385,23 @@ def test_word_budget(monkeypatch):
         monkeypatch.undo()
 
 
+def test_solve_word_budget_is_checked_before_any_rule(monkeypatch):
+    """A solve certificate over the word budget is refused before the first rule runs (the
+    budget is counted from the raw numbers up front, as for arrangement certificates)."""
+    cert = V.load_file(str(HERE / "genuine-solve.json"))
+    last = cert["chambers"][-1]["groups"][0]
+    last["g"] = ["9" * 9000] + last["g"][1:]  # long, and wrong: no rule may get to see it
+
+    def never(*a):
+        raise AssertionError("a rule ran before the refusal")
+
+    for rule in ("strict_signs", "projection_kkt", "moreau_bound", "objective", "dual_value"):
+        monkeypatch.setattr(V, rule, never)
+    monkeypatch.setattr(V, "MAX_WORD_WORK", 10**6)
+    status, msg = V.verify(cert)
+    assert status == V.REFUSED and "word products" in msg, msg
+
+
 @pytest.mark.parametrize("text, what", [
     ('{"a": 1, "a": 1}', "duplicate key"),
     ('{"a": NaN}', "not a finite number"),
