@@ -606,6 +606,8 @@ def scaled_inverse(M: list[list[int]]) -> tuple[int, list[list[int]]] | None:
                     R[r] = [p * x // prev for x in rr]
         prev = p
     q = prev
+    if q == 0:  # pivots are nonzero, so this cannot happen; q = 0 would prove nothing
+        return None
     Y = [row[d:] for row in R]
     cols = list(zip(*Y))
     mul = operator.mul
