@@ -8,23 +8,27 @@ each chamber it holds only what the checker cannot recompute cheaply:
 - an integer interior ``witness`` (the sign vector is recomputed from it);
 - the ``facets``: the parallel classes whose flip is again a chamber, in the verifier's class
   numbering (classes sorted by their first row);
-- ``farkas``: for every other class k, integers ``D > 0`` and ``μ ≥ 0`` (one per facet) with
-  ``D σ_k N_k = Σ_f μ_f σ_f N_f`` exactly (homogeneous Farkas lemma): the class is implied by the
-  facets, so the closed cone is exactly the facet cone.
+- ``farkas``: for every other class k, the evidence that the class is implied by the facets, so
+  that the closed cone is exactly the facet cone (homogeneous Farkas lemma): either ``−S``, the
+  bitmask S of d facets spanning a simplicial subcone that holds ``σ_k N_k`` (the verifier
+  recomputes the multipliers by Cramer's rule and checks their signs), or integers ``D > 0`` and
+  ``μ ≥ 0`` (one per facet) with ``D σ_k N_k = Σ_f μ_f σ_f N_f`` exactly.
 
 Closure under crossing facets then proves completeness (docs/certificates.md §5).
 
-How the multipliers are found: on a simplicial subcone of d facets (Carathéodory), chosen by a
-batched float solve over all chambers with the same number of facets; the integer adjugate
-gives ``D`` and ``μ``, and the identity is re-checked exactly in int64 (bounded entries). What
-that misses goes to the exact path: a numeric NNLS guess solved exactly on its support with
+How the subcones are found (Carathéodory): a batched float solve over all chambers with the same
+number of facets picks, for each class, a subcone of d facets that holds it, preferring the one
+that holds most classes; the integer adjugate checks it exactly in int64 (bounded entries). What
+that misses gets explicit multipliers: a numeric NNLS guess solved exactly on its support with
 integer elimination, and pycddlib's exact LP (``cdd.gmp``) as the last resort.
 
 >>> from arrangement.core import Arrangement
 >>> cert = completeness_certificate(Arrangement([[1, 0], [0, 1], [1, 1]]))
 >>> cert["claims"], len(cert["chambers"])
 ({'chambers': 6, 'n': 3, 'd': 2}, 6)
->>> cert["chambers"][0]      # witness, facet classes, [D, μ_0, μ_1] for class 2
+>>> cert["chambers"][0]      # witness, facet classes, class 2 in the subcone of facets 0, 1
+[[1, 1], [0, 1], [-3]]
+>>> completeness_certificate(Arrangement([[1, 0], [0, 1], [1, 1]]), subcones=False)["chambers"][0]
 [[1, 1], [0, 1], [1, 1, 1]]
 """
 
@@ -47,7 +51,7 @@ from arrangement.rational import format_fraction
 __all__ = ["FORMAT", "completeness_certificate", "farkas_multipliers", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
-FORMAT = "relucvx-certificate/2"
+FORMAT = "relucvx-certificate/3"
 
 
 def _ratio(p: int, q: int) -> str:
@@ -213,21 +217,24 @@ def _subsets(f: int, d: int) -> np.ndarray:
 
 
 def _simplicial_farkas(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Batched Farkas multipliers on simplicial subcones (Carathéodory).
+    """Batched simplicial subcones (Carathéodory) containing the targets.
 
     ``A``: (P, f, d) facet normals, ``B``: (P, q, d) targets, int64 with small entries. Returns
-    ``(D, M)``: (P, q) and (P, q, f) int64 with ``D b = Σ_t M_t A_t``, ``D > 0``, ``M ≥ 0``
-    wherever ``D > 0``; ``D = 0`` marks targets left to the exact solver. The float solves only
-    choose the subcone; the integer adjugate and the identity are checked exactly in int64
-    (the caller bounds the entries so that nothing overflows).
+    ``(D, S)``: (P, q) int64 with ``D > 0`` where a subcone was found, and ``S`` its bitmask over
+    the f facet positions (d bits): with ``M`` the d × d matrix whose columns are those facets,
+    ``μ = sign(det M) adj(M) b ≥ 0`` and ``M μ = |det M| b``. ``D = 0`` marks targets left to the
+    exact solver. The float solves only choose the subcone; the integer adjugate, the signs and
+    the identity are checked exactly in int64 (the caller bounds the entries so that nothing
+    overflows), which is what the verifier recomputes (docs/certificates.md §5).
     """
     P, f, d = A.shape
     q = B.shape[1]
     D = np.zeros((P, q), dtype=np.int64)
-    M = np.zeros((P, q, f), dtype=np.int64)
+    S = np.zeros((P, q), dtype=np.int64)
     subs = _subsets(f, d)
     if q == 0 or len(subs) == 0:
-        return D, M
+        return D, S
+    masks = (np.int64(1) << subs).sum(axis=1)
     Bf_all = np.swapaxes(B, 1, 2)[:, None].astype(np.float64)    # (P, 1, d, q)
     for lo in range(0, len(subs), 16):  # subcones in chunks; stop once every target is done
         act = np.nonzero((D == 0).any(axis=1))[0]            # chambers with targets left
@@ -245,7 +252,9 @@ def _simplicial_farkas(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.nda
         has = ok.any(axis=1) & (Da == 0)                     # (P', q)
         if not has.any():
             continue
-        pick = ok.argmax(axis=1)                             # (P', q)
+        # prefer the subcone that holds the most targets: fewer distinct adjugates to recompute
+        score = ok.sum(axis=2)                               # (P', S)
+        pick = np.argmax(np.where(ok, score[..., None], -1), axis=1)   # (P', q)
         dsel = det[pi, pick]
         adj = np.rint(invs[pi, pick] * dsel[..., None, None]).astype(np.int64)
         Dq = np.rint(dsel).astype(np.int64)
@@ -254,31 +263,30 @@ def _simplicial_farkas(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.nda
         Dq, mu = Dq * sgn, mu * sgn[..., None]
         lhs = (Mi[pi, pick] @ mu[..., None])[..., 0]         # exact, in int64
         valid = has & (Dq > 0) & (mu >= 0).all(axis=2) & (lhs == Dq[..., None] * Ba).all(axis=2)
-        cols = chunk[pick]                                   # (P', q, d)
         pp, qq = np.nonzero(valid)
-        for t in range(d):
-            M[act[pp], qq, cols[pp, qq, t]] = mu[pp, qq, t]
         D[act[pp], qq] = Dq[pp, qq]
-    # smaller numbers: divide each (D, μ) by its gcd
-    g = np.gcd.reduce(np.concatenate([D[..., None], M], axis=2), axis=2)
-    g[g == 0] = 1
-    return D // g, M // g[..., None]
+        S[act[pp], qq] = masks[lo + pick[pp, qq]]
+    return D, S
 
 
-def completeness_certificate(arr: Arrangement) -> dict:
+def completeness_certificate(arr: Arrangement, subcones: bool = True) -> dict:
     """The JSON-ready completeness certificate of ``arr``'s chamber list (docs/certificates.md §5).
 
     Per chamber ``[witness, facets, farkas]``: the integer interior witness; the facet classes
-    (the verifier's numbering, increasing); for every other class, in increasing order, ``D``
-    and one multiplier per facet with ``D σ_k N_k = Σ_f μ_f σ_f N_f`` (integers, ``D > 0``,
-    ``μ ≥ 0``). Sign vectors and facet points are not written: the verifier recomputes what it
-    needs from the witnesses.
+    (the verifier's numbering, increasing); for every other class, in increasing order, either
+    ``−S`` (``S > 0`` the bitmask of d facet positions spanning a simplicial subcone that holds
+    the class: the verifier recomputes the multipliers by Cramer's rule) or ``D`` and one
+    multiplier per facet with ``D σ_k N_k = Σ_f μ_f σ_f N_f`` (integers, ``D > 0``, ``μ ≥ 0``).
+    ``subcones=False`` writes the explicit form only. Sign vectors and facet points are not
+    written: the verifier recomputes what it needs from the witnesses.
 
     >>> cert = completeness_certificate(Arrangement([[1, 1], [1, -1], [0, 0]]))
     >>> cert["format"], cert["kind"], cert["claims"]["chambers"]
-    ('relucvx-certificate/2', 'arrangement', 4)
+    ('relucvx-certificate/3', 'arrangement', 4)
     >>> cert["chambers"][0]
     [[1, 0], [0, 1], []]
+    >>> completeness_certificate(Arrangement([[1, 0], [0, 1], [1, 1]]))["chambers"][0]
+    [[1, 1], [0, 1], [-3]]
     """
     ch = arr.chambers()
     p, d = len(ch), arr.d
@@ -295,7 +303,8 @@ def completeness_certificate(arr: Arrangement) -> dict:
     Nbig = max((abs(v) for row in N for v in row), default=0)
     # int64 is exact below: |det|, |adj|, |μ| ≤ d!·Nbig^d · d·Nbig and the float rounding of
     # the adjugate is exact below 2^50
-    fast = m > 0 and math.factorial(d) * max(Nbig, 1) ** (d + 1) * d * d < 2**50
+    fast = (subcones and m > 0
+            and math.factorial(d) * max(Nbig, 1) ** (d + 1) * d * d < 2**50)
     Nn = np.array(N, dtype=np.int64 if fast else object).reshape(m, d)
     farkas: list[list[int]] = [[] for _ in range(p)]
     facet_lists: list[list[int]] = [[] for _ in range(p)]
@@ -308,15 +317,15 @@ def completeness_certificate(arr: Arrangement) -> dict:
             for i, fl in zip(block.tolist(), F.tolist()):
                 facet_lists[i] = fl
             block = block.tolist()
-            if fast and f >= d:
+            if fast and f >= d and f < 62:
                 Sb = S[block]
                 A = Sb[np.arange(len(block))[:, None], F][..., None] * Nn[F]
                 B = Sb[np.arange(len(block))[:, None], others][..., None] * Nn[others]
-                Dm, Mm = _simplicial_farkas(A, B)
+                Dm, Sm = _simplicial_farkas(A, B)
             else:
                 Dm = np.zeros((len(block), m - f), dtype=np.int64)
-                Mm = np.zeros((len(block), m - f, f), dtype=np.int64)
-            flat = np.concatenate([Dm[..., None], Mm], axis=2).reshape(len(block), -1).tolist()
+                Sm = Dm
+            flat = (-Sm).tolist()
             complete = (Dm > 0).all(axis=1).tolist()
             for r, i in enumerate(block):
                 if complete[r]:
@@ -327,8 +336,7 @@ def completeness_certificate(arr: Arrangement) -> dict:
                 cone = None
                 for t, k in enumerate(others[r]):
                     if Dm[r, t] > 0:
-                        out.append(int(Dm[r, t]))
-                        out.extend(int(v) for v in Mm[r, t])
+                        out.append(flat[r][t])
                         continue
                     if cone is None:
                         cone = _Cone([tuple(s[c] * v for v in N[c]) for c in F[r]])
@@ -357,7 +365,7 @@ def write_certificate(cert: dict, path: str) -> None:
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "c.json")
     >>> write_certificate({"format": FORMAT}, p); open(p).read()
-    '{"format":"relucvx-certificate/2"}\\n'
+    '{"format":"relucvx-certificate/3"}\\n'
     """
     import sys
 

@@ -10,7 +10,7 @@ default a certificate embeds the arrangement's completeness certificate
 >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
 >>> cert = solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2")
 >>> cert["format"], cert["kind"], cert["claims"]["num_chambers"], "completeness" in cert
-('relucvx-certificate/2', 'solve', 4, True)
+('relucvx-certificate/3', 'solve', 4, True)
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ __all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual
            "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
            "CERTIFICATE_FORMAT"]
 
-CERTIFICATE_FORMAT = "relucvx-certificate/2"  # docs/certificates.md
+CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
 Group = tuple[int, int]
 Vec = tuple[Fraction, ...]
@@ -1254,7 +1254,7 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert = solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2")
     >>> cert["format"], cert["kind"], cert["claims"]["num_chambers"]
-    ('relucvx-certificate/2', 'solve', 4)
+    ('relucvx-certificate/3', 'solve', 4)
     """
     from exact.certificates import solution_certificate as write
 

@@ -13,6 +13,8 @@ The kernel is a handful of named rules, each a public function tested on its own
 - :func:`strict_signs`, :func:`class_signs` — a witness is on no hyperplane, with these signs;
 - :func:`integer_farkas` / :func:`packed_farkas` — ``D σ_k N_k = Σ_f μ_f σ_f N_f`` with
   ``D > 0``, ``μ ≥ 0`` (a class is redundant), the second on packed vectors (:func:`pack`);
+- :func:`scaled_inverse` / :func:`simplicial_farkas` — a class lies in the simplicial cone of d
+  named facets (Cramer's multipliers recomputed, their signs read off packed integers);
 - :func:`projection_kkt` — ``p = Π_C(g)`` by its KKT conditions;
 - :func:`moreau_bound` — ``‖Π_C(g)‖² ≤ ‖g + Aᵀλ‖²`` for ``λ ≥ 0``;
 - :func:`objective` — the exact training objective of a listed network (the upper bound);
@@ -51,7 +53,7 @@ import re
 import sys
 from fractions import Fraction
 
-FORMAT = "relucvx-certificate/2"
+FORMAT = "relucvx-certificate/3"
 
 #: exit statuses (docs/certificates.md, "Exit statuses")
 PROVED, INVALID, REFUSED, NOT_PROVED = 0, 1, 2, 3
@@ -567,6 +569,116 @@ def packed_farkas(EA: list[int], EB: list[int], K: list[int]) -> int | None:
     return None
 
 
+def scaled_inverse(M: list[list[int]]) -> tuple[int, list[list[int]]] | None:
+    """``(q, Y)`` with ``q ≠ 0`` and ``M Y = q I`` exactly (so ``Y = q M⁻¹``), M a square integer
+    matrix; None when M is singular. Fraction-free (Bareiss) Gauss–Jordan elimination of
+    ``[M | I]``, with exact divisions; the identity ``M Y = q I`` is checked at the end, so the
+    result never rests on the elimination being right.
+
+    >>> scaled_inverse([[2, 0], [1, 1]])
+    (2, [[1, 0], [-1, 2]])
+    >>> scaled_inverse([[1, 2], [2, 4]]) is None
+    True
+    """
+    d = len(M)
+    R = [list(row) + [0] * d for row in M]
+    for i in range(d):
+        R[i][d + i] = 1
+    prev = 1
+    for c in range(d):
+        rc = R[c]
+        if not rc[c]:
+            for r in range(c + 1, d):
+                if R[r][c]:
+                    R[c], R[r] = R[r], R[c]
+                    rc = R[c]
+                    break
+            else:
+                return None
+        p = rc[c]
+        for r in range(d):
+            if r != c:
+                rr = R[r]
+                a = rr[c]
+                if a:
+                    R[r] = [(p * x - a * y) // prev for x, y in zip(rr, rc)]
+                elif p != prev:  # the same step with a = 0
+                    R[r] = [p * x // prev for x in rr]
+        prev = p
+    q = prev
+    if q == 0:  # pivots are nonzero, so this cannot happen; q = 0 would prove nothing
+        return None
+    Y = [row[d:] for row in R]
+    cols = list(zip(*Y))
+    mul = operator.mul
+    for i, row in enumerate(M):
+        for j, col in enumerate(cols):
+            if sum(map(mul, row, col)) != (q if i == j else 0):
+                return None
+    return q, Y
+
+
+def simplicial_farkas(A: list[list[int]], B: list[list[int]]) -> int | None:
+    """Rule *Farkas identity* on a simplicial subcone, the multipliers recomputed (Cramer).
+
+    ``A``: d linearly independent integer rows ``a_t`` (the subcone's facets), ``B``: targets.
+    With ``M`` the matrix of columns ``a_t`` and ``M Y = q I`` (:func:`scaled_inverse`), each
+    target gets ``D = |q| > 0`` and ``μ = sign(q) Y b``, so ``Σ_t μ_t a_t = M μ = D b`` exactly;
+    the rule checks ``μ ≥ 0``. Returns the first target outside the cone (0 when A is singular
+    or not square), else None. The signs are read off one packed integer per target:
+    ``Z = Σ_t μ_t 2^{tk} = Σ_i b_i Q_i`` with ``Q_i = Σ_t sign(q) Y_ti 2^{tk}`` (linear), and
+    with ``|μ_t| < 2^{k−1}`` the base-2^k digits of ``Z + H``, ``H = Σ_t 2^{tk+k−1}``, are
+    ``μ_t + 2^{k−1}``: ``μ_t ≥ 0`` iff the top bit of digit t is set, i.e. ``(Z + H) & H = H``.
+
+    >>> simplicial_farkas([[1, 0], [1, 1]], [[2, 1], [1, 1], [0, 1]])
+    2
+    >>> simplicial_farkas([[1, 0], [1, 1]], [[2, 1], [1, 1]]) is None
+    True
+    """
+    d = len(A)
+    inv = scaled_inverse([list(col) for col in zip(*A)]) if all(len(a) == d for a in A) else None
+    if inv is None:
+        return 0
+    bmax = max((abs(x) for b in B for x in b), default=0)
+    pos, neg, H = packed_rows(inv, bmax)
+    Q = signed_packing(pos, neg, [1] * d)
+    mul = operator.mul
+    for t, b in enumerate(B):
+        if (sum(map(mul, b, Q)) + H) & H != H:
+            return t
+    return None
+
+
+def packed_rows(inv: tuple[int, list[list[int]]],
+                bmax: int) -> tuple[list[list[int]], list[list[int]], int]:
+    """The packing of :func:`simplicial_farkas` from ``(q, Y)`` (:func:`scaled_inverse`) for
+    targets with entries of absolute value ≤ ``bmax``: ``pos[t] = [sign(q) Y_ti 2^{tk}]_i``,
+    ``neg[t] = −pos[t]`` and H, with ``2^{k−1} > d · max|Y| · bmax ≥ |μ_t|``.
+
+    >>> packed_rows((2, [[1, 0], [-1, 2]]), 1)
+    ([[1, 0], [-32, 64]], [[-1, 0], [32, -64]], 528)
+    """
+    q, Y = inv
+    d = len(Y)
+    sg = 1 if q > 0 else -1
+    ymax = max(abs(x) for row in Y for x in row)
+    k = (d * max(ymax, 1) * max(bmax, 1)).bit_length() + 2
+    pos = [[(sg * x) << (t * k) for x in Y[t]] for t in range(d)]
+    neg = [[-x for x in row] for row in pos]
+    return pos, neg, sum(1 << (t * k + k - 1) for t in range(d))
+
+
+def signed_packing(pos: list[list[int]], neg: list[list[int]], signs: list[int]) -> list[int]:
+    """``Q`` of :func:`simplicial_farkas` for the subcone with rows ``signs_t a_t``, from the
+    :func:`packed_rows` of the matrix of columns ``a_t``: scaling the columns by ``diag(signs)``
+    gives ``Y′ = diag(signs) Y`` with the same q, so one inverse serves every sign pattern.
+
+    >>> signed_packing([[1, 0], [-32, 64]], [[-1, 0], [32, -64]], [1, -1])
+    [33, -64]
+    """
+    return [sum(col) for col in zip(*[p if g > 0 else n for p, n, g in zip(pos, neg, signs)])]
+
+
 def _ints(value: object, length: int | None, check: str, where: str) -> list[int]:
     """A list of JSON integers (not booleans), checked in one pass."""
     if not isinstance(value, list) or (length is not None and len(value) != length):
@@ -578,6 +690,44 @@ def _ints(value: object, length: int | None, check: str, where: str) -> list[int
     if sum(map(int.bit_length, value)) > 3.33 * MAX_VECTOR_DIGITS:
         raise Refused(f"{where}: more than {MAX_VECTOR_DIGITS} digits in one vector")
     return value
+
+
+def _farkas_entries(K: list[int], f: int, q: int, d: int,
+                    where: str) -> tuple[list[int], list[int], dict[int, int]]:
+    """Split a chamber's farkas list (docs/certificates.md §5) into the ranks of the explicit
+    classes, their concatenated ``D, μ`` blocks, and ``{rank: mask}`` for the subcone entries
+    ``−S`` (S < 2^f with d bits). Ranks count the other classes in increasing order."""
+    if len(K) == q and (not K or max(K) < 0):  # the common case: subcones only
+        for x in set(K):
+            if -x >= 1 << f or (-x).bit_count() != d:
+                raise _fail("farkas", f"{where}: farkas: subcone {-x} does not name {d} of "
+                                      f"the {f} facet positions")
+        return [], [], dict(zip(range(q), [-x for x in K]))
+    explicit: list[int] = []
+    blocks: list[int] = []
+    sub: dict[int, int] = {}
+    pos, step = 0, f + 1
+    for r in range(q):
+        if pos >= len(K):
+            raise _fail("farkas", f"{where}: farkas: {q} other classes, entries for {r} only")
+        x = K[pos]
+        if x < 0:
+            if -x >= 1 << f or (-x).bit_count() != d:
+                raise _fail("farkas", f"{where}: farkas: subcone {-x} does not name {d} of "
+                                      f"the {f} facet positions")
+            sub[r] = -x
+            pos += 1
+        else:
+            if pos + step > len(K):
+                raise _fail("farkas", f"{where}: farkas: the block of other class {r} needs D "
+                                      f"and {f} multipliers")
+            explicit.append(r)
+            blocks.extend(K[pos:pos + step])
+            pos += step
+    if pos != len(K):
+        raise _fail("farkas", f"{where}: farkas: {len(K)} integers for {q} other classes "
+                              f"(D and {f} multipliers, or one subcone, each)")
+    return explicit, blocks, sub
 
 
 def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
@@ -607,21 +757,27 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         if F and (F[0] < 0 or F[-1] >= m or any(F[t] >= F[t + 1] for t in range(len(F) - 1))):
             raise _fail("facet", f"{where}: facets must be strictly increasing classes in "
                                  f"[0, {m})")
-        K = _ints(ch[2], (m - len(F)) * (len(F) + 1), "farkas", f"{where}: farkas "
-                  f"(D and {len(F)} multipliers for each of the {m - len(F)} other classes)")
-        parsed.append((w, F, K))
+        K = _ints(ch[2], None, "farkas", f"{where}: farkas")
+        parsed.append((w, F, _farkas_entries(K, len(F), m - len(F), d, where)))
     # work, weighted by the length of the numbers (known now, before any product)
     p = len(parsed)
     if m:
         fmax = max(len(F) for _, F, _ in parsed)
-        kmax = max(max(map(abs, K), default=0) for _, _, K in parsed)
+        kmax = max(max(map(abs, K), default=0) for _, _, (_, K, _) in parsed)
         wmax = max(max(map(abs, w), default=0) for w, _, _ in parsed)
         nmax = max(abs(x) for nrm in normals for x in nrm)
         k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
         nb = nmax.bit_length()
+        # subcones: |Y| ≤ (d−1)! nmax^(d−1) (Hadamard, crudely), packed over d digits
+        nsub = sum(len(sub) for _, _, (_, _, sub) in parsed)
+        nmask = sum(len(set(sub.values())) for _, _, (_, _, sub) in parsed)
+        ybits = math.factorial(d).bit_length() + (d - 1) * nb
+        _work(nmask * 4 * d ** 3 + nsub * d)
         budget = _Budget()
         budget.spend(p * m * d, max(nb, wmax.bit_length()))              # the signs
         budget.spend(p * m * (fmax + 1), max(kmax.bit_length(), k * d))  # the identities
+        budget.spend(nmask * 4 * d ** 3, ybits + 2 * nb)                 # the scaled inverses
+        budget.spend(nsub * d, (ybits + nb + d.bit_length() + 2) * d)    # the packed signs
         EN = [pack(nrm, k) for nrm in normals]
     for i, (w, F, K) in enumerate(parsed):
         s = class_signs(normals, w)
@@ -631,15 +787,40 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
         index[s] = i
         parsed[i] = (s, F, K)
-    # farkas: every class that is no facet is implied by the facets (packed identities)
-    for i, (s, F, K) in enumerate(parsed):
-        facet_set = set(F)
-        others = [c for c in range(m) if c not in facet_set]
+    # farkas: every class that is no facet is implied by the facets (packed identities), and
+    # subcones: one scaled inverse per set of facet classes (signs applied after)
+    inverses: dict[tuple[int, ...], tuple[list[list[int]], list[list[int]], int] | None] = {}
+    for i, (s, F, (explicit, K, sub)) in enumerate(parsed):
+        if sub or explicit:
+            facet_set = set(F)
+            others = [c for c in range(m) if c not in facet_set]
+            explicit = [others[r] for r in explicit]
         t = packed_farkas([EN[f] if s[f] > 0 else -EN[f] for f in F],
-                          [EN[c] if s[c] > 0 else -EN[c] for c in others], K)
+                          [EN[c] if s[c] > 0 else -EN[c] for c in explicit], K) if K else None
         if t is not None:
-            raise _fail("farkas", f"chamber {i}: class {others[t]}: D sigma_k N_k != sum of "
+            raise _fail("farkas", f"chamber {i}: class {explicit[t]}: D sigma_k N_k != sum of "
                                   "mu_f sigma_f N_f with D > 0, mu >= 0")
+        local: dict[int, tuple[list[int], int] | None] = {}
+        for r, mask in sub.items():
+            packed = local.get(mask, 0)
+            if packed == 0:
+                cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
+                rows = inverses.get(cols, 0)
+                if rows == 0:
+                    inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
+                           if len(cols) == d else None)
+                    rows = inverses[cols] = None if inv is None else packed_rows(inv, nmax)
+                packed = local[mask] = (None if rows is None else
+                                        (signed_packing(rows[0], rows[1], [s[f] for f in cols]),
+                                         rows[2]))
+            c = others[r]
+            if packed is not None:
+                Q, H = packed
+                z = sum(map(operator.mul, normals[c], Q))
+                if ((z if s[c] > 0 else -z) + H) & H == H:
+                    continue
+            raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
+                                  f"{mask} of the facets")
     # closure under crossing facets
     for i, (s, F, _) in enumerate(parsed):
         for f in F:
@@ -698,6 +879,44 @@ def _network(value: object, d: int, where: str) -> list[tuple[list[Fraction], Fr
     return out
 
 
+def _raw_bits(value: object) -> int:
+    """An upper bound on the bits (numerator plus denominator) of the largest number in a list
+    of JSON numbers, read from the raw values before any conversion (0 for anything else: the
+    parse rejects it later)."""
+    if not isinstance(value, list):
+        return 0
+    most = 0
+    for x in value:
+        if type(x) is int:
+            most = max(most, x.bit_length())
+        elif isinstance(x, str):
+            most = max(most, int(len(x) * 3.33) + 2)
+    return most
+
+
+def _solve_budget(chambers: list, n: int, d: int, data_bits: int) -> None:
+    """Refuse at once (docs/certificates.md §3) when the checks of the chambers of a solve/check
+    certificate would take more than MAX_WORD_WORK word products: per chamber ``2nd`` products
+    for g (both signs), per group ``4 (f + 2) d`` for its projection or bound and again for g's
+    comparison, each weighted by the length of its longest operand."""
+    budget = _Budget()
+    for ch in chambers:
+        if not isinstance(ch, dict):
+            continue
+        facets = ch.get("facets")
+        facets = facets if isinstance(facets, list) else []
+        abits = max((_raw_bits(f.get("a")) for f in facets if isinstance(f, dict)), default=0)
+        budget.spend(2 * n * d, 2 * data_bits)
+        groups = ch.get("groups")
+        for g in groups if isinstance(groups, list) else []:
+            if not isinstance(g, dict):
+                continue
+            gbits = max(_raw_bits(g.get("g")), abits, data_bits)
+            pbits = max(_raw_bits(g.get("p")), _raw_bits(g.get("lambda")), data_bits)
+            budget.spend(4 * (len(facets) + 2) * d, 2 * gbits)
+            budget.spend(4 * (len(facets) + 2) * d, 2 * pbits)
+
+
 def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
     """Parse and check data, dual, chambers, network and completeness of a solve/check
     certificate (docs/certificates.md, "solve"); the claims are checked by the caller."""
@@ -723,8 +942,8 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
               for c in chambers) * n * d)
     sign_vectors = set()
     b.t, b.bounded = {}, []
-    budget = _Budget()
     data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
+    _solve_budget(chambers, n, d, data_bits)
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
         _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
@@ -762,13 +981,10 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             ("p", "lambda", "t", "bound"))["sign"],
                        "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
             raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
-        budget.spend(2 * n * d, 2 * data_bits)  # g = s Xᵀ D v for both signs
         for g in groups:
             s = g["sign"]
             gw = f"{where}, sign {s}"
             gv = _vec(g["g"], d, "chambers", f"{gw}: g")
-            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(gv), _bits(
-                [x for a in A for x in a]), data_bits))
             want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
                             Fraction(0)) for c in range(d)]
             if gv != want:
@@ -793,7 +1009,6 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             _obj(g, gw, ("sign", "g", "p", "lambda", "t"))
             p = _vec(g["p"], d, "chambers", f"{gw}: p")
             lam = _vec(g["lambda"], len(A), "chambers", f"{gw}: lambda")
-            budget.spend(4 * (len(A) + 2) * d, 2 * max(_bits(p), _bits(lam), data_bits))
             why = projection_kkt(gv, p, lam, A)
             if why is not None:
                 raise _fail("projection", f"{gw}: {why}")
@@ -969,8 +1184,8 @@ def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
 
     >>> verify({"format": FORMAT, "kind": "fit"})
     (1, "unsupported kind: 'fit' (this verifier checks 'arrangement', 'solve', 'check')")
-    >>> verify({"format": "relucvx-certificate/1"})[1]
-    "format: expected format 'relucvx-certificate/2', got 'relucvx-certificate/1'"
+    >>> verify({"format": "relucvx-certificate/2"})[1]
+    "format: expected format 'relucvx-certificate/3', got 'relucvx-certificate/2'"
     """
     with _long_integers():
         try:

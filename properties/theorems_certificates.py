@@ -3,11 +3,12 @@
 A genuine certificate (an arrangement certificate, or a solve certificate with its embedded
 completeness certificate) verifies with exit status 0; after a random *structural* corruption —
 a chamber dropped together with its evidence, a chamber duplicated, a facet dropped, moved or
-duplicated, a Farkas entry dropped, two rows of the data swapped under the evidence, the kind
-swapped, an unknown claim added, the completeness certificate dropped or replaced — the verifier
-answers something other than 0, unless the corrupted certificate is still a complete proof of a
-true claim, judged independently (the exact chamber set of the data; the certified interval of
-:func:`exact.certify.solve`). Without a completeness certificate exit 0 is always wrong.
+duplicated, a Farkas entry dropped or its simplicial subcone changed, two rows of the data
+swapped under the evidence, the kind swapped, an unknown claim added, the completeness
+certificate dropped or replaced — the verifier answers something other than 0, unless the
+corrupted certificate is still a complete proof of a true claim, judged independently (the exact
+chamber set of the data; the certified interval of :func:`exact.certify.solve`). Without a
+completeness certificate exit 0 is always wrong.
 
 >>> "certificate_structural_corruptions" in THEOREMS
 True
@@ -33,8 +34,8 @@ __all__ = ["THEOREMS", "certificate_structural_corruptions", "corrupt", "CORRUPT
 #: the structural corruptions, by the kind of certificate they apply to
 CORRUPTIONS = {
     "arrangement": ("drop-chamber", "drop-chamber-keep-count", "duplicate-chamber",
-                    "drop-facet", "move-facet", "duplicate-facet", "drop-farkas", "swap-rows",
-                    "swap-kind", "extra-claim"),
+                    "drop-facet", "move-facet", "duplicate-facet", "drop-farkas",
+                    "change-subcone", "swap-rows", "swap-kind", "extra-claim"),
     "solve": ("drop-completeness", "drop-chamber", "drop-chamber-everywhere",
               "duplicate-chamber", "drop-group", "completeness-of-other-data", "swap-kind",
               "extra-claim", "change-y", "swap-rows"),
@@ -45,6 +46,17 @@ def _chambers_with(cert: dict, key: str) -> list[list]:
     """Arrangement chambers ``[witness, facets, farkas]`` whose ``key`` part is non-empty."""
     t = {"facets": 1, "farkas": 2}[key]
     return [ch for ch in cert["chambers"] if ch[t]]
+
+
+def _entries(K: list[int], f: int) -> list[tuple[int, int]]:
+    """(position, length) of each class's entry in a farkas list: a subcone ``−S`` is one
+    integer, an explicit block ``D, μ_1 … μ_f`` is f + 1 (docs/certificates.md §5)."""
+    out, pos = [], 0
+    while pos < len(K):
+        n = 1 if K[pos] < 0 else f + 1
+        out.append((pos, n))
+        pos += n
+    return out
 
 
 def _signs(X: list, w: list) -> tuple[int, ...]:
@@ -109,9 +121,15 @@ def corrupt(cert: dict, how: str, rng: random.Random) -> dict | None:
         if not with_farkas:
             return None
         ch = rng.choice(with_farkas)
-        step = len(ch[1]) + 1
-        t = rng.randrange(len(ch[2]) // step)
-        del ch[2][t * step:(t + 1) * step]
+        pos, n = rng.choice(_entries(ch[2], len(ch[1])))
+        del ch[2][pos:pos + n]
+    elif how == "change-subcone":
+        d = len(c["data"]["X"][0])
+        subs = [(ch, pos) for ch in chambers for pos, n in _entries(ch[2], len(ch[1])) if n == 1]
+        if not subs:
+            return None
+        ch, pos = rng.choice(subs)
+        ch[2][pos] = -sum(1 << t for t in rng.sample(range(len(ch[1])), d))
     elif how == "swap-rows":
         X = c["data"]["X"]
         if len(X) < 2:
@@ -181,8 +199,8 @@ def certificate_structural_corruptions(inst: Instance, kind: str, how: str, seed
     from exact import certify
     from exact import verify as V
 
-    if kind == "arrangement":
-        cert = completeness_certificate(Arrangement(inst.X))
+    if kind == "arrangement":  # both forms of the Farkas evidence (docs/certificates.md §5)
+        cert = completeness_certificate(Arrangement(inst.X), subcones=seed % 2 == 0)
     else:
         sol = certify.solve(inst.X, inst.y, inst.beta)
         cert = certify.solution_certificate(sol, inst.X, inst.y, inst.beta)

@@ -97,7 +97,11 @@ def _signs(X, w):
 def test_shape_of_the_certificate():
     X = [[1, 0], [0, 1], [1, 1], [0, 0], [-2, -2]]
     arr = Arrangement(X)
-    cert = completeness_certificate(arr)
+    for subcones in (True, False):
+        _check_shape(X, arr, completeness_certificate(arr, subcones=subcones), subcones)
+
+
+def _check_shape(X, arr, cert, subcones):
     assert cert["format"] == FORMAT and cert["kind"] == "arrangement"
     assert cert["data"]["X"][4] == ["-2", "-2"]
     assert cert["claims"] == {"chambers": 6, "n": 5, "d": 2}
@@ -112,7 +116,11 @@ def test_shape_of_the_certificate():
         flips = {c for c in range(m) if tuple(-v if j in ([2, 4] if c == 2 else [rep[c]]) else v
                                               for j, v in enumerate(s)) in listed}
         assert set(F) == flips and F == sorted(F)
-        assert len(K) == (m - len(F)) * (len(F) + 1) and all(x >= 0 for x in K)
+        if subcones:  # one subcone −S per other class: d = 2 of the facets
+            assert len(K) == m - len(F)
+            assert all(x < 0 and -x < 2 ** len(F) and bin(-x).count("1") == 2 for x in K)
+        else:
+            assert len(K) == (m - len(F)) * (len(F) + 1) and all(x >= 0 for x in K)
         assert all(isinstance(x, int) for x in w + F + K)
 
 
@@ -144,7 +152,8 @@ def test_lp_fallback_gives_a_valid_certificate(monkeypatch):
     import arrangement.certificate as certmod
 
     monkeypatch.setattr(certmod, "_solve_on_support", lambda *a: None)
-    cert = completeness_certificate(Arrangement([[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, -1, 2]]))
+    cert = completeness_certificate(Arrangement([[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, -1, 2]]),
+                                    subcones=False)
     ok, msg = verify_certificate(cert)
     assert ok, msg
 

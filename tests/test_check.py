@@ -211,7 +211,7 @@ def _bump(x, by: Fraction | None = None):
 
 def test_certificates_valid(certs):
     for c in certs:
-        assert c["kind"] == "check" and c["format"] == "relucvx-certificate/2"
+        assert c["kind"] == "check" and c["format"] == "relucvx-certificate/3"
         assert verify_certificate(c)[0]
         assert "completeness" in c
 

@@ -1,7 +1,7 @@
 """The convex program and certified global optima (exact/convex.py, exact/certify.py).
 
 Oracles: docs/MATH.md §9 (1-D "V" data, rank one, whitened), the scaling laws of §8, and an
-independent, test-local checker of the ``relucvx-certificate/2`` fields (module docstring of
+independent, test-local checker of the ``relucvx-certificate/3`` fields (module docstring of
 exact/certify.py).
 """
 
@@ -37,7 +37,7 @@ def _dot(a, b):
 
 def check_certificate(cert: dict) -> tuple[Fraction, Fraction]:
     """Checks (0)–(6) of exact/certify.py's docstring; returns (lower, upper)."""
-    assert cert["format"] == "relucvx-certificate/2" and cert["kind"] == "solve"
+    assert cert["format"] == "relucvx-certificate/3" and cert["kind"] == "solve"
     json.loads(json.dumps(cert))  # JSON-ready
     loss = cert["loss"]
     X = [[_num(x) for x in row] for row in cert["data"]["X"]]

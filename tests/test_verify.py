@@ -34,8 +34,19 @@ X0 = [[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, -1, 2], [0, 0, 0], [2, 2, 2], [-1, -1
 
 @pytest.fixture(scope="module")
 def base() -> dict:
+    """Explicit multipliers ``D, μ`` for every class (the tests below edit them)."""
+    cert = json.loads(json.dumps(completeness_certificate(Arrangement(X0), subcones=False)))
+    assert verify_certificate(cert)[0]
+    assert all(x >= 0 for ch in cert["chambers"] for x in ch[2])
+    return cert
+
+
+@pytest.fixture(scope="module")
+def sub() -> dict:
+    """The default form: a simplicial subcone ``−S`` per class wherever one holds it."""
     cert = json.loads(json.dumps(completeness_certificate(Arrangement(X0))))
     assert verify_certificate(cert)[0]
+    assert any(x < 0 for ch in cert["chambers"] for x in ch[2])
     return cert
 
 
@@ -124,6 +135,69 @@ def test_negative_farkas_multiplier_and_zero_denominator(base):
     i, _ = _nonzero_multiplier(cert)
     cert["chambers"][i][2][0] = 0  # D = 0 proves nothing
     _fails(cert, "farkas")
+
+
+def _subcone_entry(cert: dict) -> tuple[int, int]:
+    """(chamber, position) of a subcone entry −S in a chamber with more than d facets."""
+    for i, (_, F, K) in enumerate(cert["chambers"]):
+        if len(F) > 3 and K and K[0] < 0:
+            return i, 0
+    raise AssertionError("no chamber with more than d facets")
+
+
+def test_subcone_entries(sub):
+    from itertools import combinations
+
+    i, t = _subcone_entry(sub)
+    F = sub["chambers"][i][1]
+    mask = -sub["chambers"][i][2][t]
+    # every other d-subset of the facets: accepted exactly when it holds the class (oracle:
+    # Fraction solve of the 3 × 3 system with the signs of the witness)
+    w = sub["chambers"][i][0]
+    others = [c for c in range(5) if c not in F]
+    k = others[0]
+    normals = _classes(X0)
+    sgn = [(v > 0) - (v < 0) for v in (sum(a * b for a, b in zip(nrm, w)) for nrm in normals)]
+    seen = set()
+    for cols in combinations(range(len(F)), 3):
+        S = sum(1 << c for c in cols)
+        A = [[Fraction(sgn[F[c]] * x) for x in normals[F[c]]] for c in cols]
+        b = [Fraction(sgn[k] * x) for x in normals[k]]
+        mu = _solve3(A, b)
+        want = mu is not None and all(v >= 0 for v in mu)
+        cert = copy.deepcopy(sub)
+        cert["chambers"][i][2][t] = -S
+        ok, msg = verify_certificate(cert)
+        assert ok == want, (cols, msg)
+        if not ok:
+            assert msg.startswith("farkas:") and "subcone" in msg
+        seen.add(want)
+    assert seen == {True, False} and mask
+    # not d bits, beyond the facets, zero
+    for S in (1, (1 << len(F)) - 1, 1 << len(F) | 7):
+        cert = copy.deepcopy(sub)
+        cert["chambers"][i][2][t] = -S
+        _fails(cert, "farkas")
+    cert = copy.deepcopy(sub)
+    cert["chambers"][i][2][t] = 0  # now an explicit block with D = 0 (and too short)
+    _fails(cert, "farkas")
+
+
+def _solve3(A, b):
+    """μ with Σ μ_t A_t = b (Fractions, Cramer), or None when A is singular."""
+    def det(M):
+        return (M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1])
+                - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+                + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]))
+    M = [list(col) for col in zip(*A)]  # columns = the A_t
+    D = det(M)
+    if D == 0:
+        return None
+    out = []
+    for t in range(3):
+        Mt = [row[:t] + [b[r]] + row[t + 1:] for r, row in enumerate(M)]
+        out.append(det(Mt) / D)
+    return out
 
 
 def test_farkas_list_of_the_wrong_length(base):

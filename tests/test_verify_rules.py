@@ -89,6 +89,60 @@ def test_farkas_identity_plain_and_packed(AM, data):
     assert V.packed_farkas(EA, EB, K2) == 0
 
 
+def _fraction_inverse(M):
+    """Independent oracle: M⁻¹ by Gauss–Jordan over Fractions, or None when M is singular."""
+    d = len(M)
+    R = [[F(x) for x in row] + [F(int(i == j)) for j in range(d)] for i, row in enumerate(M)]
+    for c in range(d):
+        piv = next((r for r in range(c, d) if R[r][c]), None)
+        if piv is None:
+            return None
+        R[c], R[piv] = R[piv], R[c]
+        R[c] = [x / R[c][c] for x in R[c]]
+        for r in range(d):
+            if r != c and R[r][c]:
+                R[r] = [x - R[r][c] * y for x, y in zip(R[r], R[c])]
+    return [row[d:] for row in R]
+
+
+# -- scaled inverse and simplicial subcones ------------------------------------------------------
+@given(st.integers(1, 5).flatmap(lambda d: st.lists(
+    st.lists(st.integers(-4, 4), min_size=d, max_size=d), min_size=d, max_size=d)))
+def test_scaled_inverse_against_fractions(M):
+    want = _fraction_inverse(M)
+    got = V.scaled_inverse(M)
+    assert (got is None) == (want is None)
+    if got is not None:
+        q, Y = got
+        assert q != 0 and [[F(y, q) for y in row] for row in Y] == want
+
+
+@given(st.integers(1, 4).flatmap(lambda d: st.tuples(
+    st.lists(st.lists(st.integers(-4, 4), min_size=d, max_size=d), min_size=d, max_size=d),
+    st.lists(st.lists(st.integers(-6, 6), min_size=d, max_size=d), min_size=1, max_size=6))),
+    st.data())
+def test_simplicial_farkas_against_cramer(AB, data):
+    """First target outside cone(A) (oracle: μ = b (Aᵀ)⁻¹ over Fractions, μ ≥ 0), or None; 0 for
+    a singular A. With any sign pattern, signed_packing agrees with the rule on the signed rows."""
+    A, B = AB
+    d = len(A)
+    inv = _fraction_inverse([list(col) for col in zip(*A)])
+    if inv is None:
+        assert V.simplicial_farkas(A, B) == 0
+        return
+    inside = [all(sum(inv[t][i] * b[i] for i in range(d)) >= 0 for t in range(d)) for b in B]
+    want = next((t for t, ok in enumerate(inside) if not ok), None)
+    assert V.simplicial_farkas(A, B) == want
+    signs = data.draw(st.lists(st.sampled_from([1, -1]), min_size=d, max_size=d))
+    signed = [[g * x for x in a] for g, a in zip(signs, A)]
+    bmax = max(abs(x) for b in B for x in b)
+    pos, neg, H = V.packed_rows(V.scaled_inverse([list(c) for c in zip(*A)]), bmax)
+    Q = V.signed_packing(pos, neg, signs)
+    got = next((t for t, b in enumerate(B) if (sum(x * y for x, y in zip(b, Q)) + H) & H != H),
+               None)
+    assert got == V.simplicial_farkas(signed, B)
+
+
 @given(st.lists(st.integers(-2**20, 2**20), min_size=1, max_size=5),
        st.lists(st.integers(-2**20, 2**20), min_size=1, max_size=5))
 def test_pack_is_injective_on_its_box(u, v):
@@ -210,6 +264,8 @@ LOAD_BEARING = {
     "class_signs": ("arr-witness-on-hyperplane.json", lambda normals, w: tuple(
         1 if sum(a * b for a, b in zip(nrm, w)) >= 0 else -1 for nrm in normals)),
     "packed_farkas": ("arr-double-farkas.json", lambda *a: None),
+    "packed_rows": ("arr-subcone-wrong.json", lambda inv, bmax: (
+        [[0] * len(inv[1])] * len(inv[1]), [[0] * len(inv[1])] * len(inv[1]), 0)),
     "projection_kkt": ("solve-projection-negative-lambda.json", lambda *a: None),
     "moreau_bound": (_norm_bounds_only, lambda g, lam, A: F(0)),
     "objective": ("solve-network-changed.json", lambda neurons, X, y, beta, loss: (
@@ -327,6 +383,23 @@ def test_word_budget(monkeypatch):
         status, msg = V.verify(cert)
         assert status == V.REFUSED and "word products" in msg
         monkeypatch.undo()
+
+
+def test_solve_word_budget_is_checked_before_any_rule(monkeypatch):
+    """A solve certificate over the word budget is refused before the first rule runs (the
+    budget is counted from the raw numbers up front, as for arrangement certificates)."""
+    cert = V.load_file(str(HERE / "genuine-solve.json"))
+    last = cert["chambers"][-1]["groups"][0]
+    last["g"] = ["9" * 9000] + last["g"][1:]  # long, and wrong: no rule may get to see it
+
+    def never(*a):
+        raise AssertionError("a rule ran before the refusal")
+
+    for rule in ("strict_signs", "projection_kkt", "moreau_bound", "objective", "dual_value"):
+        monkeypatch.setattr(V, rule, never)
+    monkeypatch.setattr(V, "MAX_WORD_WORK", 10**6)
+    status, msg = V.verify(cert)
+    assert status == V.REFUSED and "word products" in msg, msg
 
 
 @pytest.mark.parametrize("text, what", [

@@ -50,7 +50,8 @@ def bases() -> dict[str, dict]:
     bad = check(Network.from_lists([((0, 1), 1)]), v.X, v.y, v.beta)
     hinge = check(Network.from_lists([((1, 0), 1)]), HX, HY, Fraction(1, 10), loss="hinge")
     return {
-        "arrangement": _j(completeness_certificate(Arrangement(X0))),
+        "arrangement": _j(completeness_certificate(Arrangement(X0), subcones=False)),
+        "arrangement-subcones": _j(completeness_certificate(Arrangement(X0))),
         "solve": _j(solution_certificate(sol, v.X, v.y, v.beta)),
         "check-optimal": _j(check_certificate(opt)),
         "check-not-optimal": _j(check_certificate(bad)),
@@ -195,12 +196,86 @@ def _missing_farkas(c):
     del ch[2][-(len(ch[1]) + 1):]
 
 
+def _subcone_chamber(c):
+    """A chamber with more than d = 3 facets whose first other class has a subcone entry."""
+    for ch in c["chambers"]:
+        if len(ch[1]) > 3 and ch[2] and ch[2][0] < 0:
+            return ch
+    raise AssertionError("no chamber with a subcone entry and more than d facets")
+
+
+def _subcone_wrong(c):
+    """Another d-subset of the facets, one that does not hold the class."""
+    import itertools
+
+    ch = _subcone_chamber(c)
+    F, w = ch[1], ch[0]
+    k = next(x for x in range(M0) if x not in F)
+    rows = _class_rows(w)
+    for cols in itertools.combinations(range(len(F)), 3):
+        A = [rows[F[t]] for t in cols]
+        mu = _cramer3(A, rows[k])
+        if mu is not None and min(mu) < 0:
+            ch[2][0] = -sum(1 << t for t in cols)
+            return
+    raise AssertionError("every subcone holds the class")
+
+
+def _class_rows(w):
+    """σ_c N_c for the classes of X0 (first rows 0, 1, 2, 3, 7) at the witness w."""
+    out = []
+    for r in (0, 1, 2, 3, 7):
+        s = 1 if _dot(X0[r], w) > 0 else -1
+        out.append([s * x for x in X0[r]])
+    return out
+
+
+def _cramer3(A, b):
+    def det(M):
+        return (M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1])
+                - M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0])
+                + M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]))
+    M = [list(col) for col in zip(*A)]
+    D = det(M)
+    if D == 0:
+        return None
+    return [Fraction(det([row[:t] + [b[r]] + row[t + 1:] for r, row in enumerate(M)]), D)
+            for t in range(3)]
+
+
+def _subcone_two_facets(c):
+    ch = _subcone_chamber(c)
+    ch[2][0] = -3  # facets 0 and 1 only: a 2-dimensional cone proves nothing in d = 3
+
+
+def _subcone_beyond_facets(c):
+    ch = _subcone_chamber(c)
+    ch[2][0] = -(1 << len(ch[1]) | 3)  # a facet position past the list
+
+
+def _subcone_drop_facet(c):
+    """The last facet dropped and claimed inside the subcone of the first three."""
+    ch = _subcone_chamber(c)
+    f = ch[1].pop()
+    others = [k for k in range(M0) if k not in ch[1]]
+    old = dict(zip([k for k in range(M0) if k not in ch[1] + [f]], ch[2]))
+    old[f] = -7
+    ch[2] = [old[k] for k in others]
+
+
+def _negative_D(c):
+    """An explicit block whose D is negated: read as a subcone entry, the list no longer fits."""
+    ch, _ = _nonzero_multiplier(c)
+    ch[2][0] = -ch[2][0]
+
+
 def _witness_as_string(c):
     c["chambers"][0][0][0] = str(c["chambers"][0][0][0])
 
 
 def FORGERIES():  # noqa: N802 - a table, built lazily
     A, S, CO, CN, CH = "arrangement", "solve", "check-optimal", "check-not-optimal", "check-hinge"
+    AS = "arrangement-subcones"
     rows = [
         # --- arrangement: structural
         ("arr-drop-chamber", A, _drop_chamber, 1, "closure",
@@ -231,6 +306,20 @@ def FORGERIES():  # noqa: N802 - a table, built lazily
          "D = 0 makes every identity 0 = sum mu a: nothing is implied"),
         ("arr-missing-farkas", A, _missing_farkas, 1, "farkas",
          "a class not shown redundant might cut the cone: the facet list may be incomplete"),
+        ("arr-negative-D", A, _negative_D, 1, "farkas",
+         "D < 0 flips the implied inequality; read as a subcone it does not fit the list"),
+        ("arr-subcone-wrong", AS, _subcone_wrong, 1, "farkas",
+         "a simplicial subcone that does not hold the class: Cramer's multipliers are negative"),
+        ("arr-subcone-two-facets", AS, _subcone_two_facets, 1, "farkas",
+         "two facets span no full-dimensional subcone in d = 3: the class is not implied"),
+        ("arr-subcone-beyond-facets", AS, _subcone_beyond_facets, 1, "farkas",
+         "a subcone naming a facet position the chamber does not list"),
+        ("arr-subcone-drop-facet", AS, _subcone_drop_facet, 1, "farkas",
+         "a true facet claimed inside a subcone of the others: the listed cone is too large"),
+        ("arr-subcone-drop-chamber", AS, _drop_chamber, 1, "closure",
+         "claims 21 chambers; the arrangement has 22"),
+        ("arr-subcone-change-data", AS, _swap_rows, 1, "farkas",
+         "rows permuted under the subcones: the classes no longer lie in them"),
         ("arr-witness-string", A, _witness_as_string, 1, "chambers",
          "witnesses are JSON integers (a string would be concatenated, not multiplied)"),
         # --- arrangement: claims and format
