@@ -48,6 +48,7 @@ __all__ = [
     "characteristic_polynomial",
     "chambers_from_chi",
     "exact_rank",
+    "extend_basis",
     "f_vector",
     "hyperplane_classes",
     "int_rows",
@@ -152,7 +153,17 @@ def _reduce(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[int]
     return v
 
 
-def _extend(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[tuple[int, list[int]]]:
+def extend_basis(basis: list[tuple[int, list[int]]], vec: Sequence[int]
+                 ) -> list[tuple[int, list[int]]]:
+    """``basis`` (echelon rows ``(pivot, row)``) with ``vec`` added if it is independent of it.
+
+    Exact and fraction-free: ``vec`` is reduced against the rows and kept, with its first
+    nonzero position as pivot, only if something is left; otherwise ``basis`` comes back as is.
+
+    >>> b = extend_basis([], (1, 2, 3))
+    >>> len(extend_basis(b, (2, 4, 6))), len(extend_basis(b, (0, 1, 1)))
+    (1, 2)
+    """
     v = _reduce(basis, vec)
     for p, x in enumerate(v):
         if x:
@@ -168,7 +179,7 @@ def exact_rank(vectors: Sequence[Sequence[int]]) -> int:
     """
     basis: list[tuple[int, list[int]]] = []
     for vec in vectors:
-        basis = _extend(basis, vec)
+        basis = extend_basis(basis, vec)
     return len(basis)
 
 
@@ -505,7 +516,7 @@ def whitney_characteristic_polynomial(rows: Sequence[Sequence[int]], d: int) -> 
             by_rank[len(basis)] += -1 if size % 2 else 1
             return
         walk(i + 1, basis, size)
-        walk(i + 1, _extend(basis, normals[i]), size + 1)
+        walk(i + 1, extend_basis(basis, normals[i]), size + 1)
 
     walk(0, [], 0)
     coeffs = [0] * (d + 1)

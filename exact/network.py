@@ -70,13 +70,17 @@ __all__ = [
     "exact",
     "exact_eq",
     "exact_sqrt",
+    "interval_enclosure",
+    "interval_sign",
     "dot",
     "is_rational",
     "norm_sq",
     "MAX_SIGN_BITS",
     "MAX_SIGN_NODES",
+    "NoIntervalError",
     "SignBudgetError",
     "check_entry",
+    "clear_sign_cache",
     "parse_number",
     "read_limited_text",
     "separation_bound",
@@ -283,22 +287,30 @@ class SignBudgetError(InputError):
     """The sign of an algebraic number cannot be decided within the documented budget."""
 
 
-def _interval(e: sympy.Expr, iv: Any) -> Any:
-    """Rigorous enclosure of ``e`` (mpmath interval arithmetic rounds outward)."""
+def interval_enclosure(e: sympy.Expr, iv: Any) -> Any:
+    """Rigorous enclosure of ``e`` (mpmath interval arithmetic rounds outward).
+
+    Raises :class:`NoIntervalError` when ``e`` uses an operation this evaluator does not cover,
+    or when a positive radicand cannot be shown positive at ``iv``'s precision.
+
+    >>> r = interval_enclosure(sympy.sqrt(2) + sympy.Rational(1, 3), mpmath.iv)
+    >>> r
+    mpi('1.7475468957064282', '1.7475468957064286')
+    """
     if isinstance(e, sympy.Rational):
         return iv.mpf(int(e.p)) / iv.mpf(int(e.q))
     if isinstance(e, sympy.Add):
         acc = iv.mpf(0)
         for a in e.args:
-            acc = acc + _interval(a, iv)
+            acc = acc + interval_enclosure(a, iv)
         return acc
     if isinstance(e, sympy.Mul):
         acc = iv.mpf(1)
         for a in e.args:
-            acc = acc * _interval(a, iv)
+            acc = acc * interval_enclosure(a, iv)
         return acc
     if isinstance(e, sympy.Pow) and isinstance(e.exp, sympy.Rational):
-        base = _interval(e.base, iv)
+        base = interval_enclosure(e.base, iv)
         p, q = int(e.exp.p), int(e.exp.q)
         if q == 1 and p >= 0:
             return base**p
@@ -310,7 +322,7 @@ def _interval(e: sympy.Expr, iv: Any) -> Any:
                 return iv.mpf(0)
             if s <= 0:
                 raise InputError(f"not a finite real number: {_short_text(e)}")
-            raise _NoInterval  # positive, but this precision cannot show it
+            raise NoIntervalError  # positive, but this precision cannot show it
         if q == 1:
             return base**p
         root = base
@@ -321,19 +333,29 @@ def _interval(e: sympy.Expr, iv: Any) -> Any:
         if qq != 1:
             root = iv.exp(iv.log(root) / qq)
         return root**p
-    raise _NoInterval
+    raise NoIntervalError
 
 
-class _NoInterval(Exception):
+class NoIntervalError(Exception):
     """The expression uses an operation the interval evaluator does not cover."""
 
 
-def _interval_sign(e: sympy.Expr, prec: int) -> int | None:
+def interval_sign(e: sympy.Expr, prec: int) -> int | None:
+    """The sign of ``e`` if an outward-rounded enclosure at ``prec`` bits excludes 0, else None.
+
+    Raises :class:`NoIntervalError` as :func:`interval_enclosure` does; None is no decision
+    (``e`` may be 0), which :func:`sign` then settles exactly.
+
+    >>> interval_sign(sympy.sqrt(2) - sympy.Rational(7, 5), 64)
+    1
+    >>> print(interval_sign(sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(5 + 2 * sympy.sqrt(6)), 64))
+    None
+    """
     iv = mpmath.iv
     old = iv.prec
     try:
         iv.prec = prec
-        r = _interval(e, iv)
+        r = interval_enclosure(e, iv)
         if r.a > 0:
             return 1
         if r.b < 0:
@@ -463,6 +485,16 @@ def sign(x: Exact) -> int:
     return _algebraic_sign(x)
 
 
+def clear_sign_cache() -> None:
+    """Forget the signs :func:`sign` has cached (for a caller that patches what they rest on).
+
+    >>> clear_sign_cache()
+    >>> sign(sympy.sqrt(3) - 2)
+    -1
+    """
+    _algebraic_sign.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)
 def _algebraic_sign(x: sympy.Expr) -> int:
     # cached: a network's entries and outputs come back to the same numbers many times
@@ -471,8 +503,8 @@ def _algebraic_sign(x: sympy.Expr) -> int:
                               f"{MAX_SIGN_NODES} operations): {_short_text(x)}")
     for prec in (64, 256):  # the common case: a nonzero number far from 0
         try:
-            s = _interval_sign(x, prec)
-        except _NoInterval:
+            s = interval_sign(x, prec)
+        except NoIntervalError:
             s = None
         if s is not None:
             return s
@@ -489,14 +521,14 @@ def _algebraic_sign(x: sympy.Expr) -> int:
         old = iv.prec
         try:
             iv.prec = prec
-            r = _interval(x, iv)
+            r = interval_enclosure(x, iv)
             if r.a > 0:
                 return 1
             if r.b < 0:
                 return -1
             if tiny is not None and -tiny < r.a and r.b < tiny:
                 return 0  # |x| < 2^-bits, and a nonzero x would have |x| ≥ 2^-bits
-        except _NoInterval:
+        except NoIntervalError:
             pass
         finally:
             iv.prec = old
@@ -1144,8 +1176,8 @@ def check_entry(x: Exact, where: str = "entry") -> Exact:
     if s == 0:
         return Fraction(0)
     try:
-        over = _interval_sign(x * s - MAX_ENTRY_MAGNITUDE, 64)
-    except _NoInterval:
+        over = interval_sign(x * s - MAX_ENTRY_MAGNITUDE, 64)
+    except NoIntervalError:
         over = None
     if over != -1 and sign(x * s - MAX_ENTRY_MAGNITUDE) > 0:
         raise InputError(f"{where}: magnitude above 10^30 (the limit of a network entry)")

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import arrangement.counts as counts_mod
 from arrangement.counts import (
-    _batch_det,
+    batch_det,
     cover_count,
     estimate_chambers,
     is_general_position,
@@ -125,8 +125,8 @@ def test_batch_det_matches_sympy(r):
     M = np.array([[[rng.randint(-9, 9) for _ in range(r)] for _ in range(r)]
                   for _ in range(30)], dtype=np.int64)
     expected = [sympy.Matrix(m.tolist()).det() for m in M]
-    assert _batch_det(M).tolist() == expected
-    assert [int(v) for v in _batch_det(M.astype(object))] == expected
+    assert batch_det(M).tolist() == expected
+    assert [int(v) for v in batch_det(M.astype(object))] == expected
 
 
 def test_general_position_with_huge_entries():
