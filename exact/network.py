@@ -54,6 +54,7 @@ import sympy
 
 from arrangement import rational as _rational
 from arrangement.errors import InputError, TooLargeError
+from arrangement.limits import MAX_FILE_BYTES
 
 __all__ = [
     "DECIMAL_NOTE",
@@ -62,7 +63,6 @@ __all__ = [
     "JSONDecimal",
     "MAX_ENTRY_DIGITS",
     "MAX_ENTRY_MAGNITUDE",
-    "MAX_JSON_BYTES",
     "NEURON_KEYS",
     "Exact",
     "Network",
@@ -91,9 +91,6 @@ __all__ = [
 ]
 
 FORMAT = "relucvx-network/1"
-
-#: Largest network file read (bytes).
-MAX_JSON_BYTES = 64 * 2**20
 
 #: An exact number: a Fraction, or a real algebraic sympy expression.
 Exact = Fraction | sympy.Expr
@@ -1054,7 +1051,7 @@ exact, neurons, notes)
         Path(path).write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
 
     @classmethod
-    def read_json(cls, path: str | Path, limit: int | None = MAX_JSON_BYTES) -> Network:
+    def read_json(cls, path: str | Path, limit: int | None = MAX_FILE_BYTES) -> Network:
         """Read a network file; unreadable or malformed files raise a one-line InputError.
 
         The text is read up to ``limit`` bytes (None: no limit), duplicate keys are refused,

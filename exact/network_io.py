@@ -19,7 +19,7 @@ has no counterpart and must be 0.
 Every reader refuses with one line (:class:`arrangement.errors.InputError`): unknown or
 duplicate keys (the known ones are listed), wrong shapes, NaN/inf, entries over the limits of
 :func:`exact.network.check_entry`, files that are not regular or larger than
-:data:`MAX_FILE_BYTES`.
+:data:`arrangement.limits.MAX_FILE_BYTES`.
 
 >>> import os, tempfile
 >>> import numpy as np
@@ -40,10 +40,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from arrangement import limits
 from arrangement.errors import InputError, TooLargeError
 from arrangement.instances import FLOAT_NOTE
 from exact.network import (
-    MAX_JSON_BYTES,
     Exact,
     Network,
     Neuron,
@@ -54,7 +54,6 @@ from exact.network import (
 __all__ = [
     "BIAS_NOTE",
     "CLASSIFIER_NOTE",
-    "MAX_FILE_BYTES",
     "MAX_WEIGHTS",
     "NPZ_KEYS",
     "export_mlp",
@@ -66,9 +65,6 @@ __all__ = [
     "with_bias_column",
     "write_network",
 ]
-
-#: Largest network file read, in bytes (the same for every format).
-MAX_FILE_BYTES = MAX_JSON_BYTES
 
 #: Most weights (m·d + m) a network file may hold.
 MAX_WEIGHTS = 10**7
@@ -169,17 +165,14 @@ _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character de
 
 
 def file_limit() -> int:
-    """The largest network file read: the project-wide ``arrangement.limits.MAX_FILE_BYTES``
-    when that policy module is present, else :data:`MAX_FILE_BYTES` (the same number).
+    """The largest network file read, in bytes, for every format: the project-wide
+    :data:`arrangement.limits.MAX_FILE_BYTES`, looked up at each call so that one setting
+    governs data and network files alike.
 
-    >>> file_limit() >= 2**20
+    >>> file_limit() == limits.MAX_FILE_BYTES
     True
     """
-    try:
-        from arrangement import limits
-    except ImportError:
-        return MAX_FILE_BYTES
-    return min(MAX_FILE_BYTES, int(getattr(limits, "MAX_FILE_BYTES", MAX_FILE_BYTES)))
+    return limits.MAX_FILE_BYTES
 
 
 def _regular_file(path: str | Path, force: bool = False) -> None:

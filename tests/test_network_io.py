@@ -430,18 +430,11 @@ def test_doctests():
 
 
 def test_file_size_limit_and_force(tmp_path, capsys, data, monkeypatch):
-    import exact.network_io as nio
     from arrangement.errors import TooLargeError
 
     p = tmp_path / "net.json"
     Network.from_lists([((1, 0), 1)]).write_json(p)
-    monkeypatch.setattr(nio, "MAX_FILE_BYTES", 10)
-    try:  # the project-wide size policy, where it exists, sets the same limit
-        import arrangement.limits as limits
-
-        monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10)
-    except ImportError:
-        pass
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", 10)  # the one project-wide limit
     with pytest.raises(TooLargeError, match="is larger than the limit of 10 bytes"):
         read_network(p)
     assert read_network(p, force=True).width == 1
