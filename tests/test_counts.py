@@ -6,7 +6,6 @@ test_lattice.py), a brute-force general-position test over all row subsets, symp
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import math
 import random
@@ -17,7 +16,6 @@ import sympy
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-import arrangement.counts as counts_mod
 from arrangement.counts import (
     batch_det,
     cover_count,
@@ -78,10 +76,6 @@ def brute_force_general_position(rows) -> bool:
     r = exact_rank(rows)
     return all(exact_rank(S) == len(S)
                for k in range(1, r + 1) for S in itertools.combinations(rows, k))
-
-
-def test_doctests():
-    assert doctest.testmod(counts_mod).failed == 0
 
 
 def test_cover_count_values():

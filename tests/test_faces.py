@@ -7,7 +7,6 @@ enumerator written here so faces.py can be tested without the production enumera
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import math
 from fractions import Fraction
@@ -17,7 +16,6 @@ import cdd.gmp
 import pytest
 from hypothesis import given
 
-import arrangement.faces as faces_mod
 from arrangement.chambers import enumerate_chambers
 from arrangement.counts import pilanci_ergen_ceiling
 from arrangement.faces import Face, euler_sum, f_vector_from_faces, faces, pattern_set
@@ -86,10 +84,6 @@ def sign_vector(rows, u) -> tuple[int, ...]:
 
 
 # ----------------------------------------------------------------------------- examples
-
-
-def test_doctests():
-    assert doctest.testmod(faces_mod).failed == 0
 
 
 def test_three_lines():

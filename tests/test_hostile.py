@@ -9,8 +9,6 @@ limits (``resource``). The size policy itself is docs/limits.md (arrangement/lim
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import math
 import os
@@ -521,14 +519,6 @@ def test_random_hostile_files_under_resource_limits(tmp_path_factory, spec):
         assert proc.returncode in (0, 2), (argv, proc.returncode, proc.stderr[-2000:])
         if proc.returncode == 2:
             assert_one_line(2, proc.stderr)
-
-
-@pytest.mark.parametrize("module", ["arrangement.limits", "arrangement.readers",
-                                    "arrangement.exactla", "exact.rowspace",
-                                    "exact.commands.outputs", "arrangement.intmat"])
-def test_doctests(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0
 
 
 def test_policy_numbers_are_documented():

@@ -392,11 +392,3 @@ def test_non_regular_files_refused(tmp_path):
         with pytest.raises(InputError) as e:
             Network.read_json(path)
         assert "\n" not in str(e.value)
-
-
-def test_network_doctests():
-    import doctest
-
-    import exact.network as nw
-
-    assert doctest.testmod(nw).failed == 0

@@ -6,7 +6,6 @@ Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_network_io.py``.
 
 from __future__ import annotations
 
-import doctest
 import json
 import zipfile
 from fractions import Fraction as F
@@ -421,12 +420,6 @@ def test_mlp_classifier_and_refusals(tmp_path):
         network_from_mlp(multi)
     with pytest.raises(InputError, match="not a fitted"):
         network_from_mlp(object())
-
-
-def test_doctests():
-    import exact.network_io as nio
-
-    assert doctest.testmod(nio).failed == 0
 
 
 def test_file_size_limit_and_force(tmp_path, capsys, data, monkeypatch):
