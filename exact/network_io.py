@@ -33,7 +33,6 @@ duplicate keys (the known ones are listed), wrong shapes, NaN/inf, entries over 
 from __future__ import annotations
 
 import os
-import stat
 import zipfile
 from collections.abc import Mapping
 from fractions import Fraction
@@ -43,6 +42,8 @@ from typing import Any
 from arrangement import limits
 from arrangement.errors import InputError, TooLargeError
 from arrangement.instances import FLOAT_NOTE
+from arrangement.limits import path_text
+from arrangement.readers import regular_file
 from exact.network import (
     Exact,
     Network,
@@ -160,10 +161,6 @@ converted exactly',))
 # ---------------------------------------------------------------------------------------------
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-
-
 def file_limit() -> int:
     """The largest network file read, in bytes, for every format: the project-wide
     :data:`arrangement.limits.MAX_FILE_BYTES`, looked up at each call so that one setting
@@ -176,21 +173,16 @@ def file_limit() -> int:
 
 
 def _regular_file(path: str | Path, force: bool = False) -> None:
+    # the readers (zipfile, torch.load) open the path themselves: refuse by kind and size first
+    p = regular_file(path)
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
+        size = os.stat(p).st_size
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"not a file: {path} is a directory")
-    if not stat.S_ISREG(st.st_mode):
-        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
-        raise InputError(f"not a regular file: {path} is {kind}")
+        raise InputError(f"cannot read {path_text(path)}: {exc.strerror or exc}") from None
     limit = file_limit()
-    if st.st_size > limit and not force:
-        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes (pass --force "
-                            "to read it anyway)")
+    if size > limit and not force:
+        raise TooLargeError(f"{path_text(path)} is larger than the limit of {limit} bytes "
+                            "(pass --force to read it anyway)")
 
 
 def _read_npz(path: Path) -> Network:
