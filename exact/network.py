@@ -39,11 +39,12 @@ Fraction(7, 16)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -348,18 +349,24 @@ def interval_sign(e: sympy.Expr, prec: int) -> int | None:
     >>> print(interval_sign(sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(5 + 2 * sympy.sqrt(6)), 64))
     None
     """
+    with _iv_precision(prec) as iv:
+        return _enclosure_sign(interval_enclosure(e, iv))
+
+
+@contextlib.contextmanager
+def _iv_precision(prec: int) -> Iterator[Any]:
+    """mpmath's interval context at ``prec`` bits, restored afterwards (it has no workprec)."""
     iv = mpmath.iv
     old = iv.prec
     try:
         iv.prec = prec
-        r = interval_enclosure(e, iv)
-        if r.a > 0:
-            return 1
-        if r.b < 0:
-            return -1
-        return None
+        yield iv
     finally:
         iv.prec = old
+
+
+def _enclosure_sign(r: Any) -> int | None:
+    return 1 if r.a > 0 else -1 if r.b < 0 else None
 
 
 def _short_text(e: object) -> str:
@@ -514,21 +521,16 @@ def _algebraic_sign(x: sympy.Expr) -> int:
     tiny = mpmath.iv.mpf(2) ** -bits if bits <= MAX_SIGN_BITS else None
     prec = 512
     while True:
-        iv = mpmath.iv
-        old = iv.prec
         try:
-            iv.prec = prec
-            r = interval_enclosure(x, iv)
-            if r.a > 0:
-                return 1
-            if r.b < 0:
-                return -1
-            if tiny is not None and -tiny < r.a and r.b < tiny:
-                return 0  # |x| < 2^-bits, and a nonzero x would have |x| ≥ 2^-bits
+            with _iv_precision(prec) as iv:
+                r = interval_enclosure(x, iv)
+                s = _enclosure_sign(r)
+                if s is not None:
+                    return s
+                if tiny is not None and -tiny < r.a and r.b < tiny:
+                    return 0  # |x| < 2^-bits, and a nonzero x would have |x| ≥ 2^-bits
         except NoIntervalError:
             pass
-        finally:
-            iv.prec = old
         # the enclosure's width shrinks like 2^-prec times the size of the intermediate values
         if prec >= (2 * MAX_SIGN_BITS if tiny is not None else MAX_SIGN_BITS):
             if tiny is None:
