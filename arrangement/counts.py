@@ -24,7 +24,8 @@ from itertools import combinations, islice
 import numpy as np
 
 from arrangement.errors import TooLargeError
-from arrangement.lattice import exact_rank, extend_basis, hyperplane_classes, int_rows
+from arrangement.exactla import pivot_rows
+from arrangement.lattice import exact_rank, hyperplane_classes, int_rows
 
 __all__ = [
     "batch_det",
@@ -62,14 +63,7 @@ def _pivot_columns(X: list[tuple[int, ...]], d: int) -> list[int]:
     # r linearly independent columns of X. X = X[:, P]·T with T of full row rank, so every row
     # subset has the same rank in X[:, P] as in X: general position can be tested on r × r
     # determinants instead of r × d ranks.
-    basis: list[tuple[int, list[int]]] = []
-    cols: list[int] = []
-    for c in range(d):
-        extended = extend_basis(basis, [row[c] for row in X])
-        if len(extended) > len(basis):
-            basis = extended
-            cols.append(c)
-    return cols
+    return pivot_rows([[row[c] for row in X] for c in range(d)])
 
 
 def batch_det(M: np.ndarray) -> np.ndarray:

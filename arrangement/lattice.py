@@ -38,6 +38,7 @@ import sympy
 
 from arrangement import intmat
 from arrangement.errors import InputError, TooLargeError
+from arrangement.exactla import extend_basis
 
 __all__ = [
     "Flat",
@@ -48,7 +49,6 @@ __all__ = [
     "characteristic_polynomial",
     "chambers_from_chi",
     "exact_rank",
-    "extend_basis",
     "f_vector",
     "hyperplane_classes",
     "int_rows",
@@ -137,38 +137,6 @@ def hyperplane_classes(rows: Sequence[Vector]) -> tuple[list[Vector], list[list[
             members.append([])
         members[c].append(j)
     return normals, members
-
-
-def _reduce(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[int]:
-    # Fraction-free elimination against an echelon basis whose vectors vanish at all earlier
-    # pivots, so eliminating pivot after pivot never re-fills an eliminated coordinate.
-    v = list(vec)
-    for p, b in basis:
-        if v[p]:
-            bp, vp = b[p], v[p]
-            v = [bp * x - vp * y for x, y in zip(v, b)]
-            g = math.gcd(*v)
-            if g > 1:
-                v = [x // g for x in v]
-    return v
-
-
-def extend_basis(basis: list[tuple[int, list[int]]], vec: Sequence[int]
-                 ) -> list[tuple[int, list[int]]]:
-    """``basis`` (echelon rows ``(pivot, row)``) with ``vec`` added if it is independent of it.
-
-    Exact and fraction-free: ``vec`` is reduced against the rows and kept, with its first
-    nonzero position as pivot, only if something is left; otherwise ``basis`` comes back as is.
-
-    >>> b = extend_basis([], (1, 2, 3))
-    >>> len(extend_basis(b, (2, 4, 6))), len(extend_basis(b, (0, 1, 1)))
-    (1, 2)
-    """
-    v = _reduce(basis, vec)
-    for p, x in enumerate(v):
-        if x:
-            return [*basis, (p, v)]
-    return basis
 
 
 def exact_rank(vectors: Sequence[Sequence[int]]) -> int:
