@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import assert_one_line, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,6 @@ from arrangement.instances import read_instance
 from arrangement.lattice import exact_rank
 from arrangement.readers import json_depth, load_json
 from exact.certify import solve
-from exact.cli import main
 from exact.network import Network
 from exact.rowspace import four_squares, reduce_to_row_space
 from exact.verify import verify_certificate
@@ -43,27 +43,6 @@ F = Fraction
 V_JSON = '{"X": [[-1, 1], [0, 1], [1, 1]], "y": [1, 0, 1], "beta": "1/10"}'
 V_NET = json.dumps({"format": "relucvx-network/1", "exact": "rational",
                     "neurons": [{"u": ["1", "1"], "alpha": "1"}]})
-
-
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line(code: int, err: str, fragment: str | None = None) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
-    assert lines[0].startswith("relucvx: error: ")
-    assert len(lines[0]) <= 400, "messages quote at most a short prefix of a value"
-    if fragment is not None:
-        assert fragment in lines[0], lines[0]
-    return lines[0]
 
 
 # ------------------------------------------------------------------------------ the corpus

@@ -12,6 +12,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
+from cli_run import assert_one_line, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,12 +48,8 @@ def data(tmp_path):
 
 
 def _one_line_exit2(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 2, (code, out, err)
-    assert err.startswith("relucvx: error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err and len(err) < 400
-    return err
+    code, _, err = run_cli(list(argv), capsys)
+    return assert_one_line(code, err)
 
 
 # ----------------------------------------------------------------------------- arrays / .npz
