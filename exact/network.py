@@ -54,8 +54,8 @@ import mpmath
 import sympy
 
 from arrangement import rational as _rational
-from arrangement.errors import InputError, TooLargeError
-from arrangement.limits import MAX_FILE_BYTES
+from arrangement.errors import InputError
+from arrangement.readers import read_text
 
 __all__ = [
     "DECIMAL_NOTE",
@@ -83,7 +83,6 @@ __all__ = [
     "check_entry",
     "clear_sign_cache",
     "parse_number",
-    "read_limited_text",
     "separation_bound",
     "sign",
     "to_fraction_matrix",
@@ -1053,15 +1052,15 @@ exact, neurons, notes)
         Path(path).write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
 
     @classmethod
-    def read_json(cls, path: str | Path, limit: int | None = MAX_FILE_BYTES) -> Network:
+    def read_json(cls, path: str | Path, force: bool = False) -> Network:
         """Read a network file; unreadable or malformed files raise a one-line InputError.
 
-        The text is read up to ``limit`` bytes (None: no limit), duplicate keys are refused,
-        JSON decimals
-        are read exactly as decimals (``0.1`` is 1/10, noted in :attr:`notes`) and
+        The file is read by :func:`arrangement.readers.read_text` (a regular file of at most
+        :data:`arrangement.limits.MAX_FILE_BYTES` unless ``force``), duplicate keys are refused,
+        JSON decimals are read exactly as decimals (``0.1`` is 1/10, noted in :attr:`notes`) and
         ``NaN``/``Infinity`` are refused.
         """
-        text = read_limited_text(path, limit)
+        text = read_text(path, force=force)
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=JSONDecimal,
                               parse_constant=_refuse_constant)
@@ -1116,36 +1115,6 @@ def _known_keys(obj: dict, known: tuple[str, ...], where: str) -> None:
     if unknown:
         raise InputError(f"{where}: unknown key {_short_text(unknown[0])!r} (known keys: "
                          f"{', '.join(known)})")
-
-
-def read_limited_text(path: str | Path, limit: int | None) -> str:
-    """The UTF-8 text of a regular file of at most ``limit`` bytes (None: any size; a BOM is
-    dropped).
-
-    >>> read_limited_text("/dev/zero", 10)
-    Traceback (most recent call last):
-    ...
-    arrangement.errors.InputError: not a regular file: /dev/zero
-    """
-    import os
-    import stat
-
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"not a regular file: {path}")
-        if limit is not None and st.st_size > limit:
-            raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
-        with open(path, "rb") as fh:
-            raw = fh.read() if limit is None else fh.read(limit + 1)
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    if limit is not None and len(raw) > limit:
-        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
 
 
 def check_entry(x: Exact, where: str = "entry") -> Exact:

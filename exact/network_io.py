@@ -348,7 +348,7 @@ def read_network(path: str | Path, *, force: bool = False) -> Network:
                          f"{', '.join(_SUFFIXES)})")
     try:
         if suffix == ".json":
-            return Network.read_json(p, limit=None if force else file_limit())
+            return Network.read_json(p, force=force)
         if suffix == ".npz":
             return _read_npz(p)
         return _read_torch(p)

@@ -208,7 +208,7 @@ def test_planted_float_angular_sort_overflows(monkeypatch):
 def test_file_size_limit_and_force(tmp_path, capsys, monkeypatch):
     p = tmp_path / "d.json"
     p.write_text(V_JSON)
-    monkeypatch.setattr("arrangement.readers.MAX_FILE_BYTES", 20)
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", 20)
     code, _, err = run_cli(["arrangement", str(p)], capsys)
     assert_one_line(code, err, "is larger than the limit of 20 bytes (pass --force")
     code, out, err = run_cli(["arrangement", str(p), "--force", "--json"], capsys)
@@ -609,9 +609,11 @@ def test_network_file_size_limit(tmp_path, capsys, monkeypatch):
     data, net = tmp_path / "d.json", tmp_path / "n.json"
     data.write_text(V_JSON)
     net.write_text(V_NET)
-    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", 20)
+    limit = len(V_JSON)  # one limit for data and network files: the data fits, the network not
+    assert len(V_NET) > limit
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", limit)
     code, _, err = run_cli(["check", str(data), str(net)], capsys)
-    assert_one_line(code, err, "n.json is larger than the limit of 20 bytes")
+    assert_one_line(code, err, f"n.json is larger than the limit of {limit} bytes")
 
 
 @pytest.mark.parametrize("arr", [

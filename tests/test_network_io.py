@@ -428,7 +428,12 @@ def test_file_size_limit_and_force(tmp_path, capsys, data, monkeypatch):
     with pytest.raises(TooLargeError, match="is larger than the limit of 10 bytes"):
         read_network(p)
     assert read_network(p, force=True).width == 1
-    assert "larger than the limit" in _one_line_exit2(capsys, "check", data, p)
+    # one limit for data and network files: a limit the data fits under refuses the network
+    limit = data.stat().st_size
+    assert p.stat().st_size > limit
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", limit)
+    assert f"net.json is larger than the limit of {limit} bytes" in _one_line_exit2(
+        capsys, "check", data, p)
 
 
 # ----------------------------------------------------------------------------- random hostiles
