@@ -41,7 +41,7 @@ def test_doctests(name):
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS, report=True)
     assert result.failed == 0
     # a module whose examples vanished (a renamed docstring, a lost ``>>>``) would pass silently
-    assert (result.attempted > 0) == (name not in NO_EXAMPLES)
+    assert result.attempted > 0 or name in NO_EXAMPLES
 
 
 def test_no_doctest_draws_with_example():
