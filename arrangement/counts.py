@@ -24,9 +24,11 @@ from itertools import combinations, islice
 import numpy as np
 
 from arrangement.errors import TooLargeError
-from arrangement.lattice import _extend, exact_rank, hyperplane_classes, int_rows
+from arrangement.exactla import pivot_rows
+from arrangement.lattice import exact_rank, hyperplane_classes, int_rows
 
 __all__ = [
+    "batch_det",
     "cover_count",
     "estimate_chambers",
     "is_general_position",
@@ -61,22 +63,18 @@ def _pivot_columns(X: list[tuple[int, ...]], d: int) -> list[int]:
     # r linearly independent columns of X. X = X[:, P]·T with T of full row rank, so every row
     # subset has the same rank in X[:, P] as in X: general position can be tested on r × r
     # determinants instead of r × d ranks.
-    basis: list[tuple[int, list[int]]] = []
-    cols: list[int] = []
-    for c in range(d):
-        extended = _extend(basis, [row[c] for row in X])
-        if len(extended) > len(basis):
-            basis = extended
-            cols.append(c)
-    return cols
+    return pivot_rows([[row[c] for row in X] for c in range(d)])
 
 
-def _batch_det(M: np.ndarray) -> np.ndarray:
+def batch_det(M: np.ndarray) -> np.ndarray:
     """Exact determinants of a batch ``M`` (b × r × r), by Laplace expansion over column subsets.
 
     Row i's minors on column set S come from row i−1's minors on S minus one column:
     ``r 2^{r−1}`` multiply-adds per matrix, every intermediate being a minor (or a partial sum
     of at most r products entry × minor), so the caller's Hadamard bound controls overflow.
+
+    >>> batch_det(np.array([[[2, 1], [1, 3]], [[1, 2], [2, 4]]])).tolist()
+    [5, 0]
     """
     r = M.shape[1]
     minors = {1 << j: M[:, 0, j] for j in range(r)}
@@ -150,7 +148,7 @@ def is_general_position(rows: Sequence[Sequence[int]], d: int | None = None, *,
         batch = list(islice(subsets, _BATCH))
         if not batch:
             return True
-        dets = _batch_det(Yarr[np.array(batch, dtype=np.intp)])
+        dets = batch_det(Yarr[np.array(batch, dtype=np.intp)])
         if (dets == 0).any():
             return False
 

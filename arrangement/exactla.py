@@ -70,10 +70,7 @@ def pivot_columns(rows: Sequence[Sequence[int]]) -> list[int]:
     """
     basis: list[tuple[int, list[int]]] = []
     for vec in rows:
-        v = _eliminate(basis, vec)
-        p = next((i for i, x in enumerate(v) if x), None)
-        if p is not None:
-            basis.append((p, v))
+        basis = extend_basis(basis, vec)
     return sorted(p for p, _ in basis)
 
 
@@ -87,12 +84,27 @@ def pivot_rows(rows: Sequence[Sequence[int]]) -> list[int]:
     basis: list[tuple[int, list[int]]] = []
     chosen: list[int] = []
     for index, vec in enumerate(rows):
-        v = _eliminate(basis, vec)
-        p = next((i for i, x in enumerate(v) if x), None)
-        if p is not None:
-            basis.append((p, v))
+        extended = extend_basis(basis, vec)
+        if len(extended) > len(basis):
             chosen.append(index)
+        basis = extended
     return chosen
+
+
+def extend_basis(basis: list[tuple[int, list[int]]], vec: Sequence[int]
+                 ) -> list[tuple[int, list[int]]]:
+    """``basis`` (echelon rows ``(pivot, row)``) with ``vec`` added if it is independent of it.
+
+    Exact and fraction-free: ``vec`` is reduced against the rows and kept, with its first
+    nonzero position as pivot, only if something is left; otherwise ``basis`` comes back as is.
+
+    >>> b = extend_basis([], (1, 2, 3))
+    >>> len(extend_basis(b, (2, 4, 6))), len(extend_basis(b, (0, 1, 1)))
+    (1, 2)
+    """
+    v = _eliminate(basis, vec)
+    p = next((i for i, x in enumerate(v) if x), None)
+    return basis if p is None else [*basis, (p, v)]
 
 
 def _eliminate(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[int]:

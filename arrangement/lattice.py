@@ -38,6 +38,7 @@ import sympy
 
 from arrangement import intmat
 from arrangement.errors import InputError, TooLargeError
+from arrangement.exactla import extend_basis
 
 __all__ = [
     "Flat",
@@ -138,28 +139,6 @@ def hyperplane_classes(rows: Sequence[Vector]) -> tuple[list[Vector], list[list[
     return normals, members
 
 
-def _reduce(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[int]:
-    # Fraction-free elimination against an echelon basis whose vectors vanish at all earlier
-    # pivots, so eliminating pivot after pivot never re-fills an eliminated coordinate.
-    v = list(vec)
-    for p, b in basis:
-        if v[p]:
-            bp, vp = b[p], v[p]
-            v = [bp * x - vp * y for x, y in zip(v, b)]
-            g = math.gcd(*v)
-            if g > 1:
-                v = [x // g for x in v]
-    return v
-
-
-def _extend(basis: list[tuple[int, list[int]]], vec: Sequence[int]) -> list[tuple[int, list[int]]]:
-    v = _reduce(basis, vec)
-    for p, x in enumerate(v):
-        if x:
-            return [*basis, (p, v)]
-    return basis
-
-
 def exact_rank(vectors: Sequence[Sequence[int]]) -> int:
     """Rank over Q of integer vectors, by exact fraction-free elimination.
 
@@ -168,7 +147,7 @@ def exact_rank(vectors: Sequence[Sequence[int]]) -> int:
     """
     basis: list[tuple[int, list[int]]] = []
     for vec in vectors:
-        basis = _extend(basis, vec)
+        basis = extend_basis(basis, vec)
     return len(basis)
 
 
@@ -505,7 +484,7 @@ def whitney_characteristic_polynomial(rows: Sequence[Sequence[int]], d: int) -> 
             by_rank[len(basis)] += -1 if size % 2 else 1
             return
         walk(i + 1, basis, size)
-        walk(i + 1, _extend(basis, normals[i]), size + 1)
+        walk(i + 1, extend_basis(basis, normals[i]), size + 1)
 
     walk(0, [], 0)
     coeffs = [0] * (d + 1)

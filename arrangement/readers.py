@@ -27,8 +27,9 @@ import re
 import stat
 from pathlib import Path
 
+from arrangement import limits
 from arrangement.errors import InputError, TooLargeError
-from arrangement.limits import MAX_DEPTH, MAX_FILE_BYTES, path_text, show
+from arrangement.limits import MAX_DEPTH, path_text, show
 
 __all__ = ["JSONNumber", "json_depth", "load_json", "read_bytes", "read_text", "regular_file"]
 
@@ -83,17 +84,18 @@ def read_bytes(path: str | Path, *, force: bool = False) -> bytes:
     """
     shown = path_text(path)
     p = regular_file(path)
+    limit = limits.MAX_FILE_BYTES  # looked up per call: one setting for every file read
     try:
         # O_NONBLOCK: should the path turn into a FIFO after the check, open() must not block
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 raise InputError(f"not a regular file: {shown}")
-            data = fh.read() if force else fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read() if force else fh.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read {shown}: {_one_line(exc.strerror or exc)}") from None
-    if len(data) > MAX_FILE_BYTES and not force:
-        raise TooLargeError(f"{shown} is larger than the limit of {MAX_FILE_BYTES} bytes "
+    if len(data) > limit and not force:
+        raise TooLargeError(f"{shown} is larger than the limit of {limit} bytes "
                             "(pass --force to read it anyway)")
     return data
 

@@ -39,11 +39,12 @@ Fraction(7, 16)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -53,7 +54,8 @@ import mpmath
 import sympy
 
 from arrangement import rational as _rational
-from arrangement.errors import InputError, TooLargeError
+from arrangement.errors import InputError
+from arrangement.readers import read_text
 
 __all__ = [
     "DECIMAL_NOTE",
@@ -62,7 +64,6 @@ __all__ = [
     "JSONDecimal",
     "MAX_ENTRY_DIGITS",
     "MAX_ENTRY_MAGNITUDE",
-    "MAX_JSON_BYTES",
     "NEURON_KEYS",
     "Exact",
     "Network",
@@ -70,15 +71,18 @@ __all__ = [
     "exact",
     "exact_eq",
     "exact_sqrt",
+    "interval_enclosure",
+    "interval_sign",
     "dot",
     "is_rational",
     "norm_sq",
     "MAX_SIGN_BITS",
     "MAX_SIGN_NODES",
+    "NoIntervalError",
     "SignBudgetError",
     "check_entry",
+    "clear_sign_cache",
     "parse_number",
-    "read_limited_text",
     "separation_bound",
     "sign",
     "to_fraction_matrix",
@@ -87,9 +91,6 @@ __all__ = [
 ]
 
 FORMAT = "relucvx-network/1"
-
-#: Largest network file read (bytes).
-MAX_JSON_BYTES = 64 * 2**20
 
 #: An exact number: a Fraction, or a real algebraic sympy expression.
 Exact = Fraction | sympy.Expr
@@ -283,22 +284,30 @@ class SignBudgetError(InputError):
     """The sign of an algebraic number cannot be decided within the documented budget."""
 
 
-def _interval(e: sympy.Expr, iv: Any) -> Any:
-    """Rigorous enclosure of ``e`` (mpmath interval arithmetic rounds outward)."""
+def interval_enclosure(e: sympy.Expr, iv: Any) -> Any:
+    """Rigorous enclosure of ``e`` (mpmath interval arithmetic rounds outward).
+
+    Raises :class:`NoIntervalError` when ``e`` uses an operation this evaluator does not cover,
+    or when a positive radicand cannot be shown positive at ``iv``'s precision.
+
+    >>> r = interval_enclosure(sympy.sqrt(2) + sympy.Rational(1, 3), mpmath.iv)
+    >>> r
+    mpi('1.7475468957064282', '1.7475468957064286')
+    """
     if isinstance(e, sympy.Rational):
         return iv.mpf(int(e.p)) / iv.mpf(int(e.q))
     if isinstance(e, sympy.Add):
         acc = iv.mpf(0)
         for a in e.args:
-            acc = acc + _interval(a, iv)
+            acc = acc + interval_enclosure(a, iv)
         return acc
     if isinstance(e, sympy.Mul):
         acc = iv.mpf(1)
         for a in e.args:
-            acc = acc * _interval(a, iv)
+            acc = acc * interval_enclosure(a, iv)
         return acc
     if isinstance(e, sympy.Pow) and isinstance(e.exp, sympy.Rational):
-        base = _interval(e.base, iv)
+        base = interval_enclosure(e.base, iv)
         p, q = int(e.exp.p), int(e.exp.q)
         if q == 1 and p >= 0:
             return base**p
@@ -310,7 +319,7 @@ def _interval(e: sympy.Expr, iv: Any) -> Any:
                 return iv.mpf(0)
             if s <= 0:
                 raise InputError(f"not a finite real number: {_short_text(e)}")
-            raise _NoInterval  # positive, but this precision cannot show it
+            raise NoIntervalError  # positive, but this precision cannot show it
         if q == 1:
             return base**p
         root = base
@@ -321,26 +330,42 @@ def _interval(e: sympy.Expr, iv: Any) -> Any:
         if qq != 1:
             root = iv.exp(iv.log(root) / qq)
         return root**p
-    raise _NoInterval
+    raise NoIntervalError
 
 
-class _NoInterval(Exception):
+class NoIntervalError(Exception):
     """The expression uses an operation the interval evaluator does not cover."""
 
 
-def _interval_sign(e: sympy.Expr, prec: int) -> int | None:
+def interval_sign(e: sympy.Expr, prec: int) -> int | None:
+    """The sign of ``e`` if an outward-rounded enclosure at ``prec`` bits excludes 0, else None.
+
+    Raises :class:`NoIntervalError` as :func:`interval_enclosure` does; None is no decision
+    (``e`` may be 0), which :func:`sign` then settles exactly.
+
+    >>> interval_sign(sympy.sqrt(2) - sympy.Rational(7, 5), 64)
+    1
+    >>> print(interval_sign(sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(5 + 2 * sympy.sqrt(6)), 64))
+    None
+    """
+    with _iv_precision(prec) as iv:
+        return _enclosure_sign(interval_enclosure(e, iv))
+
+
+@contextlib.contextmanager
+def _iv_precision(prec: int) -> Iterator[Any]:
+    """mpmath's interval context at ``prec`` bits, restored afterwards (it has no workprec)."""
     iv = mpmath.iv
     old = iv.prec
     try:
         iv.prec = prec
-        r = _interval(e, iv)
-        if r.a > 0:
-            return 1
-        if r.b < 0:
-            return -1
-        return None
+        yield iv
     finally:
         iv.prec = old
+
+
+def _enclosure_sign(r: Any) -> int | None:
+    return 1 if r.a > 0 else -1 if r.b < 0 else None
 
 
 def _short_text(e: object) -> str:
@@ -463,6 +488,16 @@ def sign(x: Exact) -> int:
     return _algebraic_sign(x)
 
 
+def clear_sign_cache() -> None:
+    """Forget the signs :func:`sign` has cached (for a caller that patches what they rest on).
+
+    >>> clear_sign_cache()
+    >>> sign(sympy.sqrt(3) - 2)
+    -1
+    """
+    _algebraic_sign.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)
 def _algebraic_sign(x: sympy.Expr) -> int:
     # cached: a network's entries and outputs come back to the same numbers many times
@@ -471,8 +506,8 @@ def _algebraic_sign(x: sympy.Expr) -> int:
                               f"{MAX_SIGN_NODES} operations): {_short_text(x)}")
     for prec in (64, 256):  # the common case: a nonzero number far from 0
         try:
-            s = _interval_sign(x, prec)
-        except _NoInterval:
+            s = interval_sign(x, prec)
+        except NoIntervalError:
             s = None
         if s is not None:
             return s
@@ -485,21 +520,16 @@ def _algebraic_sign(x: sympy.Expr) -> int:
     tiny = mpmath.iv.mpf(2) ** -bits if bits <= MAX_SIGN_BITS else None
     prec = 512
     while True:
-        iv = mpmath.iv
-        old = iv.prec
         try:
-            iv.prec = prec
-            r = _interval(x, iv)
-            if r.a > 0:
-                return 1
-            if r.b < 0:
-                return -1
-            if tiny is not None and -tiny < r.a and r.b < tiny:
-                return 0  # |x| < 2^-bits, and a nonzero x would have |x| ≥ 2^-bits
-        except _NoInterval:
+            with _iv_precision(prec) as iv:
+                r = interval_enclosure(x, iv)
+                s = _enclosure_sign(r)
+                if s is not None:
+                    return s
+                if tiny is not None and -tiny < r.a and r.b < tiny:
+                    return 0  # |x| < 2^-bits, and a nonzero x would have |x| ≥ 2^-bits
+        except NoIntervalError:
             pass
-        finally:
-            iv.prec = old
         # the enclosure's width shrinks like 2^-prec times the size of the intermediate values
         if prec >= (2 * MAX_SIGN_BITS if tiny is not None else MAX_SIGN_BITS):
             if tiny is None:
@@ -1022,15 +1052,15 @@ exact, neurons, notes)
         Path(path).write_text(json.dumps(self.to_json_dict(), indent=1) + "\n")
 
     @classmethod
-    def read_json(cls, path: str | Path, limit: int | None = MAX_JSON_BYTES) -> Network:
+    def read_json(cls, path: str | Path, force: bool = False) -> Network:
         """Read a network file; unreadable or malformed files raise a one-line InputError.
 
-        The text is read up to ``limit`` bytes (None: no limit), duplicate keys are refused,
-        JSON decimals
-        are read exactly as decimals (``0.1`` is 1/10, noted in :attr:`notes`) and
+        The file is read by :func:`arrangement.readers.read_text` (a regular file of at most
+        :data:`arrangement.limits.MAX_FILE_BYTES` unless ``force``), duplicate keys are refused,
+        JSON decimals are read exactly as decimals (``0.1`` is 1/10, noted in :attr:`notes`) and
         ``NaN``/``Infinity`` are refused.
         """
-        text = read_limited_text(path, limit)
+        text = read_text(path, force=force)
         try:
             data = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=JSONDecimal,
                               parse_constant=_refuse_constant)
@@ -1087,36 +1117,6 @@ def _known_keys(obj: dict, known: tuple[str, ...], where: str) -> None:
                          f"{', '.join(known)})")
 
 
-def read_limited_text(path: str | Path, limit: int | None) -> str:
-    """The UTF-8 text of a regular file of at most ``limit`` bytes (None: any size; a BOM is
-    dropped).
-
-    >>> read_limited_text("/dev/zero", 10)
-    Traceback (most recent call last):
-    ...
-    arrangement.errors.InputError: not a regular file: /dev/zero
-    """
-    import os
-    import stat
-
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"not a regular file: {path}")
-        if limit is not None and st.st_size > limit:
-            raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
-        with open(path, "rb") as fh:
-            raw = fh.read() if limit is None else fh.read(limit + 1)
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    if limit is not None and len(raw) > limit:
-        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
-
-
 def check_entry(x: Exact, where: str = "entry") -> Exact:
     """``x`` if within the limits of a network entry, as ``Fraction(0)`` if it is exactly 0.
 
@@ -1144,8 +1144,8 @@ def check_entry(x: Exact, where: str = "entry") -> Exact:
     if s == 0:
         return Fraction(0)
     try:
-        over = _interval_sign(x * s - MAX_ENTRY_MAGNITUDE, 64)
-    except _NoInterval:
+        over = interval_sign(x * s - MAX_ENTRY_MAGNITUDE, 64)
+    except NoIntervalError:
         over = None
     if over != -1 and sign(x * s - MAX_ENTRY_MAGNITUDE) > 0:
         raise InputError(f"{where}: magnitude above 10^30 (the limit of a network entry)")

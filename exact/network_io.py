@@ -19,7 +19,7 @@ has no counterpart and must be 0.
 Every reader refuses with one line (:class:`arrangement.errors.InputError`): unknown or
 duplicate keys (the known ones are listed), wrong shapes, NaN/inf, entries over the limits of
 :func:`exact.network.check_entry`, files that are not regular or larger than
-:data:`MAX_FILE_BYTES`.
+:data:`arrangement.limits.MAX_FILE_BYTES`.
 
 >>> import os, tempfile
 >>> import numpy as np
@@ -33,17 +33,18 @@ duplicate keys (the known ones are listed), wrong shapes, NaN/inf, entries over 
 from __future__ import annotations
 
 import os
-import stat
 import zipfile
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from arrangement import limits
 from arrangement.errors import InputError, TooLargeError
 from arrangement.instances import FLOAT_NOTE
+from arrangement.limits import path_text
+from arrangement.readers import regular_file
 from exact.network import (
-    MAX_JSON_BYTES,
     Exact,
     Network,
     Neuron,
@@ -54,7 +55,6 @@ from exact.network import (
 __all__ = [
     "BIAS_NOTE",
     "CLASSIFIER_NOTE",
-    "MAX_FILE_BYTES",
     "MAX_WEIGHTS",
     "NPZ_KEYS",
     "export_mlp",
@@ -66,9 +66,6 @@ __all__ = [
     "with_bias_column",
     "write_network",
 ]
-
-#: Largest network file read, in bytes (the same for every format).
-MAX_FILE_BYTES = MAX_JSON_BYTES
 
 #: Most weights (m·d + m) a network file may hold.
 MAX_WEIGHTS = 10**7
@@ -164,40 +161,28 @@ converted exactly',))
 # ---------------------------------------------------------------------------------------------
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-
-
 def file_limit() -> int:
-    """The largest network file read: the project-wide ``arrangement.limits.MAX_FILE_BYTES``
-    when that policy module is present, else :data:`MAX_FILE_BYTES` (the same number).
+    """The largest network file read, in bytes, for every format: the project-wide
+    :data:`arrangement.limits.MAX_FILE_BYTES`, looked up at each call so that one setting
+    governs data and network files alike.
 
-    >>> file_limit() >= 2**20
+    >>> file_limit() == limits.MAX_FILE_BYTES
     True
     """
-    try:
-        from arrangement import limits
-    except ImportError:
-        return MAX_FILE_BYTES
-    return min(MAX_FILE_BYTES, int(getattr(limits, "MAX_FILE_BYTES", MAX_FILE_BYTES)))
+    return limits.MAX_FILE_BYTES
 
 
 def _regular_file(path: str | Path, force: bool = False) -> None:
+    # the readers (zipfile, torch.load) open the path themselves: refuse by kind and size first
+    p = regular_file(path)
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
+        size = os.stat(p).st_size
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"not a file: {path} is a directory")
-    if not stat.S_ISREG(st.st_mode):
-        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
-        raise InputError(f"not a regular file: {path} is {kind}")
+        raise InputError(f"cannot read {path_text(path)}: {exc.strerror or exc}") from None
     limit = file_limit()
-    if st.st_size > limit and not force:
-        raise TooLargeError(f"{path} is larger than the limit of {limit} bytes (pass --force "
-                            "to read it anyway)")
+    if size > limit and not force:
+        raise TooLargeError(f"{path_text(path)} is larger than the limit of {limit} bytes "
+                            "(pass --force to read it anyway)")
 
 
 def _read_npz(path: Path) -> Network:
@@ -363,7 +348,7 @@ def read_network(path: str | Path, *, force: bool = False) -> Network:
                          f"{', '.join(_SUFFIXES)})")
     try:
         if suffix == ".json":
-            return Network.read_json(p, limit=None if force else file_limit())
+            return Network.read_json(p, force=force)
         if suffix == ".npz":
             return _read_npz(p)
         return _read_torch(p)

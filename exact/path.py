@@ -63,10 +63,12 @@ from exact.network import (
     Exact,
     Network,
     Neuron,
+    NoIntervalError,
     add,
     div,
     dot,
     exact_sqrt,
+    interval_sign,
     mul,
     norm_sq,
     sign,
@@ -99,14 +101,12 @@ def compare(a: Exact, b: Exact) -> int:
     diff = _sub(a, b)
     if isinstance(diff, Fraction):
         return (diff > 0) - (diff < 0)
-    from exact.network import _interval_sign, _NoInterval
-
     try:
         for prec in (64, 256, 1024, 4096, 16384):
-            s = _interval_sign(diff, prec)
+            s = interval_sign(diff, prec)
             if s is not None:
                 return s
-    except _NoInterval:
+    except NoIntervalError:
         pass
     return sign(diff)
 

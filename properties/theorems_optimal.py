@@ -79,12 +79,12 @@ def _enclose(value: Exact, bits: int = 400) -> tuple[Fraction, Fraction]:
         return value, value
     import mpmath
 
-    from exact.network import _interval
+    from exact.network import interval_enclosure
 
     old = mpmath.iv.prec
     try:
         mpmath.iv.prec = bits
-        r = _interval(value, mpmath.iv)
+        r = interval_enclosure(value, mpmath.iv)
 
         def exact_of(raw) -> Fraction:  # a raw mpf (sign, man, exp, bc): ±man·2^exp
             sgn, man, exp, _bc = raw

@@ -35,6 +35,7 @@ from oracles import (
 from arrangement.core import Arrangement
 from arrangement.exactla import inverse as mat_inverse
 from arrangement.intmat import nullspace_basis
+from arrangement.lattice import characteristic_polynomial
 from properties.strategies import (
     int_degenerate_matrices as degenerate_matrices,
 )
@@ -316,16 +317,8 @@ def test_cone_generators(X):
 # ----------------------------------------------------------------------------- independent counts
 
 
-def lattice_module():
-    lattice = pytest.importorskip("arrangement.lattice")
-    if not hasattr(lattice, "characteristic_polynomial"):
-        pytest.skip("arrangement.lattice.characteristic_polynomial not available yet")
-    return lattice
-
-
 def chi_at_minus_one(X) -> int:
-    lattice = lattice_module()
-    chi = lattice.characteristic_polynomial([[int(v) for v in r] for r in X], len(X[0]))
+    chi = characteristic_polynomial([[int(v) for v in r] for r in X], len(X[0]))
     return abs(int(chi.eval(-1)))
 
 

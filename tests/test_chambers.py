@@ -12,7 +12,6 @@ What is checked (docs/MATH.md §2, §3):
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import math
 import random
@@ -30,8 +29,6 @@ from oracles import (
     exact_signs,
 )
 
-import arrangement.chambers
-import arrangement.core
 from arrangement.chambers import chamber_witnesses, enumerate_chambers
 from arrangement.core import Arrangement
 from arrangement.errors import TooLargeError
@@ -138,13 +135,6 @@ def test_chamber_witnesses_contract():
     assert len(W) == 4
     with pytest.raises(ValueError):
         chamber_witnesses([[1, 2]], 3)
-
-
-@pytest.mark.parametrize("module", [arrangement.chambers, arrangement.core])
-def test_doctests(module):
-    """The examples in the module docstrings run."""
-    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert failures == 0
 
 
 # ----------------------------------------------------------------------------- oracles

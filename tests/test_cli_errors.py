@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import assert_one_line, run_cli
 
 from arrangement.errors import InputError
 from arrangement.examples import example_names
 from arrangement.instances import read_instance
-from exact.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,27 +93,6 @@ def make_bad_file(tmp_path: Path, case: str) -> tuple[str, str]:
     return str(path), fragment
 
 
-def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    """Run ``relucvx ARGV`` in-process; argparse errors arrive as SystemExit."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_line_error(code: int, err: str, fragment: str | None = None) -> str:
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
-    assert lines[0].startswith("relucvx: error: ")
-    if fragment is not None:
-        assert fragment in lines[0]
-    return lines[0]
-
-
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_read_instance_refuses(tmp_path, case):
     path, fragment = make_bad_file(tmp_path, case)
@@ -131,7 +110,7 @@ def test_read_instance_refuses(tmp_path, case):
 def test_cli_arrangement_refuses(tmp_path, capsys, case):
     path, fragment = make_bad_file(tmp_path, case)
     code, out, err = run_cli(["arrangement", path], capsys)
-    assert_one_line_error(code, err, fragment)
+    assert_one_line(code, err, fragment)
     assert out == ""
 
 
@@ -146,7 +125,7 @@ def test_cli_arrangement_refuses(tmp_path, capsys, case):
 )
 def test_cli_usage_errors(capsys, argv, fragment):
     code, out, err = run_cli(argv, capsys)
-    assert_one_line_error(code, err, fragment)
+    assert_one_line(code, err, fragment)
 
 
 def test_cli_examples_lists_every_example(capsys):
@@ -188,14 +167,14 @@ def test_subprocess_examples():
     assert ok.stdout.split()[0] == "v1d"
     bad = _subprocess("examples", "nope")
     assert bad.stdout == ""
-    assert_one_line_error(bad.returncode, bad.stderr, "unknown example 'nope'")
+    assert_one_line(bad.returncode, bad.stderr, "unknown example 'nope'")
 
 
 @pytest.mark.parametrize("case", ["npy-nan", "malformed-json", "missing-file"])
 def test_subprocess_arrangement_refuses(tmp_path, case):
     path, fragment = make_bad_file(tmp_path, case)
     proc = _subprocess("arrangement", path)
-    assert_one_line_error(proc.returncode, proc.stderr, fragment)
+    assert_one_line(proc.returncode, proc.stderr, fragment)
 
 
 def test_developers_md_lists_every_case():

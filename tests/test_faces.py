@@ -7,7 +7,6 @@ enumerator written here so faces.py can be tested without the production enumera
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import math
 from fractions import Fraction
@@ -17,7 +16,7 @@ import cdd.gmp
 import pytest
 from hypothesis import given
 
-import arrangement.faces as faces_mod
+from arrangement.chambers import enumerate_chambers
 from arrangement.counts import pilanci_ergen_ceiling
 from arrangement.faces import Face, euler_sum, f_vector_from_faces, faces, pattern_set
 from arrangement.lattice import exact_rank, f_vector, intersection_lattice
@@ -84,19 +83,7 @@ def sign_vector(rows, u) -> tuple[int, ...]:
     return tuple(out)
 
 
-def real_enumerator_or_fallback():
-    try:
-        from arrangement.chambers import enumerate_chambers
-    except ImportError:  # the production enumerator has not landed
-        return brute_force_enumerator
-    return enumerate_chambers
-
-
 # ----------------------------------------------------------------------------- examples
-
-
-def test_doctests():
-    assert doctest.testmod(faces_mod).failed == 0
 
 
 def test_three_lines():
@@ -148,7 +135,7 @@ def test_euler_relation_examples(d):
 @given(rows_and_dim(n_max=5, d_max=3))
 def test_faces_match_brute_force(case):
     rows, d = case
-    fs = faces(rows, d, enumerator=real_enumerator_or_fallback())
+    fs = faces(rows, d, enumerator=enumerate_chambers)
     expected = brute_force_faces(rows, d)
     signs = [f.signs for f in fs]
     assert len(set(signs)) == len(signs)
@@ -164,7 +151,7 @@ def test_faces_match_brute_force(case):
 def test_fallback_and_real_enumerator_agree(case):
     rows, d = case
     a = {f.signs for f in faces(rows, d, enumerator=brute_force_enumerator)}
-    b = {f.signs for f in faces(rows, d, enumerator=real_enumerator_or_fallback())}
+    b = {f.signs for f in faces(rows, d, enumerator=enumerate_chambers)}
     assert a == b
 
 

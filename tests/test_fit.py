@@ -6,7 +6,6 @@ Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_fit.py``.
 
 from __future__ import annotations
 
-import doctest
 import json
 import subprocess
 import sys
@@ -194,12 +193,6 @@ def test_check_estimator():
         if name in failed:  # fails for the documented reason, not another one
             assert "chambers" in str(failed[name]) or "chambers" in str(
                 failed[name].__cause__ or failed[name].__context__), (name, failed[name])
-
-
-def test_doctests():
-    import exact.fit as fit
-
-    assert doctest.testmod(fit).failed == 0
 
 
 def test_exact_text_input_is_exact():

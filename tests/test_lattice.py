@@ -7,7 +7,6 @@ the chamber enumerator, and closed forms (three lines, the braid arrangement, Co
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import math
 import random
@@ -20,7 +19,6 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-import arrangement.lattice as lattice_mod
 from arrangement.errors import InputError, TooLargeError
 from arrangement.lattice import (
     T,
@@ -65,10 +63,6 @@ def brute_force_chamber_count(rows: list[list[int]], d: int) -> int:
 def braid(k: int) -> list[list[int]]:
     return [[1 if c == i else -1 if c == j else 0 for c in range(k)]
             for i, j in itertools.combinations(range(k), 2)]
-
-
-def test_doctests():
-    assert doctest.testmod(lattice_mod).failed == 0
 
 
 def test_three_lines():

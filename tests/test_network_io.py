@@ -6,13 +6,13 @@ Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_network_io.py``.
 
 from __future__ import annotations
 
-import doctest
 import json
 import zipfile
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
+from cli_run import assert_one_line, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,12 +48,8 @@ def data(tmp_path):
 
 
 def _one_line_exit2(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 2, (code, out, err)
-    assert err.startswith("relucvx: error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err and len(err) < 400
-    return err
+    code, _, err = run_cli(list(argv), capsys)
+    return assert_one_line(code, err)
 
 
 # ----------------------------------------------------------------------------- arrays / .npz
@@ -423,29 +419,21 @@ def test_mlp_classifier_and_refusals(tmp_path):
         network_from_mlp(object())
 
 
-def test_doctests():
-    import exact.network_io as nio
-
-    assert doctest.testmod(nio).failed == 0
-
-
 def test_file_size_limit_and_force(tmp_path, capsys, data, monkeypatch):
-    import exact.network_io as nio
     from arrangement.errors import TooLargeError
 
     p = tmp_path / "net.json"
     Network.from_lists([((1, 0), 1)]).write_json(p)
-    monkeypatch.setattr(nio, "MAX_FILE_BYTES", 10)
-    try:  # the project-wide size policy, where it exists, sets the same limit
-        import arrangement.limits as limits
-
-        monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10)
-    except ImportError:
-        pass
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", 10)  # the one project-wide limit
     with pytest.raises(TooLargeError, match="is larger than the limit of 10 bytes"):
         read_network(p)
     assert read_network(p, force=True).width == 1
-    assert "larger than the limit" in _one_line_exit2(capsys, "check", data, p)
+    # one limit for data and network files: a limit the data fits under refuses the network
+    limit = data.stat().st_size
+    assert p.stat().st_size > limit
+    monkeypatch.setattr("arrangement.limits.MAX_FILE_BYTES", limit)
+    assert f"net.json is larger than the limit of {limit} bytes" in _one_line_exit2(
+        capsys, "check", data, p)
 
 
 # ----------------------------------------------------------------------------- random hostiles

@@ -121,11 +121,3 @@ def test_whitened_closed_form():
     assert _non_increasing(p.objectives)
     assert _le(F(397, 800), p.final_objective)                      # P* of docs/MATH.md §9
     assert _le(p.final_objective, F(397, 800) + F(1, 10**9))
-
-
-def test_doctests():
-    import doctest
-
-    import exact.path as path_mod
-
-    assert doctest.testmod(path_mod).failed == 0

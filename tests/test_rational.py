@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 from decimal import Decimal
 from fractions import Fraction
 
@@ -267,12 +265,3 @@ def test_floats_convert_exactly_when_allowed(x):
     assert to_fraction(x, allow_float=True) == F(x)
     # repr(x) is the shortest text that reads back as x; parsing that text is exact decimal
     assert float(to_fraction(repr(x))) == x
-
-
-@pytest.mark.parametrize(
-    "module", ["arrangement.rational", "arrangement.instances", "arrangement.examples",
-               "exact.commands.examples"],
-)
-def test_doctests(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

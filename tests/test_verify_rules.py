@@ -8,9 +8,7 @@ Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_verify_rules.py``.
 
 from __future__ import annotations
 
-import doctest
 import gzip
-import importlib
 import json
 from fractions import Fraction as F
 from pathlib import Path
@@ -415,10 +413,3 @@ def test_documents_refused_at_parse_time(tmp_path, capsys, text, what):
     p.write_bytes(text.encode("latin-1") if text == "\xff" else text.encode())
     code, _, err = _both(capsys, str(p))
     assert code == V.REFUSED and what in err
-
-
-@pytest.mark.parametrize("module", ["exact.verify", "exact.certificates", "arrangement.certificate",
-                                    "exact.commands.verify"])
-def test_doctests(module):
-    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted > 0

@@ -28,9 +28,9 @@ from arrangement.limits import path_text
 
 __all__ = ["OUTPUT_OPTIONS", "require_outputs", "require_writable"]
 
-#: The output options of the subcommands: argparse destination -> the flag users type.
 _PSEUDO = ("/proc", "/sys")
 
+#: The output options of the subcommands: argparse destination -> the flag users type.
 OUTPUT_OPTIONS = {"certificate": "--certificate", "net_out": "--net-out", "graph": "--graph"}
 
 

@@ -1,0 +1,30 @@
+"""Running ``relucvx`` in-process in the tests, and the one-line refusal every bad input gets
+(exit status 2, ``relucvx: error: ...`` on one line of stderr, no traceback)."""
+
+from __future__ import annotations
+
+from exact.cli import main
+
+
+def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    """Run ``relucvx ARGV`` in-process: (exit status, stdout, stderr); argparse errors arrive
+    as SystemExit."""
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line(code: int, err: str, fragment: str | None = None) -> str:
+    """``err`` is one short ``relucvx: error:`` line (holding ``fragment``) and ``code`` is 2."""
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
+    assert lines[0].startswith("relucvx: error: ")
+    assert len(lines[0]) <= 400, "messages quote at most a short prefix of a value"
+    if fragment is not None:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
