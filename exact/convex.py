@@ -171,13 +171,21 @@ class ConvexProgram:
         >>> ConvexProgram([[2, 0], [0, 4]], [3, -6], 1).float_data()[2:]
         (0.041666666666666664, 4.0, 6.0)
         """
-        Xf = np.array([[float(v) for v in row] for row in self.X])
-        yf = np.array([float(v) for v in self.y])
-        sx = float(np.max(np.abs(Xf))) if Xf.size else 1.0
-        sx = sx if sx > 0 and np.isfinite(sx) else 1.0
-        sy = float(np.max(np.abs(yf))) if self.loss == "squared" and yf.size else 1.0
-        sy = sy if sy > 0 and np.isfinite(sy) else 1.0
-        return Xf / sx, yf / sy, float(self.beta) / (sx * sy), sx, sy
+        # divide exactly first: an entry such as 10**400 has no float, its ratio to the largest
+        # entry does (in [-1, 1]; tiny ratios round to 0, harmless in a guess)
+        sxq = max((abs(v) for row in self.X for v in row), default=Fraction(0)) or Fraction(1)
+        syq = (max((abs(v) for v in self.y), default=Fraction(0)) or Fraction(1)
+               if self.loss == "squared" else Fraction(1))
+        try:
+            sx, sy = float(sxq), float(syq)
+            beta = float(self.beta / (sxq * syq))
+        except OverflowError:
+            raise NumericSolveError("the data's scale is beyond the range of floating point "
+                                    "(above 1e308 after scaling): the numeric guess cannot run; "
+                                    "rescale the data") from None
+        Xf = np.array([[float(v / sxq) for v in row] for row in self.X]).reshape(self.n, self.d)
+        yf = np.array([float(v / syq) for v in self.y])
+        return Xf, yf, beta, sx, sy
 
     def cvxpy_problem(self, groups: Sequence[Group] | None = None):
         """The program as a cvxpy ``Problem`` (floats, scaled), with its variables ``(W, z)``.

@@ -665,3 +665,15 @@ def test_printed_text_fields_must_be_printable(tmp_path, capsys, text, fragment)
     for argv in (["arrangement", str(p)], ["solve", str(p), "--beta", "1"]):
         code, _, err = run_cli(argv, capsys)
         assert_one_line(code, err, fragment)
+
+
+def test_forced_solve_beyond_float_range_is_one_line(tmp_path, capsys):
+    """With --force past the dynamic-range policy, numbers whose scale has no float (1e400)
+    end in one line and the documented exit status 3 of a failed numeric guess, not a
+    traceback (exact.convex.ConvexProgram.float_data divides exactly before converting)."""
+    p = tmp_path / "huge.json"
+    p.write_text('{"X": [["1e400", 1], [0, 1]], "y": [1, 2], "beta": "1/10"}')
+    code, _, err = run_cli(["solve", str(p), "--force"], capsys)
+    assert code == 3 and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("relucvx: error: ")
+    assert "beyond the range of floating point" in err
