@@ -67,6 +67,8 @@ def test_gap_target_met_or_reported_with_valid_bounds(name, beta, loss):
     assert sol.stats["target_met"] is met
     if not met:
         assert "did not settle" in sol.stats["reason"]
+        if loss == "hinge":  # the why: no KKT solution on the guessed active set
+            assert "no solution on the active set" in sol.stats["reason"]
     assert 0 <= sol.lower <= sol.upper
     # upper is attained: the exact objective of the network solve returns
     assert sol.network.objective(inst.X, inst.y, B, loss=loss) == sol.upper
@@ -88,6 +90,8 @@ def test_missed_target_is_reported_in_text_and_json(capsys):
     met = gap <= TOL * max(1, abs(upper))
     assert s["gap_target_met"] is met
     assert (s["gap_target_reason"] is None) is met
+    if not met:
+        assert "Newton residual" in s["gap_target_reason"]
     assert main(args + ["-q"]) == 0
     out = capsys.readouterr().out
     assert ("NOT met" in out) is not met
@@ -98,3 +102,15 @@ def test_a_looser_target_is_met_on_the_same_data():
     inst = read_instance(str(DATA / "wine_hinge_two_classes.csv"), target="last", beta="1/10")
     sol = solve(inst.X, inst.y, Fraction(1, 10), "hinge", tol=Fraction(1, 10**6))
     assert sol.stats["target_met"] and sol.gap <= Fraction(1, 10**6) * max(1, abs(sol.upper))
+
+
+def test_missed_reason_names_the_cause():
+    """Planted causes: a large residual means a wrong active set, rounding-level residuals do
+    not; a spent budget is named; nothing recorded leaves the plain message."""
+    from exact.certify import missed_reason
+
+    assert "wrong active set" in missed_reason(3, {"residual": 1e-6})
+    assert "wrong active set" not in missed_reason(3, {"residual": 1e-15})
+    assert "time budget" in missed_reason(3, {"budget": True})
+    plain = missed_reason(3, {})
+    assert "did not settle in 3 rounds" in plain and ";" not in plain
