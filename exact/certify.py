@@ -878,11 +878,12 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     best_lo: _Lower | None = None
     best_up = up
     rounds = 0
+    info: dict = {}
     if up.value > 0 and groups0:
         tighten = _tighten if cp.loss == "squared" else _tighten_hinge
         try:
             best_lo, best_up, rounds = tighten(cp, W, norms, thr, v0, best_up, tol, digits,
-                                               bits, cbits, max_rounds)
+                                               bits, cbits, max_rounds, info=info)
         except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
             best_lo = None  # keep the unrefined certificate below: still exact and valid
     if best_lo is None or best_up.value - best_lo.value > tol * max(Fraction(1),
@@ -906,7 +907,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             budget = max(1.0, 2 * (time.perf_counter() - t0))
             lo2, up2, r2 = _tighten(cp, W, norms, thr, v0, best_up, tol, digits, bits, cbits,
                                     4 * max_rounds, monotone=True,
-                                    deadline=time.perf_counter() + budget)
+                                    deadline=time.perf_counter() + budget, info=info)
             rounds += r2
             if lo2 is not None and lo2.value > best_lo.value:
                 best_lo = lo2
@@ -917,11 +918,32 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     stats["target_met"] = _met(best_lo, best_up, tol)
     stats["tol"] = tol
     if not stats["target_met"]:
-        stats["reason"] = (
-            f"the Newton refinement of the active set did not settle in {rounds} rounds "
-            "(the bounds are exact but wider: try a larger --tol or beta)")
+        stats["reason"] = missed_reason(rounds, info)
     stats["seconds"] = time.perf_counter() - t0
     return _solution(cp, best_lo, best_up, stats)
+
+
+def missed_reason(rounds: int, info: Mapping[str, object]) -> str:
+    """Why the refinement missed the gap target, from what the passes recorded in ``info``:
+    a float Newton residual far above rounding on the hinge's KKT system means no solution
+    exists on the active set read off the conic guess (a wrong active set, not a lack of
+    digits); a spent time budget means the second pass was cut short.
+
+    >>> missed_reason(4, {"residual": 7.2e-7})[:60]
+    'the Newton refinement of the active set did not settle in 4 '
+    >>> "no solution" in missed_reason(4, {"residual": 7.2e-7})
+    True
+    """
+    why = []
+    res = info.get("residual")
+    if isinstance(res, float) and res > 1e-10:
+        why.append(f"its optimality system has no solution on the active set read off the "
+                   f"conic guess, Newton residual {res:.1e}: a wrong active set")
+    if info.get("budget"):
+        why.append("the second pass ran out of its time budget")
+    return (f"the Newton refinement of the active set did not settle in {rounds} rounds"
+            + "".join(f"; {w}" for w in why)
+            + " (the bounds are exact but wider: try a larger --tol or beta)")
 
 
 def _met(lo: _Lower | None, up: _Upper, tol: Fraction) -> bool:
@@ -1010,12 +1032,13 @@ def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
 
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
              digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False,
-             deadline: float | None = None):
+             deadline: float | None = None, info: dict | None = None):
     """The refinement loop of the module docstring; returns the best exact bounds found.
 
     ``monotone`` keeps every group that was ever active (at ρ = 0 when it dropped out): the
     slower but steadier second pass, used when the first one misses the target because the
-    active set keeps oscillating (many groups near interpolation, small β)."""
+    active set keeps oscillating (many groups near interpolation, small β). ``info`` (when
+    given) gets ``"budget": True`` if the deadline stopped the loop."""
     beta2 = cp.beta * cp.beta
     active, rho0 = _initial_active(cp, W, norms, thr, v0)
     best_lo: _Lower | None = None
@@ -1026,6 +1049,8 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
     Kcache: dict = {}
     while rounds < max_rounds:
         if deadline is not None and rounds and time.perf_counter() > deadline:
+            if info is not None:
+                info["budget"] = True
             break  # the second pass's time budget (a bonus pass: never let it dominate)
         rounds += 1
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
@@ -1133,18 +1158,20 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
 
 
 def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
-                   digits: int, bits: int, cbits: int, max_rounds: int):
+                   digits: int, bits: int, cbits: int, max_rounds: int,
+                   info: dict | None = None):
     """Refinement for the hinge loss (module docstring): Newton on the KKT system of the active
     set read off the conic guess, exact bounds recomputed from scratch, active set updated.
 
     The fits of a hinge optimum are often dependent (many points sit on the margin) and the
     conic guess blurs a dependence to about its own accuracy, so the guess is first pruned
     with a loose rank tolerance, and again with a strict one when that does not converge.
+    ``info`` (when given) gets ``"residual"``: the smallest final float Newton residual.
     """
     best_lo, best_up, rounds = None, up0, 0
     for rcond in (1e-5, 1e-9):
         lo, best_up, r = _tighten_hinge_once(cp, W, norms, thr, v0, best_up, tol, digits, bits,
-                                             cbits, max_rounds, rcond)
+                                             cbits, max_rounds, rcond, info)
         rounds += r
         if lo is not None and (best_lo is None or lo.value > best_lo.value):
             best_lo = lo
@@ -1155,7 +1182,8 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
 
 
 def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
-                        digits: int, bits: int, cbits: int, max_rounds: int, rcond: float):
+                        digits: int, bits: int, cbits: int, max_rounds: int, rcond: float,
+                        info: dict | None = None):
     from mpmath import mp
 
     y = cp.y
@@ -1178,6 +1206,8 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
         Kf = [[[float(t) for t in row] for row in K] for K in Ks]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
+        if info is not None and res is not None:
+            info["residual"] = min(info.get("residual", math.inf), float(res[3]))
         # floats may stall near 1e-8 where the system is singular (the ridge slows Newton
         # down): then digits help; a high-precision pass that does not converge means the
         # active set is wrong, and more digits would only make the same failure slower

@@ -55,7 +55,37 @@ def wine_npy() -> None:
     np.save(HERE / "wine_14x3_float64.npy", np.column_stack([X, y]).astype(np.float64))
 
 
+def iris_standardized() -> None:
+    """Iris (sepal width, petal length, petal width; every 10th row, 15 rows), standardized in
+    float64 and written with repr; y = the class index 0, 1, 2 (the gap-target instances)."""
+    d = load_iris()
+    rows = list(range(0, 150, 10))
+    X = d.data[rows][:, [1, 2, 3]]
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    with open(HERE / "iris_15x3_standardized.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sepal_width", "petal_length", "petal_width", "species"])
+        for row, t in zip(X, d.target[rows]):
+            w.writerow([repr(float(x)) for x in row] + [int(t)])
+
+
+def wine_hinge() -> None:
+    """Wine classes 0 and 1 only (alcohol, malic acid, hue; every 8th of those rows, 17 rows),
+    standardized in float64 and written with repr; y = +1 for class 0, -1 for class 1."""
+    d = load_wine()
+    two = np.flatnonzero(d.target < 2)[::8]
+    X = d.data[two][:, [0, 1, 10]]
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    with open(HERE / "wine_hinge_two_classes.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["alcohol", "malic_acid", "hue", "class0"])
+        for row, t in zip(X, d.target[two]):
+            w.writerow([repr(float(x)) for x in row] + [1 if t == 0 else -1])
+
+
 if __name__ == "__main__":
     diabetes_repr()
     iris_float32()
     wine_npy()
+    iris_standardized()
+    wine_hinge()
