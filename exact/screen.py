@@ -73,13 +73,14 @@ def float_safe(cp) -> bool:
     >>> float_safe(ConvexProgram([[10**200, 1], [0, 1]], [1, 1], 1))
     False
     """
-    for c in cp.cones:
-        for row in c:
-            for x in row:
-                if abs(int(x)).bit_length() >= FLOAT_SAFE_BITS:
-                    return False
-    return all(abs(x.numerator).bit_length() < FLOAT_SAFE_BITS
-               and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
+    cached = cp.cache.get("float_safe")
+    if cached is None:  # asked by solve and by facet_arrays: one pass over the facets
+        cached = all(abs(int(x)).bit_length() < FLOAT_SAFE_BITS
+                     for c in cp.cones for row in c for x in row) and all(
+            abs(x.numerator).bit_length() < FLOAT_SAFE_BITS
+            and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
+        cp.cache["float_safe"] = cached
+    return cached
 
 
 def facet_arrays(cp) -> FacetArrays | None:
