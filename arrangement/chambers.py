@@ -24,7 +24,6 @@ References: T. Zaslavsky, *Facing up to arrangements*, Mem. AMS 154 (1975); R. P
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -32,10 +31,6 @@ import numpy as np
 from arrangement import intmat
 
 ProgressHook = Callable[[int, int], None]
-
-#: Integers below this magnitude are exactly representable as binary64 floats.
-FLOAT_EXACT = 2**53
-
 
 def _signs(A: np.ndarray) -> np.ndarray:
     if A.dtype == object:
@@ -67,34 +62,71 @@ def distinct_classes(R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _chambers_2d(N: np.ndarray) -> np.ndarray:
     """Witnesses of the sectors cut out by m ≥ 1 distinct lines through the origin of R²."""
-    m = N.shape[0]
-    if m == 1:
-        h = N[0]
-        return intmat.shrink(np.array([[h[0], h[1]], [-h[0], -h[1]]], dtype=object))
-    dirs = [(-int(a), int(b)) for b, a in ((r[0], r[1]) for r in N)]  # direction of line b·u=0
-    rays = dirs + [(-x, -y) for x, y in dirs]
-    if max(max(abs(x), abs(y)) for x, y in dirs) < FLOAT_EXACT:
-        # guarded float path: below 2**53 every coordinate converts to a float exactly (no
-        # OverflowError, no rounding to 0); atan2 only proposes the order, checked below
-        order = sorted(range(2 * m), key=lambda i: math.atan2(rays[i][1], rays[i][0]))
-        sorted_rays = [rays[i] for i in order]
-    else:  # 1e400, 1e-400 scaled to integers, 4000-digit entries: compare exactly
-        sorted_rays = _exact_angular_sort(rays)
+    return sectors_2d(N, np.zeros(N.shape[0], dtype=np.int64))[0]
 
-    def cross(a: tuple[int, int], b: tuple[int, int]) -> int:
-        return a[0] * b[1] - a[1] * b[0]
 
-    # Floats only proposed the order; it is accepted only if every turn is exactly a left turn
-    # of less than π (consecutive cross products > 0) and the turns wind once (angle sum 2π).
-    if not all(cross(sorted_rays[i], sorted_rays[(i + 1) % (2 * m)]) > 0 for i in range(2 * m)):
-        sorted_rays = _exact_angular_sort(rays)
-    W = []
-    for i in range(2 * m):
-        a, b = sorted_rays[i], sorted_rays[(i + 1) % (2 * m)]
-        w = (a[0] + b[0], a[1] + b[1])
-        g = math.gcd(*w)
-        W.append((w[0] // g, w[1] // g))
-    return intmat.as_int_array(W)
+def _half(R: np.ndarray) -> np.ndarray:
+    """0 for directions of angle in [0, π), 1 for [π, 2π) (exact integer comparisons)."""
+    return np.where((R[:, 1] > 0) | ((R[:, 1] == 0) & (R[:, 0] > 0)), 0, 1)
+
+
+def sectors_2d(Y: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sector witnesses of many line arrangements of R² at once.
+
+    Row ``t`` of ``Y`` is the normal of a line of problem ``gid[t]``; within a problem the
+    normals are distinct canonical rows (:func:`distinct_classes`). Returns ``(T, g)``: one
+    primitive integer witness per sector, and the problem it belongs to.
+
+    Floats only propose the angular order of the rays (``arctan2``); it is accepted for a
+    problem only if it is the exact one: the rays are grouped by exact half-plane, and each
+    turn from one ray to the next is exactly a left turn of less than π (cross product > 0,
+    :func:`arrangement.intmat.sign_rowdot`). A problem that fails is sorted exactly.
+
+    >>> T, g = sectors_2d(intmat.as_int_array([[1, 0], [0, 1], [1, 1]]), np.array([0, 0, 1]))
+    >>> sorted(map(tuple, T[g == 0].tolist())), sorted(map(tuple, T[g == 1].tolist()))
+    ([(-1, -1), (-1, 1), (1, -1), (1, 1)], [(-1, -1), (1, 1)])
+    """
+    gid = np.asarray(gid, dtype=np.int64)
+    if Y.shape[0] == 0:
+        return np.zeros((0, 2), dtype=np.int64), gid[:0]
+    counts = np.bincount(gid)
+    single = counts[gid] == 1
+    parts_T, parts_g = [], []
+    if single.any():  # one line: its two sides, witnesses ± its normal
+        Y1 = Y[single]
+        parts_T += [Y1, -Y1]
+        parts_g += [gid[single], gid[single]]
+    multi = ~single
+    if multi.any():
+        Ym, gm = Y[multi], gid[multi]
+        D = np.stack([-Ym[:, 1], Ym[:, 0]], axis=1)  # direction of the line y·u = 0
+        R = np.concatenate([D, -D])
+        g = np.concatenate([gm, gm])
+        half = _half(R)
+        Rf = intmat.float_directions(R)
+        ang = np.arctan2(Rf[:, 1], Rf[:, 0])
+        order = np.lexsort((ang, half, g))
+        R, g = R[order], g[order]
+        # the next ray of each ray within its problem, cyclically
+        n = len(g)
+        start = np.r_[0, np.nonzero(g[1:] != g[:-1])[0] + 1]
+        last = np.r_[start[1:] - 1, n - 1]
+        nxt = np.arange(1, n + 1)
+        nxt[last] = start
+        Rn = R[nxt]
+        ok = intmat.sign_rowdot(R, np.stack([Rn[:, 1], -Rn[:, 0]], axis=1)) > 0
+        if not ok.all():  # float misordered some problem: sort those exactly
+            bad = np.unique(g[~ok])
+            for b in bad.tolist():
+                idx = np.nonzero(g == b)[0]
+                rays = [(int(x), int(y)) for x, y in R[idx]]
+                sr = _exact_angular_sort(rays)
+                R[idx] = np.array(sr, dtype=R.dtype)
+                Rn[idx] = np.roll(R[idx], -1, axis=0)
+        parts_T.append(R + Rn)
+        parts_g.append(g)
+    T = _vstack(parts_T)
+    return intmat.primitive_rows(T), np.concatenate(parts_g)
 
 
 def _exact_angular_sort(rays: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -113,6 +145,128 @@ def _exact_angular_sort(rays: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(rays, key=cmp_to_key(cmp))
 
 
+def _chambers_3d(N: np.ndarray) -> np.ndarray:
+    """Witnesses of the chambers of m ≥ 2 distinct planes through the origin of R³, at once.
+
+    Every chamber has a facet, and the facets on ``H_k`` are the sectors of the lines
+    ``H_j ∩ H_k`` in ``H_k`` (the restriction to ``H_k`` of *all* the other planes). A sector
+    witness ``w`` lies on ``H_k`` and off every other plane, so ``M w ± h_k`` with
+    ``M |h_j·w| > |h_j·h_k|`` (j ≠ k) are witnesses of the two chambers on either side of that
+    facet. All sectors of all planes are found in one batch (:func:`sectors_2d`); the distinct
+    sign vectors among the ``2 Σ_k #sectors_k`` candidates are exactly the chambers.
+    """
+    m = N.shape[0]
+    Bs = [intmat.nullspace_basis(h) for h in N]  # 3 × 2 integer bases of the planes
+    Bobj = any(B.dtype == object for B in Bs)
+    Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # m × 3 × 2
+    # restricted normals y_kj = B_kᵀ h_j (row k·m + j), as two exact products
+    BT = np.concatenate([Bst[:, :, 0], Bst[:, :, 1]]).T  # 3 × 2m
+    P = intmat.matmul(N, intmat.shrink(BT) if BT.dtype == object else BT)  # m × 2m: h_j · b
+    Y = np.stack([P[:, :m].T, P[:, m:].T], axis=2).reshape(m * m, 2)  # row k·m + j
+    k_of = np.repeat(np.arange(m), m)
+    j_of = np.tile(np.arange(m), m)
+    off = k_of != j_of
+    Y, k_of = Y[off], k_of[off]
+    C, _ = intmat.canonical_rows(Y)
+    keep = _first_of_each(C, k_of)  # H_j ∩ H_k may repeat within one plane
+    T, g = sectors_2d(C[keep], k_of[keep])
+    Bg = Bst[g]  # q × 3 × 2
+    if Bg.dtype == object or T.dtype == object or (
+            intmat.max_abs(T) * max(intmat.max_abs(B) for B in Bs) * 2 >= 2**62):
+        Wf = Bg.astype(object)[:, :, 0] * T.astype(object)[:, :1] + \
+            Bg.astype(object)[:, :, 1] * T.astype(object)[:, 1:]
+        w = intmat.primitive_rows(intmat.shrink(Wf))
+    else:
+        w = intmat.primitive_rows(Bg[:, :, 0] * T[:, :1] + Bg[:, :, 1] * T[:, 1:])
+    vals = intmat.matmul(w, N.T)  # q × m; zero exactly at column g (w lies on H_g)
+    q = len(g)
+    rows = np.arange(q)
+    absv = np.abs(vals)
+    if (absv == 0).sum() != q or (absv[rows, g] != 0).any():
+        raise AssertionError("a sector witness lies on a second plane")  # pragma: no cover
+    hh = np.abs(intmat.matmul(N, N.T))[g]  # |h_j · h_g|
+    absv[rows, g] = 1
+    hh[rows, g] = 0
+    M = (hh // absv).max(axis=1) + 1
+    Mw = _scale_rows(w, M)
+    Hg = N[g]
+    cand = _vstack([_add_rows(Mw, Hg, +1), _add_rows(Mw, Hg, -1)])
+    Sv = np.sign(vals).astype(np.int8)
+    Sp, Sm = Sv.copy(), Sv.copy()
+    Sp[rows, g], Sm[rows, g] = 1, -1
+    S = np.concatenate([Sp, Sm])
+    # among candidates with one sign vector keep the smallest witness
+    size = intmat.row_max_abs(cand)
+    if size.dtype == object:
+        size = np.array([int(v).bit_length() for v in size], dtype=np.int64)
+    order = np.argsort(size, kind="stable")
+    key = np.packbits(S[order] > 0, axis=1)
+    _, first = np.unique(np.ascontiguousarray(key).view(
+        np.dtype((np.void, key.shape[1]))).ravel(), return_index=True)
+    return intmat.primitive_rows(cand[order[first]])
+
+
+def _first_of_each(C: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each distinct (gid, row) pair, in input order."""
+    if C.dtype != object:
+        _, idx = np.unique(np.column_stack([gid, C]), axis=0, return_index=True)
+        return np.sort(idx)
+    seen: set[tuple[int, ...]] = set()
+    out = []
+    for t, (g, r) in enumerate(zip(gid.tolist(), C.tolist())):
+        key = (g, *r)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return np.array(out, dtype=np.int64)
+
+
+def _add_rows(W: np.ndarray, H: np.ndarray, s: int) -> np.ndarray:
+    if W.dtype != object and H.dtype != object:
+        if intmat.max_abs(W) + intmat.max_abs(H) < 2**62:
+            return W + s * H
+    return intmat.shrink(W.astype(object) + s * H.astype(object))
+
+
+def reduce_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray:
+    """Smaller witnesses of the same chambers: each row rounded to about ``bits`` bits, kept
+    only where the exact signs on every row of ``N`` are unchanged.
+
+    Rounding moves a witness a little; in a chamber that is not too thin it stays inside,
+    which the exact sign check (:func:`arrangement.intmat.sign_matmul`) decides. Rows that
+    fail, or are already small, keep their witness. Without this, ``M w ± h`` makes witnesses
+    grow by the bits of M at every level of the recursion and leave int64.
+
+    >>> N = intmat.as_int_array([[1, 0], [0, 1]])
+    >>> reduce_witnesses(intmat.as_int_array([[3 * 2**70, 2**70 + 5]]), N).tolist()
+    [[3, 1]]
+    """
+    if W.shape[0] == 0 or N.shape[0] == 0:
+        return W
+    size = intmat.row_max_abs(W)
+    big = np.nonzero(size >= 2**bits)[0]
+    if len(big) == 0:
+        return W
+    Wb = W[big]
+    sb = size[big]
+    # scale each row to below 2**bits (exact shifts of Python ints), then float-round
+    shift = np.array([max(int(v).bit_length() - bits, 0) for v in sb], dtype=np.int64)
+    if Wb.dtype == object:
+        scaled = np.array([[int(x) >> int(sh) for x in r] for r, sh in zip(Wb.tolist(), shift)],
+                          dtype=object).reshape(Wb.shape)
+        F = intmat.to_float(scaled)
+    else:
+        F = Wb.astype(np.float64) / np.exp2(shift)[:, None]
+    R = np.round(F).astype(np.int64)
+    R = intmat.primitive_rows(R)
+    same = (intmat.sign_matmul(R, N.T) == intmat.sign_matmul(Wb, N.T)).all(axis=1)
+    if not same.any():
+        return W
+    out = W.astype(object) if W.dtype == object else W.copy()
+    out[big[same]] = R[same]
+    return intmat.shrink(out) if out.dtype == object else out
+
+
 def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = None) -> np.ndarray:
     """Witnesses (p × d integer array) of the chambers of distinct canonical normals ``N``."""
     m = N.shape[0]
@@ -122,6 +276,8 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         return np.array([[1], [-1]], dtype=np.int64)
     if d == 2:
         return _chambers_2d(N)
+    if d == 3 and m >= 2 and progress is None:
+        return reduce_witnesses(_chambers_3d(N), N)
     W = np.zeros((1, d), dtype=np.int64)
     S = np.zeros((1, 0), dtype=np.int8)  # signs of the chambers on N[:k]
     rng = np.random.default_rng(0x5EED)
@@ -184,7 +340,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         ])
         if progress is not None:
             progress(k + 1, m)
-    return W
+    return reduce_witnesses(W, N)
 
 
 def _scale_rows(W: np.ndarray, M: np.ndarray) -> np.ndarray:

@@ -32,8 +32,7 @@ def max_abs(A: np.ndarray) -> int:
     """
     if A.size == 0:
         return 0
-    if A.dtype == object:
-        return max(abs(int(v)) for v in A.flat)
+    # for objects np.abs/max loop in C over Python ints (exact), far faster than a genexpr
     return int(np.abs(A).max())
 
 
@@ -78,6 +77,123 @@ def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return shrink(np.dot(A.astype(object), B.astype(object)))
 
 
+#: Float exponents stay below this many bits, so no product or sum of products overflows.
+_FLOAT_BITS = 500
+
+
+def _bits(A: np.ndarray) -> int:
+    return max_abs(A).bit_length()
+
+
+def to_float(A: np.ndarray) -> np.ndarray:
+    """Integer entries as float64, each correctly rounded (relative error at most 2**-53).
+
+    Python's ``int.__float__`` and numpy's int64 conversion both round to nearest, so
+    ``|float(a) − a| ≤ 2**-53 |a|`` for every entry below 2**1024.
+
+    >>> to_float(as_int_array([[2**60 + 1, -3]])).tolist() == [[2.0**60, -3.0]]
+    True
+    """
+    return np.asarray(A, dtype=np.float64)
+
+
+def float_directions(A: np.ndarray) -> np.ndarray:
+    """Each integer row as floats after an exact right shift keeping it below 2**60: a
+    positive multiple of the row up to rounding, never an OverflowError (a *proposal* only).
+
+    >>> float_directions(as_int_array([[10**400, -(10**400)], [3, 4]])).tolist()[1]
+    [3.0, 4.0]
+    """
+    if A.dtype != object or A.size == 0 or max_abs(A) < 2**60:
+        return np.asarray(A, dtype=np.float64)
+    out = []
+    for r in A.tolist():
+        sh = max(max(abs(v) for v in r).bit_length() - 60, 0)
+        out.append([float(v >> sh) for v in r])
+    return np.array(out, dtype=np.float64).reshape(A.shape)
+
+
+def _filtered_signs(F: np.ndarray, E: np.ndarray, k: int) -> np.ndarray:
+    """Signs of exact dot products from their float value F and the float sum E of |terms|.
+
+    For k-term dot products of integers computed in binary64 (each factor rounded once, any
+    summation order, FMA or not), ``|F − s| ≤ γ_{k+2}/(1 − γ_{k+2}) · E`` with ``γ_j = j u/(1 −
+    j u)``, ``u = 2**-53`` (Higham, *Accuracy and Stability of Numerical Algorithms*, §3.1).
+    The threshold ``(k + 3) · 2**-52 · E`` exceeds that bound with a factor ≈ 2 to spare (which
+    also covers the rounding of the threshold itself), so ``|F| > threshold`` proves
+    ``sign(s) = sign(F)``; entries that fail the test get sign 2 (undecided).
+    """
+    T = (k + 3) * 2.0**-52 * E
+    S = np.sign(F).astype(np.int8)
+    S[~(np.abs(F) > T)] = 2
+    return S
+
+
+def sign_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Exact ``sign(A @ B)`` (int8) of integer matrices, whatever their size.
+
+    int64 when the bound ``max|A| · max|B| · k`` allows; otherwise a float product with a
+    proven error bound (:func:`_filtered_signs`) decides almost every entry and only the
+    undecided ones are recomputed with Python integers. Operands beyond 2**500 take the
+    Python-integer path entirely.
+
+    >>> A = as_int_array([[2**70, 1], [2**70, -1], [3, 5]])
+    >>> sign_matmul(A, as_int_array([[1], [-(2**70)]])).ravel().tolist()
+    [0, 1, -1]
+    """
+    k = A.shape[1] if A.ndim == 2 else 1
+    if A.size == 0 or B.size == 0:
+        return np.zeros((A.shape[0], B.shape[1]), dtype=np.int8)
+    a, b = max_abs(A), max_abs(B)
+    if a * b * k < _SAFE and A.dtype != object and B.dtype != object:
+        return np.sign(A @ B).astype(np.int8)
+    if a.bit_length() + b.bit_length() > _FLOAT_BITS:
+        return np.sign(np.dot(A.astype(object), B.astype(object))).astype(np.int8)
+    Af, Bf = to_float(A), to_float(B)
+    S = _filtered_signs(Af @ Bf, np.abs(Af) @ np.abs(Bf), k)
+    r, c = np.nonzero(S == 2)
+    if len(r):
+        Ao, Bo = A.astype(object), B.astype(object)
+        exact = (Ao[r] * Bo[:, c].T).sum(axis=1)
+        S[r, c] = np.sign(exact.astype(object)).astype(np.int8)
+    return S
+
+
+def sign_rowdot(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Exact signs of the row-wise dot products ``Σ_i A[r, i] B[r, i]`` (int8), as
+    :func:`sign_matmul` does it: int64, float with a proven margin, or Python integers.
+
+    >>> sign_rowdot(as_int_array([[2**80, 1], [1, 1]]), as_int_array([[1, -(2**80)], [2, -3]]))
+    array([ 0, -1], dtype=int8)
+    """
+    k = A.shape[1]
+    if A.size == 0:
+        return np.zeros(A.shape[0], dtype=np.int8)
+    a, b = max_abs(A), max_abs(B)
+    if a * b * k < _SAFE and A.dtype != object and B.dtype != object:
+        return np.sign((A * B).sum(axis=1)).astype(np.int8)
+    if a.bit_length() + b.bit_length() > _FLOAT_BITS:
+        return np.sign((A.astype(object) * B.astype(object)).sum(axis=1)).astype(np.int8)
+    Af, Bf = to_float(A), to_float(B)
+    S = _filtered_signs((Af * Bf).sum(axis=1), np.abs(Af * Bf).sum(axis=1), k)
+    r = np.nonzero(S == 2)[0]
+    if len(r):
+        exact = (A[r].astype(object) * B[r].astype(object)).sum(axis=1)
+        S[r] = np.sign(exact.astype(object)).astype(np.int8)
+    return S
+
+
+def row_max_abs(A: np.ndarray) -> np.ndarray:
+    """``max_i |A[r, i]|`` per row (int64 for int64 input, Python ints for objects).
+
+    >>> row_max_abs(as_int_array([[3, -7], [0, 0]])).tolist()
+    [7, 0]
+    """
+    if A.shape[1] == 0:
+        return np.zeros(A.shape[0], dtype=np.int64)
+    return np.abs(A).max(axis=1)
+
+
 def row_gcd(A: np.ndarray) -> np.ndarray:
     """The gcd of each row (0 for a zero row), as a 1-D array of the same kind."""
     if A.dtype == object:
@@ -117,10 +233,8 @@ def canonical_rows(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nz = P != 0
     has = nz.any(axis=1)
     first = np.argmax(nz, axis=1)
-    lead = np.array([P[i, first[i]] for i in range(n)], dtype=object) if n else np.zeros(0)
-    for i in range(n):
-        if has[i]:
-            sign[i] = 1 if lead[i] > 0 else -1
+    lead = P[np.arange(n), first] if n else np.zeros(0, dtype=np.int64)
+    sign[has] = np.where(lead[has] > 0, 1, -1)
     if P.dtype == object:
         C = np.array([[v * int(s) for v in r] for r, s in zip(P, sign)], dtype=object)
         C = C.reshape(P.shape)

@@ -194,11 +194,12 @@ def test_angular_sort_of_huge_rows_is_exact(rows, digits):
 
 
 def test_planted_float_angular_sort_overflows(monkeypatch):
-    # planted bug: without the range guard the float path meets 10**400 and overflows, which
-    # is exactly the traceback of issue 11; the test above would then fail
-    import arrangement.chambers as chambers
+    # planted bug: without the range guard (the exact shift of float_directions) the float
+    # path meets 10**400 and overflows, which is exactly the traceback of issue 11; the test
+    # above would then fail
+    import arrangement.intmat as intmat
 
-    monkeypatch.setattr(chambers, "FLOAT_EXACT", 10**5000)
+    monkeypatch.setattr(intmat, "float_directions", lambda A: np.asarray(A, dtype=float))
     with pytest.raises(OverflowError):
         enumerate_chambers([(10**400, 1), (1, 1), (-3, 1)], 2)
 
