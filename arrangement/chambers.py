@@ -229,6 +229,19 @@ def _add_rows(W: np.ndarray, H: np.ndarray, s: int) -> np.ndarray:
 
 
 def reduce_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray:
+    """:func:`round_witnesses` at ``bits``, then at 1.5× and 2.25× that many bits for the
+    rows still larger (thin chambers need more bits).
+
+    >>> N = intmat.as_int_array([[1, 0], [0, 1], [1, -(2**25)]])  # thin: 0 < 2^25 u_2 < u_1
+    >>> reduce_witnesses(intmat.as_int_array([[2**90, 2**60 + 1]]), N).tolist()
+    [[1073741824, 1]]
+    """
+    for b in (bits, bits * 3 // 2, bits * 9 // 4):
+        W = round_witnesses(W, N, b)
+    return W
+
+
+def round_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray:
     """Smaller witnesses of the same chambers: each row rounded to about ``bits`` bits, kept
     only where the exact signs on every row of ``N`` are unchanged.
 
@@ -238,7 +251,7 @@ def reduce_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray
     grow by the bits of M at every level of the recursion and leave int64.
 
     >>> N = intmat.as_int_array([[1, 0], [0, 1]])
-    >>> reduce_witnesses(intmat.as_int_array([[3 * 2**70, 2**70 + 5]]), N).tolist()
+    >>> round_witnesses(intmat.as_int_array([[3 * 2**70, 2**70 + 5]]), N).tolist()
     [[3, 1]]
     """
     if W.shape[0] == 0 or N.shape[0] == 0:
@@ -305,8 +318,9 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         absh = np.abs(hx.astype(object)) if hx.dtype == object else np.abs(hx)
         M = (absh[None, :] // absv).max(axis=1) + 1
         Mw = _scale_rows(Wr, M)
-        plus = intmat.primitive_rows(_add_row(Mw, h, +1))
-        minus = intmat.primitive_rows(_add_row(Mw, h, -1))
+        # rounded back at once: kept chambers carry their witness through every later step
+        plus = reduce_witnesses(intmat.primitive_rows(_add_row(Mw, h, +1)), N[:k + 1])
+        minus = reduce_witnesses(intmat.primitive_rows(_add_row(Mw, h, -1)), N[:k + 1])
         split_keys = (Sr > 0).astype(np.uint64) @ z[:k] if k else np.zeros(len(Sr), np.uint64)
         # Old chambers that H_k cuts are replaced by the two halves above.
         order = np.argsort(split_keys, kind="stable")
@@ -323,7 +337,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
             raise AssertionError("a restricted chamber matched no chamber")  # pragma: no cover
         keep = ~hit
         Wk = W[keep]
-        sk_new = _signs(intmat.matmul(Wk, hcol)).ravel()
+        sk_new = intmat.sign_matmul(Wk, hcol).ravel()
         if (sk_new == 0).any():
             raise AssertionError("an uncut chamber's witness lies on the new hyperplane")
         W = _vstack([Wk, plus, minus])
