@@ -34,14 +34,41 @@ SAGE_PY = SAGE_VENV / "bin" / "python"
 #: (n, d, seed): X = numpy.random.default_rng(seed).integers(-9, 10, size=(n, d)).
 INSTANCES = [(20, 4, 0), (40, 4, 1), (20, 5, 2), (30, 5, 3), (100, 3, 4)]
 
+#: Issue 15's enumeration targets, ours only (LP and Sage would take many minutes each):
+#: d = 6 and larger random instances, and real decimals (scikit-learn's iris / diabetes,
+#: standardized, first n rows and 4 columns, rounded to the given digits, as decimal strings).
+SPEED_INSTANCES = [(20, 6, 0), (30, 6, 0), (40, 5, 0), (100, 4, 0), (60, 4, 0)]
+DECIMAL_INSTANCES = [("iris", 60, 3), ("diabetes", 60, 4)]
+
 
 def make_X(n: int, d: int, seed: int) -> list[list[int]]:
     return np.random.default_rng(seed).integers(-9, 10, size=(n, d)).tolist()
 
 
+def make_decimal(name: str, n: int, digits: int) -> list[list[str]]:
+    from sklearn.datasets import load_diabetes, load_iris
+
+    X = (load_iris() if name == "iris" else load_diabetes()).data[:, :4].astype(float)
+    X = (X - X.mean(0)) / X.std(0)
+    return [[f"{v:.{digits}f}" for v in r] for r in X[:n]]
+
+
 def cases() -> list[Case]:
-    return [Case(f"({n}, {d})", {"X": make_X(n, d, seed), "n": n, "d": d, "seed": seed},
-                 quick=(n, d) == (20, 4)) for n, d, seed in INSTANCES]
+    out = [Case(f"({n}, {d})", {"X": make_X(n, d, seed), "n": n, "d": d, "seed": seed},
+                quick=(n, d) == (20, 4)) for n, d, seed in INSTANCES]
+    out += [Case(f"({n}, {d}) seed {seed}", {"X": make_X(n, d, seed), "n": n, "d": d,
+                                            "seed": seed, "ours_only": True})
+            for n, d, seed in SPEED_INSTANCES]
+    out += [Case(f"{name} ({n}, 4) {digits} digits", {"X": make_decimal(name, n, digits),
+                                                      "n": n, "d": 4, "ours_only": True})
+            for name, n, digits in DECIMAL_INSTANCES]
+    return out
+
+
+def _ours_only(case: Case) -> Measurement | None:
+    if case.data.get("ours_only"):
+        return Measurement("skipped", note="ours only (issue 15 enumeration-speed instance)")
+    return None
 
 
 def _digest(sign_rows) -> str:
@@ -78,6 +105,8 @@ def run_ours(case: Case, settings: Settings) -> Measurement:
 
 # -- exact-LP baseline -------------------------------------------------------------------------
 def run_lp(case: Case, settings: Settings) -> Measurement:
+    if (skip := _ours_only(case)) is not None:
+        return skip
     import lp_baseline
 
     X = case.data["X"]
@@ -140,6 +169,8 @@ def _limit_memory(gb: float):
 
 
 def run_sage(case: Case, settings: Settings) -> Measurement:
+    if (skip := _ours_only(case)) is not None:
+        return skip
     err = ensure_sage()
     if err is not None:
         return Measurement("unavailable", note=err)
