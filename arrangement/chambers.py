@@ -178,13 +178,18 @@ def _chambers_3d(N: np.ndarray) -> np.ndarray:
         w = intmat.primitive_rows(intmat.shrink(Wf))
     else:
         w = intmat.primitive_rows(Bg[:, :, 0] * T[:, :1] + Bg[:, :, 1] * T[:, 1:])
-    vals = intmat.matmul(w, N.T)  # q × m; zero exactly at column g (w lies on H_g)
+    hh = np.abs(intmat.matmul(N, N.T))[g]  # |h_j · h_g|
+    # q × m, zero exactly at column g (w lies on H_g). Only signs and M matter: where every
+    # |h_j·h_g| < 2^60, values of magnitude ≥ 2^60 (clipped) give the quotient 0 all the same.
+    if intmat.max_abs(hh) < intmat.CLIP // 2:
+        vals = intmat.clipped_matmul(w, N.T)
+    else:
+        vals = intmat.matmul(w, N.T)
     q = len(g)
     rows = np.arange(q)
     absv = np.abs(vals)
     if (absv == 0).sum() != q or (absv[rows, g] != 0).any():
         raise AssertionError("a sector witness lies on a second plane")  # pragma: no cover
-    hh = np.abs(intmat.matmul(N, N.T))[g]  # |h_j · h_g|
     absv[rows, g] = 1
     hh[rows, g] = 0
     M = (hh // absv).max(axis=1) + 1
