@@ -10,7 +10,7 @@ two values the theory calls equal must have overlapping intervals.
 
 >>> from arrangement.instances import Instance
 >>> inst = Instance([[-1, 1], [0, 1], [1, 1]], y=[1, -1, 1], beta="1/10")
->>> THEOREMS["absolute_negate_y"].fn(inst) is None
+>>> THEOREMS["absolute_negate_y"].check(inst) is None
 True
 """
 
