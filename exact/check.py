@@ -69,14 +69,13 @@ from exact.maps import phi
 from exact.network import Exact, Network, add, mul
 from exact.projection import ProjectionCertificate
 from exact.transforms import held_groups, is_nearly_minimal, is_scaled
+from exact.types import Group, Vec
 
 __all__ = ["CheckResult", "check", "check_certificate", "hinge_subgradient_dual", "number_text",
            "result_summary", "subgradient_dual", "VERDICTS"]
 
 VERDICTS = ("optimal", "not optimal", "undecided")
 
-Group = tuple[int, int]
-Vec = tuple[Fraction, ...]
 
 _BITS = 256  # binary digits of the rational κ ≈ β/√t_max (a lower approximation)
 

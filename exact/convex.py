@@ -37,13 +37,12 @@ from arrangement.errors import InputError, NumericError
 from arrangement.intmat import float_rows
 from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
+from exact.types import Group
 
 __all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
 #: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
 LOSSES = LOSS_NAMES
-
-Group = tuple[int, int]
 
 
 class NumericSolveError(NumericError):

@@ -31,11 +31,10 @@ from fractions import Fraction
 from typing import Any
 
 from arrangement.errors import InputError
+from exact.types import Vec
 
 __all__ = ["Absolute", "Arithmetic", "FRACTIONS", "Hinge", "LOSSES", "LOSS_NAMES", "Loss",
            "Squared", "SquaredHinge", "best_scale", "get_loss"]
-
-Vec = tuple[Fraction, ...]
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,10 @@ from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.pruning import penalty_enclosure
 from exact.quiet import cdd_quiet
+from exact.types import Group, Vec
 
 __all__ = ["OptimalSet", "count_minimal_optimal_networks", "exact_dual", "optimal_set",
            "polytope_vertices", "simplest_rational"]
-
-Group = tuple[int, int]
-Vec = tuple[Fraction, ...]
 
 
 @dataclass
