@@ -14,7 +14,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arrangement.errors import InputError
@@ -116,12 +116,10 @@ def _oracle(X, y, beta, loss: str) -> float:
 
     Xf = np.array([[float(t) for t in r] for r in X])
     yf = np.array([float(t) for t in y])
-    pats = set()
-    for th in np.linspace(0, 2 * math.pi, 20000, endpoint=False):
-        u = np.array([math.cos(th), math.sin(th)])
-        s = Xf @ u
-        if np.all(np.abs(s) > 1e-9):
-            pats.add(tuple(int(v > 0) for v in s))
+    th = np.linspace(0, 2 * math.pi, 20000, endpoint=False)
+    S = Xf @ np.vstack([np.cos(th), np.sin(th)])  # n × angles
+    strict = np.all(np.abs(S) > 1e-9, axis=0)
+    pats = {tuple(int(v > 0) for v in col) for col in S[:, strict].T}
     cons, fit, pen = [], 0, 0
     for p in sorted(pats):
         D = np.diag(p)
@@ -165,6 +163,58 @@ def test_certified_solve_against_the_oracle(loss, X, y, beta):
     cert = solution_certificate(sol, X, y, beta)
     assert cert["loss"] == loss
     assert verify_certificate(cert)[0]
+
+
+@st.composite
+def _small_instances(draw, loss: str):
+    n = draw(st.integers(1, 5))
+    row = st.lists(st.integers(-3, 3), min_size=2, max_size=2).filter(any)
+    X = draw(st.lists(row, min_size=n, max_size=n))
+    y = draw(_targets(loss, n))
+    return X, y, draw(st.sampled_from([F(1, 20), F(1, 5), F(1), F(3)]))
+
+
+@pytest.mark.parametrize("loss", NEW)
+@given(data=st.data())
+@settings(max_examples=8)
+def test_random_instances_against_the_oracle(loss, data):
+    """Random small instances (d = 2, integer rows): the certified interval against the oracle,
+    and the default gap target met."""
+    X, y, beta = data.draw(_small_instances(loss))
+    sol = solve(X, y, beta, loss)
+    assert sol.lower <= sol.upper and sol.stats["target_met"], sol.stats.get("reason")
+    ref = _oracle(X, y, beta, loss)
+    assert abs(ref - float(sol.upper)) <= 1e-6 * max(1.0, ref)
+
+
+def test_command_line_solve_check_verify(tmp_path, capsys):
+    """``relucvx solve|check|verify`` with ``--loss absolute``: exit 0 each, the certificates prove
+    their claims, and the extras are the pruned width (no optimal set for this loss)."""
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps({"X": CASES[0][1], "y": ["1", "0", "1", "1/2"], "beta": "1/10"}))
+    cert, net, ccert = tmp_path / "s.json", tmp_path / "n.json", tmp_path / "c.json"
+    assert main(["solve", str(data), "--loss", "absolute", "--json", "--certificate", str(cert),
+                 "--net-out", str(net)]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["loss"] == "absolute" and s["gap_target_met"] and "pruned_width" in s
+    assert "m_star" not in s or s["m_star"] is None
+    assert main(["check", str(data), str(net), "--loss", "absolute", "--json",
+                 "--certificate", str(ccert)]) == 0
+    c = json.loads(capsys.readouterr().out)
+    assert c["verdict"] == "optimal" and c["loss"] == "absolute"
+    for path in (cert, ccert):
+        assert main(["verify", str(path), "--quiet"]) == 0
+        capsys.readouterr()
+
+
+@pytest.mark.parametrize("loss", NEW)
+def test_estimator_takes_the_new_losses(loss):
+    from exact.fit import ConvexReLURegressor
+
+    X, y, beta = next((c[1], c[2], c[3]) for c in CASES if c[0] == loss)
+    est = ConvexReLURegressor(beta=str(beta), loss=loss).fit(X, [float(t) for t in y])
+    assert est.lower_ <= est.upper_ and est.gap_ <= F(1, 10**12) * max(1, abs(est.upper_))
+    assert est.m_star_ is None
 
 
 @given(st.integers(1, 3), st.sampled_from([F(1, 10), F(1, 2), F(2), F(5)]))
