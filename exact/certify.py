@@ -16,6 +16,8 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   - hinge loss (*derived* here): ``ℓ_j(z) = max(0, 1 − y_j z)`` has
     ``−ℓ_j*(−v_j) = v_j / y_j`` on ``0 ≤ v_j / y_j ≤ 1`` (and ``ℓ_j ≡ 1``, ``v_j = 0`` when
     ``y_j = 0``), so ``LB = κ Σ_{y_j≠0} v_j / y_j + #{j : y_j = 0}`` with ``0 ≤ κ v_j / y_j ≤ 1``.
+  - every loss: ``−ℓ*(−κv)`` from its object of :mod:`exact.losses` (absolute, squared hinge:
+    docs/MATH.md §11).
 
 * **Tightening (squared loss).** On a fixed active set — groups G, and for each group the facets
   F_g its projection touches — the optimality conditions of docs/MATH.md §7 (``w_g = ρ_g q_g``,
@@ -792,7 +794,7 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     networks of any width (equal to the convex program's value, docs/MATH.md §4); the returned
     network
     attains ``upper``. The gap is driven below ``tol · max(1, |upper|)`` when the Newton
-    refinement on the active set converges (squared and hinge loss); when it does not, the
+    refinement on the active set converges (the loss's ``refinement``); when it does not, the
     bounds of the conic guess are returned, still exact and valid but wider.
 
     ``method`` picks the numeric guess: ``"full"`` (every group in one conic program),

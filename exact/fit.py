@@ -202,10 +202,11 @@ class ConvexReLURegressor(_Mixin, _Base):
         """
         self._check_fitted()
         if self._m_star is _UNSET:
+            from exact.losses import get_loss
             from exact.optimal_set import optimal_set
 
             self._m_star = (optimal_set(self.solution_, networks=False).m_star
-                            if self.solution_.program.loss_fn.supports_optimal_set else None)
+                            if get_loss(self.solution_.loss).supports_optimal_set else None)
         return self._m_star
 
     # -- prediction ------------------------------------------------------------------------

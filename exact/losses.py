@@ -129,7 +129,7 @@ class Loss:
         """The loss as a cvxpy expression of the prediction variable ``z`` (floats ``yf``)."""
         raise NotImplementedError
 
-    def validate(self, y: Sequence[Fraction], where: str = "y") -> None:
+    def validate(self, y: Sequence[object], where: str = "y") -> None:
         """Refuse targets outside :attr:`labels` with a one-line :class:`InputError`.
 
         >>> get_loss("squared_hinge").validate([Fraction(0)])  # doctest: +ELLIPSIS
@@ -141,13 +141,13 @@ class Loss:
             return
         from arrangement.rational import format_fraction, to_vector
 
-        y = to_vector(y, where)
+        ys = to_vector(y, where)
         allowed = ", ".join(f"{v:+d}" if v else "0" for v in self.labels)
-        for j, t in enumerate(y):
+        for j, t in enumerate(ys):
             if t not in self.labels:
                 raise InputError(
                     f"--loss {self.name} needs class labels {where} in {{{allowed}}}, but "
-                    f"{where}[{j}] = {format_fraction(Fraction(t))} (map the classes to -1/+1 "
+                    f"{where}[{j}] = {format_fraction(t)} (map the classes to -1/+1 "
                     f"first, e.g. {where} = +1 for one class and -1 for the rest)")
 
     def require_domain(self, y: Sequence[Fraction], where: str = "y") -> None:

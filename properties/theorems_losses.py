@@ -56,8 +56,16 @@ def loss_instances(loss: str, n_max: int = 4, d_max: int = 2) -> st.SearchStrate
     return draw_instance()
 
 
+def _data(inst: Instance) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...],
+                                   Fraction]:
+    """``(X, y, β)`` of an instance that has targets and a β (every drawn one has)."""
+    assert inst.y is not None and inst.beta is not None
+    return inst.X, inst.y, inst.beta
+
+
 def _interval(inst: Instance, loss: str) -> tuple[Fraction, Fraction]:
-    sol = certify.solve(inst.X, inst.y, inst.beta, loss=loss)
+    X, y, beta = _data(inst)
+    sol = certify.solve(X, y, beta, loss=loss)
     return Fraction(sol.lower), Fraction(sol.upper)
 
 
@@ -86,24 +94,25 @@ def _register_laws(loss: str) -> None:
         return draw(loss_instances(loss)), draw(S.positive_rationals(4, 3))
 
     def bounds_valid(inst: Instance, net: Network) -> Counterexample | None:
-        sol = certify.solve(inst.X, inst.y, inst.beta, loss=loss)
+        X, y, beta = _data(inst)
+        sol = certify.solve(X, y, beta, loss=loss)
         lo, up = Fraction(sol.lower), Fraction(sol.upper)
         name = f"{loss}_bounds_valid"
         if lo > up:
             return Counterexample.make(name, f"lower {lo} > upper {up}", inst)
-        real = sol.network.objective(inst.X, inst.y, inst.beta, loss=loss)
+        real = sol.network.objective(X, y, beta, loss=loss)
         if not exact_eq(real, up):
             return Counterexample.make(name, f"upper {up} is not the returned network's "
                                        f"objective {real}", inst, sol.network)
-        other = net.objective(inst.X, inst.y, inst.beta, loss=loss)
+        other = net.objective(X, y, beta, loss=loss)
         if sign(add(other, -lo)) < 0:
             return Counterexample.make(name, f"a network has objective {other} below the "
                                        f"certified lower bound {lo}", inst, net)
         return None
 
     def scale_X(inst: Instance, c: Fraction) -> Counterexample | None:  # noqa: N802
-        return _overlap(f"{loss}_scale_X", _interval(Instance(inst.X, inst.y, inst.beta / c),
-                                                     loss),
+        X, y, beta = _data(inst)
+        return _overlap(f"{loss}_scale_X", _interval(Instance(X, y, beta / c), loss),
                         _interval(S.scale_data(inst, c), loss), inst, c=c)
 
     def negate_y(inst: Instance) -> Counterexample | None:
@@ -148,7 +157,8 @@ def absolute_scale_y(inst: Instance, c: Fraction) -> Counterexample | None:
     times the old one, and the penalty ``β‖cw‖`` is c times the old one too.
     """
     lo, up = _interval(inst, "absolute")
-    other = _interval(Instance(inst.X, [c * t for t in inst.y], inst.beta), "absolute")
+    X, y, beta = _data(inst)
+    other = _interval(Instance(X, tuple(c * t for t in y), beta), "absolute")
     return _overlap("absolute_scale_y", (c * lo, c * up), other, inst, c=c)
 
 
