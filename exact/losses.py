@@ -357,6 +357,11 @@ class Absolute(Loss):
             raise ValueError("the absolute loss's dual needs |v_j| <= 1")
         return _dot(v, y), Fraction(0), Fraction(0), 1 / big if big else None
 
+    def numeric_dual(self, yf, z, nu, sy):
+        # cvxpy's multiplier of z = ŷ is −ℓ'(z) itself (checked on the squared loss, where it
+        # equals y − z); no sign guess: vᵀy = P* may be ~0 here
+        return nu
+
     def subgradient_piece(self, f, t, ar):
         # v_j = sign(y_j − f_j) = −1 + 2μ_j: μ_j = 1 below the target, 0 above it
         return ar.add(f, -t), Fraction(-1), Fraction(2)
