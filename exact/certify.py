@@ -16,6 +16,8 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   - hinge loss (*derived* here): ``ℓ_j(z) = max(0, 1 − y_j z)`` has
     ``−ℓ_j*(−v_j) = v_j / y_j`` on ``0 ≤ v_j / y_j ≤ 1`` (and ``ℓ_j ≡ 1``, ``v_j = 0`` when
     ``y_j = 0``), so ``LB = κ Σ_{y_j≠0} v_j / y_j + #{j : y_j = 0}`` with ``0 ≤ κ v_j / y_j ≤ 1``.
+  - every loss: ``−ℓ*(−κv)`` from its object of :mod:`exact.losses` (absolute, squared hinge:
+    docs/MATH.md §11).
 
 * **Tightening (squared loss).** On a fixed active set — groups G, and for each group the facets
   F_g its projection touches — the optimality conditions of docs/MATH.md §7 (``w_g = ρ_g q_g``,
@@ -70,6 +72,7 @@ from fractions import Fraction
 import numpy as np
 
 from exact.convex import ConvexProgram
+from exact.losses import get_loss
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
 
@@ -174,11 +177,7 @@ def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) ->
             if z > 0:
                 out[j] += a * z
         pen += _dot(u, u) + a * a
-    if loss == "squared":
-        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
-    else:
-        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
-    return ell + beta / 2 * pen
+    return get_loss(loss).value(out, y) + beta / 2 * pen
 
 
 # -- the two bounds -------------------------------------------------------------------------------
@@ -457,14 +456,11 @@ class _Upper:
 def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = ()) -> _Lower:
     """Exact dual bound from any rational v (docs/MATH.md §7); see the module docstring."""
     beta, y = cp.beta, cp.y
-    if cp.loss == "hinge":
-        # clip v into the hinge dual's box 0 ≤ v_j / y_j ≤ 1 (v_j = 0 where y_j = 0)
-        v = tuple(Fraction(0) if t == 0 else min(max(x / t, Fraction(0)), Fraction(1)) * t
-                  for x, t in zip(v, y))
-    vv, vy = _dot(v, v), _dot(v, y)
-    kopt = vy / vv if vv else Fraction(0)
-    # squared loss: κ never exceeds κ_opt, so groups with κ_opt²‖g‖² ≤ β² need no projection
-    floor = beta * beta / (kopt * kopt) if cp.loss == "squared" and kopt > 0 else Fraction(0)
+    # into the loss's dual domain (e.g. the hinge's box 0 ≤ v_j / y_j ≤ 1), coordinate-wise
+    v = cp.loss_fn.clip_dual(v, y)
+    kopt = cp.loss_fn.kappa_ceiling(v, y)
+    # κ never exceeds its ceiling, so groups with κ_ceiling²‖g‖² ≤ β² need no projection
+    floor = beta * beta / (kopt * kopt) if kopt is not None and kopt > 0 else Fraction(0)
     dp = dual_pieces(cp, v, must=must, floor=floor)
     kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)
     return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
@@ -491,19 +487,8 @@ def scaled_dual_bound(v: Sequence[Fraction], y: Sequence[Fraction], beta: Fracti
     kfeas = None if tmax <= 0 else _sqrt_floor(beta * beta / tmax, bits)
     if kfeas is not None:
         assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
-    if loss == "squared":
-        vv, vy = _dot(v, v), _dot(v, y)
-        kopt = vy / vv if vv else Fraction(0)
-        kappa = max(Fraction(0), kopt if kfeas is None else min(kopt, kfeas))
-        return kappa, kappa * vy - kappa * kappa * vv / 2
-    mus = [x / t for x, t in zip(v, y) if t != 0]
-    if any(mu < 0 or mu > 1 for mu in mus) or any(x for x, t in zip(v, y) if t == 0):
-        raise ValueError("the hinge dual needs 0 <= v_j / y_j <= 1 and v_j = 0 where y_j = 0")
-    mu_max = max(mus, default=Fraction(0))
-    kbox = 1 / mu_max if mu_max > 0 else None
-    cands = [k for k in (kfeas, kbox) if k is not None]
-    kappa = min(cands) if cands else Fraction(1)
-    return kappa, kappa * sum(mus, Fraction(0)) + sum(1 for t in y if t == 0)
+    # the rest is the loss's: −ℓ*(−κv) maximised over its own box (exact.losses.best_scale)
+    return get_loss(loss).scaled_dual_bound(v, y, kfeas)
 
 
 def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _Upper:
@@ -809,7 +794,7 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     networks of any width (equal to the convex program's value, docs/MATH.md §4); the returned
     network
     attains ``upper``. The gap is driven below ``tol · max(1, |upper|)`` when the Newton
-    refinement on the active set converges (squared and hinge loss); when it does not, the
+    refinement on the active set converges (the loss's ``refinement``); when it does not, the
     bounds of the conic guess are returned, still exact and valid but wider.
 
     ``method`` picks the numeric guess: ``"full"`` (every group in one conic program),
@@ -869,9 +854,8 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     zero = _upper_bound(cp, {}, cbits)  # the empty network: optimal when β is large
     if zero.value <= up.value:
         up, groups0 = zero, {}
-    if cp.loss == "squared":
-        v0 = tuple(t - f for t, f in zip(cp.y, cp.prediction(groups0)))
-    else:
+    v0 = cp.loss_fn.residual_dual(cp.y, cp.prediction(groups0))
+    if v0 is None:  # no residual: the conic solver's multiplier, on a dyadic grid
         k = _grid(float(np.max(np.abs(cp.numeric_dual))) if cp.n else 0.0)
         v0 = tuple(_dyadic(x, k) for x in cp.numeric_dual)
 
@@ -879,8 +863,10 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     best_up = up
     rounds = 0
     info: dict = {}
-    if up.value > 0 and groups0:
-        tighten = _tighten if cp.loss == "squared" else _tighten_hinge
+    # looked up by name at call time, so that a test can replace a refinement loop
+    tighten = (globals()[REFINEMENTS[cp.loss_fn.refinement]] if cp.loss_fn.refinement
+               else None)
+    if up.value > 0 and groups0 and tighten is not None:
         try:
             best_lo, best_up, rounds = tighten(cp, W, norms, thr, v0, best_up, tol, digits,
                                                bits, cbits, max_rounds, info=info)
@@ -890,18 +876,15 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
                                                                      abs(best_up.value)):
         # the unrefined dual vector may still do better (refinement failed or stalled)
         cands = [v0]
-        if cp.loss == "hinge":
-            # μ_j = v_j / y_j within 1e-9 of a bound is most likely at it (e.g. μ = 1 for
-            # every point when the zero network is optimal): try the snapped vector too
-            mus = [x / t if t else Fraction(0) for x, t in zip(v0, cp.y)]
-            snap = tuple(t * (Fraction(round(mu)) if abs(mu - round(mu)) < Fraction(1, 10**9)
-                              and round(mu) in (0, 1) else mu) for mu, t in zip(mus, cp.y))
+        snap = cp.loss_fn.snap_dual(v0, cp.y)  # coordinates at a kink of the dual domain
+        if snap is not None:
             cands.append(snap)
         for cand in cands:
             lo0 = _lower_bound(cp, cand, bits)
             if best_lo is None or lo0.value > best_lo.value:
                 best_lo = lo0
-    if (cp.loss == "squared" and up.value > 0 and groups0 and not _met(best_lo, best_up, tol)):
+    if (cp.loss_fn.refinement == "newton" and up.value > 0 and groups0
+            and not _met(best_lo, best_up, tol)):
         # second pass (issue: a missed gap target): a monotone active set, more rounds
         try:
             budget = max(1.0, 2 * (time.perf_counter() - t0))
@@ -1273,6 +1256,242 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                 break
             dps = max(2 * dps, 60)
     return best_lo, best_up, rounds
+
+
+# -- squared hinge and absolute loss: the same machinery on their own active sets -----------------
+def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
+                           digits: int, bits: int, cbits: int, max_rounds: int,
+                           info: dict | None = None):
+    """Refinement for the squared hinge (labels ±1, docs/MATH.md §11, *derived*): on the points S
+    below the margin (``y_j ŷ_j < 1``) its optimality conditions are those of the squared loss
+    restricted to S (``v_j = y_j − ŷ_j`` on S, ``v_j = 0`` elsewhere), so the squared loss's
+    Newton (:func:`_refine`) runs on the ``K_g`` and ``y`` with every row and column outside S
+    set to zero (``M(ρ)`` is then the identity there and ``v = M⁻¹y`` vanishes off S). S is
+    updated from the exact prediction of each round, the active groups as for the squared loss.
+    """
+    beta2 = cp.beta * cp.beta
+    active, rho0 = _initial_active(cp, W, norms, thr, v0)
+    S = frozenset(j for j in range(cp.n) if v0[j] * cp.y[j] > 0)
+    best_lo: _Lower | None = None
+    best_up = up0
+    dps0 = _start_digits(digits)
+    dps = dps0
+    rounds = 0
+    Kcache: dict = {}
+    zero = Fraction(0)
+    while rounds < max_rounds and active:
+        rounds += 1
+        Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
+        Km = [[[x if a in S and c in S else zero for c, x in enumerate(row)]
+               for a, row in enumerate(K)] for K in Ks]
+        ym = tuple(t if j in S else zero for j, t in enumerate(cp.y))
+        rho, v = _refine(Km, ym, beta2, [r0[g] for g in keys], dps)
+        rbits = (52 if dps <= FLOAT_DIGITS else
+                 min(int((dps - 10) * 3.32), bits + 16 * (dps // dps0 - 1)))
+        vr = tuple(_to_frac(x, rbits) if j in S else zero for j, x in enumerate(v))
+        rr = {g: max(zero, _to_frac(r, rbits)) for g, r in zip(keys, rho)}
+        lo = _lower_bound(cp, vr, bits, must=keys)
+        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
+        up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
+        if best_lo is None or lo.value > best_lo.value:
+            best_lo = lo
+        if up.value < best_up.value:
+            best_up = up
+        if _met(best_lo, best_up, tol):
+            break
+        pred = cp.prediction(groups)
+        newS = frozenset(j for j in range(cp.n) if cp.y[j] * pred[j] < 1)
+        active, rho0, changed = _next_active(active, keys, rr, lo, beta2, dps)
+        changed |= newS != S
+        S = newS
+        if not changed:
+            dps *= 2
+    return best_lo, best_up, rounds
+
+
+def _absolute_newton(Ks: list, E: Sequence[int], base: Sequence, targets: Sequence, b2,
+                     x0: Sequence, *, one, eps, maxit: int = 40) -> tuple | None:
+    """Damped Gauss–Newton on the absolute loss's optimality conditions on a fixed active set
+    (docs/MATH.md §11, *derived*), generic in the number type like :func:`_newton`.
+
+    Unknowns ``x = (v_E, ρ)``: the dual coordinates of the interpolated points E (``v = base``,
+    ±1, elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group and the
+    interpolation ``(Σ_g ρ_g K_g v)_j = y_j`` for j ∈ E (the fit of ``w_g = ρ_g q_g`` is
+    ``ρ_g K_g v``). Returns ``(v_E, ρ, v, residual)``, or None when the step is undefined.
+    """
+    from mpmath import mp
+
+    G, m = len(Ks), len(E)
+    zero = one - one
+    x = [t * one for t in x0]
+
+    def state(x):
+        v = list(base)
+        for k, j in enumerate(E):
+            v[j] = x[k]
+        kv = [[sum(a * b for a, b in zip(row, v) if b) for row in K] for K in Ks]
+        F = [sum(a * b for a, b in zip(v, kv[g])) - b2 for g in range(G)]
+        F += [sum(x[m + g] * kv[g][j] for g in range(G)) - targets[j] for j in E]
+        return v, kv, F
+
+    v, kv, F = state(x)
+    err = max((abs(f) for f in F), default=zero)
+    for _ in range(maxit):
+        if err <= eps * 100:
+            break
+        J = [[zero] * (m + G) for _ in range(G + m)]
+        for g in range(G):
+            for k, j in enumerate(E):
+                J[g][k] = 2 * kv[g][j]
+        for r, j in enumerate(E):
+            row = J[G + r]
+            for k, jj in enumerate(E):
+                row[k] = sum(x[m + g] * Ks[g][j][jj] for g in range(G))
+            for g in range(G):
+                row[m + g] = kv[g][j]
+        # singular when the solution is not unique (as for the hinge): minimum-norm steps
+        if isinstance(one, float):
+            step = np.linalg.lstsq(np.array(J), -np.array(F), rcond=1e-13)[0].tolist()
+        else:
+            A = mp.matrix(J)
+            N = m + G
+            JtJ = A.T * A
+            ridge = max([JtJ[a, a] for a in range(N)] + [one]) * eps ** (one / 2)
+            for a in range(N):
+                JtJ[a, a] += ridge
+            try:
+                sol = mp.lu_solve(JtJ, -(A.T * mp.matrix(F)))
+            except ZeroDivisionError:
+                return None
+            step = [sol[a] for a in range(N)]
+        t = one
+        for _ls in range(16):
+            xn = [a + t * b for a, b in zip(x, step)]
+            vn, kvn, Fn = state(xn)
+            en = max((abs(f) for f in Fn), default=zero)
+            if en < err:
+                break
+            t /= 2
+        else:
+            break  # no decrease: rounding noise dominates
+        stalled = en > err / 2 and err <= eps ** (one / 2)
+        x, v, kv, F, err = xn, vn, kvn, Fn, en
+        if stalled:
+            break
+    return x[:m], x[m:], v, err
+
+
+def _tighten_absolute(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
+                      digits: int, bits: int, cbits: int, max_rounds: int,
+                      info: dict | None = None):
+    """Refinement for the absolute loss (docs/MATH.md §11): :func:`_absolute_newton` on the active
+    set read off the conic guess — the interpolated points E (``|v_j| < 1``), the signs of the
+    others, the groups pruned as for the hinge — then exact bounds from scratch, the active set
+    updated from the exact results, the precision raised when it settles."""
+    from mpmath import mp
+
+    best_lo: _Lower | None = None
+    best_up = up0
+    rounds = 0
+    for rcond in (1e-5, 1e-9):
+        lo, best_up, r = _tighten_absolute_once(cp, W, norms, thr, v0, best_up, tol, digits,
+                                                bits, cbits, max_rounds, rcond, info, mp)
+        rounds += r
+        if lo is not None and (best_lo is None or lo.value > best_lo.value):
+            best_lo = lo
+        if _met(best_lo, best_up, tol):
+            break
+    return best_lo, best_up, rounds
+
+
+def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits, max_rounds,
+                           rcond, info, mp):
+    y = cp.y
+    beta2 = cp.beta * cp.beta
+    vf = [float(x) for x in v0]
+    tau = 1e-6
+    E = [j for j in range(cp.n) if abs(vf[j]) < 1 - tau]
+    sgn = {j: (1 if vf[j] > 0 else -1) for j in range(cp.n) if j not in E}
+    active, rho0 = _initial_active(cp, W, norms, thr, v0, rcond)
+    best_lo: _Lower | None = None
+    best_up = up0
+    dps = _start_digits(digits)
+    rounds = 0
+    Kcache: dict = {}
+    while rounds < max_rounds and active:
+        rounds += 1
+        Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
+        x0 = [vf[j] for j in E] + [r0[g] for g in keys]
+        base = [float(sgn.get(j, 0)) for j in range(cp.n)]
+        Kf = [[[float(t) for t in row] for row in K] for K in Ks]
+        res = _absolute_newton(Kf, E, base, [float(t) for t in y], float(beta2), x0, one=1.0,
+                               eps=2.0**-52)
+        if info is not None and res is not None:
+            info["residual"] = min(info.get("residual", math.inf), float(res[3]))
+        solved = True
+        if res is not None and dps > FLOAT_DIGITS:
+            with mp.workdps(dps):
+                def m(q: Fraction):
+                    return mp.mpf(q.numerator) / q.denominator
+
+                Km = [[[m(t) for t in row] for row in K] for K in Ks]
+                res = _absolute_newton(Km, E, [mp.mpf(sgn.get(j, 0)) for j in range(cp.n)],
+                                       [m(t) for t in y], m(beta2),
+                                       [mp.mpf(t) for t in res[0] + res[1]], one=mp.mpf(1),
+                                       eps=mp.mpf(10) ** (-dps), maxit=20)
+                solved = res is not None and res[3] <= mp.mpf(10) ** (-dps // 2)
+        if res is None:
+            break
+        vE, rho, _v, _err = res
+        rbits = 52 if dps <= FLOAT_DIGITS else int((dps - 10) * 3.32)
+        ver = {j: min(max(_to_frac(t, rbits), Fraction(-1)), Fraction(1)) for j, t in zip(E, vE)}
+        vr = tuple(ver[j] if j in ver else Fraction(sgn[j]) for j in range(cp.n))
+        rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
+        lo = _lower_bound(cp, vr, bits, must=keys)
+        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
+        up = _upper_bound(cp, groups, cbits)
+        if best_lo is None or lo.value > best_lo.value:
+            best_lo = lo
+        if up.value < best_up.value:
+            best_up = up
+        if _met(best_lo, best_up, tol):
+            break
+        # v_j leaving (−1, 1) fixes it at that sign; a residual whose sign disagrees with the
+        # fixed v_j frees it; groups follow their ρ and their projections
+        pred = cp.prediction(groups)
+        changed = False
+        newE = []
+        for j, t in zip(E, vE):
+            if abs(t) >= 1:
+                sgn[j] = 1 if t > 0 else -1
+                changed = True
+            else:
+                newE.append(j)
+        for j in range(cp.n):
+            if j in newE:
+                continue
+            r = y[j] - pred[j]
+            if j in sgn and r * sgn[j] < 0:
+                del sgn[j]
+                newE.append(j)
+                changed = True
+        E = sorted(newE)
+        vf = [float(x) for x in vr]
+        active, rho0, groups_changed = _next_active(active, keys, rr, lo, beta2, dps,
+                                                    keep_tight=False)
+        changed |= groups_changed
+        if not changed:
+            if not solved:
+                break
+            dps = max(2 * dps, 60)
+    return best_lo, best_up, rounds
+
+
+#: The exact refinements a loss may name (``exact.losses.Loss.refinement``) → the loop above
+#: that runs it, each returning ``(best lower, best upper, rounds)``.
+REFINEMENTS = {"newton": "_tighten", "hinge_kkt": "_tighten_hinge",
+               "squared_hinge_newton": "_tighten_squared_hinge",
+               "absolute_kkt": "_tighten_absolute"}
 
 
 # -- the certificate ------------------------------------------------------------------------------

@@ -64,18 +64,18 @@ from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction
 from exact.certify import dual_pieces, scaled_dual_bound
 from exact.convex import ConvexProgram
+from exact.losses import get_loss
 from exact.maps import phi
 from exact.network import Exact, Network, add, mul
 from exact.projection import ProjectionCertificate
 from exact.transforms import held_groups, is_nearly_minimal, is_scaled
+from exact.types import Group, Vec
 
 __all__ = ["CheckResult", "check", "check_certificate", "hinge_subgradient_dual", "number_text",
-           "result_summary", "VERDICTS"]
+           "result_summary", "subgradient_dual", "VERDICTS"]
 
 VERDICTS = ("optimal", "not optimal", "undecided")
 
-Group = tuple[int, int]
-Vec = tuple[Fraction, ...]
 
 _BITS = 256  # binary digits of the rational κ ≈ β/√t_max (a lower approximation)
 
@@ -182,10 +182,27 @@ def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
                            band: Fraction = MARGIN_BAND) -> Vec:
     """The hinge loss's dual candidate at a network's output: ``v_j = y_j μ_j`` with ``μ`` a
     subgradient of ``max(0, 1 − y_j f_j)`` at ``f = yhat``, up to a band around the margin (the
-    analogue of ``y − f`` for the squared loss, docs/MATH.md §7).
+    analogue of ``y − f`` for the squared loss, docs/MATH.md §7): :func:`subgradient_dual` for
+    the hinge (whatever ``cp.loss`` is).
 
-    ``μ_j = 1`` where ``y_j f_j ≤ 1 − band``, ``μ_j = 0`` where ``y_j f_j ≥ 1 + band`` (and
-    ``v_j = 0`` where ``y_j = 0``), decided exactly. Points inside the band are "on the margin":
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2", "hinge")
+    >>> hinge_subgradient_dual(cp, (Fraction(2), Fraction(0)), {})
+    (Fraction(0, 1), Fraction(-1, 1))
+    """
+    from exact.losses import get_loss
+
+    return subgradient_dual(cp, yhat, W, band, get_loss("hinge"))
+
+
+def subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
+                     band: Fraction = MARGIN_BAND, loss=None) -> Vec:
+    """A nonsmooth loss's dual candidate at a network's output (docs/MATH.md §11): ``v_j = a_j +
+    b_j μ_j`` with ``μ_j ∈ [0, 1]`` from the loss's
+    :meth:`~exact.losses.Loss.subgradient_piece` (hinge: ``v_j = y_j μ_j``; absolute:
+    ``v_j = 2μ_j − 1``), a subgradient at ``f = yhat`` up to a band around the kink.
+
+    ``μ_j = 1`` where the piece's number ``m_j ≤ −band``, ``μ_j = 0`` where ``m_j ≥ band``
+    (hinge: ``m_j = y_j f_j − 1``), decided exactly. Points inside the band are "on the kink":
     their ``μ_j ∈ [0, 1]`` is fitted, by bounded least squares in floats, to the stationarity of
     θ's own groups (``Π_{C_i}(s XᵀD_i v) = β w/‖w‖`` for every nonzero group w of φ(θ),
     linearised on the face of ``C_i`` holding w: ``Zᵀ s XᵀD_i v = β Zᵀw/‖w‖`` with Z a basis of
@@ -193,18 +210,21 @@ def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
     rational in [0, 1]. The band lets a rounded optimum (margins ``1 ± 1e-16``)
     keep its free μ; any μ in [0, 1] gives a valid lower bound, the fit only makes it tight.
 
-    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2", "hinge")
-    >>> hinge_subgradient_dual(cp, (Fraction(2), Fraction(0)), {})
-    (Fraction(0, 1), Fraction(-1, 1))
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2", "absolute")
+    >>> subgradient_dual(cp, (Fraction(2), Fraction(-3)), {})    # above, below the targets
+    (Fraction(-1, 1), Fraction(1, 1))
     """
-    from exact.network import sign
+    from exact.network import EXACT, sign
 
+    loss = cp.loss_fn if loss is None else loss
     mus: list[Fraction | None] = []
+    aff: list[tuple[Fraction, Fraction]] = []
     for t, f in zip(cp.y, yhat):
-        if t == 0:
+        m, a, b = loss.subgradient_piece(f, t, EXACT)
+        aff.append((a, b))
+        if b == 0:  # v_j = a_j whatever μ_j (a hinge point with y_j = 0)
             mus.append(Fraction(0))
             continue
-        m = add(mul(t, f), Fraction(-1))
         mus.append(Fraction(1) if sign(add(m, band)) <= 0 else
                    Fraction(0) if sign(add(m, -band)) >= 0 else None)
     free = [j for j, mu in enumerate(mus) if mu is None]
@@ -225,9 +245,9 @@ def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
             if Z.shape[0] == 0:
                 continue
             D = np.array(cp.patterns[i], dtype=float)
-            fixed = sum((D[j] * float(cp.y[j] * mu) * Xf[j] for j, mu in enumerate(mus)
-                         if mu), np.zeros(cp.d))
-            cols = [s * D[j] * float(cp.y[j]) * Xf[j] for j in free]
+            fixed = sum((D[j] * float(aff[j][0] + aff[j][1] * (mu or 0)) * Xf[j]
+                         for j, mu in enumerate(mus)), np.zeros(cp.d))
+            cols = [s * D[j] * float(aff[j][1]) * Xf[j] for j in free]
             A_rows.append(Z @ np.column_stack(cols))
             b_rows.append(Z @ (float(cp.beta) * wf / nw - s * fixed))
         if A_rows:
@@ -240,7 +260,7 @@ def hinge_subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
             if abs(float(q) - float(x)) > 1e-12:
                 q = Fraction(round(float(x) * 2**40), 2**40)
             mus[j] = min(max(q, Fraction(0)), Fraction(1))
-    return tuple(t * mu for t, mu in zip(cp.y, mus))
+    return tuple(a + b * mu for (a, b), mu in zip(aff, mus))
 
 
 def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Group]],
@@ -297,8 +317,7 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
 def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, find_better: bool,
            certificate: bool) -> CheckResult:
     t0 = time.perf_counter()
-    if loss not in ("squared", "hinge"):
-        raise InputError(f"unknown loss {loss!r}: expected squared or hinge")
+    get_loss(loss)  # an unknown name: InputError with the registry's names
     cp = program if program is not None else ConvexProgram(X, y, beta, loss, arrangement)
     tol = to_fraction(tol, where="tol")
     if tol < 0:
@@ -311,11 +330,10 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
     yhat = net.output(cp.X)
     objective = net.objective(cp.X, cp.y, cp.beta, loss=loss)
     exact_v = all(isinstance(t, Fraction) for t in yhat)
-    if loss == "squared":
-        v = tuple(t - (f if isinstance(f, Fraction) else _rational_approx(f))
-                  for t, f in zip(cp.y, yhat))
-    else:
-        v = hinge_subgradient_dual(cp, yhat, W)
+    v = cp.loss_fn.residual_dual(cp.y, [f if isinstance(f, Fraction) else _rational_approx(f)
+                                        for f in yhat])
+    if v is None:  # a nonsmooth loss: a subgradient, fitted on the kinks
+        v = subgradient_dual(cp, yhat, W)
     # (c) dual feasibility on every chamber, (b) stationarity on θ's own chambers
     own = sorted({(i, s) for gs in held for i, _ in gs for s in (1, -1)})
     dp = dual_pieces(cp, v, must=own)  # floor 0: the largest t is exact, so is the worst chamber
@@ -331,7 +349,7 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
                       tol=tol, epsilon=eps, stationarity=stat, neuron_groups=held,
                       network=net, dual=v, kappa=kappa, projections=certs, bounds=dp.bounds, t=ts,
                       groups=W, program=cp,
-                      dual_source="residual" if loss == "squared" else "subgradient")
+                      dual_source=cp.loss_fn.dual_source)
     if not _le(add(objective, -lower), eps):
         res.verdict = "undecided"
         if find_better:

@@ -1113,7 +1113,7 @@ def closed_form(solution, optset=None, *, max_groups: int = 4, use_exact: bool =
 
     References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900; docs/MATH.md §7, §9.
     """
-    if solution.loss != "squared" or solution.program is None:
+    if solution.program is None or not solution.program.loss_fn.supports_closed_form:
         return None
     cp = solution.program
     if optset is None:

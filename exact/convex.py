@@ -8,12 +8,13 @@ chamber
            s.t. w_{i,s} ∈ C_i = {u : (2D_i − I) X u ≥ 0},
 
 a group lasso with cone constraints. Each cone is written with its irredundant facet rows
-``arr.cone(i)`` (fewer rows than ``(2D_i − I) X``, same cone). Squared loss ``½‖z − y‖²`` and
-hinge loss ``Σ_j max(0, 1 − y_j z_j)`` are supported.
+``arr.cone(i)`` (fewer rows than ``(2D_i − I) X``, same cone). The loss is any of the registry
+(:mod:`exact.losses`, docs/MATH.md §11); the program asks its loss object for everything
+loss-specific.
 
 :meth:`ConvexProgram.numeric_solve` solves it with cvxpy and Clarabel in floats: the result is a
 *guess* only, which :mod:`exact.certify` turns into exact, certified bounds. The solver sees a
-scaled copy: ``X / s_X``, ``y / s_y`` (squared loss; hinge labels are kept) and
+scaled copy: ``X / s_X``, ``y / s_y`` (squared loss only, ``scale_targets``) and
 ``β / (s_X s_y)``, whose solution is ``W' = (s_X / s_y) W`` with value ``P* / s_y²``, and every
 facet row divided by its length (the cone is unchanged). Exact facet rows of full-precision
 decimal data have entries of 1e17 and more; unscaled, they make the interior-point solver fail.
@@ -35,12 +36,13 @@ import numpy as np
 from arrangement.errors import InputError, NumericError
 from arrangement.intmat import float_rows
 from arrangement.rational import to_fraction, to_matrix, to_vector
+from exact.losses import LOSS_NAMES, get_loss
+from exact.types import Group
 
 __all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
-LOSSES = ("squared", "hinge")
-
-Group = tuple[int, int]
+#: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
+LOSSES = LOSS_NAMES
 
 
 class NumericSolveError(NumericError):
@@ -54,7 +56,8 @@ HINGE_LABELS = (-1, 0, 1)
 
 
 def require_hinge_labels(y: Sequence[object], where: str = "y") -> None:
-    """Refuse targets that are not class labels in {−1, 0, +1} for the hinge loss.
+    """Refuse targets that are not class labels in {−1, 0, +1} for the hinge loss (the hinge
+    loss object's :meth:`~exact.losses.Loss.validate`).
 
     The mathematics (and :func:`exact.certify.solve`) accepts any real ``y_j`` in
     ``max(0, 1 − y_j f_j)``, but real-valued targets given to ``--loss hinge`` are almost always
@@ -67,14 +70,7 @@ def require_hinge_labels(y: Sequence[object], where: str = "y") -> None:
     ...
     arrangement.errors.InputError: --loss hinge needs class labels y in {-1, 0, +1}, but y[0] = ...
     """
-    from arrangement.rational import format_fraction
-
-    for j, t in enumerate(to_vector(y, where)):
-        if t not in HINGE_LABELS:
-            raise InputError(
-                f"--loss hinge needs class labels {where} in {{-1, 0, +1}}, but {where}[{j}] = "
-                f"{format_fraction(t)} (map the classes to -1/+1 first, e.g. {where} = +1 for "
-                "one class and -1 for the rest)")
+    get_loss("hinge").validate(y, where)
 
 
 class ConvexProgram:
@@ -96,8 +92,9 @@ class ConvexProgram:
 
     def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
                  loss: str = "squared", arrangement=None):
-        if loss not in LOSSES:
-            raise InputError(f"unknown loss {loss!r}: expected one of {', '.join(LOSSES)}")
+        #: the loss object (exact.losses); ``loss`` is its name
+        self.loss_fn = get_loss(loss)
+        loss = self.loss_fn.name
         if arrangement is None:
             from arrangement.core import Arrangement
 
@@ -115,6 +112,7 @@ class ConvexProgram:
             raise InputError(f"y has {len(self.y)} entries but X has {self.n} rows")
         if self.beta <= 0:
             raise InputError(f"beta must be positive, got {self.beta}")
+        self.loss_fn.require_domain(self.y)
         ch = arrangement.chambers()
         self.p = len(ch)
         self.signs: list[tuple[int, ...]] = [c.signs for c in ch]
@@ -155,10 +153,8 @@ class ConvexProgram:
         return tuple(out)
 
     def loss_value(self, z: Sequence[Fraction]) -> Fraction:
-        """Exact ``ℓ(z)``: ``½‖z − y‖²`` or ``Σ max(0, 1 − y_j z_j)``."""
-        if self.loss == "squared":
-            return sum(((a - b) ** 2 for a, b in zip(z, self.y)), Fraction(0)) / 2
-        return sum((max(Fraction(0), 1 - b * a) for a, b in zip(z, self.y)), Fraction(0))
+        """Exact ``ℓ(z)`` (the loss object's :meth:`~exact.losses.Loss.value`)."""
+        return self.loss_fn.value(z, self.y)
 
     # -- numeric solve ------------------------------------------------------------------------
     def float_data(self) -> tuple[np.ndarray, np.ndarray, float, float, float]:
@@ -175,7 +171,7 @@ class ConvexProgram:
         # entry does (in [-1, 1]; tiny ratios round to 0, harmless in a guess)
         sxq = max((abs(v) for row in self.X for v in row), default=Fraction(0)) or Fraction(1)
         syq = (max((abs(v) for v in self.y), default=Fraction(0)) or Fraction(1)
-               if self.loss == "squared" else Fraction(1))
+               if self.loss_fn.scale_targets else Fraction(1))
         try:
             sx, sy = float(sxq), float(syq)
             beta = float(self.beta / (sxq * syq))
@@ -226,10 +222,7 @@ class ConvexProgram:
             Abig = sp.block_diag([sp.csr_matrix(b) for b in blocks], format="csr")
             cons.append(Abig @ cvx.vec(W[:k], order="C") >= 0)
         reg = beta * cvx.sum(cvx.norm(W[:k], 2, axis=1)) if k else 0
-        if self.loss == "squared":
-            obj = 0.5 * cvx.sum_squares(z - yf) + reg
-        else:
-            obj = cvx.sum(cvx.pos(1 - cvx.multiply(yf, z))) + reg
+        obj = self.loss_fn.cvxpy_loss(z, yf) + reg
         return cvx.Problem(cvx.Minimize(obj), cons), (W, z)
 
     def numeric_solve(self, *, verbose: bool = False, eps: float = 1e-10,
@@ -238,7 +231,8 @@ class ConvexProgram:
         working set ``groups``).
 
         Also sets ``numeric_value`` and ``numeric_dual`` (the float dual vector ``v``: for the
-        squared loss ``y − ŷ``, for hinge the multiplier of ``z = ŷ``, with ``0 ≤ v_j / y_j ≤ 1``).
+        squared losses their residual, otherwise the multiplier of ``z = ŷ``: the loss object's
+        :meth:`~exact.losses.Loss.numeric_dual`).
         Floats only: nothing here is a claim. Clarabel with tight tolerances is tried first,
         then Clarabel's defaults, then SCS (:data:`FALLBACKS`); when all of them fail,
         :class:`NumericSolveError` (exit status 3 on the command line).
@@ -280,11 +274,10 @@ class ConvexProgram:
                 "no bound was claimed")
         scale = sy / sx  # back from the scaled program: W = (s_y / s_X) W'
         self.numeric_value = float(prob.value) * sy * sy
-        if self.loss == "squared":
-            self.numeric_dual = sy * (yf - np.asarray(z.value, dtype=float))
-        else:
-            nu = np.asarray(prob.constraints[0].dual_value, dtype=float).reshape(-1)
-            # cvxpy's sign convention for equality multipliers: pick the one with y_j v_j ≥ 0
-            self.numeric_dual = nu if float(np.dot(nu, yf)) >= 0 else -nu
+        nu = prob.constraints[0].dual_value
+        nu = (np.zeros(self.n) if nu is None
+              else np.asarray(nu, dtype=float).reshape(-1))
+        self.numeric_dual = np.asarray(
+            self.loss_fn.numeric_dual(yf, z.value, nu, sy), dtype=float).reshape(-1)
         Wv = np.asarray(W.value, dtype=float)
         return {g: scale * Wv[k] for k, g in enumerate(groups)}

@@ -110,7 +110,8 @@ class ConvexReLURegressor(_Mixin, _Base):
     (module docstring).
 
     Parameters: ``beta`` (> 0; text such as ``"1/10"``, an int, a Fraction or a float, converted
-    exactly), ``loss`` (``"squared"`` or ``"hinge"``; the hinge needs y in {−1, +1}), ``tol``
+    exactly), ``loss`` (a name of :data:`exact.losses.LOSSES`; the classification losses need y in
+    {−1, +1}), ``tol``
     (relative gap target of the certified bounds), ``max_chambers`` (refuse data whose
     arrangement has more estimated chambers: the exact method enumerates all of them).
 
@@ -158,9 +159,11 @@ class ConvexReLURegressor(_Mixin, _Base):
     def _fit(self, X: Any, y: Any) -> ConvexReLURegressor:
         from arrangement.core import Arrangement
         from exact.certify import solution_certificate, solve
+        from exact.losses import LOSS_NAMES, get_loss
 
-        if self.loss not in ("squared", "hinge"):
-            raise InputError(f"loss must be 'squared' or 'hinge', got {self.loss!r}")
+        if self.loss not in LOSS_NAMES:
+            raise InputError(f"loss must be one of {', '.join(map(repr, LOSS_NAMES))}, got "
+                             f"{self.loss!r}")
         beta = to_fraction(self.beta, allow_float=True, where="beta")
         if beta <= 0:
             raise InputError(f"beta must be > 0, got {self.beta!r}")
@@ -174,8 +177,8 @@ class ConvexReLURegressor(_Mixin, _Base):
         yf = to_vector(yv, "y", allow_float=True)
         if len(yf) != len(Xf):
             raise InputError(f"X has {len(Xf)} rows but y has {len(yf)} entries")
-        if self.loss == "hinge" and any(t not in (-1, 1) for t in yf):
-            raise InputError("the hinge loss needs labels y in {-1, +1}")
+        if get_loss(self.loss).labels is not None and any(t not in (-1, 1) for t in yf):
+            raise InputError(f"the {self.loss} loss needs labels y in {{-1, +1}}")
         arr = Arrangement(Xf)
         arr.require_size(int(self.max_chambers))
         sol = solve(Xf, yf, beta, self.loss, tol, arrangement=arr)
@@ -199,10 +202,11 @@ class ConvexReLURegressor(_Mixin, _Base):
         """
         self._check_fitted()
         if self._m_star is _UNSET:
+            from exact.losses import get_loss
             from exact.optimal_set import optimal_set
 
             self._m_star = (optimal_set(self.solution_, networks=False).m_star
-                            if self.solution_.loss == "squared" else None)
+                            if get_loss(self.solution_.loss).supports_optimal_set else None)
         return self._m_star
 
     # -- prediction ------------------------------------------------------------------------

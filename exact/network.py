@@ -56,6 +56,7 @@ import sympy
 from arrangement import rational as _rational
 from arrangement.errors import InputError
 from arrangement.readers import read_text
+from exact.losses import Arithmetic, get_loss
 
 __all__ = [
     "DECIMAL_NOTE",
@@ -488,6 +489,10 @@ def sign(x: Exact) -> int:
     return _algebraic_sign(x)
 
 
+#: The exact arithmetic of this module, for the loss objects (exact.losses).
+EXACT = Arithmetic(add, mul, sign)
+
+
 def clear_sign_cache() -> None:
     """Forget the signs :func:`sign` has cached (for a caller that patches what they rest on).
 
@@ -831,27 +836,18 @@ def _sum(values: Iterable[Exact]) -> Exact:
 
 
 def loss_value(f: Sequence[Exact], y: Sequence[Fraction], loss: str = "squared") -> Exact:
-    """``ℓ(f)``: squared ``½‖f − y‖²`` or hinge ``Σ max(0, 1 − y_j f_j)``, exactly (docs/MATH.md
-    §1).
+    """``ℓ(f)`` for a loss of the registry (:mod:`exact.losses`), exactly (docs/MATH.md §1, §11).
 
     >>> loss_value((Fraction(1), Fraction(0)), (Fraction(0), Fraction(0)))
     Fraction(1, 2)
     >>> loss_value((Fraction(1, 2), Fraction(-2)), (Fraction(1), Fraction(-1)), "hinge")
     Fraction(1, 2)
+    >>> loss_value((sympy.sqrt(2),), (Fraction(0),), "absolute")
+    sqrt(2)
     """
     if len(f) != len(y):
         raise InputError(f"prediction has {len(f)} entries but y has {len(y)}")
-    if loss == "squared":
-        diffs = [add(a, -b) for a, b in zip(f, y, strict=True)]
-        return mul(Fraction(1, 2), _sum(mul(d, d) for d in diffs))
-    if loss == "hinge":
-        terms = []
-        for a, b in zip(f, y, strict=True):
-            t = add(Fraction(1), mul(-b, a))
-            if sign(t) > 0:
-                terms.append(t)
-        return _sum(terms)
-    raise InputError(f"unknown loss {loss!r} (expected 'squared' or 'hinge')")
+    return get_loss(loss).value(f, y, EXACT)
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,10 @@ from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.pruning import penalty_enclosure
 from exact.quiet import cdd_quiet
+from exact.types import Group, Vec
 
 __all__ = ["OptimalSet", "count_minimal_optimal_networks", "exact_dual", "optimal_set",
            "polytope_vertices", "simplest_rational"]
-
-Group = tuple[int, int]
-Vec = tuple[Fraction, ...]
 
 
 @dataclass
@@ -243,7 +241,7 @@ def exact_dual(solution) -> tuple[Vec, dict[Group, ProjectionCertificate]] | Non
     (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10))
     """
     cp = solution.program
-    if cp is None or solution.loss != "squared":
+    if cp is None or not cp.loss_fn.supports_optimal_set:
         return None
     beta2 = cp.beta * cp.beta
     center = tuple(solution.kappa * x for x in solution.dual)
@@ -303,8 +301,9 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
     cp = solution.program
     if cp is None:
         raise ValueError("the solution carries no convex program")
-    if solution.loss != "squared":
-        raise ValueError("the optimal set is derived for the squared loss only (docs/MATH.md §7)")
+    if not cp.loss_fn.supports_optimal_set:
+        raise ValueError(f"the optimal set is derived for the squared loss only, not for the "
+                         f"{cp.loss} loss (docs/MATH.md §7, §11)")
     beta = cp.beta
     rec = exact_dual(solution)
     dirs: dict[Group, Vec] = {}

@@ -434,20 +434,19 @@ def objective(neurons: list[tuple[list[Fraction], Fraction]], X: list[list[Fract
             if z > 0:
                 out[j] += a * z
         pen += _fdot(u, u) + a * a
-    if loss == "hinge":
-        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
-    else:
-        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
+    ell = sum((_LOSSES[loss][0](f, t) for f, t in zip(out, y)), Fraction(0))
     return ell + beta / 2 * pen, out
 
 
 def dual_value(v: list[Fraction], y: list[Fraction], kappa: Fraction, loss: str
                ) -> Fraction | None:
-    """Rule *dual value*: ``−ℓ*(−κv)``, the value of the dual point κv (None outside the domain).
+    """Rule *dual value*: ``−ℓ*(−κv)``, the value of the dual point κv (None outside the domain),
+    from this module's own table of losses (docs/certificates.md, "The loss field").
 
     Squared loss ``κ vᵀy − ½ κ² ‖v‖²``; hinge loss ``κ Σ_{y_j≠0} v_j/y_j + #{y_j = 0}``, defined
-    when ``0 ≤ κ v_j / y_j ≤ 1`` and ``v_j = 0`` where ``y_j = 0``. With κv dual feasible it is a
-    lower bound on ``P*`` (weak duality, docs/MATH.md §7).
+    when ``0 ≤ κ v_j / y_j ≤ 1`` and ``v_j = 0`` where ``y_j = 0``; absolute loss ``κ vᵀy`` on
+    ``|κ v_j| ≤ 1``; squared hinge (labels ±1) ``κ vᵀy − ½ κ² ‖v‖²`` on ``y_j κ v_j ≥ 0``. With
+    κv dual feasible it is a lower bound on ``P*`` (weak duality, docs/MATH.md §7, §11).
 
     >>> F = Fraction
     >>> dual_value([F(1), F(2)], [F(1), F(2)], F(1), "squared")
@@ -456,23 +455,58 @@ def dual_value(v: list[Fraction], y: list[Fraction], kappa: Fraction, loss: str
     Fraction(3, 2)
     >>> dual_value([F(2)], [F(1)], F(1), "hinge") is None
     True
+    >>> dual_value([F(1), F(-1)], [F(3), F(1)], F(1), "absolute")
+    Fraction(2, 1)
+    >>> dual_value([F(2)], [F(1)], F(1), "absolute") is None
+    True
+    >>> dual_value([F(-1)], [F(1)], F(1), "squared_hinge") is None
+    True
     """
     if kappa < 0:
         return None
-    if loss == "squared":
-        return kappa * _fdot(v, y) - kappa * kappa * _fdot(v, v) / 2
+    return _LOSSES[loss][1]([kappa * x for x in v], y)
+
+
+def _squared_dual(w: list[Fraction], y: list[Fraction]) -> Fraction:
+    return _fdot(w, y) - _fdot(w, w) / 2
+
+
+def _hinge_dual(w: list[Fraction], y: list[Fraction]) -> Fraction | None:
     total = Fraction(0)
-    for vj, yj in zip(v, y):
+    for wj, yj in zip(w, y):
         if yj == 0:
-            if vj != 0:
+            if wj != 0:
                 return None
             total += 1
         else:
-            mu = kappa * vj / yj
+            mu = wj / yj
             if not 0 <= mu <= 1:
                 return None
             total += mu
     return total
+
+
+def _absolute_dual(w: list[Fraction], y: list[Fraction]) -> Fraction | None:
+    return _fdot(w, y) if all(abs(x) <= 1 for x in w) else None
+
+
+def _squared_hinge_dual(w: list[Fraction], y: list[Fraction]) -> Fraction | None:
+    # derived for labels ±1 only (docs/MATH.md §11): μ_j = y_j w_j ≥ 0, Σ μ_j − ½ μ_j²
+    if any(t * t != 1 for t in y) or any(x * t < 0 for x, t in zip(w, y)):
+        return None
+    return _fdot(w, y) - _fdot(w, w) / 2
+
+
+#: This module's own table of losses (shared with nothing): name → (ℓ_j(f, y_j), the dual
+#: value −ℓ*(−w) or None outside its domain, the domain in words, check's own dual source).
+_LOSSES = {
+    "squared": (lambda f, t: (f - t) ** 2 / 2, _squared_dual, "all of R^n", "residual"),
+    "hinge": (lambda f, t: max(Fraction(0), 1 - t * f), _hinge_dual,
+              "0 <= kappa v_j/y_j <= 1, v_j = 0 where y_j = 0", "subgradient"),
+    "absolute": (lambda f, t: abs(f - t), _absolute_dual, "|kappa v_j| <= 1", "subgradient"),
+    "squared_hinge": (lambda f, t: max(Fraction(0), 1 - t * f) ** 2 / 2, _squared_hinge_dual,
+                      "y_j in {-1, +1} and y_j kappa v_j >= 0", "residual"),
+}
 
 
 # -- kind "arrangement" ---------------------------------------------------------------------------
@@ -922,7 +956,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     certificate (docs/certificates.md, "solve"); the claims are checked by the caller."""
     b = _Bounds()
     b.loss = cert["loss"]
-    if b.loss not in ("squared", "hinge"):
+    if not isinstance(b.loss, str) or b.loss not in _LOSSES:
         raise _fail("data", f"unknown loss {_rep(b.loss)}")
     data = _obj(cert["data"], "data", ("X", "y", "beta"))
     X = b.X = _matrix(data["X"], "data", "data.X")
@@ -1021,8 +1055,8 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     b.chambers = len(chambers)
     lower = dual_value(v, y, kappa, b.loss)
     if lower is None:
-        raise _fail("dual", "kappa v is outside the domain of the hinge dual (0 <= kappa v_j/y_j"
-                            " <= 1, v_j = 0 where y_j = 0)")
+        raise _fail("dual", f"kappa v is outside the domain of the {b.loss} dual "
+                            f"({_LOSSES[b.loss][2]})")
     b.lower = lower
     b.upper, b.output = objective(_network(cert["network"], d, "network"), X, y, beta, b.loss)
     b.complete = "completeness" in cert
@@ -1088,7 +1122,10 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         raise _fail("claims", f"unknown verdict {_rep(verdict)}")
     dual = cert.get("dual")
     source = dual.get("source") if isinstance(dual, dict) else None
-    own = "residual" if cert.get("loss") == "squared" else "subgradient"
+    loss = cert.get("loss")
+    if not isinstance(loss, str) or loss not in _LOSSES:
+        raise _fail("data", f"unknown loss {_rep(loss)}")
+    own = _LOSSES[loss][3]
     if source not in (own, "solve"):
         raise _fail("dual", f"dual source {_rep(source)} with the {_show(cert.get('loss'))} "
                             "loss")
@@ -1138,14 +1175,27 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
 
 
 def _residual(dual: dict, b: _Bounds) -> None:
-    """Dual source "residual" (v = y − f_θ) or "subgradient" (v = y ⊙ μ, μ ∈ ∂hinge(f_θ))."""
+    """Dual source "residual" (v = y − f_θ; squared hinge: v_j = y_j max(0, 1 − y_j f_j)) or
+    "subgradient" (hinge: v = y ⊙ μ, μ ∈ ∂hinge(f_θ); absolute: v_j ∈ ∂|·|(y_j − f_j)), each up
+    to dual.band around a kink."""
     if b.loss == "squared":
         if b.v != [t - f for t, f in zip(b.y, b.output)]:
             raise _fail("residual", "dual.v != y - f(network)")
         return
+    if b.loss == "squared_hinge":
+        if b.v != [t * max(Fraction(0), 1 - t * f) for t, f in zip(b.y, b.output)]:
+            raise _fail("residual", "dual.v != y_j max(0, 1 - y_j f_j) at the network's output")
+        return
     band = _num(dual["band"] if "band" in dual else None, "dual", "dual.band")
     if band < 0:
         raise _fail("dual", "dual.band is negative")
+    if b.loss == "absolute":
+        for j, (vj, t, f) in enumerate(zip(b.v, b.y, b.output)):
+            if (not -1 <= vj <= 1 or (t - f >= band and vj != 1)
+                    or (f - t >= band and vj != -1)):
+                raise _fail("residual", f"dual.v[{j}] is not a subgradient of |y_j - f_j| at the "
+                                        "network's output (up to dual.band)")
+        return
     for j, (vj, t, f) in enumerate(zip(b.v, b.y, b.output)):
         mu = vj / t if t else Fraction(0)
         if (t == 0 and vj != 0) or not 0 <= mu <= 1 \

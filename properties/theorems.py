@@ -8,6 +8,8 @@ registry:
 - :mod:`properties.theorems_optimal` — §4, §6, §7, §8, §9 on certified intervals from
   :func:`exact.certify.solve`, and the certificates of ``exact/verify.py``;
 - :mod:`properties.theorems_hinge` — the same laws and a closed form for the hinge loss;
+- :mod:`properties.theorems_losses` — the laws of §8 for every loss of the registry, and the
+  laws of the absolute and squared-hinge losses (§11);
 - :mod:`properties.theorems_certificates` — structural corruptions of certificates are rejected
   (docs/certificates.md).
 
@@ -21,6 +23,7 @@ from properties import (  # noqa: F401
     theorems_arrangement,
     theorems_certificates,
     theorems_hinge,
+    theorems_losses,
     theorems_networks,
     theorems_optimal,
 )

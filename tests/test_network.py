@@ -123,8 +123,10 @@ def test_output_and_objective_by_hand():
     # hinge: max(0, 1 − 3/2) + max(0, 1 − 1) + max(0, 1 − 0) = 1
     assert net.objective(X, [1, -1, 1], F(1, 10), loss="hinge") == 1 + F(5, 16)
     assert net.penalty(F(1, 10)) == F(5, 16)
+    # absolute: |3/2 − 1| + |−1 + 1| + |0 − 0| = 1/2 (a loss of the registry, exact/losses.py)
+    assert net.objective(X, [1, -1, 0], F(1, 10), loss="absolute") == F(1, 2) + F(5, 16)
     with pytest.raises(InputError):
-        net.objective(X, [1, -1, 0], F(1, 10), loss="absolute")
+        net.objective(X, [1, -1, 0], F(1, 10), loss="l1")
     with pytest.raises(InputError):
         net.output([[1, 2, 3]])
     with pytest.raises(InputError):

@@ -159,6 +159,32 @@ def _lower_too_high(mp):
     mp.setattr(certify, "solve", solve)
 
 
+def _beta_by_first_sign(mp):
+    """Asymmetric in y: β doubles when y_0 < 0 (breaks the negation law of every loss)."""
+    _wrap_solve(mp, lambda X, y, b: (X, y, Fraction(b) * (2 if Fraction(y[0]) < 0 else 1)))
+
+
+def _beta_grows_with_y(mp):
+    """β scaled with the targets: breaks the absolute loss's homogeneity in y."""
+    _wrap_solve(mp, lambda X, y, b: (X, y, Fraction(b) * (1 + max(abs(Fraction(v))
+                                                                  for v in y))))
+
+
+def _lower_too_high_for(loss):
+    def plant(mp):
+        orig = certify.solve
+
+        def solve(*a, **kw):
+            sol = orig(*a, **kw)
+            if sol.loss == loss:
+                sol.lower += 1
+            return sol
+
+        mp.setattr(certify, "solve", solve)
+
+    return plant
+
+
 def _groups_doubled(mp):
     orig = certify.solve
 
@@ -293,6 +319,11 @@ PLANTED = {
     "hinge_scale_y_beta": (_beta_squared, 20),
     "hinge_negate_y": (_clip_targets, 20),
     "hinge_orthonormal": (_beta_squared, 20),
+    **{f"{loss}_{law}": bug for loss in ("squared", "absolute", "squared_hinge")
+       for law, bug in (("bounds_valid", (_lower_too_high, 5)), ("scale_X", (_beta_squared, 20)),
+                        ("negate_y", (_beta_by_first_sign, 20)))},
+    "absolute_scale_y": (_beta_grows_with_y, 20),
+    "squared_hinge_below_squared": (_lower_too_high_for("squared_hinge"), 10),
 }
 
 

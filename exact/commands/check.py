@@ -71,10 +71,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
-    if args.loss == "hinge":
-        from exact.convex import require_hinge_labels
+    from exact.losses import get_loss
 
-        require_hinge_labels(inst.y)
+    get_loss(args.loss).validate(inst.y)  # class labels for the classification losses
     net = read_network(args.net, force=args.force)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "

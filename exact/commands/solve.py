@@ -26,6 +26,7 @@ from arrangement.limits import MAX_CERTIFICATE_D, check_dynamic_range, check_par
 from arrangement.rational import format_fraction, to_fraction
 from exact.commands.options import data_options, limit_options, model_options, output_options
 from exact.commands.outputs import require_outputs
+from exact.losses import get_loss
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -117,10 +118,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
     check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
-    if args.loss == "hinge":
-        from exact.convex import require_hinge_labels
-
-        require_hinge_labels(inst.y)
+    loss = get_loss(args.loss)
+    loss.validate(inst.y)  # class labels for the classification losses
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
@@ -158,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     n_nets: int | None = None
     pruned = None
     skipped = _extras_skipped(sol, args.extras)
-    if skipped is None and args.loss == "squared":
+    if skipped is None and loss.supports_optimal_set:
         from exact.closed_form import closed_form
         from exact.optimal_set import count_minimal_optimal_networks, optimal_set
 
@@ -285,7 +284,8 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
     elif "pruned_width" in s:
         line("pruned width", f"{s['pruned_width']} (Caratheodory; m* <= that)")
     if s["extras_skipped"]:
-        what = "optimal set, m*, closed form" if s["loss"] == "squared" else "pruned width"
+        what = ("optimal set, m*, closed form" if get_loss(s["loss"]).supports_optimal_set
+                else "pruned width")
         line("extras", f"{what} skipped: {s['extras_skipped']}")
     if args.certificate:
         line("certificate", f"written to {args.certificate} (check: relucvx verify "

@@ -2,7 +2,8 @@
 
 Each forgery starts from a genuine certificate (an arrangement of 8 rows in d = 3 with parallel,
 antipodal and zero rows; solve and check certificates of the V data ``example:v1d``, whose true
-optimum is ``P* = 37/200``, docs/MATH.md §9; a hinge check on 4 points) and changes it as an
+optimum is ``P* = 37/200``, docs/MATH.md §9; a hinge check on 4 points; solve and check
+certificates of the absolute and squared-hinge losses on the same points) and changes it as an
 adversary would: single numbers, but mostly structure (drop a chamber together with its
 evidence, duplicate or move a facet, change the data and keep the evidence, swap kinds,
 duplicate keys, extra claims, vacuous tolerances). ``MANIFEST.json`` lists, for each file, the
@@ -36,6 +37,7 @@ from exact.network import Network  # noqa: E402
 X0 = [[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, -1, 2], [0, 0, 0], [2, 2, 2], [-1, -1, -1],
       [3, 1, -2]]
 HX, HY = [[-1, 1], [0, 1], [1, 1], [2, 1]], [1, -1, 1, -1]
+AY = [1, 0, 1, Fraction(1, 2)]  # absolute-loss targets on HX (a zero and a fraction)
 
 
 def _j(cert: dict) -> dict:
@@ -56,7 +58,19 @@ def bases() -> dict[str, dict]:
         "check-optimal": _j(check_certificate(opt)),
         "check-not-optimal": _j(check_certificate(bad)),
         "check-hinge": _j(check_certificate(hinge)),
+        **_loss_bases(),
     }
+
+
+def _loss_bases() -> dict[str, dict]:
+    """Genuine solve and check certificates of the absolute and squared-hinge losses (HX)."""
+    out = {}
+    for loss, y in (("absolute", AY), ("squared_hinge", HY)):
+        sol = solve(HX, y, Fraction(1, 10), loss)
+        res = check(Network.from_lists([((1, 0), 1)]), HX, y, Fraction(1, 10), loss=loss)
+        out[f"solve-{loss}"] = _j(solution_certificate(sol, HX, y, Fraction(1, 10)))
+        out[f"check-{loss}"] = _j(check_certificate(res))
+    return out
 
 
 def _q(x: Fraction) -> int | str:
@@ -439,8 +453,51 @@ def FORGERIES():  # noqa: N802 - a table, built lazily
          "dual", "a negative band admits non-subgradients"),
         ("check-hinge-subgradient-wrong", CH, lambda c: c["dual"]["v"].__setitem__(1, "-1/2"),
          1, "projection", "mu = 1/2 at a broken margin is not a subgradient (g changes too)"),
+        # --- the absolute and squared-hinge losses (each verifier rule of its own loss table)
+        ("solve-loss-absolute", S, lambda c: c.__setitem__("loss", "absolute"), 1, "bounds",
+         "the squared-loss dual point read as an absolute-loss one: its value is another"),
+        ("solve-absolute-loss-squared", "solve-absolute",
+         lambda c: c.__setitem__("loss", "squared"), 1, "bounds",
+         "an absolute-loss certificate read as a squared-loss one"),
+        ("solve-absolute-kappa-doubled", "solve-absolute", _kappa_doubled, 1, "dual",
+         "2 kappa v leaves the dual box |v_j| <= 1 or the chamber constraints"),
+        ("solve-squared_hinge-label-2", "solve-squared_hinge", _label_two, 1, "dual",
+         "the squared hinge's conjugate is derived for labels +-1 only: with y_j = 2, "
+         "v^T y - |v|^2/2 is not a lower bound"),
+        ("solve-squared_hinge-wrong-sign", "solve-squared_hinge", _sqh_wrong_sign, 1, "dual",
+         "y_j v_j < 0 is outside the squared hinge's dual domain (-l*(-v) = +inf there)"),
+        ("solve-squared_hinge-loss-hinge", "solve-squared_hinge",
+         lambda c: c.__setitem__("loss", "hinge"), 1, "bounds",
+         "a squared-hinge dual point read as a hinge one: its dual value is another "
+         "(sum mu_j instead of sum mu_j - mu_j^2/2)"),
+        ("check-absolute-residual-source", "check-absolute", lambda c: c["dual"].__setitem__(
+            "source", "residual"), 1, "dual", "the absolute loss has no residual"),
+        ("check-absolute-band-negative", "check-absolute", lambda c: c["dual"].__setitem__(
+            "band", "-1"), 1, "dual", "a negative band admits non-subgradients"),
+        ("check-squared_hinge-subgradient-source", "check-squared_hinge",
+         lambda c: c["dual"].__setitem__("source", "subgradient"), 1, "dual",
+         "the squared hinge's dual candidate is its residual, not a subgradient"),
+        ("check-squared_hinge-residual-changed", "check-squared_hinge", _residual_changed, 1,
+         "projection", "v is no longer the residual (and g changes with it)"),
     ]
     return rows
+
+
+def _kappa_doubled(c):
+    c["dual"]["kappa"] = _q(2 * _F(c["dual"]["kappa"]))
+
+
+def _label_two(c):
+    c["data"]["y"][0] = 2
+
+
+def _sqh_wrong_sign(c):
+    """Negate v and swap every group's sign: ``g = s XᵀD v`` is unchanged, so the chamber
+    evidence stays consistent, but ``y_j v_j < 0`` wherever ``v_j ≠ 0``."""
+    c["dual"]["v"] = [_q(-_F(x)) for x in c["dual"]["v"]]
+    for ch in c["chambers"]:
+        for g in ch["groups"]:
+            g["sign"] = -g["sign"]
 
 
 def _issue_example(c):
