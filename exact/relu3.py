@@ -51,6 +51,11 @@ __all__ = [
     "sqrt_up",
     "sqrt_down",
     "solve_relu3",
+    "region_support",
+    "network_from_groups",
+    "full_cone_rows",
+    "region_evidence",
+    "relu3_certificate",
 ]
 
 #: The losses this model certifies. One place: the loss registry (exact/losses.py) can replace
@@ -624,3 +629,128 @@ def _numeric(lp: LiftedPatterns, groups, y: Vector, beta: Fraction, eps: float):
     zs = [zval[offs[g]:offs[g + 1]] for g in range(len(groups))]
     nus = [lam[g * n:(g + 1) * n] for g in range(len(groups))]
     return zs, v, nus, float(prob.value) * sy * sy
+
+
+# -- the certificate (docs/certificates.md, kind "relu3") -------------------------------------
+
+def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
+    """``μ ≥ 0`` with ``Σ_f μ_f f = a`` (a is implied by the facets), by an exact LP (cdd.gmp)."""
+    import cdd
+    import cdd.gmp
+
+    k, dim = len(facets), len(a)
+    rows = [[-a[c], *(f[c] for f in facets)] for c in range(dim)]  # equalities Σ μ f − a = 0
+    rows += [[Fraction(0)] + [Fraction(int(t == s)) for t in range(k)] for s in range(k)]
+    mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(dim)),
+                                    rep_type=cdd.RepType.INEQUALITY,
+                                    obj_type=cdd.LPObjType.MIN,
+                                    obj_func=[Fraction(0)] + [Fraction(1)] * k)
+    lp = cdd.gmp.linprog_from_matrix(mat)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - a redundant row is implied
+        raise ArithmeticError("no Farkas multipliers for a redundant row")
+    return [Fraction(x) for x in lp.primal_solution]
+
+
+def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vector]:
+    """All n rows ``(2D − I) X`` of a first-layer cone (zero rows included), the verifier's form.
+
+    >>> full_cone_rows([[1, 2], [3, 4]], [1, 0])
+    [(Fraction(1, 1), Fraction(2, 1)), (Fraction(-3, 1), Fraction(-4, 1))]
+    """
+    return [tuple(Fraction(v if b else -v) for v in x) for x, b in zip(X, pattern)]
+
+
+def region_evidence(lp: LiftedPatterns, reg: Region) -> tuple[list[int], list[list[str]]]:
+    """The facets of a region (indices into its row list: the n cone rows of each block, then
+    the n signed lifted rows) and, for every other nonzero row, Farkas multipliers over the
+    facets (strings), as the certificate lists them."""
+    import cdd
+    import cdd.gmp
+
+    rows = _certificate_rows(lp, reg)
+    live = [t for t, r in enumerate(rows) if any(r)]
+    mat = cdd.gmp.matrix_from_array([[Fraction(0), *rows[t]] for t in live],
+                                    rep_type=cdd.RepType.INEQUALITY)
+    red = cdd.gmp.redundant_rows(mat)
+    facets = [live[t] for t in range(len(live)) if t not in red]
+    from arrangement.rational import format_fraction as f
+    farkas = []
+    for t in live:
+        if t in facets:
+            continue
+        mu = _farkas([rows[u] for u in facets], rows[t])
+        farkas.append([f(m) for m in mu])
+    return facets, farkas
+
+
+def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
+    d, k = lp.first.d, len(reg.tuple_)
+    rows: list[Vector] = []
+    for j, (i, _s) in enumerate(reg.tuple_):
+        for a in full_cone_rows(lp.Xq, lp.patterns[i]):
+            row = [Fraction(0)] * (k * d)
+            row[j * d:(j + 1) * d] = list(a)
+            rows.append(tuple(row))
+    for x, b in zip(lp.lifted(reg.tuple_), reg.pattern):
+        rows.append(x if b else tuple(-v for v in x))
+    return rows
+
+
+def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: object) -> dict:
+    """The ``kind: "relu3"`` certificate of a solve (docs/certificates.md, "Kind relu3").
+
+    >>> sol = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2)
+    >>> cert = relu3_certificate(sol, [1, -1], "1/2")
+    >>> cert["kind"], len(cert["tuples"]) == len(sol.patterns.tuples)
+    ('relu3', True)
+    """
+    from arrangement.certificate import FORMAT, completeness_certificate
+    from arrangement.rational import format_fraction as f
+
+    lp = sol.patterns
+    yq, b = to_vector(y), Fraction(beta)
+    d = lp.first.d
+    nu_of = {(id(reg), s3): nu for reg, s3, nu in sol.nu}
+    tuples_out = []
+    by_tuple: dict[tuple[Signed, ...], list[Region]] = {}
+    for reg in lp.regions:
+        by_tuple.setdefault(reg.tuple_, []).append(reg)
+    for T in lp.tuples:
+        regs_out = []
+        for reg in by_tuple.get(T, []):
+            facets, farkas = region_evidence(lp, reg)
+            groups = []
+            for s3 in (1, -1):
+                nu = nu_of[(id(reg), s3)]
+                omega = [s3 * bit * vv + (1 if bit else -1) * nn
+                         for bit, vv, nn in zip(reg.pattern, sol.v, nu)]
+                lams = []
+                for i, s in T:
+                    D = lp.patterns[i]
+                    g = [s * sum((Fraction(D[r]) * lp.Xq[r][c] * omega[r]
+                                  for r in range(lp.first.n)), Fraction(0)) for c in range(d)]
+                    A = full_cone_rows(lp.Xq, D)
+                    live = [r for r in range(len(A)) if any(A[r])]
+                    from exact.projection import project_onto_cone
+                    pc = project_onto_cone([A[r] for r in live], g)
+                    lam = [Fraction(0)] * len(A)
+                    for r, x in zip(live, pc.lam):
+                        lam[r] = x
+                    lams.append([f(x) for x in lam])
+                groups.append({"s3": s3, "nu": [f(x) for x in nu], "lam": lams})
+            regs_out.append({"witness": [f(x) for x in reg.witness], "facets": facets,
+                             "farkas": farkas, "groups": groups})
+        tuples_out.append({"neurons": [[i, s] for i, s in T], "regions": regs_out})
+    net = sol.network.to_json()
+    return {
+        "format": FORMAT, "kind": "relu3",
+        "data": {"X": [[f(v) for v in row] for row in lp.Xq], "y": [f(v) for v in yq],
+                 "beta": f(b), "width": lp.width, "loss": "squared"},
+        "claims": {"lower": f(sol.lower), "upper": f(sol.upper)},
+        "network": {"subnetworks": net["subnetworks"]},
+        "dual": {"v": [f(x) for x in sol.v]},
+        "first_layer": [list(c.witness) for c in lp.first.chambers()],
+        "tuples": tuples_out,
+        "completeness": completeness_certificate(lp.first),
+    }
