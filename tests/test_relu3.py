@@ -212,3 +212,69 @@ def test_relu3_forgery_is_rejected(entry):
 def test_relu3_genuine_is_proved():
     code, line = V.verify_path(str(FORGE / "genuine-relu3.json"))[:2]
     assert code == V.PROVED and "three-layer" in line
+
+
+# -- the command line ----------------------------------------------------------------------------
+from tests.cli_run import assert_one_line, run_cli  # noqa: E402
+
+
+def _data(tmp_path, X, y, b):
+    p = tmp_path / "d.json"
+    p.write_text(json.dumps({"X": [[str(v) for v in r] for r in X], "y": [str(v) for v in y],
+                             "beta": str(b)}))
+    return p
+
+
+def test_cli_solve_check_verify(tmp_path, capsys):
+    X, y, b = SMALL[0]
+    data = _data(tmp_path, X, y, b)
+    cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
+    code, out, err = run_cli(["solve", data, "--model", "relu3", "--width", "2", "--json",
+                              "--certificate", cert, "--net-out", net], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert F(s["lower"]) <= F(s["upper"]) and s["relative_gap_float"] <= 1e-9
+    assert run_cli(["verify", cert], capsys)[0] == 0
+    code, out, err = run_cli(["check", data, net, "--model", "relu3", "--json",
+                              "--certificate", cc], capsys)
+    assert code == 0, err
+    c = json.loads(out)
+    assert c["verdict"] == "optimal" and F(c["objective"]) == F(s["upper"])
+    assert run_cli(["verify", cc], capsys)[0] == 0
+    # a worse network (one sub-network, one neuron): not optimal, gap reported exactly
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"model": "relu3", "subnetworks": [
+        {"W1": [["1/2", "1/2"], ["0", "0"]], "w2": ["1", "0"], "w3": "1"}]}))
+    code, out, err = run_cli(["check", data, bad, "--model", "relu3", "--json"], capsys)
+    c = json.loads(out)
+    assert code == 0 and c["verdict"] == "not optimal"
+    assert F(c["objective"]) == Relu3Network([[[F(1, 2), F(1, 2)], [0, 0]]], [[1, 0]],
+                                             [1]).objective(X, y, b)
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    (["--loss", "hinge"], "squared loss only"),
+    (["--width", "9"], "--width"),
+    (["--width", "0"], "--width"),
+])
+def test_cli_bad_options_one_line(tmp_path, capsys, extra, fragment):
+    data = _data(tmp_path, *SMALL[0])
+    code, _out, err = run_cli(["solve", data, "--model", "relu3", *extra], capsys)
+    assert_one_line(code, err, fragment)
+
+
+def test_cli_size_guard_and_bad_network(tmp_path, capsys):
+    X = [[i, i * i % 7 + 1, (3 * i) % 5 - 2] for i in range(1, 11)]
+    data = _data(tmp_path, X, [1] * 10, F(1, 10))
+    code, _out, err = run_cli(["solve", data, "--model", "relu3"], capsys)
+    assert_one_line(code, err, "pass --force")
+    small = _data(tmp_path, *SMALL[0])
+    net = tmp_path / "n.json"
+    for body, fragment in (({"subnetworks": [{"W1": [["1", "0", "0"]], "w2": ["1"],
+                                              "w3": "1"}]}, "entries"),
+                           ({"subnetworks": [{"W1": [["2", "0"]], "w2": ["1"], "w3": "1"}]},
+                            "Frobenius"),
+                           ({"layers": []}, "subnetworks")):
+        net.write_text(json.dumps(body))
+        code, _out, err = run_cli(["check", small, net, "--model", "relu3"], capsys)
+        assert_one_line(code, err, fragment)

@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--extras", action="store_true",
                    help="compute the optimal set, m* and the closed form (or the hinge's "
                         "pruned width) even above their budget")
+    from exact.commands.relu3 import add_options
+
+    add_options(p)
     p.set_defaults(func=run)
 
 
@@ -117,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
     check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
+    if args.model == "relu3":
+        from exact.commands.relu3 import run_solve
+
+        return run_solve(args, inst)
     if args.loss == "hinge":
         from exact.convex import require_hinge_labels
 
