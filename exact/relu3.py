@@ -526,9 +526,13 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
     if len(yq) != n:
         raise InputError(f"y has {len(yq)} entries but X has {n} rows")
     groups = [(reg, s3) for reg in lp.regions for s3 in (1, -1)]
-    z_num, v_num, nu_num, value = _numeric(lp, groups, yq, b, eps)
+    if groups:
+        z_num, v_num, nu_num, value = _numeric(lp, groups, yq, b, eps)
+    else:  # no group: the dual is unconstrained (v = y) and the empty network is optimal
+        z_num, v_num, nu_num = [], [float(a) for a in yq], []
+        value = float(loss_value(loss, [Fraction(0)] * n, yq))
     # -- lower bound: exact dual feasibility on every (region, sign) pair
-    v = tuple(_to_rational(x) for x in v_num)
+    v = tuple(_to_rational(x) for x in v_num) if groups else yq
     nus = []
     rho2 = Fraction(0)
     for (reg, s3), nu in zip(groups, nu_num):

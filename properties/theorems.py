@@ -8,6 +8,7 @@ registry:
 - :mod:`properties.theorems_optimal` — §4, §6, §7, §8, §9 on certified intervals from
   :func:`exact.certify.solve`, and the certificates of ``exact/verify.py``;
 - :mod:`properties.theorems_hinge` — the same laws and a closed form for the hinge loss;
+- :mod:`properties.theorems_relu3` — three-layer sub-networks (docs/relu3.md §6);
 - :mod:`properties.theorems_certificates` — structural corruptions of certificates are rejected
   (docs/certificates.md).
 
@@ -23,6 +24,7 @@ from properties import (  # noqa: F401
     theorems_hinge,
     theorems_networks,
     theorems_optimal,
+    theorems_relu3,
 )
 from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem, theorem
 

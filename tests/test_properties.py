@@ -295,6 +295,10 @@ PLANTED = {
     "hinge_orthonormal": (_beta_squared, 20),
 }
 
+from tests.test_relu3 import RELU3_PLANTED  # noqa: E402 - the three-layer theorems' bugs
+
+PLANTED.update(RELU3_PLANTED)
+
 
 def test_every_builtin_theorem_has_a_planted_bug():
     builtin = {n for n, t in THEOREMS.items() if t.check.__module__.startswith("properties.")}

@@ -278,3 +278,51 @@ def test_cli_size_guard_and_bad_network(tmp_path, capsys):
         net.write_text(json.dumps(body))
         code, _out, err = run_cli(["check", small, net, "--model", "relu3"], capsys)
         assert_one_line(code, err, fragment)
+
+
+# -- planted bugs for properties/theorems_relu3.py (registered in tests/test_properties.py) -------
+import exact.relu3 as R3  # noqa: E402
+
+
+def _r3_lower_too_high(mp):
+    orig = R3.solve_relu3
+
+    def solve_relu3(*a, **kw):
+        sol = orig(*a, **kw)
+        sol.lower = sol.upper + 1
+        return sol
+
+    mp.setattr(R3, "solve_relu3", solve_relu3)
+
+
+def _r3_no_root(mp):
+    mp.setattr(R3, "sqrt_up", lambda q, digits=30: q)
+
+
+def _r3_beta_squared(mp):
+    orig = R3.solve_relu3
+    mp.setattr(R3, "solve_relu3", lambda X, y, beta, **kw: orig(X, y, F(beta) ** 2, **kw))
+
+
+def _r3_no_singletons(mp):
+    orig = R3.LiftedPatterns.second_layer
+    mp.setattr(R3.LiftedPatterns, "second_layer",
+               lambda self, T: [] if len(T) == 1 else orig(self, T))
+
+
+#: theorem -> (planted bug, examples allowed to find it)
+RELU3_PLANTED = {
+    "relu3_gd_above_lower": (_r3_lower_too_high, 5),
+    "relu3_upper_attained": (_r3_no_root, 10),
+    "relu3_scaling": (_r3_beta_squared, 10),
+    "relu3_vs_two_layer": (_r3_no_singletons, 10),
+}
+
+
+def test_empty_program_is_the_zero_network():
+    # no region at all (planted): the dual is unconstrained and P* = ½‖y‖², exactly
+    X, y, b = SMALL[0]
+    lp = LiftedPatterns(X, width=1)
+    lp.regions = []
+    sol = solve_relu3(X, y, b, patterns=lp)
+    assert sol.lower == sol.upper == sum(F(v) ** 2 for v in y) / 2
