@@ -548,17 +548,24 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
     v = tuple(t * a for a in v)
     nus = [(reg, s3, tuple(t * x for x in nu)) for reg, s3, nu in nus]
     lower = dual_value(loss, v, yq)
-    # -- upper bound: the reconstructed network's exact objective
-    gl = []
+    # -- upper bound: the reconstructed network's exact objective. The interior-point guess
+    # leaves many tiny groups; dropping those below a threshold changes the objective by about
+    # their penalty, so the sparsest network within 1e-12 (relative) of the best is kept
     zmax = max((float(np.abs(z).max()) for z in z_num if len(z)), default=0.0)
-    for (reg, s3), z in zip(groups, z_num):
-        if float(np.abs(z).max()) <= 1e-9 * max(zmax, 1e-300):
-            continue
-        k = len(reg.tuple_)
-        Z = [tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k)]
-        gl.append((reg.tuple_, s3, Z))
-    net = network_from_groups(gl, d, lp.width)
-    upper = net.objective(Xq, yq, b, loss)
+    best: list[tuple[Fraction, Relu3Network]] = []
+    for thr in (1e-3, 1e-5, 1e-7, 1e-9):
+        gl = []
+        for (reg, s3), z in zip(groups, z_num):
+            if float(np.abs(z).max()) <= thr * max(zmax, 1e-300):
+                continue
+            k = len(reg.tuple_)
+            Z = [tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k)]
+            gl.append((reg.tuple_, s3, Z))
+        cand = network_from_groups(gl, d, lp.width)
+        best.append((cand.objective(Xq, yq, b, loss), cand))
+    top = min(u for u, _ in best)
+    upper, net = min(((u, c) for u, c in best if u - top <= abs(top) * Fraction(1, 10**12)),
+                     key=lambda uc: len(uc[1].w3))
     zero_net = loss_value(loss, [Fraction(0)] * n, yq)
     if zero_net < upper:  # the empty network is a network too
         net, upper = Relu3Network((), (), ()), zero_net
