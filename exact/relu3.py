@@ -46,11 +46,13 @@ __all__ = [
     "Relu3Solution",
     "lifted_rows",
     "estimate_regions",
+    "num_tuples",
     "loss_value",
     "dual_value",
     "sqrt_up",
     "sqrt_down",
     "solve_relu3",
+    "numeric_guess",
     "region_support",
     "network_from_groups",
     "full_cone_rows",
@@ -177,6 +179,16 @@ def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
     return z
 
 
+def num_tuples(p: int, width: int) -> int:
+    """The number of tuples for p chambers: the p singletons ``(i, +)`` and the mixed-sign
+    subsets of 2..width of the 2p signed patterns (docs/relu3.md §2).
+
+    >>> num_tuples(6, 2)
+    42
+    """
+    return p + sum(math.comb(2 * p, k) - 2 * math.comb(p, k) for k in range(2, width + 1))
+
+
 def estimate_regions(n: int, r: int, num_first: int, width: int) -> int:
     """An upper bound on the number of second-layer regions summed over all tuples.
 
@@ -227,12 +239,12 @@ class LiftedPatterns:
         if not self.force:
             self.first.require_size()
         est_first = self.first.estimate_chambers()
-        if not self.force:
-            est = estimate_regions(n, max(r, 1), 2 * est_first, self.width)
-            if est > MAX_RELU3_REGIONS:
-                raise TooLargeError(
-                    f"about {est} second-layer regions estimated (n = {n}, rank {r}, width "
-                    f"{self.width}); the limit is {MAX_RELU3_REGIONS}: pass --force to run")
+        if not self.force and num_tuples(est_first, self.width) > MAX_RELU3_REGIONS:
+            # every tuple has at least one region (its product cone is full-dimensional)
+            raise TooLargeError(
+                f"about {num_tuples(est_first, self.width)} tuples of first-layer patterns "
+                f"(n = {n}, rank {r}, width {self.width}); the limit is {MAX_RELU3_REGIONS} "
+                "second-layer regions: pass --force to run")
         ch = self.first.chambers()
         self.patterns = [c.pattern for c in ch]
         self.cones = [self.first.cone(i) for i in range(len(ch))]
@@ -244,8 +256,28 @@ class LiftedPatterns:
                 ss = {s for _i, s in T}
                 if ss == {1, -1}:  # all + is a sum of two-layer atoms, all − is zero
                     tuples.append(T)
+        if not self.force:
+            est = sum(self.estimate_tuple(T) for T in tuples)
+            if est > MAX_RELU3_REGIONS:
+                raise TooLargeError(
+                    f"about {est} second-layer regions estimated (n = {n}, rank {r}, width "
+                    f"{self.width}); the limit is {MAX_RELU3_REGIONS}: pass --force to run")
         self.tuples = tuples
         self.regions = [reg for T in tuples for reg in self.second_layer(T)]
+
+    def estimate_tuple(self, T: Sequence[Signed]) -> int:
+        """An upper bound on the regions of tuple T: only the *live* lifted rows split (a row
+        where no neuron of one sign is active has a fixed sign on ``C_T``: ``s_j D_{i_j} x_r u_j``
+        with ``u_j ∈ C_{i_j}`` is ≥ 0 when active), so Cover's count for ``m`` live rows of
+        rank ≤ ``min(m, k·rank)`` bounds them (docs/MATH.md §3)."""
+        live = 0
+        for r in range(self.first.n):
+            if not any(self.Xq[r]):
+                continue
+            signs = {s for i, s in T if self.patterns[i][r]}
+            live += signs == {1, -1}
+        R = min(live, len(T) * max(self.first.rank, 1))
+        return cover_count(live, R) if live else 1
 
     @property
     def num_first(self) -> int:
@@ -527,7 +559,7 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
         raise InputError(f"y has {len(yq)} entries but X has {n} rows")
     groups = [(reg, s3) for reg in lp.regions for s3 in (1, -1)]
     if groups:
-        z_num, v_num, nu_num, value = _numeric(lp, groups, yq, b, eps)
+        z_num, v_num, nu_num, value = numeric_guess(lp, groups, yq, b, eps)
     else:  # no group: the dual is unconstrained (v = y) and the empty network is optimal
         z_num, v_num, nu_num = [], [float(a) for a in yq], []
         value = float(loss_value(loss, [Fraction(0)] * n, yq))
@@ -572,8 +604,17 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
     return Relu3Solution(lower, upper, net, v, nus, value, lp)
 
 
-def _numeric(lp: LiftedPatterns, groups, y: Vector, beta: Fraction, eps: float):
-    """The float guess: (z per group, v, ν per group, value). Floats only: nothing is claimed."""
+def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vector,
+                  beta: Fraction, eps: float | None = 1e-11):
+    """The float guess of the program over ``groups`` (pairs (region, s3)), cvxpy + Clarabel:
+    ``(z per group, v, ν per group, value)``. ``eps=None`` uses Clarabel's default tolerances
+    (the benchmark's baseline). Floats only: nothing here is claimed.
+
+    >>> lp = LiftedPatterns([[1, 0], [0, 1]], width=1)
+    >>> g = [(r, s) for r in lp.regions for s in (1, -1)]
+    >>> round(numeric_guess(lp, g, (Fraction(1), Fraction(-1)), Fraction(1, 2))[3], 6)
+    0.75
+    """
     import warnings
 
     import cvxpy as cvx
@@ -621,7 +662,7 @@ def _numeric(lp: LiftedPatterns, groups, y: Vector, beta: Fraction, eps: float):
     prob = cvx.Problem(cvx.Minimize(obj), cons)
     tight = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-9,
                  max_iter=500)
-    for opts in (tight, {}):
+    for opts in ((tight, {}) if eps is not None else ({},)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
