@@ -31,6 +31,8 @@ __all__ = [
     "MAX_CERTIFICATE_D",
     "MAX_COLS",
     "MAX_PARAMETER_DIGITS",
+    "MAX_RELU3_REGIONS",
+    "MAX_RELU3_WIDTH",
     "MAX_ROWS",
     "PARAMETER_RANGE",
     "SHOW_CHARS",
@@ -81,6 +83,13 @@ MAX_SOLVE_DIGITS = 40
 #: ``--force``: the certificate's projections live in R^d (without a certificate, solve works in
 #: at most 4 rank coordinates, exact/rowspace.py).
 MAX_CERTIFICATE_D = 1000
+
+#: ``--model relu3`` (exact/relu3.py): at most this many second-layer regions estimated over all
+#: tuples of first-layer patterns (forceable; each region is a group of the convex program and
+#: an exact LP to find), and a first-layer width of at most :data:`MAX_RELU3_WIDTH` (not
+#: forceable: the tuples grow as (2·chambers)^width).
+MAX_RELU3_REGIONS = 20_000
+MAX_RELU3_WIDTH = 4
 
 #: At most this many characters of an offending value appear in a message.
 SHOW_CHARS = 40

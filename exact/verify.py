@@ -1223,7 +1223,229 @@ def _worst(claims: dict, b: _Bounds) -> None:
 
 
 # -- dispatch -------------------------------------------------------------------------------------
-_KINDS = {"arrangement": _check_arrangement, "solve": _check_solve, "check": _check_check}
+# -- kind "relu3": three-layer sub-networks (docs/certificates.md, "Kind relu3") ----------------
+def _r3_parallel(a: list[Fraction], b: list[Fraction]) -> int:
+    """+1 if b is a positive multiple of a, −1 if a negative one, 0 otherwise (a, b nonzero)."""
+    k = next(c for c in range(len(a)) if a[c] != 0)
+    if b[k] == 0:
+        return 0
+    ratio = b[k] / a[k]
+    if all(b[c] == ratio * a[c] for c in range(len(a))):
+        return _sign(ratio)
+    return 0
+
+
+def relu3_tuples(p: int, width: int) -> list[tuple[tuple[int, int], ...]]:
+    """Rule *relu3 tuples*: the tuples the program ranges over (docs/relu3.md §2), in order:
+    the singletons ``((i, +1),)``, then for k = 2..width the k-subsets of the signed patterns
+    ``(i, s)`` (i ascending, + before −) holding both signs.
+
+    >>> relu3_tuples(1, 2)
+    [((0, 1),), ((0, 1), (0, -1))]
+    """
+    import itertools
+
+    signed = [(i, s) for i in range(p) for s in (1, -1)]
+    out: list[tuple[tuple[int, int], ...]] = [((i, 1),) for i in range(p)]
+    for k in range(2, width + 1):
+        out.extend(T for T in itertools.combinations(signed, k)
+                   if {s for _i, s in T} == {1, -1})
+    return out
+
+
+def _r3_rows(X: list[list[Fraction]], pats: list[list[int]], T, sg: list[int]
+             ) -> tuple[list[list[Fraction]], list[list[Fraction]]]:
+    """The region's rows in R^{kd}: n cone rows per block, then the n lifted rows signed by sg
+    (re-derived from X and the first-layer patterns), and the unsigned lifted rows."""
+    d, k = len(X[0]), len(T)
+    rows = []
+    for j, (i, _s) in enumerate(T):
+        for x, b in zip(X, pats[i]):
+            row = [Fraction(0)] * (k * d)
+            row[j * d:(j + 1) * d] = [v if b else -v for v in x]
+            rows.append(row)
+    lifted = []
+    for r, x in enumerate(X):
+        row = []
+        for i, s in T:
+            row.extend(s * pats[i][r] * v for v in x)
+        lifted.append(row)
+    rows.extend([v * (1 if t >= 0 else -1) for v in row] for row, t in zip(lifted, sg))
+    return rows, lifted
+
+
+def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    _obj(cert, "certificate", ("format", "kind", "data", "claims", "network", "dual",
+                               "first_layer", "tuples"), ("completeness",))
+    data = _obj(cert["data"], "data", ("X", "y", "beta", "width", "loss"))
+    X = _matrix(data["X"], "data", "data.X")
+    n, d = len(X), len(X[0])
+    y = _vec(data["y"], n, "data", "data.y")
+    beta = _num(data["beta"], "data", "data.beta")
+    if beta <= 0:
+        raise _fail("data", "beta must be positive")
+    width = _int(data["width"], "data", "data.width", 1, 5)
+    if data["loss"] != "squared":
+        raise _fail("data", "kind relu3 certifies the squared loss only")
+    # first layer: strict witnesses, patterns 1[Xw >= 0] recomputed, distinct sign vectors
+    XI = [_integer_vector(x) for x in X]
+    wits = _list(cert["first_layer"], "first_layer", "first_layer", nonempty=True)
+    signs, pats = [], []
+    for i, w in enumerate(wits):
+        wi = _ints(w, d, "first_layer", f"first_layer[{i}]")
+        sv = [_sign(_dot(x, wi)) for x in XI]
+        if any(sv[r] == 0 and any(XI[r]) for r in range(n)):
+            raise _fail("first_layer", f"chamber {i}: the witness lies on a hyperplane")
+        signs.append(tuple(sv))
+        pats.append([1 if s >= 0 else 0 for s in sv])
+    if len(set(signs)) != len(signs):
+        raise _fail("first_layer", "two chambers have the same sign vector")
+    p = len(pats)
+    want = relu3_tuples(p, width)
+    tuples = _list(cert["tuples"], "tuples", "tuples")
+    if len(tuples) != len(want):
+        raise _fail("tuples", f"{len(tuples)} tuples listed, the program has {len(want)}")
+    v = _vec(_obj(cert["dual"], "dual", ("v",))["v"], n, "dual", "dual.v")
+    total_regions = sum(len(t.get("regions", [])) if isinstance(t, dict) else 0 for t in tuples)
+    _work(total_regions * (width * n) ** 2 * width * d * 4)
+    b2 = beta * beta
+    count = 0
+    for ti, (tup, T) in enumerate(zip(tuples, want)):
+        where = f"tuple {ti}"
+        tup = _obj(tup, where, ("neurons", "regions"))
+        if [tuple(x) if isinstance(x, list) else x for x in tup["neurons"]] != list(T):
+            raise _fail("tuples", f"{where}: expected the neurons {[list(t) for t in T]}")
+        k = len(T)
+        regions = _list(tup["regions"], "regions", f"{where}.regions", nonempty=True)
+        seen: dict[tuple[int, ...], int] = {}
+        parsed = []
+        for ri, reg in enumerate(regions):
+            rw = f"{where} region {ri}"
+            reg = _obj(reg, rw, ("witness", "facets", "farkas", "groups"))
+            z = _vec(reg["witness"], k * d, "witness", f"{rw}.witness")
+            _rows, lifted = _r3_rows(X, pats, T, [1] * n)
+            sg = [_sign(_fdot(x, z)) for x in lifted]
+            if any(s == 0 and any(x) for s, x in zip(sg, lifted)):
+                raise _fail("witness", f"{rw}: the witness lies on a lifted hyperplane")
+            rows, _ = _r3_rows(X, pats, T, sg)
+            for t in range(k * n):
+                if any(rows[t]) and _fdot(rows[t], z) <= 0:
+                    raise _fail("witness", f"{rw}: the witness is not inside the product cone")
+            key = tuple(sg)
+            if key in seen:
+                raise _fail("regions", f"{rw}: the same second-layer signs as region "
+                                       f"{seen[key]}")
+            seen[key] = ri
+            parsed.append((rw, reg, z, sg, rows, lifted))
+        for rw, reg, _z, sg, rows, lifted in parsed:
+            live = [t for t in range(len(rows)) if any(rows[t])]
+            F = _ints(reg["facets"], None, "facets", f"{rw}.facets")
+            if any(t not in live for t in F) or len(set(F)) != len(F):
+                raise _fail("facets", f"{rw}: a facet index is not a nonzero row")
+            others = [t for t in live if t not in F]
+            fk = _list(reg["farkas"], "farkas", f"{rw}.farkas")
+            if len(fk) != len(others):
+                raise _fail("farkas", f"{rw}: {len(fk)} Farkas vectors for {len(others)} rows")
+            for t, mu in zip(others, fk):
+                mu = _vec(mu, len(F), "farkas", f"{rw}.farkas")
+                if any(m < 0 for m in mu) or any(
+                        sum((m * rows[f][c] for m, f in zip(mu, F)), Fraction(0)) != rows[t][c]
+                        for c in range(k * d)):
+                    raise _fail("farkas", f"{rw}: row {t} is not a nonnegative combination "
+                                          "of the facets")
+            # closure: crossing a lifted facet (not on the product cone's boundary) must land
+            # on a listed region: flip every lifted row parallel to it
+            for f in F:
+                if f < k * n:
+                    continue
+                if any(any(rows[c]) and _r3_parallel(rows[f], rows[c]) == 1
+                       for c in range(k * n)):
+                    continue
+                a = lifted[f - k * n]
+                nb = list(sg)
+                for r in range(n):
+                    if any(lifted[r]) and _r3_parallel(a, lifted[r]) != 0:
+                        nb[r] = -nb[r]
+                if tuple(nb) not in seen:
+                    raise _fail("closure", f"{rw}: crossing lifted row {f - k * n} gives "
+                                           "second-layer signs that are not listed")
+            # dual feasibility of both output signs: ‖g_j + A_jᵀλ_j‖² ≤ β² per block
+            groups = _list(reg["groups"], "dual", f"{rw}.groups")
+            if len(groups) != 2:
+                raise _fail("dual", f"{rw}: expected the groups of s3 = +1 and s3 = -1")
+            D2 = [1 if s >= 0 else 0 for s in sg]
+            for gi, (grp, s3) in enumerate(zip(groups, (1, -1))):
+                gw = f"{rw} group {gi}"
+                grp = _obj(grp, gw, ("s3", "nu", "lam"))
+                if grp["s3"] != s3:
+                    raise _fail("dual", f"{gw}: expected s3 = {s3}")
+                nu = _vec(grp["nu"], n, "dual", f"{gw}.nu")
+                if any(x < 0 for x in nu):
+                    raise _fail("dual", f"{gw}: a multiplier nu is negative")
+                omega = [s3 * bb * vv + (1 if bb else -1) * nn for bb, vv, nn in zip(D2, v, nu)]
+                lams = _list(grp["lam"], "dual", f"{gw}.lam")
+                if len(lams) != k:
+                    raise _fail("dual", f"{gw}: expected {k} multiplier vectors lam")
+                for j, ((i, s), lam) in enumerate(zip(T, lams)):
+                    lam = _vec(lam, n, "dual", f"{gw}.lam[{j}]")
+                    g = [s * sum((pats[i][r] * X[r][c] * omega[r] for r in range(n)),
+                                 Fraction(0)) for c in range(d)]
+                    A = [[x if b else -x for x in X[r]] for r, b in zip(range(n), pats[i])]
+                    bound = moreau_bound(g, lam, A)
+                    if bound is None:
+                        raise _fail("dual", f"{gw}: a multiplier lam is negative")
+                    if bound > b2:
+                        raise _fail("dual", f"{gw}: block {j} violates the dual constraint "
+                                            f"({_show(bound)} > beta^2)")
+            count += 1
+    lower = dual_value(v, y, Fraction(1), "squared")
+    # the network: ‖W1‖_F ≤ 1, at most width neurons, exact objective
+    netobj = _obj(cert["network"], "network", ("subnetworks",))
+    out = [Fraction(0)] * n
+    pen = Fraction(0)
+    for k_, sub in enumerate(_list(netobj["subnetworks"], "network", "network.subnetworks")):
+        sub = _obj(sub, f"network {k_}", ("W1", "w2", "w3"))
+        W = [_vec(u, d, "network", f"network {k_}.W1") for u in
+             _list(sub["W1"], "network", f"network {k_}.W1")]
+        if len(W) > width:
+            raise _fail("network", f"sub-network {k_} has {len(W)} > width first-layer neurons")
+        if sum((_fdot(u, u) for u in W), Fraction(0)) > 1:
+            raise _fail("network", f"sub-network {k_}: the first layer's Frobenius norm is "
+                                   "above 1")
+        w2 = _vec(sub["w2"], len(W), "network", f"network {k_}.w2")
+        w3 = _num(sub["w3"], "network", f"network {k_}.w3")
+        for r in range(n):
+            h = sum((max(Fraction(0), _fdot(X[r], u)) * a for u, a in zip(W, w2)), Fraction(0))
+            out[r] += max(Fraction(0), h) * w3
+        pen += _fdot(w2, w2) + w3 * w3
+    upper = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2 + beta * pen / 2
+    claims = _obj(cert["claims"], "claims", ("lower", "upper"))
+    for key, val in (("lower", lower), ("upper", upper)):
+        if _num(claims[key], "claims", f"claims.{key}") != val:
+            raise _fail("claims", f"claims.{key} is not the recomputed {key} bound "
+                                  f"{_show(val)}")
+    if lower > upper:
+        raise _fail("claims", "lower > upper")
+    complete = "completeness" in cert
+    if complete:
+        comp = cert["completeness"]
+        try:
+            if not isinstance(comp, dict) or comp.get("format") != FORMAT \
+                    or comp.get("kind") != "arrangement":
+                raise _fail("format", f"expected an arrangement certificate of format {FORMAT!r}")
+            _check_arrangement(comp, max_tol)
+        except CheckFailed as exc:
+            raise _fail("completeness", f"{exc.check}: {exc.detail}") from None
+        if _matrix(comp["data"]["X"], "completeness", "completeness.data.X") != X:
+            raise _fail("completeness", "the completeness certificate is for another X")
+        if arrangement_sign_vectors(comp) != set(signs):
+            raise _fail("completeness", "the first-layer chamber lists differ")
+    return complete, (f"three-layer P* (width {width}) in [{_show(lower)}, {_show(upper)}] "
+                      f"over {p} chambers, {len(want)} tuples, {count} second-layer regions")
+
+
+_KINDS = {"arrangement": _check_arrangement, "solve": _check_solve, "check": _check_check,
+          "relu3": _check_relu3}
 
 
 def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
@@ -1231,8 +1453,8 @@ def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
 
     ``max_tol`` is the largest relative tolerance accepted for a verdict "optimal".
 
-    >>> verify({"format": FORMAT, "kind": "fit"})
-    (1, "unsupported kind: 'fit' (this verifier checks 'arrangement', 'solve', 'check')")
+    >>> verify({"format": FORMAT, "kind": "fit"})[1][:50]
+    "unsupported kind: 'fit' (this verifier checks 'arr"
     >>> verify({"format": "relucvx-certificate/2"})[1]
     "format: expected format 'relucvx-certificate/3', got 'relucvx-certificate/2'"
     """

@@ -10,6 +10,7 @@ registry:
 - :mod:`properties.theorems_hinge` — the same laws and a closed form for the hinge loss;
 - :mod:`properties.theorems_losses` — the laws of §8 for every loss of the registry, and the
   laws of the absolute and squared-hinge losses (§11);
+- :mod:`properties.theorems_relu3` — three-layer sub-networks (docs/relu3.md §6);
 - :mod:`properties.theorems_certificates` — structural corruptions of certificates are rejected
   (docs/certificates.md).
 
@@ -26,6 +27,7 @@ from properties import (  # noqa: F401
     theorems_losses,
     theorems_networks,
     theorems_optimal,
+    theorems_relu3,
 )
 from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem, theorem
 

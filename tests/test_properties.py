@@ -326,6 +326,10 @@ PLANTED = {
     "squared_hinge_below_squared": (_lower_too_high_for("squared_hinge"), 10),
 }
 
+from tests.test_relu3 import RELU3_PLANTED  # noqa: E402 - the three-layer theorems' bugs
+
+PLANTED.update(RELU3_PLANTED)
+
 
 def test_every_builtin_theorem_has_a_planted_bug():
     builtin = {n for n, t in THEOREMS.items() if t.check.__module__.startswith("properties.")}

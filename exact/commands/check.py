@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-completeness", action="store_true",
                    help="do not embed the completeness certificate in --certificate "
                         "(relucvx verify then exits 3: consistent, not a proof)")
+    from exact.commands.relu3 import add_options
+
+    add_options(p)
     p.set_defaults(func=run)
 
 
@@ -71,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
+    if args.model == "relu3":
+        from exact.commands.relu3 import run_check
+
+        check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
+        return run_check(args, inst)
     from exact.losses import get_loss
 
     get_loss(args.loss).validate(inst.y)  # class labels for the classification losses

@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--extras", action="store_true",
                    help="compute the optimal set, m* and the closed form (or the hinge's "
                         "pruned width) even above their budget")
+    from exact.commands.relu3 import add_options
+
+    add_options(p)
     p.set_defaults(func=run)
 
 
@@ -118,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
     check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)  # docs/limits.md
+    if args.model == "relu3":
+        from exact.commands.relu3 import run_solve
+
+        return run_solve(args, inst)
     loss = get_loss(args.loss)
     loss.validate(inst.y)  # class labels for the classification losses
     arr = Arrangement(inst.X)

@@ -1,0 +1,808 @@
+"""Three-layer ReLU sub-networks (seed 002), exactly: both pattern sets, the convex program,
+certified bounds and the reconstructed network (docs/relu3.md).
+
+The architecture (docs/relu3.md §1): K sub-networks, each ``((X W_1)_+ w_2)_+ w_3`` with first
+layer ``W_1 ∈ R^{d×m1}`` in the unit Frobenius ball, ``w_2 ∈ R^{m1}``, ``w_3 ∈ R``, trained with
+weight decay ``(β/2)(‖w_2‖² + w_3²)``. Its convex program (docs/relu3.md §3) ranges over
+
+- *first-layer* signed patterns ``(i, s)``: chamber i of X (``arrangement.core.Arrangement``)
+  and a sign s of the second-layer weight;
+- *tuples* T of at most m1 distinct signed patterns (one per first-layer neuron), with lifted
+  data ``X̃_T = [s_1 D_{i_1} X, …, s_k D_{i_k} X] ∈ Q^{n × kd}`` on the product cone
+  ``C_T = C_{i_1} × … × C_{i_k}``;
+- *second-layer* patterns ``D_2``: the full-dimensional regions of the rows of ``X̃_T`` inside
+  ``C_T`` (enumerated with exact LPs, cdd.gmp, each with a rational interior witness).
+
+Loss handling is one small place (:data:`LOSSES`, :func:`loss_value`, :func:`dual_value`) so
+that it can move to a loss registry later.
+
+>>> lp = LiftedPatterns([[1, 0], [0, 1], [1, 1]], width=2)
+>>> lp.num_first, len(lp.tuples) > 0, all(r.witness for r in lp.regions)
+(12, True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations
+
+import numpy as np
+
+from arrangement.core import Arrangement
+from arrangement.counts import cover_count, pilanci_ergen_ceiling
+from arrangement.errors import InputError, NumericError, TooLargeError
+from arrangement.limits import MAX_RELU3_REGIONS, MAX_RELU3_WIDTH
+from arrangement.rational import to_matrix, to_vector
+from exact.projection import cone_support
+
+__all__ = [
+    "LOSSES",
+    "Region",
+    "LiftedPatterns",
+    "Relu3Network",
+    "Relu3Solution",
+    "lifted_rows",
+    "estimate_regions",
+    "num_tuples",
+    "loss_value",
+    "dual_value",
+    "sqrt_up",
+    "sqrt_down",
+    "solve_relu3",
+    "numeric_guess",
+    "region_support",
+    "network_from_groups",
+    "full_cone_rows",
+    "region_evidence",
+    "relu3_certificate",
+]
+
+#: The losses this model certifies. One place: the loss registry (exact/losses.py) can replace
+#: :func:`loss_value` and :func:`dual_value` without touching the rest.
+LOSSES = ("squared",)
+
+Signed = tuple[int, int]          # (chamber index, sign of the second-layer weight)
+Vector = tuple[Fraction, ...]
+
+
+def loss_value(loss: str, z: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
+    """The exact loss ``ℓ(z)`` (squared: ``½‖z − y‖²``).
+
+    >>> loss_value("squared", [Fraction(1), Fraction(0)], [Fraction(0), Fraction(0)])
+    Fraction(1, 2)
+    """
+    if loss != "squared":
+        raise InputError(f"--model relu3 supports the loss {', '.join(LOSSES)} only")
+    return sum(((a - b) ** 2 for a, b in zip(z, y)), Fraction(0)) / 2
+
+
+def dual_value(loss: str, v: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
+    """The exact dual objective ``−ℓ*(−v)`` at ``v`` (squared: ``vᵀy − ½‖v‖²``), docs/MATH.md §7.
+
+    >>> dual_value("squared", [Fraction(1)], [Fraction(2)])
+    Fraction(3, 2)
+    """
+    if loss != "squared":
+        raise InputError(f"--model relu3 supports the loss {', '.join(LOSSES)} only")
+    return sum((a * b for a, b in zip(v, y)), Fraction(0)) - sum(
+        (a * a for a in v), Fraction(0)) / 2
+
+
+def sqrt_up(q: Fraction, digits: int = 30) -> Fraction:
+    """A rational ``r ≥ √q`` within ``10^-digits`` (relative to max(1, √q)).
+
+    >>> sqrt_up(Fraction(4)), sqrt_up(Fraction(2), 3)
+    (Fraction(2, 1), Fraction(283, 200))
+    """
+    if q <= 0:
+        return Fraction(0)
+    s = 10**digits
+    num = q.numerator * s * s
+    r = math.isqrt(num // q.denominator)
+    while Fraction(r, s) ** 2 < q:
+        r += 1
+    return Fraction(r, s)
+
+
+def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
+    """A rational ``0 ≤ r ≤ √q`` within ``10^-digits``.
+
+    >>> sqrt_down(Fraction(9, 4)), sqrt_down(Fraction(2), 3)
+    (Fraction(3, 2), Fraction(707, 500))
+    """
+    if q <= 0:
+        return Fraction(0)
+    s = 10**digits
+    return Fraction(math.isqrt(q.numerator * s * s // q.denominator), s)
+
+
+def lifted_rows(X: Sequence[Sequence[Fraction]], patterns: Sequence[Sequence[int]],
+                signs: Sequence[int]) -> list[Vector]:
+    """The rows of ``X̃ = [s_1 D_1 X, …, s_k D_k X]`` (docs/relu3.md §2), exactly.
+
+    ``patterns[j]`` is the 0/1 diagonal of ``D_j``.
+
+    >>> lifted_rows([[1, 2]], [[1], [0]], [1, -1])
+    [(Fraction(1, 1), Fraction(2, 1), Fraction(0, 1), Fraction(0, 1))]
+    """
+    out = []
+    for r, x in enumerate(X):
+        row: list[Fraction] = []
+        for D, s in zip(patterns, signs):
+            row.extend(Fraction(s * D[r]) * Fraction(v) for v in x)
+        out.append(tuple(row))
+    return out
+
+
+@dataclass(frozen=True)
+class Region:
+    """A second-layer pattern of a tuple: ``pattern`` = diagonal of ``D_2`` (``1[X̃z ≥ 0]``),
+    ``witness`` a rational point z with ``z_j`` interior to ``C_{i_j}`` and ``sign(X̃ z)`` equal to
+    the pattern's signs on every nonzero lifted row."""
+
+    tuple_: tuple[Signed, ...]
+    pattern: tuple[int, ...]
+    witness: Vector
+
+
+def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
+    return sum((x * y for x, y in zip(a, b)), Fraction(0))
+
+
+def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
+    """A rational z with ``a·z > 0`` for every row (None if the open cone is empty), exact LP."""
+    import cdd
+    import cdd.gmp
+
+    # maximise t  s.t.  a·z − t ≥ 0,  t ≤ 1,  −1 ≤ z_k ≤ 1  (bounded, so the LP is solvable)
+    mat_rows: list[list[Fraction]] = [[Fraction(0), *a, Fraction(-1)] for a in rows]
+    mat_rows.append([Fraction(1)] + [Fraction(0)] * dim + [Fraction(-1)])
+    for k in range(dim):
+        for sgn in (1, -1):
+            e = [Fraction(0)] * dim
+            e[k] = Fraction(sgn)
+            mat_rows.append([Fraction(1), *e, Fraction(0)])
+    mat = cdd.gmp.matrix_from_array(mat_rows, rep_type=cdd.RepType.INEQUALITY,
+                                    obj_type=cdd.LPObjType.MAX,
+                                    obj_func=[Fraction(0)] * (dim + 1) + [Fraction(1)])
+    lp = cdd.gmp.linprog_from_matrix(mat)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL or Fraction(lp.obj_value) <= 0:
+        return None
+    z = tuple(Fraction(v) for v in lp.primal_solution[:dim])
+    # checked exactly: the LP's answer is only trusted after this
+    if not all(_dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
+        raise ArithmeticError("exact LP returned a point outside the open cone")
+    return z
+
+
+def num_tuples(p: int, width: int) -> int:
+    """The number of tuples for p chambers: the p singletons ``(i, +)`` and the mixed-sign
+    subsets of 2..width of the 2p signed patterns (docs/relu3.md §2).
+
+    >>> num_tuples(6, 2)
+    42
+    """
+    return p + sum(math.comb(2 * p, k) - 2 * math.comb(p, k) for k in range(2, width + 1))
+
+
+def estimate_regions(n: int, r: int, num_first: int, width: int) -> int:
+    """An upper bound on the number of second-layer regions summed over all tuples.
+
+    A tuple of k signed patterns lifts to n hyperplanes in ``R^{kd}`` of rank ≤ ``min(n, k r)``;
+    its regions inside the product cone are at most the arrangement's chambers, Cover's count
+    (docs/MATH.md §3). Tuples: ``num_first`` singletons with ``s = +`` plus the mixed-sign
+    subsets (docs/relu3.md §2).
+
+    >>> estimate_regions(3, 2, 12, 2)
+    294
+    """
+    p = num_first // 2
+    total = p  # singletons (i, +): one region each
+    for k in range(2, width + 1):
+        mixed = math.comb(2 * p, k) - 2 * math.comb(p, k)
+        total += mixed * cover_count(n, min(n, k * r))
+    return total
+
+
+@dataclass
+class LiftedPatterns:
+    """Both pattern sets of the three-layer program for data X and first-layer width m1.
+
+    ``first`` is the first-layer arrangement; ``tuples`` the tuples of signed first-layer
+    patterns the program ranges over; ``regions`` every (tuple, second-layer pattern) pair with
+    its exact witness. ``force=False`` refuses above :data:`arrangement.limits.MAX_RELU3_REGIONS`
+    estimated regions (:func:`estimate_regions`).
+
+    >>> lp = LiftedPatterns([[1, 0], [-1, 0]], width=2)
+    >>> sorted(r.pattern for r in lp.regions)
+    [(0, 1), (0, 1), (1, 0), (1, 0), (1, 1), (1, 1), (1, 1), (1, 1)]
+    """
+
+    X: Sequence[Sequence[object]]
+    width: int = 2
+    force: bool = True
+    first: Arrangement = field(init=False)
+    tuples: list[tuple[Signed, ...]] = field(init=False)
+    regions: list[Region] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.width, int) or not 1 <= self.width <= MAX_RELU3_WIDTH:
+            raise InputError(f"--width must be an integer in [1, {MAX_RELU3_WIDTH}], "
+                             f"got {self.width!r}")
+        self.Xq = to_matrix(self.X)
+        self.first = Arrangement(self.Xq)
+        n, r = self.first.n, self.first.rank
+        if not self.force:
+            self.first.require_size()
+        est_first = self.first.estimate_chambers()
+        if not self.force and num_tuples(est_first, self.width) > MAX_RELU3_REGIONS:
+            # every tuple has at least one region (its product cone is full-dimensional)
+            raise TooLargeError(
+                f"about {num_tuples(est_first, self.width)} tuples of first-layer patterns "
+                f"(n = {n}, rank {r}, width {self.width}); the limit is {MAX_RELU3_REGIONS} "
+                "second-layer regions: pass --force to run")
+        ch = self.first.chambers()
+        self.patterns = [c.pattern for c in ch]
+        self.cones = [self.first.cone(i) for i in range(len(ch))]
+        p = len(ch)
+        signed = [(i, s) for i in range(p) for s in (1, -1)]
+        tuples: list[tuple[Signed, ...]] = [((i, 1),) for i in range(p)]
+        for k in range(2, self.width + 1):
+            for T in combinations(signed, k):
+                ss = {s for _i, s in T}
+                if ss == {1, -1}:  # all + is a sum of two-layer atoms, all − is zero
+                    tuples.append(T)
+        if not self.force:
+            est = sum(self.estimate_tuple(T) for T in tuples)
+            if est > MAX_RELU3_REGIONS:
+                raise TooLargeError(
+                    f"about {est} second-layer regions estimated (n = {n}, rank {r}, width "
+                    f"{self.width}); the limit is {MAX_RELU3_REGIONS}: pass --force to run")
+        self.tuples = tuples
+        self.regions = [reg for T in tuples for reg in self.second_layer(T)]
+
+    def estimate_tuple(self, T: Sequence[Signed]) -> int:
+        """An upper bound on the regions of tuple T: only the *live* lifted rows split (a row
+        where no neuron of one sign is active has a fixed sign on ``C_T``: ``s_j D_{i_j} x_r u_j``
+        with ``u_j ∈ C_{i_j}`` is ≥ 0 when active), so Cover's count for ``m`` live rows of
+        rank ≤ ``min(m, k·rank)`` bounds them (docs/MATH.md §3)."""
+        live = 0
+        for r in range(self.first.n):
+            if not any(self.Xq[r]):
+                continue
+            signs = {s for i, s in T if self.patterns[i][r]}
+            live += signs == {1, -1}
+        R = min(live, len(T) * max(self.first.rank, 1))
+        return cover_count(live, R) if live else 1
+
+    @property
+    def num_first(self) -> int:
+        """Number of signed first-layer patterns ``(i, s)`` (twice the chambers of X)."""
+        return 2 * len(self.patterns)
+
+    def block_rows(self, T: Sequence[Signed]) -> list[Vector]:
+        """The facet rows of the product cone ``C_T`` in ``R^{kd}``."""
+        d, k = self.first.d, len(T)
+        rows = []
+        for j, (i, _s) in enumerate(T):
+            for a in self.cones[i]:
+                row = [Fraction(0)] * (k * d)
+                row[j * d:(j + 1) * d] = [Fraction(v) for v in a]
+                rows.append(tuple(row))
+        return rows
+
+    def lifted(self, T: Sequence[Signed]) -> list[Vector]:
+        """The lifted data ``X̃_T`` (one row per data point)."""
+        return lifted_rows(self.Xq, [self.patterns[i] for i, _ in T], [s for _, s in T])
+
+    def region_rows(self, reg: Region) -> list[Vector]:
+        """The facet rows of the region's closed cone ``K = C_T ∩ {(2D_2 − I) X̃ z ≥ 0}``."""
+        rows = self.block_rows(reg.tuple_)
+        for x, b in zip(self.lifted(reg.tuple_), reg.pattern):
+            if any(x):
+                rows.append(x if b else tuple(-v for v in x))
+        return rows
+
+    def second_layer(self, T: Sequence[Signed]) -> list[Region]:
+        """Every full-dimensional region of the lifted rows inside ``C_T`` (exact LPs).
+
+        Incremental: each lifted hyperplane splits the current regions; the side the witness
+        lies on is kept for free, the other side is tested by one exact LP.
+        """
+        T = tuple(T)
+        base = self.block_rows(T)
+        dim = self.first.d * len(T)
+        w0 = []
+        for i, _s in T:
+            w0.extend(Fraction(v) for v in self.first.chambers()[i].witness)
+        cells: list[tuple[list[Vector], Vector, list[int]]] = [(list(base), tuple(w0), [])]
+        for x in self.lifted(T):
+            if not any(x):
+                cells = [(rows, w, sg + [0]) for rows, w, sg in cells]
+                continue
+            neg = tuple(-v for v in x)
+            nxt = []
+            for rows, w, sg in cells:
+                t = _dot(x, w)
+                for side, h in ((1, x), (-1, neg)):
+                    if t * side > 0:
+                        nxt.append((rows + [h], w, sg + [side]))
+                    else:
+                        z = _interior_point(rows + [h], dim)
+                        if z is not None:
+                            nxt.append((rows + [h], z, sg + [side]))
+            cells = nxt
+        return [Region(T, tuple(1 if s >= 0 else 0 for s in sg), w) for _r, w, sg in cells]
+
+    def counts(self) -> dict[str, int]:
+        """Counts against the paper's bound (docs/relu3.md §2): chambers, tuples, regions, and
+        the Pilanci–Ergen bound ``2R(e(n−1)/R)^R`` for the first layer (R = rank X) and for one
+        tuple's lifted data at the largest lifted rank ``R = min(n, m1·rank)``.
+
+        >>> c = LiftedPatterns([[1, 0], [0, 1]], width=2).counts()
+        >>> c["chambers"], c["regions"] <= c["region_bound"]
+        (4, True)
+        """
+        n, r = self.first.n, max(self.first.rank, 1)
+        R = min(n, self.width * r)
+        return {
+            "chambers": len(self.patterns),
+            "chamber_bound": pilanci_ergen_ceiling(n, r),
+            "tuples": len(self.tuples),
+            "regions": len(self.regions),
+            "region_bound": estimate_regions(n, r, self.num_first, self.width),
+            "lifted_pattern_bound_per_tuple": pilanci_ergen_ceiling(n, R),
+        }
+
+
+# -- networks ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Relu3Network:
+    """K sub-networks ``((X W_1)_+ w_2)_+ w_3``; ``W1[k]`` lists the m1 first-layer neurons
+    (vectors of R^d), so ``W_1 = W1[k]ᵀ``. Architecture: ``‖W1[k]‖_F ≤ 1`` (docs/relu3.md §1).
+
+    >>> net = Relu3Network((((1, 0),),), ((1,),), (2,))
+    >>> net.predict([[1, 0], [-1, 0]])
+    (Fraction(2, 1), Fraction(0, 1))
+    """
+
+    W1: tuple[tuple[tuple[Fraction, ...], ...], ...]
+    w2: tuple[tuple[Fraction, ...], ...]
+    w3: tuple[Fraction, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "W1", tuple(tuple(tuple(Fraction(v) for v in u) for u in Wk)
+                                             for Wk in self.W1))
+        object.__setattr__(self, "w2", tuple(tuple(Fraction(v) for v in wk) for wk in self.w2))
+        object.__setattr__(self, "w3", tuple(Fraction(v) for v in self.w3))
+        if not (len(self.W1) == len(self.w2) == len(self.w3)):
+            raise InputError("relu3 network: W1, w2 and w3 must list the same sub-networks")
+        for Wk, wk in zip(self.W1, self.w2):
+            if len(Wk) != len(wk):
+                raise InputError("relu3 network: each sub-network needs one w2 entry per "
+                                 "first-layer neuron")
+
+    def predict(self, X: Sequence[Sequence[object]]) -> tuple[Fraction, ...]:
+        """The exact output ``Σ_k ((X W_1k)_+ w_2k)_+ w_3k``."""
+        Xq = to_matrix(X)
+        out = []
+        for x in Xq:
+            tot = Fraction(0)
+            for Wk, wk, ck in zip(self.W1, self.w2, self.w3):
+                h = sum((max(Fraction(0), _dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
+                tot += max(Fraction(0), h) * ck
+            out.append(tot)
+        return tuple(out)
+
+    def in_architecture(self) -> bool:
+        """``‖W_1k‖_F² ≤ 1`` for every sub-network, exactly."""
+        return all(sum((v * v for u in Wk for v in u), Fraction(0)) <= 1 for Wk in self.W1)
+
+    def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
+                  loss: str = "squared") -> Fraction:
+        """The exact training objective ``ℓ(f) + (β/2) Σ_k (‖w_2k‖² + w_3k²)``.
+
+        >>> Relu3Network((((1, 0),),), ((1,),), (1,)).objective([[1, 0]], [1], 1)
+        Fraction(1, 1)
+        """
+        if not self.in_architecture():
+            raise InputError("relu3 network: a first layer has Frobenius norm above 1 "
+                             "(the architecture constrains ‖W1‖_F ≤ 1, docs/relu3.md §1)")
+        yq = to_vector(y)
+        b = Fraction(beta)
+        pen = sum((sum((a * a for a in wk), Fraction(0)) + c * c
+                   for wk, c in zip(self.w2, self.w3)), Fraction(0))
+        return loss_value(loss, self.predict(X), yq) + b * pen / 2
+
+    def to_json(self) -> dict:
+        """JSON-ready form (exact numbers as strings), see README "Three-layer networks"."""
+        from arrangement.rational import format_fraction as f
+        return {"model": "relu3",
+                "subnetworks": [{"W1": [[f(v) for v in u] for u in Wk],
+                                 "w2": [f(a) for a in wk], "w3": f(c)}
+                                for Wk, wk, c in zip(self.W1, self.w2, self.w3)]}
+
+    @staticmethod
+    def from_json(obj: object) -> Relu3Network:
+        """Read the JSON form of :meth:`to_json` (numbers exact: ints, decimals, "p/q")."""
+        from arrangement.rational import to_fraction
+        if not isinstance(obj, dict) or not isinstance(obj.get("subnetworks"), list):
+            raise InputError('relu3 network: expected {"subnetworks": [{"W1", "w2", "w3"}]}')
+        W1, w2, w3 = [], [], []
+        for k, sub in enumerate(obj["subnetworks"]):
+            if not isinstance(sub, dict) or set(sub) != {"W1", "w2", "w3"}:
+                raise InputError(f"relu3 network: sub-network {k} needs exactly W1, w2, w3")
+            W = sub["W1"]
+            if not isinstance(W, list) or not all(isinstance(u, list) for u in W):
+                raise InputError(f"relu3 network: sub-network {k}: W1 must be a list of rows")
+            if not isinstance(sub["w2"], list):
+                raise InputError(f"relu3 network: sub-network {k}: w2 must be a list")
+            W1.append(tuple(tuple(to_fraction(v, allow_float=True, where="W1") for v in u)
+                            for u in W))
+            w2.append(tuple(to_fraction(v, allow_float=True, where="w2") for v in sub["w2"]))
+            w3.append(to_fraction(sub["w3"], allow_float=True, where="w3"))
+        return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
+
+
+def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vector]]],
+                        d: int, width: int) -> Relu3Network:
+    """A rational network whose output is ``Σ_g s3 (Σ_j s_j (X z_j)_+)_+`` and whose penalty is
+    within ~1e-25 of ``β Σ_g Σ_j ‖z_j‖`` (docs/relu3.md §4): first-layer neuron ``z_j / r_j``,
+    ``w_2j = s_j r_j / e``, ``w_3 = s3 e`` with ``r_j ≈ √(‖z_j‖ S)``, ``S ≥ Σ‖z_j‖``,
+    ``e ≈ (Σ r_j²)^{1/4}``; ``Σ ‖z_j‖² / r_j² ≤ 1`` holds exactly.
+    """
+    W1, w2, w3 = [], [], []
+    for T, s3, Z in groups:
+        norms2 = [_dot(z, z) for z in Z]
+        if not any(norms2):
+            continue
+        S = sum((sqrt_up(q) for q in norms2), Fraction(0))
+        neurons, outs = [], []
+        rs = []
+        for (_i, s), z, q in zip(T, Z, norms2):
+            if q == 0:
+                continue
+            r = sqrt_up(sqrt_up(q) * S)
+            rs.append(r)
+            neurons.append(tuple(v / r for v in z))
+            outs.append(s * r)
+        e = sqrt_up(sqrt_up(sum((r * r for r in rs), Fraction(0))))
+        while len(neurons) < width:  # zero neurons pad to the declared width
+            neurons.append(tuple(Fraction(0) for _ in range(d)))
+            outs.append(Fraction(0))
+        W1.append(tuple(neurons))
+        w2.append(tuple(o / e for o in outs))
+        w3.append(s3 * e)
+    return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
+
+
+# -- the convex program and its certificate ------------------------------------------------------
+
+@dataclass
+class Relu3Solution:
+    """A certified solve: ``lower ≤ P* ≤ upper`` (Fractions), the network attaining ``upper``,
+    the dual vector ``v`` and multipliers ``nu`` (one per region and output sign) that prove
+    ``lower``, and ``numeric_value`` (the solver's float guess)."""
+
+    lower: Fraction
+    upper: Fraction
+    network: Relu3Network
+    v: Vector
+    nu: list[tuple[Region, int, Vector]]
+    numeric_value: float
+    patterns: LiftedPatterns
+
+    @property
+    def gap(self) -> Fraction:
+        """``upper − lower`` (exact)."""
+        return self.upper - self.lower
+
+    @property
+    def relative_gap(self) -> Fraction:
+        """``(upper − lower) / max(|upper|, 1e-300)`` (exact)."""
+        return self.gap / max(abs(self.upper), Fraction(1, 10**300))
+
+
+def region_support(lp: LiftedPatterns, reg: Region, s3: int, v: Sequence[Fraction],
+                   nu: Sequence[Fraction]) -> Fraction:
+    """``max_j ‖Π_{C_{i_j}}(s_j XᵀD_{i_j} ω)‖²`` with ``ω = s3 D_2 v + (2D_2 − I) ν``: the squared
+    bound on ``max {s3 vᵀD_2 X̃ z : z ∈ K, Σ‖z_j‖ ≤ 1}`` (docs/relu3.md §4; ν ≥ 0 required).
+
+    >>> lp = LiftedPatterns([[1, 0], [0, 1]], width=1)
+    >>> reg = lp.regions[0]
+    >>> region_support(lp, reg, 1, [Fraction(1), Fraction(1)], [Fraction(0)] * 2)
+    Fraction(2, 1)
+    """
+    if any(x < 0 for x in nu):
+        raise ValueError("nu must be nonnegative")
+    omega = [s3 * b * vv + (1 if b else -1) * nn for b, vv, nn in zip(reg.pattern, v, nu)]
+    best = Fraction(0)
+    for i, s in reg.tuple_:
+        D = lp.patterns[i]
+        g = [s * sum((Fraction(D[r]) * lp.Xq[r][c] * omega[r] for r in range(lp.first.n)),
+                     Fraction(0)) for c in range(lp.first.d)]
+        best = max(best, cone_support(lp.cones[i], g))
+    return best
+
+
+def _to_rational(x: float, den: int = 2**52) -> Fraction:
+    return Fraction(round(float(x) * den), den)
+
+
+def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, *,
+                width: int = 2, loss: str = "squared", force: bool = True,
+                patterns: LiftedPatterns | None = None, eps: float = 1e-11) -> Relu3Solution:
+    """Solve the three-layer convex program (docs/relu3.md §3) and certify it exactly.
+
+    The numeric guess (cvxpy + Clarabel) gives the groups z, the dual vector v and the lifted
+    multipliers ν; exactly: ``lower`` = the dual objective at ``t v`` with t scaled so that every
+    (region, output sign) constraint holds (:func:`region_support` ≤ β²), ``upper`` = the exact
+    objective of the reconstructed network.
+
+    >>> sol = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2)
+    >>> sol.lower <= sol.upper and float(sol.relative_gap) < 1e-9
+    True
+    """
+    if loss not in LOSSES:
+        raise InputError(f"--model relu3 supports the loss {', '.join(LOSSES)} only")
+    lp = patterns if patterns is not None else LiftedPatterns(X, width=width, force=force)
+    Xq = lp.Xq
+    yq = to_vector(y)
+    b = Fraction(beta)
+    n, d = lp.first.n, lp.first.d
+    if len(yq) != n:
+        raise InputError(f"y has {len(yq)} entries but X has {n} rows")
+    groups = [(reg, s3) for reg in lp.regions for s3 in (1, -1)]
+    if groups:
+        z_num, v_num, nu_num, value = numeric_guess(lp, groups, yq, b, eps)
+    else:  # no group: the dual is unconstrained (v = y) and the empty network is optimal
+        z_num, v_num, nu_num = [], [float(a) for a in yq], []
+        value = float(loss_value(loss, [Fraction(0)] * n, yq))
+    # -- lower bound: exact dual feasibility on every (region, sign) pair
+    v = tuple(_to_rational(x) for x in v_num) if groups else yq
+    nus = []
+    rho2 = Fraction(0)
+    for (reg, s3), nu in zip(groups, nu_num):
+        nuq = tuple(max(Fraction(0), _to_rational(x)) for x in nu)
+        nus.append((reg, s3, nuq))
+        rho2 = max(rho2, region_support(lp, reg, s3, v, nuq))
+    vv = sum((a * a for a in v), Fraction(0))
+    t_best = sum((a * c for a, c in zip(v, yq)), Fraction(0)) / vv if vv else Fraction(0)
+    t = t_best
+    if rho2 > 0 and t * t * rho2 > b * b:
+        t = b / sqrt_up(rho2)
+    t = max(t, Fraction(0))
+    v = tuple(t * a for a in v)
+    nus = [(reg, s3, tuple(t * x for x in nu)) for reg, s3, nu in nus]
+    lower = dual_value(loss, v, yq)
+    # -- upper bound: the reconstructed network's exact objective. The interior-point guess
+    # leaves many tiny groups; dropping those below a threshold changes the objective by about
+    # their penalty, so the sparsest network within 1e-12 (relative) of the best is kept
+    zmax = max((float(np.abs(z).max()) for z in z_num if len(z)), default=0.0)
+    best: list[tuple[Fraction, Relu3Network]] = []
+    for thr in (1e-3, 1e-5, 1e-7, 1e-9):
+        gl = []
+        for (reg, s3), z in zip(groups, z_num):
+            if float(np.abs(z).max()) <= thr * max(zmax, 1e-300):
+                continue
+            k = len(reg.tuple_)
+            Z = [tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k)]
+            gl.append((reg.tuple_, s3, Z))
+        cand = network_from_groups(gl, d, lp.width)
+        best.append((cand.objective(Xq, yq, b, loss), cand))
+    top = min(u for u, _ in best)
+    upper, net = min(((u, c) for u, c in best if u - top <= abs(top) * Fraction(1, 10**12)),
+                     key=lambda uc: len(uc[1].w3))
+    zero_net = loss_value(loss, [Fraction(0)] * n, yq)
+    if zero_net < upper:  # the empty network is a network too
+        net, upper = Relu3Network((), (), ()), zero_net
+    return Relu3Solution(lower, upper, net, v, nus, value, lp)
+
+
+def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vector,
+                  beta: Fraction, eps: float | None = 1e-11):
+    """The float guess of the program over ``groups`` (pairs (region, s3)), cvxpy + Clarabel:
+    ``(z per group, v, ν per group, value)``. ``eps=None`` uses Clarabel's default tolerances
+    (the benchmark's baseline). Floats only: nothing here is claimed.
+
+    >>> lp = LiftedPatterns([[1, 0], [0, 1]], width=1)
+    >>> g = [(r, s) for r in lp.regions for s in (1, -1)]
+    >>> round(numeric_guess(lp, g, (Fraction(1), Fraction(-1)), Fraction(1, 2))[3], 6)
+    0.75
+    """
+    import warnings
+
+    import cvxpy as cvx
+    import scipy.sparse as sp
+
+    n, d = lp.first.n, lp.first.d
+    sx = float(max((abs(v) for row in lp.Xq for v in row), default=Fraction(1)) or 1)
+    sy = float(max((abs(v) for v in y), default=Fraction(1)) or 1)
+    Xf = np.array([[float(v) for v in row] for row in lp.Xq]).reshape(n, d) / sx
+    yf = np.array([float(v) for v in y]) / sy
+    bf = float(beta) / (sx * sy)
+    sizes = [len(reg.tuple_) * d for reg, _ in groups]
+    offs = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    N = int(offs[-1])
+    F = sp.lil_matrix((n, max(N, 1)))
+    cone_blocks, lift_blocks = [], []
+    for g, (reg, s3) in enumerate(groups):
+        o = offs[g]
+        for j, (i, s) in enumerate(reg.tuple_):
+            Dcol = np.array(lp.patterns[i], dtype=float)
+            Xt = s * Dcol[:, None] * Xf  # s_j D_{i_j} X
+            D2 = np.array(reg.pattern, dtype=float)
+            F[:, o + j * d:o + (j + 1) * d] = s3 * D2[:, None] * Xt
+            a = np.array([[float(v) for v in row] for row in lp.cones[i]]).reshape(-1, d)
+            if a.shape[0]:
+                a = a / np.linalg.norm(a, axis=1, keepdims=True)
+                blk = sp.lil_matrix((a.shape[0], max(N, 1)))
+                blk[:, o + j * d:o + (j + 1) * d] = a
+                cone_blocks.append(blk)
+        L = sp.lil_matrix((n, max(N, 1)))
+        for j, (i, s) in enumerate(reg.tuple_):
+            Dcol = np.array(lp.patterns[i], dtype=float)
+            sg = 2 * np.array(reg.pattern, dtype=float) - 1
+            L[:, o + j * d:o + (j + 1) * d] = (sg * s * Dcol)[:, None] * Xf
+        lift_blocks.append(L)
+    Z = cvx.Variable(max(N, 1))
+    cons = []
+    if cone_blocks:
+        cons.append(sp.vstack(cone_blocks).tocsr() @ Z >= 0)
+    Lall = sp.vstack(lift_blocks).tocsr()
+    lift_con = Lall @ Z >= 0
+    cons.append(lift_con)
+    Zm = cvx.reshape(Z[:N], (N // d, d), order="C")
+    obj = 0.5 * cvx.sum_squares(F.tocsr() @ Z - yf) + bf * cvx.sum(cvx.norm(Zm, 2, axis=1))
+    prob = cvx.Problem(cvx.Minimize(obj), cons)
+    tight = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-9,
+                 max_iter=500)
+    for opts in ((tight, {}) if eps is not None else ({},)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                prob.solve(solver=cvx.CLARABEL, **opts)
+            except (cvx.error.SolverError, ValueError, ArithmeticError):
+                continue
+        if Z.value is not None and np.all(np.isfinite(Z.value)):
+            break
+    else:
+        raise NumericError("the numeric solve of the three-layer program failed; no bound "
+                           "was claimed")
+    zval = np.asarray(Z.value, dtype=float) * (sy / sx)
+    pred = F.tocsr() @ np.asarray(Z.value, dtype=float)
+    v = sy * (yf - pred)
+    lam = np.asarray(lift_con.dual_value, dtype=float).reshape(-1) * sy
+    zs = [zval[offs[g]:offs[g + 1]] for g in range(len(groups))]
+    nus = [lam[g * n:(g + 1) * n] for g in range(len(groups))]
+    return zs, v, nus, float(prob.value) * sy * sy
+
+
+# -- the certificate (docs/certificates.md, kind "relu3") -------------------------------------
+
+def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
+    """``μ ≥ 0`` with ``Σ_f μ_f f = a`` (a is implied by the facets), by an exact LP (cdd.gmp)."""
+    import cdd
+    import cdd.gmp
+
+    k, dim = len(facets), len(a)
+    rows = [[-a[c], *(f[c] for f in facets)] for c in range(dim)]  # equalities Σ μ f − a = 0
+    rows += [[Fraction(0)] + [Fraction(int(t == s)) for t in range(k)] for s in range(k)]
+    mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(dim)),
+                                    rep_type=cdd.RepType.INEQUALITY,
+                                    obj_type=cdd.LPObjType.MIN,
+                                    obj_func=[Fraction(0)] + [Fraction(1)] * k)
+    lp = cdd.gmp.linprog_from_matrix(mat)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - a redundant row is implied
+        raise ArithmeticError("no Farkas multipliers for a redundant row")
+    return [Fraction(x) for x in lp.primal_solution]
+
+
+def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vector]:
+    """All n rows ``(2D − I) X`` of a first-layer cone (zero rows included), the verifier's form.
+
+    >>> full_cone_rows([[1, 2], [3, 4]], [1, 0])
+    [(Fraction(1, 1), Fraction(2, 1)), (Fraction(-3, 1), Fraction(-4, 1))]
+    """
+    return [tuple(Fraction(v if b else -v) for v in x) for x, b in zip(X, pattern)]
+
+
+def region_evidence(lp: LiftedPatterns, reg: Region) -> tuple[list[int], list[list[str]]]:
+    """The facets of a region (indices into its row list: the n cone rows of each block, then
+    the n signed lifted rows) and, for every other nonzero row, Farkas multipliers over the
+    facets (strings), as the certificate lists them."""
+    import cdd
+    import cdd.gmp
+
+    rows = _certificate_rows(lp, reg)
+    live = [t for t, r in enumerate(rows) if any(r)]
+    mat = cdd.gmp.matrix_from_array([[Fraction(0), *rows[t]] for t in live],
+                                    rep_type=cdd.RepType.INEQUALITY)
+    red = cdd.gmp.redundant_rows(mat)
+    facets = [live[t] for t in range(len(live)) if t not in red]
+    from arrangement.rational import format_fraction as f
+    farkas = []
+    for t in live:
+        if t in facets:
+            continue
+        mu = _farkas([rows[u] for u in facets], rows[t])
+        farkas.append([f(m) for m in mu])
+    return facets, farkas
+
+
+def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
+    d, k = lp.first.d, len(reg.tuple_)
+    rows: list[Vector] = []
+    for j, (i, _s) in enumerate(reg.tuple_):
+        for a in full_cone_rows(lp.Xq, lp.patterns[i]):
+            row = [Fraction(0)] * (k * d)
+            row[j * d:(j + 1) * d] = list(a)
+            rows.append(tuple(row))
+    for x, b in zip(lp.lifted(reg.tuple_), reg.pattern):
+        rows.append(x if b else tuple(-v for v in x))
+    return rows
+
+
+def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: object) -> dict:
+    """The ``kind: "relu3"`` certificate of a solve (docs/certificates.md, "Kind relu3").
+
+    >>> sol = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2)
+    >>> cert = relu3_certificate(sol, [1, -1], "1/2")
+    >>> cert["kind"], len(cert["tuples"]) == len(sol.patterns.tuples)
+    ('relu3', True)
+    """
+    from arrangement.certificate import FORMAT, completeness_certificate
+    from arrangement.rational import format_fraction as f
+
+    lp = sol.patterns
+    yq, b = to_vector(y), Fraction(beta)
+    d = lp.first.d
+    nu_of = {(id(reg), s3): nu for reg, s3, nu in sol.nu}
+    tuples_out = []
+    by_tuple: dict[tuple[Signed, ...], list[Region]] = {}
+    for reg in lp.regions:
+        by_tuple.setdefault(reg.tuple_, []).append(reg)
+    for T in lp.tuples:
+        regs_out = []
+        for reg in by_tuple.get(T, []):
+            facets, farkas = region_evidence(lp, reg)
+            groups = []
+            for s3 in (1, -1):
+                nu = nu_of[(id(reg), s3)]
+                omega = [s3 * bit * vv + (1 if bit else -1) * nn
+                         for bit, vv, nn in zip(reg.pattern, sol.v, nu)]
+                lams = []
+                for i, s in T:
+                    D = lp.patterns[i]
+                    g = [s * sum((Fraction(D[r]) * lp.Xq[r][c] * omega[r]
+                                  for r in range(lp.first.n)), Fraction(0)) for c in range(d)]
+                    A = full_cone_rows(lp.Xq, D)
+                    live = [r for r in range(len(A)) if any(A[r])]
+                    from exact.projection import project_onto_cone
+                    pc = project_onto_cone([A[r] for r in live], g)
+                    lam = [Fraction(0)] * len(A)
+                    for r, x in zip(live, pc.lam):
+                        lam[r] = x
+                    lams.append([f(x) for x in lam])
+                groups.append({"s3": s3, "nu": [f(x) for x in nu], "lam": lams})
+            regs_out.append({"witness": [f(x) for x in reg.witness], "facets": facets,
+                             "farkas": farkas, "groups": groups})
+        tuples_out.append({"neurons": [[i, s] for i, s in T], "regions": regs_out})
+    net = sol.network.to_json()
+    return {
+        "format": FORMAT, "kind": "relu3",
+        "data": {"X": [[f(v) for v in row] for row in lp.Xq], "y": [f(v) for v in yq],
+                 "beta": f(b), "width": lp.width, "loss": "squared"},
+        "claims": {"lower": f(sol.lower), "upper": f(sol.upper)},
+        "network": {"subnetworks": net["subnetworks"]},
+        "dual": {"v": [f(x) for x in sol.v]},
+        "first_layer": [list(c.witness) for c in lp.first.chambers()],
+        "tuples": tuples_out,
+        "completeness": completeness_certificate(lp.first),
+    }

@@ -1,0 +1,189 @@
+"""Theorem checks for three-layer ReLU sub-networks (docs/relu3.md §6), on certified intervals.
+
+Every value is a certified interval ``[lower, upper]`` from :func:`exact.relu3.solve_relu3`,
+reached through the module (``relu3.solve_relu3``) so that a test can plant a bug; two values
+the theory calls equal must have overlapping intervals, and a value the theory bounds must have
+its interval on the right side.
+
+>>> from arrangement.instances import Instance
+>>> relu3_scaling(Instance([[1, 0], [0, 1]], y=[1, -1], beta="1/4"), Fraction(2)) is None
+True
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import strategies as st
+
+from arrangement.instances import Instance
+from exact import certify, relu3
+from properties import strategies as S
+from properties.registry import Counterexample, theorem
+
+__all__ = ["relu3_gd_above_lower", "relu3_upper_attained", "relu3_scaling",
+           "relu3_vs_two_layer", "relu3_instances", "gd_relu3"]
+
+_CI = 3       # examples per theorem in the ci profile (each solves one or more programs)
+WIDTH = 2     # first-layer width of the checks
+GD_STARTS = 6
+GD_K = 3      # sub-networks in the gradient-descent runs
+
+
+@st.composite
+def relu3_instances(draw, n_max: int = 4, d_max: int = 2) -> Instance:
+    """Tiny instances (n ≤ 4, d ≤ 2) of every kind of data, with targets and β.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, database=None)
+    ... @given(relu3_instances())
+    ... def tiny(inst):
+    ...     assert inst.n <= 8 and inst.d <= 2
+    >>> tiny()
+    """
+    return draw(S.instances(S.matrices(n_max=n_max, d_max=d_max)))
+
+
+def _interval(inst: Instance, width: int = WIDTH, **kw) -> tuple[Fraction, Fraction]:
+    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=width, **kw)
+    return Fraction(sol.lower), Fraction(sol.upper)
+
+
+def _fmt(iv: tuple[Fraction, Fraction]) -> str:
+    return f"[{float(iv[0]):.12g}, {float(iv[1]):.12g}]"
+
+
+def gd_relu3(X, y, beta, *, width: int = WIDTH, K: int = GD_K, seed: int = 0,
+             maxiter: int = 300) -> relu3.Relu3Network:
+    """L-BFGS (scipy) on the non-convex three-layer objective from one random start; the first
+    layers are parametrised as ``V / max(1, ‖V‖_F)`` (inside the ball by construction). Returns
+    the final network with exact rational weights (its first layers pushed into the ball
+    exactly). Floats only until then: nothing here is a claim.
+
+    >>> net = gd_relu3([[1, 0], [0, 1]], [1, -1], Fraction(1, 4), seed=1)
+    >>> net.in_architecture()
+    True
+    """
+    from scipy.optimize import minimize
+
+    Xf = np.array([[float(v) for v in r] for r in X], dtype=float)
+    yf = np.array([float(v) for v in y])
+    b = float(beta)
+    n, d = Xf.shape
+    rng = np.random.default_rng(seed)
+    size = K * (width * d + width + 1)
+
+    def unpack(p):
+        out, o = [], 0
+        for _ in range(K):
+            V = p[o:o + width * d].reshape(width, d)
+            o += width * d
+            w2 = p[o:o + width]
+            o += width
+            w3 = p[o]
+            o += 1
+            out.append((V / max(1.0, float(np.linalg.norm(V))), w2, w3))
+        return out
+
+    def f(p):
+        pred = np.zeros(n)
+        pen = 0.0
+        for W, w2, w3 in unpack(p):
+            pred += np.maximum(np.maximum(Xf @ W.T, 0) @ w2, 0) * w3
+            pen += float(w2 @ w2 + w3 * w3)
+        return 0.5 * float(np.sum((pred - yf) ** 2)) + 0.5 * b * pen
+
+    res = minimize(f, rng.normal(0, 1, size), method="L-BFGS-B", options={"maxiter": maxiter})
+    W1, w2s, w3s = [], [], []
+    for W, w2, w3 in unpack(res.x):
+        Wq = [[Fraction(float(v)) for v in u] for u in W]
+        nrm = sum((v * v for u in Wq for v in u), Fraction(0))
+        if nrm > 1:  # float rounding: divide exactly by a rational ≥ the norm
+            s = relu3.sqrt_up(nrm)
+            Wq = [[v / s for v in u] for u in Wq]
+        W1.append(Wq)
+        w2s.append([Fraction(float(a)) for a in w2])
+        w3s.append(Fraction(float(w3)))
+    return relu3.Relu3Network(W1, w2s, w3s)
+
+
+@theorem("relu3_gd_above_lower", strategy=relu3_instances(), section="relu3 §3 §4",
+         cost="solve", ci_examples=_CI)
+def relu3_gd_above_lower(inst: Instance) -> Counterexample | None:
+    """Three-layer: gradient descent on the non-convex network from many starts never ends
+    below the certified lower bound (exact objective of each final network ≥ lower)."""
+    lo, _up = _interval(inst)
+    for seed in range(GD_STARTS):
+        net = gd_relu3(inst.X, inst.y, inst.beta, seed=seed)
+        val = net.objective(inst.X, inst.y, inst.beta)
+        if val < lo:
+            return Counterexample.make("relu3_gd_above_lower", f"gradient descent (start "
+                                       f"{seed}) reached {float(val):.15g} below the certified "
+                                       f"lower bound {float(lo):.15g}", inst, seed=seed)
+    return None
+
+
+@theorem("relu3_upper_attained", strategy=relu3_instances(), section="relu3 §4",
+         cost="solve", ci_examples=_CI)
+def relu3_upper_attained(inst: Instance) -> Counterexample | None:
+    """Three-layer: the reconstructed network is in the architecture (‖W1‖_F ≤ 1, width ≤ m1),
+    attains the upper bound exactly, and closes the gap to ≤ 1e-9 relative."""
+    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH)
+    net = sol.network
+    if not net.in_architecture() or any(len(Wk) > WIDTH for Wk in net.W1):
+        return Counterexample.make("relu3_upper_attained", "the reconstructed network leaves "
+                                   "the architecture", inst)
+    if net.objective(inst.X, inst.y, inst.beta) != sol.upper:
+        return Counterexample.make("relu3_upper_attained", "upper is not the network's "
+                                   "objective", inst)
+    if sol.lower > sol.upper or sol.gap > Fraction(1, 10**9) * max(Fraction(1), sol.upper):
+        return Counterexample.make("relu3_upper_attained", f"gap {float(sol.gap):.3g} between "
+                                   f"{_fmt((sol.lower, sol.upper))}", inst)
+    return None
+
+
+@st.composite
+def _with_factor(draw):
+    return draw(relu3_instances()), draw(S.positive_rationals(4, 3))
+
+
+@theorem("relu3_scaling", strategy=_with_factor(), section="relu3 §6", cost="solve",
+         ci_examples=_CI)
+def relu3_scaling(inst: Instance, c: Fraction) -> Counterexample | None:
+    """Three-layer: ``P*(X, cy, cβ) = c² P*(X, y, β)`` and ``P*(cX, y, β) = P*(X, y, β/c)``.
+
+    *Derived* (docs/relu3.md §6): the convex program's fits are degree 1 in z and the penalty
+    is degree 1, so ``z → cz`` maps the first pair; ``D_2 X̃`` is linear in X with the same
+    patterns, so ``cX`` with z is X with cz, at penalty ``β‖z‖ = (β/c)‖cz‖``.
+    """
+    base = _interval(inst)
+    sy = _interval(S.scale_targets(inst, c))
+    scaled = (c * c * base[0], c * c * base[1])
+    if not (sy[0] <= scaled[1] and scaled[0] <= sy[1]):
+        return Counterexample.make("relu3_scaling", f"c² P* in {_fmt(scaled)} but (cy, cβ) "
+                                   f"gives {_fmt(sy)}", inst, c=c)
+    a = _interval(S.scale_data(inst, c))
+    b = _interval(Instance(inst.X, inst.y, inst.beta / c))
+    if not (a[0] <= b[1] and b[0] <= a[1]):
+        return Counterexample.make("relu3_scaling", f"P*(cX, y, β) in {_fmt(a)} but "
+                                   f"P*(X, y, β/c) in {_fmt(b)}", inst, c=c)
+    return None
+
+
+@theorem("relu3_vs_two_layer", strategy=relu3_instances(), section="relu3 §6",
+         cost="solve", ci_examples=_CI)
+def relu3_vs_two_layer(inst: Instance) -> Counterexample | None:
+    """Three vs two layers: width 1 is exactly the two-layer program, ``P*_3(1) = P*_2``, and
+    widening never hurts, ``P*_3(2) ≤ P*_3(1)`` (docs/relu3.md §6)."""
+    two = certify.solve(inst.X, inst.y, inst.beta)
+    t2 = (Fraction(two.lower), Fraction(two.upper))
+    one = _interval(inst, width=1)
+    if not (one[0] <= t2[1] and t2[0] <= one[1]):
+        return Counterexample.make("relu3_vs_two_layer", f"P*_3(m1=1) in {_fmt(one)} but "
+                                   f"P*_2 in {_fmt(t2)}", inst)
+    wide = _interval(inst, width=2)
+    if wide[0] > one[1]:
+        return Counterexample.make("relu3_vs_two_layer", f"P*_3(m1=2) in {_fmt(wide)} above "
+                                   f"P*_3(m1=1) in {_fmt(one)}", inst)
+    return None
