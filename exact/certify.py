@@ -1157,6 +1157,79 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
     return x[:m], x[m:], v, err
 
 
+#: A float Newton residual on the hinge's KKT system above this (times max(1, β²)) means the
+#: system has no solution near the start: rounding alone stays near 1e-15.
+HINGE_RESIDUAL = 1e-11
+
+
+def _hinge_pivot(Kf: list, yf: Sequence[float], E: Sequence[int], V: set, b2: float,
+                 res: tuple, max_tries: int = 48) -> tuple | None:
+    """One active-set pivot for the hinge's KKT system (module docstring) when it has no
+    solution: every set one step away — one group out, or one margin point j ∈ E fixed at the
+    bound its μ_j is nearest to (into V at 1, out at 0) — is solved by float Newton from the
+    current point, and the first with a rounding-level residual that is also *consistent*
+    wins: ρ ≥ 0 and 0 ≤ μ ≤ 1, the dropped group's constraint ``vᵀK_g v ≤ β²`` holds, and every
+    point off the margin is on its side of it (``y_j ŷ_j ≤ 1`` on V, ``≥ 1`` elsewhere).
+
+    Candidates are tried from the most likely: groups by increasing ρ, points by the distance
+    of μ to its bound. Returns ``(dropped key indices, E, V, Newton result)`` or None. Floats
+    only: the exact bounds are recomputed from whatever this picks.
+
+    The typical case (the wine fixture of tests/test_gap_target.py): the conic guess splits
+    one neuron between a chamber and a nearly parallel copy on its neighbour's facet; both
+    constraints cannot be tight at once, and dropping the copy solves the system. One point,
+    two groups:
+
+    >>> K = [[[1.0]], [[0.5]]]                   # vᵀK_g v = β² for both: no solution
+    >>> bad = _hinge_newton(K, [1.0], [0], [0.0], 0.25, [0.4, 1.0, 1.0], one=1.0, eps=2.0**-52)
+    >>> bad[3] > 1e-3
+    True
+    >>> drop, E, V, (mu, rho, v, res) = _hinge_pivot(K, [1.0], [0], set(), 0.25, bad)
+    >>> drop, E, round(mu[0], 12), round(rho[0], 12), res < 1e-12
+    ([1], [0], 0.5, 2.0, True)
+    """
+    G = len(Kf)
+    mus, rho = list(res[0]), list(res[1])
+    n = len(yf)
+    tol = 1e-9
+    cands = [(rho[g], "g", g) for g in range(G)]
+    cands += [(min(abs(t), abs(1 - t)), "e", k) for k, t in enumerate(mus)]
+    thr = HINGE_RESIDUAL * max(1.0, b2)
+    for _score, kind, idx in sorted(cands)[:max_tries]:
+        Vn, Kuse = set(V), Kf
+        if kind == "g":
+            if G == 1:
+                continue
+            Kuse = [K for g, K in enumerate(Kf) if g != idx]
+            En, x0 = list(E), mus + [r for g, r in enumerate(rho) if g != idx]
+        else:
+            j = E[idx]
+            En = [e for e in E if e != j]
+            if mus[idx] >= 0.5:
+                Vn.add(j)
+            x0 = [t for k, t in enumerate(mus) if k != idx] + rho
+        base = [yf[j] if j in Vn else 0.0 for j in range(n)]
+        out = _hinge_newton(Kuse, yf, En, base, b2, x0, one=1.0, eps=2.0**-52)
+        if out is None or out[3] > thr:
+            continue
+        mu2, rho2, v, _e = out
+        if min(rho2, default=0.0) < -tol * max(1.0, max(rho2)) or any(
+                t < -tol or t > 1 + tol for t in mu2):
+            continue
+        kv = [[sum(a * b for a, b in zip(row, v)) for row in K] for K in Kuse]
+        pred = [sum(r * kv[g][j] for g, r in enumerate(rho2)) for j in range(n)]
+        side = all(yf[j] == 0 or j in En
+                   or (yf[j] * pred[j] <= 1 + tol if j in Vn else yf[j] * pred[j] >= 1 - tol)
+                   for j in range(n))
+        if kind == "g":
+            K = Kf[idx]
+            side = side and sum(a * sum(k * b for k, b in zip(row, v))
+                                for a, row in zip(v, K)) <= b2 * (1 + tol)
+        if side:
+            return ([idx] if kind == "g" else []), En, Vn, out
+    return None
+
+
 def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                    digits: int, bits: int, cbits: int, max_rounds: int,
                    info: dict | None = None):
@@ -1206,6 +1279,15 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
         Kf = [[[float(t) for t in row] for row in K] for K in Ks]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
+        if res is not None and res[3] > HINGE_RESIDUAL * max(1.0, float(beta2)):
+            # no KKT solution on this active set: one pivot (a group or a margin point out)
+            piv = _hinge_pivot(Kf, yf, E, V, float(beta2), res)
+            if piv is not None:
+                drop, E, V, res = piv
+                gone = [tuple(map(tuple, Ks[k])) for k in drop]
+                active = {g: f for g, f in active.items()
+                          if tuple(map(tuple, Kcache[(g, f)])) not in gone}
+                Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         if info is not None and res is not None:
             info["residual"] = min(info.get("residual", math.inf), float(res[3]))
         # floats may stall near 1e-8 where the system is singular (the ridge slows Newton
