@@ -986,18 +986,44 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     return Ks, keys, r0
 
 
+#: A facet is read as tight at a group of the conic guess when ``a·w ≤ this · ‖a‖‖w‖`` (the
+#: interior-point solver leaves about 1e-9 on a facet; interior neurons are far above).
+TIGHT_FACET = 1e-6
+
+
 def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: float, v0: Vec,
                     rcond: float = 1e-9) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float]]:
     """The active set read off the conic guess: its groups above ``thr`` pruned to independent
-    fits (:func:`_purify`), each with the facets its projection at ``v0`` touches and a
-    starting ``ρ = γ‖w‖/β`` (``w = ρ q`` with ``‖q‖ = β`` at an optimum)."""
-    h0 = _all_g(cp, v0)
+    fits (:func:`_purify`), each with the facets its ``w`` is tight on (:data:`TIGHT_FACET`)
+    and a starting ``ρ = γ‖w‖/β`` (``w = ρ q`` with ``‖q‖ = β`` at an optimum).
+
+    The faces come from the primal ``w``, not from projections at the dual guess ``v0``: at a
+    small β the dual is tiny and the solver's absolute accuracy leaves it with a large relative
+    error (wrong faces, and a Newton system without a solution), while ``w`` is of size one.
+    At an optimum both agree: ``w = ρ q`` lies on exactly the facets ``q`` lies on, and a facet
+    ``q`` lies on with a zero multiplier leaves ``P_F g = q`` unchanged. ``v0`` is kept for
+    the groups whose ``w`` is too small (below 1e-3 of the largest) to show its facets.
+    """
+    h0: list[Vec] | None = None
     active: dict[Group, tuple[int, ...]] = {}
     rho0: dict[Group, float] = {}
+    wmax = max(norms.values(), default=0.0)
     for g, gm in _purify(cp, W, [g for g, nm in norms.items() if nm > thr], rcond).items():
         i, s = g
-        gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
-        active[g] = project_onto_cone(cp.cones[i], gv).support
+        A = cp.cones[i]
+        w = np.asarray(W[g], dtype=float)
+        nw = float(np.linalg.norm(w))
+        if A and nw > 1e-3 * wmax and np.isfinite(nw):
+            from arrangement.intmat import float_rows
+
+            Af = float_rows(A).reshape(-1, cp.d)
+            Af = Af / np.linalg.norm(Af, axis=1, keepdims=True)
+            active[g] = tuple(int(k) for k in np.flatnonzero(Af @ w <= TIGHT_FACET * nw))
+        else:
+            if h0 is None:
+                h0 = _all_g(cp, v0)
+            gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
+            active[g] = project_onto_cone(A, gv).support
         rho0[g] = gm * norms[g] / float(cp.beta)
     return active, rho0
 
@@ -1030,6 +1056,89 @@ def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
     return new, {g: float(rr.get(g, 0)) for g in new}, changed
 
 
+def _face_groups(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
+                 rr: Mapping[Group, Fraction], lo: _Lower) -> dict[Group, Vec]:
+    """The groups of the next network: ``ρ_g P_F g`` (what the Newton system on the face F
+    optimised) where that lies in the cone, else ``ρ_g Π_{C_g}(g)`` (always feasible).
+
+    Both are exact rational points of the cone, so either gives a valid upper bound; they
+    agree when F is the face of the projection. Where the multipliers of F are not all ≥ 0
+    (a face read off a guess) they differ, and the Newton fit is the one that meets the
+    margins and residual the system solved for.
+    """
+    out: dict[Group, Vec] = {}
+    for g, r in rr.items():
+        if r <= 0:
+            continue
+        i, s = g
+        q = lo.certs[g].p
+        F = active.get(g, ())
+        if F and tuple(F) != tuple(lo.certs[g].support):
+            D = cp.patterns[i]
+            h = [s * sum((vj * x[c] for vj, x, dj in zip(lo.v, cp.X, D) if dj and vj),
+                         Fraction(0)) for c in range(cp.d)]
+            pf = tuple(_dot(row, h) for row in _projector(cp.cones[i], F, cp.d))
+            if cp.in_cone(i, pf):
+                q = pf
+        out[g] = tuple(r * x for x in q)
+    return out
+
+
+def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
+                  rho0: Mapping[Group, float], Kcache: dict, max_steps: int = 12
+                  ) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float]]:
+    """The faces of the squared loss's active set made consistent in floats before any exact
+    step (the primal active-set rule for each projection ``q_g = P_F g``).
+
+    Float Newton on the current faces gives ρ and v; for each group with ρ > 0 the face F is
+    checked against its cone: ``q = P_F g`` must satisfy every facet (else the most violated
+    one joins F) and its multipliers ``λ`` in ``g = q − A_Fᵀλ`` must be ≥ 0 (else the most
+    negative leaves F). At most one change per group and step; the loop stops when no face
+    changes. A face that is not the projection's makes ``ρ_g q_g`` leave its cone, and the
+    exact projection that replaces it then has a fit far from Newton's (ρ is of size 1/β):
+    this keeps such faces out of the exact rounds. Floats only; everything is re-checked.
+    """
+    active, rho0 = dict(active), dict(rho0)
+    Xf = np.array([[float(t) for t in row] for row in cp.X]).reshape(cp.n, cp.d)
+    yf = [float(t) for t in cp.y]
+    b2 = float(cp.beta) ** 2
+    for _step in range(max_steps):
+        Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
+        Kf = [[[float(x) for x in row] for row in K] for K in Ks]
+        try:
+            rho, v = _newton(Kf, yf, b2, [r0[g] for g in keys], one=1.0, eps=2.0**-52)
+        except ZeroDivisionError:
+            break
+        vf = np.array(v, dtype=float)
+        changed = False
+        for g, r in zip(keys, rho):
+            rho0[g] = float(r)
+            i, s = g
+            if r <= 0 or not cp.cones[i]:
+                continue
+            from arrangement.intmat import float_rows
+
+            A = float_rows(cp.cones[i]).reshape(-1, cp.d)
+            A = A / np.linalg.norm(A, axis=1, keepdims=True)
+            h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * vf))
+            F = list(active[g])
+            c = np.linalg.lstsq(A[F].T, h, rcond=None)[0] if F else np.zeros(0)
+            q = h - (A[F].T @ c if F else 0.0)
+            scale = max(float(np.linalg.norm(h)), 1e-300)
+            slack = A @ q
+            slack[F] = np.inf
+            k = int(np.argmin(slack))
+            if slack[k] < -1e-9 * scale:
+                active[g] = tuple(sorted(F + [k]))
+                changed = True
+            elif F and float(np.max(c)) > 1e-9 * scale:  # λ = −c < 0: the facet leaves
+                active[g] = tuple(f for t, f in enumerate(F) if t != int(np.argmax(c)))
+                changed = True
+        if not changed:
+            break
+    return active, rho0
+
+
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
              digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False,
              deadline: float | None = None, info: dict | None = None):
@@ -1053,6 +1162,8 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
                 info["budget"] = True
             break  # the second pass's time budget (a bonus pass: never let it dominate)
         rounds += 1
+        if dps <= FLOAT_DIGITS:
+            active, rho0 = _settle_faces(cp, active, rho0, Kcache)
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
@@ -1062,7 +1173,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         vr = tuple(_to_frac(x, rbits) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys)
-        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
+        groups = _face_groups(cp, active, rr, lo)
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
@@ -1089,9 +1200,12 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
     the number type like :func:`_newton`.
 
     Unknowns ``x = (μ_E, ρ)``: the free dual coordinates (``v_j = y_j μ_j`` for j ∈ E, ``v`` =
-    ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group and the
-    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E. Returns ``(μ_E, ρ, v, residual)`` (the
-    largest |equation| at the end), or None when even the ridged system is singular.
+    ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v / β² = 1`` per group and the
+    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E: both relative, so that a small β (group
+    equations of size β², margins of size 1) does not hide the group equations under the
+    margins' rounding. The Newton step is taken on unit columns of the Jacobian (ρ ~ 1/β and
+    μ ~ β differ by orders of magnitude). Returns ``(μ_E, ρ, v, residual)`` (the largest
+    |equation| at the end), or None when even the ridged system is singular.
     """
     G, m = len(Ks), len(E)
     zero = one - one
@@ -1102,7 +1216,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         for k, j in enumerate(E):
             v[j] = y[j] * x[k]
         kv = [[sum(a * b for a, b in zip(row, v) if b) for row in K] for K in Ks]
-        F = [sum(a * b for a, b in zip(v, kv[g])) - b2 for g in range(G)]
+        F = [sum(a * b for a, b in zip(v, kv[g])) / b2 - one for g in range(G)]
         F += [y[j] * sum(x[m + g] * kv[g][j] for g in range(G)) - one for j in E]
         return v, kv, F
 
@@ -1114,7 +1228,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         J = [[zero] * (m + G) for _ in range(G + m)]
         for g in range(G):
             for k, j in enumerate(E):
-                J[g][k] = 2 * kv[g][j] * y[j]
+                J[g][k] = 2 * kv[g][j] * y[j] / b2
         for r, j in enumerate(E):
             row = J[G + r]
             for k, jj in enumerate(E):
@@ -1127,19 +1241,26 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         # another. Floats: least squares by SVD (normal equations would square the condition
         # number and stall near 1e-7); high precision: normal equations with a tiny ridge.
         if isinstance(one, float):
-            step = np.linalg.lstsq(np.array(J), -np.array(F), rcond=1e-13)[0].tolist()
+            Jf = np.array(J)
+            cn = np.linalg.norm(Jf, axis=0)
+            cn[cn == 0] = 1.0
+            step = (np.linalg.lstsq(Jf / cn, -np.array(F), rcond=1e-13)[0] / cn).tolist()
         else:
             N = len(J[0])
             JtJ = [[sum(J[r][a] * J[r][c] for r in range(len(J))) for c in range(N)]
                    for a in range(N)]
-            ridge = max([JtJ[a][a] for a in range(N)] + [one]) * eps ** (one / 2)
+            # unit columns: D JᵀJ D with D = diag(JᵀJ)^(-1/2), then the ridge is relative
+            dg = [JtJ[a][a] ** (one / 2) if JtJ[a][a] else one for a in range(N)]
             for a in range(N):
-                JtJ[a][a] += ridge
+                for c in range(N):
+                    JtJ[a][c] /= dg[a] * dg[c]
+                JtJ[a][a] += eps ** (one / 2)
             try:
-                step = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J)))
-                                            for a in range(N)])
+                z = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J))) / dg[a]
+                                         for a in range(N)])
             except ZeroDivisionError:
                 return None
+            step = [z[a] / dg[a] for a in range(N)]
         t = one
         for _ls in range(16):
             xn = [a + t * b for a, b in zip(x, step)]
@@ -1157,8 +1278,8 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
     return x[:m], x[m:], v, err
 
 
-#: A float Newton residual on the hinge's KKT system above this (times max(1, β²)) means the
-#: system has no solution near the start: rounding alone stays near 1e-15.
+#: A float Newton residual on the hinge's (relative) KKT system above this means the system has
+#: no solution near the start: rounding alone stays near 1e-15.
 HINGE_RESIDUAL = 1e-11
 
 
@@ -1194,7 +1315,7 @@ def _hinge_pivot(Kf: list, yf: Sequence[float], E: Sequence[int], V: set, b2: fl
     tol = 1e-9
     cands = [(rho[g], "g", g) for g in range(G)]
     cands += [(min(abs(t), abs(1 - t)), "e", k) for k, t in enumerate(mus)]
-    thr = HINGE_RESIDUAL * max(1.0, b2)
+    thr = HINGE_RESIDUAL
     for _score, kind, idx in sorted(cands)[:max_tries]:
         Vn, Kuse = set(V), Kf
         if kind == "g":
@@ -1279,7 +1400,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
         Kf = [[[float(t) for t in row] for row in K] for K in Ks]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
-        if res is not None and res[3] > HINGE_RESIDUAL * max(1.0, float(beta2)):
+        if res is not None and res[3] > HINGE_RESIDUAL:
             # no KKT solution on this active set: one pivot (a group or a margin point out)
             piv = _hinge_pivot(Kf, yf, E, V, float(beta2), res)
             if piv is not None:
@@ -1316,7 +1437,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                    for j in range(cp.n))
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys)
-        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
+        groups = _face_groups(cp, active, rr, lo)
         up = _upper_bound(cp, groups, cbits)
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
