@@ -1056,34 +1056,6 @@ def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
     return new, {g: float(rr.get(g, 0)) for g in new}, changed
 
 
-def _face_groups(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
-                 rr: Mapping[Group, Fraction], lo: _Lower) -> dict[Group, Vec]:
-    """The groups of the next network: ``ρ_g P_F g`` (what the Newton system on the face F
-    optimised) where that lies in the cone, else ``ρ_g Π_{C_g}(g)`` (always feasible).
-
-    Both are exact rational points of the cone, so either gives a valid upper bound; they
-    agree when F is the face of the projection. Where the multipliers of F are not all ≥ 0
-    (a face read off a guess) they differ, and the Newton fit is the one that meets the
-    margins and residual the system solved for.
-    """
-    out: dict[Group, Vec] = {}
-    for g, r in rr.items():
-        if r <= 0:
-            continue
-        i, s = g
-        q = lo.certs[g].p
-        F = active.get(g, ())
-        if F and tuple(F) != tuple(lo.certs[g].support):
-            D = cp.patterns[i]
-            h = [s * sum((vj * x[c] for vj, x, dj in zip(lo.v, cp.X, D) if dj and vj),
-                         Fraction(0)) for c in range(cp.d)]
-            pf = tuple(_dot(row, h) for row in _projector(cp.cones[i], F, cp.d))
-            if cp.in_cone(i, pf):
-                q = pf
-        out[g] = tuple(r * x for x in q)
-    return out
-
-
 def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
                   rho0: Mapping[Group, float], Kcache: dict, max_steps: int = 12
                   ) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float]]:
@@ -1173,7 +1145,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         vr = tuple(_to_frac(x, rbits) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys)
-        groups = _face_groups(cp, active, rr, lo)
+        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
@@ -1437,7 +1409,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                    for j in range(cp.n))
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys)
-        groups = _face_groups(cp, active, rr, lo)
+        groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits)
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
