@@ -28,24 +28,30 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   ``∂φ/∂ρ_g = ½(β² − vᵀK_g v)`` (``vᵀK_g v = ‖q_g‖²``) and ``∇²φ = Bᵀ M⁻¹ B`` with
   ``B = [K_g v]``. Projected Newton in mpmath (60+ digits) solves it; ``v`` and ``ρ`` are then
   rounded to rationals, the groups are set to ``ρ_g · Π_{C_g}(s XᵀD_g v)`` (exact projections,
-  so always feasible), and both bounds are recomputed exactly from scratch. If the gap is still
-  too large, the active set is updated from the exact projections (groups with ``t > β²`` join,
-  faces follow the multipliers' supports) and the precision is raised. No check is ever loosened:
-  every reported bound is one of the exact computations above.
+  so always feasible), and both bounds are recomputed exactly from scratch. The faces start as
+  the facets the conic guess's ``w_g`` is tight on and are settled in floats before an exact
+  round (:func:`_settle_faces`: a facet ``P_F g`` violates joins, a negative multiplier's facet
+  leaves), since with ρ of size 1/β a wrong face puts ``ρ_g P_F g`` far outside its cone. If the
+  gap is still too large, the active set is updated from the exact projections (groups with
+  ``t > β²`` join, faces follow the multipliers' supports) and the precision is raised. No check
+  is ever loosened: every reported bound is one of the exact computations above.
 
 * **Tightening (hinge loss,** *derived* **here).** With ``μ_j = v_j / y_j`` the dual is
   ``max Σ_j μ_j`` over ``0 ≤ μ ≤ 1`` and ``‖Π_{C_i}(s XᵀD_i v)‖ ≤ β``. On a fixed active set —
   the points on the margin E (``0 < μ_j < 1``), the points inside it V (``μ_j = 1``), the rest
   (``μ_j = 0``), the groups G and their faces — the optimality conditions are the square system
 
-      vᵀK_g v = β²  (g ∈ G),     y_j (Σ_g ρ_g K_g v)_j = 1  (j ∈ E),
+      vᵀK_g v / β² = 1  (g ∈ G),     y_j (Σ_g ρ_g K_g v)_j = 1  (j ∈ E),
 
   in the unknowns ``(μ_E, ρ)`` (``v_j = y_j`` on V, 0 elsewhere): the group conditions of the
   squared case and the margins, since the fit of ``w_g = ρ_g q_g`` is ``ρ_g K_g v``. Its Jacobian
   is singular whenever the dual is not unique (duplicate or collinear points), so Newton's step is
   taken with a tiny Levenberg–Marquardt ridge (it still converges to *a* solution, and any
   solution certifies the same value). The active set comes from the conic guess after a
-  Carathéodory pruning of its groups (:func:`_purify`); it is updated from the exact results
+  Carathéodory pruning of its groups (:func:`_purify`); when the system has no solution on it
+  (a float Newton residual far above rounding), one pivot (:func:`_hinge_pivot`: a group out,
+  or a margin point to its bound, kept only if the new solution is consistent) repairs it; it
+  is updated from the exact results
   (``μ`` leaving [0, 1] is fixed at the bound, a broken margin frees its ``μ``, groups follow
   their ρ and projections), and the precision is raised as for the squared loss. The bounds are
   then recomputed exactly as above: ``v`` clipped into the box, ``κ`` from the exact projections,
