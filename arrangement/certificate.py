@@ -110,6 +110,8 @@ def _lp_multipliers(A: Sequence[Sequence[int]], b: Sequence[int]) -> list[Fracti
     import cdd
     import cdd.gmp
 
+    from arrangement.quiet import cdd_quiet
+
     f, d = len(A), len(b)
     rows = [[0] + [int(s == t) for s in range(f)] for t in range(f)]  # μ_t ≥ 0
     rows += [[-b[i]] + [A[t][i] for t in range(f)] for i in range(d)]  # Σ μ_t A[t][i] = b_i
@@ -117,7 +119,8 @@ def _lp_multipliers(A: Sequence[Sequence[int]], b: Sequence[int]) -> list[Fracti
         rows, lin_set=set(range(f, f + d)), rep_type=cdd.RepType.INEQUALITY,
         obj_type=cdd.LPObjType.MIN, obj_func=[0] + [1] * f)
     lp = cdd.gmp.linprog_from_matrix(mat)
-    cdd.gmp.linprog_solve(lp)
+    with cdd_quiet():  # cddlib's float pre-solve may print its pivot-cap line (quiet.py)
+        cdd.gmp.linprog_solve(lp)
     if lp.status != cdd.LPStatusType.OPTIMAL:
         return None
     mu = [Fraction(v) for v in lp.primal_solution]

@@ -30,24 +30,30 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   ``∂φ/∂ρ_g = ½(β² − vᵀK_g v)`` (``vᵀK_g v = ‖q_g‖²``) and ``∇²φ = Bᵀ M⁻¹ B`` with
   ``B = [K_g v]``. Projected Newton in mpmath (60+ digits) solves it; ``v`` and ``ρ`` are then
   rounded to rationals, the groups are set to ``ρ_g · Π_{C_g}(s XᵀD_g v)`` (exact projections,
-  so always feasible), and both bounds are recomputed exactly from scratch. If the gap is still
-  too large, the active set is updated from the exact projections (groups with ``t > β²`` join,
-  faces follow the multipliers' supports) and the precision is raised. No check is ever loosened:
-  every reported bound is one of the exact computations above.
+  so always feasible), and both bounds are recomputed exactly from scratch. The faces start as
+  the facets the conic guess's ``w_g`` is tight on and are settled in floats before an exact
+  round (:func:`_settle_faces`: a facet ``P_F g`` violates joins, a negative multiplier's facet
+  leaves), since with ρ of size 1/β a wrong face puts ``ρ_g P_F g`` far outside its cone. If the
+  gap is still too large, the active set is updated from the exact projections (groups with
+  ``t > β²`` join, faces follow the multipliers' supports) and the precision is raised. No check
+  is ever loosened: every reported bound is one of the exact computations above.
 
 * **Tightening (hinge loss,** *derived* **here).** With ``μ_j = v_j / y_j`` the dual is
   ``max Σ_j μ_j`` over ``0 ≤ μ ≤ 1`` and ``‖Π_{C_i}(s XᵀD_i v)‖ ≤ β``. On a fixed active set —
   the points on the margin E (``0 < μ_j < 1``), the points inside it V (``μ_j = 1``), the rest
   (``μ_j = 0``), the groups G and their faces — the optimality conditions are the square system
 
-      vᵀK_g v = β²  (g ∈ G),     y_j (Σ_g ρ_g K_g v)_j = 1  (j ∈ E),
+      vᵀK_g v / β² = 1  (g ∈ G),     y_j (Σ_g ρ_g K_g v)_j = 1  (j ∈ E),
 
   in the unknowns ``(μ_E, ρ)`` (``v_j = y_j`` on V, 0 elsewhere): the group conditions of the
   squared case and the margins, since the fit of ``w_g = ρ_g q_g`` is ``ρ_g K_g v``. Its Jacobian
   is singular whenever the dual is not unique (duplicate or collinear points), so Newton's step is
   taken with a tiny Levenberg–Marquardt ridge (it still converges to *a* solution, and any
   solution certifies the same value). The active set comes from the conic guess after a
-  Carathéodory pruning of its groups (:func:`_purify`); it is updated from the exact results
+  Carathéodory pruning of its groups (:func:`_purify`); when the system has no solution on it
+  (a float Newton residual far above rounding), one pivot (:func:`_hinge_pivot`: a group out,
+  or a margin point to its bound, kept only if the new solution is consistent) repairs it; it
+  is updated from the exact results
   (``μ`` leaving [0, 1] is fixed at the bound, a broken margin frees its ``μ``, groups follow
   their ρ and projections), and the precision is raised as for the squared loss. The bounds are
   then recomputed exactly as above: ``v`` clipped into the box, ``κ`` from the exact projections,
@@ -969,18 +975,44 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     return Ks, keys, r0
 
 
+#: A facet is read as tight at a group of the conic guess when ``a·w ≤ this · ‖a‖‖w‖`` (the
+#: interior-point solver leaves about 1e-9 on a facet; interior neurons are far above).
+TIGHT_FACET = 1e-6
+
+
 def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: float, v0: Vec,
                     rcond: float = 1e-9) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float]]:
     """The active set read off the conic guess: its groups above ``thr`` pruned to independent
-    fits (:func:`_purify`), each with the facets its projection at ``v0`` touches and a
-    starting ``ρ = γ‖w‖/β`` (``w = ρ q`` with ``‖q‖ = β`` at an optimum)."""
-    h0 = _all_g(cp, v0)
+    fits (:func:`_purify`), each with the facets its ``w`` is tight on (:data:`TIGHT_FACET`)
+    and a starting ``ρ = γ‖w‖/β`` (``w = ρ q`` with ``‖q‖ = β`` at an optimum).
+
+    The faces come from the primal ``w``, not from projections at the dual guess ``v0``: at a
+    small β the dual is tiny and the solver's absolute accuracy leaves it with a large relative
+    error (wrong faces, and a Newton system without a solution), while ``w`` is of size one.
+    At an optimum both agree: ``w = ρ q`` lies on exactly the facets ``q`` lies on, and a facet
+    ``q`` lies on with a zero multiplier leaves ``P_F g = q`` unchanged. ``v0`` is kept for
+    the groups whose ``w`` is too small (below 1e-3 of the largest) to show its facets.
+    """
+    h0: list[Vec] | None = None
     active: dict[Group, tuple[int, ...]] = {}
     rho0: dict[Group, float] = {}
+    wmax = max(norms.values(), default=0.0)
     for g, gm in _purify(cp, W, [g for g, nm in norms.items() if nm > thr], rcond).items():
         i, s = g
-        gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
-        active[g] = project_onto_cone(cp.cones[i], gv).support
+        A = cp.cones[i]
+        w = np.asarray(W[g], dtype=float)
+        nw = float(np.linalg.norm(w))
+        if A and nw > 1e-3 * wmax and np.isfinite(nw):
+            from arrangement.intmat import float_rows
+
+            Af = float_rows(A).reshape(-1, cp.d)
+            Af = Af / np.linalg.norm(Af, axis=1, keepdims=True)
+            active[g] = tuple(int(k) for k in np.flatnonzero(Af @ w <= TIGHT_FACET * nw))
+        else:
+            if h0 is None:
+                h0 = _all_g(cp, v0)
+            gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
+            active[g] = project_onto_cone(A, gv).support
         rho0[g] = gm * norms[g] / float(cp.beta)
     return active, rho0
 
@@ -1013,6 +1045,61 @@ def _next_active(active: Mapping[Group, tuple[int, ...]], keys: Sequence[Group],
     return new, {g: float(rr.get(g, 0)) for g in new}, changed
 
 
+def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
+                  rho0: Mapping[Group, float], Kcache: dict, max_steps: int = 12
+                  ) -> tuple[dict[Group, tuple[int, ...]], dict[Group, float]]:
+    """The faces of the squared loss's active set made consistent in floats before any exact
+    step (the primal active-set rule for each projection ``q_g = P_F g``).
+
+    Float Newton on the current faces gives ρ and v; for each group with ρ > 0 the face F is
+    checked against its cone: ``q = P_F g`` must satisfy every facet (else the most violated
+    one joins F) and its multipliers ``λ`` in ``g = q − A_Fᵀλ`` must be ≥ 0 (else the most
+    negative leaves F). At most one change per group and step; the loop stops when no face
+    changes. A face that is not the projection's makes ``ρ_g q_g`` leave its cone, and the
+    exact projection that replaces it then has a fit far from Newton's (ρ is of size 1/β):
+    this keeps such faces out of the exact rounds. Floats only; everything is re-checked.
+    """
+    active, rho0 = dict(active), dict(rho0)
+    Xf = np.array([[float(t) for t in row] for row in cp.X]).reshape(cp.n, cp.d)
+    yf = [float(t) for t in cp.y]
+    b2 = float(cp.beta) ** 2
+    for _step in range(max_steps):
+        Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
+        Kf = [[[float(x) for x in row] for row in K] for K in Ks]
+        try:
+            rho, v = _newton(Kf, yf, b2, [r0[g] for g in keys], one=1.0, eps=2.0**-52)
+        except ZeroDivisionError:
+            break
+        vf = np.array(v, dtype=float)
+        changed = False
+        for g, r in zip(keys, rho):
+            rho0[g] = float(r)
+            i, s = g
+            if r <= 0 or not cp.cones[i]:
+                continue
+            from arrangement.intmat import float_rows
+
+            A = float_rows(cp.cones[i]).reshape(-1, cp.d)
+            A = A / np.linalg.norm(A, axis=1, keepdims=True)
+            h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * vf))
+            F = list(active[g])
+            c = np.linalg.lstsq(A[F].T, h, rcond=None)[0] if F else np.zeros(0)
+            q = h - (A[F].T @ c if F else 0.0)
+            scale = max(float(np.linalg.norm(h)), 1e-300)
+            slack = A @ q
+            slack[F] = np.inf
+            k = int(np.argmin(slack))
+            if slack[k] < -1e-9 * scale:
+                active[g] = tuple(sorted(F + [k]))
+                changed = True
+            elif F and float(np.max(c)) > 1e-9 * scale:  # λ = −c < 0: the facet leaves
+                active[g] = tuple(f for t, f in enumerate(F) if t != int(np.argmax(c)))
+                changed = True
+        if not changed:
+            break
+    return active, rho0
+
+
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
              digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False,
              deadline: float | None = None, info: dict | None = None):
@@ -1036,6 +1123,8 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
                 info["budget"] = True
             break  # the second pass's time budget (a bonus pass: never let it dominate)
         rounds += 1
+        if dps <= FLOAT_DIGITS:
+            active, rho0 = _settle_faces(cp, active, rho0, Kcache)
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
@@ -1072,9 +1161,12 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
     the number type like :func:`_newton`.
 
     Unknowns ``x = (μ_E, ρ)``: the free dual coordinates (``v_j = y_j μ_j`` for j ∈ E, ``v`` =
-    ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group and the
-    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E. Returns ``(μ_E, ρ, v, residual)`` (the
-    largest |equation| at the end), or None when even the ridged system is singular.
+    ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v / β² = 1`` per group and the
+    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E: both relative, so that a small β (group
+    equations of size β², margins of size 1) does not hide the group equations under the
+    margins' rounding. The Newton step is taken on unit columns of the Jacobian (ρ ~ 1/β and
+    μ ~ β differ by orders of magnitude). Returns ``(μ_E, ρ, v, residual)`` (the largest
+    |equation| at the end), or None when even the ridged system is singular.
     """
     G, m = len(Ks), len(E)
     zero = one - one
@@ -1085,7 +1177,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         for k, j in enumerate(E):
             v[j] = y[j] * x[k]
         kv = [[sum(a * b for a, b in zip(row, v) if b) for row in K] for K in Ks]
-        F = [sum(a * b for a, b in zip(v, kv[g])) - b2 for g in range(G)]
+        F = [sum(a * b for a, b in zip(v, kv[g])) / b2 - one for g in range(G)]
         F += [y[j] * sum(x[m + g] * kv[g][j] for g in range(G)) - one for j in E]
         return v, kv, F
 
@@ -1097,7 +1189,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         J = [[zero] * (m + G) for _ in range(G + m)]
         for g in range(G):
             for k, j in enumerate(E):
-                J[g][k] = 2 * kv[g][j] * y[j]
+                J[g][k] = 2 * kv[g][j] * y[j] / b2
         for r, j in enumerate(E):
             row = J[G + r]
             for k, jj in enumerate(E):
@@ -1110,19 +1202,26 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         # another. Floats: least squares by SVD (normal equations would square the condition
         # number and stall near 1e-7); high precision: normal equations with a tiny ridge.
         if isinstance(one, float):
-            step = np.linalg.lstsq(np.array(J), -np.array(F), rcond=1e-13)[0].tolist()
+            Jf = np.array(J)
+            cn = np.linalg.norm(Jf, axis=0)
+            cn[cn == 0] = 1.0
+            step = (np.linalg.lstsq(Jf / cn, -np.array(F), rcond=1e-13)[0] / cn).tolist()
         else:
             N = len(J[0])
             JtJ = [[sum(J[r][a] * J[r][c] for r in range(len(J))) for c in range(N)]
                    for a in range(N)]
-            ridge = max([JtJ[a][a] for a in range(N)] + [one]) * eps ** (one / 2)
+            # unit columns: D JᵀJ D with D = diag(JᵀJ)^(-1/2), then the ridge is relative
+            dg = [JtJ[a][a] ** (one / 2) if JtJ[a][a] else one for a in range(N)]
             for a in range(N):
-                JtJ[a][a] += ridge
+                for c in range(N):
+                    JtJ[a][c] /= dg[a] * dg[c]
+                JtJ[a][a] += eps ** (one / 2)
             try:
-                step = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J)))
-                                            for a in range(N)])
+                z = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J))) / dg[a]
+                                         for a in range(N)])
             except ZeroDivisionError:
                 return None
+            step = [z[a] / dg[a] for a in range(N)]
         t = one
         for _ls in range(16):
             xn = [a + t * b for a, b in zip(x, step)]
@@ -1138,6 +1237,79 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         if stalled:
             break
     return x[:m], x[m:], v, err
+
+
+#: A float Newton residual on the hinge's (relative) KKT system above this means the system has
+#: no solution near the start: rounding alone stays near 1e-15.
+HINGE_RESIDUAL = 1e-11
+
+
+def _hinge_pivot(Kf: list, yf: Sequence[float], E: Sequence[int], V: set, b2: float,
+                 res: tuple, max_tries: int = 48) -> tuple | None:
+    """One active-set pivot for the hinge's KKT system (module docstring) when it has no
+    solution: every set one step away — one group out, or one margin point j ∈ E fixed at the
+    bound its μ_j is nearest to (into V at 1, out at 0) — is solved by float Newton from the
+    current point, and the first with a rounding-level residual that is also *consistent*
+    wins: ρ ≥ 0 and 0 ≤ μ ≤ 1, the dropped group's constraint ``vᵀK_g v ≤ β²`` holds, and every
+    point off the margin is on its side of it (``y_j ŷ_j ≤ 1`` on V, ``≥ 1`` elsewhere).
+
+    Candidates are tried from the most likely: groups by increasing ρ, points by the distance
+    of μ to its bound. Returns ``(dropped key indices, E, V, Newton result)`` or None. Floats
+    only: the exact bounds are recomputed from whatever this picks.
+
+    The typical case (the wine fixture of tests/test_gap_target.py): the conic guess splits
+    one neuron between a chamber and a nearly parallel copy on its neighbour's facet; both
+    constraints cannot be tight at once, and dropping the copy solves the system. One point,
+    two groups:
+
+    >>> K = [[[1.0]], [[0.5]]]                   # vᵀK_g v = β² for both: no solution
+    >>> bad = _hinge_newton(K, [1.0], [0], [0.0], 0.25, [0.4, 1.0, 1.0], one=1.0, eps=2.0**-52)
+    >>> bad[3] > 1e-3
+    True
+    >>> drop, E, V, (mu, rho, v, res) = _hinge_pivot(K, [1.0], [0], set(), 0.25, bad)
+    >>> drop, E, round(mu[0], 12), round(rho[0], 12), res < 1e-12
+    ([1], [0], 0.5, 2.0, True)
+    """
+    G = len(Kf)
+    mus, rho = list(res[0]), list(res[1])
+    n = len(yf)
+    tol = 1e-9
+    cands = [(rho[g], "g", g) for g in range(G)]
+    cands += [(min(abs(t), abs(1 - t)), "e", k) for k, t in enumerate(mus)]
+    thr = HINGE_RESIDUAL
+    for _score, kind, idx in sorted(cands)[:max_tries]:
+        Vn, Kuse = set(V), Kf
+        if kind == "g":
+            if G == 1:
+                continue
+            Kuse = [K for g, K in enumerate(Kf) if g != idx]
+            En, x0 = list(E), mus + [r for g, r in enumerate(rho) if g != idx]
+        else:
+            j = E[idx]
+            En = [e for e in E if e != j]
+            if mus[idx] >= 0.5:
+                Vn.add(j)
+            x0 = [t for k, t in enumerate(mus) if k != idx] + rho
+        base = [yf[j] if j in Vn else 0.0 for j in range(n)]
+        out = _hinge_newton(Kuse, yf, En, base, b2, x0, one=1.0, eps=2.0**-52)
+        if out is None or out[3] > thr:
+            continue
+        mu2, rho2, v, _e = out
+        if min(rho2, default=0.0) < -tol * max(1.0, max(rho2)) or any(
+                t < -tol or t > 1 + tol for t in mu2):
+            continue
+        kv = [[sum(a * b for a, b in zip(row, v)) for row in K] for K in Kuse]
+        pred = [sum(r * kv[g][j] for g, r in enumerate(rho2)) for j in range(n)]
+        side = all(yf[j] == 0 or j in En
+                   or (yf[j] * pred[j] <= 1 + tol if j in Vn else yf[j] * pred[j] >= 1 - tol)
+                   for j in range(n))
+        if kind == "g":
+            K = Kf[idx]
+            side = side and sum(a * sum(k * b for k, b in zip(row, v))
+                                for a, row in zip(v, K)) <= b2 * (1 + tol)
+        if side:
+            return ([idx] if kind == "g" else []), En, Vn, out
+    return None
 
 
 def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
@@ -1189,6 +1361,15 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
         Kf = [[[float(t) for t in row] for row in K] for K in Ks]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
+        if res is not None and res[3] > HINGE_RESIDUAL:
+            # no KKT solution on this active set: one pivot (a group or a margin point out)
+            piv = _hinge_pivot(Kf, yf, E, V, float(beta2), res)
+            if piv is not None:
+                drop, E, V, res = piv
+                gone = [tuple(map(tuple, Ks[k])) for k in drop]
+                active = {g: f for g, f in active.items()
+                          if tuple(map(tuple, Kcache[(g, f)])) not in gone}
+                Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         if info is not None and res is not None:
             info["residual"] = min(info.get("residual", math.inf), float(res[3]))
         # floats may stall near 1e-8 where the system is singular (the ridge slows Newton

@@ -5,7 +5,8 @@ its parser) and ``run(args) -> int``; the option blocks they share (``DATA``, ``
 ``--json``/``--quiet``, ``--force``) come from :mod:`exact.commands.options`. Errors derived from
 :class:`arrangement.errors.RelucvxError` become one line on stderr and a nonzero exit status.
 ``--quiet`` is applied here, the same way for every subcommand: while it runs, stderr lets through
-only the lines that report an error (:class:`ErrorsOnly`).
+only the lines that report an error (:class:`ErrorsOnly`), and C-level writes to descriptor 2
+(cddlib) are dropped (:func:`exact.quiet.c_stderr_silenced`).
 
 Building the parser imports only the command modules, which import their heavy dependencies
 (numpy, sympy, cvxpy) inside ``run``: ``relucvx verify`` and ``relucvx examples`` start without
@@ -15,6 +16,7 @@ them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
 import re
@@ -146,8 +148,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     stderr = sys.stderr
+    silenced = contextlib.ExitStack()
     if getattr(args, "quiet", False):
-        sys.stderr = ErrorsOnly(stderr)
+        from exact.quiet import c_stderr_silenced
+
+        # C libraries (cddlib) write to descriptor 2 directly, past ErrorsOnly
+        sys.stderr = ErrorsOnly(silenced.enter_context(c_stderr_silenced(stderr)))
     try:
         return int(args.func(args) or 0)
     except RelucvxError as exc:
@@ -163,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:  # an unexpected traceback is printed on the real stderr, after main returns
         sys.stderr = stderr
+        silenced.close()
 
 
 if __name__ == "__main__":

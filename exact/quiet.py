@@ -1,55 +1,67 @@
-"""Keep cddlib's diagnostic lines about pivot limits off the user's terminal.
+"""C-level stderr kept quiet: cddlib's float pivot-cap line, and everything under ``--quiet``.
 
-pycddlib's exact backend (``cdd.gmp``) runs its LPs in GMP rationals; no call of the project
-uses cddlib's floating-point backend. Yet cddlib prints, from C and straight to file descriptor
-2, ``max number N of pivots performed by the criss-cross method. Most likely due to the
-floating-point arithmetics error.`` whenever the criss-cross phase of its (exact) dual simplex
-reaches its pivot cap on a degenerate LP; the text is shared with the float build and is wrong
-here. The LP's status then says whether the answer is usable (the callers check it and retry
-with the other pivoting rule), so the line is noise. :func:`cdd_quiet` captures descriptor 2
-around a cddlib call and re-emits every line except that one.
+* :func:`cdd_quiet` (from :mod:`arrangement.quiet`, where the cddlib calls of the lowest layer
+  need it too) wraps one cddlib call and drops the pivot-cap line that cddlib's internal
+  floating-point pre-solve prints (the LP itself is exact; see that module).
+* :func:`c_stderr_silenced` is what ``relucvx --quiet`` adds to :class:`exact.cli.ErrorsOnly`:
+  Python's ``sys.stderr`` is filtered there, but C libraries (cddlib, the conic solvers) write
+  to file descriptor 2 directly. While it runs, descriptor 2 goes to the null device, and the
+  filtered Python stream is given a stream on the original descriptor.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
+from typing import TextIO
 
-__all__ = ["CDD_PIVOT_MESSAGE", "cdd_quiet"]
+from arrangement.quiet import CDD_PIVOT_MESSAGE, cdd_quiet
 
-#: The part of cddlib's pivot-cap message that identifies it.
-CDD_PIVOT_MESSAGE = "pivots performed by the criss-cross method"
+__all__ = ["CDD_PIVOT_MESSAGE", "cdd_quiet", "c_stderr_silenced"]
+
+
+def _writes_to_fd2(stream: TextIO) -> bool:
+    try:
+        return stream.fileno() == 2
+    except (AttributeError, OSError, io.UnsupportedOperation, ValueError):
+        return False  # e.g. a test's in-memory capture: it does not go through descriptor 2
 
 
 @contextlib.contextmanager
-def cdd_quiet() -> Iterator[list[str]]:
-    """Capture C-level stderr; drop cddlib's pivot-cap lines, re-emit the rest on exit.
+def c_stderr_silenced(stream: TextIO | None = None) -> Iterator[TextIO]:
+    """Send file descriptor 2 to the null device while the block runs; yield the stream that
+    still reaches the original stderr.
 
-    Yields a list that receives the dropped lines (for tests and diagnostics).
+    That is ``stream`` (default ``sys.stderr``) itself when it does not write through
+    descriptor 2 (an in-memory capture), else a new text stream on a duplicate of the
+    original descriptor. On exit descriptor 2 is restored (so a traceback printed afterwards
+    is seen).
 
-    >>> with cdd_quiet() as dropped:
-    ...     _ = os.write(2, b"max number 9 of pivots performed by the criss-cross method.\\n")
-    >>> dropped
-    ['max number 9 of pivots performed by the criss-cross method.']
+    >>> with c_stderr_silenced() as err:
+    ...     _ = os.write(2, b"from C: dropped\\n")
+    >>> err.closed or err is sys.stderr
+    True
     """
-    dropped: list[str] = []
-    fd = 2  # C's stderr, whatever Python's sys.stderr is at the moment
+    stream = sys.stderr if stream is None else stream
+    stream.flush()
     sys.stderr.flush()
-    saved = os.dup(fd)
-    with tempfile.TemporaryFile() as tmp:
-        os.dup2(tmp.fileno(), fd)
-        try:
-            yield dropped
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, fd)
-            os.close(saved)
-            tmp.seek(0)
-            keep = []
-            for line in tmp.read().decode("utf-8", "replace").splitlines():
-                (dropped if CDD_PIVOT_MESSAGE in line else keep).append(line)
-            if keep:
-                sys.stderr.write("\n".join(keep) + "\n")
+    saved = os.dup(2)
+    out: TextIO = stream
+    if _writes_to_fd2(stream):
+        out = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8",
+                        errors="backslashreplace")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    try:
+        yield out
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            out.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        if out is not stream:
+            out.close()
