@@ -164,15 +164,17 @@ def _neuron(w: Vec, s: int, bits: int) -> Neuron:
     return Neuron(tuple(x / c for x in w), s * c)
 
 
-def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) -> Fraction:
-    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1)."""
-    out = [Fraction(0)] * len(X)
+def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss,
+                   pool: int = 1) -> Fraction:
+    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1);
+    with ``pool > 1`` output j sums rows ``j·pool …`` (a CNN's patches, docs/cnn.md)."""
+    out = [Fraction(0)] * (len(X) // pool)
     pen = Fraction(0)
     for u, a in neurons:
         for j, x in enumerate(X):
             z = _dot(x, u)
             if z > 0:
-                out[j] += a * z
+                out[j // pool] += a * z
         pen += _dot(u, u) + a * a
     if loss == "squared":
         ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
@@ -195,9 +197,9 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lv = math.lcm(*(q.denominator for q in v))
     XI = np.array([[int(q * Lx) for q in row] for row in cp.X], dtype=object)
-    VI = np.array([int(q * Lv) for q in v], dtype=object)
-    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.n)  # entries 0/1
-    H = intmat.matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.n, cp.d)))
+    VI = np.array([int(q * Lv) for q in cp.spread(v)], dtype=object)  # Sᵀv: v on the rows
+    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.rows)  # entries 0/1
+    H = intmat.matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.rows, cp.d)))
     return H, Lx * Lv
 
 
@@ -518,7 +520,7 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
         kept[(i, s)] = tuple(w)
         nr = _neuron(tuple(w), s, bits)
         neurons.append((nr.u, nr.alpha))
-    value = _network_value(neurons, cp.X, cp.y, cp.beta, cp.loss)
+    value = _network_value(neurons, cp.X, cp.y, cp.beta, cp.loss, cp.pool)
     return _Upper(value, kept, neurons)
 
 
@@ -587,7 +589,8 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
     fits = {}
     for g in S:
         i, s = g
-        fits[g] = s * np.array(cp.patterns[i], dtype=float) * (Xf @ W[g])
+        fits[g] = (s * np.array(cp.patterns[i], dtype=float) * (Xf @ W[g])).reshape(
+            cp.n, cp.pool).sum(axis=1)
     gam = np.ones(len(S))
     while S:
         B = np.column_stack([fits[g] for g in S])
@@ -759,6 +762,8 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
     Lp = math.lcm(*(q.denominator for row in P for q in row))
     YI = intmat.as_int_array([[int(q * Lx) if D[j] else 0 for q in row]
                               for j, row in enumerate(cp.X)])
+    if cp.pool > 1:  # the readout: K_g = (S D_i X) P_F (S D_i X)ᵀ
+        YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
     PI = intmat.as_int_array([[int(q * Lp) for q in row] for row in P])
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
     den = Lx * Lx * Lp
