@@ -14,7 +14,9 @@ Oracles, all independent of the code under test:
 from __future__ import annotations
 
 import itertools
+import json
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,11 +24,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arrangement.errors import InputError
+from exact import verify as V
 from exact.certify import solve
 from exact.conv import (
     ConvNetwork,
     ConvProgram,
     check_conv,
+    conv_certificate,
     conv_counts,
     conv_network,
     num_patches,
@@ -301,3 +305,44 @@ def test_check_of_gradient_descent_networks_is_consistent():
 def test_check_refuses_a_network_of_another_shape():
     with pytest.raises(InputError, match="width 3"):
         check_conv(ConvNetwork.from_lists([((1, 0, 0), 1)]), [[1, 2, 3]], [1], 1, h=2)
+
+
+# -- certificates and the verifier ---------------------------------------------------------------
+FORGERIES = Path(__file__).resolve().parent / "forgeries"
+CONV_MANIFEST = json.loads((FORGERIES / "MANIFEST_CONV.json").read_text())
+
+
+@pytest.mark.parametrize("X, y, beta, h, s", INSTANCES)
+def test_certificates_verify(X, y, beta, h, s):
+    sol = solve_conv(X, y, beta, h, s)
+    cert = json.loads(json.dumps(conv_certificate(sol)))
+    status, line = V.verify(cert)
+    assert status == V.PROVED, line
+    assert cert["model"] == {"name": "conv", "h": h, "stride": s}
+    # a check's evidence is a solve certificate of the given CNN: upper = its objective
+    bad = ConvNetwork.from_lists([((1,) * h, 1)], stride=s)
+    r = check_conv(bad, X, y, beta, h, s)
+    cert = json.loads(json.dumps(conv_certificate(r.solution)))
+    assert V.verify(cert)[0] == V.PROVED
+    assert F(cert["claims"]["upper"]) == bad.objective(X, y, beta)
+
+
+@pytest.mark.parametrize("entry", CONV_MANIFEST, ids=[e["file"] for e in CONV_MANIFEST])
+def test_conv_forgery_is_rejected(entry):
+    status, line = V.verify(V.load_file(str(FORGERIES / entry["file"])))
+    assert status == entry["status"], (line, entry["why"])
+    if status == V.INVALID:
+        assert line.split(":")[0] == entry["check"], (line, entry)
+
+
+def test_conv_genuine_corpus_verifies():
+    for name in ("genuine-conv-solve.json", "genuine-conv-hinge.json"):
+        assert V.verify(V.load_file(str(FORGERIES / name)))[0] == V.PROVED
+
+
+def test_verifier_patches_agree_with_the_producer():
+    X = [[F(1), F(2), F(3), F(4), F(5)], [F(-1), F(0), F(1, 2), F(2), F(0)]]
+    for h, s in ((1, 1), (3, 1), (3, 2), (5, 1), (2, 3)):
+        assert V.conv_patches(X, h, s)[0] == [list(r) for r in patches(X, h, s)]
+    with pytest.raises(V.CheckFailed):
+        V.conv_patches(X, 2, 2)
