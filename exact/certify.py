@@ -197,16 +197,22 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lv = math.lcm(*(q.denominator for q in v))
     XI = np.array([[int(q * Lx) for q in row] for row in cp.X], dtype=object)
-    VI = np.array([int(q * Lv) for q in cp.spread(v)], dtype=object)  # Sᵀv: v on the rows
     Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.rows)  # entries 0/1
+    if cp.pool > 1:
+        # Sᵀv repeats v_j on signal j's rows: sum each signal's masked rows in small integers
+        # first, then weight by the (long) v_j, n·d instead of rows·d long products per chamber
+        VI = np.array([int(q * Lv) for q in v], dtype=object)
+        XB = XI.reshape(cp.n, cp.pool, cp.d)
+        if intmat.max_abs(XI) * cp.pool >= 2**62:  # no int64 sum: exact objects
+            XB, Pb = XB.astype(object), Pm.astype(object)
+        else:
+            XB, Pb = XB.astype(np.int64), Pm
+        G = np.einsum("pjk,jkc->pjc", Pb.reshape(cp.p, cp.n, cp.pool), XB)
+        H = intmat.shrink((G.astype(object) * VI[None, :, None]).sum(axis=1))
+        return H.reshape(cp.p, cp.d), Lx * Lv
+    VI = np.array([int(q * Lv) for q in v], dtype=object)
     H = intmat.matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.rows, cp.d)))
     return H, Lx * Lv
-
-
-def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
-    """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
-    H, den = h_matrix(cp, v)
-    return [tuple(Fraction(int(x), den) for x in row) for row in H]
 
 
 @dataclass
@@ -996,12 +1002,12 @@ def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: flo
     """The active set read off the conic guess: its groups above ``thr`` pruned to independent
     fits (:func:`_purify`), each with the facets its projection at ``v0`` touches and a
     starting ``ρ = γ‖w‖/β`` (``w = ρ q`` with ``‖q‖ = β`` at an optimum)."""
-    h0 = _all_g(cp, v0)
+    H0, den0 = h_matrix(cp, v0)  # Fractions only for the active rows (p may be large)
     active: dict[Group, tuple[int, ...]] = {}
     rho0: dict[Group, float] = {}
     for g, gm in _purify(cp, W, [g for g, nm in norms.items() if nm > thr], rcond).items():
         i, s = g
-        gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
+        gv = tuple(Fraction(s * int(x), den0) for x in H0[i])
         active[g] = project_onto_cone(cp.cones[i], gv).support
         rho0[g] = gm * norms[g] / float(cp.beta)
     return active, rho0

@@ -408,3 +408,20 @@ def test_cli_check_refuses_a_dense_network_file(tmp_path, capsys):
                                "neurons": [{"u": [1, 0], "alpha": 1}]}))
     code, out, err = _cli(capsys, "check", str(data), str(net), "--conv", "2")
     assert code == 2 and err.startswith("relucvx: error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("scale", [1, 10**30])
+def test_dual_vectors_on_the_patches_are_pooled_exactly(scale):
+    """h_i = Pᵀ D_i Sᵀ v, computed by the shortcut of exact.certify.h_matrix, against the
+    definition in Fractions (and int64 against exact objects: entries of 10^30)."""
+    from exact.certify import h_matrix
+
+    X = [[scale * t for t in row] for row in INSTANCES[2][0]]
+    cp = ConvProgram(X, [1, 0, -1], F(1, 10), 3)
+    v = (F(1, 3), F(-7, 2), F(5, 11))
+    H, den = h_matrix(cp, v)
+    sv = cp.spread(v)
+    for i in range(cp.p):
+        want = [sum((sv[j] * cp.X[j][c] for j in range(cp.rows) if cp.patterns[i][j]), F(0))
+                for c in range(cp.d)]
+        assert [F(int(x), den) for x in H[i]] == want
