@@ -71,7 +71,7 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     chambers = []
     # h = sum over the active rows of v_j x_j, in integers over one common denominator of v
     # (Fraction sums per chamber dominated the writing time): the same exact values
-    vs = [Fraction(t) for t in sol.dual]
+    vs = [Fraction(t) for t in cp.spread(sol.dual)]  # Sᵀv: v on the rows (pool > 1: a CNN)
     den = math.lcm(*(t.denominator for t in vs)) if vs else 1
     vnum = [t.numerator * (den // t.denominator) for t in vs]
     xint = all(Fraction(t).denominator == 1 for row in cp.X for t in row)
@@ -80,11 +80,11 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
         facets = [{"row": int(arr.classes[k].rows[0]), "a": [int(t) for t in a]}
                   for k, a in zip(arr.facets(i), cp.cones[i])]
         if xint:
-            act = [j for j in range(cp.n) if pattern[j]]
+            act = [j for j in range(cp.rows) if pattern[j]]
             h = [Fraction(sum(vnum[j] * int(cp.X[j][c]) for j in act), den)
                  for c in range(cp.d)]
         else:
-            h = [sum((sol.dual[j] * cp.X[j][c] for j in range(cp.n) if pattern[j]),
+            h = [sum((vs[j] * cp.X[j][c] for j in range(cp.rows) if pattern[j]),
                      Fraction(0)) for c in range(cp.d)]
         grs = []
         for s in (1, -1):

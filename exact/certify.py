@@ -173,15 +173,17 @@ def _neuron(w: Vec, s: int, bits: int) -> Neuron:
     return Neuron(tuple(x / c for x in w), s * c)
 
 
-def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss) -> Fraction:
-    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1)."""
-    out = [Fraction(0)] * len(X)
+def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss,
+                   pool: int = 1) -> Fraction:
+    """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1);
+    with ``pool > 1`` output j sums rows ``j·pool …`` (a CNN's patches, docs/cnn.md)."""
+    out = [Fraction(0)] * (len(X) // pool)
     pen = Fraction(0)
     for u, a in neurons:
         for j, x in enumerate(X):
             z = _dot(x, u)
             if z > 0:
-                out[j] += a * z
+                out[j // pool] += a * z
         pen += _dot(u, u) + a * a
     return get_loss(loss).value(out, y) + beta / 2 * pen
 
@@ -200,16 +202,22 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lv = math.lcm(*(q.denominator for q in v))
     XI = np.array([[int(q * Lx) for q in row] for row in cp.X], dtype=object)
+    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.rows)  # entries 0/1
+    if cp.pool > 1:
+        # Sᵀv repeats v_j on signal j's rows: sum each signal's masked rows in small integers
+        # first, then weight by the (long) v_j, n·d instead of rows·d long products per chamber
+        VI = np.array([int(q * Lv) for q in v], dtype=object)
+        XB = XI.reshape(cp.n, cp.pool, cp.d)
+        if intmat.max_abs(XI) * cp.pool >= 2**62:  # no int64 sum: exact objects
+            XB, Pb = XB.astype(object), Pm.astype(object)
+        else:
+            XB, Pb = XB.astype(np.int64), Pm
+        G = np.einsum("pjk,jkc->pjc", Pb.reshape(cp.p, cp.n, cp.pool), XB)
+        H = intmat.shrink((G.astype(object) * VI[None, :, None]).sum(axis=1))
+        return H.reshape(cp.p, cp.d), Lx * Lv
     VI = np.array([int(q * Lv) for q in v], dtype=object)
-    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.n)  # entries 0/1
-    H = intmat.matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.n, cp.d)))
+    H = intmat.matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.rows, cp.d)))
     return H, Lx * Lv
-
-
-def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
-    """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
-    H, den = h_matrix(cp, v)
-    return [tuple(Fraction(int(x), den) for x in row) for row in H]
 
 
 @dataclass
@@ -509,7 +517,7 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
         kept[(i, s)] = tuple(w)
         nr = _neuron(tuple(w), s, bits)
         neurons.append((nr.u, nr.alpha))
-    value = _network_value(neurons, cp.X, cp.y, cp.beta, cp.loss)
+    value = _network_value(neurons, cp.X, cp.y, cp.beta, cp.loss, cp.pool)
     return _Upper(value, kept, neurons)
 
 
@@ -578,7 +586,8 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
     fits = {}
     for g in S:
         i, s = g
-        fits[g] = s * np.array(cp.patterns[i], dtype=float) * (Xf @ W[g])
+        fits[g] = (s * np.array(cp.patterns[i], dtype=float) * (Xf @ W[g])).reshape(
+            cp.n, cp.pool).sum(axis=1)
     gam = np.ones(len(S))
     while S:
         B = np.column_stack([fits[g] for g in S])
@@ -750,6 +759,8 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
     Lp = math.lcm(*(q.denominator for row in P for q in row))
     YI = intmat.as_int_array([[int(q * Lx) if D[j] else 0 for q in row]
                               for j, row in enumerate(cp.X)])
+    if cp.pool > 1:  # the readout: K_g = (S D_i X) P_F (S D_i X)ᵀ
+        YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
     PI = intmat.as_int_array([[int(q * Lp) for q in row] for row in P])
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
     den = Lx * Lx * Lp
@@ -993,7 +1004,8 @@ def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: flo
     ``q`` lies on with a zero multiplier leaves ``P_F g = q`` unchanged. ``v0`` is kept for
     the groups whose ``w`` is too small (below 1e-3 of the largest) to show its facets.
     """
-    h0: list[Vec] | None = None
+    H0: np.ndarray | None = None  # exact h rows at v0, only if a small w needs them
+    den0 = 1
     active: dict[Group, tuple[int, ...]] = {}
     rho0: dict[Group, float] = {}
     wmax = max(norms.values(), default=0.0)
@@ -1009,9 +1021,9 @@ def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: flo
             Af = Af / np.linalg.norm(Af, axis=1, keepdims=True)
             active[g] = tuple(int(k) for k in np.flatnonzero(Af @ w <= TIGHT_FACET * nw))
         else:
-            if h0 is None:
-                h0 = _all_g(cp, v0)
-            gv = h0[i] if s == 1 else tuple(-x for x in h0[i])
+            if H0 is None:
+                H0, den0 = h_matrix(cp, v0)
+            gv = tuple(Fraction(s * int(x), den0) for x in H0[i])
             active[g] = project_onto_cone(A, gv).support
         rho0[g] = gm * norms[g] / float(cp.beta)
     return active, rho0

@@ -91,7 +91,7 @@ class ConvexProgram:
     """
 
     def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
-                 loss: str = "squared", arrangement=None):
+                 loss: str = "squared", arrangement=None, pool: int = 1):
         #: the loss object (exact.losses); ``loss`` is its name
         self.loss_fn = get_loss(loss)
         loss = self.loss_fn.name
@@ -107,9 +107,16 @@ class ConvexProgram:
         self.y: tuple[Fraction, ...] = to_vector(y, "y")
         self.beta: Fraction = to_fraction(beta, where="beta")
         self.loss = loss
-        self.n, self.d = len(self.X), len(self.X[0])
+        self.rows, self.d = len(self.X), len(self.X[0])
+        # the readout hook: output j sums the contributions of rows j·pool … j·pool + pool − 1
+        # (pool = 1: the dense program; a CNN's patches, docs/cnn.md); the loss sees outputs
+        self.pool = pool
+        if pool < 1 or self.rows % pool:
+            raise InputError(f"{self.rows} rows cannot be pooled in blocks of {pool}")
+        self.n = self.rows // pool
         if len(self.y) != self.n:
-            raise InputError(f"y has {len(self.y)} entries but X has {self.n} rows")
+            raise InputError(f"y has {len(self.y)} entries but X has {self.n} rows"
+                             + (f" of {pool} pooled rows" if pool > 1 else ""))
         if self.beta <= 0:
             raise InputError(f"beta must be positive, got {self.beta}")
         self.loss_fn.require_domain(self.y)
@@ -133,11 +140,28 @@ class ConvexProgram:
                    for row in self.cones[i])
 
     def fit(self, i: int, s: int, w: Sequence[Fraction]) -> tuple[Fraction, ...]:
-        """Exact ``s D_i X w`` (the group's contribution to the prediction)."""
+        """Exact ``s S D_i X w`` (the group's contribution to the prediction; S the readout)."""
         D = self.patterns[i]
-        return tuple(
+        return self.pooled(tuple(
             s * sum((a * b for a, b in zip(row, w)), Fraction(0)) if D[j] else Fraction(0)
-            for j, row in enumerate(self.X))
+            for j, row in enumerate(self.X)))
+
+    def pooled(self, z: Sequence) -> tuple:
+        """The readout ``S z`` of one value per row: sums of ``pool`` consecutive rows.
+
+        >>> ConvexProgram([[1], [2], [3], [4]], [1, 1], 1, pool=2).pooled((1, 2, 3, 4))
+        (3, 7)
+        """
+        k = self.pool
+        return tuple(z) if k == 1 else tuple(sum(z[j * k:(j + 1) * k]) for j in range(self.n))
+
+    def spread(self, v: Sequence) -> tuple:
+        """``Sᵀ v``: each output's value repeated on its ``pool`` rows (the dual on the rows).
+
+        >>> ConvexProgram([[1], [2], [3], [4]], [1, 1], 1, pool=2).spread((5, 6))
+        (5, 5, 6, 6)
+        """
+        return tuple(x for x in v for _ in range(self.pool))
 
     def prediction(self, groups: Mapping[Group, Sequence[Fraction]]) -> tuple[Fraction, ...]:
         """Exact ``Σ s D_i X w_{i,s}`` of a set of rational groups.
@@ -179,7 +203,8 @@ class ConvexProgram:
             raise NumericSolveError("the data's scale is beyond the range of floating point "
                                     "(above 1e308 after scaling): the numeric guess cannot run; "
                                     "rescale the data") from None
-        Xf = np.array([[float(v / sxq) for v in row] for row in self.X]).reshape(self.n, self.d)
+        Xf = np.array([[float(v / sxq) for v in row] for row in self.X]).reshape(self.rows,
+                                                                                 self.d)
         yf = np.array([float(v / syq) for v in self.y])
         return Xf, yf, beta, sx, sy
 
@@ -203,11 +228,15 @@ class ConvexProgram:
         groups = list(self.groups if groups is None else groups)
         n, d, k = self.n, self.d, len(groups)
         Xf, yf, beta, _sx, _sy = self.float_data()
-        M = np.array([[s * self.patterns[i][j] for (i, s) in groups] for j in range(n)],
-                     dtype=float).reshape(n, k)  # n × k: the sign times D_i of each group
+        M = np.array([[s * self.patterns[i][j] for (i, s) in groups] for j in range(self.rows)],
+                     dtype=float).reshape(self.rows, k)  # rows × k: the sign times D_i
         W = cvx.Variable((max(k, 1), d))
         z = cvx.Variable(n)
-        cons = [z == (cvx.sum(cvx.multiply(M, Xf @ W[:k].T), axis=1) if k else 0)]
+        rowsum = cvx.sum(cvx.multiply(M, Xf @ W[:k].T), axis=1) if k else 0
+        if k and self.pool > 1:
+            S = sp.kron(sp.identity(n), np.ones((1, self.pool)), format="csr")  # the readout
+            rowsum = S @ rowsum
+        cons = [z == rowsum]
         blocks = []
         for i, _s in groups:
             c = self.cones[i]

@@ -46,7 +46,7 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
     yf = np.array([float(t) for t in cp.y])
     rng = np.random.default_rng(seed)
     U = rng.standard_normal((gates, cp.d))
-    ls = np.linalg.lstsq(Xf, yf, rcond=None)[0]
+    ls = np.linalg.lstsq(Xf, np.repeat(yf, cp.pool) / cp.pool, rcond=None)[0]
     U = np.vstack([U, ls, -ls]) if np.any(ls) else U
     Z = Xf @ U.T  # n × gates
     zero = np.array([all(x == 0 for x in row) for row in cp.X])
@@ -56,7 +56,7 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
         z = Z[:, k]
         if np.any((np.abs(z) < 1e-12 * (np.abs(Xf) @ np.abs(U[k]) + 1e-300)) & ~zero):
             continue
-        sg = tuple(0 if zero[j] else (1 if z[j] > 0 else -1) for j in range(cp.n))
+        sg = tuple(0 if zero[j] else (1 if z[j] > 0 else -1) for j in range(cp.rows))
         i = index.get(sg)
         if i is not None and i not in seen:
             seen.add(i)
@@ -95,7 +95,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         W = cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
         # (none violated) needs every group's projection
-        T = float_violations(fa, np.asarray(cp.numeric_dual, dtype=float), beta2, rel,
+        T = float_violations(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),
+                             beta2, rel,
                              enough=4 * per_round)
         worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
         inws = set(ws)

@@ -111,8 +111,8 @@ def facet_arrays(cp) -> FacetArrays | None:
             A[i, :len(c)] = a / np.linalg.norm(a, axis=1, keepdims=True)
             counts[i] = len(c)
             big = max(big, max(abs(int(x)) for row in c for x in row))
-    fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.n),
-                     np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.n, d),
+    fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
+                     np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
                      raw, big < 2**53)
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
     return fa

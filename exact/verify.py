@@ -1102,12 +1102,86 @@ def _claim_bounds(claims: dict, b: _Bounds) -> None:
 
 def _check_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     """Certified bounds ``lower ≤ P* ≤ upper`` (docs/certificates.md, "solve")."""
+    if isinstance(cert, dict) and "model" in cert:
+        return _check_conv_solve(cert, max_tol)  # a CNN (docs/certificates.md, "CNN")
     _obj(cert, "certificate", ("format", "kind", "loss", "data", "network", "dual", "chambers",
                                "claims"), ("completeness",))
     claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
     b = _prove(cert, (), max_tol)
     _claim_bounds(claims, b)
     return b.complete, _bounds_summary(b)
+
+
+# -- kind "solve" with "model": a two-layer CNN ------------------------------------------------
+def conv_patches(X: list[list[Fraction]], h: int, stride: int
+                 ) -> tuple[list[list[Fraction]], int]:
+    """Rule *patches*: the stacked patch matrix of the signals (row ``jK + k`` is
+    ``x_j[k·stride : k·stride + h]``) and K, re-derived from the data and the declared filter
+    (docs/cnn.md §1). A filter that does not tile the signal (a stride that skips its end) is
+    invalid.
+
+    >>> F = Fraction
+    >>> conv_patches([[F(1), F(2), F(3)]], 2, 1)
+    ([[Fraction(1, 1), Fraction(2, 1)], [Fraction(2, 1), Fraction(3, 1)]], 2)
+    """
+    L = len(X[0])
+    if not 1 <= h <= L or stride < 1 or (L - h) % stride:
+        raise _fail("model", f"filter width {h} and stride {stride} do not tile signals of "
+                             f"length {L} (1 <= h <= L, (L - h) divisible by the stride)")
+    K = (L - h) // stride + 1
+    return [list(x[k * stride:k * stride + h]) for x in X for k in range(K)], K
+
+
+def _text(x: Fraction) -> int | str:
+    return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    """Certified bounds on the P* of a two-layer CNN (docs/certificates.md, "CNN").
+
+    The chamber evidence is that of a dense solve certificate on the patch matrix P, which is
+    re-derived here from the signals and the declared filter (never read from the certificate),
+    with the dual vector ``Sᵀv`` (each patch of signal j carries ``v_j``); the bounds are then
+    recomputed for the CNN: ``−ℓ*(−κv)`` on the signals, and the CNN's objective
+    ``ℓ(Σ_m α_m Σ_k (x_{j,k}ᵀu_m)_+) + (β/2) Σ_m (‖u_m‖² + α_m²)``.
+    """
+    _obj(cert, "certificate", ("format", "kind", "model", "loss", "data", "network", "dual",
+                               "chambers", "claims"), ("completeness",))
+    model = _obj(cert["model"], "model", ("name", "h", "stride"))
+    if model["name"] != "conv":
+        raise _fail("model", f"unknown model {_rep(model['name'])} (this verifier checks 'conv')")
+    claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
+    data = _obj(cert["data"], "data", ("X", "y", "beta"))
+    X = _matrix(data["X"], "data", "data.X")
+    n, L = len(X), len(X[0])
+    h = _int(model["h"], "model", "model.h", 1, L + 1)
+    stride = _int(model["stride"], "model", "model.stride", 1, L + 1)
+    P, K = conv_patches(X, h, stride)
+    y = _vec(data["y"], n, "data", "data.y")
+    dual = _obj(cert["dual"], "dual", ("v", "kappa"))
+    v = _vec(dual["v"], n, "dual", "dual.v")
+    _work(len(P) * h)
+    dense = {key: val for key, val in cert.items() if key != "model"}
+    dense["data"] = {"X": [[_text(x) for x in row] for row in P],
+                     "y": [_text(t) for t in y for _ in range(K)], "beta": data["beta"]}
+    dense["dual"] = {"v": [_text(t) for t in v for _ in range(K)], "kappa": dual["kappa"]}
+    b = _prove(dense, (), max_tol)  # chambers, witnesses, projections, completeness: of P
+    lower = dual_value(v, y, b.kappa, b.loss)
+    if lower is None:
+        raise _fail("dual", "kappa v is outside the domain of the hinge dual (0 <= kappa v_j/y_j"
+                            " <= 1, v_j = 0 where y_j = 0)")
+    neurons = _network(cert["network"], h, "network")
+    rows = objective(neurons, P, [Fraction(0)] * len(P), b.beta, "squared")[1]
+    out = [sum(rows[j * K:(j + 1) * K], Fraction(0)) for j in range(n)]
+    if b.loss == "hinge":
+        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
+    else:
+        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
+    b.lower = lower
+    b.upper = ell + b.beta / 2 * sum((_fdot(u, u) + a * a for u, a in neurons), Fraction(0))
+    _claim_bounds(claims, b)
+    return b.complete, (f"CNN (h = {h}, stride {stride}, {len(P)} patches re-derived): "
+                        + _bounds_summary(b))
 
 
 # -- kind "check" ---------------------------------------------------------------------------------

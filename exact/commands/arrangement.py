@@ -17,6 +17,7 @@ from arrangement.errors import TooLargeError
 from arrangement.limits import check_output_entries
 from arrangement.rational import format_fraction
 from exact.cli import plural
+from exact.commands.conv_support import conv_options
 from exact.commands.options import data_options, limit_options, output_options
 from exact.commands.outputs import require_outputs
 from exact.progress import ProgressBar
@@ -32,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """
     p = sub.add_parser("arrangement", help="enumerate the chambers of DATA's arrangement exactly",
                        description=__doc__.splitlines()[0],
-                       parents=[data_options(), output_options(), limit_options()])
+                       parents=[data_options(), output_options(), limit_options(),
+                                conv_options()])
     p.add_argument("--faces", action="store_true", help="also enumerate faces; report f-vector")
     p.add_argument("--cones", action="store_true",
                    help="report each chamber's facets and (cdd) rays and lineality")
@@ -62,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
     require_outputs(args)  # --graph, --certificate: refused before any work
     inst = read_instance(args.data, target=args.target, force=args.force)
+    if args.conv is not None or args.stride is not None:  # the patch arrangement of a CNN
+        from exact.commands.conv_support import arrangement_command
+
+        return arrangement_command(args, inst)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)

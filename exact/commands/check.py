@@ -22,6 +22,7 @@ import sys
 
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
+from exact.commands.conv_support import conv_options
 from exact.commands.options import data_options, limit_options, model_options, output_options
 
 
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="certify whether a network is a global optimum",
                        description=__doc__.splitlines()[0],
                        parents=[data_options(needs_y=True), model_options(), output_options(),
-                                limit_options()])
+                                limit_options(), conv_options()])
     p.add_argument("net", metavar="NET", help="a network file: relucvx-network/1 .json, .npz "
                    "(U, alpha) or a PyTorch state_dict .pt (README: Network files)")
     p.add_argument("--tol", metavar="T", default="1/1000000000",
@@ -82,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
     from exact.losses import get_loss
 
     get_loss(args.loss).validate(inst.y)  # class labels for the classification losses
+    if args.conv is not None or args.stride is not None:  # a CNN (docs/cnn.md)
+        from exact.commands.conv_support import check_command
+
+        check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)
+        return check_command(args, inst, check_parameter(
+            to_fraction(args.tol, where="--tol"), "--tol", allow_zero=True))
     net = read_network(args.net, force=args.force)
     if net.width and net.dim != inst.d:
         raise InputError(f"{args.net}: the network has input dimension {net.dim} but "

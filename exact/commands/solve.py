@@ -24,6 +24,7 @@ from arrangement.errors import InputError
 from arrangement.instances import read_instance
 from arrangement.limits import MAX_CERTIFICATE_D, check_dynamic_range, check_parameter
 from arrangement.rational import format_fraction, to_fraction
+from exact.commands.conv_support import conv_options
 from exact.commands.options import data_options, limit_options, model_options, output_options
 from exact.commands.outputs import require_outputs
 from exact.losses import get_loss
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("solve", help="certified global optimum, optimal set and m* of DATA",
                        description=__doc__.splitlines()[0],
                        parents=[data_options(needs_y=True), model_options(), output_options(),
-                                limit_options()])
+                                limit_options(), conv_options()])
     p.add_argument("--tol", metavar="T", default="1e-12",
                    help="relative gap to reach, parsed exactly (default 1e-12)")
     p.add_argument("--certificate", metavar="FILE", help="write a checkable certificate")
@@ -127,6 +128,10 @@ def run(args: argparse.Namespace) -> int:
         return run_solve(args, inst)
     loss = get_loss(args.loss)
     loss.validate(inst.y)  # class labels for the classification losses
+    if args.conv is not None or args.stride is not None:  # a CNN (docs/cnn.md)
+        from exact.commands.conv_support import solve_command
+
+        return solve_command(args, inst, tol)
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)

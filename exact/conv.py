@@ -1,0 +1,430 @@
+"""Two-layer ReLU CNNs (1-D signals, one filter width, sum pooling), exactly (docs/cnn.md).
+
+A signal ``x_j ∈ Q^L`` has the patches ``x_{j,k} = x_j[k·s : k·s + h]``, ``k = 0 … K−1``; a
+network of m filters outputs ``f(x_j) = Σ_m Σ_k (x_{j,k}ᵀu_m)_+ α_m``. Stack the nK patches as
+the rows of P (row ``jK + k``) and let ``S`` (n × nK, ``S[j, jK + k] = 1``) sum each signal's
+patches: then ``f = S Σ_m (P u_m)_+ α_m``, and the CNN's convex program is the dense program of
+docs/MATH.md §4 on P with the readout S in front of the loss, over the chambers of P's
+arrangement (docs/cnn.md §2). :class:`ConvProgram` is that program — an
+:class:`exact.convex.ConvexProgram` on P with ``pool = K`` — so the numeric guess, the screens,
+the dual certificate (``Sᵀv`` is the dense dual vector on P) and the refinement are the dense
+ones, unchanged.
+
+>>> [[int(t) for t in row] for row in patches([[1, 2, 3, 4]], 2)]
+[[1, 2], [2, 3], [3, 4]]
+>>> sol = solve_conv([[1, 0, -1], [0, 1, 1]], [1, -1], "1/10", h=2)
+>>> sol.lower <= sol.upper, conv_network(sol).objective([[1, 0, -1], [0, 1, 1]], [1, -1],
+...                                                        "1/10") == sol.upper
+(True, True)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from arrangement.errors import InputError
+from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
+from exact.convex import ConvexProgram
+
+__all__ = ["ConvNetwork", "ConvProgram", "NETWORK_FORMAT", "check_conv", "conv_certificate",
+           "conv_counts", "conv_network", "num_patches", "patches", "solve_conv"]
+
+NETWORK_FORMAT = "relucvx-network/1"
+
+
+def num_patches(L: int, h: int, stride: int = 1) -> int:
+    """The number K of patches of width ``h`` and stride ``stride`` of a length-L signal.
+
+    Refused (:class:`InputError`, exit status 2): ``h < 1``, ``h > L``, ``stride < 1`` and a
+    stride that skips the end of the signal (``(L − h) mod stride ≠ 0``: the last samples
+    would belong to no patch, so the model would silently ignore them).
+
+    >>> num_patches(10, 3), num_patches(10, 4, 2)
+    (8, 4)
+    >>> num_patches(10, 3, 2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: stride 2 skips the end of the signal: (L - h) = 7 is not ...
+    """
+    for name, v in (("h", h), ("stride", stride)):
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise InputError(f"the filter's {name} must be an integer, got {v!r}")
+    if h < 1:
+        raise InputError(f"the filter width h must be at least 1, got {h}")
+    if stride < 1:
+        raise InputError(f"the stride must be at least 1, got {stride}")
+    if h > L:
+        raise InputError(f"the filter width h = {h} exceeds the signal length L = {L}")
+    if (L - h) % stride:
+        raise InputError(f"stride {stride} skips the end of the signal: (L - h) = {L - h} is "
+                         "not a multiple of the stride (no padding; pick h and the stride "
+                         "with (L - h) divisible by the stride)")
+    return (L - h) // stride + 1
+
+
+def patches(X: Sequence[Sequence[object]], h: int, stride: int = 1
+            ) -> tuple[tuple[Fraction, ...], ...]:
+    """The stacked patch matrix P (nK × h): row ``jK + k`` is ``x_j[k·s : k·s + h]``, exact.
+
+    >>> [[int(t) for t in row] for row in patches([[1, 2, 3, 4, 5]], 3, 2)]
+    [[1, 2, 3], [3, 4, 5]]
+    """
+    Xq = to_matrix(X)
+    K = num_patches(len(Xq[0]), h, stride)
+    return tuple(row[k * stride:k * stride + h] for row in Xq for k in range(K))
+
+
+class ConvProgram(ConvexProgram):
+    """The convex program of a two-layer CNN (docs/cnn.md §2): the dense program on the patch
+    matrix P with the sum-pooling readout, ``pool = K`` rows per signal.
+
+    Extra attributes: ``signals`` (the exact data X, n × L), ``h``, ``stride``, ``K``.
+
+    >>> cp = ConvProgram([[1, 0, -1], [0, 1, 1]], [1, -1], 1, h=2)
+    >>> cp.rows, cp.n, cp.d, cp.K, cp.p
+    (4, 2, 2, 2, 6)
+    """
+
+    def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
+                 h: int, stride: int = 1, loss: str = "squared", arrangement=None):
+        self.signals = to_matrix(X)
+        self.h, self.stride = h, stride
+        self.K = num_patches(len(self.signals[0]), h, stride)
+        P = patches(self.signals, h, stride)
+        if arrangement is None:
+            from arrangement.core import Arrangement
+
+            arrangement = Arrangement(P)
+        super().__init__(P, y, beta, loss, arrangement, pool=self.K)
+
+
+@dataclass(frozen=True)
+class ConvNetwork:
+    """A two-layer ReLU CNN: filters ``u_m ∈ Q^h`` with output weights ``α_m``, a stride, sum
+    pooling over the patches (module docstring). Entries are Fractions.
+
+    >>> net = ConvNetwork.from_lists([((1, -1), 2)], stride=1)
+    >>> net.output([[3, 1, 2]])              # patches (3, 1), (1, 2): 2·(2)_+ + 2·(−1)_+
+    (Fraction(4, 1),)
+    >>> net.objective([[3, 1, 2]], [4], 1)   # loss 0, penalty ½ (‖u‖² + α²) = 3
+    Fraction(3, 1)
+    """
+
+    filters: tuple[tuple[Fraction, ...], ...]
+    alphas: tuple[Fraction, ...]
+    stride: int = 1
+
+    @classmethod
+    def from_lists(cls, pairs: Sequence[tuple[Sequence[object], object]], stride: int = 1
+                   ) -> ConvNetwork:
+        """Build from ``[(u, α), ...]`` with exact entries (ints, Fractions, exact text)."""
+        fs = tuple(tuple(to_fraction(x, where="filter") for x in u) for u, _a in pairs)
+        if len({len(u) for u in fs}) > 1:
+            raise InputError("the filters of a CNN must all have the same width h")
+        if fs and not fs[0]:
+            raise InputError("a filter needs at least one entry")
+        return cls(fs, tuple(to_fraction(a, where="alpha") for _u, a in pairs), stride)
+
+    @property
+    def h(self) -> int | None:
+        """The filter width (None for an empty network)."""
+        return len(self.filters[0]) if self.filters else None
+
+    @property
+    def width(self) -> int:
+        return len(self.filters)
+
+    def output(self, X: Sequence[Sequence[object]]) -> tuple[Fraction, ...]:
+        """Exact ``f(x_j) = Σ_m Σ_k (x_{j,k}ᵀu_m)_+ α_m`` for every signal."""
+        Xq = to_matrix(X)
+        if not self.filters:
+            return tuple(Fraction(0) for _ in Xq)
+        h, s = self.h, self.stride
+        K = num_patches(len(Xq[0]), h, s)
+        out = []
+        for x in Xq:
+            t = Fraction(0)
+            for u, a in zip(self.filters, self.alphas):
+                for k in range(K):
+                    z = sum((p * q for p, q in zip(x[k * s:k * s + h], u)), Fraction(0))
+                    if z > 0:
+                        t += a * z
+            out.append(t)
+        return tuple(out)
+
+    def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
+                  loss: str = "squared") -> Fraction:
+        """Exact ``ℓ(f) + (β/2) Σ_m (‖u_m‖² + α_m²)`` (squared or hinge loss)."""
+        f = self.output(X)
+        yq = to_vector(y, "y")
+        if len(yq) != len(f):
+            raise InputError(f"y has {len(yq)} entries but X has {len(f)} signals")
+        b = to_fraction(beta, where="beta")
+        if loss == "squared":
+            ell = sum(((a - t) ** 2 for a, t in zip(f, yq)), Fraction(0)) / 2
+        elif loss == "hinge":
+            ell = sum((max(Fraction(0), 1 - t * a) for a, t in zip(f, yq)), Fraction(0))
+        else:
+            raise InputError(f"unknown loss {loss!r}: expected squared or hinge")
+        pen = sum((sum((x * x for x in u), Fraction(0)) + a * a
+                   for u, a in zip(self.filters, self.alphas)), Fraction(0))
+        return ell + b / 2 * pen
+
+    def to_json(self) -> dict:
+        """The JSON object of the network (format ``relucvx-network/1`` with
+        ``"model": "conv"``, ``"h"`` and ``"stride"``; README, *CNNs*)."""
+        return {"format": NETWORK_FORMAT, "model": "conv", "h": self.h, "stride": self.stride,
+                "neurons": [{"u": [format_fraction(x) for x in u], "alpha": format_fraction(a)}
+                            for u, a in zip(self.filters, self.alphas)]}
+
+    @classmethod
+    def from_json(cls, obj: object) -> ConvNetwork:
+        """Parse the JSON object of :meth:`to_json`; unknown or missing keys are refused.
+
+        >>> ConvNetwork.from_json({"format": "relucvx-network/1", "model": "conv", "h": 1,
+        ...                        "stride": 1, "neurons": [{"u": ["1/2"], "alpha": 3}]}).alphas
+        (Fraction(3, 1),)
+        """
+        if not isinstance(obj, dict):
+            raise InputError("a CNN network file holds one JSON object")
+        known = {"format", "model", "h", "stride", "neurons", "notes"}
+        extra = sorted(set(obj) - known)
+        if extra:
+            raise InputError(f"unknown key {extra[0]!r} in the CNN network (known: "
+                             f"{', '.join(sorted(known))})")
+        for key in ("format", "model", "h", "neurons"):
+            if key not in obj:
+                raise InputError(f"the CNN network has no {key!r}")
+        if obj["format"] != NETWORK_FORMAT or obj["model"] != "conv":
+            raise InputError(f'a CNN network needs "format": "{NETWORK_FORMAT}" and '
+                             '"model": "conv"')
+        h, stride = (_positive_int(obj["h"], "h"), _positive_int(obj.get("stride", 1), "stride"))
+        if not isinstance(obj["neurons"], list):
+            raise InputError("the CNN network's neurons must be a list")
+        pairs = []
+        for t, nr in enumerate(obj["neurons"]):
+            if not isinstance(nr, dict) or set(nr) != {"u", "alpha"}:
+                raise InputError(f"neuron {t} must have exactly the keys 'u' and 'alpha'")
+            if not isinstance(nr["u"], list) or len(nr["u"]) != h:
+                raise InputError(f"neuron {t}: u must be a list of h = {h} numbers")
+            pairs.append((nr["u"], nr["alpha"]))
+        net = cls.from_lists(pairs, stride)
+        return net if net.filters else cls((), (), stride)
+
+    @classmethod
+    def read(cls, path: str, *, force: bool = False) -> ConvNetwork:
+        """Read a CNN network JSON file (size limits, duplicate keys: arrangement.readers)."""
+        from arrangement.readers import load_json, read_text
+
+        return cls.from_json(load_json(read_text(path, force=force)))
+
+    def write(self, path: str) -> None:
+        """Write :meth:`to_json` to ``path``."""
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(self.to_json(), fh, indent=1)
+            fh.write("\n")
+
+
+def _positive_int(v: object, name: str) -> int:
+    """A positive integer from a JSON value (an int, or the text of one)."""
+    if isinstance(v, str) and v.isdigit() and len(v) < 10:
+        v = int(v)
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise InputError(f"the CNN network's {name} must be a positive integer, got {v!r}")
+    return v
+
+
+def solve_conv(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, h: int,
+               stride: int = 1, loss: str = "squared", tol: Fraction = Fraction(1, 10**12),
+               **kwargs):
+    """Certified ``lower ≤ P* ≤ upper`` for a two-layer CNN (docs/cnn.md §3): the dense
+    :func:`exact.certify.solve` on :class:`ConvProgram`. The solution's network holds the
+    filters (:func:`conv_network`); its exact CNN objective is ``upper``.
+
+    >>> sol = solve_conv([[1, 2, 0], [0, -1, 1]], [1, 0], "1/10", h=3)   # h = L: dense
+    >>> sol.chambers, sol.gap <= Fraction(1, 10**12)
+    (4, True)
+    """
+    from exact.certify import solve
+
+    cp = ConvProgram(X, y, beta, h, stride, loss)
+    sol = solve(cp.X, cp.y, cp.beta, loss, tol, program=cp, **kwargs)
+    return sol
+
+
+def conv_network(sol, stride: int = 1) -> ConvNetwork:
+    """The CNN of a :func:`solve_conv` solution (ψ, docs/MATH.md §5: one filter per group).
+
+    ``stride`` defaults to the solution's program's stride when it has one.
+    """
+    cp = sol.program
+    stride = getattr(cp, "stride", stride)
+    return ConvNetwork(tuple(tuple(nr.u) for nr in sol.network.neurons),
+                       tuple(nr.alpha for nr in sol.network.neurons), stride)
+
+
+def conv_counts(X: Sequence[Sequence[object]], h: int, stride: int = 1, *, gates: int = 0,
+                seed: int = 0, dense: bool = True) -> dict:
+    """Counts of the patch arrangement (docs/cnn.md §4): ``patch_rows`` (nK), ``distinct_patches``,
+    ``rank``, ``chambers`` (of P, exact: each is one joint pattern of all the patches),
+    ``position_patterns`` (the distinct matrices ``D_{ik}`` over chambers i and positions k),
+    and, with ``dense``, ``dense_chambers``: the chambers of X's own arrangement in dimension L,
+    which a dense network on the same data would use. With ``gates > 0``, the coverage of that
+    many Gaussian gates ``u ~ N(0, I_h)`` (``seed``): the chambers they reach and miss.
+
+    >>> c = conv_counts([[1, 0, -1], [0, 1, 1]], 2, gates=100)
+    >>> c["patch_rows"], c["chambers"], c["dense_chambers"], c["gates_reached"] <= c["chambers"]
+    (4, 6, 4, True)
+    """
+    import numpy as np
+
+    from arrangement.core import Arrangement
+    from arrangement.coverage import gate_coverage
+
+    Xq = to_matrix(X)
+    P = patches(Xq, h, stride)
+    arr = Arrangement(P)
+    arr.require_size()
+    ch = arr.chambers()
+    K = num_patches(len(Xq[0]), h, stride)
+    pats = {tuple(c.pattern[j * K + k] for j in range(len(Xq))) for c in ch for k in range(K)}
+    out = {"n": len(Xq), "L": len(Xq[0]), "h": h, "stride": stride, "K": K,
+           "patch_rows": len(P), "distinct_patches": len(set(P)), "rank": arr.rank,
+           "chambers": len(ch), "position_patterns": len(pats)}
+    if dense:
+        darr = Arrangement(Xq)
+        darr.require_size()
+        out["dense_chambers"] = darr.num_chambers()
+    if gates > 0:
+        G = np.random.default_rng(seed).standard_normal((gates, h))
+        cov = gate_coverage(arr, G)
+        out.update(gates=gates, gates_reached=cov.reached_count,
+                   gates_missed=cov.total - cov.reached_count,
+                   gates_on_hyperplane=cov.on_hyperplane)
+    return out
+
+
+def conv_certificate(sol, *, completeness: bool = True) -> dict:
+    """The ``kind: "solve"`` certificate of a :func:`solve_conv` solution with the
+    ``"model"`` field (docs/certificates.md, *CNN*): the data are the signals, the chambers
+    and completeness certificate those of the patch matrix P, which the verifier re-derives
+    from the signals and the declared filter width and stride.
+
+    >>> sol = solve_conv([[1, 0, -1], [0, 1, 1]], [1, -1], "1/10", h=2)
+    >>> cert = conv_certificate(sol)
+    >>> cert["model"], len(cert["data"]["X"][0]), len(cert["chambers"][0]["pattern"])
+    ({'name': 'conv', 'h': 2, 'stride': 1}, 3, 4)
+    """
+    from exact.certificates import solution_certificate
+
+    cp = sol.program
+    if not isinstance(cp, ConvProgram):
+        raise InputError("conv_certificate needs the solution of a CNN program (solve_conv)")
+    cert = solution_certificate(sol, cp.X, cp.y, cp.beta, completeness=completeness)
+    return _as_conv(cert, cp)
+
+
+def _as_conv(cert: dict, cp: ConvProgram) -> dict:
+    """A dense-layout certificate of ``cp`` turned into its CNN form: the signals as data and
+    the declared model; the chamber evidence (of P) is kept as it is."""
+    def q(x: Fraction) -> int | str:
+        return int(x) if x.denominator == 1 else format_fraction(x)
+
+    cert["data"]["X"] = [[q(x) for x in row] for row in cp.signals]
+    out = {"format": cert["format"], "kind": cert["kind"],
+           "model": {"name": "conv", "h": cp.h, "stride": cp.stride}}
+    out.update((k, v) for k, v in cert.items() if k not in out)
+    return out
+
+
+@dataclass
+class ConvCheck:
+    """The answer of :func:`check_conv`: ``verdict`` (``"optimal"``, ``"not optimal"`` or
+    ``"undecided"``), the network's exact ``objective`` (= ``upper``), a certified ``lower``
+    bound on P*, ``epsilon = tol · max(1, objective)``, ``better`` (a CNN with an exactly
+    smaller objective, when one was found) and its ``better_objective``, and ``solution``: the
+    certified evidence (a Solution whose network is the given CNN; :func:`conv_certificate`
+    writes it)."""
+
+    verdict: str
+    objective: Fraction
+    lower: Fraction
+    epsilon: Fraction
+    better: ConvNetwork | None
+    better_objective: Fraction | None
+    solution: object
+
+    @property
+    def upper(self) -> Fraction:
+        return self.objective
+
+
+def check_conv(net: ConvNetwork, X: Sequence[Sequence[object]], y: Sequence[object],
+               beta: object, h: int, stride: int = 1, loss: str = "squared",
+               tol: object = Fraction(1, 10**9), *, find_better: bool = True) -> ConvCheck:
+    """Is this CNN globally optimal? (docs/cnn.md §5; the dense test of :mod:`exact.check` on
+    the patch program). The dual vector is the network's residual ``y − f`` (squared loss) or a
+    hinge subgradient at its output (:func:`exact.check.hinge_subgradient_dual`), made dual
+    feasible over every chamber of P; when that bound does not put the CNN within
+    ``ε = tol · max(1, objective)`` of P*, the CNN program is solved, and either its lower
+    bound does, or its CNN is better by more than ε (``"not optimal"``, returned as
+    ``better``), or the verdict is ``"undecided"``.
+
+    >>> X, y = [[1, 0, -1], [0, 1, 1]], [1, -1]
+    >>> r = check_conv(ConvNetwork.from_lists([((1, 0), 1)]), X, y, "1/10", h=2)
+    >>> r.verdict, r.better_objective < r.objective
+    ('not optimal', True)
+    >>> sol = solve_conv(X, y, "1/10", h=2)
+    >>> check_conv(conv_network(sol), X, y, "1/10", h=2).verdict
+    'optimal'
+    """
+    from exact.certify import Solution, dual_pieces, scaled_dual_bound, solve
+    from exact.check import hinge_subgradient_dual
+    from exact.maps import phi
+    from exact.network import Network, Neuron
+
+    cp = ConvProgram(X, y, beta, h, stride, loss)
+    if net.width and (net.h != h or net.stride != stride):
+        raise InputError(f"the network has filters of width {net.h} and stride {net.stride}, "
+                         f"but --conv {h} --stride {stride} was given")
+    tol = to_fraction(tol, where="tol")
+    if tol < 0:
+        raise InputError(f"tol must be >= 0, got {format_fraction(tol)}")
+    objective = net.objective(cp.signals, cp.y, cp.beta, loss)
+    yhat = net.output(cp.signals)
+    dense = Network(tuple(Neuron(u, a) for u, a in zip(net.filters, net.alphas)))
+    if loss == "squared":
+        v = tuple(t - f for t, f in zip(cp.y, yhat))
+    else:
+        v = hinge_subgradient_dual(cp, yhat, phi(dense, cp.X, cp.signs))
+    dp = dual_pieces(cp, v)
+    kappa, lower = scaled_dual_bound(v, cp.y, cp.beta, dp.tmax, loss, 256)
+    eps = tol * max(Fraction(1), abs(objective))
+    evidence = Solution(lower=lower, upper=objective, gap=objective - lower, network=dense,
+                        groups={}, active_groups=[], dual=v, kappa=kappa,
+                        projections=dp.certs, chambers=cp.p, loss=loss, beta=cp.beta,
+                        program=cp, bounds=dp.bounds)
+    res = ConvCheck("optimal", objective, lower, eps, None, None, evidence)
+    if objective - lower <= eps or not find_better:
+        res.verdict = "optimal" if objective - lower <= eps else "undecided"
+        return res
+    stol = min(Fraction(1, 10**12), tol / 100) if tol > 0 else Fraction(1, 10**30)
+    sol = solve(cp.X, cp.y, cp.beta, loss, stol, program=cp)
+    if sol.upper < objective:
+        res.better, res.better_objective = conv_network(sol), sol.upper
+    if objective - sol.lower <= eps:
+        # the optimum's dual puts the CNN within ε: optimal, with that evidence
+        res.lower = sol.lower
+        res.solution = Solution(lower=sol.lower, upper=objective, gap=objective - sol.lower,
+                                network=dense, groups={}, active_groups=[], dual=sol.dual,
+                                kappa=sol.kappa, projections=sol.projections,
+                                chambers=cp.p, loss=loss, beta=cp.beta, program=cp,
+                                bounds=sol.bounds)
+    elif res.better is not None and objective - sol.upper > eps:
+        res.verdict = "not optimal"
+    else:
+        res.verdict = "undecided"
+    return res

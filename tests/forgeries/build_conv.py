@@ -1,0 +1,184 @@
+"""Build the CNN part of the forgery corpus: ``python tests/forgeries/build_conv.py`` (from the
+repository root).
+
+The genuine certificates are ``kind: "solve"`` with ``"model": {"name": "conv", ...}`` for two
+small CNN instances (squared loss, h = 2, stride 1 on signals of length 3; hinge loss, h = 3,
+stride 2 on signals of length 5). Each forgery changes one of them as an adversary would:
+the signals or the declared filter without the evidence (the verifier re-derives the patches, so
+the chamber evidence no longer fits), the chamber list and completeness certificate of X's own
+arrangement instead of the patch matrix's, a tampered filter, a per-patch dual vector, a dropped
+model. ``MANIFEST_CONV.json`` lists, for each file, the exit status and failing check
+``relucvx verify`` must report and why the claim would be false if it were accepted; it is
+checked by tests/test_conv.py (the genuine files by tests/test_forgeries.py as well).
+
+Kept apart from build.py so that the two corpora can be rebuilt independently.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from arrangement.certificate import completeness_certificate  # noqa: E402
+from arrangement.core import Arrangement  # noqa: E402
+from exact.certificates import solution_certificate  # noqa: E402
+from exact.certify import solve  # noqa: E402
+from exact.conv import conv_certificate, solve_conv  # noqa: E402
+
+SX, SY = [[1, 0, -1], [0, 1, 1], [2, -1, 0]], [1, -1, 2]
+HX, HY = [[1, -1, 2, 0, 1], [0, 1, -1, 1, 2], [2, 0, 1, -1, 0], [-1, 1, 0, 2, -1]], [1, -1, 1, -1]
+BETA = Fraction(1, 10)
+
+
+def _j(cert: dict) -> dict:
+    return json.loads(json.dumps(cert))
+
+
+def bases() -> dict[str, dict]:
+    """The genuine certificates (each verifies with exit 0)."""
+    sq = solve_conv(SX, SY, BETA, 2)
+    hi = solve_conv(HX, HY, BETA, 3, 2, loss="hinge")
+    dense = solve(SX, SY, BETA)
+    return {"conv": _j(conv_certificate(sq)), "conv-hinge": _j(conv_certificate(hi)),
+            "dense": _j(solution_certificate(dense, SX, SY, BETA))}
+
+
+def _q(x: Fraction) -> int | str:
+    return int(x) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def forgeries(b: dict[str, dict]):
+    """(name, base, mutate(cert), status, check, why)."""
+
+    def signal(c):
+        c["data"]["X"][0][1] = 3
+
+    def stride_skips(c):
+        c["model"]["stride"] = 2
+
+    def stride_other(c):
+        c["model"]["stride"] = 1
+
+    def width(c):
+        c["model"]["h"] = 3
+
+    def dense_chambers(c):
+        c["chambers"] = b["dense"]["chambers"]
+        c["completeness"] = b["dense"]["completeness"]
+
+    def completeness_of_x(c):
+        c["completeness"] = _j(completeness_certificate(Arrangement(SX)))
+
+    def filt(c):
+        u = c["network"]["neurons"][0]["u"]
+        u[0] = _q(Fraction(u[0]) + Fraction(1, 7))
+
+    def filt_keep_claim(c):
+        c["network"]["neurons"][0]["u"].append(1)
+
+    def no_model(c):
+        del c["model"]
+
+    def model_name(c):
+        c["model"]["name"] = "conv2d"
+
+    def model_extra(c):
+        c["model"]["padding"] = 1
+
+    def h_zero(c):
+        c["model"]["h"] = 0
+
+    def dual_per_patch(c):
+        c["dual"]["v"] = [t for t in c["dual"]["v"] for _ in range(2)]
+
+    def y_changed(c):
+        c["data"]["y"][0] = 5
+
+    def drop_completeness(c):
+        del c["completeness"]
+
+    def lower_up(c):
+        c["claims"]["lower"] = c["claims"]["upper"]
+        c["claims"]["gap"] = 0
+
+    def kappa_up(c):
+        c["dual"]["kappa"] = _q(Fraction(c["dual"]["kappa"]) * 2)
+
+    def drop_chamber(c):
+        c["chambers"].pop()
+        c["claims"]["num_chambers"] -= 1
+        for i, ch in enumerate(c["chambers"]):
+            ch["index"] = i
+
+    def pattern_of_x(c):
+        ch = c["chambers"][0]
+        ch["signs"], ch["pattern"] = ch["signs"][:3], ch["pattern"][:3]
+
+    return [
+        ("conv-signal-changed.json", "conv", signal, 1, "witness",
+         "a sample of signal 0 changed, the evidence kept: the re-derived patches are not the "
+         "ones the chambers were computed for"),
+        ("conv-stride-skips-end.json", "conv", stride_skips, 1, "model",
+         "stride 2 on signals of length 3 with h = 2 leaves the last sample in no patch"),
+        ("conv-wrong-stride.json", "conv-hinge", stride_other, 1, "chambers",
+         "declares stride 1 for evidence computed with stride 2: other patches, other patterns"),
+        ("conv-wrong-width.json", "conv", width, 1, "chambers",
+         "declares h = 3 (one patch, the dense model) for the evidence of h = 2"),
+        ("conv-chambers-of-x.json", "conv", dense_chambers, 1, "chambers",
+         "the chamber list and completeness certificate of X's own arrangement (dimension L), "
+         "not of the patch matrix: dual feasibility was never shown on P's chambers"),
+        ("conv-completeness-of-x.json", "conv", completeness_of_x, 1, "completeness",
+         "the completeness certificate is for X's arrangement, not the patches': nothing says "
+         "the listed chambers of P are all of them"),
+        ("conv-tampered-filter.json", "conv", filt, 1, "bounds",
+         "a filter entry changed: the claimed upper bound is not this CNN's objective"),
+        ("conv-filter-too-long.json", "conv", filt_keep_claim, 1, "network",
+         "a filter of width 3 for h = 2: no CNN of the declared model"),
+        ("conv-no-model.json", "conv", no_model, 1, "chambers",
+         "without the model the evidence is read as a dense certificate of the signals: the "
+         "patch patterns do not fit"),
+        ("conv-model-name.json", "conv", model_name, 1, "model",
+         "an unknown model: nothing here checks it"),
+        ("conv-model-extra.json", "conv", model_extra, 1, "fields",
+         "a padding the verifier would ignore: the patches it implies are not checked"),
+        ("conv-h-zero.json", "conv", h_zero, 1, "model", "a filter of width 0 has no patches"),
+        ("conv-dual-per-patch.json", "conv", dual_per_patch, 1, "dual",
+         "a dual vector per patch (6 entries) instead of per signal: a CNN's dual on P is "
+         "constant on each signal's patches"),
+        ("conv-y-changed.json", "conv", y_changed, 1, "bounds",
+         "a target changed, bounds kept: the lower bound is not the dual value of these data"),
+        ("conv-drop-completeness.json", "conv", drop_completeness, 3, "",
+         "no completeness certificate: the bounds hold over the listed chambers only"),
+        ("conv-lower-equals-upper.json", "conv", lower_up, 1, "bounds",
+         "claims a zero gap: the lower bound is not the recomputed one"),
+        ("conv-hinge-kappa-doubled.json", "conv-hinge", kappa_up, 1, "dual",
+         "kappa doubled: kappa v is no longer dual feasible on every chamber"),
+        ("conv-drop-chamber.json", "conv", drop_chamber, 1, "completeness",
+         "one chamber of P dropped with its evidence: dual feasibility unproved there"),
+        ("conv-pattern-of-signals.json", "conv", pattern_of_x, 1, "chambers",
+         "a chamber's sign vector given per signal, not per patch"),
+    ]
+
+
+def main() -> None:
+    b = bases()
+    manifest = []
+    (HERE / "genuine-conv-solve.json").write_text(json.dumps(b["conv"]) + "\n")
+    (HERE / "genuine-conv-hinge.json").write_text(json.dumps(b["conv-hinge"]) + "\n")
+    for name, base, mutate, status, check, why in forgeries(b):
+        c = copy.deepcopy(b[base])
+        mutate(c)
+        (HERE / name).write_text(json.dumps(c) + "\n")
+        manifest.append({"file": name, "base": base, "status": status, "check": check,
+                         "why": why})
+    (HERE / "MANIFEST_CONV.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
