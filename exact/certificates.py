@@ -15,11 +15,15 @@ default a certificate embeds the arrangement's completeness certificate
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from arrangement.certificate import FORMAT, completeness_certificate
 from arrangement.errors import InputError
@@ -29,7 +33,7 @@ if TYPE_CHECKING:  # only for the annotations: no import cycle with the producer
     from exact.certify import Solution
     from exact.check import CheckResult
 
-__all__ = ["FORMAT", "check_certificate", "solution_certificate"]
+__all__ = ["FORMAT", "check_certificate", "paused_gc", "solution_certificate"]
 
 
 def _q(x: Fraction | int) -> int | str:
@@ -46,8 +50,43 @@ def _q(x: Fraction | int) -> int | str:
         sys.set_int_max_str_digits(old)
 
 
+#: numbers below this many bits take the fast path of :func:`_ratio` (well inside Python's
+#: 4300-digit int ↔ str limit); longer ones go through :func:`_q`
+_SHORT_BITS = 10_000
+
+
+def _ratio(num: int, den: int) -> int | str:
+    """``num/den`` (den > 0, any common factor) as :func:`_q` writes it, without a Fraction."""
+    q = math.gcd(num, den)
+    if q != 1:
+        num, den = num // q, den // q
+    if max(num.bit_length(), den.bit_length()) >= _SHORT_BITS:
+        return _q(Fraction(num, den))
+    return num if den == 1 else f"{num}/{den}"
+
+
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b)), Fraction(0))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block that builds a large, acyclic JSON
+    tree: the certificate of a (40, 4) solve holds millions of small lists and dicts, and
+    the collector's repeated passes over them cost about twice the building itself (measured);
+    the tree has no cycles, so nothing is left uncollected. Restores the previous state.
+
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
@@ -62,6 +101,13 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     >>> sorted(solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2", completeness=False))
     ['chambers', 'claims', 'data', 'dual', 'format', 'kind', 'loss', 'network']
     """
+    with paused_gc():
+        return _solution_certificate(sol, X, y, beta, completeness)
+
+
+def _solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
+                          beta: object, completeness: bool) -> dict:
+    from exact.certify import h_matrix
     from exact.convex import ConvexProgram
 
     cp = sol.program
@@ -69,38 +115,41 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
         cp = ConvexProgram(X, y, beta, sol.loss)
     arr = cp.arrangement
     chambers = []
-    # h = sum over the active rows of v_j x_j, in integers over one common denominator of v
-    # (Fraction sums per chamber dominated the writing time): the same exact values
-    vs = [Fraction(t) for t in sol.dual]
-    den = math.lcm(*(t.denominator for t in vs)) if vs else 1
-    vnum = [t.numerator * (den // t.denominator) for t in vs]
-    xint = all(Fraction(t).denominator == 1 for row in cp.X for t in row)
+    # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
+    # (exact.certify.h_matrix); per-number Fractions dominated the writing time
+    H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
+    Hl = H.tolist()
+    rows0 = [int(c.rows[0]) for c in arr.classes]
+    nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
+    ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
+    starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
+    ck = ck.tolist()
+    fast = getattr(sol.bounds, "ratios", None)
     for i in range(cp.p):
-        pattern = list(cp.patterns[i])
-        facets = [{"row": int(arr.classes[k].rows[0]), "a": [int(t) for t in a]}
-                  for k, a in zip(arr.facets(i), cp.cones[i])]
-        if xint:
-            act = [j for j in range(cp.n) if pattern[j]]
-            h = [Fraction(sum(vnum[j] * int(cp.X[j][c]) for j in act), den)
-                 for c in range(cp.d)]
-        else:
-            h = [sum((sol.dual[j] * cp.X[j][c] for j in range(cp.n) if pattern[j]),
-                     Fraction(0)) for c in range(cp.d)]
+        facets = [{"row": rows0[k], "a": list(a)}
+                  for k, a in zip(ck[starts[i]:starts[i + 1]], cp.cones[i])]
+        gp = [_ratio(int(x), den) for x in Hl[i]]
+        gm = [_ratio(-int(x), den) for x in Hl[i]]
         grs = []
-        for s in (1, -1):
-            g = [s * x for x in h]
+        for s, gq in ((1, gp), (-1, gm)):
             c = sol.projections.get((i, s))
-            if c is None:
-                # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
-                lam = sol.bounds.get((i, s))
-                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "norm"} if lam is None
-                           else {"sign": s, "g": [_q(x) for x in g], "bound": "dual",
-                                 "lambda": [_q(x) for x in lam]})
+            if c is not None:
+                g = [Fraction(s * int(x), den) for x in Hl[i]]
+                grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
+                            "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
                 continue
-            grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
-                        "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
-        chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": pattern,
-                         "witness": [int(t) for t in cp.witnesses[i]], "facets": facets,
+            # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
+            rat = fast((i, s)) if fast is not None else None
+            if rat is not None:
+                grs.append({"sign": s, "g": gq, "bound": "dual",
+                            "lambda": [_ratio(a, b) for a, b in rat]})
+                continue
+            lam = None if fast is not None else sol.bounds.get((i, s))
+            grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None
+                       else {"sign": s, "g": gq, "bound": "dual",
+                             "lambda": [_q(x) for x in lam]})
+        chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
+                         "witness": list(cp.witnesses[i]), "facets": facets,
                          "groups": grs})
     cert = {
         "format": FORMAT,

@@ -177,10 +177,12 @@ def run(args: argparse.Namespace) -> int:
     t1 = time.perf_counter()
     if args.certificate:
         from arrangement.certificate import write_certificate
+        from exact.certificates import paused_gc
 
         # the completeness certificate is embedded: verify's exit 0 needs it
-        write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta),
-                          args.certificate)
+        with paused_gc():
+            write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta),
+                              args.certificate)
     if args.net_out:
         from exact.network_io import write_network
 
