@@ -65,6 +65,21 @@ def _ratio(num: int, den: int) -> int | str:
     return num if den == 1 else f"{num}/{den}"
 
 
+def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
+    """The entries of ``H / den`` and ``−H / den`` as the certificate writes them, row by row
+    (vectorised gcds when the integers fit int64)."""
+    if H.dtype != object and 0 < den < 2**62 and H.size and int(np.abs(H).max()) < 2**62:
+        q = np.gcd(H, np.int64(den))
+        num, dd = (H // q).tolist(), (np.int64(den) // q).tolist()
+        plus = [[a if b == 1 else f"{a}/{b}" for a, b in zip(nr, dr)] for nr, dr in zip(num, dd)]
+        minus = [[-a if b == 1 else f"{-a}/{b}" for a, b in zip(nr, dr)]
+                 for nr, dr in zip(num, dd)]
+        return plus, minus
+    Hl = H.tolist()
+    return ([[_ratio(int(x), den) for x in row] for row in Hl],
+            [[_ratio(-int(x), den) for x in row] for row in Hl])
+
+
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b)), Fraction(0))
 
@@ -118,23 +133,22 @@ def _solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Seque
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
     H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
-    Hl = H.tolist()
     rows0 = [int(c.rows[0]) for c in arr.classes]
     nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
     ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
     starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
     ck = ck.tolist()
     fast = getattr(sol.bounds, "ratios", None)
+    Gp, Gm = _reduced_texts(H, den)
     for i in range(cp.p):
         facets = [{"row": rows0[k], "a": list(a)}
                   for k, a in zip(ck[starts[i]:starts[i + 1]], cp.cones[i])]
-        gp = [_ratio(int(x), den) for x in Hl[i]]
-        gm = [_ratio(-int(x), den) for x in Hl[i]]
+        gp, gm = Gp[i], Gm[i]
         grs = []
         for s, gq in ((1, gp), (-1, gm)):
             c = sol.projections.get((i, s))
             if c is not None:
-                g = [Fraction(s * int(x), den) for x in Hl[i]]
+                g = [Fraction(s * int(x), den) for x in H[i]]
                 grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
                             "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
                 continue
@@ -142,7 +156,7 @@ def _solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Seque
             rat = fast((i, s)) if fast is not None else None
             if rat is not None:
                 grs.append({"sign": s, "g": gq, "bound": "dual",
-                            "lambda": [_ratio(a, b) for a, b in rat]})
+                            "lambda": [0 if a == 0 else _ratio(a, b) for a, b in rat]})
                 continue
             lam = None if fast is not None else sol.bounds.get((i, s))
             grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None

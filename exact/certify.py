@@ -201,10 +201,23 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
     return H, Lx * Lv
 
 
-def _all_g(cp: ConvexProgram, v: Vec) -> list[Vec]:
+class _GRows(Sequence):
+    """``h_i = Xᵀ D_i v`` of every chamber as exact Fraction tuples, built on demand from the
+    integer matrix (callers read a few rows: Fractions for all chambers dominated (40, 5))."""
+
+    def __init__(self, H: np.ndarray, den: int):
+        self.H, self.den = H, den
+
+    def __len__(self) -> int:
+        return len(self.H)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return tuple(Fraction(int(x), self.den) for x in self.H[i])
+
+
+def _all_g(cp: ConvexProgram, v: Vec) -> Sequence[Vec]:
     """``h_i = Xᵀ D_i v`` for every chamber, in exact integer arithmetic on a common denominator."""
-    H, den = h_matrix(cp, v)
-    return [tuple(Fraction(int(x), den) for x in row) for row in H]
+    return _GRows(*h_matrix(cp, v))
 
 
 @dataclass

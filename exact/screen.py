@@ -16,9 +16,15 @@ integers, so each has relative error ``≤ u``; the normalised facet rows have c
 relative error ``≤ (d + 5)u``; a k-term float dot product errs by at most ``k·u`` times the sum of
 the absolute terms), and a group is dismissed only when the *upper* end of its bound is below a
 *lower* float approximation of ``thr``. Anything the margin cannot decide (and anything that
-overflows or underflows) is left to the exact path of :func:`exact.certify.dual_pieces`. The
-dismissal by one facet is re-derived exactly (integer numerators over one common denominator)
-for the certificate, so the float pass decides *which* bound to write, never its value.
+overflows or underflows) is left to the exact path of :func:`exact.certify.dual_pieces`.
+
+The float pass only *chooses* a bound: :func:`exact.certify.dual_pieces` re-checks every
+dismissal in exact integer arithmetic before trusting it, vectorised over the dismissed groups
+(:func:`exact_norm_ok`: ``‖h‖²·td ≤ tn·den²``; :func:`exact_facet_ok`: ``(‖h‖²‖a‖² −
+(a·h)²)·td ≤ tn·den²‖a‖²``; :func:`exact_multipliers_ok`: the residual ``s·Q·h + den·Σ N_k a_k``
+of dyadic multipliers ``μ = N/Q``; ``thr = tn/td``, ``g = h/den``), int64 where a bound proves
+no overflow and Python integers otherwise. A group whose check fails goes to the exact path.
+The settled groups' multipliers are kept compactly (:class:`Dismissals`).
 
 :func:`float_violations` is the non-rigorous counterpart for the cutting-plane solve
 (:mod:`exact.cutting`): float estimates of every ``t_{i,s}`` at a float ``v`` (the bounds, then a
@@ -204,17 +210,29 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     >>> r.round(12).tolist()
     [[0.0, 2.0]]
     """
-    At = np.ascontiguousarray(fa.A[rows].transpose(1, 0, 2))  # f × m × d, unit rows
-    f, m, _d = At.shape
-    lam = np.zeros((f, m))
-    r = np.array(G, dtype=float, copy=True)
-    for _ in range(sweeps):
-        for k in range(f):
-            ak = At[k]
-            new = np.maximum(lam[k] - np.einsum("md,md->m", ak, r), 0.0)
-            r += (new - lam[k])[:, None] * ak
-            lam[k] = new
-    return lam.T.copy(), r
+    rows = np.asarray(rows)
+    G = np.asarray(G, dtype=float)
+    f = fa.A.shape[1]
+    lam = np.zeros((len(rows), f))
+    r = G.copy()
+    # in blocks of rows: the sweeps then stay in cache (one pass over 300k rows at a time was
+    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve)
+    for a in range(0, len(rows), _DESCENT_BLOCK):
+        b = min(a + _DESCENT_BLOCK, len(rows))
+        At = np.ascontiguousarray(fa.A[rows[a:b]].transpose(1, 0, 2))  # f × m × d, unit rows
+        la, rb = lam[a:b].T.copy(), r[a:b]
+        for _ in range(sweeps):
+            for k in range(f):
+                ak = At[k]
+                new = np.maximum(la[k] - np.einsum("md,md->m", ak, rb), 0.0)
+                rb += (new - la[k])[:, None] * ak
+                la[k] = new
+        lam[a:b] = la.T
+    return lam, r
+
+
+#: rows per block of :func:`polar_descent`
+_DESCENT_BLOCK = 2048
 
 
 def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
@@ -315,11 +333,22 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         out[:, col] = np.maximum(S - low * low, 0.0)
     cand = np.argwhere(out > lim)
     if len(cand):
-        # batched descent first: most candidates fall below the threshold without an NNLS
-        sg = (1 - 2 * cand[:, 1])[:, None]
-        _lam, r = polar_descent(fa, cand[:, 0], sg * G[cand[:, 0]])
-        out[cand[:, 0], cand[:, 1]] = np.minimum(out[cand[:, 0], cand[:, 1]],
-                                                 np.einsum("md,md->m", r, r))
+        # batched descent first: most candidates fall below the threshold without an NNLS;
+        # by decreasing bound, in slices, and with ``enough`` only until that many stay
+        # violated (the others are then unknown, NaN)
+        cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
+        step = 16 * _DESCENT_BLOCK
+        found = 0
+        for a in range(0, len(cand), step):
+            if enough is not None and found >= enough:
+                rest = cand[a:]
+                out[rest[:, 0], rest[:, 1]] = np.nan
+                break
+            c = cand[a:a + step]
+            sg = (1 - 2 * c[:, 1])[:, None]
+            _lam, r = polar_descent(fa, c[:, 0], sg * G[c[:, 0]])
+            out[c[:, 0], c[:, 1]] = np.minimum(out[c[:, 0], c[:, 1]], np.einsum("md,md->m", r, r))
+            found += int(np.count_nonzero(out[c[:, 0], c[:, 1]] > lim))
         cand = np.argwhere(out > lim)
     order = np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")
     found = 0
@@ -435,21 +464,16 @@ def dyadic_integers(mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     M = (m * 2.0**53).astype(np.int64)
     E = e.astype(np.int64) - 53
     nz = M != 0
-    # strip trailing zero bits first so that the common exponent stays small
-    while True:
-        even = nz & (M % 2 == 0)
-        if not even.any():
-            break
-        M = np.where(even, M // 2, M)
-        E = np.where(even, E + 1, E)
-    emin = np.where(nz, E, np.iinfo(np.int64).max).min(axis=1, initial=np.iinfo(np.int64).max)
-    emin = np.where(emin == np.iinfo(np.int64).max, 0, emin)
-    base = np.minimum(emin, 0)  # Q_r = 2^(−base_r)
-    N = np.empty(M.shape, dtype=object)
+    # strip the trailing zero bits (so the common exponent stays small): the lowest set bit
+    # of M is M & −M, a power of two whose log2 is exact in floats
+    tz = np.where(nz, np.log2(np.where(nz, M & -M, 1).astype(float)).astype(np.int64), 0)
+    M, E = M >> tz, E + tz
+    big = np.iinfo(np.int64).max
+    emin = np.where(nz, E, big).min(axis=1, initial=big)
+    base = np.minimum(np.where(emin == big, 0, emin), 0)  # Q_r = 2^(−base_r)
     shift = np.where(nz, E - base[:, None], 0)
-    for idx in np.ndindex(*M.shape):
-        N[idx] = int(M[idx]) << int(shift[idx])
-    Q = np.array([1 << int(-b) for b in base], dtype=object)
+    N = M.astype(object) << shift.astype(object)  # exact Python ints, elementwise
+    Q = np.ones(len(base), dtype=object) << (-base).astype(object)
     return N, Q
 
 
