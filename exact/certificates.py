@@ -16,6 +16,7 @@ default a certificate embeds the arrangement's completeness certificate
 from __future__ import annotations
 
 import gc
+import json
 import math
 import sys
 from collections.abc import Iterator, Sequence
@@ -33,7 +34,8 @@ if TYPE_CHECKING:  # only for the annotations: no import cycle with the producer
     from exact.certify import Solution
     from exact.check import CheckResult
 
-__all__ = ["FORMAT", "check_certificate", "paused_gc", "solution_certificate"]
+__all__ = ["FORMAT", "check_certificate", "paused_gc", "solution_certificate",
+           "write_solution_certificate"]
 
 
 def _q(x: Fraction | int) -> int | str:
@@ -117,11 +119,76 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     ['chambers', 'claims', 'data', 'dual', 'format', 'kind', 'loss', 'network']
     """
     with paused_gc():
-        return _solution_certificate(sol, X, y, beta, completeness)
+        cert, chambers = _solution_parts(sol, X, y, beta, completeness)
+        cert["chambers"] = list(chambers)
+        return cert
 
 
-def _solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
-                          beta: object, completeness: bool) -> dict:
+#: stands in for the chamber list while the rest of a streamed certificate is encoded (JSON
+#: escapes the NULs, so no number or key of a certificate can contain its encoding)
+_SLOT = "\0chambers\0"
+
+
+def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
+                               y: Sequence[object], beta: object, path: str, *,
+                               completeness: bool = True) -> None:
+    """Write the certificate of :func:`solution_certificate` to ``path`` as compact JSON,
+    byte for byte what ``arrangement.certificate.write_certificate`` writes for it, but one
+    chamber at a time (the whole tree of a (40, 5) certificate took gigabytes): ``-`` is
+    standard output, a name ending in ``.gz`` is gzip-compressed.
+
+    >>> import os, tempfile
+    >>> from exact.certify import solve
+    >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> p = os.path.join(tempfile.mkdtemp(), "c.json")
+    >>> write_solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2", p)
+    >>> json.load(open(p))["claims"]["num_chambers"]
+    4
+    """
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # as write_certificate: numbers may have thousands of digits
+    try:
+        with paused_gc():
+            cert, chambers = _solution_parts(sol, X, y, beta, completeness)
+            cert["chambers"] = _SLOT
+            head, tail = json.dumps(cert, separators=(",", ":")).split(json.dumps(_SLOT))
+            chunks = (json.dumps(c, separators=(",", ":")) for c in chambers)
+            _write_text(path, head, chunks, tail + "\n")
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def _write_text(path: str, head: str, chunks: Iterator[str], tail: str) -> None:
+    """``head + "[" + ",".join(chunks) + "]" + tail`` to ``path`` (``-``, ``.gz``, a file)."""
+    def parts() -> Iterator[str]:
+        yield head + "["
+        for k, c in enumerate(chunks):
+            yield c if k == 0 else "," + c
+        yield "]" + tail
+
+    if path == "-":
+        for t in parts():
+            sys.stdout.write(t)
+        return
+    try:
+        if path.endswith(".gz"):
+            import gzip
+
+            with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
+                for t in parts():
+                    fh.write(t)
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                for t in parts():
+                    fh.write(t)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
+                    beta: object, completeness: bool) -> tuple[dict, Iterator[dict]]:
+    """The certificate without its chamber list (a placeholder in its place, so the key order
+    is kept) and a generator of the chamber entries."""
     from exact.certify import h_matrix
     from exact.convex import ConvexProgram
 
@@ -129,7 +196,25 @@ def _solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Seque
     if cp is None:
         cp = ConvexProgram(X, y, beta, sol.loss)
     arr = cp.arrangement
-    chambers = []
+    cert = {
+        "format": FORMAT,
+        "kind": "solve",
+        "loss": sol.loss,
+        "data": {"X": [[_q(x) for x in row] for row in cp.X], "y": [_q(t) for t in cp.y],
+                 "beta": _q(cp.beta)},
+        "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
+                                for nr in sol.network.neurons]},
+        "dual": {"v": [_q(t) for t in sol.dual], "kappa": _q(sol.kappa)},
+        "chambers": None,
+        "claims": {"lower": _q(sol.lower), "upper": _q(sol.upper), "gap": _q(sol.gap),
+                   "num_chambers": cp.p},
+    }
+    if completeness:
+        cert["completeness"] = completeness_certificate(arr)
+    return cert, _chamber_entries(sol, cp, arr, h_matrix)
+
+
+def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
     H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
@@ -162,25 +247,8 @@ def _solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Seque
             grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None
                        else {"sign": s, "g": gq, "bound": "dual",
                              "lambda": [_q(x) for x in lam]})
-        chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
-                         "witness": list(cp.witnesses[i]), "facets": facets,
-                         "groups": grs})
-    cert = {
-        "format": FORMAT,
-        "kind": "solve",
-        "loss": sol.loss,
-        "data": {"X": [[_q(x) for x in row] for row in cp.X], "y": [_q(t) for t in cp.y],
-                 "beta": _q(cp.beta)},
-        "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
-                                for nr in sol.network.neurons]},
-        "dual": {"v": [_q(t) for t in sol.dual], "kappa": _q(sol.kappa)},
-        "chambers": chambers,
-        "claims": {"lower": _q(sol.lower), "upper": _q(sol.upper), "gap": _q(sol.gap),
-                   "num_chambers": cp.p},
-    }
-    if completeness:
-        cert["completeness"] = completeness_certificate(arr)
-    return cert
+        yield {"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
+               "witness": list(cp.witnesses[i]), "facets": facets, "groups": grs}
 
 
 def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict:

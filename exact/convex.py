@@ -82,12 +82,14 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
     p = len(ch)
     if p == 0 or not arrangement.classes:
         return [[] for _ in range(p)]
-    normals = [c.normal for c in arrangement.classes]
+    # each facet row is ±(its class's normal): two shared tuples per class, not one per facet
+    # of every chamber (a (40, 5) program held ~2 million small tuples)
+    signed = {1: [tuple(int(v) for v in c.normal) for c in arrangement.classes]}
+    signed[-1] = [tuple(-v for v in t) for t in signed[1]]
     ci, ck = np.nonzero(arrangement.neighbors() >= 0)  # row-major: arrangement.facets order
     sk = np.asarray(ch.class_signs)[ci, ck].tolist()
     starts = np.searchsorted(ci, np.arange(p + 1)).tolist()
-    rows = [tuple(s * v for v in normals[k]) if s == 1 else tuple(-v for v in normals[k])
-            for s, k in zip(sk, ck.tolist())]
+    rows = [signed[s][k] for s, k in zip(sk, ck.tolist())]
     return [rows[starts[i]:starts[i + 1]] for i in range(p)]
 
 

@@ -233,3 +233,53 @@ def test_descent_multipliers_are_proven_exactly(inst, data):
         g = tuple(s * F(int(x), den) for x in H[i])
         lam = tuple(F(float(x)) for x in mu[t, :len(A)])
         assert dual_bound(A, g, lam) <= thr
+
+
+@settings(max_examples=20)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.sampled_from(["squared", "hinge"]),
+       st.data())
+def test_direct_clarabel_matches_the_cvxpy_program(inst, loss, data):
+    """The restricted program handed to Clarabel directly has the value of the cvxpy program
+    over the same working set (an independent formulation of the same cone program)."""
+    from exact.cutting import clarabel_restricted
+
+    y = inst.y if loss == "squared" else data.draw(labels(inst.n))
+    cp = ConvexProgram(inst.X, y, inst.beta, loss)
+    mask = data.draw(st.lists(st.booleans(), min_size=len(cp.groups), max_size=len(cp.groups)))
+    ws = [g for g, keep in zip(cp.groups, mask) if keep] or [cp.groups[0]]
+    cp.numeric_solve(groups=ws)
+    want = cp.numeric_value
+    W = clarabel_restricted(cp, ws)
+    assert W is not None and set(W) == set(ws)
+    assert abs(cp.numeric_value - want) <= 1e-6 * max(1.0, abs(want))
+    # its groups are feasible (in the cones, up to float noise) and attain its value
+    for (i, s), w in W.items():
+        for a in cp.cones[i]:
+            assert float(np.dot(np.array(a, dtype=float), w)) >= -1e-6 * (1 + np.linalg.norm(w)
+                                                                        * np.linalg.norm(a))
+
+
+def test_streamed_certificate_is_the_same_bytes(tmp_path, capsys):
+    """write_solution_certificate writes, one chamber at a time, exactly the bytes of
+    write_certificate(solution_certificate(...)), plain, gzip-compressed and on stdout."""
+    import gzip
+
+    from arrangement.certificate import write_certificate
+    from exact.certificates import write_solution_certificate
+
+    inst = read_instance("example:generic20x4")
+    sol = solve(inst.X, inst.y, inst.beta)
+    ref = tmp_path / "ref.json"
+    write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta), str(ref))
+    want = ref.read_bytes()
+    out = tmp_path / "c.json"
+    write_solution_certificate(sol, inst.X, inst.y, inst.beta, str(out))
+    assert out.read_bytes() == want
+    gz = tmp_path / "c.json.gz"
+    write_solution_certificate(sol, inst.X, inst.y, inst.beta, str(gz))
+    assert gzip.decompress(gz.read_bytes()) == want
+    capsys.readouterr()
+    write_solution_certificate(sol, inst.X, inst.y, inst.beta, "-")
+    assert capsys.readouterr().out.encode() == want
+    ok, msg = verify_certificate(json.loads(want))
+    assert ok, msg
