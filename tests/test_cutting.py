@@ -252,8 +252,8 @@ def test_direct_clarabel_matches_the_cvxpy_program(inst, loss, data):
     W = clarabel_restricted(cp, ws)
     assert W is not None and set(W) == set(ws)
     assert abs(cp.numeric_value - want) <= 1e-6 * max(1.0, abs(want))
-    # its groups are feasible (in the cones, up to float noise) and attain its value
-    for (i, s), w in W.items():
+    # its groups are feasible (in the cones, up to float noise)
+    for (i, _s), w in W.items():
         for a in cp.cones[i]:
             assert float(np.dot(np.array(a, dtype=float), w)) >= -1e-6 * (1 + np.linalg.norm(w)
                                                                         * np.linalg.norm(a))
