@@ -135,11 +135,19 @@ class ConvexProgram:
         self.p = len(ch)
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)
-        S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.n)
-        self.signs: list[tuple[int, ...]] = [tuple(r) for r in S.tolist()]
-        self.witnesses: list[tuple[int, ...]] = [tuple(int(v) for v in r) for r in ch.W.tolist()]
-        self.patterns: list[tuple[int, ...]] = [tuple(r) for r in (S >= 0).astype(np.int8).tolist()]
-        self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch)
+        if isinstance(getattr(ch, "signs", None), np.ndarray):
+            S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.n)
+            self.signs: list[tuple[int, ...]] = [tuple(r) for r in S.tolist()]
+            self.witnesses: list[tuple[int, ...]] = [tuple(int(v) for v in r)
+                                                     for r in ch.W.tolist()]
+            self.patterns: list[tuple[int, ...]] = [tuple(r) for r in
+                                                    (S >= 0).astype(np.int8).tolist()]
+            self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch)
+        else:  # a plain list of Chamber objects (e.g. a subsampled arrangement)
+            self.signs = [c.signs for c in ch]
+            self.witnesses = [c.witness for c in ch]
+            self.patterns = [c.pattern for c in ch]
+            self.cones = [list(arrangement.cone(i)) for i in range(self.p)]
         self.groups: list[Group] = [(i, s) for i in range(self.p) for s in (1, -1)]
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None
