@@ -15,11 +15,16 @@ default a certificate embeds the arrangement's completeness certificate
 
 from __future__ import annotations
 
+import gc
+import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from arrangement.certificate import FORMAT, completeness_certificate
 from arrangement.errors import InputError
@@ -29,7 +34,8 @@ if TYPE_CHECKING:  # only for the annotations: no import cycle with the producer
     from exact.certify import Solution
     from exact.check import CheckResult
 
-__all__ = ["FORMAT", "check_certificate", "solution_certificate"]
+__all__ = ["FORMAT", "check_certificate", "paused_gc", "solution_certificate",
+           "write_solution_certificate"]
 
 
 def _q(x: Fraction | int) -> int | str:
@@ -46,8 +52,58 @@ def _q(x: Fraction | int) -> int | str:
         sys.set_int_max_str_digits(old)
 
 
+#: numbers below this many bits take the fast path of :func:`_ratio` (well inside Python's
+#: 4300-digit int ↔ str limit); longer ones go through :func:`_q`
+_SHORT_BITS = 10_000
+
+
+def _ratio(num: int, den: int) -> int | str:
+    """``num/den`` (den > 0, any common factor) as :func:`_q` writes it, without a Fraction."""
+    q = math.gcd(num, den)
+    if q != 1:
+        num, den = num // q, den // q
+    if max(num.bit_length(), den.bit_length()) >= _SHORT_BITS:
+        return _q(Fraction(num, den))
+    return num if den == 1 else f"{num}/{den}"
+
+
+def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
+    """The entries of ``H / den`` and ``−H / den`` as the certificate writes them, row by row
+    (vectorised gcds when the integers fit int64)."""
+    if H.dtype != object and 0 < den < 2**62 and H.size and int(np.abs(H).max()) < 2**62:
+        q = np.gcd(H, np.int64(den))
+        num, dd = (H // q).tolist(), (np.int64(den) // q).tolist()
+        plus = [[a if b == 1 else f"{a}/{b}" for a, b in zip(nr, dr)] for nr, dr in zip(num, dd)]
+        minus = [[-a if b == 1 else f"{-a}/{b}" for a, b in zip(nr, dr)]
+                 for nr, dr in zip(num, dd)]
+        return plus, minus
+    Hl = H.tolist()
+    return ([[_ratio(int(x), den) for x in row] for row in Hl],
+            [[_ratio(-int(x), den) for x in row] for row in Hl])
+
+
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b)), Fraction(0))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block that builds a large, acyclic JSON
+    tree: the certificate of a (40, 4) solve holds millions of small lists and dicts, and
+    the collector's repeated passes over them cost about twice the building itself (measured);
+    the tree has no cycles, so nothing is left uncollected. Restores the previous state.
+
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
@@ -62,46 +118,84 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     >>> sorted(solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2", completeness=False))
     ['chambers', 'claims', 'data', 'dual', 'format', 'kind', 'loss', 'network']
     """
+    with paused_gc():
+        cert, chambers = _solution_parts(sol, X, y, beta, completeness)
+        cert["chambers"] = list(chambers)
+        return cert
+
+
+#: stands in for the chamber list while the rest of a streamed certificate is encoded (JSON
+#: escapes the NULs, so no number or key of a certificate can contain its encoding)
+_SLOT = "\0chambers\0"
+
+
+def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
+                               y: Sequence[object], beta: object, path: str, *,
+                               completeness: bool = True) -> None:
+    """Write the certificate of :func:`solution_certificate` to ``path`` as compact JSON,
+    byte for byte what ``arrangement.certificate.write_certificate`` writes for it, but one
+    chamber at a time (the whole tree of a (40, 5) certificate took gigabytes): ``-`` is
+    standard output, a name ending in ``.gz`` is gzip-compressed.
+
+    >>> import os, tempfile
+    >>> from exact.certify import solve
+    >>> sol = solve([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> p = os.path.join(tempfile.mkdtemp(), "c.json")
+    >>> write_solution_certificate(sol, [[1, 0], [0, 1]], [1, -1], "1/2", p)
+    >>> json.load(open(p))["claims"]["num_chambers"]
+    4
+    """
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # as write_certificate: numbers may have thousands of digits
+    try:
+        with paused_gc():
+            cert, chambers = _solution_parts(sol, X, y, beta, completeness)
+            cert["chambers"] = _SLOT
+            head, tail = json.dumps(cert, separators=(",", ":")).split(json.dumps(_SLOT))
+            chunks = (json.dumps(c, separators=(",", ":")) for c in chambers)
+            _write_text(path, head, chunks, tail + "\n")
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def _write_text(path: str, head: str, chunks: Iterator[str], tail: str) -> None:
+    """``head + "[" + ",".join(chunks) + "]" + tail`` to ``path`` (``-``, ``.gz``, a file)."""
+    def parts() -> Iterator[str]:
+        yield head + "["
+        for k, c in enumerate(chunks):
+            yield c if k == 0 else "," + c
+        yield "]" + tail
+
+    if path == "-":
+        for t in parts():
+            sys.stdout.write(t)
+        return
+    try:
+        if path.endswith(".gz"):
+            import gzip
+
+            with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
+                for t in parts():
+                    fh.write(t)
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                for t in parts():
+                    fh.write(t)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
+                    beta: object, completeness: bool) -> tuple[dict, Iterator[dict]]:
+    """The certificate without its chamber list (a placeholder in its place, so the key order
+    is kept) and a generator of the chamber entries."""
+    from exact.certify import h_matrix
     from exact.convex import ConvexProgram
 
     cp = sol.program
     if cp is None:
         cp = ConvexProgram(X, y, beta, sol.loss)
     arr = cp.arrangement
-    chambers = []
-    # h = sum over the active rows of v_j x_j, in integers over one common denominator of v
-    # (Fraction sums per chamber dominated the writing time): the same exact values
-    vs = [Fraction(t) for t in cp.spread(sol.dual)]  # Sᵀv: v on the rows (pool > 1: a CNN)
-    den = math.lcm(*(t.denominator for t in vs)) if vs else 1
-    vnum = [t.numerator * (den // t.denominator) for t in vs]
-    xint = all(Fraction(t).denominator == 1 for row in cp.X for t in row)
-    for i in range(cp.p):
-        pattern = list(cp.patterns[i])
-        facets = [{"row": int(arr.classes[k].rows[0]), "a": [int(t) for t in a]}
-                  for k, a in zip(arr.facets(i), cp.cones[i])]
-        if xint:
-            act = [j for j in range(cp.rows) if pattern[j]]
-            h = [Fraction(sum(vnum[j] * int(cp.X[j][c]) for j in act), den)
-                 for c in range(cp.d)]
-        else:
-            h = [sum((vs[j] * cp.X[j][c] for j in range(cp.rows) if pattern[j]),
-                     Fraction(0)) for c in range(cp.d)]
-        grs = []
-        for s in (1, -1):
-            g = [s * x for x in h]
-            c = sol.projections.get((i, s))
-            if c is None:
-                # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
-                lam = sol.bounds.get((i, s))
-                grs.append({"sign": s, "g": [_q(x) for x in g], "bound": "norm"} if lam is None
-                           else {"sign": s, "g": [_q(x) for x in g], "bound": "dual",
-                                 "lambda": [_q(x) for x in lam]})
-                continue
-            grs.append({"sign": s, "g": [_q(x) for x in g], "p": [_q(x) for x in c.p],
-                        "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
-        chambers.append({"index": i, "signs": list(cp.signs[i]), "pattern": pattern,
-                         "witness": [int(t) for t in cp.witnesses[i]], "facets": facets,
-                         "groups": grs})
     cert = {
         "format": FORMAT,
         "kind": "solve",
@@ -111,13 +205,50 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
         "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
                                 for nr in sol.network.neurons]},
         "dual": {"v": [_q(t) for t in sol.dual], "kappa": _q(sol.kappa)},
-        "chambers": chambers,
+        "chambers": None,
         "claims": {"lower": _q(sol.lower), "upper": _q(sol.upper), "gap": _q(sol.gap),
                    "num_chambers": cp.p},
     }
     if completeness:
         cert["completeness"] = completeness_certificate(arr)
-    return cert
+    return cert, _chamber_entries(sol, cp, arr, h_matrix)
+
+
+def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
+    # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
+    # (exact.certify.h_matrix); per-number Fractions dominated the writing time
+    H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
+    rows0 = [int(c.rows[0]) for c in arr.classes]
+    nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
+    ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
+    starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
+    ck = ck.tolist()
+    fast = getattr(sol.bounds, "ratios", None)
+    Gp, Gm = _reduced_texts(H, den)
+    for i in range(cp.p):
+        facets = [{"row": rows0[k], "a": list(a)}
+                  for k, a in zip(ck[starts[i]:starts[i + 1]], cp.cones[i])]
+        gp, gm = Gp[i], Gm[i]
+        grs = []
+        for s, gq in ((1, gp), (-1, gm)):
+            c = sol.projections.get((i, s))
+            if c is not None:
+                g = [Fraction(s * int(x), den) for x in H[i]]
+                grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
+                            "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
+                continue
+            # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
+            rat = fast((i, s)) if fast is not None else None
+            if rat is not None:
+                grs.append({"sign": s, "g": gq, "bound": "dual",
+                            "lambda": [0 if a == 0 else _ratio(a, b) for a, b in rat]})
+                continue
+            lam = None if fast is not None else sol.bounds.get((i, s))
+            grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None
+                       else {"sign": s, "g": gq, "bound": "dual",
+                             "lambda": [_q(x) for x in lam]})
+        yield {"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
+               "witness": list(cp.witnesses[i]), "facets": facets, "groups": grs}
 
 
 def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict:

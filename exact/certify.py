@@ -116,7 +116,7 @@ class Solution:
     program: ConvexProgram | None = field(default=None, repr=False)
     stats: dict = field(default_factory=dict)
     #: multipliers λ ≥ 0 of the groups settled by the dual bound ‖g + Aᵀλ‖² (DualPieces)
-    bounds: dict[Group, tuple[Fraction, ...]] = field(default_factory=dict)
+    bounds: Mapping[Group, tuple[Fraction, ...]] = field(default_factory=dict)
 
     @property
     def relative_gap(self) -> Fraction:
@@ -236,7 +236,7 @@ class DualPieces:
     ts: dict[Group, Fraction]
     h: list[Vec]
     norms: list[Fraction]
-    bounds: dict[Group, tuple[Fraction, ...]] = field(default_factory=dict)
+    bounds: Mapping[Group, tuple[Fraction, ...]] = field(default_factory=dict)
 
     @property
     def tmax(self) -> Fraction:
@@ -342,7 +342,10 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     (:func:`dual_bound`: one facet's half-space, or rounded float multipliers) or the grown
     threshold settles them. Callers pick ``floor`` so that the groups left out are dual feasible
     by their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound). ``screen=False`` skips
-    the float screen (every group then takes the exact path; for tests).
+    the float screen (every group then takes the exact path; for tests). Every dismissal of
+    the float screen is re-checked in exact integer arithmetic before it is trusted
+    (:func:`exact.screen.exact_norm_ok`, ``exact_facet_ok``, ``exact_multipliers_ok``), so the
+    returned bounds are exact whatever the floats did.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
@@ -351,17 +354,21 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     (Fraction(1, 4), True)
     """
     from exact.screen import (
+        Dismissals,
         descent_multipliers,
-        exact_facet_lambda,
+        exact_facet_ok,
+        exact_multipliers_ok,
+        exact_norm_ok,
         facet_arrays,
         float_g,
+        int_facets,
         rigorous_screen,
     )
 
     H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
-    bounds: dict[Group, tuple[Fraction, ...]] = {}
+    bounds = Dismissals(cp.cones, H, den)
     cache: dict[int, Vec] = {}
 
     def hvec(i: int) -> Vec:
@@ -396,27 +403,37 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     for i, s in certs:
         done[i, 0 if s == 1 else 1] = True
     if screen and fa is not None:
-        scr = rigorous_screen(fa, H, den, max(floor, tmax))
-        done |= scr.status > 0
-        for i, col in zip(*np.nonzero(scr.status == 2)):
-            i, col = int(i), int(col)
-            if (i, 1 - 2 * col) in certs:
-                continue
-            k = int(scr.facet[i, col])
-            bounds[(i, 1 - 2 * col)] = exact_facet_lambda(
-                cp.cones[i][k], H[i], den, 1 - 2 * col, len(cp.cones[i]), k)
-        # the rest: batched polar-cone descent, its multipliers proven in floats
+        thr0 = max(floor, tmax)
+        scr = rigorous_screen(fa, H, den, thr0)
+        status = scr.status.copy()
+        status[done] = 0  # projected already
+        # every float dismissal is re-checked in exact integers (exact.screen.exact_*_ok):
+        # the float margins only choose the bound, a failed check sends the group to the
+        # exact path below
+        AI = int_facets(cp)
+        rows, cols = np.nonzero(status == 1)
+        if len(rows):
+            ok = exact_norm_ok(H, den, rows, thr0)
+            status[rows[~ok], cols[~ok]] = 0
+        rows, cols = np.nonzero(status == 2)
+        if len(rows):
+            ks = scr.facet[rows, cols]
+            ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, ks, thr0)
+            status[rows[~ok], cols[~ok]] = 0
+            bounds.add_facets(rows[ok], cols[ok], ks[ok])
+        done |= status > 0
+        # the rest: batched polar-cone descent, its multipliers proven in floats, then exactly
         und = np.argwhere(~done)
         gF = float_g(H, den) if len(und) else None
         if gF is not None:
             sg = (1 - 2 * und[:, 1])[:, None]
-            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]],
-                                             max(floor, tmax))
-            for t in np.flatnonzero(proved):
-                i, col = int(und[t, 0]), int(und[t, 1])
-                bounds[(i, 1 - 2 * col)] = tuple(Fraction(float(x))
-                                                 for x in mu[t, :len(cp.cones[i])])
-                done[i, col] = True
+            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]], thr0)
+            sel = np.flatnonzero(proved)
+            if len(sel):
+                r, c = und[sel, 0], und[sel, 1]
+                ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr0)
+                bounds.add_multipliers(r[ok], c[ok], mu[sel[ok]])
+                done[r[ok], c[ok]] = True
     todo = np.flatnonzero(~done.all(axis=1))
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)
@@ -457,7 +474,7 @@ class _Lower:
     kappa: Fraction
     certs: dict[Group, ProjectionCertificate]
     ts: dict[Group, Fraction]
-    bounds: dict[Group, tuple[Fraction, ...]] = field(default_factory=dict)
+    bounds: Mapping[Group, tuple[Fraction, ...]] = field(default_factory=dict)
 
 
 @dataclass

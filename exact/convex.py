@@ -73,6 +73,22 @@ def require_hinge_labels(y: Sequence[object], where: str = "y") -> None:
     get_loss("hinge").validate(y, where)
 
 
+def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
+    """``[arrangement.cone(i) for every chamber i]``, from the neighbour table in one pass."""
+    p = len(ch)
+    if p == 0 or not arrangement.classes:
+        return [[] for _ in range(p)]
+    # each facet row is ±(its class's normal): two shared tuples per class, not one per facet
+    # of every chamber (a (40, 5) program held ~2 million small tuples)
+    signed = {1: [tuple(int(v) for v in c.normal) for c in arrangement.classes]}
+    signed[-1] = [tuple(-v for v in t) for t in signed[1]]
+    ci, ck = np.nonzero(arrangement.neighbors() >= 0)  # row-major: arrangement.facets order
+    sk = np.asarray(ch.class_signs)[ci, ck].tolist()
+    starts = np.searchsorted(ci, np.arange(p + 1)).tolist()
+    rows = [signed[s][k] for s, k in zip(sk, ck.tolist())]
+    return [rows[starts[i]:starts[i + 1]] for i in range(p)]
+
+
 class ConvexProgram:
     """The chamber-based convex program of ``(X, y, β)`` for a given loss (docs/MATH.md §4).
 
@@ -122,10 +138,21 @@ class ConvexProgram:
         self.loss_fn.require_domain(self.y)
         ch = arrangement.chambers()
         self.p = len(ch)
-        self.signs: list[tuple[int, ...]] = [c.signs for c in ch]
-        self.witnesses: list[tuple[int, ...]] = [c.witness for c in ch]
-        self.patterns: list[tuple[int, ...]] = [c.pattern for c in ch]
-        self.cones: list[list[tuple[int, ...]]] = [list(arrangement.cone(i)) for i in range(self.p)]
+        # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
+        # which build small objects per chamber: a third of a (40, 5) solve)
+        if isinstance(getattr(ch, "signs", None), np.ndarray):
+            S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.n)
+            self.signs: list[tuple[int, ...]] = [tuple(r) for r in S.tolist()]
+            self.witnesses: list[tuple[int, ...]] = [tuple(int(v) for v in r)
+                                                     for r in ch.W.tolist()]
+            self.patterns: list[tuple[int, ...]] = [tuple(r) for r in
+                                                    (S >= 0).astype(np.int8).tolist()]
+            self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch)
+        else:  # a plain list of Chamber objects (e.g. a subsampled arrangement)
+            self.signs = [c.signs for c in ch]
+            self.witnesses = [c.witness for c in ch]
+            self.patterns = [c.pattern for c in ch]
+            self.cones = [list(arrangement.cone(i)) for i in range(self.p)]
         self.groups: list[Group] = [(i, s) for i in range(self.p) for s in (1, -1)]
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None

@@ -16,9 +16,15 @@ integers, so each has relative error ``≤ u``; the normalised facet rows have c
 relative error ``≤ (d + 5)u``; a k-term float dot product errs by at most ``k·u`` times the sum of
 the absolute terms), and a group is dismissed only when the *upper* end of its bound is below a
 *lower* float approximation of ``thr``. Anything the margin cannot decide (and anything that
-overflows or underflows) is left to the exact path of :func:`exact.certify.dual_pieces`. The
-dismissal by one facet is re-derived exactly (integer numerators over one common denominator)
-for the certificate, so the float pass decides *which* bound to write, never its value.
+overflows or underflows) is left to the exact path of :func:`exact.certify.dual_pieces`.
+
+The float pass only *chooses* a bound: :func:`exact.certify.dual_pieces` re-checks every
+dismissal in exact integer arithmetic before trusting it, vectorised over the dismissed groups
+(:func:`exact_norm_ok`: ``‖h‖²·td ≤ tn·den²``; :func:`exact_facet_ok`: ``(‖h‖²‖a‖² −
+(a·h)²)·td ≤ tn·den²‖a‖²``; :func:`exact_multipliers_ok`: the residual ``s·Q·h + den·Σ N_k a_k``
+of dyadic multipliers ``μ = N/Q``; ``thr = tn/td``, ``g = h/den``), int64 where a bound proves
+no overflow and Python integers otherwise. A group whose check fails goes to the exact path.
+The settled groups' multipliers are kept compactly (:class:`Dismissals`).
 
 :func:`float_violations` is the non-rigorous counterpart for the cutting-plane solve
 (:mod:`exact.cutting`): float estimates of every ``t_{i,s}`` at a float ``v`` (the bounds, then a
@@ -28,14 +34,17 @@ groups enter the working set; the certificate is always exact.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["FacetArrays", "ScreenResult", "descent_multipliers", "exact_facet_lambda",
-           "facet_arrays", "float_g", "float_safe", "float_violations", "multiplier_bounds_below",
-           "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
+__all__ = ["Dismissals", "FacetArrays", "ScreenResult", "descent_multipliers", "dyadic_integers",
+           "exact_facet_lambda", "exact_facet_ok", "exact_multipliers_ok", "exact_norm_ok",
+           "facet_arrays", "float_g", "float_safe", "float_violations", "int_facets",
+           "multiplier_bounds_below", "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
 UNIT_ROUNDOFF = 2.0**-53
@@ -201,17 +210,29 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     >>> r.round(12).tolist()
     [[0.0, 2.0]]
     """
-    At = np.ascontiguousarray(fa.A[rows].transpose(1, 0, 2))  # f × m × d, unit rows
-    f, m, _d = At.shape
-    lam = np.zeros((f, m))
-    r = np.array(G, dtype=float, copy=True)
-    for _ in range(sweeps):
-        for k in range(f):
-            ak = At[k]
-            new = np.maximum(lam[k] - np.einsum("md,md->m", ak, r), 0.0)
-            r += (new - lam[k])[:, None] * ak
-            lam[k] = new
-    return lam.T.copy(), r
+    rows = np.asarray(rows)
+    G = np.asarray(G, dtype=float)
+    f = fa.A.shape[1]
+    lam = np.zeros((len(rows), f))
+    r = G.copy()
+    # in blocks of rows: the sweeps then stay in cache (one pass over 300k rows at a time was
+    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve)
+    for a in range(0, len(rows), _DESCENT_BLOCK):
+        b = min(a + _DESCENT_BLOCK, len(rows))
+        At = np.ascontiguousarray(fa.A[rows[a:b]].transpose(1, 0, 2))  # f × m × d, unit rows
+        la, rb = lam[a:b].T.copy(), r[a:b]
+        for _ in range(sweeps):
+            for k in range(f):
+                ak = At[k]
+                new = np.maximum(la[k] - np.einsum("md,md->m", ak, rb), 0.0)
+                rb += (new - la[k])[:, None] * ak
+                la[k] = new
+        lam[a:b] = la.T
+    return lam, r
+
+
+#: rows per block of :func:`polar_descent`
+_DESCENT_BLOCK = 2048
 
 
 def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
@@ -312,11 +333,22 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         out[:, col] = np.maximum(S - low * low, 0.0)
     cand = np.argwhere(out > lim)
     if len(cand):
-        # batched descent first: most candidates fall below the threshold without an NNLS
-        sg = (1 - 2 * cand[:, 1])[:, None]
-        _lam, r = polar_descent(fa, cand[:, 0], sg * G[cand[:, 0]])
-        out[cand[:, 0], cand[:, 1]] = np.minimum(out[cand[:, 0], cand[:, 1]],
-                                                 np.einsum("md,md->m", r, r))
+        # batched descent first: most candidates fall below the threshold without an NNLS;
+        # by decreasing bound, in slices, and with ``enough`` only until that many stay
+        # violated (the others are then unknown, NaN)
+        cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
+        step = 16 * _DESCENT_BLOCK
+        found = 0
+        for a in range(0, len(cand), step):
+            if enough is not None and found >= enough:
+                rest = cand[a:]
+                out[rest[:, 0], rest[:, 1]] = np.nan
+                break
+            c = cand[a:a + step]
+            sg = (1 - 2 * c[:, 1])[:, None]
+            _lam, r = polar_descent(fa, c[:, 0], sg * G[c[:, 0]])
+            out[c[:, 0], c[:, 1]] = np.minimum(out[c[:, 0], c[:, 1]], np.einsum("md,md->m", r, r))
+            found += int(np.count_nonzero(out[c[:, 0], c[:, 1]] > lim))
         cand = np.argwhere(out > lim)
     order = np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")
     found = 0
@@ -336,3 +368,219 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         found += bool(out[i, col] > lim)
     return out
 
+
+
+# -- the exact re-check of the float dismissals --------------------------------------------------
+def int_facets(cp) -> np.ndarray:
+    """The chambers' integer facet rows, zero-padded to ``p × fmax × d`` (int64 when every
+    entry is below 2⁶², else Python ints); built once per program.
+
+    >>> from exact.convex import ConvexProgram
+    >>> int_facets(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)).shape
+    (4, 2, 2)
+    """
+    cached = cp.cache.get("int_facets")
+    if cached is None:
+        fmax = max([len(c) for c in cp.cones] + [1])
+        big = max((abs(int(x)) for c in cp.cones for row in c for x in row), default=0)
+        cached = np.zeros((cp.p, fmax, cp.d), dtype=np.int64 if big < 2**62 else object)
+        for i, c in enumerate(cp.cones):
+            if c:
+                cached[i, :len(c)] = c
+        cp.cache["int_facets"] = cached
+    return cached
+
+
+def _ints(A: np.ndarray, bound: int) -> np.ndarray:
+    """``A`` as int64 when ``bound`` (a proven bound on every value computed from it) is below
+    2⁶², else as Python ints: the products below are then exact either way."""
+    if bound < 2**62 and A.dtype != object:
+        return A.astype(np.int64)
+    return A.astype(object)
+
+
+def _below(lhs: np.ndarray, scale: np.ndarray, thr: Fraction) -> np.ndarray:
+    """``lhs_r ≤ thr · scale_r`` exactly, for integer arrays (compared as Python ints)."""
+    lhs, scale = lhs.astype(object), scale.astype(object)
+    return np.asarray(lhs * thr.denominator <= scale * thr.numerator, dtype=bool)
+
+
+def exact_norm_ok(H: np.ndarray, den: int, rows: np.ndarray, thr: Fraction) -> np.ndarray:
+    """Exactly, per r: ``‖H_{rows[r]} / den‖² ≤ thr`` (the norm bound's claim).
+
+    >>> exact_norm_ok(np.array([[1, 1], [2, 0]]), 2, np.array([0, 1]), Fraction(1, 2)).tolist()
+    [True, False]
+    """
+    Hr = H[rows]
+    hmax = max(int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else
+               max((abs(int(x)) for x in Hr.flat), default=0), 0)
+    Hr = _ints(Hr, H.shape[1] * hmax * hmax)
+    n2 = (Hr * Hr).sum(axis=1)
+    return _below(n2, np.full(len(rows), den * den, dtype=object), thr)
+
+
+def exact_facet_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray, signs: np.ndarray,
+                   ks: np.ndarray, thr: Fraction) -> np.ndarray:
+    """Exactly, per r: the half-space bound of facet ``ks[r]`` of chamber ``rows[r]`` at
+    ``g = signs[r]·H_{rows[r]}/den`` is ``≤ thr`` and the facet is violated (``a·g < 0``).
+
+    With ``λ = −a·g/‖a‖²`` the bound is ``‖g + λa‖² = ‖g‖² − (a·g)²/‖a‖²`` (module docstring),
+    so the test is ``(‖h‖²‖a‖² − (a·h)²)·td ≤ tn·den²·‖a‖²`` in integers (``thr = tn/td``).
+    ``AI`` is :func:`int_facets`.
+
+    >>> AI = np.array([[[1, 0], [0, 1]]])
+    >>> H = np.array([[-2, 1]])
+    >>> exact_facet_ok(AI, H, 1, np.array([0, 0]), np.array([1, -1]), np.array([0, 0]),
+    ...                Fraction(1)).tolist()
+    [True, False]
+    """
+    A = AI[rows, ks]  # m × d
+    Hr = H[rows]
+    d = H.shape[1]
+    amax = int(np.abs(A).max(initial=0)) if A.dtype != object else max(
+        (abs(int(x)) for x in A.flat), default=0)
+    hmax = int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else max(
+        (abs(int(x)) for x in Hr.flat), default=0)
+    bound = (d * amax * hmax) ** 2 + 1
+    A, Hr = _ints(A, bound), _ints(Hr, bound)
+    sg = signs.astype(A.dtype)
+    ag = sg * (A * Hr).sum(axis=1)  # a·(s h)
+    aa = (A * A).sum(axis=1)
+    n2 = (Hr * Hr).sum(axis=1)
+    lhs = n2 * aa - ag * ag  # ≥ 0 (Cauchy–Schwarz), no overflow by the bound
+    ok = _below(lhs, aa.astype(object) * (den * den), thr)
+    return ok & np.asarray(ag < 0, dtype=bool)
+
+
+def dyadic_integers(mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact integers for rows of dyadic floats ``μ ≥ 0``: ``(N, Q)`` with ``μ_r = N_r / Q_r``
+    (Python ints; ``Q_r`` a power of two).
+
+    >>> N, Q = dyadic_integers(np.array([[0.5, 3.0], [0.0, 0.0]]))
+    >>> N.tolist(), Q.tolist()
+    ([[1, 6], [0, 0]], [2, 1])
+    """
+    m, e = np.frexp(mu)  # μ = m·2^e, m·2^53 an exact integer
+    M = (m * 2.0**53).astype(np.int64)
+    E = e.astype(np.int64) - 53
+    nz = M != 0
+    # strip the trailing zero bits (so the common exponent stays small): the lowest set bit
+    # of M is M & −M, a power of two whose log2 is exact in floats
+    tz = np.where(nz, np.log2(np.where(nz, M & -M, 1).astype(float)).astype(np.int64), 0)
+    M, E = M >> tz, E + tz
+    big = np.iinfo(np.int64).max
+    emin = np.where(nz, E, big).min(axis=1, initial=big)
+    base = np.minimum(np.where(emin == big, 0, emin), 0)  # Q_r = 2^(−base_r)
+    shift = np.where(nz, E - base[:, None], 0)
+    N = M.astype(object) << shift.astype(object)  # exact Python ints, elementwise
+    Q = np.ones(len(base), dtype=object) << (-base).astype(object)
+    return N, Q
+
+
+def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray,
+                         signs: np.ndarray, mu: np.ndarray, thr: Fraction) -> np.ndarray:
+    """Exactly, per r: ``‖s_r H_i/den + Σ_k μ_rk a_ik‖² ≤ thr`` (i = rows[r]) for dyadic float
+    multipliers ``μ ≥ 0`` (:func:`descent_multipliers`): with ``μ_r = N_r/Q_r``, the test is
+    ``‖s_r Q_r H_i + den Σ_k N_rk a_ik‖²·td ≤ tn·den²·Q_r²`` in Python integers.
+
+    >>> AI = np.array([[[1, 0], [0, 1]]])
+    >>> exact_multipliers_ok(AI, np.array([[-1, 2]]), 1, np.array([0, 0]), np.array([1, 1]),
+    ...                      np.array([[1.0, 0.0], [0.5, 0.0]]), Fraction(4)).tolist()
+    [True, False]
+    """
+    if len(rows) == 0:
+        return np.zeros(0, dtype=bool)
+    if np.any(~np.isfinite(mu)) or np.any(mu < 0):
+        return np.zeros(len(rows), dtype=bool)
+    f = mu.shape[1]
+    N, Q = dyadic_integers(mu)
+    A = AI[rows, :f].astype(object)  # m × f × d
+    Hr = H[rows].astype(object)
+    R = (signs.astype(object) * Q)[:, None] * Hr + den * (N[:, :, None] * A).sum(axis=1)
+    return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
+
+
+class Dismissals(Mapping):
+    """The multipliers λ of the groups a dual bound settled, ``{(i, s): λ}`` as a read-only
+    mapping, stored compactly (no per-group Python objects until a group is asked for):
+
+    * half-space bounds: the facet index per group; ``λ_k = max(0, −a·g)/‖a‖²``, computed from
+      the exact ``H``/``den`` on demand (:func:`exact_facet_lambda`);
+    * descent multipliers: a row of dyadic floats per group (exact rationals);
+    * any other group: an explicit tuple of Fractions (``table[(i, s)] = λ``).
+
+    >>> t = Dismissals([[(1, 0), (0, 1)]], np.array([[-2, 1]]), 1)
+    >>> t.add_facets(np.array([0]), np.array([0]), np.array([0]))
+    >>> t[(0, 1)], (0, -1) in t, len(t)
+    ((Fraction(2, 1), Fraction(0, 1)), False, 1)
+    """
+
+    def __init__(self, cones, H: np.ndarray, den: int):
+        self.cones, self.H, self.den = cones, H, den
+        p = len(cones)
+        #: per chamber and sign column: 0 none, 1 facet, 2 multiplier row, 3 explicit
+        self.code = np.zeros((p, 2), dtype=np.int8)
+        self.arg = np.full((p, 2), -1, dtype=np.int64)
+        self.mu = np.zeros((0, 0))
+        self.extra: dict = {}
+
+    def add_facets(self, rows: np.ndarray, cols: np.ndarray, ks: np.ndarray) -> None:
+        """Record half-space bounds: group ``(rows[r], 1 − 2·cols[r])`` by facet ``ks[r]``."""
+        self.code[rows, cols] = 1
+        self.arg[rows, cols] = ks
+
+    def add_multipliers(self, rows: np.ndarray, cols: np.ndarray, mu: np.ndarray) -> None:
+        """Record dyadic float multiplier rows ``mu[r]`` (≥ 0, exact) for the given groups."""
+        base = self.mu.shape[0]
+        self.mu = mu.copy() if base == 0 else np.vstack([self.mu, mu])
+        self.code[rows, cols] = 2
+        self.arg[rows, cols] = base + np.arange(len(rows))
+
+    def __setitem__(self, g, lam) -> None:
+        i, s = g
+        col = 0 if s == 1 else 1
+        self.code[i, col] = 3
+        self.extra[g] = tuple(lam)
+
+    def __getitem__(self, g):
+        i, s = g
+        col = 0 if s == 1 else 1
+        c = int(self.code[i, col]) if 0 <= i < len(self.code) else 0
+        if c == 0:
+            raise KeyError(g)
+        if c == 3:
+            return self.extra[g]
+        k = int(self.arg[i, col])
+        f = len(self.cones[i])
+        if c == 1:
+            return exact_facet_lambda(self.cones[i][k], self.H[i], self.den, s, f, k)
+        return tuple(Fraction(float(x)) for x in self.mu[k, :f])
+
+    def ratios(self, g) -> list[tuple[int, int]] | None:
+        """λ of ``g`` as reduced ``(numerator, denominator)`` pairs (None when not recorded),
+        without building Fractions (for the certificate writer)."""
+        i, s = g
+        col = 0 if s == 1 else 1
+        c = int(self.code[i, col])
+        if c == 0:
+            return None
+        f = len(self.cones[i])
+        if c == 1:
+            k = int(self.arg[i, col])
+            a = self.cones[i][k]
+            ag = s * sum(int(x) * int(y) for x, y in zip(a, self.H[i]))
+            num, den = max(0, -ag), sum(int(x) * int(x) for x in a) * self.den
+            q = math.gcd(num, den)
+            out = [(0, 1)] * f
+            out[k] = (num // q, den // q)
+            return out
+        if c == 2:
+            return [float(x).as_integer_ratio() for x in self.mu[int(self.arg[i, col]), :f]]
+        return [(x.numerator, x.denominator) for x in map(Fraction, self.extra[g])]
+
+    def __iter__(self):
+        for i, col in zip(*np.nonzero(self.code)):
+            yield (int(i), 1 - 2 * int(col))
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.code))

@@ -100,25 +100,99 @@ def test_screened_dual_pieces_have_the_exact_worst_group(inst, data):
     assert a.tmax == b.tmax == worst
 
 
-def test_planted_screen_bug_is_caught(monkeypatch):
-    """A screen that silently dismisses a violated group fails the soundness check, and the
-    certificate built on it is rejected by the verifier."""
-    X, y, beta = [[-1, 1], [0, 1], [1, 1]], [1, 0, 1], F(1, 10)
-    cp = ConvexProgram(X, y, beta)
-    v = (F(1), F(0), F(1))
-    real = screen_mod.rigorous_screen
+def _buggy_screen(real, pick):
+    """A planted bug: the real screen, then ``pick(status)`` more groups marked dismissed
+    (by the norm bound, status 1, or by facet 0's half-space bound, status 2)."""
 
     def buggy(fa, H, den, thr):
         res = real(fa, H, den, thr)
-        res.status[:, :] = np.where(res.status == 0, 1, res.status)  # dismiss everything
+        rows, cols, kind = pick(res.status)
+        res.status[rows, cols] = kind
+        res.facet[rows, cols] = 0
         return res
 
+    return buggy
+
+
+def test_planted_screen_bug_is_caught(monkeypatch):
+    """A screen that silently dismisses violated groups fails the soundness check; the exact
+    re-check in dual_pieces refuses its dismissals, so the in-process lower bound stays exact
+    (the worst group is still found) and the certificate still verifies. Without the exact
+    re-check (planted a second time), the worst group is lost: the re-check is what catches it."""
+    X, y, beta = [[-1, 1], [0, 1], [1, 1]], [1, 0, 1], F(1, 10)
+    cp = ConvexProgram(X, y, beta)
+    v = (F(1), F(0), F(1))
+    worst = max(_exact_t(cp, i, s, v) for i, s in cp.groups)
+    real = screen_mod.rigorous_screen
     assert screen_is_sound(cp, v, F(1, 100))
-    monkeypatch.setattr(screen_mod, "rigorous_screen", buggy)
-    assert not screen_is_sound(cp, v, F(1, 100))
-    sol = solve(X, y, beta, program=ConvexProgram(X, y, beta), method="cutting")
-    ok, msg = _verify(sol, X, y, beta)
-    assert not ok and "kappa^2 * bound > beta^2" in msg, msg
+    for kind in (1, 2):
+        buggy = _buggy_screen(real, lambda st_, k=kind: (*np.nonzero(st_ == 0), k))
+        monkeypatch.setattr(screen_mod, "rigorous_screen", buggy)
+        assert not screen_is_sound(cp, v, F(1, 100))
+        assert dual_pieces(cp, v, floor=F(1, 100)).tmax == worst
+        sol = solve(X, y, beta, program=ConvexProgram(X, y, beta), method="cutting")
+        ok, msg = _verify(sol, X, y, beta)
+        assert ok, msg
+        monkeypatch.setattr(screen_mod, "exact_norm_ok", lambda H, den, rows, thr:
+                            np.ones(len(rows), dtype=bool))
+        monkeypatch.setattr(screen_mod, "exact_facet_ok", lambda AI, H, den, rows, sg, ks, thr:
+                            np.ones(len(rows), dtype=bool))
+        assert dual_pieces(cp, v, floor=F(1, 100)).tmax < worst
+        monkeypatch.undo()
+
+
+@settings(max_examples=30)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.data())
+def test_dual_pieces_exact_under_a_random_faulty_screen(inst, data):
+    """Whatever the float screen dismisses (a random planted subset, by norm or half-space),
+    the screened dual pieces still have the exact worst group and only exact bounds."""
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = tuple(data.draw(st.lists(S.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=2 * cp.p, max_size=2 * cp.p)))
+    kind = data.draw(st.sampled_from([1, 2]))
+    real = screen_mod.rigorous_screen
+    buggy = _buggy_screen(real, lambda st_: (*np.nonzero(mask.reshape(-1, 2) & (st_ == 0)),
+                                             kind))
+    worst = max(_exact_t(cp, i, s, v) for i, s in cp.groups)
+    screen_mod.rigorous_screen = buggy
+    try:
+        dp = dual_pieces(cp, v)
+    finally:
+        screen_mod.rigorous_screen = real
+    assert dp.tmax == worst
+    for (i, s), lam in dp.bounds.items():
+        g = [s * x for x in h_matrix_row(cp, i, v)]
+        assert all(x >= 0 for x in lam)
+        r = list(g)
+        for lk, a in zip(lam, cp.cones[i]):
+            r = [rc + lk * ac for rc, ac in zip(r, a)]
+        assert sum(x * x for x in r) <= worst
+
+
+def h_matrix_row(cp, i, v):
+    H, den = h_matrix(cp, v)
+    return [F(int(x), den) for x in H[i]]
+
+
+def test_exact_checks_refuse_wrong_claims():
+    """Each exact re-check against brute-force Fractions on a tiny case, both answers."""
+    AI = np.array([[[1, 0], [0, 1]], [[1, 1], [0, 0]]])
+    H = np.array([[-3, 2], [1, -4]])
+    rows, sg = np.array([0, 0, 1, 1]), np.array([1, -1, 1, -1])
+    # norms: 13/4 and 17/4
+    assert screen_mod.exact_norm_ok(H, 2, np.array([0, 1]), F(13, 4)).tolist() == [True, False]
+    # facet 0 of chamber 0 at g = ±(-3, 2): violated for s = +1 only, bound 4 = ‖(0, 2)‖²
+    ok = screen_mod.exact_facet_ok(AI, H, 1, rows[:2], sg[:2], np.array([0, 0]), F(4))
+    assert ok.tolist() == [True, False]
+    ok = screen_mod.exact_facet_ok(AI, H, 1, rows[:2], sg[:2], np.array([0, 0]), F(39, 10))
+    assert ok.tolist() == [False, False]
+    # multipliers: chamber 1, facet (1, 1), g = (1, -4), λ = 3/2: r = (5/2, -5/2), ‖r‖² = 25/2
+    mu = np.array([[1.5, 0.0]])
+    for thr, want in ((F(25, 2), True), (F(12), False)):
+        got = screen_mod.exact_multipliers_ok(AI, H, 1, np.array([1]), np.array([1]), mu, thr)
+        assert got.tolist() == [want]
+    assert not screen_mod.exact_multipliers_ok(AI, H, 1, np.array([1]), np.array([1]),
+                                               -mu, F(10**6)).any()
 
 
 def test_seed_groups_are_real_groups():
@@ -159,3 +233,53 @@ def test_descent_multipliers_are_proven_exactly(inst, data):
         g = tuple(s * F(int(x), den) for x in H[i])
         lam = tuple(F(float(x)) for x in mu[t, :len(A)])
         assert dual_bound(A, g, lam) <= thr
+
+
+@settings(max_examples=20)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.sampled_from(["squared", "hinge"]),
+       st.data())
+def test_direct_clarabel_matches_the_cvxpy_program(inst, loss, data):
+    """The restricted program handed to Clarabel directly has the value of the cvxpy program
+    over the same working set (an independent formulation of the same cone program)."""
+    from exact.cutting import clarabel_restricted
+
+    y = inst.y if loss == "squared" else data.draw(labels(inst.n))
+    cp = ConvexProgram(inst.X, y, inst.beta, loss)
+    mask = data.draw(st.lists(st.booleans(), min_size=len(cp.groups), max_size=len(cp.groups)))
+    ws = [g for g, keep in zip(cp.groups, mask) if keep] or [cp.groups[0]]
+    cp.numeric_solve(groups=ws)
+    want = cp.numeric_value
+    W = clarabel_restricted(cp, ws)
+    assert W is not None and set(W) == set(ws)
+    assert abs(cp.numeric_value - want) <= 1e-6 * max(1.0, abs(want))
+    # its groups are feasible (in the cones, up to float noise)
+    for (i, _s), w in W.items():
+        for a in cp.cones[i]:
+            assert float(np.dot(np.array(a, dtype=float), w)) >= -1e-6 * (1 + np.linalg.norm(w)
+                                                                        * np.linalg.norm(a))
+
+
+def test_streamed_certificate_is_the_same_bytes(tmp_path, capsys):
+    """write_solution_certificate writes, one chamber at a time, exactly the bytes of
+    write_certificate(solution_certificate(...)), plain, gzip-compressed and on stdout."""
+    import gzip
+
+    from arrangement.certificate import write_certificate
+    from exact.certificates import write_solution_certificate
+
+    inst = read_instance("example:generic20x4")
+    sol = solve(inst.X, inst.y, inst.beta)
+    ref = tmp_path / "ref.json"
+    write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta), str(ref))
+    want = ref.read_bytes()
+    out = tmp_path / "c.json"
+    write_solution_certificate(sol, inst.X, inst.y, inst.beta, str(out))
+    assert out.read_bytes() == want
+    gz = tmp_path / "c.json.gz"
+    write_solution_certificate(sol, inst.X, inst.y, inst.beta, str(gz))
+    assert gzip.decompress(gz.read_bytes()) == want
+    capsys.readouterr()
+    write_solution_certificate(sol, inst.X, inst.y, inst.beta, "-")
+    assert capsys.readouterr().out.encode() == want
+    ok, msg = verify_certificate(json.loads(want))
+    assert ok, msg

@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
-    from exact.certify import solution_certificate, solve
+    from exact.certify import solve
     from exact.rowspace import chamber_map, wide_reduction
 
     # wide data (d >> rank): the same program in <= 4 rank coordinates (exact/rowspace.py);
@@ -187,11 +187,11 @@ def run(args: argparse.Namespace) -> int:
     t_extras = time.perf_counter() - t0 - t_solve
     t1 = time.perf_counter()
     if args.certificate:
-        from arrangement.certificate import write_certificate
+        from exact.certificates import write_solution_certificate
 
-        # the completeness certificate is embedded: verify's exit 0 needs it
-        write_certificate(solution_certificate(sol, inst.X, inst.y, inst.beta),
-                          args.certificate)
+        # the completeness certificate is embedded: verify's exit 0 needs it; written one
+        # chamber at a time (the whole tree of a large certificate took gigabytes)
+        write_solution_certificate(sol, inst.X, inst.y, inst.beta, args.certificate)
     if args.net_out:
         from exact.network_io import write_network
 
