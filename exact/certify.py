@@ -1089,7 +1089,7 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     this keeps such faces out of the exact rounds. Floats only; everything is re-checked.
     """
     active, rho0 = dict(active), dict(rho0)
-    Xf = np.array([[float(t) for t in row] for row in cp.X]).reshape(cp.n, cp.d)
+    Xf = np.array([[float(t) for t in row] for row in cp.X]).reshape(cp.rows, cp.d)
     yf = [float(t) for t in cp.y]
     b2 = float(cp.beta) ** 2
     for _step in range(max_steps):
@@ -1110,7 +1110,8 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
 
             A = float_rows(cp.cones[i]).reshape(-1, cp.d)
             A = A / np.linalg.norm(A, axis=1, keepdims=True)
-            h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * vf))
+            # v on the rows: Sᵀv, each of a signal's ``pool`` patch rows carries its v_j (docs/cnn.md)
+            h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * np.repeat(vf, cp.pool)))
             F = list(active[g])
             c = np.linalg.lstsq(A[F].T, h, rcond=None)[0] if F else np.zeros(0)
             q = h - (A[F].T @ c if F else 0.0)

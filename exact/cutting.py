@@ -91,8 +91,8 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
 
     from exact.screen import facet_arrays
 
-    if cp.loss not in ("squared", "hinge"):
-        return None
+    if cp.loss not in ("squared", "hinge") or cp.pool > 1:
+        return None  # written out for these two losses on dense rows; the cvxpy chain does the rest
     fa = facet_arrays(cp)
     if fa is None:
         return None
