@@ -1110,7 +1110,7 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
 
             A = float_rows(cp.cones[i]).reshape(-1, cp.d)
             A = A / np.linalg.norm(A, axis=1, keepdims=True)
-            # v on the rows: Sᵀv, each of a signal's ``pool`` patch rows carries its v_j (docs/cnn.md)
+            # v on the rows (Sᵀv): each of a signal's patch rows carries its v_j (docs/cnn.md)
             h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * np.repeat(vf, cp.pool)))
             F = list(active[g])
             c = np.linalg.lstsq(A[F].T, h, rcond=None)[0] if F else np.zeros(0)
