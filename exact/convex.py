@@ -141,7 +141,7 @@ class ConvexProgram:
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)
         if isinstance(getattr(ch, "signs", None), np.ndarray):
-            S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.n)
+            S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.rows)
             self.signs: list[tuple[int, ...]] = [tuple(r) for r in S.tolist()]
             self.witnesses: list[tuple[int, ...]] = [tuple(int(v) for v in r)
                                                      for r in ch.W.tolist()]
