@@ -11,6 +11,7 @@ registry:
 - :mod:`properties.theorems_losses` — the laws of §8 for every loss of the registry, and the
   laws of the absolute and squared-hinge losses (§11);
 - :mod:`properties.theorems_relu3` — three-layer sub-networks (docs/relu3.md §6);
+- :mod:`properties.theorems_conv` — two-layer CNNs on 1-D signals (docs/cnn.md §3);
 - :mod:`properties.theorems_certificates` — structural corruptions of certificates are rejected
   (docs/certificates.md).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 from properties import (  # noqa: F401
     theorems_arrangement,
     theorems_certificates,
+    theorems_conv,
     theorems_hinge,
     theorems_losses,
     theorems_networks,

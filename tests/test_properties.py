@@ -276,6 +276,79 @@ def _antipodal_subsampled_program(mp):
     mp.setattr(TO, "subsampled_program", subsampled_program)
 
 
+# -- planted bugs for properties/theorems_conv.py (two-layer CNNs, docs/cnn.md) ---------------
+def _conv_patch_first_doubled(mp):
+    """Every patch with its first entry doubled: breaks h = L ≡ dense and the reversal law."""
+    from exact import conv
+
+    orig = conv.patches
+    mp.setattr(conv, "patches", lambda X, h, stride=1: tuple(
+        (2 * r[0], *r[1:]) for r in orig(X, h, stride)))
+
+
+def _conv_wrap_solve(mp, transform):
+    from exact import conv
+
+    orig = conv.solve_conv
+    mp.setattr(conv, "solve_conv",
+               lambda X, y, beta, h, stride=1, **kw: orig(*transform(X, y, beta), h, stride, **kw))
+
+
+def _conv_drop_last_signal(mp):
+    _conv_wrap_solve(mp, lambda X, y, b: (list(X)[:-1], list(y)[:-1], b))
+
+
+def _conv_beta_squared(mp):
+    _conv_wrap_solve(mp, lambda X, y, b: (X, y, Fraction(b) ** 2))
+
+
+def _conv_lower_too_high(mp):
+    from exact import conv
+
+    orig = conv.solve_conv
+
+    def solve_conv(*a, **kw):
+        sol = orig(*a, **kw)
+        sol.lower = sol.upper + 1
+        return sol
+
+    mp.setattr(conv, "solve_conv", solve_conv)
+
+
+def _conv_network_edit(mp, edit):
+    from exact import conv
+
+    orig = conv.conv_network
+
+    def conv_network(sol, stride=1):
+        net = orig(sol, stride)
+        pairs = edit(list(zip(net.filters, net.alphas)))
+        return conv.ConvNetwork(tuple(u for u, _a in pairs), tuple(a for _u, a in pairs),
+                                net.stride)
+
+    mp.setattr(conv, "conv_network", conv_network)
+
+
+def _conv_split_filters(mp):
+    """Each filter split into (3/5)(u, α) and (4/5)(u, α): same objective, twice the width."""
+    _conv_network_edit(mp, lambda ps: [(tuple(t * x for x in u), t * a) for u, a in ps
+                                       for t in (Fraction(3, 5), Fraction(4, 5))])
+
+
+def _conv_drop_last_filter(mp):
+    _conv_network_edit(mp, lambda ps: ps[:-1])
+
+
+CONV_PLANTED = {
+    "conv_one_patch_is_dense": (_conv_patch_first_doubled, 20),
+    "conv_reversal": (_conv_patch_first_doubled, 20),
+    "conv_permutation": (_conv_drop_last_signal, 20),
+    "conv_scale_y_beta": (_conv_beta_squared, 20),
+    "conv_width_bound": (_conv_split_filters, 10),
+    "conv_psi_attains_upper": (_conv_drop_last_filter, 10),
+    "conv_gd_never_below": (_conv_lower_too_high, 10),
+}
+
 #: theorem -> (planted bug, examples allowed to find it)
 PLANTED = {
     "chambers_suffice": (_drop_last_chamber, 30),
@@ -329,6 +402,7 @@ PLANTED = {
 from tests.test_relu3 import RELU3_PLANTED  # noqa: E402 - the three-layer theorems' bugs
 
 PLANTED.update(RELU3_PLANTED)
+PLANTED.update(CONV_PLANTED)
 
 
 def test_every_builtin_theorem_has_a_planted_bug():
