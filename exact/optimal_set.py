@@ -57,8 +57,15 @@ from exact.pruning import penalty_enclosure
 from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
-__all__ = ["OptimalSet", "count_minimal_optimal_networks", "exact_dual", "optimal_set",
-           "polytope_vertices", "simplest_rational"]
+__all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
+           "lp_size_bits", "optimal_set", "polytope_vertices", "simplest_rational"]
+
+#: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
+#: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
+#: simplex grows faster than linearly in it: measured 2.6 s at 1.8e5 bits, 8 s at 4.6e5 and
+#: 68 s at 1.5e6 (standardized iris, beta = 1e-9: 308 candidate groups with 836-bit entries).
+#: Above it the vertex is the certified solution's own point, pruned exactly (Carathéodory).
+MAX_EXACT_BITS = 100_000
 
 
 @dataclass
@@ -90,6 +97,9 @@ class OptimalSet:
     #: False when there were too many candidate groups to enumerate the vertices: ``vertices``
     #: then holds one vertex and ``m_star`` is only an upper bound on m*
     complete: bool = True
+    #: why the exact cddlib computations (vertex enumeration, the one-vertex LP) were skipped
+    #: (None: they ran): the polytope's matrix was above the size budget ``max_bits``
+    skipped: str | None = None
 
     @property
     def m_star_le_n(self) -> bool:
@@ -226,23 +236,30 @@ def _order(cp, first: Sequence[Group]) -> list[Group]:
     return list(first) + rest
 
 
-def exact_dual(solution) -> tuple[Vec, dict[Group, ProjectionCertificate]] | None:
+def exact_dual(solution, max_bits: int | None = None
+               ) -> tuple[Vec, dict[Group, ProjectionCertificate]] | None:
     """Try to recover the exact optimal dual ``v* = y − ŷ*`` of a certified squared-loss solution.
 
     Candidates are the simplest rationals within ``√(2·gap)`` of ``κv`` coordinatewise (then a
     few smaller radii); a candidate is accepted only when it is exactly dual feasible (exact
     projections for every chamber and sign) and the primal polytope over its tight groups, with
     fit ``y − v``, is nonempty: then the dual and primal values coincide and ``v = v*``. Returns
-    ``(v*, projections)`` or None.
+    ``(v*, projections)`` or None; None also when the primal check's polytope is above
+    ``max_bits`` (:func:`lp_size_bits`; None: no budget).
 
     >>> from exact.certify import solve
     >>> v, _ = exact_dual(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))
     >>> v
     (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10))
     """
+    return _exact_dual(solution, max_bits)[0]
+
+
+def _exact_dual(solution, max_bits: int | None):
+    """:func:`exact_dual` and why it gave up on the size budget (None: it did not)."""
     cp = solution.program
     if cp is None or not cp.loss_fn.supports_optimal_set:
-        return None
+        return None, None
     beta2 = cp.beta * cp.beta
     center = tuple(solution.kappa * x for x in solution.dual)
     gap = max(solution.gap, Fraction(0))
@@ -270,26 +287,48 @@ def exact_dual(solution) -> tuple[Vec, dict[Group, ProjectionCertificate]] | Non
         yhat = tuple(t - x for t, x in zip(cp.y, cand))
         act = [g for g in cp.groups if certs[g].norm2 == beta2]
         cols = [cp.fit(g[0], g[1], certs[g].p) for g in act]
+        size = lp_size_bits(cols, yhat)
+        if max_bits is not None and size > max_bits:
+            return None, (f"the exact check of a candidate v* (primal attainability, "
+                          f"{len(act)} tight groups) has {size} bits > budget {max_bits}")
         verts, _ = polytope_vertices(cols, yhat)
         if verts:
-            return cand, certs
-    return None
+            return (cand, certs), None
+    return None, None
 
 
 # -- the optimal set ------------------------------------------------------------------------------
+def lp_size_bits(columns: Sequence[Sequence[Fraction]], b: Sequence[Fraction]) -> int:
+    """The size of the exact LP / vertex enumeration on ``{ρ ≥ 0 : Σ_g ρ_g columns[g] = b}``:
+    the total bit length of the numerators and denominators of its entries.
+
+    >>> lp_size_bits([(Fraction(1, 3), 0)], (Fraction(7), Fraction(0)))
+    9
+    """
+    def bits(x: Fraction) -> int:
+        x = Fraction(x)
+        return x.numerator.bit_length() + x.denominator.bit_length()
+
+    return sum(bits(x) for c in columns for x in c) + sum(bits(x) for x in b)
+
+
 def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction]
                    ) -> dict[Group, Vec]:
     return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
 
 
-def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) -> OptimalSet:
+def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
+                max_bits: int | None = MAX_EXACT_BITS) -> OptimalSet:
     """The vertices of the optimal polytope of a certified squared-loss solution, and ``m*``.
 
     Exact when :func:`exact_dual` recovers ``v*`` (then ``exact=True`` and ``value = P*``);
     otherwise the polytope on the certified candidates and the certified fit (module
     docstring). ``networks=False`` skips ψ of the vertices. Above ``max_candidates`` candidate
     groups the vertices (possibly exponentially many) are not enumerated: one vertex is found by
-    an exact LP, ``complete`` is False and ``m_star`` is an upper bound.
+    an exact LP, ``complete`` is False and ``m_star`` is an upper bound. Above ``max_bits``
+    (:func:`lp_size_bits`; None: no budget) neither runs: the one vertex is the certified
+    solution's own point pruned exactly to independent fits, ``complete`` is False and
+    ``skipped`` says why.
 
     >>> from exact.certify import solve
     >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # docs/MATH.md §9
@@ -305,7 +344,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
         raise ValueError(f"the optimal set is derived for the squared loss only, not for the "
                          f"{cp.loss} loss (docs/MATH.md §7, §11)")
     beta = cp.beta
-    rec = exact_dual(solution)
+    rec, dual_skipped = _exact_dual(solution, max_bits)
     dirs: dict[Group, Vec] = {}
     inactive = 0
     if rec is not None:
@@ -337,11 +376,21 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
                 dirs[g] = c.p if _positive_multiple(tuple(w), c.p) is not None else tuple(w)
             keys.append(g)
     cols = [cp.fit(g[0], g[1], dirs[g]) for g in keys]
-    complete = len(keys) <= max_candidates
-    if complete:
+    size = lp_size_bits(cols, fit)
+    skipped = None
+    if max_bits is not None and size > max_bits:
+        # the exact simplex on big rationals took minutes (MAX_EXACT_BITS): the certified
+        # solution is itself a point of the polytope, and pruning it gives a vertex
+        skipped = (f"the optimal polytope's matrix has {size} bits > budget {max_bits} "
+                   f"({len(keys)} candidate groups)")
+        complete = False
+        verts, rays = [_solution_vertex(cp, solution, keys, dirs)], []
+    elif len(keys) <= max_candidates:
+        complete = True
         verts, rays = polytope_vertices(cols, fit)
     else:
         # the vertices can be exponentially many: one vertex, by an exact LP and pruning
+        complete = False
         verts, rays = [_one_vertex(cp, keys, dirs, cols, fit)], []
     vertices = [_vertex_groups(keys, dirs, r) for r in verts]
     for W in vertices:  # exact: every vertex has the fit
@@ -375,7 +424,12 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
                 "on this polytope")
     if rays:
         note += f"; the polytope has {len(rays)} unbounded directions (not optimal)"
-    if not complete:
+    if dual_skipped is not None:
+        note += f"; recovery of the exact v* skipped: {dual_skipped}"
+    if skipped is not None:
+        note += (f"; vertex enumeration and exact LP skipped: {skipped}; one vertex by pruning "
+                 f"the certified solution, so m* <= {m_star} only")
+    elif not complete:
         note += (f"; vertex enumeration skipped ({len(keys)} candidate groups > max_candidates "
                  f"= {max_candidates}): one vertex from an exact LP, so m* <= {m_star} only")
     nets = []
@@ -387,7 +441,25 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24) ->
         active_groups=list(keys), directions=dirs, fit=tuple(fit), vertices=vertices,
         m_star=m_star, networks=nets, exact=exact, note=note, n=cp.n, rank=rk, value=value,
         dual=v, rays=[dict(zip(keys, r)) for r in rays], vertex_excess=excess,
-        certified_inactive=inactive, complete=complete)
+        certified_inactive=inactive, complete=complete,
+        skipped="; ".join(t for t in (dual_skipped, skipped) if t) or None)
+
+
+def _solution_vertex(cp, solution, keys: Sequence[Group], dirs: Mapping[Group, Vec]) -> tuple:
+    """One vertex of ``{ρ ≥ 0 : Σ_g ρ_g F_g = fit}`` without an LP: the certified solution's
+    groups are a point of it (each ``w_g`` is a positive multiple of ``dirs[g]``, and the fit is
+    theirs), pruned exactly to independent fits (Carathéodory, :mod:`exact.pruning`)."""
+    from exact.pruning import prune
+
+    W = prune({g: tuple(w) for g, w in solution.groups.items() if any(w)}, cp)
+    pos = {g: t for t, g in enumerate(keys)}
+    out = [Fraction(0)] * len(keys)
+    for g, w in W.items():
+        r = _positive_multiple(tuple(w), tuple(dirs[g]))
+        if g not in pos or r is None:  # pragma: no cover - dirs are built from these groups
+            raise ArithmeticError("the certified solution is not a point of the polytope")
+        out[pos[g]] = r
+    return tuple(out)
 
 
 def _one_vertex(cp, keys: Sequence[Group], dirs: Mapping[Group, Vec],

@@ -110,3 +110,37 @@ def test_m_star_can_exceed_rank_of_x():
     S = optimal_set(solve(X, y, beta))
     assert Arrangement(X).rank == 2
     assert S.m_star == 3 and S.m_star_le_n
+
+
+@pytest.mark.parametrize("name", ["v1d", "generic2d"])
+def test_size_budget_prunes_the_certified_solution(name):
+    # max_bits = 0: no exact cddlib work at all; the one vertex is the certified solution
+    # pruned (Carathéodory), m* is an upper bound, and the reason is stated
+    sol = _solve(example(name))
+    full = optimal_set(sol, networks=False)
+    S = optimal_set(sol, networks=False, max_bits=0)
+    assert full.skipped is None and full.complete
+    assert not S.complete and S.skipped and "budget 0" in S.skipped and "m* <=" in S.note
+    assert len(S.vertices) == 1 and S.m_star >= full.m_star
+    cp = sol.program
+    W = S.vertices[0]
+    assert cp.prediction(W) == S.fit and all(cp.in_cone(i, w) for (i, _s), w in W.items())
+    from exact.pruning import rank
+
+    assert rank([cp.fit(i, s_, w) for (i, s_), w in W.items()]) == len(W)
+    if full.exact:  # the exact v* check is a vertex enumeration too: skipped, and said so
+        assert not S.exact and "v*" in S.skipped
+
+
+@given(_small_instances())
+def test_budget_not_hit_changes_nothing(inst):
+    # below the budget the result is the one without any budget (same vertices, same m*)
+    from exact.optimal_set import lp_size_bits
+
+    sol = _solve(inst)
+    free = optimal_set(sol, networks=False, max_bits=None)
+    cols = [sol.program.fit(g[0], g[1], free.directions[g]) for g in free.active_groups]
+    S = optimal_set(sol, networks=False, max_bits=lp_size_bits(cols, free.fit))
+    assert S.skipped is None and free.skipped is None
+    assert (S.m_star, S.vertices, S.exact, S.complete) == \
+        (free.m_star, free.vertices, free.exact, free.complete)

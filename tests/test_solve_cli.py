@@ -77,3 +77,39 @@ def test_too_large_is_refused(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--force" in err
     assert main(["solve", "example:v1d", "--force", "--json"]) == 0
+
+
+def test_optimal_set_budget_says_skipped_and_the_flag(monkeypatch, capsys):
+    import exact.optimal_set as optimal_set
+
+    monkeypatch.setattr(optimal_set, "MAX_EXACT_BITS", 0)  # every exact LP is above it
+    assert main(["solve", "example:v1d", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    o = s["optimal_set"]
+    assert not o["complete"] and "budget 0" in o["skipped"] and "--extras forces it" in \
+        o["skipped"]
+    assert s["m_star"] >= 3  # a bound on the true m* = 3
+    assert main(["solve", "example:v1d"]) == 0
+    text = capsys.readouterr().out
+    assert "skipped:" in text and "--extras forces it" in text and "m*                <=" in text
+    assert main(["solve", "example:v1d", "--json", "--extras"]) == 0  # the flag lifts it
+    s = json.loads(capsys.readouterr().out)
+    assert s["optimal_set"]["skipped"] is None and s["optimal_set"]["exact"]
+    assert s["m_star"] == 3
+
+
+def test_standardized_iris_extras_are_done_or_skipped_with_a_reason(capsys):
+    # the fixture whose one-vertex LP (308 candidate groups, 836-bit entries) took 68 s
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "iris_15x3_standardized.csv"
+    assert main(["solve", str(data), "--target", "last", "--beta", "1e-9", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    o = s.get("optimal_set")
+    if o is None:
+        assert "--extras" in s["extras_skipped"]
+    elif not o["complete"]:
+        assert o["skipped"] is None or ("bits > budget" in o["skipped"]
+                                        and "--extras forces it" in o["skipped"])
+        assert len(s["active_groups"]) >= s["m_star"] >= 1
+    assert Fraction(s["lower"]) <= Fraction(s["upper"])

@@ -171,9 +171,11 @@ def run(args: argparse.Namespace) -> int:
     skipped = _extras_skipped(sol, args.extras)
     if skipped is None and loss.supports_optimal_set:
         from exact.closed_form import closed_form
-        from exact.optimal_set import count_minimal_optimal_networks, optimal_set
+        from exact.optimal_set import MAX_EXACT_BITS, count_minimal_optimal_networks, optimal_set
 
-        optset = optimal_set(sol, networks=False)
+        # the exact LP / vertex enumeration have a size budget too (--extras lifts it)
+        optset = optimal_set(sol, networks=False,
+                             max_bits=None if args.extras else MAX_EXACT_BITS)
         m_star = optset.m_star
         n_nets = count_minimal_optimal_networks(optset)
         try:
@@ -226,6 +228,8 @@ def run(args: argparse.Namespace) -> int:
 
         out["optimal_set"] = {
             "exact": optset.exact, "complete": optset.complete, "note": optset.note,
+            "skipped": None if optset.skipped is None else f"{optset.skipped} (--extras "
+                                                            "forces it)",
             "vertices": len(optset.vertices),
             "minimal_networks": n_nets, "m_star_le_n": optset.m_star_le_n,
             "m_star_le_n_plus_1": optset.m_star_le_n_plus_1,
@@ -277,9 +281,13 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
             line("m*", f"{s['m_star']} ({kind}; m* <= n: {o['m_star_le_n']}; "
                        f"{plural(o['vertices'], 'vertex', 'vertices')}, "
                        f"{plural(o['minimal_networks'], 'distinct sparsest network')})")
-        else:
+        elif o["skipped"] is None:
             line("m*", f"<= {s['m_star']} (one vertex from an exact LP: too many candidate "
                        "groups to enumerate the optimal polytope)")
+        else:
+            line("m*", f"<= {s['m_star']} (one vertex: the certified network pruned exactly)")
+        if o["skipped"] is not None:
+            line("optimal set", f"exact LP / vertex enumeration skipped: {o['skipped']}")
         if o["p_star"] is not None:
             line("P* exactly", f"{o['p_star']} (gap-0 certificate: exact v* recovered)")
         cf = s.get("closed_form")
