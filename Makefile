@@ -43,7 +43,7 @@ demo: $(STAMP)
 	$(VENV)/bin/relucvx demo
 
 test: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider --hypothesis-profile=ci tests --nbmake notebooks
+	$(PY) -m pytest -p no:cacheprovider --hypothesis-profile=ci -n auto tests --nbmake notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
