@@ -1185,6 +1185,21 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
 
 
 # -- hinge loss: the KKT system on a fixed active set ---------------------------------------------
+def _backtrack(x: Sequence, step: Sequence, state, err, one, zero, tries: int = 16):
+    """The damped step of the Gauss–Newton solvers here: halve ``step`` until the residual's
+    max-norm falls below ``err``; ``(x, v, Kv, F, error)`` at the new point, or ``None`` when
+    ``tries`` halvings do not decrease it (rounding noise dominates)."""
+    t = one
+    for _ls in range(tries):
+        xn = [a + t * b for a, b in zip(x, step)]
+        vn, kvn, Fn = state(xn)
+        en = max((abs(f) for f in Fn), default=zero)
+        if en < err:
+            return xn, vn, kvn, Fn, en
+        t /= 2
+    return None
+
+
 def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x0: Sequence, *,
                   one, eps, maxit: int = 40) -> tuple | None:
     """Damped Newton on the hinge loss's optimality conditions (module docstring), generic in
@@ -1252,16 +1267,10 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
             except ZeroDivisionError:
                 return None
             step = [z[a] / dg[a] for a in range(N)]
-        t = one
-        for _ls in range(16):
-            xn = [a + t * b for a, b in zip(x, step)]
-            vn, kvn, Fn = state(xn)
-            en = max((abs(f) for f in Fn), default=zero)
-            if en < err:
-                break
-            t /= 2
-        else:
+        found = _backtrack(x, step, state, err, one, zero)
+        if found is None:
             break  # no decrease: rounding noise dominates
+        xn, vn, kvn, Fn, en = found
         stalled = en > err / 2 and err <= eps ** (one / 2)
         x, v, kv, F, err = xn, vn, kvn, Fn, en
         if stalled:
@@ -1575,16 +1584,10 @@ def _absolute_newton(Ks: list, E: Sequence[int], base: Sequence, targets: Sequen
             except ZeroDivisionError:
                 return None
             step = [sol[a] for a in range(N)]
-        t = one
-        for _ls in range(16):
-            xn = [a + t * b for a, b in zip(x, step)]
-            vn, kvn, Fn = state(xn)
-            en = max((abs(f) for f in Fn), default=zero)
-            if en < err:
-                break
-            t /= 2
-        else:
+        found = _backtrack(x, step, state, err, one, zero)
+        if found is None:
             break  # no decrease: rounding noise dominates
+        xn, vn, kvn, Fn, en = found
         stalled = en > err / 2 and err <= eps ** (one / 2)
         x, v, kv, F, err = xn, vn, kvn, Fn, en
         if stalled:
