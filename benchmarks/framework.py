@@ -27,6 +27,15 @@ class Mismatch(AssertionError):
     """Two tools disagree on a case: the benchmark is invalid."""
 
 
+def require_in_interval(name: str, value: float, lower, upper, rel: float = 1e-6) -> None:
+    """Raise :class:`Mismatch` unless a numeric solver's ``value`` lies in the certified
+    ``[lower, upper]`` within ``rel · max(1, |value|)`` (the cross-check of every solver suite)."""
+    slack = rel * max(1.0, abs(value))
+    if not float(lower) - slack <= value <= float(upper) + slack:
+        raise Mismatch(f"{name}: cvxpy value {value!r} outside the certified interval "
+                       f"[{float(lower)!r}, {float(upper)!r}] ± {slack:g}")
+
+
 @dataclass
 class Settings:
     cap: float = 600.0  # seconds per tool per case, on ``clock``

@@ -24,7 +24,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from framework import Case, Measurement, Mismatch, Settings, Suite, Target, Tool, best_of
+from framework import (
+    Case,
+    Measurement,
+    Mismatch,
+    Settings,
+    Suite,
+    Target,
+    Tool,
+    best_of,
+    require_in_interval,
+)
 
 BETA = Fraction(1, 10)
 #: (n, L, h, seed)
@@ -105,10 +115,8 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
     cert, base = ok.get("certified"), ok.get("cvxpy")
     if cert is None or base is None:
         return
-    lo, up, val = cert.detail["lower"], cert.detail["upper"], base.detail["cvxpy_value"]
-    slack = CVXPY_TOL * max(1.0, abs(val))
-    if not float(lo) - slack <= val <= float(up) + slack:
-        raise Mismatch(f"{case.name}: cvxpy value {val!r} outside the certified interval")
+    require_in_interval(case.name, base.detail["cvxpy_value"], cert.detail["lower"],
+                        cert.detail["upper"], CVXPY_TOL)
 
 
 DESCRIPTION = f"""\

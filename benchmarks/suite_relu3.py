@@ -27,7 +27,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from framework import Case, Measurement, Mismatch, Settings, Suite, Tool, best_of
+from framework import (
+    Case,
+    Measurement,
+    Mismatch,
+    Settings,
+    Suite,
+    Tool,
+    best_of,
+    require_in_interval,
+)
 
 BETA = Fraction(1, 10)
 WIDTH = 2
@@ -117,12 +126,8 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
     cert, base = ok.get("relu3"), ok.get("relu3-cvxpy")
     if cert is None or base is None:
         return
-    lo, up = cert.detail["lower"], cert.detail["upper"]
-    val = base.detail["cvxpy_value"]
-    slack = CVXPY_TOL * max(1.0, abs(val))
-    if not float(lo) - slack <= val <= float(up) + slack:
-        raise Mismatch(f"{case.name}: cvxpy value {val!r} outside the certified interval "
-                       f"[{float(lo)!r}, {float(up)!r}]")
+    require_in_interval(case.name, base.detail["cvxpy_value"], cert.detail["lower"],
+                        cert.detail["upper"], CVXPY_TOL)
 
 
 DESCRIPTION = f"""Three-layer sub-networks (docs/relu3.md), width {WIDTH}, β = {BETA}, random

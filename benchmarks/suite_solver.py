@@ -29,7 +29,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from framework import Case, Measurement, Mismatch, Settings, Suite, Target, Tool, best_of
+from framework import (
+    Case,
+    Measurement,
+    Mismatch,
+    Settings,
+    Suite,
+    Target,
+    Tool,
+    best_of,
+    require_in_interval,
+)
 from suite_arrangement import make_X
 
 BETA = Fraction(1, 10)
@@ -207,12 +217,8 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
                            f"lower bound {float(cert.detail['lower'])!r}")
     if cert is None or base is None:
         return
-    lo, up = cert.detail["lower"], cert.detail["upper"]
-    val = base.detail["cvxpy_value"]
-    slack = CVXPY_TOL * max(1.0, abs(val))
-    if not float(lo) - slack <= val <= float(up) + slack:
-        raise Mismatch(f"{case.name}: cvxpy value {val!r} outside the certified interval "
-                       f"[{float(lo)!r}, {float(up)!r}] ± {slack:g}")
+    require_in_interval(case.name, base.detail["cvxpy_value"], cert.detail["lower"],
+                        cert.detail["upper"], CVXPY_TOL)
 
 
 def notes() -> list[str]:
