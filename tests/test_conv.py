@@ -425,3 +425,14 @@ def test_dual_vectors_on_the_patches_are_pooled_exactly(scale):
         want = [sum((sv[j] * cp.X[j][c] for j in range(cp.rows) if cp.patterns[i][j]), F(0))
                 for c in range(cp.d)]
         assert [F(int(x), den) for x in H[i]] == want
+
+
+def test_a_pool_that_does_not_divide_the_rows_is_refused():
+    """The readout hook of ConvexProgram: rows are pooled in whole blocks, else one line."""
+    from arrangement.errors import InputError
+    from exact.convex import ConvexProgram
+
+    with pytest.raises(InputError, match="3 rows cannot be pooled in blocks of 2"):
+        ConvexProgram([[1, 0], [0, 1], [1, 1]], [1], "1/10", pool=2)
+    with pytest.raises(InputError, match="cannot be pooled"):
+        ConvexProgram([[1, 0], [0, 1]], [1, 2], "1/10", pool=0)
