@@ -56,9 +56,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import cast
 
 from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction
@@ -113,7 +114,7 @@ class CheckResult:
     kappa: Fraction = Fraction(0)
     projections: dict[Group, ProjectionCertificate] = field(default_factory=dict, repr=False)
     #: λ ≥ 0 of the groups settled by the dual bound ‖g + Aᵀλ‖² (exact.certify.DualPieces)
-    bounds: dict[Group, tuple] = field(default_factory=dict, repr=False)
+    bounds: Mapping[Group, tuple] = field(default_factory=dict, repr=False)
     t: dict[Group, Fraction] = field(default_factory=dict, repr=False)
     groups: dict = field(default_factory=dict, repr=False)
     program: ConvexProgram | None = field(default=None, repr=False)
@@ -260,7 +261,7 @@ def subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
             if abs(float(q) - float(x)) > 1e-12:
                 q = Fraction(round(float(x) * 2**40), 2**40)
             mus[j] = min(max(q, Fraction(0)), Fraction(1))
-    return tuple(a + b * mu for (a, b), mu in zip(aff, mus))
+    return tuple(a + b * cast(Fraction, mu) for (a, b), mu in zip(aff, mus))  # all set above
 
 
 def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Group]],

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 from arrangement.errors import InputError
 from exact.network import (
@@ -76,7 +77,7 @@ def chamber_signs(chambers: Sequence[object]) -> list[tuple[int, ...]]:
     """
     out = []
     for c in chambers:
-        s = getattr(c, "signs", c)
+        s: Any = getattr(c, "signs", c)
         t = tuple(int(v) for v in s)
         if any(v not in (-1, 0, 1) for v in t):
             raise InputError(f"chamber sign vector {t} has entries outside {{-1, 0, 1}}")
@@ -145,7 +146,7 @@ def rational_fourth_root(N: Fraction, bits: int = 60) -> Fraction:
     return c
 
 
-def _check_group(key: object, w: object) -> tuple[int, int, tuple[Exact, ...]]:
+def _check_group(key: object, w: Sequence[object]) -> tuple[int, int, tuple[Exact, ...]]:
     if not (isinstance(key, tuple) and len(key) == 2):
         raise InputError(f"convex point key {key!r} must be a pair (chamber index, sign)")
     i, s = key
@@ -254,9 +255,10 @@ def phi(
             if not (0 <= i < len(sigs)) or not in_closed_cone(sg, sigs[i]):
                 raise InputError(f"neuron {k} is not in the closed cone of chamber {i}")
         else:
-            i = next((t for t, c in enumerate(sigs) if in_closed_cone(sg, c)), None)
-            if i is None:
+            found = next((t for t, c in enumerate(sigs) if in_closed_cone(sg, c)), None)
+            if found is None:
                 raise InputError(f"no listed chamber's closed cone holds neuron {k}")
+            i = found
         a = mul(Fraction(s), nr.alpha)  # |α_k|
         key = (i, s)
         cur = acc.setdefault(key, [Fraction(0)] * len(nr.u))
@@ -273,9 +275,8 @@ def phi(
 def _pattern(p: object) -> tuple[int, ...]:
     # Chambers (`.pattern`), 0/1 patterns and sign vectors all work: a sign vector's 0 occurs only
     # at zero rows, where the pattern bit does not matter (x_j = 0).
-    if hasattr(p, "pattern"):
-        p = p.pattern
-    return tuple(1 if int(v) > 0 else 0 for v in p)
+    bits: Any = getattr(p, "pattern", p)
+    return tuple(1 if int(v) > 0 else 0 for v in bits)
 
 
 def convex_objective(

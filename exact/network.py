@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import mpmath
 import sympy
@@ -94,7 +94,7 @@ __all__ = [
 FORMAT = "relucvx-network/1"
 
 #: An exact number: a Fraction, or a real algebraic sympy expression.
-Exact = Fraction | sympy.Expr
+Exact: TypeAlias = "Fraction | sympy.Expr"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -756,8 +756,8 @@ class Neuron:
     Neuron(u=(Fraction(1, 1), Fraction(1, 2)), alpha=Fraction(-2, 1))
     """
 
-    u: tuple
-    alpha: object
+    u: tuple[Exact, ...]
+    alpha: Exact
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "u", tuple(exact(t) for t in self.u))

@@ -58,7 +58,7 @@ _CI = 8  # examples per solve-based theorem in the ci profile
 
 
 def _solve(inst: Instance, **kw):
-    return certify.solve(inst.X, inst.y, inst.beta, **kw)
+    return certify.solve(inst.X, inst.targets, inst.penalty, **kw)
 
 
 def _interval(sol) -> tuple[Fraction, Fraction]:
@@ -122,11 +122,11 @@ def certified_bounds_valid(inst: Instance, net: Network) -> Counterexample | Non
     lo, up = _interval(sol)
     if lo > up:
         return Counterexample.make("certified_bounds_valid", f"lower {lo} > upper {up}", inst)
-    real = sol.network.objective(inst.X, inst.y, inst.beta)
+    real = sol.network.objective(inst.X, inst.targets, inst.penalty)
     if not exact_eq(real, up):
         return Counterexample.make("certified_bounds_valid", f"upper {up} is not the returned "
                                    f"network's objective {real}", inst, sol.network)
-    other = net.objective(inst.X, inst.y, inst.beta)
+    other = net.objective(inst.X, inst.targets, inst.penalty)
     if sign(add(other, -lo)) < 0:
         return Counterexample.make("certified_bounds_valid", f"a network has objective {other} "
                                    f"below the certified lower bound {lo}", inst, net)
@@ -173,7 +173,7 @@ def chambers_suffice_value(inst: Instance) -> Counterexample | None:
     from exact.convex import ConvexProgram
 
     a = _interval(_solve(inst))
-    cp = ConvexProgram(inst.X, inst.y, inst.beta, arrangement=_PatternList(inst.X))
+    cp = ConvexProgram(inst.X, inst.targets, inst.penalty, arrangement=_PatternList(inst.X))
     b = _interval(_solve(inst, program=cp))
     if not _overlap(a, b):
         return Counterexample.make("chambers_suffice_value", f"chambers give {_fmt(a)}, all "
@@ -232,7 +232,7 @@ def _with_factor(draw):
          ci_examples=_CI)
 def metamorphic_scale_X(inst: Instance, c: Fraction) -> Counterexample | None:
     """P*(cX, y, β) = P*(X, y, β/c) for c > 0."""
-    a = Instance(inst.X, inst.y, inst.beta / c)
+    a = Instance(inst.X, inst.targets, inst.penalty / c)
     return _metamorphic("metamorphic_scale_X", a, S.scale_data(inst, c), c=c)
 
 
@@ -282,7 +282,7 @@ def rank_one_value(X: Sequence[Sequence[Fraction]], y: Sequence[Fraction], beta:
         nn = sum(v * v for v in part)
         if nn == 0:
             continue
-        z = soft(sum(v * t for v, t in zip(part, y))) / nn
+        z = soft(sum((v * t for v, t in zip(part, y)), Fraction(0))) / nn
         yhat = [h + z * v for h, v in zip(yhat, part)]
         reg += abs(z)
     return sum(((h - t) ** 2 for h, t in zip(yhat, y)), Fraction(0)) / 2 + beta * reg
@@ -302,7 +302,7 @@ def closed_form_rank_one(inst: Instance) -> Counterexample | None:
         return None
     nrm = Fraction(int(r.p), int(r.q))
     a = [v / nrm for v in row]
-    value = rank_one_value(inst.X, inst.y, inst.beta, a)
+    value = rank_one_value(inst.X, inst.targets, inst.penalty, a)
     iv = _interval(_solve(inst))
     if not _contains(iv, value):
         return Counterexample.make("closed_form_rank_one", f"closed form {value} outside "
@@ -340,7 +340,7 @@ def whitened_value(y: Sequence[Fraction], beta: Fraction) -> Exact:
          ci_examples=_CI)
 def closed_form_whitened(inst: Instance) -> Counterexample | None:
     """For whitened data (XXᵀ = I) the closed form g(‖y₊‖) + g(‖y₋‖) lies in the interval."""
-    value = whitened_value(inst.y, inst.beta)
+    value = whitened_value(inst.targets, inst.penalty)
     iv = _interval(_solve(inst))
     if not _contains(iv, value):
         return Counterexample.make("closed_form_whitened", f"closed form {value} outside "
@@ -500,16 +500,16 @@ def optimal_splits(inst: Instance, rnd) -> Counterexample | None:
     net = maps.psi(W)
     target = maps.convex_objective(W, cp.X, cp.y, cp.beta, cp.patterns)
     copy = _split_with(net, rnd)
-    obj = copy.objective(inst.X, inst.y, inst.beta)
+    obj = copy.objective(inst.X, inst.targets, inst.penalty)
     a, b = _enclose(add(obj, mul(Fraction(-1), target)))
     if a > 0 or b < 0:
         return Counterexample.make("optimal_splits", f"a split of psi(W*) has objective {obj}, "
                                    f"not {target}", inst, copy)
-    a = transforms.drop_zero(transforms.merge(copy)).neurons
-    b = transforms.drop_zero(transforms.merge(net)).neurons
-    if not _same_multiset(a, b):
-        return Counterexample.make("optimal_splits", f"merging the split gives {len(a)} neurons,"
-                                   f" merge(psi(W*)) has {len(b)}", inst, copy)
+    merged = transforms.drop_zero(transforms.merge(copy)).neurons
+    expected = transforms.drop_zero(transforms.merge(net)).neurons
+    if not _same_multiset(merged, expected):
+        return Counterexample.make("optimal_splits", f"merging the split gives {len(merged)} "
+                                   f"neurons, merge(psi(W*)) has {len(expected)}", inst, copy)
     return None
 
 
@@ -567,7 +567,7 @@ def certificates_verify(inst: Instance) -> Counterexample | None:
         return Counterexample.make("certificates_verify", f"arrangement certificate rejected: "
                                    f"{why}", inst)
     sol = _solve(inst)
-    ok, why = _verify(certify.solution_certificate(sol, inst.X, inst.y, inst.beta))
+    ok, why = _verify(certify.solution_certificate(sol, inst.X, inst.targets, inst.penalty))
     if not ok:
         return Counterexample.make("certificates_verify", f"solve certificate rejected: {why}",
                                    inst)
@@ -644,7 +644,7 @@ def certificate_corruptions(inst: Instance, kind: str, where: int, how: str
     if kind == "arrangement":
         cert = completeness_certificate(Arrangement(inst.X))
     else:
-        cert = certify.solution_certificate(_solve(inst), inst.X, inst.y, inst.beta)
+        cert = certify.solution_certificate(_solve(inst), inst.X, inst.targets, inst.penalty)
     leaves = _numeric_leaves(cert)
     path = leaves[where % len(leaves)]
     bad = _corrupt(cert, path, how)
@@ -683,8 +683,8 @@ def _train(inst: Instance, steps: int | None = None) -> Network:
     import numpy as np
 
     X = np.array([[float(v) for v in r] for r in inst.X])
-    y = np.array([float(v) for v in inst.y])
-    b = float(inst.beta)
+    y = np.array([float(v) for v in inst.targets])
+    b = float(inst.penalty)
     seed = int(hashlib.sha256(inst.to_json_text().encode()).hexdigest()[:12], 16)
     rng = np.random.default_rng(seed)
     U = GD_INIT * rng.standard_normal((inst.d, GD_WIDTH))
@@ -801,7 +801,8 @@ def subsampled_program(inst: Instance, chambers: Sequence[int], arr: Arrangement
     from exact.convex import ConvexProgram
 
     arr = Arrangement(inst.X) if arr is None else arr
-    return ConvexProgram(inst.X, inst.y, inst.beta, arrangement=_SubArrangement(arr, chambers))
+    return ConvexProgram(inst.X, inst.targets, inst.penalty,
+                         arrangement=_SubArrangement(arr, chambers))
 
 
 @theorem("gd_stationary_subsampled_optimal", strategy=SOLVE_DATA, section="§6", cost="solve",
@@ -820,9 +821,9 @@ def gd_stationary_subsampled_optimal(inst: Instance) -> Counterexample | None:
 
     name = "gd_stationary_subsampled_optimal"
     net = _train(inst)
-    res = check_module.check(net, inst.X, inst.y, inst.beta, find_better=False,
+    res = check_module.check(net, inst.X, inst.targets, inst.penalty, find_better=False,
                              certificate=False)
-    tol = stationarity_tolerance(net, inst.X, inst.y, inst.beta)
+    tol = stationarity_tolerance(net, inst.X, inst.targets, inst.penalty)
     if tol is None:
         _record(name, "examples", "neuron on a hyperplane (skipped)")
         return None
@@ -830,11 +831,12 @@ def gd_stationary_subsampled_optimal(inst: Instance) -> Counterexample | None:
     L = res.objective  # exact: θ is rational
     chambers = res.stationarity.get("chambers", [])
     if chambers:
+        assert res.program is not None  # check() keeps the program it solved
         arr = res.program.arrangement
         sub = _solve(inst, program=subsampled_program(inst, chambers, arr))
         lower_sub, slack = sub.lower, sub.gap
     else:  # no neuron with α ≠ 0: the subsampled program is min ½‖y‖² (value attained)
-        lower_sub, slack = sum((t * t for t in inst.y), Fraction(0)) / 2, Fraction(0)
+        lower_sub, slack = sum((t * t for t in inst.targets), Fraction(0)) / 2, Fraction(0)
     gap_sub = L - lower_sub
     extra = dict(chambers=chambers, tau=tau, gradient_norm2=gnorm2, gap_sub=gap_sub,
                  theta=net.to_json_dict())
