@@ -55,6 +55,10 @@ __all__ = [
     "numeric_guess",
     "region_support",
     "network_from_groups",
+    "group_output",
+    "output_directions",
+    "prune_groups",
+    "Relu3Prune",
     "full_cone_rows",
     "region_evidence",
     "relu3_certificate",
@@ -481,13 +485,145 @@ def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[V
     return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
+Group3 = tuple[tuple[Signed, ...], int, tuple[Vector, ...]]   # (tuple T, s3, blocks z_j)
+
+
+def group_output(X: Sequence[Sequence[Fraction]], T: Sequence[Signed], s3: int,
+                 Z: Sequence[Sequence[Fraction]]) -> Vector:
+    """The exact output ``s3 (Σ_j s_j (X z_j)_+)_+`` of one group (the sub-network that
+    :func:`network_from_groups` builds from it): positively homogeneous of degree 1 in Z, and
+    equal to ``s3 D_2 X̃_T z`` when z lies in its region's cone (docs/relu3.md §3, §4).
+
+    >>> group_output([[1, 0], [0, 1]], ((0, 1), (1, -1)), 1, [(1, 0), (0, 2)])
+    (Fraction(1, 1), Fraction(0, 1))
+    """
+    out = []
+    for x in X:
+        h = sum((s * max(Fraction(0), _dot(x, z)) for (_i, s), z in zip(T, Z)), Fraction(0))
+        out.append(s3 * max(Fraction(0), h))
+    return tuple(out)
+
+
+@dataclass
+class Relu3Prune:
+    """Result of :func:`prune_groups`: the pruned groups and the exact record.
+
+    ``output_preserved``: the summed group outputs are exactly the input's (so is the loss);
+    ``penalty_not_increased``: every step had ``Σ_g c_g Σ_j ‖z_{g,j}‖ ≥ 0`` (decided exactly),
+    so the convex penalty ``β Σ_g Σ_j ‖z_{g,j}‖`` did not increase; ``rank``: exact rank of the
+    final outputs (``= len(groups)``, linearly independent); ``steps``: Carathéodory steps made.
+    """
+
+    groups: list[Group3]
+    steps: int = 0
+    output_preserved: bool = True
+    penalty_not_increased: bool = True
+    rank: int = 0
+
+
+def output_directions(X: Sequence[Sequence[Fraction]]) -> int:
+    """The number of distinct nonzero rows of X up to positive scaling: the dimension bound on
+    the group outputs, hence on the sub-networks of a pruned network (docs/relu3.md §4).
+
+    >>> output_directions([[1, 0], [2, 0], [-1, 0], [0, 0], [0, 1]])
+    3
+    """
+    seen = set()
+    for x in X:
+        xq = [Fraction(v) for v in x]
+        k = next((c for c in range(len(xq)) if xq[c] != 0), None)
+        if k is None:
+            continue
+        a = abs(xq[k])
+        seen.add(tuple(v / a for v in xq))
+    return len(seen)
+
+
+def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence[object]]]],
+                 X: Sequence[Sequence[object]]) -> Relu3Prune:
+    """Exact Carathéodory pruning of three-layer groups (docs/relu3.md §4, "Pruning"; the
+    two-layer version is exact/pruning.py).
+
+    Each group's output ``N_g`` (:func:`group_output`) and its penalty ``Σ_j ‖z_{g,j}‖`` are
+    both linear in a scale ``f ≥ 0`` of the group (``z → f z``). Groups are added one at a time
+    to an independent set; while the outputs are linearly dependent, a rational null vector c
+    (``Σ c_g N_g = 0``) oriented so that ``Σ c_g Σ_j ‖z_{g,j}‖ ≥ 0`` (exact sign,
+    :func:`exact.pruning.sign_weighted_norms`) gives the step ``t = min_{c_g>0} 1/c_g``,
+    ``z_g ← (1 − t c_g) z_g``: the output is unchanged, the penalty does not increase, and at
+    least one group vanishes. The result has linearly independent outputs: at most
+    :func:`output_directions` (≤ n) groups. Works for any z (a rounded one slightly outside
+    its cone too: the outputs are the exact ReLU outputs, not the linear fits).
+
+    >>> T = ((0, 1),)
+    >>> g = [(T, 1, [(1, 0)]), (T, 1, [(2, 0)]), (((1, 1),), 1, [(0, 1)])]
+    >>> r = prune_groups(g, [[1, 0], [0, 1]])
+    >>> len(r.groups), r.output_preserved, r.penalty_not_increased, r.rank
+    (2, True, True, 2)
+    """
+    from exact.pruning import null_vector, sign_weighted_norms
+
+    Xq = to_matrix(X) if len(X) else []
+    n = len(Xq)
+
+    def total(gs):
+        out = [Fraction(0)] * n
+        for T, s3, Z in gs:
+            for r, v in enumerate(group_output(Xq, T, s3, Z)):
+                out[r] += v
+        return tuple(out)
+
+    items: list[Group3] = []
+    for T, s3, Z in groups:
+        Zq = tuple(tuple(Fraction(v) for v in z) for z in Z)
+        if any(any(z) for z in Zq):
+            items.append((tuple(T), int(s3), Zq))
+    before = total(items)
+    keep: list[Group3] = []
+    outs: list[Vector] = []
+    steps, ok_pen = 0, True
+    for item in items:
+        out = group_output(Xq, item[0], item[1], item[2])
+        if not any(out):  # contributes nothing but penalty: dropping it lowers the objective
+            continue
+        keep.append(item)
+        outs.append(out)
+        while True:
+            c = null_vector(outs)
+            if c is None:
+                break
+            blocks = [z for _T, _s3, Z in keep for z in Z]
+            cb = [ck for ck, (_T, _s3, Z) in zip(c, keep) for _z in Z]
+            sgn = sign_weighted_norms(cb, blocks)
+            if sgn < 0 or (sgn == 0 and max(c) <= 0):
+                c = [-x for x in c]
+                sgn = -sgn
+            ok_pen &= sgn >= 0
+            t = min(1 / x for x in c if x > 0)
+            nk, no = [], []
+            for ck, (T, s3, Z), o in zip(c, keep, outs):
+                f = 1 - t * ck
+                if f < 0:  # pragma: no cover - impossible by the choice of t
+                    raise ArithmeticError("negative Carathéodory factor")
+                if f:
+                    nk.append((T, s3, tuple(tuple(f * v for v in z) for z in Z)))
+                    no.append(tuple(f * v for v in o))
+            keep, outs = nk, no
+            steps += 1
+    from exact.pruning import rank as exact_rank
+
+    return Relu3Prune(keep, steps, total(keep) == before, ok_pen,
+                      exact_rank(outs) if outs else 0)
+
+
 # -- the convex program and its certificate ------------------------------------------------------
 
 @dataclass
 class Relu3Solution:
     """A certified solve: ``lower ≤ P* ≤ upper`` (Fractions), the network attaining ``upper``,
     the dual vector ``v`` and multipliers ``nu`` (one per region and output sign) that prove
-    ``lower``, and ``numeric_value`` (the solver's float guess)."""
+    ``lower``, and ``numeric_value`` (the solver's float guess). ``pruning`` is the exact record
+    of :func:`prune_groups` (None with ``prune=False``); ``unpruned_upper`` and
+    ``unpruned_network`` are the objective and the network before pruning."""
 
     lower: Fraction
     upper: Fraction
@@ -496,6 +632,9 @@ class Relu3Solution:
     nu: list[tuple[Region, int, Vector]]
     numeric_value: float
     patterns: LiftedPatterns
+    pruning: Relu3Prune | None = None
+    unpruned_upper: Fraction | None = None
+    unpruned_network: Relu3Network | None = None
 
     @property
     def gap(self) -> Fraction:
@@ -536,7 +675,8 @@ def _to_rational(x: float, den: int = 2**52) -> Fraction:
 
 def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, *,
                 width: int = 2, loss: str = "squared", force: bool = True,
-                patterns: LiftedPatterns | None = None, eps: float = 1e-11) -> Relu3Solution:
+                patterns: LiftedPatterns | None = None, eps: float = 1e-11,
+                prune: bool = True) -> Relu3Solution:
     """Solve the three-layer convex program (docs/relu3.md §3) and certify it exactly.
 
     The numeric guess (cvxpy + Clarabel) gives the groups z, the dual vector v and the lifted
@@ -582,26 +722,29 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
     lower = dual_value(loss, v, yq)
     # -- upper bound: the reconstructed network's exact objective. The interior-point guess
     # leaves many tiny groups; dropping those below a threshold changes the objective by about
-    # their penalty, so the sparsest network within 1e-12 (relative) of the best is kept
+    # their penalty, so the best of four thresholds is kept, then pruned exactly
+    # (prune_groups: same output, penalty not increased, at most output_directions(X) groups)
     zmax = max((float(np.abs(z).max()) for z in z_num if len(z)), default=0.0)
-    best: list[tuple[Fraction, Relu3Network]] = []
+    best: list[tuple[Fraction, list[Group3], Relu3Network]] = []
     for thr in (1e-3, 1e-5, 1e-7, 1e-9):
-        gl = []
+        gl: list[Group3] = []
         for (reg, s3), z in zip(groups, z_num):
             if float(np.abs(z).max()) <= thr * max(zmax, 1e-300):
                 continue
             k = len(reg.tuple_)
-            Z = [tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k)]
+            Z = tuple(tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k))
             gl.append((reg.tuple_, s3, Z))
         cand = network_from_groups(gl, d, lp.width)
-        best.append((cand.objective(Xq, yq, b, loss), cand))
-    top = min(u for u, _ in best)
-    upper, net = min(((u, c) for u, c in best if u - top <= abs(top) * Fraction(1, 10**12)),
-                     key=lambda uc: len(uc[1].w3))
+        best.append((cand.objective(Xq, yq, b, loss), gl, cand))
+    unpruned_upper, chosen, unpruned = min(best, key=lambda ug: (ug[0], len(ug[1])))
+    pr = prune_groups(chosen, Xq) if prune else None
+    net = network_from_groups(pr.groups, d, lp.width) if pr is not None else unpruned
+    upper = net.objective(Xq, yq, b, loss)
     zero_net = loss_value(loss, [Fraction(0)] * n, yq)
     if zero_net < upper:  # the empty network is a network too
         net, upper = Relu3Network((), (), ()), zero_net
-    return Relu3Solution(lower, upper, net, v, nus, value, lp)
+    return Relu3Solution(lower, upper, net, v, nus, value, lp, pruning=pr,
+                         unpruned_upper=unpruned_upper, unpruned_network=unpruned)
 
 
 def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vector,

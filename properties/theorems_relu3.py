@@ -23,7 +23,7 @@ from properties import strategies as S
 from properties.registry import Counterexample, theorem
 
 __all__ = ["relu3_gd_above_lower", "relu3_upper_attained", "relu3_scaling",
-           "relu3_vs_two_layer", "relu3_instances", "gd_relu3"]
+           "relu3_vs_two_layer", "relu3_pruned", "relu3_instances", "gd_relu3"]
 
 _CI = 3       # examples per theorem in the ci profile (each solves one or more programs)
 WIDTH = 2     # first-layer width of the checks
@@ -140,6 +140,31 @@ def relu3_upper_attained(inst: Instance) -> Counterexample | None:
     if sol.lower > sol.upper or sol.gap > Fraction(1, 10**9) * max(Fraction(1), sol.upper):
         return Counterexample.make("relu3_upper_attained", f"gap {float(sol.gap):.3g} between "
                                    f"{_fmt((sol.lower, sol.upper))}", inst)
+    return None
+
+
+@theorem("relu3_pruned", strategy=relu3_instances(), section="relu3 §4", cost="solve",
+         ci_examples=_CI)
+def relu3_pruned(inst: Instance) -> Counterexample | None:
+    """Three-layer pruning (docs/relu3.md §4, "Pruning"): the pruned network has the unpruned
+    network's output exactly, at most ``output_directions(X)`` (≤ n) sub-networks, and an
+    objective not above the unpruned one's (rounding of the reconstruction aside: 1e-20
+    relative)."""
+    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH)
+    net, old = sol.network, sol.unpruned_network
+    if old is None or sol.unpruned_upper is None:
+        return Counterexample.make("relu3_pruned", "the solve kept no unpruned network", inst)
+    if len(net.w3) and net.predict(inst.X) != old.predict(inst.X):
+        return Counterexample.make("relu3_pruned", "pruning changed the network's output", inst)
+    bound = relu3.output_directions(inst.X)
+    if len(net.w3) > bound:
+        return Counterexample.make("relu3_pruned", f"{len(net.w3)} sub-networks after pruning, "
+                                   f"more than the {bound} row directions of X", inst)
+    slack = Fraction(1, 10**20) * max(Fraction(1), abs(sol.unpruned_upper))
+    if sol.upper > sol.unpruned_upper + slack:
+        return Counterexample.make("relu3_pruned", f"pruning raised the objective from "
+                                   f"{float(sol.unpruned_upper):.15g} to {float(sol.upper):.15g}",
+                                   inst)
     return None
 
 
