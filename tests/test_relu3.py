@@ -319,7 +319,7 @@ def test_cli_solve_check_verify(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("extra,fragment", [
-    (["--loss", "hinge"], "squared loss only"),
+    (["--loss", "absolute"], "squared and hinge only"),
     (["--width", "9"], "--width"),
     (["--width", "0"], "--width"),
 ])
