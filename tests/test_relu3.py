@@ -384,6 +384,7 @@ def _r3_no_pruning(mp):
 #: theorem -> (planted bug, examples allowed to find it)
 RELU3_PLANTED = {
     "relu3_pruned": (_r3_no_pruning, 10),
+    "relu3_hinge_bounds": (_r3_lower_too_high, 5),
     "relu3_gd_above_lower": (_r3_lower_too_high, 5),
     "relu3_upper_attained": (_r3_no_root, 10),
     "relu3_scaling": (_r3_beta_squared, 10),
