@@ -914,10 +914,14 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
     lift_con = Lall @ Z >= 0
     cons.append(lift_con)
     Zm = cvx.reshape(Z[:N], (N // d, d), order="C")
-    pred_var = cvx.Variable(n)
-    pred_con = pred_var == F.tocsr() @ Z
-    cons.append(pred_con)
-    obj = lossobj.cvxpy_loss(pred_var, yf) + bf * cvx.sum(cvx.norm(Zm, 2, axis=1))
+    if lossobj.dual_source == "residual":  # the dual is a function of the output (squared)
+        pred_con = None
+        pred_expr = F.tocsr() @ Z
+    else:  # the dual is the multiplier of f = Σ_g F_g z_g (hinge)
+        pred_expr = cvx.Variable(n)
+        pred_con = pred_expr == F.tocsr() @ Z
+        cons.append(pred_con)
+    obj = lossobj.cvxpy_loss(pred_expr, yf) + bf * cvx.sum(cvx.norm(Zm, 2, axis=1))
     prob = cvx.Problem(cvx.Minimize(obj), cons)
     tight = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-9,
                  max_iter=500)
@@ -935,7 +939,7 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
                            "was claimed")
     zval = np.asarray(Z.value, dtype=float) * (sy / sx)
     pred = F.tocsr() @ np.asarray(Z.value, dtype=float)
-    nu_pred = pred_con.dual_value
+    nu_pred = None if pred_con is None else pred_con.dual_value
     nu_pred = np.zeros(n) if nu_pred is None else np.asarray(nu_pred, dtype=float).reshape(-1)
     v = np.asarray(lossobj.numeric_dual(yf, pred, nu_pred, sy), dtype=float)  # sy = 1 unless scaled
     lam = np.asarray(lift_con.dual_value, dtype=float).reshape(-1) * sy
