@@ -77,6 +77,7 @@ GAP_TARGET = Fraction(1, 10**9)
 
 Signed = tuple[int, int]          # (chamber index, sign of the second-layer weight)
 Vector = tuple[Fraction, ...]
+Rational = Fraction | int | str   # an exact number as the callers pass it ("1/10", 3, Fraction)
 
 
 def relu3_loss(loss: str):
@@ -348,7 +349,7 @@ class LiftedPatterns:
         T = tuple(T)
         base = self.block_rows(T)
         dim = self.first.d * len(T)
-        w0 = []
+        w0: list[Fraction] = []
         for i, _s in T:
             w0.extend(Fraction(v) for v in self.first.chambers()[i].witness)
         cells: list[tuple[list[Vector], Vector, list[int]]] = [(list(base), tuple(w0), [])]
@@ -435,7 +436,7 @@ class Relu3Network:
         """``‖W_1k‖_F² ≤ 1`` for every sub-network, exactly."""
         return all(sum((v * v for u in Wk for v in u), Fraction(0)) <= 1 for Wk in self.W1)
 
-    def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
+    def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: Rational,
                   loss: str = "squared") -> Fraction:
         """The exact training objective ``ℓ(f) + (β/2) Σ_k (‖w_2k‖² + w_3k²)``.
 
@@ -567,7 +568,7 @@ def output_directions(X: Sequence[Sequence[Fraction]]) -> int:
     return len(seen)
 
 
-def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence[object]]]],
+def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence[Rational]]]],
                  X: Sequence[Sequence[object]]) -> Relu3Prune:
     """Exact Carathéodory pruning of three-layer groups (docs/relu3.md §4, "Pruning"; the
     two-layer version is exact/pruning.py).
@@ -644,7 +645,7 @@ def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence
 
 
 def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
-                  y: Sequence[object], beta: object, loss: str) -> list[Group3] | None:
+                  y: Sequence[object], beta: Rational, loss: str) -> list[Group3] | None:
     """For a piecewise-linear loss (:meth:`exact.losses.Loss.affine_pieces`, e.g. the hinge):
     rescale each group ``z_g → a_g z_g`` (``a_g ≥ 0`` rational) by the exact LP (cdd.gmp)
 
@@ -772,7 +773,7 @@ def _to_rational(x: float, den: int = 2**52) -> Fraction:
     return Fraction(round(float(x) * den), den)
 
 
-def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, *,
+def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: Rational, *,
                 width: int = 2, loss: str = "squared", force: bool = True,
                 patterns: LiftedPatterns | None = None, eps: float = 1e-11,
                 prune: bool = True) -> Relu3Solution:
@@ -1014,7 +1015,7 @@ def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
     return rows
 
 
-def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: object) -> dict:
+def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: Rational) -> dict:
     """The ``kind: "relu3"`` certificate of a solve (docs/certificates.md, "Kind relu3").
 
     >>> sol = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2)
