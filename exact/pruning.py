@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 __all__ = ["PruneResult", "PruneStep", "norm_enclosure", "null_vector", "penalty_enclosure",
-           "prune", "prune_with_record", "rank"]
+           "prune", "prune_with_record", "rank", "sign_weighted_norms"]
 
 Group = tuple[int, int]
 Vec = tuple[Fraction, ...]
@@ -124,8 +124,15 @@ def norm_enclosure(w: Sequence[Fraction], bits: int = 128) -> tuple[Fraction, Fr
     return Fraction(f, 2**bits), Fraction(f + 1, 2**bits)
 
 
-def _sign_weighted_norms(c: Sequence[Fraction], ws: Sequence[Vec]) -> int:
-    """Exact ``sign(Σ c_g ‖w_g‖)``: rational enclosures first, sympy's exact sign last."""
+def sign_weighted_norms(c: Sequence[Fraction], ws: Sequence[Sequence[Fraction]]) -> int:
+    """Exact ``sign(Σ c_g ‖w_g‖)``: rational enclosures first, sympy's exact sign last.
+
+    >>> F = Fraction
+    >>> sign_weighted_norms([F(1), F(-1)], [(F(3), F(4)), (F(5),)])   # 5 − 5
+    0
+    >>> sign_weighted_norms([F(1), F(-1)], [(F(1), F(1)), (F(7, 5),)])  # √2 > 1.4
+    1
+    """
     for bits in (64, 256, 1024):
         lo = hi = Fraction(0)
         for ck, w in zip(c, ws):
@@ -214,7 +221,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
         c = null_vector([_fit(program, k, W[k]) for k in keys])
         if c is None:
             break
-        sgn = _sign_weighted_norms(c, [W[k] for k in keys])
+        sgn = sign_weighted_norms(c, [W[k] for k in keys])
         # orientation: Σ c_g ‖w_g‖ ≥ 0 makes the step non-increasing in the penalty; when the sum
         # is 0 either orientation works, and one with a positive entry exists (c ≠ 0)
         if sgn < 0 or (sgn == 0 and max(c) <= 0):
