@@ -80,7 +80,7 @@ import numpy as np
 from exact.convex import ConvexProgram
 from exact.losses import get_loss
 from exact.network import Network, Neuron
-from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
+from exact.projection import ProjectionCertificate, project_onto_cone
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual_bound",
            "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
@@ -638,21 +638,9 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
 # -- the reduced problem and its Newton solve ------------------------------------------------------
 def _projector(A: Sequence[Sequence[int]], F: Sequence[int], d: int) -> list[list[Fraction]]:
     """Orthogonal projector onto ``{u : a_j·u = 0, j ∈ F}`` exactly."""
-    I = [[Fraction(int(r == c)) for c in range(d)] for r in range(d)]
-    if not F:
-        return I
-    rows = [tuple(Fraction(x) for x in A[j]) for j in F]
-    B = [rows[k] for k in independent_subset(rows, range(len(rows)))]
-    from exact.projection import _solve
+    from arrangement.exactla import kernel_projector
 
-    G = [[_dot(a, b) for b in B] for a in B]
-    # P = I − Bᵀ G⁻¹ B, column by column: G⁻¹ B e_c
-    P = [row[:] for row in I]
-    for c in range(d):
-        z = _solve(G, [a[c] for a in B])
-        for r in range(d):
-            P[r][c] -= sum((B[k][r] * z[k] for k in range(len(B))), Fraction(0))
-    return P
+    return kernel_projector([A[j] for j in F], d)
 
 
 def _lu(M: list[list]) -> tuple[list[list], list[int]]:

@@ -824,10 +824,10 @@ def _exact_projection_ok(cp, i: int, g: Sequence[Mixed], F: Sequence[int], ar: _
         return False
     k, ge = one
     K = ar.fields[k]
-    from exact.certify import _projector
+    from arrangement.exactla import kernel_projector
 
     A = cp.cones[i]
-    Pm = _projector(A, list(F), cp.d)
+    Pm = kernel_projector([A[j] for j in F], cp.d)
     if not any(any(row) for row in Pm):  # the face is {0}
         return False
     q = [tuple(sum((Pm[r][c] * ge[c][t] for c in range(cp.d)), Fraction(0))

@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.exactla import independent_subset
+from arrangement.exactla import independent_subset, solve
 from arrangement.intmat import float_rows
 
 __all__ = [
@@ -70,36 +70,11 @@ def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
 
 
-def _solve(M: list[list[Fraction]], b: list[Fraction]) -> list[Fraction] | None:
-    """Solve the square system ``M x = b`` exactly (Gaussian elimination); None if singular."""
-    k = len(M)
-    A = [list(M[r]) + [b[r]] for r in range(k)]
-    for c in range(k):
-        piv = next((r for r in range(c, k) if A[r][c] != 0), None)
-        if piv is None:
-            return None
-        A[c], A[piv] = A[piv], A[c]
-        pc = A[c][c]
-        for r in range(c + 1, k):
-            f = A[r][c]
-            if f:
-                f = f / pc
-                Ar, Ac = A[r], A[c]
-                for t in range(c, k + 1):
-                    if Ac[t]:
-                        Ar[t] -= f * Ac[t]
-    x = [Fraction(0)] * k
-    for r in range(k - 1, -1, -1):
-        s = A[r][k] - sum((A[r][t] * x[t] for t in range(r + 1, k)), Fraction(0))
-        x[r] = s / A[r][r]
-    return x
-
-
 def _ls_on(A: list[Vector], g: Vector, P: Sequence[int]) -> list[Fraction] | None:
     """Multipliers ``z`` on the independent rows P with ``A_P (g + A_Pᵀ z) = 0`` (exact)."""
     G = [[_dot(A[a], A[b]) for b in P] for a in P]
     rhs = [-_dot(A[a], g) for a in P]
-    return _solve(G, rhs)
+    return solve(G, rhs)
 
 
 def _assemble(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]) -> Vector:
