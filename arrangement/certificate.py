@@ -54,13 +54,6 @@ __all__ = ["FORMAT", "completeness_certificate", "farkas_multipliers", "write_ce
 FORMAT = "relucvx-certificate/3"
 
 
-def _ratio(p: int, q: int) -> str:
-    """``p/q`` (q > 0) in lowest terms as the certificate writes it, without building a Fraction."""
-    g = math.gcd(p, q)
-    p, q = p // g, q // g
-    return str(p) if q == 1 else f"{p}/{q}"
-
-
 def _dot(a: Sequence[int], b: Sequence[int]) -> int:
     return sum(x * y for x, y in zip(a, b))
 

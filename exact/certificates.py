@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,7 +27,10 @@ import numpy as np
 
 from arrangement.certificate import FORMAT, completeness_certificate
 from arrangement.errors import InputError
-from arrangement.rational import format_fraction
+
+# the certificate encoding of exact numbers (docs/certificates.md), short names for this module
+from arrangement.rational import certificate_number as _q
+from arrangement.rational import certificate_ratio as _ratio
 
 if TYPE_CHECKING:  # only for the annotations: no import cycle with the producers
     from exact.certify import Solution
@@ -36,35 +38,6 @@ if TYPE_CHECKING:  # only for the annotations: no import cycle with the producer
 
 __all__ = ["FORMAT", "check_certificate", "paused_gc", "solution_certificate",
            "write_solution_certificate"]
-
-
-def _q(x: Fraction | int) -> int | str:
-    """An exact number as the certificate writes it: an int, or the string ``"p/q"``."""
-    x = Fraction(x)
-    if x.denominator == 1 and abs(x.numerator) < 10**4000:
-        return int(x)
-    # Python limits int ↔ str conversions to 4300 digits by default: lift it for huge numbers
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
-        return format_fraction(x)
-    finally:
-        sys.set_int_max_str_digits(old)
-
-
-#: numbers below this many bits take the fast path of :func:`_ratio` (well inside Python's
-#: 4300-digit int ↔ str limit); longer ones go through :func:`_q`
-_SHORT_BITS = 10_000
-
-
-def _ratio(num: int, den: int) -> int | str:
-    """``num/den`` (den > 0, any common factor) as :func:`_q` writes it, without a Fraction."""
-    q = math.gcd(num, den)
-    if q != 1:
-        num, den = num // q, den // q
-    if max(num.bit_length(), den.bit_length()) >= _SHORT_BITS:
-        return _q(Fraction(num, den))
-    return num if den == 1 else f"{num}/{den}"
 
 
 def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:

@@ -54,7 +54,6 @@ Ergen (2020), "Neural networks are convex regularizers".
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -132,16 +131,6 @@ class CheckResult:
 # -- small exact helpers --------------------------------------------------------------------------
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
-
-def _sqrt_floor(q: Fraction, bits: int) -> Fraction:
-    """A rational ``r`` with ``0 ≤ r ≤ √q`` and relative error about ``2^{-bits}`` (q ≥ 0);
-    exact (``r = √q``) when q is the square of a rational with a power-of-two denominator."""
-    if q <= 0:
-        return Fraction(0)
-    mag = q.numerator.bit_length() - q.denominator.bit_length()
-    b = bits + max(0, -mag // 2 + 2)
-    return Fraction(math.isqrt(q.numerator * 4**b // q.denominator), 2**b)
 
 
 def number_text(x: Exact) -> str:

@@ -80,10 +80,11 @@ from fractions import Fraction
 
 import sympy
 
+from exact.types import Group
+
 __all__ = ["ClosedForm", "KKTPoint", "MAX_UNKNOWNS", "TIME_LIMIT", "closed_form", "in_interval",
            "kkt_point", "prove_kkt"]
 
-Group = tuple[int, int]
 Elem = tuple[Fraction, ...]
 Mixed = dict[int, Elem]
 

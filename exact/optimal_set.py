@@ -51,6 +51,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from arrangement.rational import sqrt_ceil
 from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.pruning import penalty_enclosure
@@ -120,21 +121,6 @@ class OptimalSet:
 # -- small exact helpers --------------------------------------------------------------------------
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
-
-def _sqrt_hi(q: Fraction, bits: int = 96) -> Fraction:
-    """A rational ``≥ √q`` (``q ≥ 0``), exact when q is a rational square.
-
-    >>> _sqrt_hi(Fraction(9, 4)), _sqrt_hi(Fraction(2), 4)
-    (Fraction(3, 2), Fraction(23, 16))
-    """
-    if q <= 0:
-        return Fraction(0)
-    a, b = q.numerator, q.denominator
-    ra, rb = math.isqrt(a), math.isqrt(b)
-    if ra * ra == a and rb * rb == b:
-        return Fraction(ra, rb)
-    return Fraction(math.isqrt(a * 4**bits // b) + 1, 2**bits)
 
 
 def simplest_rational(lo: Fraction, hi: Fraction) -> Fraction:
@@ -263,7 +249,7 @@ def _exact_dual(solution, max_bits: int | None):
     beta2 = cp.beta * cp.beta
     center = tuple(solution.kappa * x for x in solution.dual)
     gap = max(solution.gap, Fraction(0))
-    r0 = _sqrt_hi(2 * gap)
+    r0 = sqrt_ceil(2 * gap, 96)
     radii = [r0] if r0 == 0 else [r0, r0 / 2**20, r0 / 2**60]
     seen: set[Vec] = set()
     first = list(solution.active_groups)
@@ -358,8 +344,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         v, value, exact = None, None, False
         fit = tuple(cp.prediction(solution.groups))
         gap = max(solution.gap, Fraction(0))
-        L = _sqrt_hi(sum((x * x for row in cp.X for x in row), Fraction(0)))
-        slack = L * _sqrt_hi(2 * gap)
+        L = sqrt_ceil(sum((x * x for row in cp.X for x in row), Fraction(0)), 96)
+        slack = L * sqrt_ceil(2 * gap, 96)
         keys = []
         for g in cp.groups:
             c = solution.projections.get(g)
@@ -368,7 +354,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
             w = solution.groups.get(g)
             if w is None:
                 # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β
-                if not any(c.p) or solution.kappa * _sqrt_hi(c.norm2) + slack < beta:
+                if not any(c.p) or solution.kappa * sqrt_ceil(c.norm2, 96) + slack < beta:
                     inactive += 1
                     continue
                 dirs[g] = c.p

@@ -34,6 +34,7 @@ import numpy as np
 
 from arrangement.exactla import independent_subset, solve
 from arrangement.intmat import float_rows
+from exact.types import Vec
 
 __all__ = [
     "ProjectionCertificate",
@@ -42,7 +43,6 @@ __all__ = [
     "cone_support",
 ]
 
-Vector = tuple[Fraction, ...]
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class ProjectionCertificate:
     ``support`` lists the rows with ``λ_j > 0``; ``value`` is ``‖p‖² = pᵀg``.
     """
 
-    p: Vector
-    lam: Vector
+    p: Vec
+    lam: Vec
 
     @property
     def support(self) -> tuple[int, ...]:
@@ -70,14 +70,14 @@ def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
 
 
-def _ls_on(A: list[Vector], g: Vector, P: Sequence[int]) -> list[Fraction] | None:
+def _ls_on(A: list[Vec], g: Vec, P: Sequence[int]) -> list[Fraction] | None:
     """Multipliers ``z`` on the independent rows P with ``A_P (g + A_Pᵀ z) = 0`` (exact)."""
     G = [[_dot(A[a], A[b]) for b in P] for a in P]
     rhs = [-_dot(A[a], g) for a in P]
     return solve(G, rhs)
 
 
-def _assemble(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]) -> Vector:
+def _assemble(A: list[Vec], g: Vec, P: Sequence[int], z: Sequence[Fraction]) -> Vec:
     p = list(g)
     for j, zj in zip(P, z):
         if zj:
@@ -87,7 +87,7 @@ def _assemble(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction
     return tuple(p)
 
 
-def _cert(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]
+def _cert(A: list[Vec], g: Vec, P: Sequence[int], z: Sequence[Fraction]
           ) -> ProjectionCertificate:
     lam = [Fraction(0)] * len(A)
     for j, zj in zip(P, z):
@@ -95,7 +95,7 @@ def _cert(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]
     return ProjectionCertificate(_assemble(A, g, P, z), tuple(lam))
 
 
-def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vector]:
+def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vec]:
     rows = [tuple(Fraction(x) for x in row) for row in A]
     for r in rows:
         if len(r) != d:
@@ -104,7 +104,7 @@ def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vector]:
 
 
 # -- the projection ------------------------------------------------------------------------------
-def _numeric_guess(A: list[Vector], g: Vector) -> ProjectionCertificate | None:
+def _numeric_guess(A: list[Vec], g: Vec) -> ProjectionCertificate | None:
     """Exact solve on the support that a float NNLS of the dual suggests (may be wrong: checked)."""
     from scipy.optimize import nnls
 
@@ -129,7 +129,7 @@ def _numeric_guess(A: list[Vector], g: Vector) -> ProjectionCertificate | None:
     return cert if _check(A, g, cert) else None
 
 
-def _lawson_hanson(A: list[Vector], g: Vector) -> ProjectionCertificate:
+def _lawson_hanson(A: list[Vec], g: Vec) -> ProjectionCertificate:
     """Exact Lawson–Hanson NNLS on the dual ``min_{λ≥0} ½‖g + Aᵀλ‖²``.
 
     The gradient of the dual objective is ``A p`` with ``p = g + Aᵀλ``; a row with
@@ -210,7 +210,7 @@ def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> Pro
     return _lawson_hanson(rows, gv)
 
 
-def _check(A: list[Vector], g: Vector, cert: ProjectionCertificate) -> bool:
+def _check(A: list[Vec], g: Vec, cert: ProjectionCertificate) -> bool:
     p, lam = cert.p, cert.lam
     if len(p) != len(g) or len(lam) != len(A):
         return False

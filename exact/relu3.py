@@ -35,8 +35,9 @@ from arrangement.core import Arrangement
 from arrangement.counts import cover_count, pilanci_ergen_ceiling
 from arrangement.errors import InputError, NumericError, TooLargeError
 from arrangement.limits import MAX_RELU3_REGIONS, MAX_RELU3_WIDTH
-from arrangement.rational import to_matrix, to_vector
+from arrangement.rational import sqrt_ceil_on, sqrt_floor_on, to_matrix, to_vector
 from exact.projection import cone_support
+from exact.types import Vec
 
 __all__ = [
     "LOSSES",
@@ -65,7 +66,6 @@ __all__ = [
 LOSSES = ("squared",)
 
 Signed = tuple[int, int]          # (chamber index, sign of the second-layer weight)
-Vector = tuple[Fraction, ...]
 
 
 def loss_value(loss: str, z: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
@@ -97,14 +97,7 @@ def sqrt_up(q: Fraction, digits: int = 30) -> Fraction:
     >>> sqrt_up(Fraction(4)), sqrt_up(Fraction(2), 3)
     (Fraction(2, 1), Fraction(283, 200))
     """
-    if q <= 0:
-        return Fraction(0)
-    s = 10**digits
-    num = q.numerator * s * s
-    r = math.isqrt(num // q.denominator)
-    while Fraction(r, s) ** 2 < q:
-        r += 1
-    return Fraction(r, s)
+    return sqrt_ceil_on(q, 10**digits)
 
 
 def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
@@ -113,14 +106,11 @@ def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
     >>> sqrt_down(Fraction(9, 4)), sqrt_down(Fraction(2), 3)
     (Fraction(3, 2), Fraction(707, 500))
     """
-    if q <= 0:
-        return Fraction(0)
-    s = 10**digits
-    return Fraction(math.isqrt(q.numerator * s * s // q.denominator), s)
+    return sqrt_floor_on(q, 10**digits)
 
 
 def lifted_rows(X: Sequence[Sequence[Fraction]], patterns: Sequence[Sequence[int]],
-                signs: Sequence[int]) -> list[Vector]:
+                signs: Sequence[int]) -> list[Vec]:
     """The rows of ``X̃ = [s_1 D_1 X, …, s_k D_k X]`` (docs/relu3.md §2), exactly.
 
     ``patterns[j]`` is the 0/1 diagonal of ``D_j``.
@@ -145,14 +135,14 @@ class Region:
 
     tuple_: tuple[Signed, ...]
     pattern: tuple[int, ...]
-    witness: Vector
+    witness: Vec
 
 
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b)), Fraction(0))
 
 
-def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
+def _interior_point(rows: Sequence[Vec], dim: int) -> Vec | None:
     """A rational z with ``a·z > 0`` for every row (None if the open cone is empty), exact LP."""
     import cdd
     import cdd.gmp
@@ -284,7 +274,7 @@ class LiftedPatterns:
         """Number of signed first-layer patterns ``(i, s)`` (twice the chambers of X)."""
         return 2 * len(self.patterns)
 
-    def block_rows(self, T: Sequence[Signed]) -> list[Vector]:
+    def block_rows(self, T: Sequence[Signed]) -> list[Vec]:
         """The facet rows of the product cone ``C_T`` in ``R^{kd}``."""
         d, k = self.first.d, len(T)
         rows = []
@@ -295,11 +285,11 @@ class LiftedPatterns:
                 rows.append(tuple(row))
         return rows
 
-    def lifted(self, T: Sequence[Signed]) -> list[Vector]:
+    def lifted(self, T: Sequence[Signed]) -> list[Vec]:
         """The lifted data ``X̃_T`` (one row per data point)."""
         return lifted_rows(self.Xq, [self.patterns[i] for i, _ in T], [s for _, s in T])
 
-    def region_rows(self, reg: Region) -> list[Vector]:
+    def region_rows(self, reg: Region) -> list[Vec]:
         """The facet rows of the region's closed cone ``K = C_T ∩ {(2D_2 − I) X̃ z ≥ 0}``."""
         rows = self.block_rows(reg.tuple_)
         for x, b in zip(self.lifted(reg.tuple_), reg.pattern):
@@ -319,7 +309,7 @@ class LiftedPatterns:
         w0 = []
         for i, _s in T:
             w0.extend(Fraction(v) for v in self.first.chambers()[i].witness)
-        cells: list[tuple[list[Vector], Vector, list[int]]] = [(list(base), tuple(w0), [])]
+        cells: list[tuple[list[Vec], Vec, list[int]]] = [(list(base), tuple(w0), [])]
         for x in self.lifted(T):
             if not any(x):
                 cells = [(rows, w, sg + [0]) for rows, w, sg in cells]
@@ -449,7 +439,7 @@ class Relu3Network:
         return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
-def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vector]]],
+def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vec]]],
                         d: int, width: int) -> Relu3Network:
     """A rational network whose output is ``Σ_g s3 (Σ_j s_j (X z_j)_+)_+`` and whose penalty is
     within ~1e-25 of ``β Σ_g Σ_j ‖z_j‖`` (docs/relu3.md §4): first-layer neuron ``z_j / r_j``,
@@ -492,8 +482,8 @@ class Relu3Solution:
     lower: Fraction
     upper: Fraction
     network: Relu3Network
-    v: Vector
-    nu: list[tuple[Region, int, Vector]]
+    v: Vec
+    nu: list[tuple[Region, int, Vec]]
     numeric_value: float
     patterns: LiftedPatterns
 
@@ -604,7 +594,7 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
     return Relu3Solution(lower, upper, net, v, nus, value, lp)
 
 
-def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vector,
+def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vec,
                   beta: Fraction, eps: float | None = 1e-11):
     """The float guess of the program over ``groups`` (pairs (region, s3)), cvxpy + Clarabel:
     ``(z per group, v, ν per group, value)``. ``eps=None`` uses Clarabel's default tolerances
@@ -685,7 +675,7 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
 
 # -- the certificate (docs/certificates.md, kind "relu3") -------------------------------------
 
-def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
+def _farkas(facets: Sequence[Vec], a: Vec) -> list[Fraction]:
     """``μ ≥ 0`` with ``Σ_f μ_f f = a`` (a is implied by the facets), by an exact LP (cdd.gmp)."""
     import cdd
     import cdd.gmp
@@ -704,7 +694,7 @@ def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
     return [Fraction(x) for x in lp.primal_solution]
 
 
-def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vector]:
+def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vec]:
     """All n rows ``(2D − I) X`` of a first-layer cone (zero rows included), the verifier's form.
 
     >>> full_cone_rows([[1, 2], [3, 4]], [1, 0])
@@ -736,9 +726,9 @@ def region_evidence(lp: LiftedPatterns, reg: Region) -> tuple[list[int], list[li
     return facets, farkas
 
 
-def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
+def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vec]:
     d, k = lp.first.d, len(reg.tuple_)
-    rows: list[Vector] = []
+    rows: list[Vec] = []
     for j, (i, _s) in enumerate(reg.tuple_):
         for a in full_cone_rows(lp.Xq, lp.patterns[i]):
             row = [Fraction(0)] * (k * d)

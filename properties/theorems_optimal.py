@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from arrangement.core import Arrangement
 from arrangement.instances import Instance
-from arrangement.rational import to_matrix
+from arrangement.rational import certificate_number, to_matrix
 from exact import certify, maps, optimal_set, pruning, transforms
 from exact.network import Exact, Network, add, exact_eq, mul, sign
 from properties import strategies as S
@@ -604,7 +604,7 @@ def _corrupt(cert: dict, path: tuple, how: str) -> dict:
         node = node[k]
     v = Fraction(node[path[-1]])
     new = {"plus1": v + 1, "negate": -v, "zero": Fraction(0), "half": v / 2}[how]
-    node[path[-1]] = int(new) if new.denominator == 1 else f"{new.numerator}/{new.denominator}"
+    node[path[-1]] = certificate_number(new)
     return cert
 
 
