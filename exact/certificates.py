@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from arrangement.certificate import FORMAT, completeness_certificate
+from arrangement.core import Arrangement
 from arrangement.errors import InputError
 
 # the certificate encoding of exact numbers (docs/certificates.md), short names for this module
@@ -183,6 +184,10 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
                    "num_chambers": cp.p},
     }
     if completeness:
+        if not isinstance(arr, Arrangement):
+            raise InputError("a completeness certificate needs the full arrangement: this "
+                             f"program is built on a {type(arr).__name__} (a chamber subset); "
+                             "pass completeness=False")
         cert["completeness"] = completeness_certificate(arr)
     return cert, _chamber_entries(sol, cp, arr, h_matrix)
 
@@ -191,16 +196,11 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
     H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
-    rows0 = [int(c.rows[0]) for c in arr.classes]
-    nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
-    ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
-    starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
-    ck = ck.tolist()
     fast = getattr(sol.bounds, "ratios", None)
     Gp, Gm = _reduced_texts(H, den)
     for i in range(cp.p):
-        facets = [{"row": rows0[k], "a": list(a)}
-                  for k, a in zip(ck[starts[i]:starts[i + 1]], cp.cones[i])]
+        # the chamber source names the row behind each cone row (exact.types.ChamberSource)
+        facets = [{"row": int(j), "a": list(a)} for j, a in zip(arr.facet_rows(i), cp.cones[i])]
         gp, gm = Gp[i], Gm[i]
         grs = []
         for s, gq in ((1, gp), (-1, gm)):

@@ -37,7 +37,7 @@ from arrangement.errors import InputError, NumericError
 from arrangement.intmat import float_rows
 from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
-from exact.types import Group
+from exact.types import ChamberSource, Group
 
 __all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
@@ -92,7 +92,8 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
 class ConvexProgram:
     """The chamber-based convex program of ``(X, y, β)`` for a given loss (docs/MATH.md §4).
 
-    Attributes: ``X, y, beta`` (exact), ``loss``, ``arrangement``, ``n, d``, ``p`` (number of
+    Attributes: ``X, y, beta`` (exact), ``loss``, ``arrangement`` (the chamber source,
+    :class:`exact.types.ChamberSource`: an Arrangement or a stand-in), ``n, d``, ``p`` (number of
     chambers), ``patterns[i]`` (0/1 diagonal of ``D_i``), ``signs[i]`` (chamber sign vector),
     ``cones[i]`` (integer facet rows of ``C_i``) and ``groups`` (all ``(i, s)``, ``s = ±1``).
 
@@ -107,7 +108,7 @@ class ConvexProgram:
     """
 
     def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
-                 loss: str = "squared", arrangement=None, pool: int = 1):
+                 loss: str = "squared", arrangement: ChamberSource | None = None, pool: int = 1):
         #: the loss object (exact.losses); ``loss`` is its name
         self.loss_fn = get_loss(loss)
         loss = self.loss_fn.name
