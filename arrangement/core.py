@@ -162,8 +162,8 @@ class Arrangement:
         """:attr:`int_rows` restricted to :attr:`essential_columns`: the same arrangement (same
         sign vectors, chambers, faces, intersection lattice) in ``rank`` dimensions.
 
-        >>> Arrangement([[1, 1, 1], [2, 2, 2]]).essential_rows
-        ((1,), (2,))
+        >>> Arrangement([[1, 1, 1], [2, 2, 3]]).essential_rows
+        ((1, 1), (2, 3))
         """
         J = self.essential_columns
         return tuple(tuple(r[j] for j in J) for r in self.int_rows)

@@ -782,9 +782,9 @@ def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, 
 
 
 def _faces_at(cp, groups: Sequence[Group], v) -> dict[Group, tuple[int, ...]]:
-    from exact.optimal_set import _group_projection
+    from exact.optimal_set import group_projection
 
-    return {g: _group_projection(cp, g, tuple(v)).support for g in groups}
+    return {g: group_projection(cp, g, tuple(v)).support for g in groups}
 
 
 # -- the proof ------------------------------------------------------------------------------------

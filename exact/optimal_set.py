@@ -59,7 +59,8 @@ from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
-           "lp_size_bits", "optimal_set", "polytope_vertices", "simplest_rational"]
+           "group_projection", "lp_size_bits", "optimal_set", "polytope_vertices",
+           "simplest_rational"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
 #: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
@@ -163,7 +164,16 @@ def _h(cp, i: int, v: Vec) -> Vec:
     return tuple(out)
 
 
-def _group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
+def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
+    """``Π_{C_i}(s XᵀD_i v)`` for the group ``g = (i, s)`` of the program ``cp``, exactly, with
+    its KKT multipliers (docs/MATH.md §7).
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> i = next(k for k in range(cp.p) if cp.patterns[k] == (1, 1))
+    >>> group_projection(cp, (i, 1), (Fraction(1), Fraction(-1))).p
+    (Fraction(1, 1), Fraction(0, 1))
+    """
     i, s = g
     h = _h(cp, i, v)
     return project_onto_cone(cp.cones[i], h if s == 1 else tuple(-x for x in h))
@@ -263,7 +273,7 @@ def _exact_dual(solution, max_bits: int | None):
         certs: dict[Group, ProjectionCertificate] = {}
         feasible = True
         for g in _order(cp, first):  # likely violators first: an early exit is cheap
-            c = _group_projection(cp, g, cand)
+            c = group_projection(cp, g, cand)
             if c.norm2 > beta2:
                 feasible = False
                 break
@@ -350,7 +360,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         for g in cp.groups:
             c = solution.projections.get(g)
             if c is None:
-                c = _group_projection(cp, g, solution.dual)
+                c = group_projection(cp, g, solution.dual)
             w = solution.groups.get(g)
             if w is None:
                 # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β

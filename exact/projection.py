@@ -38,6 +38,7 @@ from exact.types import Vec
 
 __all__ = [
     "ProjectionCertificate",
+    "lawson_hanson",
     "project_onto_cone",
     "verify_projection",
     "cone_support",
@@ -174,6 +175,17 @@ def _lawson_hanson(A: list[Vec], g: Vec) -> ProjectionCertificate:
                 break
         p = _assemble(A, g, P, [lam[t] for t in P])
     raise ArithmeticError("exact active-set projection did not converge")  # pragma: no cover
+
+
+def lawson_hanson(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:
+    """The exact active-set method alone (no float guess, no shortcut): what
+    :func:`project_onto_cone` falls back on, for testing it on its own.
+
+    >>> lawson_hanson([(1, 0), (0, 1)], (3, -2)).lam
+    (Fraction(0, 1), Fraction(2, 1))
+    """
+    gv = tuple(Fraction(x) for x in g)
+    return _lawson_hanson(_as_rows(A, len(gv)), gv)
 
 
 def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:

@@ -146,11 +146,11 @@ class PatternList:
     with every nonzero row.
 
     >>> from exact.types import ChamberSource
-    >>> src = PatternList([[1, 0], [0, 1]])
-    >>> isinstance(src, ChamberSource), len(src.chambers()), src.cone(0) == [(1, 0), (0, 1)]
-    (True, 9, True)
-    >>> src.facet_rows(0)
-    [0, 1]
+    >>> src = PatternList([[1, 0], [-1, 0]])  # 2 chambers, and the line between them
+    >>> isinstance(src, ChamberSource), [c.pattern for c in src.chambers()]
+    (True, [(1, 0), (0, 1), (1, 1)])
+    >>> src.cone(2), src.facet_rows(2)
+    ([(1, 0), (-1, 0)], [0, 1])
     """
 
     def __init__(self, X):
