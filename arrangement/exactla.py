@@ -111,8 +111,9 @@ def _fmat(fl: Any, M: Sequence[Sequence[Fraction]], cols: int) -> Any:
 
 
 def _from_fmat(A: Any) -> list[list[Fraction]]:
-    return [[Fraction(int(A[i, j].p), int(A[i, j].q)) for j in range(A.ncols())]
-            for i in range(A.nrows())]
+    c = A.ncols()
+    flat = [Fraction(int(x.p), int(x.q)) for x in A.entries()]
+    return [flat[r * c:(r + 1) * c] for r in range(A.nrows())]
 
 
 # -- exact, over Q -------------------------------------------------------------------------------
