@@ -54,7 +54,7 @@ Number = Fraction | int
 Matrix = Sequence[Sequence[Any]]
 
 try:  # optional: python-flint (pip install relucvx[flint])
-    import flint as _flint_module
+    import flint as _flint_module  # type: ignore[import-not-found, unused-ignore]
 except ImportError:  # pragma: no cover - depends on the installation
     _flint_module = None
 
@@ -304,9 +304,9 @@ def independent_subset(rows: Sequence[Sequence[Number]], order: Sequence[int]) -
             if r[c]:
                 f = r[c] / b[c]
                 r = [x - f * y for x, y in zip(r, b)]
-        c = next((t for t, x in enumerate(r) if x), None)
-        if c is not None:
-            basis.append((r, c))
+        lead = next((t for t, x in enumerate(r) if x), None)
+        if lead is not None:
+            basis.append((r, lead))
             chosen.append(j)
     return chosen
 

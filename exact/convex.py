@@ -30,6 +30,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -137,7 +138,7 @@ class ConvexProgram:
         if self.beta <= 0:
             raise InputError(f"beta must be positive, got {self.beta}")
         self.loss_fn.require_domain(self.y)
-        ch = arrangement.chambers()
+        ch: Any = arrangement.chambers()  # an Arrangement's Chambers (bulk arrays), or a list
         self.p = len(ch)
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)
