@@ -3,7 +3,7 @@
 Exact part (every result a ``Fraction`` or an ``int``, never rounded):
 
 - :func:`rref` (reduced row echelon form and pivot columns), :func:`rank`, :func:`nullspace`,
-  :func:`null_vector`, :func:`solve` (square systems), :func:`inverse`,
+  :func:`null_vector`, :func:`solve` (square systems), :func:`inverse`, :func:`dot`,
   :func:`independent_subset` (greedy, in a given order), :func:`span_projector` and
   :func:`kernel_projector` (orthogonal projectors onto a span and onto its orthogonal
   complement);
@@ -45,7 +45,7 @@ from typing import Any
 __all__ = [
     "BACKENDS", "backend", "use_backend",
     "to_fractions", "rref", "rank", "nullspace", "null_vector", "solve", "inverse",
-    "independent_subset", "span_projector", "kernel_projector",
+    "dot", "independent_subset", "span_projector", "kernel_projector",
     "integer_solve", "pivot_columns", "pivot_rows", "extend_basis", "integer_rank",
     "lu_factor", "lu_solve", "float_solve",
 ]
@@ -311,7 +311,12 @@ def independent_subset(rows: Sequence[Sequence[Number]], order: Sequence[int]) -
     return chosen
 
 
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
+def dot(a: Sequence[Number], b: Sequence[Number]) -> Fraction:
+    """``a·b`` exactly (zero entries skipped: most rows here are sparse).
+
+    >>> dot([Fraction(1, 2), 0, 3], [4, 5, Fraction(1, 3)])
+    Fraction(3, 1)
+    """
     return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
 
 
@@ -326,7 +331,7 @@ def span_projector(rows: Sequence[Sequence[Number]], d: int) -> list[list[Fracti
     B = [R[k] for k in independent_subset(R, range(len(R)))]
     if not B:
         return [[Fraction(0)] * d for _ in range(d)]
-    G = [[_dot(a, b) for b in B] for a in B]
+    G = [[dot(a, b) for b in B] for a in B]
     # P = Bᵀ Z with Z = G⁻¹ B
     Z = [[sum((g * Bt[c] for g, Bt in zip(Gi, B) if g), Fraction(0)) for c in range(d)]
          for Gi in inverse(G)]

@@ -28,6 +28,7 @@ import numpy as np
 from arrangement.certificate import FORMAT, completeness_certificate
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
+from arrangement.exactla import dot
 
 # the certificate encoding of exact numbers (docs/certificates.md), short names for this module
 from arrangement.rational import certificate_number as _q
@@ -54,10 +55,6 @@ def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
     Hl = H.tolist()
     return ([[_ratio(int(x), den) for x in row] for row in Hl],
             [[_ratio(-int(x), den) for x in row] for row in Hl])
-
-
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b)), Fraction(0))
 
 
 @contextmanager
@@ -208,7 +205,7 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
             if c is not None:
                 g = [Fraction(s * int(x), den) for x in H[i]]
                 grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
-                            "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
+                            "lambda": [_q(x) for x in c.lam], "t": _q(dot(c.p, g))})
                 continue
             # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
             rat = fast((i, s)) if fast is not None else None

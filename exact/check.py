@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from arrangement.errors import InputError
+from arrangement.exactla import dot
 from arrangement.rational import format_fraction, to_fraction
 from exact.certify import dual_pieces, scaled_dual_bound
 from exact.convex import ConvexProgram
@@ -129,9 +130,6 @@ class CheckResult:
 
 
 # -- small exact helpers --------------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
 
 def number_text(x: Exact) -> str:
     """An exact number as text: ``"p/q"`` for rationals, sympy's radical text otherwise.
@@ -265,8 +263,8 @@ def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Grou
     rows = []
     for g, w in W.items():
         q = certs[g].p
-        qw = _dot(q, w)
-        parallel = qw > 0 and qw * qw == _dot(q, q) * _dot(w, w)
+        qw = dot(q, w)
+        parallel = qw > 0 and qw * qw == dot(q, q) * dot(w, w)
         rows.append({"group": g, "t": ts[g], "norm_is_beta": ts[g] == b2, "parallel": parallel})
     stationary = all(r["norm_is_beta"] and r["parallel"] for r in rows)
     others_ok = all(ts[(i, s)] <= b2 for i in chambers for s in (1, -1) if (i, s) not in W)

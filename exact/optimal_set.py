@@ -51,6 +51,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from arrangement.exactla import dot
 from arrangement.rational import sqrt_ceil
 from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
@@ -120,9 +121,6 @@ class OptimalSet:
 
 
 # -- small exact helpers --------------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
 
 def simplest_rational(lo: Fraction, hi: Fraction) -> Fraction:
     """The rational with the smallest denominator in ``[lo, hi]`` (continued fractions).
@@ -348,7 +346,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         keys = [g for g in cp.groups if certs[g].norm2 == beta * beta]
         dirs = {g: certs[g].p for g in keys}
         fit = tuple(t - x for t, x in zip(cp.y, v))
-        value = _dot(v, cp.y) - _dot(v, v) / 2
+        value = dot(v, cp.y) - dot(v, v) / 2
         exact = True
     else:
         v, value, exact = None, None, False
@@ -402,7 +400,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     if exact:
         # ‖q_g‖ = β exactly, so L^c(W) = ½‖v‖² + β² Σ ρ_g: rational, and equal to P*
         for r in verts:
-            obj = _dot(v, v) / 2 + beta * beta * sum(r, Fraction(0))
+            obj = dot(v, v) / 2 + beta * beta * sum(r, Fraction(0))
             if obj != value:  # pragma: no cover - the derivation in the module docstring
                 raise ArithmeticError("a vertex of the exact optimal polytope is not optimal")
         excess = Fraction(0)

@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.exactla import independent_subset, solve
+from arrangement.exactla import dot, independent_subset, solve
 from arrangement.intmat import float_rows
 from exact.types import Vec
 
@@ -43,7 +43,6 @@ __all__ = [
     "verify_projection",
     "cone_support",
 ]
-
 
 
 @dataclass(frozen=True)
@@ -67,14 +66,11 @@ class ProjectionCertificate:
 
 
 # -- small exact linear algebra ------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
 
 def _ls_on(A: list[Vec], g: Vec, P: Sequence[int]) -> list[Fraction] | None:
     """Multipliers ``z`` on the independent rows P with ``A_P (g + A_Pᵀ z) = 0`` (exact)."""
-    G = [[_dot(A[a], A[b]) for b in P] for a in P]
-    rhs = [-_dot(A[a], g) for a in P]
+    G = [[dot(A[a], A[b]) for b in P] for a in P]
+    rhs = [-dot(A[a], g) for a in P]
     return solve(G, rhs)
 
 
@@ -144,7 +140,7 @@ def _lawson_hanson(A: list[Vec], g: Vec) -> ProjectionCertificate:
     P: list[int] = []
     p = g
     for _ in range(20 * m + 100):
-        Ap = [_dot(a, p) for a in A]
+        Ap = [dot(a, p) for a in A]
         cand = [j for j in range(m) if j not in P and Ap[j] < 0]
         if not cand:
             cert = ProjectionCertificate(p, tuple(lam))
@@ -152,7 +148,7 @@ def _lawson_hanson(A: list[Vec], g: Vec) -> ProjectionCertificate:
                 return cert
             break  # pragma: no cover - impossible in exact arithmetic
         # most violated constraint, measured as a distance: (a·p)² / ‖a‖²
-        j = max(cand, key=lambda t: Ap[t] * Ap[t] / _dot(A[t], A[t]))
+        j = max(cand, key=lambda t: Ap[t] * Ap[t] / dot(A[t], A[t]))
         P.append(j)
         while True:
             z = _ls_on(A, g, P)
@@ -206,15 +202,15 @@ def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> Pro
     if not rows:
         return ProjectionCertificate(gv, ())
     # g already in the cone: p = g, λ = 0 (the common case for many chambers)
-    ag = [_dot(a, gv) for a in rows]
+    ag = [dot(a, gv) for a in rows]
     if all(x >= 0 for x in ag):
         return ProjectionCertificate(gv, tuple(Fraction(0) for _ in rows))
     # one violated facet is often the whole active set (always when d ≤ 2 and the cone is a
     # wedge seen from inside its angle): try each, exactly, before the numeric guess
     for k in sorted((k for k, x in enumerate(ag) if x < 0), key=lambda k: ag[k]):
-        z = -ag[k] / _dot(rows[k], rows[k])
+        z = -ag[k] / dot(rows[k], rows[k])
         cert = _cert(rows, gv, [k], [z])
-        if all(_dot(a, cert.p) >= 0 for a in rows):
+        if all(dot(a, cert.p) >= 0 for a in rows):
             return cert  # KKT holds: λ_k = z > 0, a_k·p = 0, the rest have λ = 0
     cert = _numeric_guess(rows, gv)
     if cert is not None:
@@ -229,7 +225,7 @@ def _check(A: list[Vec], g: Vec, cert: ProjectionCertificate) -> bool:
     if any(v < 0 for v in lam):
         return False
     for a, l in zip(A, lam):
-        s = _dot(a, p)
+        s = dot(a, p)
         if s < 0 or (l != 0 and s != 0):
             return False
     # g − p = −Aᵀλ  ⇔  p = g + Aᵀλ
@@ -272,4 +268,4 @@ def cone_support(A: Sequence[Sequence[object]], g: Sequence[object]) -> Fraction
     Fraction(0, 1)
     """
     cert = project_onto_cone(A, g)
-    return _dot(cert.p, tuple(Fraction(x) for x in g))
+    return dot(cert.p, tuple(Fraction(x) for x in g))

@@ -34,6 +34,7 @@ import numpy as np
 from arrangement.core import Arrangement
 from arrangement.counts import cover_count, pilanci_ergen_ceiling
 from arrangement.errors import InputError, NumericError, TooLargeError
+from arrangement.exactla import dot
 from arrangement.limits import MAX_RELU3_REGIONS, MAX_RELU3_WIDTH
 from arrangement.rational import sqrt_ceil_on, sqrt_floor_on, to_matrix, to_vector
 from exact.projection import cone_support
@@ -138,10 +139,6 @@ class Region:
     witness: Vec
 
 
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b)), Fraction(0))
-
-
 def _interior_point(rows: Sequence[Vec], dim: int) -> Vec | None:
     """A rational z with ``a·z > 0`` for every row (None if the open cone is empty), exact LP."""
     import cdd
@@ -164,7 +161,7 @@ def _interior_point(rows: Sequence[Vec], dim: int) -> Vec | None:
         return None
     z = tuple(Fraction(v) for v in lp.primal_solution[:dim])
     # checked exactly: the LP's answer is only trusted after this
-    if not all(_dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
+    if not all(dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
         raise ArithmeticError("exact LP returned a point outside the open cone")
     return z
 
@@ -317,7 +314,7 @@ class LiftedPatterns:
             neg = tuple(-v for v in x)
             nxt = []
             for rows, w, sg in cells:
-                t = _dot(x, w)
+                t = dot(x, w)
                 for side, h in ((1, x), (-1, neg)):
                     if t * side > 0:
                         nxt.append((rows + [h], w, sg + [side]))
@@ -384,7 +381,7 @@ class Relu3Network:
         for x in Xq:
             tot = Fraction(0)
             for Wk, wk, ck in zip(self.W1, self.w2, self.w3):
-                h = sum((max(Fraction(0), _dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
+                h = sum((max(Fraction(0), dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
                 tot += max(Fraction(0), h) * ck
             out.append(tot)
         return tuple(out)
@@ -448,7 +445,7 @@ def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[V
     """
     W1, w2, w3 = [], [], []
     for T, s3, Z in groups:
-        norms2 = [_dot(z, z) for z in Z]
+        norms2 = [dot(z, z) for z in Z]
         if not any(norms2):
             continue
         S = sum((sqrt_up(q) for q in norms2), Fraction(0))
