@@ -21,9 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["clarabel_restricted", "seed_groups", "working_set_solve", "AUTO_MIN_GROUPS"]
+from exact.types import Group
 
-Group = tuple[int, int]
+__all__ = ["clarabel_restricted", "seed_groups", "working_set_solve", "AUTO_MIN_GROUPS"]
 
 #: ``method="auto"`` uses cutting planes from this many groups (2p) on; below, the full program.
 AUTO_MIN_GROUPS = 1000

@@ -37,6 +37,7 @@ from fractions import Fraction
 from typing import Any
 
 from arrangement.errors import InputError
+from arrangement.rational import rational_root, root4_floor_on
 from exact.network import (
     Exact,
     Network,
@@ -109,14 +110,6 @@ def closed_cones_containing(
     return [i for i, c in enumerate(chamber_signs(chambers)) if in_closed_cone(sg, c)]
 
 
-def _rational_fourth_root_exact(N: Fraction) -> Fraction | None:
-    a, b = N.numerator, N.denominator
-    ra, rb = math.isqrt(math.isqrt(a)), math.isqrt(math.isqrt(b))
-    if ra**4 == a and rb**4 == b:
-        return Fraction(ra, rb)
-    return None
-
-
 def rational_fourth_root(N: Fraction, bits: int = 60) -> Fraction:
     """A rational ``c > 0`` with ``c ≤ N^{1/4}`` and relative error below ``2^{-bits}``; exact
     when N is the fourth power of a rational.
@@ -130,14 +123,12 @@ def rational_fourth_root(N: Fraction, bits: int = 60) -> Fraction:
     N = Fraction(N)
     if N <= 0:
         raise ValueError("fourth root of a non-positive number")
-    r = _rational_fourth_root_exact(N)
+    r = rational_root(N, 4)
     if r is not None:
         return r
     # Choose k so that the integer root has about `bits` significant bits.
     mag = (N.numerator.bit_length() - N.denominator.bit_length()) // 4
-    k = max(0, bits + 2 - mag)
-    m = (N.numerator << (4 * k)) // N.denominator
-    c = Fraction(math.isqrt(math.isqrt(m)), 1 << k)
+    c = root4_floor_on(N, 1 << max(0, bits + 2 - mag))
     # A shorter decimal-looking representative when one is within the same accuracy.
     digits = max(1, math.ceil(bits * math.log10(2)))
     d = Fraction(math.floor(c * 10**digits), 10**digits)

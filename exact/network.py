@@ -241,15 +241,6 @@ def norm_sq(v: Sequence[Exact]) -> Exact:
     return dot(v, v)
 
 
-def _perfect_square(q: Fraction) -> Fraction | None:
-    if q < 0:
-        return None
-    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
-    if a * a == q.numerator and b * b == q.denominator:
-        return Fraction(a, b)
-    return None
-
-
 def exact_sqrt(x: Exact) -> Exact:
     """Exact ``√x`` for ``x ≥ 0``: a Fraction when ``x`` is the square of a rational.
 
@@ -259,7 +250,7 @@ def exact_sqrt(x: Exact) -> Exact:
     if isinstance(x, Fraction):
         if x < 0:
             raise ValueError(f"square root of a negative number {x}")
-        r = _perfect_square(x)
+        r = _rational.rational_root(x, 2)
         if r is not None:
             return r
         return sympy.sqrt(_sym(x))

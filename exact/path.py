@@ -74,10 +74,9 @@ from exact.network import (
     sign,
 )
 from exact.transforms import held_groups, is_scaled_neuron
+from exact.types import Group
 
 __all__ = ["Path", "compare", "path"]
-
-Group = tuple[int, int]
 
 
 def _sub(a: Exact, b: Exact) -> Exact:

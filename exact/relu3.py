@@ -34,9 +34,11 @@ import numpy as np
 from arrangement.core import Arrangement
 from arrangement.counts import cover_count, pilanci_ergen_ceiling
 from arrangement.errors import InputError, NumericError, TooLargeError
+from arrangement.exactla import dot
 from arrangement.limits import MAX_RELU3_REGIONS, MAX_RELU3_WIDTH
-from arrangement.rational import to_matrix, to_vector
+from arrangement.rational import sqrt_ceil_on, sqrt_floor_on, to_matrix, to_vector
 from exact.projection import cone_support
+from exact.types import Vec
 
 __all__ = [
     "LOSSES",
@@ -76,7 +78,6 @@ LOSSES = ("squared", "hinge")
 GAP_TARGET = Fraction(1, 10**9)
 
 Signed = tuple[int, int]          # (chamber index, sign of the second-layer weight)
-Vector = tuple[Fraction, ...]
 Rational = Fraction | int | str   # an exact number as the callers pass it ("1/10", 3, Fraction)
 
 
@@ -130,14 +131,7 @@ def sqrt_up(q: Fraction, digits: int = 30) -> Fraction:
     >>> sqrt_up(Fraction(4)), sqrt_up(Fraction(2), 3)
     (Fraction(2, 1), Fraction(283, 200))
     """
-    if q <= 0:
-        return Fraction(0)
-    s = 10**digits
-    num = q.numerator * s * s
-    r = math.isqrt(num // q.denominator)
-    while Fraction(r, s) ** 2 < q:
-        r += 1
-    return Fraction(r, s)
+    return sqrt_ceil_on(q, 10**digits)
 
 
 def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
@@ -146,14 +140,11 @@ def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
     >>> sqrt_down(Fraction(9, 4)), sqrt_down(Fraction(2), 3)
     (Fraction(3, 2), Fraction(707, 500))
     """
-    if q <= 0:
-        return Fraction(0)
-    s = 10**digits
-    return Fraction(math.isqrt(q.numerator * s * s // q.denominator), s)
+    return sqrt_floor_on(q, 10**digits)
 
 
 def lifted_rows(X: Sequence[Sequence[Fraction]], patterns: Sequence[Sequence[int]],
-                signs: Sequence[int]) -> list[Vector]:
+                signs: Sequence[int]) -> list[Vec]:
     """The rows of ``X̃ = [s_1 D_1 X, …, s_k D_k X]`` (docs/relu3.md §2), exactly.
 
     ``patterns[j]`` is the 0/1 diagonal of ``D_j``.
@@ -178,14 +169,10 @@ class Region:
 
     tuple_: tuple[Signed, ...]
     pattern: tuple[int, ...]
-    witness: Vector
+    witness: Vec
 
 
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b)), Fraction(0))
-
-
-def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
+def _interior_point(rows: Sequence[Vec], dim: int) -> Vec | None:
     """A rational z with ``a·z > 0`` for every row (None if the open cone is empty), exact LP."""
     import cdd
     import cdd.gmp
@@ -207,7 +194,7 @@ def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
         return None
     z = tuple(Fraction(v) for v in lp.primal_solution[:dim])
     # checked exactly: the LP's answer is only trusted after this
-    if not all(_dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
+    if not all(dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
         raise ArithmeticError("exact LP returned a point outside the open cone")
     return z
 
@@ -317,7 +304,7 @@ class LiftedPatterns:
         """Number of signed first-layer patterns ``(i, s)`` (twice the chambers of X)."""
         return 2 * len(self.patterns)
 
-    def block_rows(self, T: Sequence[Signed]) -> list[Vector]:
+    def block_rows(self, T: Sequence[Signed]) -> list[Vec]:
         """The facet rows of the product cone ``C_T`` in ``R^{kd}``."""
         d, k = self.first.d, len(T)
         rows = []
@@ -328,11 +315,11 @@ class LiftedPatterns:
                 rows.append(tuple(row))
         return rows
 
-    def lifted(self, T: Sequence[Signed]) -> list[Vector]:
+    def lifted(self, T: Sequence[Signed]) -> list[Vec]:
         """The lifted data ``X̃_T`` (one row per data point)."""
         return lifted_rows(self.Xq, [self.patterns[i] for i, _ in T], [s for _, s in T])
 
-    def region_rows(self, reg: Region) -> list[Vector]:
+    def region_rows(self, reg: Region) -> list[Vec]:
         """The facet rows of the region's closed cone ``K = C_T ∩ {(2D_2 − I) X̃ z ≥ 0}``."""
         rows = self.block_rows(reg.tuple_)
         for x, b in zip(self.lifted(reg.tuple_), reg.pattern):
@@ -352,7 +339,7 @@ class LiftedPatterns:
         w0: list[Fraction] = []
         for i, _s in T:
             w0.extend(Fraction(v) for v in self.first.chambers()[i].witness)
-        cells: list[tuple[list[Vector], Vector, list[int]]] = [(list(base), tuple(w0), [])]
+        cells: list[tuple[list[Vec], Vec, list[int]]] = [(list(base), tuple(w0), [])]
         for x in self.lifted(T):
             if not any(x):
                 cells = [(rows, w, sg + [0]) for rows, w, sg in cells]
@@ -360,7 +347,7 @@ class LiftedPatterns:
             neg = tuple(-v for v in x)
             nxt = []
             for rows, w, sg in cells:
-                t = _dot(x, w)
+                t = dot(x, w)
                 for side, h in ((1, x), (-1, neg)):
                     if t * side > 0:
                         nxt.append((rows + [h], w, sg + [side]))
@@ -427,7 +414,7 @@ class Relu3Network:
         for x in Xq:
             tot = Fraction(0)
             for Wk, wk, ck in zip(self.W1, self.w2, self.w3):
-                h = sum((max(Fraction(0), _dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
+                h = sum((max(Fraction(0), dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
                 tot += max(Fraction(0), h) * ck
             out.append(tot)
         return tuple(out)
@@ -482,7 +469,7 @@ class Relu3Network:
         return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
-def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vector]]],
+def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vec]]],
                         d: int, width: int) -> Relu3Network:
     """A rational network whose output is ``Σ_g s3 (Σ_j s_j (X z_j)_+)_+`` and whose penalty is
     within ~1e-25 of ``β Σ_g Σ_j ‖z_j‖`` (docs/relu3.md §4): first-layer neuron ``z_j / r_j``,
@@ -491,7 +478,7 @@ def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[V
     """
     W1, w2, w3 = [], [], []
     for T, s3, Z in groups:
-        norms2 = [_dot(z, z) for z in Z]
+        norms2 = [dot(z, z) for z in Z]
         if not any(norms2):
             continue
         S = sum((sqrt_up(q) for q in norms2), Fraction(0))
@@ -514,11 +501,11 @@ def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[V
     return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
-Group3 = tuple[tuple[Signed, ...], int, tuple[Vector, ...]]   # (tuple T, s3, blocks z_j)
+Group3 = tuple[tuple[Signed, ...], int, tuple[Vec, ...]]   # (tuple T, s3, blocks z_j)
 
 
 def group_output(X: Sequence[Sequence[Fraction]], T: Sequence[Signed], s3: int,
-                 Z: Sequence[Sequence[Fraction]]) -> Vector:
+                 Z: Sequence[Sequence[Fraction]]) -> Vec:
     """The exact output ``s3 (Σ_j s_j (X z_j)_+)_+`` of one group (the sub-network that
     :func:`network_from_groups` builds from it): positively homogeneous of degree 1 in Z, and
     equal to ``s3 D_2 X̃_T z`` when z lies in its region's cone (docs/relu3.md §3, §4).
@@ -608,7 +595,7 @@ def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence
             items.append((tuple(T), int(s3), Zq))
     before = total(items)
     keep: list[Group3] = []
-    outs: list[Vector] = []
+    outs: list[Vec] = []
     steps, ok_pen = 0, True
     for item in items:
         out = group_output(Xq, item[0], item[1], item[2])
@@ -722,8 +709,8 @@ class Relu3Solution:
     lower: Fraction
     upper: Fraction
     network: Relu3Network
-    v: Vector
-    nu: list[tuple[Region, int, Vector]]
+    v: Vec
+    nu: list[tuple[Region, int, Vec]]
     numeric_value: float
     patterns: LiftedPatterns
     loss: str = "squared"
@@ -858,7 +845,7 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: Ration
                          unpruned_upper=unpruned_upper, unpruned_network=unpruned)
 
 
-def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vector,
+def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vec,
                   beta: Fraction, eps: float | None = 1e-11, loss: str = "squared"):
     """The float guess of the program over ``groups`` (pairs (region, s3)), cvxpy + Clarabel:
     ``(z per group, v, ν per group, value)``. ``eps=None`` uses Clarabel's default tolerances
@@ -951,7 +938,7 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
 
 # -- the certificate (docs/certificates.md, kind "relu3") -------------------------------------
 
-def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
+def _farkas(facets: Sequence[Vec], a: Vec) -> list[Fraction]:
     """``μ ≥ 0`` with ``Σ_f μ_f f = a`` (a is implied by the facets), by an exact LP (cdd.gmp)."""
     import cdd
     import cdd.gmp
@@ -970,7 +957,7 @@ def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
     return [Fraction(x) for x in lp.primal_solution]
 
 
-def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vector]:
+def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vec]:
     """All n rows ``(2D − I) X`` of a first-layer cone (zero rows included), the verifier's form.
 
     >>> full_cone_rows([[1, 2], [3, 4]], [1, 0])
@@ -1002,9 +989,9 @@ def region_evidence(lp: LiftedPatterns, reg: Region) -> tuple[list[int], list[li
     return facets, farkas
 
 
-def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
+def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vec]:
     d, k = lp.first.d, len(reg.tuple_)
-    rows: list[Vector] = []
+    rows: list[Vec] = []
     for j, (i, _s) in enumerate(reg.tuple_):
         for a in full_cone_rows(lp.Xq, lp.patterns[i]):
             row = [Fraction(0)] * (k * d)

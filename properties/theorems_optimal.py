@@ -18,20 +18,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
 from hypothesis import strategies as st
 
-from arrangement.core import Arrangement
+from arrangement.core import Arrangement, Chamber
 from arrangement.instances import Instance
-from arrangement.rational import to_matrix
+from arrangement.rational import certificate_number, to_matrix
 from exact import certify, maps, optimal_set, pruning, transforms
 from exact.network import Exact, Network, add, exact_eq, mul, sign
 from properties import strategies as S
 from properties.registry import THEOREMS, Counterexample, theorem
 
 __all__ = [
+    "PatternItem",
+    "PatternList",
+    "SubArrangement",
     "certificate_corruptions",
     "certificates_verify",
     "certified_bounds_valid",
@@ -136,9 +140,18 @@ def certified_bounds_valid(inst: Instance, net: Network) -> Counterexample | Non
 # ----------------------------------------------------------------------------- §2 value
 
 
-class _PatternList:
-    """A stand-in for :class:`Arrangement` whose "chambers" are all the ≥-patterns (faces
-    included), each with the cone ``C_D = {u : (2D − I) X u ≥ 0}`` written with every row."""
+class PatternList:
+    """A chamber source (:class:`exact.types.ChamberSource`) whose "chambers" are all the
+    ≥-patterns (faces included), each with the cone ``C_D = {u : (2D − I) X u ≥ 0}`` written
+    with every nonzero row.
+
+    >>> from exact.types import ChamberSource
+    >>> src = PatternList([[1, 0], [-1, 0]])  # 2 chambers, and the line between them
+    >>> isinstance(src, ChamberSource), [c.pattern for c in src.chambers()]
+    (True, [(1, 0), (0, 1), (1, 1)])
+    >>> src.cone(2), src.facet_rows(2)
+    ([(1, 0), (-1, 0)], [0, 1])
+    """
 
     def __init__(self, X):
         from arrangement.faces import pattern_set
@@ -150,19 +163,28 @@ class _PatternList:
         for k, (D, w) in enumerate(pattern_set(arr.int_rows, arr.d).items()):
             signs = tuple(0 if not any(r) else (1 if D[j] else -1)
                           for j, r in enumerate(self._rows))
-            self._items.append(_Item(k, signs, w, D))
+            self._items.append(PatternItem(k, signs, tuple(int(v) for v in w), tuple(D)))
 
-    def chambers(self):
+    def chambers(self) -> list[PatternItem]:
         return self._items
 
     def cone(self, i: int) -> list[tuple[int, ...]]:
         D = self._items[i].pattern
         return [tuple((2 * D[j] - 1) * v for v in r) for j, r in enumerate(self._rows) if any(r)]
 
+    def facet_rows(self, i: int) -> list[int]:
+        # cone(i) row t is (2D_j − 1)·(primitive row j) = a positive multiple of σ_j x_j
+        return [j for j, r in enumerate(self._rows) if any(r)]
 
-class _Item:
-    def __init__(self, index, signs, witness, pattern):
-        self.index, self.signs, self.witness, self.pattern = index, signs, witness, pattern
+
+@dataclass(frozen=True)
+class PatternItem:
+    """One ≥-pattern of :class:`PatternList` (an :class:`exact.types.ChamberLike`)."""
+
+    index: int
+    signs: tuple[int, ...]
+    witness: tuple[int, ...]
+    pattern: tuple[int, ...]
 
 
 @theorem("chambers_suffice_value", strategy=S.instances(S.matrices(n_max=4, d_max=3)),
@@ -173,7 +195,7 @@ def chambers_suffice_value(inst: Instance) -> Counterexample | None:
     from exact.convex import ConvexProgram
 
     a = _interval(_solve(inst))
-    cp = ConvexProgram(inst.X, inst.targets, inst.penalty, arrangement=_PatternList(inst.X))
+    cp = ConvexProgram(inst.X, inst.targets, inst.penalty, arrangement=PatternList(inst.X))
     b = _interval(_solve(inst, program=cp))
     if not _overlap(a, b):
         return Counterexample.make("chambers_suffice_value", f"chambers give {_fmt(a)}, all "
@@ -604,7 +626,7 @@ def _corrupt(cert: dict, path: tuple, how: str) -> dict:
         node = node[k]
     v = Fraction(node[path[-1]])
     new = {"plus1": v + 1, "negate": -v, "zero": Fraction(0), "half": v / 2}[how]
-    node[path[-1]] = int(new) if new.denominator == 1 else f"{new.numerator}/{new.denominator}"
+    node[path[-1]] = certificate_number(new)
     return cert
 
 
@@ -780,20 +802,33 @@ def stationarity_tolerance(net: Network, X, y, beta: Fraction) -> tuple[Fraction
     return inner / 2 + (1 - kappa) * vy + (1 - kappa) ** 2 * vv / 2, gnorm2
 
 
-class _SubArrangement:
-    """The chambers ``idx`` of an arrangement, as an ``arrangement=`` for
-    :class:`exact.convex.ConvexProgram`: the subsampled program (docs/MATH.md §6)."""
+class SubArrangement:
+    """The chambers ``idx`` of an arrangement as a chamber source
+    (:class:`exact.types.ChamberSource`) for :class:`exact.convex.ConvexProgram`: the
+    subsampled program (docs/MATH.md §6). Entry k is chamber ``idx[k]``, re-indexed to k.
+
+    >>> from exact.types import ChamberSource
+    >>> arr = Arrangement([[1, 0], [0, 1], [1, 1]])
+    >>> sub = SubArrangement(arr, [4, 1])
+    >>> isinstance(sub, ChamberSource), [c.index for c in sub.chambers()]
+    (True, [0, 1])
+    >>> sub.cone(1) == arr.cone(1), sub.facet_rows(0) == arr.facet_rows(4)
+    (True, True)
+    """
 
     def __init__(self, arr: Arrangement, idx: Sequence[int]):
         ch = arr.chambers()
         self.X, self._arr, self._idx = arr.X, arr, list(idx)
-        self._items = [ch[i] for i in self._idx]
+        self._items = [Chamber(k, ch[i].signs, ch[i].witness) for k, i in enumerate(self._idx)]
 
-    def chambers(self):
+    def chambers(self) -> list[Chamber]:
         return self._items
 
-    def cone(self, k: int):
+    def cone(self, k: int) -> list[tuple[int, ...]]:
         return self._arr.cone(self._idx[k])
+
+    def facet_rows(self, k: int) -> list[int]:
+        return self._arr.facet_rows(self._idx[k])
 
 
 def subsampled_program(inst: Instance, chambers: Sequence[int], arr: Arrangement | None = None):
@@ -802,7 +837,7 @@ def subsampled_program(inst: Instance, chambers: Sequence[int], arr: Arrangement
 
     arr = Arrangement(inst.X) if arr is None else arr
     return ConvexProgram(inst.X, inst.targets, inst.penalty,
-                         arrangement=_SubArrangement(arr, chambers))
+                         arrangement=SubArrangement(arr, chambers))
 
 
 @theorem("gd_stationary_subsampled_optimal", strategy=SOLVE_DATA, section="§6", cost="solve",
