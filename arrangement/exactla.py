@@ -40,7 +40,7 @@ import math
 import os
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "BACKENDS", "backend", "use_backend",
@@ -317,7 +317,7 @@ def dot(a: Sequence[Number], b: Sequence[Number]) -> Fraction:
     >>> dot([Fraction(1, 2), 0, 3], [4, 5, Fraction(1, 3)])
     Fraction(3, 1)
     """
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
+    return cast(Fraction, sum((x * y for x, y in zip(a, b) if x and y), Fraction(0)))
 
 
 def span_projector(rows: Sequence[Sequence[Number]], d: int) -> list[list[Fraction]]:

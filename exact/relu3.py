@@ -515,7 +515,7 @@ def group_output(X: Sequence[Sequence[Fraction]], T: Sequence[Signed], s3: int,
     """
     out = []
     for x in X:
-        h = sum((s * max(Fraction(0), _dot(x, z)) for (_i, s), z in zip(T, Z)), Fraction(0))
+        h = sum((s * max(Fraction(0), dot(x, z)) for (_i, s), z in zip(T, Z)), Fraction(0))
         out.append(s3 * max(Fraction(0), h))
     return tuple(out)
 
@@ -665,7 +665,7 @@ def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
         return []
     k, n = len(items), len(yq)
     outs = [group_output(Xq, *g) for g in items]
-    pbar = [sum((sqrt_up(_dot(z, z), 40) for z in Z), Fraction(0)) for _T, _s, Z in items]
+    pbar = [sum((sqrt_up(dot(z, z), 40) for z in Z), Fraction(0)) for _T, _s, Z in items]
     zero = Fraction(0)
     rows: list[list[Fraction]] = []
     for g in range(k):  # a_g ≥ 0

@@ -29,6 +29,7 @@ from arrangement.instances import Instance
 from arrangement.rational import certificate_number, to_matrix
 from exact import certify, maps, optimal_set, pruning, transforms
 from exact.network import Exact, Network, add, exact_eq, mul, sign
+from exact.types import ChamberSource
 from properties import strategies as S
 from properties.registry import THEOREMS, Counterexample, theorem
 
@@ -816,7 +817,7 @@ class SubArrangement:
     (True, True)
     """
 
-    def __init__(self, arr: Arrangement, idx: Sequence[int]):
+    def __init__(self, arr: ChamberSource, idx: Sequence[int]):
         ch = arr.chambers()
         self.X, self._arr, self._idx = arr.X, arr, list(idx)
         self._items = [Chamber(k, ch[i].signs, ch[i].witness) for k, i in enumerate(self._idx)]
@@ -825,13 +826,14 @@ class SubArrangement:
         return self._items
 
     def cone(self, k: int) -> list[tuple[int, ...]]:
-        return self._arr.cone(self._idx[k])
+        return list(self._arr.cone(self._idx[k]))
 
     def facet_rows(self, k: int) -> list[int]:
-        return self._arr.facet_rows(self._idx[k])
+        return list(self._arr.facet_rows(self._idx[k]))
 
 
-def subsampled_program(inst: Instance, chambers: Sequence[int], arr: Arrangement | None = None):
+def subsampled_program(inst: Instance, chambers: Sequence[int],
+                       arr: ChamberSource | None = None):
     """The convex program of ``inst`` restricted to the given chambers (both signs each)."""
     from exact.convex import ConvexProgram
 
