@@ -29,7 +29,8 @@ from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
 from exact.convex import ConvexProgram
 
-__all__ = ["ConvNetwork", "ConvProgram", "NETWORK_FORMAT", "check_conv", "conv_certificate",
+__all__ = ["ConvCheck", "ConvNetwork", "ConvProgram", "NETWORK_FORMAT", "check_conv",
+           "conv_certificate", "conv_check_certificate",
            "conv_counts", "conv_network", "num_patches", "patches", "solve_conv"]
 
 NETWORK_FORMAT = "relucvx-network/1"
@@ -157,21 +158,30 @@ class ConvNetwork:
 
     def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
                   loss: str = "squared") -> Fraction:
-        """Exact ``ℓ(f) + (β/2) Σ_m (‖u_m‖² + α_m²)`` (squared or hinge loss)."""
+        """Exact ``ℓ(f) + (β/2) Σ_m (‖u_m‖² + α_m²)``, ℓ any loss of the registry
+        (:mod:`exact.losses`).
+
+        >>> ConvNetwork.from_lists([((1,), 1)]).objective([[1, 2]], [1], 1, "absolute")
+        Fraction(3, 1)
+        """
+        from exact.losses import get_loss
+
         f = self.output(X)
         yq = to_vector(y, "y")
         if len(yq) != len(f):
             raise InputError(f"y has {len(yq)} entries but X has {len(f)} signals")
         b = to_fraction(beta, where="beta")
-        if loss == "squared":
-            ell = sum(((a - t) ** 2 for a, t in zip(f, yq)), Fraction(0)) / 2
-        elif loss == "hinge":
-            ell = sum((max(Fraction(0), 1 - t * a) for a, t in zip(f, yq)), Fraction(0))
-        else:
-            raise InputError(f"unknown loss {loss!r}: expected squared or hinge")
+        ell = get_loss(loss).value(f, yq)
         pen = sum((sum((x * x for x in u), Fraction(0)) + a * a
                    for u, a in zip(self.filters, self.alphas)), Fraction(0))
         return ell + b / 2 * pen
+
+    def dense(self):
+        """The filters as an :class:`exact.network.Network` on the rows of the patch matrix
+        (the same neurons; its row outputs, pooled per signal, are this CNN's output)."""
+        from exact.network import Network, Neuron
+
+        return Network(tuple(Neuron(u, a) for u, a in zip(self.filters, self.alphas)))
 
     def to_json(self) -> dict:
         """The JSON object of the network (format ``relucvx-network/1`` with
@@ -342,12 +352,16 @@ def _as_conv(cert: dict, cp: ConvProgram) -> dict:
 
 @dataclass
 class ConvCheck:
-    """The answer of :func:`check_conv`: ``verdict`` (``"optimal"``, ``"not optimal"`` or
-    ``"undecided"``), the network's exact ``objective`` (= ``upper``), a certified ``lower``
-    bound on P*, ``epsilon = tol · max(1, objective)``, ``better`` (a CNN with an exactly
-    smaller objective, when one was found) and its ``better_objective``, and ``solution``: the
-    certified evidence (a Solution whose network is the given CNN; :func:`conv_certificate`
-    writes it)."""
+    """The answer of :func:`check_conv` (docs/cnn.md §5): ``verdict`` (``"optimal"``, ``"not
+    optimal"`` or ``"undecided"``), the network's exact ``objective`` (= ``upper``), a certified
+    ``lower`` bound on P*, ``tol`` and ``epsilon = tol · max(1, objective)``, ``better`` (a CNN
+    with an exactly smaller objective, when one was found) and its ``better_objective``;
+    ``worst_chamber`` (the (chamber of P, sign) maximising ``t = ‖Π_{C_i}(s F_iᵀ v)‖²`` at the
+    network's own dual vector) and ``violation = t_max − β²``; ``dual_source`` (the loss's own
+    source, or ``"solve"`` when the optimum's dual vector decided the verdict) with ``dual``,
+    ``kappa``, ``projections`` and ``bounds``: the evidence that :func:`conv_check_certificate`
+    writes; ``solution``: the same evidence as a Solution whose network is the given CNN
+    (:func:`conv_certificate` writes it as a solve certificate)."""
 
     verdict: str
     objective: Fraction
@@ -356,6 +370,12 @@ class ConvCheck:
     better: ConvNetwork | None
     better_objective: Fraction | None
     solution: object
+    network: ConvNetwork | None = None
+    tol: Fraction = Fraction(1, 10**9)
+    worst_chamber: tuple[int, int] | None = None
+    violation: Fraction = Fraction(0)
+    dual_source: str = "residual"
+    program: ConvProgram | None = None
 
     @property
     def upper(self) -> Fraction:
@@ -366,12 +386,13 @@ def check_conv(net: ConvNetwork, X: Sequence[Sequence[object]], y: Sequence[obje
                beta: object, h: int, stride: int = 1, loss: str = "squared",
                tol: object = Fraction(1, 10**9), *, find_better: bool = True) -> ConvCheck:
     """Is this CNN globally optimal? (docs/cnn.md §5; the dense test of :mod:`exact.check` on
-    the patch program). The dual vector is the network's residual ``y − f`` (squared loss) or a
-    hinge subgradient at its output (:func:`exact.check.hinge_subgradient_dual`), made dual
-    feasible over every chamber of P; when that bound does not put the CNN within
-    ``ε = tol · max(1, objective)`` of P*, the CNN program is solved, and either its lower
-    bound does, or its CNN is better by more than ε (``"not optimal"``, returned as
-    ``better``), or the verdict is ``"undecided"``.
+    the patch program, every loss of the registry). The dual vector is the network's own:
+    ``−ℓ'(f)`` for a differentiable loss (squared: the residual ``y − f``), else a subgradient at
+    its output (:func:`exact.check.subgradient_dual`), made dual feasible over every chamber of
+    P; when that bound does not put the CNN within ``ε = tol · max(1, objective)`` of P*, the
+    CNN program is solved, and either its lower bound does (dual source ``"solve"``), or its
+    CNN is better by more than ε (``"not optimal"``, returned as ``better``), or the verdict is
+    ``"undecided"``.
 
     >>> X, y = [[1, 0, -1], [0, 1, 1]], [1, -1]
     >>> r = check_conv(ConvNetwork.from_lists([((1, 0), 1)]), X, y, "1/10", h=2)
@@ -382,9 +403,9 @@ def check_conv(net: ConvNetwork, X: Sequence[Sequence[object]], y: Sequence[obje
     'optimal'
     """
     from exact.certify import Solution, dual_pieces, scaled_dual_bound, solve
-    from exact.check import hinge_subgradient_dual
+    from exact.check import subgradient_dual
     from exact.maps import phi
-    from exact.network import Network, Neuron
+    from exact.transforms import held_groups
 
     cp = ConvProgram(X, y, beta, h, stride, loss)
     if net.width and (net.h != h or net.stride != stride):
@@ -395,36 +416,75 @@ def check_conv(net: ConvNetwork, X: Sequence[Sequence[object]], y: Sequence[obje
         raise InputError(f"tol must be >= 0, got {format_fraction(tol)}")
     objective = net.objective(cp.signals, cp.y, cp.beta, loss)
     yhat = net.output(cp.signals)
-    dense = Network(tuple(Neuron(u, a) for u, a in zip(net.filters, net.alphas)))
-    if loss == "squared":
-        v = tuple(t - f for t, f in zip(cp.y, yhat))
-    else:
-        v = hinge_subgradient_dual(cp, yhat, phi(dense, cp.X, cp.signs))
-    dp = dual_pieces(cp, v)
-    kappa, lower = scaled_dual_bound(v, cp.y, cp.beta, dp.tmax, loss, 256)
+    dense = net.dense()
+    v = cp.loss_fn.residual_dual(cp.y, yhat)
+    if v is None:  # a nonsmooth loss: a subgradient at the output, fitted on the kinks
+        v = subgradient_dual(cp, yhat, phi(dense, cp.X, cp.signs))
+    # the groups holding the filters first: floor 0, so the largest t is exact (worst chamber)
+    own = sorted({(i, s) for gs in held_groups(dense, cp.X, cp.signs) for i, _ in gs
+                  for s in (1, -1)})
+    dp = dual_pieces(cp, v, must=own)
+    ts = dp.ts
+    worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
+    tmax = ts[worst] if worst is not None else Fraction(0)
+    kappa, lower = scaled_dual_bound(v, cp.y, cp.beta, tmax, loss, 256)
     eps = tol * max(Fraction(1), abs(objective))
     evidence = Solution(lower=lower, upper=objective, gap=objective - lower, network=dense,
                         groups={}, active_groups=[], dual=v, kappa=kappa,
                         projections=dp.certs, chambers=cp.p, loss=loss, beta=cp.beta,
                         program=cp, bounds=dp.bounds)
-    res = ConvCheck("optimal", objective, lower, eps, None, None, evidence)
+    res = ConvCheck("optimal", objective, lower, eps, None, None, evidence, net, tol, worst,
+                    tmax - cp.beta * cp.beta, cp.loss_fn.dual_source, cp)
     if objective - lower <= eps or not find_better:
         res.verdict = "optimal" if objective - lower <= eps else "undecided"
         return res
     stol = min(Fraction(1, 10**12), tol / 100) if tol > 0 else Fraction(1, 10**30)
     sol = solve(cp.X, cp.y, cp.beta, loss, stol, program=cp)
-    if sol.upper < objective:
-        res.better, res.better_objective = conv_network(sol), sol.upper
+    cand = conv_network(sol)
+    cobj = cand.objective(cp.signals, cp.y, cp.beta, loss)
+    if cobj < objective:
+        res.better, res.better_objective = cand, cobj
     if objective - sol.lower <= eps:
         # the optimum's dual puts the CNN within ε: optimal, with that evidence
-        res.lower = sol.lower
+        res.lower, res.dual_source = sol.lower, "solve"
         res.solution = Solution(lower=sol.lower, upper=objective, gap=objective - sol.lower,
                                 network=dense, groups={}, active_groups=[], dual=sol.dual,
                                 kappa=sol.kappa, projections=sol.projections,
                                 chambers=cp.p, loss=loss, beta=cp.beta, program=cp,
                                 bounds=sol.bounds)
-    elif res.better is not None and objective - sol.upper > eps:
+    elif res.better is not None and objective - cobj > eps:
         res.verdict = "not optimal"
     else:
         res.verdict = "undecided"
     return res
+
+
+def conv_check_certificate(r: ConvCheck, *, completeness: bool = True) -> dict:
+    """The ``kind: "check"`` certificate of a :func:`check_conv` answer with the ``"model"``
+    field (docs/certificates.md §6, *CNN*): the verdict, the CNN under test, its own dual
+    vector (or the optimum's, source ``"solve"``) over every chamber of the patch matrix, and
+    for ``"not optimal"`` the better CNN. The verifier re-derives the patches.
+
+    >>> X, y = [[1, 0, -1], [0, 1, 1]], [1, -1]
+    >>> r = check_conv(ConvNetwork.from_lists([((1, 0), 1)]), X, y, "1/10", h=2)
+    >>> cert = conv_check_certificate(r)
+    >>> cert["kind"], cert["model"], cert["claims"]["verdict"], cert["dual"]["source"]
+    ('check', {'name': 'conv', 'h': 2, 'stride': 1}, 'not optimal', 'residual')
+    >>> from exact.verify import verify
+    >>> verify(cert)[0]
+    0
+    """
+    from exact.certificates import check_certificate
+    from exact.check import CheckResult
+
+    cp, sol = r.program, r.solution
+    if not isinstance(cp, ConvProgram) or r.network is None:
+        raise InputError("conv_check_certificate needs the answer of check_conv")
+    res = CheckResult(verdict=r.verdict, objective=r.objective, lower=r.lower, upper=r.objective,
+                      worst_chamber=r.worst_chamber, violation=r.violation,
+                      better=r.better.dense() if r.better is not None else None,
+                      certificate=None, tol=r.tol, epsilon=r.epsilon,
+                      better_objective=r.better_objective, dual_source=r.dual_source,
+                      network=r.network.dense(), dual=tuple(sol.dual), kappa=sol.kappa,
+                      projections=sol.projections, bounds=sol.bounds, program=cp)
+    return _as_conv(check_certificate(res, completeness=completeness), cp)

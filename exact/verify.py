@@ -51,6 +51,7 @@ import math
 import operator
 import re
 import sys
+from collections.abc import Callable
 from fractions import Fraction
 
 FORMAT = "relucvx-certificate/3"
@@ -900,6 +901,8 @@ class _Bounds:
     chambers: int
     t: dict[tuple[int, int], Fraction]   # t = pᵀg of the projected groups
     bounded: list[Fraction]              # the bounds of the groups without a projection
+    net_objective: Callable[[object, str], Fraction]   # the objective of another listed network
+    model: str                           # "" (dense) or the model's words for the summary
 
 
 def _network(value: object, d: int, where: str) -> list[tuple[list[Fraction], Fraction]]:
@@ -1059,6 +1062,9 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             f"({_LOSSES[b.loss][2]})")
     b.lower = lower
     b.upper, b.output = objective(_network(cert["network"], d, "network"), X, y, beta, b.loss)
+    b.net_objective = lambda value, where: objective(_network(value, d, where), X, y, beta,
+                                                     b.loss)[0]
+    b.model = ""
     b.complete = "completeness" in cert
     if b.complete:
         comp = cert["completeness"]
@@ -1136,21 +1142,36 @@ def _text(x: Fraction) -> int | str:
     return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
-def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
-    """Certified bounds on the P* of a two-layer CNN (docs/certificates.md, "CNN").
+def conv_objective(neurons: list[tuple[list[Fraction], Fraction]], P: list[list[Fraction]],
+                   K: int, y: list[Fraction], beta: Fraction, loss: str
+                   ) -> tuple[Fraction, list[Fraction]]:
+    """Rule *CNN objective*: the exact objective of a two-layer CNN with sum pooling and its
+    output, ``f_j = Σ_m α_m Σ_k (x_{j,k}ᵀu_m)_+`` (the patch rows ``jK … jK + K − 1`` of P summed
+    per signal), ``ℓ(f) + (β/2) Σ_m (‖u_m‖² + α_m²)`` with ℓ from this module's loss table.
 
-    The chamber evidence is that of a dense solve certificate on the patch matrix P, which is
+    >>> F = Fraction
+    >>> conv_objective([([F(1)], F(2))], [[F(1)], [F(-1)], [F(3)], [F(0)]], 2, [F(2), F(6)],
+    ...                F(1), "absolute")
+    (Fraction(5, 2), [Fraction(2, 1), Fraction(6, 1)])
+    """
+    rows = objective(neurons, P, [Fraction(0)] * len(P), beta, "squared")[1]
+    out = [sum(rows[j * K:(j + 1) * K], Fraction(0)) for j in range(len(y))]
+    ell = sum((_LOSSES[loss][0](f, t) for f, t in zip(out, y)), Fraction(0))
+    return ell + beta / 2 * sum((_fdot(u, u) + a * a for u, a in neurons), Fraction(0)), out
+
+
+def _prove_conv(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
+    """The shared evidence of a CNN solve/check certificate (docs/certificates.md, "CNN").
+
+    The chamber evidence is that of a dense certificate on the patch matrix P, which is
     re-derived here from the signals and the declared filter (never read from the certificate),
     with the dual vector ``Sᵀv`` (each patch of signal j carries ``v_j``); the bounds are then
-    recomputed for the CNN: ``−ℓ*(−κv)`` on the signals, and the CNN's objective
-    ``ℓ(Σ_m α_m Σ_k (x_{j,k}ᵀu_m)_+) + (β/2) Σ_m (‖u_m‖² + α_m²)``.
+    recomputed for the CNN on the signals: ``−ℓ*(−κv)`` and the CNN's objective (rule *CNN
+    objective*). The returned bounds are the CNN's (``X`` the signals, ``output`` per signal).
     """
-    _obj(cert, "certificate", ("format", "kind", "model", "loss", "data", "network", "dual",
-                               "chambers", "claims"), ("completeness",))
     model = _obj(cert["model"], "model", ("name", "h", "stride"))
     if model["name"] != "conv":
         raise _fail("model", f"unknown model {_rep(model['name'])} (this verifier checks 'conv')")
-    claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
     data = _obj(cert["data"], "data", ("X", "y", "beta"))
     X = _matrix(data["X"], "data", "data.X")
     n, L = len(X), len(X[0])
@@ -1158,7 +1179,7 @@ def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     stride = _int(model["stride"], "model", "model.stride", 1, L + 1)
     P, K = conv_patches(X, h, stride)
     y = _vec(data["y"], n, "data", "data.y")
-    dual = _obj(cert["dual"], "dual", ("v", "kappa"))
+    dual = _obj(cert["dual"], "dual", ("v", "kappa"), dual_keys)
     v = _vec(dual["v"], n, "dual", "dual.v")
     _work(len(P) * h)
     dense = {key: val for key, val in cert.items() if key != "model"}
@@ -1168,20 +1189,25 @@ def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     b = _prove(dense, (), max_tol)  # chambers, witnesses, projections, completeness: of P
     lower = dual_value(v, y, b.kappa, b.loss)
     if lower is None:
-        raise _fail("dual", "kappa v is outside the domain of the hinge dual (0 <= kappa v_j/y_j"
-                            " <= 1, v_j = 0 where y_j = 0)")
-    neurons = _network(cert["network"], h, "network")
-    rows = objective(neurons, P, [Fraction(0)] * len(P), b.beta, "squared")[1]
-    out = [sum(rows[j * K:(j + 1) * K], Fraction(0)) for j in range(n)]
-    if b.loss == "hinge":
-        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
-    else:
-        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
-    b.lower = lower
-    b.upper = ell + b.beta / 2 * sum((_fdot(u, u) + a * a for u, a in neurons), Fraction(0))
+        raise _fail("dual", f"kappa v is outside the domain of the {b.loss} dual "
+                            f"({_LOSSES[b.loss][2]})")
+    b.X, b.y, b.v, b.lower = X, y, v, lower
+    b.upper, b.output = conv_objective(_network(cert["network"], h, "network"), P, K, y,
+                                       b.beta, b.loss)
+    b.net_objective = lambda value, where: conv_objective(_network(value, h, where), P, K, y,
+                                                          b.beta, b.loss)[0]
+    b.model = f"CNN (h = {h}, stride {stride}, {len(P)} patches re-derived): "
+    return b
+
+
+def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    """Certified bounds on the P* of a two-layer CNN (docs/certificates.md, "CNN")."""
+    _obj(cert, "certificate", ("format", "kind", "model", "loss", "data", "network", "dual",
+                               "chambers", "claims"), ("completeness",))
+    claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
+    b = _prove_conv(cert, (), max_tol)
     _claim_bounds(claims, b)
-    return b.complete, (f"CNN (h = {h}, stride {stride}, {len(P)} patches re-derived): "
-                        + _bounds_summary(b))
+    return b.complete, b.model + _bounds_summary(b)
 
 
 # -- kind "check" ---------------------------------------------------------------------------------
@@ -1189,7 +1215,9 @@ _VERDICTS = ("optimal", "not optimal", "undecided")
 
 
 def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
-    """Is the listed network optimal? (docs/certificates.md, "check")."""
+    """Is the listed network optimal? (docs/certificates.md, "check"; with ``"model"``: a CNN,
+    "CNN", its evidence proved by ``_prove_conv``)."""
+    conv = isinstance(cert, dict) and "model" in cert
     claims = cert.get("claims")
     verdict = claims.get("verdict") if isinstance(claims, dict) else None
     if verdict not in _VERDICTS:
@@ -1208,11 +1236,12 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     if "better" not in cert and verdict == "not optimal":
         raise _fail("verdict", "the verdict 'not optimal' needs a better network ('better')")
     _obj(cert, "certificate", ("format", "kind", "loss", "data", "network", "dual", "chambers",
-                               "claims") + (("better",) if verdict == "not optimal" else ()),
-         ("completeness",))
+                               "claims") + (("better",) if verdict == "not optimal" else ())
+         + (("model",) if conv else ()), ("completeness",))
     keys = ("verdict", "objective", "lower", "upper", "gap", "tol", "epsilon", "num_chambers")
     _obj(claims, "claims", keys + (("worst_chamber", "violation") if source == own else ()))
-    b = _prove(cert, ("source", "band") if source == "subgradient" else ("source",), max_tol)
+    b = (_prove_conv if conv else _prove)(
+        cert, ("source", "band") if source == "subgradient" else ("source",), max_tol)
     if _num(claims["objective"], "claims", "claims.objective") != _num(claims["upper"], "bounds",
                                                                       "claims.upper"):
         raise _fail("claims", "claims.objective != claims.upper")
@@ -1235,8 +1264,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                 f"upper - lower = {_show(b.upper - b.lower)})")
     elif verdict == "not optimal":
         better = _obj(cert["better"], "better", ("network", "objective"))
-        bobj, _ = objective(_network(better["network"], len(b.X[0]), "better.network"), b.X,
-                            b.y, b.beta, b.loss)
+        bobj = b.net_objective(better["network"], "better.network")
         if _num(better["objective"], "verdict", "better.objective") != bobj:
             raise _fail("verdict", f"better.objective != recomputed objective {_show(bobj)}")
         if not bobj < b.upper:
@@ -1245,7 +1273,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                 f"{_show(b.upper)}")
     else:
         what = "undecided"
-    return b.complete, f"{what}; {_bounds_summary(b)}"
+    return b.complete, f"{b.model}{what}; {_bounds_summary(b)}"
 
 
 def _residual(dual: dict, b: _Bounds) -> None:

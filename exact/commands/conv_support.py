@@ -123,7 +123,7 @@ def _line(label: str, value: object) -> None:
 
 def check_command(args: argparse.Namespace, inst, tol) -> int:
     """``relucvx check DATA NET --conv H``: is the CNN in NET globally optimal?"""
-    from exact.conv import ConvNetwork, check_conv, conv_certificate, num_patches
+    from exact.conv import ConvNetwork, check_conv, conv_check_certificate, num_patches
 
     h, stride = shape(args)
     num_patches(len(inst.X[0]), h, stride)
@@ -133,14 +133,16 @@ def check_command(args: argparse.Namespace, inst, tol) -> int:
     if args.certificate:
         from arrangement.certificate import write_certificate
 
-        write_certificate(conv_certificate(r.solution, completeness=not args.no_completeness),
+        write_certificate(conv_check_certificate(r, completeness=not args.no_completeness),
                           args.certificate)
     if args.net_out and r.better is not None:
         r.better.write(args.net_out)
     out = {"model": "conv", "h": h, "stride": stride, "verdict": r.verdict,
            "objective": _q(r.objective), "lower": _q(r.lower), "upper": _q(r.upper),
            "gap": _q(r.upper - r.lower), "tol": _q(tol), "epsilon": _q(r.epsilon),
-           "width": net.width}
+           "width": net.width, "dual_source": r.dual_source,
+           "worst_chamber": list(r.worst_chamber) if r.worst_chamber else None,
+           "violation": _q(r.violation)}
     if r.better is not None:
         out["better_objective"] = _q(r.better_objective)
         out["better"] = r.better.to_json()
@@ -156,8 +158,8 @@ def check_command(args: argparse.Namespace, inst, tol) -> int:
         _line("better CNN", f"objective {float(r.better_objective):.12g}"
                             + (f", written to {args.net_out}" if args.net_out else ""))
     if args.certificate:
-        _line("certificate", f"written to {args.certificate} (a solve certificate of this "
-                             "CNN: its objective is within the gap of P*)")
+        _line("certificate", f"written to {args.certificate} (the verdict, checked by: "
+                             f"relucvx verify {args.certificate})")
     return 0
 
 
