@@ -350,7 +350,7 @@ LABELS = {"squared": [1, -1, 2], "absolute": [1, -1, 2], "hinge": [1, -1, 1],
 def test_check_certificates_verify_for_every_loss(loss):
     """kind "check" with the model: the verdict of check_conv, proved by the verifier, for the
     optimum and for a bad CNN, every loss; the listed better CNN has the claimed objective."""
-    from exact.losses import LOSS_NAMES
+    from exact.losses import LOSS_NAMES, get_loss
 
     assert set(LABELS) == set(LOSS_NAMES)
     X, y, beta, h, s = INSTANCES[0][0], LABELS[loss], F(1, 10), 2, 1
@@ -372,7 +372,10 @@ def test_check_certificates_verify_for_every_loss(loss):
             assert 0 <= i < sol.chambers and sg in (1, -1)
         # without completeness: consistent, not a proof
         assert V.verify(conv_check_certificate(r, completeness=False))[0] == V.NOT_PROVED
-    assert check_conv(conv_network(sol), X, y, beta, h, s, loss).verdict == "optimal"
+    # the optimum is proved by its own dual (residual or fitted subgradient on the pooled
+    # feature maps F_i = S D_i P), without solving the program
+    r = check_conv(conv_network(sol), X, y, beta, h, s, loss)
+    assert (r.verdict, r.dual_source) == ("optimal", get_loss(loss).dual_source)
 
 
 @given(st.lists(st.lists(st.integers(-3, 3), min_size=4, max_size=4), min_size=1, max_size=3),
