@@ -1119,23 +1119,54 @@ def _check_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
 
 
 # -- kind "solve" with "model": a two-layer CNN ------------------------------------------------
-def conv_patches(X: list[list[Fraction]], h: int, stride: int
+def conv_patches(X: list[list[Fraction]], h: int | tuple[int, int],
+                 stride: int | tuple[int, int], image: tuple[int, int] | None = None
                  ) -> tuple[list[list[Fraction]], int]:
-    """Rule *patches*: the stacked patch matrix of the signals (row ``jK + k`` is
-    ``x_j[k·stride : k·stride + h]``) and K, re-derived from the data and the declared filter
-    (docs/cnn.md §1). A filter that does not tile the signal (a stride that skips its end) is
+    """Rule *patches*: the stacked patch matrix of the signals and K, re-derived from the data
+    and the declared filter (docs/cnn.md §1, §6). 1-D: row ``jK + k`` is
+    ``x_j[k·stride : k·stride + h]``. 2-D (``image = (R, C)``, ``R·C = L``, each row an image
+    stored row-major, ``h = (H, W)``, ``stride = (s_r, s_c)``): patch ``k = a·K_c + b`` is the
+    window of pixels ``(a·s_r + u, b·s_c + v)``, ``u < H``, ``v < W``, read row-major. A filter
+    that does not tile the signal or image (larger than it, or a stride that skips its end) is
     invalid.
 
     >>> F = Fraction
     >>> conv_patches([[F(1), F(2), F(3)]], 2, 1)
     ([[Fraction(1, 1), Fraction(2, 1)], [Fraction(2, 1), Fraction(3, 1)]], 2)
+    >>> conv_patches([[F(t) for t in range(6)]], (1, 2), (1, 1), (2, 3))[0][3]
+    [Fraction(4, 1), Fraction(5, 1)]
     """
     L = len(X[0])
-    if not 1 <= h <= L or stride < 1 or (L - h) % stride:
-        raise _fail("model", f"filter width {h} and stride {stride} do not tile signals of "
-                             f"length {L} (1 <= h <= L, (L - h) divisible by the stride)")
-    K = (L - h) // stride + 1
-    return [list(x[k * stride:k * stride + h]) for x in X for k in range(K)], K
+    if image is None:
+        if not isinstance(h, int) or not isinstance(stride, int):
+            raise _fail("model", "a 1-D filter has an integer width and stride")
+        if not 1 <= h <= L or stride < 1 or (L - h) % stride:
+            raise _fail("model", f"filter width {h} and stride {stride} do not tile signals of "
+                                 f"length {L} (1 <= h <= L, (L - h) divisible by the stride)")
+        K = (L - h) // stride + 1
+        return [list(x[k * stride:k * stride + h]) for x in X for k in range(K)], K
+    if not isinstance(h, tuple) or not isinstance(stride, tuple):
+        raise _fail("model", "a 2-D filter has a shape [H, W] and a stride [s_r, s_c]")
+    (R, C), (H, W), (sr, sc) = image, h, stride
+    if R * C != L:
+        raise _fail("model", f"an image of {R}x{C} pixels is not a data row of {L} entries")
+    if not (1 <= H <= R and 1 <= W <= C and sr >= 1 and sc >= 1) or (R - H) % sr \
+            or (C - W) % sc:
+        raise _fail("model", f"a {H}x{W} filter with stride {sr}x{sc} does not tile {R}x{C} "
+                             "images (1 <= H <= R, 1 <= W <= C, (R - H) and (C - W) divisible "
+                             "by the strides)")
+    Kr, Kc = (R - H) // sr + 1, (C - W) // sc + 1
+    idx = [[(a * sr + u) * C + b * sc + v for u in range(H) for v in range(W)]
+           for a in range(Kr) for b in range(Kc)]
+    return [[x[i] for i in ix] for x in X for ix in idx], Kr * Kc
+
+
+def _int_pair(value: object, where: str, hi: int) -> tuple[int, int]:
+    pair = _list(value, "model", where)
+    if len(pair) != 2:
+        raise _fail("model", f"{where}: expected a pair [rows, columns]")
+    return (_int(pair[0], "model", f"{where}[0]", 1, hi + 1),
+            _int(pair[1], "model", f"{where}[1]", 1, hi + 1))
 
 
 def _text(x: Fraction) -> int | str:
@@ -1169,19 +1200,30 @@ def _prove_conv(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _B
     recomputed for the CNN on the signals: ``−ℓ*(−κv)`` and the CNN's objective (rule *CNN
     objective*). The returned bounds are the CNN's (``X`` the signals, ``output`` per signal).
     """
-    model = _obj(cert["model"], "model", ("name", "h", "stride"))
+    model = _obj(cert["model"], "model", ("name", "h", "stride"), ("image",))
     if model["name"] != "conv":
         raise _fail("model", f"unknown model {_rep(model['name'])} (this verifier checks 'conv')")
     data = _obj(cert["data"], "data", ("X", "y", "beta"))
     X = _matrix(data["X"], "data", "data.X")
     n, L = len(X), len(X[0])
-    h = _int(model["h"], "model", "model.h", 1, L + 1)
-    stride = _int(model["stride"], "model", "model.stride", 1, L + 1)
-    P, K = conv_patches(X, h, stride)
+    h: int | tuple[int, int]
+    stride: int | tuple[int, int]
+    if "image" in model:  # 2-D: pairs [H, W], [s_r, s_c], [R, C]
+        image: tuple[int, int] | None = _int_pair(model["image"], "model.image", L)
+        h = _int_pair(model["h"], "model.h", L)
+        stride = _int_pair(model["stride"], "model.stride", L)
+        shape = f"{h[0]}x{h[1]}, stride {stride[0]}x{stride[1]} on {image[0]}x{image[1]} images"
+    else:
+        image = None
+        h = _int(model["h"], "model", "model.h", 1, L + 1)
+        stride = _int(model["stride"], "model", "model.stride", 1, L + 1)
+        shape = f"{h}, stride {stride}"
+    P, K = conv_patches(X, h, stride, image)
+    d = len(P[0])
     y = _vec(data["y"], n, "data", "data.y")
     dual = _obj(cert["dual"], "dual", ("v", "kappa"), dual_keys)
     v = _vec(dual["v"], n, "dual", "dual.v")
-    _work(len(P) * h)
+    _work(len(P) * d)
     dense = {key: val for key, val in cert.items() if key != "model"}
     dense["data"] = {"X": [[_text(x) for x in row] for row in P],
                      "y": [_text(t) for t in y for _ in range(K)], "beta": data["beta"]}
@@ -1192,11 +1234,11 @@ def _prove_conv(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _B
         raise _fail("dual", f"kappa v is outside the domain of the {b.loss} dual "
                             f"({_LOSSES[b.loss][2]})")
     b.X, b.y, b.v, b.lower = X, y, v, lower
-    b.upper, b.output = conv_objective(_network(cert["network"], h, "network"), P, K, y,
+    b.upper, b.output = conv_objective(_network(cert["network"], d, "network"), P, K, y,
                                        b.beta, b.loss)
-    b.net_objective = lambda value, where: conv_objective(_network(value, h, where), P, K, y,
+    b.net_objective = lambda value, where: conv_objective(_network(value, d, where), P, K, y,
                                                           b.beta, b.loss)[0]
-    b.model = f"CNN (h = {h}, stride {stride}, {len(P)} patches re-derived): "
+    b.model = f"CNN (h = {shape}, {len(P)} patches re-derived): "
     return b
 
 

@@ -5,7 +5,8 @@ The genuine certificates are ``kind: "solve"`` with ``"model": {"name": "conv", 
 small CNN instances (squared loss, h = 2, stride 1 on signals of length 3; hinge loss, h = 3,
 stride 2 on signals of length 5), and ``kind: "check"`` with the model for CNNs under test on
 them (squared: a bad CNN, verdict "not optimal", and the optimum, "optimal" from its own
-residual; hinge: a bad CNN, its subgradient as the dual). Each forgery changes one of them as
+residual; hinge: a bad CNN, its subgradient as the dual), and for a 2-D CNN (2 x 2 filters on
+2 x 3 images) a solve and a check certificate. Each forgery changes one of them as
 an adversary would: the signals or the declared filter without the evidence (the verifier
 re-derives the patches, so the chamber evidence no longer fits), the chamber list and
 completeness certificate of X's own arrangement instead of the patch matrix's, a tampered
@@ -44,6 +45,8 @@ from exact.conv import (  # noqa: E402
 SX, SY = [[1, 0, -1], [0, 1, 1], [2, -1, 0]], [1, -1, 2]
 HX, HY = [[1, -1, 2, 0, 1], [0, 1, -1, 1, 2], [2, 0, 1, -1, 0], [-1, 1, 0, 2, -1]], [1, -1, 1, -1]
 BETA = Fraction(1, 10)
+#: 2-D: three 2 x 3 images (rows, row-major), 2 x 2 filters, stride 1 x 1 (K = 2)
+IX, IY = [[1, 0, -1, 2, 0, 1], [0, 1, 1, 0, -1, 2], [2, -1, 0, 1, 1, 0]], [1, -1, 2]
 
 
 def _j(cert: dict) -> dict:
@@ -67,7 +70,11 @@ def bases() -> dict[str, dict]:
             "conv-check-opt": _j(conv_check_certificate(opt)),
             "conv-check-hinge": _j(conv_check_certificate(hbad)),
             "conv-absolute": _j(conv_certificate(solve_conv(SX, SY, BETA, 2,
-                                                            loss="absolute")))}
+                                                            loss="absolute"))),
+            "conv2d": _j(conv_certificate(solve_conv(IX, IY, BETA, (2, 2), 1, image=(2, 3)))),
+            "conv2d-check": _j(conv_check_certificate(check_conv(
+                ConvNetwork.from_lists([((1, 0, 0, 1), 1)], (1, 1), (2, 2)), IX, IY, BETA,
+                (2, 2), 1, image=(2, 3))))}
 
 
 def _q(x: Fraction) -> int | str:
@@ -194,7 +201,49 @@ def forgeries(b: dict[str, dict]):
         c["claims"]["upper"] = _q(net.objective(SX, SY, BETA, "squared"))
         c["claims"]["gap"] = _q(Fraction(c["claims"]["upper"]) - Fraction(c["claims"]["lower"]))
 
+    def image_transposed(c):
+        c["model"]["image"] = [3, 2]
+
+    def image_pixels(c):
+        c["model"]["image"] = [2, 2]
+
+    def stride2d_skips(c):
+        c["model"]["stride"] = [1, 2]
+
+    def h_int(c):
+        c["model"]["h"] = 2
+
+    def no_image(c):
+        del c["model"]["image"]
+
+    def as_1d(c):
+        del c["model"]["image"]
+        c["model"]["h"], c["model"]["stride"] = 4, 1
+
+    def filter_short(c):
+        c["network"]["neurons"][0]["u"].pop()
+
+    def better2d_wide(c):
+        c["better"]["network"]["neurons"][0]["u"].append(0)
+
     return [
+        ("conv2d-image-transposed.json", "conv2d", image_transposed, 1, "witness",
+         "the images declared 3 x 2 instead of 2 x 3: other windows, the evidence does not fit"),
+        ("conv2d-image-pixels.json", "conv2d", image_pixels, 1, "model",
+         "a 2 x 2 image is not a data row of 6 entries"),
+        ("conv2d-stride-skips-end.json", "conv2d", stride2d_skips, 1, "model",
+         "a column stride 2 with a 2-wide filter on 3 columns leaves the last column out"),
+        ("conv2d-h-not-a-pair.json", "conv2d", h_int, 1, "model",
+         "a 2-D model with a 1-D filter width: no shape to re-derive the windows from"),
+        ("conv2d-no-image.json", "conv2d", no_image, 1, "model",
+         "the image shape dropped: a 2-D filter cannot be read as a 1-D width"),
+        ("conv2d-read-as-1d.json", "conv2d", as_1d, 1, "chambers",
+         "the images read as 1-D signals with h = 4: other patches (3 per row), the evidence "
+         "does not fit"),
+        ("conv2d-filter-short.json", "conv2d", filter_short, 1, "network",
+         "a filter of 3 entries for a 2 x 2 filter"),
+        ("conv2d-check-better-too-wide.json", "conv2d-check", better2d_wide, 1, "network",
+         "a better 'CNN' with 5 entries per filter for 2 x 2 filters"),
         ("conv-absolute-upper-squared.json", "conv-absolute", upper_as_squared, 1, "bounds",
          "an absolute-loss CNN certificate whose upper bound is the squared loss's objective "
          "(a verifier computing every loss but the hinge as squared accepted it)"),
@@ -290,6 +339,8 @@ def main() -> None:
     (HERE / "genuine-conv-check.json").write_text(json.dumps(b["conv-check-bad"]) + "\n")
     (HERE / "genuine-conv-check-optimal.json").write_text(json.dumps(b["conv-check-opt"]) + "\n")
     (HERE / "genuine-conv-check-hinge.json").write_text(json.dumps(b["conv-check-hinge"]) + "\n")
+    (HERE / "genuine-conv2d-solve.json").write_text(json.dumps(b["conv2d"]) + "\n")
+    (HERE / "genuine-conv2d-check.json").write_text(json.dumps(b["conv2d-check"]) + "\n")
     for name, base, mutate, status, check, why in forgeries(b):
         c = copy.deepcopy(b[base])
         mutate(c)
