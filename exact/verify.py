@@ -1144,6 +1144,7 @@ def conv_patches(X: list[list[Fraction]], h: int | tuple[int, int],
             raise _fail("model", f"filter width {h} and stride {stride} do not tile signals of "
                                  f"length {L} (1 <= h <= L, (L - h) divisible by the stride)")
         K = (L - h) // stride + 1
+        _work(len(X) * K * h)  # the size of P, refused before it is built
         return [list(x[k * stride:k * stride + h]) for x in X for k in range(K)], K
     if not isinstance(h, tuple) or not isinstance(stride, tuple):
         raise _fail("model", "a 2-D filter has a shape [H, W] and a stride [s_r, s_c]")
@@ -1156,6 +1157,7 @@ def conv_patches(X: list[list[Fraction]], h: int | tuple[int, int],
                              "images (1 <= H <= R, 1 <= W <= C, (R - H) and (C - W) divisible "
                              "by the strides)")
     Kr, Kc = (R - H) // sr + 1, (C - W) // sc + 1
+    _work(len(X) * Kr * Kc * H * W)  # the size of P, refused before it is built
     idx = [[(a * sr + u) * C + b * sc + v for u in range(H) for v in range(W)]
            for a in range(Kr) for b in range(Kc)]
     return [[x[i] for i in ix] for x in X for ix in idx], Kr * Kc

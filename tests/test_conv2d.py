@@ -220,3 +220,15 @@ def test_cli_bad_shapes_one_line_exit_2(tmp_path, capsys, extra, words):
         code, out, err = _cli(capsys, cmd, str(data), *extra)
         assert code == 2 and not out and err.count("\n") == 1 and words in err, err
         assert err.startswith("relucvx: error: ")
+
+
+def test_a_huge_patch_matrix_is_refused_before_it_is_built():
+    """The verifier counts n·K·HW before it re-derives the windows (docs/certificates.md §3):
+    a few rows declared as large images with a large filter are refused at once (status 2)."""
+    cert = {"format": V.FORMAT, "kind": "solve", "loss": "squared",
+            "model": {"name": "conv", "h": [100, 100], "stride": [1, 1], "image": [200, 200]},
+            "data": {"X": [[0] * 40000] * 10, "y": [0] * 10, "beta": 1},
+            "network": {"neurons": []}, "dual": {"v": [0] * 10, "kappa": 0},
+            "chambers": [], "claims": {"lower": 0, "upper": 0, "gap": 0, "num_chambers": 0}}
+    status, line = V.verify(cert)
+    assert status == V.REFUSED and "products" in line
