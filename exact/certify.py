@@ -825,18 +825,20 @@ def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
             polish: float = 0.0) -> tuple:
     """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
     high-precision pass needs only a few steps. At ``FLOAT_DIGITS`` the float pass is all,
-    unless its stationarity error ``max |β² − vᵀK_g v| / 2`` over the free groups exceeds
-    ``polish`` (> 0): rounding in an ill-conditioned ``M(ρ)`` (a CNN's pooled fits) leaves an
-    error that enters the gap to first order, so the result is polished by the mpmath pass at
-    ``2 · FLOAT_DIGITS`` (one or two Newton steps from the float point) instead of costing a
-    whole second round."""
+    unless the gap its stationarity error alone costs exceeds ``polish`` (> 0, an absolute gap
+    budget): with ``e = max |β² − vᵀK_g v| / 2`` over the free groups, scaling v into dual
+    feasibility loses about ``e Σ_g ρ_g`` of the lower bound (first order: along the ray κv the
+    dual's slope at κ = 1 is ``vᵀy − ‖v‖² = β² Σ ρ_g`` by stationarity). Rounding in an
+    ill-conditioned ``M(ρ)`` (a CNN's pooled fits) can leave such an e; the result is then
+    polished by the mpmath pass at ``2 · FLOAT_DIGITS`` (one or two Newton steps from the float
+    point) instead of costing a whole second round."""
     from mpmath import mp
 
     Kf = [[[float(x) for x in row] for row in K] for K in Kq]
     rho, v = _newton(Kf, [float(t) for t in y], float(beta2), list(rho0), one=1.0,
                      eps=2.0**-52)
     if dps <= FLOAT_DIGITS:
-        if polish <= 0 or _stationarity_error(Kf, v, rho, float(beta2)) <= polish:
+        if polish <= 0 or _stationarity_error(Kf, v, rho, float(beta2)) * sum(rho) <= polish:
             return rho, v
         dps = 2 * FLOAT_DIGITS
     with mp.workdps(dps):
@@ -1189,9 +1191,9 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
             active, rho0 = _settle_faces(cp, active, rho0, Kcache)
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         # (the float pass is polished when its stationarity error alone, first order in the
-        # gap through κ, would miss the target)
+        # gap through κ, would use a quarter of the gap target)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps,
-                         polish=float(beta2 * tol) / 20)
+                         polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4)
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
         # order) but no finer: the exact arithmetic downstream grows with it
         eff = dps if dps > FLOAT_DIGITS or not v or isinstance(v[0], float) else (
