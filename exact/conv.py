@@ -24,6 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
@@ -235,7 +236,8 @@ class ConvNetwork:
                              "images: its filters need a 2-D shape (--conv HxW)")
         if not self.filters:
             return tuple(Fraction(0) for _ in Xq)
-        idx = patch_index(len(Xq[0]), self.shape or self.h, self.stride, image)
+        idx = patch_index(len(Xq[0]), self.shape if self.shape is not None else
+                          len(self.filters[0]), self.stride, image)
         out = []
         for x in Xq:
             t = Fraction(0)
@@ -463,7 +465,7 @@ def _as_conv(cert: dict, cp: ConvProgram) -> dict:
 
     cert["data"]["X"] = [[q(x) for x in row] for row in cp.signals]
     model: dict = {"name": "conv", "h": cp.h, "stride": cp.stride}
-    if cp.image is not None:
+    if cp.image is not None and isinstance(cp.h, tuple) and isinstance(cp.stride, tuple):
         model = {"name": "conv", "h": list(cp.h), "stride": list(cp.stride),
                  "image": list(cp.image)}
     out = {"format": cert["format"], "kind": cert["kind"], "model": model}
@@ -490,7 +492,7 @@ class ConvCheck:
     epsilon: Fraction
     better: ConvNetwork | None
     better_objective: Fraction | None
-    solution: object
+    solution: Any  # an exact.certify.Solution
     network: ConvNetwork | None = None
     tol: Fraction = Fraction(1, 10**9)
     worst_chamber: tuple[int, int] | None = None

@@ -97,7 +97,7 @@ class ConicBlock:
     cones: tuple[tuple[str, int], ...]
 
 
-def _hinge_rows(yf: Any, n: int) -> tuple[tuple, tuple, tuple[tuple[str, int], ...]]:
+def _hinge_rows(yf: Any, n: int) -> tuple[tuple, Any, tuple[tuple[str, int], ...]]:
     """``ξ ≥ 0`` and ``ξ_j + y_j z_j ≥ 1`` (the hinge and squared hinge epigraphs) as rows
     ``Ax + s = b``, ``s ≥ 0``, over ``(z, ξ)``."""
     import numpy as np
