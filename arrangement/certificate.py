@@ -45,20 +45,13 @@ import numpy as np
 from arrangement import intmat
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
-from arrangement.exactla import independent_subset
+from arrangement.exactla import independent_subset, integer_solve
 from arrangement.rational import format_fraction
 
 __all__ = ["FORMAT", "completeness_certificate", "farkas_multipliers", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
 FORMAT = "relucvx-certificate/3"
-
-
-def _ratio(p: int, q: int) -> str:
-    """``p/q`` (q > 0) in lowest terms as the certificate writes it, without building a Fraction."""
-    g = math.gcd(p, q)
-    p, q = p // g, q // g
-    return str(p) if q == 1 else f"{p}/{q}"
 
 
 def _dot(a: Sequence[int], b: Sequence[int]) -> int:
@@ -69,40 +62,14 @@ def _solve_on_support(A: Sequence[Sequence[int]], support: list[int],
                       b: Sequence[int]) -> tuple[list[int], int] | None:
     """Exact μ ≥ 0 over ``support`` with ``Σ μ_t A[t] = b`` as integers ``(nums, D)``, μ = nums/D.
 
-    Fraction-free (Bareiss) elimination of the d × t system ``A_Sᵀ μ = b`` with row pivoting:
-    integer arithmetic only, the last pivot ``D`` is the determinant of the chosen t × t minor,
-    and ``D μ`` is integral (Cramer), so back-substitution divides exactly. The identity is
-    re-checked on all d coordinates at the end (``b`` might lie outside the span of the support).
-    None when the support is dependent, μ has a negative entry, or the identity fails.
+    The d × t system ``A_Sᵀ μ = b`` by fraction-free elimination
+    (:func:`arrangement.exactla.integer_solve`: the identity is re-checked on all d coordinates).
+    None when the support is dependent, ``b`` is outside its span, or μ has a negative entry.
     """
-    t, d = len(support), len(b)
-    R = [[A[s][i] for s in support] + [b[i]] for i in range(d)]
-    prev = 1
-    for c in range(t):
-        piv = next((r for r in range(c, d) if R[r][c] != 0), None)
-        if piv is None:  # the support is linearly dependent
-            return None
-        R[c], R[piv] = R[piv], R[c]
-        p = R[c][c]
-        for r in range(c + 1, d):
-            a = R[r][c]
-            R[r] = [(p * R[r][k] - a * R[c][k]) // prev for k in range(t + 1)]
-        prev = p
-    D = R[t - 1][t - 1]
-    x = [0] * t
-    for i in range(t - 1, -1, -1):
-        q, rem = divmod(D * R[i][t] - sum(R[i][j] * x[j] for j in range(i + 1, t)), R[i][i])
-        if rem:  # cannot happen by Cramer; refuse rather than trust it
-            return None
-        x[i] = q
-    if D < 0:
-        D, x = -D, [-v for v in x]
-    if any(v < 0 for v in x):
+    found = integer_solve([[A[s][i] for s in support] for i in range(len(b))], b)
+    if found is None or any(v < 0 for v in found[0]):
         return None
-    for i in range(d):
-        if sum(v * A[s][i] for v, s in zip(x, support)) != D * b[i]:
-            return None
-    return x, D
+    return found
 
 
 def _lp_multipliers(A: Sequence[Sequence[int]], b: Sequence[int]) -> list[Fraction] | None:

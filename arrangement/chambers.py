@@ -145,7 +145,7 @@ def _exact_angular_sort(rays: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(rays, key=cmp_to_key(cmp))
 
 
-def _chambers_3d(N: np.ndarray) -> np.ndarray:
+def chambers_3d(N: np.ndarray) -> np.ndarray:
     """Witnesses of the chambers of m ≥ 2 distinct planes through the origin of R³, at once.
 
     Every chamber has a facet, and the facets on ``H_k`` are the sectors of the lines
@@ -154,6 +154,10 @@ def _chambers_3d(N: np.ndarray) -> np.ndarray:
     ``M |h_j·w| > |h_j·h_k|`` (j ≠ k) are witnesses of the two chambers on either side of that
     facet. All sectors of all planes are found in one batch (:func:`sectors_2d`); the distinct
     sign vectors among the ``2 Σ_k #sectors_k`` candidates are exactly the chambers.
+
+    >>> W = chambers_3d(np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]]))
+    >>> len({tuple(int(v) for v in np.sign(w)) for w in W})
+    8
     """
     m = N.shape[0]
     Bs = [intmat.nullspace_basis(h) for h in N]  # 3 × 2 integer bases of the planes
@@ -295,7 +299,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
     if d == 2:
         return _chambers_2d(N)
     if d == 3 and m >= 2 and progress is None:
-        return reduce_witnesses(_chambers_3d(N), N)
+        return reduce_witnesses(chambers_3d(N), N)
     W = np.zeros((1, d), dtype=np.int64)
     S = np.zeros((1, 0), dtype=np.int8)  # signs of the chambers on N[:k]
     rng = np.random.default_rng(0x5EED)

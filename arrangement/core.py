@@ -117,6 +117,7 @@ class Arrangement:
             primitive_integer_row(r) for r in self.X)
         self._chambers: Chambers | None = None
         self._neighbors: np.ndarray | None = None
+        self._facet_rows: list[list[int]] | None = None
         N, cls, orient = distinct_classes(intmat.as_int_array(self.int_rows))
         self._normals = N
         self.row_class: tuple[int, ...] = tuple(int(c) for c in cls)
@@ -161,8 +162,8 @@ class Arrangement:
         """:attr:`int_rows` restricted to :attr:`essential_columns`: the same arrangement (same
         sign vectors, chambers, faces, intersection lattice) in ``rank`` dimensions.
 
-        >>> Arrangement([[1, 1, 1], [2, 2, 2]]).essential_rows
-        ((1,), (2,))
+        >>> Arrangement([[1, 1, 1], [2, 2, 3]]).essential_rows
+        ((1, 1), (2, 3))
         """
         J = self.essential_columns
         return tuple(tuple(r[j] for j in J) for r in self.int_rows)
@@ -350,6 +351,21 @@ class Arrangement:
         (0, 1)
         """
         return tuple(int(k) for k in np.nonzero(self.neighbors()[i] >= 0)[0])
+
+    def facet_rows(self, i: int) -> list[int]:
+        """For each row of :meth:`cone` ``(i)``, in order, a row j of X whose signed row
+        ``σ_j x_j`` it is a positive multiple of (the first row of the facet's class).
+
+        >>> Arrangement([[1, 0], [0, 1], [2, 0]]).facet_rows(0)
+        [0, 1]
+        """
+        if self._facet_rows is None:  # one pass over the neighbour table, then lookups
+            rows0 = np.array([c.rows[0] for c in self.classes] or [0], dtype=np.int64)
+            ci, ck = np.nonzero(self.neighbors() >= 0)  # row-major: facets(i) order
+            starts = np.searchsorted(ci, np.arange(self.num_chambers() + 1)).tolist()
+            flat = rows0[ck].tolist()
+            self._facet_rows = [flat[starts[t]:starts[t + 1]] for t in range(len(starts) - 1)]
+        return self._facet_rows[i]
 
     def cone(self, i: int) -> list[tuple[int, ...]]:
         """The irredundant H-representation of chamber ``i``'s closed cone: rows a, ``a·u ≥ 0``.

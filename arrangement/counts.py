@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 from itertools import combinations, islice
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def batch_det(M: np.ndarray) -> np.ndarray:
     r = M.shape[1]
     minors = {1 << j: M[:, 0, j] for j in range(r)}
     for i in range(1, r):
-        nxt = {}
+        nxt: dict[int, Any] = {}
         for S in range(1 << r):
             if S.bit_count() != i + 1:
                 continue

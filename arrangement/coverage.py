@@ -75,7 +75,7 @@ def exact_signs(normals: np.ndarray, G: np.ndarray) -> np.ndarray:
         raise InputError("gate vectors must be finite numbers")
     if normals.shape[0] == 0:
         return np.zeros((G.shape[0], 0), dtype=np.int8)
-    Nf = normals.astype(np.float64)
+    Nf: np.ndarray | None = normals.astype(np.float64)
     if normals.dtype == object or np.abs(normals).max() >= 2**53:
         Nf = None  # integers not exactly representable: all-exact path below
     d = G.shape[1]

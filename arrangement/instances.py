@@ -20,9 +20,11 @@ import csv
 import dataclasses
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arrangement.errors import InputError
 from arrangement.limits import check_digits, check_parameter, check_shape, path_text, show
@@ -61,6 +63,11 @@ class Instance:
     name: str = "data"
     notes: tuple[str, ...] = ()
 
+    if TYPE_CHECKING:  # what the constructor accepts; __post_init__ stores the exact tuples
+        def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object] | None = None,
+                     beta: object = None, name: str = "data",
+                     notes: Sequence[str] = ()) -> None: ...
+
     def __post_init__(self) -> None:
         # normalising here means every Instance, however built, holds exact, checked data
         X = to_matrix(self.X, "X")
@@ -93,6 +100,32 @@ class Instance:
         2
         """
         return len(self.X[0])
+
+    @property
+    def targets(self) -> tuple[Fraction, ...]:
+        """``y``, for the computations that need targets (an :class:`InputError` without them).
+
+        >>> Instance([[1]], y=[2]).targets
+        (Fraction(2, 1),)
+        >>> Instance([[1]]).targets
+        Traceback (most recent call last):
+        ...
+        arrangement.errors.InputError: this needs targets y, and the data 'data' has none
+        """
+        if self.y is None:
+            raise InputError(f"this needs targets y, and the data {self.name!r} has none")
+        return self.y
+
+    @property
+    def penalty(self) -> Fraction:
+        """``beta``, for the computations that need it (an :class:`InputError` without it).
+
+        >>> Instance([[1]], beta="1/10").penalty
+        Fraction(1, 10)
+        """
+        if self.beta is None:
+            raise InputError(f"this needs beta, and the data {self.name!r} has none")
+        return self.beta
 
     def to_json_dict(self) -> dict:
         """The instance as JSON-ready data, every number a string ``"p/q"`` or ``"p"``.
@@ -186,7 +219,7 @@ def _read_json(path: Path, raw: bytes, target: str | None, force: bool) -> Insta
     if "X" not in data:
         raise InputError('missing "X" (the data matrix, a list of rows)')
     check_shape(*_shape_of(data["X"]), force=force)
-    X = to_matrix(data["X"], "X")
+    X: Sequence[Sequence[object]] = to_matrix(data["X"], "X")
     y = data.get("y")
     if target is not None:
         if y is not None:

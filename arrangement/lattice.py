@@ -38,7 +38,7 @@ import sympy
 
 from arrangement import intmat
 from arrangement.errors import InputError, TooLargeError
-from arrangement.exactla import extend_basis
+from arrangement.exactla import extend_basis, integer_rank
 
 __all__ = [
     "Flat",
@@ -140,15 +140,12 @@ def hyperplane_classes(rows: Sequence[Vector]) -> tuple[list[Vector], list[list[
 
 
 def exact_rank(vectors: Sequence[Sequence[int]]) -> int:
-    """Rank over Q of integer vectors, by exact fraction-free elimination.
+    """Rank over Q of integer vectors (:func:`arrangement.exactla.integer_rank`).
 
     >>> exact_rank([(1, 2, 3), (2, 4, 6), (0, 1, 1)])
     2
     """
-    basis: list[tuple[int, list[int]]] = []
-    for vec in vectors:
-        basis = extend_basis(basis, vec)
-    return len(basis)
+    return integer_rank(vectors)
 
 
 def _kernel_in(N: tuple[Vector, ...], v: Sequence[int]) -> tuple[Vector, ...]:

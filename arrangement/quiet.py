@@ -54,7 +54,7 @@ def cdd_quiet() -> Iterator[list[str]]:
             os.dup2(saved, fd)
             os.close(saved)
             tmp.seek(0)
-            keep = []
+            keep: list[str] = []
             for line in tmp.read().decode("utf-8", "replace").splitlines():
                 (dropped if CDD_PIVOT_MESSAGE in line else keep).append(line)
             if keep:

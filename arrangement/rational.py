@@ -1,4 +1,5 @@
-"""Exact numbers: parsing user input into :class:`fractions.Fraction`, and primitive integer rows.
+"""Exact numbers: parsing user input into :class:`fractions.Fraction`, writing exact numbers
+(text and certificate encoding), rational root bounds, and primitive integer rows.
 
 Every number a user hands in (an int, a ``Fraction``, a string such as ``"3/7"``, ``"-0.25"`` or
 ``"2.5E+2"``) is parsed *exactly*: the text ``0.1`` is ``1/10``, never the binary float nearest to
@@ -23,10 +24,20 @@ from arrangement.errors import InputError
 from arrangement.limits import MAX_DIGITS, check_digits, show
 
 __all__ = [
+    "CERT_INT_DIGITS",
     "MAX_EXPONENT",
+    "certificate_number",
+    "certificate_ratio",
     "format_fraction",
     "parse_fraction_string",
     "primitive_integer_row",
+    "rational_root",
+    "root4_floor",
+    "root4_floor_on",
+    "sqrt_ceil",
+    "sqrt_ceil_on",
+    "sqrt_floor",
+    "sqrt_floor_on",
     "to_fraction",
     "to_matrix",
     "to_vector",
@@ -282,3 +293,145 @@ def primitive_integer_row(row: Sequence[Fraction | int]) -> tuple[int, ...]:
     ints = [int(q * scale) for q in qs]
     g = math.gcd(*ints) if ints else 0
     return tuple(v // g for v in ints) if g else tuple(ints)
+
+
+# -- certificate encoding ------------------------------------------------------------------------
+#: Integers with fewer digits than this are written as JSON integers; longer ones as text (JSON
+#: writers and readers are bounded by Python's 4300-digit int ↔ str limit).
+CERT_INT_DIGITS = 4000
+
+#: Below this many bits :func:`certificate_ratio` formats directly (well inside Python's
+#: 4300-digit int ↔ str limit); longer numbers go through :func:`format_fraction`'s guarded path.
+_SHORT_BITS = 10_000
+
+
+def certificate_number(x: Fraction | int) -> int | str:
+    """An exact number as certificates write it (docs/certificates.md): an int, or ``"p/q"``.
+
+    Integers of :data:`CERT_INT_DIGITS` digits or more become text too; any length is written
+    (Python's 4300-digit conversion limit is lifted for our own results, up to the output
+    limit of :func:`format_fraction`).
+
+    >>> certificate_number(Fraction(6, 3)), certificate_number(Fraction(-1, 3))
+    (2, '-1/3')
+    >>> len(certificate_number(10**5000))
+    5001
+    """
+    x = Fraction(x)
+    if x.denominator == 1 and abs(x.numerator) < 10**CERT_INT_DIGITS:
+        return int(x)
+    return format_fraction(x)
+
+
+def certificate_ratio(num: int, den: int) -> int | str:
+    """``num/den`` (``den > 0``, any common factor) as :func:`certificate_number` writes it,
+    without building a Fraction.
+
+    >>> certificate_ratio(6, 4), certificate_ratio(-8, 2)
+    ('3/2', -4)
+    """
+    g = math.gcd(num, den)
+    if g != 1:
+        num, den = num // g, den // g
+    if max(num.bit_length(), den.bit_length()) >= _SHORT_BITS:
+        return certificate_number(Fraction(num, den))
+    return num if den == 1 else f"{num}/{den}"
+
+
+# -- roots: exact when rational, else rational bounds on a grid ----------------------------------
+def rational_root(q: Fraction | int, k: int) -> Fraction | None:
+    """The rational ``k``-th root of ``q ≥ 0`` (k = 1, 2, 4, 8, ...), or None if it is irrational.
+
+    >>> rational_root(Fraction(9, 4), 2), rational_root(Fraction(16, 81), 4), rational_root(2, 2)
+    (Fraction(3, 2), Fraction(2, 3), None)
+    """
+    q = Fraction(q)
+    if q < 0:
+        return None
+    ra, rb = _iroot(q.numerator, k), _iroot(q.denominator, k)
+    return Fraction(ra, rb) if ra**k == q.numerator and rb**k == q.denominator else None
+
+
+def _iroot(a: int, k: int) -> int:
+    """``⌊a^{1/k}⌋`` for k a power of two, by nested isqrt (floors of monotone roots nest)."""
+    if k < 1 or k & (k - 1):
+        raise ValueError(f"only square and fourth (power-of-two) roots are supported, got k = {k}")
+    while k > 1:
+        a, k = math.isqrt(a), k // 2
+    return a
+
+
+def sqrt_floor_on(q: Fraction | int, scale: int) -> Fraction:
+    """``⌊√q · scale⌋ / scale`` exactly: the largest grid point ``≤ √q`` (``q ≤ 0``: 0).
+
+    >>> sqrt_floor_on(Fraction(2), 1000), sqrt_floor_on(Fraction(9, 4), 2)
+    (Fraction(707, 500), Fraction(3, 2))
+    """
+    q = Fraction(q)
+    if q <= 0:
+        return Fraction(0)
+    return Fraction(math.isqrt(q.numerator * scale * scale // q.denominator), scale)
+
+
+def sqrt_ceil_on(q: Fraction | int, scale: int) -> Fraction:
+    """``⌈√q · scale⌉ / scale`` exactly: the smallest grid point ``≥ √q`` (``q ≤ 0``: 0).
+
+    >>> sqrt_ceil_on(Fraction(2), 1000), sqrt_ceil_on(Fraction(4), 7)
+    (Fraction(283, 200), Fraction(2, 1))
+    """
+    q = Fraction(q)
+    r = sqrt_floor_on(q, scale)
+    return r if r * r >= q else r + Fraction(1, scale)
+
+
+def _bits_scale(q: Fraction, bits: int, k: int) -> int:
+    # 2^b with b = bits + max(0, -log2(q)/k + 2): a root of about `bits` significant bits
+    mag = q.numerator.bit_length() - q.denominator.bit_length()
+    return 1 << (bits + max(0, -mag // k + 2))
+
+
+def sqrt_floor(q: Fraction | int, bits: int) -> Fraction:
+    """A rational ``0 ≤ r ≤ √q`` with relative error about ``2^-bits`` (``q ≤ 0``: 0); exact when
+    √q is a rational with a small enough power-of-two denominator.
+
+    >>> sqrt_floor(Fraction(9, 4), 8), float(sqrt_floor(Fraction(2), 20))
+    (Fraction(3, 2), 1.4142131805419922)
+    """
+    q = Fraction(q)
+    return Fraction(0) if q <= 0 else sqrt_floor_on(q, _bits_scale(q, bits, 2))
+
+
+def sqrt_ceil(q: Fraction | int, bits: int) -> Fraction:
+    """A rational ``r ≥ √q`` with relative error about ``2^-bits`` (``q ≤ 0``: 0); exactly √q
+    when q is the square of a rational.
+
+    >>> sqrt_ceil(Fraction(9, 25), 4), sqrt_ceil(Fraction(2), 4)
+    (Fraction(3, 5), Fraction(23, 16))
+    """
+    q = Fraction(q)
+    if q <= 0:
+        return Fraction(0)
+    exact = rational_root(q, 2)
+    return exact if exact is not None else sqrt_ceil_on(q, _bits_scale(q, bits, 2))
+
+
+def root4_floor_on(q: Fraction | int, scale: int) -> Fraction:
+    """``⌊q^{1/4} · scale⌋ / scale`` exactly (``q ≤ 0``: 0): ``isqrt(isqrt(⌊q·scale⁴⌋))``.
+
+    >>> root4_floor_on(Fraction(2), 1000)
+    Fraction(1189, 1000)
+    """
+    q = Fraction(q)
+    if q <= 0:
+        return Fraction(0)
+    return Fraction(_iroot(q.numerator * scale**4 // q.denominator, 4), scale)
+
+
+def root4_floor(q: Fraction | int, bits: int) -> Fraction:
+    """A rational ``0 ≤ r ≤ q^{1/4}`` with relative error about ``2^-bits`` (``q ≤ 0``: 0).
+
+    >>> float(root4_floor(Fraction(2), 20)), root4_floor(Fraction(1, 16), 4)
+    (1.1892070770263672, Fraction(1, 2))
+    """
+    q = Fraction(q)
+    return Fraction(0) if q <= 0 else root4_floor_on(q, _bits_scale(q, bits, 4))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,8 +26,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from arrangement.certificate import FORMAT, completeness_certificate
+from arrangement.core import Arrangement
 from arrangement.errors import InputError
-from arrangement.rational import format_fraction
+from arrangement.exactla import dot
+
+# the certificate encoding of exact numbers (docs/certificates.md), short names for this module
+from arrangement.rational import certificate_number as _q
+from arrangement.rational import certificate_ratio as _ratio
 
 if TYPE_CHECKING:  # only for the annotations: no import cycle with the producers
     from exact.certify import Solution
@@ -36,35 +40,6 @@ if TYPE_CHECKING:  # only for the annotations: no import cycle with the producer
 
 __all__ = ["FORMAT", "check_certificate", "paused_gc", "solution_certificate",
            "write_solution_certificate"]
-
-
-def _q(x: Fraction | int) -> int | str:
-    """An exact number as the certificate writes it: an int, or the string ``"p/q"``."""
-    x = Fraction(x)
-    if x.denominator == 1 and abs(x.numerator) < 10**4000:
-        return int(x)
-    # Python limits int ↔ str conversions to 4300 digits by default: lift it for huge numbers
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
-        return format_fraction(x)
-    finally:
-        sys.set_int_max_str_digits(old)
-
-
-#: numbers below this many bits take the fast path of :func:`_ratio` (well inside Python's
-#: 4300-digit int ↔ str limit); longer ones go through :func:`_q`
-_SHORT_BITS = 10_000
-
-
-def _ratio(num: int, den: int) -> int | str:
-    """``num/den`` (den > 0, any common factor) as :func:`_q` writes it, without a Fraction."""
-    q = math.gcd(num, den)
-    if q != 1:
-        num, den = num // q, den // q
-    if max(num.bit_length(), den.bit_length()) >= _SHORT_BITS:
-        return _q(Fraction(num, den))
-    return num if den == 1 else f"{num}/{den}"
 
 
 def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
@@ -80,10 +55,6 @@ def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
     Hl = H.tolist()
     return ([[_ratio(int(x), den) for x in row] for row in Hl],
             [[_ratio(-int(x), den) for x in row] for row in Hl])
-
-
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b)), Fraction(0))
 
 
 @contextmanager
@@ -210,6 +181,10 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
                    "num_chambers": cp.p},
     }
     if completeness:
+        if not isinstance(arr, Arrangement):
+            raise InputError("a completeness certificate needs the full arrangement: this "
+                             f"program is built on a {type(arr).__name__} (a chamber subset); "
+                             "pass completeness=False")
         cert["completeness"] = completeness_certificate(arr)
     return cert, _chamber_entries(sol, cp, arr, h_matrix)
 
@@ -218,16 +193,11 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
     H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
-    rows0 = [int(c.rows[0]) for c in arr.classes]
-    nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
-    ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
-    starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
-    ck = ck.tolist()
     fast = getattr(sol.bounds, "ratios", None)
     Gp, Gm = _reduced_texts(H, den)
     for i in range(cp.p):
-        facets = [{"row": rows0[k], "a": list(a)}
-                  for k, a in zip(ck[starts[i]:starts[i + 1]], cp.cones[i])]
+        # the chamber source names the row behind each cone row (exact.types.ChamberSource)
+        facets = [{"row": int(j), "a": list(a)} for j, a in zip(arr.facet_rows(i), cp.cones[i])]
         gp, gm = Gp[i], Gm[i]
         grs = []
         for s, gq in ((1, gp), (-1, gm)):
@@ -235,7 +205,7 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
             if c is not None:
                 g = [Fraction(s * int(x), den) for x in H[i]]
                 grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
-                            "lambda": [_q(x) for x in c.lam], "t": _q(_dot(c.p, g))})
+                            "lambda": [_q(x) for x in c.lam], "t": _q(dot(c.p, g))})
                 continue
             # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
             rat = fast((i, s)) if fast is not None else None

@@ -77,10 +77,12 @@ from fractions import Fraction
 
 import numpy as np
 
+from arrangement.rational import root4_floor, sqrt_floor
 from exact.convex import ConvexProgram
 from exact.losses import get_loss
 from exact.network import Network, Neuron
-from exact.projection import ProjectionCertificate, independent_subset, project_onto_cone
+from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual_bound",
            "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
@@ -88,8 +90,6 @@ __all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual
 
 CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
-Group = tuple[int, int]
-Vec = tuple[Fraction, ...]
 
 
 @dataclass
@@ -134,22 +134,6 @@ def _log2(q: Fraction) -> int:
     return q.numerator.bit_length() - q.denominator.bit_length()
 
 
-def _sqrt_floor(q: Fraction, bits: int) -> Fraction:
-    """``floor(√q · 2^b) / 2^b`` with ``b ≥ bits`` chosen so the result has ``bits`` significant
-    bits: a rational lower approximation of ``√q`` (``q ≥ 0``)."""
-    if q <= 0:
-        return Fraction(0)
-    b = bits + max(0, -_log2(q) // 2 + 2)
-    return Fraction(math.isqrt(q.numerator * 4**b // q.denominator), 2**b)
-
-
-def _root4(q: Fraction, bits: int) -> Fraction:
-    """A positive rational close to ``q^{1/4}`` (relative error about ``2^{-bits}``), ``q > 0``."""
-    b = bits + max(0, -_log2(q) // 4 + 2)
-    r = math.isqrt(math.isqrt(q.numerator * 16**b // q.denominator))
-    return Fraction(max(r, 1), 2**b)
-
-
 def _to_frac(x: object, bits: int = 200) -> Fraction:
     """A float or mpmath ``mpf`` rounded exactly onto the grid ``2^-bits`` (floats: exactly).
 
@@ -169,7 +153,7 @@ def _to_frac(x: object, bits: int = 200) -> Fraction:
 def _neuron(w: Vec, s: int, bits: int) -> Neuron:
     """The rational neuron ``(w/c, s·c)`` with ``c ≈ √‖w‖`` (docs/MATH.md §5): output ``s D X w`` on
     the group's cone and penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖``, tight to second order."""
-    c = _root4(_dot(w, w), bits)
+    c = root4_floor(_dot(w, w), bits) or Fraction(1)
     return Neuron(tuple(x / c for x in w), s * c)
 
 
@@ -527,7 +511,7 @@ def scaled_dual_bound(v: Sequence[Fraction], y: Sequence[Fraction], beta: Fracti
     >>> scaled_dual_bound((F(1, 2), F(-1, 4)), (F(1), F(-1)), F(1, 10), F(1, 25), "hinge")
     (Fraction(1, 2), Fraction(3, 8))
     """
-    kfeas = None if tmax <= 0 else _sqrt_floor(beta * beta / tmax, bits)
+    kfeas = None if tmax <= 0 else sqrt_floor(beta * beta / tmax, bits)
     if kfeas is not None:
         assert kfeas * kfeas * tmax <= beta * beta  # exact: κ² t_max ≤ β²
     # the rest is the loss's: −ℓ*(−κv) maximised over its own box (exact.losses.best_scale)
@@ -650,21 +634,9 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
 # -- the reduced problem and its Newton solve ------------------------------------------------------
 def _projector(A: Sequence[Sequence[int]], F: Sequence[int], d: int) -> list[list[Fraction]]:
     """Orthogonal projector onto ``{u : a_j·u = 0, j ∈ F}`` exactly."""
-    I = [[Fraction(int(r == c)) for c in range(d)] for r in range(d)]
-    if not F:
-        return I
-    rows = [tuple(Fraction(x) for x in A[j]) for j in F]
-    B = [rows[k] for k in independent_subset(rows, range(len(rows)))]
-    from exact.projection import _solve
+    from arrangement.exactla import kernel_projector
 
-    G = [[_dot(a, b) for b in B] for a in B]
-    # P = I − Bᵀ G⁻¹ B, column by column: G⁻¹ B e_c
-    P = [row[:] for row in I]
-    for c in range(d):
-        z = _solve(G, [a[c] for a in B])
-        for r in range(d):
-            P[r][c] -= sum((B[k][r] * z[k] for k in range(len(B))), Fraction(0))
-    return P
+    return kernel_projector([A[j] for j in F], d)
 
 
 def _lu(M: list[list]) -> tuple[list[list], list[int]]:

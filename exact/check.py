@@ -54,13 +54,14 @@ Ergen (2020), "Neural networks are convex regularizers".
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import cast
 
 from arrangement.errors import InputError
+from arrangement.exactla import dot
 from arrangement.rational import format_fraction, to_fraction
 from exact.certify import dual_pieces, scaled_dual_bound
 from exact.convex import ConvexProgram
@@ -113,7 +114,7 @@ class CheckResult:
     kappa: Fraction = Fraction(0)
     projections: dict[Group, ProjectionCertificate] = field(default_factory=dict, repr=False)
     #: λ ≥ 0 of the groups settled by the dual bound ‖g + Aᵀλ‖² (exact.certify.DualPieces)
-    bounds: dict[Group, tuple] = field(default_factory=dict, repr=False)
+    bounds: Mapping[Group, tuple] = field(default_factory=dict, repr=False)
     t: dict[Group, Fraction] = field(default_factory=dict, repr=False)
     groups: dict = field(default_factory=dict, repr=False)
     program: ConvexProgram | None = field(default=None, repr=False)
@@ -130,19 +131,6 @@ class CheckResult:
 
 
 # -- small exact helpers --------------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
-
-def _sqrt_floor(q: Fraction, bits: int) -> Fraction:
-    """A rational ``r`` with ``0 ≤ r ≤ √q`` and relative error about ``2^{-bits}`` (q ≥ 0);
-    exact (``r = √q``) when q is the square of a rational with a power-of-two denominator."""
-    if q <= 0:
-        return Fraction(0)
-    mag = q.numerator.bit_length() - q.denominator.bit_length()
-    b = bits + max(0, -mag // 2 + 2)
-    return Fraction(math.isqrt(q.numerator * 4**b // q.denominator), 2**b)
-
 
 def number_text(x: Exact) -> str:
     """An exact number as text: ``"p/q"`` for rationals, sympy's radical text otherwise.
@@ -262,7 +250,7 @@ def subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
             if abs(float(q) - float(x)) > 1e-12:
                 q = Fraction(round(float(x) * 2**40), 2**40)
             mus[j] = min(max(q, Fraction(0)), Fraction(1))
-    return tuple(a + b * mu for (a, b), mu in zip(aff, mus))
+    return tuple(a + b * cast(Fraction, mu) for (a, b), mu in zip(aff, mus))  # all set above
 
 
 def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Group]],
@@ -278,8 +266,8 @@ def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Grou
     rows = []
     for g, w in W.items():
         q = certs[g].p
-        qw = _dot(q, w)
-        parallel = qw > 0 and qw * qw == _dot(q, q) * _dot(w, w)
+        qw = dot(q, w)
+        parallel = qw > 0 and qw * qw == dot(q, q) * dot(w, w)
         rows.append({"group": g, "t": ts[g], "norm_is_beta": ts[g] == b2, "parallel": parallel})
     stationary = all(r["norm_is_beta"] and r["parallel"] for r in rows)
     others_ok = all(ts[(i, s)] <= b2 for i in chambers for s in (1, -1) if (i, s) not in W)

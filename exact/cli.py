@@ -8,6 +8,9 @@ its parser) and ``run(args) -> int``; the option blocks they share (``DATA``, ``
 only the lines that report an error (:class:`ErrorsOnly`), and C-level writes to descriptor 2
 (cddlib) are dropped (:func:`exact.quiet.c_stderr_silenced`).
 
+Subcommands of the packages above ``exact`` (``relucvx fuzz``, from :mod:`properties.command`)
+arrive through the entry points of :data:`PLUGIN_GROUP` (:func:`plugin_commands`).
+
 Building the parser imports only the command modules, which import their heavy dependencies
 (numpy, sympy, cvxpy) inside ``run``: ``relucvx verify`` and ``relucvx examples`` start without
 them.
@@ -25,7 +28,12 @@ from typing import NoReturn, TextIO
 
 from arrangement.errors import RelucvxError
 
-COMMANDS = ("arrangement", "examples", "solve", "check", "verify", "demo", "fuzz")
+COMMANDS = ("arrangement", "examples", "solve", "check", "verify", "demo")
+
+#: The entry-point group through which packages above ``exact`` add subcommands: ``properties``
+#: adds ``fuzz`` (``[project.entry-points."relucvx.commands"]`` in pyproject.toml), so that
+#: ``exact`` never imports the package built on it.
+PLUGIN_GROUP = "relucvx.commands"
 
 DESCRIPTION = ("Exact, certified analysis of two-layer ReLU networks: the chambers of the data's "
                "hyperplane arrangement, certified global optima, 'is this network optimal?', "
@@ -121,6 +129,20 @@ class ErrorsOnly(io.TextIOBase):
         self.stream.flush()
 
 
+def plugin_commands() -> dict[str, str]:
+    """The subcommands that installed packages add through :data:`PLUGIN_GROUP`: name -> module.
+
+    Each module exposes ``register(sub)`` and ``run(args)`` as those of :mod:`exact.commands` do.
+
+    >>> plugin_commands().get("fuzz")
+    'properties.command'
+    """
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep.value for ep in entry_points(group=PLUGIN_GROUP)
+            if ep.name not in COMMANDS}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``relucvx`` parser with every subcommand registered.
 
@@ -133,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"exact.commands.{name}").register(sub)
+    for module in sorted(plugin_commands().values()):
+        importlib.import_module(module).register(sub)
     return parser
 
 

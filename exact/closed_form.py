@@ -80,10 +80,11 @@ from fractions import Fraction
 
 import sympy
 
+from exact.types import Group
+
 __all__ = ["ClosedForm", "KKTPoint", "MAX_UNKNOWNS", "TIME_LIMIT", "closed_form", "in_interval",
            "kkt_point", "prove_kkt"]
 
-Group = tuple[int, int]
 Elem = tuple[Fraction, ...]
 Mixed = dict[int, Elem]
 
@@ -781,9 +782,9 @@ def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, 
 
 
 def _faces_at(cp, groups: Sequence[Group], v) -> dict[Group, tuple[int, ...]]:
-    from exact.optimal_set import _group_projection
+    from exact.optimal_set import group_projection
 
-    return {g: _group_projection(cp, g, tuple(v)).support for g in groups}
+    return {g: group_projection(cp, g, tuple(v)).support for g in groups}
 
 
 # -- the proof ------------------------------------------------------------------------------------
@@ -824,10 +825,10 @@ def _exact_projection_ok(cp, i: int, g: Sequence[Mixed], F: Sequence[int], ar: _
         return False
     k, ge = one
     K = ar.fields[k]
-    from exact.certify import _projector
+    from arrangement.exactla import kernel_projector
 
     A = cp.cones[i]
-    Pm = _projector(A, list(F), cp.d)
+    Pm = kernel_projector([A[j] for j in F], cp.d)
     if not any(any(row) for row in Pm):  # the face is {0}
         return False
     q = [tuple(sum((Pm[r][c] * ge[c][t] for c in range(cp.d)), Fraction(0))

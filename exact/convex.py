@@ -31,6 +31,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ from arrangement.errors import InputError, NumericError
 from arrangement.intmat import float_rows
 from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
-from exact.types import Group
+from exact.types import ChamberSource, Group
 
 __all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
@@ -93,7 +94,8 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
 class ConvexProgram:
     """The chamber-based convex program of ``(X, y, β)`` for a given loss (docs/MATH.md §4).
 
-    Attributes: ``X, y, beta`` (exact), ``loss``, ``arrangement``, ``n, d``, ``p`` (number of
+    Attributes: ``X, y, beta`` (exact), ``loss``, ``arrangement`` (the chamber source,
+    :class:`exact.types.ChamberSource`: an Arrangement or a stand-in), ``n, d``, ``p`` (number of
     chambers), ``patterns[i]`` (0/1 diagonal of ``D_i``), ``signs[i]`` (chamber sign vector),
     ``cones[i]`` (integer facet rows of ``C_i``) and ``groups`` (all ``(i, s)``, ``s = ±1``).
 
@@ -108,7 +110,7 @@ class ConvexProgram:
     """
 
     def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
-                 loss: str = "squared", arrangement=None, pool: int = 1):
+                 loss: str = "squared", arrangement: ChamberSource | None = None, pool: int = 1):
         #: the loss object (exact.losses); ``loss`` is its name
         self.loss_fn = get_loss(loss)
         loss = self.loss_fn.name
@@ -137,7 +139,7 @@ class ConvexProgram:
         if self.beta <= 0:
             raise InputError(f"beta must be positive, got {self.beta}")
         self.loss_fn.require_domain(self.y)
-        ch = arrangement.chambers()
+        ch: Any = arrangement.chambers()  # an Arrangement's Chambers (bulk arrays), or a list
         self.p = len(ch)
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from exact.types import Group
+
 __all__ = ["clarabel_restricted", "readout_matrix", "seed_groups", "working_set_solve",
            "AUTO_MIN_GROUPS"]
-
-Group = tuple[int, int]
 
 #: ``method="auto"`` uses cutting planes from this many groups (2p) on; below, the full program.
 AUTO_MIN_GROUPS = 1000

@@ -26,7 +26,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from arrangement.core import DEFAULT_CHAMBER_LIMIT
 from arrangement.errors import InputError
@@ -186,7 +186,7 @@ class ConvexReLURegressor(_Mixin, _Base):
         self.network_ = sol.network
         self.lower_, self.upper_, self.gap_ = sol.lower, sol.upper, sol.gap
         self.certificate_ = solution_certificate(sol, Xf, yf, beta)
-        self._m_star = _UNSET
+        self._m_star: object = _UNSET
         self.n_features_in_ = len(Xf[0])
         self.notes_ = ("binary floats converted exactly",) if floats else ()
         return self
@@ -207,7 +207,7 @@ class ConvexReLURegressor(_Mixin, _Base):
 
             self._m_star = (optimal_set(self.solution_, networks=False).m_star
                             if get_loss(self.solution_.loss).supports_optimal_set else None)
-        return self._m_star
+        return cast("int | None", self._m_star)
 
     # -- prediction ------------------------------------------------------------------------
 

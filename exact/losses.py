@@ -265,6 +265,18 @@ class Loss:
         on it (None: no such candidate)."""
         return None
 
+    def affine_pieces(self, t: Fraction) -> list[tuple[Fraction, Fraction]] | None:
+        """``[(a_k, b_k)]`` with ``ℓ_j(f) = max_k (a_k f + b_k)`` at target ``t``, for a
+        piecewise-linear loss (an exact LP then represents it; used by exact/relu3.py to
+        polish a network's scales); None for a loss that is not.
+
+        >>> get_loss("hinge").affine_pieces(Fraction(-1))
+        [(Fraction(0, 1), Fraction(0, 1)), (Fraction(1, 1), Fraction(1, 1))]
+        >>> get_loss("squared").affine_pieces(Fraction(1)) is None
+        True
+        """
+        return None
+
     def clarabel_block(self, yf: Any) -> ConicBlock | None:
         """This loss's term of the direct Clarabel program (:class:`ConicBlock`) at the float
         targets ``yf``; None (the default): no block, the caller builds the program with cvxpy
@@ -378,6 +390,9 @@ class Hinge(Loss):
         # v_j = y_j μ_j; μ_j = 1 inside the margin (y_j f_j < 1), 0 beyond it
         return ar.add(ar.mul(t, f), Fraction(-1)), Fraction(0), t
 
+    def affine_pieces(self, t):
+        return [(Fraction(0), Fraction(0)), (-Fraction(t), Fraction(1))]
+
     def snap_dual(self, v, y):
         # μ_j within 1e-9 of a bound is most likely at it (e.g. μ = 1 for every point when the
         # zero network is optimal)
@@ -433,6 +448,9 @@ class Absolute(Loss):
     def subgradient_piece(self, f, t, ar):
         # v_j = sign(y_j − f_j) = −1 + 2μ_j: μ_j = 1 below the target, 0 above it
         return ar.add(f, -t), Fraction(-1), Fraction(2)
+
+    def affine_pieces(self, t):
+        return [(Fraction(1), -Fraction(t)), (Fraction(-1), Fraction(t))]
 
     def snap_dual(self, v, y):
         eps = Fraction(1, 10**9)

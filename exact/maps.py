@@ -34,8 +34,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 from arrangement.errors import InputError
+from arrangement.rational import rational_root, root4_floor_on
 from exact.network import (
     Exact,
     Network,
@@ -76,7 +78,7 @@ def chamber_signs(chambers: Sequence[object]) -> list[tuple[int, ...]]:
     """
     out = []
     for c in chambers:
-        s = getattr(c, "signs", c)
+        s: Any = getattr(c, "signs", c)
         t = tuple(int(v) for v in s)
         if any(v not in (-1, 0, 1) for v in t):
             raise InputError(f"chamber sign vector {t} has entries outside {{-1, 0, 1}}")
@@ -108,14 +110,6 @@ def closed_cones_containing(
     return [i for i, c in enumerate(chamber_signs(chambers)) if in_closed_cone(sg, c)]
 
 
-def _rational_fourth_root_exact(N: Fraction) -> Fraction | None:
-    a, b = N.numerator, N.denominator
-    ra, rb = math.isqrt(math.isqrt(a)), math.isqrt(math.isqrt(b))
-    if ra**4 == a and rb**4 == b:
-        return Fraction(ra, rb)
-    return None
-
-
 def rational_fourth_root(N: Fraction, bits: int = 60) -> Fraction:
     """A rational ``c > 0`` with ``c ≤ N^{1/4}`` and relative error below ``2^{-bits}``; exact
     when N is the fourth power of a rational.
@@ -129,14 +123,12 @@ def rational_fourth_root(N: Fraction, bits: int = 60) -> Fraction:
     N = Fraction(N)
     if N <= 0:
         raise ValueError("fourth root of a non-positive number")
-    r = _rational_fourth_root_exact(N)
+    r = rational_root(N, 4)
     if r is not None:
         return r
     # Choose k so that the integer root has about `bits` significant bits.
     mag = (N.numerator.bit_length() - N.denominator.bit_length()) // 4
-    k = max(0, bits + 2 - mag)
-    m = (N.numerator << (4 * k)) // N.denominator
-    c = Fraction(math.isqrt(math.isqrt(m)), 1 << k)
+    c = root4_floor_on(N, 1 << max(0, bits + 2 - mag))
     # A shorter decimal-looking representative when one is within the same accuracy.
     digits = max(1, math.ceil(bits * math.log10(2)))
     d = Fraction(math.floor(c * 10**digits), 10**digits)
@@ -145,7 +137,7 @@ def rational_fourth_root(N: Fraction, bits: int = 60) -> Fraction:
     return c
 
 
-def _check_group(key: object, w: object) -> tuple[int, int, tuple[Exact, ...]]:
+def _check_group(key: object, w: Sequence[object]) -> tuple[int, int, tuple[Exact, ...]]:
     if not (isinstance(key, tuple) and len(key) == 2):
         raise InputError(f"convex point key {key!r} must be a pair (chamber index, sign)")
     i, s = key
@@ -254,9 +246,10 @@ def phi(
             if not (0 <= i < len(sigs)) or not in_closed_cone(sg, sigs[i]):
                 raise InputError(f"neuron {k} is not in the closed cone of chamber {i}")
         else:
-            i = next((t for t, c in enumerate(sigs) if in_closed_cone(sg, c)), None)
-            if i is None:
+            found = next((t for t, c in enumerate(sigs) if in_closed_cone(sg, c)), None)
+            if found is None:
                 raise InputError(f"no listed chamber's closed cone holds neuron {k}")
+            i = found
         a = mul(Fraction(s), nr.alpha)  # |α_k|
         key = (i, s)
         cur = acc.setdefault(key, [Fraction(0)] * len(nr.u))
@@ -273,9 +266,8 @@ def phi(
 def _pattern(p: object) -> tuple[int, ...]:
     # Chambers (`.pattern`), 0/1 patterns and sign vectors all work: a sign vector's 0 occurs only
     # at zero rows, where the pattern bit does not matter (x_j = 0).
-    if hasattr(p, "pattern"):
-        p = p.pattern
-    return tuple(1 if int(v) > 0 else 0 for v in p)
+    bits: Any = getattr(p, "pattern", p)
+    return tuple(1 if int(v) > 0 else 0 for v in bits)
 
 
 def convex_objective(

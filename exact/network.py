@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import mpmath
 import sympy
@@ -94,7 +94,7 @@ __all__ = [
 FORMAT = "relucvx-network/1"
 
 #: An exact number: a Fraction, or a real algebraic sympy expression.
-Exact = Fraction | sympy.Expr
+Exact: TypeAlias = "Fraction | sympy.Expr"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,15 +241,6 @@ def norm_sq(v: Sequence[Exact]) -> Exact:
     return dot(v, v)
 
 
-def _perfect_square(q: Fraction) -> Fraction | None:
-    if q < 0:
-        return None
-    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
-    if a * a == q.numerator and b * b == q.denominator:
-        return Fraction(a, b)
-    return None
-
-
 def exact_sqrt(x: Exact) -> Exact:
     """Exact ``√x`` for ``x ≥ 0``: a Fraction when ``x`` is the square of a rational.
 
@@ -259,7 +250,7 @@ def exact_sqrt(x: Exact) -> Exact:
     if isinstance(x, Fraction):
         if x < 0:
             raise ValueError(f"square root of a negative number {x}")
-        r = _perfect_square(x)
+        r = _rational.rational_root(x, 2)
         if r is not None:
             return r
         return sympy.sqrt(_sym(x))
@@ -756,8 +747,8 @@ class Neuron:
     Neuron(u=(Fraction(1, 1), Fraction(1, 2)), alpha=Fraction(-2, 1))
     """
 
-    u: tuple
-    alpha: object
+    u: tuple[Exact, ...]
+    alpha: Exact
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "u", tuple(exact(t) for t in self.u))

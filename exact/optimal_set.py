@@ -51,6 +51,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from arrangement.exactla import dot
+from arrangement.rational import sqrt_ceil
 from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.pruning import penalty_enclosure
@@ -58,7 +60,8 @@ from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
-           "lp_size_bits", "optimal_set", "polytope_vertices", "simplest_rational"]
+           "group_projection", "lp_size_bits", "optimal_set", "polytope_vertices",
+           "simplest_rational"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
 #: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
@@ -118,24 +121,6 @@ class OptimalSet:
 
 
 # -- small exact helpers --------------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
-
-def _sqrt_hi(q: Fraction, bits: int = 96) -> Fraction:
-    """A rational ``≥ √q`` (``q ≥ 0``), exact when q is a rational square.
-
-    >>> _sqrt_hi(Fraction(9, 4)), _sqrt_hi(Fraction(2), 4)
-    (Fraction(3, 2), Fraction(23, 16))
-    """
-    if q <= 0:
-        return Fraction(0)
-    a, b = q.numerator, q.denominator
-    ra, rb = math.isqrt(a), math.isqrt(b)
-    if ra * ra == a and rb * rb == b:
-        return Fraction(ra, rb)
-    return Fraction(math.isqrt(a * 4**bits // b) + 1, 2**bits)
-
 
 def simplest_rational(lo: Fraction, hi: Fraction) -> Fraction:
     """The rational with the smallest denominator in ``[lo, hi]`` (continued fractions).
@@ -177,7 +162,16 @@ def _h(cp, i: int, v: Vec) -> Vec:
     return tuple(out)
 
 
-def _group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
+def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
+    """``Π_{C_i}(s XᵀD_i v)`` for the group ``g = (i, s)`` of the program ``cp``, exactly, with
+    its KKT multipliers (docs/MATH.md §7).
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> i = next(k for k in range(cp.p) if cp.patterns[k] == (1, 1))
+    >>> group_projection(cp, (i, 1), (Fraction(1), Fraction(-1))).p
+    (Fraction(1, 1), Fraction(0, 1))
+    """
     i, s = g
     h = _h(cp, i, v)
     return project_onto_cone(cp.cones[i], h if s == 1 else tuple(-x for x in h))
@@ -263,7 +257,7 @@ def _exact_dual(solution, max_bits: int | None):
     beta2 = cp.beta * cp.beta
     center = tuple(solution.kappa * x for x in solution.dual)
     gap = max(solution.gap, Fraction(0))
-    r0 = _sqrt_hi(2 * gap)
+    r0 = sqrt_ceil(2 * gap, 96)
     radii = [r0] if r0 == 0 else [r0, r0 / 2**20, r0 / 2**60]
     seen: set[Vec] = set()
     first = list(solution.active_groups)
@@ -277,7 +271,7 @@ def _exact_dual(solution, max_bits: int | None):
         certs: dict[Group, ProjectionCertificate] = {}
         feasible = True
         for g in _order(cp, first):  # likely violators first: an early exit is cheap
-            c = _group_projection(cp, g, cand)
+            c = group_projection(cp, g, cand)
             if c.norm2 > beta2:
                 feasible = False
                 break
@@ -352,23 +346,23 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         keys = [g for g in cp.groups if certs[g].norm2 == beta * beta]
         dirs = {g: certs[g].p for g in keys}
         fit = tuple(t - x for t, x in zip(cp.y, v))
-        value = _dot(v, cp.y) - _dot(v, v) / 2
+        value = dot(v, cp.y) - dot(v, v) / 2
         exact = True
     else:
         v, value, exact = None, None, False
         fit = tuple(cp.prediction(solution.groups))
         gap = max(solution.gap, Fraction(0))
-        L = _sqrt_hi(sum((x * x for row in cp.X for x in row), Fraction(0)))
-        slack = L * _sqrt_hi(2 * gap)
+        L = sqrt_ceil(sum((x * x for row in cp.X for x in row), Fraction(0)), 96)
+        slack = L * sqrt_ceil(2 * gap, 96)
         keys = []
         for g in cp.groups:
             c = solution.projections.get(g)
             if c is None:
-                c = _group_projection(cp, g, solution.dual)
+                c = group_projection(cp, g, solution.dual)
             w = solution.groups.get(g)
             if w is None:
                 # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β
-                if not any(c.p) or solution.kappa * _sqrt_hi(c.norm2) + slack < beta:
+                if not any(c.p) or solution.kappa * sqrt_ceil(c.norm2, 96) + slack < beta:
                     inactive += 1
                     continue
                 dirs[g] = c.p
@@ -406,7 +400,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     if exact:
         # ‖q_g‖ = β exactly, so L^c(W) = ½‖v‖² + β² Σ ρ_g: rational, and equal to P*
         for r in verts:
-            obj = _dot(v, v) / 2 + beta * beta * sum(r, Fraction(0))
+            obj = dot(v, v) / 2 + beta * beta * sum(r, Fraction(0))
             if obj != value:  # pragma: no cover - the derivation in the module docstring
                 raise ArithmeticError("a vertex of the exact optimal polytope is not optimal")
         excess = Fraction(0)

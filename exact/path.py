@@ -74,10 +74,9 @@ from exact.network import (
     sign,
 )
 from exact.transforms import held_groups, is_scaled_neuron
+from exact.types import Group
 
 __all__ = ["Path", "compare", "path"]
-
-Group = tuple[int, int]
 
 
 def _sub(a: Exact, b: Exact) -> Exact:
@@ -143,7 +142,7 @@ class Path:
     def final_objective(self) -> Exact:
         return self.objectives[-1]
 
-    def convex_point(self, lam: object) -> dict:
+    def convex_point(self, lam: int | Fraction | str) -> dict:
         """``W(λ) = (1 − λ) W0 + λ W1`` on the union of the supports (exact)."""
         lam = Fraction(lam)
         out = {}
@@ -154,7 +153,7 @@ class Path:
             out[g] = tuple(add(mul(1 - lam, x), mul(lam, z)) for x, z in zip(a, b))
         return out
 
-    def network_at(self, lam: object) -> Network:
+    def network_at(self, lam: int | Fraction | str) -> Network:
         """The network ``ψ(W(λ))`` of the convex segment, each group in its fixed slot."""
         return _realise(self.convex_point(lam), self.slots, self.width, self._data[4])
 

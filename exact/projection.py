@@ -32,17 +32,17 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.exactla import independent_subset
+from arrangement.exactla import dot, independent_subset, solve
 from arrangement.intmat import float_rows
+from exact.types import Vec
 
 __all__ = [
     "ProjectionCertificate",
+    "lawson_hanson",
     "project_onto_cone",
     "verify_projection",
     "cone_support",
 ]
-
-Vector = tuple[Fraction, ...]
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class ProjectionCertificate:
     ``support`` lists the rows with ``λ_j > 0``; ``value`` is ``‖p‖² = pᵀg``.
     """
 
-    p: Vector
-    lam: Vector
+    p: Vec
+    lam: Vec
 
     @property
     def support(self) -> tuple[int, ...]:
@@ -66,43 +66,15 @@ class ProjectionCertificate:
 
 
 # -- small exact linear algebra ------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
 
-
-def _solve(M: list[list[Fraction]], b: list[Fraction]) -> list[Fraction] | None:
-    """Solve the square system ``M x = b`` exactly (Gaussian elimination); None if singular."""
-    k = len(M)
-    A = [list(M[r]) + [b[r]] for r in range(k)]
-    for c in range(k):
-        piv = next((r for r in range(c, k) if A[r][c] != 0), None)
-        if piv is None:
-            return None
-        A[c], A[piv] = A[piv], A[c]
-        pc = A[c][c]
-        for r in range(c + 1, k):
-            f = A[r][c]
-            if f:
-                f = f / pc
-                Ar, Ac = A[r], A[c]
-                for t in range(c, k + 1):
-                    if Ac[t]:
-                        Ar[t] -= f * Ac[t]
-    x = [Fraction(0)] * k
-    for r in range(k - 1, -1, -1):
-        s = A[r][k] - sum((A[r][t] * x[t] for t in range(r + 1, k)), Fraction(0))
-        x[r] = s / A[r][r]
-    return x
-
-
-def _ls_on(A: list[Vector], g: Vector, P: Sequence[int]) -> list[Fraction] | None:
+def _ls_on(A: list[Vec], g: Vec, P: Sequence[int]) -> list[Fraction] | None:
     """Multipliers ``z`` on the independent rows P with ``A_P (g + A_Pᵀ z) = 0`` (exact)."""
-    G = [[_dot(A[a], A[b]) for b in P] for a in P]
-    rhs = [-_dot(A[a], g) for a in P]
-    return _solve(G, rhs)
+    G = [[dot(A[a], A[b]) for b in P] for a in P]
+    rhs = [-dot(A[a], g) for a in P]
+    return solve(G, rhs)
 
 
-def _assemble(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]) -> Vector:
+def _assemble(A: list[Vec], g: Vec, P: Sequence[int], z: Sequence[Fraction]) -> Vec:
     p = list(g)
     for j, zj in zip(P, z):
         if zj:
@@ -112,7 +84,7 @@ def _assemble(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction
     return tuple(p)
 
 
-def _cert(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]
+def _cert(A: list[Vec], g: Vec, P: Sequence[int], z: Sequence[Fraction]
           ) -> ProjectionCertificate:
     lam = [Fraction(0)] * len(A)
     for j, zj in zip(P, z):
@@ -120,7 +92,7 @@ def _cert(A: list[Vector], g: Vector, P: Sequence[int], z: Sequence[Fraction]
     return ProjectionCertificate(_assemble(A, g, P, z), tuple(lam))
 
 
-def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vector]:
+def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vec]:
     rows = [tuple(Fraction(x) for x in row) for row in A]
     for r in rows:
         if len(r) != d:
@@ -129,7 +101,7 @@ def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vector]:
 
 
 # -- the projection ------------------------------------------------------------------------------
-def _numeric_guess(A: list[Vector], g: Vector) -> ProjectionCertificate | None:
+def _numeric_guess(A: list[Vec], g: Vec) -> ProjectionCertificate | None:
     """Exact solve on the support that a float NNLS of the dual suggests (may be wrong: checked)."""
     from scipy.optimize import nnls
 
@@ -154,7 +126,7 @@ def _numeric_guess(A: list[Vector], g: Vector) -> ProjectionCertificate | None:
     return cert if _check(A, g, cert) else None
 
 
-def _lawson_hanson(A: list[Vector], g: Vector) -> ProjectionCertificate:
+def _lawson_hanson(A: list[Vec], g: Vec) -> ProjectionCertificate:
     """Exact Lawson–Hanson NNLS on the dual ``min_{λ≥0} ½‖g + Aᵀλ‖²``.
 
     The gradient of the dual objective is ``A p`` with ``p = g + Aᵀλ``; a row with
@@ -168,7 +140,7 @@ def _lawson_hanson(A: list[Vector], g: Vector) -> ProjectionCertificate:
     P: list[int] = []
     p = g
     for _ in range(20 * m + 100):
-        Ap = [_dot(a, p) for a in A]
+        Ap = [dot(a, p) for a in A]
         cand = [j for j in range(m) if j not in P and Ap[j] < 0]
         if not cand:
             cert = ProjectionCertificate(p, tuple(lam))
@@ -176,7 +148,7 @@ def _lawson_hanson(A: list[Vector], g: Vector) -> ProjectionCertificate:
                 return cert
             break  # pragma: no cover - impossible in exact arithmetic
         # most violated constraint, measured as a distance: (a·p)² / ‖a‖²
-        j = max(cand, key=lambda t: Ap[t] * Ap[t] / _dot(A[t], A[t]))
+        j = max(cand, key=lambda t: Ap[t] * Ap[t] / dot(A[t], A[t]))
         P.append(j)
         while True:
             z = _ls_on(A, g, P)
@@ -201,6 +173,17 @@ def _lawson_hanson(A: list[Vector], g: Vector) -> ProjectionCertificate:
     raise ArithmeticError("exact active-set projection did not converge")  # pragma: no cover
 
 
+def lawson_hanson(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:
+    """The exact active-set method alone (no float guess, no shortcut): what
+    :func:`project_onto_cone` falls back on, for testing it on its own.
+
+    >>> lawson_hanson([(1, 0), (0, 1)], (3, -2)).lam
+    (Fraction(0, 1), Fraction(2, 1))
+    """
+    gv = tuple(Fraction(x) for x in g)
+    return _lawson_hanson(_as_rows(A, len(gv)), gv)
+
+
 def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:
     """Exact projection of ``g`` onto ``{u : A u ≥ 0}``, with KKT multipliers (docs/MATH.md §7).
 
@@ -219,15 +202,15 @@ def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> Pro
     if not rows:
         return ProjectionCertificate(gv, ())
     # g already in the cone: p = g, λ = 0 (the common case for many chambers)
-    ag = [_dot(a, gv) for a in rows]
+    ag = [dot(a, gv) for a in rows]
     if all(x >= 0 for x in ag):
         return ProjectionCertificate(gv, tuple(Fraction(0) for _ in rows))
     # one violated facet is often the whole active set (always when d ≤ 2 and the cone is a
     # wedge seen from inside its angle): try each, exactly, before the numeric guess
     for k in sorted((k for k, x in enumerate(ag) if x < 0), key=lambda k: ag[k]):
-        z = -ag[k] / _dot(rows[k], rows[k])
+        z = -ag[k] / dot(rows[k], rows[k])
         cert = _cert(rows, gv, [k], [z])
-        if all(_dot(a, cert.p) >= 0 for a in rows):
+        if all(dot(a, cert.p) >= 0 for a in rows):
             return cert  # KKT holds: λ_k = z > 0, a_k·p = 0, the rest have λ = 0
     cert = _numeric_guess(rows, gv)
     if cert is not None:
@@ -235,14 +218,14 @@ def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> Pro
     return _lawson_hanson(rows, gv)
 
 
-def _check(A: list[Vector], g: Vector, cert: ProjectionCertificate) -> bool:
+def _check(A: list[Vec], g: Vec, cert: ProjectionCertificate) -> bool:
     p, lam = cert.p, cert.lam
     if len(p) != len(g) or len(lam) != len(A):
         return False
     if any(v < 0 for v in lam):
         return False
     for a, l in zip(A, lam):
-        s = _dot(a, p)
+        s = dot(a, p)
         if s < 0 or (l != 0 and s != 0):
             return False
     # g − p = −Aᵀλ  ⇔  p = g + Aᵀλ
@@ -285,4 +268,4 @@ def cone_support(A: Sequence[Sequence[object]], g: Sequence[object]) -> Fraction
     Fraction(0, 1)
     """
     cert = project_onto_cone(A, g)
-    return _dot(cert.p, tuple(Fraction(x) for x in g))
+    return dot(cert.p, tuple(Fraction(x) for x in g))

@@ -46,65 +46,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from arrangement.exactla import null_vector, rank
+from exact.types import Group, Vec
+
+#: ``null_vector`` and ``rank`` are re-exported from arrangement/exactla.py (the one LA layer)
 __all__ = ["PruneResult", "PruneStep", "norm_enclosure", "null_vector", "penalty_enclosure",
-           "prune", "prune_with_record", "rank"]
-
-Group = tuple[int, int]
-Vec = tuple[Fraction, ...]
-
-
-# -- exact linear algebra -------------------------------------------------------------------------
-def null_vector(vectors: Sequence[Sequence[Fraction]]) -> list[Fraction] | None:
-    """A nonzero rational c with ``Σ_g c_g v_g = 0``, or None when the vectors are independent.
-
-    Fraction-exact Gauss–Jordan elimination on the matrix whose columns are the vectors; the
-    first free column gets coefficient 1.
-
-    >>> null_vector([(1, 0), (0, 1), (1, 1)])
-    [Fraction(-1, 1), Fraction(-1, 1), Fraction(1, 1)]
-    >>> null_vector([(1, 0), (0, 1)]) is None
-    True
-    """
-    G = len(vectors)
-    if G == 0:
-        return None
-    n = len(vectors[0])
-    M = [[Fraction(vectors[g][j]) for g in range(G)] for j in range(n)]
-    pivots: list[int] = []
-    r = 0
-    for col in range(G):
-        piv = next((i for i in range(r, n) if M[i][col] != 0), None)
-        if piv is None:
-            continue
-        M[r], M[piv] = M[piv], M[r]
-        p = M[r][col]
-        M[r] = [v / p for v in M[r]]
-        for i in range(n):
-            if i != r and M[i][col] != 0:
-                f = M[i][col]
-                M[i] = [a - f * b for a, b in zip(M[i], M[r])]
-        pivots.append(col)
-        r += 1
-    free = next((col for col in range(G) if col not in pivots), None)
-    if free is None:
-        return None
-    c = [Fraction(0)] * G
-    c[free] = Fraction(1)
-    for row, col in enumerate(pivots):
-        c[col] = -M[row][free]
-    return c
-
-
-def rank(vectors: Sequence[Sequence[Fraction]]) -> int:
-    """Exact rank of a list of rational vectors.
-
-    >>> rank([(1, 2), (2, 4), (0, 1)])
-    2
-    """
-    from exact.projection import independent_subset
-
-    return len(independent_subset([tuple(Fraction(x) for x in v) for v in vectors],
-                                  range(len(vectors))))
+           "prune", "prune_with_record", "rank", "sign_weighted_norms"]
 
 
 def norm_enclosure(w: Sequence[Fraction], bits: int = 128) -> tuple[Fraction, Fraction]:
@@ -124,8 +71,15 @@ def norm_enclosure(w: Sequence[Fraction], bits: int = 128) -> tuple[Fraction, Fr
     return Fraction(f, 2**bits), Fraction(f + 1, 2**bits)
 
 
-def _sign_weighted_norms(c: Sequence[Fraction], ws: Sequence[Vec]) -> int:
-    """Exact ``sign(Σ c_g ‖w_g‖)``: rational enclosures first, sympy's exact sign last."""
+def sign_weighted_norms(c: Sequence[Fraction], ws: Sequence[Sequence[Fraction]]) -> int:
+    """Exact ``sign(Σ c_g ‖w_g‖)``: rational enclosures first, sympy's exact sign last.
+
+    >>> F = Fraction
+    >>> sign_weighted_norms([F(1), F(-1)], [(F(3), F(4)), (F(5),)])   # 5 − 5
+    0
+    >>> sign_weighted_norms([F(1), F(-1)], [(F(1), F(1)), (F(7, 5),)])  # √2 > 1.4
+    1
+    """
     for bits in (64, 256, 1024):
         lo = hi = Fraction(0)
         for ck, w in zip(c, ws):
@@ -214,7 +168,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
         c = null_vector([_fit(program, k, W[k]) for k in keys])
         if c is None:
             break
-        sgn = _sign_weighted_norms(c, [W[k] for k in keys])
+        sgn = sign_weighted_norms(c, [W[k] for k in keys])
         # orientation: Σ c_g ‖w_g‖ ≥ 0 makes the step non-increasing in the penalty; when the sum
         # is 0 either orientation works, and one with a positive entry exists (c ≠ 0)
         if sgn < 0 or (sgn == 0 and max(c) <= 0):

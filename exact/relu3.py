@@ -13,8 +13,8 @@ weight decay ``(β/2)(‖w_2‖² + w_3²)``. Its convex program (docs/relu3.md 
 - *second-layer* patterns ``D_2``: the full-dimensional regions of the rows of ``X̃_T`` inside
   ``C_T`` (enumerated with exact LPs, cdd.gmp, each with a rational interior witness).
 
-Loss handling is one small place (:data:`LOSSES`, :func:`loss_value`, :func:`dual_value`) so
-that it can move to a loss registry later.
+Losses come from the loss registry (exact/losses.py): :data:`LOSSES` lists the ones this model
+certifies (squared, hinge); :func:`loss_value` and :func:`dual_value` delegate to it.
 
 >>> lp = LiftedPatterns([[1, 0], [0, 1], [1, 1]], width=2)
 >>> lp.num_first, len(lp.tuples) > 0, all(r.witness for r in lp.regions)
@@ -34,9 +34,11 @@ import numpy as np
 from arrangement.core import Arrangement
 from arrangement.counts import cover_count, pilanci_ergen_ceiling
 from arrangement.errors import InputError, NumericError, TooLargeError
+from arrangement.exactla import dot
 from arrangement.limits import MAX_RELU3_REGIONS, MAX_RELU3_WIDTH
-from arrangement.rational import to_matrix, to_vector
+from arrangement.rational import sqrt_ceil_on, sqrt_floor_on, to_matrix, to_vector
 from exact.projection import cone_support
+from exact.types import Vec
 
 __all__ = [
     "LOSSES",
@@ -48,6 +50,8 @@ __all__ = [
     "estimate_regions",
     "num_tuples",
     "loss_value",
+    "relu3_loss",
+    "GAP_TARGET",
     "dual_value",
     "sqrt_up",
     "sqrt_down",
@@ -55,40 +59,70 @@ __all__ = [
     "numeric_guess",
     "region_support",
     "network_from_groups",
+    "group_output",
+    "output_directions",
+    "prune_groups",
+    "polish_scales",
+    "Relu3Prune",
     "full_cone_rows",
     "region_evidence",
     "relu3_certificate",
 ]
 
-#: The losses this model certifies. One place: the loss registry (exact/losses.py) can replace
-#: :func:`loss_value` and :func:`dual_value` without touching the rest.
-LOSSES = ("squared",)
+#: The losses this model certifies (docs/relu3.md §4, §4b), names of the loss registry
+#: (exact/losses.py); nothing below branches on a name.
+LOSSES = ("squared", "hinge")
+
+#: The relative gap target of a relu3 solve (docs/relu3.md §4): ``upper − lower ≤
+#: GAP_TARGET · max(1, |upper|)``; the command line reports whether it was met.
+GAP_TARGET = Fraction(1, 10**9)
 
 Signed = tuple[int, int]          # (chamber index, sign of the second-layer weight)
-Vector = tuple[Fraction, ...]
+Rational = Fraction | int | str   # an exact number as the callers pass it ("1/10", 3, Fraction)
+
+
+def relu3_loss(loss: str):
+    """The registry's loss object for ``loss``, refused with one line unless this model
+    certifies it (:data:`LOSSES`).
+
+    >>> relu3_loss("hinge").name
+    'hinge'
+    >>> relu3_loss("absolute")
+    Traceback (most recent call last):
+    ...
+    arrangement.errors.InputError: --model relu3 certifies the losses squared and hinge only, \
+not absolute
+    """
+    from exact.losses import get_loss
+
+    if loss not in LOSSES:
+        get_loss(loss)  # an unknown name: the registry's own message
+        raise InputError(f"--model relu3 certifies the losses {' and '.join(LOSSES)} only, "
+                         f"not {loss}")
+    return get_loss(loss)
 
 
 def loss_value(loss: str, z: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
-    """The exact loss ``ℓ(z)`` (squared: ``½‖z − y‖²``).
+    """The exact loss ``ℓ(z)`` (squared: ``½‖z − y‖²``; hinge: ``Σ max(0, 1 − y_j z_j)``).
 
     >>> loss_value("squared", [Fraction(1), Fraction(0)], [Fraction(0), Fraction(0)])
     Fraction(1, 2)
+    >>> loss_value("hinge", [Fraction(1, 2), Fraction(0)], [Fraction(1), Fraction(-1)])
+    Fraction(3, 2)
     """
-    if loss != "squared":
-        raise InputError(f"--model relu3 supports the loss {', '.join(LOSSES)} only")
-    return sum(((a - b) ** 2 for a, b in zip(z, y)), Fraction(0)) / 2
+    return relu3_loss(loss).value(tuple(z), tuple(y))
 
 
 def dual_value(loss: str, v: Sequence[Fraction], y: Sequence[Fraction]) -> Fraction:
-    """The exact dual objective ``−ℓ*(−v)`` at ``v`` (squared: ``vᵀy − ½‖v‖²``), docs/MATH.md §7.
+    """The exact dual objective ``−ℓ*(−v)`` at ``v`` (squared: ``vᵀy − ½‖v‖²``; hinge:
+    ``Σ v_j / y_j`` on ``0 ≤ v_j / y_j ≤ 1``), docs/MATH.md §7, §11.
 
     >>> dual_value("squared", [Fraction(1)], [Fraction(2)])
     Fraction(3, 2)
+    >>> dual_value("hinge", [Fraction(1, 2), Fraction(-1)], [Fraction(1), Fraction(-1)])
+    Fraction(3, 2)
     """
-    if loss != "squared":
-        raise InputError(f"--model relu3 supports the loss {', '.join(LOSSES)} only")
-    return sum((a * b for a, b in zip(v, y)), Fraction(0)) - sum(
-        (a * a for a in v), Fraction(0)) / 2
+    return relu3_loss(loss).dual_objective(tuple(v), tuple(y))
 
 
 def sqrt_up(q: Fraction, digits: int = 30) -> Fraction:
@@ -97,14 +131,7 @@ def sqrt_up(q: Fraction, digits: int = 30) -> Fraction:
     >>> sqrt_up(Fraction(4)), sqrt_up(Fraction(2), 3)
     (Fraction(2, 1), Fraction(283, 200))
     """
-    if q <= 0:
-        return Fraction(0)
-    s = 10**digits
-    num = q.numerator * s * s
-    r = math.isqrt(num // q.denominator)
-    while Fraction(r, s) ** 2 < q:
-        r += 1
-    return Fraction(r, s)
+    return sqrt_ceil_on(q, 10**digits)
 
 
 def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
@@ -113,14 +140,11 @@ def sqrt_down(q: Fraction, digits: int = 30) -> Fraction:
     >>> sqrt_down(Fraction(9, 4)), sqrt_down(Fraction(2), 3)
     (Fraction(3, 2), Fraction(707, 500))
     """
-    if q <= 0:
-        return Fraction(0)
-    s = 10**digits
-    return Fraction(math.isqrt(q.numerator * s * s // q.denominator), s)
+    return sqrt_floor_on(q, 10**digits)
 
 
 def lifted_rows(X: Sequence[Sequence[Fraction]], patterns: Sequence[Sequence[int]],
-                signs: Sequence[int]) -> list[Vector]:
+                signs: Sequence[int]) -> list[Vec]:
     """The rows of ``X̃ = [s_1 D_1 X, …, s_k D_k X]`` (docs/relu3.md §2), exactly.
 
     ``patterns[j]`` is the 0/1 diagonal of ``D_j``.
@@ -145,14 +169,10 @@ class Region:
 
     tuple_: tuple[Signed, ...]
     pattern: tuple[int, ...]
-    witness: Vector
+    witness: Vec
 
 
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b)), Fraction(0))
-
-
-def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
+def _interior_point(rows: Sequence[Vec], dim: int) -> Vec | None:
     """A rational z with ``a·z > 0`` for every row (None if the open cone is empty), exact LP."""
     import cdd
     import cdd.gmp
@@ -174,7 +194,7 @@ def _interior_point(rows: Sequence[Vector], dim: int) -> Vector | None:
         return None
     z = tuple(Fraction(v) for v in lp.primal_solution[:dim])
     # checked exactly: the LP's answer is only trusted after this
-    if not all(_dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
+    if not all(dot(a, z) > 0 for a in rows):  # pragma: no cover - cdd.gmp is exact
         raise ArithmeticError("exact LP returned a point outside the open cone")
     return z
 
@@ -284,7 +304,7 @@ class LiftedPatterns:
         """Number of signed first-layer patterns ``(i, s)`` (twice the chambers of X)."""
         return 2 * len(self.patterns)
 
-    def block_rows(self, T: Sequence[Signed]) -> list[Vector]:
+    def block_rows(self, T: Sequence[Signed]) -> list[Vec]:
         """The facet rows of the product cone ``C_T`` in ``R^{kd}``."""
         d, k = self.first.d, len(T)
         rows = []
@@ -295,11 +315,11 @@ class LiftedPatterns:
                 rows.append(tuple(row))
         return rows
 
-    def lifted(self, T: Sequence[Signed]) -> list[Vector]:
+    def lifted(self, T: Sequence[Signed]) -> list[Vec]:
         """The lifted data ``X̃_T`` (one row per data point)."""
         return lifted_rows(self.Xq, [self.patterns[i] for i, _ in T], [s for _, s in T])
 
-    def region_rows(self, reg: Region) -> list[Vector]:
+    def region_rows(self, reg: Region) -> list[Vec]:
         """The facet rows of the region's closed cone ``K = C_T ∩ {(2D_2 − I) X̃ z ≥ 0}``."""
         rows = self.block_rows(reg.tuple_)
         for x, b in zip(self.lifted(reg.tuple_), reg.pattern):
@@ -316,10 +336,10 @@ class LiftedPatterns:
         T = tuple(T)
         base = self.block_rows(T)
         dim = self.first.d * len(T)
-        w0 = []
+        w0: list[Fraction] = []
         for i, _s in T:
             w0.extend(Fraction(v) for v in self.first.chambers()[i].witness)
-        cells: list[tuple[list[Vector], Vector, list[int]]] = [(list(base), tuple(w0), [])]
+        cells: list[tuple[list[Vec], Vec, list[int]]] = [(list(base), tuple(w0), [])]
         for x in self.lifted(T):
             if not any(x):
                 cells = [(rows, w, sg + [0]) for rows, w, sg in cells]
@@ -327,7 +347,7 @@ class LiftedPatterns:
             neg = tuple(-v for v in x)
             nxt = []
             for rows, w, sg in cells:
-                t = _dot(x, w)
+                t = dot(x, w)
                 for side, h in ((1, x), (-1, neg)):
                     if t * side > 0:
                         nxt.append((rows + [h], w, sg + [side]))
@@ -394,7 +414,7 @@ class Relu3Network:
         for x in Xq:
             tot = Fraction(0)
             for Wk, wk, ck in zip(self.W1, self.w2, self.w3):
-                h = sum((max(Fraction(0), _dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
+                h = sum((max(Fraction(0), dot(x, u)) * a for u, a in zip(Wk, wk)), Fraction(0))
                 tot += max(Fraction(0), h) * ck
             out.append(tot)
         return tuple(out)
@@ -403,7 +423,7 @@ class Relu3Network:
         """``‖W_1k‖_F² ≤ 1`` for every sub-network, exactly."""
         return all(sum((v * v for u in Wk for v in u), Fraction(0)) <= 1 for Wk in self.W1)
 
-    def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
+    def objective(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: Rational,
                   loss: str = "squared") -> Fraction:
         """The exact training objective ``ℓ(f) + (β/2) Σ_k (‖w_2k‖² + w_3k²)``.
 
@@ -449,7 +469,7 @@ class Relu3Network:
         return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
-def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vector]]],
+def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Vec]]],
                         d: int, width: int) -> Relu3Network:
     """A rational network whose output is ``Σ_g s3 (Σ_j s_j (X z_j)_+)_+`` and whose penalty is
     within ~1e-25 of ``β Σ_g Σ_j ‖z_j‖`` (docs/relu3.md §4): first-layer neuron ``z_j / r_j``,
@@ -458,7 +478,7 @@ def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[V
     """
     W1, w2, w3 = [], [], []
     for T, s3, Z in groups:
-        norms2 = [_dot(z, z) for z in Z]
+        norms2 = [dot(z, z) for z in Z]
         if not any(norms2):
             continue
         S = sum((sqrt_up(q) for q in norms2), Fraction(0))
@@ -481,21 +501,222 @@ def network_from_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[V
     return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
+Group3 = tuple[tuple[Signed, ...], int, tuple[Vec, ...]]   # (tuple T, s3, blocks z_j)
+
+
+def group_output(X: Sequence[Sequence[Fraction]], T: Sequence[Signed], s3: int,
+                 Z: Sequence[Sequence[Fraction]]) -> Vec:
+    """The exact output ``s3 (Σ_j s_j (X z_j)_+)_+`` of one group (the sub-network that
+    :func:`network_from_groups` builds from it): positively homogeneous of degree 1 in Z, and
+    equal to ``s3 D_2 X̃_T z`` when z lies in its region's cone (docs/relu3.md §3, §4).
+
+    >>> group_output([[1, 0], [0, 1]], ((0, 1), (1, -1)), 1, [(1, 0), (0, 2)])
+    (Fraction(1, 1), Fraction(0, 1))
+    """
+    out = []
+    for x in X:
+        h = sum((s * max(Fraction(0), dot(x, z)) for (_i, s), z in zip(T, Z)), Fraction(0))
+        out.append(s3 * max(Fraction(0), h))
+    return tuple(out)
+
+
+@dataclass
+class Relu3Prune:
+    """Result of :func:`prune_groups`: the pruned groups and the exact record.
+
+    ``output_preserved``: the summed group outputs are exactly the input's (so is the loss);
+    ``penalty_not_increased``: every step had ``Σ_g c_g Σ_j ‖z_{g,j}‖ ≥ 0`` (decided exactly),
+    so the convex penalty ``β Σ_g Σ_j ‖z_{g,j}‖`` did not increase; ``rank``: exact rank of the
+    final outputs (``= len(groups)``, linearly independent); ``steps``: Carathéodory steps made.
+    """
+
+    groups: list[Group3]
+    steps: int = 0
+    output_preserved: bool = True
+    penalty_not_increased: bool = True
+    rank: int = 0
+
+
+def output_directions(X: Sequence[Sequence[Fraction]]) -> int:
+    """The number of distinct nonzero rows of X up to positive scaling: the dimension bound on
+    the group outputs, hence on the sub-networks of a pruned network (docs/relu3.md §4).
+
+    >>> output_directions([[1, 0], [2, 0], [-1, 0], [0, 0], [0, 1]])
+    3
+    """
+    seen = set()
+    for x in X:
+        xq = [Fraction(v) for v in x]
+        k = next((c for c in range(len(xq)) if xq[c] != 0), None)
+        if k is None:
+            continue
+        a = abs(xq[k])
+        seen.add(tuple(v / a for v in xq))
+    return len(seen)
+
+
+def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence[Rational]]]],
+                 X: Sequence[Sequence[object]]) -> Relu3Prune:
+    """Exact Carathéodory pruning of three-layer groups (docs/relu3.md §4, "Pruning"; the
+    two-layer version is exact/pruning.py).
+
+    Each group's output ``N_g`` (:func:`group_output`) and its penalty ``Σ_j ‖z_{g,j}‖`` are
+    both linear in a scale ``f ≥ 0`` of the group (``z → f z``). Groups are added one at a time
+    to an independent set; while the outputs are linearly dependent, a rational null vector c
+    (``Σ c_g N_g = 0``) oriented so that ``Σ c_g Σ_j ‖z_{g,j}‖ ≥ 0`` (exact sign,
+    :func:`exact.pruning.sign_weighted_norms`) gives the step ``t = min_{c_g>0} 1/c_g``,
+    ``z_g ← (1 − t c_g) z_g``: the output is unchanged, the penalty does not increase, and at
+    least one group vanishes. The result has linearly independent outputs: at most
+    :func:`output_directions` (≤ n) groups. Works for any z (a rounded one slightly outside
+    its cone too: the outputs are the exact ReLU outputs, not the linear fits).
+
+    >>> T = ((0, 1),)
+    >>> g = [(T, 1, [(1, 0)]), (T, 1, [(2, 0)]), (((1, 1),), 1, [(0, 1)])]
+    >>> r = prune_groups(g, [[1, 0], [0, 1]])
+    >>> len(r.groups), r.output_preserved, r.penalty_not_increased, r.rank
+    (2, True, True, 2)
+    """
+    from exact.pruning import null_vector, sign_weighted_norms
+
+    Xq = to_matrix(X) if len(X) else []
+    n = len(Xq)
+
+    def total(gs):
+        out = [Fraction(0)] * n
+        for T, s3, Z in gs:
+            for r, v in enumerate(group_output(Xq, T, s3, Z)):
+                out[r] += v
+        return tuple(out)
+
+    items: list[Group3] = []
+    for T, s3, Z in groups:
+        Zq = tuple(tuple(Fraction(v) for v in z) for z in Z)
+        if any(any(z) for z in Zq):
+            items.append((tuple(T), int(s3), Zq))
+    before = total(items)
+    keep: list[Group3] = []
+    outs: list[Vec] = []
+    steps, ok_pen = 0, True
+    for item in items:
+        out = group_output(Xq, item[0], item[1], item[2])
+        if not any(out):  # contributes nothing but penalty: dropping it lowers the objective
+            continue
+        keep.append(item)
+        outs.append(out)
+        while True:
+            c = null_vector(outs)
+            if c is None:
+                break
+            blocks = [z for _T, _s3, Z in keep for z in Z]
+            cb = [ck for ck, (_T, _s3, Z) in zip(c, keep) for _z in Z]
+            sgn = sign_weighted_norms(cb, blocks)
+            if sgn < 0 or (sgn == 0 and max(c) <= 0):
+                c = [-x for x in c]
+                sgn = -sgn
+            ok_pen &= sgn >= 0
+            t = min(1 / x for x in c if x > 0)
+            nk, no = [], []
+            for ck, (T, s3, Z), o in zip(c, keep, outs):
+                f = 1 - t * ck
+                if f < 0:  # pragma: no cover - impossible by the choice of t
+                    raise ArithmeticError("negative Carathéodory factor")
+                if f:
+                    nk.append((T, s3, tuple(tuple(f * v for v in z) for z in Z)))
+                    no.append(tuple(f * v for v in o))
+            keep, outs = nk, no
+            steps += 1
+    from exact.pruning import rank as exact_rank
+
+    return Relu3Prune(keep, steps, total(keep) == before, ok_pen,
+                      exact_rank(outs) if outs else 0)
+
+
+def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
+                  y: Sequence[object], beta: Rational, loss: str) -> list[Group3] | None:
+    """For a piecewise-linear loss (:meth:`exact.losses.Loss.affine_pieces`, e.g. the hinge):
+    rescale each group ``z_g → a_g z_g`` (``a_g ≥ 0`` rational) by the exact LP (cdd.gmp)
+
+        min  Σ_j ξ_j + β Σ_g a_g P̄_g   s.t.  ξ_j ≥ a_k f_j + b_k for every piece,
+             f = Σ_g a_g N_g,  a ≥ 0,
+
+    with ``N_g`` the group outputs (:func:`group_output`) and ``P̄_g ≥ Σ_j ‖z_{g,j}‖`` rational
+    (40 digits). Output and penalty are linear in the scales (docs/relu3.md §4), so this is the
+    exact optimum over the family, and ``a = 1`` is feasible: the convex objective does not rise
+    (beyond the ``P̄`` rounding, ~1e-40). It puts the margin points of the interior-point guess
+    (``y_j f_j = 1 ± 1e-9``) exactly on the margin. None for a loss without affine pieces.
+
+    >>> T = ((0, 1),)
+    >>> g = polish_scales([(T, 1, ((Fraction(999, 1000), Fraction(0)),))], [[1, 0]], [1],
+    ...                   "1/100", "hinge")
+    >>> g[0][2], group_output([[1, 0]], *g[0])
+    (((Fraction(1, 1), Fraction(0, 1)),), (Fraction(1, 1),))
+    """
+    import cdd
+    import cdd.gmp
+
+    lossobj = relu3_loss(loss)
+    Xq, yq, b = to_matrix(X), to_vector(y), Fraction(beta)
+    pieces = [lossobj.affine_pieces(t) for t in yq]
+    if any(pc is None for pc in pieces):
+        return None
+    items = [(tuple(T), int(s3), tuple(tuple(Fraction(v) for v in z) for z in Z))
+             for T, s3, Z in groups]
+    if not items:
+        return []
+    k, n = len(items), len(yq)
+    outs = [group_output(Xq, *g) for g in items]
+    pbar = [sum((sqrt_up(dot(z, z), 40) for z in Z), Fraction(0)) for _T, _s, Z in items]
+    zero = Fraction(0)
+    rows: list[list[Fraction]] = []
+    for g in range(k):  # a_g ≥ 0
+        rows.append([zero] + [Fraction(int(h == g)) for h in range(k)] + [zero] * n)
+    for j in range(n):  # ξ_j − a f_j − b ≥ 0
+        for a, c in pieces[j]:
+            rows.append([-c] + [-a * outs[g][j] for g in range(k)]
+                        + [Fraction(int(i == j)) for i in range(n)])
+    obj = [zero] + [b * p for p in pbar] + [Fraction(1)] * n
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY,
+                                    obj_type=cdd.LPObjType.MIN, obj_func=obj)
+    lp = cdd.gmp.linprog_from_matrix(mat)
+    cdd.gmp.linprog_solve(lp)
+    if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - bounded below by 0
+        return None
+    a = [Fraction(x) for x in lp.primal_solution[:k]]
+    if any(x < 0 for x in a):  # pragma: no cover - cdd.gmp is exact
+        raise ArithmeticError("exact LP returned a negative scale")
+
+    def lp_value(sc):
+        f = [sum((s_ * outs[g][j] for g, s_ in enumerate(sc)), zero) for j in range(n)]
+        return sum((max(p * fj + c for p, c in pieces[j]) for j, fj in enumerate(f)), zero) \
+            + b * sum((s_ * p for s_, p in zip(sc, pbar)), zero)
+
+    if lp_value(a) > lp_value([Fraction(1)] * k):  # pragma: no cover - a = 1 is feasible
+        return None
+    return [(T, s3, tuple(tuple(x * v for v in z) for z in Z))
+            for (T, s3, Z), x in zip(items, a) if x]
+
+
 # -- the convex program and its certificate ------------------------------------------------------
 
 @dataclass
 class Relu3Solution:
     """A certified solve: ``lower ≤ P* ≤ upper`` (Fractions), the network attaining ``upper``,
     the dual vector ``v`` and multipliers ``nu`` (one per region and output sign) that prove
-    ``lower``, and ``numeric_value`` (the solver's float guess)."""
+    ``lower``, and ``numeric_value`` (the solver's float guess). ``pruning`` is the exact record
+    of :func:`prune_groups` (None with ``prune=False``); ``unpruned_upper`` and
+    ``unpruned_network`` are the objective and the network before pruning."""
 
     lower: Fraction
     upper: Fraction
     network: Relu3Network
-    v: Vector
-    nu: list[tuple[Region, int, Vector]]
+    v: Vec
+    nu: list[tuple[Region, int, Vec]]
     numeric_value: float
     patterns: LiftedPatterns
+    loss: str = "squared"
+    pruning: Relu3Prune | None = None
+    unpruned_upper: Fraction | None = None
+    unpruned_network: Relu3Network | None = None
 
     @property
     def gap(self) -> Fraction:
@@ -506,6 +727,11 @@ class Relu3Solution:
     def relative_gap(self) -> Fraction:
         """``(upper − lower) / max(|upper|, 1e-300)`` (exact)."""
         return self.gap / max(abs(self.upper), Fraction(1, 10**300))
+
+    @property
+    def target_met(self) -> bool:
+        """Whether ``upper − lower ≤ GAP_TARGET · max(1, |upper|)`` (exact)."""
+        return self.gap <= GAP_TARGET * max(Fraction(1), abs(self.upper))
 
 
 def region_support(lp: LiftedPatterns, reg: Region, s3: int, v: Sequence[Fraction],
@@ -534,22 +760,28 @@ def _to_rational(x: float, den: int = 2**52) -> Fraction:
     return Fraction(round(float(x) * den), den)
 
 
-def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, *,
+def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: Rational, *,
                 width: int = 2, loss: str = "squared", force: bool = True,
-                patterns: LiftedPatterns | None = None, eps: float = 1e-11) -> Relu3Solution:
+                patterns: LiftedPatterns | None = None, eps: float = 1e-11,
+                prune: bool = True) -> Relu3Solution:
     """Solve the three-layer convex program (docs/relu3.md §3) and certify it exactly.
 
     The numeric guess (cvxpy + Clarabel) gives the groups z, the dual vector v and the lifted
-    multipliers ν; exactly: ``lower`` = the dual objective at ``t v`` with t scaled so that every
-    (region, output sign) constraint holds (:func:`region_support` ≤ β²), ``upper`` = the exact
-    objective of the reconstructed network.
+    multipliers ν; exactly: ``lower`` = the loss's dual objective at ``κ v`` (v first put into
+    the loss's dual domain, :meth:`exact.losses.Loss.clip_dual`) with κ at most the scale that
+    makes every (region, output sign) constraint hold (:func:`region_support` ≤ β²), chosen by
+    the registry's :meth:`~exact.losses.Loss.scaled_dual_bound`; ``upper`` = the exact objective
+    of the reconstructed, pruned network. ``loss``: one of :data:`LOSSES`.
 
     >>> sol = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2)
     >>> sol.lower <= sol.upper and float(sol.relative_gap) < 1e-9
     True
+    >>> h = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2, loss="hinge")
+    >>> h.lower <= h.upper and float(h.relative_gap) < 1e-9, h.loss
+    (True, 'hinge')
     """
-    if loss not in LOSSES:
-        raise InputError(f"--model relu3 supports the loss {', '.join(LOSSES)} only")
+    L = relu3_loss(loss)
+    L.validate(y)  # class labels for the hinge
     lp = patterns if patterns is not None else LiftedPatterns(X, width=width, force=force)
     Xq = lp.Xq
     yq = to_vector(y)
@@ -557,58 +789,69 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: object
     n, d = lp.first.n, lp.first.d
     if len(yq) != n:
         raise InputError(f"y has {len(yq)} entries but X has {n} rows")
+    L.require_domain(yq)
     groups = [(reg, s3) for reg in lp.regions for s3 in (1, -1)]
     if groups:
-        z_num, v_num, nu_num, value = numeric_guess(lp, groups, yq, b, eps)
+        z_num, v_num, nu_num, value = numeric_guess(lp, groups, yq, b, eps, loss=loss)
     else:  # no group: the dual is unconstrained (v = y) and the empty network is optimal
         z_num, v_num, nu_num = [], [float(a) for a in yq], []
         value = float(loss_value(loss, [Fraction(0)] * n, yq))
     # -- lower bound: exact dual feasibility on every (region, sign) pair
-    v = tuple(_to_rational(x) for x in v_num) if groups else yq
+    v = L.clip_dual(tuple(_to_rational(x) for x in v_num), yq) if groups else yq
     nus = []
     rho2 = Fraction(0)
     for (reg, s3), nu in zip(groups, nu_num):
         nuq = tuple(max(Fraction(0), _to_rational(x)) for x in nu)
         nus.append((reg, s3, nuq))
         rho2 = max(rho2, region_support(lp, reg, s3, v, nuq))
-    vv = sum((a * a for a in v), Fraction(0))
-    t_best = sum((a * c for a, c in zip(v, yq)), Fraction(0)) / vv if vv else Fraction(0)
-    t = t_best
-    if rho2 > 0 and t * t * rho2 > b * b:
-        t = b / sqrt_up(rho2)
-    t = max(t, Fraction(0))
+    # κ ≤ β / √ρ² keeps every constraint: ρ² is quadratic in (v, ν) (docs/relu3.md §4)
+    t, _bound = L.scaled_dual_bound(v, yq, b / sqrt_up(rho2) if rho2 > 0 else None)
     v = tuple(t * a for a in v)
     nus = [(reg, s3, tuple(t * x for x in nu)) for reg, s3, nu in nus]
     lower = dual_value(loss, v, yq)
     # -- upper bound: the reconstructed network's exact objective. The interior-point guess
     # leaves many tiny groups; dropping those below a threshold changes the objective by about
-    # their penalty, so the sparsest network within 1e-12 (relative) of the best is kept
+    # their penalty, so the best of four thresholds is kept, then pruned exactly
+    # (prune_groups: same output, penalty not increased, at most output_directions(X) groups)
     zmax = max((float(np.abs(z).max()) for z in z_num if len(z)), default=0.0)
-    best: list[tuple[Fraction, Relu3Network]] = []
+    best: list[tuple[Fraction, list[Group3], Relu3Network]] = []
     for thr in (1e-3, 1e-5, 1e-7, 1e-9):
-        gl = []
+        gl: list[Group3] = []
         for (reg, s3), z in zip(groups, z_num):
             if float(np.abs(z).max()) <= thr * max(zmax, 1e-300):
                 continue
             k = len(reg.tuple_)
-            Z = [tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k)]
+            Z = tuple(tuple(_to_rational(x) for x in z[j * d:(j + 1) * d]) for j in range(k))
             gl.append((reg.tuple_, s3, Z))
         cand = network_from_groups(gl, d, lp.width)
-        best.append((cand.objective(Xq, yq, b, loss), cand))
-    top = min(u for u, _ in best)
-    upper, net = min(((u, c) for u, c in best if u - top <= abs(top) * Fraction(1, 10**12)),
-                     key=lambda uc: len(uc[1].w3))
+        best.append((cand.objective(Xq, yq, b, loss), gl, cand))
+    unpruned_upper, chosen, unpruned = min(best, key=lambda ug: (ug[0], len(ug[1])))
+    pr = prune_groups(chosen, Xq) if prune else None
+    net = network_from_groups(pr.groups, d, lp.width) if pr is not None else unpruned
+    upper = net.objective(Xq, yq, b, loss)
+    if pr is not None:
+        # a piecewise-linear loss: the scales of the pruned groups by an exact LP (the margin
+        # points of the guess put on the margin), kept when the exact objective is lower
+        pol = polish_scales(pr.groups, Xq, yq, b, loss)
+        if pol is not None:
+            pnet = network_from_groups(prune_groups(pol, Xq).groups, d, lp.width)
+            pup = pnet.objective(Xq, yq, b, loss)
+            if pup < upper:
+                net, upper = pnet, pup
     zero_net = loss_value(loss, [Fraction(0)] * n, yq)
     if zero_net < upper:  # the empty network is a network too
         net, upper = Relu3Network((), (), ()), zero_net
-    return Relu3Solution(lower, upper, net, v, nus, value, lp)
+    return Relu3Solution(lower, upper, net, v, nus, value, lp, loss=loss, pruning=pr,
+                         unpruned_upper=unpruned_upper, unpruned_network=unpruned)
 
 
-def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vector,
-                  beta: Fraction, eps: float | None = 1e-11):
+def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vec,
+                  beta: Fraction, eps: float | None = 1e-11, loss: str = "squared"):
     """The float guess of the program over ``groups`` (pairs (region, s3)), cvxpy + Clarabel:
     ``(z per group, v, ν per group, value)``. ``eps=None`` uses Clarabel's default tolerances
-    (the benchmark's baseline). Floats only: nothing here is claimed.
+    (the benchmark's baseline). ``loss`` is a name of :data:`LOSSES`: its cvxpy expression and
+    its float dual come from the loss registry (y is scaled only for a loss that allows it,
+    ``scale_targets``). Floats only: nothing here is claimed.
 
     >>> lp = LiftedPatterns([[1, 0], [0, 1]], width=1)
     >>> g = [(r, s) for r in lp.regions for s in (1, -1)]
@@ -622,7 +865,8 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
 
     n, d = lp.first.n, lp.first.d
     sx = float(max((abs(v) for row in lp.Xq for v in row), default=Fraction(1)) or 1)
-    sy = float(max((abs(v) for v in y), default=Fraction(1)) or 1)
+    lossobj = relu3_loss(loss)
+    sy = float(max((abs(v) for v in y), default=Fraction(1)) or 1) if lossobj.scale_targets else 1.0
     Xf = np.array([[float(v) for v in row] for row in lp.Xq]).reshape(n, d) / sx
     yf = np.array([float(v) for v in y]) / sy
     bf = float(beta) / (sx * sy)
@@ -658,7 +902,14 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
     lift_con = Lall @ Z >= 0
     cons.append(lift_con)
     Zm = cvx.reshape(Z[:N], (N // d, d), order="C")
-    obj = 0.5 * cvx.sum_squares(F.tocsr() @ Z - yf) + bf * cvx.sum(cvx.norm(Zm, 2, axis=1))
+    if lossobj.dual_source == "residual":  # the dual is a function of the output (squared)
+        pred_con = None
+        pred_expr = F.tocsr() @ Z
+    else:  # the dual is the multiplier of f = Σ_g F_g z_g (hinge)
+        pred_expr = cvx.Variable(n)
+        pred_con = pred_expr == F.tocsr() @ Z
+        cons.append(pred_con)
+    obj = lossobj.cvxpy_loss(pred_expr, yf) + bf * cvx.sum(cvx.norm(Zm, 2, axis=1))
     prob = cvx.Problem(cvx.Minimize(obj), cons)
     tight = dict(tol_gap_abs=eps, tol_gap_rel=eps, tol_feas=eps, tol_ktratio=1e-9,
                  max_iter=500)
@@ -676,7 +927,9 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
                            "was claimed")
     zval = np.asarray(Z.value, dtype=float) * (sy / sx)
     pred = F.tocsr() @ np.asarray(Z.value, dtype=float)
-    v = sy * (yf - pred)
+    nu_pred = None if pred_con is None else pred_con.dual_value
+    nu_pred = np.zeros(n) if nu_pred is None else np.asarray(nu_pred, dtype=float).reshape(-1)
+    v = np.asarray(lossobj.numeric_dual(yf, pred, nu_pred, sy), dtype=float)  # sy = 1 unless scaled
     lam = np.asarray(lift_con.dual_value, dtype=float).reshape(-1) * sy
     zs = [zval[offs[g]:offs[g + 1]] for g in range(len(groups))]
     nus = [lam[g * n:(g + 1) * n] for g in range(len(groups))]
@@ -685,7 +938,7 @@ def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: V
 
 # -- the certificate (docs/certificates.md, kind "relu3") -------------------------------------
 
-def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
+def _farkas(facets: Sequence[Vec], a: Vec) -> list[Fraction]:
     """``μ ≥ 0`` with ``Σ_f μ_f f = a`` (a is implied by the facets), by an exact LP (cdd.gmp)."""
     import cdd
     import cdd.gmp
@@ -704,7 +957,7 @@ def _farkas(facets: Sequence[Vector], a: Vector) -> list[Fraction]:
     return [Fraction(x) for x in lp.primal_solution]
 
 
-def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vector]:
+def full_cone_rows(X: Sequence[Sequence[Fraction]], pattern: Sequence[int]) -> list[Vec]:
     """All n rows ``(2D − I) X`` of a first-layer cone (zero rows included), the verifier's form.
 
     >>> full_cone_rows([[1, 2], [3, 4]], [1, 0])
@@ -736,9 +989,9 @@ def region_evidence(lp: LiftedPatterns, reg: Region) -> tuple[list[int], list[li
     return facets, farkas
 
 
-def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
+def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vec]:
     d, k = lp.first.d, len(reg.tuple_)
-    rows: list[Vector] = []
+    rows: list[Vec] = []
     for j, (i, _s) in enumerate(reg.tuple_):
         for a in full_cone_rows(lp.Xq, lp.patterns[i]):
             row = [Fraction(0)] * (k * d)
@@ -749,7 +1002,7 @@ def _certificate_rows(lp: LiftedPatterns, reg: Region) -> list[Vector]:
     return rows
 
 
-def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: object) -> dict:
+def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: Rational) -> dict:
     """The ``kind: "relu3"`` certificate of a solve (docs/certificates.md, "Kind relu3").
 
     >>> sol = solve_relu3([[1, 0], [0, 1]], [1, -1], "1/2", width=2)
@@ -798,7 +1051,7 @@ def relu3_certificate(sol: Relu3Solution, y: Sequence[object], beta: object) -> 
     return {
         "format": FORMAT, "kind": "relu3",
         "data": {"X": [[f(v) for v in row] for row in lp.Xq], "y": [f(v) for v in yq],
-                 "beta": f(b), "width": lp.width, "loss": "squared"},
+                 "beta": f(b), "width": lp.width, "loss": sol.loss},
         "claims": {"lower": f(sol.lower), "upper": f(sol.upper)},
         "network": {"subnetworks": net["subnetworks"]},
         "dual": {"v": [f(x) for x in sol.v]},

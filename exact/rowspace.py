@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from arrangement.exactla import inverse, pivot_rows
+from arrangement.rational import to_matrix
 from exact.network import Network, Neuron
 
 __all__ = ["RowSpaceReduction", "chamber_map", "four_squares", "reduce_to_row_space",
@@ -97,7 +98,7 @@ class RowSpaceReduction:
         """The reduced dimension (``rank ≤ k ≤ 4 rank``)."""
         return len(self.M)
 
-    def lift_vector(self, u: Sequence[object]) -> tuple[Fraction, ...]:
+    def lift_vector(self, u: Sequence[int | Fraction | str]) -> tuple[Fraction, ...]:
         """``M u`` for rational u: a point of R^k as a point of R^d with the same data image."""
         # integer arithmetic with one common denominator: d Fractions are built once, at the end
         coef = [Fraction(c) / den for c, (_, den) in zip(u, self.M)]
@@ -133,7 +134,7 @@ def reduce_to_row_space(X: Sequence[Sequence[object]]) -> RowSpaceReduction:
     True
     """
     # integer rows: row i of X is scale[i] * P[i]; the basis B is made of integer rows P
-    Xf = [[Fraction(v) for v in row] for row in X]
+    Xf = [[Fraction(v) for v in row] for row in to_matrix(X)]
     n, d = len(Xf), len(Xf[0])
     scale, P = [], []
     for row in Xf:
@@ -160,7 +161,7 @@ def reduce_to_row_space(X: Sequence[Sequence[object]]) -> RowSpaceReduction:
         for a in four_squares(D[i]):
             C.append([a * L[j][i] for j in range(r)])
     k = len(C)
-    Xred = tuple(tuple(sum(Xc[i][j] * C[t][j] for j in range(r)) for t in range(k))
+    Xred = tuple(tuple(sum((Xc[i][j] * C[t][j] for j in range(r)), Fraction(0)) for t in range(k))
                  for i in range(n))
     # M = Bᵀ G⁻¹ Cᵀ, column t = Bᵀ z_t with z_t = G⁻¹ C[t], kept as integers over a denominator
     cols = []

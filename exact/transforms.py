@@ -280,7 +280,7 @@ def held_groups(
     """
     Xf = to_fraction_matrix(X)
     sigs = chamber_signs(chambers)
-    out = []
+    out: list[list[tuple[int, int]]] = []
     for k, nr in enumerate(net.neurons):
         s = sign(nr.alpha)
         if s == 0:

@@ -1381,6 +1381,11 @@ def _r3_parallel(a: list[Fraction], b: list[Fraction]) -> int:
     return 0
 
 
+#: The losses kind relu3 certifies (docs/certificates.md §8): names of this module's own table
+#: :data:`_LOSSES`, whose loss value and dual value the checks use.
+RELU3_LOSSES = ("squared", "hinge")
+
+
 def relu3_tuples(p: int, width: int) -> list[tuple[tuple[int, int], ...]]:
     """Rule *relu3 tuples*: the tuples the program ranges over (docs/relu3.md §2), in order:
     the singletons ``((i, +1),)``, then for k = 2..width the k-subsets of the signed patterns
@@ -1431,8 +1436,10 @@ def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     if beta <= 0:
         raise _fail("data", "beta must be positive")
     width = _int(data["width"], "data", "data.width", 1, 5)
-    if data["loss"] != "squared":
-        raise _fail("data", "kind relu3 certifies the squared loss only")
+    loss = data["loss"]
+    if not isinstance(loss, str) or loss not in RELU3_LOSSES:
+        raise _fail("data", f"kind relu3 certifies the losses {' and '.join(RELU3_LOSSES)} "
+                            "only")
     # first layer: strict witnesses, patterns 1[Xw >= 0] recomputed, distinct sign vectors
     XI = [_integer_vector(x) for x in X]
     wits = _list(cert["first_layer"], "first_layer", "first_layer", nonempty=True)
@@ -1544,7 +1551,10 @@ def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                         raise _fail("dual", f"{gw}: block {j} violates the dual constraint "
                                             f"({_show(bound)} > beta^2)")
             count += 1
-    lower = dual_value(v, y, Fraction(1), "squared")
+    lower = dual_value(v, y, Fraction(1), loss)
+    if lower is None:
+        raise _fail("dual", f"dual.v is outside the domain of the {loss} dual "
+                            f"({_LOSSES[loss][2]})")
     # the network: ‖W1‖_F ≤ 1, at most width neurons, exact objective
     netobj = _obj(cert["network"], "network", ("subnetworks",))
     out = [Fraction(0)] * n
@@ -1564,7 +1574,7 @@ def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             h = sum((max(Fraction(0), _fdot(X[r], u)) * a for u, a in zip(W, w2)), Fraction(0))
             out[r] += max(Fraction(0), h) * w3
         pen += _fdot(w2, w2) + w3 * w3
-    upper = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2 + beta * pen / 2
+    upper = sum((_LOSSES[loss][0](f, t) for f, t in zip(out, y)), Fraction(0)) + beta * pen / 2
     claims = _obj(cert["claims"], "claims", ("lower", "upper"))
     for key, val in (("lower", lower), ("upper", upper)):
         if _num(claims[key], "claims", f"claims.{key}") != val:
@@ -1586,7 +1596,8 @@ def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             raise _fail("completeness", "the completeness certificate is for another X")
         if arrangement_sign_vectors(comp) != set(signs):
             raise _fail("completeness", "the first-layer chamber lists differ")
-    return complete, (f"three-layer P* (width {width}) in [{_show(lower)}, {_show(upper)}] "
+    return complete, (f"three-layer P* (width {width}, {loss} loss) in [{_show(lower)}, "
+                      f"{_show(upper)}] "
                       f"over {p} chambers, {len(want)} tuples, {count} second-layer regions")
 
 

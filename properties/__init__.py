@@ -26,15 +26,36 @@ stays cheap.
 
 from __future__ import annotations
 
-from properties.registry import THEOREMS, Counterexample, CounterexampleFound, Theorem, theorem
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from properties.registry import (
+        THEOREMS,
+        Counterexample,
+        CounterexampleFound,
+        Theorem,
+        theorem,
+    )
 
 __all__ = ["THEOREMS", "Counterexample", "CounterexampleFound", "Theorem", "theorem",
            "load_builtin"]
+_REGISTRY_NAMES = frozenset(__all__) - {"load_builtin"}
+
+
+def __getattr__(name: str) -> Any:
+    # The registry imports hypothesis (about 0.15 s): it is loaded on first use, so that building
+    # the CLI parser, which imports properties.command, does not pay for it in `relucvx verify`.
+    if name in _REGISTRY_NAMES:
+        from properties import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module 'properties' has no attribute {name!r}")
 
 
 def load_builtin() -> dict[str, Theorem]:
     """Import :mod:`properties.theorems` (registering every built-in check) and return
     :data:`THEOREMS`."""
     import properties.theorems  # noqa: F401
+    from properties.registry import THEOREMS
 
     return THEOREMS

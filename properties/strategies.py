@@ -24,6 +24,7 @@ Data (docs/MATH.md §1–§3)
 - :func:`low_rank_matrices` — ``X = B·C`` with inner dimension ``r < d``; ``n ≤ 6``,
   ``2 ≤ d ≤ 3``.
 - :func:`with_bias` — appends a column of ones to any matrix strategy.
+- :func:`rational_matrices` — i.i.d. small rationals, nothing made generic.
 - :func:`matrices` — one of the above.
 - :func:`targets`, :func:`betas`, :func:`instances` — y, β and whole instances.
 
@@ -31,7 +32,8 @@ Networks (docs/MATH.md §1, §5, §6)
 
 - :func:`networks` (arbitrary rational), :func:`scaled_networks` (``‖u_k‖ = |α_k|``, rational:
   directions are rational points of the unit sphere), :func:`split_copies` (a split of a given
-  network, rational by default), :func:`minimal_networks` (one scaled neuron strictly inside
+  network, rational by default), :func:`mixed_networks` (free, scaled, colinear-copy and zero
+  neurons mixed), :func:`minimal_networks` (one scaled neuron strictly inside
   each of a few distinct (chamber, sign) groups), :func:`convex_points` (``W = {(i, s): w}``
   with ``w`` in the closed cone ``C_i``).
 
@@ -86,6 +88,7 @@ __all__ = [
     "mat_mul",
     "matrices",
     "minimal_networks",
+    "mixed_networks",
     "moment_curve_matrices",
     "negate_targets",
     "network_transformations",
@@ -93,6 +96,7 @@ __all__ = [
     "orthogonal_matrices",
     "permute_rows",
     "positive_rationals",
+    "rational_matrices",
     "rational_unit_near",
     "rational_unit_vectors",
     "rationals",
@@ -496,6 +500,54 @@ def scaled_networks(draw, d: int, width_min: int = 0, width_max: int = 4):
         r = draw(positive_rationals(3, 2))
         out.append(Neuron(tuple(r * v for v in e), r * draw(st.sampled_from([1, -1]))))
     return Network(tuple(out))
+
+
+@st.composite
+def rational_matrices(draw, n_min: int = 1, n_max: int = 5, d_min: int = 1, d_max: int = 3,
+                      max_num: int = 4, max_den: int = 3) -> Matrix:
+    """An arbitrary rational ``n × d`` matrix of :func:`rationals` entries: zero rows, repeated
+    and parallel rows all occur (nothing is made generic).
+
+    >>> from hypothesis import find
+    >>> find(rational_matrices(n_min=2, d_min=2), lambda X: True)
+    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(0, 1)))
+    """
+    n = draw(st.integers(n_min, n_max))
+    d = draw(st.integers(d_min, d_max))
+    return tuple(tuple(draw(rationals(max_num, max_den)) for _ in range(d)) for _ in range(n))
+
+
+@st.composite
+def mixed_networks(draw, d: int, width_min: int = 0, width_max: int = 4,
+                   kinds: Sequence[str] = ("free", "scaled", "copy", "zero")):
+    """A rational network whose neurons are each of one of ``kinds``: ``free`` (any rational
+    ``(u, α)``), ``scaled`` (``(r e, ±r)`` with e a rational unit vector), ``copy`` (a positive
+    multiple ``(c u, c α)`` of an earlier neuron, so that merges apply) and ``zero``.
+
+    >>> from hypothesis import find
+    >>> net = find(mixed_networks(2, width_min=2, kinds=("free", "copy")),
+    ...            lambda n: n.neurons[1].alpha == 2 * n.neurons[0].alpha != 0)
+    >>> net.neurons[1].u == tuple(2 * t for t in net.neurons[0].u)
+    True
+    """
+    from exact.network import Network, Neuron
+
+    neurons: list = []
+    for _ in range(draw(st.integers(width_min, width_max))):
+        kind = draw(st.sampled_from(list(kinds)))
+        if kind == "copy" and neurons:
+            base = draw(st.sampled_from(neurons))
+            c = draw(st.sampled_from([Fraction(1, 2), Fraction(1), Fraction(2)]))
+            neurons.append(Neuron(tuple(c * t for t in base.u), c * base.alpha))
+        elif kind == "scaled":
+            e = draw(rational_unit_vectors(d))
+            r = draw(positive_rationals(5, 3))
+            neurons.append(Neuron(tuple(r * t for t in e), draw(st.sampled_from([1, -1])) * r))
+        elif kind == "zero":
+            neurons.append(Neuron((Fraction(0),) * d, Fraction(0)))
+        else:
+            neurons.append(Neuron(tuple(draw(rationals()) for _ in range(d)), draw(rationals())))
+    return Network(tuple(neurons))
 
 
 @st.composite

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+from collections.abc import Sequence
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -59,7 +60,7 @@ def _entries(K: list[int], f: int) -> list[tuple[int, int]]:
     return out
 
 
-def _signs(X: list, w: list) -> tuple[int, ...]:
+def _signs(X: Sequence[Sequence[Fraction]], w: Sequence[Fraction]) -> tuple[int, ...]:
     return tuple((v > 0) - (v < 0) for v in (sum(a * b for a, b in zip(x, w)) for x in X))
 
 
@@ -202,8 +203,8 @@ def certificate_structural_corruptions(inst: Instance, kind: str, how: str, seed
     if kind == "arrangement":  # both forms of the Farkas evidence (docs/certificates.md §5)
         cert = completeness_certificate(Arrangement(inst.X), subcones=seed % 2 == 0)
     else:
-        sol = certify.solve(inst.X, inst.y, inst.beta)
-        cert = certify.solution_certificate(sol, inst.X, inst.y, inst.beta)
+        sol = certify.solve(inst.X, inst.targets, inst.penalty)
+        cert = certify.solution_certificate(sol, inst.X, inst.targets, inst.penalty)
     cert = json.loads(json.dumps(cert))
     status, why = V.verify(cert)
     if status != V.PROVED:

@@ -55,7 +55,7 @@ def hinge_instances(draw, n_max: int = 5, d_max: int = 3) -> Instance:
     >>> @settings(max_examples=10, database=None)
     ... @given(hinge_instances())
     ... def labelled(inst):
-    ...     assert len(inst.y) == inst.n
+    ...     assert len(inst.targets) == inst.n
     >>> labelled()
     """
     X = draw(S.matrices(n_max=n_max, d_max=d_max))
@@ -67,7 +67,7 @@ def _solve(X, y, beta):
 
 
 def _interval(inst: Instance) -> tuple[Fraction, Fraction]:
-    sol = _solve(inst.X, inst.y, inst.beta)
+    sol = _solve(inst.X, inst.targets, inst.penalty)
     return Fraction(sol.lower), Fraction(sol.upper)
 
 
@@ -93,15 +93,15 @@ def _with_network(draw):
          ci_examples=_CI)
 def hinge_bounds_valid(inst: Instance, net: Network) -> Counterexample | None:
     """Hinge loss: lower ≤ upper = L_β(returned network), and lower ≤ L_β(θ) for any network θ."""
-    sol = _solve(inst.X, inst.y, inst.beta)
+    sol = _solve(inst.X, inst.targets, inst.penalty)
     lo, up = Fraction(sol.lower), Fraction(sol.upper)
     if lo > up:
         return Counterexample.make("hinge_bounds_valid", f"lower {lo} > upper {up}", inst)
-    real = sol.network.objective(inst.X, inst.y, inst.beta, loss="hinge")
+    real = sol.network.objective(inst.X, inst.targets, inst.penalty, loss="hinge")
     if not exact_eq(real, up):
         return Counterexample.make("hinge_bounds_valid", f"upper {up} is not the returned "
                                    f"network's objective {real}", inst, sol.network)
-    other = net.objective(inst.X, inst.y, inst.beta, loss="hinge")
+    other = net.objective(inst.X, inst.targets, inst.penalty, loss="hinge")
     if sign(add(other, -lo)) < 0:
         return Counterexample.make("hinge_bounds_valid", f"a network has objective {other} "
                                    f"below the certified lower bound {lo}", inst, net)
@@ -120,7 +120,7 @@ def hinge_scale_X(inst: Instance, c: Fraction) -> Counterexample | None:
     *Derived*: the convex program's fits ``D_i (cX) w`` equal ``D_i X (cw)`` and the cones do not
     change, so ``w ↦ cw`` maps one program onto the other with penalty ``β‖w‖ = (β/c)‖cw‖``.
     """
-    return _same("hinge_scale_X", Instance(inst.X, inst.y, inst.beta / c),
+    return _same("hinge_scale_X", Instance(inst.X, inst.targets, inst.penalty / c),
                  S.scale_data(inst, c), c=c)
 
 
@@ -177,7 +177,7 @@ def hinge_orthonormal(inst: Instance) -> Counterexample | None:
     """Hinge loss on orthonormal data with labels in {−1, 0, 1}: the closed form
     ``min(|P|, β√|P|) + min(|N|, β√|N|) + #{y = 0}`` lies in the certified interval."""
     lo, up = _interval(inst)
-    value = orthonormal_hinge_value(inst.y, Fraction(inst.beta))
+    value = orthonormal_hinge_value(inst.targets, Fraction(inst.penalty))
     inside = (bool(sympy.Rational(lo.numerator, lo.denominator) <= value)
               and bool(value <= sympy.Rational(up.numerator, up.denominator)))
     if not inside:

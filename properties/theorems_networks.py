@@ -35,7 +35,7 @@ __all__ = [
 
 
 def _objective(net: Network, inst: Instance) -> Exact:
-    return net.objective(inst.X, inst.y, inst.beta)
+    return net.objective(inst.X, inst.targets, inst.penalty)
 
 
 def _diff_sign(a: Exact, b: Exact) -> int:
@@ -77,7 +77,7 @@ def psi_preserves_objective(inst: Instance, W: dict) -> Counterexample | None:
     arr = Arrangement(inst.X)
     ch = arr.chambers()
     net = maps.psi(W)
-    lc = maps.convex_objective(W, inst.X, inst.y, inst.beta, ch)
+    lc = maps.convex_objective(W, inst.X, inst.targets, inst.penalty, ch)
     ln = _objective(net, inst)
     if not exact_eq(lc, ln):
         return Counterexample.make("psi_preserves_objective", f"L(psi(W)) = {ln} but "
@@ -124,7 +124,7 @@ def phi_never_increases(inst: Instance, net: Network) -> Counterexample | None:
     if not _same_vector(_fit(W, arr.X, ch), net.output(inst.X)):
         return Counterexample.make("phi_never_increases", "phi(theta) predicts differently",
                                    inst, net)
-    lc = maps.convex_objective(W, inst.X, inst.y, inst.beta, ch)
+    lc = maps.convex_objective(W, inst.X, inst.targets, inst.penalty, ch)
     ln = _objective(net, inst)
     d = _diff_sign(lc, ln)
     if d > 0:
@@ -182,7 +182,7 @@ def transformation_invariance(inst: Instance, net: Network, label: str, new: Net
     if not _same_vector(new.output(inst.X), net.output(inst.X)):
         return Counterexample.make("transformation_invariance", f"{label} changed the output",
                                    inst, net, transformed=new.to_json_dict())
-    if label != "rescale" and not exact_eq(new.penalty(inst.beta), net.penalty(inst.beta)):
+    if label != "rescale" and not exact_eq(new.penalty(inst.penalty), net.penalty(inst.penalty)):
         return Counterexample.make("transformation_invariance", f"{label} changed the penalty",
                                    inst, net, transformed=new.to_json_dict())
     return None

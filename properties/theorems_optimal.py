@@ -18,20 +18,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
 from hypothesis import strategies as st
 
-from arrangement.core import Arrangement
+from arrangement.core import Arrangement, Chamber
 from arrangement.instances import Instance
-from arrangement.rational import to_matrix
+from arrangement.rational import certificate_number, to_matrix
 from exact import certify, maps, optimal_set, pruning, transforms
 from exact.network import Exact, Network, add, exact_eq, mul, sign
+from exact.types import ChamberSource
 from properties import strategies as S
 from properties.registry import THEOREMS, Counterexample, theorem
 
 __all__ = [
+    "PatternItem",
+    "PatternList",
+    "SubArrangement",
     "certificate_corruptions",
     "certificates_verify",
     "certified_bounds_valid",
@@ -58,7 +63,7 @@ _CI = 8  # examples per solve-based theorem in the ci profile
 
 
 def _solve(inst: Instance, **kw):
-    return certify.solve(inst.X, inst.y, inst.beta, **kw)
+    return certify.solve(inst.X, inst.targets, inst.penalty, **kw)
 
 
 def _interval(sol) -> tuple[Fraction, Fraction]:
@@ -122,11 +127,11 @@ def certified_bounds_valid(inst: Instance, net: Network) -> Counterexample | Non
     lo, up = _interval(sol)
     if lo > up:
         return Counterexample.make("certified_bounds_valid", f"lower {lo} > upper {up}", inst)
-    real = sol.network.objective(inst.X, inst.y, inst.beta)
+    real = sol.network.objective(inst.X, inst.targets, inst.penalty)
     if not exact_eq(real, up):
         return Counterexample.make("certified_bounds_valid", f"upper {up} is not the returned "
                                    f"network's objective {real}", inst, sol.network)
-    other = net.objective(inst.X, inst.y, inst.beta)
+    other = net.objective(inst.X, inst.targets, inst.penalty)
     if sign(add(other, -lo)) < 0:
         return Counterexample.make("certified_bounds_valid", f"a network has objective {other} "
                                    f"below the certified lower bound {lo}", inst, net)
@@ -136,9 +141,18 @@ def certified_bounds_valid(inst: Instance, net: Network) -> Counterexample | Non
 # ----------------------------------------------------------------------------- §2 value
 
 
-class _PatternList:
-    """A stand-in for :class:`Arrangement` whose "chambers" are all the ≥-patterns (faces
-    included), each with the cone ``C_D = {u : (2D − I) X u ≥ 0}`` written with every row."""
+class PatternList:
+    """A chamber source (:class:`exact.types.ChamberSource`) whose "chambers" are all the
+    ≥-patterns (faces included), each with the cone ``C_D = {u : (2D − I) X u ≥ 0}`` written
+    with every nonzero row.
+
+    >>> from exact.types import ChamberSource
+    >>> src = PatternList([[1, 0], [-1, 0]])  # 2 chambers, and the line between them
+    >>> isinstance(src, ChamberSource), [c.pattern for c in src.chambers()]
+    (True, [(1, 0), (0, 1), (1, 1)])
+    >>> src.cone(2), src.facet_rows(2)
+    ([(1, 0), (-1, 0)], [0, 1])
+    """
 
     def __init__(self, X):
         from arrangement.faces import pattern_set
@@ -150,19 +164,28 @@ class _PatternList:
         for k, (D, w) in enumerate(pattern_set(arr.int_rows, arr.d).items()):
             signs = tuple(0 if not any(r) else (1 if D[j] else -1)
                           for j, r in enumerate(self._rows))
-            self._items.append(_Item(k, signs, w, D))
+            self._items.append(PatternItem(k, signs, tuple(int(v) for v in w), tuple(D)))
 
-    def chambers(self):
+    def chambers(self) -> list[PatternItem]:
         return self._items
 
     def cone(self, i: int) -> list[tuple[int, ...]]:
         D = self._items[i].pattern
         return [tuple((2 * D[j] - 1) * v for v in r) for j, r in enumerate(self._rows) if any(r)]
 
+    def facet_rows(self, i: int) -> list[int]:
+        # cone(i) row t is (2D_j − 1)·(primitive row j) = a positive multiple of σ_j x_j
+        return [j for j, r in enumerate(self._rows) if any(r)]
 
-class _Item:
-    def __init__(self, index, signs, witness, pattern):
-        self.index, self.signs, self.witness, self.pattern = index, signs, witness, pattern
+
+@dataclass(frozen=True)
+class PatternItem:
+    """One ≥-pattern of :class:`PatternList` (an :class:`exact.types.ChamberLike`)."""
+
+    index: int
+    signs: tuple[int, ...]
+    witness: tuple[int, ...]
+    pattern: tuple[int, ...]
 
 
 @theorem("chambers_suffice_value", strategy=S.instances(S.matrices(n_max=4, d_max=3)),
@@ -173,7 +196,7 @@ def chambers_suffice_value(inst: Instance) -> Counterexample | None:
     from exact.convex import ConvexProgram
 
     a = _interval(_solve(inst))
-    cp = ConvexProgram(inst.X, inst.y, inst.beta, arrangement=_PatternList(inst.X))
+    cp = ConvexProgram(inst.X, inst.targets, inst.penalty, arrangement=PatternList(inst.X))
     b = _interval(_solve(inst, program=cp))
     if not _overlap(a, b):
         return Counterexample.make("chambers_suffice_value", f"chambers give {_fmt(a)}, all "
@@ -232,7 +255,7 @@ def _with_factor(draw):
          ci_examples=_CI)
 def metamorphic_scale_X(inst: Instance, c: Fraction) -> Counterexample | None:
     """P*(cX, y, β) = P*(X, y, β/c) for c > 0."""
-    a = Instance(inst.X, inst.y, inst.beta / c)
+    a = Instance(inst.X, inst.targets, inst.penalty / c)
     return _metamorphic("metamorphic_scale_X", a, S.scale_data(inst, c), c=c)
 
 
@@ -282,7 +305,7 @@ def rank_one_value(X: Sequence[Sequence[Fraction]], y: Sequence[Fraction], beta:
         nn = sum(v * v for v in part)
         if nn == 0:
             continue
-        z = soft(sum(v * t for v, t in zip(part, y))) / nn
+        z = soft(sum((v * t for v, t in zip(part, y)), Fraction(0))) / nn
         yhat = [h + z * v for h, v in zip(yhat, part)]
         reg += abs(z)
     return sum(((h - t) ** 2 for h, t in zip(yhat, y)), Fraction(0)) / 2 + beta * reg
@@ -302,7 +325,7 @@ def closed_form_rank_one(inst: Instance) -> Counterexample | None:
         return None
     nrm = Fraction(int(r.p), int(r.q))
     a = [v / nrm for v in row]
-    value = rank_one_value(inst.X, inst.y, inst.beta, a)
+    value = rank_one_value(inst.X, inst.targets, inst.penalty, a)
     iv = _interval(_solve(inst))
     if not _contains(iv, value):
         return Counterexample.make("closed_form_rank_one", f"closed form {value} outside "
@@ -340,7 +363,7 @@ def whitened_value(y: Sequence[Fraction], beta: Fraction) -> Exact:
          ci_examples=_CI)
 def closed_form_whitened(inst: Instance) -> Counterexample | None:
     """For whitened data (XXᵀ = I) the closed form g(‖y₊‖) + g(‖y₋‖) lies in the interval."""
-    value = whitened_value(inst.y, inst.beta)
+    value = whitened_value(inst.targets, inst.penalty)
     iv = _interval(_solve(inst))
     if not _contains(iv, value):
         return Counterexample.make("closed_form_whitened", f"closed form {value} outside "
@@ -500,16 +523,16 @@ def optimal_splits(inst: Instance, rnd) -> Counterexample | None:
     net = maps.psi(W)
     target = maps.convex_objective(W, cp.X, cp.y, cp.beta, cp.patterns)
     copy = _split_with(net, rnd)
-    obj = copy.objective(inst.X, inst.y, inst.beta)
+    obj = copy.objective(inst.X, inst.targets, inst.penalty)
     a, b = _enclose(add(obj, mul(Fraction(-1), target)))
     if a > 0 or b < 0:
         return Counterexample.make("optimal_splits", f"a split of psi(W*) has objective {obj}, "
                                    f"not {target}", inst, copy)
-    a = transforms.drop_zero(transforms.merge(copy)).neurons
-    b = transforms.drop_zero(transforms.merge(net)).neurons
-    if not _same_multiset(a, b):
-        return Counterexample.make("optimal_splits", f"merging the split gives {len(a)} neurons,"
-                                   f" merge(psi(W*)) has {len(b)}", inst, copy)
+    merged = transforms.drop_zero(transforms.merge(copy)).neurons
+    expected = transforms.drop_zero(transforms.merge(net)).neurons
+    if not _same_multiset(merged, expected):
+        return Counterexample.make("optimal_splits", f"merging the split gives {len(merged)} "
+                                   f"neurons, merge(psi(W*)) has {len(expected)}", inst, copy)
     return None
 
 
@@ -567,7 +590,7 @@ def certificates_verify(inst: Instance) -> Counterexample | None:
         return Counterexample.make("certificates_verify", f"arrangement certificate rejected: "
                                    f"{why}", inst)
     sol = _solve(inst)
-    ok, why = _verify(certify.solution_certificate(sol, inst.X, inst.y, inst.beta))
+    ok, why = _verify(certify.solution_certificate(sol, inst.X, inst.targets, inst.penalty))
     if not ok:
         return Counterexample.make("certificates_verify", f"solve certificate rejected: {why}",
                                    inst)
@@ -604,7 +627,7 @@ def _corrupt(cert: dict, path: tuple, how: str) -> dict:
         node = node[k]
     v = Fraction(node[path[-1]])
     new = {"plus1": v + 1, "negate": -v, "zero": Fraction(0), "half": v / 2}[how]
-    node[path[-1]] = int(new) if new.denominator == 1 else f"{new.numerator}/{new.denominator}"
+    node[path[-1]] = certificate_number(new)
     return cert
 
 
@@ -644,7 +667,7 @@ def certificate_corruptions(inst: Instance, kind: str, where: int, how: str
     if kind == "arrangement":
         cert = completeness_certificate(Arrangement(inst.X))
     else:
-        cert = certify.solution_certificate(_solve(inst), inst.X, inst.y, inst.beta)
+        cert = certify.solution_certificate(_solve(inst), inst.X, inst.targets, inst.penalty)
     leaves = _numeric_leaves(cert)
     path = leaves[where % len(leaves)]
     bad = _corrupt(cert, path, how)
@@ -683,8 +706,8 @@ def _train(inst: Instance, steps: int | None = None) -> Network:
     import numpy as np
 
     X = np.array([[float(v) for v in r] for r in inst.X])
-    y = np.array([float(v) for v in inst.y])
-    b = float(inst.beta)
+    y = np.array([float(v) for v in inst.targets])
+    b = float(inst.penalty)
     seed = int(hashlib.sha256(inst.to_json_text().encode()).hexdigest()[:12], 16)
     rng = np.random.default_rng(seed)
     U = GD_INIT * rng.standard_normal((inst.d, GD_WIDTH))
@@ -780,28 +803,43 @@ def stationarity_tolerance(net: Network, X, y, beta: Fraction) -> tuple[Fraction
     return inner / 2 + (1 - kappa) * vy + (1 - kappa) ** 2 * vv / 2, gnorm2
 
 
-class _SubArrangement:
-    """The chambers ``idx`` of an arrangement, as an ``arrangement=`` for
-    :class:`exact.convex.ConvexProgram`: the subsampled program (docs/MATH.md §6)."""
+class SubArrangement:
+    """The chambers ``idx`` of an arrangement as a chamber source
+    (:class:`exact.types.ChamberSource`) for :class:`exact.convex.ConvexProgram`: the
+    subsampled program (docs/MATH.md §6). Entry k is chamber ``idx[k]``, re-indexed to k.
 
-    def __init__(self, arr: Arrangement, idx: Sequence[int]):
+    >>> from exact.types import ChamberSource
+    >>> arr = Arrangement([[1, 0], [0, 1], [1, 1]])
+    >>> sub = SubArrangement(arr, [4, 1])
+    >>> isinstance(sub, ChamberSource), [c.index for c in sub.chambers()]
+    (True, [0, 1])
+    >>> sub.cone(1) == arr.cone(1), sub.facet_rows(0) == arr.facet_rows(4)
+    (True, True)
+    """
+
+    def __init__(self, arr: ChamberSource, idx: Sequence[int]):
         ch = arr.chambers()
         self.X, self._arr, self._idx = arr.X, arr, list(idx)
-        self._items = [ch[i] for i in self._idx]
+        self._items = [Chamber(k, ch[i].signs, ch[i].witness) for k, i in enumerate(self._idx)]
 
-    def chambers(self):
+    def chambers(self) -> list[Chamber]:
         return self._items
 
-    def cone(self, k: int):
-        return self._arr.cone(self._idx[k])
+    def cone(self, k: int) -> list[tuple[int, ...]]:
+        return list(self._arr.cone(self._idx[k]))
+
+    def facet_rows(self, k: int) -> list[int]:
+        return list(self._arr.facet_rows(self._idx[k]))
 
 
-def subsampled_program(inst: Instance, chambers: Sequence[int], arr: Arrangement | None = None):
+def subsampled_program(inst: Instance, chambers: Sequence[int],
+                       arr: ChamberSource | None = None):
     """The convex program of ``inst`` restricted to the given chambers (both signs each)."""
     from exact.convex import ConvexProgram
 
     arr = Arrangement(inst.X) if arr is None else arr
-    return ConvexProgram(inst.X, inst.y, inst.beta, arrangement=_SubArrangement(arr, chambers))
+    return ConvexProgram(inst.X, inst.targets, inst.penalty,
+                         arrangement=SubArrangement(arr, chambers))
 
 
 @theorem("gd_stationary_subsampled_optimal", strategy=SOLVE_DATA, section="§6", cost="solve",
@@ -820,9 +858,9 @@ def gd_stationary_subsampled_optimal(inst: Instance) -> Counterexample | None:
 
     name = "gd_stationary_subsampled_optimal"
     net = _train(inst)
-    res = check_module.check(net, inst.X, inst.y, inst.beta, find_better=False,
+    res = check_module.check(net, inst.X, inst.targets, inst.penalty, find_better=False,
                              certificate=False)
-    tol = stationarity_tolerance(net, inst.X, inst.y, inst.beta)
+    tol = stationarity_tolerance(net, inst.X, inst.targets, inst.penalty)
     if tol is None:
         _record(name, "examples", "neuron on a hyperplane (skipped)")
         return None
@@ -830,11 +868,12 @@ def gd_stationary_subsampled_optimal(inst: Instance) -> Counterexample | None:
     L = res.objective  # exact: θ is rational
     chambers = res.stationarity.get("chambers", [])
     if chambers:
+        assert res.program is not None  # check() keeps the program it solved
         arr = res.program.arrangement
         sub = _solve(inst, program=subsampled_program(inst, chambers, arr))
         lower_sub, slack = sub.lower, sub.gap
     else:  # no neuron with α ≠ 0: the subsampled program is min ½‖y‖² (value attained)
-        lower_sub, slack = sum((t * t for t in inst.y), Fraction(0)) / 2, Fraction(0)
+        lower_sub, slack = sum((t * t for t in inst.targets), Fraction(0)) / 2, Fraction(0)
     gap_sub = L - lower_sub
     extra = dict(chambers=chambers, tau=tau, gradient_norm2=gnorm2, gap_sub=gap_sub,
                  theta=net.to_json_dict())

@@ -23,7 +23,8 @@ from properties import strategies as S
 from properties.registry import Counterexample, theorem
 
 __all__ = ["relu3_gd_above_lower", "relu3_upper_attained", "relu3_scaling",
-           "relu3_vs_two_layer", "relu3_instances", "gd_relu3"]
+           "relu3_vs_two_layer", "relu3_pruned", "relu3_hinge_bounds", "relu3_instances",
+           "relu3_hinge_instances", "gd_relu3"]
 
 _CI = 3       # examples per theorem in the ci profile (each solves one or more programs)
 WIDTH = 2     # first-layer width of the checks
@@ -143,6 +144,31 @@ def relu3_upper_attained(inst: Instance) -> Counterexample | None:
     return None
 
 
+@theorem("relu3_pruned", strategy=relu3_instances(), section="relu3 §4", cost="solve",
+         ci_examples=_CI)
+def relu3_pruned(inst: Instance) -> Counterexample | None:
+    """Three-layer pruning (docs/relu3.md §4, "Pruning"): the pruned network has the unpruned
+    network's output exactly, at most ``output_directions(X)`` (≤ n) sub-networks, and an
+    objective not above the unpruned one's (rounding of the reconstruction aside: 1e-20
+    relative)."""
+    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH)
+    net, old = sol.network, sol.unpruned_network
+    if old is None or sol.unpruned_upper is None:
+        return Counterexample.make("relu3_pruned", "the solve kept no unpruned network", inst)
+    if len(net.w3) and net.predict(inst.X) != old.predict(inst.X):
+        return Counterexample.make("relu3_pruned", "pruning changed the network's output", inst)
+    bound = relu3.output_directions(inst.X)
+    if len(net.w3) > bound:
+        return Counterexample.make("relu3_pruned", f"{len(net.w3)} sub-networks after pruning, "
+                                   f"more than the {bound} row directions of X", inst)
+    slack = Fraction(1, 10**20) * max(Fraction(1), abs(sol.unpruned_upper))
+    if sol.upper > sol.unpruned_upper + slack:
+        return Counterexample.make("relu3_pruned", f"pruning raised the objective from "
+                                   f"{float(sol.unpruned_upper):.15g} to {float(sol.upper):.15g}",
+                                   inst)
+    return None
+
+
 @st.composite
 def _with_factor(draw):
     return draw(relu3_instances()), draw(S.positive_rationals(4, 3))
@@ -186,4 +212,46 @@ def relu3_vs_two_layer(inst: Instance) -> Counterexample | None:
     if wide[0] > one[1]:
         return Counterexample.make("relu3_vs_two_layer", f"P*_3(m1=2) in {_fmt(wide)} above "
                                    f"P*_3(m1=1) in {_fmt(one)}", inst)
+    return None
+
+
+@st.composite
+def relu3_hinge_instances(draw, n_max: int = 4, d_max: int = 2) -> Instance:
+    """:func:`relu3_instances` with class labels ``y_j ∈ {−1, 0, +1}`` (mostly ±1) for the
+    hinge loss.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, database=None)
+    ... @given(relu3_hinge_instances())
+    ... def labelled(inst):
+    ...     assert set(inst.y) <= {-1, 0, 1}
+    >>> labelled()
+    """
+    inst = draw(relu3_instances(n_max=n_max, d_max=d_max))
+    lab = st.sampled_from([Fraction(1), Fraction(-1), Fraction(1), Fraction(-1), Fraction(0)])
+    y = tuple(draw(lab) for _ in range(inst.n))
+    return Instance(inst.X, y, inst.beta)
+
+
+@theorem("relu3_hinge_bounds", strategy=relu3_hinge_instances(), section="relu3 §4b",
+         cost="solve", ci_examples=_CI)
+def relu3_hinge_bounds(inst: Instance) -> Counterexample | None:
+    """Three-layer, hinge loss: ``lower ≤ upper`` = the returned network's exact hinge
+    objective (in the architecture), and width 1 is the two-layer hinge program: its interval
+    meets the dense solver's (docs/relu3.md §4b, §6)."""
+    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH, loss="hinge")
+    if sol.lower > sol.upper:
+        return Counterexample.make("relu3_hinge_bounds", f"lower {float(sol.lower):.15g} > "
+                                   f"upper {float(sol.upper):.15g}", inst)
+    net = sol.network
+    if not net.in_architecture() or \
+            net.objective(inst.X, inst.y, inst.beta, "hinge") != sol.upper:
+        return Counterexample.make("relu3_hinge_bounds", "upper is not the returned network's "
+                                   "hinge objective", inst)
+    two = certify.solve(inst.X, inst.y, inst.beta, loss="hinge")
+    t2 = (Fraction(two.lower), Fraction(two.upper))
+    one = _interval(inst, width=1, loss="hinge")
+    if not (one[0] <= t2[1] and t2[0] <= one[1]):
+        return Counterexample.make("relu3_hinge_bounds", f"P*_3(m1=1, hinge) in {_fmt(one)} "
+                                   f"but P*_2(hinge) in {_fmt(t2)}", inst)
     return None

@@ -19,28 +19,7 @@ from arrangement.certificate import (
 )
 from arrangement.core import Arrangement
 from exact.verify import verify_certificate
-
-
-@st.composite
-def small_int_matrices(draw, n_max: int = 8, d_max: int = 4) -> list[list[int]]:
-    """n ≤ 8, d ≤ 4, entries in [−3, 3], with zero, duplicate and antipodal rows and, sometimes,
-    a zero column or a repeated/negated column (rank deficient)."""
-    d = draw(st.integers(1, d_max))
-    entry = st.integers(-3, 3)
-    rows = draw(st.lists(st.lists(entry, min_size=d, max_size=d), min_size=1, max_size=n_max))
-    extras = draw(st.lists(st.tuples(st.sampled_from(["zero", "dup", "anti"]),
-                                     st.integers(0, n_max)), max_size=max(0, n_max - len(rows))))
-    for kind, t in extras:
-        base = rows[t % len(rows)]
-        rows.append([0] * d if kind == "zero" else list(base) if kind == "dup"
-                    else [-v for v in base])
-    if d >= 2:
-        col = draw(st.sampled_from(["none", "zero", "copy", "negate"]))
-        if col != "none":
-            for r in rows:
-                r[-1] = 0 if col == "zero" else r[0] if col == "copy" else -r[0]
-    order = draw(st.permutations(range(len(rows))))
-    return [rows[k] for k in order]
+from properties import strategies as S
 
 
 def _is_json_number(v: object) -> bool:
@@ -66,7 +45,7 @@ def _numbers(obj: object):
         yield obj
 
 
-@given(small_int_matrices())
+@given(S.small_matrices())
 def test_certificates_of_small_matrices_verify(X):
     arr = Arrangement(X)
     cert = completeness_certificate(arr)
@@ -77,7 +56,7 @@ def test_certificates_of_small_matrices_verify(X):
     assert all(_is_json_number(v) for v in _numbers(cert["data"]))
 
 
-@given(small_int_matrices(n_max=6, d_max=3),
+@given(S.small_matrices(n_max=6, d_max=3),
        st.lists(st.fractions(min_value=Fraction(-3), max_value=Fraction(3),
                              max_denominator=5).filter(bool), min_size=6, max_size=6))
 def test_rational_row_scalings_verify(X, scales):

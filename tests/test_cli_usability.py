@@ -311,13 +311,14 @@ def test_loss_choices_match_the_convex_program():
 @pytest.mark.parametrize("argv", [["verify", "CERT"], ["examples"], ["examples", "v1d"],
                                   ["verify", "--help"]])
 def test_light_commands_start_without_numpy_sympy_or_cvxpy(argv, tmp_path):
-    """`relucvx verify` and `relucvx examples` import none of the heavy libraries."""
+    """`relucvx verify` and `relucvx examples` import none of the heavy libraries (hypothesis
+    included: the fuzz command's package is imported to build the parser)."""
     cert = tmp_path / "c.json"
     assert main(["arrangement", "example:v1d", "--certificate", str(cert)]) == 0
     argv = [str(cert) if a == "CERT" else a for a in argv]
     code = ("import sys; from exact.cli import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('numpy', 'sympy', 'cvxpy', 'scipy', 'mpmath') "
+            "print(sorted(m for m in ('numpy', 'sympy', 'cvxpy', 'scipy', 'mpmath', 'hypothesis') "
             "if m in sys.modules), file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)

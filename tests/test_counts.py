@@ -31,20 +31,7 @@ from arrangement.lattice import (
     exact_rank,
     hyperplane_classes,
 )
-
-
-@st.composite
-def matrices(draw, n_max: int = 7, d_min: int = 1, d_max: int = 4, max_abs: int = 3):
-    """(rows, d) with i.i.d. entries, plus duplicate / parallel / zero rows sometimes."""
-    d = draw(st.integers(d_min, d_max))
-    entry = st.integers(-max_abs, max_abs)
-    rows = [draw(st.lists(entry, min_size=d, max_size=d))
-            for _ in range(draw(st.integers(0, n_max)))]
-    if rows and draw(st.booleans()):
-        src = rows[draw(st.integers(0, len(rows) - 1))]
-        c = draw(st.sampled_from([1, -1, 2, 0]))
-        rows.insert(draw(st.integers(0, len(rows))), [c * v for v in src])
-    return rows, d
+from properties import strategies as S
 
 
 @st.composite
@@ -141,7 +128,7 @@ def test_generic_40_by_4():
     assert not is_general_position(rows)
 
 
-@given(matrices())
+@given(S.rows_and_dim())
 def test_general_position_matches_brute_force(case):
     rows, d = case
     assert is_general_position(rows, d) == brute_force_general_position(rows)
@@ -155,14 +142,14 @@ def test_cover_count_in_general_position(case):
     assert chambers_from_chi(rows, d) == cover_count(len(rows), r) == estimate_chambers(rows, d)
 
 
-@given(matrices())
+@given(S.rows_and_dim())
 def test_cover_count_whenever_general_position(case):
     rows, d = case
     assume(is_general_position(rows, d))
     assert chambers_from_chi(rows, d) == cover_count(len(rows), exact_rank(rows))
 
 
-@given(matrices())
+@given(S.rows_and_dim())
 def test_estimate_is_an_upper_bound_tight_exactly_in_general_position(case):
     rows, d = case
     normals, _ = hyperplane_classes(rows)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from oracles import brute_force_chambers, exact_signs
 
 from arrangement import intmat
-from arrangement.chambers import _chambers_3d, distinct_classes, reduce_witnesses, sectors_2d
+from arrangement.chambers import chambers_3d, distinct_classes, reduce_witnesses, sectors_2d
 from arrangement.core import Arrangement
 from arrangement.lattice import chambers_from_chi
 
@@ -94,7 +94,7 @@ def test_facet_enumeration_in_3d_equals_brute_force(rows, big):
     N, _, _ = distinct_classes(intmat.as_int_array(X))
     if N.shape[0] < 2 or np.linalg.matrix_rank(intmat.float_directions(N)) < 3:
         return
-    W = _chambers_3d(N)
+    W = chambers_3d(N)
     rowsN = N.tolist()
     got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
     assert len(set(got)) == len(got)

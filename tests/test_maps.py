@@ -24,11 +24,11 @@ from exact.maps import (
 )
 from exact.network import Network, Neuron, exact_eq, norm_sq, sign
 from exact.transforms import is_scaled, positively_colinear
+from properties import strategies as S
 
 # ----------------------------------------------------------------------------- helpers
 
-small_fractions = st.builds(F, st.integers(-4, 4), st.integers(1, 3))
-BETAS = [F(1, 10), F(1, 2), F(1), F(3, 2)]
+small_fractions = S.rationals(4, 3)
 
 
 def chambers_of(X):
@@ -59,14 +59,10 @@ def matvec(X, w):
     return [sum((F(a) * b for a, b in zip(x, w, strict=True)), F(0)) for x in X]
 
 
-@st.composite
-def instances(draw, n_max: int = 5, d_max: int = 3):
-    n = draw(st.integers(1, n_max))
-    d = draw(st.integers(1, d_max))
-    X = [[draw(small_fractions) for _ in range(d)] for _ in range(n)]
-    y = [draw(small_fractions) for _ in range(n)]
-    beta = draw(st.sampled_from(BETAS))
-    return X, y, beta, chambers_of(X)
+def instances(n_max: int = 5, d_max: int = 3):
+    """(X, y, β, chambers) with X from :func:`properties.strategies.rational_matrices`."""
+    return S.instances(S.rational_matrices(n_max=n_max, d_max=d_max)).map(
+        lambda inst: (inst.X, inst.y, inst.beta, chambers_of(inst.X)))
 
 
 @st.composite
@@ -84,32 +80,12 @@ def convex_points(draw, X, chambers, groups_max: int = 4):
     return W
 
 
-def unit_rational(p):
-    """A rational unit vector (inverse stereographic projection of p ∈ Q^{d−1})."""
-    q = sum((t * t for t in p), F(0))
-    return tuple(2 * t / (q + 1) for t in p) + ((q - 1) / (q + 1),)
 
 
-@st.composite
-def networks(draw, d, width_max: int = 4, scaled_bias: bool = True):
+def networks(d, width_max: int = 4, scaled_bias: bool = True):
     """Rational networks; often scaled (rational unit directions), often with colinear copies."""
-    neurons = []
-    for _ in range(draw(st.integers(0, width_max))):
-        kind = draw(st.sampled_from(["free", "scaled", "copy"] if scaled_bias else ["free"]))
-        if kind == "copy" and neurons:
-            base = draw(st.sampled_from(neurons))
-            c = draw(st.sampled_from([F(1, 2), F(1), F(2)]))
-            neurons.append(Neuron(tuple(c * t for t in base.u), c * base.alpha))
-        elif kind == "scaled":
-            e = unit_rational([draw(small_fractions) for _ in range(d - 1)])
-            r = draw(st.builds(F, st.integers(1, 4), st.integers(1, 3)))
-            s = draw(st.sampled_from([1, -1]))
-            neurons.append(Neuron(tuple(r * t for t in e), s * r))
-        else:
-            neurons.append(
-                Neuron(tuple(draw(small_fractions) for _ in range(d)), draw(small_fractions))
-            )
-    return Network(tuple(neurons))
+    kinds = ("free", "scaled", "copy") if scaled_bias else ("free",)
+    return S.mixed_networks(d, width_max=width_max, kinds=kinds)
 
 
 def prediction(W, X, chambers):

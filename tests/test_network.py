@@ -21,31 +21,20 @@ from exact.network import (
     parse_number,
     sign,
 )
+from properties import strategies as S
 
 # ----------------------------------------------------------------------------- strategies
 
-small_fractions = st.builds(F, st.integers(-4, 4), st.integers(1, 3))
 
 
-@st.composite
-def data(draw, n_max: int = 5, d_max: int = 3):
-    n = draw(st.integers(1, n_max))
-    d = draw(st.integers(1, d_max))
-    X = [[draw(small_fractions) for _ in range(d)] for _ in range(n)]
-    y = [draw(small_fractions) for _ in range(n)]
-    beta = draw(st.sampled_from([F(1, 10), F(1, 2), F(1), F(3, 2)]))
-    return X, y, beta
+def data(n_max: int = 5, d_max: int = 3):
+    """(X, y, β) with X from :func:`properties.strategies.rational_matrices`."""
+    return S.instances(S.rational_matrices(n_max=n_max, d_max=d_max)).map(
+        lambda inst: (inst.X, inst.y, inst.beta))
 
 
-@st.composite
-def networks(draw, d: int, width_max: int = 4):
-    m = draw(st.integers(0, width_max))
-    return Network(
-        tuple(
-            Neuron(tuple(draw(small_fractions) for _ in range(d)), draw(small_fractions))
-            for _ in range(m)
-        )
-    )
+def networks(d: int, width_max: int = 4):
+    return S.networks(d, width_max=width_max, max_num=4, max_den=3)
 
 
 # ----------------------------------------------------------------------------- exact numbers

@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 
 from exact.projection import (
     ProjectionCertificate,
-    _as_rows,
-    _lawson_hanson,
     cone_support,
     independent_subset,
+    lawson_hanson,
     project_onto_cone,
     verify_projection,
 )
@@ -91,7 +90,7 @@ def test_exact_active_set_method_alone(case):
     A, g = case
     if not A:
         return
-    cert = _lawson_hanson(_as_rows(A, len(g)), tuple(Fraction(x) for x in g))
+    cert = lawson_hanson(A, g)
     assert verify_projection(A, g, cert)
     assert cert.p == brute_force_projection(A, g)
 

@@ -265,3 +265,65 @@ def test_floats_convert_exactly_when_allowed(x):
     assert to_fraction(x, allow_float=True) == F(x)
     # repr(x) is the shortest text that reads back as x; parsing that text is exact decimal
     assert float(to_fraction(repr(x))) == x
+
+
+# -- rational root bounds and the certificate encoding (arrangement/rational.py) -----------------
+_positive = st.fractions(min_value=Fraction(1, 10**12), max_value=10**12)
+
+
+@given(q=_positive, bits=st.integers(1, 80))
+def test_sqrt_bounds_bracket_and_are_tight(q, bits):
+    from arrangement.rational import sqrt_ceil, sqrt_floor
+
+    lo, hi = sqrt_floor(q, bits), sqrt_ceil(q, bits)
+    assert 0 < lo and lo * lo <= q <= hi * hi
+    assert (hi - lo) <= hi * Fraction(2, 2**bits)  # relative error about 2^-bits
+
+
+@given(q=_positive, scale=st.integers(1, 10**6))
+def test_grid_roots_are_the_floor_and_ceiling_on_the_grid(q, scale):
+    from arrangement.rational import root4_floor_on, sqrt_ceil_on, sqrt_floor_on
+
+    lo, hi = sqrt_floor_on(q, scale), sqrt_ceil_on(q, scale)
+    assert lo * lo <= q < (lo + Fraction(1, scale)) ** 2
+    assert hi * hi >= q > (hi - Fraction(1, scale)) ** 2
+    r = root4_floor_on(q, scale)
+    assert r**4 <= q < (r + Fraction(1, scale)) ** 4
+
+
+@given(r=st.fractions(min_value=0, max_value=10**6), bits=st.integers(1, 60))
+def test_rational_roots_are_found_exactly(r, bits):
+    from arrangement.rational import rational_root, root4_floor, sqrt_ceil
+
+    assert rational_root(r * r, 2) == r and rational_root(r**4, 4) == r
+    assert sqrt_ceil(r * r, bits) == r
+    assert root4_floor(r**4, bits) <= r
+    assert rational_root(Fraction(2) * (r * r or 1), 2) is None
+
+
+def test_roots_refuse_other_orders_and_negative_input():
+    from arrangement.rational import rational_root, root4_floor, sqrt_floor
+
+    with pytest.raises(ValueError, match="power-of-two"):
+        rational_root(8, 3)
+    assert rational_root(-4, 2) is None
+    assert sqrt_floor(-1, 10) == 0 and root4_floor(0, 10) == 0
+
+
+@given(q=st.fractions())
+def test_certificate_number_round_trips(q):
+    from arrangement.rational import certificate_number, certificate_ratio
+
+    enc = certificate_number(q)
+    assert isinstance(enc, int) == (q.denominator == 1)
+    assert Fraction(enc) == q
+    assert certificate_ratio(q.numerator * 3, q.denominator * 3) == enc
+
+
+def test_certificate_number_writes_huge_numbers_as_text():
+    from arrangement.rational import CERT_INT_DIGITS, certificate_number, certificate_ratio
+
+    big = 10**CERT_INT_DIGITS
+    assert certificate_number(big - 1) == big - 1
+    assert certificate_number(big) == "1" + "0" * CERT_INT_DIGITS  # beyond Python's 4300 digits too
+    assert certificate_ratio(10**5000, 3) == "1" + "0" * 5000 + "/3"

@@ -169,6 +169,72 @@ def test_planted_bug_infeasible_dual_is_caught():
     assert worst > b * b
 
 
+NOTEBOOK = ([[F(x), F(1)] for x in (-1, F(-1, 2), 0, F(1, 2), 1)], [1, 0, 1, 0, 1], F(1, 20))
+
+
+@pytest.mark.parametrize("X,y,b", [*SMALL, NOTEBOOK])
+def test_pruned_network_same_output_fewer_subnetworks_certificate_verifies(X, y, b):
+    from exact.relu3 import output_directions
+    from exact.verify import PROVED, verify
+
+    sol = solve_relu3(X, y, b, width=2)
+    pr, net, old = sol.pruning, sol.network, sol.unpruned_network
+    assert pr is not None and pr.output_preserved and pr.penalty_not_increased
+    # the same output exactly (so the same loss), recomputed from the two networks
+    assert net.predict(X) == old.predict(X)
+    # at most the number of distinct nonzero row directions of X (docs/relu3.md §4, Pruning)
+    assert len(net.w3) == pr.rank <= output_directions(X) <= len(X)
+    # the objective: not above the unpruned network's (the convex penalty did not increase;
+    # the reconstruction's rounding is ~1e-30 relative)
+    assert sol.upper == net.objective(X, y, b) <= sol.unpruned_upper
+    assert sol.relative_gap <= F(1, 10**9)
+    assert verify(json.loads(json.dumps(relu3_certificate(sol, y, b))))[0] == PROVED
+
+
+def test_pruning_notebook_data_70_to_5():
+    X, y, b = NOTEBOOK
+    sol = solve_relu3(X, y, b, width=2)
+    assert len(sol.unpruned_network.w3) > 20 and len(sol.network.w3) <= 5
+
+
+def test_prune_groups_exact_steps():
+    from exact.relu3 import group_output, prune_groups
+
+    X = [[F(1), F(0)], [F(0), F(1)], [F(1), F(1)]]
+    # three groups on the same singleton tuple: outputs are multiples of one vector
+    T = ((0, 1),)
+    gs = [(T, 1, [(F(1), F(1))]), (T, 1, [(F(2), F(2))]), (T, -1, [(F(1, 2), F(1, 2))])]
+    r = prune_groups(gs, X)
+    assert len(r.groups) == 1 and r.steps == 2 and r.output_preserved
+    assert group_output(X, *r.groups[0]) == (F(5, 2), F(5, 2), F(5))
+    # the kept group is a nonnegative multiple of an input group (stays in its cone)
+    T0, s3, Z = r.groups[0]
+    assert s3 == 1 and Z[0][0] == Z[0][1] > 0
+    # a group with zero output (outer ReLU dead) is dropped: penalty only
+    dead = [(((0, 1), (1, -1)), 1, [(F(0), F(0)), (F(0), F(1))])]
+    assert prune_groups(dead, X).groups == []
+    # the penalty Σ‖z_j‖ falls (enclosures, independent of the pruning's own sign decisions):
+    # outputs 3, 1, 2 per unit norm √2, 1, 1 on the single row (1, 2): the first group is kept
+    from exact.pruning import norm_enclosure
+
+    gs = [(T, 1, [(F(1), F(1))]), (T, 1, [(F(1), F(0))]), (T, 1, [(F(0), F(1))])]
+
+    def pen(groups, end):
+        return sum((norm_enclosure(z)[end] for _T, _s, Z in groups for z in Z), F(0))
+
+    r = prune_groups(gs, [[F(1), F(2)]])
+    assert pen(r.groups, 1) < pen(gs, 0) and len(r.groups) == 1
+    assert r.groups[0][2] == ((F(2), F(2)),)
+    # the orientation has teeth: reversed, the same data ends at a larger penalty
+    import exact.pruning as P
+    orig = P.sign_weighted_norms
+    try:
+        P.sign_weighted_norms = lambda c, ws: -orig(c, ws)
+        assert pen(prune_groups(gs, [[F(1), F(2)]]).groups, 0) > pen(gs, 1)
+    finally:
+        P.sign_weighted_norms = orig
+
+
 def test_network_json_round_trip_and_architecture():
     net = Relu3Network([[[F(1, 2), 0], [0, F(1, 2)]]], [[1, -1]], [2])
     again = Relu3Network.from_json(net.to_json())
@@ -253,7 +319,7 @@ def test_cli_solve_check_verify(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("extra,fragment", [
-    (["--loss", "hinge"], "squared loss only"),
+    (["--loss", "absolute"], "squared and hinge only"),
     (["--width", "9"], "--width"),
     (["--width", "0"], "--width"),
 ])
@@ -310,8 +376,15 @@ def _r3_no_singletons(mp):
                lambda self, T: [] if len(T) == 1 else orig(self, T))
 
 
+def _r3_no_pruning(mp):
+    mp.setattr(R3, "prune_groups", lambda groups, X: R3.Relu3Prune(
+        [(tuple(T), s3, tuple(tuple(F(v) for v in z) for z in Z)) for T, s3, Z in groups]))
+
+
 #: theorem -> (planted bug, examples allowed to find it)
 RELU3_PLANTED = {
+    "relu3_pruned": (_r3_no_pruning, 10),
+    "relu3_hinge_bounds": (_r3_lower_too_high, 5),
     "relu3_gd_above_lower": (_r3_lower_too_high, 5),
     "relu3_upper_attained": (_r3_no_root, 10),
     "relu3_scaling": (_r3_beta_squared, 10),

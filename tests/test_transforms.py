@@ -21,7 +21,7 @@ from exact.incidence import (
     is_minimal_from_graph,
 )
 from exact.maps import closed_cones_containing, convex_objective, phi, psi
-from exact.network import Network, Neuron, exact_eq, sign
+from exact.network import Network, exact_eq, sign
 from exact.transforms import (
     add_zero,
     drop_zero,
@@ -36,25 +36,21 @@ from exact.transforms import (
     split,
     to_scaled,
 )
+from properties import strategies as S
 
 # ----------------------------------------------------------------------------- strategies
 
-small_fractions = st.builds(F, st.integers(-4, 4), st.integers(1, 3))
-positive_fractions = st.builds(F, st.integers(1, 5), st.integers(1, 3))
-BETAS = [F(1, 10), F(1, 2), F(1), F(3, 2)]
+positive_fractions = S.positive_rationals(5, 3)
 
 
 def chambers_of(X):
     return [c.signs for c in Arrangement(X).chambers()]
 
 
-@st.composite
-def instances(draw, n_max: int = 5, d_max: int = 3):
-    n = draw(st.integers(1, n_max))
-    d = draw(st.integers(1, d_max))
-    X = [[draw(small_fractions) for _ in range(d)] for _ in range(n)]
-    y = [draw(small_fractions) for _ in range(n)]
-    return X, y, draw(st.sampled_from(BETAS)), chambers_of(X)
+def instances(n_max: int = 5, d_max: int = 3):
+    """(X, y, β, chambers) with X from :func:`properties.strategies.rational_matrices`."""
+    return S.instances(S.rational_matrices(n_max=n_max, d_max=d_max)).map(
+        lambda inst: (inst.X, inst.y, inst.beta, chambers_of(inst.X)))
 
 
 def unit_rational(p):
@@ -62,28 +58,9 @@ def unit_rational(p):
     return tuple(2 * t / (q + 1) for t in p) + ((q - 1) / (q + 1),)
 
 
-@st.composite
-def networks(draw, d, width_max: int = 4, min_width: int = 0):
-    """Rational networks: free neurons, scaled ones (rational unit directions), colinear copies,
-    zero neurons."""
-    neurons = []
-    for _ in range(draw(st.integers(min_width, width_max))):
-        kind = draw(st.sampled_from(["free", "scaled", "copy", "zero"]))
-        if kind == "copy" and neurons:
-            base = draw(st.sampled_from(neurons))
-            c = draw(st.sampled_from([F(1, 2), F(1), F(2)]))
-            neurons.append(Neuron(tuple(c * t for t in base.u), c * base.alpha))
-        elif kind == "scaled":
-            e = unit_rational([draw(small_fractions) for _ in range(d - 1)])
-            r = draw(positive_fractions)
-            neurons.append(Neuron(tuple(r * t for t in e), draw(st.sampled_from([1, -1])) * r))
-        elif kind == "zero":
-            neurons.append(Neuron((F(0),) * d, F(0)))
-        else:
-            neurons.append(
-                Neuron(tuple(draw(small_fractions) for _ in range(d)), draw(small_fractions))
-            )
-    return Network(tuple(neurons))
+def networks(d, width_max: int = 4, min_width: int = 0):
+    """Rational networks: free neurons, scaled ones, colinear copies, zero neurons."""
+    return S.mixed_networks(d, width_min=min_width, width_max=width_max)
 
 
 @st.composite

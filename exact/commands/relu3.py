@@ -39,27 +39,35 @@ def _require(args: argparse.Namespace, inst) -> None:
         raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
-    if args.loss != "squared":
-        raise InputError("--model relu3 certifies the squared loss only (--loss squared)")
+    from exact.relu3 import relu3_loss
+
+    relu3_loss(args.loss).validate(inst.y)  # squared or hinge (class labels for the hinge)
 
 
 def _bounds(sol) -> dict:
-    return {"lower": format_fraction(sol.lower), "upper": format_fraction(sol.upper),
-            "gap": format_fraction(sol.gap), "lower_float": float(sol.lower),
-            "upper_float": float(sol.upper), "relative_gap_float": float(sol.relative_gap)}
+    from exact.relu3 import GAP_TARGET
+
+    out = {"lower": format_fraction(sol.lower), "upper": format_fraction(sol.upper),
+           "gap": format_fraction(sol.gap), "lower_float": float(sol.lower),
+           "upper_float": float(sol.upper), "relative_gap_float": float(sol.relative_gap),
+           "gap_target": format_fraction(GAP_TARGET), "gap_target_met": sol.target_met}
+    out["gap_target_reason"] = None if sol.target_met else (
+        "the numeric guess (Clarabel, tolerance 1e-11) was not accurate enough for the exact "
+        "bounds to meet the target; both bounds are still certified")
+    return out
 
 
 def run_solve(args: argparse.Namespace, inst) -> int:
     """``solve --model relu3``: print the certified bounds; write certificate and network."""
     from arrangement.certificate import write_certificate
-    from exact.relu3 import LiftedPatterns, relu3_certificate, solve_relu3
+    from exact.relu3 import LiftedPatterns, output_directions, relu3_certificate, solve_relu3
 
     _require(args, inst)
     width = 2 if args.width is None else args.width
     t0 = time.perf_counter()
     lp = LiftedPatterns(inst.X, width=width, force=args.force)
     t1 = time.perf_counter()
-    sol = solve_relu3(inst.X, inst.y, inst.beta, patterns=lp)
+    sol = solve_relu3(inst.X, inst.y, inst.beta, patterns=lp, loss=args.loss)
     t2 = time.perf_counter()
     if args.certificate:
         write_certificate(relu3_certificate(sol, inst.y, inst.beta), args.certificate)
@@ -68,8 +76,11 @@ def run_solve(args: argparse.Namespace, inst) -> int:
             json.dump(sol.network.to_json(), fh)
             fh.write("\n")
     out = {"name": inst.name, "model": "relu3", "n": inst.n, "d": inst.d, "width": width,
-           "beta": format_fraction(inst.beta), "loss": "squared", **_bounds(sol),
+           "beta": format_fraction(inst.beta), "loss": args.loss, **_bounds(sol),
            "counts": lp.counts(), "subnetworks": len(sol.network.w3),
+           "subnetworks_before_pruning": (None if sol.unpruned_network is None
+                                          else len(sol.unpruned_network.w3)),
+           "subnetwork_bound": output_directions(inst.X),
            "network": sol.network.to_json(),
            "seconds": {"enumeration": round(t1 - t0, 4), "solve": round(t2 - t1, 4),
                        "total": round(time.perf_counter() - t0, 4)}}
@@ -79,13 +90,20 @@ def run_solve(args: argparse.Namespace, inst) -> int:
         return 0
     c = out["counts"]
     print(f"{inst.name}: three-layer sub-networks, width {width}, n = {inst.n}, d = {inst.d}, "
-          f"beta = {out['beta']}, squared loss")
+          f"beta = {out['beta']}, {args.loss} loss")
     print(f"  {'P*':<18}in [{out['lower_float']:.15g}, {out['upper_float']:.15g}]")
     print(f"  {'relative gap':<18}{out['relative_gap_float']:.3g} (exact rationals in --json)")
+    if out["gap_target_met"]:
+        print(f"  {'target':<18}met (relative gap target {out['gap_target']})")
+    else:
+        print(f"  {'target':<18}NOT met (relative gap target {out['gap_target']}): "
+              f"{out['gap_target_reason']}")
     print(f"  {'patterns':<18}{c['chambers']} chambers (bound {c['chamber_bound']}), "
           f"{c['tuples']} tuples, {c['regions']} second-layer regions (bound "
           f"{c['region_bound']})")
-    print(f"  {'network':<18}{out['subnetworks']} sub-networks of width {width}")
+    print(f"  {'network':<18}{out['subnetworks']} sub-networks of width {width} (pruned from "
+          f"{out['subnetworks_before_pruning']}; at most {out['subnetwork_bound']}, "
+          "docs/relu3.md §4)")
     if args.certificate:
         print(f"  {'certificate':<18}written to {args.certificate} (check: relucvx verify "
               f"{args.certificate})")
@@ -131,12 +149,12 @@ def run_check(args: argparse.Namespace, inst) -> int:
         raise InputError(f"{args.net}: a sub-network has {net_width} first-layer neurons, "
                          f"more than --width {width}")
     t0 = time.perf_counter()
-    objective = net.objective(inst.X, inst.y, inst.beta)
-    sol = solve_relu3(inst.X, inst.y, inst.beta, width=width, force=args.force)
+    objective = net.objective(inst.X, inst.y, inst.beta, args.loss)
+    sol = solve_relu3(inst.X, inst.y, inst.beta, width=width, force=args.force, loss=args.loss)
     lower = sol.lower
     gap = objective - lower
     optimal = gap <= tol * max(Fraction(1), abs(objective))
-    out = {"name": inst.name, "model": "relu3", "width": width,
+    out = {"name": inst.name, "model": "relu3", "width": width, "loss": args.loss,
            "verdict": "optimal" if optimal else "not optimal",
            "objective": format_fraction(objective), "lower": format_fraction(lower),
            "upper": format_fraction(min(objective, sol.upper)), "gap": format_fraction(gap),
@@ -160,7 +178,7 @@ def run_check(args: argparse.Namespace, inst) -> int:
         print()
         return 0
     print(f"{inst.name}: three-layer network ({len(net.w3)} sub-networks, width {width}) on "
-          f"n = {inst.n}, d = {inst.d}, squared loss")
+          f"n = {inst.n}, d = {inst.d}, {args.loss} loss")
     print(f"  {'verdict':<22}{out['verdict'].upper()}")
     print(f"  {'objective L(theta)':<22}{out['objective_float']:.15g}  (= upper bound on P*)")
     print(f"  {'lower bound on P*':<22}{out['lower_float']:.15g}  (certified, all patterns)")

@@ -7,6 +7,11 @@ out of the architecture, change the data and keep the evidence). ``MANIFEST_relu
 the exit status and failing check ``relucvx verify`` must report, and why the claim would be
 false or unproved if accepted; tests/test_relu3.py checks every entry. Kept apart from
 build.py so that the corpus of the other kinds is untouched.
+
+A second genuine base, ``genuine-relu3-hinge.json``, is the hinge-loss certificate of a tiny
+classification instance (labels ±1); its forgeries (``relu3-hinge-*``) attack what the loss
+changes: the dual domain ``0 ≤ v_j / y_j ≤ 1`` (``v_j = 0`` where ``y_j = 0``), the loss named
+in ``data.loss`` and the loss used in the upper bound.
 """
 
 from __future__ import annotations
@@ -23,12 +28,19 @@ sys.path.insert(0, str(HERE.parents[1]))
 from exact.relu3 import relu3_certificate, solve_relu3  # noqa: E402
 
 X, Y, BETA = [[1, 0], [0, 1], [1, 1]], [1, -1, 2], Fraction(1, 10)
+HY = [1, -1, 1]   # the hinge base: same X and β, labels ±1
 
 
 def base() -> dict:
     """The genuine certificate (verifies with exit 0)."""
     sol = solve_relu3(X, Y, BETA, width=2)
     return json.loads(json.dumps(relu3_certificate(sol, Y, BETA)))
+
+
+def hinge_base() -> dict:
+    """The genuine hinge-loss certificate (verifies with exit 0)."""
+    sol = solve_relu3(X, HY, BETA, width=2, loss="hinge")
+    return json.loads(json.dumps(relu3_certificate(sol, HY, BETA)))
 
 
 def _q(x: Fraction) -> str:
@@ -155,6 +167,91 @@ FORGERIES = [
 ]
 
 
+def _h_lower_raised(c):
+    c["claims"]["lower"] = _q(Fraction(c["claims"]["lower"]) + Fraction(1, 7))
+
+
+def _hinge_lower(v, y):
+    return sum((Fraction(a) / t for a, t in zip(v, y) if t), Fraction(0)) + sum(
+        1 for t in y if t == 0)
+
+
+def _h_mu_above_one(c):
+    # v_j = 2 y_j (μ_j = 2 > 1) at the point with the largest μ; the claimed lower bound
+    # recomputed with the hinge formula Σ μ_j as if the domain did not matter
+    y = [Fraction(t) for t in c["data"]["y"]]
+    v = [Fraction(x) for x in c["dual"]["v"]]
+    j = max(range(len(v)), key=lambda i: v[i] / y[i])
+    v[j] = 2 * y[j]
+    c["dual"]["v"] = [_q(x) for x in v]
+    c["claims"]["lower"] = _q(_hinge_lower(v, y))
+
+
+def _h_mu_negative(c):
+    y = [Fraction(t) for t in c["data"]["y"]]
+    v = [Fraction(x) for x in c["dual"]["v"]]
+    j = max(range(len(v)), key=lambda i: v[i] / y[i])
+    v[j] = -v[j]
+    c["dual"]["v"] = [_q(x) for x in v]
+    c["claims"]["lower"] = _q(_hinge_lower(v, y))
+
+
+def _h_zero_label(c):
+    # y_j = 0 (a point the hinge charges 1 whatever the network) with v_j ≠ 0 kept
+    y = [Fraction(t) for t in c["data"]["y"]]
+    v = [Fraction(x) for x in c["dual"]["v"]]
+    j = max(range(len(v)), key=lambda i: abs(v[i]))
+    y[j] = Fraction(0)
+    c["data"]["y"] = [_q(t) for t in y]
+    c["claims"]["lower"] = _q(sum((a / t for a, t in zip(v, y) if t), Fraction(0)) + 1)
+
+
+def _h_loss_squared(c):
+    c["data"]["loss"] = "squared"
+
+
+def _h_loss_absolute(c):
+    c["data"]["loss"] = "absolute"
+
+
+def _h_unclipped_hinge(c):
+    # every w3 doubled (points pushed beyond the margin, y_j f_j = 2) and the upper bound
+    # computed with Σ (1 − y_j f_j), the hinge without its clip at 0: beyond the margin it
+    # counts a negative loss
+    from exact.relu3 import Relu3Network
+
+    for sub in c["network"]["subnetworks"]:
+        sub["w3"] = _q(2 * Fraction(sub["w3"]))
+    net = Relu3Network.from_json(c["network"])
+    X_ = [[Fraction(v) for v in r] for r in c["data"]["X"]]
+    y = [Fraction(t) for t in c["data"]["y"]]
+    b = Fraction(c["data"]["beta"])
+    f = net.predict(X_)
+    pen = sum((sum((a * a for a in w), Fraction(0)) + w3 * w3 for w, w3 in zip(net.w2, net.w3)),
+              Fraction(0))
+    c["claims"]["upper"] = _q(sum((1 - t * x for x, t in zip(f, y)), Fraction(0)) + b * pen / 2)
+
+
+HINGE_FORGERIES = [
+    ("relu3-hinge-lower-raised.json", _h_lower_raised, 1, "claims",
+     "the hinge lower bound is not the dual value Σ v_j / y_j: P* may be below it"),
+    ("relu3-hinge-mu-above-one.json", _h_mu_above_one, 1, "dual",
+     "μ_j = v_j / y_j = 2 > 1 is outside the hinge dual's domain (and breaks a dual "
+     "constraint): Σ μ_j is no lower bound"),
+    ("relu3-hinge-mu-negative.json", _h_mu_negative, 1, "dual",
+     "μ_j < 0 is outside the hinge dual's domain: −ℓ*(−v) is +∞ there, not Σ μ_j"),
+    ("relu3-hinge-zero-label.json", _h_zero_label, 1, "dual",
+     "where y_j = 0 the hinge dual needs v_j = 0; the other evidence is kept"),
+    ("relu3-hinge-loss-squared.json", _h_loss_squared, 1, "claims",
+     "the same evidence read as a squared-loss certificate: the recomputed bounds differ"),
+    ("relu3-hinge-loss-absolute.json", _h_loss_absolute, 1, "data",
+     "kind relu3 certifies the squared and hinge losses only"),
+    ("relu3-hinge-unclipped.json", _h_unclipped_hinge, 1, "claims",
+     "the upper bound with the hinge unclipped (Σ 1 − y_j f_j): points beyond the margin "
+     "would count a negative loss, so the claim would be below the network's objective"),
+]
+
+
 def main() -> None:
     b = base()
     (HERE / "genuine-relu3.json").write_text(json.dumps(b, separators=(",", ":")) + "\n")
@@ -165,6 +262,14 @@ def main() -> None:
         (HERE / name).write_text(json.dumps(c, separators=(",", ":")) + "\n")
         manifest.append({"file": name, "base": "relu3", "status": status, "check": check,
                          "why": why})
+    h = hinge_base()
+    (HERE / "genuine-relu3-hinge.json").write_text(json.dumps(h, separators=(",", ":")) + "\n")
+    for name, mutate, status, check, why in HINGE_FORGERIES:
+        c = copy.deepcopy(h)
+        mutate(c)
+        (HERE / name).write_text(json.dumps(c, separators=(",", ":")) + "\n")
+        manifest.append({"file": name, "base": "relu3-hinge", "status": status,
+                         "check": check, "why": why})
     (HERE / "MANIFEST_relu3.json").write_text(json.dumps(manifest, indent=1,
                                                          ensure_ascii=False) + "\n")
 

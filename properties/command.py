@@ -9,6 +9,10 @@ Each theorem (``--list`` shows them) is run through hypothesis with ``--examples
 in the current directory. Exit status: 0 no counterexample, 1 a counterexample was found, 2 bad
 input, 3 the fuzz machinery itself crashed (a strategy or the runner; reported on one line with
 the seed that replays it).
+
+This command belongs to ``properties``, not to ``exact.commands``: ``exact`` sits below
+``properties`` and never imports it. The CLI finds the command through the ``relucvx.commands``
+entry point (:data:`exact.cli.PLUGIN_GROUP`, declared in pyproject.toml).
 """
 
 from __future__ import annotations
