@@ -161,13 +161,25 @@ def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss,
                    pool: int = 1) -> Fraction:
     """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1);
     with ``pool > 1`` output j sums rows ``j·pool …`` (a CNN's patches, docs/cnn.md)."""
+    # in integers: X = XI / L (one common denominator), u = U / c; then x_j·u = XI_j·U / (L c),
+    # its sign is that of the integer, and output j gets α Σ_rows (XI_j·U)_+ / (L c) at once
+    # (per-entry Fraction products dominated the upper bound of a CNN's nK patch rows)
+    L = math.lcm(*(q.denominator for row in X for q in row))
+    XI = [[int(q * L) for q in row] for row in X]
     out = [Fraction(0)] * (len(X) // pool)
     pen = Fraction(0)
     for u, a in neurons:
-        for j, x in enumerate(X):
-            z = _dot(x, u)
+        c = math.lcm(*(q.denominator for q in u))
+        U = [int(q * c) for q in u]
+        acc = [0] * len(out)
+        for j, x in enumerate(XI):
+            z = sum(p * q for p, q in zip(x, U) if p and q)
             if z > 0:
-                out[j // pool] += a * z
+                acc[j // pool] += z
+        den = L * c
+        for j, t in enumerate(acc):
+            if t:
+                out[j] += a * Fraction(t, den)
         pen += _dot(u, u) + a * a
     return get_loss(loss).value(out, y) + beta / 2 * pen
 
@@ -733,6 +745,18 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
     return rho, v
 
 
+def _stationarity_error(Ks: list, v: Sequence[float], rho: Sequence[float], b2: float
+                        ) -> float:
+    """``max |β² − vᵀK_g v| / 2`` over the groups that are free at ρ (floats; what
+    :func:`_newton` drives to 0)."""
+    err = 0.0
+    for K, r in zip(Ks, rho):
+        gr = (b2 - sum(a * sum(k * t for k, t in zip(row, v)) for a, row in zip(v, K))) / 2
+        if r > 0 or gr < 0:
+            err = max(err, abs(gr))
+    return err
+
+
 def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fraction]]:
     """``K_g = D_i X P_F XᵀD_i`` exactly (the sign s does not enter).
 
@@ -769,16 +793,26 @@ def _start_digits(digits: int) -> int:
 FLOAT_DIGITS = 16
 
 
-def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int) -> tuple:
+def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
+            polish: float = 0.0) -> tuple:
     """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
-    high-precision pass needs only a few steps. At ``FLOAT_DIGITS`` the float pass is all."""
+    high-precision pass needs only a few steps. At ``FLOAT_DIGITS`` the float pass is all,
+    unless the gap its stationarity error alone costs exceeds ``polish`` (> 0, an absolute gap
+    budget): with ``e = max |β² − vᵀK_g v| / 2`` over the free groups, scaling v into dual
+    feasibility loses about ``e Σ_g ρ_g`` of the lower bound (first order: along the ray κv the
+    dual's slope at κ = 1 is ``vᵀy − ‖v‖² = β² Σ ρ_g`` by stationarity). Rounding in an
+    ill-conditioned ``M(ρ)`` (a CNN's pooled fits) can leave such an e; the result is then
+    polished by the mpmath pass at ``2 · FLOAT_DIGITS`` (one or two Newton steps from the float
+    point) instead of costing a whole second round."""
     from mpmath import mp
 
     Kf = [[[float(x) for x in row] for row in K] for K in Kq]
     rho, v = _newton(Kf, [float(t) for t in y], float(beta2), list(rho0), one=1.0,
                      eps=2.0**-52)
     if dps <= FLOAT_DIGITS:
-        return rho, v
+        if polish <= 0 or _stationarity_error(Kf, v, rho, float(beta2)) * sum(rho) <= polish:
+            return rho, v
+        dps = 2 * FLOAT_DIGITS
     with mp.workdps(dps):
         def m(x: Fraction):
             return mp.mpf(x.numerator) / x.denominator
@@ -1128,11 +1162,16 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         if dps <= FLOAT_DIGITS:
             active, rho0 = _settle_faces(cp, active, rho0, Kcache)
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
-        rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps)
+        # (the float pass is polished when its stationarity error alone, first order in the
+        # gap through κ, would use a quarter of the gap target)
+        rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps,
+                         polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4)
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
         # order) but no finer: the exact arithmetic downstream grows with it
-        rbits = (52 if dps <= FLOAT_DIGITS else
-                 min(int((dps - 10) * 3.32), bits + 16 * (dps // dps0 - 1)))
+        eff = dps if dps > FLOAT_DIGITS or not v or isinstance(v[0], float) else (
+            2 * FLOAT_DIGITS)  # a polished float pass: mpmath digits
+        rbits = (52 if eff <= FLOAT_DIGITS else
+                 min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
         vr = tuple(_to_frac(x, rbits) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys)
@@ -1478,8 +1517,10 @@ def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Uppe
                for a, row in enumerate(K)] for K in Ks]
         ym = tuple(t if j in S else zero for j, t in enumerate(cp.y))
         rho, v = _refine(Km, ym, beta2, [r0[g] for g in keys], dps)
-        rbits = (52 if dps <= FLOAT_DIGITS else
-                 min(int((dps - 10) * 3.32), bits + 16 * (dps // dps0 - 1)))
+        eff = dps if dps > FLOAT_DIGITS or not v or isinstance(v[0], float) else (
+            2 * FLOAT_DIGITS)  # a polished float pass: mpmath digits
+        rbits = (52 if eff <= FLOAT_DIGITS else
+                 min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
         vr = tuple(_to_frac(x, rbits) if j in S else zero for j, x in enumerate(v))
         rr = {g: max(zero, _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys)

@@ -232,10 +232,12 @@ def subgradient_dual(cp: ConvexProgram, yhat: Sequence[Exact], W: dict,
             Z = (null_space(np.array(tight, dtype=float)) if tight else np.eye(cp.d)).T
             if Z.shape[0] == 0:
                 continue
+            # F_i = S D_i X: output j's row of the group's feature map (its pooled rows)
             D = np.array(cp.patterns[i], dtype=float)
-            fixed = sum((D[j] * float(aff[j][0] + aff[j][1] * (mu or 0)) * Xf[j]
+            Fi = (D[:, None] * Xf).reshape(cp.n, cp.pool, cp.d).sum(axis=1)
+            fixed = sum((float(aff[j][0] + aff[j][1] * (mu or 0)) * Fi[j]
                          for j, mu in enumerate(mus)), np.zeros(cp.d))
-            cols = [s * D[j] * float(aff[j][1]) * Xf[j] for j in free]
+            cols = [s * float(aff[j][1]) * Fi[j] for j in free]
             A_rows.append(Z @ np.column_stack(cols))
             b_rows.append(Z @ (float(cp.beta) * wf / nw - s * fixed))
         if A_rows:

@@ -27,6 +27,7 @@ Pilanci (2022), "The hidden convex optimization landscape of regularized two-lay
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -199,10 +200,26 @@ class ConvexProgram:
         >>> cp.prediction({(0, 1): (Fraction(1), Fraction(0))})
         (Fraction(1, 1), Fraction(0, 1))
         """
+        # Σ fit(i, s, w) in integers: X = XI / L, w = U / c, so row j adds XI_j·U / (L c) and
+        # output j one Fraction per group (per-entry Fraction products dominated for a CNN's
+        # nK patch rows)
+        if "int_rows" not in self.cache:
+            L = math.lcm(*(q.denominator for row in self.X for q in row))
+            self.cache["int_rows"] = (L, [[int(q * L) for q in row] for row in self.X])
+        L, XI = self.cache["int_rows"]
         out = [Fraction(0)] * self.n
         for (i, s), w in groups.items():
-            for j, f in enumerate(self.fit(i, s, w)):
-                out[j] += f
+            wq = [Fraction(x) for x in w]
+            c = math.lcm(*(q.denominator for q in wq))
+            U = [int(q * c) for q in wq]
+            D, k = self.patterns[i], self.pool
+            acc = [0] * self.n
+            for j, row in enumerate(XI):
+                if D[j]:
+                    acc[j // k] += sum(a * b for a, b in zip(row, U) if a and b)
+            for j, t in enumerate(acc):
+                if t:
+                    out[j] += s * Fraction(t, L * c)
         return tuple(out)
 
     def loss_value(self, z: Sequence[Fraction]) -> Fraction:

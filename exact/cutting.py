@@ -23,7 +23,8 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["clarabel_restricted", "seed_groups", "working_set_solve", "AUTO_MIN_GROUPS"]
+__all__ = ["clarabel_restricted", "readout_matrix", "seed_groups", "working_set_solve",
+           "AUTO_MIN_GROUPS"]
 
 #: ``method="auto"`` uses cutting planes from this many groups (2p) on; below, the full program.
 AUTO_MIN_GROUPS = 1000
@@ -64,21 +65,37 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
     return out
 
 
+def readout_matrix(cp):
+    """The readout ``S`` (n × rows, sparse): output j sums rows ``j·pool … j·pool + pool − 1``
+    (``pool = 1``: the identity; a CNN's sum pooling over its patches, docs/cnn.md §1).
+
+    >>> from exact.convex import ConvexProgram
+    >>> readout_matrix(ConvexProgram([[1], [2], [3], [4]], [1, 1], 1, pool=2)).toarray()
+    array([[1., 1., 0., 0.],
+           [0., 0., 1., 1.]])
+    """
+    import scipy.sparse as sp
+
+    return sp.kron(sp.identity(cp.n, format="csr"), np.ones((1, cp.pool)), format="csr")
+
+
 def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
                         ) -> dict[Group, np.ndarray] | None:
     """The program restricted to ``groups``, handed to Clarabel directly (no cvxpy): the
     same scaled program as :meth:`exact.convex.ConvexProgram.cvxpy_problem` (data scaled by
     :meth:`~exact.convex.ConvexProgram.float_data`, facet rows of unit length), as a cone
     program ``min ½xᵀPx + qᵀx`` s.t. ``Ax + s = b``, ``s ∈ K`` in the variables
-    ``x = (w_1 … w_k, t_1 … t_k, z[, ξ])``: ``z = Σ s_k D_k X w_k`` (zero cone), ``â·w_k ≥ 0``
-    and ``ξ ≥ 0``, ``ξ + y∘z ≥ 1`` (hinge) (non-negative cone), ``‖w_k‖ ≤ t_k`` (second-order
-    cones); objective ``½‖z − y‖² + βΣt`` or ``Σξ + βΣt``. cvxpy's problem construction
-    dominated the working-set rounds.
+    ``x = (w_1 … w_k, t_1 … t_k, z, ξ)``: ``z = S Σ_k s_k D_k X w_k`` with the readout S
+    (:func:`readout_matrix`; zero cone), ``â·w_k ≥ 0`` (non-negative cone), ``‖w_k‖ ≤ t_k``
+    (second-order cones), objective ``ℓ(z) + βΣt``; the loss term ``ℓ(z)`` and its auxiliary
+    variables ξ and rows are the loss's own :meth:`~exact.losses.Loss.clarabel_block`. cvxpy's
+    problem construction dominated the working-set rounds.
 
-    Returns the float groups and sets ``cp.numeric_value`` / ``numeric_dual`` /
-    ``numeric_solver`` as ``numeric_solve`` does; None when the loss is not one of these two or
-    Clarabel does not report a solution (the caller then falls back to ``numeric_solve``).
-    Floats only: a guess.
+    Returns the float groups and sets ``cp.numeric_value`` / ``numeric_dual`` (the loss's
+    :meth:`~exact.losses.Loss.numeric_dual` of the multiplier of ``z = S…``, which is
+    ``−ℓ'(z)`` in Clarabel's sign convention) / ``numeric_solver`` as ``numeric_solve`` does;
+    None when the loss has no block, the numbers are too large for floats or Clarabel does not
+    report a solution (the caller then falls back to ``numeric_solve``). Floats only: a guess.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -91,27 +108,31 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
 
     from exact.screen import facet_arrays
 
-    if cp.loss not in ("squared", "hinge") or cp.pool > 1:
-        return None  # written out for these two losses on dense rows; the cvxpy chain does the rest
     fa = facet_arrays(cp)
     if fa is None:
         return None
     groups = list(groups)
     Xf, yf, beta, sx, sy = cp.float_data()
+    blk = cp.loss_fn.clarabel_block(yf)
+    if blk is None:
+        return None  # a loss without its cone block: the cvxpy chain builds the program
     n, d, k = cp.n, cp.d, len(groups)
-    hinge = cp.loss == "hinge"
     nw, nt = k * d, k
-    iz = nw + nt  # first z column
-    nx = iz + n + (n if hinge else 0)
+    iz = nw + nt  # first z column, then the loss's auxiliary variables
+    nx = iz + n + blk.aux
     gi = np.array([i for i, _s in groups], dtype=np.int64)
     gs = np.array([s for _i, s in groups], dtype=float)
-    # zero cone: z_j − Σ_k s_k D_k[j] X_j · w_k = 0
-    Pk = fa.P[gi] * gs[:, None]  # k × n: s_k D_k
+    # the fit on the rows, G (rows × kd): row j of group k is s_k D_k[j] x_j; then z = S G w
+    Pk = fa.P[gi] * gs[:, None]  # k × rows: s_k D_k
     jj, kk = np.nonzero(Pk.T)  # rows j, groups k with D_k[j] = 1
-    vals = -(Pk.T[jj, kk][:, None] * Xf[jj]).ravel()
-    rows = [np.repeat(jj, d), np.arange(n)]
-    cols = [(kk[:, None] * d + np.arange(d)).ravel(), iz + np.arange(n)]
-    data = [vals, np.ones(n)]
+    G = sp.csr_matrix(((Pk.T[jj, kk][:, None] * Xf[jj]).ravel(),
+                       (np.repeat(jj, d), (kk[:, None] * d + np.arange(d)).ravel())),
+                      shape=(cp.rows, nw))
+    fit = (readout_matrix(cp) @ G).tocoo()  # n × kd
+    # zero cone: z − S G w = 0
+    rows = [fit.row, np.arange(n)]
+    cols = [fit.col, iz + np.arange(n)]
+    data = [-fit.data, np.ones(n)]
     r0 = n
     # non-negative cone: â·w_k ≥ 0, i.e. −â·w_k + s = 0
     cnt = fa.counts[gi]
@@ -122,18 +143,18 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
     data.append(-fa.A[gi[gk], fk].ravel())
     r0 += m
     b = [np.zeros(r0)]
-    cones = [clarabel.ZeroConeT(n)]
-    nonneg = m
-    if hinge:
-        # ξ ≥ 0 and ξ_j + y_j z_j ≥ 1
-        ixi = iz + n
-        rows += [r0 + np.arange(n), r0 + n + np.arange(n), r0 + n + np.arange(n)]
-        cols += [ixi + np.arange(n), ixi + np.arange(n), iz + np.arange(n)]
-        data += [-np.ones(n), -np.ones(n), -yf]
-        b += [np.zeros(n), -np.ones(n)]
-        r0 += 2 * n
-        nonneg += 2 * n
-    cones.append(clarabel.NonnegativeConeT(nonneg))
+    cones = [clarabel.ZeroConeT(n), clarabel.NonnegativeConeT(m)]
+    # the loss's rows over (z, ξ)
+    lr, lc, lv = (np.asarray(t) for t in blk.A)
+    rows.append(r0 + lr.astype(np.int64))
+    cols.append(iz + lc.astype(np.int64))
+    data.append(lv.astype(float))
+    b.append(np.asarray(blk.b, dtype=float))
+    cone_of = {"nonneg": clarabel.NonnegativeConeT, "zero": clarabel.ZeroConeT,
+              "soc": clarabel.SecondOrderConeT}
+    for kind, dim in blk.cones:
+        cones.append(cone_of[kind](dim))
+        r0 += dim
     # second-order cones (t_k, w_k)
     base = r0 + (d + 1) * np.arange(k)
     rows += [base, (base[:, None] + 1 + np.arange(d)).ravel()]
@@ -146,12 +167,10 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
                       shape=(r0, nx))
     q = np.zeros(nx)
     q[nw:iz] = beta
-    if hinge:
-        q[iz + n:] = 1.0
-        P = sp.csc_matrix((nx, nx))
-    else:
-        q[iz:iz + n] = -yf
-        P = sp.csc_matrix((np.ones(n), (iz + np.arange(n), iz + np.arange(n))), shape=(nx, nx))
+    q[iz:] = blk.q
+    pr, pc, pv = (np.asarray(t) for t in blk.P)
+    P = sp.csc_matrix((pv.astype(float), (iz + pr.astype(np.int64), iz + pc.astype(np.int64))),
+                      shape=(nx, nx))
     st = clarabel.DefaultSettings()
     st.verbose = False
     st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = eps
@@ -168,13 +187,10 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
         return None
     z = x[iz:iz + n]
     w = x[:nw].reshape(k, d)
-    value = float(sol.obj_val) + (0.5 * float(yf @ yf) if not hinge else 0.0)
-    cp.numeric_value = value * sy * sy
-    if hinge:
-        nu = np.asarray(sol.z, dtype=float)[:n]
-        cp.numeric_dual = nu if float(np.dot(nu, yf)) >= 0 else -nu
-    else:
-        cp.numeric_dual = sy * (yf - z)
+    cp.numeric_value = (float(sol.obj_val) + blk.const) * sy * sy
+    nu = np.asarray(sol.z, dtype=float)[:n]
+    cp.numeric_dual = np.asarray(cp.loss_fn.numeric_dual(yf, z, nu, sy),
+                                 dtype=float).reshape(-1)
     cp.numeric_solver = "CLARABEL (direct)"
     scale = sy / sx
     return {g: scale * w[t] for t, g in enumerate(groups)}

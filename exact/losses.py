@@ -33,8 +33,8 @@ from typing import Any
 from arrangement.errors import InputError
 from exact.types import Vec
 
-__all__ = ["Absolute", "Arithmetic", "FRACTIONS", "Hinge", "LOSSES", "LOSS_NAMES", "Loss",
-           "Squared", "SquaredHinge", "best_scale", "get_loss"]
+__all__ = ["Absolute", "Arithmetic", "ConicBlock", "FRACTIONS", "Hinge", "LOSSES", "LOSS_NAMES",
+           "Loss", "Squared", "SquaredHinge", "best_scale", "get_loss"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,41 @@ def best_scale(a: Fraction, b: Fraction, kfeas: Fraction | None, kbox: Fraction 
     if a < 0:
         return Fraction(0)
     return cap if cap is not None else Fraction(1)
+
+
+@dataclass(frozen=True)
+class ConicBlock:
+    """A loss term ``ℓ(z)`` as a piece of a Clarabel cone program (``min ½xᵀPx + qᵀx`` s.t.
+    ``Ax + s = b``, ``s ∈ K``; :func:`exact.cutting.clarabel_restricted` assembles it).
+
+    The block's local variables are ``(z, ξ)``: the n predictions, then ``aux`` auxiliary
+    variables of the loss. ``P`` (upper triangle, as Clarabel takes it) and ``q`` give its part
+    of the objective, ``const`` the constant that makes the objective equal ``ℓ(z)``; ``A``, ``b``
+    its constraint rows over ``(z, ξ)`` with the cones ``cones`` (``("nonneg", m)`` rows, in
+    order). ``P`` and ``A`` are ``(rows, cols, values)`` triplets over local indices, so this
+    module needs no numpy at load time. Floats only: a guess.
+    """
+
+    aux: int
+    P: tuple
+    q: tuple
+    const: float
+    A: tuple
+    b: tuple
+    cones: tuple[tuple[str, int], ...]
+
+
+def _hinge_rows(yf: Any, n: int) -> tuple[tuple, Any, tuple[tuple[str, int], ...]]:
+    """``ξ ≥ 0`` and ``ξ_j + y_j z_j ≥ 1`` (the hinge and squared hinge epigraphs) as rows
+    ``Ax + s = b``, ``s ≥ 0``, over ``(z, ξ)``."""
+    import numpy as np
+
+    j = np.arange(n)
+    rows = np.concatenate([j, n + j, n + j])
+    cols = np.concatenate([n + j, n + j, j])
+    vals = np.concatenate([-np.ones(n), -np.ones(n), -np.asarray(yf, dtype=float)])
+    b = np.concatenate([np.zeros(n), -np.ones(n)])
+    return (rows, cols, vals), b, (("nonneg", 2 * n),)
 
 
 class Loss:
@@ -242,6 +277,20 @@ class Loss:
         """
         return None
 
+    def clarabel_block(self, yf: Any) -> ConicBlock | None:
+        """This loss's term of the direct Clarabel program (:class:`ConicBlock`) at the float
+        targets ``yf``; None (the default): no block, the caller builds the program with cvxpy
+        (:meth:`cvxpy_loss`).
+
+        >>> import numpy as np
+        >>> blk = get_loss("absolute").clarabel_block(np.array([1.0, -2.0]))
+        >>> blk.aux, blk.cones, list(blk.q)
+        (2, (('nonneg', 4),), [0.0, 0.0, 1.0, 1.0])
+        >>> Loss().clarabel_block(np.array([1.0])) is None
+        True
+        """
+        return None
+
 
 class Squared(Loss):
     """``ℓ(z) = ½‖z − y‖²``; ``−ℓ*(−v) = vᵀy − ½‖v‖²`` on all of Rⁿ (docs/MATH.md §7).
@@ -289,6 +338,16 @@ class Squared(Loss):
 
     def residual_dual(self, y, f):
         return tuple(t - x for t, x in zip(y, f))
+
+    def clarabel_block(self, yf):
+        # ½‖z − y‖² = ½ zᵀz − yᵀz + ½ yᵀy
+        import numpy as np
+
+        n = len(yf)
+        j = np.arange(n)
+        yf = np.asarray(yf, dtype=float)
+        return ConicBlock(0, (j, j, np.ones(n)), tuple(-yf), 0.5 * float(yf @ yf),
+                          (j[:0], j[:0], np.zeros(0)), (), ())
 
 
 class Hinge(Loss):
@@ -341,6 +400,15 @@ class Hinge(Loss):
         return tuple(t * (Fraction(round(mu)) if abs(mu - round(mu)) < Fraction(1, 10**9)
                           and round(mu) in (0, 1) else mu) for mu, t in zip(mus, y))
 
+    def clarabel_block(self, yf):
+        # Σ ξ with ξ ≥ 0, ξ ≥ 1 − y∘z
+        import numpy as np
+
+        n = len(yf)
+        A, b, cones = _hinge_rows(yf, n)
+        return ConicBlock(n, (np.zeros(0, dtype=int),) * 2 + (np.zeros(0),),
+                          (0.0,) * n + (1.0,) * n, 0.0, A, tuple(b), cones)
+
 
 class Absolute(Loss):
     """``ℓ(z) = Σ_j |z_j − y_j|``; ``−ℓ*(−v) = vᵀy`` on ``|v_j| ≤ 1`` (docs/MATH.md §11).
@@ -388,6 +456,20 @@ class Absolute(Loss):
         eps = Fraction(1, 10**9)
         return tuple(Fraction(1) if x > 1 - eps else Fraction(-1) if x < eps - 1 else x
                      for x in v)
+
+    def clarabel_block(self, yf):
+        # Σ ξ with ξ ≥ z − y and ξ ≥ y − z
+        import numpy as np
+
+        n = len(yf)
+        j = np.arange(n)
+        yf = np.asarray(yf, dtype=float)
+        rows = np.concatenate([j, j, n + j, n + j])
+        cols = np.concatenate([n + j, j, n + j, j])
+        vals = np.concatenate([-np.ones(n), np.ones(n), -np.ones(n), -np.ones(n)])
+        return ConicBlock(n, (j[:0], j[:0], np.zeros(0)), (0.0,) * n + (1.0,) * n, 0.0,
+                          (rows, cols, vals), tuple(np.concatenate([yf, -yf])),
+                          (("nonneg", 2 * n),))
 
 
 class SquaredHinge(Loss):
@@ -439,6 +521,16 @@ class SquaredHinge(Loss):
     def residual_dual(self, y, f):
         # −ℓ_j'(f) = y_j max(0, 1 − y_j f)
         return tuple(t * max(Fraction(0), 1 - t * x) for t, x in zip(y, f))
+
+    def clarabel_block(self, yf):
+        # ½‖ξ‖² with ξ ≥ 0, ξ ≥ 1 − y∘z
+        import numpy as np
+
+        n = len(yf)
+        A, b, cones = _hinge_rows(yf, n)
+        j = np.arange(n)
+        return ConicBlock(n, (n + j, n + j, np.ones(n)), (0.0,) * (2 * n), 0.0, A, tuple(b),
+                          cones)
 
 
 def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:

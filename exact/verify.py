@@ -51,6 +51,7 @@ import math
 import operator
 import re
 import sys
+from collections.abc import Callable
 from fractions import Fraction
 
 FORMAT = "relucvx-certificate/3"
@@ -900,6 +901,8 @@ class _Bounds:
     chambers: int
     t: dict[tuple[int, int], Fraction]   # t = pᵀg of the projected groups
     bounded: list[Fraction]              # the bounds of the groups without a projection
+    net_objective: Callable[[object, str], Fraction]   # the objective of another listed network
+    model: str                           # "" (dense) or the model's words for the summary
 
 
 def _network(value: object, d: int, where: str) -> list[tuple[list[Fraction], Fraction]]:
@@ -1059,6 +1062,9 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             f"({_LOSSES[b.loss][2]})")
     b.lower = lower
     b.upper, b.output = objective(_network(cert["network"], d, "network"), X, y, beta, b.loss)
+    b.net_objective = lambda value, where: objective(_network(value, d, where), X, y, beta,
+                                                     b.loss)[0]
+    b.model = ""
     b.complete = "completeness" in cert
     if b.complete:
         comp = cert["completeness"]
@@ -1113,54 +1119,113 @@ def _check_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
 
 
 # -- kind "solve" with "model": a two-layer CNN ------------------------------------------------
-def conv_patches(X: list[list[Fraction]], h: int, stride: int
+def conv_patches(X: list[list[Fraction]], h: int | tuple[int, int],
+                 stride: int | tuple[int, int], image: tuple[int, int] | None = None
                  ) -> tuple[list[list[Fraction]], int]:
-    """Rule *patches*: the stacked patch matrix of the signals (row ``jK + k`` is
-    ``x_j[k·stride : k·stride + h]``) and K, re-derived from the data and the declared filter
-    (docs/cnn.md §1). A filter that does not tile the signal (a stride that skips its end) is
+    """Rule *patches*: the stacked patch matrix of the signals and K, re-derived from the data
+    and the declared filter (docs/cnn.md §1, §6). 1-D: row ``jK + k`` is
+    ``x_j[k·stride : k·stride + h]``. 2-D (``image = (R, C)``, ``R·C = L``, each row an image
+    stored row-major, ``h = (H, W)``, ``stride = (s_r, s_c)``): patch ``k = a·K_c + b`` is the
+    window of pixels ``(a·s_r + u, b·s_c + v)``, ``u < H``, ``v < W``, read row-major. A filter
+    that does not tile the signal or image (larger than it, or a stride that skips its end) is
     invalid.
 
     >>> F = Fraction
     >>> conv_patches([[F(1), F(2), F(3)]], 2, 1)
     ([[Fraction(1, 1), Fraction(2, 1)], [Fraction(2, 1), Fraction(3, 1)]], 2)
+    >>> conv_patches([[F(t) for t in range(6)]], (1, 2), (1, 1), (2, 3))[0][3]
+    [Fraction(4, 1), Fraction(5, 1)]
     """
     L = len(X[0])
-    if not 1 <= h <= L or stride < 1 or (L - h) % stride:
-        raise _fail("model", f"filter width {h} and stride {stride} do not tile signals of "
-                             f"length {L} (1 <= h <= L, (L - h) divisible by the stride)")
-    K = (L - h) // stride + 1
-    return [list(x[k * stride:k * stride + h]) for x in X for k in range(K)], K
+    if image is None:
+        if not isinstance(h, int) or not isinstance(stride, int):
+            raise _fail("model", "a 1-D filter has an integer width and stride")
+        if not 1 <= h <= L or stride < 1 or (L - h) % stride:
+            raise _fail("model", f"filter width {h} and stride {stride} do not tile signals of "
+                                 f"length {L} (1 <= h <= L, (L - h) divisible by the stride)")
+        K = (L - h) // stride + 1
+        _work(len(X) * K * h)  # the size of P, refused before it is built
+        return [list(x[k * stride:k * stride + h]) for x in X for k in range(K)], K
+    if not isinstance(h, tuple) or not isinstance(stride, tuple):
+        raise _fail("model", "a 2-D filter has a shape [H, W] and a stride [s_r, s_c]")
+    (R, C), (H, W), (sr, sc) = image, h, stride
+    if R * C != L:
+        raise _fail("model", f"an image of {R}x{C} pixels is not a data row of {L} entries")
+    if not (1 <= H <= R and 1 <= W <= C and sr >= 1 and sc >= 1) or (R - H) % sr \
+            or (C - W) % sc:
+        raise _fail("model", f"a {H}x{W} filter with stride {sr}x{sc} does not tile {R}x{C} "
+                             "images (1 <= H <= R, 1 <= W <= C, (R - H) and (C - W) divisible "
+                             "by the strides)")
+    Kr, Kc = (R - H) // sr + 1, (C - W) // sc + 1
+    _work(len(X) * Kr * Kc * H * W)  # the size of P, refused before it is built
+    idx = [[(a * sr + u) * C + b * sc + v for u in range(H) for v in range(W)]
+           for a in range(Kr) for b in range(Kc)]
+    return [[x[i] for i in ix] for x in X for ix in idx], Kr * Kc
+
+
+def _int_pair(value: object, where: str, hi: int) -> tuple[int, int]:
+    pair = _list(value, "model", where)
+    if len(pair) != 2:
+        raise _fail("model", f"{where}: expected a pair [rows, columns]")
+    return (_int(pair[0], "model", f"{where}[0]", 1, hi + 1),
+            _int(pair[1], "model", f"{where}[1]", 1, hi + 1))
 
 
 def _text(x: Fraction) -> int | str:
     return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
-def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
-    """Certified bounds on the P* of a two-layer CNN (docs/certificates.md, "CNN").
+def conv_objective(neurons: list[tuple[list[Fraction], Fraction]], P: list[list[Fraction]],
+                   K: int, y: list[Fraction], beta: Fraction, loss: str
+                   ) -> tuple[Fraction, list[Fraction]]:
+    """Rule *CNN objective*: the exact objective of a two-layer CNN with sum pooling and its
+    output, ``f_j = Σ_m α_m Σ_k (x_{j,k}ᵀu_m)_+`` (the patch rows ``jK … jK + K − 1`` of P summed
+    per signal), ``ℓ(f) + (β/2) Σ_m (‖u_m‖² + α_m²)`` with ℓ from this module's loss table.
 
-    The chamber evidence is that of a dense solve certificate on the patch matrix P, which is
+    >>> F = Fraction
+    >>> conv_objective([([F(1)], F(2))], [[F(1)], [F(-1)], [F(3)], [F(0)]], 2, [F(2), F(6)],
+    ...                F(1), "absolute")
+    (Fraction(5, 2), [Fraction(2, 1), Fraction(6, 1)])
+    """
+    rows = objective(neurons, P, [Fraction(0)] * len(P), beta, "squared")[1]
+    out = [sum(rows[j * K:(j + 1) * K], Fraction(0)) for j in range(len(y))]
+    ell = sum((_LOSSES[loss][0](f, t) for f, t in zip(out, y)), Fraction(0))
+    return ell + beta / 2 * sum((_fdot(u, u) + a * a for u, a in neurons), Fraction(0)), out
+
+
+def _prove_conv(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
+    """The shared evidence of a CNN solve/check certificate (docs/certificates.md, "CNN").
+
+    The chamber evidence is that of a dense certificate on the patch matrix P, which is
     re-derived here from the signals and the declared filter (never read from the certificate),
     with the dual vector ``Sᵀv`` (each patch of signal j carries ``v_j``); the bounds are then
-    recomputed for the CNN: ``−ℓ*(−κv)`` on the signals, and the CNN's objective
-    ``ℓ(Σ_m α_m Σ_k (x_{j,k}ᵀu_m)_+) + (β/2) Σ_m (‖u_m‖² + α_m²)``.
+    recomputed for the CNN on the signals: ``−ℓ*(−κv)`` and the CNN's objective (rule *CNN
+    objective*). The returned bounds are the CNN's (``X`` the signals, ``output`` per signal).
     """
-    _obj(cert, "certificate", ("format", "kind", "model", "loss", "data", "network", "dual",
-                               "chambers", "claims"), ("completeness",))
-    model = _obj(cert["model"], "model", ("name", "h", "stride"))
+    model = _obj(cert["model"], "model", ("name", "h", "stride"), ("image",))
     if model["name"] != "conv":
         raise _fail("model", f"unknown model {_rep(model['name'])} (this verifier checks 'conv')")
-    claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
     data = _obj(cert["data"], "data", ("X", "y", "beta"))
     X = _matrix(data["X"], "data", "data.X")
     n, L = len(X), len(X[0])
-    h = _int(model["h"], "model", "model.h", 1, L + 1)
-    stride = _int(model["stride"], "model", "model.stride", 1, L + 1)
-    P, K = conv_patches(X, h, stride)
+    h: int | tuple[int, int]
+    stride: int | tuple[int, int]
+    if "image" in model:  # 2-D: pairs [H, W], [s_r, s_c], [R, C]
+        image: tuple[int, int] | None = _int_pair(model["image"], "model.image", L)
+        h = _int_pair(model["h"], "model.h", L)
+        stride = _int_pair(model["stride"], "model.stride", L)
+        shape = f"{h[0]}x{h[1]}, stride {stride[0]}x{stride[1]} on {image[0]}x{image[1]} images"
+    else:
+        image = None
+        h = _int(model["h"], "model", "model.h", 1, L + 1)
+        stride = _int(model["stride"], "model", "model.stride", 1, L + 1)
+        shape = f"{h}, stride {stride}"
+    P, K = conv_patches(X, h, stride, image)
+    d = len(P[0])
     y = _vec(data["y"], n, "data", "data.y")
-    dual = _obj(cert["dual"], "dual", ("v", "kappa"))
+    dual = _obj(cert["dual"], "dual", ("v", "kappa"), dual_keys)
     v = _vec(dual["v"], n, "dual", "dual.v")
-    _work(len(P) * h)
+    _work(len(P) * d)
     dense = {key: val for key, val in cert.items() if key != "model"}
     dense["data"] = {"X": [[_text(x) for x in row] for row in P],
                      "y": [_text(t) for t in y for _ in range(K)], "beta": data["beta"]}
@@ -1168,20 +1233,25 @@ def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     b = _prove(dense, (), max_tol)  # chambers, witnesses, projections, completeness: of P
     lower = dual_value(v, y, b.kappa, b.loss)
     if lower is None:
-        raise _fail("dual", "kappa v is outside the domain of the hinge dual (0 <= kappa v_j/y_j"
-                            " <= 1, v_j = 0 where y_j = 0)")
-    neurons = _network(cert["network"], h, "network")
-    rows = objective(neurons, P, [Fraction(0)] * len(P), b.beta, "squared")[1]
-    out = [sum(rows[j * K:(j + 1) * K], Fraction(0)) for j in range(n)]
-    if b.loss == "hinge":
-        ell = sum((max(Fraction(0), 1 - t * f) for f, t in zip(out, y)), Fraction(0))
-    else:
-        ell = sum(((f - t) ** 2 for f, t in zip(out, y)), Fraction(0)) / 2
-    b.lower = lower
-    b.upper = ell + b.beta / 2 * sum((_fdot(u, u) + a * a for u, a in neurons), Fraction(0))
+        raise _fail("dual", f"kappa v is outside the domain of the {b.loss} dual "
+                            f"({_LOSSES[b.loss][2]})")
+    b.X, b.y, b.v, b.lower = X, y, v, lower
+    b.upper, b.output = conv_objective(_network(cert["network"], d, "network"), P, K, y,
+                                       b.beta, b.loss)
+    b.net_objective = lambda value, where: conv_objective(_network(value, d, where), P, K, y,
+                                                          b.beta, b.loss)[0]
+    b.model = f"CNN (h = {shape}, {len(P)} patches re-derived): "
+    return b
+
+
+def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+    """Certified bounds on the P* of a two-layer CNN (docs/certificates.md, "CNN")."""
+    _obj(cert, "certificate", ("format", "kind", "model", "loss", "data", "network", "dual",
+                               "chambers", "claims"), ("completeness",))
+    claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
+    b = _prove_conv(cert, (), max_tol)
     _claim_bounds(claims, b)
-    return b.complete, (f"CNN (h = {h}, stride {stride}, {len(P)} patches re-derived): "
-                        + _bounds_summary(b))
+    return b.complete, b.model + _bounds_summary(b)
 
 
 # -- kind "check" ---------------------------------------------------------------------------------
@@ -1189,7 +1259,9 @@ _VERDICTS = ("optimal", "not optimal", "undecided")
 
 
 def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
-    """Is the listed network optimal? (docs/certificates.md, "check")."""
+    """Is the listed network optimal? (docs/certificates.md, "check"; with ``"model"``: a CNN,
+    "CNN", its evidence proved by ``_prove_conv``)."""
+    conv = isinstance(cert, dict) and "model" in cert
     claims = cert.get("claims")
     verdict = claims.get("verdict") if isinstance(claims, dict) else None
     if verdict not in _VERDICTS:
@@ -1208,11 +1280,12 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     if "better" not in cert and verdict == "not optimal":
         raise _fail("verdict", "the verdict 'not optimal' needs a better network ('better')")
     _obj(cert, "certificate", ("format", "kind", "loss", "data", "network", "dual", "chambers",
-                               "claims") + (("better",) if verdict == "not optimal" else ()),
-         ("completeness",))
+                               "claims") + (("better",) if verdict == "not optimal" else ())
+         + (("model",) if conv else ()), ("completeness",))
     keys = ("verdict", "objective", "lower", "upper", "gap", "tol", "epsilon", "num_chambers")
     _obj(claims, "claims", keys + (("worst_chamber", "violation") if source == own else ()))
-    b = _prove(cert, ("source", "band") if source == "subgradient" else ("source",), max_tol)
+    b = (_prove_conv if conv else _prove)(
+        cert, ("source", "band") if source == "subgradient" else ("source",), max_tol)
     if _num(claims["objective"], "claims", "claims.objective") != _num(claims["upper"], "bounds",
                                                                       "claims.upper"):
         raise _fail("claims", "claims.objective != claims.upper")
@@ -1235,8 +1308,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                 f"upper - lower = {_show(b.upper - b.lower)})")
     elif verdict == "not optimal":
         better = _obj(cert["better"], "better", ("network", "objective"))
-        bobj, _ = objective(_network(better["network"], len(b.X[0]), "better.network"), b.X,
-                            b.y, b.beta, b.loss)
+        bobj = b.net_objective(better["network"], "better.network")
         if _num(better["objective"], "verdict", "better.objective") != bobj:
             raise _fail("verdict", f"better.objective != recomputed objective {_show(bobj)}")
         if not bobj < b.upper:
@@ -1245,7 +1317,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                 f"{_show(b.upper)}")
     else:
         what = "undecided"
-    return b.complete, f"{what}; {_bounds_summary(b)}"
+    return b.complete, f"{b.model}{what}; {_bounds_summary(b)}"
 
 
 def _residual(dual: dict, b: _Bounds) -> None:

@@ -31,6 +31,7 @@ from exact.conv import (
     ConvProgram,
     check_conv,
     conv_certificate,
+    conv_check_certificate,
     conv_counts,
     conv_network,
     num_patches,
@@ -336,8 +337,66 @@ def test_conv_forgery_is_rejected(entry):
 
 
 def test_conv_genuine_corpus_verifies():
-    for name in ("genuine-conv-solve.json", "genuine-conv-hinge.json"):
+    for name in ("genuine-conv-solve.json", "genuine-conv-hinge.json", "genuine-conv-check.json",
+                 "genuine-conv-check-optimal.json", "genuine-conv-check-hinge.json"):
         assert V.verify(V.load_file(str(FORGERIES / name)))[0] == V.PROVED
+
+
+LABELS = {"squared": [1, -1, 2], "absolute": [1, -1, 2], "hinge": [1, -1, 1],
+          "squared_hinge": [1, -1, 1]}
+
+
+@pytest.mark.parametrize("loss", sorted(LABELS))
+def test_check_certificates_verify_for_every_loss(loss):
+    """kind "check" with the model: the verdict of check_conv, proved by the verifier, for the
+    optimum and for a bad CNN, every loss; the listed better CNN has the claimed objective."""
+    from exact.losses import LOSS_NAMES, get_loss
+
+    assert set(LABELS) == set(LOSS_NAMES)
+    X, y, beta, h, s = INSTANCES[0][0], LABELS[loss], F(1, 10), 2, 1
+    sol = solve_conv(X, y, beta, h, s, loss=loss)
+    for net in (conv_network(sol), ConvNetwork.from_lists([((1, 0), 1)])):
+        r = check_conv(net, X, y, beta, h, s, loss)
+        cert = json.loads(json.dumps(conv_check_certificate(r)))
+        status, line = V.verify(cert)
+        assert status == V.PROVED, line
+        assert (cert["kind"], cert["model"], cert["loss"]) == (
+            "check", {"name": "conv", "h": h, "stride": s}, loss)
+        assert cert["claims"]["verdict"] == r.verdict and line.startswith("valid: CNN")
+        assert F(cert["claims"]["upper"]) == net.objective(X, y, beta, loss)
+        if r.verdict == "not optimal":
+            assert F(cert["better"]["objective"]) == r.better.objective(X, y, beta, loss)
+        if cert["dual"]["source"] != "solve":
+            # the CNN's own dual: its worst chamber is a real (chamber of P, sign)
+            i, sg = cert["claims"]["worst_chamber"]
+            assert 0 <= i < sol.chambers and sg in (1, -1)
+        # without completeness: consistent, not a proof
+        assert V.verify(conv_check_certificate(r, completeness=False))[0] == V.NOT_PROVED
+    # the optimum is proved by its own dual (residual or fitted subgradient on the pooled
+    # feature maps F_i = S D_i P), without solving the program
+    r = check_conv(conv_network(sol), X, y, beta, h, s, loss)
+    assert (r.verdict, r.dual_source) == ("optimal", get_loss(loss).dual_source)
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=4, max_size=4), min_size=1, max_size=3),
+       st.lists(st.tuples(st.lists(st.integers(-2, 2), min_size=2, max_size=2),
+                          st.integers(-2, 2)), max_size=3), st.sampled_from(sorted(LABELS)))
+def test_network_objective_by_definition_every_loss(X, pairs, loss):
+    net = ConvNetwork.from_lists(pairs)
+    y = [1 if j % 2 == 0 else -1 for j in range(len(X))]
+    f = [sum((a * max(0, sum(p * q for p, q in zip(x[k:k + 2], u))) for u, a in pairs
+              for k in range(3)), 0) for x in X]
+    ell = {"squared": sum(F(fj - t) ** 2 for fj, t in zip(f, y)) / 2,
+           "absolute": sum(abs(fj - t) for fj, t in zip(f, y)),
+           "hinge": sum(max(0, 1 - t * fj) for fj, t in zip(f, y)),
+           "squared_hinge": sum(F(max(0, 1 - t * fj)) ** 2 for fj, t in zip(f, y)) / 2}[loss]
+    pen = sum(sum(t * t for t in u) + a * a for u, a in pairs)
+    assert net.objective(X, y, F(1, 3), loss) == ell + F(1, 6) * pen
+    # the verifier's own rule (no code shared with the producer)
+    P, K = V.conv_patches([[F(t) for t in x] for x in X], 2, 1)
+    got = V.conv_objective([([F(t) for t in u], F(a)) for u, a in pairs], P, K,
+                           [F(t) for t in y], F(1, 3), loss)
+    assert got == (ell + F(1, 6) * pen, [F(t) for t in f])
 
 
 def test_verifier_patches_agree_with_the_producer():
@@ -381,6 +440,13 @@ def test_cli_solve_check_arrangement(tmp_path, capsys):
     o = json.loads(out)
     assert o["verdict"] == "not optimal"
     assert ConvNetwork.read(str(better)).objective(X, y, beta) == F(o["better_objective"])
+    ccert = tmp_path / "check.json"
+    code, out, _ = _cli(capsys, "check", str(data), str(bad), "--conv", str(h),
+                        "--certificate", str(ccert))
+    c = json.loads(ccert.read_text())
+    assert code == 0 and (c["kind"], c["claims"]["verdict"]) == ("check", "not optimal")
+    code, out, _ = _cli(capsys, "verify", str(ccert))
+    assert code == 0 and "the network is not optimal" in out
     code, out, _ = _cli(capsys, "arrangement", str(data), "--conv", str(h), "--json")
     c = json.loads(out)
     assert code == 0 and c["chambers"] == sol.chambers and c["dense_chambers"] == len(

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     require_outputs(args)  # --graph, --certificate: refused before any work
     inst = read_instance(args.data, target=args.target, force=args.force)
-    if args.conv is not None or args.stride is not None:  # the patch arrangement of a CNN
+    if args.conv is not None or args.stride is not None or args.image is not None:  # CNN
         from exact.commands.conv_support import arrangement_command
 
         return arrangement_command(args, inst)

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from exact.losses import get_loss
 
     get_loss(args.loss).validate(inst.y)  # class labels for the classification losses
-    if args.conv is not None or args.stride is not None:  # a CNN (docs/cnn.md)
+    if args.conv is not None or args.stride is not None or args.image is not None:  # a CNN
         from exact.commands.conv_support import check_command
 
         check_dynamic_range(inst.X, inst.y, inst.beta, force=args.force)

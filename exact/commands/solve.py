@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         return run_solve(args, inst)
     loss = get_loss(args.loss)
     loss.validate(inst.y)  # class labels for the classification losses
-    if args.conv is not None or args.stride is not None:  # a CNN (docs/cnn.md)
+    if args.conv is not None or args.stride is not None or args.image is not None:  # a CNN
         from exact.commands.conv_support import solve_command
 
         return solve_command(args, inst, tol)
