@@ -11,6 +11,7 @@ import pytest
 
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
+from arrangement.instances import Instance
 from exact.certify import solution_certificate, solve
 from exact.convex import ConvexProgram
 from exact.types import ChamberLike, ChamberSource
@@ -64,7 +65,7 @@ def _roundtrip(cert):
 
 def test_sub_program_certificate_verifies_without_completeness():
     arr = Arrangement(X)
-    cp = subsampled_program(_Inst(), [5, 1, 3], arr)
+    cp = subsampled_program(Instance(X, y=Y, beta=BETA), [5, 1, 3], arr)
     sol = solve(X, Y, BETA, program=cp)
     with pytest.raises(InputError, match="completeness certificate needs the full arrangement"):
         solution_certificate(sol, X, Y, BETA)
@@ -100,7 +101,3 @@ def test_pattern_list_program_gets_a_certificate():
     # faces are no chambers: the verifier refuses a witness that sits on a hyperplane
     status, msg = verify(cert)
     assert status == INVALID and msg.startswith("witness"), msg
-
-
-class _Inst:
-    X, y, beta = X, Y, BETA
