@@ -33,9 +33,7 @@ from arrangement import intmat
 ProgressHook = Callable[[int, int], None]
 
 def _signs(A: np.ndarray) -> np.ndarray:
-    if A.dtype == object:
-        return np.sign(A.astype(object)).astype(np.int8) if A.size else A.astype(np.int8)
-    return np.sign(A).astype(np.int8)
+    return intmat.sign_int8(A)
 
 
 def distinct_classes(R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -196,7 +194,7 @@ def _chambers_3d(N: np.ndarray) -> np.ndarray:
     Mw = _scale_rows(w, M)
     Hg = N[g]
     cand = _vstack([_add_rows(Mw, Hg, +1), _add_rows(Mw, Hg, -1)])
-    Sv = np.sign(vals).astype(np.int8)
+    Sv = intmat.sign_int8(vals)
     Sp, Sm = Sv.copy(), Sv.copy()
     Sp[rows, g], Sm[rows, g] = 1, -1
     S = np.concatenate([Sp, Sm])
@@ -285,6 +283,70 @@ def round_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray:
     return intmat.shrink(out) if out.dtype == object else out
 
 
+def split_witnesses(W: np.ndarray, vals: np.ndarray, hx: np.ndarray, h: np.ndarray,
+                    N: np.ndarray, bits: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Witnesses of the two chambers on either side of ``H = {h·u = 0}`` at each point of ``W``.
+
+    Row ``r`` of ``W`` lies on ``H`` and off the earlier hyperplanes ``N[:-1]`` (``N[-1] = h``);
+    ``vals = W N[:-1]ᵀ`` and ``hx = N[:-1] h`` are exact. The points ``M w ± h`` with
+    ``M |x_j·w| > |x_j·h|`` are exact witnesses (docs/MATH.md §3), but grow by the bits of M.
+    Here the same points are proposed in floats, with M doubled for a margin, scaled to about
+    ``bits`` bits and rounded; a proposal is kept only if its exact signs on ``N`` are those of
+    its chamber (``sign(vals)`` and ±1 on ``h``). The others are retried at 1.5× and 2.25× the
+    bits, and any still failing get the exact ``M w ± h``.
+
+    >>> N = intmat.as_int_array([[1, 0], [0, 1]])
+    >>> W = intmat.as_int_array([[5, 0], [-3, 0]])
+    >>> P, Q = split_witnesses(W, W @ N[:1].T, N[:1] @ N[1], N[1], N)
+    >>> intmat.sign_matmul(P, N.T).tolist(), intmat.sign_matmul(Q, N.T).tolist()
+    ([[1, 1], [-1, 1]], [[1, -1], [-1, -1]])
+    """
+    p = W.shape[0]
+    S = intmat.sign_int8(vals)
+    out = [np.zeros((p, W.shape[1]), dtype=np.int64), np.zeros((p, W.shape[1]), dtype=np.int64)]
+    todo = [np.arange(p), np.arange(p)]
+    if max(intmat.max_abs(vals), intmat.max_abs(W)).bit_length() < 900 and p:
+        Wf = intmat.to_float(W)
+        wmax = np.abs(Wf).max(axis=1, keepdims=True)
+        ratio = np.abs(intmat.to_float(hx))[None, :] / np.abs(intmat.to_float(vals))
+        hf = intmat.to_float(h.reshape(1, -1))
+        # u = w/|w| ± h/(M' |w|): the float image of M' w ± h with M' = 2 max(M, |h|/|w|)
+        # (any M' > M will do; the floor keeps h's share of u at most 1/2)
+        rmax = np.maximum(ratio.max(axis=1, keepdims=True), float(np.abs(hf).max()) / wmax)
+        step = hf / (2.0 * rmax * wmax)
+        Wf = Wf / wmax
+        for side, sgn in ((0, 1.0), (1, -1.0)):
+            C = Wf + sgn * step
+            C = C / np.abs(C).max(axis=1, keepdims=True)
+            C[~np.isfinite(C)] = 0.0  # never happens for finite input; fails the check below
+            for b in (bits, bits * 3 // 2, bits * 9 // 4):
+                idx = todo[side]
+                if len(idx) == 0:
+                    break
+                U = np.round(C[idx] * 2.0**b).astype(np.int64)
+                want = np.hstack([S[idx], np.full((len(idx), 1), 1 if sgn > 0 else -1, np.int8)])
+                ok = (intmat.sign_matmul(U, N.T) == want).all(axis=1)
+                out[side][idx[ok]] = U[ok]
+                todo[side] = idx[~ok]
+    if len(todo[0]) or len(todo[1]):  # thin chambers: the exact construction
+        rest = np.union1d(todo[0], todo[1])
+        absv = np.abs(vals[rest].astype(object)) if vals.dtype == object else np.abs(vals[rest])
+        absh = np.abs(hx.astype(object)) if hx.dtype == object else np.abs(hx)
+        M = (absh[None, :] // absv).max(axis=1) + 1
+        Mw = _scale_rows(W[rest], M)
+        for side, sgn in ((0, 1), (1, -1)):
+            idx = todo[side]
+            if len(idx) == 0:
+                continue
+            E = reduce_witnesses(intmat.primitive_rows(_add_row(Mw[np.searchsorted(rest, idx)],
+                                                                h, sgn)), N)
+            if E.dtype == object:
+                out[side] = out[side].astype(object)
+            out[side][idx] = E
+            out[side] = intmat.shrink(out[side]) if out[side].dtype == object else out[side]
+    return out[0], out[1]
+
+
 def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = None) -> np.ndarray:
     """Witnesses (p × d integer array) of the chambers of distinct canonical normals ``N``."""
     m = N.shape[0]
@@ -296,19 +358,16 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         return _chambers_2d(N)
     if d == 3 and m >= 2 and progress is None:
         return reduce_witnesses(_chambers_3d(N), N)
-    W = np.zeros((1, d), dtype=np.int64)
-    S = np.zeros((1, 0), dtype=np.int8)  # signs of the chambers on N[:k]
     rng = np.random.default_rng(0x5EED)
     z = rng.integers(1, 2**63, size=m, dtype=np.uint64)  # Zobrist weights for sign keys
-    keys = np.zeros(1, dtype=np.uint64)
-    for k in range(m):
+    h0 = N[0].reshape(1, d)
+    W = _vstack([h0, -h0])  # the chambers of N[:1]
+    keys = np.array([z[0], 0], dtype=np.uint64)
+    if progress is not None:
+        progress(1, m)
+    for k in range(1, m):
         h = N[k]
         hcol = h.reshape(d, 1)
-        if k == 0:
-            Wn = intmat.shrink(np.vstack([hcol.T, -hcol.T]).astype(object))
-            W, S = Wn, np.array([[1], [-1]], dtype=np.int8)
-            keys = np.array([z[0], 0], dtype=np.uint64)
-            continue
         prev = N[:k]
         B = intmat.nullspace_basis(h)
         Y = intmat.matmul(prev, B)
@@ -318,39 +377,27 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         vals = intmat.matmul(Wr, prev.T)  # (split × k), nonzero by construction
         Sr = _signs(vals)
         hx = intmat.matmul(prev, hcol).ravel()  # x_j · h_k
-        # M per split chamber: smallest integer with M|x_j·w| > |x_j·h| for all j < k.
-        absv = np.abs(vals.astype(object)) if vals.dtype == object else np.abs(vals)
-        absh = np.abs(hx.astype(object)) if hx.dtype == object else np.abs(hx)
-        M = (absh[None, :] // absv).max(axis=1) + 1
-        Mw = _scale_rows(Wr, M)
-        # rounded back at once: kept chambers carry their witness through every later step
-        plus = reduce_witnesses(intmat.primitive_rows(_add_row(Mw, h, +1)), N[:k + 1])
-        minus = reduce_witnesses(intmat.primitive_rows(_add_row(Mw, h, -1)), N[:k + 1])
-        split_keys = (Sr > 0).astype(np.uint64) @ z[:k] if k else np.zeros(len(Sr), np.uint64)
-        # Old chambers that H_k cuts are replaced by the two halves above.
+        plus, minus = split_witnesses(Wr, vals, hx, h, N[:k + 1])
+        split_keys = (Sr > 0).astype(np.uint64) @ z[:k]
+        # Old chambers that H_k cuts are replaced by the two halves above; a key match is
+        # accepted only when the old chamber's exact signs are the restricted chamber's.
         order = np.argsort(split_keys, kind="stable")
         sk = split_keys[order]
         pos = np.searchsorted(sk, keys)
         pos_c = np.minimum(pos, len(sk) - 1)
         hit = sk[pos_c] == keys
-        if hit.any():
-            idx_old = np.nonzero(hit)[0]
-            idx_new = order[pos_c[idx_old]]
-            if not np.array_equal(S[idx_old], Sr[idx_new]):
-                raise AssertionError("sign-key collision: refusing to guess")  # pragma: no cover
-        if int(hit.sum()) != len(Sr):
+        idx_old = np.nonzero(hit)[0]
+        if len(idx_old) != len(Sr):
             raise AssertionError("a restricted chamber matched no chamber")  # pragma: no cover
+        idx_new = order[pos_c[idx_old]]
+        if not np.array_equal(intmat.sign_matmul(W[idx_old], prev.T), Sr[idx_new]):
+            raise AssertionError("sign-key collision: refusing to guess")  # pragma: no cover
         keep = ~hit
         Wk = W[keep]
         sk_new = intmat.sign_matmul(Wk, hcol).ravel()
         if (sk_new == 0).any():
             raise AssertionError("an uncut chamber's witness lies on the new hyperplane")
         W = _vstack([Wk, plus, minus])
-        S = np.vstack([
-            np.hstack([S[keep], sk_new.reshape(-1, 1)]),
-            np.hstack([Sr, np.ones((len(Sr), 1), dtype=np.int8)]),
-            np.hstack([Sr, -np.ones((len(Sr), 1), dtype=np.int8)]),
-        ])
         zk = z[k]
         keys = np.concatenate([
             keys[keep] + np.where(sk_new > 0, zk, np.uint64(0)).astype(np.uint64),
@@ -359,7 +406,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         ])
         if progress is not None:
             progress(k + 1, m)
-    return reduce_witnesses(W, N)
+    return W
 
 
 def _scale_rows(W: np.ndarray, M: np.ndarray) -> np.ndarray:
