@@ -68,17 +68,71 @@ def _half(R: np.ndarray) -> np.ndarray:
     return np.where((R[:, 1] > 0) | ((R[:, 1] == 0) & (R[:, 0] > 0)), 0, 1)
 
 
+def angular_order(R: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """The permutation sorting nonzero integer directions of R² by problem, then exactly
+    counter-clockwise from angle 0 within each problem of two or more directions.
+
+    Floats only propose the order (``arctan2``); it is accepted for a problem only if it is the
+    exact one: the rays are grouped by exact half-plane, and each turn from one ray to the next
+    (cyclically) is exactly a left turn of less than π (cross product > 0,
+    :func:`arrangement.intmat.sign_rowdot`). Within a half-plane the angles then increase, so the
+    order is the angular one. A problem that fails is sorted exactly. Directions must be
+    pairwise non-parallel within a problem, except that a problem of exactly two may be a
+    line's two rays.
+
+    >>> R = intmat.as_int_array([[0, 1], [1, 0], [-1, -1], [5, 7]])
+    >>> angular_order(R, np.array([0, 0, 0, 1])).tolist()
+    [1, 0, 2, 3]
+    """
+    gid = np.asarray(gid, dtype=np.int64)
+    n = len(gid)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    half = _half(R)
+    Rf = intmat.float_directions(R)
+    ang = np.arctan2(Rf[:, 1], Rf[:, 0])
+    ang[(half == 1) & (ang > 0)] = -np.pi  # angle π opens the lower half-plane: arctan2 says +π
+    order = np.lexsort((ang, half, gid))
+    Rs, g = R[order], gid[order]
+    start = np.r_[0, np.nonzero(g[1:] != g[:-1])[0] + 1]
+    last = np.r_[start[1:] - 1, n - 1]
+    nxt = np.arange(1, n + 1)
+    nxt[last] = start
+    Rn = Rs[nxt]
+    ok = intmat.sign_rowdot(Rs, np.stack([Rn[:, 1], -Rn[:, 0]], axis=1)) > 0
+    size = (last - start + 1)[np.searchsorted(start, np.arange(n), side="right") - 1]
+    ok |= size <= 2  # one line's two rays: grouped by half-plane, their order is exact
+    if not ok.all():  # float misordered some problem: sort those exactly
+        from functools import cmp_to_key
+
+        for b in np.unique(g[~ok]).tolist():
+            idx = np.nonzero(g == b)[0]
+            rays = [(int(x), int(y)) for x, y in Rs[idx]]
+
+            def cmp(s: int, t: int, rays: list[tuple[int, int]] = rays) -> int:
+                return _angle_cmp(rays[s], rays[t])
+
+            perm = sorted(range(len(idx)), key=cmp_to_key(cmp))
+            order[idx] = order[idx[perm]]
+    return order
+
+
+def _angle_cmp(a: tuple[int, int], b: tuple[int, int]) -> int:
+    ha = 0 if (a[1] > 0 or (a[1] == 0 and a[0] > 0)) else 1
+    hb = 0 if (b[1] > 0 or (b[1] == 0 and b[0] > 0)) else 1
+    if ha != hb:
+        return ha - hb
+    c = a[0] * b[1] - a[1] * b[0]
+    return -1 if c > 0 else (1 if c < 0 else 0)
+
+
 def sectors_2d(Y: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sector witnesses of many line arrangements of R² at once.
 
     Row ``t`` of ``Y`` is the normal of a line of problem ``gid[t]``; within a problem the
     normals are distinct canonical rows (:func:`distinct_classes`). Returns ``(T, g)``: one
-    primitive integer witness per sector, and the problem it belongs to.
-
-    Floats only propose the angular order of the rays (``arctan2``); it is accepted for a
-    problem only if it is the exact one: the rays are grouped by exact half-plane, and each
-    turn from one ray to the next is exactly a left turn of less than π (cross product > 0,
-    :func:`arrangement.intmat.sign_rowdot`). A problem that fails is sorted exactly.
+    primitive integer witness per sector, and the problem it belongs to: the sum of the two
+    rays bounding the sector, in the exact angular order (:func:`angular_order`).
 
     >>> T, g = sectors_2d(intmat.as_int_array([[1, 0], [0, 1], [1, 1]]), np.array([0, 0, 1]))
     >>> sorted(map(tuple, T[g == 0].tolist())), sorted(map(tuple, T[g == 1].tolist()))
@@ -98,60 +152,41 @@ def sectors_2d(Y: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if multi.any():
         Ym, gm = Y[multi], gid[multi]
         D = np.stack([-Ym[:, 1], Ym[:, 0]], axis=1)  # direction of the line y·u = 0
-        R = np.concatenate([D, -D])
+        R = _vstack([D, -D])
         g = np.concatenate([gm, gm])
-        half = _half(R)
-        Rf = intmat.float_directions(R)
-        ang = np.arctan2(Rf[:, 1], Rf[:, 0])
-        order = np.lexsort((ang, half, g))
+        order = angular_order(R, g)
         R, g = R[order], g[order]
-        # the next ray of each ray within its problem, cyclically
         n = len(g)
         start = np.r_[0, np.nonzero(g[1:] != g[:-1])[0] + 1]
         last = np.r_[start[1:] - 1, n - 1]
         nxt = np.arange(1, n + 1)
         nxt[last] = start
-        Rn = R[nxt]
-        ok = intmat.sign_rowdot(R, np.stack([Rn[:, 1], -Rn[:, 0]], axis=1)) > 0
-        if not ok.all():  # float misordered some problem: sort those exactly
-            bad = np.unique(g[~ok])
-            for b in bad.tolist():
-                idx = np.nonzero(g == b)[0]
-                rays = [(int(x), int(y)) for x, y in R[idx]]
-                sr = _exact_angular_sort(rays)
-                R[idx] = np.array(sr, dtype=R.dtype)
-                Rn[idx] = np.roll(R[idx], -1, axis=0)
-        parts_T.append(R + Rn)
+        parts_T.append(_add_rows(R, R[nxt], 1))
         parts_g.append(g)
     T = _vstack(parts_T)
     return intmat.primitive_rows(T), np.concatenate(parts_g)
 
 
-def _exact_angular_sort(rays: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    from functools import cmp_to_key
-
-    def half(r: tuple[int, int]) -> int:
-        return 0 if (r[1] > 0 or (r[1] == 0 and r[0] > 0)) else 1
-
-    def cmp(a: tuple[int, int], b: tuple[int, int]) -> int:
-        ha, hb = half(a), half(b)
-        if ha != hb:
-            return ha - hb
-        c = a[0] * b[1] - a[1] * b[0]
-        return -1 if c > 0 else (1 if c < 0 else 0)
-
-    return sorted(rays, key=cmp_to_key(cmp))
-
-
-def _chambers_3d(N: np.ndarray) -> np.ndarray:
+def _chambers_3d(N: np.ndarray, bits: int = 20) -> np.ndarray:
     """Witnesses of the chambers of m ≥ 2 distinct planes through the origin of R³, at once.
 
     Every chamber has a facet, and the facets on ``H_k`` are the sectors of the lines
-    ``H_j ∩ H_k`` in ``H_k`` (the restriction to ``H_k`` of *all* the other planes). A sector
-    witness ``w`` lies on ``H_k`` and off every other plane, so ``M w ± h_k`` with
-    ``M |h_j·w| > |h_j·h_k|`` (j ≠ k) are witnesses of the two chambers on either side of that
-    facet. All sectors of all planes are found in one batch (:func:`sectors_2d`); the distinct
-    sign vectors among the ``2 Σ_k #sectors_k`` candidates are exactly the chambers.
+    ``H_j ∩ H_k`` in ``H_k`` (the restriction to ``H_k`` of *all* the other planes). The two
+    chambers on either side of the facet of sector σ have the signs of σ on every ``H_j``,
+    j ≠ k, and ±1 on ``H_k``; the distinct sign vectors among these ``2 Σ_k #sectors_k``
+    candidates are exactly the chambers. The signs of σ need no arithmetic: in the exact
+    angular order of the rays (:func:`angular_order`) the line with normal ``c`` is positive
+    exactly on the half-turn of sectors from its ray ``−D`` to its ray ``D = rot₉₀(c)``.
+
+    A witness of each chamber is proposed in floats near its facet (the sector's bisector
+    moved off ``H_k`` by half the distance to the nearest other plane, about ``bits`` bits) and
+    kept only where its exact signs are the chamber's; the rest get the exact construction
+    ``M w ± h_k`` from the sector witness ``w`` (thin chambers).
+
+    >>> N = intmat.as_int_array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]])
+    >>> W = _chambers_3d(N)
+    >>> len(W), len({tuple(r) for r in intmat.sign_matmul(W, N.T).tolist()})
+    (14, 14)
     """
     m = N.shape[0]
     Bs = [intmat.nullspace_basis(h) for h in N]  # 3 × 2 integer bases of the planes
@@ -164,64 +199,181 @@ def _chambers_3d(N: np.ndarray) -> np.ndarray:
     k_of = np.repeat(np.arange(m), m)
     j_of = np.tile(np.arange(m), m)
     off = k_of != j_of
-    Y, k_of = Y[off], k_of[off]
-    C, _ = intmat.canonical_rows(Y)
-    keep = _first_of_each(C, k_of)  # H_j ∩ H_k may repeat within one plane
-    T, g = sectors_2d(C[keep], k_of[keep])
-    Bg = Bst[g]  # q × 3 × 2
-    if Bg.dtype == object or T.dtype == object or (
-            intmat.max_abs(T) * max(intmat.max_abs(B) for B in Bs) * 2 >= 2**62):
-        Wf = Bg.astype(object)[:, :, 0] * T.astype(object)[:, :1] + \
-            Bg.astype(object)[:, :, 1] * T.astype(object)[:, 1:]
-        w = intmat.primitive_rows(intmat.shrink(Wf))
-    else:
-        w = intmat.primitive_rows(Bg[:, :, 0] * T[:, :1] + Bg[:, :, 1] * T[:, 1:])
-    hh = np.abs(intmat.matmul(N, N.T))[g]  # |h_j · h_g|
-    # q × m, zero exactly at column g (w lies on H_g). Only signs and M matter: where every
-    # |h_j·h_g| < 2^60, values of magnitude ≥ 2^60 (clipped) give the quotient 0 all the same.
-    if intmat.max_abs(hh) < intmat.CLIP // 2:
-        vals = intmat.clipped_matmul(w, N.T)
-    else:
-        vals = intmat.matmul(w, N.T)
+    Y, k_of, j_of = Y[off], k_of[off], j_of[off]
+    C, ori = intmat.canonical_rows(Y)  # y_kj = (positive) · ori · C: H_j's side on H_k
+    line, first = _line_ids(C, k_of)  # H_j ∩ H_k may repeat within one plane
+    Lc, Lg = C[first], k_of[first]
+    nl = len(first)
+    # rays D, −D of every line, sorted counter-clockwise within each plane
+    D = np.stack([-Lc[:, 1], Lc[:, 0]], axis=1)
+    R = _vstack([D, -D])
+    g = np.concatenate([Lg, Lg])
+    lab = np.tile(np.arange(nl), 2)
+    neg = np.repeat([False, True], nl)
+    order = angular_order(R, g)
+    R, g, lab, neg = R[order], g[order], lab[order], neg[order]
     q = len(g)
-    rows = np.arange(q)
-    absv = np.abs(vals)
-    if (absv == 0).sum() != q or (absv[rows, g] != 0).any():
-        raise AssertionError("a sector witness lies on a second plane")  # pragma: no cover
-    absv[rows, g] = 1
-    hh[rows, g] = 0
-    M = (hh // absv).max(axis=1) + 1
-    Mw = _scale_rows(w, M)
-    Hg = N[g]
-    cand = _vstack([_add_rows(Mw, Hg, +1), _add_rows(Mw, Hg, -1)])
-    Sv = intmat.sign_int8(vals)
-    Sp, Sm = Sv.copy(), Sv.copy()
-    Sp[rows, g], Sm[rows, g] = 1, -1
-    S = np.concatenate([Sp, Sm])
-    # among candidates with one sign vector keep the smallest witness
-    size = intmat.row_max_abs(cand)
-    if size.dtype == object:
-        size = np.array([int(v).bit_length() for v in size], dtype=np.int64)
-    order = np.argsort(size, kind="stable")
-    key = np.packbits(S[order] > 0, axis=1)
-    _, first = np.unique(np.ascontiguousarray(key).view(
-        np.dtype((np.void, key.shape[1]))).ravel(), return_index=True)
-    return intmat.primitive_rows(cand[order[first]])
+    start = np.r_[0, np.nonzero(g[1:] != g[:-1])[0] + 1]
+    last = np.r_[start[1:] - 1, q - 1]
+    size = last - start + 1
+    st_of = np.repeat(start, size)
+    n_of = np.repeat(size, size)
+    i = np.arange(q) - st_of  # position of each ray (and of the sector it opens) in its plane
+    nxt = np.arange(1, q + 1)
+    nxt[last] = start
+    a = np.zeros(nl, dtype=np.int64)
+    a[lab[neg]] = i[neg]  # position of each line's ray −D
+    # sector s (from ray s to the next) of plane g[s]: the sign of every plane j ≠ g[s]
+    A = np.zeros((m, m), dtype=np.int64)
+    A[k_of, j_of] = a[line]
+    O = np.zeros((m, m), dtype=np.int8)
+    O[k_of, j_of] = ori
+    # ray s lies in the half-turn [−D, D) of a line iff (s − pos(−D)) mod n < n/2
+    delta = i.astype(np.int32)[:, None] - A.astype(np.int32)[g]
+    half = (n_of // 2).astype(np.int32)[:, None]
+    inside = ((delta >= 0) & (delta < half)) | (delta < half - n_of.astype(np.int32)[:, None])
+    Og = O[g]
+    Sv = np.where(inside, Og, -Og)  # zero exactly at column g
+    pick, side = _distinct_sides(Sv, g)
+    sec = pick
+    want = Sv[sec]
+    gs = g[sec]
+    want[np.arange(len(sec)), gs] = side
+    W = np.zeros((len(pick), 3), dtype=np.int64)
+    todo = np.arange(len(pick))
+    two = n_of[sec] == 2  # one line in the plane: the sectors are its two half-planes
+    # floats may cancel to 0 for entries of very different sizes: such proposals fail the check
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        W, todo = _propose_3d(W, todo, Bs, N, R, sec, nxt, side, gs, two, want, bits)
+    if len(todo):  # the exact construction: M w ± h_g from the exact sector witness w
+        Rs, Rn = R[sec], R[nxt[sec]]
+        Ro, Rno = Rs[todo].astype(object), Rn[todo].astype(object)
+        rot = np.stack([-Ro[:, 1], Ro[:, 0]], axis=1)
+        To = np.where(two[todo][:, None], rot, Ro + Rno)
+        Bg = Bst[gs[todo]].astype(object)
+        w = intmat.primitive_rows(intmat.shrink(Bg[:, :, 0] * To[:, :1] + Bg[:, :, 1] * To[:, 1:]))
+        vals = intmat.matmul(w, N.T)
+        absv = np.abs(vals.astype(object))
+        r = np.arange(len(todo))
+        if (absv == 0).sum() != len(todo) or (absv[r, gs[todo]] != 0).any():
+            raise AssertionError("a sector witness lies on a second plane")  # pragma: no cover
+        absv[r, gs[todo]] = 1
+        hh = np.abs(intmat.matmul(N, N.T).astype(object))[gs[todo]]
+        hh[r, gs[todo]] = 0
+        M = (hh // absv).max(axis=1) + 1
+        E = intmat.shrink(w.astype(object) * M[:, None]
+                          + side[todo].astype(object)[:, None] * N[gs[todo]].astype(object))
+        E = reduce_witnesses(intmat.primitive_rows(E), N, bits)
+        if not (intmat.sign_matmul(E, N.T) == want[todo]).all():
+            raise AssertionError("an exact facet witness has the wrong signs")  # pragma: no cover
+        if E.dtype == object:
+            W = W.astype(object)
+        W[todo] = E
+        W = intmat.shrink(W) if W.dtype == object else W
+    return W
 
 
-def _first_of_each(C: np.ndarray, gid: np.ndarray) -> np.ndarray:
-    """Indices of the first occurrence of each distinct (gid, row) pair, in input order."""
+def _distinct_sides(Sv: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct sign vectors among ``Sv[s]`` with ``±1`` put at column ``g[s]`` (where
+    ``Sv`` is 0): one ``(row, side)`` per distinct vector. Rows are grouped by 64-bit Zobrist
+    keys, and every row grouped with a kept one is compared with it exactly (a collision of
+    keys between different vectors is then sorted out exactly).
+
+    >>> Sv = np.array([[0, 1], [0, -1], [1, 0]], dtype=np.int8)
+    >>> rows, side = _distinct_sides(Sv, np.array([0, 0, 1]))
+    >>> sorted(zip(rows.tolist(), side.tolist()))
+    [(0, -1), (0, 1), (1, -1), (1, 1)]
+    """
+    q, m = Sv.shape
+    z = np.random.default_rng(0xC0FFEE).integers(1, 2**63, size=m, dtype=np.uint64)
+    base = (Sv > 0).astype(np.uint64) @ z if m else np.zeros(q, dtype=np.uint64)
+    keys = np.concatenate([base + z[g], base])
+    order = np.argsort(keys, kind="stable")
+    ks = keys[order]
+    new = np.r_[True, ks[1:] != ks[:-1]]
+    head = order[np.maximum.accumulate(np.where(new, np.arange(len(ks)), 0))]
+    # every candidate must equal the head of its key group exactly
+    dup = np.nonzero(~new)[0]
+    a, b = order[dup], head[dup]
+    ra, rb = a % q, b % q
+    sa, sb = np.where(a < q, 1, -1), np.where(b < q, 1, -1)
+    Ra, Rb = Sv[ra], Sv[rb]
+    n = np.arange(len(ra))
+    Ra[n, g[ra]] = sa
+    Rb[n, g[rb]] = sb
+    if not (Ra == Rb).all():  # pragma: no cover - a 64-bit key collision: sort exactly
+        S = np.concatenate([Sv, Sv])
+        S[np.arange(q), g] = 1
+        S[np.arange(q) + q, g] = -1
+        _, pick = np.unique(np.ascontiguousarray(S).view(
+            np.dtype((np.void, m))).ravel(), return_index=True)
+        return pick % q, np.where(pick < q, 1, -1).astype(np.int8)
+    pick = order[new]
+    return pick % q, np.where(pick < q, 1, -1).astype(np.int8)
+
+
+def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], N: np.ndarray,
+                R: np.ndarray, sec: np.ndarray, nxt: np.ndarray, side: np.ndarray,
+                gs: np.ndarray, two: np.ndarray, want: np.ndarray,
+                bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """The float proposals of :func:`_chambers_3d`, kept where their exact signs are ``want``;
+    returns the witnesses and the rows still to do."""
+    if max(intmat.max_abs(N), intmat.max_abs(R)).bit_length() >= 500:
+        return W, todo
+    Rs, Rn = R[sec], R[nxt[sec]]
+    Nf = intmat.float_directions(N)
+    Nf = Nf / np.abs(Nf).max(axis=1, keepdims=True)
+    bf = np.abs(Nf @ Nf.T)[gs]  # |ĥ_j · ĥ_g|
+    Rf = intmat.float_directions(Rs)
+    Rf /= np.hypot(Rf[:, 0], Rf[:, 1])[:, None]
+    Rnf = intmat.float_directions(Rn)
+    Rnf /= np.hypot(Rnf[:, 0], Rnf[:, 1])[:, None]
+    t = np.where(two[:, None], np.stack([-Rf[:, 1], Rf[:, 0]], axis=1), Rf + Rnf)
+    Bf = np.stack([intmat.to_float(B) for B in Bs])[gs]  # the bases as floats (< 2**500)
+    Bf = Bf / np.abs(Bf).max(axis=(1, 2), keepdims=True)
+    w = np.einsum("qij,qj->qi", Bf, t)
+    w /= np.abs(w).max(axis=1, keepdims=True)
+    af = np.abs(w @ Nf.T)  # |ĥ_j · w|, ≈ 0 at column g
+    af[np.arange(len(gs)), gs] = np.inf
+    eps = 0.5 * np.min(af / np.maximum(bf, 1e-300), axis=1, keepdims=True)
+    U0 = w + np.minimum(eps, 0.5) * side[:, None] * Nf[gs]
+    U0 /= np.abs(U0).max(axis=1, keepdims=True)
+    U0[~np.isfinite(U0)] = 0.0
+    for b in (bits, bits * 3 // 2, bits * 9 // 4):
+        if len(todo) == 0:
+            break
+        U = np.round(U0[todo] * 2.0**b).astype(np.int64)
+        ok = (intmat.sign_matmul(U, N.T) == want[todo]).all(axis=1)
+        W[todo[ok]] = U[ok]
+        todo = todo[~ok]
+    return W, todo
+
+
+def _line_ids(C: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows ``C`` of problems ``gid``: the index of each row's distinct (gid, row) pair,
+    and the first row of each pair, pairs numbered in order of first occurrence."""
     if C.dtype != object:
-        _, idx = np.unique(np.column_stack([gid, C]), axis=0, return_index=True)
-        return np.sort(idx)
-    seen: set[tuple[int, ...]] = set()
-    out = []
+        order = np.lexsort((*C.T[::-1], gid))  # stable: the first occurrence leads its run
+        Cs, gs = C[order], gid[order]
+        new = np.r_[True, (gs[1:] != gs[:-1]) | (Cs[1:] != Cs[:-1]).any(axis=1)]
+        run = np.cumsum(new) - 1  # run index of each sorted row
+        first = order[new]
+        srt = np.argsort(first)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[srt] = np.arange(len(first))
+        ids = np.empty(len(gid), dtype=np.int64)
+        ids[order] = rank[run]
+        return ids, first[srt]
+    seen: dict[tuple[int, ...], int] = {}
+    ids, firsts = [], []
     for t, (g, r) in enumerate(zip(gid.tolist(), C.tolist())):
         key = (g, *r)
-        if key not in seen:
-            seen.add(key)
-            out.append(t)
-    return np.array(out, dtype=np.int64)
+        k = seen.get(key)
+        if k is None:
+            k = seen[key] = len(firsts)
+            firsts.append(t)
+        ids.append(k)
+    return np.array(ids, dtype=np.int64), np.array(firsts, dtype=np.int64)
 
 
 def _add_rows(W: np.ndarray, H: np.ndarray, s: int) -> np.ndarray:
@@ -357,7 +509,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
     if d == 2:
         return _chambers_2d(N)
     if d == 3 and m >= 2 and progress is None:
-        return reduce_witnesses(_chambers_3d(N), N)
+        return _chambers_3d(N)
     rng = np.random.default_rng(0x5EED)
     z = rng.integers(1, 2**63, size=m, dtype=np.uint64)  # Zobrist weights for sign keys
     h0 = N[0].reshape(1, d)
