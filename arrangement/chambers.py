@@ -273,7 +273,8 @@ def _chambers_3d(N: np.ndarray, bits: int = 20) -> np.ndarray:
     return W
 
 
-def _distinct_sides(Sv: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_sides(Sv: np.ndarray, g: np.ndarray,
+                    z: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct sign vectors among ``Sv[s]`` with ``±1`` put at column ``g[s]`` (where
     ``Sv`` is 0): one ``(row, side)`` per distinct vector. Rows are grouped by 64-bit Zobrist
     keys, and every row grouped with a kept one is compared with it exactly (a collision of
@@ -285,7 +286,8 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarr
     [(0, -1), (0, 1), (1, -1), (1, 1)]
     """
     q, m = Sv.shape
-    z = np.random.default_rng(0xC0FFEE).integers(1, 2**63, size=m, dtype=np.uint64)
+    if z is None:
+        z = np.random.default_rng(0xC0FFEE).integers(1, 2**63, size=m, dtype=np.uint64)
     base = (Sv > 0).astype(np.uint64) @ z if m else np.zeros(q, dtype=np.uint64)
     keys = np.concatenate([base + z[g], base])
     order = np.argsort(keys, kind="stable")
@@ -301,7 +303,7 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarr
     n = np.arange(len(ra))
     Ra[n, g[ra]] = sa
     Rb[n, g[rb]] = sb
-    if not (Ra == Rb).all():  # pragma: no cover - a 64-bit key collision: sort exactly
+    if not (Ra == Rb).all():  # a 64-bit key collision: sort exactly
         S = np.concatenate([Sv, Sv])
         S[np.arange(q), g] = 1
         S[np.arange(q) + q, g] = -1
