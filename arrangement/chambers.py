@@ -189,7 +189,8 @@ def _chambers_3d(N: np.ndarray, bits: int = 20) -> np.ndarray:
     (14, 14)
     """
     m = N.shape[0]
-    Bs = [intmat.nullspace_basis(h) for h in N]  # 3 × 2 integer bases of the planes
+    # 3 × 2 integer bases of the planes (reduced ones only where y_kj would leave int64)
+    Bs = [_plane_basis(h, 2**28) for h in N]
     Bobj = any(B.dtype == object for B in Bs)
     Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # m × 3 × 2
     # restricted normals y_kj = B_kᵀ h_j (row k·m + j), as two exact products
@@ -437,6 +438,18 @@ def round_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray:
     return intmat.shrink(out) if out.dtype == object else out
 
 
+#: From this entry size on, planes get an LLL-reduced lattice basis (smaller restricted normals).
+REDUCE_BASIS_FROM = 2**10
+
+
+def _plane_basis(h: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray:
+    """An integer basis of ``{h·u = 0}``: the pivot basis for ``|h| < start``, else the
+    reduced lattice basis (:func:`arrangement.intmat.kernel_basis`)."""
+    if intmat.max_abs(h.reshape(1, -1)) < start:
+        return intmat.nullspace_basis(h)
+    return intmat.kernel_basis(h)
+
+
 def split_witnesses(W: np.ndarray, vals: np.ndarray, hx: np.ndarray, h: np.ndarray,
                     N: np.ndarray, bits: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """Witnesses of the two chambers on either side of ``H = {h·u = 0}`` at each point of ``W``.
@@ -523,7 +536,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         h = N[k]
         hcol = h.reshape(d, 1)
         prev = N[:k]
-        B = intmat.nullspace_basis(h)
+        B = _plane_basis(h)
         Y = intmat.matmul(prev, B)
         Yc, ycls, yor = distinct_classes(Y)
         T = _chambers_distinct(Yc, d - 1)

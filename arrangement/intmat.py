@@ -347,3 +347,73 @@ def clipped_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     fits = np.abs(t) < lim
     out = np.where(fits, np.where(fits, t, 0) * (1 << s) + r, np.sign(t) * CLIP)
     return np.clip(out, -CLIP, CLIP)
+
+
+def kernel_basis(h: Sequence[int]) -> np.ndarray:
+    """A reduced integer basis (as columns, d × (d−1)) of the lattice ``{u ∈ Z^d : h·u = 0}``.
+
+    Unimodular column operations (Euclid on the entries of ``h``) give a basis of the whole
+    lattice, which LLL then shortens (δ = 3/4; the Gram–Schmidt coefficients are floats, but
+    every update is an exact integer column operation, so the result is a basis of the same
+    lattice whatever their rounding). Their product is about the covolume ``|h|``, so typical
+    entries are near ``|h|^(1/(d−1))``, against ``|h|`` for :func:`nullspace_basis`: restricted
+    normals stay small.
+
+    >>> h = [12346, 23456, 34567]
+    >>> B = kernel_basis(h)
+    >>> (np.array(h) @ B).tolist(), int(np.abs(B).max()), int(np.abs(nullspace_basis(h)).max())
+    ([0, 0], 1744, 34567)
+    """
+    a = [int(v) for v in h]
+    d = len(a)
+    U = [[int(i == j) for j in range(d)] for i in range(d)]  # columns U[:, j], as rows of U^T
+    while sum(1 for v in a if v) > 1:
+        p = min((i for i in range(d) if a[i]), key=lambda i: abs(a[i]))
+        for i in range(d):
+            if i != p and a[i]:
+                q = a[i] // a[p]
+                a[i] -= q * a[p]
+                U[i] = [x - q * y for x, y in zip(U[i], U[p])]
+    p = next(i for i in range(d) if a[i])
+    basis = [U[i] for i in range(d) if i != p]
+    basis = _lll(basis)
+    B = np.array(basis, dtype=object).T.reshape(d, d - 1)
+    return shrink(B)
+
+
+def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:
+    """LLL-reduce integer row vectors with float Gram–Schmidt; exact integer updates only."""
+    n = len(b)
+    if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 900:
+        return b
+    b = [list(r) for r in b]
+
+    def gso() -> tuple[list[list[float]], list[float]]:
+        bs: list[list[float]] = []
+        mu = [[0.0] * n for _ in range(n)]
+        nb = []
+        for i in range(n):
+            v = [float(x) for x in b[i]]
+            for j in range(i):
+                mu[i][j] = sum(float(x) * y for x, y in zip(b[i], bs[j])) / nb[j] if nb[j] else 0.0
+                v = [x - mu[i][j] * y for x, y in zip(v, bs[j])]
+            bs.append(v)
+            nb.append(sum(x * x for x in v))
+        return mu, nb
+
+    k, steps = 1, 0
+    mu, nb = gso()
+    while k < n and steps < max_steps:
+        steps += 1
+        for j in range(k - 1, -1, -1):
+            q = round(mu[k][j])
+            if q:
+                b[k] = [x - q * y for x, y in zip(b[k], b[j])]
+                mu, nb = gso()
+        if nb[k] >= (delta - mu[k][k - 1] ** 2) * nb[k - 1]:
+            k += 1
+        else:
+            b[k], b[k - 1] = b[k - 1], b[k]
+            mu, nb = gso()
+            k = max(k - 1, 1)
+    return b

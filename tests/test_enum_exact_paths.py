@@ -344,3 +344,22 @@ MORE_CASES = [
 @pytest.mark.parametrize("make", MORE_CASES)
 def test_more_chambers_are_exact_and_complete(make):
     test_chambers_are_exact_and_complete(make)
+
+
+@given(st.lists(st.one_of(st.integers(-9, 9), st.integers(-(2**40), 2**40)), min_size=2,
+                max_size=6))
+@settings(max_examples=100)
+def test_kernel_basis_is_a_basis_of_the_kernel_lattice(h):
+    """``h·B = 0`` and ``det(BᵀB) = |h|²/gcd(h)²``: the columns span exactly the lattice
+    ``{u ∈ Z^d : h·u = 0}`` (its covolume is ``|h/gcd(h)|``), so no restricted chamber is lost
+    or merged whatever LLL did."""
+    import sympy
+
+    if not any(h):
+        return
+    g = math.gcd(*h)
+    B = intmat.kernel_basis(h)
+    Bo = [[int(v) for v in r] for r in B.tolist()]
+    assert all(sum(hi * r[c] for hi, r in zip(h, Bo)) == 0 for c in range(len(h) - 1))
+    G = sympy.Matrix(Bo).T * sympy.Matrix(Bo)
+    assert G.det() == sum(v * v for v in h) // (g * g)
