@@ -187,20 +187,47 @@ def _chambers_3d(N: np.ndarray, bits: int = 20) -> np.ndarray:
     >>> W = _chambers_3d(N)
     >>> len(W), len({tuple(r) for r in intmat.sign_matmul(W, N.T).tolist()})
     (14, 14)
+
+    Many such problems are solved in one batch by :func:`chambers_3d_batch`; this is a batch
+    of one.
     """
-    m = N.shape[0]
+    return chambers_3d_batch([N], bits)[0]
+
+
+def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
+    """:func:`_chambers_3d` for several problems at once (planes of all problems side by side,
+    their sign vectors padded to the widest problem): one pass of numpy calls for all.
+
+    >>> Ns = [intmat.as_int_array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]),
+    ...       intmat.as_int_array([[1, 0, 0], [0, 1, 1]])]
+    >>> [len(W) for W in chambers_3d_batch(Ns)]
+    [14, 4]
+    """
+    P = len(Ns)
+    ms = np.array([N.shape[0] for N in Ns], dtype=np.int64)
+    mmax = int(ms.max())
+    Nall = _vstack(list(Ns))
+    M = Nall.shape[0]
+    pid = np.repeat(np.arange(P), ms)  # the problem of each plane
+    off = np.r_[0, np.cumsum(ms)[:-1]]
+    loc = np.arange(M) - off[pid]  # the index of each plane within its problem
     # 3 × 2 integer bases of the planes (reduced ones only where y_kj would leave int64)
-    Bs = [_plane_basis(h, 2**28) for h in N]
+    Bs = [_plane_basis(h, 2**28) for h in Nall]
     Bobj = any(B.dtype == object for B in Bs)
-    Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # m × 3 × 2
-    # restricted normals y_kj = B_kᵀ h_j (row k·m + j), as two exact products
-    BT = np.concatenate([Bst[:, :, 0], Bst[:, :, 1]]).T  # 3 × 2m
-    P = intmat.matmul(N, intmat.shrink(BT) if BT.dtype == object else BT)  # m × 2m: h_j · b
-    Y = np.stack([P[:, :m].T, P[:, m:].T], axis=2).reshape(m * m, 2)  # row k·m + j
-    k_of = np.repeat(np.arange(m), m)
-    j_of = np.tile(np.arange(m), m)
-    off = k_of != j_of
-    Y, k_of, j_of = Y[off], k_of[off], j_of[off]
+    Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # M × 3 × 2
+    # the pairs (k, j ≠ k) of planes of one problem, and y_kj = B_kᵀ h_j exactly
+    cnt = ms[pid]
+    k_of = np.repeat(np.arange(M), cnt)
+    jl = np.arange(len(k_of)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    j_of = off[pid[k_of]] + jl
+    keep = j_of != k_of
+    k_of, j_of, jl = k_of[keep], j_of[keep], jl[keep]
+    if (not Bobj and Nall.dtype != object
+            and intmat.max_abs(Nall) * intmat.max_abs(Bst.reshape(M, 6)) * 3 < 2**62):
+        Y = np.einsum("ti,tic->tc", Nall[j_of], Bst[k_of])
+    else:
+        Y = intmat.shrink((Nall[j_of].astype(object)[:, :, None]
+                           * Bst[k_of].astype(object)).sum(axis=1))
     C, ori = intmat.canonical_rows(Y)  # y_kj = (positive) · ori · C: H_j's side on H_k
     line, first = _line_ids(C, k_of)  # H_j ∩ H_k may repeat within one plane
     Lc, Lg = C[first], k_of[first]
@@ -225,57 +252,101 @@ def _chambers_3d(N: np.ndarray, bits: int = 20) -> np.ndarray:
     a = np.zeros(nl, dtype=np.int64)
     a[lab[neg]] = i[neg]  # position of each line's ray −D
     # sector s (from ray s to the next) of plane g[s]: the sign of every plane j ≠ g[s]
-    A = np.zeros((m, m), dtype=np.int64)
-    A[k_of, j_of] = a[line]
-    O = np.zeros((m, m), dtype=np.int8)
-    O[k_of, j_of] = ori
+    A = np.zeros((M, mmax), dtype=np.int32)
+    A[k_of, jl] = a[line]
+    O = np.zeros((M, mmax), dtype=np.int8)
+    O[k_of, jl] = ori
     # ray s lies in the half-turn [−D, D) of a line iff (s − pos(−D)) mod n < n/2
-    delta = i.astype(np.int32)[:, None] - A.astype(np.int32)[g]
+    delta = i.astype(np.int32)[:, None] - A[g]
     half = (n_of // 2).astype(np.int32)[:, None]
     inside = ((delta >= 0) & (delta < half)) | (delta < half - n_of.astype(np.int32)[:, None])
     Og = O[g]
-    Sv = np.where(inside, Og, -Og)  # zero exactly at column g
-    pick, side = _distinct_sides(Sv, g)
-    sec = pick
+    Sv = np.where(inside, Og, -Og)  # zero exactly at the plane's own column and the padding
+    sec, side = _distinct_sides(Sv, loc[g], group=pid[g])
     want = Sv[sec]
     gs = g[sec]
-    want[np.arange(len(sec)), gs] = side
-    W = np.zeros((len(pick), 3), dtype=np.int64)
-    todo = np.arange(len(pick))
+    pr = pid[gs]
+    want[np.arange(len(sec)), loc[gs]] = side
+    W = np.zeros((len(sec), 3), dtype=np.int64)
+    todo = np.arange(len(sec))
     two = n_of[sec] == 2  # one line in the plane: the sectors are its two half-planes
+    batch = _Batch(Ns, Nall, pid, loc, ms)
     # floats may cancel to 0 for entries of very different sizes: such proposals fail the check
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        W, todo = _propose_3d(W, todo, Bs, N, R, sec, nxt, side, gs, two, want, bits)
-    if len(todo):  # the exact construction: M w ± h_g from the exact sector witness w
-        Rs, Rn = R[sec], R[nxt[sec]]
-        Ro, Rno = Rs[todo].astype(object), Rn[todo].astype(object)
+        W, todo = _propose_3d(W, todo, Bs, batch, R, sec, nxt, side, gs, two, want, bits)
+    for p in np.unique(pr[todo]).tolist():  # the exact construction M w ± h_g (thin chambers)
+        rows = todo[pr[todo] == p]
+        N = Ns[p]
+        gl = loc[gs[rows]]
+        Rs, Rn = R[sec[rows]], R[nxt[sec[rows]]]
+        Ro, Rno = Rs.astype(object), Rn.astype(object)
         rot = np.stack([-Ro[:, 1], Ro[:, 0]], axis=1)
-        To = np.where(two[todo][:, None], rot, Ro + Rno)
-        Bg = Bst[gs[todo]].astype(object)
+        To = np.where(two[rows][:, None], rot, Ro + Rno)
+        Bg = Bst[gs[rows]].astype(object)
         w = intmat.primitive_rows(intmat.shrink(Bg[:, :, 0] * To[:, :1] + Bg[:, :, 1] * To[:, 1:]))
         vals = intmat.matmul(w, N.T)
         absv = np.abs(vals.astype(object))
-        r = np.arange(len(todo))
-        if (absv == 0).sum() != len(todo) or (absv[r, gs[todo]] != 0).any():
+        r = np.arange(len(rows))
+        if (absv == 0).sum() != len(rows) or (absv[r, gl] != 0).any():
             raise AssertionError("a sector witness lies on a second plane")  # pragma: no cover
-        absv[r, gs[todo]] = 1
-        hh = np.abs(intmat.matmul(N, N.T).astype(object))[gs[todo]]
-        hh[r, gs[todo]] = 0
-        M = (hh // absv).max(axis=1) + 1
-        E = intmat.shrink(w.astype(object) * M[:, None]
-                          + side[todo].astype(object)[:, None] * N[gs[todo]].astype(object))
+        absv[r, gl] = 1
+        hh = np.abs(intmat.matmul(N, N.T).astype(object))[gl]
+        hh[r, gl] = 0
+        Mx = (hh // absv).max(axis=1) + 1
+        E = intmat.shrink(w.astype(object) * Mx[:, None]
+                          + side[rows].astype(object)[:, None] * N[gl].astype(object))
         E = reduce_witnesses(intmat.primitive_rows(E), N, bits)
-        if not (intmat.sign_matmul(E, N.T) == want[todo]).all():
+        if not (intmat.sign_matmul(E, N.T) == want[rows][:, :N.shape[0]]).all():
             raise AssertionError("an exact facet witness has the wrong signs")  # pragma: no cover
         if E.dtype == object:
             W = W.astype(object)
-        W[todo] = E
-        W = intmat.shrink(W) if W.dtype == object else W
-    return W
+        W[rows] = E
+    W = intmat.shrink(W) if W.dtype == object else W
+    by = np.argsort(pr, kind="stable")
+    bounds = np.searchsorted(pr[by], np.arange(P + 1))
+    return [W[by[bounds[p]:bounds[p + 1]]] for p in range(P)]
 
 
-def _distinct_sides(Sv: np.ndarray, g: np.ndarray,
-                    z: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+class _Batch:
+    """The planes of a batch of 3-D problems, with per-row exact signs and float products."""
+
+    def __init__(self, Ns: list[np.ndarray], Nall: np.ndarray, pid: np.ndarray,
+                 loc: np.ndarray, ms: np.ndarray):
+        self.Ns, self.Nall, self.pid, self.loc, self.ms = Ns, Nall, pid, loc, ms
+        self.mmax = int(ms.max())
+        if len(Ns) > 1:
+            pad = np.zeros((len(Ns), self.mmax, 3), dtype=Nall.dtype)
+            pad[pid, loc] = Nall
+            self.pad = pad
+
+    def signs(self, U: np.ndarray, pr: np.ndarray) -> np.ndarray:
+        """Exact ``sign(N_p · u)`` for each row u of ``U`` (problem ``pr``), padded with 0."""
+        if len(self.Ns) == 1:
+            return intmat.sign_matmul(U, self.Ns[0].T)
+        if (self.pad.dtype != object and U.dtype != object
+                and intmat.max_abs(self.Nall) * intmat.max_abs(U) * 3 < 2**62):
+            return intmat.sign_int8(np.einsum("rmk,rk->rm", self.pad[pr], U))
+        out = np.zeros((len(U), self.mmax), dtype=np.int8)
+        for p in np.unique(pr).tolist():
+            r = np.nonzero(pr == p)[0]
+            out[r, :self.ms[p]] = intmat.sign_matmul(U[r], self.Ns[p].T)
+        return out
+
+    def dots(self, F: np.ndarray, Nf: np.ndarray, pr: np.ndarray,
+             fill: float) -> np.ndarray:
+        """Float ``N̂_p · f`` for each row f of ``F`` (``Nf``: the normalised planes), padding
+        columns ``fill``."""
+        if len(self.Ns) == 1:
+            return F @ Nf.T
+        padf = np.zeros((len(self.Ns), self.mmax, 3))
+        padf[self.pid, self.loc] = Nf
+        out = np.einsum("rmk,rk->rm", padf[pr], F)
+        out[np.arange(self.mmax)[None, :] >= self.ms[pr][:, None]] = fill
+        return out
+
+
+def _distinct_sides(Sv: np.ndarray, g: np.ndarray, z: np.ndarray | None = None,
+                    group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct sign vectors among ``Sv[s]`` with ``±1`` put at column ``g[s]`` (where
     ``Sv`` is 0): one ``(row, side)`` per distinct vector. Rows are grouped by 64-bit Zobrist
     keys, and every row grouped with a kept one is compared with it exactly (a collision of
@@ -290,6 +361,12 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray,
     if z is None:
         z = np.random.default_rng(0xC0FFEE).integers(1, 2**63, size=m, dtype=np.uint64)
     base = (Sv > 0).astype(np.uint64) @ z if m else np.zeros(q, dtype=np.uint64)
+    if group is None:
+        group = np.zeros(q, dtype=np.int64)
+    else:
+        salt = np.random.default_rng(0xBA7C).integers(1, 2**63, size=int(group.max()) + 1,
+                                                      dtype=np.uint64)
+        base = base + salt[group]
     keys = np.concatenate([base + z[g], base])
     order = np.argsort(keys, kind="stable")
     ks = keys[order]
@@ -304,29 +381,34 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray,
     n = np.arange(len(ra))
     Ra[n, g[ra]] = sa
     Rb[n, g[rb]] = sb
-    if not (Ra == Rb).all():  # a 64-bit key collision: sort exactly
+    if not ((Ra == Rb).all() and (group[ra] == group[rb]).all()):  # a 64-bit key collision
         S = np.concatenate([Sv, Sv])
         S[np.arange(q), g] = 1
         S[np.arange(q) + q, g] = -1
+        S = np.hstack([np.concatenate([group, group]).astype(np.int64).reshape(-1, 1).view(
+            np.int8), S])
         _, pick = np.unique(np.ascontiguousarray(S).view(
-            np.dtype((np.void, m))).ravel(), return_index=True)
+            np.dtype((np.void, S.shape[1]))).ravel(), return_index=True)
         return pick % q, np.where(pick < q, 1, -1).astype(np.int8)
     pick = order[new]
     return pick % q, np.where(pick < q, 1, -1).astype(np.int8)
 
 
-def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], N: np.ndarray,
+def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], batch: _Batch,
                 R: np.ndarray, sec: np.ndarray, nxt: np.ndarray, side: np.ndarray,
                 gs: np.ndarray, two: np.ndarray, want: np.ndarray,
                 bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """The float proposals of :func:`_chambers_3d`, kept where their exact signs are ``want``;
-    returns the witnesses and the rows still to do."""
+    """The float proposals of :func:`chambers_3d_batch`, kept where their exact signs are
+    ``want``; returns the witnesses and the rows still to do."""
+    N = batch.Nall
     if max(intmat.max_abs(N), intmat.max_abs(R)).bit_length() >= 500:
         return W, todo
+    pr = batch.pid[gs]
     Rs, Rn = R[sec], R[nxt[sec]]
     Nf = intmat.float_directions(N)
     Nf = Nf / np.abs(Nf).max(axis=1, keepdims=True)
-    bf = np.abs(Nf @ Nf.T)[gs]  # |ĥ_j · ĥ_g|
+    rows = np.arange(len(gs))
+    bf = np.abs(batch.dots(Nf[gs], Nf, pr, 0.0))  # |ĥ_j · ĥ_g| (padding: no bound)
     Rf = intmat.float_directions(Rs)
     Rf /= np.hypot(Rf[:, 0], Rf[:, 1])[:, None]
     Rnf = intmat.float_directions(Rn)
@@ -336,8 +418,8 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], N: np.nda
     Bf = Bf / np.abs(Bf).max(axis=(1, 2), keepdims=True)
     w = np.einsum("qij,qj->qi", Bf, t)
     w /= np.abs(w).max(axis=1, keepdims=True)
-    af = np.abs(w @ Nf.T)  # |ĥ_j · w|, ≈ 0 at column g
-    af[np.arange(len(gs)), gs] = np.inf
+    af = np.abs(batch.dots(w, Nf, pr, np.inf))  # |ĥ_j · w|, ≈ 0 at column g
+    af[rows, batch.loc[gs]] = np.inf
     eps = 0.5 * np.min(af / np.maximum(bf, 1e-300), axis=1, keepdims=True)
     U0 = w + np.minimum(eps, 0.5) * side[:, None] * Nf[gs]
     U0 /= np.abs(U0).max(axis=1, keepdims=True)
@@ -346,7 +428,7 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], N: np.nda
         if len(todo) == 0:
             break
         U = np.round(U0[todo] * 2.0**b).astype(np.int64)
-        ok = (intmat.sign_matmul(U, N.T) == want[todo]).all(axis=1)
+        ok = (batch.signs(U, pr[todo]) == want[todo]).all(axis=1)
         W[todo[ok]] = U[ok]
         todo = todo[~ok]
     return W, todo
@@ -532,14 +614,17 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
     keys = np.array([z[0], 0], dtype=np.uint64)
     if progress is not None:
         progress(1, m)
+    restricted = _restrictions_4d(N) if d == 4 else {}
     for k in range(1, m):
         h = N[k]
         hcol = h.reshape(d, 1)
         prev = N[:k]
-        B = _plane_basis(h)
-        Y = intmat.matmul(prev, B)
-        Yc, ycls, yor = distinct_classes(Y)
-        T = _chambers_distinct(Yc, d - 1)
+        if k in restricted:
+            B, T = restricted[k]
+        else:
+            B = _plane_basis(h)
+            Yc = distinct_classes(intmat.matmul(prev, B))[0]
+            T = _chambers_distinct(Yc, d - 1)
         Wr = intmat.primitive_rows(intmat.matmul(T, B.T))  # witnesses on H_k
         vals = intmat.matmul(Wr, prev.T)  # (split × k), nonzero by construction
         Sr = _signs(vals)
@@ -574,6 +659,40 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         if progress is not None:
             progress(k + 1, m)
     return W
+
+
+#: Batches of the 3-D restrictions of one 4-D enumeration hold at most this many plane pairs.
+BATCH_PAIRS = 2000
+
+
+def _restrictions_4d(N: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each step k ≥ 1 of the 4-D enumeration of ``N`` whose restriction ``N[:k]`` to
+    ``H_k`` has two planes or more: the basis of ``H_k`` and the restricted chambers, the 3-D
+    problems solved in batches of at most :data:`BATCH_PAIRS` plane pairs
+    (:func:`chambers_3d_batch`)."""
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    pending: list[tuple[int, np.ndarray, np.ndarray]] = []
+    pairs = 0
+
+    def flush() -> None:
+        Ts = chambers_3d_batch([Yc for _, _, Yc in pending])
+        for (k, B, _), T in zip(pending, Ts):
+            out[k] = (B, T)
+        pending.clear()
+
+    for k in range(1, N.shape[0]):
+        B = _plane_basis(N[k])
+        Yc = distinct_classes(intmat.matmul(N[:k], B))[0]
+        if Yc.shape[0] < 2:
+            continue
+        if pending and pairs + Yc.shape[0] ** 2 > BATCH_PAIRS:
+            flush()
+            pairs = 0
+        pending.append((k, B, Yc))
+        pairs += Yc.shape[0] ** 2
+    if pending:
+        flush()
+    return out
 
 
 def _scale_rows(W: np.ndarray, M: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ from arrangement.chambers import (
     _chambers_distinct,
     _distinct_sides,
     angular_order,
+    chambers_3d_batch,
     distinct_classes,
     reduce_witnesses,
     sectors_2d,
@@ -363,3 +364,22 @@ def test_kernel_basis_is_a_basis_of_the_kernel_lattice(h):
     assert all(sum(hi * r[c] for hi, r in zip(h, Bo)) == 0 for c in range(len(h) - 1))
     G = sympy.Matrix(Bo).T * sympy.Matrix(Bo)
     assert G.det() == sum(v * v for v in h) // (g * g)
+
+
+@given(st.lists(planes3, min_size=1, max_size=4), st.sampled_from([1, 20]))
+@settings(max_examples=40)
+def test_3d_batches_equal_single_problems_and_brute_force(problems, bits):
+    """A batch of 3-D problems of different sizes (padded sign vectors, one dedup with
+    per-problem salts) gives each problem exactly its brute-force chambers."""
+    Ns = []
+    for rows in problems:
+        N, _, _ = distinct_classes(intmat.as_int_array(rows))
+        if N.shape[0] >= 2:
+            Ns.append(N)
+    if not Ns:
+        return
+    for N, W in zip(Ns, chambers_3d_batch(Ns, bits)):
+        rowsN = N.tolist()
+        got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
+        assert len(set(got)) == len(got)
+        assert set(got) == brute_force_chambers(rowsN)
