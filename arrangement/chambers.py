@@ -607,11 +607,13 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         return _chambers_2d(N)
     if d == 3 and m >= 2 and progress is None:
         return _chambers_3d(N)
+    walk = m >= WALK_FROM
     rng = np.random.default_rng(0x5EED)
     z = rng.integers(1, 2**63, size=m, dtype=np.uint64)  # Zobrist weights for sign keys
     h0 = N[0].reshape(1, d)
     W = _vstack([h0, -h0])  # the chambers of N[:1]
     keys = np.array([z[0], 0], dtype=np.uint64)
+    tree = _History(W) if walk else None
     if progress is not None:
         progress(1, m)
     restricted = _restrictions_4d(N) if d == 4 else {}
@@ -630,6 +632,11 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         Sr = _signs(vals)
         hx = intmat.matmul(prev, hcol).ravel()  # x_j · h_k
         plus, minus = split_witnesses(Wr, vals, hx, h, N[:k + 1])
+        if tree is not None:
+            tree.split(k, Sr, plus, minus)
+            if progress is not None:
+                progress(k + 1, m)
+            continue
         split_keys = (Sr > 0).astype(np.uint64) @ z[:k]
         # Old chambers that H_k cuts are replaced by the two halves above; a key match is
         # accepted only when the old chamber's exact signs are the restricted chamber's.
@@ -658,7 +665,66 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         ])
         if progress is not None:
             progress(k + 1, m)
-    return W
+    return tree.leaves() if tree is not None else W
+
+
+#: From this many hyperplanes on, cut chambers are found by walking the history of splits
+#: (:class:`_History`) instead of matching sign keys against every chamber at every step.
+WALK_FROM = 40
+
+
+class _History:
+    """The chambers of the incremental enumeration as the leaves of its history of splits.
+
+    Node 0 is the whole space, split by ``H_0`` into nodes 1 and 2 (witnesses ``±h_0``). When
+    ``H_k`` cuts a chamber, that leaf records the step and its two halves. The chamber of
+    ``A_{k−1}`` containing a point ``w`` on ``H_k`` (off every earlier hyperplane) is found
+    from the root by following, at each split on ``H_j``, the half of ``sign(h_j·w)``: exact
+    signs only, and only for the cut chambers, never a pass over all chambers per step.
+    """
+
+    def __init__(self, W0: np.ndarray):
+        self.step = np.array([0, -1, -1], dtype=np.int64)  # split step of each node (−1: leaf)
+        self.plus = np.array([1, -1, -1], dtype=np.int64)
+        self.minus = np.array([2, -1, -1], dtype=np.int64)
+        self.blocks = [W0]  # witnesses of nodes 1, 2, ...
+        self.size = 3
+
+    def _grow(self, extra: int) -> None:
+        need = self.size + extra
+        if need > len(self.step):
+            cap = max(need, 2 * len(self.step))
+            for name in ("step", "plus", "minus"):
+                old = getattr(self, name)
+                new = np.full(cap, -1, dtype=np.int64)
+                new[:len(old)] = old
+                setattr(self, name, new)
+
+    def split(self, k: int, Sr: np.ndarray, plus: np.ndarray, minus: np.ndarray) -> None:
+        """Split, by ``H_k``, the chambers containing the restricted chambers of signs ``Sr``
+        (on ``H_0 … H_{k−1}``); their halves get the witnesses ``plus`` / ``minus``."""
+        q = len(Sr)
+        ids = np.zeros(q, dtype=np.int64)
+        for j in range(k):
+            sel = np.nonzero(self.step[ids] == j)[0]
+            if len(sel):
+                at = ids[sel]
+                ids[sel] = np.where(Sr[sel, j] > 0, self.plus[at], self.minus[at])
+        if (self.step[ids] != -1).any() or len(np.unique(ids)) != q:  # pragma: no cover
+            raise AssertionError("a restricted chamber found no chamber of its own")
+        self._grow(2 * q)
+        new = self.size + np.arange(2 * q)
+        self.step[ids] = k
+        self.plus[ids] = new[:q]
+        self.minus[ids] = new[q:]
+        self.step[new] = -1
+        self.size += 2 * q
+        self.blocks += [plus, minus]
+
+    def leaves(self) -> np.ndarray:
+        """The witnesses of the current chambers."""
+        W = _vstack(self.blocks)
+        return W[np.nonzero(self.step[1:self.size] == -1)[0]]
 
 
 #: Batches of the 3-D restrictions of one 4-D enumeration hold at most this many plane pairs.

@@ -383,3 +383,20 @@ def test_3d_batches_equal_single_problems_and_brute_force(problems, bits):
         got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
         assert len(set(got)) == len(got)
         assert set(got) == brute_force_chambers(rowsN)
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=4, max_size=4), min_size=1, max_size=7),
+       st.sampled_from([2, 10**9]))
+@settings(max_examples=60)
+def test_history_walk_and_key_matching_equal_brute_force(X, walk_from):
+    """Both ways of finding the cut chambers (the split-history walk, forced from 2
+    hyperplanes on, and the sign-key matching) give exactly brute force's chamber set."""
+    from arrangement import chambers
+
+    old = chambers.WALK_FROM
+    chambers.WALK_FROM = walk_from
+    try:
+        got = {c.signs for c in Arrangement(X).chambers()}
+    finally:
+        chambers.WALK_FROM = old
+    assert got == brute_force_chambers(X)
