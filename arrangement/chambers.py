@@ -408,7 +408,6 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], batch: _B
     Nf = intmat.float_directions(N)
     Nf = Nf / np.abs(Nf).max(axis=1, keepdims=True)
     rows = np.arange(len(gs))
-    bf = np.abs(batch.dots(Nf[gs], Nf, pr, 0.0))  # |ĥ_j · ĥ_g| (padding: no bound)
     Rf = intmat.float_directions(Rs)
     Rf /= np.hypot(Rf[:, 0], Rf[:, 1])[:, None]
     Rnf = intmat.float_directions(Rn)
@@ -420,7 +419,8 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], batch: _B
     w /= np.abs(w).max(axis=1, keepdims=True)
     af = np.abs(batch.dots(w, Nf, pr, np.inf))  # |ĥ_j · w|, ≈ 0 at column g
     af[rows, batch.loc[gs]] = np.inf
-    eps = 0.5 * np.min(af / np.maximum(bf, 1e-300), axis=1, keepdims=True)
+    # moving by ε ĥ_g changes ĥ_j·u by at most 3ε (entries of ĥ at most 1): ε = min |ĥ_j·w| / 8
+    eps = np.min(af, axis=1, keepdims=True) / 8
     U0 = w + np.minimum(eps, 0.5) * side[:, None] * Nf[gs]
     U0 /= np.abs(U0).max(axis=1, keepdims=True)
     U0[~np.isfinite(U0)] = 0.0
