@@ -391,7 +391,7 @@ def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> li
     def gso() -> tuple[list[list[float]], list[float]]:
         bs: list[list[float]] = []
         mu = [[0.0] * n for _ in range(n)]
-        nb = []
+        nb: list[float] = []
         for i in range(n):
             v = [float(x) for x in b[i]]
             for j in range(i):
