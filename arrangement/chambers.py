@@ -526,8 +526,10 @@ REDUCE_BASIS_FROM = 2**10
 
 def _plane_basis(h: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray:
     """An integer basis of ``{h·u = 0}``: the pivot basis for ``|h| < start``, else the
-    reduced lattice basis (:func:`arrangement.intmat.kernel_basis`)."""
-    if intmat.max_abs(h.reshape(1, -1)) < start:
+    reduced lattice basis (:func:`arrangement.intmat.kernel_basis`; beyond 2^400, where LLL's
+    float Gram–Schmidt would overflow, the pivot basis again)."""
+    size = intmat.max_abs(h.reshape(1, -1))
+    if size < start or size.bit_length() > 400:
         return intmat.nullspace_basis(h)
     return intmat.kernel_basis(h)
 

@@ -384,8 +384,8 @@ def kernel_basis(h: Sequence[int]) -> np.ndarray:
 def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:
     """LLL-reduce integer row vectors with float Gram–Schmidt; exact integer updates only."""
     n = len(b)
-    if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 900:
-        return b
+    if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 400:
+        return b  # squared norms of larger entries overflow floats: keep the (valid) basis
     b = [list(r) for r in b]
 
     def gso() -> tuple[list[list[float]], list[float]]:
@@ -406,10 +406,14 @@ def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> li
     while k < n and steps < max_steps:
         steps += 1
         for j in range(k - 1, -1, -1):
+            if not math.isfinite(mu[k][j]):
+                return b  # float trouble: every update so far was exact, so b is a basis
             q = round(mu[k][j])
             if q:
                 b[k] = [x - q * y for x, y in zip(b[k], b[j])]
                 mu, nb = gso()
+        if not (math.isfinite(nb[k]) and math.isfinite(nb[k - 1])):
+            return b
         if nb[k] >= (delta - mu[k][k - 1] ** 2) * nb[k - 1]:
             k += 1
         else:

@@ -347,8 +347,9 @@ def test_more_chambers_are_exact_and_complete(make):
     test_chambers_are_exact_and_complete(make)
 
 
-@given(st.lists(st.one_of(st.integers(-9, 9), st.integers(-(2**40), 2**40)), min_size=2,
-                max_size=6))
+@given(st.lists(st.one_of(st.integers(-9, 9), st.integers(-(2**40), 2**40),
+                          st.integers(-(2**300), 2**300), st.integers(-(2**600), 2**600)),
+                min_size=2, max_size=6))
 @settings(max_examples=100)
 def test_kernel_basis_is_a_basis_of_the_kernel_lattice(h):
     """``h·B = 0`` and ``det(BᵀB) = |h|²/gcd(h)²``: the columns span exactly the lattice
