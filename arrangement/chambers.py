@@ -3,17 +3,21 @@
 Algorithm (deletion–restriction, docs/MATH.md §3; no linear program is solved): hyperplanes are
 added one at a time. When ``H_k`` is added, the chambers of ``A_{k−1}`` that it cuts are exactly
 the chambers of the restriction ``A_{k−1}^{H_k}`` (an arrangement of dimension d − 1, enumerated
-recursively in integer coordinates of ``H_k``). A restricted chamber with integer witness ``w``
-(lying on ``H_k`` and off every earlier hyperplane) yields the two new chambers with witnesses
-``M w ± h_k``, where the integer ``M`` is large enough that no earlier sign changes:
-``M |x_j·w| > |x_j·h_k|`` for all earlier ``j``. Every other chamber keeps its witness and gets the
-sign ``sign(h_k·u)``, which is nonzero precisely because the chamber was not cut. In dimension 2
-the chambers are the sectors between consecutive rays, found by an angular sort that is checked
-exactly.
+recursively in integer coordinates of ``H_k``: a reduced basis of its lattice when ``h_k`` is
+large). A restricted chamber with integer witness ``w`` (lying on ``H_k`` and off every earlier
+hyperplane) yields the two new chambers with witnesses ``M w ± h_k``, where the integer ``M`` is
+large enough that no earlier sign changes: ``M |x_j·w| > |x_j·h_k|`` for all earlier ``j``;
+those points are proposed in floats at about 20 bits and kept where their exact signs are right
+(:func:`split_witnesses`), built exactly otherwise. Every other chamber keeps its witness. The
+cut chambers are found by sign keys, or, from :data:`WALK_FROM` hyperplanes on, by walking the
+history of splits (:class:`_History`). In dimension 2 the chambers are the sectors between
+consecutive rays, found by an angular sort that is checked exactly; in dimension 3 they are the
+two sides of every facet sector, their signs read off the exact angular order in each plane
+(:func:`chambers_3d_batch`, many 3-D problems at once).
 
-All witnesses are integer vectors; all signs come from exact integer products
-(:mod:`arrangement.intmat`). The work is ``O(d · Σ_k #chambers(A_k))`` sign evaluations, done as
-matrix products.
+All witnesses are integer vectors; every sign is exact (:mod:`arrangement.intmat`: int64 when a
+bound allows, floats with a proven error margin, Python integers where those cannot decide);
+floats only ever *propose* a witness or an order that exact arithmetic then accepts or rejects.
 
 References: T. Zaslavsky, *Facing up to arrangements*, Mem. AMS 154 (1975); R. P. Stanley,
 *An introduction to hyperplane arrangements*, Lect. 1 (deletion–restriction).

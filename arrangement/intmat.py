@@ -312,43 +312,6 @@ def float_rows(rows: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
     return np.array(out, dtype=float).reshape(len(out), -1)
 
 
-#: Magnitude at which :func:`clipped_matmul` stops being exact and reports only the sign.
-CLIP = 2**61
-
-
-def clipped_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``A @ B`` in int64 with exact signs, exact wherever ``|value| < 2**60``; a larger value
-    is either exact or ``±CLIP = ±2**61`` (then its true magnitude is ≥ 2**60).
-
-    Each entry of A is split exactly as ``a = hi·2^s + lo`` with ``0 ≤ lo < 2^s``; both partial
-    products are int64-safe by the same bound as :func:`matmul`, and
-    ``value = t·2^s + r`` with ``t = hi·B + (lo·B >> s)``, ``r = lo·B mod 2^s`` is recombined
-    only where ``|t| < 2^61 / 2^s`` (no overflow); elsewhere ``|value| ≥ 2^61 − 2^s ≥ 2^60``.
-    Falls back to :func:`matmul` (clipped the same way) when no split fits.
-
-    >>> A = as_int_array([[2**55 + 3, 1], [2**50, -(2**50)]])
-    >>> clipped_matmul(A, as_int_array([[2**9], [1]])).ravel().tolist() == [CLIP, 2**59 - 2**50]
-    True
-    """
-    k = A.shape[1] if A.ndim == 2 else 1
-    a, b = max_abs(A), max_abs(B) * max(k, 1)
-    if A.dtype != object and B.dtype != object and a * b < _SAFE:
-        P = A @ B
-        return np.clip(P, -CLIP, CLIP)
-    s = 62 - max(b, 1).bit_length() - 1  # 2^s · b < 2^62
-    if A.dtype == object or B.dtype == object or s < 1 or (a >> s) * b >= _SAFE:
-        P = np.dot(A.astype(object), B.astype(object))
-        return np.clip(P, -CLIP, CLIP).astype(np.int64)
-    hi, lo = A >> s, A & ((1 << s) - 1)
-    HB, LB = hi @ B, lo @ B
-    t = HB + (LB >> s)  # value = t·2^s + r, 0 ≤ r < 2^s
-    r = LB & ((1 << s) - 1)
-    lim = CLIP >> s
-    fits = np.abs(t) < lim
-    out = np.where(fits, np.where(fits, t, 0) * (1 << s) + r, np.sign(t) * CLIP)
-    return np.clip(out, -CLIP, CLIP)
-
-
 def kernel_basis(h: Sequence[int]) -> np.ndarray:
     """A reduced integer basis (as columns, d × (d−1)) of the lattice ``{u ∈ Z^d : h·u = 0}``.
 
