@@ -255,8 +255,7 @@ class Arrangement:
                 (W.shape[0], 0))
             class_signs = np.asarray(class_signs, dtype=np.int8)
             # A canonical order (lexicographic, + before −) makes indices reproducible.
-            order = np.lexsort(-class_signs.T[::-1]) if class_signs.shape[1] else np.arange(
-                W.shape[0])
+            order = _lex_order(class_signs)
             W, class_signs = W[order], class_signs[order]
             cls = np.array(self.row_class)
             ori = np.array(self.row_orientation, dtype=np.int8)
@@ -471,6 +470,24 @@ class Arrangement:
             nx.write_graphml(self.tope_graph(), path)
         except OSError as exc:
             raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _lex_order(S: np.ndarray) -> np.ndarray:
+    """The permutation sorting the rows of a ±1 matrix lexicographically, + before −
+    (``np.lexsort(-S.T[::-1])``), on the rows packed to 64-bit words.
+
+    >>> _lex_order(np.array([[-1, 1], [1, -1], [1, 1]], dtype=np.int8)).tolist()
+    [2, 1, 0]
+    """
+    p, m = S.shape
+    if m == 0:
+        return np.arange(p)
+    packed = np.packbits(S < 0, axis=1)  # first column in the most significant bit
+    pad = (-packed.shape[1]) % 8
+    if pad:
+        packed = np.hstack([packed, np.zeros((p, pad), dtype=np.uint8)])
+    words = np.ascontiguousarray(packed).view(">u8").astype(np.uint64)
+    return np.lexsort(words.T[::-1])
 
 
 def _cdd_generators(A: Sequence[Sequence[int]]) -> list[tuple[Fraction, ...]]:

@@ -64,6 +64,18 @@ def shrink(A: np.ndarray) -> np.ndarray:
     return A
 
 
+def sign_int8(P: np.ndarray) -> np.ndarray:
+    """``sign(P)`` as int8 for an integer array (int64 or Python-int objects), by comparisons
+    (numpy's ``np.sign`` on int64 is several times slower).
+
+    >>> sign_int8(as_int_array([[5, 0, -(2**70)]])).tolist()
+    [[1, 0, -1]]
+    """
+    if P.dtype == object:
+        return np.sign(P).astype(np.int8) if P.size else P.astype(np.int8)
+    return (P > 0).view(np.int8) - (P < 0).view(np.int8)
+
+
 def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Exact product ``A @ B`` of integer matrices (int64 when the bound allows, else objects).
 
@@ -146,7 +158,7 @@ def sign_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
         return np.zeros((A.shape[0], B.shape[1]), dtype=np.int8)
     a, b = max_abs(A), max_abs(B)
     if a * b * k < _SAFE and A.dtype != object and B.dtype != object:
-        return np.sign(A @ B).astype(np.int8)
+        return sign_int8(A @ B)
     if a.bit_length() + b.bit_length() > _FLOAT_BITS:
         return np.sign(np.dot(A.astype(object), B.astype(object))).astype(np.int8)
     Af, Bf = to_float(A), to_float(B)
@@ -171,7 +183,7 @@ def sign_rowdot(A: np.ndarray, B: np.ndarray) -> np.ndarray:
         return np.zeros(A.shape[0], dtype=np.int8)
     a, b = max_abs(A), max_abs(B)
     if a * b * k < _SAFE and A.dtype != object and B.dtype != object:
-        return np.sign((A * B).sum(axis=1)).astype(np.int8)
+        return sign_int8((A * B).sum(axis=1))
     if a.bit_length() + b.bit_length() > _FLOAT_BITS:
         return np.sign((A.astype(object) * B.astype(object)).sum(axis=1)).astype(np.int8)
     Af, Bf = to_float(A), to_float(B)
@@ -300,38 +312,75 @@ def float_rows(rows: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
     return np.array(out, dtype=float).reshape(len(out), -1)
 
 
-#: Magnitude at which :func:`clipped_matmul` stops being exact and reports only the sign.
-CLIP = 2**61
+def kernel_basis(h: Sequence[int]) -> np.ndarray:
+    """A reduced integer basis (as columns, d × (d−1)) of the lattice ``{u ∈ Z^d : h·u = 0}``.
 
+    Unimodular column operations (Euclid on the entries of ``h``) give a basis of the whole
+    lattice, which LLL then shortens (δ = 3/4; the Gram–Schmidt coefficients are floats, but
+    every update is an exact integer column operation, so the result is a basis of the same
+    lattice whatever their rounding). Their product is about the covolume ``|h|``, so typical
+    entries are near ``|h|^(1/(d−1))``, against ``|h|`` for :func:`nullspace_basis`: restricted
+    normals stay small.
 
-def clipped_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``A @ B`` in int64 with exact signs, exact wherever ``|value| < 2**60``; a larger value
-    is either exact or ``±CLIP = ±2**61`` (then its true magnitude is ≥ 2**60).
-
-    Each entry of A is split exactly as ``a = hi·2^s + lo`` with ``0 ≤ lo < 2^s``; both partial
-    products are int64-safe by the same bound as :func:`matmul`, and
-    ``value = t·2^s + r`` with ``t = hi·B + (lo·B >> s)``, ``r = lo·B mod 2^s`` is recombined
-    only where ``|t| < 2^61 / 2^s`` (no overflow); elsewhere ``|value| ≥ 2^61 − 2^s ≥ 2^60``.
-    Falls back to :func:`matmul` (clipped the same way) when no split fits.
-
-    >>> A = as_int_array([[2**55 + 3, 1], [2**50, -(2**50)]])
-    >>> clipped_matmul(A, as_int_array([[2**9], [1]])).ravel().tolist() == [CLIP, 2**59 - 2**50]
-    True
+    >>> h = [12346, 23456, 34567]
+    >>> B = kernel_basis(h)
+    >>> (np.array(h) @ B).tolist(), int(np.abs(B).max()), int(np.abs(nullspace_basis(h)).max())
+    ([0, 0], 1744, 34567)
     """
-    k = A.shape[1] if A.ndim == 2 else 1
-    a, b = max_abs(A), max_abs(B) * max(k, 1)
-    if A.dtype != object and B.dtype != object and a * b < _SAFE:
-        P = A @ B
-        return np.clip(P, -CLIP, CLIP)
-    s = 62 - max(b, 1).bit_length() - 1  # 2^s · b < 2^62
-    if A.dtype == object or B.dtype == object or s < 1 or (a >> s) * b >= _SAFE:
-        P = np.dot(A.astype(object), B.astype(object))
-        return np.clip(P, -CLIP, CLIP).astype(np.int64)
-    hi, lo = A >> s, A & ((1 << s) - 1)
-    HB, LB = hi @ B, lo @ B
-    t = HB + (LB >> s)  # value = t·2^s + r, 0 ≤ r < 2^s
-    r = LB & ((1 << s) - 1)
-    lim = CLIP >> s
-    fits = np.abs(t) < lim
-    out = np.where(fits, np.where(fits, t, 0) * (1 << s) + r, np.sign(t) * CLIP)
-    return np.clip(out, -CLIP, CLIP)
+    a = [int(v) for v in h]
+    d = len(a)
+    U = [[int(i == j) for j in range(d)] for i in range(d)]  # columns U[:, j], as rows of U^T
+    while sum(1 for v in a if v) > 1:
+        p = min((i for i in range(d) if a[i]), key=lambda i: abs(a[i]))
+        for i in range(d):
+            if i != p and a[i]:
+                q = a[i] // a[p]
+                a[i] -= q * a[p]
+                U[i] = [x - q * y for x, y in zip(U[i], U[p])]
+    p = next(i for i in range(d) if a[i])
+    basis = [U[i] for i in range(d) if i != p]
+    basis = _lll(basis)
+    B = np.array(basis, dtype=object).T.reshape(d, d - 1)
+    return shrink(B)
+
+
+def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:
+    """LLL-reduce integer row vectors with float Gram–Schmidt; exact integer updates only."""
+    n = len(b)
+    if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 400:
+        return b  # squared norms of larger entries overflow floats: keep the (valid) basis
+    b = [list(r) for r in b]
+
+    def gso() -> tuple[list[list[float]], list[float]]:
+        bs: list[list[float]] = []
+        mu = [[0.0] * n for _ in range(n)]
+        nb: list[float] = []
+        for i in range(n):
+            v = [float(x) for x in b[i]]
+            for j in range(i):
+                mu[i][j] = sum(float(x) * y for x, y in zip(b[i], bs[j])) / nb[j] if nb[j] else 0.0
+                v = [x - mu[i][j] * y for x, y in zip(v, bs[j])]
+            bs.append(v)
+            nb.append(sum(x * x for x in v))
+        return mu, nb
+
+    k, steps = 1, 0
+    mu, nb = gso()
+    while k < n and steps < max_steps:
+        steps += 1
+        for j in range(k - 1, -1, -1):
+            if not math.isfinite(mu[k][j]):
+                return b  # float trouble: every update so far was exact, so b is a basis
+            q = round(mu[k][j])
+            if q:
+                b[k] = [x - q * y for x, y in zip(b[k], b[j])]
+                mu, nb = gso()
+        if not (math.isfinite(nb[k]) and math.isfinite(nb[k - 1])):
+            return b
+        if nb[k] >= (delta - mu[k][k - 1] ** 2) * nb[k - 1]:
+            k += 1
+        else:
+            b[k], b[k - 1] = b[k - 1], b[k]
+            mu, nb = gso()
+            k = max(k - 1, 1)
+    return b

@@ -8,10 +8,16 @@ cases, witness reduction, all against exact oracles.
 - the batched 2-D sectors and the 3-D facet enumeration give, on degenerate and wide-ranging
   data, exactly the brute-force chambers; on larger instances (d = 4…6, random integers and
   real decimals) the witnesses realise distinct sign vectors and their number is Zaslavsky's
-  count from the intersection lattice — together a proof that the set is complete and exact.
+  count from the intersection lattice — together a proof that the set is complete and exact;
+- the exact angular order (angle π included); the 3-D sector signs read off that order, alone
+  and in padded batches, with tiny float proposals that force the exact ``M w ± h`` fallback;
+  the split witnesses; the dedup under planted key collisions; the reduced lattice bases; the
+  split-history walk against the sign-key matching, all against brute force.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -19,8 +25,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import brute_force_chambers, exact_signs
 
+from arrangement import chambers as chambers_module
 from arrangement import intmat
-from arrangement.chambers import chambers_3d, distinct_classes, reduce_witnesses, sectors_2d
+from arrangement.chambers import (
+    angular_order,
+    chambers_3d_batch,
+    distinct_classes,
+    reduce_witnesses,
+    sectors_2d,
+    split_witnesses,
+)
 from arrangement.core import Arrangement
 from arrangement.lattice import chambers_from_chi
 
@@ -94,7 +108,7 @@ def test_facet_enumeration_in_3d_equals_brute_force(rows, big):
     N, _, _ = distinct_classes(intmat.as_int_array(X))
     if N.shape[0] < 2 or np.linalg.matrix_rank(intmat.float_directions(N)) < 3:
         return
-    W = chambers_3d(N)
+    W = chambers_module._chambers_3d(N)
     rowsN = N.tolist()
     got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
     assert len(set(got)) == len(got)
@@ -149,32 +163,212 @@ def test_chambers_are_exact_and_complete(make):
     assert len(signs) == len(ch) == chambers_from_chi(list(rows), len(J))
 
 
-@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.data())
+# -- the combinatorial 3-D path, the float-proposed witnesses, their exact fallbacks -------------
+
+def _exact_angle_key_order(rays):
+    """Oracle: counter-clockwise order from angle 0 by exact half-plane and cross products."""
+    from functools import cmp_to_key
+
+    def half(r):
+        return 0 if (r[1] > 0 or (r[1] == 0 and r[0] > 0)) else 1
+
+    def cmp(s, t):
+        a, b = rays[s], rays[t]
+        if half(a) != half(b):
+            return half(a) - half(b)
+        c = a[0] * b[1] - a[1] * b[0]
+        return -1 if c > 0 else (1 if c < 0 else 0)
+
+    return sorted(range(len(rays)), key=cmp_to_key(cmp))
+
+
+@given(st.lists(st.tuples(st.one_of(st.integers(-3, 3), st.integers(-(2**70), 2**70)),
+                          st.one_of(st.integers(-3, 3), st.integers(-(2**70), 2**70))),
+                min_size=1, max_size=8))
 @settings(max_examples=150)
-def test_clipped_matmul_is_exact_below_2_60_and_signs_always(p, k, q, data):
-    ents = st.one_of(st.integers(-(2**61), 2**61), st.integers(-9, 9), st.integers(-(2**40), 2**40))
-    A = data.draw(st.lists(st.lists(ents, min_size=k, max_size=k), min_size=p, max_size=p))
-    B = data.draw(st.lists(st.lists(st.integers(-(2**23), 2**23), min_size=q, max_size=q),
-                           min_size=k, max_size=k))
-    got = intmat.clipped_matmul(intmat.as_int_array(A), intmat.as_int_array(B)).tolist()
-    for r, row in enumerate(A):
-        for c in range(q):
-            v = sum(row[i] * B[i][c] for i in range(k))
-            g = got[r][c]
-            assert (g > 0) - (g < 0) == (v > 0) - (v < 0)
-            if abs(v) < 2**60:
-                assert g == v
-            elif g != v:
-                assert abs(g) == intmat.CLIP
+def test_angular_order_is_the_exact_one(rays):
+    """Distinct directions (axis rays and the angle π included) in the exact angular order."""
+    seen, dirs = set(), []
+    for x, y in rays:
+        if (x, y) == (0, 0):
+            continue
+        g = math.gcd(x, y)
+        key = (x // g, y // g)
+        if key not in seen:
+            seen.add(key)
+            dirs.append((x, y))
+    if not dirs:
+        return
+    R = intmat.as_int_array(dirs)
+    order = angular_order(R, np.zeros(len(dirs), dtype=np.int64))
+    got = [dirs[i] for i in order.tolist()]
+    want = [dirs[i] for i in _exact_angle_key_order(dirs)]
+    assert got == want
 
 
-def test_planted_unclipped_recombination_overflows():
-    """Planted bug: recombining ``t·2^s + r`` without the ``|t|`` guard wraps in int64."""
-    A = intmat.as_int_array([[2**61 - 1, 2**61 - 1]])
-    B = intmat.as_int_array([[2**20], [2**20]])
-    assert intmat.clipped_matmul(A, B).tolist() == [[intmat.CLIP]]
-    s = 62 - (2**21).bit_length() - 1
-    t = (A >> s) @ B + (((A & ((1 << s) - 1)) @ B) >> s)
-    with np.errstate(over="ignore"):
-        wrapped = t * (1 << s)
-    assert int(wrapped[0, 0]) != int(t[0, 0]) << s  # the guard is needed
+def test_angular_order_puts_angle_pi_first_in_the_lower_half():
+    """Regression: arctan2 gives +π for (−1, 0), which had sent it to the end of its half."""
+    R = intmat.as_int_array([[3, -1], [-1, 0], [0, -1], [1, 0]])
+    assert angular_order(R, np.zeros(4, dtype=np.int64)).tolist() == [3, 1, 2, 0]
+
+
+planes3 = st.lists(st.tuples(st.integers(-4, 4), st.integers(-4, 4), st.integers(-4, 4)),
+                   min_size=2, max_size=7)
+
+
+@given(planes3, st.sampled_from([1, 3, 20]), st.booleans())
+@settings(max_examples=80)
+def test_3d_chambers_at_any_proposal_size_equal_brute_force(rows, bits, pencil):
+    """Tiny proposals (1–3 bits) fail the exact check for most chambers and send them to the
+    exact ``M w ± h`` construction; a pencil (all planes through one line) gives planes with
+    a single line. Every way, the chamber set is exactly brute force's."""
+    if pencil:  # planes through the line spanned by (1, 2, 3): normals orthogonal to it
+        rows = [(a * 2 - b, -a, 0) if c % 2 else (c * 3, 0, -c) for a, b, c in rows]
+    N, _, _ = distinct_classes(intmat.as_int_array(rows))
+    if N.shape[0] < 2:
+        return
+    W = chambers_module._chambers_3d(N, bits=bits)
+    rowsN = N.tolist()
+    got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
+    assert len(set(got)) == len(got)
+    assert set(got) == brute_force_chambers(rowsN)
+
+
+@given(st.lists(st.tuples(st.integers(-6, 6), st.integers(-6, 6), st.integers(-6, 6),
+                          st.integers(-6, 6)), min_size=2, max_size=7),
+       st.sampled_from([1, 2, 20]), st.sampled_from([1, 2**45]))
+@settings(max_examples=80)
+def test_split_witnesses_realise_both_sides(rows, bits, scale):
+    """The two witnesses at each point of a restricted chamber have exactly the restricted
+    chamber's signs and ±1 on the new plane: with proposals of 1–2 bits (often wrong, so
+    rejected by the exact check and built by the exact construction), and with large
+    witnesses."""
+    N, _, _ = distinct_classes(intmat.as_int_array(rows))
+    if N.shape[0] < 2:
+        return
+    h, prev = N[-1], N[:-1]
+    B = intmat.nullspace_basis(h)
+    Y, _, _ = distinct_classes(intmat.matmul(prev, B))
+    T = chambers_module._chambers_distinct(Y, 3)
+    Wr = intmat.shrink(intmat.primitive_rows(intmat.matmul(T, B.T)).astype(object) * scale)
+    vals = intmat.matmul(Wr, prev.T)
+    hx = intmat.matmul(prev, h.reshape(-1, 1)).ravel()
+    P, Q = split_witnesses(Wr, vals, hx, h, N, bits=bits)
+    rowsN = N.tolist()
+    for w, p, q in zip(Wr.tolist(), P.tolist(), Q.tolist()):
+        s = tuple(exact_signs(rowsN[:-1], w))
+        assert tuple(exact_signs(rowsN, p)) == (*s, 1)
+        assert tuple(exact_signs(rowsN, q)) == (*s, -1)
+
+
+def test_one_bit_proposals_are_rejected_and_built_exactly(monkeypatch):
+    """The tests above are not vacuous: at 1 bit the exact check rejects proposals and the
+    exact construction (which ends in ``reduce_witnesses``) runs, in 3-D and in the split."""
+    from arrangement import chambers
+
+    calls = []
+    real = chambers.reduce_witnesses
+    monkeypatch.setattr(chambers, "reduce_witnesses", lambda W, N, bits=20: (
+        calls.append(len(W)), real(W, N, bits))[1])
+    N, _, _ = distinct_classes(intmat.as_int_array(
+        [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [1, -2, 3], [5, 1, -1]]))
+    W = chambers_module._chambers_3d(N, bits=1)
+    assert calls and len({tuple(r) for r in intmat.sign_matmul(W, N.T).tolist()}) == len(W)
+    calls.clear()
+    N4 = intmat.as_int_array([[1, 0, 0, 0], [0, 1, 0, 0], [1, 1, 1, 0], [1, -1, 2, 3]])
+    B = intmat.nullspace_basis(N4[-1])
+    Y, _, _ = distinct_classes(intmat.matmul(N4[:-1], B))
+    Wr = intmat.primitive_rows(intmat.matmul(chambers_module._chambers_distinct(Y, 3), B.T))
+    split_witnesses(Wr, intmat.matmul(Wr, N4[:-1].T), N4[:-1] @ N4[-1], N4[-1], N4, bits=1)
+    assert calls
+
+
+@given(st.integers(1, 30), st.integers(1, 6), st.data())
+@settings(max_examples=60)
+def test_distinct_sides_with_planted_key_collisions(q, m, data):
+    """All key weights equal (so different sign vectors collide): the exact comparison must
+    notice and the result must still be exactly the distinct vectors."""
+    g = np.array(data.draw(st.lists(st.integers(0, m - 1), min_size=q, max_size=q)))
+    Sv = np.array(data.draw(st.lists(st.lists(st.sampled_from([-1, 1]), min_size=m,
+                                              max_size=m), min_size=q, max_size=q)),
+                  dtype=np.int8)
+    Sv[np.arange(q), g] = 0
+    full = {tuple(int(v) if j != gi else s for j, v in enumerate(r))
+            for r, gi in zip(Sv.tolist(), g.tolist()) for s in (1, -1)}
+    for z in (None, np.ones(m, dtype=np.uint64)):
+        rows, side = chambers_module._distinct_sides(Sv, g, z)
+        got = [tuple(int(v) if j != g[r] else int(sd) for j, v in enumerate(Sv[r]))
+               for r, sd in zip(rows.tolist(), side.tolist())]
+        assert len(got) == len(set(got)) and set(got) == full
+
+
+MORE_CASES = [
+    pytest.param(lambda: _decimals("diabetes", 11, 6, 4), id="diabetes-6-columns-4-digits"),
+    pytest.param(lambda: _decimals("iris", 14, 4, 5), id="iris-5-digits"),
+    pytest.param(lambda: np.random.default_rng(7).integers(-1, 2, (14, 6)).tolist(),
+                 id="14x6-degenerate"),
+    pytest.param(lambda: [[int(v) * 10**20 + (t % 3) for t, v in enumerate(r)]
+                          for r in np.random.default_rng(8).integers(-9, 10, (11, 5)).tolist()],
+                 id="11x5-huge-entries"),
+]
+
+
+@pytest.mark.parametrize("make", MORE_CASES)
+def test_more_chambers_are_exact_and_complete(make):
+    test_chambers_are_exact_and_complete(make)
+
+
+@given(st.lists(st.one_of(st.integers(-9, 9), st.integers(-(2**40), 2**40),
+                          st.integers(-(2**300), 2**300), st.integers(-(2**600), 2**600)),
+                min_size=2, max_size=6))
+@settings(max_examples=100)
+def test_kernel_basis_is_a_basis_of_the_kernel_lattice(h):
+    """``h·B = 0`` and ``det(BᵀB) = |h|²/gcd(h)²``: the columns span exactly the lattice
+    ``{u ∈ Z^d : h·u = 0}`` (its covolume is ``|h/gcd(h)|``), so no restricted chamber is lost
+    or merged whatever LLL did."""
+    import sympy
+
+    if not any(h):
+        return
+    g = math.gcd(*h)
+    B = intmat.kernel_basis(h)
+    Bo = [[int(v) for v in r] for r in B.tolist()]
+    assert all(sum(hi * r[c] for hi, r in zip(h, Bo)) == 0 for c in range(len(h) - 1))
+    G = sympy.Matrix(Bo).T * sympy.Matrix(Bo)
+    assert G.det() == sum(v * v for v in h) // (g * g)
+
+
+@given(st.lists(planes3, min_size=1, max_size=4), st.sampled_from([1, 20]))
+@settings(max_examples=40)
+def test_3d_batches_equal_single_problems_and_brute_force(problems, bits):
+    """A batch of 3-D problems of different sizes (padded sign vectors, one dedup with
+    per-problem salts) gives each problem exactly its brute-force chambers."""
+    Ns = []
+    for rows in problems:
+        N, _, _ = distinct_classes(intmat.as_int_array(rows))
+        if N.shape[0] >= 2:
+            Ns.append(N)
+    if not Ns:
+        return
+    for N, W in zip(Ns, chambers_3d_batch(Ns, bits)):
+        rowsN = N.tolist()
+        got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
+        assert len(set(got)) == len(got)
+        assert set(got) == brute_force_chambers(rowsN)
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=4, max_size=4), min_size=1, max_size=7),
+       st.sampled_from([2, 10**9]))
+@settings(max_examples=60)
+def test_history_walk_and_key_matching_equal_brute_force(X, walk_from):
+    """Both ways of finding the cut chambers (the split-history walk, forced from 2
+    hyperplanes on, and the sign-key matching) give exactly brute force's chamber set."""
+    from arrangement import chambers
+
+    old = chambers.WALK_FROM
+    chambers.WALK_FROM = walk_from
+    try:
+        got = {c.signs for c in Arrangement(X).chambers()}
+    finally:
+        chambers.WALK_FROM = old
+    assert got == brute_force_chambers(X)
