@@ -285,11 +285,11 @@ def test_parallel_classes_contract():
 def test_packed_lexicographic_order_is_lexsort(p, m, seed):
     """core's packed-word chamber order is ``np.lexsort(-S.T[::-1])`` (+ before −, column 0
     first), across word boundaries (m > 64) and with repeated rows (stable)."""
-    from arrangement.core import _lex_order
+    from arrangement import core
 
     rng = np.random.default_rng(seed)
     S = rng.choice(np.array([-1, 1], dtype=np.int8), size=(p, m))
     if p > 2:
         S[1] = S[0]
     want = np.lexsort(-S.T[::-1]) if m else np.arange(p)
-    assert _lex_order(S).tolist() == want.tolist()
+    assert core._lex_order(S).tolist() == want.tolist()
