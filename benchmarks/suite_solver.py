@@ -240,7 +240,7 @@ squared loss on y, and hinge loss ("hinge" rows) on the labels sign(y) (0 counte
 cvxpy + Clarabel with default tolerances (no proof; best of 3). **sampled**: the sampled method
 ({SAMPLED_GATES} Gaussian gates, their distinct patterns, group lasso with cone constraints,
 Clarabel defaults; uncertified, value ≥ P*). Ours picks cutting planes over the exact chamber
-list (exact/cutting.py) from 1000 groups on, so the (40, 4) rows (X = the arrangement suite's
+list (exact/cutting.py) from 100 groups on, so the (40, 4) rows (X = the arrangement suite's
 (40, 4) matrix, seed 1; y from `default_rng({CHECK_SEED})`) compare constraint generation with
 the full program. The arrangement enumeration and `ConvexProgram` construction
 are excluded from both. Target: ours ≤ {TARGET_RATIO:g}× cvxpy, i.e.
