@@ -44,7 +44,8 @@ import numpy as np
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "descent_multipliers", "dyadic_integers",
            "exact_facet_lambda", "exact_facet_ok", "exact_multipliers_ok", "exact_norm_ok",
            "facet_arrays", "float_g", "float_safe", "float_violations", "int_facets",
-           "multiplier_bounds_below", "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
+           "multiplier_bounds_below", "padded_facets", "polar_descent", "rigorous_screen",
+           "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
 UNIT_ROUNDOFF = 2.0**-53
@@ -72,6 +73,48 @@ class FacetArrays:
 FLOAT_SAFE_BITS = 500
 
 
+def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(A, counts, big)``: the chambers' integer facet rows zero-padded to ``p × fmax × d``
+    (int64 when every entry is below 2⁶², else Python ints), the facet counts, and the largest
+    ``|entry|``; built once per program, in one conversion of the flat row list (the screens,
+    :func:`float_safe` and :func:`int_facets` all read it).
+
+    >>> from exact.convex import ConvexProgram
+    >>> A, counts, big = padded_facets(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> A.shape, counts.tolist(), big
+    ((4, 2, 2), [2, 2, 2, 2], 1)
+    """
+    cached = cp.cache.get("padded_facets")
+    if cached is not None:
+        return cached
+    from itertools import chain
+
+    counts = np.array([len(c) for c in cp.cones], dtype=np.int64)
+    p, d = len(cp.cones), cp.d
+    fmax = max(int(counts.max(initial=0)), 1)
+    flat: list = list(chain.from_iterable(cp.cones))
+    try:
+        F = np.array(flat, dtype=np.int64).reshape(len(flat), d)
+        big = max(int(F.max(initial=0)), -int(F.min(initial=0)))
+    except OverflowError:  # an entry beyond int64: Python ints
+        F = np.empty((len(flat), d), dtype=object)
+        for t, row in enumerate(flat):
+            F[t] = row
+        big = max((abs(int(x)) for row in flat for x in row), default=0)
+    if big >= 2**62 and F.dtype != object:
+        F = F.astype(object)
+    A = np.zeros((p, fmax, d), dtype=F.dtype)
+    if A.dtype == object:
+        A[...] = 0
+    if len(flat):
+        ii = np.repeat(np.arange(p), counts)
+        kk = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
+        A[ii, kk] = F
+    cached = (A, counts, big)
+    cp.cache["padded_facets"] = cached
+    return cached
+
+
 def float_safe(cp) -> bool:
     """Whether every facet row and data entry of ``cp`` converts to floats with room for
     the screens' products (below ``2**FLOAT_SAFE_BITS``).
@@ -84,8 +127,8 @@ def float_safe(cp) -> bool:
     """
     cached = cp.cache.get("float_safe")
     if cached is None:  # asked by solve and by facet_arrays: one pass over the facets
-        cached = all(abs(int(x)).bit_length() < FLOAT_SAFE_BITS
-                     for c in cp.cones for row in c for x in row) and all(
+        _A, _counts, big = padded_facets(cp)
+        cached = big.bit_length() < FLOAT_SAFE_BITS and all(
             abs(x.numerator).bit_length() < FLOAT_SAFE_BITS
             and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
         cp.cache["float_safe"] = cached
@@ -108,19 +151,13 @@ def facet_arrays(cp) -> FacetArrays | None:
         cp.cache["facet_arrays"] = None
         return None
     p, d = cp.p, cp.d
-    fmax = max([len(c) for c in cp.cones] + [1])
-    A = np.zeros((p, fmax, d))
-    raw = np.zeros((p, fmax, d))
-    counts = np.zeros(p, dtype=np.int64)
-    big = 0
-    for i, c in enumerate(cp.cones):
-        if c:
-            a = np.array([[float(x) for x in row] for row in c])
-            raw[i, :len(c)] = a
-            A[i, :len(c)] = a / np.linalg.norm(a, axis=1, keepdims=True)
-            counts[i] = len(c)
-            big = max(big, max(abs(int(x)) for row in c for x in row))
-    fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
+    Aint, counts, big = padded_facets(cp)
+    # each entry correctly rounded (as float(int) rounds), then the rows normalised
+    raw = (Aint.astype(float) if Aint.dtype != object else
+           np.array([float(x) for x in Aint.flat]).reshape(Aint.shape))
+    nrm = np.linalg.norm(raw, axis=2, keepdims=True)
+    A = np.divide(raw, nrm, out=np.zeros_like(raw), where=nrm > 0)
+    fa = FacetArrays(A, counts.copy(), np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
                      np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
                      raw, big < 2**53)
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
@@ -379,16 +416,7 @@ def int_facets(cp) -> np.ndarray:
     >>> int_facets(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)).shape
     (4, 2, 2)
     """
-    cached = cp.cache.get("int_facets")
-    if cached is None:
-        fmax = max([len(c) for c in cp.cones] + [1])
-        big = max((abs(int(x)) for c in cp.cones for row in c for x in row), default=0)
-        cached = np.zeros((cp.p, fmax, cp.d), dtype=np.int64 if big < 2**62 else object)
-        for i, c in enumerate(cp.cones):
-            if c:
-                cached[i, :len(c)] = c
-        cp.cache["int_facets"] = cached
-    return cached
+    return padded_facets(cp)[0]
 
 
 def _ints(A: np.ndarray, bound: int) -> np.ndarray:
