@@ -58,7 +58,8 @@ from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
-           "lp_size_bits", "optimal_set", "polytope_vertices", "simplest_rational"]
+           "lp_size_bits", "optimal_set", "polytope_vertices", "screened_projections",
+           "simplest_rational"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
 #: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
@@ -183,6 +184,89 @@ def _group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
     return project_onto_cone(cp.cones[i], h if s == 1 else tuple(-x for x in h))
 
 
+def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
+                         stop: Fraction | None = None
+                         ) -> tuple[dict[Group, ProjectionCertificate], int] | None:
+    """Exact projections ``Π_{C_i}(s XᵀD_i v)`` of the groups that are not *proven* to have
+    ``t = ‖Π‖² ≤ thr``, and the number of groups so proven: ``(certs, dismissed)``.
+
+    The proofs are those of the certificates' dual pass (:func:`exact.certify.dual_pieces`,
+    docs/certificates.md): the float norm and half-space bounds and the descent multipliers of
+    :mod:`exact.screen`, each dismissal re-checked in exact integer arithmetic; every other
+    group is projected exactly, the groups in ``keep`` always. With ``stop``, None as soon as a
+    projection has ``t > stop`` (the active groups are visited first, then by decreasing
+    ``‖g‖``). Replaces one exact projection per chamber and sign (the extras' largest cost).
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> v = (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10))
+    >>> certs, dismissed = screened_projections(cp, v, Fraction(1, 200))
+    >>> len(certs) + dismissed == len(cp.groups), dismissed > 0
+    (True, True)
+    >>> all(_group_projection(cp, g, v).norm2 <= Fraction(1, 200)
+    ...     for g in cp.groups if g not in certs)
+    True
+    """
+    import numpy as np
+
+    from exact.certify import h_matrix
+    from exact.screen import (
+        descent_multipliers,
+        exact_facet_ok,
+        exact_multipliers_ok,
+        exact_norm_ok,
+        facet_arrays,
+        float_g,
+        int_facets,
+        rigorous_screen,
+    )
+
+    H, den = h_matrix(cp, v)
+    done = np.zeros((cp.p, 2), dtype=bool)
+    fa = facet_arrays(cp) if cp.p else None
+    if fa is not None and thr > 0:
+        scr = rigorous_screen(fa, H, den, thr)
+        status = scr.status.copy()
+        AI = int_facets(cp)
+        rows, cols = np.nonzero(status == 1)
+        if len(rows):
+            ok = exact_norm_ok(H, den, rows, thr)
+            status[rows[~ok], cols[~ok]] = 0
+        rows, cols = np.nonzero(status == 2)
+        if len(rows):
+            ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, scr.facet[rows, cols], thr)
+            status[rows[~ok], cols[~ok]] = 0
+        done = status > 0
+        und = np.argwhere(~done)
+        gF = float_g(H, den) if len(und) else None
+        if gF is not None:
+            sg = (1 - 2 * und[:, 1])[:, None]
+            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]], thr)
+            sel = np.flatnonzero(proved)
+            if len(sel):
+                r, c = und[sel, 0], und[sel, 1]
+                ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr)
+                done[r[ok], c[ok]] = True
+    for i, s in keep:
+        done[i, 0 if s == 1 else 1] = False
+    first = list(dict.fromkeys(keep))
+    firsts = set(first)
+    rest = np.argwhere(~done)
+    norms = np.array([sum(int(x) * int(x) for x in H[i]) for i in rest[:, 0].tolist()],
+                     dtype=object)
+    order = sorted(range(len(rest)), key=lambda t: -norms[t])
+    todo = first + [g for g in ((int(rest[t, 0]), 1 - 2 * int(rest[t, 1])) for t in order)
+                    if g not in firsts]
+    certs: dict[Group, ProjectionCertificate] = {}
+    for i, s in todo:
+        g = tuple(Fraction(s * int(x), den) for x in H[i])
+        c = project_onto_cone(cp.cones[i], g)
+        if stop is not None and c.norm2 > stop:
+            return None
+        certs[(i, s)] = c
+    return certs, int(done.sum())
+
+
 def _positive_multiple(w: Vec, p: Vec) -> Fraction | None:
     """r > 0 with ``w = r p`` exactly, else None."""
     k = next((j for j, x in enumerate(p) if x), None)
@@ -231,11 +315,6 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
 
 
 # -- the exact dual -------------------------------------------------------------------------------
-def _order(cp, first: Sequence[Group]) -> list[Group]:
-    rest = [g for g in cp.groups if g not in set(first)]
-    return list(first) + rest
-
-
 def exact_dual(solution, max_bits: int | None = None
                ) -> tuple[Vec, dict[Group, ProjectionCertificate]] | None:
     """Try to recover the exact optimal dual ``v* = y − ŷ*`` of a certified squared-loss solution.
@@ -244,8 +323,9 @@ def exact_dual(solution, max_bits: int | None = None
     few smaller radii); a candidate is accepted only when it is exactly dual feasible (exact
     projections for every chamber and sign) and the primal polytope over its tight groups, with
     fit ``y − v``, is nonempty: then the dual and primal values coincide and ``v = v*``. Returns
-    ``(v*, projections)`` or None; None also when the primal check's polytope is above
-    ``max_bits`` (:func:`lp_size_bits`; None: no budget).
+    ``(v*, projections)`` (the projections of the groups the screen could not prove below β²,
+    every tight group among them: :func:`screened_projections`) or None; None also when the
+    primal check's polytope is above ``max_bits`` (:func:`lp_size_bits`; None: no budget).
 
     >>> from exact.certify import solve
     >>> v, _ = exact_dual(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))
@@ -274,18 +354,15 @@ def _exact_dual(solution, max_bits: int | None):
         seen.add(cand)
         if sum(((a - b) ** 2 for a, b in zip(cand, center)), Fraction(0)) > 2 * gap:
             continue  # too far from κv to be v* (strong concavity of the dual)
-        certs: dict[Group, ProjectionCertificate] = {}
-        feasible = True
-        for g in _order(cp, first):  # likely violators first: an early exit is cheap
-            c = _group_projection(cp, g, cand)
-            if c.norm2 > beta2:
-                feasible = False
-                break
-            certs[g] = c
-        if not feasible:
+        # dual feasible: every group proven below β²(1 − 2⁻²⁰) (so neither violated nor
+        # tight) by the screen, the rest projected exactly, the likely violators first
+        res = screened_projections(cp, cand, beta2 * (1 - Fraction(1, 2**20)), keep=first,
+                                   stop=beta2)
+        if res is None:
             continue
+        certs = res[0]
         yhat = tuple(t - x for t, x in zip(cp.y, cand))
-        act = [g for g in cp.groups if certs[g].norm2 == beta2]
+        act = [g for g in cp.groups if g in certs and certs[g].norm2 == beta2]
         cols = [cp.fit(g[0], g[1], certs[g].p) for g in act]
         size = lp_size_bits(cols, yhat)
         if max_bits is not None and size > max_bits:
@@ -349,7 +426,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     inactive = 0
     if rec is not None:
         v, certs = rec
-        keys = [g for g in cp.groups if certs[g].norm2 == beta * beta]
+        keys = [g for g in cp.groups if g in certs and certs[g].norm2 == beta * beta]
         dirs = {g: certs[g].p for g in keys}
         fit = tuple(t - x for t, x in zip(cp.y, v))
         value = _dot(v, cp.y) - _dot(v, v) / 2
@@ -361,9 +438,23 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         L = _sqrt_hi(sum((x * x for row in cp.X for x in row), Fraction(0)))
         slack = L * _sqrt_hi(2 * gap)
         keys = []
+        # certified inactive by a bound alone: t ≤ thr < ((β − slack)/κ)² gives
+        # κ‖p_g‖ + slack < β; the screen proves t ≤ thr for most groups, the rest are projected
+        reach = (beta - slack) / solution.kappa if solution.kappa > 0 else Fraction(-1)
+        certs0: dict[Group, ProjectionCertificate] = dict(solution.projections)
+        if reach > 0:
+            thr = reach * reach * (1 - Fraction(1, 2**20))
+            more, _n = screened_projections(cp, solution.dual, thr,
+                                            keep=[g for g in solution.groups
+                                                  if g not in certs0])
+            for g, c in more.items():
+                certs0.setdefault(g, c)
         for g in cp.groups:
-            c = solution.projections.get(g)
+            c = certs0.get(g)
             if c is None:
+                if reach > 0:
+                    inactive += 1  # proven t ≤ thr above: certified inactive
+                    continue
                 c = _group_projection(cp, g, solution.dual)
             w = solution.groups.get(g)
             if w is None:
