@@ -53,7 +53,7 @@ from fractions import Fraction
 
 from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
-from exact.pruning import penalty_enclosure
+from exact.pruning import norm_enclosure
 from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
@@ -484,8 +484,14 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         complete = False
         verts, rays = [_one_vertex(cp, keys, dirs, cols, fit)], []
     vertices = [_vertex_groups(keys, dirs, r) for r in verts]
-    for W in vertices:  # exact: every vertex has the fit
-        if tuple(cp.prediction(W)) != tuple(fit):  # pragma: no cover - cdd is exact
+    for r in verts:  # exact: every vertex has the fit, Σ ρ_g F_g (F_g linear in the group)
+        z = [Fraction(0)] * len(fit)
+        for rho, col in zip(r, cols):
+            if rho:
+                for j, f in enumerate(col):
+                    if f:
+                        z[j] += rho * f
+        if tuple(z) != tuple(fit):  # pragma: no cover - cdd is exact
             raise ArithmeticError("a vertex of the optimal polytope misses the fit")
     if not vertices:  # pragma: no cover - the certified solution is a point of the polytope
         raise ArithmeticError("the optimal polytope is empty")
@@ -506,8 +512,11 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
                 f"vertices; m* = {m_star} (exact)")
     else:
         loss = cp.loss_value(fit)
-        excess = max((loss + beta * penalty_enclosure(W)[1] for W in vertices),
-                     default=Fraction(0)) - solution.lower
+        # Σ_g ‖ρ_g d_g‖ ≤ Σ_g ρ_g·hi(‖d_g‖): one norm enclosure per group, not per vertex
+        used = {t for r in verts for t, x in enumerate(r) if x}
+        hi = {t: norm_enclosure(dirs[keys[t]])[1] for t in used}
+        excess = max((loss + beta * sum((x * hi[t] for t, x in enumerate(r) if x), Fraction(0))
+                      for r in verts), default=Fraction(0)) - solution.lower
         note = ("certified, not exact: vertices of {rho >= 0 : sum rho_g F_g = yhat} over the "
                 f"{len(keys)} groups not certified inactive ({inactive} certified inactive) and "
                 "the certified fit yhat (|yhat - yhat*| <= sqrt(2 gap)); supports are exact for "
