@@ -530,9 +530,28 @@ def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarr
         return np.zeros(len(rows), dtype=bool)
     f = mu.shape[1]
     N, Q = dyadic_integers(mu)
-    A = AI[rows, :f].astype(object)  # m × f × d
+    A = AI[rows, :f]  # m × f × d
     Hr = H[rows].astype(object)
-    R = (signs.astype(object) * Q)[:, None] * Hr + den * (N[:, :, None] * A).sum(axis=1)
+    # Σ_k N_k a_k: N split into 31-bit limbs, each limb's sum in int64 when a bound proves it
+    # exact (limb < 2^31, |a| < 2^abits, f terms: below 2^62), recombined in Python ints (m × d
+    # big-integer operations instead of m × f × d); else all in Python ints. Same integers.
+    # N_rk = μ_rk·Q_r < 2^(e_rk + log2 Q_r) with μ = m·2^e, 1/2 ≤ m < 1 (frexp)
+    qbits = np.array([int(q).bit_length() - 1 for q in Q], dtype=np.int64)
+    nbits = int(np.max(np.frexp(mu)[1] + qbits[:, None], initial=0))
+    abits = int(np.abs(A).max(initial=0)).bit_length() if A.dtype != object else 64
+    limbs = -(-max(nbits, 1) // 31)
+    if A.dtype != object and 31 + abits + max(f, 1).bit_length() < 62 and limbs <= 8:
+        A64 = A.astype(np.int64)
+        S = np.zeros((len(rows), A.shape[2]), dtype=object)
+        rest = N
+        for t in range(limbs):
+            low = (rest & (2**31 - 1)).astype(np.int64)
+            rest = rest >> 31
+            part = np.einsum("mk,mkd->md", low, A64).astype(object)
+            S = S + (part << (31 * t) if t else part)
+    else:
+        S = (N[:, :, None] * A.astype(object)).sum(axis=1)
+    R = (signs.astype(object) * Q)[:, None] * Hr + den * S
     return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
 
 
