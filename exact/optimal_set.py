@@ -310,7 +310,10 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
             rays.append(x)
             if t in gen.lin_set:  # pragma: no cover - ρ ≥ 0 leaves no lineality
                 rays.append(tuple(-v for v in x))
-    verts.sort(key=lambda r: (sum(1 for v in r if v), r))
+    # by support size, then lexicographically; each value replaced by its rank among the
+    # distinct values (the same order as comparing the Fractions, without their slow __lt__)
+    rank = {x: t for t, x in enumerate(sorted({x for r in verts for x in r}))}
+    verts.sort(key=lambda r: (sum(1 for v in r if v), tuple(rank[x] for x in r)))
     return verts, rays
 
 
@@ -389,9 +392,20 @@ def lp_size_bits(columns: Sequence[Sequence[Fraction]], b: Sequence[Fraction]) -
     return sum(bits(x) for c in columns for x in c) + sum(bits(x) for x in b)
 
 
-def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction]
-                   ) -> dict[Group, Vec]:
-    return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
+def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction],
+                   memo: dict | None = None) -> dict[Group, Vec]:
+    """``{g: ρ_g d_g}`` over the nonzero ρ; ``memo`` shares the products between vertices (many
+    vertices repeat the same (group, ρ) pairs)."""
+    if memo is None:
+        return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
+    out = {}
+    for g, r in zip(keys, rho):
+        if r:
+            w = memo.get((g, r))
+            if w is None:
+                w = memo[(g, r)] = tuple(r * x for x in dirs[g])
+            out[g] = w
+    return out
 
 
 def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
@@ -483,7 +497,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         # the vertices can be exponentially many: one vertex, by an exact LP and pruning
         complete = False
         verts, rays = [_one_vertex(cp, keys, dirs, cols, fit)], []
-    vertices = [_vertex_groups(keys, dirs, r) for r in verts]
+    memo: dict = {}
+    vertices = [_vertex_groups(keys, dirs, r, memo) for r in verts]
     for r in verts:  # exact: every vertex has the fit, Σ ρ_g F_g (F_g linear in the group)
         z = [Fraction(0)] * len(fit)
         for rho, col in zip(r, cols):
@@ -611,6 +626,7 @@ def count_minimal_optimal_networks(optset: OptimalSet) -> int:
     1
     """
     seen = set()
+    ids: dict = {}  # each distinct (sign, w) once: the vertices share most of them
     for W in optset.vertices:
-        seen.add(tuple(sorted((s, w) for (_i, s), w in W.items())))
+        seen.add(tuple(sorted(ids.setdefault((s, w), len(ids)) for (_i, s), w in W.items())))
     return len(seen)
