@@ -11,7 +11,11 @@ optimum of the full program (its dual certifies it), so the result is the same g
 program gives, at the cost of a few small conic solves.
 
 The working set is seeded with the chambers reached by sampled Gaussian gates (the sampled
-method of the literature) and by the least-squares fit ``±X⁺y``. Nothing here is a claim: the
+method of the literature) and by the least-squares fit ``±X⁺y``. Two safeguards keep the guess
+as good as the full program's: a working-set group found violated means an inaccurate restricted
+solve, and the rounds then go through the cvxpy chain of ``numeric_solve``; rounds that stall
+above the tolerance are replaced by the full program when it is small
+(:data:`FALLBACK_MAX_GROUPS`). Nothing here is a claim: the
 guess goes to :func:`exact.certify.solve`, whose certificate is exact and covers every chamber.
 """
 
