@@ -26,10 +26,10 @@ so it takes the simplest rationals in that ball and checks exactly whether one o
 dual feasible (``‖Π_{C_i}(s XᵀD_i v)‖² ≤ β²`` for every chamber and sign: exact projections with
 certificates, except for the groups an exact bound already puts below ``β²``, the screened
 bounds of the certificates' dual pass, :func:`screened_projections`) and primal attainable
-(the polytope above, with ``ŷ = y − v``, is nonempty; its points have objective ``vᵀy − ½‖v‖²``, the dual value: gap 0). Then ``exact=True``, ``value`` is
-``P*`` and the vertices are exactly the minimal-support optimal points. This succeeds whenever
-``v*`` is rational with moderate denominators (the V data of docs/MATH.md §9, the rank-one and
-whitened
+(the polytope above, with ``ŷ = y − v``, is nonempty; its points have objective
+``vᵀy − ½‖v‖²``, the dual value: gap 0). Then ``exact=True``, ``value`` is ``P*`` and the
+vertices are exactly the minimal-support optimal points. This succeeds whenever ``v*`` is
+rational with moderate denominators (the V data of docs/MATH.md §9, the rank-one and whitened
 examples with rational optimum).
 
 Otherwise (``exact=False``) the polytope is built on the certified data: the candidate groups are
