@@ -306,7 +306,8 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
     for t, row in enumerate(gen.array):
         x = tuple(Fraction(v) for v in row[1:])
         if row[0] != 0:
-            verts.append(tuple(v / Fraction(row[0]) for v in x))
+            h = Fraction(row[0])
+            verts.append(x if h == 1 else tuple(v / h for v in x))
         else:
             rays.append(x)
             if t in gen.lin_set:  # pragma: no cover - ρ ≥ 0 leaves no lineality
