@@ -549,6 +549,8 @@ def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarr
             rest = rest >> 31
             part = np.einsum("mk,mkd->md", low, A64).astype(object)
             S = S + (part << (31 * t) if t else part)
+        if rest.any():  # pragma: no cover - the bit bound above is proven; never drop bits
+            S = (N[:, :, None] * A.astype(object)).sum(axis=1)
     else:
         S = (N[:, :, None] * A.astype(object)).sum(axis=1)
     R = (signs.astype(object) * Q)[:, None] * Hr + den * S
