@@ -23,12 +23,13 @@ minimal optimal network; by the poster's theorem (seed 004) every optimal networ
 What is exact. :func:`optimal_set` first tries to make the certified solution *exact*: the
 certified dual ``κv`` is within ``√(2·gap)`` of ``v*`` (the dual objective is 1-strongly concave),
 so it takes the simplest rationals in that ball and checks exactly whether one of them is ``v*``:
-dual feasible (``‖Π_{C_i}(s XᵀD_i v)‖² ≤ β²`` for every chamber and sign, exact projections with
-certificates) and primal attainable (the polytope above, with ``ŷ = y − v``, is nonempty; its
-points have objective ``vᵀy − ½‖v‖²``, the dual value: gap 0). Then ``exact=True``, ``value`` is
-``P*`` and the vertices are exactly the minimal-support optimal points. This succeeds whenever
-``v*`` is rational with moderate denominators (the V data of docs/MATH.md §9, the rank-one and
-whitened
+dual feasible (``‖Π_{C_i}(s XᵀD_i v)‖² ≤ β²`` for every chamber and sign: exact projections with
+certificates, except for the groups an exact bound already puts below ``β²``, the screened
+bounds of the certificates' dual pass, :func:`screened_projections`) and primal attainable
+(the polytope above, with ``ŷ = y − v``, is nonempty; its points have objective
+``vᵀy − ½‖v‖²``, the dual value: gap 0). Then ``exact=True``, ``value`` is ``P*`` and the
+vertices are exactly the minimal-support optimal points. This succeeds whenever ``v*`` is
+rational with moderate denominators (the V data of docs/MATH.md §9, the rank-one and whitened
 examples with rational optimum).
 
 Otherwise (``exact=False``) the polytope is built on the certified data: the candidate groups are
@@ -55,12 +56,13 @@ from arrangement.exactla import dot
 from arrangement.rational import sqrt_ceil
 from exact.network import Network
 from exact.projection import ProjectionCertificate, project_onto_cone
-from exact.pruning import penalty_enclosure
+from exact.pruning import norm_enclosure
 from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
            "group_projection", "lp_size_bits", "optimal_set", "polytope_vertices",
+           "screened_projections",
            "simplest_rational"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
@@ -177,6 +179,89 @@ def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
     return project_onto_cone(cp.cones[i], h if s == 1 else tuple(-x for x in h))
 
 
+def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
+                         stop: Fraction | None = None
+                         ) -> tuple[dict[Group, ProjectionCertificate], int] | None:
+    """Exact projections ``Π_{C_i}(s XᵀD_i v)`` of the groups that are not *proven* to have
+    ``t = ‖Π‖² ≤ thr``, and the number of groups so proven: ``(certs, dismissed)``.
+
+    The proofs are those of the certificates' dual pass (:func:`exact.certify.dual_pieces`,
+    docs/certificates.md): the float norm and half-space bounds and the descent multipliers of
+    :mod:`exact.screen`, each dismissal re-checked in exact integer arithmetic; every other
+    group is projected exactly, the groups in ``keep`` always. With ``stop``, None as soon as a
+    projection has ``t > stop`` (the active groups are visited first, then by decreasing
+    ``‖g‖``). Replaces one exact projection per chamber and sign (the extras' largest cost).
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> v = (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10))
+    >>> certs, dismissed = screened_projections(cp, v, Fraction(1, 200))
+    >>> len(certs) + dismissed == len(cp.groups), dismissed > 0
+    (True, True)
+    >>> all(group_projection(cp, g, v).norm2 <= Fraction(1, 200)
+    ...     for g in cp.groups if g not in certs)
+    True
+    """
+    import numpy as np
+
+    from exact.certify import h_matrix
+    from exact.screen import (
+        descent_multipliers,
+        exact_facet_ok,
+        exact_multipliers_ok,
+        exact_norm_ok,
+        facet_arrays,
+        float_g,
+        int_facets,
+        rigorous_screen,
+    )
+
+    H, den = h_matrix(cp, v)
+    done = np.zeros((cp.p, 2), dtype=bool)
+    fa = facet_arrays(cp) if cp.p else None
+    if fa is not None and thr > 0:
+        scr = rigorous_screen(fa, H, den, thr)
+        status = scr.status.copy()
+        AI = int_facets(cp)
+        rows, cols = np.nonzero(status == 1)
+        if len(rows):
+            ok = exact_norm_ok(H, den, rows, thr)
+            status[rows[~ok], cols[~ok]] = 0
+        rows, cols = np.nonzero(status == 2)
+        if len(rows):
+            ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, scr.facet[rows, cols], thr)
+            status[rows[~ok], cols[~ok]] = 0
+        done = status > 0
+        und = np.argwhere(~done)
+        gF = float_g(H, den) if len(und) else None
+        if gF is not None:
+            sg = (1 - 2 * und[:, 1])[:, None]
+            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]], thr)
+            sel = np.flatnonzero(proved)
+            if len(sel):
+                r, c = und[sel, 0], und[sel, 1]
+                ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr)
+                done[r[ok], c[ok]] = True
+    for i, s in keep:
+        done[i, 0 if s == 1 else 1] = False
+    first = list(dict.fromkeys(keep))
+    firsts = set(first)
+    rest = np.argwhere(~done)
+    norms = np.array([sum(int(x) * int(x) for x in H[i]) for i in rest[:, 0].tolist()],
+                     dtype=object)
+    order = sorted(range(len(rest)), key=lambda t: -norms[t])
+    todo = first + [g for g in ((int(rest[t, 0]), 1 - 2 * int(rest[t, 1])) for t in order)
+                    if g not in firsts]
+    certs: dict[Group, ProjectionCertificate] = {}
+    for i, s in todo:
+        g = tuple(Fraction(s * int(x), den) for x in H[i])
+        c = project_onto_cone(cp.cones[i], g)
+        if stop is not None and c.norm2 > stop:
+            return None
+        certs[(i, s)] = c
+    return certs, int(done.sum())
+
+
 def _positive_multiple(w: Vec, p: Vec) -> Fraction | None:
     """r > 0 with ``w = r p`` exactly, else None."""
     k = next((j for j, x in enumerate(p) if x), None)
@@ -215,21 +300,20 @@ def polytope_vertices(columns: Sequence[Sequence[Fraction]], b: Sequence[Fractio
     for t, row in enumerate(gen.array):
         x = tuple(Fraction(v) for v in row[1:])
         if row[0] != 0:
-            verts.append(tuple(v / Fraction(row[0]) for v in x))
+            h = Fraction(row[0])
+            verts.append(x if h == 1 else tuple(v / h for v in x))
         else:
             rays.append(x)
             if t in gen.lin_set:  # pragma: no cover - ρ ≥ 0 leaves no lineality
                 rays.append(tuple(-v for v in x))
-    verts.sort(key=lambda r: (sum(1 for v in r if v), r))
+    # by support size, then lexicographically; each value replaced by its rank among the
+    # distinct values (the same order as comparing the Fractions, without their slow __lt__)
+    rank = {x: t for t, x in enumerate(sorted({x for r in verts for x in r}))}
+    verts.sort(key=lambda r: (sum(1 for v in r if v), tuple(rank[x] for x in r)))
     return verts, rays
 
 
 # -- the exact dual -------------------------------------------------------------------------------
-def _order(cp, first: Sequence[Group]) -> list[Group]:
-    rest = [g for g in cp.groups if g not in set(first)]
-    return list(first) + rest
-
-
 def exact_dual(solution, max_bits: int | None = None
                ) -> tuple[Vec, dict[Group, ProjectionCertificate]] | None:
     """Try to recover the exact optimal dual ``v* = y − ŷ*`` of a certified squared-loss solution.
@@ -238,8 +322,9 @@ def exact_dual(solution, max_bits: int | None = None
     few smaller radii); a candidate is accepted only when it is exactly dual feasible (exact
     projections for every chamber and sign) and the primal polytope over its tight groups, with
     fit ``y − v``, is nonempty: then the dual and primal values coincide and ``v = v*``. Returns
-    ``(v*, projections)`` or None; None also when the primal check's polytope is above
-    ``max_bits`` (:func:`lp_size_bits`; None: no budget).
+    ``(v*, projections)`` (the projections of the groups the screen could not prove below β²,
+    every tight group among them: :func:`screened_projections`) or None; None also when the
+    primal check's polytope is above ``max_bits`` (:func:`lp_size_bits`; None: no budget).
 
     >>> from exact.certify import solve
     >>> v, _ = exact_dual(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))
@@ -268,18 +353,15 @@ def _exact_dual(solution, max_bits: int | None):
         seen.add(cand)
         if sum(((a - b) ** 2 for a, b in zip(cand, center)), Fraction(0)) > 2 * gap:
             continue  # too far from κv to be v* (strong concavity of the dual)
-        certs: dict[Group, ProjectionCertificate] = {}
-        feasible = True
-        for g in _order(cp, first):  # likely violators first: an early exit is cheap
-            c = group_projection(cp, g, cand)
-            if c.norm2 > beta2:
-                feasible = False
-                break
-            certs[g] = c
-        if not feasible:
+        # dual feasible: every group proven below β²(1 − 2⁻²⁰) (so neither violated nor
+        # tight) by the screen, the rest projected exactly, the likely violators first
+        res = screened_projections(cp, cand, beta2 * (1 - Fraction(1, 2**20)), keep=first,
+                                   stop=beta2)
+        if res is None:
             continue
+        certs = res[0]
         yhat = tuple(t - x for t, x in zip(cp.y, cand))
-        act = [g for g in cp.groups if certs[g].norm2 == beta2]
+        act = [g for g in cp.groups if g in certs and certs[g].norm2 == beta2]
         cols = [cp.fit(g[0], g[1], certs[g].p) for g in act]
         size = lp_size_bits(cols, yhat)
         if max_bits is not None and size > max_bits:
@@ -306,9 +388,20 @@ def lp_size_bits(columns: Sequence[Sequence[Fraction]], b: Sequence[Fraction]) -
     return sum(bits(x) for c in columns for x in c) + sum(bits(x) for x in b)
 
 
-def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction]
-                   ) -> dict[Group, Vec]:
-    return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
+def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequence[Fraction],
+                   memo: dict | None = None) -> dict[Group, Vec]:
+    """``{g: ρ_g d_g}`` over the nonzero ρ; ``memo`` shares the products between vertices (many
+    vertices repeat the same (group, ρ) pairs)."""
+    if memo is None:
+        return {g: tuple(r * x for x in dirs[g]) for g, r in zip(keys, rho) if r}
+    out = {}
+    for g, r in zip(keys, rho):
+        if r:
+            w = memo.get((g, r))
+            if w is None:
+                w = memo[(g, r)] = tuple(r * x for x in dirs[g])
+            out[g] = w
+    return out
 
 
 def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
@@ -343,7 +436,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     inactive = 0
     if rec is not None:
         v, certs = rec
-        keys = [g for g in cp.groups if certs[g].norm2 == beta * beta]
+        keys = [g for g in cp.groups if g in certs and certs[g].norm2 == beta * beta]
         dirs = {g: certs[g].p for g in keys}
         fit = tuple(t - x for t, x in zip(cp.y, v))
         value = dot(v, cp.y) - dot(v, v) / 2
@@ -355,9 +448,23 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         L = sqrt_ceil(sum((x * x for row in cp.X for x in row), Fraction(0)), 96)
         slack = L * sqrt_ceil(2 * gap, 96)
         keys = []
+        # certified inactive by a bound alone: t ≤ thr < ((β − slack)/κ)² gives
+        # κ‖p_g‖ + slack < β; the screen proves t ≤ thr for most groups, the rest are projected
+        reach = (beta - slack) / solution.kappa if solution.kappa > 0 else Fraction(-1)
+        certs0: dict[Group, ProjectionCertificate] = dict(solution.projections)
+        if reach > 0:
+            thr = reach * reach * (1 - Fraction(1, 2**20))
+            more, _n = screened_projections(cp, solution.dual, thr,
+                                            keep=[g for g in solution.groups
+                                                  if g not in certs0])
+            for g, c in more.items():
+                certs0.setdefault(g, c)
         for g in cp.groups:
-            c = solution.projections.get(g)
+            c = certs0.get(g)
             if c is None:
+                if reach > 0:
+                    inactive += 1  # proven t ≤ thr above: certified inactive
+                    continue
                 c = group_projection(cp, g, solution.dual)
             w = solution.groups.get(g)
             if w is None:
@@ -386,9 +493,16 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         # the vertices can be exponentially many: one vertex, by an exact LP and pruning
         complete = False
         verts, rays = [_one_vertex(cp, keys, dirs, cols, fit)], []
-    vertices = [_vertex_groups(keys, dirs, r) for r in verts]
-    for W in vertices:  # exact: every vertex has the fit
-        if tuple(cp.prediction(W)) != tuple(fit):  # pragma: no cover - cdd is exact
+    memo: dict = {}
+    vertices = [_vertex_groups(keys, dirs, r, memo) for r in verts]
+    for r in verts:  # exact: every vertex has the fit, Σ ρ_g F_g (F_g linear in the group)
+        z = [Fraction(0)] * len(fit)
+        for rho, col in zip(r, cols):
+            if rho:
+                for j, f in enumerate(col):
+                    if f:
+                        z[j] += rho * f
+        if tuple(z) != tuple(fit):  # pragma: no cover - cdd is exact
             raise ArithmeticError("a vertex of the optimal polytope misses the fit")
     if not vertices:  # pragma: no cover - the certified solution is a point of the polytope
         raise ArithmeticError("the optimal polytope is empty")
@@ -409,8 +523,11 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
                 f"vertices; m* = {m_star} (exact)")
     else:
         loss = cp.loss_value(fit)
-        excess = max((loss + beta * penalty_enclosure(W)[1] for W in vertices),
-                     default=Fraction(0)) - solution.lower
+        # Σ_g ‖ρ_g d_g‖ ≤ Σ_g ρ_g·hi(‖d_g‖): one norm enclosure per group, not per vertex
+        used = {t for r in verts for t, x in enumerate(r) if x}
+        hi = {t: norm_enclosure(dirs[keys[t]])[1] for t in used}
+        excess = max((loss + beta * sum((x * hi[t] for t, x in enumerate(r) if x), Fraction(0))
+                      for r in verts), default=Fraction(0)) - solution.lower
         note = ("certified, not exact: vertices of {rho >= 0 : sum rho_g F_g = yhat} over the "
                 f"{len(keys)} groups not certified inactive ({inactive} certified inactive) and "
                 "the certified fit yhat (|yhat - yhat*| <= sqrt(2 gap)); supports are exact for "
@@ -505,6 +622,7 @@ def count_minimal_optimal_networks(optset: OptimalSet) -> int:
     1
     """
     seen = set()
+    ids: dict = {}  # each distinct (sign, w) once: the vertices share most of them
     for W in optset.vertices:
-        seen.add(tuple(sorted((s, w) for (_i, s), w in W.items())))
+        seen.add(tuple(sorted(ids.setdefault((s, w), len(ids)) for (_i, s), w in W.items())))
     return len(seen)

@@ -44,7 +44,8 @@ import numpy as np
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "descent_multipliers", "dyadic_integers",
            "exact_facet_lambda", "exact_facet_ok", "exact_multipliers_ok", "exact_norm_ok",
            "facet_arrays", "float_g", "float_safe", "float_violations", "int_facets",
-           "multiplier_bounds_below", "polar_descent", "rigorous_screen", "UNIT_ROUNDOFF"]
+           "multiplier_bounds_below", "padded_facets", "polar_descent", "rigorous_screen",
+           "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
 UNIT_ROUNDOFF = 2.0**-53
@@ -72,6 +73,48 @@ class FacetArrays:
 FLOAT_SAFE_BITS = 500
 
 
+def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(A, counts, big)``: the chambers' integer facet rows zero-padded to ``p × fmax × d``
+    (int64 when every entry is below 2⁶², else Python ints), the facet counts, and the largest
+    ``|entry|``; built once per program, in one conversion of the flat row list (the screens,
+    :func:`float_safe` and :func:`int_facets` all read it).
+
+    >>> from exact.convex import ConvexProgram
+    >>> A, counts, big = padded_facets(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> A.shape, counts.tolist(), big
+    ((4, 2, 2), [2, 2, 2, 2], 1)
+    """
+    cached = cp.cache.get("padded_facets")
+    if cached is not None:
+        return cached
+    from itertools import chain
+
+    counts = np.array([len(c) for c in cp.cones], dtype=np.int64)
+    p, d = len(cp.cones), cp.d
+    fmax = max(int(counts.max(initial=0)), 1)
+    flat: list = list(chain.from_iterable(cp.cones))
+    try:
+        F = np.array(flat, dtype=np.int64).reshape(len(flat), d)
+        big = max(int(F.max(initial=0)), -int(F.min(initial=0)))
+    except OverflowError:  # an entry beyond int64: Python ints
+        F = np.empty((len(flat), d), dtype=object)
+        for t, row in enumerate(flat):
+            F[t] = row
+        big = max((abs(int(x)) for row in flat for x in row), default=0)
+    if big >= 2**62 and F.dtype != object:
+        F = F.astype(object)
+    A = np.zeros((p, fmax, d), dtype=F.dtype)
+    if A.dtype == object:
+        A[...] = 0
+    if len(flat):
+        ii = np.repeat(np.arange(p), counts)
+        kk = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
+        A[ii, kk] = F
+    cached = (A, counts, big)
+    cp.cache["padded_facets"] = cached
+    return cached
+
+
 def float_safe(cp) -> bool:
     """Whether every facet row and data entry of ``cp`` converts to floats with room for
     the screens' products (below ``2**FLOAT_SAFE_BITS``).
@@ -84,8 +127,8 @@ def float_safe(cp) -> bool:
     """
     cached = cp.cache.get("float_safe")
     if cached is None:  # asked by solve and by facet_arrays: one pass over the facets
-        cached = all(abs(int(x)).bit_length() < FLOAT_SAFE_BITS
-                     for c in cp.cones for row in c for x in row) and all(
+        _A, _counts, big = padded_facets(cp)
+        cached = big.bit_length() < FLOAT_SAFE_BITS and all(
             abs(x.numerator).bit_length() < FLOAT_SAFE_BITS
             and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
         cp.cache["float_safe"] = cached
@@ -108,19 +151,13 @@ def facet_arrays(cp) -> FacetArrays | None:
         cp.cache["facet_arrays"] = None
         return None
     p, d = cp.p, cp.d
-    fmax = max([len(c) for c in cp.cones] + [1])
-    A = np.zeros((p, fmax, d))
-    raw = np.zeros((p, fmax, d))
-    counts = np.zeros(p, dtype=np.int64)
-    big = 0
-    for i, c in enumerate(cp.cones):
-        if c:
-            a = np.array([[float(x) for x in row] for row in c])
-            raw[i, :len(c)] = a
-            A[i, :len(c)] = a / np.linalg.norm(a, axis=1, keepdims=True)
-            counts[i] = len(c)
-            big = max(big, max(abs(int(x)) for row in c for x in row))
-    fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
+    Aint, counts, big = padded_facets(cp)
+    # each entry correctly rounded (as float(int) rounds), then the rows normalised
+    raw = (Aint.astype(float) if Aint.dtype != object else
+           np.array([float(x) for x in Aint.flat]).reshape(Aint.shape))
+    nrm = np.linalg.norm(raw, axis=2, keepdims=True)
+    A = np.divide(raw, nrm, out=np.zeros_like(raw), where=nrm > 0)
+    fa = FacetArrays(A, counts.copy(), np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
                      np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
                      raw, big < 2**53)
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
@@ -216,18 +253,26 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     lam = np.zeros((len(rows), f))
     r = G.copy()
     # in blocks of rows: the sweeps then stay in cache (one pass over 300k rows at a time was
-    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve)
+    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve). The rows
+    # are visited by facet count, and a block sweeps only up to its own largest count: the
+    # padding rows (â = 0) left every λ and r unchanged, and were most of the work ((40, 4):
+    # at most 15 facets, 6 on average)
+    order = np.argsort(fa.counts[rows], kind="stable")
     for a in range(0, len(rows), _DESCENT_BLOCK):
-        b = min(a + _DESCENT_BLOCK, len(rows))
-        At = np.ascontiguousarray(fa.A[rows[a:b]].transpose(1, 0, 2))  # f × m × d, unit rows
-        la, rb = lam[a:b].T.copy(), r[a:b]
+        sel = order[a:a + _DESCENT_BLOCK]
+        fb = int(fa.counts[rows[sel]].max(initial=0))
+        if fb == 0:
+            continue
+        At = np.ascontiguousarray(fa.A[rows[sel], :fb].transpose(1, 0, 2))  # fb × m × d
+        la, rb = np.zeros((fb, len(sel))), r[sel]
         for _ in range(sweeps):
-            for k in range(f):
+            for k in range(fb):
                 ak = At[k]
                 new = np.maximum(la[k] - np.einsum("md,md->m", ak, rb), 0.0)
                 rb += (new - la[k])[:, None] * ak
                 la[k] = new
-        lam[a:b] = la.T
+        lam[sel, :fb] = la.T
+        r[sel] = rb
     return lam, r
 
 
@@ -379,16 +424,7 @@ def int_facets(cp) -> np.ndarray:
     >>> int_facets(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)).shape
     (4, 2, 2)
     """
-    cached = cp.cache.get("int_facets")
-    if cached is None:
-        fmax = max([len(c) for c in cp.cones] + [1])
-        big = max((abs(int(x)) for c in cp.cones for row in c for x in row), default=0)
-        cached = np.zeros((cp.p, fmax, cp.d), dtype=np.int64 if big < 2**62 else object)
-        for i, c in enumerate(cp.cones):
-            if c:
-                cached[i, :len(c)] = c
-        cp.cache["int_facets"] = cached
-    return cached
+    return padded_facets(cp)[0]
 
 
 def _ints(A: np.ndarray, bound: int) -> np.ndarray:
@@ -494,9 +530,30 @@ def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarr
         return np.zeros(len(rows), dtype=bool)
     f = mu.shape[1]
     N, Q = dyadic_integers(mu)
-    A = AI[rows, :f].astype(object)  # m × f × d
+    A = AI[rows, :f]  # m × f × d
     Hr = H[rows].astype(object)
-    R = (signs.astype(object) * Q)[:, None] * Hr + den * (N[:, :, None] * A).sum(axis=1)
+    # Σ_k N_k a_k: N split into 31-bit limbs, each limb's sum in int64 when a bound proves it
+    # exact (limb < 2^31, |a| < 2^abits, f terms: below 2^62), recombined in Python ints (m × d
+    # big-integer operations instead of m × f × d); else all in Python ints. Same integers.
+    # N_rk = μ_rk·Q_r < 2^(e_rk + log2 Q_r) with μ = m·2^e, 1/2 ≤ m < 1 (frexp)
+    qbits = np.array([int(q).bit_length() - 1 for q in Q], dtype=np.int64)
+    nbits = int(np.max(np.frexp(mu)[1] + qbits[:, None], initial=0))
+    abits = int(np.abs(A).max(initial=0)).bit_length() if A.dtype != object else 64
+    limbs = -(-max(nbits, 1) // 31)
+    if A.dtype != object and 31 + abits + max(f, 1).bit_length() < 62 and limbs <= 8:
+        A64 = A.astype(np.int64)
+        S = np.zeros((len(rows), A.shape[2]), dtype=object)
+        rest = N
+        for t in range(limbs):
+            low = (rest & (2**31 - 1)).astype(np.int64)
+            rest = rest >> 31
+            part = np.einsum("mk,mkd->md", low, A64).astype(object)
+            S = S + (part << (31 * t) if t else part)
+        if rest.any():  # pragma: no cover - the bit bound above is proven; never drop bits
+            S = (N[:, :, None] * A.astype(object)).sum(axis=1)
+    else:
+        S = (N[:, :, None] * A.astype(object)).sum(axis=1)
+    R = (signs.astype(object) * Q)[:, None] * Hr + den * S
     return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
 
 

@@ -259,6 +259,75 @@ def test_direct_clarabel_matches_the_cvxpy_program(inst, loss, data):
                                                                         * np.linalg.norm(a))
 
 
+def test_inaccurate_direct_solve_switches_to_the_cvxpy_chain(monkeypatch):
+    """Planted inaccuracy: the direct Clarabel program returns a dual 1.5 times too long, so
+    groups of the working set look violated; the rounds switch to the cvxpy chain
+    (``direct`` False) and end at the full program's value, with no violated group."""
+    import exact.cutting as cutting
+
+    real = cutting.clarabel_restricted
+
+    def bad(cp, groups, eps=1e-12):
+        W = real(cp, groups, eps)
+        cp.numeric_dual = 1.5 * np.asarray(cp.numeric_dual)
+        return W
+
+    monkeypatch.setattr(cutting, "clarabel_restricted", bad)
+    inst = read_instance("example:generic20x4")
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    W, st_ = working_set_solve(cp)
+    assert st_["direct"] is False and st_["worst_violation"] <= 1e-6
+    full = ConvexProgram(inst.X, inst.y, inst.beta, arrangement=cp.arrangement)
+    full.numeric_solve()
+    assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * max(1, full.numeric_value)
+
+
+def test_stalled_rounds_fall_back_to_the_full_program(monkeypatch):
+    """Planted stall: every restricted solve (direct and cvxpy) returns a dual 1.5 times too
+    long, so the rounds end violated; on a program of at most FALLBACK_MAX_GROUPS groups the
+    full program is solved instead and its guess is returned (all groups); above that budget
+    the stalled guess is kept."""
+    import exact.cutting as cutting
+
+    inst = read_instance("example:generic20x4")
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    real_direct, real_solve = cutting.clarabel_restricted, cp.numeric_solve
+
+    def bad_direct(cp_, groups, eps=1e-12):
+        W = real_direct(cp_, groups, eps)
+        cp_.numeric_dual = 1.5 * np.asarray(cp_.numeric_dual)
+        return W
+
+    def bad_solve(*, groups=None, **kw):
+        W = real_solve(groups=groups, **kw)
+        if groups is not None:
+            cp.numeric_dual = 1.5 * np.asarray(cp.numeric_dual)
+        return W
+
+    monkeypatch.setattr(cutting, "clarabel_restricted", bad_direct)
+    monkeypatch.setattr(cp, "numeric_solve", bad_solve)
+    W, st_ = working_set_solve(cp, max_rounds=4)
+    assert st_["full_fallback"] is True and set(W) == set(cp.groups)
+    assert st_["worst_violation"] > cutting.FALLBACK_VIOLATION
+    full = ConvexProgram(inst.X, inst.y, inst.beta, arrangement=cp.arrangement)
+    full.numeric_solve()
+    assert abs(cp.numeric_value - full.numeric_value) <= 1e-9 * max(1, full.numeric_value)
+    monkeypatch.setattr(cutting, "FALLBACK_MAX_GROUPS", len(cp.groups) - 1)
+    W, st_ = working_set_solve(cp, max_rounds=4)
+    assert st_["full_fallback"] is False and len(W) < len(cp.groups)
+
+
+def test_iris_at_tiny_beta_meets_the_target_by_auto():
+    """Standardized iris at β = 1e-9 (424 groups): the cutting planes' restricted solves stall
+    there; auto still meets the gap target (found when auto went down to 100 groups)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "iris_15x3_standardized.csv"
+    inst = read_instance(str(path), target="last", beta="1e-9")
+    sol = solve(inst.X, inst.y, F("1e-9"))
+    assert sol.stats["method"] == "cutting" and sol.stats["target_met"]
+
+
 def test_streamed_certificate_is_the_same_bytes(tmp_path, capsys):
     """write_solution_certificate writes, one chamber at a time, exactly the bytes of
     write_certificate(solution_certificate(...)), plain, gzip-compressed and on stdout."""

@@ -107,17 +107,20 @@ def test_met_target_in_text_and_json(capsys):
 def test_without_the_pivot_wine_misses_and_says_why(monkeypatch, capsys):
     """Planted cause: the hinge pivot switched off, the KKT system on the active set read off
     the conic guess has no solution; the target is missed, the reason names a wrong active set
-    (text and JSON), and the bounds stay exact and valid."""
+    (text and JSON), and the bounds stay exact and valid. The guess is the full program's
+    (``method="full"``): the cutting planes' guess on wine has no split copy, so the pivot
+    never fires there."""
     monkeypatch.setattr(certify, "_hinge_pivot", lambda *a, **k: None)
     name, beta, loss = WINE
     inst = read_instance(str(DATA / name), target="last", beta=beta)
     B = Fraction(beta)
-    sol = solve(inst.X, inst.y, B, loss)
+    sol = solve(inst.X, inst.y, B, loss, method="full")
     assert sol.stats["target_met"] is False
     assert sol.gap > TOL * max(1, abs(sol.upper))
     assert "no solution on the active set" in sol.stats["reason"]
     _check_bounds(sol, inst.X, inst.y, B, loss)
-    args = ["solve", str(DATA / name), "--target", "last", "--beta", beta, "--loss", loss]
+    args = ["solve", str(DATA / name), "--target", "last", "--beta", beta, "--loss", loss,
+            "--method", "full"]
     assert main(args + ["--json", "-q"]) == 0
     s = json.loads(capsys.readouterr().out)
     assert s["gap_target_met"] is False and "Newton residual" in s["gap_target_reason"]

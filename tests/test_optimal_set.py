@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arrangement.core import Arrangement
@@ -15,6 +15,7 @@ from exact.certify import solve
 from exact.maps import convex_objective
 from exact.network import exact_eq
 from exact.optimal_set import count_minimal_optimal_networks, optimal_set, simplest_rational
+from properties import strategies as PS
 
 F = Fraction
 
@@ -144,3 +145,65 @@ def test_budget_not_hit_changes_nothing(inst):
     assert S.skipped is None and free.skipped is None
     assert (S.m_star, S.vertices, S.exact, S.complete) == \
         (free.m_star, free.vertices, free.exact, free.complete)
+
+
+def _exact_t(cp, g, v) -> Fraction:
+    """``‖Π_{C_i}(s XᵀD_i v)‖²`` by one exact projection (the oracle)."""
+    from exact.projection import project_onto_cone
+
+    i, s = g
+    h = tuple(s * sum((row[c] * vj for row, vj, dj in zip(cp.X, v, cp.patterns[i]) if dj), F(0))
+              for c in range(cp.d))
+    return project_onto_cone(cp.cones[i], h).norm2
+
+
+@settings(max_examples=25)
+@given(PS.instances(PS.matrices(n_max=6, d_max=3)), st.data())
+def test_screened_projections_dismiss_only_groups_below_the_threshold(inst, data):
+    """Oracle: the exact projection of every group. A group left out of the certificates has
+    exact ``t ≤ thr``; the certificates are the exact projections; ``stop`` answers None
+    exactly when some group has ``t > stop``."""
+    from exact.convex import ConvexProgram
+    from exact.optimal_set import screened_projections
+
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = tuple(data.draw(st.lists(PS.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    thr = data.draw(st.sampled_from([F(1, 100), F(1, 10), F(1), F(3)]))
+    ts = {g: _exact_t(cp, g, v) for g in cp.groups}
+    keep = [cp.groups[0]]
+    certs, dismissed = screened_projections(cp, v, thr, keep=keep)
+    assert len(certs) + dismissed == len(cp.groups) and keep[0] in certs
+    assert all(ts[g] <= thr for g in cp.groups if g not in certs)
+    assert all(c.norm2 == ts[g] for g, c in certs.items())
+    stopped = screened_projections(cp, v, thr, stop=thr)
+    assert (stopped is None) == any(t > thr for t in ts.values())
+
+
+def test_planted_screen_bug_in_screened_projections_is_caught(monkeypatch):
+    """Planted bug: the float screen claims every group dismissed by its norm. The exact
+    re-check refuses the false claims, so every group with ``t > thr`` is still projected."""
+    import numpy as np
+
+    import exact.screen as screen_mod
+    from exact.certify import h_matrix
+    from exact.convex import ConvexProgram
+    from exact.optimal_set import screened_projections
+
+    real = screen_mod.rigorous_screen
+
+    def lying(fa, H, den, thr):
+        res = real(fa, H, den, thr)
+        res.status[:] = 1
+        return res
+
+    monkeypatch.setattr(screen_mod, "rigorous_screen", lying)
+    inst = example("v1d")
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    v = (F(1, 10), F(-1, 10), F(1, 10))
+    thr = F(1, 200)
+    certs, _ = screened_projections(cp, v, thr)
+    over = [g for g in cp.groups if _exact_t(cp, g, v) > thr]
+    assert over and all(g in certs for g in over)
+    H, den = h_matrix(cp, v)  # the plant is live: the screen did claim every group
+    assert np.all(screen_mod.rigorous_screen(screen_mod.facet_arrays(cp), H, den, thr).status
+                  == 1)

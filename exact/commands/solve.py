@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--net-out", metavar="FILE", help="write the network as JSON")
     p.add_argument("--method", choices=["auto", "cutting", "full"], default="auto",
                    help="numeric guess: cutting planes over the exact chamber list, the full "
-                        "conic program, or auto (cutting planes from 1000 groups on); the "
+                        "conic program, or auto (cutting planes from 100 groups on); the "
                         "certificate covers every chamber either way")
     p.add_argument("--extras", action="store_true",
                    help="compute the optimal set, m* and the closed form (or the hinge's "
