@@ -332,32 +332,39 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         low = np.maximum(-cs, 0.0).max(axis=1)
         out[:, col] = np.maximum(S - low * low, 0.0)
     cand = np.argwhere(out > lim)
-    if len(cand):
-        # batched descent first, on every candidate: most fall below the threshold without an
-        # NNLS. Its bounds are upper bounds only, so they never count as violations (counting
-        # them stopped the visit early, left groups NaN and ended the cutting planes on a dual
-        # 3.5% infeasible: (30, 5)); ``enough`` stops the confirming NNLS pass below
-        sg = (1 - 2 * cand[:, 1])[:, None]
-        _lam, r = polar_descent(fa, cand[:, 0], sg * G[cand[:, 0]])
-        out[cand[:, 0], cand[:, 1]] = np.minimum(out[cand[:, 0], cand[:, 1]],
-                                                 np.einsum("md,md->m", r, r))
-        cand = np.argwhere(out > lim)
-    order = np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")
+    # by decreasing bound, in slices: a batched descent first (most candidates fall below the
+    # threshold without an NNLS), then NNLS on the slice's survivors. Only NNLS confirms a
+    # violation: descent bounds are upper bounds (counting them stopped the visit early, left
+    # groups NaN and ended the cutting planes on a dual 3.5% infeasible, (30, 5)). With
+    # ``enough``, the visit stops once that many are confirmed; the rest is NaN (unknown).
+    cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
+    step = 16 * _DESCENT_BLOCK
     found = 0
-    for t, (i, col) in enumerate(cand[order]):
+    for a in range(0, len(cand), step):
+        c = cand[a:a + step]
+        sg = (1 - 2 * c[:, 1])[:, None]
+        _lam, r = polar_descent(fa, c[:, 0], sg * G[c[:, 0]])
+        out[c[:, 0], c[:, 1]] = np.minimum(out[c[:, 0], c[:, 1]], np.einsum("md,md->m", r, r))
+        c = c[out[c[:, 0], c[:, 1]] > lim]
+        c = c[np.argsort(-out[c[:, 0], c[:, 1]], kind="stable")]
+        for t, (i, col) in enumerate(c):
+            if enough is not None and found >= enough:
+                rest = np.vstack([c[t:], cand[a + step:]])
+                out[rest[:, 0], rest[:, 1]] = np.nan
+                return out
+            k = int(fa.counts[i])
+            if k:
+                s = 1 - 2 * int(col)
+                try:
+                    _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
+                    out[i, col] = min(out[i, col], float(res) ** 2)
+                except RuntimeError:  # pragma: no cover - keep the bound
+                    pass
+            found += bool(out[i, col] > lim)
         if enough is not None and found >= enough:
-            rest = cand[order[t:]]
+            rest = cand[a + step:]
             out[rest[:, 0], rest[:, 1]] = np.nan
-            break
-        k = int(fa.counts[i])
-        if k:
-            s = 1 - 2 * int(col)
-            try:
-                _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
-                out[i, col] = min(out[i, col], float(res) ** 2)
-            except RuntimeError:  # pragma: no cover - keep the bound
-                pass
-        found += bool(out[i, col] > lim)
+            return out
     return out
 
 
@@ -485,11 +492,20 @@ def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarr
     if np.any(~np.isfinite(mu)) or np.any(mu < 0):
         return np.zeros(len(rows), dtype=bool)
     f = mu.shape[1]
-    N, Q = dyadic_integers(mu)
-    A = AI[rows, :f].astype(object)  # m × f × d
-    Hr = H[rows].astype(object)
-    R = (signs.astype(object) * Q)[:, None] * Hr + den * (N[:, :, None] * A).sum(axis=1)
-    return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
+    out = np.zeros(len(rows), dtype=bool)
+    # in blocks of rows: the m × f × d object arrays of a (40, 5) solve took gigabytes at once
+    for a in range(0, len(rows), _EXACT_BLOCK):
+        b = slice(a, a + _EXACT_BLOCK)
+        N, Q = dyadic_integers(mu[b])
+        A = AI[rows[b], :f].astype(object)  # block × f × d
+        Hr = H[rows[b]].astype(object)
+        R = (signs[b].astype(object) * Q)[:, None] * Hr + den * (N[:, :, None] * A).sum(axis=1)
+        out[b] = _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
+    return out
+
+
+#: rows per block of :func:`exact_multipliers_ok`
+_EXACT_BLOCK = 4096
 
 
 class Dismissals(Mapping):
