@@ -160,6 +160,60 @@ class ConvexProgram:
         #: derived float arrays shared by the screens (exact.screen.facet_arrays)
         self.cache: dict = {}
 
+    # -- the facets in bulk ---------------------------------------------------------------
+    def padded_facets(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(AI, counts)``: chamber i's integer facet rows ``AI[i, :counts[i]]`` (the rows of
+        ``cones[i]``, in order), zero-padded to ``p × fmax × d``; int64 when every entry is
+        below 2⁶², else Python ints. Built once, from the neighbour table in one vectorised
+        step (each facet row is ± its class's normal): the screens' per-entry loops over
+        ``cones`` took seconds on a (40, 5) program.
+
+        >>> AI, counts = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1).padded_facets()
+        >>> AI.shape, counts.tolist(), AI[0].tolist()
+        ((4, 2, 2), [2, 2, 2, 2], [[1, 0], [0, 1]])
+        """
+        cached = self.cache.get("padded_facets")
+        if cached is not None:
+            return cached
+        p, d = self.p, self.d
+        arr = self.arrangement
+        ch = arr.chambers()
+        if p and arr.classes and isinstance(getattr(ch, "class_signs", None), np.ndarray):
+            normals = [tuple(int(v) for v in c.normal) for c in arr.classes]
+            big = max(abs(v) for t in normals for v in t)
+            N = np.array(normals, dtype=np.int64 if big < 2**62 else object).reshape(-1, d)
+            ci, ck = np.nonzero(arr.neighbors() >= 0)  # row-major: the order of cones[i]
+            counts = np.bincount(ci, minlength=p).astype(np.int64)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            pos = np.arange(len(ci)) - starts[ci]
+            fmax = max(int(counts.max(initial=0)), 1)
+            AI = np.zeros((p, fmax, d), dtype=N.dtype)
+            sk = np.asarray(ch.class_signs)[ci, ck].astype(N.dtype)
+            AI[ci, pos] = sk[:, None] * N[ck]
+        else:  # a plain list of chambers, or no hyperplanes
+            counts = np.array([len(c) for c in self.cones], dtype=np.int64)
+            fmax = max(int(counts.max(initial=0)), 1)
+            big = max((abs(int(x)) for c in self.cones for row in c for x in row), default=0)
+            AI = np.zeros((p, fmax, d), dtype=np.int64 if big < 2**62 else object)
+            for i, c in enumerate(self.cones):
+                if c:
+                    AI[i, :len(c)] = c
+        self.cache["padded_facets"] = (AI, counts)
+        return AI, counts
+
+    def facet_bits(self) -> int:
+        """The largest bit length of a facet row entry (0 without facets).
+
+        >>> ConvexProgram([[3, 0], [0, 1]], [1, 1], 1).facet_bits()
+        1
+        """
+        AI, counts = self.padded_facets()
+        if not AI.size:
+            return 0
+        if AI.dtype != object:
+            return int(np.abs(AI).max()).bit_length()
+        return max(abs(int(x)).bit_length() for x in AI.flat)
+
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:
         """Exact test ``w ∈ C_i`` (then ``(Xw)_+ = D_i X w``, docs/MATH.md §2)."""

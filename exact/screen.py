@@ -84,8 +84,10 @@ def float_safe(cp) -> bool:
     """
     cached = cp.cache.get("float_safe")
     if cached is None:  # asked by solve and by facet_arrays: one pass over the facets
-        cached = all(abs(int(x)).bit_length() < FLOAT_SAFE_BITS
-                     for c in cp.cones for row in c for x in row) and all(
+        bits = getattr(cp, "facet_bits", None)  # ConvexProgram: vectorised, from the classes
+        cached = (bits() < FLOAT_SAFE_BITS if bits is not None else
+                  all(abs(int(x)).bit_length() < FLOAT_SAFE_BITS
+                      for c in cp.cones for row in c for x in row)) and all(
             abs(x.numerator).bit_length() < FLOAT_SAFE_BITS
             and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
         cp.cache["float_safe"] = cached
@@ -108,18 +110,14 @@ def facet_arrays(cp) -> FacetArrays | None:
         cp.cache["facet_arrays"] = None
         return None
     p, d = cp.p, cp.d
-    fmax = max([len(c) for c in cp.cones] + [1])
-    A = np.zeros((p, fmax, d))
-    raw = np.zeros((p, fmax, d))
-    counts = np.zeros(p, dtype=np.int64)
-    big = 0
-    for i, c in enumerate(cp.cones):
-        if c:
-            a = np.array([[float(x) for x in row] for row in c])
-            raw[i, :len(c)] = a
-            A[i, :len(c)] = a / np.linalg.norm(a, axis=1, keepdims=True)
-            counts[i] = len(c)
-            big = max(big, max(abs(int(x)) for row in c for x in row))
+    AI = int_facets(cp)
+    counts = (cp.padded_facets()[1] if hasattr(cp, "padded_facets")
+              else np.array([len(c) for c in cp.cones], dtype=np.int64))
+    raw = np.array(AI, dtype=float)  # correctly rounded; zero rows stay zero
+    nr = np.linalg.norm(raw, axis=2, keepdims=True)
+    A = np.divide(raw, nr, out=np.zeros_like(raw), where=nr > 0)
+    big = int(np.abs(AI).max(initial=0)) if AI.dtype != object else max(
+        (abs(int(x)) for x in AI.flat), default=0)
     fa = FacetArrays(A, counts, np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
                      np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
                      raw, big < 2**53)
@@ -379,6 +377,8 @@ def int_facets(cp) -> np.ndarray:
     (4, 2, 2)
     """
     cached = cp.cache.get("int_facets")
+    if cached is None and hasattr(cp, "padded_facets"):  # ConvexProgram: vectorised
+        cached = cp.cache["int_facets"] = cp.padded_facets()[0]
     if cached is None:
         fmax = max([len(c) for c in cp.cones] + [1])
         big = max((abs(int(x)) for c in cp.cones for row in c for x in row), default=0)
