@@ -39,7 +39,8 @@ from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
 from exact.types import Group
 
-__all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
+__all__ = ["ConvexProgram", "GroupList", "HINGE_LABELS", "RowView", "LOSSES", "NumericSolveError",
+           "require_hinge_labels"]
 
 #: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
 LOSSES = LOSS_NAMES
@@ -87,6 +88,77 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
     starts = np.searchsorted(ci, np.arange(p + 1)).tolist()
     rows = [signed[s][k] for s, k in zip(sk, ck.tolist())]
     return [rows[starts[i]:starts[i + 1]] for i in range(p)]
+
+
+class RowView(Sequence):
+    """The rows of a 2-D integer numpy array as a read-only sequence of tuples of Python ints,
+    made on access (no per-row objects are stored); ``numpy.asarray`` gives the array back.
+
+    >>> v = RowView(np.array([[1, -1], [0, 1]], dtype=np.int8))
+    >>> len(v), v[1], list(v), v[-1] == (0, 1), np.asarray(v).dtype
+    (2, (0, 1), [(1, -1), (0, 1)], True, dtype('int8'))
+    """
+
+    __slots__ = ("_a",)
+    _BLOCK = 4096
+
+    def __init__(self, a: np.ndarray):
+        self._a = a
+
+    def __len__(self) -> int:
+        return int(self._a.shape[0])
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [tuple(r) for r in self._a[i].tolist()]
+        return tuple(self._a[i].tolist())
+
+    def __iter__(self):
+        for a in range(0, len(self), self._BLOCK):
+            yield from (tuple(r) for r in self._a[a:a + self._BLOCK].tolist())
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._a, dtype=dtype)
+
+
+class GroupList(Sequence):
+    """All groups ``(i, s)`` of ``p`` chambers in the order ``(0, 1), (0, −1), (1, 1), …``, as a
+    read-only sequence computed on access.
+
+    >>> g = GroupList(2)
+    >>> len(g), g[3], list(g), (1, -1) in g, (2, 1) in g
+    (4, (1, -1), [(0, 1), (0, -1), (1, 1), (1, -1)], True, False)
+    """
+
+    __slots__ = ("p",)
+
+    def __init__(self, p: int):
+        self.p = p
+
+    def __len__(self) -> int:
+        return 2 * self.p
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(2 * self.p))]
+        k = int(k)
+        if k < 0:
+            k += 2 * self.p
+        if not 0 <= k < 2 * self.p:
+            raise IndexError("group index out of range")
+        return (k // 2, 1 - 2 * (k % 2))
+
+    def __iter__(self):
+        for i in range(self.p):
+            yield (i, 1)
+            yield (i, -1)
+
+    def __contains__(self, g) -> bool:
+        try:
+            i, s = g
+        except (TypeError, ValueError):
+            return False
+        return isinstance(i, (int, np.integer)) and 0 <= i < self.p and s in (1, -1)
 
 
 class ConvexProgram:
@@ -140,20 +212,24 @@ class ConvexProgram:
         self.p = len(ch)
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)
+        # kept as int8 / integer arrays behind read-only views (rows as tuples on access):
+        # lists of tuples took ~180 MB on a (40, 5) program (issue 15: memory)
+        self.signs: Sequence[tuple[int, ...]]
+        self.witnesses: Sequence[tuple[int, ...]]
+        self.patterns: Sequence[tuple[int, ...]]
         if isinstance(getattr(ch, "signs", None), np.ndarray):
             S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.rows)
-            self.signs: list[tuple[int, ...]] = [tuple(r) for r in S.tolist()]
-            self.witnesses: list[tuple[int, ...]] = [tuple(int(v) for v in r)
-                                                     for r in ch.W.tolist()]
-            self.patterns: list[tuple[int, ...]] = [tuple(r) for r in
-                                                    (S >= 0).astype(np.int8).tolist()]
+            self.signs = RowView(S)
+            self.witnesses = RowView(np.asarray(ch.W).reshape(self.p, -1))
+            self.patterns = RowView((S >= 0).astype(np.int8))
             self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch)
         else:  # a plain list of Chamber objects (e.g. a subsampled arrangement)
             self.signs = [c.signs for c in ch]
             self.witnesses = [c.witness for c in ch]
             self.patterns = [c.pattern for c in ch]
             self.cones = [list(arrangement.cone(i)) for i in range(self.p)]
-        self.groups: list[Group] = [(i, s) for i in range(self.p) for s in (1, -1)]
+        #: every ``(i, s)`` in order (a view: no 2p tuples are stored)
+        self.groups: Sequence[Group] = GroupList(self.p)
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None
         self.numeric_solver: str | None = None
