@@ -214,6 +214,10 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
     return cert, _chamber_entries(sol, cp, arr, h_matrix)
 
 
+#: chambers per block of the streamed chamber entries' number texts
+_TEXT_BLOCK = 4096
+
+
 def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
@@ -224,11 +228,14 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
     ck = ck.tolist()
     fast = getattr(sol.bounds, "ratios", None)
-    Gp, Gm = _reduced_texts(H, den)
+    Gp: list[list] = []
+    Gm: list[list] = []
     for i in range(cp.p):
+        if i % _TEXT_BLOCK == 0:  # the texts of g = ±h_i block by block, not all at once
+            Gp, Gm = _reduced_texts(H[i:i + _TEXT_BLOCK], den)
         facets = [{"row": rows0[k], "a": list(a)}
                   for k, a in zip(ck[starts[i]:starts[i + 1]], cp.cones[i])]
-        gp, gm = Gp[i], Gm[i]
+        gp, gm = Gp[i % _TEXT_BLOCK], Gm[i % _TEXT_BLOCK]
         grs = []
         for s, gq in ((1, gp), (-1, gm)):
             c = sol.projections.get((i, s))

@@ -102,3 +102,22 @@ def test_cutting_result_overlaps_full_result_and_verifies():
     assert len(cut.active_groups) <= cp_cut.n + 1
     ok, msg = _verify(cut, X, y, BETA)
     assert ok, msg
+
+
+def test_blocked_certificate_texts_are_the_same_bytes(tmp_path, monkeypatch):
+    """The streamed writer's number texts made block by block (tiny blocks here) give the
+    bytes of the whole-tree writer, and the certificate verifies."""
+    from arrangement.certificate import write_certificate
+    from exact import certificates
+    from exact.certificates import write_solution_certificate
+
+    X, y = _instance(12, 4)
+    sol = solve(X, y, BETA)
+    ref = tmp_path / "ref.json"
+    write_certificate(solution_certificate(sol, X, y, BETA), str(ref))
+    monkeypatch.setattr(certificates, "_TEXT_BLOCK", 7)
+    out = tmp_path / "c.json"
+    write_solution_certificate(sol, X, y, BETA, str(out))
+    assert out.read_bytes() == ref.read_bytes()
+    ok, msg = verify_certificate(json.loads(out.read_bytes()))
+    assert ok, msg
