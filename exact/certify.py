@@ -456,12 +456,15 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         # the rest: batched polar-cone descent, its multipliers proven in floats, then exactly
         und = np.argwhere(~done)
         gF = float_g(H, den) if len(und) else None
-        if gF is not None:
-            sg = (1 - 2 * und[:, 1])[:, None]
-            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]], thr0)
+        # in blocks of groups: the m × f × d float temporaries of the descent and its proof
+        # were the peak of a (40, 5) solve's memory
+        for a in range(0, len(und) if gF is not None else 0, _DUAL_BLOCK):
+            ub = und[a:a + _DUAL_BLOCK]
+            sg = (1 - 2 * ub[:, 1])[:, None]
+            mu, proved = descent_multipliers(fa, ub[:, 0], sg * gF[ub[:, 0]], thr0)
             sel = np.flatnonzero(proved)
             if len(sel):
-                r, c = und[sel, 0], und[sel, 1]
+                r, c = ub[sel, 0], ub[sel, 1]
                 ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr0)
                 bounds.add_multipliers(r[ok], c[ok], mu[sel[ok]])
                 done[r[ok], c[ok]] = True
@@ -484,6 +487,10 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
             project((i, s))
             tmax = max(tmax, ts[(i, s)])
     return DualPieces(certs, ts, [], [], bounds)
+
+
+#: groups per block of the descent multipliers in :func:`dual_pieces`
+_DUAL_BLOCK = 16384
 
 
 def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:
