@@ -890,6 +890,11 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
 
 METHODS = ("auto", "full", "cutting")
 
+#: groups added per cutting-plane round, per data point: every round screens all groups, so
+#: fewer, larger rounds are cheaper (measured, CPU of the cutting planes at 2n / 6n / 12n per
+#: round: (40, 4) 2.7 / 1.4 s; (30, 5) 5.5 / 4.3 s; (40, 5) 21.8 / 17.0 / 19.2 s)
+PER_ROUND = 6
+
 
 def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_rounds: int,
            method: str = "auto", progress=None) -> Solution:
@@ -912,7 +917,8 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     # the full program, whose conic rows are scaled first (exact.convex)
     if float_safe(cp) and (method == "cutting"
                            or (method == "auto" and len(cp.groups) >= AUTO_MIN_GROUPS)):
-        W, stats["cutting"] = working_set_solve(cp, progress=progress)
+        W, stats["cutting"] = working_set_solve(cp, per_round=max(20, PER_ROUND * cp.n),
+                                                  progress=progress)
         stats["method"] = "cutting"
     else:
         W = cp.numeric_solve()
