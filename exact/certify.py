@@ -455,6 +455,8 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         done |= status > 0
         # the rest: batched polar-cone descent, its multipliers proven in floats, then exactly
         und = np.argwhere(~done)
+        if fa is not None and len(und):  # by facet count: narrow descent blocks (screen)
+            und = und[np.argsort(fa.counts[und[:, 0]], kind="stable")]
         gF = float_g(H, den) if len(und) else None
         # in blocks of groups: the m × f × d float temporaries of the descent and its proof
         # were the peak of a (40, 5) solve's memory
