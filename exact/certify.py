@@ -435,8 +435,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         done[i, 0 if s == 1 else 1] = True
     if screen and fa is not None:
         thr0 = max(floor, tmax)
-        scr = rigorous_screen(fa, H, den, thr0)
-        status = scr.status.copy()
+        status, facet = _blocked_screen(fa, H, den, thr0, rigorous_screen)
         status[done] = 0  # projected already
         # every float dismissal is re-checked in exact integers (exact.screen.exact_*_ok):
         # the float margins only choose the bound, a failed check sends the group to the
@@ -448,7 +447,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
             status[rows[~ok], cols[~ok]] = 0
         rows, cols = np.nonzero(status == 2)
         if len(rows):
-            ks = scr.facet[rows, cols]
+            ks = facet[rows, cols]
             ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, ks, thr0)
             status[rows[~ok], cols[~ok]] = 0
             bounds.add_facets(rows[ok], cols[ok], ks[ok])
@@ -493,6 +492,27 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
 
 #: groups per block of the descent multipliers in :func:`dual_pieces`
 _DUAL_BLOCK = 16384
+#: chambers per block of the float screen in :func:`dual_pieces`
+_SCREEN_BLOCK = 32768
+
+
+def _blocked_screen(fa, H: np.ndarray, den: int, thr: Fraction, screen
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """``(status, facet)`` of ``screen(fa, H, den, thr)`` (:func:`exact.screen.rigorous_screen`)
+    computed on blocks of chambers (views of the facet arrays), so that its p × fmax float
+    temporaries stay small (a (40, 5) solve's peak); the same values as in one call."""
+    from dataclasses import replace
+
+    p = H.shape[0]
+    status = np.zeros((p, 2), dtype=np.int8)
+    facet = np.full((p, 2), -1, dtype=np.int64)
+    for a in range(0, p, _SCREEN_BLOCK):
+        b = slice(a, a + _SCREEN_BLOCK)
+        part = replace(fa, A=fa.A[b], counts=fa.counts[b], P=fa.P[b],
+                       raw=None if fa.raw is None else fa.raw[b])
+        r = screen(part, H[b], den, thr)
+        status[b], facet[b] = r.status, r.facet
+    return status, facet
 
 
 def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:

@@ -143,3 +143,26 @@ def test_dual_pieces_in_small_blocks_give_the_same_bounds(monkeypatch):
     assert sol2.lower == sol.lower
     ok, msg = _verify(sol2, X, y, BETA)
     assert ok, msg
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from([(12, 4), (10, 3)]), st.data())
+def test_blocked_screen_is_the_screen(shape, data):
+    """dual_pieces' float screen on blocks of chambers gives the statuses and facets of one
+    call of exact.screen.rigorous_screen."""
+    from exact import certify
+    from exact.certify import h_matrix
+
+    cp = _program(*shape)
+    fa = screen_mod.facet_arrays(cp)
+    v = tuple(F(data.draw(st.integers(-50, 50)), 37) for _ in range(cp.n))
+    H, den = h_matrix(cp, v)
+    thr = F(data.draw(st.integers(1, 400)), 100)
+    one = screen_mod.rigorous_screen(fa, H, den, thr)
+    old = certify._SCREEN_BLOCK
+    certify._SCREEN_BLOCK = data.draw(st.integers(1, 50))
+    try:
+        status, facet = certify._blocked_screen(fa, H, den, thr, screen_mod.rigorous_screen)
+    finally:
+        certify._SCREEN_BLOCK = old
+    assert (status == one.status).all() and (facet == one.facet).all()
