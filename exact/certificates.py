@@ -67,6 +67,18 @@ def _ratio(num: int, den: int) -> int | str:
     return num if den == 1 else f"{num}/{den}"
 
 
+def _reduced(num: int, den: int) -> int | str:
+    """``num/den`` as :func:`_ratio` writes it, for a pair already in lowest terms (den > 0):
+    no gcd (the dual-bound multipliers come reduced, millions of them at (40, 5)).
+
+    >>> _reduced(3, 4), _reduced(-5, 1), _reduced(6, 4) == _ratio(6, 4)
+    ('3/4', -5, False)
+    """
+    if num.bit_length() < _SHORT_BITS and den.bit_length() < _SHORT_BITS:
+        return num if den == 1 else f"{num}/{den}"
+    return _ratio(num, den)
+
+
 def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
     """The entries of ``H / den`` and ``−H / den`` as the certificate writes them, row by row
     (vectorised gcds when the integers fit int64)."""
@@ -248,7 +260,7 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
             rat = fast((i, s)) if fast is not None else None
             if rat is not None:
                 grs.append({"sign": s, "g": gq, "bound": "dual",
-                            "lambda": [0 if a == 0 else _ratio(a, b) for a, b in rat]})
+                            "lambda": [0 if a == 0 else _reduced(a, b) for a, b in rat]})
                 continue
             lam = None if fast is not None else sol.bounds.get((i, s))
             grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None
