@@ -303,6 +303,17 @@ class ConvexProgram:
             return int(np.abs(AI).max()).bit_length()
         return max(abs(int(x)).bit_length() for x in AI.flat)
 
+    def trim_cache(self) -> None:
+        """Drop the screens' float arrays (:func:`exact.screen.facet_arrays`; rebuilt on
+        demand): a certificate writer needs none of them, and at (40, 5) they hold ~350 MB.
+
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+        >>> from exact.screen import facet_arrays
+        >>> fa = facet_arrays(cp); cp.trim_cache(); "facet_arrays" in cp.cache
+        False
+        """
+        self.cache.pop("facet_arrays", None)
+
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:
         """Exact test ``w ∈ C_i`` (then ``(Xw)_+ = D_i X w``, docs/MATH.md §2)."""
