@@ -166,3 +166,27 @@ def test_blocked_screen_is_the_screen(shape, data):
     finally:
         certify._SCREEN_BLOCK = old
     assert (status == one.status).all() and (facet == one.facet).all()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 5), st.integers(2, 6), st.integers(0, 10**6))
+def test_float_newton_matches_the_generic_newton(G, n, seed):
+    """The numpy Newton of the float passes reaches the stationary point the generic
+    (list-of-lists, here mpmath) Newton reaches: the same v = M(ρ)⁻¹y."""
+    from mpmath import mp
+
+    from exact.certify import _newton
+
+    rng = np.random.default_rng(seed)
+    Ks = []
+    for _ in range(G):
+        B = rng.standard_normal((n, 2))
+        Ks.append((B @ B.T).tolist())
+    y = rng.standard_normal(n).tolist()
+    b2 = 0.05
+    rho_f, v_f = _newton(Ks, y, b2, [0.1] * G, one=1.0, eps=2.0**-52)
+    with mp.workdps(40):
+        Km = [[[mp.mpf(x) for x in row] for row in K] for K in Ks]
+        rho_m, v_m = _newton(Km, [mp.mpf(t) for t in y], mp.mpf(b2), [mp.mpf(0.1)] * G,
+                             one=mp.mpf(1), eps=mp.mpf(10) ** -40)
+    assert max(abs(a - float(b)) for a, b in zip(v_f, v_m)) <= 1e-6 * max(1.0, max(map(abs, y)))
