@@ -235,7 +235,11 @@ _TEXT_BLOCK = 4096
 def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
-    H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
+    v = tuple(Fraction(t) for t in sol.dual)
+    if getattr(sol.bounds, "v", None) == v:  # the dual pieces' own H at this v: no second copy
+        H, den = sol.bounds.H, sol.bounds.den
+    else:
+        H, den = h_matrix(cp, v)
     rows0 = [int(c.rows[0]) for c in arr.classes]
     nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
     ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order

@@ -400,6 +400,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
     bounds = Dismissals(cp.cones, H, den)
+    bounds.v = tuple(v)  # the dual vector of H: the certificate writer reuses H for it
     cache: dict[int, Vec] = {}
 
     def hvec(i: int) -> Vec:
