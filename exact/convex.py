@@ -267,7 +267,8 @@ class ConvexProgram:
         p, d = self.p, self.d
         arr = self.arrangement
         ch = arr.chambers()
-        if p and arr.classes and isinstance(getattr(ch, "class_signs", None), np.ndarray):
+        if (p and isinstance(getattr(ch, "class_signs", None), np.ndarray)
+                and getattr(arr, "classes", None) and hasattr(arr, "neighbors")):
             normals = [tuple(int(v) for v in c.normal) for c in arr.classes]
             N = np.array(normals, dtype=_int_dtype(max(abs(v) for t in normals for v in t))
                          ).reshape(-1, d)
