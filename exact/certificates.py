@@ -236,8 +236,9 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
     v = tuple(Fraction(t) for t in sol.dual)
-    if getattr(sol.bounds, "v", None) == v:  # the dual pieces' own H at this v: no second copy
-        H, den = sol.bounds.H, sol.bounds.den
+    own = sol.bounds
+    if getattr(own, "v", None) == v:  # the dual pieces' own H at this v: no second copy
+        H, den = own.H, own.den  # type: ignore[attr-defined]
     else:
         H, den = h_matrix(cp, v)
     rows0 = [int(c.rows[0]) for c in arr.classes]

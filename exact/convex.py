@@ -28,8 +28,9 @@ Pilanci (2022), "The hidden convex optimization landscape of regularized two-lay
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,7 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
     return [rows[starts[i]:starts[i + 1]] for i in range(p)]
 
 
-class RowView(Sequence):
+class RowView(Sequence[tuple[int, ...]]):
     """The rows of a 2-D integer numpy array as a read-only sequence of tuples of Python ints,
     made on access (no per-row objects are stored); ``numpy.asarray`` gives the array back.
 
@@ -120,20 +121,20 @@ class RowView(Sequence):
     def __len__(self) -> int:
         return int(self._a.shape[0])
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return [tuple(r) for r in self._a[i].tolist()]
         return tuple(self._a[i].tolist())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
         for a in range(0, len(self), self._BLOCK):
             yield from (tuple(r) for r in self._a[a:a + self._BLOCK].tolist())
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return np.asarray(self._a, dtype=dtype)
 
 
-class GroupList(Sequence):
+class GroupList(Sequence[Group]):
     """All groups ``(i, s)`` of ``p`` chambers in the order ``(0, 1), (0, −1), (1, 1), …``, as a
     read-only sequence computed on access.
 
@@ -150,7 +151,7 @@ class GroupList(Sequence):
     def __len__(self) -> int:
         return 2 * self.p
 
-    def __getitem__(self, k):
+    def __getitem__(self, k: Any) -> Any:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(2 * self.p))]
         k = int(k)
@@ -160,17 +161,16 @@ class GroupList(Sequence):
             raise IndexError("group index out of range")
         return (k // 2, 1 - 2 * (k % 2))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Group]:
         for i in range(self.p):
             yield (i, 1)
             yield (i, -1)
 
-    def __contains__(self, g) -> bool:
-        try:
-            i, s = g
-        except (TypeError, ValueError):
+    def __contains__(self, g: object) -> bool:
+        if not isinstance(g, tuple) or len(g) != 2:
             return False
-        return isinstance(i, (int, np.integer)) and 0 <= i < self.p and s in (1, -1)
+        i, s = g
+        return bool(isinstance(i, (int, np.integer)) and 0 <= i < self.p and s in (1, -1))
 
 
 class ConvexProgram:
