@@ -338,6 +338,18 @@ def certificate_ratio(num: int, den: int) -> int | str:
     return num if den == 1 else f"{num}/{den}"
 
 
+def certificate_reduced(num: int, den: int) -> int | str:
+    """``num/den`` as :func:`certificate_ratio` writes it, for a pair already in lowest terms
+    (``den > 0``): no gcd (the dual-bound multipliers come reduced, millions of them at (40, 5)).
+
+    >>> certificate_reduced(3, 4), certificate_reduced(-5, 1)
+    ('3/4', -5)
+    """
+    if num.bit_length() < _SHORT_BITS and den.bit_length() < _SHORT_BITS:
+        return num if den == 1 else f"{num}/{den}"
+    return certificate_ratio(num, den)
+
+
 # -- roots: exact when rational, else rational bounds on a grid ----------------------------------
 def rational_root(q: Fraction | int, k: int) -> Fraction | None:
     """The rational ``k``-th root of ``q ≥ 0`` (k = 1, 2, 4, 8, ...), or None if it is irrational.

@@ -33,6 +33,7 @@ from arrangement.exactla import dot
 # the certificate encoding of exact numbers (docs/certificates.md), short names for this module
 from arrangement.rational import certificate_number as _q
 from arrangement.rational import certificate_ratio as _ratio
+from arrangement.rational import certificate_reduced as _reduced
 
 if TYPE_CHECKING:  # only for the annotations: no import cycle with the producers
     from exact.certify import Solution
@@ -118,6 +119,8 @@ def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
     """
     old = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)  # as write_certificate: numbers may have thousands of digits
+    if sol.program is not None and hasattr(sol.program, "trim_cache"):
+        sol.program.trim_cache()  # the screens' float arrays: not needed from here on
     try:
         with paused_gc():
             cert, chambers = _solution_parts(sol, X, y, beta, completeness)
@@ -189,16 +192,38 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
     return cert, _chamber_entries(sol, cp, arr, h_matrix)
 
 
+#: chambers per block of the streamed chamber entries' number texts
+_TEXT_BLOCK = 4096
+
+
 def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
-    H, den = h_matrix(cp, tuple(Fraction(t) for t in sol.dual))
+    v = tuple(Fraction(t) for t in sol.dual)
+    own = sol.bounds
+    if getattr(own, "v", None) == v:  # the dual pieces' own H at this v: no second copy
+        H, den = own.H, own.den  # type: ignore[attr-defined]
+    else:
+        H, den = h_matrix(cp, v)
+    # the row behind each cone row: from the neighbour table in one pass for an Arrangement,
+    # else from the chamber source's own facet_rows (exact.types.ChamberSource)
+    bulk = hasattr(arr, "neighbors") and hasattr(arr, "classes")
+    if bulk:
+        rows0 = [int(c.rows[0]) for c in arr.classes]
+        nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
+        ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
+        starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
+        ck = ck.tolist()
     fast = getattr(sol.bounds, "ratios", None)
-    Gp, Gm = _reduced_texts(H, den)
+    Gp: list[list] = []
+    Gm: list[list] = []
     for i in range(cp.p):
-        # the chamber source names the row behind each cone row (exact.types.ChamberSource)
-        facets = [{"row": int(j), "a": list(a)} for j, a in zip(arr.facet_rows(i), cp.cones[i])]
-        gp, gm = Gp[i], Gm[i]
+        if i % _TEXT_BLOCK == 0:  # the texts of g = ±h_i block by block, not all at once
+            Gp, Gm = _reduced_texts(H[i:i + _TEXT_BLOCK], den)
+        rows = ([rows0[k] for k in ck[starts[i]:starts[i + 1]]] if bulk
+                else arr.facet_rows(i))
+        facets = [{"row": int(j), "a": list(a)} for j, a in zip(rows, cp.cones[i])]
+        gp, gm = Gp[i % _TEXT_BLOCK], Gm[i % _TEXT_BLOCK]
         grs = []
         for s, gq in ((1, gp), (-1, gm)):
             c = sol.projections.get((i, s))
@@ -211,7 +236,7 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
             rat = fast((i, s)) if fast is not None else None
             if rat is not None:
                 grs.append({"sign": s, "g": gq, "bound": "dual",
-                            "lambda": [0 if a == 0 else _ratio(a, b) for a, b in rat]})
+                            "lambda": [0 if a == 0 else _reduced(a, b) for a, b in rat]})
                 continue
             lam = None if fast is not None else sol.bounds.get((i, s))
             grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -41,7 +41,8 @@ from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
 from exact.types import ChamberSource, Group
 
-__all__ = ["ConvexProgram", "HINGE_LABELS", "LOSSES", "NumericSolveError", "require_hinge_labels"]
+__all__ = ["ConvexProgram", "GroupList", "HINGE_LABELS", "RowView", "LOSSES", "NumericSolveError",
+           "require_hinge_labels"]
 
 #: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
 LOSSES = LOSS_NAMES
@@ -75,6 +76,18 @@ def require_hinge_labels(y: Sequence[object], where: str = "y") -> None:
     get_loss("hinge").validate(y, where)
 
 
+def _int_dtype(big: int):
+    """The smallest numpy integer type holding ``±big`` (``abs`` included), else ``object``.
+
+    >>> _int_dtype(9), _int_dtype(200), _int_dtype(2**40), _int_dtype(2**70)
+    (<class 'numpy.int8'>, <class 'numpy.int16'>, <class 'numpy.int64'>, <class 'object'>)
+    """
+    for t in (np.int8, np.int16, np.int32):
+        if big < np.iinfo(t).max:
+            return t
+    return np.int64 if big < 2**62 else object
+
+
 def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
     """``[arrangement.cone(i) for every chamber i]``, from the neighbour table in one pass."""
     p = len(ch)
@@ -89,6 +102,76 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
     starts = np.searchsorted(ci, np.arange(p + 1)).tolist()
     rows = [signed[s][k] for s, k in zip(sk, ck.tolist())]
     return [rows[starts[i]:starts[i + 1]] for i in range(p)]
+
+
+class RowView(Sequence[tuple[int, ...]]):
+    """The rows of a 2-D integer numpy array as a read-only sequence of tuples of Python ints,
+    made on access (no per-row objects are stored); ``numpy.asarray`` gives the array back.
+
+    >>> v = RowView(np.array([[1, -1], [0, 1]], dtype=np.int8))
+    >>> len(v), v[1], list(v), v[-1] == (0, 1), np.asarray(v).dtype
+    (2, (0, 1), [(1, -1), (0, 1)], True, dtype('int8'))
+    """
+
+    __slots__ = ("_a",)
+    _BLOCK = 4096
+
+    def __init__(self, a: np.ndarray):
+        self._a = a
+
+    def __len__(self) -> int:
+        return int(self._a.shape[0])
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [tuple(r) for r in self._a[i].tolist()]
+        return tuple(self._a[i].tolist())
+
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        for a in range(0, len(self), self._BLOCK):
+            yield from (tuple(r) for r in self._a[a:a + self._BLOCK].tolist())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self._a, dtype=dtype)
+
+
+class GroupList(Sequence[Group]):
+    """All groups ``(i, s)`` of ``p`` chambers in the order ``(0, 1), (0, −1), (1, 1), …``, as a
+    read-only sequence computed on access.
+
+    >>> g = GroupList(2)
+    >>> len(g), g[3], list(g), (1, -1) in g, (2, 1) in g
+    (4, (1, -1), [(0, 1), (0, -1), (1, 1), (1, -1)], True, False)
+    """
+
+    __slots__ = ("p",)
+
+    def __init__(self, p: int):
+        self.p = p
+
+    def __len__(self) -> int:
+        return 2 * self.p
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(2 * self.p))]
+        k = int(k)
+        if k < 0:
+            k += 2 * self.p
+        if not 0 <= k < 2 * self.p:
+            raise IndexError("group index out of range")
+        return (k // 2, 1 - 2 * (k % 2))
+
+    def __iter__(self) -> Iterator[Group]:
+        for i in range(self.p):
+            yield (i, 1)
+            yield (i, -1)
+
+    def __contains__(self, g: object) -> bool:
+        if not isinstance(g, tuple) or len(g) != 2:
+            return False
+        i, s = g
+        return bool(isinstance(i, (int, np.integer)) and 0 <= i < self.p and s in (1, -1))
 
 
 class ConvexProgram:
@@ -143,25 +226,96 @@ class ConvexProgram:
         self.p = len(ch)
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)
+        # kept as int8 / integer arrays behind read-only views (rows as tuples on access):
+        # lists of tuples took ~180 MB on a (40, 5) program (issue 15: memory)
+        self.signs: Sequence[tuple[int, ...]]
+        self.witnesses: Sequence[tuple[int, ...]]
+        self.patterns: Sequence[tuple[int, ...]]
         if isinstance(getattr(ch, "signs", None), np.ndarray):
             S = np.asarray(ch.signs, dtype=np.int8).reshape(self.p, self.rows)
-            self.signs: list[tuple[int, ...]] = [tuple(r) for r in S.tolist()]
-            self.witnesses: list[tuple[int, ...]] = [tuple(int(v) for v in r)
-                                                     for r in ch.W.tolist()]
-            self.patterns: list[tuple[int, ...]] = [tuple(r) for r in
-                                                    (S >= 0).astype(np.int8).tolist()]
+            self.signs = RowView(S)
+            self.witnesses = RowView(np.asarray(ch.W).reshape(self.p, -1))
+            self.patterns = RowView((S >= 0).astype(np.int8))
             self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch)
         else:  # a plain list of Chamber objects (e.g. a subsampled arrangement)
             self.signs = [c.signs for c in ch]
             self.witnesses = [c.witness for c in ch]
             self.patterns = [c.pattern for c in ch]
             self.cones = [list(arrangement.cone(i)) for i in range(self.p)]
-        self.groups: list[Group] = [(i, s) for i in range(self.p) for s in (1, -1)]
+        #: every ``(i, s)`` in order (a view: no 2p tuples are stored)
+        self.groups: Sequence[Group] = GroupList(self.p)
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None
         self.numeric_solver: str | None = None
         #: derived float arrays shared by the screens (exact.screen.facet_arrays)
         self.cache: dict = {}
+
+    # -- the facets in bulk ---------------------------------------------------------------
+    def padded_facets(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(AI, counts)``: chamber i's integer facet rows ``AI[i, :counts[i]]`` (the rows of
+        ``cones[i]``, in order), zero-padded to ``p × fmax × d``; the smallest of int8 … int64
+        that holds every entry with room for its negative (the data of (40, 5) fit int8: 18 MB,
+        not 147), else Python ints. Built once, from the neighbour table in one vectorised
+        step (each facet row is ± its class's normal): the screens' per-entry loops over
+        ``cones`` took seconds on a (40, 5) program.
+
+        >>> AI, counts = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1).padded_facets()
+        >>> AI.shape, counts.tolist(), AI[0].tolist()
+        ((4, 2, 2), [2, 2, 2, 2], [[1, 0], [0, 1]])
+        """
+        cached = self.cache.get("padded_facets")
+        if cached is not None:
+            return cached
+        p, d = self.p, self.d
+        arr = self.arrangement
+        ch = arr.chambers()
+        if (p and isinstance(getattr(ch, "class_signs", None), np.ndarray)
+                and getattr(arr, "classes", None) and hasattr(arr, "neighbors")):
+            normals = [tuple(int(v) for v in c.normal) for c in arr.classes]
+            N = np.array(normals, dtype=_int_dtype(max(abs(v) for t in normals for v in t))
+                         ).reshape(-1, d)
+            ci, ck = np.nonzero(arr.neighbors() >= 0)  # row-major: the order of cones[i]
+            counts = np.bincount(ci, minlength=p).astype(np.int64)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            pos = np.arange(len(ci)) - starts[ci]
+            fmax = max(int(counts.max(initial=0)), 1)
+            AI = np.zeros((p, fmax, d), dtype=N.dtype)
+            sk = np.asarray(ch.class_signs)[ci, ck].astype(N.dtype)
+            AI[ci, pos] = sk[:, None] * N[ck]
+        else:  # a plain list of chambers, or no hyperplanes
+            counts = np.array([len(c) for c in self.cones], dtype=np.int64)
+            fmax = max(int(counts.max(initial=0)), 1)
+            big = max((abs(int(x)) for c in self.cones for row in c for x in row), default=0)
+            AI = np.zeros((p, fmax, d), dtype=_int_dtype(big))
+            for i, c in enumerate(self.cones):
+                if c:
+                    AI[i, :len(c)] = c
+        self.cache["padded_facets"] = (AI, counts)
+        return AI, counts
+
+    def facet_bits(self) -> int:
+        """The largest bit length of a facet row entry (0 without facets).
+
+        >>> ConvexProgram([[3, 0], [0, 1]], [1, 1], 1).facet_bits()
+        1
+        """
+        AI, counts = self.padded_facets()
+        if not AI.size:
+            return 0
+        if AI.dtype != object:
+            return int(np.abs(AI).max()).bit_length()
+        return max(abs(int(x)).bit_length() for x in AI.flat)
+
+    def trim_cache(self) -> None:
+        """Drop the screens' float arrays (:func:`exact.screen.facet_arrays`; rebuilt on
+        demand): a certificate writer needs none of them, and at (40, 5) they hold ~350 MB.
+
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+        >>> from exact.screen import facet_arrays
+        >>> fa = facet_arrays(cp); cp.trim_cache(); "facet_arrays" in cp.cache
+        False
+        """
+        self.cache.pop("facet_arrays", None)
 
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:

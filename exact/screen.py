@@ -84,8 +84,16 @@ def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
     >>> A.shape, counts.tolist(), big
     ((4, 2, 2), [2, 2, 2, 2], 1)
     """
-    cached = cp.cache.get("padded_facets")
+    cached = cp.cache.get("screen_padded_facets")
     if cached is not None:
+        return cached
+    own = getattr(cp, "padded_facets", None)
+    if own is not None:  # ConvexProgram: vectorised from the neighbour table, smallest dtype
+        AI, counts = own()
+        big = (int(np.abs(AI.astype(np.int64)).max(initial=0)) if AI.dtype != object
+               else max((abs(int(x)) for x in AI.flat), default=0))
+        cached = (AI, counts, big)
+        cp.cache["screen_padded_facets"] = cached
         return cached
     from itertools import chain
 
@@ -111,7 +119,7 @@ def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
         kk = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
         A[ii, kk] = F
     cached = (A, counts, big)
-    cp.cache["padded_facets"] = cached
+    cp.cache["screen_padded_facets"] = cached
     return cached
 
 
@@ -377,40 +385,40 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         low = np.maximum(-cs, 0.0).max(axis=1)
         out[:, col] = np.maximum(S - low * low, 0.0)
     cand = np.argwhere(out > lim)
-    if len(cand):
-        # batched descent first: most candidates fall below the threshold without an NNLS;
-        # by decreasing bound, in slices, and with ``enough`` only until that many stay
-        # violated (the others are then unknown, NaN)
-        cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
-        step = 16 * _DESCENT_BLOCK
-        found = 0
-        for a in range(0, len(cand), step):
-            if enough is not None and found >= enough:
-                rest = cand[a:]
-                out[rest[:, 0], rest[:, 1]] = np.nan
-                break
-            c = cand[a:a + step]
-            sg = (1 - 2 * c[:, 1])[:, None]
-            _lam, r = polar_descent(fa, c[:, 0], sg * G[c[:, 0]])
-            out[c[:, 0], c[:, 1]] = np.minimum(out[c[:, 0], c[:, 1]], np.einsum("md,md->m", r, r))
-            found += int(np.count_nonzero(out[c[:, 0], c[:, 1]] > lim))
-        cand = np.argwhere(out > lim)
-    order = np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")
+    # by decreasing bound, in slices: a batched descent first (most candidates fall below the
+    # threshold without an NNLS), then NNLS on the slice's survivors. Only NNLS confirms a
+    # violation: descent bounds are upper bounds (counting them stopped the visit early, left
+    # groups NaN and ended the cutting planes on a dual 3.5% infeasible, (30, 5)). With
+    # ``enough``, the visit stops once that many are confirmed; the rest is NaN (unknown).
+    cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
+    step = 16 * _DESCENT_BLOCK
     found = 0
-    for t, (i, col) in enumerate(cand[order]):
+    for a in range(0, len(cand), step):
+        c = cand[a:a + step]
+        c = c[np.argsort(fa.counts[c[:, 0]], kind="stable")]  # narrow descent blocks
+        sg = (1 - 2 * c[:, 1])[:, None]
+        _lam, r = polar_descent(fa, c[:, 0], sg * G[c[:, 0]])
+        out[c[:, 0], c[:, 1]] = np.minimum(out[c[:, 0], c[:, 1]], np.einsum("md,md->m", r, r))
+        c = c[out[c[:, 0], c[:, 1]] > lim]
+        c = c[np.argsort(-out[c[:, 0], c[:, 1]], kind="stable")]
+        for t, (i, col) in enumerate(c):
+            if enough is not None and found >= enough:
+                rest = np.vstack([c[t:], cand[a + step:]])
+                out[rest[:, 0], rest[:, 1]] = np.nan
+                return out
+            k = int(fa.counts[i])
+            if k:
+                s = 1 - 2 * int(col)
+                try:
+                    _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
+                    out[i, col] = min(out[i, col], float(res) ** 2)
+                except RuntimeError:  # pragma: no cover - keep the bound
+                    pass
+            found += bool(out[i, col] > lim)
         if enough is not None and found >= enough:
-            rest = cand[order[t:]]
+            rest = cand[a + step:]
             out[rest[:, 0], rest[:, 1]] = np.nan
-            break
-        k = int(fa.counts[i])
-        if k:
-            s = 1 - 2 * int(col)
-            try:
-                _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
-                out[i, col] = min(out[i, col], float(res) ** 2)
-            except RuntimeError:  # pragma: no cover - keep the bound
-                pass
-        found += bool(out[i, col] > lim)
+            return out
     return out
 
 
@@ -529,6 +537,21 @@ def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarr
     if np.any(~np.isfinite(mu)) or np.any(mu < 0):
         return np.zeros(len(rows), dtype=bool)
     f = mu.shape[1]
+    out = np.zeros(len(rows), dtype=bool)
+    # in blocks of rows: the m × f × d object arrays of a (40, 5) solve took gigabytes at once
+    for a in range(0, len(rows), _EXACT_BLOCK):
+        b = slice(a, a + _EXACT_BLOCK)
+        out[b] = _multipliers_ok_block(AI, H, den, rows[b], signs[b], mu[b], thr, f)
+    return out
+
+
+#: rows per block of :func:`exact_multipliers_ok`
+_EXACT_BLOCK = 4096
+
+
+def _multipliers_ok_block(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray,
+                          signs: np.ndarray, mu: np.ndarray, thr: Fraction, f: int
+                          ) -> np.ndarray:
     N, Q = dyadic_integers(mu)
     A = AI[rows, :f]  # m × f × d
     Hr = H[rows].astype(object)
@@ -538,7 +561,8 @@ def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarr
     # N_rk = μ_rk·Q_r < 2^(e_rk + log2 Q_r) with μ = m·2^e, 1/2 ≤ m < 1 (frexp)
     qbits = np.array([int(q).bit_length() - 1 for q in Q], dtype=np.int64)
     nbits = int(np.max(np.frexp(mu)[1] + qbits[:, None], initial=0))
-    abits = int(np.abs(A).max(initial=0)).bit_length() if A.dtype != object else 64
+    abits = (int(np.abs(A.astype(np.int64)).max(initial=0)).bit_length()
+             if A.dtype != object else 64)
     limbs = -(-max(nbits, 1) // 31)
     if A.dtype != object and 31 + abits + max(f, 1).bit_length() < 62 and limbs <= 8:
         A64 = A.astype(np.int64)
