@@ -267,8 +267,10 @@ class ConvexProgram:
         if cached is not None:
             return cached
         p, d = self.p, self.d
-        arr = self.arrangement
-        ch = arr.chambers()
+        # the bulk path needs an Arrangement's classes and neighbour table, beyond the
+        # ChamberSource protocol; other chamber sources take the loop below
+        arr: Any = self.arrangement
+        ch: Any = arr.chambers()
         if (p and isinstance(getattr(ch, "class_signs", None), np.ndarray)
                 and getattr(arr, "classes", None) and hasattr(arr, "neighbors")):
             normals = [tuple(int(v) for v in c.normal) for c in arr.classes]
