@@ -74,7 +74,8 @@ class Instance:
         y = None if self.y is None else to_vector(self.y, "y")
         if y is not None and len(y) != len(X):
             raise InputError(
-                f"shape mismatch: X has {len(X)} rows but y has {len(y)} entries"
+                f"shape mismatch: X has {len(X)} row{'s' * (len(X) != 1)} but y has {len(y)} "
+                f"entr{'y' if len(y) == 1 else 'ies'}"
             )
         beta = None if self.beta is None else _check_beta(self.beta)
         object.__setattr__(self, "X", X)
