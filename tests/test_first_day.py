@@ -9,7 +9,11 @@ generated from scikit-learn's own data sets (BSD-3-Clause, as scikit-learn) or b
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 import numpy as np
+import pytest
 from cli_run import assert_one_line, run_cli
 
 
@@ -31,3 +35,61 @@ def test_shape_mismatch_message_counts_in_the_singular(tmp_path, capsys):
     data = _write(tmp_path, "e.json", '{"X": [[1, 2]], "y": [1, 2], "beta": "1/10"}')
     code, _, err = run_cli(["solve", data, "--json", "-q"], capsys)
     assert_one_line(code, err, "shape mismatch: X has 1 row but y has 2 entries")
+
+
+def _float_data():
+    rng = np.random.default_rng(7)
+    return rng.standard_normal((8, 2)), rng.standard_normal(8)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_npy_X_with_a_separate_y(tmp_path, capsys, dtype):
+    # a .npy X and its y in a second file is how numpy users keep data; there was no way to
+    # pass the second file (only --target last on one stacked array)
+    X, y = _float_data()
+    data = _write(tmp_path, "X.npy", X.astype(dtype))
+    ypath = _write(tmp_path, "y.npy", y.astype(dtype))
+    both = _write(tmp_path, "Xy.npy", np.column_stack([X, y]).astype(dtype))
+    code, out, err = run_cli(["solve", data, "--y", ypath, "--beta", "1/10", "--json", "-q"],
+                             capsys)
+    assert code == 0, err
+    sep = json.loads(out)
+    code, out, err = run_cli(["solve", both, "--target", "last", "--beta", "1/10", "--json",
+                              "-q"], capsys)
+    assert code == 0, err
+    stacked = json.loads(out)
+    assert (sep["lower"], sep["upper"]) == (stacked["lower"], stacked["upper"])
+    assert sep["gap_target_met"]
+    # a column vector and a one-column CSV give the same y
+    col = _write(tmp_path, "ycol.npy", y.astype(dtype).reshape(-1, 1))
+    # (Decimal(float) is the float's exact binary value, as the .npy reader converts it)
+    csv = _write(tmp_path, "y.csv", "\n".join(str(Decimal(float(v))) for v in y.astype(dtype)))
+    for other in (col, csv):
+        code, out, err = run_cli(["solve", data, "--y", other, "--beta", "1/10", "--json",
+                                  "-q"], capsys)
+        assert code == 0, err
+        assert json.loads(out)["lower"] == sep["lower"]
+
+
+def test_separate_y_refusals(tmp_path, capsys):
+    X, y = _float_data()
+    data = _write(tmp_path, "X.npy", X)
+    cases = [
+        (_write(tmp_path, "short.npy", y[:5]), "has 8 rows but", "has 5 entries"),
+        (_write(tmp_path, "nan.npy", np.array([np.nan] * 8)), "y[0][0]: not a finite number"),
+        (_write(tmp_path, "wide.npy", np.zeros((8, 2))), "expected one column of targets"),
+        (_write(tmp_path, "cube.npy", np.zeros((2, 2, 2))), "got a 3-D array"),
+        (_write(tmp_path, "y.txt", "1\n"), "unknown file type '.txt' for the targets"),
+        (str(tmp_path / "missing.npy"), "no such file"),
+        (str(tmp_path), "is a directory"),
+    ]
+    for ypath, *fragments in cases:
+        code, _, err = run_cli(["solve", data, "--y", ypath, "--beta", "1/10", "-q"], capsys)
+        line = assert_one_line(code, err)
+        assert all(f in line for f in fragments), line
+    both = _write(tmp_path, "Xy.npy", np.column_stack([X, y]))
+    code, _, err = run_cli(["solve", both, "--target", "last", "--y", data, "--beta", "1",
+                            "-q"], capsys)
+    assert_one_line(code, err, "--y and --target last both give the targets")
+    code, _, err = run_cli(["check", data, "net.json", "--beta", "1", "-q"], capsys)
+    assert_one_line(code, err, "--y FILE")

@@ -70,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     from exact.commands.outputs import require_outputs
 
     require_outputs(args)  # --certificate, --net-out: refused before any work
-    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force,
+                         y=args.y_file)
     if inst.y is None:
-        raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
+        raise InputError(f"{args.data}: no targets y (add \"y\", use --target last, or "
+                         "give them with --y FILE)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
     if args.model == "relu3":

@@ -114,10 +114,11 @@ def run(args: argparse.Namespace) -> int:
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 
     require_outputs(args)  # --certificate, --net-out: refused before any work
-    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force,
+                         y=args.y_file)
     if inst.y is None:
-        raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file or use "
-                         "--target last for CSV)")
+        raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file, use "
+                         "--target last, or give them with --y FILE)")
     if inst.beta is None:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
