@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,3 +95,23 @@ def test_separate_y_refusals(tmp_path, capsys):
     assert_one_line(code, err, "--y and --target last both give the targets")
     code, _, err = run_cli(["check", data, "net.json", "--beta", "1", "-q"], capsys)
     assert_one_line(code, err, "--y FILE")
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "exact/certify.py (not this branch's area): on 20 standardized diabetes rows with the raw "
+    "target, squared loss, beta = 1/10, the Newton refinement does not settle in 17 rounds and "
+    "the second pass runs out of its budget: relative gap 6e-7 against the 1e-12 target, after "
+    "80 s of certification (35 s CPU); a cvxpy + Clarabel solve of the full program over the "
+    "same 380 chambers gives 1902.731232, inside tolerance of the certified bounds"))
+def test_diabetes_standardized_meets_the_gap_target(capsys):
+    code, out, err = run_cli(["solve", DATA / "diabetes_20x3_standardized.csv", "--target",
+                              "last", "--beta", "1/10", "--json", "-q"], capsys)
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["chambers"] == 380
+    lower, upper = Fraction(res["lower"]), Fraction(res["upper"])
+    assert lower <= upper and abs(float(upper) - 1902.731232146915) < 1e-3  # cvxpy's value
+    assert res["gap_target_met"], res.get("gap_target_reason")
