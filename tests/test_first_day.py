@@ -9,7 +9,10 @@ generated from scikit-learn's own data sets (BSD-3-Clause, as scikit-learn) or b
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+import time
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_run import assert_one_line, run_cli
+
+from exact.cli import main
 
 
 def _write(tmp_path, name: str, content) -> str:
@@ -115,3 +120,41 @@ def test_diabetes_standardized_meets_the_gap_target(capsys):
     lower, upper = Fraction(res["lower"]), Fraction(res["upper"])
     assert lower <= upper and abs(float(upper) - 1902.731232146915) < 1e-3  # cvxpy's value
     assert res["gap_target_met"], res.get("gap_target_reason")
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("command", ["solve", "check"])
+def test_long_phases_keep_a_running_clock_on_a_terminal(tmp_path, monkeypatch, command):
+    # after the last cutting-plane round the exact certification ran for minutes (wine 20 x 6,
+    # raw: over 5 min) with the terminal line frozen on "round 5"; check's dual pass and a
+    # solve below 1000 groups showed nothing at all. A slow phase is simulated by a pause.
+    import exact.certify
+    import exact.check
+
+    module, name = (exact.certify, "solve") if command == "solve" else (exact.check, "check")
+    real = getattr(module, name)
+
+    def slow(*args, **kwargs):
+        time.sleep(2.5)  # no callback during this phase
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stderr", tty)
+    net = _write(tmp_path, "net.json", '{"format": "relucvx-network/1", "neurons": '
+                                       '[{"u": [0, 1], "alpha": 1}]}')
+    argv = ["solve", "example:v1d"] if command == "solve" else ["check", "example:v1d", net]
+    assert main(argv) == 0
+    text = tty.getvalue()
+    label = "solving: " if command == "solve" else "checking: "
+    clocks = {frame.rsplit("(", 1)[1] for frame in text.split("\r") if frame.startswith(label)}
+    assert {"1 s)", "2 s)"} <= clocks, text
+    assert text.rstrip(" ").endswith("\r"), "the line is erased at the end"
+    # piped (not a terminal): nothing of it
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert main(argv) == 0
+    assert label not in sys.stderr.getvalue()
