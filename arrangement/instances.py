@@ -31,7 +31,7 @@ from arrangement.limits import check_digits, check_parameter, check_shape, path_
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
 from arrangement.readers import JSONNumber, load_json, read_bytes
 
-__all__ = ["FLOAT_NOTE", "Instance", "read_instance"]
+__all__ = ["FLOAT_NOTE", "Instance", "read_instance", "read_targets"]
 
 #: The note attached to an instance whose numbers came from binary floating point.
 FLOAT_NOTE = "binary floats converted exactly"
@@ -74,7 +74,8 @@ class Instance:
         y = None if self.y is None else to_vector(self.y, "y")
         if y is not None and len(y) != len(X):
             raise InputError(
-                f"shape mismatch: X has {len(X)} rows but y has {len(y)} entries"
+                f"shape mismatch: X has {len(X)} row{'s' * (len(X) != 1)} but y has {len(y)} "
+                f"entr{'y' if len(y) == 1 else 'ies'}"
             )
         beta = None if self.beta is None else _check_beta(self.beta)
         object.__setattr__(self, "X", X)
@@ -313,7 +314,9 @@ def _read_csv(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
     return Instance(X, y=y, name=path.stem)
 
 
-def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instance:
+def _npy_rows(raw: bytes, force: bool, vector: bool = False
+              ) -> tuple[list[list[Fraction]], tuple[str, ...], tuple[int, ...]]:
+    # the rows of a 2-D array (a 1-D array of length n is one column when ``vector``), exactly
     import numpy as np
 
     # read the header first: shape and dtype are refused before any data is loaded
@@ -328,9 +331,15 @@ def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
         raise InputError(f"not a readable .npy array: {show(_one_line(exc), 120)}") from None
     if dtype.hasobject:
         raise InputError("object arrays are refused (loading them needs pickle)")
+    if vector and len(shape) == 1:
+        shape = (shape[0], 1)
+        column = True
+    else:
+        column = False
     if len(shape) != 2:
         raise InputError(
-            f"expected a 2-D array (n x d), got a {len(shape)}-D array of shape "
+            f"expected a {'1-D or ' if vector else ''}2-D array "
+            f"({'n or n x 1' if vector else 'n x d'}), got a {len(shape)}-D array of shape "
             f"{tuple(shape)}"
         )
     if dtype.kind not in "iufU":
@@ -347,6 +356,8 @@ def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
         arr = np.load(io.BytesIO(raw), allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
         raise InputError(f"not a readable .npy array: {show(_one_line(exc), 120)}") from None
+    if column:
+        arr = arr.reshape(-1, 1)
     notes: tuple[str, ...] = ()
     if dtype.kind == "f":
         bad = np.argwhere(~np.isfinite(arr))
@@ -364,20 +375,60 @@ def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instan
                 for i, row in enumerate(rows)]
     if not rows:
         raise InputError(f"X is empty: the array has shape {tuple(shape)}")
+    return rows, notes, tuple(shape)
+
+
+def _read_npy(path: Path, raw: bytes, target: str | None, force: bool) -> Instance:
+    rows, notes, _ = _npy_rows(raw, force)
     X, y = _split_target(rows, target)
     return Instance(X, y=y, name=path.stem, notes=notes)
+
+
+def read_targets(spec: str, *, force: bool = False) -> tuple[tuple[Fraction, ...], tuple[str, ...]]:
+    """Read a separate target vector y (``--y FILE``): a ``.npy`` array of shape (n,) or
+    (n, 1), or a ``.csv`` file of one column (or one row); also the notes it brings (binary
+    floats are converted exactly and flagged, as for X).
+
+    >>> import tempfile, os, numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), "y.npy"); np.save(path, np.array([0.5, -1.0]))
+    >>> read_targets(path)
+    ((Fraction(1, 2), Fraction(-1, 1)), ('binary floats converted exactly',))
+    """
+    shown = path_text(spec)
+    path = Path(spec)
+    suffix = path.suffix.lower()
+    if suffix not in (".npy", ".csv"):
+        if path.is_dir():
+            raise InputError(f"not a file: {shown} is a directory")
+        raise InputError(f"unknown file type {path.suffix or '(none)'!r} for the targets "
+                         f"{shown} (expected .npy or .csv)")
+    raw = read_bytes(path, force=force)
+    try:
+        if suffix == ".npy":
+            rows, notes, shape = _npy_rows(raw, force, vector=True)
+        else:
+            inst = _read_csv(path, raw, None, force)
+            rows, notes, shape = [list(r) for r in inst.X], (), (inst.n, inst.d)
+        if shape[1] != 1:
+            if len(rows) != 1:
+                raise InputError(f"expected one column of targets, got {shape[0]} x {shape[1]}")
+            rows = [[v] for v in rows[0]]
+    except InputError as exc:
+        raise InputError(f"{shown}: {str(exc).replace('X[', 'y[')}") from None
+    return tuple(r[0] for r in rows), notes
 
 
 _READERS = {".json": _read_json, ".csv": _read_csv, ".npy": _read_npy}
 
 
 def read_instance(spec: str, *, target: str | None = None, beta: str | None = None,
-                  force: bool = False) -> Instance:
+                  force: bool = False, y: str | None = None) -> Instance:
     """Read ``example:NAME``, a ``.json``, ``.csv`` or ``.npy`` file into an :class:`Instance`.
 
     ``target="last"`` takes the last column of the matrix as ``y``; an explicit ``beta``
     (text such as ``"1/10"``) overrides the file's. The size policy (docs/limits.md) is checked
     before anything is parsed; ``force=True`` lifts its forceable limits (file size, n, d, n·d).
+    ``y`` names a separate file of targets (:func:`read_targets`), for data that has none.
 
     >>> inst = read_instance("example:v1d", beta="1/2")
     >>> inst.n, inst.d, inst.beta
@@ -413,6 +464,19 @@ def read_instance(spec: str, *, target: str | None = None, beta: str | None = No
             inst = reader(path, raw, target, force)
         except InputError as exc:
             raise InputError(f"{shown}: {exc}") from None  # name the file in every message
+    if y is not None:
+        if target is not None:
+            raise InputError("--y and --target last both give the targets: pass one of them")
+        if inst.y is not None:
+            raise InputError(f"{shown} has targets y already; --y does not apply")
+        values, notes = read_targets(y, force=force)
+        if len(values) != inst.n:
+            raise InputError(f"shape mismatch: {shown} has {inst.n} row{'s' * (inst.n != 1)} "
+                             f"but {path_text(y)} has {len(values)} "
+                             f"entr{'y' if len(values) == 1 else 'ies'}")
+        inst = dataclasses.replace(inst, y=values,
+                                   notes=inst.notes + tuple(n for n in notes
+                                                            if n not in inst.notes))
     if beta is not None:
         inst = dataclasses.replace(inst, beta=_check_beta(beta))
     return inst

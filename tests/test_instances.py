@@ -37,7 +37,7 @@ def test_instance_normalises_and_checks():
     assert (inst.n, inst.d, inst.notes) == (2, 2, ())
     with pytest.raises(dataclasses.FrozenInstanceError):
         inst.beta = F(1)  # type: ignore[misc]
-    with pytest.raises(InputError, match="shape mismatch: X has 2 rows but y has 1 entries"):
+    with pytest.raises(InputError, match="shape mismatch: X has 2 rows but y has 1 entry"):
         Instance([[1], [2]], y=[1])
     with pytest.raises(InputError, match="beta must be > 0, got -1/2"):
         Instance([[1]], beta="-1/2")

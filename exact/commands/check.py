@@ -70,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     from exact.commands.outputs import require_outputs
 
     require_outputs(args)  # --certificate, --net-out: refused before any work
-    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force,
+                         y=args.y_file)
     if inst.y is None:
-        raise InputError(f"{args.data}: no targets y (add \"y\" or use --target last)")
+        raise InputError(f"{args.data}: no targets y (add \"y\", use --target last, or "
+                         "give them with --y FILE)")
     if inst.beta is None:
         raise InputError(f"{args.data}: no beta (add \"beta\" or pass --beta)")
     if args.model == "relu3":
@@ -98,18 +100,27 @@ def run(args: argparse.Namespace) -> int:
     arr = Arrangement(inst.X)
     if not args.force:
         arr.require_size(DEFAULT_CHAMBER_LIMIT)
-    res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False, arrangement=arr,
-                loss=args.loss)
-    summary = result_summary(res)
-    summary["name"] = inst.name
-    if args.certificate:
-        if not net.is_rational:
-            raise InputError(f"{args.net}: a check certificate needs a rational network")
-        from arrangement.certificate import write_certificate
+    arr.chambers()  # the enumeration (its own progress bar), before the status line starts
+    from exact.commands.ticker import StatusLine
 
-        write_certificate(check_certificate(res, completeness=not args.no_completeness),
-                          args.certificate)
-        summary["certificate"] = args.certificate
+    line = StatusLine("checking", "exact dual pass over every chamber (and a solve if the "
+                      "network is not optimal)", enabled=not (args.json or args.quiet))
+    try:
+        res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False,
+                    arrangement=arr, loss=args.loss)
+        summary = result_summary(res)
+        summary["name"] = inst.name
+        if args.certificate:
+            if not net.is_rational:
+                raise InputError(f"{args.net}: a check certificate needs a rational network")
+            from arrangement.certificate import write_certificate
+
+            line.set(f"writing the certificate {args.certificate}")
+            write_certificate(check_certificate(res, completeness=not args.no_completeness),
+                              args.certificate)
+            summary["certificate"] = args.certificate
+    finally:
+        line.close()
     if net.notes:
         summary["network_notes"] = list(net.notes)
     if args.net_out and res.better is not None:

@@ -47,6 +47,10 @@ def data_options(needs_y: bool = False) -> argparse.ArgumentParser:
                    help="a .json/.csv/.npy file or example:NAME" + (" (needs y)" if needs_y
                                                                     else ""))
     p.add_argument("--target", choices=["last"], help="CSV: take the last column as y")
+    if needs_y:
+        p.add_argument("--y", metavar="FILE", dest="y_file",
+                       help="the targets y in a separate .npy (shape n or n x 1) or one-column "
+                            ".csv file")
     return p
 
 

@@ -75,24 +75,21 @@ EXTRAS_MAX_GROUPS = 16
 
 
 class _progress_line:
-    """``cutting planes: round r, working set k, worst violation x`` on a terminal (stderr),
-    redrawn in place; silent when stderr is not a terminal."""
+    """``solving: cutting planes: round r, working set k groups, worst violation x (N s)`` on a
+    terminal (stderr), with a clock that keeps running through the exact certification after
+    the last round (exact/commands/ticker.py); silent when stderr is not a terminal."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.drawn = False
+        from exact.commands.ticker import StatusLine
+
+        self.line = StatusLine("solving", "numeric guess, then exact certification")
 
     def __call__(self, rnd: int, size: int, worst: float) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\rcutting planes: round {rnd}, working set {size} groups, worst "
-                             f"violation {max(worst, 0.0):.2e}   ")
-            sys.stderr.flush()
-            self.drawn = True
+        self.line.set(f"cutting planes: round {rnd}, working set {size} groups, worst "
+                      f"violation {max(worst, 0.0):.2e}, then exact certification")
 
     def close(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\r" + " " * 78 + "\r")
-            sys.stderr.flush()
+        self.line.close()
 
 
 def _extras_skipped(sol, force: bool) -> str | None:
@@ -114,10 +111,11 @@ def run(args: argparse.Namespace) -> int:
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 
     require_outputs(args)  # --certificate, --net-out: refused before any work
-    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force)
+    inst = read_instance(args.data, target=args.target, beta=args.beta, force=args.force,
+                         y=args.y_file)
     if inst.y is None:
-        raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file or use "
-                         "--target last for CSV)")
+        raise InputError(f"DATA has no y: {args.data} gives only X (add \"y\" to the file, use "
+                         "--target last, or give them with --y FILE)")
     if inst.beta is None:
         raise InputError(f"DATA has no beta: {args.data} (add \"beta\" or pass --beta B)")
     tol = _parse_tol(args.tol)
@@ -154,10 +152,12 @@ def run(args: argparse.Namespace) -> int:
     arr_solve.chambers()  # the enumeration, timed on its own
     t0 = time.perf_counter()
     progress = None if args.json or args.quiet else _progress_line()
-    sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
-                arrangement=arr_solve, method=args.method, progress=progress)
-    if progress is not None:
-        progress.close()
+    try:
+        sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
+                    arrangement=arr_solve, method=args.method, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     network = red.lift_network(sol.network) if red else sol.network
     active = sol.active_groups
     if red:
@@ -193,7 +193,14 @@ def run(args: argparse.Namespace) -> int:
 
         # the completeness certificate is embedded: verify's exit 0 needs it; written one
         # chamber at a time (the whole tree of a large certificate took gigabytes)
-        write_solution_certificate(sol, inst.X, inst.y, inst.beta, args.certificate)
+        from exact.commands.ticker import StatusLine
+
+        line = StatusLine("solving", f"writing the certificate {args.certificate}",
+                          enabled=not (args.json or args.quiet))
+        try:
+            write_solution_certificate(sol, inst.X, inst.y, inst.beta, args.certificate)
+        finally:
+            line.close()
     if args.net_out:
         from exact.network_io import write_network
 

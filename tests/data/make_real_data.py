@@ -30,6 +30,20 @@ def diabetes_repr() -> None:
             w.writerow([repr(float(x)) for x in row] + [repr(float(t))])
 
 
+def diabetes_standardized() -> None:
+    """Diabetes (age, sex, bmi; 20 rows drawn at random), standardized over the whole data set
+    in float64 and written with repr; y = the raw target (25 to 346): the first-day gap miss."""
+    d = load_diabetes()
+    rows = [257, 65, 289, 294, 90, 58, 212, 109, 349, 141, 98, 364, 224, 377, 328, 298, 380,
+            357, 253, 115]
+    X = d.data[:, :3]
+    Z = ((X - X.mean(axis=0)) / X.std(axis=0))[rows]
+    with open(HERE / "diabetes_20x3_standardized.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        for row, t in zip(Z, d.target[rows]):
+            w.writerow([repr(float(x)) for x in row] + [repr(float(t))])
+
+
 def iris_float32() -> None:
     """Iris (sepal width, petal length, petal width; 16 rows from all three classes) passed
     through float32 and printed as float64 ("2.700000047683716"); y = +1 for versicolor."""
@@ -89,3 +103,4 @@ if __name__ == "__main__":
     wine_npy()
     iris_standardized()
     wine_hinge()
+    diabetes_standardized()
