@@ -77,6 +77,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from arrangement.exactla import dot, kernel_projector, lu_factor, lu_solve
 from arrangement.rational import root4_floor, sqrt_floor
 from exact.convex import ConvexProgram
 from exact.losses import get_loss
@@ -125,9 +126,6 @@ class Solution:
 
 
 # -- exact small helpers -------------------------------------------------------------------------
-def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
-    return sum((x * y for x, y in zip(a, b) if x and y), Fraction(0))
-
 
 def _log2(q: Fraction) -> int:
     """Rough ``log2 q`` for ``q > 0`` (an integer within 1)."""
@@ -153,7 +151,7 @@ def _to_frac(x: object, bits: int = 200) -> Fraction:
 def _neuron(w: Vec, s: int, bits: int) -> Neuron:
     """The rational neuron ``(w/c, s·c)`` with ``c ≈ √‖w‖`` (docs/MATH.md §5): output ``s D X w`` on
     the group's cone and penalty ``(β/2)(‖w‖²/c² + c²) ≥ β‖w‖``, tight to second order."""
-    c = root4_floor(_dot(w, w), bits) or Fraction(1)
+    c = root4_floor(dot(w, w), bits) or Fraction(1)
     return Neuron(tuple(x / c for x in w), s * c)
 
 
@@ -180,7 +178,7 @@ def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss,
         for j, t in enumerate(acc):
             if t:
                 out[j] += a * Fraction(t, den)
-        pen += _dot(u, u) + a * a
+        pen += dot(u, u) + a * a
     return get_loss(loss).value(out, y) + beta / 2 * pen
 
 
@@ -284,7 +282,7 @@ def dual_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction],
         if lk:
             for c, x in enumerate(a):
                 r[c] += lk * x
-    return _dot(r, r)
+    return dot(r, r)
 
 
 def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: int,
@@ -412,7 +410,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         gv = hvec(i) if s == 1 else tuple(-x for x in hvec(i))
         c = project_onto_cone(cp.cones[i], gv)
         certs[g] = c
-        ts[g] = _dot(c.p, gv)
+        ts[g] = dot(c.p, gv)
 
     for g in must:
         if g not in certs:
@@ -693,51 +691,6 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
 
 
 # -- the reduced problem and its Newton solve ------------------------------------------------------
-def _projector(A: Sequence[Sequence[int]], F: Sequence[int], d: int) -> list[list[Fraction]]:
-    """Orthogonal projector onto ``{u : a_j·u = 0, j ∈ F}`` exactly."""
-    from arrangement.exactla import kernel_projector
-
-    return kernel_projector([A[j] for j in F], d)
-
-
-def _lu(M: list[list]) -> tuple[list[list], list[int]]:
-    """LU factorisation with partial pivoting of a list-of-lists matrix (floats or mpf)."""
-    n = len(M)
-    A = [row[:] for row in M]
-    perm = list(range(n))
-    for c in range(n):
-        piv = max(range(c, n), key=lambda r: abs(A[r][c]))
-        if A[piv][c] == 0:
-            raise ZeroDivisionError("singular matrix in the Newton refinement")
-        A[c], A[piv] = A[piv], A[c]
-        perm[c], perm[piv] = perm[piv], perm[c]
-        inv = 1 / A[c][c]
-        Ac = A[c]
-        for r in range(c + 1, n):
-            f = A[r][c] * inv
-            if f:
-                Ar = A[r]
-                Ar[c] = f
-                for t in range(c + 1, n):
-                    Ar[t] -= f * Ac[t]
-            else:
-                A[r][c] = f
-    return A, perm
-
-
-def _lu_solve(LU: tuple[list[list], list[int]], b: Sequence) -> list:
-    A, perm = LU
-    n = len(A)
-    x = [b[perm[r]] for r in range(n)]
-    for r in range(n):
-        Ar = A[r]
-        x[r] = x[r] - sum(Ar[t] * x[t] for t in range(r))
-    for r in range(n - 1, -1, -1):
-        Ar = A[r]
-        x[r] = (x[r] - sum(Ar[t] * x[t] for t in range(r + 1, n))) / Ar[r]
-    return x
-
-
 def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int = 60) -> tuple:
     """Projected Newton for ``min_{ρ≥0} φ(ρ)`` (module docstring), number type-generic.
 
@@ -761,8 +714,8 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
                     for c in range(n):
                         if Ka[c]:
                             Ma[c] += rg * Ka[c]
-        LU = _lu(M)
-        v = _lu_solve(LU, y)
+        LU = lu_factor(M)
+        v = lu_solve(LU, y)
         return LU, v, sum(p * q for p, q in zip(y, v)) / 2 + b2 / 2 * sum(r)
 
     def matvec(K, x):
@@ -781,7 +734,7 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
                                       and err > prev / 2):
             break
         prev = err
-        Mi = {g: _lu_solve(LU, kv[g]) for g in free}
+        Mi = {g: lu_solve(LU, kv[g]) for g in free}
         H = [[sum(p * q for p, q in zip(kv[g], Mi[h])) for h in free] for g in free]
         # The Hessian Bᵀ M⁻¹ B is singular when the active fits are dependent (a non-unique
         # optimal ρ, docs/MATH.md §7): a tiny ridge keeps the step defined; any stationary ρ gives
@@ -790,7 +743,7 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
         ridge = max(max(H[k][k] for k in range(len(free))) * eps ** (one / 2), b2 * eps)
         for k in range(len(free)):
             H[k][k] += ridge
-        step = _lu_solve(_lu(H), [-grad[g] for g in free])
+        step = lu_solve(lu_factor(H), [-grad[g] for g in free])
         t = one
         accepted = False
         for _ls in range(60):
@@ -894,7 +847,7 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
 
     i, _s = g
     D = cp.patterns[i]
-    P = _projector(cp.cones[i], F, cp.d)
+    P = kernel_projector([cp.cones[i][j] for j in F], cp.d)
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lp = math.lcm(*(q.denominator for row in P for q in row))
     YI = intmat.as_int_array([[int(q * Lx) if D[j] else 0 for q in row]
@@ -1406,7 +1359,7 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
                     JtJ[a][c] /= dg[a] * dg[c]
                 JtJ[a][a] += eps ** (one / 2)
             try:
-                z = _lu_solve(_lu(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J))) / dg[a]
+                z = lu_solve(lu_factor(JtJ), [-sum(J[r][a] * F[r] for r in range(len(J))) / dg[a]
                                          for a in range(N)])
             except ZeroDivisionError:
                 return None
