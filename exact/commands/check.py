@@ -103,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
     arr.chambers()  # the enumeration (its own progress bar), before the status line starts
     from exact.commands.ticker import StatusLine
 
-    line = StatusLine("checking", "exact dual pass over every chamber (and a solve if the "
-                      "network is not optimal)", enabled=not (args.json or args.quiet))
+    status = StatusLine("checking", "exact dual pass over every chamber (and a solve if the "
+                        "network is not optimal)", enabled=not (args.json or args.quiet))
     try:
         res = check(net, inst.X, inst.y, inst.beta, tol=tol, certificate=False,
                     arrangement=arr, loss=args.loss)
@@ -115,12 +115,12 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError(f"{args.net}: a check certificate needs a rational network")
             from arrangement.certificate import write_certificate
 
-            line.set(f"writing the certificate {args.certificate}")
+            status.set(f"writing the certificate {args.certificate}")
             write_certificate(check_certificate(res, completeness=not args.no_completeness),
                               args.certificate)
             summary["certificate"] = args.certificate
     finally:
-        line.close()
+        status.close()
     if net.notes:
         summary["network_notes"] = list(net.notes)
     if args.net_out and res.better is not None:
