@@ -51,7 +51,7 @@ import math
 import operator
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 FORMAT = "relucvx-certificate/3"
@@ -63,7 +63,7 @@ PROVED, INVALID, REFUSED, NOT_PROVED = 0, 1, 2, 3
 TOL_CEILING = Fraction(1, 10**6)
 
 #: limits (docs/certificates.md, "Limits"): refused at once, before any check
-MAX_BYTES = 512 * 2**20          # the decompressed JSON text
+MAX_BYTES: int | None = 512 * 2**20  # the decompressed JSON text (None: no limit, --force)
 MAX_DIGITS = 10_000              # digits of one integer (a numerator or a denominator)
 MAX_VECTOR_DIGITS = 200_000      # digits of one vector (bounds its common denominator)
 MAX_WORK = 5 * 10**8             # products of the checks, counted from the list lengths
@@ -167,10 +167,10 @@ def loads(data: bytes | str) -> object:
     if data[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-                data = fh.read(MAX_BYTES + 1)
+                data = fh.read(_read_size())
         except (OSError, EOFError) as exc:
             raise Refused(f"not a gzip file: {' '.join(str(exc).split())}") from None
-    if len(data) > MAX_BYTES:
+    if MAX_BYTES is not None and len(data) > MAX_BYTES:
         raise Refused(f"more than {MAX_BYTES} bytes of JSON")
     if _LONG_RUN.search(data):
         raise Refused(f"a number has more than {MAX_DIGITS} digits")
@@ -189,6 +189,11 @@ def loads(data: bytes | str) -> object:
         raise Refused("malformed JSON: nested too deeply") from None
 
 
+def _read_size() -> int:
+    """How many bytes to read: one past ``MAX_BYTES`` (so that a longer file is seen), or all."""
+    return -1 if MAX_BYTES is None else MAX_BYTES + 1
+
+
 def load_file(path: str) -> object:
     """Read and parse a certificate file (``.json`` or ``.json.gz``); :class:`Refused` if not.
 
@@ -200,7 +205,7 @@ def load_file(path: str) -> object:
     """
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(_read_size())
     except OSError as exc:
         raise Refused(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
@@ -1700,8 +1705,32 @@ def parse_tolerance(text: str) -> Fraction:
     return value
 
 
+@contextlib.contextmanager
+def size_limits_lifted() -> Iterator[None]:
+    """Within the block, the size and work limits ``MAX_BYTES``, ``MAX_WORK`` and
+    ``MAX_WORD_WORK`` are off (``verify --force``: a big genuine certificate, e.g. a (40, 5)
+    solve's, is checked however long it takes). The digit limits stay: they bound one number,
+    not the amount of work.
+
+    >>> import exact.verify as v
+    >>> with v.size_limits_lifted():
+    ...     v.MAX_WORK > 10**30, v.MAX_BYTES
+    (True, None)
+    >>> v.MAX_WORK
+    500000000
+    """
+    global MAX_BYTES, MAX_WORK, MAX_WORD_WORK
+    saved = MAX_BYTES, MAX_WORK, MAX_WORD_WORK
+    MAX_BYTES, MAX_WORK, MAX_WORD_WORK = None, 10**40, 10**40
+    try:
+        yield
+    finally:
+        MAX_BYTES, MAX_WORK, MAX_WORD_WORK = saved
+
+
 def main(argv: list[str] | None = None, prog: str = "verify") -> int:
-    """``python exact/verify.py [--max-tol T] CERT``: the exit status of :func:`verify_path`.
+    """``python exact/verify.py [--max-tol T] [--force] CERT``: the exit status of
+    :func:`verify_path`.
 
     0 proved, 1 invalid, 2 refused (one line ``<prog>: error: ...`` on stderr), 3 not proved.
 
@@ -1714,16 +1743,22 @@ def main(argv: list[str] | None = None, prog: str = "verify") -> int:
     parser.add_argument("--max-tol", metavar="T", default=None,
                         help=f"largest tolerance of a verdict 'optimal' (default {TOL_CEILING})")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--force", action="store_true",
+                        help="check a certificate over the size and work limits (docs §3)")
     args = parser.parse_args(argv)
-    return run(args.cert, args.max_tol, args.json, prog)
+    return run(args.cert, args.max_tol, args.json, prog, force=args.force)
 
+
+#: the refusals that ``--force`` lifts (:func:`size_limits_lifted`), by their messages
+_LIFTABLE = ("products (limit", "word products (the numbers", "bytes of JSON")
 
 _STATUS_NAMES = {PROVED: "proved", INVALID: "invalid", REFUSED: "refused",
                  NOT_PROVED: "not proved"}
 
 
-def run(path: str, max_tol: str | None, as_json: bool, prog: str) -> int:
+def run(path: str, max_tol: str | None, as_json: bool, prog: str, force: bool = False) -> int:
     """Verify ``path`` and print the result as ``relucvx verify`` does; return the exit status.
+    ``force`` lifts the size and work limits (:func:`size_limits_lifted`).
 
     >>> run("/nonexistent/cert.json", "1/2", False, "verify")
     2
@@ -1733,7 +1768,10 @@ def run(path: str, max_tol: str | None, as_json: bool, prog: str) -> int:
     except ValueError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return REFUSED
-    status, message, kind = verify_path(path, tol)
+    with size_limits_lifted() if force else contextlib.nullcontext():
+        status, message, kind = verify_path(path, tol)
+    if status == REFUSED and not force and any(k in message for k in _LIFTABLE):
+        message += " (--force checks it anyway)"
     if status == REFUSED:
         print(f"{prog}: error: {message}", file=sys.stderr)
         return status

@@ -70,3 +70,21 @@ def test_dual_bound_groups_are_checked():
     unknown = copy.deepcopy(cert)
     unknown["chambers"][k]["groups"][t]["bound"] = "trust me"
     assert not verify_certificate(unknown)[0]
+
+
+def test_force_lifts_the_work_limit(tmp_path, monkeypatch, capsys):
+    """A genuine certificate over the work limit is refused (exit 2, one line naming --force);
+    ``relucvx verify --force`` checks it (exit 0). The limit is lowered here so that a small
+    certificate stands for a (40, 5) one."""
+    from exact import verify as verify_module
+    from exact.cli import main
+
+    cert = tmp_path / "c.json"
+    assert main(["solve", "example:v1d", "--certificate", str(cert), "-q"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(verify_module, "MAX_WORK", 10)
+    assert main(["verify", str(cert)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "--force" in err and "Traceback" not in err
+    assert main(["verify", str(cert), "--force"]) == 0
+    assert verify_module.MAX_WORK == 10  # restored after the check

@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-tol", metavar="T", default=None,
                    help="largest relative tolerance accepted for a verdict 'optimal' "
                         f"(default {TOL_CEILING})")
+    p.add_argument("--force", action="store_true",
+                   help="check a certificate over the size and work limits (512 MiB of JSON, "
+                        "5e8 products; docs/certificates.md §3), however long it takes")
     p.set_defaults(func=run)
 
 
@@ -44,4 +47,4 @@ def run(args: argparse.Namespace) -> int:
     """
     from exact import verify
 
-    return verify.run(args.cert, args.max_tol, args.json, "relucvx")
+    return verify.run(args.cert, args.max_tol, args.json, "relucvx", force=args.force)
