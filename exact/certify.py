@@ -378,17 +378,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     >>> dp.tmax, len(dp.ts) < 2 * cp.p
     (Fraction(1, 4), True)
     """
-    from exact.screen import (
-        Dismissals,
-        descent_multipliers,
-        exact_facet_ok,
-        exact_multipliers_ok,
-        exact_norm_ok,
-        facet_arrays,
-        float_g,
-        int_facets,
-        rigorous_screen,
-    )
+    from exact.screen import Dismissals, facet_arrays, proven_below
 
     H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
@@ -429,41 +419,10 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     for i, s in certs:
         done[i, 0 if s == 1 else 1] = True
     if screen and fa is not None:
-        thr0 = max(floor, tmax)
-        status, facet = _blocked_screen(fa, H, den, thr0, rigorous_screen)
-        status[done] = 0  # projected already
-        # every float dismissal is re-checked in exact integers (exact.screen.exact_*_ok):
+        # every float dismissal is re-checked in exact integers (exact.screen.proven_below):
         # the float margins only choose the bound, a failed check sends the group to the
         # exact path below
-        AI = int_facets(cp)
-        rows, cols = np.nonzero(status == 1)
-        if len(rows):
-            ok = exact_norm_ok(H, den, rows, thr0)
-            status[rows[~ok], cols[~ok]] = 0
-        rows, cols = np.nonzero(status == 2)
-        if len(rows):
-            ks = facet[rows, cols]
-            ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, ks, thr0)
-            status[rows[~ok], cols[~ok]] = 0
-            bounds.add_facets(rows[ok], cols[ok], ks[ok])
-        done |= status > 0
-        # the rest: batched polar-cone descent, its multipliers proven in floats, then exactly
-        und = np.argwhere(~done)
-        if fa is not None and len(und):  # by facet count: narrow descent blocks (screen)
-            und = und[np.argsort(fa.counts[und[:, 0]], kind="stable")]
-        gF = float_g(H, den) if len(und) else None
-        # in blocks of groups: the m × f × d float temporaries of the descent and its proof
-        # were the peak of a (40, 5) solve's memory
-        for a in range(0, len(und) if gF is not None else 0, _DUAL_BLOCK):
-            ub = und[a:a + _DUAL_BLOCK]
-            sg = (1 - 2 * ub[:, 1])[:, None]
-            mu, proved = descent_multipliers(fa, ub[:, 0], sg * gF[ub[:, 0]], thr0)
-            sel = np.flatnonzero(proved)
-            if len(sel):
-                r, c = ub[sel, 0], ub[sel, 1]
-                ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr0)
-                bounds.add_multipliers(r[ok], c[ok], mu[sel[ok]])
-                done[r[ok], c[ok]] = True
+        done |= proven_below(cp, fa, H, den, max(floor, tmax), skip=done.copy(), record=bounds)
     todo = np.flatnonzero(~done.all(axis=1))
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)
@@ -483,31 +442,6 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
             project((i, s))
             tmax = max(tmax, ts[(i, s)])
     return DualPieces(certs, ts, [], [], bounds)
-
-
-#: groups per block of the descent multipliers in :func:`dual_pieces`
-_DUAL_BLOCK = 16384
-#: chambers per block of the float screen in :func:`dual_pieces`
-_SCREEN_BLOCK = 32768
-
-
-def _blocked_screen(fa, H: np.ndarray, den: int, thr: Fraction, screen
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """``(status, facet)`` of ``screen(fa, H, den, thr)`` (:func:`exact.screen.rigorous_screen`)
-    computed on blocks of chambers (views of the facet arrays), so that its p × fmax float
-    temporaries stay small (a (40, 5) solve's peak); the same values as in one call."""
-    from dataclasses import replace
-
-    p = H.shape[0]
-    status = np.zeros((p, 2), dtype=np.int8)
-    facet = np.full((p, 2), -1, dtype=np.int64)
-    for a in range(0, p, _SCREEN_BLOCK):
-        b = slice(a, a + _SCREEN_BLOCK)
-        part = replace(fa, A=fa.A[b], counts=fa.counts[b], P=fa.P[b],
-                       raw=None if fa.raw is None else fa.raw[b])
-        r = screen(part, H[b], den, thr)
-        status[b], facet[b] = r.status, r.facet
-    return status, facet
 
 
 def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:

@@ -205,43 +205,13 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     import numpy as np
 
     from exact.certify import h_matrix
-    from exact.screen import (
-        descent_multipliers,
-        exact_facet_ok,
-        exact_multipliers_ok,
-        exact_norm_ok,
-        facet_arrays,
-        float_g,
-        int_facets,
-        rigorous_screen,
-    )
+    from exact.screen import facet_arrays, proven_below
 
     H, den = h_matrix(cp, v)
     done = np.zeros((cp.p, 2), dtype=bool)
     fa = facet_arrays(cp) if cp.p else None
     if fa is not None and thr > 0:
-        scr = rigorous_screen(fa, H, den, thr)
-        status = scr.status.copy()
-        AI = int_facets(cp)
-        rows, cols = np.nonzero(status == 1)
-        if len(rows):
-            ok = exact_norm_ok(H, den, rows, thr)
-            status[rows[~ok], cols[~ok]] = 0
-        rows, cols = np.nonzero(status == 2)
-        if len(rows):
-            ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, scr.facet[rows, cols], thr)
-            status[rows[~ok], cols[~ok]] = 0
-        done = status > 0
-        und = np.argwhere(~done)
-        gF = float_g(H, den) if len(und) else None
-        if gF is not None:
-            sg = (1 - 2 * und[:, 1])[:, None]
-            mu, proved = descent_multipliers(fa, und[:, 0], sg * gF[und[:, 0]], thr)
-            sel = np.flatnonzero(proved)
-            if len(sel):
-                r, c = und[sel, 0], und[sel, 1]
-                ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr)
-                done[r[ok], c[ok]] = True
+        done = proven_below(cp, fa, H, den, thr)
     for i, s in keep:
         done[i, 0 if s == 1 else 1] = False
     first = list(dict.fromkeys(keep))

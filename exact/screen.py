@@ -41,11 +41,11 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["Dismissals", "FacetArrays", "ScreenResult", "descent_multipliers", "dyadic_integers",
-           "exact_facet_lambda", "exact_facet_ok", "exact_multipliers_ok", "exact_norm_ok",
-           "facet_arrays", "float_g", "float_safe", "float_violations", "int_facets",
-           "multiplier_bounds_below", "padded_facets", "polar_descent", "rigorous_screen",
-           "UNIT_ROUNDOFF"]
+__all__ = ["Dismissals", "FacetArrays", "ScreenResult", "blocked_screen", "descent_multipliers",
+           "dyadic_integers", "exact_facet_lambda", "exact_facet_ok", "exact_multipliers_ok",
+           "exact_norm_ok", "facet_arrays", "float_g", "float_safe", "float_violations",
+           "int_facets", "multiplier_bounds_below", "padded_facets", "polar_descent",
+           "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK", "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
 UNIT_ROUNDOFF = 2.0**-53
@@ -665,3 +665,96 @@ class Dismissals(Mapping):
 
     def __len__(self) -> int:
         return int(np.count_nonzero(self.code))
+
+
+# -- the certified dismissals: float bounds, each re-checked exactly -------------------------------
+#: chambers per block of :func:`blocked_screen` (its p × fmax float temporaries were part of a
+#: (40, 5) solve's peak memory)
+SCREEN_BLOCK = 32768
+
+#: groups per block of the descent multipliers in :func:`proven_below` (their m × f × d float
+#: temporaries and their proof were the peak of a (40, 5) solve's memory)
+DESCENT_BLOCK = 16384
+
+
+def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``(status, facet)`` of :func:`rigorous_screen` computed on blocks of
+    :data:`SCREEN_BLOCK` chambers (views of the facet arrays): the same values as one call.
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.certify import h_matrix
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, -1], "1/2")
+    >>> fa = facet_arrays(cp)
+    >>> H, den = h_matrix(cp, (Fraction(1, 2), Fraction(-1, 2)))
+    >>> status, facet = blocked_screen(fa, H, den, Fraction(1, 4))
+    >>> bool((status == rigorous_screen(fa, H, den, Fraction(1, 4)).status).all())
+    True
+    """
+    from dataclasses import replace
+
+    p = H.shape[0]
+    status = np.zeros((p, 2), dtype=np.int8)
+    facet = np.full((p, 2), -1, dtype=np.int64)
+    for a in range(0, p, SCREEN_BLOCK):
+        b = slice(a, a + SCREEN_BLOCK)
+        part = replace(fa, A=fa.A[b], counts=fa.counts[b], P=fa.P[b],
+                       raw=None if fa.raw is None else fa.raw[b])
+        r = rigorous_screen(part, H[b], den, thr)
+        status[b], facet[b] = r.status, r.facet
+    return status, facet
+
+
+def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
+                 skip: np.ndarray | None = None, record: Dismissals | None = None
+                 ) -> np.ndarray:
+    """The groups (a p × 2 mask, column 0 for s = +1) *proven* to have
+    ``‖Π_{C_i}(s H_i/den)‖² ≤ thr``: the float norm, half-space and descent-multiplier bounds
+    of this module, each dismissal re-checked in exact integers (:func:`exact_norm_ok`,
+    :func:`exact_facet_ok`, :func:`exact_multipliers_ok`); a failed re-check leaves the group
+    unproven, for the caller's exact projection. Groups in ``skip`` are not screened. The
+    half-space and multiplier proofs are added to ``record`` (the certificate's dismissals).
+    Used by the dual pass of :func:`exact.certify.dual_pieces` and by the extras
+    (:func:`exact.optimal_set.screened_projections`).
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.certify import h_matrix
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> H, den = h_matrix(cp, (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10)))
+    >>> done = proven_below(cp, facet_arrays(cp), H, den, Fraction(1, 200))
+    >>> done.shape, bool(done.any())
+    ((6, 2), True)
+    """
+    status, facet = blocked_screen(fa, H, den, thr)
+    if skip is not None:
+        status[skip] = 0
+    AI = int_facets(cp)
+    rows, cols = np.nonzero(status == 1)
+    if len(rows):
+        ok = exact_norm_ok(H, den, rows, thr)
+        status[rows[~ok], cols[~ok]] = 0
+    rows, cols = np.nonzero(status == 2)
+    if len(rows):
+        ks = facet[rows, cols]
+        ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, ks, thr)
+        status[rows[~ok], cols[~ok]] = 0
+        if record is not None:
+            record.add_facets(rows[ok], cols[ok], ks[ok])
+    done = status > 0
+    # the rest: batched polar-cone descent, its multipliers proven in floats, then exactly
+    und = np.argwhere(~(done if skip is None else done | skip))
+    if len(und):  # by facet count: narrow descent blocks (polar_descent)
+        und = und[np.argsort(fa.counts[und[:, 0]], kind="stable")]
+    gF = float_g(H, den) if len(und) else None
+    for a in range(0, len(und) if gF is not None else 0, DESCENT_BLOCK):
+        ub = und[a:a + DESCENT_BLOCK]
+        sg = (1 - 2 * ub[:, 1])[:, None]
+        mu, proved = descent_multipliers(fa, ub[:, 0], sg * gF[ub[:, 0]], thr)
+        sel = np.flatnonzero(proved)
+        if len(sel):
+            r, c = ub[sel, 0], ub[sel, 1]
+            ok = exact_multipliers_ok(AI, H, den, r, 1 - 2 * c, mu[sel], thr)
+            if record is not None:
+                record.add_multipliers(r[ok], c[ok], mu[sel[ok]])
+            done[r[ok], c[ok]] = True
+    return done

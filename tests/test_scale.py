@@ -126,14 +126,13 @@ def test_blocked_certificate_texts_are_the_same_bytes(tmp_path, monkeypatch):
 def test_dual_pieces_in_small_blocks_give_the_same_bounds(monkeypatch):
     """dual_pieces' descent multipliers taken block by block (tiny blocks here) settle the same
     groups as in one block, and the certificate still verifies."""
-    from exact import certify
     from exact.certify import dual_pieces
 
     X, y = _instance(12, 4)
     sol = solve(X, y, BETA)
     cp = sol.program
     whole = dual_pieces(cp, sol.dual)
-    monkeypatch.setattr(certify, "_DUAL_BLOCK", 5)
+    monkeypatch.setattr(screen_mod, "DESCENT_BLOCK", 5)
     blocked = dual_pieces(cp, sol.dual)
     assert blocked.tmax == whole.tmax
     assert set(blocked.ts) == set(whole.ts)
@@ -150,7 +149,6 @@ def test_dual_pieces_in_small_blocks_give_the_same_bounds(monkeypatch):
 def test_blocked_screen_is_the_screen(shape, data):
     """dual_pieces' float screen on blocks of chambers gives the statuses and facets of one
     call of exact.screen.rigorous_screen."""
-    from exact import certify
     from exact.certify import h_matrix
 
     cp = _program(*shape)
@@ -159,12 +157,12 @@ def test_blocked_screen_is_the_screen(shape, data):
     H, den = h_matrix(cp, v)
     thr = F(data.draw(st.integers(1, 400)), 100)
     one = screen_mod.rigorous_screen(fa, H, den, thr)
-    old = certify._SCREEN_BLOCK
-    certify._SCREEN_BLOCK = data.draw(st.integers(1, 50))
+    old = screen_mod.SCREEN_BLOCK
+    screen_mod.SCREEN_BLOCK = data.draw(st.integers(1, 50))
     try:
-        status, facet = certify._blocked_screen(fa, H, den, thr, screen_mod.rigorous_screen)
+        status, facet = screen_mod.blocked_screen(fa, H, den, thr)
     finally:
-        certify._SCREEN_BLOCK = old
+        screen_mod.SCREEN_BLOCK = old
     assert (status == one.status).all() and (facet == one.facet).all()
 
 
