@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -304,7 +305,7 @@ class Arrangement:
         return self._neighbors
 
     @cached_property
-    def _key_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _key_index(self) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
         """Zobrist hash keys of the chambers' class sign vectors, sorted for lookups."""
         S = self.chambers().class_signs
         z = np.random.default_rng(0xFACE).integers(1, 2**63, size=S.shape[1], dtype=np.uint64)

@@ -306,6 +306,7 @@ def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
     """
     u = UNIT_ROUNDOFF
     f = fa.A.shape[1]
+    assert fa.raw is not None  # facet_arrays always sets it; None only in hand-made arrays
     with np.errstate(all="ignore"):
         terms = mu[:, :, None] * fa.raw[rows]  # m × f × d
         r = Gf + terms.sum(axis=1)
@@ -332,6 +333,7 @@ def descent_multipliers(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, thr: 
     ([True], [0.0, 1.0])
     """
     lam, _r = polar_descent(fa, rows, Gs)
+    assert fa.raw is not None  # facet_arrays always sets it
     norms = np.linalg.norm(fa.raw[rows], axis=2)
     with np.errstate(all="ignore"):
         mu = np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
@@ -747,6 +749,7 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
         und = und[np.argsort(fa.counts[und[:, 0]], kind="stable")]
     gF = float_g(H, den) if len(und) else None
     for a in range(0, len(und) if gF is not None else 0, DESCENT_BLOCK):
+        assert gF is not None  # the range is empty otherwise
         ub = und[a:a + DESCENT_BLOCK]
         sg = (1 - 2 * ub[:, 1])[:, None]
         mu, proved = descent_multipliers(fa, ub[:, 0], sg * gF[ub[:, 0]], thr)
