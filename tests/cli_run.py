@@ -1,7 +1,10 @@
-"""Running ``relucvx`` in-process in the tests, and the one-line refusal every bad input gets
-(exit status 2, ``relucvx: error: ...`` on one line of stderr, no traceback)."""
+"""Running ``relucvx`` in-process in the tests, the one-line refusal every bad input gets
+(exit status 2, ``relucvx: error: ...`` on one line of stderr, no traceback), and data files."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from exact.cli import main
 
@@ -28,3 +31,12 @@ def assert_one_line(code: int, err: str, fragment: str | None = None) -> str:
     if fragment is not None:
         assert fragment in lines[0], lines[0]
     return lines[0]
+
+
+def write_data(tmp_path: Path, X, y, beta) -> Path:
+    """A JSON data file ``d.json`` in ``tmp_path`` with X, y and β as exact strings."""
+    p = tmp_path / "d.json"
+    p.write_text(json.dumps({"X": [[str(v) for v in r] for r in X], "y": [str(v) for v in y],
+                             "beta": str(beta)}))
+    return p
+

@@ -281,19 +281,12 @@ def test_relu3_genuine_is_proved():
 
 
 # -- the command line ----------------------------------------------------------------------------
-from tests.cli_run import assert_one_line, run_cli  # noqa: E402
-
-
-def _data(tmp_path, X, y, b):
-    p = tmp_path / "d.json"
-    p.write_text(json.dumps({"X": [[str(v) for v in r] for r in X], "y": [str(v) for v in y],
-                             "beta": str(b)}))
-    return p
+from tests.cli_run import assert_one_line, run_cli, write_data  # noqa: E402
 
 
 def test_cli_solve_check_verify(tmp_path, capsys):
     X, y, b = SMALL[0]
-    data = _data(tmp_path, X, y, b)
+    data = write_data(tmp_path, X, y, b)
     cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
     code, out, err = run_cli(["solve", data, "--model", "relu3", "--width", "2", "--json",
                               "--certificate", cert, "--net-out", net], capsys)
@@ -324,17 +317,17 @@ def test_cli_solve_check_verify(tmp_path, capsys):
     (["--width", "0"], "--width"),
 ])
 def test_cli_bad_options_one_line(tmp_path, capsys, extra, fragment):
-    data = _data(tmp_path, *SMALL[0])
+    data = write_data(tmp_path, *SMALL[0])
     code, _out, err = run_cli(["solve", data, "--model", "relu3", *extra], capsys)
     assert_one_line(code, err, fragment)
 
 
 def test_cli_size_guard_and_bad_network(tmp_path, capsys):
     X = [[i, i * i % 7 + 1, (3 * i) % 5 - 2] for i in range(1, 11)]
-    data = _data(tmp_path, X, [1] * 10, F(1, 10))
+    data = write_data(tmp_path, X, [1] * 10, F(1, 10))
     code, _out, err = run_cli(["solve", data, "--model", "relu3"], capsys)
     assert_one_line(code, err, "pass --force")
-    small = _data(tmp_path, *SMALL[0])
+    small = write_data(tmp_path, *SMALL[0])
     net = tmp_path / "n.json"
     for body, fragment in (({"subnetworks": [{"W1": [["1", "0", "0"]], "w2": ["1"],
                                               "w3": "1"}]}, "entries"),

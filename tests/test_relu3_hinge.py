@@ -26,7 +26,7 @@ from exact.relu3 import (
     sqrt_down,
     sqrt_up,
 )
-from tests.cli_run import assert_one_line, run_cli
+from tests.cli_run import assert_one_line, run_cli, write_data
 
 F = Fraction
 HINGE = get_loss("hinge")
@@ -183,16 +183,10 @@ def test_hinge_forgeries_are_listed_and_rejected():
 
 
 # -- the command line ----------------------------------------------------------------------------
-def _data(tmp_path, X, y, b):
-    p = tmp_path / "d.json"
-    p.write_text(json.dumps({"X": [[str(v) for v in r] for r in X], "y": [str(v) for v in y],
-                             "beta": str(b)}))
-    return p
-
 
 def test_cli_hinge_solve_check_verify(tmp_path, capsys):
     X, y, b = CASES[1]
-    data = _data(tmp_path, X, y, b)
+    data = write_data(tmp_path, X, y, b)
     cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
     code, out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge", "--json",
                               "--certificate", cert, "--net-out", net], capsys)
@@ -227,7 +221,7 @@ def test_cli_hinge_target_missed_is_said(tmp_path, capsys, monkeypatch):
         return z, v, nu, val
 
     monkeypatch.setattr(R3, "numeric_guess", poor)
-    data = _data(tmp_path, *CASES[1])
+    data = write_data(tmp_path, *CASES[1])
     code, out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge", "--json"],
                              capsys)
     s = json.loads(out)
@@ -238,6 +232,6 @@ def test_cli_hinge_target_missed_is_said(tmp_path, capsys, monkeypatch):
 
 
 def test_cli_hinge_bad_labels_one_line(tmp_path, capsys):
-    data = _data(tmp_path, [[1, 0], [0, 1]], [2, -1], F(1, 10))
+    data = write_data(tmp_path, [[1, 0], [0, 1]], [2, -1], F(1, 10))
     code, _out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge"], capsys)
     assert_one_line(code, err, "class labels")
