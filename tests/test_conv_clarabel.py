@@ -23,6 +23,7 @@ from exact.conv import ConvProgram
 from exact.convex import ConvexProgram
 from exact.cutting import clarabel_restricted, readout_matrix
 from exact.losses import LOSS_NAMES, ConicBlock, Loss, get_loss
+from properties import strategies as S
 
 F = Fraction
 CLASSES = {"hinge", "squared_hinge"}
@@ -37,10 +38,15 @@ def programs(draw, loss: str, pooled: bool):
         h = draw(st.integers(1, L))
         stride = draw(st.sampled_from([s for s in range(1, L - h + 2) if (L - h) % s == 0]))
         d = L
-    else:
+        X = draw(st.lists(st.lists(st.integers(-3, 3), min_size=d, max_size=d), min_size=n,
+                          max_size=n))
+    else:  # small integers, or rational data degenerate by construction (properties.strategies)
         d = draw(st.integers(1, 3))
-    X = draw(st.lists(st.lists(st.integers(-3, 3), min_size=d, max_size=d), min_size=n,
-                      max_size=n))
+        X = draw(st.one_of(
+            st.lists(st.lists(st.integers(-3, 3), min_size=d, max_size=d), min_size=n,
+                     max_size=n),
+            S.matrices(n_max=4, d_max=3)))
+        n = len(X)
     if loss in CLASSES:
         y = draw(st.lists(st.sampled_from([-1, 1]), min_size=n, max_size=n))
     else:

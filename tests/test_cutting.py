@@ -235,30 +235,6 @@ def test_descent_multipliers_are_proven_exactly(inst, data):
         assert dual_bound(A, g, lam) <= thr
 
 
-@settings(max_examples=20)
-@given(S.instances(S.matrices(n_max=6, d_max=3)), st.sampled_from(["squared", "hinge"]),
-       st.data())
-def test_direct_clarabel_matches_the_cvxpy_program(inst, loss, data):
-    """The restricted program handed to Clarabel directly has the value of the cvxpy program
-    over the same working set (an independent formulation of the same cone program)."""
-    from exact.cutting import clarabel_restricted
-
-    y = inst.y if loss == "squared" else data.draw(labels(inst.n))
-    cp = ConvexProgram(inst.X, y, inst.beta, loss)
-    mask = data.draw(st.lists(st.booleans(), min_size=len(cp.groups), max_size=len(cp.groups)))
-    ws = [g for g, keep in zip(cp.groups, mask) if keep] or [cp.groups[0]]
-    cp.numeric_solve(groups=ws)
-    want = cp.numeric_value
-    W = clarabel_restricted(cp, ws)
-    assert W is not None and set(W) == set(ws)
-    assert abs(cp.numeric_value - want) <= 1e-6 * max(1.0, abs(want))
-    # its groups are feasible (in the cones, up to float noise)
-    for (i, _s), w in W.items():
-        for a in cp.cones[i]:
-            assert float(np.dot(np.array(a, dtype=float), w)) >= -1e-6 * (1 + np.linalg.norm(w)
-                                                                        * np.linalg.norm(a))
-
-
 def test_inaccurate_direct_solve_switches_to_the_cvxpy_chain(monkeypatch):
     """Planted inaccuracy: the direct Clarabel program returns a dual 1.5 times too long, so
     groups of the working set look violated; the rounds switch to the cvxpy chain
