@@ -75,9 +75,9 @@ FLOAT_SAFE_BITS = 500
 
 def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
     """``(A, counts, big)``: the chambers' integer facet rows zero-padded to ``p × fmax × d``
-    (int64 when every entry is below 2⁶², else Python ints), the facet counts, and the largest
-    ``|entry|``; built once per program, in one conversion of the flat row list (the screens,
-    :func:`float_safe` and :func:`int_facets` all read it).
+    (:meth:`exact.convex.ConvexProgram.padded_facets`: the smallest integer dtype that holds
+    them, Python ints beyond int64), the facet counts, and the largest ``|entry|``; built once
+    per program (the screens, :func:`float_safe` and :func:`int_facets` all read it).
 
     >>> from exact.convex import ConvexProgram
     >>> A, counts, big = padded_facets(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
@@ -85,41 +85,11 @@ def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
     ((4, 2, 2), [2, 2, 2, 2], 1)
     """
     cached = cp.cache.get("screen_padded_facets")
-    if cached is not None:
-        return cached
-    own = getattr(cp, "padded_facets", None)
-    if own is not None:  # ConvexProgram: vectorised from the neighbour table, smallest dtype
-        AI, counts = own()
+    if cached is None:
+        AI, counts = cp.padded_facets()
         big = (int(np.abs(AI.astype(np.int64)).max(initial=0)) if AI.dtype != object
                else max((abs(int(x)) for x in AI.flat), default=0))
-        cached = (AI, counts, big)
-        cp.cache["screen_padded_facets"] = cached
-        return cached
-    from itertools import chain
-
-    counts = np.array([len(c) for c in cp.cones], dtype=np.int64)
-    p, d = len(cp.cones), cp.d
-    fmax = max(int(counts.max(initial=0)), 1)
-    flat: list = list(chain.from_iterable(cp.cones))
-    try:
-        F = np.array(flat, dtype=np.int64).reshape(len(flat), d)
-        big = max(int(F.max(initial=0)), -int(F.min(initial=0)))
-    except OverflowError:  # an entry beyond int64: Python ints
-        F = np.empty((len(flat), d), dtype=object)
-        for t, row in enumerate(flat):
-            F[t] = row
-        big = max((abs(int(x)) for row in flat for x in row), default=0)
-    if big >= 2**62 and F.dtype != object:
-        F = F.astype(object)
-    A = np.zeros((p, fmax, d), dtype=F.dtype)
-    if A.dtype == object:
-        A[...] = 0
-    if len(flat):
-        ii = np.repeat(np.arange(p), counts)
-        kk = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
-        A[ii, kk] = F
-    cached = (A, counts, big)
-    cp.cache["screen_padded_facets"] = cached
+        cached = cp.cache["screen_padded_facets"] = (AI, counts, big)
     return cached
 
 
