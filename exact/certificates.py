@@ -119,7 +119,7 @@ def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
     """
     old = sys.get_int_max_str_digits()
     sys.set_int_max_str_digits(0)  # as write_certificate: numbers may have thousands of digits
-    if sol.program is not None and hasattr(sol.program, "trim_cache"):
+    if sol.program is not None:
         sol.program.trim_cache()  # the screens' float arrays: not needed from here on
     try:
         with paused_gc():

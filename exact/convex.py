@@ -295,19 +295,6 @@ class ConvexProgram:
         self.cache["padded_facets"] = (AI, counts)
         return AI, counts
 
-    def facet_bits(self) -> int:
-        """The largest bit length of a facet row entry (0 without facets).
-
-        >>> ConvexProgram([[3, 0], [0, 1]], [1, 1], 1).facet_bits()
-        1
-        """
-        AI, counts = self.padded_facets()
-        if not AI.size:
-            return 0
-        if AI.dtype != object:
-            return int(np.abs(AI).max()).bit_length()
-        return max(abs(int(x)).bit_length() for x in AI.flat)
-
     def trim_cache(self) -> None:
         """Drop the screens' float arrays (:func:`exact.screen.facet_arrays`; rebuilt on
         demand): a certificate writer needs none of them, and at (40, 5) they hold ~350 MB.
