@@ -118,7 +118,7 @@ class Arrangement:
             primitive_integer_row(r) for r in self.X)
         self._chambers: Chambers | None = None
         self._neighbors: np.ndarray | None = None
-        self._facet_rows: list[list[int]] | None = None
+        self._facet_rows: tuple[list[int], list[int]] | None = None
         N, cls, orient = distinct_classes(intmat.as_int_array(self.int_rows))
         self._normals = N
         self.row_class: tuple[int, ...] = tuple(int(c) for c in cls)
@@ -363,9 +363,10 @@ class Arrangement:
             rows0 = np.array([c.rows[0] for c in self.classes] or [0], dtype=np.int64)
             ci, ck = np.nonzero(self.neighbors() >= 0)  # row-major: facets(i) order
             starts = np.searchsorted(ci, np.arange(self.num_chambers() + 1)).tolist()
-            flat = rows0[ck].tolist()
-            self._facet_rows = [flat[starts[t]:starts[t + 1]] for t in range(len(starts) - 1)]
-        return self._facet_rows[i]
+            # one flat list and the chambers' offsets: no per-chamber list objects
+            self._facet_rows = (rows0[ck].tolist(), starts)
+        flat, starts = self._facet_rows
+        return flat[starts[i]:starts[i + 1]]
 
     def cone(self, i: int) -> list[tuple[int, ...]]:
         """The irredundant H-representation of chamber ``i``'s closed cone: rows a, ``a·u ≥ 0``.

@@ -205,24 +205,14 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
         H, den = own.H, own.den  # type: ignore[attr-defined]
     else:
         H, den = h_matrix(cp, v)
-    # the row behind each cone row: from the neighbour table in one pass for an Arrangement,
-    # else from the chamber source's own facet_rows (exact.types.ChamberSource)
-    bulk = hasattr(arr, "neighbors") and hasattr(arr, "classes")
-    if bulk:
-        rows0 = [int(c.rows[0]) for c in arr.classes]
-        nb = arr.neighbors() if cp.p else np.zeros((0, 0), dtype=np.int64)
-        ci, ck = np.nonzero(nb >= 0)  # the facet classes of each chamber, in arr.facets order
-        starts = np.searchsorted(ci, np.arange(cp.p + 1)).tolist()
-        ck = ck.tolist()
     fast = getattr(sol.bounds, "ratios", None)
     Gp: list[list] = []
     Gm: list[list] = []
     for i in range(cp.p):
         if i % _TEXT_BLOCK == 0:  # the texts of g = ±h_i block by block, not all at once
             Gp, Gm = _reduced_texts(H[i:i + _TEXT_BLOCK], den)
-        rows = ([rows0[k] for k in ck[starts[i]:starts[i + 1]]] if bulk
-                else arr.facet_rows(i))
-        facets = [{"row": int(j), "a": list(a)} for j, a in zip(rows, cp.cones[i])]
+        # the row behind each cone row (exact.types.ChamberSource.facet_rows)
+        facets = [{"row": int(j), "a": list(a)} for j, a in zip(arr.facet_rows(i), cp.cones[i])]
         gp, gm = Gp[i % _TEXT_BLOCK], Gm[i % _TEXT_BLOCK]
         grs = []
         for s, gq in ((1, gp), (-1, gm)):
