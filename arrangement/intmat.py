@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -282,7 +283,7 @@ def nullspace_basis(h: Sequence[int]) -> np.ndarray:
     return shrink(B)
 
 
-def float_rows(rows: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
+def float_rows(rows: Sequence[Sequence[int | Fraction]] | np.ndarray) -> np.ndarray:
     """Integer (or rational) rows as floats for a numeric *guess*, each row scaled first.
 
     A rational row is first multiplied by the lcm of its denominators (a positive constant).
@@ -298,8 +299,6 @@ def float_rows(rows: Sequence[Sequence[int]] | np.ndarray) -> np.ndarray:
     >>> float_rows([[Fraction(1, 10**400), Fraction(-1, 3 * 10**400)]]).tolist()
     [[3.0, -1.0]]
     """
-    from fractions import Fraction
-
     out = []
     for r in rows:
         if any(type(v) is Fraction and v.denominator != 1 for v in r):

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeGuard
 
 from arrangement.errors import InputError
 from arrangement.limits import MAX_DIGITS, check_digits, show
@@ -213,8 +214,12 @@ def _entries(k: int) -> str:
     return "1 entry" if k == 1 else f"{k} entries"
 
 
-def _is_sequence(obj: object) -> bool:
+def _is_sequence(obj: object) -> TypeGuard[Sequence[object]]:
     return isinstance(obj, Sequence) and not isinstance(obj, (str, bytes, bytearray))
+
+
+def _is_exact_row(row: object) -> TypeGuard[tuple[Fraction, ...]]:
+    return type(row) is tuple and all(type(v) is Fraction for v in row)
 
 
 def _as_list(obj: object) -> object:
@@ -241,7 +246,7 @@ def to_matrix(
                          f"{type(rows).__name__}")
     if len(rows) == 0:
         raise InputError(f"{name} is empty: it needs at least one row")
-    out = []
+    out: list[tuple[Fraction, ...]] = []
     width = None
     for i, row in enumerate(rows):
         if not _is_sequence(row):
@@ -254,7 +259,7 @@ def to_matrix(
         elif len(row) != width:
             raise InputError(f"ragged rows: {name}[0] has {_entries(width)} but {name}[{i}] "
                              f"has {_entries(len(row))}")
-        if type(row) is tuple and all(type(v) is Fraction for v in row):
+        if _is_exact_row(row):
             out.append(row)  # already exact (an Instance's own X): nothing to convert
             continue
         out.append(tuple(to_fraction(v, allow_float=allow_float, where=f"{name}[{i}][{j}]")

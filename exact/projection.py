@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.exactla import dot, independent_subset, solve
+from arrangement.exactla import Number, dot, independent_subset, solve
 from arrangement.intmat import float_rows
 from exact.types import Vec
 
@@ -92,7 +92,7 @@ def _cert(A: list[Vec], g: Vec, P: Sequence[int], z: Sequence[Fraction]
     return ProjectionCertificate(_assemble(A, g, P, z), tuple(lam))
 
 
-def _as_rows(A: Sequence[Sequence[object]], d: int) -> list[Vec]:
+def _as_rows(A: Sequence[Sequence[Number]], d: int) -> list[Vec]:
     rows = [tuple(Fraction(x) for x in row) for row in A]
     for r in rows:
         if len(r) != d:
@@ -173,7 +173,7 @@ def _lawson_hanson(A: list[Vec], g: Vec) -> ProjectionCertificate:
     raise ArithmeticError("exact active-set projection did not converge")  # pragma: no cover
 
 
-def lawson_hanson(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:
+def lawson_hanson(A: Sequence[Sequence[Number]], g: Sequence[Number]) -> ProjectionCertificate:
     """The exact active-set method alone (no float guess, no shortcut): what
     :func:`project_onto_cone` falls back on, for testing it on its own.
 
@@ -184,7 +184,7 @@ def lawson_hanson(A: Sequence[Sequence[object]], g: Sequence[object]) -> Project
     return _lawson_hanson(_as_rows(A, len(gv)), gv)
 
 
-def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> ProjectionCertificate:
+def project_onto_cone(A: Sequence[Sequence[Number]], g: Sequence[Number]) -> ProjectionCertificate:
     """Exact projection of ``g`` onto ``{u : A u ≥ 0}``, with KKT multipliers (docs/MATH.md §7).
 
     ``A`` is a list of rational rows (possibly empty: then the cone is the whole space and
@@ -212,9 +212,9 @@ def project_onto_cone(A: Sequence[Sequence[object]], g: Sequence[object]) -> Pro
         cert = _cert(rows, gv, [k], [z])
         if all(dot(a, cert.p) >= 0 for a in rows):
             return cert  # KKT holds: λ_k = z > 0, a_k·p = 0, the rest have λ = 0
-    cert = _numeric_guess(rows, gv)
-    if cert is not None:
-        return cert
+    guess = _numeric_guess(rows, gv)
+    if guess is not None:
+        return guess
     return _lawson_hanson(rows, gv)
 
 
@@ -233,7 +233,7 @@ def _check(A: list[Vec], g: Vec, cert: ProjectionCertificate) -> bool:
     return q == tuple(p)
 
 
-def verify_projection(A: Sequence[Sequence[object]], g: Sequence[object],
+def verify_projection(A: Sequence[Sequence[Number]], g: Sequence[Number],
                       cert: ProjectionCertificate) -> bool:
     """Exact check of a projection certificate: ``Ap ≥ 0, λ ≥ 0, g − p = −Aᵀλ, λ_j(Ap)_j = 0``.
 
@@ -256,7 +256,7 @@ def verify_projection(A: Sequence[Sequence[object]], g: Sequence[object],
     return _check(rows, gv, cert)
 
 
-def cone_support(A: Sequence[Sequence[object]], g: Sequence[object]) -> Fraction:
+def cone_support(A: Sequence[Sequence[Number]], g: Sequence[Number]) -> Fraction:
     """``‖Π_C(g)‖² = pᵀg`` exactly: the square of ``max_{u∈C, ‖u‖≤1} gᵀu`` (0 if that is ≤ 0).
 
     The dual constraint of docs/MATH.md §7 for a (chamber, sign) reads ``cone_support(A_i, g) ≤ β²``

@@ -45,9 +45,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from arrangement.exactla import null_vector, rank
+from arrangement.exactla import Number, null_vector, rank
 from exact.types import Group, Vec
+
+if TYPE_CHECKING:  # annotations only: exact.convex imports numpy and the loss registry
+    from exact.convex import ConvexProgram
 
 #: ``null_vector`` and ``rank`` are re-exported from arrangement/exactla.py (the one LA layer)
 __all__ = ["PruneResult", "PruneStep", "norm_enclosure", "null_vector", "penalty_enclosure",
@@ -99,7 +103,7 @@ def sign_weighted_norms(c: Sequence[Fraction], ws: Sequence[Sequence[Fraction]])
     return sign(total)
 
 
-def _fit(program, g: Group, w: Vec) -> Vec:
+def _fit(program: ConvexProgram, g: Group, w: Vec) -> Vec:
     return tuple(program.fit(g[0], g[1], w))
 
 
@@ -138,7 +142,8 @@ class PruneResult:
         return [s.c for s in self.steps]
 
 
-def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> PruneResult:
+def prune_with_record(groups: Mapping[Group, Sequence[Number]], program: ConvexProgram
+                      ) -> PruneResult:
     """Carathéodory pruning (module docstring) with the null vectors used and exact checks.
 
     ``program`` is an :class:`exact.convex.ConvexProgram` (for ``fit`` and ``in_cone``).
@@ -197,7 +202,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[object]], program) -> Prun
     )
 
 
-def prune(groups: Mapping[Group, Sequence[object]], program) -> dict[Group, Vec]:
+def prune(groups: Mapping[Group, Sequence[Number]], program: ConvexProgram) -> dict[Group, Vec]:
     """Carathéodory pruning (docs/MATH.md §7): same fit exactly, penalty not increased, at most
     ``n`` nonzero groups; see :func:`prune_with_record` for the record.
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
+from arrangement.exactla import Number
 from arrangement.instances import Instance
 from exact import certify, conv, pruning
 from properties import strategies as S
@@ -64,9 +65,11 @@ def conv_instances(draw, n_max: int = 4, L_max: int = 5) -> ConvInstance:
     return ConvInstance(Instance(X, y=y, beta=draw(S.betas())), h, stride)
 
 
-def _interval(c: ConvInstance, X=None, y=None, beta=None) -> tuple[Fraction, Fraction]:
-    sol = conv.solve_conv(c.inst.X if X is None else X, c.inst.y if y is None else y,
-                          c.inst.beta if beta is None else beta, c.h, c.stride)
+def _interval(c: ConvInstance, X: Sequence[Sequence[Number]] | None = None,
+              y: Sequence[Number] | None = None, beta: Number | None = None
+              ) -> tuple[Fraction, Fraction]:
+    sol = conv.solve_conv(c.inst.X if X is None else X, c.inst.targets if y is None else y,
+                          c.inst.penalty if beta is None else beta, c.h, c.stride)
     return Fraction(sol.lower), Fraction(sol.upper)
 
 
@@ -88,7 +91,7 @@ def _ce(name: str, message: str, c: ConvInstance, **extra) -> Counterexample:
 def conv_one_patch_is_dense(c: ConvInstance) -> Counterexample | None:
     """With one patch (h = L, stride 1) the CNN's P* is the dense two-layer P* (P = X, S = I)."""
     a = _interval(c)
-    sol = certify.solve(c.inst.X, c.inst.y, c.inst.beta)
+    sol = certify.solve(c.inst.X, c.inst.targets, c.inst.penalty)
     b = (Fraction(sol.lower), Fraction(sol.upper))
     if _overlap(a, b):
         return None
@@ -113,7 +116,7 @@ def conv_reversal(c: ConvInstance) -> Counterexample | None:
 def conv_permutation(c: ConvInstance, perm: Sequence[int]) -> Counterexample | None:
     """Permuting the samples (signals with their targets) leaves the CNN's P* unchanged."""
     a = _interval(c)
-    b = _interval(c, X=[c.inst.X[j] for j in perm], y=[c.inst.y[j] for j in perm])
+    b = _interval(c, X=[c.inst.X[j] for j in perm], y=[c.inst.targets[j] for j in perm])
     if _overlap(a, b):
         return None
     return _ce("conv_permutation", f"P* in {_fmt(a)} but the permuted samples give {_fmt(b)}",
@@ -127,7 +130,7 @@ def conv_scale_y_beta(c: ConvInstance, k: Fraction) -> Counterexample | None:
     """(y, β) → (ky, kβ), k > 0, multiplies the CNN's P* by k² (filters and output weights
     scaled by √k, as in the dense law of docs/MATH.md §8)."""
     a = _interval(c)
-    b = _interval(c, y=[k * t for t in c.inst.y], beta=k * c.inst.beta)
+    b = _interval(c, y=[k * t for t in c.inst.targets], beta=k * c.inst.penalty)
     ka = (k * k * a[0], k * k * a[1])
     if _overlap(ka, b):
         return None
@@ -142,7 +145,7 @@ def conv_width_bound(c: ConvInstance) -> Counterexample | None:
     fits) keeps its fit, does not raise its penalty and leaves at most n groups; the optimum's
     groups lie in their cones and its CNN has one filter per nonzero group."""
     name = "conv_width_bound"
-    sol = conv.solve_conv(c.inst.X, c.inst.y, c.inst.beta, c.h, c.stride)
+    sol = conv.solve_conv(c.inst.X, c.inst.targets, c.inst.penalty, c.h, c.stride)
     cp = sol.program
     bad = [g for g, w in sol.groups.items() if not cp.in_cone(g[0], w)]
     if bad:
@@ -165,7 +168,7 @@ def conv_psi_attains_upper(c: ConvInstance) -> Counterexample | None:
     """ψ of the certified optimum (one filter per group) is a CNN whose exact objective is the
     certified upper bound and whose output is the convex program's prediction."""
     name = "conv_psi_attains_upper"
-    X, y, beta = c.inst.X, c.inst.y, c.inst.beta
+    X, y, beta = c.inst.X, c.inst.targets, c.inst.penalty
     sol = conv.solve_conv(X, y, beta, c.h, c.stride)
     net = conv.conv_network(sol)
     if net.output(X) != sol.program.prediction(sol.groups):
@@ -177,7 +180,7 @@ def conv_psi_attains_upper(c: ConvInstance) -> Counterexample | None:
     return None
 
 
-def gd_conv(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, h: int,
+def gd_conv(X: Sequence[Sequence[Number]], y: Sequence[Number], beta: Number, h: int,
             stride: int = 1, *, width: int = GD_WIDTH, seed: int = 0) -> conv.ConvNetwork:
     """L-BFGS (scipy) on the non-convex CNN objective (squared loss) from one random start;
     returns the final CNN with exact rational weights (the floats, read exactly). Floats only
@@ -216,7 +219,7 @@ def gd_conv(X: Sequence[Sequence[object]], y: Sequence[object], beta: object, h:
 def conv_gd_never_below(c: ConvInstance) -> Counterexample | None:
     """L-BFGS on the non-convex CNN from several starts never ends below the certified lower
     bound (each final CNN's objective computed exactly)."""
-    X, y, beta = c.inst.X, c.inst.y, c.inst.beta
+    X, y, beta = c.inst.X, c.inst.targets, c.inst.penalty
     lower = conv.solve_conv(X, y, beta, c.h, c.stride).lower
     for seed in range(GD_STARTS):
         net = gd_conv(X, y, beta, c.h, c.stride, seed=seed)

@@ -12,13 +12,16 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 from hypothesis import strategies as st
 
+from arrangement.exactla import Number
 from arrangement.instances import Instance
 from exact import certify, relu3
+from exact.types import Vec
 from properties import strategies as S
 from properties.registry import Counterexample, theorem
 
@@ -47,7 +50,7 @@ def relu3_instances(draw, n_max: int = 4, d_max: int = 2) -> Instance:
 
 
 def _interval(inst: Instance, width: int = WIDTH, **kw) -> tuple[Fraction, Fraction]:
-    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=width, **kw)
+    sol = relu3.solve_relu3(inst.X, inst.targets, inst.penalty, width=width, **kw)
     return Fraction(sol.lower), Fraction(sol.upper)
 
 
@@ -55,7 +58,8 @@ def _fmt(iv: tuple[Fraction, Fraction]) -> str:
     return f"[{float(iv[0]):.12g}, {float(iv[1]):.12g}]"
 
 
-def gd_relu3(X, y, beta, *, width: int = WIDTH, K: int = GD_K, seed: int = 0,
+def gd_relu3(X: Sequence[Sequence[Number]], y: Sequence[Number], beta: Number, *,
+             width: int = WIDTH, K: int = GD_K, seed: int = 0,
              maxiter: int = 300) -> relu3.Relu3Network:
     """L-BFGS (scipy) on the non-convex three-layer objective from one random start; the first
     layers are parametrised as ``V / max(1, ‖V‖_F)`` (inside the ball by construction). Returns
@@ -96,17 +100,19 @@ def gd_relu3(X, y, beta, *, width: int = WIDTH, K: int = GD_K, seed: int = 0,
         return 0.5 * float(np.sum((pred - yf) ** 2)) + 0.5 * b * pen
 
     res = minimize(f, rng.normal(0, 1, size), method="L-BFGS-B", options={"maxiter": maxiter})
-    W1, w2s, w3s = [], [], []
+    W1: list[tuple[Vec, ...]] = []
+    w2s: list[Vec] = []
+    w3s: list[Fraction] = []
     for W, w2, w3 in unpack(res.x):
-        Wq = [[Fraction(float(v)) for v in u] for u in W]
+        Wq = tuple(tuple(Fraction(float(v)) for v in u) for u in W)
         nrm = sum((v * v for u in Wq for v in u), Fraction(0))
         if nrm > 1:  # float rounding: divide exactly by a rational ≥ the norm
             s = relu3.sqrt_up(nrm)
-            Wq = [[v / s for v in u] for u in Wq]
+            Wq = tuple(tuple(v / s for v in u) for u in Wq)
         W1.append(Wq)
-        w2s.append([Fraction(float(a)) for a in w2])
+        w2s.append(tuple(Fraction(float(a)) for a in w2))
         w3s.append(Fraction(float(w3)))
-    return relu3.Relu3Network(W1, w2s, w3s)
+    return relu3.Relu3Network(tuple(W1), tuple(w2s), tuple(w3s))
 
 
 @theorem("relu3_gd_above_lower", strategy=relu3_instances(), section="relu3 §3 §4",
@@ -116,8 +122,8 @@ def relu3_gd_above_lower(inst: Instance) -> Counterexample | None:
     below the certified lower bound (exact objective of each final network ≥ lower)."""
     lo, _up = _interval(inst)
     for seed in range(GD_STARTS):
-        net = gd_relu3(inst.X, inst.y, inst.beta, seed=seed)
-        val = net.objective(inst.X, inst.y, inst.beta)
+        net = gd_relu3(inst.X, inst.targets, inst.penalty, seed=seed)
+        val = net.objective(inst.X, inst.targets, inst.penalty)
         if val < lo:
             return Counterexample.make("relu3_gd_above_lower", f"gradient descent (start "
                                        f"{seed}) reached {float(val):.15g} below the certified "
@@ -130,12 +136,12 @@ def relu3_gd_above_lower(inst: Instance) -> Counterexample | None:
 def relu3_upper_attained(inst: Instance) -> Counterexample | None:
     """Three-layer: the reconstructed network is in the architecture (‖W1‖_F ≤ 1, width ≤ m1),
     attains the upper bound exactly, and closes the gap to ≤ 1e-9 relative."""
-    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH)
+    sol = relu3.solve_relu3(inst.X, inst.targets, inst.penalty, width=WIDTH)
     net = sol.network
     if not net.in_architecture() or any(len(Wk) > WIDTH for Wk in net.W1):
         return Counterexample.make("relu3_upper_attained", "the reconstructed network leaves "
                                    "the architecture", inst)
-    if net.objective(inst.X, inst.y, inst.beta) != sol.upper:
+    if net.objective(inst.X, inst.targets, inst.penalty) != sol.upper:
         return Counterexample.make("relu3_upper_attained", "upper is not the network's "
                                    "objective", inst)
     if sol.lower > sol.upper or sol.gap > Fraction(1, 10**9) * max(Fraction(1), sol.upper):
@@ -151,7 +157,7 @@ def relu3_pruned(inst: Instance) -> Counterexample | None:
     network's output exactly, at most ``output_directions(X)`` (≤ n) sub-networks, and an
     objective not above the unpruned one's (rounding of the reconstruction aside: 1e-20
     relative)."""
-    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH)
+    sol = relu3.solve_relu3(inst.X, inst.targets, inst.penalty, width=WIDTH)
     net, old = sol.network, sol.unpruned_network
     if old is None or sol.unpruned_upper is None:
         return Counterexample.make("relu3_pruned", "the solve kept no unpruned network", inst)
@@ -190,7 +196,7 @@ def relu3_scaling(inst: Instance, c: Fraction) -> Counterexample | None:
         return Counterexample.make("relu3_scaling", f"c² P* in {_fmt(scaled)} but (cy, cβ) "
                                    f"gives {_fmt(sy)}", inst, c=c)
     a = _interval(S.scale_data(inst, c))
-    b = _interval(Instance(inst.X, inst.y, inst.beta / c))
+    b = _interval(Instance(inst.X, inst.targets, inst.penalty / c))
     if not (a[0] <= b[1] and b[0] <= a[1]):
         return Counterexample.make("relu3_scaling", f"P*(cX, y, β) in {_fmt(a)} but "
                                    f"P*(X, y, β/c) in {_fmt(b)}", inst, c=c)
@@ -202,7 +208,7 @@ def relu3_scaling(inst: Instance, c: Fraction) -> Counterexample | None:
 def relu3_vs_two_layer(inst: Instance) -> Counterexample | None:
     """Three vs two layers: width 1 is exactly the two-layer program, ``P*_3(1) = P*_2``, and
     widening never hurts, ``P*_3(2) ≤ P*_3(1)`` (docs/relu3.md §6)."""
-    two = certify.solve(inst.X, inst.y, inst.beta)
+    two = certify.solve(inst.X, inst.targets, inst.penalty)
     t2 = (Fraction(two.lower), Fraction(two.upper))
     one = _interval(inst, width=1)
     if not (one[0] <= t2[1] and t2[0] <= one[1]):
@@ -239,16 +245,16 @@ def relu3_hinge_bounds(inst: Instance) -> Counterexample | None:
     """Three-layer, hinge loss: ``lower ≤ upper`` = the returned network's exact hinge
     objective (in the architecture), and width 1 is the two-layer hinge program: its interval
     meets the dense solver's (docs/relu3.md §4b, §6)."""
-    sol = relu3.solve_relu3(inst.X, inst.y, inst.beta, width=WIDTH, loss="hinge")
+    sol = relu3.solve_relu3(inst.X, inst.targets, inst.penalty, width=WIDTH, loss="hinge")
     if sol.lower > sol.upper:
         return Counterexample.make("relu3_hinge_bounds", f"lower {float(sol.lower):.15g} > "
                                    f"upper {float(sol.upper):.15g}", inst)
     net = sol.network
     if not net.in_architecture() or \
-            net.objective(inst.X, inst.y, inst.beta, "hinge") != sol.upper:
+            net.objective(inst.X, inst.targets, inst.penalty, "hinge") != sol.upper:
         return Counterexample.make("relu3_hinge_bounds", "upper is not the returned network's "
                                    "hinge objective", inst)
-    two = certify.solve(inst.X, inst.y, inst.beta, loss="hinge")
+    two = certify.solve(inst.X, inst.targets, inst.penalty, loss="hinge")
     t2 = (Fraction(two.lower), Fraction(two.upper))
     one = _interval(inst, width=1, loss="hinge")
     if not (one[0] <= t2[1] and t2[0] <= one[1]):

@@ -12,10 +12,23 @@ import json
 import re
 import sys
 import time
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from arrangement.errors import InputError
 
-__all__ = ["arrangement_command", "check_command", "conv_options", "solve_command"]
+if TYPE_CHECKING:  # annotations only: the commands import the heavy modules inside run
+    from arrangement.instances import Instance
+
+__all__ = ["ConvShape", "Dims", "arrangement_command", "check_command", "conv_options",
+           "solve_command"]
+
+#: A filter width, stride or image shape: ``3`` (1-D) or ``(rows, columns)`` (2-D).
+Dims = int | tuple[int, int]
+
+#: ``(h, stride, image)`` as :func:`shape` returns it (``image`` is None for a 1-D filter).
+ConvShape = tuple[Dims, Dims, "tuple[int, int] | None"]
 
 
 def conv_options() -> argparse.ArgumentParser:
@@ -52,7 +65,7 @@ def _dims(text: str, option: str) -> int | tuple[int, int]:
     return int(m[1]) if m[2] is None else (int(m[1]), int(m[2]))
 
 
-def shape(args: argparse.Namespace) -> tuple | None:
+def shape(args: argparse.Namespace) -> ConvShape | None:
     """``(h, stride, image)`` when ``--conv`` was given, else None: 1-D ``(h, s, None)``, 2-D
     ``((H, W), (s_r, s_c), (R, C))``. ``--stride`` or ``--image`` alone, a 2-D filter without
     ``--image`` and ``--image`` with a 1-D filter are refused (one line, exit status 2).
@@ -90,17 +103,27 @@ def shape(args: argparse.Namespace) -> tuple | None:
     return h, (stride, stride) if isinstance(stride, int) else stride, img
 
 
-def _shape(v) -> str:
+def _given_shape(args: argparse.Namespace) -> ConvShape:
+    """:func:`shape` in a command that was handed over because ``--conv``, ``--stride`` or
+    ``--image`` was given (then :func:`shape` refuses bad combinations, never returns None)."""
+    s = shape(args)
+    if s is None:  # pragma: no cover - the commands hand over only with one of the options
+        raise InputError("--conv H (the filter width) is needed")
+    return s
+
+
+def _shape(v: Dims | None) -> str:
     return f"{v[0]}x{v[1]}" if isinstance(v, tuple) else str(v)
 
 
-def _q(x) -> str:
+def _q(x: Fraction | int) -> str:
     from arrangement.rational import format_fraction
 
     return format_fraction(x)
 
 
-def _require_size(X, h, stride, image, force: bool) -> None:
+def _require_size(X: Sequence[Sequence[Fraction]], h: Dims, stride: Dims,
+                  image: tuple[int, int] | None, force: bool) -> None:
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
     from exact.conv import patches
 
@@ -108,15 +131,15 @@ def _require_size(X, h, stride, image, force: bool) -> None:
         Arrangement(patches(X, h, stride, image)).require_size(DEFAULT_CHAMBER_LIMIT)
 
 
-def solve_command(args: argparse.Namespace, inst, tol) -> int:
+def solve_command(args: argparse.Namespace, inst: Instance, tol: Fraction) -> int:
     """``relucvx solve DATA --conv H``: certified P* of the CNN, its filters, a certificate."""
     from exact.conv import conv_certificate, conv_network, num_patches, solve_conv
 
-    h, stride, image = shape(args)
+    h, stride, image = _given_shape(args)
     num_patches(len(inst.X[0]), h, stride, image)  # bad shapes: one line, exit 2, first
     _require_size(inst.X, h, stride, image, args.force)
     t0 = time.perf_counter()
-    sol = solve_conv(inst.X, inst.y, inst.beta, h, stride, args.loss, tol, image=image,
+    sol = solve_conv(inst.X, inst.targets, inst.penalty, h, stride, args.loss, tol, image=image,
                      method=args.method)
     net = conv_network(sol)
     t1 = time.perf_counter()
@@ -129,7 +152,7 @@ def solve_command(args: argparse.Namespace, inst, tol) -> int:
     cp = sol.program
     out = {"name": inst.name, "model": "conv", "n": cp.n, "L": len(inst.X[0]), "h": h,
            "stride": stride, "image": image, "K": cp.K, "patch_rows": cp.rows, "loss": args.loss,
-           "beta": _q(inst.beta), "lower": _q(sol.lower), "upper": _q(sol.upper),
+           "beta": _q(inst.penalty), "lower": _q(sol.lower), "upper": _q(sol.upper),
            "gap": _q(sol.gap), "gap_float": float(sol.gap),
            "gap_target": _q(tol), "gap_target_met": bool(sol.stats["target_met"]),
            "gap_target_reason": sol.stats.get("reason"), "chambers": sol.chambers,
@@ -170,15 +193,15 @@ def _line(label: str, value: object) -> None:
     print(f"  {label:<18}{value}")
 
 
-def check_command(args: argparse.Namespace, inst, tol) -> int:
+def check_command(args: argparse.Namespace, inst: Instance, tol: Fraction) -> int:
     """``relucvx check DATA NET --conv H``: is the CNN in NET globally optimal?"""
     from exact.conv import ConvNetwork, check_conv, conv_check_certificate, num_patches
 
-    h, stride, image = shape(args)
+    h, stride, image = _given_shape(args)
     num_patches(len(inst.X[0]), h, stride, image)
     net = ConvNetwork.read(args.net, force=args.force)
     _require_size(inst.X, h, stride, image, args.force)
-    r = check_conv(net, inst.X, inst.y, inst.beta, h, stride, args.loss, tol, image=image)
+    r = check_conv(net, inst.X, inst.targets, inst.penalty, h, stride, args.loss, tol, image=image)
     if args.certificate:
         from arrangement.certificate import write_certificate
 
@@ -186,13 +209,14 @@ def check_command(args: argparse.Namespace, inst, tol) -> int:
                           args.certificate)
     if args.net_out and r.better is not None:
         r.better.write(args.net_out)
-    out = {"model": "conv", "h": h, "stride": stride, "image": image, "verdict": r.verdict,
-           "objective": _q(r.objective), "lower": _q(r.lower), "upper": _q(r.upper),
-           "gap": _q(r.upper - r.lower), "tol": _q(tol), "epsilon": _q(r.epsilon),
-           "width": net.width, "dual_source": r.dual_source,
-           "worst_chamber": list(r.worst_chamber) if r.worst_chamber else None,
-           "violation": _q(r.violation)}
-    if r.better is not None:
+    out: dict[str, object] = {
+        "model": "conv", "h": h, "stride": stride, "image": image, "verdict": r.verdict,
+        "objective": _q(r.objective), "lower": _q(r.lower), "upper": _q(r.upper),
+        "gap": _q(r.upper - r.lower), "tol": _q(tol), "epsilon": _q(r.epsilon),
+        "width": net.width, "dual_source": r.dual_source,
+        "worst_chamber": list(r.worst_chamber) if r.worst_chamber else None,
+        "violation": _q(r.violation)}
+    if r.better is not None and r.better_objective is not None:
         out["better_objective"] = _q(r.better_objective)
         out["better"] = r.better.to_json()
     if args.json:
@@ -203,7 +227,7 @@ def check_command(args: argparse.Namespace, inst, tol) -> int:
           f"{net.width} filters)")
     _line("objective", f"{float(r.objective):.12g}")
     _line("P* >=", f"{float(r.lower):.12g} (certified lower bound)")
-    if r.better is not None:
+    if r.better is not None and r.better_objective is not None:
         _line("better CNN", f"objective {float(r.better_objective):.12g}"
                             + (f", written to {args.net_out}" if args.net_out else ""))
     if args.certificate:
@@ -212,11 +236,11 @@ def check_command(args: argparse.Namespace, inst, tol) -> int:
     return 0
 
 
-def arrangement_command(args: argparse.Namespace, inst) -> int:
+def arrangement_command(args: argparse.Namespace, inst: Instance) -> int:
     """``relucvx arrangement DATA --conv H``: the counts of the patch arrangement."""
     from exact.conv import conv_counts, num_patches
 
-    h, stride, image = shape(args)
+    h, stride, image = _given_shape(args)
     num_patches(len(inst.X[0]), h, stride, image)
     _require_size(inst.X, h, stride, image, args.force)
     t0 = time.perf_counter()
@@ -245,7 +269,7 @@ def arrangement_command(args: argparse.Namespace, inst) -> int:
     return 0
 
 
-def _dense_ok(X, force: bool) -> bool:
+def _dense_ok(X: Sequence[Sequence[Fraction]], force: bool) -> bool:
     """Whether X's own arrangement is small enough to count beside the patches'."""
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
 

@@ -185,6 +185,7 @@ def run(args: argparse.Namespace) -> int:
     elif skipped is None:
         from exact.pruning import prune
 
+        assert sol.program is not None  # solve() records the program it solved
         pruned = prune(sol.groups, sol.program)
     t_extras = time.perf_counter() - t0 - t_solve
     t1 = time.perf_counter()
