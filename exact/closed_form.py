@@ -724,8 +724,9 @@ def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, 
     comps = _components(data)
     touched: set[int] = set()
     beta2 = Fraction(cp.beta) ** 2
-    reds = [_reduced(cp, comp, data) for comp in comps]
-    if any(red is None for red in reds):
+    maybe = [_reduced(cp, comp, data) for comp in comps]
+    reds = [red for red in maybe if red is not None]
+    if len(reds) < len(maybe):
         return None
     try:
         with _time_limit(time_limit):
@@ -769,12 +770,12 @@ def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, 
         # v = y − C G a on the component's rows
         CG = red.C * red.G
         for j in red.rows:
-            acc = list(K.const(cp.y[j]))
+            vj = list(K.const(cp.y[j]))
             for c in range(m):
                 w = _F(sympy.Rational(CG[j, c]))
                 if w:
-                    acc = [p - w * q for p, q in zip(acc, a[c])]
-            v[j] = (k, tuple(acc))
+                    vj = [p - w * q for p, q in zip(vj, a[c])]
+            v[j] = (k, tuple(vj))
         touched.update(red.rows)
     const = sum((Fraction(cp.y[j]) ** 2 for j in range(cp.n) if j not in touched),
                 Fraction(0)) / 2
@@ -966,11 +967,11 @@ def prove_kkt(cp, pt: KKTPoint) -> tuple[bool, str]:
         i, s = g
         Cg, Gg, Z = _fr_matrix(data[g][0]), _fr_matrix(data[g][1]), _fr_matrix(data[g][3])
         r = len(Gg)
-        cg = [ar.lin((Cg[j][t], v[j]) for j in range(cp.n) if Cg[j][t]) for t in range(r)]
-        Gc = [ar.lin((Gg[t][u], cg[u]) for u in range(r)) for t in range(r)]
-        q = [ar.lin((s * Z[c][t], Gc[t]) for t in range(r)) for c in range(cp.d)]
+        cv = [ar.lin((Cg[j][t], v[j]) for j in range(cp.n) if Cg[j][t]) for t in range(r)]
+        Gcv = [ar.lin((Gg[t][u], cv[u]) for u in range(r)) for t in range(r)]
+        qv = [ar.lin((s * Z[c][t], Gcv[t]) for t in range(r)) for c in range(cp.d)]
         for a in cp.cones[i]:
-            sa = ar.sign(ar.lin((Fraction(x), qc) for x, qc in zip(a, q)))
+            sa = ar.sign(ar.lin((Fraction(x), qc) for x, qc in zip(a, qv)))
             if sa is None or sa < 0:
                 return False, f"not proved: group {g} leaves its cone (facet {a})"
         # 3a. dual feasibility on the active set: q_g = Π(g) needs face multipliers ≥ 0
@@ -986,26 +987,26 @@ def prove_kkt(cp, pt: KKTPoint) -> tuple[bool, str]:
         for s in (1, -1):
             if (i, s) in active:
                 continue
-            g = _g_vector(cp, i, s, v, ar)
+            gv = _g_vector(cp, i, s, v, ar)
             ok = exact_tried = False
             face: tuple[int, ...] = ()
             for bits in _LADDER:
-                ok, face, t = _moreau_ok(cp, i, g, ar, beta2, bits)
+                ok, face, tq = _moreau_ok(cp, i, gv, ar, beta2, bits)
                 if ok:
                     break
                 margin = beta2 * Fraction(1, 1 << (bits // 2))
-                if t > beta2 + margin:  # the rounding error of t is far below the margin
+                if tq > beta2 + margin:  # the rounding error of tq is far below the margin
                     return False, (f"not proved: v violates the dual constraint of group "
-                                   f"{(i, s)} (||Pi||^2 ~ {float(t):.6g} > beta^2)")
-                if not exact_tried and t >= beta2 - margin:
+                                   f"{(i, s)} (||Pi||^2 ~ {float(tq):.6g} > beta^2)")
+                if not exact_tried and tq >= beta2 - margin:
                     # tight to working precision: decide exactly instead of refining further
                     exact_tried = True
-                    ok = _exact_projection_ok(cp, i, g, face, ar, beta2)
+                    ok = _exact_projection_ok(cp, i, gv, face, ar, beta2)
                     if ok:
                         tight.append((i, s))
                         break
             if not ok and not exact_tried:
-                ok = _exact_projection_ok(cp, i, g, face, ar, beta2)
+                ok = _exact_projection_ok(cp, i, gv, face, ar, beta2)
                 if ok:
                     tight.append((i, s))
             if not ok:
@@ -1124,15 +1125,16 @@ def closed_form(solution, optset=None, *, max_groups: int = 4, use_exact: bool =
     if use_exact and optset.exact and optset.value is not None:
         # the exact gap-0 certificate already gives P*: rational, minimal polynomial P − P*
         val = optset.value
-        cf = ClosedForm(value=_R(val), minimal_polynomial=sympy.Poly(_P - _R(val), _P),
-                        interval=(val, val), groups=tuple(optset.active_groups), proved=True,
-                        note="rational P* from the exact gap-0 certificate (exact v*, exact "
-                             "projections, attained primal polytope)")
-        cf.verified = cf.verify(solution)
-        return cf
+        rational = ClosedForm(value=_R(val), minimal_polynomial=sympy.Poly(_P - _R(val), _P),
+                              interval=(val, val), groups=tuple(optset.active_groups),
+                              proved=True,
+                              note="rational P* from the exact gap-0 certificate (exact v*, "
+                                   "exact projections, attained primal polytope)")
+        rational.verified = rational.verify(solution)
+        return rational
     # smallest supports first, and among them the smallest eliminations (the largest component's
     # unknowns, which set the cost; those above MAX_UNKNOWNS are refused without trying)
-    cands = []
+    cands: list[tuple[tuple[int, int], tuple[Group, ...], dict[Group, tuple[int, ...]]]] = []
     for W in optset.vertices:
         groups = tuple(sorted(W))
         if not groups or len(groups) > max_groups or any(c[1] == groups for c in cands):
