@@ -77,10 +77,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy
 
 from exact.types import Group
+
+if TYPE_CHECKING:  # annotations only: the solver modules stay out of this module's imports
+    from exact.certify import Solution
+    from exact.convex import ConvexProgram
+    from exact.optimal_set import OptimalSet
 
 __all__ = ["ClosedForm", "KKTPoint", "MAX_UNKNOWNS", "TIME_LIMIT", "closed_form", "in_interval",
            "kkt_point", "prove_kkt"]
@@ -170,7 +176,7 @@ class ClosedForm:
     note: str = ""
     point: KKTPoint | None = field(default=None, repr=False)
 
-    def verify(self, solution) -> bool:
+    def verify(self, solution: Solution) -> bool:
         """Exact check ``solution.lower ≤ value ≤ solution.upper``."""
         return in_interval(self.minimal_polynomial, self.interval, solution.lower,
                            solution.upper)
@@ -691,8 +697,9 @@ class KKTPoint:
         return lo, hi
 
 
-def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, ...]] | None
-              = None, *, time_limit: float | None = TIME_LIMIT) -> KKTPoint | None:
+def kkt_point(solution: Solution, groups: Sequence[Group],
+              facets: dict[Group, tuple[int, ...]] | None = None, *,
+              time_limit: float | None = TIME_LIMIT) -> KKTPoint | None:
     """The exact solution of the reduced KKT system on ``groups`` nearest the certified dual.
 
     ``facets`` (default: the supports of the projection multipliers at the certified dual) fix
@@ -710,6 +717,8 @@ def kkt_point(solution, groups: Sequence[Group], facets: dict[Group, tuple[int, 
     (37/200, 1)
     """
     cp = solution.program
+    if cp is None:
+        raise ValueError("kkt_point needs a solution of exact.certify.solve (it holds the program)")
     groups = tuple(sorted(groups))
     if facets is None:
         facets = _faces_at(cp, groups, solution.dual)
@@ -873,7 +882,7 @@ def _moreau_ok(cp, i: int, g: Sequence[Mixed], ar: _Arith, beta2: Fraction, bits
     return ub < beta2, cert.support, cert.norm2
 
 
-def prove_kkt(cp, pt: KKTPoint) -> tuple[bool, str]:
+def prove_kkt(cp: ConvexProgram, pt: KKTPoint) -> tuple[bool, str]:
     """Prove ``P* = pt.value`` exactly from the KKT point, or say which check failed.
 
     The checks (module docstring, docs/MATH.md §7): exact identities in each component's number
@@ -1069,7 +1078,7 @@ def _value_polynomial(pt: KKTPoint) -> tuple[sympy.Poly, int, tuple[Fraction, Fr
         "the roots of the resultant did not separate")
 
 
-def _closed_form_of(solution, pt: KKTPoint) -> ClosedForm | None:
+def _closed_form_of(solution: Solution, pt: KKTPoint) -> ClosedForm | None:
     """The closed form of the KKT point's value, if it lies in the certified interval."""
     fac, idx, iso = _value_polynomial(pt)
     if fac.degree() == 1:
@@ -1089,9 +1098,9 @@ def _closed_form_of(solution, pt: KKTPoint) -> ClosedForm | None:
     return cf
 
 
-def closed_form(solution, optset=None, *, max_groups: int = 4, use_exact: bool = True,
-                prove: bool = True, max_tries: int = 3, time_limit: float | None = TIME_LIMIT
-                ) -> ClosedForm | None:
+def closed_form(solution: Solution, optset: OptimalSet | None = None, *, max_groups: int = 4,
+                use_exact: bool = True, prove: bool = True, max_tries: int = 3,
+                time_limit: float | None = TIME_LIMIT) -> ClosedForm | None:
     """``P*`` as an exact algebraic number from the KKT system on a small active set, or None.
 
     ``optset`` (from :func:`exact.optimal_set.optimal_set`) is computed when not given. Returns

@@ -24,15 +24,20 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
 from exact.convex import ConvexProgram
 
+if TYPE_CHECKING:  # annotations only: certify and network are imported where they are used
+    from exact.certify import Solution
+    from exact.network import Network
+
 __all__ = ["ConvCheck", "ConvNetwork", "ConvProgram", "NETWORK_FORMAT", "check_conv",
            "conv_certificate", "conv_check_certificate",
-           "conv_counts", "conv_network", "num_patches", "patches", "solve_conv"]
+           "conv_counts", "conv_network", "conv_program", "num_patches", "patches",
+           "solve_conv"]
 
 NETWORK_FORMAT = "relucvx-network/1"
 
@@ -269,7 +274,7 @@ class ConvNetwork:
                    for u, a in zip(self.filters, self.alphas)), Fraction(0))
         return ell + b / 2 * pen
 
-    def dense(self):
+    def dense(self) -> Network:
         """The filters as an :class:`exact.network.Network` on the rows of the patch matrix
         (the same neurons; its row outputs, pooled per signal, are this CNN's output)."""
         from exact.network import Network, Neuron
@@ -365,7 +370,7 @@ def _positive_int(v: object, name: str) -> int:
 def solve_conv(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
                h: int | tuple[int, int], stride: int | tuple[int, int] = 1,
                loss: str = "squared", tol: Fraction = Fraction(1, 10**12), *,
-               image: tuple[int, int] | None = None, **kwargs):
+               image: tuple[int, int] | None = None, **kwargs: Any) -> Solution:
     """Certified ``lower ≤ P* ≤ upper`` for a two-layer CNN (docs/cnn.md §3): the dense
     :func:`exact.certify.solve` on :class:`ConvProgram`. The solution's network holds the
     filters (:func:`conv_network`); its exact CNN objective is ``upper``.
@@ -381,14 +386,31 @@ def solve_conv(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     return sol
 
 
-def conv_network(sol, stride: int = 1) -> ConvNetwork:
+def conv_program(sol: Solution) -> ConvProgram:
+    """The :class:`ConvProgram` a :func:`solve_conv` solution was solved on (a ``ValueError``
+    for any other solution).
+
+    >>> sol = solve_conv([[1, 2, 0], [0, -1, 1]], [1, 0], "1/10", h=2)
+    >>> cp = conv_program(sol); cp.K, cp.rows
+    (2, 4)
+    """
+    cp = sol.program
+    if not isinstance(cp, ConvProgram):
+        raise ValueError("not a solve_conv solution: its program is not a ConvProgram")
+    return cp
+
+
+def conv_network(sol: Solution, stride: int | tuple[int, int] = 1) -> ConvNetwork:
     """The CNN of a :func:`solve_conv` solution (ψ, docs/MATH.md §5: one filter per group).
 
     ``stride`` defaults to the solution's program's stride when it has one.
     """
     cp = sol.program
-    stride = getattr(cp, "stride", stride)
-    shape = cp.h if getattr(cp, "image", None) is not None else None
+    shape: tuple[int, int] | None = None
+    if isinstance(cp, ConvProgram):
+        stride = cp.stride
+        # 2-D (an image shape was given): h is the pair (H, W)
+        shape = cp.h if cp.image is not None and isinstance(cp.h, tuple) else None
     return ConvNetwork(tuple(tuple(nr.u) for nr in sol.network.neurons),
                        tuple(nr.alpha for nr in sol.network.neurons), stride, shape)
 
@@ -437,7 +459,7 @@ def conv_counts(X: Sequence[Sequence[object]], h: int | tuple[int, int],
     return out
 
 
-def conv_certificate(sol, *, completeness: bool = True) -> dict:
+def conv_certificate(sol: Solution, *, completeness: bool = True) -> dict:
     """The ``kind: "solve"`` certificate of a :func:`solve_conv` solution with the
     ``"model"`` field (docs/certificates.md, *CNN*): the data are the signals, the chambers
     and completeness certificate those of the patch matrix P, which the verifier re-derives

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +40,9 @@ from arrangement.limits import MAX_RELU3_REGIONS, MAX_RELU3_WIDTH
 from arrangement.rational import sqrt_ceil_on, sqrt_floor_on, to_matrix, to_vector
 from exact.projection import cone_support
 from exact.types import Vec
+
+if TYPE_CHECKING:  # annotations only: the registry is imported where a loss is looked up
+    from exact.losses import Loss
 
 __all__ = [
     "LOSSES",
@@ -81,7 +85,7 @@ Signed = tuple[int, int]          # (chamber index, sign of the second-layer wei
 Rational = Fraction | int | str   # an exact number as the callers pass it ("1/10", 3, Fraction)
 
 
-def relu3_loss(loss: str):
+def relu3_loss(loss: str) -> Loss:
     """The registry's loss object for ``loss``, refused with one line unless this model
     certifies it (:data:`LOSSES`).
 
@@ -656,8 +660,9 @@ def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
 
     lossobj = relu3_loss(loss)
     Xq, yq, b = to_matrix(X), to_vector(y), Fraction(beta)
-    pieces = [lossobj.affine_pieces(t) for t in yq]
-    if any(pc is None for pc in pieces):
+    maybe = [lossobj.affine_pieces(t) for t in yq]
+    pieces = [pc for pc in maybe if pc is not None]
+    if len(pieces) < len(maybe):
         return None
     items = [(tuple(T), int(s3), tuple(tuple(Fraction(v) for v in z) for z in Z))
              for T, s3, Z in groups]
@@ -681,8 +686,8 @@ def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
     cdd.gmp.linprog_solve(lp)
     if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - bounded below by 0
         return None
-    a = [Fraction(x) for x in lp.primal_solution[:k]]
-    if any(x < 0 for x in a):  # pragma: no cover - cdd.gmp is exact
+    scales = [Fraction(x) for x in lp.primal_solution[:k]]
+    if any(x < 0 for x in scales):  # pragma: no cover - cdd.gmp is exact
         raise ArithmeticError("exact LP returned a negative scale")
 
     def lp_value(sc):
@@ -690,10 +695,10 @@ def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
         return sum((max(p * fj + c for p, c in pieces[j]) for j, fj in enumerate(f)), zero) \
             + b * sum((s_ * p for s_, p in zip(sc, pbar)), zero)
 
-    if lp_value(a) > lp_value([Fraction(1)] * k):  # pragma: no cover - a = 1 is feasible
+    if lp_value(scales) > lp_value([Fraction(1)] * k):  # pragma: no cover - a = 1 is feasible
         return None
     return [(T, s3, tuple(tuple(x * v for v in z) for z in Z))
-            for (T, s3, Z), x in zip(items, a) if x]
+            for (T, s3, Z), x in zip(items, scales) if x]
 
 
 # -- the convex program and its certificate ------------------------------------------------------
@@ -794,7 +799,7 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: Ration
     if groups:
         z_num, v_num, nu_num, value = numeric_guess(lp, groups, yq, b, eps, loss=loss)
     else:  # no group: the dual is unconstrained (v = y) and the empty network is optimal
-        z_num, v_num, nu_num = [], [float(a) for a in yq], []
+        z_num, v_num, nu_num = [], np.array([float(a) for a in yq]), []
         value = float(loss_value(loss, [Fraction(0)] * n, yq))
     # -- lower bound: exact dual feasibility on every (region, sign) pair
     v = L.clip_dual(tuple(_to_rational(x) for x in v_num), yq) if groups else yq
@@ -846,7 +851,8 @@ def solve_relu3(X: Sequence[Sequence[object]], y: Sequence[object], beta: Ration
 
 
 def numeric_guess(lp: LiftedPatterns, groups: Sequence[tuple[Region, int]], y: Vec,
-                  beta: Fraction, eps: float | None = 1e-11, loss: str = "squared"):
+                  beta: Fraction, eps: float | None = 1e-11, loss: str = "squared"
+                  ) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray], float]:
     """The float guess of the program over ``groups`` (pairs (region, s3)), cvxpy + Clarabel:
     ``(z per group, v, ν per group, value)``. ``eps=None`` uses Clarabel's default tolerances
     (the benchmark's baseline). ``loss`` is a name of :data:`LOSSES`: its cvxpy expression and

@@ -146,7 +146,7 @@ def conv_width_bound(c: ConvInstance) -> Counterexample | None:
     groups lie in their cones and its CNN has one filter per nonzero group."""
     name = "conv_width_bound"
     sol = conv.solve_conv(c.inst.X, c.inst.targets, c.inst.penalty, c.h, c.stride)
-    cp = sol.program
+    cp = conv.conv_program(sol)
     bad = [g for g, w in sol.groups.items() if not cp.in_cone(g[0], w)]
     if bad:
         return _ce(name, f"group {bad[0]} is outside its cone", c)
@@ -171,7 +171,7 @@ def conv_psi_attains_upper(c: ConvInstance) -> Counterexample | None:
     X, y, beta = c.inst.X, c.inst.targets, c.inst.penalty
     sol = conv.solve_conv(X, y, beta, c.h, c.stride)
     net = conv.conv_network(sol)
-    if net.output(X) != sol.program.prediction(sol.groups):
+    if net.output(X) != conv.conv_program(sol).prediction(sol.groups):
         return _ce(name, "the CNN's output is not the convex program's prediction", c)
     obj = net.objective(X, y, beta)
     if obj != sol.upper:

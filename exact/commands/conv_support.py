@@ -133,7 +133,7 @@ def _require_size(X: Sequence[Sequence[Fraction]], h: Dims, stride: Dims,
 
 def solve_command(args: argparse.Namespace, inst: Instance, tol: Fraction) -> int:
     """``relucvx solve DATA --conv H``: certified P* of the CNN, its filters, a certificate."""
-    from exact.conv import conv_certificate, conv_network, num_patches, solve_conv
+    from exact.conv import conv_certificate, conv_network, conv_program, num_patches, solve_conv
 
     h, stride, image = _given_shape(args)
     num_patches(len(inst.X[0]), h, stride, image)  # bad shapes: one line, exit 2, first
@@ -149,7 +149,7 @@ def solve_command(args: argparse.Namespace, inst: Instance, tol: Fraction) -> in
         write_certificate(conv_certificate(sol), args.certificate)
     if args.net_out:
         net.write(args.net_out)
-    cp = sol.program
+    cp = conv_program(sol)
     out = {"name": inst.name, "model": "conv", "n": cp.n, "L": len(inst.X[0]), "h": h,
            "stride": stride, "image": image, "K": cp.K, "patch_rows": cp.rows, "loss": args.loss,
            "beta": _q(inst.penalty), "lower": _q(sol.lower), "upper": _q(sol.upper),
