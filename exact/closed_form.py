@@ -73,11 +73,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 import sympy
 
@@ -125,7 +126,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if seconds <= 0:
         raise _Timeout
 
-    def _alarm(signum, frame):
+    def _alarm(signum: int, frame: FrameType | None) -> NoReturn:
         raise _Timeout
 
     old = signal.signal(signal.SIGALRM, _alarm)
@@ -480,10 +481,21 @@ def _face_basis(A: Sequence[Sequence[int]], F: Sequence[int], d: int) -> sympy.M
     return sympy.Matrix.hstack(*ns) if ns else sympy.zeros(d, 0)
 
 
-def _component_data(cp, groups: Sequence[Group], faces: dict[Group, tuple[int, ...]]):
+class _GroupFace(NamedTuple):
+    """One group's reduced face: ``C = D X Z`` (n × r), ``G = (ZᵀZ)⁻¹``, the rows C touches and
+    the face basis ``Z`` (d × r); sympy matrices of rationals."""
+
+    C: sympy.Matrix
+    G: sympy.Matrix
+    rows: frozenset[int]
+    Z: sympy.Matrix
+
+
+def _component_data(cp: ConvexProgram, groups: Sequence[Group],
+                    faces: dict[Group, tuple[int, ...]]) -> dict[Group, _GroupFace] | None:
     """Per group ``(C_g, G_g, rows, Z_g)``: rows are those ``C_g`` touches (None: a face is {0})."""
     X = sympy.Matrix([[_R(x) for x in row] for row in cp.X])
-    data = {}
+    data: dict[Group, _GroupFace] = {}
     for g in groups:
         i = g[0]
         Z = _face_basis(cp.cones[i], faces[g], cp.d)
@@ -492,15 +504,15 @@ def _component_data(cp, groups: Sequence[Group], faces: dict[Group, tuple[int, .
         D = sympy.diag(*[int(t) for t in cp.patterns[i]])
         C = D * X * Z
         rows = frozenset(j for j in range(cp.n) if any(C[j, c] for c in range(C.shape[1])))
-        data[g] = (C, (Z.T * Z).inv(), rows, Z)
+        data[g] = _GroupFace(C, (Z.T * Z).inv(), rows, Z)
     return data
 
 
-def _components(data) -> list[list[Group]]:
+def _components(data: Mapping[Group, _GroupFace]) -> list[list[Group]]:
     """Groups linked by a shared touched row: the reduced system decouples across components."""
-    comps: list[tuple[set, list[Group]]] = []
-    for g, (_C, _G, rows, _Z) in data.items():
-        rows = set(rows)
+    comps: list[tuple[set[int], list[Group]]] = []
+    for g, face in data.items():
+        rows = set(face.rows)
         hit = [c for c in comps if c[0] & rows]
         merged = (rows.union(*(c[0] for c in hit)), [g] + [h for c in hit for h in c[1]])
         comps = [c for c in comps if c not in hit] + [merged]
@@ -526,7 +538,8 @@ class _Reduced:
 _P = sympy.Symbol("P")
 
 
-def _reduced(cp, comp: Sequence[Group], data) -> _Reduced | None:
+def _reduced(cp: ConvexProgram, comp: Sequence[Group], data: Mapping[Group, _GroupFace]
+             ) -> _Reduced | None:
     """The quadratic system of the module docstring for one component (None: too large)."""
     rows = sorted(set().union(*(data[g][2] for g in comp)))
     y = sympy.Matrix([_R(cp.y[j]) if j in rows else 0 for j in range(cp.n)])
@@ -754,7 +767,8 @@ def kkt_point(solution: Solution, groups: Sequence[Group],
         k = len(fields)
         fields.append(K)
 
-        def affine(M0, M1, r, K=K, x=x, m=m):
+        def affine(M0: sympy.Matrix, M1: sympy.Matrix, r: int, K: _NumberField = K,
+                   x: list[Elem] = x, m: int = m) -> Elem:
             acc = [Fraction(0)] * K.deg
             acc[0] = _F(sympy.Rational(M0[r, 0]))
             for c in range(m):
@@ -791,7 +805,8 @@ def kkt_point(solution: Solution, groups: Sequence[Group],
     return KKTPoint(groups, facets, fields, [tuple(c) for c in comps], rho, v, const)
 
 
-def _faces_at(cp, groups: Sequence[Group], v) -> dict[Group, tuple[int, ...]]:
+def _faces_at(cp: ConvexProgram, groups: Sequence[Group], v: Sequence[Fraction]
+              ) -> dict[Group, tuple[int, ...]]:
     from exact.optimal_set import group_projection
 
     return {g: group_projection(cp, g, tuple(v)).support for g in groups}
@@ -820,15 +835,15 @@ def _multipliers(A: Sequence[Sequence[int]], F: Sequence[int], g: Sequence[Mixed
     return lam
 
 
-def _g_vector(cp, i: int, s: int, v: Sequence[Mixed], ar: _Arith) -> list[Mixed]:
+def _g_vector(cp: ConvexProgram, i: int, s: int, v: Sequence[Mixed], ar: _Arith) -> list[Mixed]:
     """``s XᵀD_i v`` as mixed numbers."""
     D = cp.patterns[i]
     return [ar.lin((s * cp.X[j][c], v[j]) for j in range(cp.n) if D[j] and cp.X[j][c])
             for c in range(cp.d)]
 
 
-def _exact_projection_ok(cp, i: int, g: Sequence[Mixed], F: Sequence[int], ar: _Arith,
-                         beta2: Fraction) -> bool:
+def _exact_projection_ok(cp: ConvexProgram, i: int, g: Sequence[Mixed], F: Sequence[int],
+                         ar: _Arith, beta2: Fraction) -> bool:
     """``q = P_F g`` is ``Π_{C_i}(g)`` and ``‖q‖² ≤ β²``, decided exactly (g in one field)."""
     one = ar.collapse(g)
     if one is None:
@@ -859,7 +874,7 @@ def _exact_projection_ok(cp, i: int, g: Sequence[Mixed], F: Sequence[int], ar: _
     return ar.sign({k: n2}) in (-1, 0)
 
 
-def _moreau_ok(cp, i: int, g: Sequence[Mixed], ar: _Arith, beta2: Fraction, bits: int
+def _moreau_ok(cp: ConvexProgram, i: int, g: Sequence[Mixed], ar: _Arith, beta2: Fraction, bits: int
                ) -> tuple[bool, tuple[int, ...], Fraction]:
     """``‖Π_{C_i}(g)‖² < β²`` by a rational Moreau bound at ``bits`` bits; also the face of the
     approximate projection and its squared norm (for the exact fallback)."""

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from arrangement.errors import InputError
 from arrangement.rational import format_fraction, to_fraction, to_matrix, to_vector
 from exact.convex import ConvexProgram
+from exact.types import ChamberSource
 
 if TYPE_CHECKING:  # annotations only: certify and network are imported where they are used
     from exact.certify import Solution
@@ -164,8 +165,8 @@ class ConvProgram(ConvexProgram):
 
     def __init__(self, X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
                  h: int | tuple[int, int], stride: int | tuple[int, int] = 1,
-                 loss: str = "squared", arrangement=None,
-                 image: tuple[int, int] | None = None):
+                 loss: str = "squared", arrangement: ChamberSource | None = None,
+                 image: tuple[int, int] | None = None) -> None:
         self.signals = to_matrix(X)
         if image is not None:
             image, h, stride = _pair(image, "image shape"), _pair(h, "filter"), _pair(

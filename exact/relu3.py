@@ -585,7 +585,7 @@ def prune_groups(groups: Sequence[tuple[Sequence[Signed], int, Sequence[Sequence
     Xq = to_matrix(X) if len(X) else []
     n = len(Xq)
 
-    def total(gs):
+    def total(gs: Sequence[Group3]) -> Vec:
         out = [Fraction(0)] * n
         for T, s3, Z in gs:
             for r, v in enumerate(group_output(Xq, T, s3, Z)):
@@ -690,7 +690,7 @@ def polish_scales(groups: Sequence[Group3], X: Sequence[Sequence[object]],
     if any(x < 0 for x in scales):  # pragma: no cover - cdd.gmp is exact
         raise ArithmeticError("exact LP returned a negative scale")
 
-    def lp_value(sc):
+    def lp_value(sc: Sequence[Fraction]) -> Fraction:
         f = [sum((s_ * outs[g][j] for g, s_ in enumerate(sc)), zero) for j in range(n)]
         return sum((max(p * fj + c for p, c in pieces[j]) for j, fj in enumerate(f)), zero) \
             + b * sum((s_ * p for s_, p in zip(sc, pbar)), zero)

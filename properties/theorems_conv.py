@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -45,7 +46,7 @@ class ConvInstance:
 
 
 @st.composite
-def conv_instances(draw, n_max: int = 4, L_max: int = 5) -> ConvInstance:
+def conv_instances(draw: st.DrawFn, n_max: int = 4, L_max: int = 5) -> ConvInstance:
     """Small integer signals, targets and β, a width ``h ≤ L`` and a stride dividing ``L − h``
     (the shapes :func:`exact.conv.num_patches` accepts).
 
@@ -81,7 +82,7 @@ def _fmt(iv: tuple[Fraction, Fraction]) -> str:
     return f"[{float(iv[0]):.12g}, {float(iv[1]):.12g}]"
 
 
-def _ce(name: str, message: str, c: ConvInstance, **extra) -> Counterexample:
+def _ce(name: str, message: str, c: ConvInstance, **extra: Any) -> Counterexample:
     return Counterexample.make(name, message, c.inst, h=c.h, stride=c.stride, **extra)
 
 
@@ -197,7 +198,7 @@ def gd_conv(X: Sequence[Sequence[Number]], y: Sequence[Number], beta: Number, h:
     K = len(P) // n
     yf = np.array([float(Fraction(t)) for t in y])
 
-    def f(th):
+    def f(th: np.ndarray) -> tuple[float, np.ndarray]:
         U, a = th[:m * h].reshape(m, h), th[m * h:]
         Z = P @ U.T
         act = np.maximum(Z, 0)

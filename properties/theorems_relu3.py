@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -36,7 +37,7 @@ GD_K = 3      # sub-networks in the gradient-descent runs
 
 
 @st.composite
-def relu3_instances(draw, n_max: int = 4, d_max: int = 2) -> Instance:
+def relu3_instances(draw: st.DrawFn, n_max: int = 4, d_max: int = 2) -> Instance:
     """Tiny instances (n ≤ 4, d ≤ 2) of every kind of data, with targets and β.
 
     >>> from hypothesis import given, settings
@@ -49,7 +50,7 @@ def relu3_instances(draw, n_max: int = 4, d_max: int = 2) -> Instance:
     return draw(S.instances(S.matrices(n_max=n_max, d_max=d_max)))
 
 
-def _interval(inst: Instance, width: int = WIDTH, **kw) -> tuple[Fraction, Fraction]:
+def _interval(inst: Instance, width: int = WIDTH, **kw: Any) -> tuple[Fraction, Fraction]:
     sol = relu3.solve_relu3(inst.X, inst.targets, inst.penalty, width=width, **kw)
     return Fraction(sol.lower), Fraction(sol.upper)
 
@@ -79,7 +80,7 @@ def gd_relu3(X: Sequence[Sequence[Number]], y: Sequence[Number], beta: Number, *
     rng = np.random.default_rng(seed)
     size = K * (width * d + width + 1)
 
-    def unpack(p):
+    def unpack(p: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, float]]:
         out, o = [], 0
         for _ in range(K):
             V = p[o:o + width * d].reshape(width, d)
@@ -91,7 +92,7 @@ def gd_relu3(X: Sequence[Sequence[Number]], y: Sequence[Number], beta: Number, *
             out.append((V / max(1.0, float(np.linalg.norm(V))), w2, w3))
         return out
 
-    def f(p):
+    def f(p: np.ndarray) -> float:
         pred = np.zeros(n)
         pen = 0.0
         for W, w2, w3 in unpack(p):
@@ -176,7 +177,7 @@ def relu3_pruned(inst: Instance) -> Counterexample | None:
 
 
 @st.composite
-def _with_factor(draw):
+def _with_factor(draw: st.DrawFn) -> tuple[Instance, Fraction]:
     return draw(relu3_instances()), draw(S.positive_rationals(4, 3))
 
 
@@ -222,7 +223,7 @@ def relu3_vs_two_layer(inst: Instance) -> Counterexample | None:
 
 
 @st.composite
-def relu3_hinge_instances(draw, n_max: int = 4, d_max: int = 2) -> Instance:
+def relu3_hinge_instances(draw: st.DrawFn, n_max: int = 4, d_max: int = 2) -> Instance:
     """:func:`relu3_instances` with class labels ``y_j ∈ {−1, 0, +1}`` (mostly ±1) for the
     hinge loss.
 
