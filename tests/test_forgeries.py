@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from exact import verify as V
-from exact.cli import main
+from tests.cli_run import cli
 from tests.forgeries import manifest as M
 
 HERE = M.HERE
@@ -79,9 +79,7 @@ def test_manifest_writer_keeps_the_other_builders_entries(tmp_path, monkeypatch)
 
 
 def _run(capsys, *argv) -> tuple[int, str, str]:
-    code = main(["verify", *argv])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return cli(capsys, "verify", *argv)
 
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=[e["file"] for e in MANIFEST])

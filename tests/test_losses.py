@@ -25,6 +25,7 @@ from exact.cli import main
 from exact.network import Network
 from exact.verify import verify_certificate
 from properties import strategies as PS
+from tests.cli_run import solve_check_verify, write_data
 
 NAMES = list(L.LOSS_NAMES)
 NEW = ["absolute", "squared_hinge"]
@@ -189,21 +190,11 @@ def test_random_instances_against_the_oracle(loss, data):
 def test_command_line_solve_check_verify(tmp_path, capsys):
     """``relucvx solve|check|verify`` with ``--loss absolute``: exit 0 each, the certificates prove
     their claims, and the extras are the pruned width (no optimal set for this loss)."""
-    data = tmp_path / "d.json"
-    data.write_text(json.dumps({"X": CASES[0][1], "y": ["1", "0", "1", "1/2"], "beta": "1/10"}))
-    cert, net, ccert = tmp_path / "s.json", tmp_path / "n.json", tmp_path / "c.json"
-    assert main(["solve", str(data), "--loss", "absolute", "--json", "--certificate", str(cert),
-                 "--net-out", str(net)]) == 0
-    s = json.loads(capsys.readouterr().out)
+    data = write_data(tmp_path, CASES[0][1], ["1", "0", "1", "1/2"], "1/10")
+    s, c = solve_check_verify(tmp_path, capsys, data, ["--loss", "absolute"])
     assert s["loss"] == "absolute" and s["gap_target_met"] and "pruned_width" in s
     assert "m_star" not in s or s["m_star"] is None
-    assert main(["check", str(data), str(net), "--loss", "absolute", "--json",
-                 "--certificate", str(ccert)]) == 0
-    c = json.loads(capsys.readouterr().out)
     assert c["verdict"] == "optimal" and c["loss"] == "absolute"
-    for path in (cert, ccert):
-        assert main(["verify", str(path), "--quiet"]) == 0
-        capsys.readouterr()
 
 
 @pytest.mark.parametrize("loss", NEW)

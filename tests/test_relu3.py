@@ -267,25 +267,15 @@ def test_certificate_round_trip_is_proved():
 
 
 # -- the command line ----------------------------------------------------------------------------
-from tests.cli_run import assert_one_line, run_cli, write_data  # noqa: E402
+from tests.cli_run import assert_one_line, run_cli, solve_check_verify, write_data  # noqa: E402
 
 
 def test_cli_solve_check_verify(tmp_path, capsys):
     X, y, b = SMALL[0]
     data = write_data(tmp_path, X, y, b)
-    cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
-    code, out, err = run_cli(["solve", data, "--model", "relu3", "--width", "2", "--json",
-                              "--certificate", cert, "--net-out", net], capsys)
-    assert code == 0, err
-    s = json.loads(out)
+    s, c = solve_check_verify(tmp_path, capsys, data, ["--model", "relu3", "--width", "2"])
     assert F(s["lower"]) <= F(s["upper"]) and s["relative_gap_float"] <= 1e-9
-    assert run_cli(["verify", cert], capsys)[0] == 0
-    code, out, err = run_cli(["check", data, net, "--model", "relu3", "--json",
-                              "--certificate", cc], capsys)
-    assert code == 0, err
-    c = json.loads(out)
     assert c["verdict"] == "optimal" and F(c["objective"]) == F(s["upper"])
-    assert run_cli(["verify", cc], capsys)[0] == 0
     # a worse network (one sub-network, one neuron): not optimal, gap reported exactly
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"model": "relu3", "subnetworks": [

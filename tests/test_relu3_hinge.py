@@ -25,7 +25,7 @@ from exact.relu3 import (
     sqrt_down,
     sqrt_up,
 )
-from tests.cli_run import assert_one_line, run_cli, write_data
+from tests.cli_run import assert_one_line, run_cli, solve_check_verify, write_data
 
 F = Fraction
 HINGE = get_loss("hinge")
@@ -175,22 +175,12 @@ def test_hinge_certificate_round_trip():
 def test_cli_hinge_solve_check_verify(tmp_path, capsys):
     X, y, b = CASES[1]
     data = write_data(tmp_path, X, y, b)
-    cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
-    code, out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge", "--json",
-                              "--certificate", cert, "--net-out", net], capsys)
-    assert code == 0, err
-    s = json.loads(out)
+    s, c = solve_check_verify(tmp_path, capsys, data, ["--model", "relu3", "--loss", "hinge"])
     assert s["loss"] == "hinge" and s["gap_target_met"] is True and s["gap_target_reason"] is None
     assert F(s["lower"]) <= F(s["upper"]) and s["relative_gap_float"] <= 1e-9
     assert s["subnetworks"] <= s["subnetwork_bound"] <= len(X)
-    assert run_cli(["verify", cert], capsys)[0] == 0
-    code, out, err = run_cli(["check", data, net, "--model", "relu3", "--loss", "hinge",
-                              "--json", "--certificate", cc], capsys)
-    assert code == 0, err
-    c = json.loads(out)
     assert c["verdict"] == "optimal" and c["loss"] == "hinge"
     assert F(c["objective"]) == F(s["upper"])
-    assert run_cli(["verify", cc], capsys)[0] == 0
     code, out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge"], capsys)
     assert code == 0 and "target            met" in out and "hinge loss" in out
 
