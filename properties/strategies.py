@@ -39,7 +39,8 @@ Networks (docs/MATH.md §1, §5, §6)
   network, rational by default), :func:`mixed_networks` (free, scaled, colinear-copy and zero
   neurons mixed), :func:`minimal_networks` (one scaled neuron strictly inside
   each of a few distinct (chamber, sign) groups), :func:`convex_points` (``W = {(i, s): w}``
-  with ``w`` in the closed cone ``C_i``).
+  with ``w`` in the closed cone ``C_i``), :func:`relu3_networks` (three-layer networks of
+  docs/relu3.md, first layers in the Frobenius ball).
 
 Transformations (docs/MATH.md §6, §8)
 
@@ -106,6 +107,7 @@ __all__ = [
     "rational_unit_near",
     "rational_unit_vectors",
     "rationals",
+    "relu3_networks",
     "rows_and_dim",
     "scale_data",
     "scale_targets",
@@ -556,6 +558,34 @@ def cones_and_points(draw, d_min: int = 1, d_max: int = 4, m_max: int = 5, max_a
     entry = point if point is not None else st.fractions(min_value=-5, max_value=5,
                                                          max_denominator=4)
     return rows, tuple(Fraction(draw(entry)) for _ in range(d))
+
+
+@st.composite
+def relu3_networks(draw, d: int = 2, width: int = 2, k_max: int = 3, max_out: int = 2):
+    """A three-layer network of docs/relu3.md §1 (:class:`exact.relu3.Relu3Network`):
+    ``1 ≤ K ≤ k_max`` sub-networks, each a first layer of ``width`` rows of entries ``p/10``
+    (``|p| ≤ 9``; scaled into the Frobenius ball ``‖W1‖_F ≤ 1/2`` exactly when it leaves the unit
+    ball), a second layer and an output weight of entries ``p/10`` with ``|p| ≤ 10·max_out``.
+
+    >>> from hypothesis import find
+    >>> net = find(relu3_networks(), lambda n: len(n.W1) == 2)
+    >>> len(net.W1), all(sum(v * v for u in W for v in u) <= 1 for W in net.W1)
+    (2, True)
+    """
+    from exact.relu3 import Relu3Network, sqrt_up
+
+    tenths = st.integers(-9, 9).map(lambda p: Fraction(p, 10))
+    outs = st.integers(-10 * max_out, 10 * max_out).map(lambda p: Fraction(p, 10))
+    W1, w2, w3 = [], [], []
+    for _k in range(draw(st.integers(1, k_max))):
+        W = [[draw(tenths) for _ in range(d)] for _ in range(width)]
+        nrm = sum(v * v for u in W for v in u)
+        if nrm > 1:
+            W = [[v / (2 * sqrt_up(nrm)) for v in u] for u in W]
+        W1.append(W)
+        w2.append([draw(outs) for _ in range(width)])
+        w3.append(draw(outs))
+    return Relu3Network(W1, w2, w3)
 
 
 # ----------------------------------------------------------------------------- networks

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from arrangement.core import Arrangement
 from arrangement.errors import InputError, TooLargeError
@@ -21,6 +23,7 @@ from exact.relu3 import (
     sqrt_down,
     sqrt_up,
 )
+from properties.strategies import relu3_networks
 
 F = Fraction
 SMALL = [
@@ -140,23 +143,17 @@ def test_scaling_laws():
     assert sx.lower <= bx.upper and bx.lower <= sx.upper
 
 
-def test_random_networks_are_never_below_the_lower_bound():
+@functools.cache
+def _small_solution():
     X, y, b = SMALL[0]
-    sol = solve_relu3(X, y, b, width=2)
-    rng = random.Random(0)
-    for _ in range(50):
-        K = rng.randint(1, 3)
-        W1, w2, w3 = [], [], []
-        for _k in range(K):
-            W = [[F(rng.randint(-9, 9), 10) for _ in range(2)] for _ in range(2)]
-            nrm = sum(v * v for u in W for v in u)
-            if nrm > 1:
-                W = [[v / (2 * sqrt_up(nrm)) for v in u] for u in W]
-            W1.append(W)
-            w2.append([F(rng.randint(-20, 20), 10) for _ in range(2)])
-            w3.append(F(rng.randint(-20, 20), 10))
-        net = Relu3Network(W1, w2, w3)
-        assert net.objective(X, y, b) >= sol.lower
+    return solve_relu3(X, y, b, width=2)
+
+
+@settings(max_examples=50)
+@given(relu3_networks(d=2, width=2, k_max=3, max_out=2))
+def test_random_networks_are_never_below_the_lower_bound(net):
+    X, y, b = SMALL[0]
+    assert net.objective(X, y, b) >= _small_solution().lower
 
 
 def test_planted_bug_infeasible_dual_is_caught():

@@ -4,11 +4,12 @@ and the command line."""
 
 from __future__ import annotations
 
+import functools
 import json
-import random
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
 
 from exact import verify as V
 from exact.certify import solve
@@ -16,7 +17,6 @@ from exact.losses import get_loss
 from exact.relu3 import (
     GAP_TARGET,
     LiftedPatterns,
-    Relu3Network,
     group_output,
     polish_scales,
     region_support,
@@ -25,6 +25,7 @@ from exact.relu3 import (
     sqrt_down,
     sqrt_up,
 )
+from properties.strategies import relu3_networks
 from tests.cli_run import assert_one_line, run_cli, solve_check_verify, write_data
 
 F = Fraction
@@ -76,22 +77,17 @@ def test_hinge_scaling_of_beta_and_x():
     assert a.lower <= d.upper and d.lower <= a.upper
 
 
-def test_random_networks_never_below_the_hinge_lower_bound():
+@functools.cache
+def _hinge_solution():
     X, y, b = CASES[1]
-    sol = solve_relu3(X, y, b, width=2, loss="hinge")
-    rng = random.Random(3)
-    for _ in range(60):
-        K = rng.randint(1, 3)
-        W1, w2, w3 = [], [], []
-        for _k in range(K):
-            W = [[F(rng.randint(-9, 9), 10) for _ in range(2)] for _ in range(2)]
-            nrm = sum(v * v for u in W for v in u)
-            if nrm > 1:
-                W = [[v / (2 * sqrt_up(nrm)) for v in u] for u in W]
-            W1.append(W)
-            w2.append([F(rng.randint(-30, 30), 10) for _ in range(2)])
-            w3.append(F(rng.randint(-30, 30), 10))
-        assert Relu3Network(W1, w2, w3).objective(X, y, b, "hinge") >= sol.lower
+    return solve_relu3(X, y, b, width=2, loss="hinge")
+
+
+@settings(max_examples=60)
+@given(relu3_networks(d=2, width=2, k_max=3, max_out=3))
+def test_random_networks_never_below_the_hinge_lower_bound(net):
+    X, y, b = CASES[1]
+    assert net.objective(X, y, b, "hinge") >= _hinge_solution().lower
 
 
 def test_planted_bug_dual_above_the_domain_is_refused():
