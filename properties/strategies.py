@@ -724,10 +724,16 @@ def split_copies(draw, net, rational: bool = True, max_parts: int = 3):
 
 
 @st.composite
-def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True):
+def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True,
+                  free: bool = False):
     """A rational convex point ``W = {(i, s): w}`` with ``w ∈ C_i`` (docs/MATH.md §4): a positive
     multiple of chamber i's interior witness, or (``boundary``) a nonnegative combination of
     the cone's rays plus a lineality vector, which may lie on the cone's boundary.
+
+    With ``free``, each draw is instead any ``w`` of :func:`rationals` ``(4, 3)`` entries (zero
+    included), put into one of the closed cones that contain it (the chambers whose signs agree
+    with ``sign(Xw)`` where it is nonzero, decided here in Fractions) and added to what that
+    group already holds: zero vectors, points on several cones' boundaries and sums stay in.
 
     >>> from arrangement.core import Arrangement
     >>> from hypothesis import given, settings
@@ -736,10 +742,25 @@ def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True)
     ... def signed_groups(W):
     ...     assert all(s in (1, -1) for _, s in W)
     >>> signed_groups()
+    >>> from hypothesis import find
+    >>> find(convex_points(Arrangement([[1, 0], [0, 1]]), free=True),
+    ...      lambda W: any(not any(w) for w in W.values()))
+    {(0, 1): (Fraction(0, 1), Fraction(0, 1))}
     """
     ch = arrangement.chambers()
     k = draw(st.integers(0, max_groups))
     W: dict = {}
+    if free:
+        X = arrangement.X
+        for _ in range(k):
+            w = tuple(draw(rationals(4, 3)) for _ in range(arrangement.d))
+            xw = [sum((a * b for a, b in zip(x, w)), Fraction(0)) for x in X]
+            cones = [c.index for c in ch
+                     if all(sg * v >= 0 for sg, v in zip(c.signs, xw))]
+            key = (draw(st.sampled_from(cones)), draw(st.sampled_from([1, -1])))
+            old = W.get(key, (Fraction(0),) * arrangement.d)
+            W[key] = tuple(a + b for a, b in zip(old, w))  # C_i is a convex cone
+        return W
     for _ in range(k):
         i = draw(st.integers(0, len(ch) - 1))
         s = draw(st.sampled_from([1, -1]))
