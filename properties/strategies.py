@@ -578,14 +578,14 @@ def relu3_networks(draw, d: int = 2, width: int = 2, k_max: int = 3, max_out: in
     outs = st.integers(-10 * max_out, 10 * max_out).map(lambda p: Fraction(p, 10))
     W1, w2, w3 = [], [], []
     for _k in range(draw(st.integers(1, k_max))):
-        W = [[draw(tenths) for _ in range(d)] for _ in range(width)]
+        W = tuple(tuple(draw(tenths) for _ in range(d)) for _ in range(width))
         nrm = sum(v * v for u in W for v in u)
         if nrm > 1:
-            W = [[v / (2 * sqrt_up(nrm)) for v in u] for u in W]
+            W = tuple(tuple(v / (2 * sqrt_up(nrm)) for v in u) for u in W)
         W1.append(W)
-        w2.append([draw(outs) for _ in range(width)])
+        w2.append(tuple(draw(outs) for _ in range(width)))
         w3.append(draw(outs))
-    return Relu3Network(W1, w2, w3)
+    return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
 
 
 # ----------------------------------------------------------------------------- networks
@@ -753,13 +753,13 @@ def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True,
     if free:
         X = arrangement.X
         for _ in range(k):
-            w = tuple(draw(rationals(4, 3)) for _ in range(arrangement.d))
-            xw = [sum((a * b for a, b in zip(x, w)), Fraction(0)) for x in X]
+            u = tuple(draw(rationals(4, 3)) for _ in range(arrangement.d))
+            xu = [sum((a * b for a, b in zip(x, u)), Fraction(0)) for x in X]
             cones = [c.index for c in ch
-                     if all(sg * v >= 0 for sg, v in zip(c.signs, xw))]
+                     if all(sg * v >= 0 for sg, v in zip(c.signs, xu))]
             key = (draw(st.sampled_from(cones)), draw(st.sampled_from([1, -1])))
-            old = W.get(key, (Fraction(0),) * arrangement.d)
-            W[key] = tuple(a + b for a, b in zip(old, w))  # C_i is a convex cone
+            held = W.get(key, (Fraction(0),) * arrangement.d)
+            W[key] = tuple(a + b for a, b in zip(held, u))  # C_i is a convex cone
         return W
     for _ in range(k):
         i = draw(st.integers(0, len(ch) - 1))
