@@ -29,6 +29,8 @@ Data (docs/MATH.md §1–§3)
 - :func:`targets`, :func:`betas`, :func:`instances` — y, β and whole instances;
   :func:`loss_targets` (class labels for the losses that read labels), :func:`stored_instances`
   (instances as files hold them: wide rationals, y and β optional, free-text notes).
+- :func:`filter_strides` — a filter width and a stride that fit an axis (the CNNs of
+  docs/cnn.md).
 - :func:`cones_and_points` — an integer cone ``{u : Au ≥ 0}`` (possibly no row, dependent,
   zero or opposite rows) and a rational point, for projections onto cones (docs/MATH.md §7).
 
@@ -82,6 +84,7 @@ __all__ = [
     "cones_and_points",
     "convex_points",
     "degenerate_matrices",
+    "filter_strides",
     "generic_matrices",
     "instances",
     "instances_with_networks",
@@ -586,6 +589,22 @@ def relu3_networks(draw, d: int = 2, width: int = 2, k_max: int = 3, max_out: in
         w2.append(tuple(draw(outs) for _ in range(width)))
         w3.append(draw(outs))
     return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
+
+
+@st.composite
+def filter_strides(draw, length: int) -> tuple[int, int]:
+    """``(h, stride)`` of a convolution filter along an axis of ``length`` samples
+    (docs/cnn.md): ``1 ≤ h ≤ length`` and a stride that divides ``length − h``, so that the
+    windows cover every sample; shrinks towards ``h = 1``, stride 1.
+
+    >>> from hypothesis import find
+    >>> find(filter_strides(5), lambda hs: hs[1] > 1)
+    (1, 2)
+    """
+    h = draw(st.integers(1, length))
+    stride = draw(st.sampled_from([s for s in range(1, length - h + 2)
+                                   if (length - h) % s == 0]))
+    return h, stride
 
 
 # ----------------------------------------------------------------------------- networks

@@ -31,6 +31,7 @@ from exact.conv import (
     patches,
     solve_conv,
 )
+from properties.strategies import filter_strides
 from tests.cli_run import cli
 
 F = Fraction
@@ -50,9 +51,7 @@ def my_patches(X, R, C, H, W, sr, sc):
 @st.composite
 def shapes(draw):
     R, C = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    H, W = draw(st.integers(1, R)), draw(st.integers(1, C))
-    sr = draw(st.sampled_from([s for s in range(1, R - H + 2) if (R - H) % s == 0]))
-    sc = draw(st.sampled_from([s for s in range(1, C - W + 2) if (C - W) % s == 0]))
+    (H, sr), (W, sc) = draw(filter_strides(R)), draw(filter_strides(C))
     return R, C, H, W, sr, sc
 
 
