@@ -26,7 +26,13 @@ Data (docs/MATH.md §1–§3)
 - :func:`with_bias` — appends a column of ones to any matrix strategy.
 - :func:`rational_matrices` — i.i.d. small rationals, nothing made generic.
 - :func:`matrices` — one of the above.
-- :func:`targets`, :func:`betas`, :func:`instances` — y, β and whole instances.
+- :func:`targets`, :func:`betas`, :func:`instances` — y, β and whole instances;
+  :func:`loss_targets` (class labels for the losses that read labels), :func:`stored_instances`
+  (instances as files hold them: wide rationals, y and β optional, free-text notes).
+- :func:`filter_strides` — a filter width and a stride that fit an axis (the CNNs of
+  docs/cnn.md).
+- :func:`cones_and_points` — an integer cone ``{u : Au ≥ 0}`` (possibly no row, dependent,
+  zero or opposite rows) and a rational point, for projections onto cones (docs/MATH.md §7).
 
 Networks (docs/MATH.md §1, §5, §6)
 
@@ -35,7 +41,8 @@ Networks (docs/MATH.md §1, §5, §6)
   network, rational by default), :func:`mixed_networks` (free, scaled, colinear-copy and zero
   neurons mixed), :func:`minimal_networks` (one scaled neuron strictly inside
   each of a few distinct (chamber, sign) groups), :func:`convex_points` (``W = {(i, s): w}``
-  with ``w`` in the closed cone ``C_i``).
+  with ``w`` in the closed cone ``C_i``), :func:`relu3_networks` (three-layer networks of
+  docs/relu3.md, first layers in the Frobenius ball).
 
 Transformations (docs/MATH.md §6, §8)
 
@@ -64,7 +71,7 @@ Integer lists (the arrangement tests, compared with the oracles of tests/oracles
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -74,8 +81,10 @@ from arrangement.instances import Instance
 
 __all__ = [
     "betas",
+    "cones_and_points",
     "convex_points",
     "degenerate_matrices",
+    "filter_strides",
     "generic_matrices",
     "instances",
     "instances_with_networks",
@@ -84,6 +93,7 @@ __all__ = [
     "int_matrices",
     "integer_matrices",
     "invertible_matrices",
+    "loss_targets",
     "low_rank_matrices",
     "mat_mul",
     "matrices",
@@ -100,12 +110,14 @@ __all__ = [
     "rational_unit_near",
     "rational_unit_vectors",
     "rationals",
+    "relu3_networks",
     "rows_and_dim",
     "scale_data",
     "scale_targets",
     "scaled_networks",
     "small_matrices",
     "split_copies",
+    "stored_instances",
     "targets",
     "transform_columns",
     "with_bias",
@@ -323,17 +335,23 @@ def generic_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 2, d_max
 
 @st.composite
 def integer_matrices(draw, n_min: int = 1, n_max: int = 6, d_min: int = 1, d_max: int = 3,
-                     max_abs: int = 3) -> Matrix:
-    """An ``n × d`` integer matrix with i.i.d. entries in ``[−max_abs, max_abs]``.
+                     max_abs: int = 3, nonzero_rows: bool = False) -> Matrix:
+    """An ``n × d`` integer matrix with i.i.d. entries in ``[−max_abs, max_abs]``; with
+    ``nonzero_rows`` no row is zero (repeated and parallel rows still occur).
 
     >>> from hypothesis import find
     >>> find(integer_matrices(), lambda X: len(X) >= 2)
     ((Fraction(0, 1),), (Fraction(0, 1),))
+    >>> find(integer_matrices(d_min=2, nonzero_rows=True), lambda X: True)
+    ((Fraction(0, 1), Fraction(1, 1)),)
     """
     n = draw(st.integers(n_min, n_max))
     d = draw(st.integers(d_min, d_max))
     e = st.integers(-max_abs, max_abs)
-    return _frac_matrix([draw(st.lists(e, min_size=d, max_size=d)) for _ in range(n)])
+    row = st.lists(e, min_size=d, max_size=d)
+    if nonzero_rows:
+        row = row.filter(any)
+    return _frac_matrix([draw(row) for _ in range(n)])
 
 
 @st.composite
@@ -439,9 +457,17 @@ def betas() -> st.SearchStrategy[Fraction]:
 
 @st.composite
 def instances(draw, matrices_strategy: st.SearchStrategy[Matrix] | None = None,
-              with_targets: bool = True, with_beta: bool = True) -> Instance:
+              with_targets: bool = True, with_beta: bool = True,
+              targets_for: Callable[[int], st.SearchStrategy] | None = None,
+              beta_strategy: st.SearchStrategy | None = None, name: str = "fuzz",
+              notes: st.SearchStrategy[tuple[str, ...]] | None = None) -> Instance:
     """An :class:`Instance` with data from ``matrices_strategy`` (default :func:`matrices`),
     targets and β.
+
+    The targets of n rows are drawn from ``targets_for(n)`` (default :func:`targets`), β from
+    ``beta_strategy`` (default :func:`betas`); either may draw ``None`` (no targets, no β), and
+    ``with_targets=False`` / ``with_beta=False`` leave them out. ``notes`` draws the free-text
+    notes.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10, database=None)
@@ -449,11 +475,136 @@ def instances(draw, matrices_strategy: st.SearchStrategy[Matrix] | None = None,
     ... def consistent(inst):
     ...     assert inst.n == len(inst.y) and inst.beta > 0
     >>> consistent()
+    >>> from hypothesis import find
+    >>> find(instances(integer_matrices(d_max=1), targets_for=lambda n: loss_targets("hinge", n),
+    ...                beta_strategy=st.just(Fraction(1, 10))), lambda inst: inst.n == 2).y
+    (Fraction(-1, 1), Fraction(-1, 1))
     """
     X = draw(matrices_strategy if matrices_strategy is not None else matrices())
-    y = draw(targets(len(X))) if with_targets else None
-    beta = draw(betas()) if with_beta else None
-    return Instance(X, y, beta, name="fuzz")
+    y = beta = None
+    if with_targets:
+        y = draw(targets_for(len(X)) if targets_for is not None else targets(len(X)))
+    if with_beta:
+        beta = draw(beta_strategy if beta_strategy is not None else betas())
+    extra = draw(notes) if notes is not None else ()
+    return Instance(X, y, beta, name=name, notes=extra)
+
+
+def loss_targets(loss: str, n: int, entries: st.SearchStrategy[Fraction] | None = None,
+                 labels: Sequence[int] | None = None) -> st.SearchStrategy[tuple]:
+    """Targets of ``n`` points for a loss of the registry (:mod:`exact.losses`): class labels
+    where the loss reads labels (its ``labels``; ``labels=`` narrows them, e.g. to ``(-1, 1)``),
+    else ``n`` draws of ``entries`` (default :func:`rationals` ``(3, 2)``).
+
+    >>> from hypothesis import find
+    >>> find(loss_targets("squared_hinge", 3), lambda y: sum(y) == 1)
+    (Fraction(-1, 1), Fraction(1, 1), Fraction(1, 1))
+    >>> find(loss_targets("absolute", 2), lambda y: True)
+    (Fraction(0, 1), Fraction(0, 1))
+    """
+    from exact.losses import get_loss
+
+    allowed = get_loss(loss).labels
+    if allowed is not None:
+        allowed = tuple(v for v in allowed if labels is None or v in labels)
+        one = st.sampled_from(sorted(Fraction(v) for v in allowed))
+        return st.tuples(*[one for _ in range(n)])
+    entry = entries if entries is not None else rationals(3, 2)
+    return st.tuples(*[entry for _ in range(n)])
+
+
+def stored_instances(n_max: int = 5, d_max: int = 4, max_den: int = 1000,
+                     max_abs: int = 10**6) -> st.SearchStrategy[Instance]:
+    """Instances as a data file may hold them, for round trips through files: entries any
+    ``p/q`` with ``q ≤ max_den`` and ``|p/q| < max_abs`` (zero, repeated and parallel rows
+    included), targets and β each present or absent, the name ``"h"`` and up to two notes of
+    any Unicode text.
+
+    >>> from hypothesis import find
+    >>> inst = find(stored_instances(), lambda i: i.y is not None and i.beta is not None)
+    >>> inst.X, inst.y, inst.beta, inst.notes
+    (((Fraction(0, 1),),), (Fraction(0, 1),), Fraction(1, 1), ())
+    """
+    wide = st.fractions(max_denominator=max_den).filter(lambda q: abs(q) < max_abs)
+    return instances(rational_matrices(n_max=n_max, d_max=d_max, entries=wide),
+                     targets_for=lambda n: st.none() | st.tuples(*[wide for _ in range(n)]),
+                     beta_strategy=st.none() | wide.filter(lambda q: q > 0), name="h",
+                     notes=st.lists(st.text(), max_size=2).map(tuple))
+
+
+@st.composite
+def cones_and_points(draw, d_min: int = 1, d_max: int = 4, m_max: int = 5, max_abs: int = 3,
+                     extra_max: int = 2, point: st.SearchStrategy[Fraction] | None = None
+                     ) -> tuple[list[tuple[int, ...]], tuple[Fraction, ...]]:
+    """``(A, g)``: the rows of a polyhedral cone ``{u : Au ≥ 0}`` in ``Z^d`` and a rational
+    point g of ``Q^d`` (entries of ``point``, default ``p/q`` in ``[−5, 5]`` with ``q ≤ 4``).
+
+    ``0 ≤ m ≤ m_max`` i.i.d. rows with entries in ``[−max_abs, max_abs]`` (no row: the whole
+    space), then up to ``extra_max`` degenerate rows made on purpose, shuffled in: a zero row,
+    a duplicate, a positive multiple or the opposite of a drawn row (a cone with a lineality
+    space).
+
+    >>> from hypothesis import find
+    >>> find(cones_and_points(), lambda c: len(c[0]) == 2 and c[0][0] == tuple(-a for a in c[0][1])
+    ...      and any(c[0][0]))
+    ([(-1,), (1,)], (Fraction(0, 1),))
+    """
+    d = draw(st.integers(d_min, d_max))
+    m = draw(st.integers(0, m_max))
+    e = st.integers(-max_abs, max_abs)
+    rows = [tuple(draw(st.lists(e, min_size=d, max_size=d))) for _ in range(m)]
+    base = list(rows)
+    for _ in range(draw(st.integers(0, extra_max)) if base else 0):
+        src = base[draw(st.integers(0, len(base) - 1))]
+        c = draw(st.sampled_from([0, 1, 2, -1]))
+        rows.insert(draw(st.integers(0, len(rows))), tuple(c * v for v in src))
+    entry = point if point is not None else st.fractions(min_value=-5, max_value=5,
+                                                         max_denominator=4)
+    return rows, tuple(Fraction(draw(entry)) for _ in range(d))
+
+
+@st.composite
+def relu3_networks(draw, d: int = 2, width: int = 2, k_max: int = 3, max_out: int = 2):
+    """A three-layer network of docs/relu3.md §1 (:class:`exact.relu3.Relu3Network`):
+    ``1 ≤ K ≤ k_max`` sub-networks, each a first layer of ``width`` rows of entries ``p/10``
+    (``|p| ≤ 9``; scaled into the Frobenius ball ``‖W1‖_F ≤ 1/2`` exactly when it leaves the unit
+    ball), a second layer and an output weight of entries ``p/10`` with ``|p| ≤ 10·max_out``.
+
+    >>> from hypothesis import find
+    >>> net = find(relu3_networks(), lambda n: len(n.W1) == 2)
+    >>> len(net.W1), all(sum(v * v for u in W for v in u) <= 1 for W in net.W1)
+    (2, True)
+    """
+    from exact.relu3 import Relu3Network, sqrt_up
+
+    tenths = st.integers(-9, 9).map(lambda p: Fraction(p, 10))
+    outs = st.integers(-10 * max_out, 10 * max_out).map(lambda p: Fraction(p, 10))
+    W1, w2, w3 = [], [], []
+    for _k in range(draw(st.integers(1, k_max))):
+        W = tuple(tuple(draw(tenths) for _ in range(d)) for _ in range(width))
+        nrm = sum(v * v for u in W for v in u)
+        if nrm > 1:
+            W = tuple(tuple(v / (2 * sqrt_up(nrm)) for v in u) for u in W)
+        W1.append(W)
+        w2.append(tuple(draw(outs) for _ in range(width)))
+        w3.append(draw(outs))
+    return Relu3Network(tuple(W1), tuple(w2), tuple(w3))
+
+
+@st.composite
+def filter_strides(draw, length: int) -> tuple[int, int]:
+    """``(h, stride)`` of a convolution filter along an axis of ``length`` samples
+    (docs/cnn.md): ``1 ≤ h ≤ length`` and a stride that divides ``length − h``, so that the
+    windows cover every sample; shrinks towards ``h = 1``, stride 1.
+
+    >>> from hypothesis import find
+    >>> find(filter_strides(5), lambda hs: hs[1] > 1)
+    (1, 2)
+    """
+    h = draw(st.integers(1, length))
+    stride = draw(st.sampled_from([s for s in range(1, length - h + 2)
+                                   if (length - h) % s == 0]))
+    return h, stride
 
 
 # ----------------------------------------------------------------------------- networks
@@ -504,9 +655,10 @@ def scaled_networks(draw, d: int, width_min: int = 0, width_max: int = 4):
 
 @st.composite
 def rational_matrices(draw, n_min: int = 1, n_max: int = 5, d_min: int = 1, d_max: int = 3,
-                      max_num: int = 4, max_den: int = 3) -> Matrix:
-    """An arbitrary rational ``n × d`` matrix of :func:`rationals` entries: zero rows, repeated
-    and parallel rows all occur (nothing is made generic).
+                      max_num: int = 4, max_den: int = 3,
+                      entries: st.SearchStrategy[Fraction] | None = None) -> Matrix:
+    """An arbitrary rational ``n × d`` matrix of :func:`rationals` entries (or of ``entries``):
+    zero rows, repeated and parallel rows all occur (nothing is made generic).
 
     >>> from hypothesis import find
     >>> find(rational_matrices(n_min=2, d_min=2), lambda X: True)
@@ -514,7 +666,8 @@ def rational_matrices(draw, n_min: int = 1, n_max: int = 5, d_min: int = 1, d_ma
     """
     n = draw(st.integers(n_min, n_max))
     d = draw(st.integers(d_min, d_max))
-    return tuple(tuple(draw(rationals(max_num, max_den)) for _ in range(d)) for _ in range(n))
+    entry = entries if entries is not None else rationals(max_num, max_den)
+    return tuple(tuple(Fraction(draw(entry)) for _ in range(d)) for _ in range(n))
 
 
 @st.composite
@@ -590,10 +743,16 @@ def split_copies(draw, net, rational: bool = True, max_parts: int = 3):
 
 
 @st.composite
-def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True):
+def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True,
+                  free: bool = False):
     """A rational convex point ``W = {(i, s): w}`` with ``w ∈ C_i`` (docs/MATH.md §4): a positive
     multiple of chamber i's interior witness, or (``boundary``) a nonnegative combination of
     the cone's rays plus a lineality vector, which may lie on the cone's boundary.
+
+    With ``free``, each draw is instead any ``w`` of :func:`rationals` ``(4, 3)`` entries (zero
+    included), put into one of the closed cones that contain it (the chambers whose signs agree
+    with ``sign(Xw)`` where it is nonzero, decided here in Fractions) and added to what that
+    group already holds: zero vectors, points on several cones' boundaries and sums stay in.
 
     >>> from arrangement.core import Arrangement
     >>> from hypothesis import given, settings
@@ -602,10 +761,25 @@ def convex_points(draw, arrangement, max_groups: int = 4, boundary: bool = True)
     ... def signed_groups(W):
     ...     assert all(s in (1, -1) for _, s in W)
     >>> signed_groups()
+    >>> from hypothesis import find
+    >>> find(convex_points(Arrangement([[1, 0], [0, 1]]), free=True),
+    ...      lambda W: any(not any(w) for w in W.values()))
+    {(0, 1): (Fraction(0, 1), Fraction(0, 1))}
     """
     ch = arrangement.chambers()
     k = draw(st.integers(0, max_groups))
     W: dict = {}
+    if free:
+        X = arrangement.X
+        for _ in range(k):
+            u = tuple(draw(rationals(4, 3)) for _ in range(arrangement.d))
+            xu = [sum((a * b for a, b in zip(x, u)), Fraction(0)) for x in X]
+            cones = [c.index for c in ch
+                     if all(sg * v >= 0 for sg, v in zip(c.signs, xu))]
+            key = (draw(st.sampled_from(cones)), draw(st.sampled_from([1, -1])))
+            held = W.get(key, (Fraction(0),) * arrangement.d)
+            W[key] = tuple(a + b for a, b in zip(held, u))  # C_i is a convex cone
+        return W
     for _ in range(k):
         i = draw(st.integers(0, len(ch) - 1))
         s = draw(st.sampled_from([1, -1]))

@@ -61,8 +61,7 @@ def conv_instances(draw: st.DrawFn, n_max: int = 4, L_max: int = 5) -> ConvInsta
     L = draw(st.integers(2, L_max))
     X = [[draw(st.integers(-3, 3)) for _ in range(L)] for _ in range(n)]
     y = [draw(st.integers(-2, 2)) for _ in range(n)]
-    h = draw(st.integers(1, L))
-    stride = draw(st.sampled_from([s for s in range(1, L - h + 2) if (L - h) % s == 0]))
+    h, stride = draw(S.filter_strides(L))
     return ConvInstance(Instance(X, y=y, beta=draw(S.betas())), h, stride)
 
 

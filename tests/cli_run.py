@@ -20,6 +20,31 @@ def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
     return code, out, err
 
 
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    """:func:`run_cli` with the arguments spread: ``cli(capsys, "verify", path)``."""
+    return run_cli(list(argv), capsys)
+
+
+def solve_check_verify(tmp_path: Path, capsys, data, options: list[str]) -> tuple[dict, dict]:
+    """``relucvx solve DATA OPTIONS --json --certificate --net-out``, then ``check`` of the
+    written network with the same options and ``--certificate``, then ``verify`` of both
+    certificates: exit status 0 each; the two JSON outputs (solve, check)."""
+    cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
+    code, out, err = run_cli(["solve", data, *options, "--json", "--certificate", cert,
+                              "--net-out", net], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    code, out, err = run_cli(["verify", cert], capsys)
+    assert code == 0, out + err
+    code, out, err = run_cli(["check", data, net, *options, "--json", "--certificate", cc],
+                             capsys)
+    assert code == 0, err
+    c = json.loads(out)
+    code, out, err = run_cli(["verify", cc], capsys)
+    assert code == 0, out + err
+    return s, c
+
+
 def assert_one_line(code: int, err: str, fragment: str | None = None) -> str:
     """``err`` is one short ``relucvx: error:`` line (holding ``fragment``) and ``code`` is 2."""
     assert code == 2, err

@@ -1,4 +1,5 @@
-"""The exact oracles the arrangement tests compare with: independent of the code under test.
+"""The exact oracles the arrangement and projection tests compare with: independent of the code
+under test.
 
 They use only Python integers, ``Fraction`` and pycddlib's exact GMP backend (``cdd.gmp``);
 they never call the enumerator under test. The strategies that feed them live in
@@ -142,3 +143,54 @@ def distinct_hyperplanes(X: Sequence[Sequence[int | Fraction]]) -> list[tuple[Fr
             continue
         reps.setdefault(tuple(v / lead for v in q), None)
     return list(reps)
+
+
+# ----------------------------------------------------------------------------- cone projections
+
+
+def solve_square(M: Sequence[Sequence[Fraction | int]], b: Sequence[Fraction | int]
+                 ) -> list[Fraction]:
+    """Exact solution of a nonsingular square system by Gauss–Jordan elimination on Fractions."""
+    k = len(M)
+    A = [[Fraction(x) for x in M[r]] + [Fraction(b[r])] for r in range(k)]
+    for c in range(k):
+        piv = next(r for r in range(c, k) if A[r][c] != 0)
+        A[c], A[piv] = A[piv], A[c]
+        for r in range(k):
+            if r != c and A[r][c]:
+                f = A[r][c] / A[c][c]
+                A[r] = [x - f * y for x, y in zip(A[r], A[c], strict=True)]
+    return [A[r][k] / A[r][r] for r in range(k)]
+
+
+def subspace_projection(rows: Sequence[Sequence[Fraction | int]],
+                        g: Sequence[Fraction | int]) -> tuple[Fraction, ...]:
+    """Orthogonal projection of g onto ``{u : a·u = 0 for a in rows}`` (rows may be dependent:
+    a basis is picked greedily by :func:`exact_rank`)."""
+    basis: list[Sequence[Fraction | int]] = []
+    for a in rows:
+        if exact_rank([*basis, a]) > len(basis):
+            basis.append(a)
+    if not basis:
+        return tuple(Fraction(x) for x in g)
+    G = [[dot(a, b) for b in basis] for a in basis]
+    z = solve_square(G, [dot(a, g) for a in basis])
+    return tuple(Fraction(x) - sum((zk * Fraction(a[t]) for zk, a in zip(z, basis, strict=True)),
+                                   Fraction(0))
+                 for t, x in enumerate(g))
+
+
+def brute_force_projection(A: Sequence[Sequence[Fraction | int]], g: Sequence[Fraction | int]
+                           ) -> tuple[Fraction, ...] | None:
+    """Projection onto ``{u : Au ≥ 0}`` by enumerating every subset of rows held at equality
+    (the feasible candidate nearest to g)."""
+    best, best_d = None, None
+    for k in range(len(A) + 1):
+        for S in itertools.combinations(range(len(A)), k):
+            p = subspace_projection([A[j] for j in S], g)
+            if all(dot(a, p) >= 0 for a in A):
+                dist = sum(((Fraction(x) - y) ** 2 for x, y in zip(g, p, strict=True)),
+                           Fraction(0))
+                if best_d is None or dist < best_d:
+                    best, best_d = p, dist
+    return best

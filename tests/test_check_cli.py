@@ -11,19 +11,13 @@ from fractions import Fraction
 import pytest
 
 from exact.certify import solve
-from exact.cli import main
 from exact.network import Network
 from exact.verify import verify_file
+from tests.cli_run import cli
 
 KEYS = ("verdict", "objective", "lower", "upper", "worst_chamber", "violation")
 X2D = [[1, 0], [0, 1], [1, 1], [1, -1], [1, 2], [2, -1]]
 Y2D = [1, -1, 2, 0, 1, -2]
-
-
-def _run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _is_exact(text) -> bool:
@@ -48,7 +42,7 @@ def test_not_optimal_json(capsys, nets):
     d, _good, bad, _ = nets
     cert = d / "c.json"
     out_net = d / "better.json"
-    code, out, err = _run(capsys, "check", "example:generic2d", str(bad), "--json",
+    code, out, err = cli(capsys, "check", "example:generic2d", str(bad), "--json",
                           "--certificate", str(cert), "--net-out", str(out_net))
     assert code == 0, err
     s = json.loads(out)
@@ -61,23 +55,23 @@ def test_not_optimal_json(capsys, nets):
     assert s["objective"] == s["upper"]
     assert len(s["worst_chamber"]) == 2
     assert verify_file(str(cert))[0]
-    code, out, _ = _run(capsys, "verify", str(cert))
+    code, out, _ = cli(capsys, "verify", str(cert))
     assert code == 0 and out.startswith("valid:")
     # the better network is itself certified optimal
-    code, out, err = _run(capsys, "check", "example:generic2d", str(out_net), "--json")
+    code, out, err = cli(capsys, "check", "example:generic2d", str(out_net), "--json")
     assert code == 0 and json.loads(out)["verdict"] == "optimal", err
 
 
 def test_optimal_text(capsys, nets):
     _d, good, _bad, _ = nets
-    code, out, err = _run(capsys, "check", "example:generic2d", str(good))
+    code, out, err = cli(capsys, "check", "example:generic2d", str(good))
     assert code == 0, err
     assert "OPTIMAL" in out and "NOT OPTIMAL" not in out
 
 
 def test_beta_override(capsys, nets):
     _d, good, _bad, _ = nets
-    code, out, _ = _run(capsys, "check", "example:generic2d", str(good), "--beta", "1", "--json")
+    code, out, _ = cli(capsys, "check", "example:generic2d", str(good), "--beta", "1", "--json")
     assert code == 0 and json.loads(out)["verdict"] == "not optimal"
 
 
@@ -109,7 +103,7 @@ def test_bad_inputs_exit_2_with_one_line(capsys, nets, tmp_path, case):
         extra = ["--beta", "0"]
     elif case == "directory":
         net = str(tmp_path)
-    code, out, err = _run(capsys, "check", data, net, *extra)
+    code, out, err = cli(capsys, "check", data, net, *extra)
     assert code == 2, (out, err)
     assert out == ""
     lines = err.strip().splitlines()
@@ -121,7 +115,7 @@ def test_bad_inputs_exit_2_with_one_line(capsys, nets, tmp_path, case):
 
 
 def test_demo_exits_0(capsys):
-    code, out, err = _run(capsys, "demo")
+    code, out, err = cli(capsys, "demo")
     assert code == 0, err
     for text in ("Zaslavsky", "37/200", "NOT OPTIMAL", "OPTIMAL", "valid", "relucvx fuzz --list"):
         assert text in out
@@ -134,12 +128,12 @@ def test_hinge_loss_round_trip(capsys, tmp_path):
     bad = tmp_path / "bad.json"
     Network.from_lists([((1, 0), 1)]).write_json(bad)
     cert, better = tmp_path / "c.json", tmp_path / "better.json"
-    code, out, _ = _run(capsys, "check", str(data), str(bad), "--loss", "hinge", "--json",
+    code, out, _ = cli(capsys, "check", str(data), str(bad), "--loss", "hinge", "--json",
                         "--certificate", str(cert), "--net-out", str(better))
     s = json.loads(out)
     assert code == 0 and s["verdict"] == "not optimal" and s["loss"] == "hinge"
     assert s["dual_source"] == "subgradient" and s["objective"] == "51/10"
     assert verify_file(str(cert))[0]
     # the better network it wrote passes the same check
-    code, out, _ = _run(capsys, "check", str(data), str(better), "--loss", "hinge", "--json")
+    code, out, _ = cli(capsys, "check", str(data), str(better), "--loss", "hinge", "--json")
     assert code == 0 and json.loads(out)["verdict"] == "optimal"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import json
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -38,6 +37,7 @@ from exact.conv import (
     patches,
     solve_conv,
 )
+from tests.cli_run import cli
 from tests.oracles import brute_force_chambers
 
 F = Fraction
@@ -309,8 +309,8 @@ def test_check_refuses_a_network_of_another_shape():
 
 
 # -- certificates and the verifier ---------------------------------------------------------------
-FORGERIES = Path(__file__).resolve().parent / "forgeries"
-CONV_MANIFEST = json.loads((FORGERIES / "MANIFEST_CONV.json").read_text())
+# the forgeries of conv and conv2d certificates (tests/forgeries/build_conv.py) and the genuine
+# ones are checked with the whole corpus in tests/test_forgeries.py
 
 
 @pytest.mark.parametrize("X, y, beta, h, s", INSTANCES)
@@ -326,20 +326,6 @@ def test_certificates_verify(X, y, beta, h, s):
     cert = json.loads(json.dumps(conv_certificate(r.solution)))
     assert V.verify(cert)[0] == V.PROVED
     assert F(cert["claims"]["upper"]) == bad.objective(X, y, beta)
-
-
-@pytest.mark.parametrize("entry", CONV_MANIFEST, ids=[e["file"] for e in CONV_MANIFEST])
-def test_conv_forgery_is_rejected(entry):
-    status, line = V.verify(V.load_file(str(FORGERIES / entry["file"])))
-    assert status == entry["status"], (line, entry["why"])
-    if status == V.INVALID:
-        assert line.split(":")[0] == entry["check"], (line, entry)
-
-
-def test_conv_genuine_corpus_verifies():
-    for name in ("genuine-conv-solve.json", "genuine-conv-hinge.json", "genuine-conv-check.json",
-                 "genuine-conv-check-optimal.json", "genuine-conv-check-hinge.json"):
-        assert V.verify(V.load_file(str(FORGERIES / name)))[0] == V.PROVED
 
 
 LABELS = {"squared": [1, -1, 2], "absolute": [1, -1, 2], "hinge": [1, -1, 1],
@@ -408,20 +394,12 @@ def test_verifier_patches_agree_with_the_producer():
 
 
 # -- the command line ----------------------------------------------------------------------------
-def _cli(capsys, *argv):
-    from exact.cli import main
-
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_cli_solve_check_arrangement(tmp_path, capsys):
     X, y, beta, h, s = INSTANCES[0]
     data = tmp_path / "d.json"
     data.write_text(json.dumps({"X": X, "y": y, "beta": "1/10"}))
     cert, net = tmp_path / "c.json", tmp_path / "n.json"
-    code, out, err = _cli(capsys, "solve", str(data), "--conv", str(h), "--json",
+    code, out, err = cli(capsys, "solve", str(data), "--conv", str(h), "--json",
                           "--certificate", str(cert), "--net-out", str(net))
     assert code == 0 and not err
     o = json.loads(out)
@@ -429,25 +407,25 @@ def test_cli_solve_check_arrangement(tmp_path, capsys):
     assert (o["model"], o["h"], o["stride"], o["chambers"]) == ("conv", h, s, sol.chambers)
     assert F(o["lower"]) <= sol.upper and sol.lower <= F(o["upper"])
     assert ConvNetwork.read(str(net)).objective(X, y, beta) == F(o["upper"])
-    assert _cli(capsys, "verify", str(cert))[0] == 0
-    code, out, _ = _cli(capsys, "check", str(data), str(net), "--conv", str(h), "--json")
+    assert cli(capsys, "verify", str(cert))[0] == 0
+    code, out, _ = cli(capsys, "check", str(data), str(net), "--conv", str(h), "--json")
     assert code == 0 and json.loads(out)["verdict"] == "optimal"
     bad = tmp_path / "bad.json"
     ConvNetwork.from_lists([((1, 0), 1)]).write(str(bad))
     better = tmp_path / "better.json"
-    code, out, _ = _cli(capsys, "check", str(data), str(bad), "--conv", str(h), "--json",
+    code, out, _ = cli(capsys, "check", str(data), str(bad), "--conv", str(h), "--json",
                         "--net-out", str(better))
     o = json.loads(out)
     assert o["verdict"] == "not optimal"
     assert ConvNetwork.read(str(better)).objective(X, y, beta) == F(o["better_objective"])
     ccert = tmp_path / "check.json"
-    code, out, _ = _cli(capsys, "check", str(data), str(bad), "--conv", str(h),
+    code, out, _ = cli(capsys, "check", str(data), str(bad), "--conv", str(h),
                         "--certificate", str(ccert))
     c = json.loads(ccert.read_text())
     assert code == 0 and (c["kind"], c["claims"]["verdict"]) == ("check", "not optimal")
-    code, out, _ = _cli(capsys, "verify", str(ccert))
+    code, out, _ = cli(capsys, "verify", str(ccert))
     assert code == 0 and "the network is not optimal" in out
-    code, out, _ = _cli(capsys, "arrangement", str(data), "--conv", str(h), "--json")
+    code, out, _ = cli(capsys, "arrangement", str(data), "--conv", str(h), "--json")
     c = json.loads(out)
     assert code == 0 and c["chambers"] == sol.chambers and c["dense_chambers"] == len(
         brute_force_chambers(X))
@@ -461,7 +439,7 @@ def test_cli_bad_shapes_one_line_exit_2(tmp_path, capsys, extra, words):
     data = tmp_path / "d.json"
     data.write_text(json.dumps({"X": [[1, 2, 3], [0, 1, -1]], "y": [1, 0], "beta": 1}))
     for cmd in ("solve", "arrangement"):
-        code, out, err = _cli(capsys, cmd, str(data), *extra)
+        code, out, err = cli(capsys, cmd, str(data), *extra)
         assert code == 2 and not out and err.count("\n") == 1 and words in err
         assert err.startswith("relucvx: error: ")
 
@@ -472,7 +450,7 @@ def test_cli_check_refuses_a_dense_network_file(tmp_path, capsys):
     net = tmp_path / "n.json"
     net.write_text(json.dumps({"format": "relucvx-network/1",
                                "neurons": [{"u": [1, 0], "alpha": 1}]}))
-    code, out, err = _cli(capsys, "check", str(data), str(net), "--conv", "2")
+    code, out, err = cli(capsys, "check", str(data), str(net), "--conv", "2")
     assert code == 2 and err.startswith("relucvx: error: ") and err.count("\n") == 1
 
 

@@ -31,6 +31,8 @@ from exact.conv import (
     patches,
     solve_conv,
 )
+from properties.strategies import filter_strides
+from tests.cli_run import cli
 
 F = Fraction
 
@@ -49,9 +51,7 @@ def my_patches(X, R, C, H, W, sr, sc):
 @st.composite
 def shapes(draw):
     R, C = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    H, W = draw(st.integers(1, R)), draw(st.integers(1, C))
-    sr = draw(st.sampled_from([s for s in range(1, R - H + 2) if (R - H) % s == 0]))
-    sc = draw(st.sampled_from([s for s in range(1, C - W + 2) if (C - W) % s == 0]))
+    (H, sr), (W, sc) = draw(filter_strides(R)), draw(filter_strides(C))
     return R, C, H, W, sr, sc
 
 
@@ -172,31 +172,23 @@ def test_counts_of_the_patch_arrangement():
 
 
 # -- the command line ----------------------------------------------------------------------------
-def _cli(capsys, *argv):
-    from exact.cli import main
-
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_cli_solve_check_arrangement_verify(tmp_path, capsys):
     data = tmp_path / "img.json"
     data.write_text(json.dumps({"X": X2, "y": [1, -1, 2], "beta": "1/10"}))
     cert, net = tmp_path / "c.json", tmp_path / "n.json"
-    code, out, err = _cli(capsys, "solve", str(data), "--conv", "2x2", "--image", "2x3",
+    code, out, err = cli(capsys, "solve", str(data), "--conv", "2x2", "--image", "2x3",
                           "--json", "--certificate", str(cert), "--net-out", str(net))
     assert code == 0 and not err
     o = json.loads(out)
     assert (o["h"], o["stride"], o["image"], o["K"]) == ([2, 2], [1, 1], [2, 3], 2)
-    assert _cli(capsys, "verify", str(cert))[0] == 0
+    assert cli(capsys, "verify", str(cert))[0] == 0
     ccert = tmp_path / "cc.json"
-    code, out, _ = _cli(capsys, "check", str(data), str(net), "--conv", "2x2", "--image", "2x3",
+    code, out, _ = cli(capsys, "check", str(data), str(net), "--conv", "2x2", "--image", "2x3",
                         "--json", "--certificate", str(ccert))
     assert code == 0 and json.loads(out)["verdict"] == "optimal"
-    code, out, _ = _cli(capsys, "verify", str(ccert))
+    code, out, _ = cli(capsys, "verify", str(ccert))
     assert code == 0 and "2x2" in out
-    code, out, _ = _cli(capsys, "arrangement", str(data), "--conv", "2x2", "--image", "2x3",
+    code, out, _ = cli(capsys, "arrangement", str(data), "--conv", "2x2", "--image", "2x3",
                         "--json")
     assert code == 0 and json.loads(out)["patch_rows"] == 6
 
@@ -217,7 +209,7 @@ def test_cli_bad_shapes_one_line_exit_2(tmp_path, capsys, extra, words):
     data = tmp_path / "img.json"
     data.write_text(json.dumps({"X": X2, "y": [1, -1, 2], "beta": 1}))
     for cmd in ("solve", "arrangement"):
-        code, out, err = _cli(capsys, cmd, str(data), *extra)
+        code, out, err = cli(capsys, cmd, str(data), *extra)
         assert code == 2 and not out and err.count("\n") == 1 and words in err, err
         assert err.startswith("relucvx: error: ")
 

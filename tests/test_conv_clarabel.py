@@ -35,8 +35,7 @@ def programs(draw, loss: str, pooled: bool):
     n = draw(st.integers(1, 4))
     if pooled:
         L = draw(st.integers(2, 5))
-        h = draw(st.integers(1, L))
-        stride = draw(st.sampled_from([s for s in range(1, L - h + 2) if (L - h) % s == 0]))
+        h, stride = draw(S.filter_strides(L))
         d = L
         X = draw(st.lists(st.lists(st.integers(-3, 3), min_size=d, max_size=d), min_size=n,
                           max_size=n))

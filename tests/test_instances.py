@@ -11,12 +11,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from arrangement.errors import InputError
 from arrangement.examples import EXAMPLES, example, example_info, example_names
 from arrangement.instances import FLOAT_NOTE, Instance, read_instance
 from arrangement.rational import primitive_integer_row
+from properties.strategies import stored_instances
 
 F = Fraction
 
@@ -49,20 +49,7 @@ def test_to_json_dict_uses_exact_strings():
     assert "y" not in Instance([[1]]).to_json_dict()
 
 
-small_fractions = st.fractions(max_denominator=1000).filter(lambda q: abs(q) < 10**6)
-
-
-@st.composite
-def instances(draw):
-    n = draw(st.integers(1, 5))
-    d = draw(st.integers(1, 4))
-    X = [[draw(small_fractions) for _ in range(d)] for _ in range(n)]
-    y = draw(st.none() | st.lists(small_fractions, min_size=n, max_size=n))
-    beta = draw(st.none() | small_fractions.filter(lambda q: q > 0))
-    return Instance(X, y=y, beta=beta, name="h", notes=tuple(draw(st.lists(st.text(), max_size=2))))
-
-
-@given(instances())
+@given(stored_instances())
 def test_json_round_trip(tmp_path_factory, inst):
     path = tmp_path_factory.mktemp("rt") / "inst.json"
     inst.write_json(path)

@@ -24,6 +24,8 @@ from exact.check import check, check_certificate
 from exact.cli import main
 from exact.network import Network
 from exact.verify import verify_certificate
+from properties import strategies as PS
+from tests.cli_run import solve_check_verify, write_data
 
 NAMES = list(L.LOSS_NAMES)
 NEW = ["absolute", "squared_hinge"]
@@ -32,9 +34,8 @@ small = st.fractions(min_value=-3, max_value=3, max_denominator=6)
 
 
 def _targets(loss: str, n: int):
-    if L.get_loss(loss).domain_labels is not None or loss == "hinge":
-        return st.lists(st.sampled_from([F(1), F(-1)]), min_size=n, max_size=n)
-    return st.lists(small, min_size=n, max_size=n)
+    """Class labels for the losses that read labels (hinge: also 0), else ``small`` targets."""
+    return PS.loss_targets(loss, n, entries=small)
 
 
 # -- the registry ---------------------------------------------------------------------------------
@@ -165,13 +166,11 @@ def test_certified_solve_against_the_oracle(loss, X, y, beta):
     assert verify_certificate(cert)[0]
 
 
-@st.composite
-def _small_instances(draw, loss: str):
-    n = draw(st.integers(1, 5))
-    row = st.lists(st.integers(-3, 3), min_size=2, max_size=2).filter(any)
-    X = draw(st.lists(row, min_size=n, max_size=n))
-    y = draw(_targets(loss, n))
-    return X, y, draw(st.sampled_from([F(1, 20), F(1, 5), F(1), F(3)]))
+def _small_instances(loss: str):
+    """n ≤ 5 nonzero integer rows in d = 2, targets for the loss, a β of four."""
+    return PS.instances(PS.integer_matrices(n_max=5, d_min=2, d_max=2, nonzero_rows=True),
+                        targets_for=lambda n: _targets(loss, n),
+                        beta_strategy=st.sampled_from([F(1, 20), F(1, 5), F(1), F(3)]))
 
 
 @pytest.mark.parametrize("loss", NEW)
@@ -180,7 +179,8 @@ def _small_instances(draw, loss: str):
 def test_random_instances_against_the_oracle(loss, data):
     """Random small instances (d = 2, integer rows): the certified interval against the oracle,
     and the default gap target met."""
-    X, y, beta = data.draw(_small_instances(loss))
+    inst = data.draw(_small_instances(loss))
+    X, y, beta = inst.X, inst.y, inst.beta
     sol = solve(X, y, beta, loss)
     assert sol.lower <= sol.upper and sol.stats["target_met"], sol.stats.get("reason")
     ref = _oracle(X, y, beta, loss)
@@ -190,21 +190,11 @@ def test_random_instances_against_the_oracle(loss, data):
 def test_command_line_solve_check_verify(tmp_path, capsys):
     """``relucvx solve|check|verify`` with ``--loss absolute``: exit 0 each, the certificates prove
     their claims, and the extras are the pruned width (no optimal set for this loss)."""
-    data = tmp_path / "d.json"
-    data.write_text(json.dumps({"X": CASES[0][1], "y": ["1", "0", "1", "1/2"], "beta": "1/10"}))
-    cert, net, ccert = tmp_path / "s.json", tmp_path / "n.json", tmp_path / "c.json"
-    assert main(["solve", str(data), "--loss", "absolute", "--json", "--certificate", str(cert),
-                 "--net-out", str(net)]) == 0
-    s = json.loads(capsys.readouterr().out)
+    data = write_data(tmp_path, CASES[0][1], ["1", "0", "1", "1/2"], "1/10")
+    s, c = solve_check_verify(tmp_path, capsys, data, ["--loss", "absolute"])
     assert s["loss"] == "absolute" and s["gap_target_met"] and "pruned_width" in s
     assert "m_star" not in s or s["m_star"] is None
-    assert main(["check", str(data), str(net), "--loss", "absolute", "--json",
-                 "--certificate", str(ccert)]) == 0
-    c = json.loads(capsys.readouterr().out)
     assert c["verdict"] == "optimal" and c["loss"] == "absolute"
-    for path in (cert, ccert):
-        assert main(["verify", str(path), "--quiet"]) == 0
-        capsys.readouterr()
 
 
 @pytest.mark.parametrize("loss", NEW)

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from arrangement.core import Arrangement
 from arrangement.examples import example
-from arrangement.instances import Instance
 from exact.certify import solve
 from exact.maps import convex_objective
 from exact.network import exact_eq
@@ -77,20 +76,13 @@ def test_simplest_rational():
     assert simplest_rational(F(2), F(3)) in (F(2), F(3))
 
 
-@st.composite
-def _small_instances(draw):
-    n = draw(st.integers(1, 5))
-    d = draw(st.integers(1, 2))
-    ent = st.integers(-3, 3)
-    X = [[draw(ent) for _ in range(d)] for _ in range(n)]
-    if not any(any(r) for r in X):
-        X[0][0] = 1
-    y = [draw(st.integers(-3, 3)) for _ in range(n)]
-    beta = F(draw(st.integers(1, 10)), 10)
-    return Instance(X, y=y, beta=beta)
+# small integer data (n ≤ 5, d ≤ 2, not all zero), integer targets, β in {1/10, ..., 1}
+SMALL = PS.instances(PS.integer_matrices(n_max=5, d_max=2).filter(lambda X: any(map(any, X))),
+                     targets_for=lambda n: PS.targets(n, max_num=3, max_den=1),
+                     beta_strategy=st.builds(F, st.integers(1, 10), st.just(10)))
 
 
-@given(_small_instances())
+@given(SMALL)
 def test_m_star_at_most_n_plus_one(inst):
     sol = _solve(inst)
     S = optimal_set(sol, networks=False)
@@ -133,7 +125,7 @@ def test_size_budget_prunes_the_certified_solution(name):
         assert not S.exact and "v*" in S.skipped
 
 
-@given(_small_instances())
+@given(SMALL)
 def test_budget_not_hit_changes_nothing(inst):
     # below the budget the result is the one without any budget (same vertices, same m*)
     from exact.optimal_set import lp_size_bits

@@ -1,91 +1,36 @@
 """Exact cone projections (exact/projection.py, docs/MATH.md §7): certificates verify and agree
-with a
-brute-force projection over all candidate active sets."""
+with a brute-force projection over all candidate active sets (tests/oracles.py), on the cones of
+properties.strategies.cones_and_points."""
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from exact.projection import (
     ProjectionCertificate,
     cone_support,
-    independent_subset,
     lawson_hanson,
     project_onto_cone,
     verify_projection,
 )
+from properties.strategies import cones_and_points
+from tests.oracles import brute_force_projection, dot
 
 
-def _dot(a, b):
-    return sum((Fraction(x) * Fraction(y) for x, y in zip(a, b)), Fraction(0))
-
-
-def _solve(M, b):
-    """Exact solve of a nonsingular square system (test-local, independent of the module)."""
-    k = len(M)
-    A = [[Fraction(x) for x in M[r]] + [Fraction(b[r])] for r in range(k)]
-    for c in range(k):
-        piv = next(r for r in range(c, k) if A[r][c] != 0)
-        A[c], A[piv] = A[piv], A[c]
-        for r in range(k):
-            if r != c and A[r][c]:
-                f = A[r][c] / A[c][c]
-                A[r] = [x - f * y for x, y in zip(A[r], A[c])]
-    return [A[r][k] / A[r][r] for r in range(k)]
-
-
-def _subspace_projection(rows, g):
-    """Orthogonal projection of g onto {u : a·u = 0 for a in rows} (rows may be dependent)."""
-    basis = [rows[j] for j in independent_subset(rows, range(len(rows)))]
-    if not basis:
-        return tuple(Fraction(x) for x in g)
-    G = [[_dot(a, b) for b in basis] for a in basis]
-    z = _solve(G, [_dot(a, g) for a in basis])
-    return tuple(Fraction(x) - sum((zk * Fraction(a[t]) for zk, a in zip(z, basis)), Fraction(0))
-                 for t, x in enumerate(g))
-
-
-def brute_force_projection(A, g):
-    """Projection onto {Au ≥ 0} by enumerating every subset of rows held at equality."""
-    best, best_d = None, None
-    for k in range(len(A) + 1):
-        for S in itertools.combinations(range(len(A)), k):
-            p = _subspace_projection([A[j] for j in S], g)
-            if all(_dot(a, p) >= 0 for a in A):
-                dist = sum(((Fraction(x) - y) ** 2 for x, y in zip(g, p)), Fraction(0))
-                if best_d is None or dist < best_d:
-                    best, best_d = p, dist
-    return best
-
-
-rationals = st.fractions(min_value=-5, max_value=5, max_denominator=4)
-
-
-@st.composite
-def cone_and_point(draw):
-    d = draw(st.integers(1, 4))
-    m = draw(st.integers(0, 5))
-    A = [tuple(draw(st.integers(-3, 3)) for _ in range(d)) for _ in range(m)]
-    g = tuple(draw(rationals) for _ in range(d))
-    return A, g
-
-
-@given(cone_and_point())
+@given(cones_and_points())
 def test_projection_certificate_verifies_and_matches_brute_force(case):
     A, g = case
     cert = project_onto_cone(A, g)
     assert verify_projection(A, g, cert)
     assert cert.p == brute_force_projection(A, g)
     # Moreau: ‖p‖² = pᵀg
-    assert cone_support(A, g) == _dot(cert.p, g) == cert.norm2
+    assert cone_support(A, g) == dot(cert.p, g) == cert.norm2
 
 
-@given(cone_and_point())
+@given(cones_and_points())
 def test_exact_active_set_method_alone(case):
     A, g = case
     if not A:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from arrangement.core import Arrangement
 from arrangement.errors import InputError, TooLargeError
@@ -21,6 +23,7 @@ from exact.relu3 import (
     sqrt_down,
     sqrt_up,
 )
+from properties.strategies import relu3_networks
 
 F = Fraction
 SMALL = [
@@ -140,23 +143,17 @@ def test_scaling_laws():
     assert sx.lower <= bx.upper and bx.lower <= sx.upper
 
 
-def test_random_networks_are_never_below_the_lower_bound():
+@functools.cache
+def _small_solution():
     X, y, b = SMALL[0]
-    sol = solve_relu3(X, y, b, width=2)
-    rng = random.Random(0)
-    for _ in range(50):
-        K = rng.randint(1, 3)
-        W1, w2, w3 = [], [], []
-        for _k in range(K):
-            W = [[F(rng.randint(-9, 9), 10) for _ in range(2)] for _ in range(2)]
-            nrm = sum(v * v for u in W for v in u)
-            if nrm > 1:
-                W = [[v / (2 * sqrt_up(nrm)) for v in u] for u in W]
-            W1.append(W)
-            w2.append([F(rng.randint(-20, 20), 10) for _ in range(2)])
-            w3.append(F(rng.randint(-20, 20), 10))
-        net = Relu3Network(W1, w2, w3)
-        assert net.objective(X, y, b) >= sol.lower
+    return solve_relu3(X, y, b, width=2)
+
+
+@settings(max_examples=50)
+@given(relu3_networks(d=2, width=2, k_max=3, max_out=2))
+def test_random_networks_are_never_below_the_lower_bound(net):
+    X, y, b = SMALL[0]
+    assert net.objective(X, y, b) >= _small_solution().lower
 
 
 def test_planted_bug_infeasible_dual_is_caught():
@@ -247,13 +244,12 @@ def test_network_json_round_trip_and_architecture():
 
 # -- the certificate and its forgeries (tests/forgeries/build_relu3.py) --------------------------
 import json  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from exact import verify as V  # noqa: E402
 from exact.relu3 import relu3_certificate  # noqa: E402
 
-FORGE = Path(__file__).resolve().parent / "forgeries"
-MANIFEST3 = json.loads((FORGE / "MANIFEST_relu3.json").read_text())
+# the forgeries (and the genuine certificates) are checked with the whole corpus in
+# tests/test_forgeries.py
 
 
 def test_certificate_round_trip_is_proved():
@@ -267,39 +263,16 @@ def test_certificate_round_trip_is_proved():
     assert V.verify(cert)[0] == V.INVALID
 
 
-@pytest.mark.parametrize("entry", MANIFEST3, ids=[e["file"] for e in MANIFEST3])
-def test_relu3_forgery_is_rejected(entry):
-    code, line = V.verify_path(str(FORGE / entry["file"]))[:2]
-    assert code == entry["status"], (line, entry["why"])
-    if code == V.INVALID:
-        assert line.split(":")[0] == entry["check"], line
-
-
-def test_relu3_genuine_is_proved():
-    code, line = V.verify_path(str(FORGE / "genuine-relu3.json"))[:2]
-    assert code == V.PROVED and "three-layer" in line
-
-
 # -- the command line ----------------------------------------------------------------------------
-from tests.cli_run import assert_one_line, run_cli, write_data  # noqa: E402
+from tests.cli_run import assert_one_line, run_cli, solve_check_verify, write_data  # noqa: E402
 
 
 def test_cli_solve_check_verify(tmp_path, capsys):
     X, y, b = SMALL[0]
     data = write_data(tmp_path, X, y, b)
-    cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
-    code, out, err = run_cli(["solve", data, "--model", "relu3", "--width", "2", "--json",
-                              "--certificate", cert, "--net-out", net], capsys)
-    assert code == 0, err
-    s = json.loads(out)
+    s, c = solve_check_verify(tmp_path, capsys, data, ["--model", "relu3", "--width", "2"])
     assert F(s["lower"]) <= F(s["upper"]) and s["relative_gap_float"] <= 1e-9
-    assert run_cli(["verify", cert], capsys)[0] == 0
-    code, out, err = run_cli(["check", data, net, "--model", "relu3", "--json",
-                              "--certificate", cc], capsys)
-    assert code == 0, err
-    c = json.loads(out)
     assert c["verdict"] == "optimal" and F(c["objective"]) == F(s["upper"])
-    assert run_cli(["verify", cc], capsys)[0] == 0
     # a worse network (one sub-network, one neuron): not optimal, gap reported exactly
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"model": "relu3", "subnetworks": [

@@ -4,12 +4,12 @@ and the command line."""
 
 from __future__ import annotations
 
+import functools
 import json
-import random
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from exact import verify as V
 from exact.certify import solve
@@ -17,7 +17,6 @@ from exact.losses import get_loss
 from exact.relu3 import (
     GAP_TARGET,
     LiftedPatterns,
-    Relu3Network,
     group_output,
     polish_scales,
     region_support,
@@ -26,7 +25,8 @@ from exact.relu3 import (
     sqrt_down,
     sqrt_up,
 )
-from tests.cli_run import assert_one_line, run_cli, write_data
+from properties.strategies import relu3_networks
+from tests.cli_run import assert_one_line, run_cli, solve_check_verify, write_data
 
 F = Fraction
 HINGE = get_loss("hinge")
@@ -77,22 +77,17 @@ def test_hinge_scaling_of_beta_and_x():
     assert a.lower <= d.upper and d.lower <= a.upper
 
 
-def test_random_networks_never_below_the_hinge_lower_bound():
+@functools.cache
+def _hinge_solution():
     X, y, b = CASES[1]
-    sol = solve_relu3(X, y, b, width=2, loss="hinge")
-    rng = random.Random(3)
-    for _ in range(60):
-        K = rng.randint(1, 3)
-        W1, w2, w3 = [], [], []
-        for _k in range(K):
-            W = [[F(rng.randint(-9, 9), 10) for _ in range(2)] for _ in range(2)]
-            nrm = sum(v * v for u in W for v in u)
-            if nrm > 1:
-                W = [[v / (2 * sqrt_up(nrm)) for v in u] for u in W]
-            W1.append(W)
-            w2.append([F(rng.randint(-30, 30), 10) for _ in range(2)])
-            w3.append(F(rng.randint(-30, 30), 10))
-        assert Relu3Network(W1, w2, w3).objective(X, y, b, "hinge") >= sol.lower
+    return solve_relu3(X, y, b, width=2, loss="hinge")
+
+
+@settings(max_examples=60)
+@given(relu3_networks(d=2, width=2, k_max=3, max_out=3))
+def test_random_networks_never_below_the_hinge_lower_bound(net):
+    X, y, b = CASES[1]
+    assert net.objective(X, y, b, "hinge") >= _hinge_solution().lower
 
 
 def test_planted_bug_dual_above_the_domain_is_refused():
@@ -155,9 +150,8 @@ def test_hinge_empty_program_is_the_zero_network():
 
 
 # -- the certificate and its forgeries (tests/forgeries/build_relu3.py) --------------------------
-FORGE = Path(__file__).resolve().parent / "forgeries"
-HINGE_ENTRIES = [e for e in json.loads((FORGE / "MANIFEST_relu3.json").read_text())
-                 if e["base"] == "relu3-hinge"]
+# the relu3-hinge-* forgeries and genuine-relu3-hinge.json are checked with the whole corpus
+# in tests/test_forgeries.py (at least 7 of them: its BASE_FLOORS)
 
 
 def test_hinge_certificate_round_trip():
@@ -172,37 +166,17 @@ def test_hinge_certificate_round_trip():
     assert V.verify(cert)[0] == V.INVALID
 
 
-def test_hinge_forgeries_are_listed_and_rejected():
-    assert len(HINGE_ENTRIES) >= 7
-    for e in HINGE_ENTRIES:
-        code, line = V.verify_path(str(FORGE / e["file"]))[:2]
-        assert code == e["status"], (e["file"], line, e["why"])
-        assert line.split(":")[0] == e["check"], (e["file"], line)
-    code, line = V.verify_path(str(FORGE / "genuine-relu3-hinge.json"))[:2]
-    assert code == V.PROVED and "hinge loss" in line
-
-
 # -- the command line ----------------------------------------------------------------------------
 
 def test_cli_hinge_solve_check_verify(tmp_path, capsys):
     X, y, b = CASES[1]
     data = write_data(tmp_path, X, y, b)
-    cert, net, cc = tmp_path / "c.json", tmp_path / "n.json", tmp_path / "cc.json"
-    code, out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge", "--json",
-                              "--certificate", cert, "--net-out", net], capsys)
-    assert code == 0, err
-    s = json.loads(out)
+    s, c = solve_check_verify(tmp_path, capsys, data, ["--model", "relu3", "--loss", "hinge"])
     assert s["loss"] == "hinge" and s["gap_target_met"] is True and s["gap_target_reason"] is None
     assert F(s["lower"]) <= F(s["upper"]) and s["relative_gap_float"] <= 1e-9
     assert s["subnetworks"] <= s["subnetwork_bound"] <= len(X)
-    assert run_cli(["verify", cert], capsys)[0] == 0
-    code, out, err = run_cli(["check", data, net, "--model", "relu3", "--loss", "hinge",
-                              "--json", "--certificate", cc], capsys)
-    assert code == 0, err
-    c = json.loads(out)
     assert c["verdict"] == "optimal" and c["loss"] == "hinge"
     assert F(c["objective"]) == F(s["upper"])
-    assert run_cli(["verify", cc], capsys)[0] == 0
     code, out, err = run_cli(["solve", data, "--model", "relu3", "--loss", "hinge"], capsys)
     assert code == 0 and "target            met" in out and "hinge loss" in out
 

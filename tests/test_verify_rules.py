@@ -22,7 +22,6 @@ from exact.cli import main
 from exact.network import Network
 
 HERE = Path(__file__).resolve().parent / "forgeries"
-MANIFEST = json.loads((HERE / "MANIFEST.json").read_text())
 ints = st.integers(-4, 4)
 nonneg = st.fractions(min_value=0, max_value=3, max_denominator=5)
 

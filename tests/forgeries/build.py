@@ -6,9 +6,10 @@ optimum is ``P* = 37/200``, docs/MATH.md §9; a hinge check on 4 points; solve a
 certificates of the absolute and squared-hinge losses on the same points) and changes it as an
 adversary would: single numbers, but mostly structure (drop a chamber together with its
 evidence, duplicate or move a facet, change the data and keep the evidence, swap kinds,
-duplicate keys, extra claims, vacuous tolerances). ``MANIFEST.json`` lists, for each file, the
-exit status and failing check that ``relucvx verify`` must report, and why the certificate's
-claim would be false (or unproved) if it were accepted. tests/test_forgeries.py checks every
+duplicate keys, extra claims, vacuous tolerances). Its entries in ``MANIFEST.json``
+(tests/forgeries/manifest.py) give, for each file, the exit status and failing check that
+``relucvx verify`` must report, and why the certificate's claim would be false (or unproved) if
+it were accepted. tests/test_forgeries.py checks every
 entry with both entry points (``relucvx verify`` and ``python exact/verify.py``).
 
 The files are static on purpose: they are fixed adversarial inputs, independent of the
@@ -33,6 +34,8 @@ from exact.certificates import check_certificate, solution_certificate  # noqa: 
 from exact.certify import solve  # noqa: E402
 from exact.check import check  # noqa: E402
 from exact.network import Network  # noqa: E402
+from tests.forgeries.manifest import own_files  # noqa: E402
+from tests.forgeries.manifest import write as write_manifest  # noqa: E402
 
 X0 = [[1, 0, 1], [0, 1, 1], [1, 1, 1], [1, -1, 2], [0, 0, 0], [2, 2, 2], [-1, -1, -1],
       [3, 1, -2]]
@@ -678,9 +681,9 @@ TEXT_FORGERIES = [
 
 
 def main() -> None:
-    for old in HERE.glob("*.json"):
-        old.unlink()
     base = bases()
+    for old in own_files("build") + [HERE / f"genuine-{kind}.json" for kind in base]:
+        old.unlink(missing_ok=True)
     manifest = []
     for name, kind, mutate, status, check_name, why in FORGERIES():
         cert = copy.deepcopy(base[kind])
@@ -696,7 +699,7 @@ def main() -> None:
     for kind, cert in base.items():  # the genuine ones, for the agreement tests
         (HERE / f"genuine-{kind}.json").write_text(json.dumps(cert, separators=(",", ":"))
                                                     + "\n")
-    (HERE / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    write_manifest(manifest, "build")
     print(f"{len(manifest)} forgeries written to {HERE}")
 
 

@@ -11,11 +11,12 @@ an adversary would: the signals or the declared filter without the evidence (the
 re-derives the patches, so the chamber evidence no longer fits), the chamber list and
 completeness certificate of X's own arrangement instead of the patch matrix's, a tampered
 filter, a per-patch dual vector, a dropped model, a flipped verdict, a forged better CNN.
-``MANIFEST_CONV.json`` lists, for each file, the exit status and failing check ``relucvx
-verify`` must report and why the claim would be false if it were accepted; it is checked by
-tests/test_conv.py (the genuine files by tests/test_forgeries.py as well).
+Their entries in ``MANIFEST.json`` (families conv and conv2d, tests/forgeries/manifest.py) give,
+for each file, the exit status and failing check ``relucvx verify`` must report and why the
+claim would be false if it were accepted; tests/test_forgeries.py checks them with the rest.
 
-Kept apart from build.py so that the two corpora can be rebuilt independently.
+Kept apart from build.py so that the two parts can be rebuilt independently (each rewrites
+only its own entries of the manifest).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from exact.conv import (  # noqa: E402
     conv_network,
     solve_conv,
 )
+from tests.forgeries.manifest import write as write_manifest  # noqa: E402
 
 SX, SY = [[1, 0, -1], [0, 1, 1], [2, -1, 0]], [1, -1, 2]
 HX, HY = [[1, -1, 2, 0, 1], [0, 1, -1, 1, 2], [2, 0, 1, -1, 0], [-1, 1, 0, 2, -1]], [1, -1, 1, -1]
@@ -347,7 +349,7 @@ def main() -> None:
         (HERE / name).write_text(json.dumps(c) + "\n")
         manifest.append({"file": name, "base": base, "status": status, "check": check,
                          "why": why})
-    (HERE / "MANIFEST_CONV.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    write_manifest(manifest, "build_conv")
 
 
 if __name__ == "__main__":

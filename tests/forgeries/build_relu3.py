@@ -3,9 +3,10 @@
 The genuine base is the ``kind: "relu3"`` certificate of a tiny instance (3 points in the plane,
 width 2, docs/relu3.md); each forgery changes it as an adversary would (raise a bound, drop a
 second-layer region or a tuple with its evidence, weaken a dual multiplier, move the network
-out of the architecture, change the data and keep the evidence). ``MANIFEST_relu3.json`` lists
-the exit status and failing check ``relucvx verify`` must report, and why the claim would be
-false or unproved if accepted; tests/test_relu3.py checks every entry. Kept apart from
+out of the architecture, change the data and keep the evidence). Their entries in
+``MANIFEST.json`` (family relu3, tests/forgeries/manifest.py) give the exit status and failing
+check ``relucvx verify`` must report, and why the claim would be false or unproved if accepted;
+tests/test_forgeries.py checks every entry. Kept apart from
 build.py so that the corpus of the other kinds is untouched.
 
 A second genuine base, ``genuine-relu3-hinge.json``, is the hinge-loss certificate of a tiny
@@ -26,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from exact.relu3 import relu3_certificate, solve_relu3  # noqa: E402
+from tests.forgeries.manifest import write as write_manifest  # noqa: E402
 
 X, Y, BETA = [[1, 0], [0, 1], [1, 1]], [1, -1, 2], Fraction(1, 10)
 HY = [1, -1, 1]   # the hinge base: same X and β, labels ±1
@@ -270,8 +272,7 @@ def main() -> None:
         (HERE / name).write_text(json.dumps(c, separators=(",", ":")) + "\n")
         manifest.append({"file": name, "base": "relu3-hinge", "status": status,
                          "check": check, "why": why})
-    (HERE / "MANIFEST_relu3.json").write_text(json.dumps(manifest, indent=1,
-                                                         ensure_ascii=False) + "\n")
+    write_manifest(manifest, "build_relu3")
 
 
 if __name__ == "__main__":
