@@ -291,9 +291,12 @@ def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeC
     if q == 0 or len(subs) == 0 or P == 0:
         return D, Sm
     masks_of = (np.int64(1) << subs).sum(axis=1)
-    bits = np.int64(1) << np.arange(d, dtype=np.int64)
-    low = (1 << d) - 1
-    neg_o = (np.take_along_axis(S, others, axis=1) < 0)             # (P, q)
+    dt = cache.dtype
+    bits = (np.int64(1) << np.arange(d, dtype=np.int64)).astype(dt)
+    low = dt((1 << d) - 1)
+    negF = np.take_along_axis(S, F, axis=1) < 0                      # (P, f) facet signs
+    # flip bit t of class k: σ_k σ_t = −1, so multiplier t must be ≤ 0 rather than ≥ 0
+    flip_o = np.where(np.take_along_axis(S, others, axis=1) < 0, low, dt(0))   # (P, q)
     lo, width = 0, 16
     while lo < len(subs):
         act = np.nonzero((D == 0).any(axis=1))[0]                    # chambers with classes left
@@ -303,20 +306,19 @@ def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeC
         chunk = subs[lo:lo + width]
         lo += len(chunk)
         width = max(16, min(4 * width, (1 << 18) // (len(act) * q + 1)))
-        cls = F[act][:, chunk]                                       # (P', C, d) increasing
-        det, masks, idx = cache.lookup(cls.reshape(-1, d))
-        idx = idx.reshape(cls.shape[:2])                             # (P', C)
-        # flip bit t: σ_k σ_t = −1, so multiplier t must be ≤ 0 rather than ≥ 0
-        sT = ((np.take_along_axis(S[act][:, None, :], cls, axis=2) < 0) * bits).sum(axis=2)
-        flip = sT[..., None] ^ np.where(neg_o[act], low, 0)[:, None, :]   # (P', C, q)
-        mk = masks[idx[..., None], others[act][:, None, :]].astype(np.int64)
-        ok = ((mk & ~flip & low) | ((mk >> d) & flip)) == 0
+        Fa = F[act]
+        det, masks, idx = cache.lookup(Fa[:, chunk].reshape(-1, d))
+        idx = idx.reshape(len(act), len(chunk))                      # (P', C)
+        sT = (negF[act][:, chunk] * bits).sum(axis=2, dtype=dt)      # (P', C)
+        flip = sT[..., None] ^ flip_o[act][:, None, :]               # (P', C, q)
+        mk = masks[idx[..., None], others[act][:, None, :]]          # (P', C, q)
+        ok = ((mk & ~flip & low) | ((mk >> dt(d)) & flip)) == 0
         ok &= (det[idx] > 0)[..., None]
         has = ok.any(axis=1) & (D[act] == 0)                         # (P', q)
         if not has.any():
             continue
-        score = ok.sum(axis=2)                                       # (P', C)
-        pick = np.argmax(np.where(ok, score[..., None], -1), axis=1)  # (P', q)
+        score = ok.sum(axis=2, dtype=np.int32)                       # (P', C)
+        pick = np.argmax(np.where(ok, score[..., None], np.int32(-1)), axis=1)  # (P', q)
         pp, qq = np.nonzero(has)
         D[act[pp], qq] = det[idx[pp, pick[pp, qq]]]
         Sm[act[pp], qq] = masks_of[lo - len(chunk) + pick[pp, qq]]
@@ -377,7 +379,7 @@ def _blocks(arr: Arrangement, subcones: bool, block: int) -> Iterator[list[list[
     p, d = len(ch), arr.d
     order, N, orient = _class_normals(arr)
     m = len(N)
-    W = ch.witnesses
+    W = np.asarray(ch.W).reshape(p, d)  # witnesses as rows, converted per block
     nb = arr.neighbors()
     Nbig = max((abs(v) for row in N for v in row), default=0)
     # int64 is exact below: |det|, |adj|, |μ| ≤ d!·Nbig^d · d·Nbig and the float rounding of
@@ -403,7 +405,7 @@ def _blocks(arr: Arrangement, subcones: bool, block: int) -> Iterator[list[list[
             for lo in range(0, len(rows), 1024):
                 _farkas_block(rows[lo:lo + 1024], f, S, is_facet, N, m,
                               cache if d <= f < 62 else None, farkas, facet_lists, start)
-        yield [[list(W[start + r]), facet_lists[r], farkas[r]] for r in range(stop - start)]
+        yield [[w, facet_lists[r], farkas[r]] for r, w in enumerate(W[start:stop].tolist())]
 
 
 def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,9 +54,35 @@ def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
         minus = [[-a if b == 1 else f"{-a}/{b}" for a, b in zip(nr, dr)]
                  for nr, dr in zip(num, dd)]
         return plus, minus
-    Hl = H.tolist()
-    return ([[_ratio(int(x), den) for x in row] for row in Hl],
-            [[_ratio(-int(x), den) for x in row] for row in Hl])
+    # one gcd per entry for both signs, the denominators' texts shared (they repeat: mostly
+    # den itself); long numbers (≥ _LONG_BITS) keep the guarded path of certificate_ratio
+    dens: dict[int, str] = {}
+    plus, minus = [], []
+    for row in H.tolist():
+        pr, mr = [], []
+        for x in row:
+            x = int(x)
+            g = math.gcd(x, den)
+            a, b = (x, den) if g == 1 else (x // g, den // g)
+            if a.bit_length() >= _LONG_BITS or b.bit_length() >= _LONG_BITS:
+                pr.append(_ratio(a, b))
+                mr.append(_ratio(-a, b))
+            elif b == 1:
+                pr.append(a)
+                mr.append(-a)
+            else:
+                t = dens.get(b)
+                if t is None:
+                    t = dens[b] = f"/{b}"
+                pr.append(f"{a}{t}")
+                mr.append(f"{-a}{t}")
+        plus.append(pr)
+        minus.append(mr)
+    return plus, minus
+
+
+#: numbers of this many bits or more are written by certificate_ratio's guarded path
+_LONG_BITS = 9_000
 
 
 @contextmanager
