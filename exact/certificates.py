@@ -249,6 +249,12 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
     return cert, _chamber_entries(sol, cp, arr, h_matrix), comp
 
 
+def _rows(rows, b0: int, b1: int) -> list[list[int]]:
+    """Rows ``b0 … b1 − 1`` of a sequence of integer rows (a RowView or a list of tuples) as
+    lists of Python ints."""
+    return [list(r) for r in rows[b0:b1]]
+
+
 #: chambers per block of the streamed chamber entries
 _TEXT_BLOCK = 4096
 
@@ -269,12 +275,13 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[list[dict]]:
         b1 = min(cp.p, b0 + _TEXT_BLOCK)
         # the texts of g = ±h_i, and the rows of signs, patterns, witnesses, block by block
         Gp, Gm = _reduced_texts(H[b0:b1], den)
-        signs, patterns, witnesses = cp.signs[b0:b1], cp.patterns[b0:b1], cp.witnesses[b0:b1]
+        signs, patterns, witnesses = (_rows(cp.signs, b0, b1), _rows(cp.patterns, b0, b1),
+                                      _rows(cp.witnesses, b0, b1))
         out = []
         for r, i in enumerate(range(b0, b1)):
-            # the row behind each cone row (exact.types.ChamberSource.facet_rows); JSON writes
-            # the tuples as lists
-            facets = [{"row": int(j), "a": a} for j, a in zip(arr.facet_rows(i), cp.cones[i])]
+            # the row behind each cone row (exact.types.ChamberSource.facet_rows)
+            facets = [{"row": int(j), "a": list(a)}
+                      for j, a in zip(arr.facet_rows(i), cp.cones[i])]
             grs = []
             for s, gq in ((1, Gp[r]), (-1, Gm[r])):
                 c = projections.get((i, s))

@@ -351,6 +351,20 @@ def _positive_multiple(a: list[Fraction], b: list[Fraction]) -> bool:
     return c > 0 and all(x == c * y for x, y in zip(a, b))
 
 
+def _positive_multiple_int(a: list[Fraction], sign: int, xi: list[int]) -> bool:
+    """``a = c · sign · xi`` for some rational ``c > 0`` (xi a nonzero integer row), by
+    cross-multiplication: ``_positive_multiple(a, sign · x)`` for any positive multiple x of xi."""
+    t = next((c for c, x in enumerate(xi) if x), None)
+    if t is None:
+        return False
+    at, bt = a[t], sign * xi[t]
+    if (at > 0) != (bt > 0) or not at:
+        return False
+    # a_c / (sign xi_c) = a_t / (sign xi_t) for every c: a_c · bt = at · sign · xi_c, in integers
+    pn, pd = at.numerator * sign, at.denominator
+    return all(x.numerator * bt * pd == pn * y * x.denominator for x, y in zip(a, xi))
+
+
 # -- the kernel: named rules (docs/certificates.md, "Rules") --------------------------------------
 def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | None:
     """Rule *strict signs*: the first row j with ``sign(x_j·w) ≠ signs_j``, or None.
@@ -363,8 +377,10 @@ def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | N
     >>> strict_signs([[1, 0], [0, 1]], [2, 0], [1, 1])
     1
     """
+    mul = operator.mul
     for j, (x, s) in enumerate(zip(XI, signs)):
-        if _sign(_dot(x, w)) != s:
+        v = sum(map(mul, x, w))
+        if ((v > 0) - (v < 0)) != s:
             return j
     return None
 
@@ -411,12 +427,26 @@ def moreau_bound(g: list[Fraction], lam: list[Fraction] | None,
     >>> moreau_bound([F(1), F(-1)], [F(-1)], [[F(0), F(1)]]) is None
     True
     """
+    # in integers over common denominators: G for g, L for λ, so that r · G L = L (G g) +
+    # G Aᵀ(L λ) when the rows of A are integers (the producers write integer rows)
+    G = _lcm_den(g)
+    gi = [x.numerator * (G // x.denominator) for x in g]
     if lam is None:
-        return _fdot(g, g)
+        return Fraction(sum(x * x for x in gi), G * G)
     if any(x < 0 for x in lam):
         return None
-    r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)) for c in range(len(g))]
-    return _fdot(r, r)
+    if not all(x.denominator == 1 for a in A for x in a):
+        r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0))
+             for c in range(len(g))]
+        return _fdot(r, r)
+    L = _lcm_den(lam)
+    ri = [L * x for x in gi]
+    for lk, a in zip(lam, A):
+        if lk:
+            k = lk.numerator * (L // lk.denominator) * G
+            ri = [rc + k * ac.numerator for rc, ac in zip(ri, a)]
+    GL = G * L
+    return Fraction(sum(x * x for x in ri), GL * GL)
 
 
 def objective(neurons: list[tuple[list[Fraction], Fraction]], X: list[list[Fraction]],
@@ -986,6 +1016,13 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     b.t, b.bounded = {}, []
     data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
     _solve_budget(chambers, n, d, data_bits)
+    # κ² bound ≤ β² cross-multiplied in integers, per bounded group
+    kk_num, kk_den = (kappa * kappa).numerator, (kappa * kappa).denominator
+    bb_num, bb_den = (beta * beta).numerator, (beta * beta).denominator
+    # the products v_j x_j over one common denominator Q: VX[j] = Q v_j x_j, integers
+    Q = math.lcm(*(x.denominator for x in v), *(x.denominator for row in X for x in row))
+    VX = [[(vj * x).numerator * (Q // (vj * x).denominator) for x in X[j]]
+          for j, vj in enumerate(v)]
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
         _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
@@ -1014,7 +1051,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             _obj(f, fw, ("row", "a"))
             j = _int(f["row"], "chambers", f"{fw}.row", 0, n)
             a = _vec(f["a"], d, "chambers", f"{fw}.a")
-            if signs[j] == 0 or not _positive_multiple(a, [signs[j] * x for x in X[j]]):
+            if signs[j] == 0 or not _positive_multiple_int(a, signs[j], XI[j]):
                 raise _fail("facet", f"{where}: facet {t} is not a positive multiple of "
                                      f"signs_{j} x_{j}")
             A.append(a)
@@ -1023,13 +1060,14 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             ("p", "lambda", "t", "bound"))["sign"],
                        "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
             raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
+        # Xᵀ D v · Q in integers (Q > 0 the common denominator of the products v_j x_j)
+        base = [sum(col) for col in zip(*[VX[j] for j in range(n) if pattern[j]])] or [0] * d
         for g in groups:
             s = g["sign"]
             gw = f"{where}, sign {s}"
             gv = _vec(g["g"], d, "chambers", f"{gw}: g")
-            want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
-                            Fraction(0)) for c in range(d)]
-            if gv != want:
+            # g = s Xᵀ D v exactly: g_c · Q = s · base_c, cross-multiplied (no Fractions)
+            if any(x.numerator * Q != s * bc * x.denominator for x, bc in zip(gv, base)):
                 raise _fail("projection", f"{gw}: g != s X^T D v")
             if "bound" in g:
                 kind = g["bound"]
@@ -1044,7 +1082,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                         raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
                 else:
                     raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
-                if kappa * kappa * bound > beta * beta:
+                if kk_num * bound.numerator * bb_den > bb_num * bound.denominator * kk_den:
                     raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
                 b.bounded.append(bound)
                 continue
