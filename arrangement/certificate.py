@@ -423,7 +423,7 @@ def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
         Dm = np.zeros((len(rows), m - f), dtype=np.int64)
         Sm = Dm
     flat = (-Sm).tolist()
-    complete = (Dm > 0).all(axis=1).tolist()
+    complete = [bool(x) for x in np.asarray((Dm > 0).all(axis=1))]
     for t0, r in enumerate(rows.tolist()):
         if complete[t0]:
             farkas[r] = flat[t0]

@@ -336,15 +336,19 @@ def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict
     cert["dual"]["source"] = result.dual_source
     if result.dual_source == "subgradient":
         cert["dual"]["band"] = _q(MARGIN_BAND)
-    claims = {"verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
-              "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
-              "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
+    claims: dict[str, object] = {
+        "verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
+        "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
+        "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
     if result.dual_source != "solve":
         # the most violated (chamber, sign): the verifier recomputes t_max from the evidence
+        if result.worst_chamber is None:
+            raise InputError("this CheckResult names no worst chamber for its own dual source")
         claims["worst_chamber"] = list(result.worst_chamber)
         claims["violation"] = _q(result.violation)
     cert["claims"] = claims
-    if result.verdict == "not optimal" and result.better is not None:
+    if result.verdict == "not optimal" and result.better is not None \
+            and result.better_objective is not None:
         cert["better"] = {
             "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
                                     for nr in result.better.neurons]},

@@ -335,7 +335,7 @@ def _parallel_classes(X: list[list[Fraction]]) -> list[int]:
     for a zero row). Two rows are parallel iff they are equal after dividing by their first
     nonzero entry."""
     first: dict[tuple[Fraction, ...], int] = {}
-    cls = []
+    cls: list[int] = []
     for x in X:
         t = next((c for c, v in enumerate(x) if v), None)
         cls.append(-1 if t is None else first.setdefault(tuple(v / x[t] for v in x), len(cls)))
@@ -849,18 +849,19 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         budget.spend(nmask * 4 * d ** 3, ybits + 2 * nb)                 # the scaled inverses
         budget.spend(nsub * d, (ybits + nb + d.bit_length() + 2) * d)    # the packed signs
         EN = [pack(nrm, k) for nrm in normals]
-    for i, (w, F, K) in enumerate(parsed):
-        s = class_signs(normals, w)
-        if s is None:
+    sigma: list[tuple[int, ...]] = []  # the recomputed class sign vectors, per chamber
+    for i, (w, _, _) in enumerate(parsed):
+        sv = class_signs(normals, w)
+        if sv is None:
             raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
-        if s in index:
-            raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
-        index[s] = i
-        parsed[i] = (s, F, K)
+        if sv in index:
+            raise _fail("distinct", f"chambers {index[sv]} and {i} have the same sign vector")
+        index[sv] = i
+        sigma.append(sv)
     # farkas: every class that is no facet is implied by the facets (packed identities), and
     # subcones: one scaled inverse per set of facet classes (signs applied after)
     inverses: dict[tuple[int, ...], tuple[list[list[int]], list[list[int]], int] | None] = {}
-    for i, (s, F, (explicit, K, sub)) in enumerate(parsed):
+    for i, (s, (_, F, (explicit, K, sub))) in enumerate(zip(sigma, parsed)):
         if sub or explicit:
             facet_set = set(F)
             others = [c for c in range(m) if c not in facet_set]
@@ -872,11 +873,13 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                                   "mu_f sigma_f N_f with D > 0, mu >= 0")
         local: dict[int, tuple[list[int], int] | None] = {}
         for r, mask in sub.items():
-            packed = local.get(mask, 0)
-            if packed == 0:
+            if mask in local:
+                packed = local[mask]
+            else:
                 cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
-                rows = inverses.get(cols, 0)
-                if rows == 0:
+                if cols in inverses:
+                    rows = inverses[cols]
+                else:
                     inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
                            if len(cols) == d else None)
                     rows = inverses[cols] = None if inv is None else packed_rows(inv, nmax)
@@ -892,7 +895,7 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
                                   f"{mask} of the facets")
     # closure under crossing facets
-    for i, (s, F, _) in enumerate(parsed):
+    for i, (s, (_, F, _)) in enumerate(zip(sigma, parsed)):
         for f in F:
             flipped = s[:f] + (-s[f],) + s[f + 1:]
             if flipped not in index:
@@ -1020,9 +1023,9 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     kk_num, kk_den = (kappa * kappa).numerator, (kappa * kappa).denominator
     bb_num, bb_den = (beta * beta).numerator, (beta * beta).denominator
     # the products v_j x_j over one common denominator Q: VX[j] = Q v_j x_j, integers
-    Q = math.lcm(*(x.denominator for x in v), *(x.denominator for row in X for x in row))
-    VX = [[(vj * x).numerator * (Q // (vj * x).denominator) for x in X[j]]
-          for j, vj in enumerate(v)]
+    prods = [[vj * x for x in X[j]] for j, vj in enumerate(v)]
+    Q = math.lcm(*(x.denominator for row in prods for x in row))
+    VX = [[x.numerator * (Q // x.denominator) for x in row] for row in prods]
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
         _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
@@ -1040,10 +1043,10 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             raise _fail("distinct", f"{where}: sign vector listed twice")
         sign_vectors.add(tuple(signs))
         w = _integer_vector(_vec(ch["witness"], d, "chambers", f"{where}: witness"))
-        j = strict_signs(XI, w, signs)
-        if j is not None:
-            raise _fail("witness", f"{where}: row {j} has sign {_sign(_dot(XI[j], w))} at the "
-                                   f"witness, listed {signs[j]}")
+        bad = strict_signs(XI, w, signs)
+        if bad is not None:
+            raise _fail("witness", f"{where}: row {bad} has sign {_sign(_dot(XI[bad], w))} at "
+                                   f"the witness, listed {signs[bad]}")
         # facets: a = c · signs_row · x_row with c > 0, so C ⊇ the chamber's closed cone
         A = []
         for t, f in enumerate(_list(ch["facets"], "chambers", f"{where}: facets")):
@@ -1078,10 +1081,10 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                     _obj(g, gw, ("sign", "g", "bound", "lambda"))
                     bound = moreau_bound(gv, _vec(g["lambda"], len(A), "dual", f"{gw}: lambda"),
                                          A)
-                    if bound is None:
-                        raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
                 else:
                     raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
+                if bound is None:  # only a dual bound with some λ < 0
+                    raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
                 if kk_num * bound.numerator * bb_den > bb_num * bound.denominator * kk_den:
                     raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
                 b.bounded.append(bound)
@@ -1254,10 +1257,12 @@ def _prove_conv(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _B
     h: int | tuple[int, int]
     stride: int | tuple[int, int]
     if "image" in model:  # 2-D: pairs [H, W], [s_r, s_c], [R, C]
-        image: tuple[int, int] | None = _int_pair(model["image"], "model.image", L)
-        h = _int_pair(model["h"], "model.h", L)
-        stride = _int_pair(model["stride"], "model.stride", L)
-        shape = f"{h[0]}x{h[1]}, stride {stride[0]}x{stride[1]} on {image[0]}x{image[1]} images"
+        img = _int_pair(model["image"], "model.image", L)
+        h2 = _int_pair(model["h"], "model.h", L)
+        st2 = _int_pair(model["stride"], "model.stride", L)
+        image: tuple[int, int] | None = img
+        h, stride = h2, st2
+        shape = f"{h2[0]}x{h2[1]}, stride {st2[0]}x{st2[1]} on {img[0]}x{img[1]} images"
     else:
         image = None
         h = _int(model["h"], "model", "model.h", 1, L + 1)
@@ -1307,7 +1312,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     conv = isinstance(cert, dict) and "model" in cert
     claims = cert.get("claims")
     verdict = claims.get("verdict") if isinstance(claims, dict) else None
-    if verdict not in _VERDICTS:
+    if verdict not in _VERDICTS or not isinstance(claims, dict):
         raise _fail("claims", f"unknown verdict {_rep(verdict)}")
     dual = cert.get("dual")
     source = dual.get("source") if isinstance(dual, dict) else None
@@ -1619,9 +1624,9 @@ def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         pen += _fdot(w2, w2) + w3 * w3
     upper = sum((_LOSSES[loss][0](f, t) for f, t in zip(out, y)), Fraction(0)) + beta * pen / 2
     claims = _obj(cert["claims"], "claims", ("lower", "upper"))
-    for key, val in (("lower", lower), ("upper", upper)):
-        if _num(claims[key], "claims", f"claims.{key}") != val:
-            raise _fail("claims", f"claims.{key} is not the recomputed {key} bound "
+    for name, val in (("lower", lower), ("upper", upper)):
+        if _num(claims[name], "claims", f"claims.{name}") != val:
+            raise _fail("claims", f"claims.{name} is not the recomputed {name} bound "
                                   f"{_show(val)}")
     if lower > upper:
         raise _fail("claims", "lower > upper")
