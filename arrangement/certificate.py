@@ -192,7 +192,7 @@ def _subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     """For each row of ``keys`` (d class indices, increasing: the columns of ``M = [N_c]``):
     ``|det M|`` when M is nonsingular with its integer adjugate confirmed (``M adj = det · I``
     checked exactly in int64), else 0; and for every class c one integer of bitmasks over the
-    d columns: bit t for a negative and bit ``d + t`` for a positive entry t of
+    d columns: bit t for a negative and bit ``d + t`` for a nonzero entry t of
     ``sign(det) adj · N_c`` (exact: the Cramer multipliers of ``N_c`` in the unsigned subcone,
     up to the positive factor ``|det|``).
 
@@ -214,7 +214,8 @@ def _subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     adj *= np.where(detq < 0, -1, 1).astype(np.int64)[:, None, None]
     Z = adj @ N.T                                            # (U, d, m): exact multipliers
     bits = (np.int64(1) << np.arange(d, dtype=np.int64))[None, :, None]
-    masks = ((Z < 0) * bits).sum(axis=1) | ((Z > 0) * (bits << d)).sum(axis=1)
+    neg = ((Z < 0) * bits).sum(axis=1)
+    masks = neg | (((Z != 0) * bits).sum(axis=1) << d)
     return np.where(good, np.abs(detq), 0), masks.astype(dtype)
 
 
@@ -296,7 +297,9 @@ def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeC
     low = dt((1 << d) - 1)
     negF = np.take_along_axis(S, F, axis=1) < 0                      # (P, f) facet signs
     # flip bit t of class k: σ_k σ_t = −1, so multiplier t must be ≤ 0 rather than ≥ 0
-    flip_o = np.where(np.take_along_axis(S, others, axis=1) < 0, low, dt(0))   # (P, q)
+    flip_all = np.where(S < 0, low, dt(0)).astype(dt)                  # (P, m)
+    is_other = np.zeros(S.shape, dtype=bool)
+    np.put_along_axis(is_other, others, True, axis=1)
     lo, width = 0, 16
     while lo < len(subs):
         act = np.nonzero((D == 0).any(axis=1))[0]                    # chambers with classes left
@@ -310,14 +313,18 @@ def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeC
         det, masks, idx = cache.lookup(Fa[:, chunk].reshape(-1, d))
         idx = idx.reshape(len(act), len(chunk))                      # (P', C)
         sT = (negF[act][:, chunk] * bits).sum(axis=2, dtype=dt)      # (P', C)
-        flip = sT[..., None] ^ flip_o[act][:, None, :]               # (P', C, q)
-        mk = masks[idx[..., None], others[act][:, None, :]]          # (P', C, q)
-        ok = ((mk & ~flip & low) | ((mk >> dt(d)) & flip)) == 0
+        # over all m classes (one gather of whole table rows), the facet classes dropped after:
+        # the multiplier signs are right iff they agree with the flips where nonzero
+        mk = masks[idx]                                              # (P', C, m)
+        ok = ((mk ^ (sT[..., None] ^ flip_all[act][:, None, :])) & (mk >> dt(d))) == 0
         ok &= (det[idx] > 0)[..., None]
+        ok &= is_other[act][:, None, :]
+        score = ok.sum(axis=2, dtype=np.int32)                       # (P', C): classes held
+        oth = others[act][:, None, :]
+        ok = np.take_along_axis(ok, oth, axis=2)                     # (P', C, q)
         has = ok.any(axis=1) & (D[act] == 0)                         # (P', q)
         if not has.any():
             continue
-        score = ok.sum(axis=2, dtype=np.int32)                       # (P', C)
         pick = np.argmax(np.where(ok, score[..., None], np.int32(-1)), axis=1)  # (P', q)
         pp, qq = np.nonzero(has)
         D[act[pp], qq] = det[idx[pp, pick[pp, qq]]]
