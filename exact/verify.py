@@ -162,8 +162,14 @@ def loads(data: bytes | str) -> object:
     not a finite number: NaN
     a float is not a certificate number (use an integer or 'p/q'): 1.5
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    return _parse([data.encode("utf-8") if isinstance(data, str) else data])
+
+
+def _parse(box: list[bytes]) -> object:
+    """:func:`loads` of the bytes in ``box``, which it takes out: once decoded, the bytes are
+    dropped before the parse (for a file read by :func:`load_file`, nothing else holds them:
+    a 580 MB certificate then costs its text once, not twice, during the parse)."""
+    data = box.pop()
     if data[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
@@ -178,6 +184,7 @@ def loads(data: bytes | str) -> object:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Refused("not a UTF-8 text file") from None
+    del data
     try:
         with _long_integers():
             return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant,
@@ -208,8 +215,10 @@ def load_file(path: str) -> object:
             data = fh.read(_read_size())
     except OSError as exc:
         raise Refused(f"cannot read {path}: {exc.strerror or exc}") from None
+    box = [data]
+    del data  # _parse drops the bytes once decoded
     try:
-        return loads(data)
+        return _parse(box)
     except Refused as exc:
         raise Refused(f"{path}: {exc}") from None
 
