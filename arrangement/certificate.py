@@ -16,11 +16,13 @@ each chamber it holds only what the checker cannot recompute cheaply:
 
 Closure under crossing facets then proves completeness (docs/certificates.md §5).
 
-How the subcones are found (Carathéodory): a batched float solve over all chambers with the same
-number of facets picks, for each class, a subcone of d facets that holds it, preferring the one
-that holds most classes; the integer adjugate checks it exactly in int64 (bounded entries). What
-that misses gets explicit multipliers: a numeric NNLS guess solved exactly on its support with
-integer elimination, and pycddlib's exact LP (``cdd.gmp``) as the last resort.
+How the subcones are found (Carathéodory): for the chambers with the same number of facets, in
+blocks, d-subsets of the facets are tried in a fixed order; a subset holds a class when the exact
+signs of its Cramer multipliers are nonnegative. Those signs come from one integer adjugate per
+set of d classes, computed once for all chambers (a chamber's signs only flip columns) and
+confirmed in int64 (bounded entries); per chunk of subsets each class takes the subcone that holds
+most classes. What that misses gets explicit multipliers: a numeric NNLS guess solved exactly on
+its support with integer elimination, and pycddlib's exact LP (``cdd.gmp``) as the last resort.
 
 >>> from arrangement.core import Arrangement
 >>> cert = completeness_certificate(Arrangement([[1, 0], [0, 1], [1, 1]]))
