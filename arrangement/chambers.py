@@ -29,6 +29,7 @@ References: T. Zaslavsky, *Facing up to arrangements*, Mem. AMS 154 (1975); R. P
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -363,7 +364,8 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray, z: np.ndarray | None = None,
     """
     q, m = Sv.shape
     if z is None:
-        z = np.random.default_rng(0xC0FFEE).integers(1, 2**63, size=m, dtype=np.uint64)
+        z = np.asarray(np.random.default_rng(0xC0FFEE).integers(1, 2**63, size=m,
+                                                                dtype=np.uint64))
     base = (Sv > 0).astype(np.uint64) @ z if m else np.zeros(q, dtype=np.uint64)
     if group is None:
         group = np.zeros(q, dtype=np.int64)
@@ -454,15 +456,16 @@ def _line_ids(C: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids[order] = rank[run]
         return ids, first[srt]
     seen: dict[tuple[int, ...], int] = {}
-    ids, firsts = [], []
+    ids_l: list[int] = []
+    firsts_l: list[int] = []
     for t, (g, r) in enumerate(zip(gid.tolist(), C.tolist())):
         key = (g, *r)
         k = seen.get(key)
         if k is None:
-            k = seen[key] = len(firsts)
-            firsts.append(t)
-        ids.append(k)
-    return np.array(ids, dtype=np.int64), np.array(firsts, dtype=np.int64)
+            k = seen[key] = len(firsts_l)
+            firsts_l.append(t)
+        ids_l.append(k)
+    return np.array(ids_l, dtype=np.int64), np.array(firsts_l, dtype=np.int64)
 
 
 def _add_rows(W: np.ndarray, H: np.ndarray, s: int) -> np.ndarray:
@@ -534,8 +537,8 @@ def _plane_basis(h: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray:
     float Gram–Schmidt would overflow, the pivot basis again)."""
     size = intmat.max_abs(h.reshape(1, -1))
     if size < start or size.bit_length() > 400:
-        return intmat.nullspace_basis(h)
-    return intmat.kernel_basis(h)
+        return intmat.nullspace_basis(cast(Sequence[int], h))  # an integer row serves
+    return intmat.kernel_basis(cast(Sequence[int], h))
 
 
 def split_witnesses(W: np.ndarray, vals: np.ndarray, hx: np.ndarray, h: np.ndarray,
@@ -615,7 +618,7 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
         return _chambers_3d(N)
     walk = m >= WALK_FROM
     rng = np.random.default_rng(0x5EED)
-    z = rng.integers(1, 2**63, size=m, dtype=np.uint64)  # Zobrist weights for sign keys
+    z = np.asarray(rng.integers(1, 2**63, size=m, dtype=np.uint64))  # Zobrist sign weights
     h0 = N[0].reshape(1, d)
     W = _vstack([h0, -h0])  # the chambers of N[:1]
     keys = np.array([z[0], 0], dtype=np.uint64)

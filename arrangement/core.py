@@ -283,7 +283,8 @@ class Arrangement:
             p, m = S.shape
             z, keys, order, sk = self._key_index
             plus = S > 0
-            nb = np.full((p, m), -1, dtype=np.int64)
+            # int32 chamber indices: half the memory of int64 (255 -> 128 MB at (100, 4))
+            nb = np.full((p, m), -1, dtype=np.int32 if p < 2**31 else np.int64)
             for k in range(m):
                 # Drop class k from the hash: the two chambers across H_k now share a key, so
                 # sorting pairs them up. Hashes may collide, so a pair counts only when the sign

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from arrangement.certificate import FORMAT, completeness_certificate
+from arrangement.certificate import FORMAT, completeness_parts
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
 from arrangement.exactla import dot
@@ -53,9 +54,35 @@ def _reduced_texts(H: np.ndarray, den: int) -> tuple[list[list], list[list]]:
         minus = [[-a if b == 1 else f"{-a}/{b}" for a, b in zip(nr, dr)]
                  for nr, dr in zip(num, dd)]
         return plus, minus
-    Hl = H.tolist()
-    return ([[_ratio(int(x), den) for x in row] for row in Hl],
-            [[_ratio(-int(x), den) for x in row] for row in Hl])
+    # one gcd per entry for both signs, the denominators' texts shared (they repeat: mostly
+    # den itself); long numbers (≥ _LONG_BITS) keep the guarded path of certificate_ratio
+    dens: dict[int, str] = {}
+    plus, minus = [], []
+    for row in H.tolist():
+        pr, mr = [], []
+        for x in row:
+            x = int(x)
+            g = math.gcd(x, den)
+            a, b = (x, den) if g == 1 else (x // g, den // g)
+            if a.bit_length() >= _LONG_BITS or b.bit_length() >= _LONG_BITS:
+                pr.append(_ratio(a, b))
+                mr.append(_ratio(-a, b))
+            elif b == 1:
+                pr.append(a)
+                mr.append(-a)
+            else:
+                t = dens.get(b)
+                if t is None:
+                    t = dens[b] = f"/{b}"
+                pr.append(f"{a}{t}")
+                mr.append(f"{-a}{t}")
+        plus.append(pr)
+        minus.append(mr)
+    return plus, minus
+
+
+#: numbers of this many bits or more are written by certificate_ratio's guarded path
+_LONG_BITS = 9_000
 
 
 @contextmanager
@@ -91,23 +118,27 @@ def solution_certificate(sol: Solution, X: Sequence[Sequence[object]], y: Sequen
     ['chambers', 'claims', 'data', 'dual', 'format', 'kind', 'loss', 'network']
     """
     with paused_gc():
-        cert, chambers = _solution_parts(sol, X, y, beta, completeness)
-        cert["chambers"] = list(chambers)
+        cert, chambers, comp = _solution_parts(sol, X, y, beta, completeness)
+        cert["chambers"] = [c for block in chambers for c in block]
+        if comp is not None:
+            cert["completeness"]["chambers"] = [c for block in comp for c in block]
         return cert
 
 
-#: stands in for the chamber list while the rest of a streamed certificate is encoded (JSON
-#: escapes the NULs, so no number or key of a certificate can contain its encoding)
+#: stand in for the chamber lists while the rest of a streamed certificate is encoded (JSON
+#: escapes the NULs, so no number or key of a certificate can contain their encodings)
 _SLOT = "\0chambers\0"
+_COMPLETENESS_SLOT = "\0completeness chambers\0"
 
 
 def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
                                y: Sequence[object], beta: object, path: str, *,
                                completeness: bool = True) -> None:
     """Write the certificate of :func:`solution_certificate` to ``path`` as compact JSON,
-    byte for byte what ``arrangement.certificate.write_certificate`` writes for it, but one
-    chamber at a time (the whole tree of a (40, 5) certificate took gigabytes): ``-`` is
-    standard output, a name ending in ``.gz`` is gzip-compressed.
+    byte for byte what ``arrangement.certificate.write_certificate`` writes for it, but a block
+    of chambers at a time, for the chamber list and for the completeness certificate's (the
+    whole tree of a (40, 5) certificate took gigabytes): ``-`` is standard output, a name
+    ending in ``.gz`` is gzip-compressed.
 
     >>> import os, tempfile
     >>> from exact.certify import solve
@@ -123,25 +154,48 @@ def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
         sol.program.trim_cache()  # the screens' float arrays: not needed from here on
     try:
         with paused_gc():
-            cert, chambers = _solution_parts(sol, X, y, beta, completeness)
+            cert, chambers, comp = _solution_parts(sol, X, y, beta, completeness)
             cert["chambers"] = _SLOT
-            head, tail = json.dumps(cert, separators=(",", ":")).split(json.dumps(_SLOT))
-            chunks = (json.dumps(c, separators=(",", ":")) for c in chambers)
-            _write_text(path, head, chunks, tail + "\n")
+            if comp is not None:
+                cert["completeness"]["chambers"] = _COMPLETENESS_SLOT
+            text = json.dumps(cert, separators=(",", ":"))
+            head, rest = text.split(json.dumps(_SLOT))
+            parts: list[Iterator[str] | str] = [head, _list_text(chambers)]
+            if comp is not None:
+                mid, rest = rest.split(json.dumps(_COMPLETENESS_SLOT))
+                parts += [mid, _list_text(comp)]
+            parts.append(rest + "\n")
+            _write_text(path, parts)
     finally:
         sys.set_int_max_str_digits(old)
 
 
-def _write_text(path: str, head: str, chunks: Iterator[str], tail: str) -> None:
-    """``head + "[" + ",".join(chunks) + "]" + tail`` to ``path`` (``-``, ``.gz``, a file)."""
-    def parts() -> Iterator[str]:
-        yield head + "["
-        for k, c in enumerate(chunks):
-            yield c if k == 0 else "," + c
-        yield "]" + tail
+def _list_text(blocks: Iterator[list]) -> Iterator[str]:
+    """The compact JSON text of the list that ``blocks`` gives in parts, one string per block
+    (``json.dumps`` of a whole block: one call, not one per chamber)."""
+    yield "["
+    first = True
+    for block in blocks:
+        if not block:
+            continue
+        body = json.dumps(block, separators=(",", ":"))[1:-1]
+        yield body if first else "," + body
+        first = False
+    yield "]"
+
+
+def _write_text(path: str, parts: list[Iterator[str] | str]) -> None:
+    """The concatenation of ``parts`` (strings and iterators of strings) to ``path`` (``-``,
+    ``.gz``, a file), written as it is produced."""
+    def texts() -> Iterator[str]:
+        for part in parts:
+            if isinstance(part, str):
+                yield part
+            else:
+                yield from part
 
     if path == "-":
-        for t in parts():
+        for t in texts():
             sys.stdout.write(t)
         return
     try:
@@ -149,20 +203,22 @@ def _write_text(path: str, head: str, chunks: Iterator[str], tail: str) -> None:
             import gzip
 
             with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
-                for t in parts():
+                for t in texts():
                     fh.write(t)
         else:
             with open(path, "w", encoding="utf-8") as fh:
-                for t in parts():
+                for t in texts():
                     fh.write(t)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
-                    beta: object, completeness: bool) -> tuple[dict, Iterator[dict]]:
-    """The certificate without its chamber list (a placeholder in its place, so the key order
-    is kept) and a generator of the chamber entries."""
+                    beta: object, completeness: bool
+                    ) -> tuple[dict, Iterator[list[dict]], Iterator[list] | None]:
+    """The certificate without its chamber lists (``None`` in their places, so the key order
+    is kept), a generator of the chamber entries in blocks, and one of the completeness
+    certificate's chambers in blocks (None without completeness)."""
     from exact.certify import h_matrix
     from exact.convex import ConvexProgram
 
@@ -183,20 +239,28 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
         "claims": {"lower": _q(sol.lower), "upper": _q(sol.upper), "gap": _q(sol.gap),
                    "num_chambers": cp.p},
     }
+    comp = None
     if completeness:
         if not isinstance(arr, Arrangement):
             raise InputError("a completeness certificate needs the full arrangement: this "
                              f"program is built on a {type(arr).__name__} (a chamber subset); "
                              "pass completeness=False")
-        cert["completeness"] = completeness_certificate(arr)
-    return cert, _chamber_entries(sol, cp, arr, h_matrix)
+        cert["completeness"], comp = completeness_parts(arr)
+    return cert, _chamber_entries(sol, cp, arr, h_matrix), comp
 
 
-#: chambers per block of the streamed chamber entries' number texts
+def _rows(rows, b0: int, b1: int) -> list[list[int]]:
+    """Rows ``b0 … b1 − 1`` of a sequence of integer rows (a RowView or a list of tuples) as
+    lists of Python ints."""
+    return [list(r) for r in rows[b0:b1]]
+
+
+#: chambers per block of the streamed chamber entries
 _TEXT_BLOCK = 4096
 
 
-def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
+def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[list[dict]]:
+    """The chamber entries of a solve/check certificate, in blocks of ``_TEXT_BLOCK``."""
     # h = Xᵀ D_i v for every chamber at once, in integers over one common denominator
     # (exact.certify.h_matrix); per-number Fractions dominated the writing time
     v = tuple(Fraction(t) for t in sol.dual)
@@ -206,34 +270,39 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[dict]:
     else:
         H, den = h_matrix(cp, v)
     fast = getattr(sol.bounds, "ratios", None)
-    Gp: list[list] = []
-    Gm: list[list] = []
-    for i in range(cp.p):
-        if i % _TEXT_BLOCK == 0:  # the texts of g = ±h_i block by block, not all at once
-            Gp, Gm = _reduced_texts(H[i:i + _TEXT_BLOCK], den)
-        # the row behind each cone row (exact.types.ChamberSource.facet_rows)
-        facets = [{"row": int(j), "a": list(a)} for j, a in zip(arr.facet_rows(i), cp.cones[i])]
-        gp, gm = Gp[i % _TEXT_BLOCK], Gm[i % _TEXT_BLOCK]
-        grs = []
-        for s, gq in ((1, gp), (-1, gm)):
-            c = sol.projections.get((i, s))
-            if c is not None:
-                g = [Fraction(s * int(x), den) for x in H[i]]
-                grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
-                            "lambda": [_q(x) for x in c.lam], "t": _q(dot(c.p, g))})
-                continue
-            # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
-            rat = fast((i, s)) if fast is not None else None
-            if rat is not None:
-                grs.append({"sign": s, "g": gq, "bound": "dual",
-                            "lambda": [0 if a == 0 else _reduced(a, b) for a, b in rat]})
-                continue
-            lam = None if fast is not None else sol.bounds.get((i, s))
-            grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None
-                       else {"sign": s, "g": gq, "bound": "dual",
-                             "lambda": [_q(x) for x in lam]})
-        yield {"index": i, "signs": list(cp.signs[i]), "pattern": list(cp.patterns[i]),
-               "witness": list(cp.witnesses[i]), "facets": facets, "groups": grs}
+    projections = sol.projections
+    for b0 in range(0, cp.p, _TEXT_BLOCK):
+        b1 = min(cp.p, b0 + _TEXT_BLOCK)
+        # the texts of g = ±h_i, and the rows of signs, patterns, witnesses, block by block
+        Gp, Gm = _reduced_texts(H[b0:b1], den)
+        signs, patterns, witnesses = (_rows(cp.signs, b0, b1), _rows(cp.patterns, b0, b1),
+                                      _rows(cp.witnesses, b0, b1))
+        out = []
+        for r, i in enumerate(range(b0, b1)):
+            # the row behind each cone row (exact.types.ChamberSource.facet_rows)
+            facets = [{"row": int(j), "a": list(a)}
+                      for j, a in zip(arr.facet_rows(i), cp.cones[i])]
+            grs = []
+            for s, gq in ((1, Gp[r]), (-1, Gm[r])):
+                c = projections.get((i, s))
+                if c is not None:
+                    g = [Fraction(s * int(x), den) for x in H[i]]
+                    grs.append({"sign": s, "g": gq, "p": [_q(x) for x in c.p],
+                                "lambda": [_q(x) for x in c.lam], "t": _q(dot(c.p, g))})
+                    continue
+                # dual feasible by a Moreau bound on ‖Π_C(g)‖² (exact.certify.DualPieces)
+                rat = fast((i, s)) if fast is not None else None
+                if rat is not None:
+                    grs.append({"sign": s, "g": gq, "bound": "dual",
+                                "lambda": [0 if a == 0 else _reduced(a, b) for a, b in rat]})
+                    continue
+                lam = None if fast is not None else sol.bounds.get((i, s))
+                grs.append({"sign": s, "g": gq, "bound": "norm"} if lam is None
+                           else {"sign": s, "g": gq, "bound": "dual",
+                                 "lambda": [_q(x) for x in lam]})
+            out.append({"index": i, "signs": signs[r], "pattern": patterns[r],
+                        "witness": witnesses[r], "facets": facets, "groups": grs})
+        yield out
 
 
 def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict:
@@ -267,15 +336,19 @@ def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict
     cert["dual"]["source"] = result.dual_source
     if result.dual_source == "subgradient":
         cert["dual"]["band"] = _q(MARGIN_BAND)
-    claims = {"verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
-              "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
-              "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
+    claims: dict[str, object] = {
+        "verdict": result.verdict, "objective": _q(upper), "lower": _q(result.lower),
+        "upper": _q(upper), "gap": _q(upper - result.lower), "tol": _q(result.tol),
+        "epsilon": _q(Fraction(result.epsilon)), "num_chambers": cp.p}
     if result.dual_source != "solve":
         # the most violated (chamber, sign): the verifier recomputes t_max from the evidence
+        if result.worst_chamber is None:
+            raise InputError("this CheckResult names no worst chamber for its own dual source")
         claims["worst_chamber"] = list(result.worst_chamber)
         claims["violation"] = _q(result.violation)
     cert["claims"] = claims
-    if result.verdict == "not optimal" and result.better is not None:
+    if result.verdict == "not optimal" and result.better is not None \
+            and result.better_objective is not None:
         cert["better"] = {
             "network": {"neurons": [{"u": [_q(t) for t in nr.u], "alpha": _q(nr.alpha)}
                                     for nr in result.better.neurons]},

@@ -162,8 +162,14 @@ def loads(data: bytes | str) -> object:
     not a finite number: NaN
     a float is not a certificate number (use an integer or 'p/q'): 1.5
     """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    return _parse([data.encode("utf-8") if isinstance(data, str) else data])
+
+
+def _parse(box: list[bytes]) -> object:
+    """:func:`loads` of the bytes in ``box``, which it takes out: once decoded, the bytes are
+    dropped before the parse (for a file read by :func:`load_file`, nothing else holds them:
+    a 580 MB certificate then costs its text once, not twice, during the parse)."""
+    data = box.pop()
     if data[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
@@ -178,6 +184,7 @@ def loads(data: bytes | str) -> object:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Refused("not a UTF-8 text file") from None
+    del data
     try:
         with _long_integers():
             return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_bad_constant,
@@ -208,8 +215,10 @@ def load_file(path: str) -> object:
             data = fh.read(_read_size())
     except OSError as exc:
         raise Refused(f"cannot read {path}: {exc.strerror or exc}") from None
+    box = [data]
+    del data  # _parse drops the bytes once decoded
     try:
-        return loads(data)
+        return _parse(box)
     except Refused as exc:
         raise Refused(f"{path}: {exc}") from None
 
@@ -335,7 +344,7 @@ def _parallel_classes(X: list[list[Fraction]]) -> list[int]:
     for a zero row). Two rows are parallel iff they are equal after dividing by their first
     nonzero entry."""
     first: dict[tuple[Fraction, ...], int] = {}
-    cls = []
+    cls: list[int] = []
     for x in X:
         t = next((c for c, v in enumerate(x) if v), None)
         cls.append(-1 if t is None else first.setdefault(tuple(v / x[t] for v in x), len(cls)))
@@ -351,6 +360,20 @@ def _positive_multiple(a: list[Fraction], b: list[Fraction]) -> bool:
     return c > 0 and all(x == c * y for x, y in zip(a, b))
 
 
+def _positive_multiple_int(a: list[Fraction], sign: int, xi: list[int]) -> bool:
+    """``a = c · sign · xi`` for some rational ``c > 0`` (xi a nonzero integer row), by
+    cross-multiplication: ``_positive_multiple(a, sign · x)`` for any positive multiple x of xi."""
+    t = next((c for c, x in enumerate(xi) if x), None)
+    if t is None:
+        return False
+    at, bt = a[t], sign * xi[t]
+    if (at > 0) != (bt > 0) or not at:
+        return False
+    # a_c / (sign xi_c) = a_t / (sign xi_t) for every c: a_c · bt = at · sign · xi_c, in integers
+    pn, pd = at.numerator * sign, at.denominator
+    return all(x.numerator * bt * pd == pn * y * x.denominator for x, y in zip(a, xi))
+
+
 # -- the kernel: named rules (docs/certificates.md, "Rules") --------------------------------------
 def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | None:
     """Rule *strict signs*: the first row j with ``sign(x_j·w) ≠ signs_j``, or None.
@@ -363,8 +386,10 @@ def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | N
     >>> strict_signs([[1, 0], [0, 1]], [2, 0], [1, 1])
     1
     """
+    mul = operator.mul
     for j, (x, s) in enumerate(zip(XI, signs)):
-        if _sign(_dot(x, w)) != s:
+        v = sum(map(mul, x, w))
+        if ((v > 0) - (v < 0)) != s:
             return j
     return None
 
@@ -411,12 +436,26 @@ def moreau_bound(g: list[Fraction], lam: list[Fraction] | None,
     >>> moreau_bound([F(1), F(-1)], [F(-1)], [[F(0), F(1)]]) is None
     True
     """
+    # in integers over common denominators: G for g, L for λ, so that r · G L = L (G g) +
+    # G Aᵀ(L λ) when the rows of A are integers (the producers write integer rows)
+    G = _lcm_den(g)
+    gi = [x.numerator * (G // x.denominator) for x in g]
     if lam is None:
-        return _fdot(g, g)
+        return Fraction(sum(x * x for x in gi), G * G)
     if any(x < 0 for x in lam):
         return None
-    r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0)) for c in range(len(g))]
-    return _fdot(r, r)
+    if not all(x.denominator == 1 for a in A for x in a):
+        r = [g[c] + sum((lk * a[c] for lk, a in zip(lam, A)), Fraction(0))
+             for c in range(len(g))]
+        return _fdot(r, r)
+    L = _lcm_den(lam)
+    ri = [L * x for x in gi]
+    for lk, a in zip(lam, A):
+        if lk:
+            k = lk.numerator * (L // lk.denominator) * G
+            ri = [rc + k * ac.numerator for rc, ac in zip(ri, a)]
+    GL = G * L
+    return Fraction(sum(x * x for x in ri), GL * GL)
 
 
 def objective(neurons: list[tuple[list[Fraction], Fraction]], X: list[list[Fraction]],
@@ -819,18 +858,19 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         budget.spend(nmask * 4 * d ** 3, ybits + 2 * nb)                 # the scaled inverses
         budget.spend(nsub * d, (ybits + nb + d.bit_length() + 2) * d)    # the packed signs
         EN = [pack(nrm, k) for nrm in normals]
-    for i, (w, F, K) in enumerate(parsed):
-        s = class_signs(normals, w)
-        if s is None:
+    sigma: list[tuple[int, ...]] = []  # the recomputed class sign vectors, per chamber
+    for i, (w, _, _) in enumerate(parsed):
+        sv = class_signs(normals, w)
+        if sv is None:
             raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
-        if s in index:
-            raise _fail("distinct", f"chambers {index[s]} and {i} have the same sign vector")
-        index[s] = i
-        parsed[i] = (s, F, K)
+        if sv in index:
+            raise _fail("distinct", f"chambers {index[sv]} and {i} have the same sign vector")
+        index[sv] = i
+        sigma.append(sv)
     # farkas: every class that is no facet is implied by the facets (packed identities), and
     # subcones: one scaled inverse per set of facet classes (signs applied after)
     inverses: dict[tuple[int, ...], tuple[list[list[int]], list[list[int]], int] | None] = {}
-    for i, (s, F, (explicit, K, sub)) in enumerate(parsed):
+    for i, (s, (_, F, (explicit, K, sub))) in enumerate(zip(sigma, parsed)):
         if sub or explicit:
             facet_set = set(F)
             others = [c for c in range(m) if c not in facet_set]
@@ -842,11 +882,13 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
                                   "mu_f sigma_f N_f with D > 0, mu >= 0")
         local: dict[int, tuple[list[int], int] | None] = {}
         for r, mask in sub.items():
-            packed = local.get(mask, 0)
-            if packed == 0:
+            if mask in local:
+                packed = local[mask]
+            else:
                 cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
-                rows = inverses.get(cols, 0)
-                if rows == 0:
+                if cols in inverses:
+                    rows = inverses[cols]
+                else:
                     inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
                            if len(cols) == d else None)
                     rows = inverses[cols] = None if inv is None else packed_rows(inv, nmax)
@@ -862,7 +904,7 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
             raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
                                   f"{mask} of the facets")
     # closure under crossing facets
-    for i, (s, F, _) in enumerate(parsed):
+    for i, (s, (_, F, _)) in enumerate(zip(sigma, parsed)):
         for f in F:
             flipped = s[:f] + (-s[f],) + s[f + 1:]
             if flipped not in index:
@@ -986,6 +1028,13 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     b.t, b.bounded = {}, []
     data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
     _solve_budget(chambers, n, d, data_bits)
+    # κ² bound ≤ β² cross-multiplied in integers, per bounded group
+    kk_num, kk_den = (kappa * kappa).numerator, (kappa * kappa).denominator
+    bb_num, bb_den = (beta * beta).numerator, (beta * beta).denominator
+    # the products v_j x_j over one common denominator Q: VX[j] = Q v_j x_j, integers
+    prods = [[vj * x for x in X[j]] for j, vj in enumerate(v)]
+    Q = math.lcm(*(x.denominator for row in prods for x in row))
+    VX = [[x.numerator * (Q // x.denominator) for x in row] for row in prods]
     for i, ch in enumerate(chambers):
         where = f"chamber {i}"
         _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
@@ -1003,10 +1052,10 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             raise _fail("distinct", f"{where}: sign vector listed twice")
         sign_vectors.add(tuple(signs))
         w = _integer_vector(_vec(ch["witness"], d, "chambers", f"{where}: witness"))
-        j = strict_signs(XI, w, signs)
-        if j is not None:
-            raise _fail("witness", f"{where}: row {j} has sign {_sign(_dot(XI[j], w))} at the "
-                                   f"witness, listed {signs[j]}")
+        bad = strict_signs(XI, w, signs)
+        if bad is not None:
+            raise _fail("witness", f"{where}: row {bad} has sign {_sign(_dot(XI[bad], w))} at "
+                                   f"the witness, listed {signs[bad]}")
         # facets: a = c · signs_row · x_row with c > 0, so C ⊇ the chamber's closed cone
         A = []
         for t, f in enumerate(_list(ch["facets"], "chambers", f"{where}: facets")):
@@ -1014,7 +1063,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
             _obj(f, fw, ("row", "a"))
             j = _int(f["row"], "chambers", f"{fw}.row", 0, n)
             a = _vec(f["a"], d, "chambers", f"{fw}.a")
-            if signs[j] == 0 or not _positive_multiple(a, [signs[j] * x for x in X[j]]):
+            if signs[j] == 0 or not _positive_multiple_int(a, signs[j], XI[j]):
                 raise _fail("facet", f"{where}: facet {t} is not a positive multiple of "
                                      f"signs_{j} x_{j}")
             A.append(a)
@@ -1023,13 +1072,14 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                             ("p", "lambda", "t", "bound"))["sign"],
                        "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
             raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
+        # Xᵀ D v · Q in integers (Q > 0 the common denominator of the products v_j x_j)
+        base = [sum(col) for col in zip(*[VX[j] for j in range(n) if pattern[j]])] or [0] * d
         for g in groups:
             s = g["sign"]
             gw = f"{where}, sign {s}"
             gv = _vec(g["g"], d, "chambers", f"{gw}: g")
-            want = [s * sum((v[j] * X[j][c] for j in range(n) if pattern[j] and v[j]),
-                            Fraction(0)) for c in range(d)]
-            if gv != want:
+            # g = s Xᵀ D v exactly: g_c · Q = s · base_c, cross-multiplied (no Fractions)
+            if any(x.numerator * Q != s * bc * x.denominator for x, bc in zip(gv, base)):
                 raise _fail("projection", f"{gw}: g != s X^T D v")
             if "bound" in g:
                 kind = g["bound"]
@@ -1040,11 +1090,11 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                     _obj(g, gw, ("sign", "g", "bound", "lambda"))
                     bound = moreau_bound(gv, _vec(g["lambda"], len(A), "dual", f"{gw}: lambda"),
                                          A)
-                    if bound is None:
-                        raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
                 else:
                     raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
-                if kappa * kappa * bound > beta * beta:
+                if bound is None:  # only a dual bound with some λ < 0
+                    raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
+                if kk_num * bound.numerator * bb_den > bb_num * bound.denominator * kk_den:
                     raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
                 b.bounded.append(bound)
                 continue
@@ -1216,10 +1266,12 @@ def _prove_conv(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _B
     h: int | tuple[int, int]
     stride: int | tuple[int, int]
     if "image" in model:  # 2-D: pairs [H, W], [s_r, s_c], [R, C]
-        image: tuple[int, int] | None = _int_pair(model["image"], "model.image", L)
-        h = _int_pair(model["h"], "model.h", L)
-        stride = _int_pair(model["stride"], "model.stride", L)
-        shape = f"{h[0]}x{h[1]}, stride {stride[0]}x{stride[1]} on {image[0]}x{image[1]} images"
+        img = _int_pair(model["image"], "model.image", L)
+        h2 = _int_pair(model["h"], "model.h", L)
+        st2 = _int_pair(model["stride"], "model.stride", L)
+        image: tuple[int, int] | None = img
+        h, stride = h2, st2
+        shape = f"{h2[0]}x{h2[1]}, stride {st2[0]}x{st2[1]} on {img[0]}x{img[1]} images"
     else:
         image = None
         h = _int(model["h"], "model", "model.h", 1, L + 1)
@@ -1269,7 +1321,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     conv = isinstance(cert, dict) and "model" in cert
     claims = cert.get("claims")
     verdict = claims.get("verdict") if isinstance(claims, dict) else None
-    if verdict not in _VERDICTS:
+    if verdict not in _VERDICTS or not isinstance(claims, dict):
         raise _fail("claims", f"unknown verdict {_rep(verdict)}")
     dual = cert.get("dual")
     source = dual.get("source") if isinstance(dual, dict) else None
@@ -1581,9 +1633,9 @@ def _check_relu3(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         pen += _fdot(w2, w2) + w3 * w3
     upper = sum((_LOSSES[loss][0](f, t) for f, t in zip(out, y)), Fraction(0)) + beta * pen / 2
     claims = _obj(cert["claims"], "claims", ("lower", "upper"))
-    for key, val in (("lower", lower), ("upper", upper)):
-        if _num(claims[key], "claims", f"claims.{key}") != val:
-            raise _fail("claims", f"claims.{key} is not the recomputed {key} bound "
+    for name, val in (("lower", lower), ("upper", upper)):
+        if _num(claims[name], "claims", f"claims.{name}") != val:
+            raise _fail("claims", f"claims.{name} is not the recomputed {name} bound "
                                   f"{_show(val)}")
     if lower > upper:
         raise _fail("claims", "lower > upper")
