@@ -68,7 +68,7 @@ from exact.certify import scaled_dual_bound
 from exact.convex import ConvexProgram
 from exact.losses import get_loss
 from exact.network import Exact, Network, add, loss_value, mul
-from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.projection import ProjectionCertificate, integer_projection
 from exact.screen import Dismissals
 from exact.transforms import is_scaled
 from exact.types import Group, Vec
@@ -743,42 +743,6 @@ class ScaledDismissals(Dismissals):
         return out
 
 
-def _int_projection(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[int]
-                    ) -> tuple[list[int], int, dict[int, int]] | None:
-    """``Π_C(g)`` for ``C = {u : A u ≥ 0}`` and an integer g, in integers: ``(pnum, D, x)``
-    with ``p = pnum/D`` and ``λ_j = x_j/D`` (rows j in x; the others 0), the KKT conditions
-    checked exactly (docs/MATH.md §7); None when neither the guessed support ``order`` (by
-    decreasing float multiplier) nor a single violated facet is the active set."""
-    from arrangement.exactla import integer_solve, pivot_rows
-
-    ag = [sum(a * x for a, x in zip(r, g)) for r in A]
-    if all(x >= 0 for x in ag):
-        return list(g), 1, {}
-    tries = []
-    if order:
-        sub = [list(A[j]) for j in order]
-        tries.append([order[t] for t in pivot_rows(sub)])
-    viol = sorted((j for j, x in enumerate(ag) if x < 0),
-                  key=lambda j: Fraction(ag[j] * ag[j], sum(a * a for a in A[j])), reverse=True)
-    tries += [[j] for j in viol if [j] not in tries]
-    for P in tries:
-        G = [[sum(a * b for a, b in zip(A[r], A[c])) for c in P] for r in P]
-        sol = integer_solve(G, [-ag[r] for r in P])
-        if sol is None:
-            continue
-        x, D = sol
-        if any(t < 0 for t in x):
-            continue
-        pnum = [D * gc for gc in g]
-        for j, t in zip(P, x):
-            if t:
-                for c, a in enumerate(A[j]):
-                    pnum[c] += t * a
-        if all(sum(a * y for a, y in zip(r, pnum)) >= 0 for r in A):
-            return pnum, D, {j: t for j, t in zip(P, x) if t}
-    return None
-
-
 def batched_nnls(A, counts, G, maxit: int | None = None):
     """``λ = argmin_{λ ≥ 0} ‖g + Âᵀλ‖`` for many small problems at once (floats): Lawson–Hanson
     with the passive set of each row kept in ``d`` slots, so every least-squares step is one
@@ -900,25 +864,11 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         return np.maximum(np.rint(lam), 0).astype(np.int64)
 
     def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
-        A = cp.cones[i]
-        g = [s * x for x in ih.row(i)]
         order: list[int] = []
         if lam is not None and len(lam):
             cut = 1e-9 * max(float(lam.max()), 1e-300)
             order = [j for j in np.argsort(-lam).tolist() if lam[j] > cut]
-        res = _int_projection(A, g, order) if A else (g, 1, {})
-        if res is None:
-            gv = tuple(Fraction(x, den) for x in g)
-            c = project_onto_cone(A, gv)
-            t = dot(c.p, gv)
-        else:
-            pnum, D, x = res
-            q = D * den
-            lam_ = [Fraction(0)] * len(A)
-            for j, xj in x.items():
-                lam_[j] = Fraction(xj, q)
-            c = ProjectionCertificate(tuple(Fraction(t_, q) for t_ in pnum), tuple(lam_))
-            t = Fraction(sum(a * b for a, b in zip(pnum, g)), q * den)
+        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order)
         certs[(i, s)] = c
         ts[(i, s)] = t
         done[i, 0 if s == 1 else 1] = True
@@ -951,10 +901,10 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
     top = np.column_stack(np.unravel_index(np.argsort(-ub, axis=None)[:64], ub.shape))
     top = top[~done[top[:, 0], top[:, 1]]]
     if len(top):
-        lam, r = nnls(top)
-        est = np.einsum("md,md->m", r, r)
-        lead = np.flatnonzero(est >= est.max() * (1 - 1e-6))[:16]
-        project_all(top[lead], lam[lead])
+        lam0, r0 = nnls(top)
+        est0 = np.einsum("md,md->m", r0, r0)
+        lead = np.flatnonzero(est0 >= est0.max() * (1 - 1e-6))[:16]
+        project_all(top[lead], lam0[lead])
     batch = 8
     while True:
         tmax = max(ts.values())
@@ -973,7 +923,8 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
             bounds.add_facets(rs[ok], cs_[ok], ks[ok])
             done[rs[ok], cs_[ok]] = True
             pend = pend[~ok]
-        lam = est = None
+        lam: np.ndarray | None = None
+        est: np.ndarray | None = None
         for stage in ("descent", "nnls"):
             if not len(pend):
                 break

@@ -55,15 +55,14 @@ from fractions import Fraction
 from arrangement.exactla import dot
 from arrangement.rational import sqrt_ceil
 from exact.network import Network
-from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.projection import ProjectionCertificate, integer_projection, project_onto_cone
 from exact.pruning import norm_enclosure
 from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
-           "group_projection", "lp_size_bits", "optimal_set", "polytope_vertices",
-           "screened_projections",
-           "simplest_rational"]
+           "group_projection", "integer_column_rank", "lp_size_bits", "optimal_set",
+           "polytope_vertices", "screened_projections", "simplest_rational", "vertex_bound"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
 #: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
@@ -224,9 +223,10 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
                     if g not in firsts]
     certs: dict[Group, ProjectionCertificate] = {}
     for i, s in todo:
-        g = tuple(Fraction(s * int(x), den) for x in H[i])
-        c = project_onto_cone(cp.cones[i], g)
-        if stop is not None and c.norm2 > stop:
+        # in integers over den (exact.projection.integer_projection): the Fraction projections
+        # were most of the extras
+        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den)
+        if stop is not None and t > stop:
             return None
         certs[(i, s)] = c
     return certs, int(done.sum())
@@ -374,8 +374,43 @@ def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequen
     return out
 
 
+def integer_column_rank(cols: Sequence[Sequence[Fraction]]) -> int:
+    """The rank of rational vectors, each scaled to integers first (fraction-free elimination,
+    :func:`arrangement.exactla.integer_rank`; the Fraction rref of 92 fits of length 20 took
+    a third of a small solve's extras).
+
+    >>> integer_column_rank([(Fraction(1, 2), 1), (1, 2), (0, Fraction(1, 3))])
+    2
+    """
+    from arrangement.exactla import integer_rank
+
+    rows = []
+    for c in cols:
+        L = math.lcm(*(Fraction(x).denominator for x in c))
+        rows.append([int(Fraction(x) * L) for x in c])
+    return integer_rank(rows) if rows else 0
+
+
+def vertex_bound(k: int, rank: int) -> int:
+    """An upper bound on the number of vertices of ``{ρ ≥ 0 : Σ_g ρ_g F_g = b}`` with k columns
+    of rank r, known before enumerating them: the polytope has dimension at most ``D = k − r``
+    and at most k facets (``ρ_g ≥ 0``), so by McMullen's upper bound theorem (dual form) it
+    has at most ``C(k − ⌊(D+1)/2⌋, k − D) + C(k − ⌊(D+2)/2⌋, k − D)`` vertices; also at most
+    ``C(k, r)`` (one basis each).
+
+    >>> vertex_bound(5, 3), vertex_bound(19, 8), vertex_bound(4, 4)
+    (5, 2574, 1)
+    """
+    D = k - rank
+    if D <= 0:
+        return 1
+    ubt = math.comb(k - (D + 1) // 2, k - D) + math.comb(k - (D + 2) // 2, k - D)
+    return min(ubt, math.comb(k, rank))
+
+
 def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
-                max_bits: int | None = MAX_EXACT_BITS) -> OptimalSet:
+                max_bits: int | None = MAX_EXACT_BITS,
+                max_vertices: int | None = None) -> OptimalSet:
     """The vertices of the optimal polytope of a certified squared-loss solution, and ``m*``.
 
     Exact when :func:`exact_dual` recovers ``v*`` (then ``exact=True`` and ``value = P*``);
@@ -385,7 +420,9 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     an exact LP, ``complete`` is False and ``m_star`` is an upper bound. Above ``max_bits``
     (:func:`lp_size_bits`; None: no budget) neither runs: the one vertex is the certified
     solution's own point pruned exactly to independent fits, ``complete`` is False and
-    ``skipped`` says why.
+    ``skipped`` says why. The same happens when the vertices could be more than
+    ``max_vertices`` (:func:`vertex_bound`, before any enumeration; None: no budget): each
+    vertex costs exact work (its fit, its objective, its network).
 
     >>> from exact.certify import solve
     >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # docs/MATH.md §9
@@ -424,18 +461,20 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         certs0: dict[Group, ProjectionCertificate] = dict(solution.projections)
         if reach > 0:
             thr = reach * reach * (1 - Fraction(1, 2**20))
-            more, _n = screened_projections(cp, solution.dual, thr,
+            screened = screened_projections(cp, solution.dual, thr,
                                             keep=[g for g in solution.groups
                                                   if g not in certs0])
-            for g, c in more.items():
-                certs0.setdefault(g, c)
+            assert screened is not None  # None only with a stop value
+            for g, c0 in screened[0].items():
+                certs0.setdefault(g, c0)
         for g in cp.groups:
-            c = certs0.get(g)
-            if c is None:
+            got = certs0.get(g)
+            if got is None:
                 if reach > 0:
                     inactive += 1  # proven t ≤ thr above: certified inactive
                     continue
-                c = group_projection(cp, g, solution.dual)
+                got = group_projection(cp, g, solution.dual)
+            c = got
             w = solution.groups.get(g)
             if w is None:
                 # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β
@@ -449,11 +488,20 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     cols = [cp.fit(g[0], g[1], dirs[g]) for g in keys]
     size = lp_size_bits(cols, fit)
     skipped = None
+    rays: list[tuple[Fraction, ...]]
+    rk = integer_column_rank(cols)
+    nv = vertex_bound(len(keys), rk)
     if max_bits is not None and size > max_bits:
         # the exact simplex on big rationals took minutes (MAX_EXACT_BITS): the certified
         # solution is itself a point of the polytope, and pruning it gives a vertex
         skipped = (f"the optimal polytope's matrix has {size} bits > budget {max_bits} "
                    f"({len(keys)} candidate groups)")
+        complete = False
+        verts, rays = [_solution_vertex(cp, solution, keys, dirs)], []
+    elif max_vertices is not None and len(keys) <= max_candidates and nv > max_vertices:
+        # (12, 4): 512 vertices took 1.5x the certified solve; the bound is known up front
+        skipped = (f"the optimal polytope may have up to {nv} vertices ({len(keys)} candidate "
+                   f"groups of rank {rk}) > budget {max_vertices}")
         complete = False
         verts, rays = [_solution_vertex(cp, solution, keys, dirs)], []
     elif len(keys) <= max_candidates:
@@ -477,9 +525,6 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     if not vertices:  # pragma: no cover - the certified solution is a point of the polytope
         raise ArithmeticError("the optimal polytope is empty")
     m_star = min(len(W) for W in vertices)
-    from exact.pruning import rank as _rank
-
-    rk = _rank(cols) if cols else 0
     excess: Fraction | None
     if exact:
         # ‖q_g‖ = β exactly, so L^c(W) = ½‖v‖² + β² Σ ρ_g: rational, and equal to P*
@@ -574,7 +619,10 @@ def _one_vertex(cp, keys: Sequence[Group], dirs: Mapping[Group, Vec],
     pos = {g: t for t, g in enumerate(keys)}
     out = [Fraction(0)] * k
     for g, w in W.items():
-        out[pos[g]] = _positive_multiple(tuple(w), tuple(dirs[g]))
+        r = _positive_multiple(tuple(w), tuple(dirs[g]))
+        if r is None:  # pragma: no cover - pruning keeps each group's direction
+            raise ArithmeticError("a pruned group is not a positive multiple of its direction")
+        out[pos[g]] = r
     return tuple(out)
 
 

@@ -73,6 +73,25 @@ def _parse_tol(text: str) -> Fraction:
 #: number of candidate groups (exact LPs, vertex enumeration) and would dominate the solve.
 EXTRAS_MAX_GROUPS = 16
 
+#: The extras' time budget as a share of the certified solve (issue 15: the command as a whole
+#: within 1.5x its certification, reading and enumeration included).
+EXTRAS_SHARE = 0.4
+
+#: Measured exact work per vertex of the optimal polytope (cddlib, then each vertex's fit,
+#: objective and network): (12, 4) of the solver suite, 512 vertices in about 0.2 s.
+SECONDS_PER_VERTEX = 4e-4
+
+
+def vertex_budget(solve_seconds: float) -> int:
+    """How many vertices of the optimal polytope the extras may enumerate after a certified
+    solve of ``solve_seconds``: :data:`EXTRAS_SHARE` of it at :data:`SECONDS_PER_VERTEX`, and at
+    least 16 (:func:`exact.optimal_set.vertex_bound` is checked against it before any work).
+
+    >>> vertex_budget(0.1), vertex_budget(4.0)
+    (100, 4000)
+    """
+    return max(16, int(EXTRAS_SHARE * solve_seconds / SECONDS_PER_VERTEX))
+
 
 class _progress_line:
     """``solving: cutting planes: round r, working set k groups, worst violation x (N s)`` on a
@@ -175,7 +194,8 @@ def run(args: argparse.Namespace) -> int:
 
         # the exact LP / vertex enumeration have a size budget too (--extras lifts it)
         optset = optimal_set(sol, networks=False,
-                             max_bits=None if args.extras else MAX_EXACT_BITS)
+                             max_bits=None if args.extras else MAX_EXACT_BITS,
+                             max_vertices=None if args.extras else vertex_budget(t_solve))
         m_star = optset.m_star
         n_nets = count_minimal_optimal_networks(optset)
         try:
