@@ -16,7 +16,10 @@ group
     (the KKT conditions of the group lasso with cone constraints). Reported as diagnostics.
 (c) **Dual feasibility on every chamber.** ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖² = pᵀg`` for all
     chambers i and signs s, each with its projection certificate; the most violated constraint
-    is the argmax of t, and the violation is ``t_max − β²`` (exact).
+    is the argmax of t, and the violation is ``t_max − β²`` (exact). Only the groups near the
+    top are projected (:func:`check_dual_pieces`): every other group is proven below ``t_max``
+    by a Moreau bound whose multipliers are checked exactly in int64 interval arithmetic on
+    ``H = den · XᵀD_i v`` (:class:`IntervalH`), which is also what the certificate records.
 
 Certified bounds. ``UB = L_β(θ)`` (the exact objective of θ: any network's objective is an upper
 bound on ``P* = P*_c``); ``LB = κ vᵀy − ½ κ² ‖v‖²`` with a rational ``κ ≥ 0``,

@@ -26,6 +26,7 @@ Lawson & Hanson (1974), "Solving least squares problems", ch. 23.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -321,8 +322,8 @@ def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[i
     if order:
         sub = [list(A[j]) for j in order]
         tries.append([order[t] for t in pivot_rows(sub)])
-    viol = sorted((j for j, x in enumerate(ag) if x < 0),
-                  key=lambda j: Fraction(ag[j] * ag[j], sum(a * a for a in A[j])), reverse=True)
+    viol = sorted((j for j, x in enumerate(ag) if x < 0),  # by distance (an order only)
+                  key=lambda j: ag[j] // max(math.isqrt(sum(a * a for a in A[j])), 1))
     tries += [[j] for j in viol if [j] not in tries]
     for P in tries:
         G = [[sum(a * b for a, b in zip(A[r], A[c])) for c in P] for r in P]
