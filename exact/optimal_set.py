@@ -48,6 +48,7 @@ regularized two-layer ReLU networks", arXiv:2006.05900; poster (seed 004); docs/
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -60,8 +61,8 @@ from exact.pruning import norm_enclosure
 from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
-__all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
-           "group_projection", "integer_column_rank", "lp_size_bits", "optimal_set",
+__all__ = ["MAX_EXACT_BITS", "OptimalSet", "OverBudget", "count_minimal_optimal_networks",
+           "exact_dual", "group_projection", "integer_column_rank", "lp_size_bits", "optimal_set",
            "polytope_vertices", "screened_projections", "simplest_rational", "vertex_bound"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
@@ -70,6 +71,16 @@ __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "ex
 #: 68 s at 1.5e6 (standardized iris, beta = 1e-9: 308 candidate groups with 836-bit entries).
 #: Above it the vertex is the certified solution's own point, pruned exactly (Carathéodory).
 MAX_EXACT_BITS = 100_000
+
+
+class OverBudget(ArithmeticError):
+    """The extras' time budget ran out (``deadline`` of :func:`optimal_set`): the message says
+    where. Raised between exact steps, never inside one, so nothing half-done is returned."""
+
+
+def _check_deadline(deadline: float | None, where: str) -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise OverBudget(f"its time budget ran out during {where}")
 
 
 @dataclass
@@ -179,7 +190,7 @@ def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
 
 
 def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
-                         stop: Fraction | None = None
+                         stop: Fraction | None = None, deadline: float | None = None
                          ) -> tuple[dict[Group, ProjectionCertificate], int] | None:
     """Exact projections ``Π_{C_i}(s XᵀD_i v)`` of the groups that are not *proven* to have
     ``t = ‖Π‖² ≤ thr``, and the number of groups so proven: ``(certs, dismissed)``.
@@ -190,6 +201,8 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     group is projected exactly, the groups in ``keep`` always. With ``stop``, None as soon as a
     projection has ``t > stop`` (the active groups are visited first, then by decreasing
     ``‖g‖``). Replaces one exact projection per chamber and sign (the extras' largest cost).
+    Past ``deadline`` (a ``time.perf_counter()`` value) :class:`OverBudget` is raised between
+    two projections.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -223,6 +236,7 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
                     if g not in firsts]
     certs: dict[Group, ProjectionCertificate] = {}
     for i, s in todo:
+        _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(todo)} done)")
         # in integers over den (exact.projection.integer_projection): the Fraction projections
         # were most of the extras
         c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den)
@@ -304,7 +318,7 @@ def exact_dual(solution, max_bits: int | None = None
     return _exact_dual(solution, max_bits)[0]
 
 
-def _exact_dual(solution, max_bits: int | None):
+def _exact_dual(solution, max_bits: int | None, deadline: float | None = None):
     """:func:`exact_dual` and why it gave up on the size budget (None: it did not)."""
     cp = solution.program
     if cp is None or not cp.loss_fn.supports_optimal_set:
@@ -326,7 +340,7 @@ def _exact_dual(solution, max_bits: int | None):
         # dual feasible: every group proven below β²(1 − 2⁻²⁰) (so neither violated nor
         # tight) by the screen, the rest projected exactly, the likely violators first
         res = screened_projections(cp, cand, beta2 * (1 - Fraction(1, 2**20)), keep=first,
-                                   stop=beta2)
+                                   stop=beta2, deadline=deadline)
         if res is None:
             continue
         certs = res[0]
@@ -410,7 +424,7 @@ def vertex_bound(k: int, rank: int) -> int:
 
 def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
                 max_bits: int | None = MAX_EXACT_BITS,
-                max_vertices: int | None = None) -> OptimalSet:
+                max_vertices: int | None = None, deadline: float | None = None) -> OptimalSet:
     """The vertices of the optimal polytope of a certified squared-loss solution, and ``m*``.
 
     Exact when :func:`exact_dual` recovers ``v*`` (then ``exact=True`` and ``value = P*``);
@@ -422,7 +436,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     solution's own point pruned exactly to independent fits, ``complete`` is False and
     ``skipped`` says why. The same happens when the vertices could be more than
     ``max_vertices`` (:func:`vertex_bound`, before any enumeration; None: no budget): each
-    vertex costs exact work (its fit, its objective, its network).
+    vertex costs exact work (its fit, its objective, its network). Past ``deadline`` (a
+    ``time.perf_counter()`` value; None: none) :class:`OverBudget` is raised between exact steps.
 
     >>> from exact.certify import solve
     >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # docs/MATH.md §9
@@ -438,7 +453,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         raise ValueError(f"the optimal set is derived for the squared loss only, not for the "
                          f"{cp.loss} loss (docs/MATH.md §7, §11)")
     beta = cp.beta
-    rec, dual_skipped = _exact_dual(solution, max_bits)
+    rec, dual_skipped = _exact_dual(solution, max_bits, deadline)
     dirs: dict[Group, Vec] = {}
     inactive = 0
     if rec is not None:
@@ -463,7 +478,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
             thr = reach * reach * (1 - Fraction(1, 2**20))
             screened = screened_projections(cp, solution.dual, thr,
                                             keep=[g for g in solution.groups
-                                                  if g not in certs0])
+                                                  if g not in certs0], deadline=deadline)
             assert screened is not None  # None only with a stop value
             for g, c0 in screened[0].items():
                 certs0.setdefault(g, c0)
@@ -473,6 +488,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
                 if reach > 0:
                     inactive += 1  # proven t ≤ thr above: certified inactive
                     continue
+                _check_deadline(deadline, "the projections of the candidate groups")
                 got = group_projection(cp, g, solution.dual)
             c = got
             w = solution.groups.get(g)
@@ -489,6 +505,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     size = lp_size_bits(cols, fit)
     skipped = None
     rays: list[tuple[Fraction, ...]]
+    _check_deadline(deadline, "the candidate groups")
     rk = integer_column_rank(cols)
     nv = vertex_bound(len(keys), rk)
     if max_bits is not None and size > max_bits:

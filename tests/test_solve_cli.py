@@ -142,3 +142,21 @@ def test_vertex_budget_skips_a_large_optimal_polytope_and_says_so(tmp_path, caps
     s = json.loads(capsys.readouterr().out)
     assert s["optimal_set"]["complete"] and s["optimal_set"]["vertices"] > 16  # 512 here
     assert 1 <= s["m_star"] <= 12 and vertex_bound(19, 8) == 2574
+
+
+def test_time_budget_of_the_optimal_set_says_skipped_and_the_flag(monkeypatch, capsys):
+    """Wine 20 x 6 (raw) spent 103 s CPU in the optimal set's exact projections after a 9 s
+    solve: past its time budget (a share of the certified solve) the optimal set stops
+    between two exact steps and says why, naming --extras."""
+    import exact.commands.solve as solve_cmd
+
+    monkeypatch.setattr(solve_cmd, "EXTRAS_SHARE", 0.0)  # the budget is spent at once
+    assert main(["solve", "example:v1d", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["m_star"] is None and "optimal_set" not in s
+    assert "time budget ran out" in s["extras_skipped"]
+    assert "--extras forces it" in s["extras_skipped"]
+    assert main(["solve", "example:v1d"]) == 0
+    assert "skipped: the optimal set: its time budget" in capsys.readouterr().out
+    assert main(["solve", "example:v1d", "--json", "--extras"]) == 0
+    assert json.loads(capsys.readouterr().out)["m_star"] == 3

@@ -190,18 +190,32 @@ def run(args: argparse.Namespace) -> int:
     skipped = _extras_skipped(sol, args.extras)
     if skipped is None and loss.supports_optimal_set:
         from exact.closed_form import closed_form
-        from exact.optimal_set import MAX_EXACT_BITS, count_minimal_optimal_networks, optimal_set
+        from exact.optimal_set import (
+            MAX_EXACT_BITS,
+            OverBudget,
+            count_minimal_optimal_networks,
+            optimal_set,
+        )
 
-        # the exact LP / vertex enumeration have a size budget too (--extras lifts it)
-        optset = optimal_set(sol, networks=False,
-                             max_bits=None if args.extras else MAX_EXACT_BITS,
-                             max_vertices=None if args.extras else vertex_budget(t_solve))
-        m_star = optset.m_star
-        n_nets = count_minimal_optimal_networks(optset)
+        # the exact LP / vertex enumeration have size budgets, and all of it a time budget
+        # (--extras lifts them)
+        budget = EXTRAS_SHARE * t_solve
         try:
-            cf = closed_form(sol, optset)
-        except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
-            cf = None  # a closed form is a bonus: never fail the solve over it
+            optset = optimal_set(sol, networks=False,
+                                 max_bits=None if args.extras else MAX_EXACT_BITS,
+                                 max_vertices=None if args.extras else vertex_budget(t_solve),
+                                 deadline=None if args.extras else time.perf_counter() + budget)
+        except OverBudget as exc:  # wine 20 x 6, raw: 103 s of exact projections, solve 9 s
+            optset = None
+            skipped = (f"the optimal set: {exc} ({budget:.2f} s, {EXTRAS_SHARE:g}x the "
+                       "certified solve; --extras forces it)")
+        if optset is not None:
+            m_star = optset.m_star
+            n_nets = count_minimal_optimal_networks(optset)
+            try:
+                cf = closed_form(sol, optset)
+            except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
+                cf = None  # a closed form is a bonus: never fail the solve over it
     elif skipped is None:
         from exact.pruning import prune
 
