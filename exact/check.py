@@ -649,6 +649,7 @@ class IntervalH:
         #: searches for multipliers and projections see
         self.mid = (self.Hl.astype(float) + self.Hh.astype(float)) / 2
         self._rows: dict[int, tuple[int, ...]] = {}
+        self.amax = 0  # the largest |facet entry|, on first use
 
     def row(self, i: int) -> tuple[int, ...]:
         """The exact integer row ``H_i``."""
@@ -671,12 +672,12 @@ class IntervalH:
         T = (thr.numerator * self.den * self.den) // (thr.denominator << (2 * self.k))
         return min(T, 2**63 - 1)
 
-    def proven(self, AI, rows, cols, mu, T: int):
+    def proven(self, AI, rows, cols, mu, T: int, facet=None):
         """Exactly, in int64, per group ``(rows[r], s = 1 − 2·cols[r])``: ``‖s H_i/2^k + Σ_k
         μ_rk a_ik‖² ≤ T`` for every H in the interval, with integer multipliers ``μ ≥ 0``
-        (None: all zero). By Moreau that is ``‖Π_{C_i}(g)‖² ≤ thr`` for ``T =
-        threshold(thr)``, with ``λ = μ·2^k/den`` (docs/MATH.md §7). Entries that could
-        overflow leave the group unproven."""
+        (None: all zero; with ``facet``, ``mu`` is one multiplier per row, on that facet).
+        By Moreau that is ``‖Π_{C_i}(g)‖² ≤ thr`` for ``T = threshold(thr)``, with ``λ =
+        μ·2^k/den`` (docs/MATH.md §7). Entries that could overflow leave the group unproven."""
         import numpy as np
 
         s = (1 - 2 * cols)[:, None]
@@ -684,12 +685,18 @@ class IntervalH:
         hi = np.where(s > 0, self.Hh[rows], -self.Hl[rows])
         ok = np.ones(len(rows), dtype=bool)
         if mu is not None:
-            f = mu.shape[1]
-            A = AI[rows, :f].astype(np.int64)
-            amax = int(np.abs(A).max(initial=0))
+            f = 1 if facet is not None else mu.shape[1]
+            amax = self.amax if self.amax else max(int(np.abs(AI).max(initial=0)), 1)
+            self.amax = amax
             # |Σ_k μ_k a_k| ≤ f · max μ · max|a| < 2^62: no overflow
-            ok &= mu.max(axis=1, initial=0) < (2**62) // max(1, f * amax)
-            M = np.einsum("mk,mkd->md", np.where(ok[:, None], mu, 0), A)
+            ok &= (mu if facet is not None else mu.max(axis=1, initial=0)) < (2**62) // (f * amax)
+            mu = np.where(ok[:, None] if facet is None else ok, mu, 0)
+            if facet is not None:
+                M = mu[:, None] * AI[rows, facet]
+            else:  # one facet column at a time: m × d int64 products, no m × f × d copy
+                M = np.zeros((len(rows), AI.shape[2]), dtype=np.int64)
+                for k in np.flatnonzero(mu.any(axis=0)).tolist():
+                    M += mu[:, k, None] * AI[rows, k]
             lo, hi = lo + M, hi + M
         R = np.maximum(np.abs(lo), np.abs(hi))
         ok &= (R < 2**self.h1).all(axis=1)
@@ -853,7 +860,9 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
     p, fmax, d = fa.A.shape
     hm, raw = ih.mid, fa.raw
     done = np.zeros((p, 2), dtype=bool)
-    aa = np.einsum("ikd,ikd->ik", raw, raw)
+    if "check_facet_norms" not in cp.cache:  # per program: the facets' squared lengths
+        cp.cache["check_facet_norms"] = np.einsum("ikd,ikd->ik", raw, raw)
+    aa = cp.cache["check_facet_norms"]
     nrm = np.sqrt(aa)
 
     def nnls(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -875,6 +884,22 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         certs[(i, s)] = c
         ts[(i, s)] = t
         done[i, 0 if s == 1 else 1] = True
+
+    def full_bound(i: int, s: int, lam: np.ndarray, tn: int, td: int):
+        """λ ≥ 0 with ``‖g + Aᵀλ‖² ≤ tn/td`` (exactly, Python integers) from float multipliers
+        on the H/2^k scale, or None: ``λ_j = λ̂_j·2^k/den``, ``λ̂_j`` as the exact dyadic."""
+        A = cp.cones[i]
+        ratios = [float(x).as_integer_ratio() if x > 0 else (0, 1) for x in lam[:len(A)]]
+        Q = max(b for _a, b in ratios)  # powers of two: the largest is their lcm
+        R = [s * Q * x for x in ih.row(i)]
+        for (a, b), row in zip(ratios, A):
+            if a:
+                c = (a << ih.k) * (Q // b)
+                for j, x in enumerate(row):
+                    R[j] += c * x
+        if sum(x * x for x in R) * td > tn * (Q * den) ** 2:
+            return None
+        return tuple(Fraction(a << ih.k, b * den) if a else Fraction(0) for a, b in ratios)
 
     def project_all(g: np.ndarray, lam: np.ndarray) -> None:
         for t_ in range(len(g)):
@@ -920,9 +945,7 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         if len(pend):  # the best single facet
             rs, cs_ = pend[:, 0], pend[:, 1]
             ks = best[rs, cs_]
-            mu = np.zeros((len(pend), fmax), dtype=np.int64)
-            mu[np.arange(len(pend)), ks] = mu1[rs, cs_]
-            ok = ih.proven(AI, rs, cs_, mu, T)
+            ok = ih.proven(AI, rs, cs_, mu1[rs, cs_], T, facet=ks)
             bounds.add_facets(rs[ok], cs_[ok], ks[ok])
             done[rs[ok], cs_[ok]] = True
             pend = pend[~ok]
@@ -950,6 +973,19 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         if not len(pend):
             break
         assert lam is not None and est is not None  # set by the stages above
+        # near the threshold the int64 intervals are too coarse: the same multipliers at full
+        # precision, checked in Python integers (a bound exceeds t by O(δλ²), δλ ~ 1e-16)
+        tn, td = tmax.numerator, tmax.denominator
+        keep = np.ones(len(pend), dtype=bool)
+        for t_ in np.flatnonzero(est <= float(T) * (1 + 1e-5)).tolist():
+            i, col = int(pend[t_, 0]), int(pend[t_, 1])
+            lam_ = full_bound(i, 1 - 2 * col, lam[t_], tn, td)
+            if lam_ is not None:
+                bounds[(i, 1 - 2 * col)] = lam_
+                done[i, col], keep[t_] = True, False
+        pend, lam, est = pend[keep], lam[keep], est[keep]
+        if not len(pend):
+            break
         # exactly: the ties with the threshold (all of them when few), then by estimate
         if len(pend) <= 2 * batch:
             pick = np.arange(len(pend))
