@@ -344,7 +344,12 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
     from exact.maps import group_key_order
     from exact.network import norm_sq, sign
 
-    S = np.asarray(cp.signs, dtype=np.int8).reshape(cp.p, cp.rows)
+    packed = cp.cache.get("check_packed_signs")
+    if packed is None:  # per program: each chamber's + and − rows as bits
+        S = np.asarray(cp.signs, dtype=np.int8).reshape(cp.p, cp.rows)
+        packed = cp.cache["check_packed_signs"] = (np.packbits(S > 0, axis=1),
+                                                   np.packbits(S < 0, axis=1))
+    pos, neg = packed
     held: list[list[Group]] = []
     acc: dict[Group, list[Exact]] = {}
     for k, (nr, sg) in enumerate(zip(net.neurons, neuron_signs(net, cp.X))):
@@ -352,8 +357,10 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
         if s == 0:
             held.append([])
             continue
-        mask = ((S * np.array(sg, dtype=np.int8)[None, :]) >= 0).all(axis=1)
-        idx = np.flatnonzero(mask).tolist()
+        # the closed cone of chamber i holds u iff no row has opposite strict signs
+        su = np.array(sg, dtype=np.int8)
+        clash = (pos & np.packbits(su < 0)) | (neg & np.packbits(su > 0))
+        idx = np.flatnonzero(~clash.any(axis=1)).tolist()
         if not idx:
             raise InputError(f"no listed chamber's closed cone holds neuron {k}")
         held.append([(i, s) for i in idx])

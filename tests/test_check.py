@@ -431,8 +431,10 @@ def _float_network(X, y, beta, m, seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_interval_dual_pass_agrees_with_dual_pieces(seed):
     from exact.certify import dual_pieces
-    from exact.check import check_dual_pieces, own_groups
+    from exact.check import check_dual_pieces, network_output, own_groups
     from exact.convex import ConvexProgram
+    from exact.maps import phi
+    from exact.transforms import held_groups
 
     rng = np.random.default_rng(seed)
     X = rng.integers(-9, 10, (12, 3)).tolist()
@@ -442,7 +444,9 @@ def test_interval_dual_pass_agrees_with_dual_pieces(seed):
     sol = solve(X, y, beta, program=cp)
     for net in (sol.network, _float_network(X, y, beta, 3, seed)):
         v = tuple(a - b for a, b in zip(cp.y, net.output(cp.X)))
-        _held, W = own_groups(net, cp)
+        held, W = own_groups(net, cp)
+        assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
+        assert network_output(net, cp.X) == net.output(cp.X)
         dp = check_dual_pieces(cp, v, must=list(W))
         assert dp.tmax == dual_pieces(cp, v).tmax
         assert all(g in dp.ts for g in W)
