@@ -224,6 +224,7 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     fa = facet_arrays(cp) if cp.p else None
     if fa is not None and thr > 0:
         done = proven_below(cp, fa, H, den, thr)
+        done |= _nnls_proven(cp, fa, H, den, thr, ~done)
     for i, s in keep:
         done[i, 0 if s == 1 else 1] = False
     first = list(dict.fromkeys(keep))
@@ -235,15 +236,68 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     todo = first + [g for g in ((int(rest[t, 0]), 1 - 2 * int(rest[t, 1])) for t in order)
                     if g not in firsts]
     certs: dict[Group, ProjectionCertificate] = {}
-    for i, s in todo:
+    orders = _support_guesses(fa, H, den, todo) if fa is not None else [()] * len(todo)
+    for (i, s), order in zip(todo, orders):
         _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(todo)} done)")
-        # in integers over den (exact.projection.integer_projection): the Fraction projections
-        # were most of the extras
-        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den)
+        # in integers over den (exact.projection.integer_projection), on the support of a
+        # batched float NNLS: the Fraction projections were most of the extras
+        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den, order)
         if stop is not None and t > stop:
             return None
         certs[(i, s)] = c
     return certs, int(done.sum())
+
+
+def _support_guesses(fa, H, den: int, groups: Sequence[Group]) -> list[list[int]]:
+    """Per group, the facets a batched float NNLS of the dual uses, by decreasing multiplier
+    (:func:`exact.check.batched_nnls`; empty where floats fail): the guessed active sets."""
+    import numpy as np
+
+    from exact.check import batched_nnls
+    from exact.screen import float_g
+
+    gF = float_g(H, den) if len(groups) else None
+    if gF is None or fa.raw is None:
+        return [[] for _ in groups]
+    rows = np.array([i for i, _s in groups], dtype=np.int64)
+    sg = np.array([s for _i, s in groups], dtype=float)
+    fb = max(int(fa.counts[rows].max(initial=0)), 1)
+    with np.errstate(all="ignore"):
+        lam, _r = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[rows])
+    out = []
+    for row in lam:
+        if not np.isfinite(row).all() or not row.any():
+            out.append([])
+            continue
+        cut = 1e-9 * float(row.max())
+        out.append([j for j in np.argsort(-row).tolist() if row[j] > cut])
+    return out
+
+
+def _nnls_proven(cp, fa, H, den: int, thr: Fraction, todo):
+    """The groups of the mask ``todo`` whose float NNLS multipliers
+    (:func:`exact.check.batched_nnls`, dyadic floats ≥ 0) prove ``t ≤ thr`` exactly
+    (:func:`exact.screen.exact_multipliers_ok`): the descent of the screen stops after a few
+    sweeps, and every group it leaves was an exact projection."""
+    import numpy as np
+
+    from exact.check import batched_nnls
+    from exact.screen import exact_multipliers_ok, float_g, int_facets
+
+    out = np.zeros_like(todo)
+    g = np.argwhere(todo)
+    gF = float_g(H, den) if len(g) else None
+    if gF is None or fa.raw is None or not np.isfinite(gF).all():
+        return out
+    fb = max(int(fa.counts[g[:, 0]].max(initial=0)), 1)
+    sg = 1 - 2 * g[:, 1]
+    with np.errstate(all="ignore"):
+        lam, _r = batched_nnls(fa.raw[g[:, 0], :fb], fa.counts[g[:, 0]], sg[:, None] * gF[g[:, 0]])
+    if not np.isfinite(lam).all():
+        return out
+    ok = exact_multipliers_ok(int_facets(cp), H, den, g[:, 0], sg, lam, thr)
+    out[g[ok, 0], g[ok, 1]] = True
+    return out
 
 
 def _positive_multiple(w: Vec, p: Vec) -> Fraction | None:
