@@ -236,12 +236,12 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     todo = first + [g for g in ((int(rest[t, 0]), 1 - 2 * int(rest[t, 1])) for t in order)
                     if g not in firsts]
     certs: dict[Group, ProjectionCertificate] = {}
-    orders = _support_guesses(fa, H, den, todo) if fa is not None else [()] * len(todo)
-    for (i, s), order in zip(todo, orders):
+    guesses = _support_guesses(fa, H, den, todo) if fa is not None else [[]] * len(todo)
+    for (i, s), guess in zip(todo, guesses):
         _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(todo)} done)")
         # in integers over den (exact.projection.integer_projection), on the support of a
         # batched float NNLS: the Fraction projections were most of the extras
-        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den, order)
+        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den, guess)
         if stop is not None and t > stop:
             return None
         certs[(i, s)] = c
@@ -264,7 +264,7 @@ def _support_guesses(fa, H, den: int, groups: Sequence[Group]) -> list[list[int]
     fb = max(int(fa.counts[rows].max(initial=0)), 1)
     with np.errstate(all="ignore"):
         lam, _r = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[rows])
-    out = []
+    out: list[list[int]] = []
     for row in lam:
         if not np.isfinite(row).all() or not row.any():
             out.append([])
