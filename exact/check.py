@@ -933,7 +933,7 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         mu1[:, col] = integers(-cs[ar, best[:, col]] / aa_safe[ar, best[:, col]])
     # a first threshold: the groups of largest bound, their float projections, the best few
     # projected exactly
-    top = np.column_stack(np.unravel_index(np.argsort(-ub, axis=None)[:64], ub.shape))
+    top = np.column_stack(np.unravel_index(np.argsort(-ub, axis=None)[:512], ub.shape))
     top = top[~done[top[:, 0], top[:, 1]]]
     if len(top):
         lam0, r0 = nnls(top)
