@@ -880,7 +880,11 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         return np.pad(lam, ((0, 0), (0, fmax - fb))), r
 
     def integers(lam: np.ndarray) -> np.ndarray:
-        return np.maximum(np.rint(lam), 0).astype(np.int64)
+        """Float multipliers rounded to integers ≥ 0; a non-finite or huge one becomes 0 (any
+        λ ≥ 0 gives a valid bound: never a negative or wrapped int64)."""
+        x = np.rint(lam)
+        x = np.where(np.isfinite(x) & (x > 0) & (x < 2.0**62), x, 0.0)
+        return x.astype(np.int64)
 
     def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
         order: list[int] = []
@@ -896,7 +900,8 @@ def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
         """λ ≥ 0 with ``‖g + Aᵀλ‖² ≤ tn/td`` (exactly, Python integers) from float multipliers
         on the H/2^k scale, or None: ``λ_j = λ̂_j·2^k/den``, ``λ̂_j`` as the exact dyadic."""
         A = cp.cones[i]
-        ratios = [float(x).as_integer_ratio() if x > 0 else (0, 1) for x in lam[:len(A)]]
+        ratios = [float(x).as_integer_ratio() if 0 < x < math.inf else (0, 1)
+                  for x in lam[:len(A)]]
         Q = max(b for _a, b in ratios)  # powers of two: the largest is their lcm
         R = [s * Q * x for x in ih.row(i)]
         for (a, b), row in zip(ratios, A):
