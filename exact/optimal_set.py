@@ -562,6 +562,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     _check_deadline(deadline, "the candidate groups")
     rk = integer_column_rank(cols)
     nv = vertex_bound(len(keys), rk)
+    _check_deadline(deadline, "the rank of the candidate fits")
     if max_bits is not None and size > max_bits:
         # the exact simplex on big rationals took minutes (MAX_EXACT_BITS): the certified
         # solution is itself a point of the polytope, and pruning it gives a vertex
