@@ -79,7 +79,7 @@ class OverBudget(ArithmeticError):
 
 
 def _check_deadline(deadline: float | None, where: str) -> None:
-    if deadline is not None and time.perf_counter() > deadline:
+    if deadline is not None and time.process_time() > deadline:
         raise OverBudget(f"its time budget ran out during {where}")
 
 
@@ -201,7 +201,7 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     group is projected exactly, the groups in ``keep`` always. With ``stop``, None as soon as a
     projection has ``t > stop`` (the active groups are visited first, then by decreasing
     ``‖g‖``). Replaces one exact projection per chamber and sign (the extras' largest cost).
-    Past ``deadline`` (a ``time.perf_counter()`` value) :class:`OverBudget` is raised between
+    Past ``deadline`` (a ``time.process_time()`` value) :class:`OverBudget` is raised between
     two projections.
 
     >>> from exact.convex import ConvexProgram
@@ -491,7 +491,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     ``skipped`` says why. The same happens when the vertices could be more than
     ``max_vertices`` (:func:`vertex_bound`, before any enumeration; None: no budget): each
     vertex costs exact work (its fit, its objective, its network). Past ``deadline`` (a
-    ``time.perf_counter()`` value; None: none) :class:`OverBudget` is raised between exact steps.
+    ``time.process_time()`` value: CPU, so other jobs on the machine do not eat it; None: none)
+    :class:`OverBudget` is raised between exact steps.
 
     >>> from exact.certify import solve
     >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # docs/MATH.md §9

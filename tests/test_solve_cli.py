@@ -129,7 +129,8 @@ def test_vertex_budget_skips_a_large_optimal_polytope_and_says_so(tmp_path, caps
     y = rng.integers(-5, 6, 12).tolist()
     path = tmp_path / "d.json"
     path.write_text(json.dumps({"X": X, "y": y, "beta": "1/10"}))
-    monkeypatch.setattr(solve_cmd, "SECONDS_PER_VERTEX", 1.0)  # a budget of 16 vertices
+    monkeypatch.setattr(solve_cmd, "SECONDS_PER_VERTEX", 1e9)  # a budget of 16 vertices
+    monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR", 1e6)  # and no time budget
     assert main(["solve", str(path), "--json"]) == 0
     o = json.loads(capsys.readouterr().out)["optimal_set"]
     assert not o["complete"] and o["vertices"] == 1
@@ -151,6 +152,7 @@ def test_time_budget_of_the_optimal_set_says_skipped_and_the_flag(monkeypatch, c
     import exact.commands.solve as solve_cmd
 
     monkeypatch.setattr(solve_cmd, "EXTRAS_SHARE", 0.0)  # the budget is spent at once
+    monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR", 0.0)
     assert main(["solve", "example:v1d", "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
     assert s["m_star"] is None and "optimal_set" not in s

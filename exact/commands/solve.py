@@ -78,6 +78,9 @@ EXTRAS_MAX_GROUPS = 16
 #: between exact steps, so a step may overrun it).
 EXTRAS_SHARE = 0.3
 
+#: ... but never less than this many CPU seconds: tiny solves keep their (tiny) extras.
+EXTRAS_FLOOR = 0.05
+
 #: Measured exact work per vertex of the optimal polytope (cddlib, then each vertex's fit,
 #: objective and network): (12, 4) of the solver suite, 512 vertices in about 0.2 s.
 SECONDS_PER_VERTEX = 4e-4
@@ -171,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
     t_start = time.perf_counter()
     arr_solve.chambers()  # the enumeration, timed on its own
     t0 = time.perf_counter()
+    c0 = time.process_time()  # the extras' budgets are shares of the solve's CPU time
     progress = None if args.json or args.quiet else _progress_line()
     try:
         sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
@@ -184,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         to_x = chamber_map(arr_solve, arr)
         active = [(to_x[i], s) for i, s in active]
     t_solve = time.perf_counter() - t0
+    c_solve = time.process_time() - c0
     optset = cf = None
     m_star: int | None = None
     n_nets: int | None = None
@@ -200,15 +205,15 @@ def run(args: argparse.Namespace) -> int:
 
         # the exact LP / vertex enumeration have size budgets, and all of it a time budget
         # (--extras lifts them)
-        budget = EXTRAS_SHARE * t_solve
+        budget = max(EXTRAS_SHARE * c_solve, EXTRAS_FLOOR)
         try:
             optset = optimal_set(sol, networks=False,
                                  max_bits=None if args.extras else MAX_EXACT_BITS,
-                                 max_vertices=None if args.extras else vertex_budget(t_solve),
-                                 deadline=None if args.extras else time.perf_counter() + budget)
+                                 max_vertices=None if args.extras else vertex_budget(c_solve),
+                                 deadline=None if args.extras else time.process_time() + budget)
         except OverBudget as exc:  # wine 20 x 6, raw: 103 s of exact projections, solve 9 s
             optset = None
-            skipped = (f"the optimal set: {exc} ({budget:.2f} s, {EXTRAS_SHARE:g}x the "
+            skipped = (f"the optimal set: {exc} ({budget:.2f} s CPU, {EXTRAS_SHARE:g}x the "
                        "certified solve; --extras forces it)")
         if optset is not None:
             m_star = optset.m_star
