@@ -61,6 +61,7 @@ TARGET_RATE = 10_000  # check: chambers per second
 
 _programs: dict[str, object] = {}
 _rates: dict[str, tuple[float, int, float]] = {}
+_enumerations: dict[str, tuple[float, float]] = {}  # check case -> (check, enumeration) time
 _commands: dict[str, float] = {}  # case -> the whole command's best time
 _baselines: dict[str, dict[str, float]] = {}  # case -> {tool: best time}, for the notes
 
@@ -92,7 +93,50 @@ def cases() -> list[Case]:
     y = rng.integers(-5, 6, size=n).tolist()
     neurons = [(rng.integers(-3, 4, size=d).tolist(), s * int(rng.integers(1, 3))) for s in (1, -1)]
     out.append(Case(f"check ({n}, {d})", {"kind": "check", "X": X, "y": y, "net": neurons}))
+    # issue 15: check of networks as they come, on the task's instance (rng = default_rng(0),
+    # X = rng.integers(-9, 10, (40, 4)), y = rng.integers(-5, 6, 40)), against the
+    # enumeration of the same X in the same process
+    rng = np.random.default_rng(0)
+    X0 = rng.integers(-9, 10, size=(40, 4)).tolist()
+    y0 = rng.integers(-5, 6, size=40).tolist()
+    for kind in CHECK_NETWORKS:
+        out.append(Case(f"check {kind} (40, 4)", {"kind": "check", "X": X0, "y": y0,
+                                                  "net": kind}))
     return out
+
+
+#: the networks of the "check KIND (40, 4)" rows: solve's certified network ("optimal"), the
+#: same perturbed by relative 1e-9 and written as 17-digit floats ("float"), and 8 neurons of
+#: 400 steps of plain numpy gradient descent, 17-digit floats ("gd")
+CHECK_NETWORKS = ("optimal", "float", "gd")
+
+
+def check_network(kind: str, X, y):
+    """The network of a "check KIND" row (see :data:`CHECK_NETWORKS`)."""
+    from exact.network import Network
+
+    if kind == "gd":
+        g = np.random.default_rng(0)
+        Xf, yf, b = np.array(X, float), np.array(y, float), float(BETA)
+        U, a = 0.5 * g.standard_normal((Xf.shape[1], 8)), 0.5 * g.standard_normal(8)
+        for _ in range(400):
+            Z = Xf @ U
+            r = np.maximum(Z, 0) @ a - yf
+            ga = np.maximum(Z, 0).T @ r + b * a
+            gU = Xf.T @ ((r[:, None] * a[None, :]) * (Z > 0)) + b * U
+            a, U = a - 5e-5 * ga, U - 5e-5 * gU
+        return Network.from_lists([(tuple(Fraction(repr(float(t))) for t in U[:, k]),
+                                    Fraction(repr(float(a[k])))) for k in range(8)])
+    from exact.certify import solve
+
+    net = solve(X, y, BETA).network
+    if kind == "optimal":
+        return net
+    pr = np.random.default_rng(1)
+    return Network.from_lists([
+        (tuple(Fraction(repr(float(x) * (1 + 1e-9 * pr.standard_normal()))) for x in nr.u),
+         Fraction(repr(float(nr.alpha) * (1 + 1e-9 * pr.standard_normal()))))
+        for nr in net.neurons])
 
 
 def _program(case: Case):
@@ -225,23 +269,32 @@ def run_sampled(case: Case, settings: Settings) -> Measurement:
 def run_check(case: Case, settings: Settings) -> Measurement:
     if case.data["kind"] != "check":
         return Measurement("skipped")
+    from arrangement.core import Arrangement
     from exact.check import check
     from exact.network import Network
 
     cp = _program(case)
-    net = Network.from_lists([(tuple(u), a) for u, a in case.data["net"]])
+    spec = case.data["net"]
+    net = (check_network(spec, case.data["X"], case.data["y"]) if isinstance(spec, str) else
+           Network.from_lists([(tuple(u), a) for u, a in spec]))
     wall, cpu, res = best_of(
         lambda: check(net, case.data["X"], case.data["y"], BETA, find_better=False,
                       certificate=False, program=cp), settings, always_repeat=False)
     if not res.lower <= res.objective:
         raise Mismatch(f"{case.name}: check's lower bound {res.lower} exceeds the network's "
                        f"objective {res.objective}")
+    # the enumeration of the same X in the same process (a fresh Arrangement each time)
+    ewall, ecpu, _ = best_of(lambda: Arrangement(case.data["X"]).chambers(), settings,
+                             always_repeat=True)
     t = min(cpu if settings.clock == "cpu" else wall)
+    te = min(ecpu if settings.clock == "cpu" else ewall)
     rate = cp.p / t
     _rates[case.name] = (rate, cp.p, t)
+    _enumerations[case.name] = (t, te)
     return Measurement("ok", wall, cpu, cp.p, {"verdict": res.verdict},
-                       note=f"{rate:,.0f} chambers/s ({2 * rate:,.0f} cone projections/s) on "
-                            f"{settings.clock} time; verdict {res.verdict}, worst chamber "
+                       note=f"{rate:,.0f} chambers/s on {settings.clock} time, "
+                            f"{t / te:.2f}x the enumeration ({te:.3f} s, same process); width "
+                            f"{net.width}, verdict {res.verdict}, worst chamber "
                             f"{res.worst_chamber}, violation {float(res.violation):.3g}")
 
 
@@ -290,6 +343,10 @@ def notes() -> list[str]:
         verdict = "PASS" if rate >= TARGET_RATE else "MISSED"
         out.append(f"{verdict}: {name} check throughput ≥ {TARGET_RATE:,} chambers/s (measured "
                    f"{p} chambers / {t:.3f} s = {rate:,.0f} chambers/s)")
+    for name, (t, te) in _enumerations.items():
+        verdict = "PASS" if t <= te else "MISSED"
+        out.append(f"{verdict}: {name} check ≤ the enumeration of its arrangement (issue 15; "
+                   f"check {t:.3f} s, enumeration {te:.3f} s: {t / te:.2f}x)")
     return out
 
 

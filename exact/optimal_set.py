@@ -48,6 +48,7 @@ regularized two-layer ReLU networks", arXiv:2006.05900; poster (seed 004); docs/
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -55,15 +56,14 @@ from fractions import Fraction
 from arrangement.exactla import dot
 from arrangement.rational import sqrt_ceil
 from exact.network import Network
-from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.projection import ProjectionCertificate, integer_projection, project_onto_cone
 from exact.pruning import norm_enclosure
 from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
-__all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "exact_dual",
-           "group_projection", "lp_size_bits", "optimal_set", "polytope_vertices",
-           "screened_projections",
-           "simplest_rational"]
+__all__ = ["MAX_EXACT_BITS", "OptimalSet", "OverBudget", "count_minimal_optimal_networks",
+           "exact_dual", "group_projection", "integer_column_rank", "lp_size_bits", "optimal_set",
+           "polytope_vertices", "screened_projections", "simplest_rational", "vertex_bound"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
 #: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
@@ -71,6 +71,16 @@ __all__ = ["MAX_EXACT_BITS", "OptimalSet", "count_minimal_optimal_networks", "ex
 #: 68 s at 1.5e6 (standardized iris, beta = 1e-9: 308 candidate groups with 836-bit entries).
 #: Above it the vertex is the certified solution's own point, pruned exactly (Carathéodory).
 MAX_EXACT_BITS = 100_000
+
+
+class OverBudget(ArithmeticError):
+    """The extras' time budget ran out (``deadline`` of :func:`optimal_set`): the message says
+    where. Raised between exact steps, never inside one, so nothing half-done is returned."""
+
+
+def _check_deadline(deadline: float | None, where: str) -> None:
+    if deadline is not None and time.process_time() > deadline:
+        raise OverBudget(f"its time budget ran out during {where}")
 
 
 @dataclass
@@ -180,7 +190,7 @@ def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
 
 
 def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
-                         stop: Fraction | None = None
+                         stop: Fraction | None = None, deadline: float | None = None
                          ) -> tuple[dict[Group, ProjectionCertificate], int] | None:
     """Exact projections ``Π_{C_i}(s XᵀD_i v)`` of the groups that are not *proven* to have
     ``t = ‖Π‖² ≤ thr``, and the number of groups so proven: ``(certs, dismissed)``.
@@ -191,6 +201,8 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     group is projected exactly, the groups in ``keep`` always. With ``stop``, None as soon as a
     projection has ``t > stop`` (the active groups are visited first, then by decreasing
     ``‖g‖``). Replaces one exact projection per chamber and sign (the extras' largest cost).
+    Past ``deadline`` (a ``time.process_time()`` value) :class:`OverBudget` is raised between
+    two projections.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -212,6 +224,7 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     fa = facet_arrays(cp) if cp.p else None
     if fa is not None and thr > 0:
         done = proven_below(cp, fa, H, den, thr)
+        done |= _nnls_proven(cp, fa, H, den, thr, ~done)
     for i, s in keep:
         done[i, 0 if s == 1 else 1] = False
     first = list(dict.fromkeys(keep))
@@ -223,13 +236,68 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     todo = first + [g for g in ((int(rest[t, 0]), 1 - 2 * int(rest[t, 1])) for t in order)
                     if g not in firsts]
     certs: dict[Group, ProjectionCertificate] = {}
-    for i, s in todo:
-        g = tuple(Fraction(s * int(x), den) for x in H[i])
-        c = project_onto_cone(cp.cones[i], g)
-        if stop is not None and c.norm2 > stop:
+    guesses = _support_guesses(fa, H, den, todo) if fa is not None else [[]] * len(todo)
+    for (i, s), guess in zip(todo, guesses):
+        _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(todo)} done)")
+        # in integers over den (exact.projection.integer_projection), on the support of a
+        # batched float NNLS: the Fraction projections were most of the extras
+        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den, guess)
+        if stop is not None and t > stop:
             return None
         certs[(i, s)] = c
     return certs, int(done.sum())
+
+
+def _support_guesses(fa, H, den: int, groups: Sequence[Group]) -> list[list[int]]:
+    """Per group, the facets a batched float NNLS of the dual uses, by decreasing multiplier
+    (:func:`exact.check.batched_nnls`; empty where floats fail): the guessed active sets."""
+    import numpy as np
+
+    from exact.check import batched_nnls
+    from exact.screen import float_g
+
+    gF = float_g(H, den) if len(groups) else None
+    if gF is None or fa.raw is None:
+        return [[] for _ in groups]
+    rows = np.array([i for i, _s in groups], dtype=np.int64)
+    sg = np.array([s for _i, s in groups], dtype=float)
+    fb = max(int(fa.counts[rows].max(initial=0)), 1)
+    with np.errstate(all="ignore"):
+        lam, _r = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[rows])
+    out: list[list[int]] = []
+    for row in lam:
+        if not np.isfinite(row).all() or not row.any():
+            out.append([])
+            continue
+        cut = 1e-9 * float(row.max())
+        out.append([j for j in np.argsort(-row).tolist() if row[j] > cut])
+    return out
+
+
+def _nnls_proven(cp, fa, H, den: int, thr: Fraction, todo):
+    """The groups of the mask ``todo`` whose float NNLS multipliers
+    (:func:`exact.check.batched_nnls`, dyadic floats ≥ 0) prove ``t ≤ thr`` exactly
+    (:func:`exact.screen.exact_multipliers_ok`): the descent of the screen stops after a few
+    sweeps, and every group it leaves was an exact projection."""
+    import numpy as np
+
+    from exact.check import batched_nnls
+    from exact.screen import exact_multipliers_ok, float_g, int_facets
+
+    out = np.zeros_like(todo)
+    g = np.argwhere(todo)
+    gF = float_g(H, den) if len(g) else None
+    if gF is None or fa.raw is None or not np.isfinite(gF).all():
+        return out
+    fb = max(int(fa.counts[g[:, 0]].max(initial=0)), 1)
+    sg = 1 - 2 * g[:, 1]
+    with np.errstate(all="ignore"):
+        lam, _r = batched_nnls(fa.raw[g[:, 0], :fb], fa.counts[g[:, 0]], sg[:, None] * gF[g[:, 0]])
+    if not np.isfinite(lam).all():
+        return out
+    ok = exact_multipliers_ok(int_facets(cp), H, den, g[:, 0], sg, lam, thr)
+    out[g[ok, 0], g[ok, 1]] = True
+    return out
 
 
 def _positive_multiple(w: Vec, p: Vec) -> Fraction | None:
@@ -304,7 +372,7 @@ def exact_dual(solution, max_bits: int | None = None
     return _exact_dual(solution, max_bits)[0]
 
 
-def _exact_dual(solution, max_bits: int | None):
+def _exact_dual(solution, max_bits: int | None, deadline: float | None = None):
     """:func:`exact_dual` and why it gave up on the size budget (None: it did not)."""
     cp = solution.program
     if cp is None or not cp.loss_fn.supports_optimal_set:
@@ -326,7 +394,7 @@ def _exact_dual(solution, max_bits: int | None):
         # dual feasible: every group proven below β²(1 − 2⁻²⁰) (so neither violated nor
         # tight) by the screen, the rest projected exactly, the likely violators first
         res = screened_projections(cp, cand, beta2 * (1 - Fraction(1, 2**20)), keep=first,
-                                   stop=beta2)
+                                   stop=beta2, deadline=deadline)
         if res is None:
             continue
         certs = res[0]
@@ -374,8 +442,43 @@ def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequen
     return out
 
 
+def integer_column_rank(cols: Sequence[Sequence[Fraction]]) -> int:
+    """The rank of rational vectors, each scaled to integers first (fraction-free elimination,
+    :func:`arrangement.exactla.integer_rank`; the Fraction rref of 92 fits of length 20 took
+    a third of a small solve's extras).
+
+    >>> integer_column_rank([(Fraction(1, 2), 1), (1, 2), (0, Fraction(1, 3))])
+    2
+    """
+    from arrangement.exactla import integer_rank
+
+    rows = []
+    for c in cols:
+        L = math.lcm(*(Fraction(x).denominator for x in c))
+        rows.append([int(Fraction(x) * L) for x in c])
+    return integer_rank(rows) if rows else 0
+
+
+def vertex_bound(k: int, rank: int) -> int:
+    """An upper bound on the number of vertices of ``{ρ ≥ 0 : Σ_g ρ_g F_g = b}`` with k columns
+    of rank r, known before enumerating them: the polytope has dimension at most ``D = k − r``
+    and at most k facets (``ρ_g ≥ 0``), so by McMullen's upper bound theorem (dual form) it
+    has at most ``C(k − ⌊(D+1)/2⌋, k − D) + C(k − ⌊(D+2)/2⌋, k − D)`` vertices; also at most
+    ``C(k, r)`` (one basis each).
+
+    >>> vertex_bound(5, 3), vertex_bound(19, 8), vertex_bound(4, 4)
+    (5, 2574, 1)
+    """
+    D = k - rank
+    if D <= 0:
+        return 1
+    ubt = math.comb(k - (D + 1) // 2, k - D) + math.comb(k - (D + 2) // 2, k - D)
+    return min(ubt, math.comb(k, rank))
+
+
 def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
-                max_bits: int | None = MAX_EXACT_BITS) -> OptimalSet:
+                max_bits: int | None = MAX_EXACT_BITS,
+                max_vertices: int | None = None, deadline: float | None = None) -> OptimalSet:
     """The vertices of the optimal polytope of a certified squared-loss solution, and ``m*``.
 
     Exact when :func:`exact_dual` recovers ``v*`` (then ``exact=True`` and ``value = P*``);
@@ -385,7 +488,11 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     an exact LP, ``complete`` is False and ``m_star`` is an upper bound. Above ``max_bits``
     (:func:`lp_size_bits`; None: no budget) neither runs: the one vertex is the certified
     solution's own point pruned exactly to independent fits, ``complete`` is False and
-    ``skipped`` says why.
+    ``skipped`` says why. The same happens when the vertices could be more than
+    ``max_vertices`` (:func:`vertex_bound`, before any enumeration; None: no budget): each
+    vertex costs exact work (its fit, its objective, its network). Past ``deadline`` (a
+    ``time.process_time()`` value: CPU, so other jobs on the machine do not eat it; None: none)
+    :class:`OverBudget` is raised between exact steps.
 
     >>> from exact.certify import solve
     >>> S = optimal_set(solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"))   # docs/MATH.md §9
@@ -401,7 +508,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         raise ValueError(f"the optimal set is derived for the squared loss only, not for the "
                          f"{cp.loss} loss (docs/MATH.md §7, §11)")
     beta = cp.beta
-    rec, dual_skipped = _exact_dual(solution, max_bits)
+    rec, dual_skipped = _exact_dual(solution, max_bits, deadline)
     dirs: dict[Group, Vec] = {}
     inactive = 0
     if rec is not None:
@@ -424,18 +531,21 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         certs0: dict[Group, ProjectionCertificate] = dict(solution.projections)
         if reach > 0:
             thr = reach * reach * (1 - Fraction(1, 2**20))
-            more, _n = screened_projections(cp, solution.dual, thr,
+            screened = screened_projections(cp, solution.dual, thr,
                                             keep=[g for g in solution.groups
-                                                  if g not in certs0])
-            for g, c in more.items():
-                certs0.setdefault(g, c)
+                                                  if g not in certs0], deadline=deadline)
+            assert screened is not None  # None only with a stop value
+            for g, c0 in screened[0].items():
+                certs0.setdefault(g, c0)
         for g in cp.groups:
-            c = certs0.get(g)
-            if c is None:
+            got = certs0.get(g)
+            if got is None:
                 if reach > 0:
                     inactive += 1  # proven t ≤ thr above: certified inactive
                     continue
-                c = group_projection(cp, g, solution.dual)
+                _check_deadline(deadline, "the projections of the candidate groups")
+                got = group_projection(cp, g, solution.dual)
+            c = got
             w = solution.groups.get(g)
             if w is None:
                 # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β
@@ -449,11 +559,22 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     cols = [cp.fit(g[0], g[1], dirs[g]) for g in keys]
     size = lp_size_bits(cols, fit)
     skipped = None
+    rays: list[tuple[Fraction, ...]]
+    _check_deadline(deadline, "the candidate groups")
+    rk = integer_column_rank(cols)
+    nv = vertex_bound(len(keys), rk)
+    _check_deadline(deadline, "the rank of the candidate fits")
     if max_bits is not None and size > max_bits:
         # the exact simplex on big rationals took minutes (MAX_EXACT_BITS): the certified
         # solution is itself a point of the polytope, and pruning it gives a vertex
         skipped = (f"the optimal polytope's matrix has {size} bits > budget {max_bits} "
                    f"({len(keys)} candidate groups)")
+        complete = False
+        verts, rays = [_solution_vertex(cp, solution, keys, dirs)], []
+    elif max_vertices is not None and len(keys) <= max_candidates and nv > max_vertices:
+        # (12, 4): 512 vertices took 1.5x the certified solve; the bound is known up front
+        skipped = (f"the optimal polytope may have up to {nv} vertices ({len(keys)} candidate "
+                   f"groups of rank {rk}) > budget {max_vertices}")
         complete = False
         verts, rays = [_solution_vertex(cp, solution, keys, dirs)], []
     elif len(keys) <= max_candidates:
@@ -477,9 +598,6 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
     if not vertices:  # pragma: no cover - the certified solution is a point of the polytope
         raise ArithmeticError("the optimal polytope is empty")
     m_star = min(len(W) for W in vertices)
-    from exact.pruning import rank as _rank
-
-    rk = _rank(cols) if cols else 0
     excess: Fraction | None
     if exact:
         # ‖q_g‖ = β exactly, so L^c(W) = ½‖v‖² + β² Σ ρ_g: rational, and equal to P*
@@ -574,7 +692,10 @@ def _one_vertex(cp, keys: Sequence[Group], dirs: Mapping[Group, Vec],
     pos = {g: t for t, g in enumerate(keys)}
     out = [Fraction(0)] * k
     for g, w in W.items():
-        out[pos[g]] = _positive_multiple(tuple(w), tuple(dirs[g]))
+        r = _positive_multiple(tuple(w), tuple(dirs[g]))
+        if r is None:  # pragma: no cover - pruning keeps each group's direction
+            raise ArithmeticError("a pruned group is not a positive multiple of its direction")
+        out[pos[g]] = r
     return tuple(out)
 
 

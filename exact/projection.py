@@ -26,6 +26,7 @@ Lawson & Hanson (1974), "Solving least squares problems", ch. 23.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -38,6 +39,7 @@ from exact.types import Vec
 
 __all__ = [
     "ProjectionCertificate",
+    "integer_projection",
     "lawson_hanson",
     "project_onto_cone",
     "verify_projection",
@@ -269,3 +271,91 @@ def cone_support(A: Sequence[Sequence[Number]], g: Sequence[Number]) -> Fraction
     """
     cert = project_onto_cone(A, g)
     return dot(cert.p, tuple(Fraction(x) for x in g))
+
+
+def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 1,
+                       order: Sequence[int] = ()) -> tuple[ProjectionCertificate, Fraction]:
+    """``Π_C(g/den)`` for ``C = {u : A u ≥ 0}`` with integer rows A, integers g and ``den > 0``,
+    and ``‖Π_C(g/den)‖²``: the certificate of :func:`project_onto_cone` (the same KKT
+    conditions, checked exactly), found in integer arithmetic when the guessed support
+    ``order`` (facet rows by decreasing float multiplier) or a single violated facet is the
+    active set: the Gram system on it solved fraction-free
+    (:func:`arrangement.exactla.integer_solve`), ``p = g + A_Pᵀz``, then ``A p ≥ 0`` and
+    ``z ≥ 0`` checked in integers. Otherwise :func:`project_onto_cone` on the Fractions.
+
+    >>> c, t = integer_projection([(1, 0), (0, 1)], (3, -2), 2)
+    >>> c.p, c.lam, t
+    ((Fraction(3, 2), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)), Fraction(9, 4))
+    >>> c == project_onto_cone([(1, 0), (0, 1)], (Fraction(3, 2), Fraction(-1)))
+    True
+    """
+    res = _integer_kkt(A, g, order) if A else (list(g), 1, {})
+    if res is None and not order:  # the support of a float NNLS of the dual, then again
+        guess = _float_support([tuple(int(x) for x in a) for a in A], [int(x) for x in g])
+        res = _integer_kkt(A, g, guess) if guess else None
+    if res is None:
+        gv = tuple(Fraction(x, den) for x in g)
+        c = project_onto_cone(A, gv)
+        return c, dot(c.p, gv)
+    pnum, D, x = res
+    q = D * den
+    zero = Fraction(0)
+    lam = [zero] * len(A)
+    for j, xj in x.items():
+        lam[j] = Fraction(xj, q)
+    c = ProjectionCertificate(tuple(Fraction(t, q) for t in pnum), tuple(lam))
+    return c, Fraction(sum(a * b for a, b in zip(pnum, g)), q * den)
+
+
+def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[int]
+                    ) -> tuple[list[int], int, dict[int, int]] | None:
+    """``Π_C(g)`` for ``C = {u : A u ≥ 0}`` and an integer g, in integers: ``(pnum, D, x)``
+    with ``p = pnum/D`` and ``λ_j = x_j/D`` (rows j in x; the others 0), the KKT conditions
+    checked exactly (docs/MATH.md §7); None when neither the guessed support ``order`` (by
+    decreasing float multiplier) nor a single violated facet is the active set."""
+    from arrangement.exactla import integer_solve, pivot_rows
+
+    ag = [sum(a * x for a, x in zip(r, g)) for r in A]
+    if all(x >= 0 for x in ag):
+        return list(g), 1, {}
+    tries = []
+    if order:
+        sub = [list(A[j]) for j in order]
+        tries.append([order[t] for t in pivot_rows(sub)])
+    viol = sorted((j for j, x in enumerate(ag) if x < 0),  # by distance (an order only)
+                  key=lambda j: ag[j] // max(math.isqrt(sum(a * a for a in A[j])), 1))
+    tries += [[j] for j in viol if [j] not in tries]
+    for P in tries:
+        G = [[sum(a * b for a, b in zip(A[r], A[c])) for c in P] for r in P]
+        sol = integer_solve(G, [-ag[r] for r in P])
+        if sol is None:
+            continue
+        x, D = sol
+        if any(t < 0 for t in x):
+            continue
+        pnum = [D * gc for gc in g]
+        for j, t in zip(P, x):
+            if t:
+                for c, a in enumerate(A[j]):
+                    pnum[c] += t * a
+        if all(sum(a * y for a, y in zip(r, pnum)) >= 0 for r in A):
+            return pnum, D, {j: t for j, t in zip(P, x) if t}
+    return None
+
+
+
+
+def _float_support(A: list[tuple[int, ...]], g: list[int]) -> list[int]:
+    """The facet rows a float NNLS of the dual ``min_{λ≥0} ‖g + Aᵀλ‖`` uses, by decreasing λ."""
+    from scipy.optimize import nnls
+
+    Af = float_rows(A).reshape(len(A), -1)
+    gf = float_rows([g])[0]
+    norms = np.linalg.norm(Af, axis=1)
+    norms[norms == 0] = 1.0
+    scale = max(float(np.linalg.norm(gf)), 1e-300)
+    try:
+        lam, _ = nnls((Af / norms[:, None]).T, -gf / scale, maxiter=50 * len(A) + 50)
+    except Exception:  # noqa: BLE001 - any float failure just means "no guess"
+        return []
+    return [int(j) for j in np.argsort(-lam) if lam[j] > 1e-10]

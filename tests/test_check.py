@@ -388,3 +388,116 @@ def test_hinge_subgradient_band_and_its_verification():
     forged["dual"]["band"] = "-1"
     ok, msg = verify_certificate(forged)
     assert not ok and "band" in msg
+
+
+# -- the dual pass on int64 intervals (exact.check.check_dual_pieces) ------------------------------
+def _audit(cp, v, dp) -> list:
+    """Every group exactly: a projected group's t is its exact projection's, every other group's
+    Moreau bound (its recorded λ, else its norm) is at most t_max. Returns the failures."""
+    from exact.certify import dual_bound, h_matrix
+    from exact.optimal_set import group_projection
+
+    H, den = h_matrix(cp, v)
+    tmax, bad = dp.tmax, []
+    for i in range(cp.p):
+        for s in (1, -1):
+            g = tuple(F(s * int(x), den) for x in H[i])
+            if (i, s) in dp.ts:
+                if dp.ts[(i, s)] != group_projection(cp, (i, s), v).norm2:
+                    bad.append(("t", i, s))
+                continue
+            lam = dp.bounds[(i, s)] if (i, s) in dp.bounds else None
+            b = dual_bound(cp.cones[i], g, lam) if lam is not None else sum(x * x for x in g)
+            if b > tmax:
+                bad.append(("bound", i, s))
+    return bad
+
+
+def _float_network(X, y, beta, m, seed):
+    """A network trained elsewhere: float weights written with repr (17 digits)."""
+    rng = np.random.default_rng(seed)
+    Xf, yf, b = np.array(X, dtype=float), np.array(y, dtype=float), float(beta)
+    U, a = 0.5 * rng.standard_normal((Xf.shape[1], m)), 0.5 * rng.standard_normal(m)
+    for _ in range(300):
+        Z = Xf @ U
+        r = np.maximum(Z, 0) @ a - yf
+        ga = np.maximum(Z, 0).T @ r + b * a
+        gU = Xf.T @ ((r[:, None] * (Z > 0)) * a[None, :]) + b * U
+        a, U = a - 2e-4 * ga, U - 2e-4 * gU
+    return Network.from_lists([(tuple(F(repr(float(t))) for t in U[:, k]), F(repr(float(a[k]))))
+                               for k in range(m)])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_interval_dual_pass_agrees_with_dual_pieces(seed):
+    from exact.certify import dual_pieces
+    from exact.check import check_dual_pieces, network_output, own_groups
+    from exact.convex import ConvexProgram
+    from exact.maps import phi
+    from exact.transforms import held_groups
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-9, 10, (12, 3)).tolist()
+    y = rng.integers(-5, 6, 12).tolist()
+    beta = F(1, 10)
+    cp = ConvexProgram(X, y, beta)
+    sol = solve(X, y, beta, program=cp)
+    for net in (sol.network, _float_network(X, y, beta, 3, seed)):
+        v = tuple(a - b for a, b in zip(cp.y, net.output(cp.X)))
+        held, W = own_groups(net, cp)
+        assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
+        assert network_output(net, cp.X) == net.output(cp.X)
+        dp = check_dual_pieces(cp, v, must=list(W))
+        assert dp.tmax == dual_pieces(cp, v).tmax
+        assert all(g in dp.ts for g in W)
+        assert _audit(cp, v, dp) == []
+
+
+def test_interval_rows_are_exact_and_the_intervals_hold_them():
+    from exact.certify import h_matrix
+    from exact.check import IntervalH
+    from exact.convex import ConvexProgram
+
+    rng = np.random.default_rng(3)
+    X = rng.integers(-9, 10, (10, 3)).tolist()
+    cp = ConvexProgram(X, rng.integers(-5, 6, 10).tolist(), F(1, 10))
+    v = tuple(F(int(a), 10**40 + 7 * k) for k, a in enumerate(rng.integers(-10**6, 10**6, 10)))
+    ih = IntervalH(cp, v)
+    H, den = h_matrix(cp, v)
+    assert ih.k > 0 and ih.den == den  # long numbers: the intervals are rounded
+    for i in range(cp.p):
+        assert ih.row(i) == tuple(int(x) for x in H[i])
+        for c in range(cp.d):
+            assert int(ih.Hl[i, c]) << ih.k <= int(H[i, c]) <= int(ih.Hh[i, c]) << ih.k
+
+
+def test_planted_bug_a_dismissed_violated_group_is_caught(monkeypatch):
+    """A screen that dismisses groups above the threshold (here: every threshold taken as
+    huge) gives bounds above t_max, and the audit catches it."""
+    from exact.check import IntervalH, check_dual_pieces
+    from exact.convex import ConvexProgram
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(-9, 10, (12, 3)).tolist()
+    cp = ConvexProgram(X, rng.integers(-5, 6, 12).tolist(), F(1, 10))
+    v = tuple(F(int(a), 7) for a in rng.integers(-20, 20, 12))
+    assert _audit(cp, v, check_dual_pieces(cp, v)) == []
+    monkeypatch.setattr(IntervalH, "threshold", lambda self, thr: 2**62)
+    assert _audit(cp, v, check_dual_pieces(cp, v)) != []
+
+
+def test_check_of_a_float_network_verifies_with_scaled_multipliers():
+    """A network with 17-digit float weights: the interval pass's integer multipliers (code 4
+    of ScaledDismissals) are written into the certificate, and the verifier accepts them."""
+    from exact.check import ScaledDismissals
+
+    rng = np.random.default_rng(5)
+    X = rng.integers(-9, 10, (14, 3)).tolist()
+    y = rng.integers(-5, 6, 14).tolist()
+    beta = F(1, 10)
+    net = _float_network(X, y, beta, 4, 5)
+    r = check(net, X, y, beta, find_better=False)
+    assert isinstance(r.bounds, ScaledDismissals) and (r.bounds.code == 4).any()
+    assert r.certificate is not None and verify_certificate(r.certificate)[0]
+    lower_old = check(net, X, y, beta, find_better=False, certificate=False)
+    assert lower_old.lower == r.lower and lower_old.worst_chamber == r.worst_chamber

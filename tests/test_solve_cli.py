@@ -113,3 +113,52 @@ def test_standardized_iris_extras_are_done_or_skipped_with_a_reason(capsys):
                                         and "--extras forces it" in o["skipped"])
         assert len(s["active_groups"]) >= s["m_star"] >= 1
     assert Fraction(s["lower"]) <= Fraction(s["upper"])
+
+
+def test_vertex_budget_skips_a_large_optimal_polytope_and_says_so(tmp_path, capsys, monkeypatch):
+    """(12, 4) of the solver suite: its optimal polytope has 512 vertices (at most 2574 by the
+    upper bound theorem, known before any enumeration), which took 1.5x the certified solve.
+    Past the budget the extras keep one vertex and say why, naming --extras; the flag lifts it."""
+    import numpy as np
+
+    import exact.commands.solve as solve_cmd
+    from exact.optimal_set import vertex_bound
+
+    rng = np.random.default_rng(11)
+    X = rng.integers(-9, 10, (12, 4)).tolist()
+    y = rng.integers(-5, 6, 12).tolist()
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"X": X, "y": y, "beta": "1/10"}))
+    monkeypatch.setattr(solve_cmd, "SECONDS_PER_VERTEX", 1e9)  # a budget of 16 vertices
+    monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR", 1e6)  # and no time budget
+    assert main(["solve", str(path), "--json"]) == 0
+    o = json.loads(capsys.readouterr().out)["optimal_set"]
+    assert not o["complete"] and o["vertices"] == 1
+    assert "vertices (" in o["skipped"] and "> budget 16" in o["skipped"]
+    assert "--extras forces it" in o["skipped"]
+    assert main(["solve", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "skipped:" in text and "--extras forces it" in text
+    assert main(["solve", str(path), "--json", "--extras"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["optimal_set"]["complete"] and s["optimal_set"]["vertices"] > 16  # 512 here
+    assert 1 <= s["m_star"] <= 12 and vertex_bound(19, 8) == 2574
+
+
+def test_time_budget_of_the_optimal_set_says_skipped_and_the_flag(monkeypatch, capsys):
+    """Wine 20 x 6 (raw) spent 103 s CPU in the optimal set's exact projections after a 9 s
+    solve: past its time budget (a share of the certified solve) the optimal set stops
+    between two exact steps and says why, naming --extras."""
+    import exact.commands.solve as solve_cmd
+
+    monkeypatch.setattr(solve_cmd, "EXTRAS_SHARE", 0.0)  # the budget is spent at once
+    monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR", 0.0)
+    assert main(["solve", "example:v1d", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["m_star"] is None and "optimal_set" not in s
+    assert "time budget ran out" in s["extras_skipped"]
+    assert "--extras forces it" in s["extras_skipped"]
+    assert main(["solve", "example:v1d"]) == 0
+    assert "skipped: the optimal set: its time budget" in capsys.readouterr().out
+    assert main(["solve", "example:v1d", "--json", "--extras"]) == 0
+    assert json.loads(capsys.readouterr().out)["m_star"] == 3

@@ -73,6 +73,29 @@ def _parse_tol(text: str) -> Fraction:
 #: number of candidate groups (exact LPs, vertex enumeration) and would dominate the solve.
 EXTRAS_MAX_GROUPS = 16
 
+#: The extras' time budget as a share of the certified solve (issue 15: the command as a whole
+#: within 1.5x its certification, reading and enumeration included; the budget is checked
+#: between exact steps, so a step may overrun it).
+EXTRAS_SHARE = 0.3
+
+#: ... but never less than this many CPU seconds: tiny solves keep their (tiny) extras.
+EXTRAS_FLOOR = 0.05
+
+#: Measured exact work per vertex of the optimal polytope (cddlib, then each vertex's fit,
+#: objective and network): (12, 4) of the solver suite, 512 vertices in about 0.2 s.
+SECONDS_PER_VERTEX = 4e-4
+
+
+def vertex_budget(solve_seconds: float) -> int:
+    """How many vertices of the optimal polytope the extras may enumerate after a certified
+    solve of ``solve_seconds``: :data:`EXTRAS_SHARE` of it at :data:`SECONDS_PER_VERTEX`, and at
+    least 16 (:func:`exact.optimal_set.vertex_bound` is checked against it before any work).
+
+    >>> vertex_budget(0.1), vertex_budget(4.0)
+    (75, 2999)
+    """
+    return max(16, int(EXTRAS_SHARE * solve_seconds / SECONDS_PER_VERTEX))
+
 
 class _progress_line:
     """``solving: cutting planes: round r, working set k groups, worst violation x (N s)`` on a
@@ -151,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
     t_start = time.perf_counter()
     arr_solve.chambers()  # the enumeration, timed on its own
     t0 = time.perf_counter()
+    c0 = time.process_time()  # the extras' budgets are shares of the solve's CPU time
     progress = None if args.json or args.quiet else _progress_line()
     try:
         sol = solve(red.X if red else inst.X, inst.y, inst.beta, args.loss, tol,
@@ -164,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         to_x = chamber_map(arr_solve, arr)
         active = [(to_x[i], s) for i, s in active]
     t_solve = time.perf_counter() - t0
+    c_solve = time.process_time() - c0
     optset = cf = None
     m_star: int | None = None
     n_nets: int | None = None
@@ -171,17 +196,32 @@ def run(args: argparse.Namespace) -> int:
     skipped = _extras_skipped(sol, args.extras)
     if skipped is None and loss.supports_optimal_set:
         from exact.closed_form import closed_form
-        from exact.optimal_set import MAX_EXACT_BITS, count_minimal_optimal_networks, optimal_set
+        from exact.optimal_set import (
+            MAX_EXACT_BITS,
+            OverBudget,
+            count_minimal_optimal_networks,
+            optimal_set,
+        )
 
-        # the exact LP / vertex enumeration have a size budget too (--extras lifts it)
-        optset = optimal_set(sol, networks=False,
-                             max_bits=None if args.extras else MAX_EXACT_BITS)
-        m_star = optset.m_star
-        n_nets = count_minimal_optimal_networks(optset)
+        # the exact LP / vertex enumeration have size budgets, and all of it a time budget
+        # (--extras lifts them)
+        budget = max(EXTRAS_SHARE * c_solve, EXTRAS_FLOOR)
         try:
-            cf = closed_form(sol, optset)
-        except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
-            cf = None  # a closed form is a bonus: never fail the solve over it
+            optset = optimal_set(sol, networks=False,
+                                 max_bits=None if args.extras else MAX_EXACT_BITS,
+                                 max_vertices=None if args.extras else vertex_budget(c_solve),
+                                 deadline=None if args.extras else time.process_time() + budget)
+        except OverBudget as exc:  # wine 20 x 6, raw: 103 s of exact projections, solve 9 s
+            optset = None
+            skipped = (f"the optimal set: {exc} ({budget:.2f} s CPU, {EXTRAS_SHARE:g}x the "
+                       "certified solve; --extras forces it)")
+        if optset is not None:
+            m_star = optset.m_star
+            n_nets = count_minimal_optimal_networks(optset)
+            try:
+                cf = closed_form(sol, optset)
+            except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
+                cf = None  # a closed form is a bonus: never fail the solve over it
     elif skipped is None:
         from exact.pruning import prune
 
