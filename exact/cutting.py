@@ -216,7 +216,8 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
 
 def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: int = 50,
                       per_round: int | None = None, rel: float = 1e-7,
-                      progress=None) -> tuple[dict[Group, np.ndarray], dict]:
+                      progress=None, prune: bool = True
+                      ) -> tuple[dict[Group, np.ndarray], dict]:
     """Cutting-plane solve of the program (module docstring): ``(W, stats)`` with ``W`` the
     float groups of the final working set and ``stats`` (``rounds``, ``working_set``,
     ``worst_violation`` as ``max t/β² − 1`` over all groups at the last dual, ``full_fallback``:
@@ -234,9 +235,10 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     >>> abs(cp.numeric_value - 37 / 200) < 1e-6, st["worst_violation"] <= 1e-6
     (True, True)
     """
-    from exact.screen import facet_arrays, float_violations
+    from exact.screen import ViolationState, facet_arrays, float_violations
 
     fa = facet_arrays(cp)
+    state = ViolationState()
     ws = list(dict.fromkeys(seed if seed is not None else seed_groups(cp)))
     if not ws:
         ws = [cp.groups[0]]
@@ -254,7 +256,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         # (none violated) needs every group's projection
         T = float_violations(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),
                              beta2, rel,
-                             enough=4 * per_round)
+                             enough=4 * per_round, state=state)
         worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
         inws = set(ws)
         viol = np.argwhere(np.nan_to_num(T, nan=0.0) > beta2 * (1 + rel))
@@ -273,6 +275,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         if not cand or rounds >= max_rounds:
             break
         cand.sort(reverse=True)
+        if prune:
+            ws = _pruned(ws, W, T, beta2)
         ws += [g for _t, g in cand[:per_round]]
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
              "direct": direct, "full_fallback": False}
@@ -284,3 +288,21 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         W = cp.numeric_solve()
         stats["full_fallback"] = True
     return W, stats
+
+
+#: a group of the working set stays for the next round when its weight is above this fraction
+#: of the largest (active), or its dual constraint is within :data:`PRUNE_BAND` of tight
+PRUNE_REL = 1e-6
+PRUNE_BAND = 0.05
+
+
+def _pruned(ws, W, T, beta2):
+    norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
+    wmax = max(norms.values(), default=0.0)
+    out = []
+    for g in ws:
+        i, s = g
+        t = T[i, 0 if s == 1 else 1]
+        if norms.get(g, 0.0) > PRUNE_REL * wmax or not t <= beta2 * (1 - PRUNE_BAND):
+            out.append(g)
+    return out

@@ -41,8 +41,9 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["Dismissals", "FacetArrays", "ScreenResult", "blocked_screen", "descent_multipliers",
-           "dyadic_integers", "exact_facet_lambda", "exact_facet_ok", "exact_multipliers_ok",
+__all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "blocked_screen",
+           "descent_multipliers", "dyadic_integers", "exact_facet_lambda", "exact_facet_ok",
+           "exact_multipliers_ok",
            "exact_norm_ok", "facet_arrays", "float_g", "float_safe", "float_violations",
            "int_facets", "multiplier_bounds_below", "padded_facets", "polar_descent",
            "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK", "UNIT_ROUNDOFF"]
@@ -327,72 +328,129 @@ def exact_facet_lambda(a: tuple[int, ...], hrow, den: int, s: int, nfacets: int,
     return tuple(lam)
 
 
+@dataclass
+class ViolationState:
+    """What :func:`float_violations` keeps from one cutting-plane round to the next: the dual
+    vector ``v`` of the last screen (None before the first) and ``U`` (p × 2), float upper
+    estimates of every ``t_{i,s}`` at that ``v``. Floats only: it steers the guess."""
+
+    v: np.ndarray | None = None
+    U: np.ndarray | None = None
+
+
+#: relative slack of the float drift bound (a guess: it only chooses the groups to re-screen)
+DRIFT_SLACK = 1e-9
+#: a descent residual r counts as inside its cone when ``â·r ≥ −FEASIBLE_TOL·‖r‖`` for every
+#: facet; then ``(g·r)²/‖r‖²`` is a lower estimate of ``t`` that confirms a violation
+FEASIBLE_TOL = 1e-9
+
+
 def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 1e-7,
-                     enough: int | None = None) -> np.ndarray:
+                     enough: int | None = None, state: ViolationState | None = None
+                     ) -> np.ndarray:
     """Float estimates of ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖²`` (p × 2) at a float v.
 
     Entries whose norm or half-space bound is at most ``β²(1 + rel)`` are those bounds (the
-    group is not violated); the others are float projections (NNLS on the facet rows), visited
-    by decreasing bound. With ``enough``, the visit stops once that many groups are found
-    violated, and the groups not visited are marked NaN (unknown). Floats only: this chooses
-    cutting planes, it proves nothing.
+    group is not violated); the others are float projections (a batched polar descent, then
+    NNLS on the facet rows where the descent cannot confirm), visited by decreasing bound.
+    With ``enough``, the visit stops once that many groups are confirmed violated, and the
+    groups not visited are marked NaN (unknown).
+
+    With ``state`` (read and updated in place), the last round's upper estimates ``U`` at
+    ``v₀`` are carried over: ``Π_C`` is 1-Lipschitz, so ``√t(v) ≤ √U + ‖XᵀD_i(v − v₀)‖``, and
+    only the chambers where that drift bound exceeds the threshold are screened again (the
+    others keep the drift bound as their entry). Floats only: this chooses cutting planes,
+    it proves nothing.
 
     >>> from exact.convex import ConvexProgram
     >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
     >>> t = float_violations(fa, np.array([1.0, 1.0]), 0.25)
     >>> round(float(t.max()), 12)
     2.0
+    >>> state = ViolationState()
+    >>> t1 = float_violations(fa, np.array([0.1, 0.1]), 0.25, state=state)
+    >>> t2 = float_violations(fa, np.array([0.1, 0.2]), 0.25, state=state)
+    >>> bool((t2 <= 0.25).all()), round(float(t1.max()), 12)
+    (True, 0.02)
     """
-    from scipy.optimize import nnls
-
     p, fmax, d = fa.A.shape
-    G = fa.P @ (v[:, None] * fa.X)  # p × d: g_i = Xᵀ D_i v
-    S = np.einsum("ij,ij->i", G, G)
-    C = np.einsum("ikd,id->ik", fa.A, G)
-    valid = np.arange(fmax)[None, :] < fa.counts[:, None]
-    out = np.empty((p, 2))
     lim = beta2 * (1 + rel)
+    G = fa.P @ (v[:, None] * fa.X)  # p × d: g_i = Xᵀ D_i v
+    out = np.full((p, 2), np.inf)
+    if state is not None and state.v is not None and state.U is not None:
+        dG = fa.P @ ((v - state.v)[:, None] * fa.X)
+        drift = np.sqrt(np.einsum("ij,ij->i", dG, dG)) * (1 + DRIFT_SLACK) + 1e-300
+        out = (np.sqrt(np.maximum(state.U, 0.0)) + drift[:, None]) ** 2
+        live = np.flatnonzero(out.max(axis=1) > lim)
+    else:
+        live = np.arange(p)
+    # the norm and half-space bounds of the chambers still in doubt
+    Gl = G[live]
+    S = np.einsum("ij,ij->i", Gl, Gl)
+    C = np.einsum("ikd,id->ik", fa.A[live], Gl)
+    valid = np.arange(fmax)[None, :] < fa.counts[live][:, None]
     for col, s in ((0, 1), (1, -1)):
         cs = np.where(valid, s * C, 0.0)
         low = np.maximum(-cs, 0.0).max(axis=1)
-        out[:, col] = np.maximum(S - low * low, 0.0)
+        out[live, col] = np.minimum(out[live, col], np.maximum(S - low * low, 0.0))
+    del C, valid
     cand = np.argwhere(out > lim)
     # by decreasing bound, in slices: a batched descent first (most candidates fall below the
-    # threshold without an NNLS), then NNLS on the slice's survivors. Only NNLS confirms a
-    # violation: descent bounds are upper bounds (counting them stopped the visit early, left
-    # groups NaN and ended the cutting planes on a dual 3.5% infeasible, (30, 5)). With
-    # ``enough``, the visit stops once that many are confirmed; the rest is NaN (unknown).
+    # threshold without an NNLS); a violation is confirmed by the descent's residual r when it
+    # lies in the cone (then (g·r)²/‖r‖² ≤ t), else by NNLS. Descent values alone are upper
+    # bounds: counting them stopped the visit early, left groups NaN and ended the cutting
+    # planes on a dual 3.5% infeasible ((30, 5)). With ``enough``, the visit stops once that
+    # many are confirmed; the rest is NaN (unknown).
     cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
-    step = 16 * _DESCENT_BLOCK
+    step = 2 * _DESCENT_BLOCK
     found = 0
+    stop = len(cand)
     for a in range(0, len(cand), step):
         c = cand[a:a + step]
         c = c[np.argsort(fa.counts[c[:, 0]], kind="stable")]  # narrow descent blocks
         sg = (1 - 2 * c[:, 1])[:, None]
-        _lam, r = polar_descent(fa, c[:, 0], sg * G[c[:, 0]])
-        out[c[:, 0], c[:, 1]] = np.minimum(out[c[:, 0], c[:, 1]], np.einsum("md,md->m", r, r))
-        c = c[out[c[:, 0], c[:, 1]] > lim]
-        c = c[np.argsort(-out[c[:, 0], c[:, 1]], kind="stable")]
-        for t, (i, col) in enumerate(c):
-            if enough is not None and found >= enough:
-                rest = np.vstack([c[t:], cand[a + step:]])
-                out[rest[:, 0], rest[:, 1]] = np.nan
-                return out
-            k = int(fa.counts[i])
-            if k:
-                s = 1 - 2 * int(col)
-                try:
-                    _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
-                    out[i, col] = min(out[i, col], float(res) ** 2)
-                except RuntimeError:  # pragma: no cover - keep the bound
-                    pass
-            found += bool(out[i, col] > lim)
+        gs = sg * G[c[:, 0]]
+        _lam, r = polar_descent(fa, c[:, 0], gs)
+        rr = np.einsum("md,md->m", r, r)
+        up = np.minimum(out[c[:, 0], c[:, 1]], rr)
+        out[c[:, 0], c[:, 1]] = up
+        over = up > lim
+        c, gs, r, rr = c[over], gs[over], r[over], rr[over]
+        inside = (np.einsum("mkd,md->mk", fa.A[c[:, 0]], r)
+                  >= -FEASIBLE_TOL * np.sqrt(rr)[:, None]).all(axis=1)
+        gr = np.maximum(np.einsum("md,md->m", gs, r), 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sure = inside & (gr * gr > lim * rr)
+        found += int(np.count_nonzero(sure))
+        found += _nnls_confirm(fa, G, c[~sure], out, lim)
         if enough is not None and found >= enough:
-            rest = cand[a + step:]
-            out[rest[:, 0], rest[:, 1]] = np.nan
-            return out
+            stop = a + step
+            break
+    if state is not None:
+        state.v, state.U = np.array(v, dtype=float), out.copy()
+    rest = cand[stop:]
+    out[rest[:, 0], rest[:, 1]] = np.nan
     return out
 
+
+def _nnls_confirm(fa: FacetArrays, G: np.ndarray, c: np.ndarray, out: np.ndarray,
+                  lim: float) -> int:
+    """NNLS projections of the groups ``c`` (rows (i, col)) into ``out``; how many stay
+    above ``lim``."""
+    from scipy.optimize import nnls
+
+    found = 0
+    for i, col in c:
+        k = int(fa.counts[i])
+        if k:
+            s = 1 - 2 * int(col)
+            try:
+                _lam, res = nnls(fa.A[i, :k].T, -s * G[i], maxiter=50 * k + 50)
+                out[i, col] = min(out[i, col], float(res) ** 2)
+            except RuntimeError:  # pragma: no cover - keep the bound
+                pass
+        found += bool(out[i, col] > lim)
+    return found
 
 
 # -- the exact re-check of the float dismissals --------------------------------------------------
