@@ -6,9 +6,11 @@ active (at most n + 1 after pruning). Its dual (docs/MATH.md §7) has one constr
 to a working set of groups (:meth:`exact.convex.ConvexProgram.numeric_solve` with ``groups``),
 screens *every* group of the complete chamber list for dual violation at the restricted
 optimum's dual vector (:func:`exact.screen.float_violations`), adds the most violated ones and
-repeats until none is violated. A restricted optimum whose dual is feasible for all groups is an
-optimum of the full program (its dual certifies it), so the result is the same guess the full
-program gives, at the cost of a few small conic solves.
+repeats until none is violated; groups of the working set that are inactive and far from
+tight leave it between rounds (:data:`PRUNE_REL`), and the groups added in one round point in
+different directions (:data:`DIVERSE`). A restricted optimum whose dual is feasible for all
+groups is an optimum of the full program (its dual certifies it), so the result is the same
+guess the full program gives, at the cost of a few small conic solves.
 
 The working set is seeded with the chambers reached by sampled Gaussian gates (the sampled
 method of the literature) and by the least-squares fit ``±X⁺y``. Two safeguards keep the guess
@@ -277,7 +279,11 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         cand.sort(reverse=True)
         if prune:
             ws = _pruned(ws, W, T, beta2)
-        ws += [g for _t, g in cand[:per_round]]
+        if DIVERSE < 1.0:
+            ws += _diverse(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),
+                           cand, per_round)
+        else:
+            ws += [g for _t, g in cand[:per_round]]
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
              "direct": direct, "full_fallback": False}
     if worst > FALLBACK_VIOLATION and len(cp.groups) <= FALLBACK_MAX_GROUPS:
@@ -291,12 +297,19 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
 
 
 #: a group of the working set stays for the next round when its weight is above this fraction
-#: of the largest (active), or its dual constraint is within :data:`PRUNE_BAND` of tight
+#: of the largest (active), or its dual constraint is within :data:`PRUNE_BAND` of tight;
+#: the others leave (they rejoin when violated again). The restricted optimum only uses the
+#: groups that stay, so the next round's objective is still no larger and the rounds still
+#: end. Measured: (100, 4) working sets 6,602 → ~2,000 groups at the end, cutting planes
+#: 81 → 51 s CPU (Clarabel 58 → 20 s); (40, 4) 2.6 → 1.6 s.
 PRUNE_REL = 1e-6
 PRUNE_BAND = 0.05
 
 
-def _pruned(ws, W, T, beta2):
+def _pruned(ws: list[Group], W: dict[Group, np.ndarray], T: np.ndarray, beta2: float
+            ) -> list[Group]:
+    """The groups of ``ws`` that stay for the next round (:data:`PRUNE_REL`): active in
+    ``W``, or with ``T`` (the screen's estimate, NaN unknown) above ``β²(1 − PRUNE_BAND)``."""
     norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
     wmax = max(norms.values(), default=0.0)
     out = []
@@ -306,3 +319,31 @@ def _pruned(ws, W, T, beta2):
         if norms.get(g, 0.0) > PRUNE_REL * wmax or not t <= beta2 * (1 - PRUNE_BAND):
             out.append(g)
     return out
+
+
+#: the groups added in a round point in different directions: a violated group joins only
+#: when the cosine of its ``s XᵀD v`` with each group already chosen this round is at most
+#: this (the most violated groups are mostly neighbouring chambers with nearly the same
+#: vector, and one of them does the work of all). Measured, (40, 4), CPU of the cutting
+#: planes: 1.0 (off) 1.73 s, 8 rounds, 360 groups; 0.95 1.03 s; 0.9 0.96 s, 5 rounds, 196
+#: groups; 0.8 1.05 s, 7 rounds.
+DIVERSE = 0.9
+
+
+def _diverse(fa, v: np.ndarray, cand: list, k: int) -> list[Group]:
+    """Up to ``k`` groups of ``cand`` (``(t, group)`` by decreasing t), greedily, skipping a
+    group whose vector ``s XᵀD v`` has a cosine above :data:`DIVERSE` with one already taken."""
+    rows = np.array([g[0] for _t, g in cand], dtype=np.int64)
+    sg = np.array([g[1] for _t, g in cand], dtype=float)
+    Gc = (fa.P[rows] @ (v[:, None] * fa.X)) * sg[:, None]
+    Gc /= np.linalg.norm(Gc, axis=1, keepdims=True) + 1e-300
+    chosen: list[Group] = []
+    Cm = np.zeros((k, Gc.shape[1]))
+    for t in range(len(cand)):
+        if chosen and float((Cm[:len(chosen)] @ Gc[t]).max()) > DIVERSE:
+            continue
+        Cm[len(chosen)] = Gc[t]
+        chosen.append(cand[t][1])
+        if len(chosen) >= k:
+            break
+    return chosen

@@ -43,8 +43,8 @@ import numpy as np
 
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "blocked_screen",
            "descent_multipliers", "dyadic_integers", "exact_facet_lambda", "exact_facet_ok",
-           "exact_multipliers_ok",
-           "exact_norm_ok", "facet_arrays", "float_g", "float_safe", "float_violations",
+           "exact_multipliers_ok", "exact_norm_ok", "active_set_projection", "facet_arrays",
+           "float_g", "float_safe", "float_violations",
            "int_facets", "multiplier_bounds_below", "padded_facets", "polar_descent",
            "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK", "UNIT_ROUNDOFF"]
 
@@ -338,6 +338,7 @@ class ViolationState:
     U: np.ndarray | None = None
 
 
+SWEEPS = 12
 #: relative slack of the float drift bound (a guess: it only chooses the groups to re-screen)
 DRIFT_SLACK = 1e-9
 #: a descent residual r counts as inside its cone when ``â·r ≥ −FEASIBLE_TOL·‖r‖`` for every
@@ -410,12 +411,20 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         c = c[np.argsort(fa.counts[c[:, 0]], kind="stable")]  # narrow descent blocks
         sg = (1 - 2 * c[:, 1])[:, None]
         gs = sg * G[c[:, 0]]
-        _lam, r = polar_descent(fa, c[:, 0], gs)
+        lam, r = polar_descent(fa, c[:, 0], gs, sweeps=SWEEPS) if SWEEPS else (None, gs.copy())
         rr = np.einsum("md,md->m", r, r)
         up = np.minimum(out[c[:, 0], c[:, 1]], rr)
         out[c[:, 0], c[:, 1]] = up
         over = up > lim
         c, gs, r, rr = c[over], gs[over], r[over], rr[over]
+        lam = lam[over] if lam is not None else None
+        # the descent's support, polished by a few batched active-set steps: where the KKT
+        # conditions hold, ‖r‖² is the projection's value (up to rounding) either way
+        rp, kkt = active_set_projection(fa, c[:, 0], gs, lam)
+        tp = np.einsum("md,md->m", rp, rp)
+        out[c[kkt, 0], c[kkt, 1]] = np.minimum(out[c[kkt, 0], c[kkt, 1]], tp[kkt])
+        found += int(np.count_nonzero(tp[kkt] > lim))
+        c, gs, r, rr = c[~kkt], gs[~kkt], r[~kkt], rr[~kkt]
         inside = (np.einsum("mkd,md->mk", fa.A[c[:, 0]], r)
                   >= -FEASIBLE_TOL * np.sqrt(rr)[:, None]).all(axis=1)
         gr = np.maximum(np.einsum("md,md->m", gs, r), 0.0)
@@ -431,6 +440,85 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     rest = cand[stop:]
     out[rest[:, 0], rest[:, 1]] = np.nan
     return out
+
+
+def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
+                          lam: np.ndarray | None = None, steps: int | None = None,
+                          tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """Batched active-set steps for ``min_{λ ≥ 0} ‖g + Σ_k λ_k â_k‖²`` (one problem per row of
+    ``Gs``, chamber ``rows[r]``): a support of at most d facets (started from the largest
+    multipliers of ``lam`` when given, else from the most violated facet), the least-squares
+    λ on it (one small regularised d × d system per problem, all solved at once), negative
+    multipliers dropped, else the most violated facet added. Returns ``(r, kkt)``: the
+    residual ``r = g + Âᵀλ`` and where the KKT conditions hold to ``tol·‖g‖`` (λ ≥ 0 on the
+    support, ``â·r ≥ 0`` on every facet), i.e. where ``r`` is the projection ``Π_C(g)`` up to
+    rounding. Floats only.
+
+    >>> from exact.convex import ConvexProgram
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]  # u ≥ 0
+    >>> r, ok = active_set_projection(fa, np.array([i]), np.array([[-1.0, 2.0]]))
+    >>> (r.round(9) + 0.0).tolist(), ok.tolist()
+    ([[0.0, 2.0]], [True])
+    """
+    m = len(rows)
+    f, d = fa.A.shape[1], fa.A.shape[2]
+    K = min(d, f)  # a projection has at most d facets in its support
+    if K == 0:  # no facets: the cone is the whole space
+        return Gs.copy(), np.ones(m, dtype=bool)
+    steps = 2 * d + 2 if steps is None else steps
+    A = fa.A[rows]  # m × f × d, unit rows, zero padding
+    valid = np.arange(f)[None, :] < fa.counts[rows][:, None]
+    ag = np.einsum("mkd,md->mk", A, Gs)
+    scale = np.sqrt(np.einsum("md,md->m", Gs, Gs)) * tol + 1e-300
+    idx = np.full((m, K), -1, dtype=np.int64)  # the support's facets, −1 for an empty slot
+    if lam is not None:
+        top = np.argsort(-lam, axis=1, kind="stable")[:, :K]
+        pos = np.take_along_axis(lam, top, axis=1) > 0
+        idx[:, :K] = np.where(pos, top, -1)
+    else:
+        first = np.argmin(np.where(valid, ag, np.inf), axis=1)
+        hit = np.where(valid, ag, np.inf)[np.arange(m), first] < -scale
+        idx[hit, 0] = first[hit]
+    r = Gs.copy()
+    ok = np.zeros(m, dtype=bool)
+    todo = np.arange(m)
+    eye = np.eye(K)[None, :, :]
+    ar_all = ag
+    for _ in range(steps + 1):
+        if not len(todo):
+            break
+        it = idx[todo]
+        filled = it >= 0
+        As = np.where(filled[:, :, None], A[todo[:, None], np.maximum(it, 0)], 0.0)  # m×K×d
+        M = np.einsum("mkd,mld->mkl", As, As) + eye * np.where(filled, 1e-13, 1.0)[:, :, None]
+        bvec = -np.einsum("mkd,md->mk", As, Gs[todo])
+        try:
+            lt = np.linalg.solve(M, bvec[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:  # pragma: no cover - a singular batch: NNLS decides
+            break
+        rt = Gs[todo] + np.einsum("mk,mkd->md", lt, As)
+        r[todo] = rt
+        ar_all = np.einsum("mkd,md->mk", A[todo], rt)
+        sc = scale[todo][:, None]
+        insup = np.zeros((len(todo), f), dtype=bool)
+        rr_, cc_ = np.nonzero(filled)
+        insup[rr_, it[rr_, cc_]] = True
+        neg = filled & (lt < -sc)
+        viol = valid[todo] & ~insup & (ar_all < -sc)
+        good = ~neg.any(axis=1) & ~viol.any(axis=1)
+        ok[todo[good]] = True
+        # the next support: drop the negative multipliers; with none, add the worst facet
+        nxt = np.where(neg, -1, it)
+        add = ~neg.any(axis=1) & viol.any(axis=1)
+        worst = np.argmin(np.where(viol, ar_all, np.inf), axis=1)
+        slot = np.argmin(nxt, axis=1)  # an empty slot (−1) when there is one
+        room = nxt[np.arange(len(todo)), slot] < 0
+        sel = add & room
+        nxt[np.flatnonzero(sel), slot[sel]] = worst[sel]
+        idx[todo] = nxt
+        todo = todo[~good & ~(add & ~room)]  # a full support still violated: NNLS decides
+    return r, ok
 
 
 def _nnls_confirm(fa: FacetArrays, G: np.ndarray, c: np.ndarray, out: np.ndarray,
