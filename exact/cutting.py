@@ -240,6 +240,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     from exact.screen import ViolationState, facet_arrays, float_violations
 
     fa = facet_arrays(cp)
+    if fa is None:  # the caller (exact.certify) takes the full program then
+        raise ValueError("cutting planes need numbers that fit floats (exact.screen.float_safe)")
     state = ViolationState()
     ws = list(dict.fromkeys(seed if seed is not None else seed_groups(cp)))
     if not ws:
@@ -251,9 +253,9 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     direct = True
     while True:
         rounds += 1
-        W = clarabel_restricted(cp, ws) if direct else None
-        if W is None:  # not a loss it builds, or no solution: the cvxpy chain and fallbacks
-            W = cp.numeric_solve(groups=ws)
+        Wd = clarabel_restricted(cp, ws) if direct else None
+        # not a loss it builds, or no solution: the cvxpy chain and fallbacks
+        W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
         # (none violated) needs every group's projection
         T = float_violations(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),

@@ -446,11 +446,12 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         out[c[:, 0], c[:, 1]] = up
         over = up > lim
         c, gs, r, rr = c[over], gs[over], r[over], rr[over]
-        lam = lam[over] if lam is not None else None
+        lam = lam[over]
         # the support (the last round's, else the descent's), polished by a few batched
         # active-set steps: where the KKT conditions hold, ‖r‖² is the projection's value (up
         # to rounding). Measured, (40, 4): NNLS calls 11.8k → 1.5k over the rounds
-        support = state.sup[c[:, 0], c[:, 1]] if warm and state is not None else None
+        support = (state.sup[c[:, 0], c[:, 1]]
+                   if warm and state is not None and state.sup is not None else None)
         rp, kkt, sidx, slam = active_set_projection(fa, c[:, 0], gs, lam, support=support)
         if state is not None and state.sup is not None and state.mult is not None and K:
             state.sup[c[:, 0], c[:, 1]] = sidx
