@@ -326,10 +326,10 @@ def _pruned(ws: list[Group], W: dict[Group, np.ndarray], T: np.ndarray, beta2: f
 #: the groups added in a round point in different directions: a violated group joins only
 #: when the cosine of its ``s XᵀD v`` with each group already chosen this round is at most
 #: this (the most violated groups are mostly neighbouring chambers with nearly the same
-#: vector, and one of them does the work of all). Measured, (40, 4), CPU of the cutting
-#: planes: 1.0 (off) 1.73 s, 8 rounds, 360 groups; 0.95 1.03 s; 0.9 0.96 s, 5 rounds, 196
-#: groups; 0.8 1.05 s, 7 rounds.
-DIVERSE = 0.9
+#: vector, and one of them does the work of all). Measured, CPU of the cutting planes (s,
+#: rounds): (40, 4) 1.0 (off) 1.73, 8; 0.9 0.79, 5; 0.95 0.90, 5; 0.99 1.41, 7. (40, 5) 0.9
+#: 5.9, 7; 0.95 5.1, 6; 0.97 5.0, 6. (100, 4) 0.9 23.8, 18; 0.97 18.2, 11.
+DIVERSE = 0.95
 
 #: a round's screen stops after this many times ``per_round`` confirmed violated groups (the
 #: pool :func:`_diverse` picks from; measured on (40, 4): 1× 7 rounds, 2× 6, 4× 5, 8× 6, all
