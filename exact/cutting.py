@@ -62,7 +62,6 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
     >>> len(gs) > 0 and all(g in set(cp.groups) for g in gs)
     True
     """
-    index = {sg: i for i, sg in enumerate(cp.signs)}
     Xf = np.array([[float(x) for x in row] for row in cp.X])
     yf = np.array([float(t) for t in cp.y])
     rng = np.random.default_rng(seed)
@@ -70,18 +69,36 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
     ls = np.linalg.lstsq(Xf, np.repeat(yf, cp.pool) / cp.pool, rcond=None)[0]
     U = np.vstack([U, ls, -ls]) if np.any(ls) else U
     Z = Xf @ U.T  # n × gates
-    zero = np.array([all(x == 0 for x in row) for row in cp.X])
+    zero = np.array([all(x == 0 for x in row) for row in cp.X], dtype=bool)
+    amb = np.abs(Z) < 1e-12 * (np.abs(Xf) @ np.abs(U).T + 1e-300)
+    keep = ~np.any(amb & ~zero[:, None], axis=0)  # gates on a hyperplane in floats: skipped
+    Q = np.where(zero[:, None], 0, np.where(Z > 0, 1, -1)).T[keep].astype(np.int8)
+    found = _lookup_rows(np.asarray(cp.signs, dtype=np.int8).reshape(cp.p, cp.rows), Q)
     out: list[Group] = []
-    seen = set()
-    for k in range(U.shape[0]):
-        z = Z[:, k]
-        if np.any((np.abs(z) < 1e-12 * (np.abs(Xf) @ np.abs(U[k]) + 1e-300)) & ~zero):
-            continue
-        sg = tuple(0 if zero[j] else (1 if z[j] > 0 else -1) for j in range(cp.rows))
-        i = index.get(sg)
-        if i is not None and i not in seen:
-            seen.add(i)
-            out += [(i, 1), (i, -1)]
+    for i in dict.fromkeys(int(i) for i in found if i >= 0):
+        out += [(i, 1), (i, -1)]
+    return out
+
+
+def _lookup_rows(S: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    """For each row of ``Q``, the index of the equal row of ``S`` (−1 when none): rows hashed
+    by a random integer weighting (in blocks, no per-row Python objects), hash matches checked
+    entry by entry. Replaces a dict of p tuples (1.1 s at (100, 4), 319k chambers)."""
+    p, m = S.shape
+    w = np.random.default_rng(12345).integers(1, 2**40, m, dtype=np.int64)
+    h = np.empty(p, dtype=np.int64)
+    for a in range(0, p, 32768):
+        h[a:a + 32768] = S[a:a + 32768].astype(np.int64) @ w  # |h| < m·2^41: no overflow
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    hq = Q.astype(np.int64) @ w
+    out = np.full(len(Q), -1, dtype=np.int64)
+    for k, pos in enumerate(np.searchsorted(hs, hq)):
+        while pos < p and hs[pos] == hq[k]:
+            if np.array_equal(S[order[pos]], Q[k]):
+                out[k] = order[pos]
+                break
+            pos += 1
     return out
 
 
