@@ -268,6 +268,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     rounds, worst = 0, float("inf")
     W: dict[Group, np.ndarray] = {}
     direct = True
+    polish = 0
     while True:
         rounds += 1
         Wd = clarabel_restricted(cp, ws) if direct else None
@@ -275,13 +276,20 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
         # (none violated) needs every group's projection
-        T = float_violations(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),
-                             beta2, rel,
-                             enough=ENOUGH * per_round, state=state)
+        vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
+        lvl = rel * POLISH_REL if polish else rel
+        T = float_violations(fa, vrep, beta2, lvl, enough=ENOUGH * per_round, state=state)
         worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
         inws = set(ws)
-        viol = np.argwhere(np.nan_to_num(T, nan=0.0) > beta2 * (1 + rel))
-        cand = [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
+        cand = _violated(T, beta2 * (1 + lvl))
+        if not cand and not polish and POLISH_ROUNDS:
+            # converged at rel: polish rounds add every group violated above rel·POLISH_REL
+            # (the drift bound makes this screen cheap), so that the guess's active set is
+            # complete and not just within the tolerance
+            polish = 1
+            T = float_violations(fa, vrep, beta2, rel * POLISH_REL, enough=ENOUGH * per_round,
+                                 state=state)
+            cand = _violated(T, beta2 * (1 + rel * POLISH_REL))
         inside = max((t for t, g in cand if g in inws), default=0.0)
         cand = [x for x in cand if x[1] not in inws]
         if progress is not None:
@@ -293,9 +301,13 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             # one, with the cvxpy chain (Clarabel tight, then defaults, then SCS)
             direct = False
             continue
-        if not cand or rounds >= max_rounds:
+        if not cand or rounds >= max_rounds or polish > POLISH_ROUNDS:
             break
         cand.sort(reverse=True)
+        if polish:  # every violated group, none pruned
+            ws += [g for _t, g in cand[:int(ENOUGH * per_round)]]
+            polish += 1
+            continue
         if prune:
             ws = _pruned(ws, W, T, beta2)
         if DIVERSE < 1.0:
@@ -323,6 +335,18 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
 #: 81 → 51 s CPU (Clarabel 58 → 20 s); (40, 4) 2.6 → 1.6 s.
 PRUNE_REL = 1e-6
 PRUNE_BAND = 0.05
+
+
+def _violated(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
+    """``(t, group)`` for every entry of the screen ``T`` above ``lim`` (NaN: not)."""
+    viol = np.argwhere(np.nan_to_num(T, nan=0.0) > lim)
+    return [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
+
+
+#: after the rounds converge at ``rel``, up to this many polish rounds add every group
+#: violated above ``rel·POLISH_REL`` (no pruning, no diversity)
+POLISH_ROUNDS = 4
+POLISH_REL = 1e-2
 
 
 def _pruned(ws: list[Group], W: dict[Group, np.ndarray], T: np.ndarray, beta2: float
