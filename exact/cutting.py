@@ -269,8 +269,10 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     W: dict[Group, np.ndarray] = {}
     direct = True
     polish = 0
+    ever: dict[Group, None] = {}
     while True:
         rounds += 1
+        ever.update(dict.fromkeys(ws))
         Wd = clarabel_restricted(cp, ws) if direct else None
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
@@ -315,6 +317,15 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
                            cand, per_round)
         else:
             ws += [g for _t, g in cand[:per_round]]
+    if FINAL_UNION and direct and worst <= FALLBACK_VIOLATION and len(ever) > len(ws):
+        # the last solve on every group that was ever in the working set (as before the
+        # pruning): the refinement reads its active set and faces off this guess
+        Wd = clarabel_restricted(cp, list(ever))
+        if Wd is not None:
+            W, ws = Wd, list(ever)
+            vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
+            T = float_violations(fa, vrep, beta2, rel, state=state)
+            worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
              "direct": direct, "full_fallback": False}
     if worst > FALLBACK_VIOLATION and len(cp.groups) <= FALLBACK_MAX_GROUPS:
@@ -342,6 +353,9 @@ def _violated(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
     viol = np.argwhere(np.nan_to_num(T, nan=0.0) > lim)
     return [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
 
+
+#: the guess handed on is the restricted optimum over every group ever in the working set
+FINAL_UNION = True
 
 #: after the rounds converge at ``rel``, up to this many polish rounds add every group
 #: violated above ``rel·POLISH_REL`` (no pruning, no diversity)
