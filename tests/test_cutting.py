@@ -328,3 +328,88 @@ def test_streamed_certificate_is_the_same_bytes(tmp_path, capsys):
     assert capsys.readouterr().out.encode() == want
     ok, msg = verify_certificate(json.loads(want))
     assert ok, msg
+
+
+def _stateless_violated(fa, v, beta2):
+    T = screen_mod.float_violations(fa, v, beta2)
+    return T > beta2 * (1 + 1e-7)
+
+
+def _screen_sequence_misses(cp, vs, beta2, corrupt=None) -> int:
+    """Screen the duals ``vs`` in turn with one carried ViolationState (as the cutting planes
+    do) and count the groups violated by a fresh screen that the carried one calls feasible.
+    ``corrupt(state)`` plants a bug in the state before each screen after the first."""
+    fa = screen_mod.facet_arrays(cp)
+    state = screen_mod.ViolationState()
+    misses = 0
+    for k, v in enumerate(vs):
+        if k and corrupt is not None:
+            corrupt(state)
+        T = screen_mod.float_violations(fa, v, beta2, state=state)
+        want = _stateless_violated(fa, v, beta2)
+        misses += int(np.count_nonzero(want & ~(T > beta2 * (1 + 1e-7))))
+    return misses
+
+
+@settings(max_examples=25, deadline=None)
+@given(S.instances(S.matrices(n_max=7, d_max=3)), st.data())
+def test_carried_screen_state_misses_no_violated_group(inst, data):
+    """The drift bound and the last multipliers carried between screens (ViolationState) never
+    hide a group that a fresh screen finds violated, along a sequence of nearby and distant
+    duals; a planted bug (the carried upper estimates shrunk 100-fold) is caught by the same
+    comparison whenever it hides something."""
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    if screen_mod.facet_arrays(cp) is None:
+        return
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    v0 = rng.standard_normal(cp.n)
+    steps = data.draw(st.lists(st.sampled_from([1e-6, 1e-3, 0.1, 1.0]), min_size=1, max_size=4))
+    vs = [v0]
+    for h in steps:
+        vs.append(vs[-1] + h * rng.standard_normal(cp.n))
+    fa = screen_mod.facet_arrays(cp)
+    T0 = screen_mod.float_violations(fa, v0, 1e300)
+    beta2 = float(np.quantile(T0, data.draw(st.floats(0.3, 0.95)))) + 1e-12
+    assert _screen_sequence_misses(cp, vs, beta2) == 0
+
+
+def test_planted_state_bug_is_caught():
+    """Carried upper estimates shrunk 100-fold (a planted bug in the incremental screen) hide
+    violated groups, and the comparison with a fresh screen finds them."""
+    inst = read_instance("example:generic20x4")
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    rng = np.random.default_rng(0)
+    v0 = 0.05 * rng.standard_normal(cp.n)
+    vs = [v0, v0 + 1e-4 * rng.standard_normal(cp.n), v0 + 1e-2 * rng.standard_normal(cp.n)]
+    fa = screen_mod.facet_arrays(cp)
+    beta2 = float(np.quantile(screen_mod.float_violations(fa, v0, 1e300), 0.7))
+
+    def shrink(state):
+        state.U = state.U / 100
+        state.mult = None  # no multiplier bound either: only the drift bound decides
+        state.sup = None
+
+    assert _screen_sequence_misses(cp, vs, beta2) == 0
+    assert _screen_sequence_misses(cp, vs, beta2, corrupt=shrink) > 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(S.instances(S.matrices(n_max=6, d_max=3)), st.data())
+def test_active_set_projection_matches_the_exact_projection(inst, data):
+    """Where the batched active-set steps report the KKT conditions met, ‖r‖² is the exact
+    ‖Π_C(g)‖² (projection.project_onto_cone) to a relative 1e-9."""
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    fa = screen_mod.facet_arrays(cp)
+    if fa is None:
+        return
+    v = tuple(data.draw(st.lists(S.rationals(5, 4), min_size=cp.n, max_size=cp.n)))
+    H, den = h_matrix(cp, v)
+    gF = screen_mod.float_g(H, den)
+    rows = np.repeat(np.arange(cp.p), 2)
+    sg = np.tile([1, -1], cp.p)
+    r, ok, _idx, _lam = screen_mod.active_set_projection(fa, rows, sg[:, None] * gF[rows])
+    for t in np.flatnonzero(ok):
+        i, s = int(rows[t]), int(sg[t])
+        want = float(_exact_t(cp, i, s, v))
+        got = float(r[t] @ r[t])
+        assert abs(got - want) <= 1e-9 * max(1.0, float(gF[i] @ gF[i]))
