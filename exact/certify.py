@@ -28,7 +28,9 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
 
   with ``P_g`` the orthogonal projector onto ``{u : a_j·u = 0, j ∈ F_g}``: then ``v = M⁻¹y``,
   ``∂φ/∂ρ_g = ½(β² − vᵀK_g v)`` (``vᵀK_g v = ‖q_g‖²``) and ``∇²φ = Bᵀ M⁻¹ B`` with
-  ``B = [K_g v]``. Projected Newton in mpmath (60+ digits) solves it; ``v`` and ``ρ`` are then
+  ``B = [K_g v]``. Projected Newton in floats solves it; when more digits are needed, Newton
+  steps solved in floats on residuals computed in exact integers (:func:`_polish`; the mpmath
+  Newton only where that stalls) carry it to the working precision; ``v`` and ``ρ`` are then
   rounded to rationals, the groups are set to ``ρ_g · Π_{C_g}(s XᵀD_g v)`` (exact projections,
   so always feasible), and both bounds are recomputed exactly from scratch. The faces start as
   the facets the conic guess's ``w_g`` is tight on and are settled in floats before an exact
@@ -315,7 +317,9 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
     from scipy.optimize import nnls
 
     Af = np.array(A, dtype=float)
-    gf = np.array([float(Fraction(x, den)) for x in g])  # g and den may exceed a double
+    # int / int is correctly rounded, as float(Fraction(x, den)) is (g and den may exceed a
+    # double)
+    gf = np.array([x / den for x in g], dtype=float)
     try:
         lf, _ = nnls(Af.T, -gf, maxiter=50 * len(A) + 50)
     except RuntimeError:  # pragma: no cover - NNLS did not converge: project exactly instead
@@ -453,7 +457,14 @@ def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:
         if H.dtype != object:
             G = H.astype(float) / float(den)
         else:
-            G = np.array([[int(x) / den for x in row] for row in H], dtype=float)
+            try:  # relative error ≤ 2u per entry (an ordering to about 1e-15)
+                fden = float(den)
+                G = H.astype(float) / fden
+                fast = bool(np.all(np.isfinite(G))) and 0 < fden < 1e300
+            except OverflowError:  # past 1e308: the correctly rounded quotients below
+                fast = False
+            if not fast:
+                G = np.array([[int(x) / den for x in row] for row in H], dtype=float)
         return np.einsum("ij,ij->i", G, G).reshape(-1) if G.size else np.zeros(len(H))
     except OverflowError:  # no float ordering: every group then takes the exact path
         return np.full(len(H), np.inf)
@@ -782,6 +793,31 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
     Computed as one integer product on common denominators (X scaled to integers, P_F on the
     lcm of its denominators): n² Fractions are built once instead of n²·d Fraction products.
     """
+    return _fractions_of(*_reduced_K_int(cp, g, F))
+
+
+def _fractions_of(KI: np.ndarray, den: int) -> list[list[Fraction]]:
+    """``KI / den`` as lists of Fractions, one Fraction per distinct entry (the zero rows and
+    columns of the points off the pattern, and the symmetric pairs, share theirs)."""
+    zero = Fraction(0)
+    memo: dict[int, Fraction] = {}
+    out = []
+    for row in KI.tolist():
+        r = []
+        for x in row:
+            if not x:
+                r.append(zero)
+                continue
+            f = memo.get(x)
+            if f is None:
+                f = memo[x] = Fraction(int(x), den)
+            r.append(f)
+        out.append(r)
+    return out
+
+
+def _reduced_K_int(cp: ConvexProgram, g: Group, F: Sequence[int]) -> tuple[np.ndarray, int]:
+    """:func:`_reduced_K` as integers over one denominator: ``K_g = KI / den``."""
     from arrangement import intmat
 
     i, _s = g
@@ -795,8 +831,7 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
         YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
     PI = intmat.as_int_array([[int(q * Lp) for q in row] for row in P])
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
-    den = Lx * Lx * Lp
-    return [[Fraction(int(x), den) for x in row] for row in KI]
+    return np.asarray(KI), Lx * Lx * Lp
 
 
 def _start_digits(digits: int) -> int:
@@ -813,7 +848,8 @@ FLOAT_DIGITS = 16
 
 
 def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
-            polish: float = 0.0, Kf: list | None = None) -> tuple:
+            polish: float = 0.0, Kf: list | None = None,
+            KI: Sequence[tuple[np.ndarray, int]] | None = None) -> tuple:
     """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
     high-precision pass needs only a few steps. At ``FLOAT_DIGITS`` the float pass is all,
     unless the gap its stationarity error alone costs exceeds ``polish`` (> 0, an absolute gap
@@ -833,7 +869,7 @@ def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
         if polish <= 0 or _stationarity_error(Kf, v, rho, float(beta2)) * sum(rho) <= polish:
             return rho, v
         dps = 2 * FLOAT_DIGITS
-    fast = _polish(Kq, y, beta2, rho, v, dps, Kf=Kf)  # floats steps, exact residuals
+    fast = _polish(Kq, y, beta2, rho, v, dps, Kf=Kf, KI=KI)  # float steps, exact residuals
     if fast is not None:
         return fast
     with mp.workdps(dps):
@@ -859,7 +895,8 @@ def _int_matrices(Kq: list) -> tuple[list[np.ndarray], list[int]]:
 
 
 def _polish(Kq: list, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence[float],
-            dps: int, maxit: int | None = None, Kf: Sequence | None = None
+            dps: int, maxit: int | None = None, Kf: Sequence | None = None,
+            KI: Sequence[tuple[np.ndarray, int]] | None = None
             ) -> tuple[list[Fraction], list[Fraction]] | None:
     """Mixed-precision Newton (iterative refinement) on the stationarity system of φ at the
     float point ``(ρ, v)`` of :func:`_newton_float`, its free groups (``ρ_g > 0``) fixed:
@@ -884,7 +921,10 @@ def _polish(Kq: list, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence
     free = [g for g in range(G) if rho[g] > 0]
     if not n or not free:
         return None
-    KI, dens = _int_matrices([Kq[g] for g in free])
+    if KI is not None:  # the caller's integer forms (K_g = KI_g / den_g)
+        mats, dens = [KI[g][0] for g in free], [KI[g][1] for g in free]
+    else:
+        mats, dens = _int_matrices([Kq[g] for g in free])
     Kf = [np.asarray(Kf[g], dtype=float).reshape(n, n) if Kf is not None else
           np.array([[float(x) for x in row] for row in Kq[g]], dtype=float).reshape(n, n)
           for g in free]
@@ -909,7 +949,7 @@ def _polish(Kq: list, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence
     prev = math.inf
     its = maxit if maxit is not None else 4 + dps // 8
     for _ in range(its):
-        KV = [K.dot(V) for K in KI]  # K_g v = KV_g / (den_g 2^B)
+        KV = [K.dot(V) for K in mats]  # K_g v = KV_g / (den_g 2^B)
         # R1 = v + Σ ρ_g K_g v − y over the common denominator L·2^{2B}
         R1 = V * (L * one) - Yn * (one * one)
         for Pg, KVg, dg in zip(P, KV, dens):
@@ -1148,7 +1188,9 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     for g in sorted(active):
         ck = (g, active[g])
         if ck not in Kcache:
-            Kcache[ck] = _reduced_K(cp, g, active[g])
+            KI, den = _reduced_K_int(cp, g, active[g])
+            Kcache[ck + ("int",)] = (KI.astype(object), den)
+            Kcache[ck] = _fractions_of(KI, den)
             # hashing n² Fractions is slow: the merge key is built once per matrix
             Kcache[ck + ("key",)] = tuple(map(tuple, Kcache[ck]))
         K = Kcache[ck]
@@ -1320,7 +1362,8 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         # gap through κ, would use a quarter of the gap target)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps,
                          polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4,
-                         Kf=[float_K(Kcache, (g, active[g])) for g in keys])
+                         Kf=[float_K(Kcache, (g, active[g])) for g in keys],
+                         KI=[Kcache[(g, active[g], "int")] for g in keys])
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
         # order) but no finer: the exact arithmetic downstream grows with it
         eff = dps if dps > FLOAT_DIGITS or not v or isinstance(v[0], float) else (
