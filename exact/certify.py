@@ -438,8 +438,8 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         thr0 = max(floor, tmax)
         cand = [(int(i), s) for i in todo.tolist() if Hf[i] > float(thr0)
                 for s in (1, -1) if not done[i, 0 if s == 1 else 1] and (i, s) not in certs]
-        for g, lam in batch_nnls_bounds(fa, H, den, cand, thr0).items():
-            bounds[g] = lam
+        for g, mult in batch_nnls_bounds(fa, H, den, cand, thr0).items():
+            bounds[g] = mult
             done[g[0], 0 if g[1] == 1 else 1] = True
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)
