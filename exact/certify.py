@@ -28,7 +28,9 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
 
   with ``P_g`` the orthogonal projector onto ``{u : a_j·u = 0, j ∈ F_g}``: then ``v = M⁻¹y``,
   ``∂φ/∂ρ_g = ½(β² − vᵀK_g v)`` (``vᵀK_g v = ‖q_g‖²``) and ``∇²φ = Bᵀ M⁻¹ B`` with
-  ``B = [K_g v]``. Projected Newton in mpmath (60+ digits) solves it; ``v`` and ``ρ`` are then
+  ``B = [K_g v]``. Projected Newton in floats solves it; when more digits are needed, Newton
+  steps solved in floats on residuals computed in exact integers (:func:`_polish`; the mpmath
+  Newton only where that stalls) carry it to the working precision; ``v`` and ``ρ`` are then
   rounded to rationals, the groups are set to ``ρ_g · Π_{C_g}(s XᵀD_g v)`` (exact projections,
   so always feasible), and both bounds are recomputed exactly from scratch. The faces start as
   the facets the conic guess's ``w_g`` is tight on and are settled in floats before an exact
@@ -86,7 +88,8 @@ from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual_bound",
-           "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
+           "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds", "kkt_newton",
+           "batch_nnls_bounds",
            "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
@@ -133,13 +136,16 @@ def _log2(q: Fraction) -> int:
 
 
 def _to_frac(x: object, bits: int = 200) -> Fraction:
-    """A float or mpmath ``mpf`` rounded exactly onto the grid ``2^-bits`` (floats: exactly).
+    """A float, mpmath ``mpf`` or Fraction rounded exactly onto the grid ``2^-bits`` (floats:
+    exactly).
 
     The mpf is read through its exact mantissa and exponent, so no working precision interferes.
     """
     if isinstance(x, float | np.floating):
         return Fraction(float(x))
-    sgn, man, exp, _bc = x._mpf_  # x = (−1)^sgn · man · 2^exp exactly
+    if isinstance(x, Fraction):
+        return Fraction(round(x * 2**bits), 2**bits)
+    sgn, man, exp, _bc = x._mpf_  # type: ignore[attr-defined]  # x = (−1)^sgn · man · 2^exp exactly
     man = -int(man) if sgn else int(man)
     if exp + bits >= 0:
         return Fraction(man * 2 ** (exp + bits), 2**bits)
@@ -304,15 +310,17 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
             if best is None or b < best:
                 best, arg, lam_k = b, k, Fraction(-ag, aa * den)
     if best is not None and best <= limit:
-        lam = [Fraction(0)] * len(A)
-        lam[arg] = lam_k
-        return tuple(lam)
+        one_facet = [Fraction(0)] * len(A)
+        one_facet[arg] = lam_k
+        return tuple(one_facet)
     if len(A) < 2:
         return None
     from scipy.optimize import nnls
 
     Af = np.array(A, dtype=float)
-    gf = np.array([float(Fraction(x, den)) for x in g])  # g and den may exceed a double
+    # int / int is correctly rounded, as float(Fraction(x, den)) is (g and den may exceed a
+    # double)
+    gf = np.array([x / den for x in g], dtype=float)
     try:
         lf, _ = nnls(Af.T, -gf, maxiter=50 * len(A) + 50)
     except RuntimeError:  # pragma: no cover - NNLS did not converge: project exactly instead
@@ -384,7 +392,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
     bounds = Dismissals(cp.cones, H, den)
-    bounds.v = tuple(v)  # the dual vector of H: the certificate writer reuses H for it
+    bounds.v = tuple(v)  # type: ignore[attr-defined]  # H's dual vector, for the writer
     cache: dict[int, Vec] = {}
 
     def hvec(i: int) -> Vec:
@@ -424,6 +432,15 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         # exact path below
         done |= proven_below(cp, fa, H, den, max(floor, tmax), skip=done.copy(), record=bounds)
     todo = np.flatnonzero(~done.all(axis=1))
+    if fa is not None and len(todo):
+        # the NNLS multipliers of every group still above the threshold, proven in one
+        # vectorised float pass (the per-group proofs of _cheap_bound dominated a (40, 5) pass)
+        thr0 = max(floor, tmax)
+        cand = [(int(i), s) for i in todo.tolist() if Hf[i] > float(thr0)
+                for s in (1, -1) if not done[i, 0 if s == 1 else 1] and (i, s) not in certs]
+        for g, mult in batch_nnls_bounds(fa, H, den, cand, thr0).items():
+            bounds[g] = mult
+            done[g[0], 0 if g[1] == 1 else 1] = True
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)
         if n2(i) <= thr:
@@ -444,13 +461,84 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     return DualPieces(certs, ts, [], [], bounds)
 
 
+def batch_nnls_bounds(fa, H: np.ndarray, den: int, groups: Sequence[Group], thr: Fraction
+                      ) -> dict[Group, tuple[Fraction, ...]]:
+    """Dual-bound multipliers ``λ ≥ 0`` *proven* to give ``‖g + Aᵀλ‖² ≤ thr`` (Moreau, as in
+    :func:`dual_bound`) for those of ``groups`` where a float NNLS finds them, ``g = s H_i/den``.
+
+    The second half of :func:`_cheap_bound` for many groups at once: NNLS per group in floats,
+    λ rounded to the dyadic grid ``2^-40`` (exact in floats while its numerator has under 53
+    bits), then the proof of :func:`_float_dual_bound_below` vectorised over the groups: the
+    facet rows are ``fa.raw`` (exact below 2⁵³, else correctly rounded), the entries of g
+    correctly rounded quotients, the error radius taken with the padded facet count (≥ the
+    group's own: only more conservative). Groups it cannot prove are left out (the caller's
+    exact path decides them).
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> i = next(k for k in range(cp.p) if cp.signs[k] == (1, 1))   # the cone u ≥ 0
+    >>> H = np.zeros((cp.p, 2), dtype=np.int64); H[i] = (-3, -4)
+    >>> cp.cones[i], batch_nnls_bounds(facet_arrays(cp), H, 1, [(i, 1)], Fraction(1, 10))[(i, 1)]
+    ([(1, 0), (0, 1)], (Fraction(3, 1), Fraction(4, 1)))
+    """
+    from scipy.optimize import nnls
+
+    out: dict[Group, tuple[Fraction, ...]] = {}
+    if fa is None or fa.raw is None or not groups:
+        return out
+    t = float(thr)
+    if not np.isfinite(t) or t < 1e-250:
+        return out
+    groups = [g for g in groups if fa.counts[g[0]] >= 2]
+    if not groups:
+        return out
+    idx = np.array([i for i, _s in groups], dtype=np.int64)
+    sg = np.array([s for _i, s in groups], dtype=float)
+    try:
+        gf = np.array([[int(x) / den for x in H[i]] for i in idx.tolist()], dtype=float)
+    except OverflowError:
+        return out
+    gf = gf * sg[:, None]
+    Araw = fa.raw[idx]  # N × fmax × d
+    N, fmax, d = Araw.shape
+    L = np.zeros((N, fmax))
+    for k, i in enumerate(idx.tolist()):
+        f = int(fa.counts[i])
+        try:
+            L[k, :f] = nnls(Araw[k, :f].T, -gf[k], maxiter=50 * f + 50)[0]
+        except RuntimeError:  # pragma: no cover - no convergence: the exact path decides
+            L[k, :f] = np.nan
+    u = 2.0**-53
+    with np.errstate(all="ignore"):
+        num = np.where(L > 0, np.round(L * 2.0**40), 0.0)
+        ok = np.all(np.isfinite(num) & (np.abs(num) < 2.0**53), axis=1)
+        lf = np.where(ok[:, None], num / 2.0**40, 0.0)  # exact: dyadic, numerator < 2⁵³
+        terms = Araw * lf[:, :, None]
+        r = gf + terms.sum(axis=1)
+        e = (fmax + 4) * u * (np.abs(gf) + np.abs(terms).sum(axis=1)) + 1e-290
+        hi = np.sum((np.abs(r) + e) ** 2, axis=1) * (1 + (d + 3) * u) + 1e-290
+        proved = ok & np.isfinite(hi) & (hi <= t * (1 - 4 * u))
+    for k in np.flatnonzero(proved).tolist():
+        f = int(fa.counts[idx[k]])
+        out[groups[k]] = tuple(Fraction(int(x), 2**40) for x in num[k, :f])
+    return out
+
+
 def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:
     """``‖H_i / den‖²`` in floats (an ordering only; inf where it overflows)."""
     try:
         if H.dtype != object:
             G = H.astype(float) / float(den)
         else:
-            G = np.array([[int(x) / den for x in row] for row in H], dtype=float)
+            try:  # relative error ≤ 2u per entry (an ordering to about 1e-15)
+                fden = float(den)
+                G = H.astype(float) / fden
+                fast = bool(np.all(np.isfinite(G))) and 0 < fden < 1e300
+            except OverflowError:  # past 1e308: the correctly rounded quotients below
+                fast = False
+            if not fast:
+                G = np.array([[int(x) / den for x in row] for row in H], dtype=float)
         return np.einsum("ij,ij->i", G, G).reshape(-1) if G.size else np.zeros(len(H))
     except OverflowError:  # no float ordering: every group then takes the exact path
         return np.full(len(H), np.inf)
@@ -538,8 +626,9 @@ def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
     >>> lo <= 2 ** 0.5 - 0.5 <= up          # P* = √2 − ½ (whitened data, docs/MATH.md §9)
     True
     """
-    gr = {k: tuple(Fraction(x) for x in w) for k, w in groups.items()}
-    lo = _lower_bound(cp, tuple(Fraction(x) for x in v), bits)
+    gr = {k: tuple(Fraction(x) for x in w)  # type: ignore[call-overload]
+          for k, w in groups.items()}
+    lo = _lower_bound(cp, tuple(Fraction(x) for x in v), bits)  # type: ignore[call-overload]
     up = _upper_bound(cp, gr, bits)
     return lo.value, up.value
 
@@ -620,8 +709,8 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
             N[:, k + 1:] -= np.outer(c, N[j, k + 1:] / c[j])
         keep = [t for t in range(len(S)) if alive[t] and gam[t] > 1e-12]
         S, gam = [S[t] for t in keep], gam[keep]
-    gam = dict(zip(S, gam.tolist()))
-    return {g: gam[g] for g in S}
+    weights = dict(zip(S, gam.tolist()))
+    return {g: weights[g] for g in S}
 
 
 # -- the reduced problem and its Newton solve ------------------------------------------------------
@@ -699,12 +788,13 @@ def _stationarity_error(Ks: list, v: Sequence[float], rho: Sequence[float], b2: 
                         ) -> float:
     """``max |β² − vᵀK_g v| / 2`` over the groups that are free at ρ (floats; what
     :func:`_newton` drives to 0)."""
-    err = 0.0
-    for K, r in zip(Ks, rho):
-        gr = (b2 - sum(a * sum(k * t for k, t in zip(row, v)) for a, row in zip(v, K))) / 2
-        if r > 0 or gr < 0:
-            err = max(err, abs(gr))
-    return err
+    if not len(Ks):
+        return 0.0
+    vf = np.asarray(v, dtype=float)
+    KA = np.asarray(Ks, dtype=float).reshape(len(Ks), len(vf), len(vf))
+    gr = (b2 - (KA @ vf) @ vf) / 2
+    sel = (np.asarray(rho, dtype=float) > 0) | (gr < 0)
+    return float(np.abs(gr[sel]).max()) if sel.any() else 0.0
 
 
 def _newton_float(Ks: list, y: Sequence[float], b2: float, rho0: Sequence[float], *,
@@ -777,6 +867,31 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
     Computed as one integer product on common denominators (X scaled to integers, P_F on the
     lcm of its denominators): n² Fractions are built once instead of n²·d Fraction products.
     """
+    return _fractions_of(*_reduced_K_int(cp, g, F))
+
+
+def _fractions_of(KI: np.ndarray, den: int) -> list[list[Fraction]]:
+    """``KI / den`` as lists of Fractions, one Fraction per distinct entry (the zero rows and
+    columns of the points off the pattern, and the symmetric pairs, share theirs)."""
+    zero = Fraction(0)
+    memo: dict[int, Fraction] = {}
+    out = []
+    for row in KI.tolist():
+        r = []
+        for x in row:
+            if not x:
+                r.append(zero)
+                continue
+            f = memo.get(x)
+            if f is None:
+                f = memo[x] = Fraction(int(x), den)
+            r.append(f)
+        out.append(r)
+    return out
+
+
+def _reduced_K_int(cp: ConvexProgram, g: Group, F: Sequence[int]) -> tuple[np.ndarray, int]:
+    """:func:`_reduced_K` as integers over one denominator: ``K_g = KI / den``."""
     from arrangement import intmat
 
     i, _s = g
@@ -790,8 +905,7 @@ def _reduced_K(cp: ConvexProgram, g: Group, F: Sequence[int]) -> list[list[Fract
         YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
     PI = intmat.as_int_array([[int(q * Lp) for q in row] for row in P])
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
-    den = Lx * Lx * Lp
-    return [[Fraction(int(x), den) for x in row] for row in KI]
+    return np.asarray(KI), Lx * Lx * Lp
 
 
 def _start_digits(digits: int) -> int:
@@ -808,7 +922,8 @@ FLOAT_DIGITS = 16
 
 
 def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
-            polish: float = 0.0) -> tuple:
+            polish: float = 0.0, Kf: list | None = None,
+            KI: Sequence[tuple[np.ndarray, int]] | None = None) -> tuple:
     """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
     high-precision pass needs only a few steps. At ``FLOAT_DIGITS`` the float pass is all,
     unless the gap its stationarity error alone costs exceeds ``polish`` (> 0, an absolute gap
@@ -820,13 +935,17 @@ def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
     point) instead of costing a whole second round."""
     from mpmath import mp
 
-    Kf = [[[float(x) for x in row] for row in K] for K in Kq]
+    if Kf is None:  # the float images of Kq (the caller may pass them, converted once)
+        Kf = [np.array([[float(x) for x in row] for row in K], dtype=float) for K in Kq]
     rho, v = _newton(Kf, [float(t) for t in y], float(beta2), list(rho0), one=1.0,
                      eps=2.0**-52)
     if dps <= FLOAT_DIGITS:
         if polish <= 0 or _stationarity_error(Kf, v, rho, float(beta2)) * sum(rho) <= polish:
             return rho, v
         dps = 2 * FLOAT_DIGITS
+    fast = _polish(Kq, y, beta2, rho, v, dps, Kf=Kf, KI=KI)  # float steps, exact residuals
+    if fast is not None:
+        return fast
     with mp.workdps(dps):
         def m(x: Fraction):
             return mp.mpf(x.numerator) / x.denominator
@@ -835,6 +954,115 @@ def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
         rho, v = _newton(Km, [m(t) for t in y], m(beta2), [mp.mpf(r) for r in rho],
                          one=mp.mpf(1), eps=mp.mpf(10) ** (-dps))
         return [+r for r in rho], [+x for x in v]
+
+
+def _int_matrices(Kq: list) -> tuple[list[np.ndarray], list[int]]:
+    """Each exact ``K_g`` (lists of Fractions) as an integer object matrix over its common
+    denominator: ``K_g = KI_g / den_g``."""
+    out, dens = [], []
+    for K in Kq:
+        den = math.lcm(*(Fraction(x).denominator for row in K for x in row)) if K else 1
+        out.append(np.array([[int(Fraction(x) * den) for x in row] for row in K], dtype=object)
+                   .reshape(len(K), len(K)))
+        dens.append(den)
+    return out, dens
+
+
+def _polish(Kq: list, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence[float],
+            dps: int, maxit: int | None = None, Kf: Sequence | None = None,
+            KI: Sequence[tuple[np.ndarray, int]] | None = None
+            ) -> tuple[list[Fraction], list[Fraction]] | None:
+    """Mixed-precision Newton (iterative refinement) on the stationarity system of φ at the
+    float point ``(ρ, v)`` of :func:`_newton_float`, its free groups (``ρ_g > 0``) fixed:
+
+        M(ρ) v = y,     vᵀK_g v = β²  (ρ_g > 0),
+
+    residuals in exact integer arithmetic (``v`` and ``ρ`` on the grid ``2^-B``, ``K_g`` over
+    its denominator), Newton steps ``[[M, B], [−Bᵀ, 0]] δ = −R`` solved in floats. Each step
+    gains about ``16 − log₁₀ cond`` digits, so a few steps reach ``dps`` digits, in place of
+    the pure-Python mpmath Newton (:func:`_newton` on mpf lists) that dominated the
+    certification of a (40, 4) program. ``None`` when it does not converge (a free ρ turning
+    negative, a singular or stalling step): the caller then runs the mpmath Newton. A guess
+    either way: every bound is recomputed exactly from the rounded result.
+
+    >>> F = Fraction
+    >>> K = [[[F(1), F(0)], [F(0), F(0)]], [[F(0), F(0)], [F(0), F(1)]]]
+    >>> rho, v = _polish(K, (F(1), F(2)), F(1, 4), [1.0 + 1e-9, 3.0], [0.5, 0.5 + 1e-9], 40)
+    >>> [float(r) for r in rho], [float(x) for x in v]
+    ([1.0, 3.0], [0.5, 0.5])
+    """
+    n, G = len(y), len(Kq)
+    free = [g for g in range(G) if rho[g] > 0]
+    if not n or not free:
+        return None
+    if KI is not None:  # the caller's integer forms (K_g = KI_g / den_g)
+        mats, dens = [KI[g][0] for g in free], [KI[g][1] for g in free]
+    else:
+        mats, dens = _int_matrices([Kq[g] for g in free])
+    Kf = [np.asarray(Kf[g], dtype=float).reshape(n, n) if Kf is not None else
+          np.array([[float(x) for x in row] for row in Kq[g]], dtype=float).reshape(n, n)
+          for g in free]
+    yq = [Fraction(t) for t in y]
+    Ly = math.lcm(*(t.denominator for t in yq))
+    scale = max([abs(float(t)) for t in yq] + [abs(float(x)) for x in v]
+                + [float(rho[g]) for g in free] + [1e-300])
+    # the absolute grid 2^-B: about dps + 12 digits below the largest number
+    B = max(64, int(dps * 3.33) + 40 - math.frexp(scale)[1])
+    one = 1 << B
+
+    def q(x: float) -> int:
+        return round(Fraction(float(x)) * one)
+
+    V = np.array([q(x) for x in v], dtype=object)
+    P = [q(rho[g]) for g in free]
+    L = math.lcm(*dens) * Ly
+    Yn = np.array([int(t * L) for t in yq], dtype=object)  # y·L, integers
+    target = 10.0 ** (-dps) * 100
+    b2f = float(beta2)
+    yscale = max(1.0, max(abs(float(t)) for t in yq))
+    prev = math.inf
+    its = maxit if maxit is not None else 4 + dps // 8
+    for _ in range(its):
+        KV = [K.dot(V) for K in mats]  # K_g v = KV_g / (den_g 2^B)
+        # R1 = v + Σ ρ_g K_g v − y over the common denominator L·2^{2B}
+        R1 = V * (L * one) - Yn * (one * one)
+        for Pg, KVg, dg in zip(P, KV, dens):
+            R1 = R1 + KVg * (Pg * (L // dg))
+        D1 = L * one * one
+        r1 = np.array([int(a) / D1 for a in R1], dtype=float)
+        r2 = np.array([float((beta2 - Fraction(int(V.dot(KVg)), dg * one * one)) / 2)
+                       for KVg, dg in zip(KV, dens)], dtype=float)
+        err = max(float(np.abs(r1).max()) / yscale, float(np.abs(r2).max()) / b2f)
+        if err <= target:
+            break
+        if err > prev / 4:  # not converging (rounding noise or a wrong free set)
+            return None
+        prev = err
+        vf = np.array([int(a) / one for a in V], dtype=float)
+        rf = np.array([p / one for p in P], dtype=float)
+        M = np.eye(n)
+        for r, K in zip(rf, Kf):
+            M += r * K
+        Bm = np.column_stack([K @ vf for K in Kf])  # n × |free|
+        k = len(free)
+        J = np.zeros((n + k, n + k))
+        J[:n, :n], J[:n, n:], J[n:, :n] = M, Bm, -Bm.T
+        try:
+            step = np.linalg.solve(J, -np.concatenate([r1, r2]))
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(step)):
+            return None
+        V = V + np.array([q(s) for s in step[:n]], dtype=object)
+        P = [p + q(s) for p, s in zip(P, step[n:])]
+        if any(p <= 0 for p in P):
+            return None
+    else:
+        return None
+    out_rho = [Fraction(0)] * G
+    for g, p in zip(free, P):
+        out_rho[g] = Fraction(p, one)
+    return out_rho, [Fraction(int(a), one) for a in V]
 
 
 # -- solve ---------------------------------------------------------------------------------------
@@ -916,8 +1144,9 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
         up, groups0 = zero, {}
     v0 = cp.loss_fn.residual_dual(cp.y, cp.prediction(groups0))
     if v0 is None:  # no residual: the conic solver's multiplier, on a dyadic grid
-        k = _grid(float(np.max(np.abs(cp.numeric_dual))) if cp.n else 0.0)
-        v0 = tuple(_dyadic(x, k) for x in cp.numeric_dual)
+        nd = cp.numeric_dual if cp.numeric_dual is not None else np.zeros(cp.n)
+        k = _grid(float(np.max(np.abs(nd))) if cp.n else 0.0)
+        v0 = tuple(_dyadic(x, k) for x in nd)
 
     best_lo: _Lower | None = None
     best_up = up
@@ -952,7 +1181,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
                                     4 * max_rounds, monotone=True,
                                     deadline=time.perf_counter() + budget, info=info)
             rounds += r2
-            if lo2 is not None and lo2.value > best_lo.value:
+            if lo2 is not None and (best_lo is None or lo2.value > best_lo.value):
                 best_lo = lo2
             best_up = up2 if up2.value < best_up.value else best_up
         except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
@@ -963,6 +1192,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     if not stats["target_met"]:
         stats["reason"] = missed_reason(rounds, info)
     stats["seconds"] = time.perf_counter() - t0
+    assert best_lo is not None  # the candidate loop above always sets one
     return _solution(cp, best_lo, best_up, stats)
 
 
@@ -1002,6 +1232,20 @@ def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solutio
                     beta=cp.beta, program=cp, stats=stats, bounds=lo.bounds)
 
 
+def float_K(Kcache: dict, ck: tuple) -> np.ndarray:
+    """The float image of the cached exact ``K_g`` of ``ck = (group, faces)``, converted once.
+
+    >>> float_K({((0, 1), ()): [[Fraction(1, 2)]]}, ((0, 1), ())).tolist()
+    [[0.5]]
+    """
+    fk = (*ck, "float")
+    if fk not in Kcache:
+        K = Kcache[ck]
+        Kcache[fk] = np.array([[float(x) for x in row] for row in K], dtype=float).reshape(
+            len(K), len(K))
+    return Kcache[fk]
+
+
 def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
                    rho0: Mapping[Group, float], Kcache: dict) -> tuple[list, list[Group], dict]:
     """The reduced matrices ``K_g`` of the active set, one per distinct matrix.
@@ -1011,14 +1255,20 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     Newton systems nonsingular, hence quadratically convergent. Returns ``(Ks, keys, r0)``
     with ``keys[k]`` the group standing for ``Ks[k]`` and ``r0`` its summed starting ρ.
     """
-    Ks, keys, seen = [], [], {}
+    Ks: list = []
+    keys: list[Group] = []
+    seen: dict[tuple, Group] = {}
     r0: dict[Group, float] = {}
     for g in sorted(active):
         ck = (g, active[g])
         if ck not in Kcache:
-            Kcache[ck] = _reduced_K(cp, g, active[g])
+            KI, den = _reduced_K_int(cp, g, active[g])
+            Kcache[ck + ("int",)] = (KI.astype(object), den)
+            Kcache[ck] = _fractions_of(KI, den)
+            # hashing n² Fractions is slow: the merge key is built once per matrix
+            Kcache[ck + ("key",)] = tuple(map(tuple, Kcache[ck]))
         K = Kcache[ck]
-        key = tuple(map(tuple, K))
+        key = Kcache[ck + ("key",)]
         if key in seen:
             r0[seen[key]] += rho0.get(g, 0.0)
             continue
@@ -1120,7 +1370,7 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     b2 = float(cp.beta) ** 2
     for _step in range(max_steps):
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
-        Kf = [[[float(x) for x in row] for row in K] for K in Ks]
+        Kf = [float_K(Kcache, (g, active[g])) for g in keys]
         try:
             rho, v = _newton(Kf, yf, b2, [r0[g] for g in keys], one=1.0, eps=2.0**-52)
         except ZeroDivisionError:
@@ -1185,7 +1435,9 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         # (the float pass is polished when its stationarity error alone, first order in the
         # gap through κ, would use a quarter of the gap target)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps,
-                         polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4)
+                         polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4,
+                         Kf=[float_K(Kcache, (g, active[g])) for g in keys],
+                         KI=[Kcache[(g, active[g], "int")] for g in keys])
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
         # order) but no finer: the exact arithmetic downstream grows with it
         eff = dps if dps > FLOAT_DIGITS or not v or isinstance(v[0], float) else (
@@ -1231,19 +1483,33 @@ def _backtrack(x: Sequence, step: Sequence, state, err, one, zero, tries: int = 
     return None
 
 
-def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x0: Sequence, *,
-                  one, eps, maxit: int = 40) -> tuple | None:
-    """Damped Newton on the hinge loss's optimality conditions (module docstring), generic in
-    the number type like :func:`_newton`.
+def kkt_newton(loss: str, Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2,
+               x0: Sequence, *, one, eps, maxit: int = 40) -> tuple | None:
+    """Damped Gauss–Newton on a piecewise-linear loss's optimality conditions on a fixed active
+    set (module docstring; docs/MATH.md §11), generic in the number type like :func:`_newton`.
+    What differs between the losses comes from their :meth:`exact.losses.Loss.kkt_form`.
 
-    Unknowns ``x = (μ_E, ρ)``: the free dual coordinates (``v_j = y_j μ_j`` for j ∈ E, ``v`` =
-    ``base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v / β² = 1`` per group and the
-    margins ``y_j (Σ_g ρ_g K_g v)_j = 1`` for j ∈ E: both relative, so that a small β (group
-    equations of size β², margins of size 1) does not hide the group equations under the
-    margins' rounding. The Newton step is taken on unit columns of the Jacobian (ρ ~ 1/β and
-    μ ~ β differ by orders of magnitude). Returns ``(μ_E, ρ, v, residual)`` (the largest
-    |equation| at the end), or None when even the ridged system is singular.
+    Unknowns ``x = (x_E, ρ)``: the free dual coordinates (``v_j = coef_j x_k`` for j ∈ E,
+    ``v = base`` elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group (divided
+    by β² for the hinge: a small β must not hide them under the margins' rounding) and
+    ``gain_j (Σ_g ρ_g K_g v)_j = target_j`` for j ∈ E (the fit of ``w_g = ρ_g q_g`` is
+    ``ρ_g K_g v``): the hinge's margins ``y_j ŷ_j = 1`` (``x = μ = v / y``), the absolute
+    loss's interpolation ``ŷ_j = y_j`` (``x = v``). The step is taken on unit columns of the
+    Jacobian (ρ ~ 1/β and μ ~ β differ by orders of magnitude). Returns
+    ``(x_E, ρ, v, residual)`` (the largest |equation| at the end), or None when even the
+    ridged system is singular.
+
+    >>> K = [[[1.0]]]          # one point, one group: v = 1/2 on it, ρ = 2 fits y = 1
+    >>> xE, rho, v, err = kkt_newton("absolute", K, [1.0], [0], [0.0], 0.25, [0.4, 1.5],
+    ...                              one=1.0, eps=2.0**-52)
+    >>> [round(t, 12) for t in xE + rho], err < 1e-12
+    ([0.5, 2.0], True)
     """
+    form = get_loss(loss).kkt_form(y, one)
+    if form is None:
+        raise ValueError(f"the {loss} loss has no KKT refinement")
+    coef, gain, target = form.coef, form.gain, form.target
+    sc = b2 if form.relative else one  # the group equations' unit
     G, m = len(Ks), len(E)
     zero = one - one
     x = [t * one for t in x0]
@@ -1251,10 +1517,10 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
     def state(x):
         v = list(base)
         for k, j in enumerate(E):
-            v[j] = y[j] * x[k]
+            v[j] = coef[j] * x[k]
         kv = [[sum(a * b for a, b in zip(row, v) if b) for row in K] for K in Ks]
-        F = [sum(a * b for a, b in zip(v, kv[g])) / b2 - one for g in range(G)]
-        F += [y[j] * sum(x[m + g] * kv[g][j] for g in range(G)) - one for j in E]
+        F = [(sum(a * b for a, b in zip(v, kv[g])) - b2) / sc for g in range(G)]
+        F += [gain[j] * sum(x[m + g] * kv[g][j] for g in range(G)) - target[j] for j in E]
         return v, kv, F
 
     v, kv, F = state(x)
@@ -1265,25 +1531,26 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         J = [[zero] * (m + G) for _ in range(G + m)]
         for g in range(G):
             for k, j in enumerate(E):
-                J[g][k] = 2 * kv[g][j] * y[j] / b2
+                J[g][k] = 2 * kv[g][j] * coef[j] / sc
         for r, j in enumerate(E):
             row = J[G + r]
             for k, jj in enumerate(E):
-                row[k] = y[j] * y[jj] * sum(x[m + g] * Ks[g][j][jj] for g in range(G))
+                row[k] = gain[j] * coef[jj] * sum(x[m + g] * Ks[g][j][jj] for g in range(G))
             for g in range(G):
-                row[m + g] = y[j] * kv[g][j]
+                row[m + g] = gain[j] * kv[g][j]
         # J is singular whenever the solution is not unique (duplicate or collinear points give
-        # dependent margins, more groups than margins leave ρ free): the minimum-norm
+        # dependent equations, more groups than points leave ρ free): the minimum-norm
         # Gauss–Newton step still converges to *a* solution, and any solution is as good as
         # another. Floats: least squares by SVD (normal equations would square the condition
         # number and stall near 1e-7); high precision: normal equations with a tiny ridge.
         if isinstance(one, float):
-            Jf = np.array(J)
+            Jf = np.array(J, dtype=float).reshape(G + m, m + G)
             cn = np.linalg.norm(Jf, axis=0)
             cn[cn == 0] = 1.0
-            step = (np.linalg.lstsq(Jf / cn, -np.array(F), rcond=1e-13)[0] / cn).tolist()
+            step = (np.linalg.lstsq(Jf / cn, -np.array(F, dtype=float), rcond=1e-13)[0]
+                    / cn).tolist()
         else:
-            N = len(J[0])
+            N = len(J[0]) if J else 0
             JtJ = [[sum(J[r][a] * J[r][c] for r in range(len(J))) for c in range(N)]
                    for a in range(N)]
             # unit columns: D JᵀJ D with D = diag(JᵀJ)^(-1/2), then the ridge is relative
@@ -1307,6 +1574,13 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
         if stalled:
             break
     return x[:m], x[m:], v, err
+
+
+def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x0: Sequence, *,
+                  one, eps, maxit: int = 40) -> tuple | None:
+    """:func:`kkt_newton` for the hinge loss: unknowns ``(μ_E, ρ)``, ``v_j = y_j μ_j`` on the
+    margin E, equations ``vᵀK_g v / β² = 1`` and ``y_j (Σ_g ρ_g K_g v)_j = 1``."""
+    return kkt_newton("hinge", Ks, y, E, base, b2, x0, one=one, eps=eps, maxit=maxit)
 
 
 #: A float Newton residual on the hinge's (relative) KKT system above this means the system has
@@ -1562,76 +1836,10 @@ def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Uppe
     return best_lo, best_up, rounds
 
 
-def _absolute_newton(Ks: list, E: Sequence[int], base: Sequence, targets: Sequence, b2,
-                     x0: Sequence, *, one, eps, maxit: int = 40) -> tuple | None:
-    """Damped Gauss–Newton on the absolute loss's optimality conditions on a fixed active set
-    (docs/MATH.md §11, *derived*), generic in the number type like :func:`_newton`.
-
-    Unknowns ``x = (v_E, ρ)``: the dual coordinates of the interpolated points E (``v = base``,
-    ±1, elsewhere) and one ρ per group. Equations: ``vᵀK_g v = β²`` per group and the
-    interpolation ``(Σ_g ρ_g K_g v)_j = y_j`` for j ∈ E (the fit of ``w_g = ρ_g q_g`` is
-    ``ρ_g K_g v``). Returns ``(v_E, ρ, v, residual)``, or None when the step is undefined.
-    """
-    from mpmath import mp
-
-    G, m = len(Ks), len(E)
-    zero = one - one
-    x = [t * one for t in x0]
-
-    def state(x):
-        v = list(base)
-        for k, j in enumerate(E):
-            v[j] = x[k]
-        kv = [[sum(a * b for a, b in zip(row, v) if b) for row in K] for K in Ks]
-        F = [sum(a * b for a, b in zip(v, kv[g])) - b2 for g in range(G)]
-        F += [sum(x[m + g] * kv[g][j] for g in range(G)) - targets[j] for j in E]
-        return v, kv, F
-
-    v, kv, F = state(x)
-    err = max((abs(f) for f in F), default=zero)
-    for _ in range(maxit):
-        if err <= eps * 100:
-            break
-        J = [[zero] * (m + G) for _ in range(G + m)]
-        for g in range(G):
-            for k, j in enumerate(E):
-                J[g][k] = 2 * kv[g][j]
-        for r, j in enumerate(E):
-            row = J[G + r]
-            for k, jj in enumerate(E):
-                row[k] = sum(x[m + g] * Ks[g][j][jj] for g in range(G))
-            for g in range(G):
-                row[m + g] = kv[g][j]
-        # singular when the solution is not unique (as for the hinge): minimum-norm steps
-        if isinstance(one, float):
-            step = np.linalg.lstsq(np.array(J), -np.array(F), rcond=1e-13)[0].tolist()
-        else:
-            A = mp.matrix(J)
-            N = m + G
-            JtJ = A.T * A
-            ridge = max([JtJ[a, a] for a in range(N)] + [one]) * eps ** (one / 2)
-            for a in range(N):
-                JtJ[a, a] += ridge
-            try:
-                sol = mp.lu_solve(JtJ, -(A.T * mp.matrix(F)))
-            except ZeroDivisionError:
-                return None
-            step = [sol[a] for a in range(N)]
-        found = _backtrack(x, step, state, err, one, zero)
-        if found is None:
-            break  # no decrease: rounding noise dominates
-        xn, vn, kvn, Fn, en = found
-        stalled = en > err / 2 and err <= eps ** (one / 2)
-        x, v, kv, F, err = xn, vn, kvn, Fn, en
-        if stalled:
-            break
-    return x[:m], x[m:], v, err
-
-
 def _tighten_absolute(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                       digits: int, bits: int, cbits: int, max_rounds: int,
                       info: dict | None = None):
-    """Refinement for the absolute loss (docs/MATH.md §11): :func:`_absolute_newton` on the active
+    """Refinement for the absolute loss (docs/MATH.md §11): :func:`kkt_newton` on the active
     set read off the conic guess — the interpolated points E (``|v_j| < 1``), the signs of the
     others, the groups pruned as for the hinge — then exact bounds from scratch, the active set
     updated from the exact results, the precision raised when it settles."""
@@ -1671,8 +1879,8 @@ def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits,
         x0 = [vf[j] for j in E] + [r0[g] for g in keys]
         base = [float(sgn.get(j, 0)) for j in range(cp.n)]
         Kf = [[[float(t) for t in row] for row in K] for K in Ks]
-        res = _absolute_newton(Kf, E, base, [float(t) for t in y], float(beta2), x0, one=1.0,
-                               eps=2.0**-52)
+        res = kkt_newton("absolute", Kf, [float(t) for t in y], E, base, float(beta2), x0,
+                         one=1.0, eps=2.0**-52)
         if info is not None and res is not None:
             info["residual"] = min(info.get("residual", math.inf), float(res[3]))
         solved = True
@@ -1682,10 +1890,10 @@ def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits,
                     return mp.mpf(q.numerator) / q.denominator
 
                 Km = [[[m(t) for t in row] for row in K] for K in Ks]
-                res = _absolute_newton(Km, E, [mp.mpf(sgn.get(j, 0)) for j in range(cp.n)],
-                                       [m(t) for t in y], m(beta2),
-                                       [mp.mpf(t) for t in res[0] + res[1]], one=mp.mpf(1),
-                                       eps=mp.mpf(10) ** (-dps), maxit=20)
+                res = kkt_newton("absolute", Km, [m(t) for t in y], E,
+                                 [mp.mpf(sgn.get(j, 0)) for j in range(cp.n)], m(beta2),
+                                 [mp.mpf(t) for t in res[0] + res[1]], one=mp.mpf(1),
+                                 eps=mp.mpf(10) ** (-dps), maxit=20)
                 solved = res is not None and res[3] <= mp.mpf(10) ** (-dps // 2)
         if res is None:
             break

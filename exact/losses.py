@@ -33,8 +33,8 @@ from typing import Any
 from arrangement.errors import InputError
 from exact.types import Vec
 
-__all__ = ["Absolute", "Arithmetic", "ConicBlock", "FRACTIONS", "Hinge", "LOSSES", "LOSS_NAMES",
-           "Loss", "Squared", "SquaredHinge", "best_scale", "get_loss"]
+__all__ = ["Absolute", "Arithmetic", "ConicBlock", "FRACTIONS", "Hinge", "KKTForm", "LOSSES",
+           "LOSS_NAMES", "Loss", "Squared", "SquaredHinge", "best_scale", "get_loss"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,24 @@ def _hinge_rows(yf: Any, n: int) -> tuple[tuple, Any, tuple[tuple[str, int], ...
     return (rows, cols, vals), b, (("nonneg", 2 * n),)
 
 
+@dataclass(frozen=True)
+class KKTForm:
+    """What differs between the piecewise-linear losses' KKT systems on a fixed active set
+    (docs/MATH.md §11; solved by :func:`exact.certify.kkt_newton`): with unknowns ``x_k`` for
+    the free points j ∈ E, the dual is ``v_j = coef_j x_k``; the equations are
+    ``(vᵀK_g v − β²) / (β² if relative else 1)`` per group and ``gain_j (Σ_g ρ_g K_g v)_j −
+    target_j`` per free point.
+
+    >>> KKTForm((1.0,), (1.0,), (2.0,), False).relative
+    False
+    """
+
+    coef: Sequence[Any]
+    gain: Sequence[Any]
+    target: Sequence[Any]
+    relative: bool
+
+
 class Loss:
     """A convex, separable training loss ``ℓ(z) = Σ_j ℓ_j(z_j)`` (docs/MATH.md §11).
 
@@ -142,6 +160,12 @@ class Loss:
 
     def __repr__(self) -> str:
         return f"<loss {self.name}>"
+
+    def kkt_form(self, y: Sequence[Any], one: Any) -> KKTForm | None:
+        """The shape of this loss's KKT system on an active set for the damped Newton of
+        :func:`exact.certify.kkt_newton` (None: the loss has no such refinement). ``y`` and
+        ``one`` are in the Newton's number type (float or mpmath ``mpf``)."""
+        return None
 
     # -- values -------------------------------------------------------------------------------
     def point(self, f: Any, t: Fraction, ar: Arithmetic) -> Any:
@@ -364,6 +388,10 @@ class Hinge(Loss):
     labels = (-1, 0, 1)
     refinement = "hinge_kkt"
 
+    def kkt_form(self, y, one):
+        # v_j = y_j μ_j on the margin, margins y_j ŷ_j = 1, group equations relative to β²
+        return KKTForm(tuple(y), tuple(y), (one,) * len(y), True)
+
     def point(self, f, t, ar):
         m = ar.add(Fraction(1), ar.mul(-t, f))
         return m if ar.sign(m) > 0 else Fraction(0)
@@ -421,6 +449,10 @@ class Absolute(Loss):
     name = "absolute"
     formula = "sum_j |z_j - y_j|"
     refinement = "absolute_kkt"
+
+    def kkt_form(self, y, one):
+        # v_j free on the interpolated points, ŷ_j = y_j there, group equations vᵀK_g v = β²
+        return KKTForm((one,) * len(y), (one,) * len(y), tuple(y), False)
 
     def point(self, f, t, ar):
         d = ar.add(f, -t)

@@ -14,7 +14,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_diabetes, load_iris, load_wine
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
 
 HERE = Path(__file__).resolve().parent
 
@@ -97,6 +97,17 @@ def wine_hinge() -> None:
             w.writerow([repr(float(x)) for x in row] + [1 if t == 0 else -1])
 
 
+def breast_cancer_raw() -> None:
+    """Breast cancer (first 20 rows, first 5 features: mean radius, texture, perimeter, area,
+    smoothness), raw (unscaled: 0.07 to 1326) and written with repr; y = the 0/1 target."""
+    d = load_breast_cancer()
+    with open(HERE / "breast_cancer_20x5_raw.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["radius", "texture", "perimeter", "area", "smoothness", "target"])
+        for row, t in zip(d.data[:20, :5], d.target[:20]):
+            w.writerow([repr(float(x)) for x in row] + [int(t)])
+
+
 if __name__ == "__main__":
     diabetes_repr()
     iris_float32()
@@ -104,3 +115,4 @@ if __name__ == "__main__":
     iris_standardized()
     wine_hinge()
     diabetes_standardized()
+    breast_cancer_raw()
