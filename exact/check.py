@@ -341,8 +341,8 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
     """
     import numpy as np
 
-    from exact.maps import group_key_order
-    from exact.network import norm_sq, sign
+    from exact.maps import group_sums
+    from exact.network import sign
 
     packed = cp.cache.get("check_packed_signs")
     if packed is None:  # per program: each chamber's + and − rows as bits
@@ -351,7 +351,7 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
                                                    np.packbits(S < 0, axis=1))
     pos, neg = packed
     held: list[list[Group]] = []
-    acc: dict[Group, list[Exact]] = {}
+    chosen: dict[int, int] = {}
     for k, (nr, sg) in enumerate(zip(net.neurons, neuron_signs(net, cp.X))):
         s = sign(nr.alpha)
         if s == 0:
@@ -364,18 +364,8 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
         if not idx:
             raise InputError(f"no listed chamber's closed cone holds neuron {k}")
         held.append([(i, s) for i in idx])
-        if nr.is_zero:
-            continue
-        a = mul(Fraction(s), nr.alpha)  # |α_k|
-        cur = acc.setdefault((idx[0], s), [Fraction(0)] * len(nr.u))
-        for j, t in enumerate(nr.u):
-            cur[j] = add(cur[j], mul(a, t))
-    W = {}
-    for key in sorted(acc, key=group_key_order):
-        w = tuple(acc[key])
-        if sign(norm_sq(w)) != 0:
-            W[key] = w
-    return held, W
+        chosen[k] = idx[0]
+    return held, group_sums(net, chosen)
 
 
 def nearly_minimal(net: Network, held: list[list[Group]]) -> bool:

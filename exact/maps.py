@@ -61,6 +61,7 @@ __all__ = [
     "closed_cones_containing",
     "convex_objective",
     "group_key_order",
+    "group_sums",
     "in_closed_cone",
     "phi",
     "psi",
@@ -232,10 +233,9 @@ def phi(
     sigs = chamber_signs(chambers)
     if Xf and any(len(c) != len(Xf) for c in sigs):
         raise InputError("chamber sign vectors must have one entry per row of X")
-    acc: dict[tuple[int, int], list[Exact]] = {}
+    chosen: dict[int, int] = {}
     for k, nr in enumerate(network.neurons):
-        s = sign(nr.alpha)
-        if s == 0 or nr.is_zero:
+        if sign(nr.alpha) == 0 or nr.is_zero:
             continue
         sg = nr.preactivation_signs(Xf)
         if assignment is not None:
@@ -250,9 +250,30 @@ def phi(
             if found is None:
                 raise InputError(f"no listed chamber's closed cone holds neuron {k}")
             i = found
+        chosen[k] = i
+    return group_sums(network, chosen)
+
+
+def group_sums(
+    network: Network, chosen: Mapping[int, int]
+) -> dict[tuple[int, int], tuple[Exact, ...]]:
+    """The sums ``Σ |α_k| u_k`` of φ (docs/MATH.md §5), once each neuron k in ``chosen`` has its
+    chamber ``chosen[k]``: neuron k adds to group ``(chosen[k], sign α_k)``. Zero neurons add
+    nothing, neurons missing from ``chosen`` are left out, and zero sums are dropped; the groups
+    come in :func:`group_key_order`. No cone is checked here (:func:`phi` does that).
+
+    >>> net = Network.from_lists([((1, 0), 1), ((2, 0), 2), ((0, -1), -1)])
+    >>> group_sums(net, {0: 0, 1: 0, 2: 1})
+    {(0, 1): (Fraction(5, 1), Fraction(0, 1)), (1, -1): (Fraction(0, 1), Fraction(-1, 1))}
+    """
+    acc: dict[tuple[int, int], list[Exact]] = {}
+    for k, i in chosen.items():
+        nr = network.neurons[k]
+        s = sign(nr.alpha)
+        if s == 0 or nr.is_zero:
+            continue
         a = mul(Fraction(s), nr.alpha)  # |α_k|
-        key = (i, s)
-        cur = acc.setdefault(key, [Fraction(0)] * len(nr.u))
+        cur = acc.setdefault((i, s), [Fraction(0)] * len(nr.u))
         for j, t in enumerate(nr.u):
             cur[j] = add(cur[j], mul(a, t))
     out = {}
