@@ -466,13 +466,13 @@ def batch_nnls_bounds(fa, H: np.ndarray, den: int, groups: Sequence[Group], thr:
     """Dual-bound multipliers ``λ ≥ 0`` *proven* to give ``‖g + Aᵀλ‖² ≤ thr`` (Moreau, as in
     :func:`dual_bound`) for those of ``groups`` where a float NNLS finds them, ``g = s H_i/den``.
 
-    The second half of :func:`_cheap_bound` for many groups at once: NNLS per group in floats,
-    λ rounded to the dyadic grid ``2^-40`` (exact in floats while its numerator has under 53
-    bits), then the proof of :func:`_float_dual_bound_below` vectorised over the groups: the
-    facet rows are ``fa.raw`` (exact below 2⁵³, else correctly rounded), the entries of g
-    correctly rounded quotients, the error radius taken with the padded facet count (≥ the
-    group's own: only more conservative). Groups it cannot prove are left out (the caller's
-    exact path decides them).
+    The second half of :func:`_cheap_bound` for many groups at once: one batched float NNLS
+    (:func:`exact.nnls.batched_nnls`), λ rounded to the dyadic grid ``2^-40`` (exact in floats
+    while its numerator has under 53 bits), then the proof of :func:`_float_dual_bound_below`
+    vectorised over the groups: the facet rows are ``fa.raw`` (exact below 2⁵³, else correctly
+    rounded), the entries of g correctly rounded quotients, the error radius taken with the
+    padded facet count (≥ the group's own: only more conservative). Groups it cannot prove are
+    left out (the caller's exact path decides them).
 
     >>> from exact.convex import ConvexProgram
     >>> from exact.screen import facet_arrays
@@ -482,7 +482,7 @@ def batch_nnls_bounds(fa, H: np.ndarray, den: int, groups: Sequence[Group], thr:
     >>> cp.cones[i], batch_nnls_bounds(facet_arrays(cp), H, 1, [(i, 1)], Fraction(1, 10))[(i, 1)]
     ([(1, 0), (0, 1)], (Fraction(3, 1), Fraction(4, 1)))
     """
-    from scipy.optimize import nnls
+    from exact.nnls import batched_nnls
 
     out: dict[Group, tuple[Fraction, ...]] = {}
     if fa is None or fa.raw is None or not groups:
@@ -502,15 +502,9 @@ def batch_nnls_bounds(fa, H: np.ndarray, den: int, groups: Sequence[Group], thr:
     gf = gf * sg[:, None]
     Araw = fa.raw[idx]  # N × fmax × d
     N, fmax, d = Araw.shape
-    L = np.zeros((N, fmax))
-    for k, i in enumerate(idx.tolist()):
-        f = int(fa.counts[i])
-        try:
-            L[k, :f] = nnls(Araw[k, :f].T, -gf[k], maxiter=50 * f + 50)[0]
-        except RuntimeError:  # pragma: no cover - no convergence: the exact path decides
-            L[k, :f] = np.nan
     u = 2.0**-53
     with np.errstate(all="ignore"):
+        L, _r = batched_nnls(Araw, fa.counts[idx], gf)  # NaN (no proof) where floats fail
         num = np.where(L > 0, np.round(L * 2.0**40), 0.0)
         ok = np.all(np.isfinite(num) & (np.abs(num) < 2.0**53), axis=1)
         lf = np.where(ok[:, None], num / 2.0**40, 0.0)  # exact: dyadic, numerator < 2⁵³

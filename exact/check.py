@@ -71,6 +71,7 @@ from exact.certify import scaled_dual_bound
 from exact.convex import ConvexProgram
 from exact.losses import get_loss
 from exact.network import Exact, Network, add, loss_value, mul
+from exact.nnls import batched_nnls
 from exact.projection import ProjectionCertificate, integer_projection
 from exact.screen import Dismissals
 from exact.transforms import is_scaled
@@ -748,76 +749,6 @@ class ScaledDismissals(Dismissals):
             q = math.gcd(a, b)
             out.append((a // q, b // q) if a else (0, 1))
         return out
-
-
-def batched_nnls(A, counts, G, maxit: int | None = None):
-    """``λ = argmin_{λ ≥ 0} ‖g + Âᵀλ‖`` for many small problems at once (floats): Lawson–Hanson
-    with the passive set of each row kept in ``d`` slots, so every least-squares step is one
-    batched d × d solve. ``A``: m × f × d facet rows (zero rows beyond ``counts``), ``G``: m × d.
-    Returns ``(λ, r)`` with ``r = g + Aᵀλ``; ``‖r‖² ≥ ‖Π_C(g)‖²`` for any λ ≥ 0 (Moreau), with
-    equality at the optimum. Floats only: it proposes multipliers, :meth:`IntervalH.proven`
-    proves.
-
-    >>> import numpy as np
-    >>> lam, r = batched_nnls(np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([2]),
-    ...                       np.array([[-1.0, -2.0]]))
-    >>> lam.round(12).tolist(), float(abs(r).max()) < 1e-12
-    ([[1.0, 2.0]], True)
-    """
-    import numpy as np
-
-    m, f, d = A.shape
-    maxit = 3 * d + 3 if maxit is None else maxit
-    scale = np.sqrt(np.einsum("md,md->m", G, G))
-    scale[scale == 0] = 1.0
-    nrm = np.sqrt(np.einsum("mfd,mfd->mf", A, A))
-    An = A / np.where(nrm > 0, nrm, 1.0)[:, :, None]  # unit rows: better conditioned
-    g = G / scale[:, None]
-    valid = (np.arange(f)[None, :] < counts[:, None]) & (nrm > 0)
-    S = np.zeros((m, d), dtype=np.int64)
-    has = np.zeros((m, d), dtype=bool)
-    lam = np.zeros((m, d))
-    r = g.copy()
-    eye = np.eye(d)[None]
-    act = np.arange(m)
-    for _ in range(maxit):
-        if not len(act):
-            break
-        w = np.where(valid[act], np.einsum("mfd,md->mf", An[act], r[act]), np.inf)
-        k, sl = np.nonzero(has[act])
-        w[k, S[act][k, sl]] = np.inf  # passive facets are not candidates
-        j = np.argmin(w, axis=1)
-        go = (w[np.arange(len(act)), j] < -1e-12) & ~has[act].all(axis=1)
-        act, j = act[go], j[go]
-        if not len(act):
-            break
-        slot = np.argmax(~has[act], axis=1)
-        S[act, slot], has[act, slot], lam[act, slot] = j, True, 0.0
-        inner = act
-        for _ in range(d + 1):  # the least-squares steps, stepping back to stay ≥ 0
-            AS = An[inner[:, None], S[inner]] * has[inner][:, :, None]
-            Gm = (np.einsum("kad,kbd->kab", AS, AS) + eye * (~has[inner])[:, :, None]
-                  + 1e-14 * eye)
-            z = np.linalg.solve(Gm, -np.einsum("kad,kd->ka", AS, g[inner])[:, :, None])[..., 0]
-            z = np.where(has[inner], z, 0.0)
-            bad = (has[inner] & (z <= 0)).any(axis=1)
-            lam[inner[~bad]] = z[~bad]
-            if not bad.any():
-                break
-            b, zb = inner[bad], z[bad]
-            lb, cond = lam[b], has[b] & (zb <= 0)
-            alpha = np.where(cond, lb / np.where(cond, lb - zb, 1.0), np.inf).min(axis=1)
-            lam[b] = lb + alpha[:, None] * (zb - lb)
-            has[b] &= lam[b] > 1e-15
-            lam[b] = np.where(has[b], lam[b], 0.0)
-            inner = b
-        AS = An[act[:, None], S[act]] * has[act][:, :, None]
-        r[act] = g[act] + np.einsum("ka,kad->kd", lam[act], AS)
-    out = np.zeros((m, f))
-    k, sl = np.nonzero(has)
-    np.add.at(out, (k, S[k, sl]), lam[k, sl])
-    out = out / np.where(nrm > 0, nrm, 1.0)  # multipliers of the given rows A
-    return out * scale[:, None], r * scale[:, None]
 
 
 def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):

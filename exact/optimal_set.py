@@ -250,10 +250,10 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
 
 def _support_guesses(fa, H, den: int, groups: Sequence[Group]) -> list[list[int]]:
     """Per group, the facets a batched float NNLS of the dual uses, by decreasing multiplier
-    (:func:`exact.check.batched_nnls`; empty where floats fail): the guessed active sets."""
+    (:func:`exact.nnls.batched_nnls`; empty where floats fail): the guessed active sets."""
     import numpy as np
 
-    from exact.check import batched_nnls
+    from exact.nnls import batched_nnls
     from exact.screen import float_g
 
     gF = float_g(H, den) if len(groups) else None
@@ -276,12 +276,12 @@ def _support_guesses(fa, H, den: int, groups: Sequence[Group]) -> list[list[int]
 
 def _nnls_proven(cp, fa, H, den: int, thr: Fraction, todo):
     """The groups of the mask ``todo`` whose float NNLS multipliers
-    (:func:`exact.check.batched_nnls`, dyadic floats ≥ 0) prove ``t ≤ thr`` exactly
+    (:func:`exact.nnls.batched_nnls`, dyadic floats ≥ 0) prove ``t ≤ thr`` exactly
     (:func:`exact.screen.exact_multipliers_ok`): the descent of the screen stops after a few
     sweeps, and every group it leaves was an exact projection."""
     import numpy as np
 
-    from exact.check import batched_nnls
+    from exact.nnls import batched_nnls
     from exact.screen import exact_multipliers_ok, float_g, int_facets
 
     out = np.zeros_like(todo)
