@@ -82,15 +82,15 @@ import numpy as np
 from arrangement.exactla import dot, kernel_projector, lu_factor, lu_solve
 from arrangement.rational import root4_floor, sqrt_floor
 from exact.convex import ConvexProgram
+from exact.interval_pass import DualPieces, interval_dual_pieces
 from exact.losses import get_loss
 from exact.network import Network, Neuron
 from exact.projection import ProjectionCertificate, project_onto_cone
 from exact.types import Group, Vec
 
-__all__ = ["Solution", "DualPieces", "METHODS", "dual_pieces", "h_matrix", "dual_bound",
-           "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds", "kkt_newton",
-           "batch_nnls_bounds",
-           "CERTIFICATE_FORMAT"]
+__all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
+           "dual_bound", "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
+           "kkt_newton", "batch_nnls_bounds", "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
@@ -251,29 +251,6 @@ def _pattern_matmul(P: np.ndarray, B: np.ndarray) -> np.ndarray:
     return intmat.shrink(H)
 
 
-@dataclass
-class DualPieces:
-    """The exact ingredients of the dual bound at ``v`` (docs/MATH.md §7).
-
-    ``certs[(i, s)]`` / ``ts[(i, s)] = ‖Π_{C_i}(g)‖²`` for the groups that were projected.
-    ``bounds[(i, s)] = λ`` for groups settled by a cheaper bound: by Moreau's decomposition
-    ``‖Π_C(g)‖ = min_{λ ≥ 0} ‖g + Aᵀλ‖`` (distance from g to the polar cone ``{−Aᵀλ}``), so
-    *any* ``λ ≥ 0`` gives ``t ≤ ‖g + Aᵀλ‖²``. Groups in neither dict are bounded by ``‖g‖²``
-    (λ = 0). Every such bound is at most ``max(floor, max(ts))``; with ``floor = 0`` the
-    largest ``t`` is therefore exact.
-    """
-
-    certs: dict[Group, ProjectionCertificate]
-    ts: dict[Group, Fraction]
-    h: list[Vec]
-    norms: list[Fraction]
-    bounds: Mapping[Group, tuple[Fraction, ...]] = field(default_factory=dict)
-
-    @property
-    def tmax(self) -> Fraction:
-        return max(self.ts.values(), default=Fraction(0))
-
-
 def dual_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction],
                lam: Sequence[Fraction]) -> Fraction:
     """``‖g + Aᵀλ‖²``: an upper bound on ``‖Π_{Au ≥ 0}(g)‖²`` for every ``λ ≥ 0`` (Moreau).
@@ -362,6 +339,21 @@ def _float_dual_bound_below(Af: np.ndarray, gf: np.ndarray, lam: Sequence[Fracti
     if lo >= t * (1 + 4 * u):
         return False
     return None
+
+
+def dual_pass(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
+              floor: Fraction = Fraction(0)) -> DualPieces:
+    """The exact dual pass of ``solve`` and ``check`` at v: the int64 interval pass
+    (:func:`exact.interval_pass.interval_dual_pieces`; exact largest ``t``, so ``floor`` is not
+    needed there), else :func:`dual_pieces` when the numbers do not fit int64 or floats.
+
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> v = (Fraction(1, 7), Fraction(-2, 9), Fraction(1, 3))
+    >>> dual_pass(cp, v).tmax == dual_pieces(cp, v).tmax
+    True
+    """
+    dp = interval_dual_pieces(cp, v, must=must)
+    return dp if dp is not None else dual_pieces(cp, v, must=must, floor=floor)
 
 
 def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
@@ -563,7 +555,7 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
     kopt = cp.loss_fn.kappa_ceiling(v, y)
     # κ never exceeds its ceiling, so groups with κ_ceiling²‖g‖² ≤ β² need no projection
     floor = beta * beta / (kopt * kopt) if kopt is not None and kopt > 0 else Fraction(0)
-    dp = dual_pieces(cp, v, must=must, floor=floor)
+    dp = dual_pass(cp, v, must=must, floor=floor)
     kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)
     return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
 

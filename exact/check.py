@@ -17,9 +17,10 @@ group
 (c) **Dual feasibility on every chamber.** ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖² = pᵀg`` for all
     chambers i and signs s, each with its projection certificate; the most violated constraint
     is the argmax of t, and the violation is ``t_max − β²`` (exact). Only the groups near the
-    top are projected (:func:`check_dual_pieces`): every other group is proven below ``t_max``
-    by a Moreau bound whose multipliers are checked exactly in int64 interval arithmetic on
-    ``H = den · XᵀD_i v`` (:class:`IntervalH`), which is also what the certificate records.
+    top are projected (:func:`exact.certify.dual_pass`, the int64 pass of
+    :mod:`exact.interval_pass`): every other group is proven below ``t_max`` by a Moreau bound
+    whose multipliers are checked exactly in int64 interval arithmetic on ``H = den · XᵀD_i v``,
+    which is also what the certificate records.
 
 Certified bounds. ``UB = L_β(θ)`` (the exact objective of θ: any network's objective is an upper
 bound on ``P* = P*_c``); ``LB = κ vᵀy − ½ κ² ‖v‖²`` with a rational ``κ ≥ 0``,
@@ -67,20 +68,17 @@ from typing import cast
 from arrangement.errors import InputError
 from arrangement.exactla import dot
 from arrangement.rational import format_fraction, to_fraction
-from exact.certify import scaled_dual_bound
+from exact.certify import dual_pass, scaled_dual_bound
 from exact.convex import ConvexProgram
 from exact.losses import get_loss
 from exact.network import Exact, Network, add, loss_value, mul
-from exact.nnls import batched_nnls
-from exact.projection import ProjectionCertificate, integer_projection
-from exact.screen import Dismissals
+from exact.projection import ProjectionCertificate
 from exact.transforms import is_scaled
 from exact.types import Group, Vec
 
-__all__ = ["CheckResult", "IntervalH", "ScaledDismissals", "check", "check_certificate",
-           "check_dual_pieces", "hinge_subgradient_dual", "nearly_minimal", "network_output",
-           "neuron_signs", "number_text", "own_groups", "result_summary", "subgradient_dual",
-           "VERDICTS"]
+__all__ = ["CheckResult", "check", "check_certificate", "hinge_subgradient_dual",
+           "nearly_minimal", "network_output", "neuron_signs", "number_text", "own_groups",
+           "result_summary", "subgradient_dual", "VERDICTS"]
 
 VERDICTS = ("optimal", "not optimal", "undecided")
 
@@ -484,7 +482,7 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
         v = subgradient_dual(cp, yhat, W)
     # (c) dual feasibility on every chamber, (b) stationarity on θ's own chambers
     # floor 0: the largest t is exact, so is the worst chamber; θ's groups projected exactly
-    dp = check_dual_pieces(cp, v, must=list(W))
+    dp = dual_pass(cp, v, must=list(W))
     certs, ts = dp.certs, dp.ts
     worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
     tmax = ts[worst] if worst is not None else Fraction(0)
@@ -594,339 +592,3 @@ def result_summary(result: CheckResult) -> dict:
         if result.optimum is not None:
             out["excess_upper"] = number_text(add(result.objective, -result.optimum[0]))
     return out
-
-
-# -- the dual pass: integer intervals of H, exact projections only near the top --------------------
-#: Sums of d squares of the interval screen stay below 2^63 (int64): entries below ``2^h1`` with
-#: ``d · 2^(2·h1) < 2^63``; the rounded ``H/2^k`` themselves stay below ``2^(h1 − 2)``.
-_INT64_BITS = 63
-
-
-class IntervalH:
-    """``H_i = den · Xᵀ D_i v`` (the integers of :func:`exact.certify.h_matrix`) for every
-    chamber at once as int64 intervals ``2^k·Hl ≤ H ≤ 2^k·Hh``, and exact rows on demand.
-
-    ``B_r = den · v_{j(r)} x_r`` (row r of the data, j(r) its output) is exact and ``H = P B``
-    with the 0/1 patterns P; ``k`` makes ``⌊B/2^k⌋`` times the row count fit ``2^h0``, so ``Hl =
-    P⌊B/2^k⌋`` and ``Hh = Hl + P·[B/2^k ∉ ℤ]`` are int64 products (no Python integer per
-    chamber; ``k = 0`` gives ``Hl = Hh = H``). ``row(i)`` (also ``self[i]``) is the exact ``H_i``.
-
-    >>> from exact.certify import h_matrix
-    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
-    >>> v = (Fraction(1, 2), Fraction(1, 3))
-    >>> ih, (H, den) = IntervalH(cp, v), h_matrix(cp, v)
-    >>> ih.den == den, [ih.row(i) for i in range(cp.p)] == [tuple(r) for r in H.tolist()]
-    (True, True)
-    """
-
-    def __init__(self, cp: ConvexProgram, v: Sequence[Fraction]):
-        import math
-
-        import numpy as np
-
-        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
-        Lv = math.lcm(*(Fraction(q).denominator for q in v))
-        self.den: int = Lx * Lv
-        VI = [int(Fraction(q) * Lv) for q in v]
-        self.B = [[VI[r // cp.pool] * int(q * Lx) for q in row] for r, row in enumerate(cp.X)]
-        self.P = np.asarray(cp.patterns, dtype=np.int8).reshape(cp.p, cp.rows)
-        d, rows = cp.d, cp.rows
-        self.h1 = (_INT64_BITS - d.bit_length()) // 2
-        big = max((abs(x) for r in self.B for x in r), default=0)
-        self.k = k = max(0, big.bit_length() - (self.h1 - 2 - rows.bit_length()))
-        Bl = np.array([[x >> k for x in r] for r in self.B], dtype=np.int64).reshape(rows, d)
-        P64 = self.P.astype(np.int64)
-        self.Hl = P64 @ Bl
-        if k:
-            E = np.array([[int((x >> k) << k != x) for x in r] for r in self.B],
-                         dtype=np.int64).reshape(rows, d)
-            self.Hh = self.Hl + P64 @ E
-        else:
-            self.Hh = self.Hl
-        #: the centres of the intervals in floats (the ``H/2^k`` scale): what the float
-        #: searches for multipliers and projections see
-        self.mid = (self.Hl.astype(float) + self.Hh.astype(float)) / 2
-        self._rows: dict[int, tuple[int, ...]] = {}
-        self.amax = 0  # the largest |facet entry|, on first use
-
-    def row(self, i: int) -> tuple[int, ...]:
-        """The exact integer row ``H_i``."""
-        r = self._rows.get(i)
-        if r is None:
-            acc = [0] * len(self.B[0])
-            for j, bit in enumerate(self.P[i].tolist()):
-                if bit:
-                    for c, x in enumerate(self.B[j]):
-                        acc[c] += x
-            r = self._rows[i] = tuple(acc)
-        return r
-
-    def __getitem__(self, i: int) -> tuple[int, ...]:
-        return self.row(int(i))
-
-    def threshold(self, thr: Fraction) -> int:
-        """``⌊thr·den²/2^{2k}⌋`` (capped below 2⁶³): a sum of squares ``N`` on the ``H/2^k``
-        scale with ``N ≤`` it has ``N·2^{2k}/den² ≤ thr``."""
-        T = (thr.numerator * self.den * self.den) // (thr.denominator << (2 * self.k))
-        return min(T, 2**63 - 1)
-
-    def proven(self, AI, rows, cols, mu, T: int, facet=None):
-        """Exactly, in int64, per group ``(rows[r], s = 1 − 2·cols[r])``: ``‖s H_i/2^k + Σ_k
-        μ_rk a_ik‖² ≤ T`` for every H in the interval, with integer multipliers ``μ ≥ 0``
-        (None: all zero; with ``facet``, ``mu`` is one multiplier per row, on that facet).
-        By Moreau that is ``‖Π_{C_i}(g)‖² ≤ thr`` for ``T = threshold(thr)``, with ``λ =
-        μ·2^k/den`` (docs/MATH.md §7). Entries that could overflow leave the group unproven."""
-        import numpy as np
-
-        s = (1 - 2 * cols)[:, None]
-        lo = np.where(s > 0, self.Hl[rows], -self.Hh[rows])
-        hi = np.where(s > 0, self.Hh[rows], -self.Hl[rows])
-        ok = np.ones(len(rows), dtype=bool)
-        if mu is not None:
-            f = 1 if facet is not None else mu.shape[1]
-            amax = self.amax if self.amax else max(int(np.abs(AI).max(initial=0)), 1)
-            self.amax = amax
-            # |Σ_k μ_k a_k| ≤ f · max μ · max|a| < 2^62: no overflow
-            ok &= (mu if facet is not None else mu.max(axis=1, initial=0)) < (2**62) // (f * amax)
-            mu = np.where(ok[:, None] if facet is None else ok, mu, 0)
-            if facet is not None:
-                M = mu[:, None] * AI[rows, facet]
-            else:  # one facet column at a time: m × d int64 products, no m × f × d copy
-                M = np.zeros((len(rows), AI.shape[2]), dtype=np.int64)
-                for k in np.flatnonzero(mu.any(axis=0)).tolist():
-                    M += mu[:, k, None] * AI[rows, k]
-            lo, hi = lo + M, hi + M
-        R = np.maximum(np.abs(lo), np.abs(hi))
-        ok &= (R < 2**self.h1).all(axis=1)
-        R = np.where(ok[:, None], R, 0)
-        return ok & ((R * R).sum(axis=1) <= T)
-
-
-class ScaledDismissals(Dismissals):
-    """:class:`exact.screen.Dismissals` plus integer multiplier rows on the scale of an
-    :class:`IntervalH`: ``λ = μ·2^k/den`` (code 4)."""
-
-    def __init__(self, cones, ih: IntervalH):
-        import numpy as np
-
-        super().__init__(cones, ih, ih.den)  # type: ignore[arg-type]  # rows on demand
-        self.shift = ih.k
-        self.imu = np.zeros((0, 0), dtype=np.int64)
-
-    def add_scaled(self, rows, cols, mu) -> None:
-        """Record integer multiplier rows ``mu[r] ≥ 0`` (λ = μ·2^k/den) for the groups."""
-        import numpy as np
-
-        base = self.imu.shape[0]
-        if base and mu.shape[1] != self.imu.shape[1]:
-            w = max(mu.shape[1], self.imu.shape[1])
-            pad = lambda M: np.pad(M, ((0, 0), (0, w - M.shape[1])))  # noqa: E731
-            self.imu, mu = pad(self.imu), pad(mu)
-        self.imu = mu.copy() if base == 0 else np.vstack([self.imu, mu])
-        self.code[rows, cols] = 4
-        self.arg[rows, cols] = base + np.arange(len(rows))
-
-    def _scaled(self, g):
-        i, s = g
-        col = 0 if s == 1 else 1
-        if not (0 <= i < len(self.code)) or int(self.code[i, col]) != 4:
-            return None
-        f = len(self.cones[i])
-        return [(int(m) << self.shift, self.den) for m in self.imu[int(self.arg[i, col]), :f]]
-
-    def __getitem__(self, g):
-        sc = self._scaled(g)
-        if sc is None:
-            return super().__getitem__(g)
-        return tuple(Fraction(a, b) for a, b in sc)
-
-    def ratios(self, g) -> list[tuple[int, int]] | None:
-        sc = self._scaled(g)
-        if sc is None:
-            return super().ratios(g)
-        out = []
-        for a, b in sc:
-            q = math.gcd(a, b)
-            out.append((a // q, b // q) if a else (0, 1))
-        return out
-
-
-def check_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()):
-    """The exact dual pass of :func:`check` at v: the same :class:`exact.certify.DualPieces` as
-    :func:`exact.certify.dual_pieces` with ``floor = 0`` (the largest ``t`` exact, every other
-    group bounded by at most it), found in int64 interval arithmetic (:class:`IntervalH`).
-
-    First the groups in ``must`` and a few of largest float estimate are projected exactly;
-    their largest ``t`` is the threshold. Then every other group is proven below it, exactly
-    in int64 (:meth:`IntervalH.proven`): by its norm, by the best single facet, or by
-    integer multipliers from the batched polar descent of :mod:`exact.screen` and, for the
-    groups that leaves, from :func:`batched_nnls`. The groups left are projected exactly
-    (integer KKT systems), the likeliest first, the threshold raised as it goes, until none
-    is left. Falls back on :func:`exact.certify.dual_pieces` when the numbers do not fit
-    floats or int64 facets.
-
-    >>> from exact.certify import dual_pieces
-    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
-    >>> v = (Fraction(1, 7), Fraction(-2, 9), Fraction(1, 3))
-    >>> check_dual_pieces(cp, v).tmax == dual_pieces(cp, v).tmax
-    True
-    """
-    import numpy as np
-
-    from exact.certify import DualPieces, dual_pieces
-    from exact.screen import facet_arrays, int_facets, polar_descent
-
-    fa = facet_arrays(cp) if cp.p else None
-    AI = int_facets(cp) if fa is not None else None
-    if fa is None or fa.raw is None or AI is None or AI.dtype == object:
-        return dual_pieces(cp, v, must=must)
-    ih = IntervalH(cp, v)
-    den = ih.den
-    certs: dict[Group, ProjectionCertificate] = {}
-    ts: dict[Group, Fraction] = {}
-    bounds = ScaledDismissals(cp.cones, ih)
-    p, fmax, d = fa.A.shape
-    hm, raw = ih.mid, fa.raw
-    done = np.zeros((p, 2), dtype=bool)
-    if "check_facet_norms" not in cp.cache:  # per program: the facets' squared lengths
-        cp.cache["check_facet_norms"] = np.einsum("ikd,ikd->ik", raw, raw)
-    aa = cp.cache["check_facet_norms"]
-    nrm = np.sqrt(aa)
-
-    def nnls(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Float NNLS multipliers (of the integer rows) and residuals for groups g (m × 2)."""
-        fb = max(int(fa.counts[g[:, 0]].max(initial=0)), 1)
-        G = (1 - 2 * g[:, 1])[:, None] * hm[g[:, 0]]
-        lam, r = batched_nnls(raw[g[:, 0], :fb], fa.counts[g[:, 0]], G)
-        return np.pad(lam, ((0, 0), (0, fmax - fb))), r
-
-    def integers(lam: np.ndarray) -> np.ndarray:
-        """Float multipliers rounded to integers ≥ 0; a non-finite or huge one becomes 0 (any
-        λ ≥ 0 gives a valid bound: never a negative or wrapped int64)."""
-        x = np.rint(lam)
-        x = np.where(np.isfinite(x) & (x > 0) & (x < 2.0**62), x, 0.0)
-        return x.astype(np.int64)
-
-    def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
-        order: list[int] = []
-        if lam is not None and len(lam):
-            cut = 1e-9 * max(float(lam.max()), 1e-300)
-            order = [j for j in np.argsort(-lam).tolist() if lam[j] > cut]
-        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order)
-        certs[(i, s)] = c
-        ts[(i, s)] = t
-        done[i, 0 if s == 1 else 1] = True
-
-    def full_bound(i: int, s: int, lam: np.ndarray, tn: int, td: int):
-        """λ ≥ 0 with ``‖g + Aᵀλ‖² ≤ tn/td`` (exactly, Python integers) from float multipliers
-        on the H/2^k scale, or None: ``λ_j = λ̂_j·2^k/den``, ``λ̂_j`` as the exact dyadic."""
-        A = cp.cones[i]
-        ratios = [float(x).as_integer_ratio() if 0 < x < math.inf else (0, 1)
-                  for x in lam[:len(A)]]
-        Q = max(b for _a, b in ratios)  # powers of two: the largest is their lcm
-        R = [s * Q * x for x in ih.row(i)]
-        for (a, b), row in zip(ratios, A):
-            if a:
-                c = (a << ih.k) * (Q // b)
-                for j, x in enumerate(row):
-                    R[j] += c * x
-        if sum(x * x for x in R) * td > tn * (Q * den) ** 2:
-            return None
-        return tuple(Fraction(a << ih.k, b * den) if a else Fraction(0) for a, b in ratios)
-
-    def project_all(g: np.ndarray, lam: np.ndarray) -> None:
-        for t_ in range(len(g)):
-            project(int(g[t_, 0]), 1 - 2 * int(g[t_, 1]), lam[t_])
-
-    mg = np.array([(i, 0 if s == 1 else 1) for i, s in dict.fromkeys(must)],
-                  dtype=np.int64).reshape(-1, 2)
-    if len(mg):
-        project_all(mg, nnls(mg)[0])
-    # float bounds on the H/2^k scale: the norm, and the best single facet per sign
-    valid = np.arange(fmax)[None, :] < fa.counts[:, None]
-    C = np.einsum("ikd,id->ik", raw, hm)
-    nf = np.einsum("id,id->i", hm, hm)
-    ub = np.empty((p, 2))
-    best = np.zeros((p, 2), dtype=np.int64)
-    mu1 = np.zeros((p, 2), dtype=np.int64)
-    ar = np.arange(p)
-    aa_safe = np.where(aa > 0, aa, 1.0)
-    for col, s in ((0, 1), (1, -1)):
-        cs = np.where(valid & (s * C < 0), s * C, 0.0)
-        score = cs * cs / aa_safe  # the drop of the half-space bound below ‖g‖²
-        best[:, col] = np.argmax(score, axis=1)
-        ub[:, col] = np.maximum(nf - score[ar, best[:, col]], 0.0)
-        mu1[:, col] = integers(-cs[ar, best[:, col]] / aa_safe[ar, best[:, col]])
-    # a first threshold: the groups of largest bound, their float projections, the best few
-    # projected exactly
-    top = np.column_stack(np.unravel_index(np.argsort(-ub, axis=None)[:512], ub.shape))
-    top = top[~done[top[:, 0], top[:, 1]]]
-    if len(top):
-        lam0, r0 = nnls(top)
-        est0 = np.einsum("md,md->m", r0, r0)
-        lead = np.flatnonzero(est0 >= est0.max() * (1 - 1e-6))[:16]
-        project_all(top[lead], lam0[lead])
-    batch = 8
-    while True:
-        tmax = max(ts.values())
-        T = ih.threshold(tmax)
-        pend = np.argwhere(~done)
-        if len(pend):  # the norm
-            ok = ih.proven(AI, pend[:, 0], pend[:, 1], None, T)
-            done[pend[ok, 0], pend[ok, 1]] = True
-            pend = pend[~ok]
-        if len(pend):  # the best single facet
-            rs, cs_ = pend[:, 0], pend[:, 1]
-            ks = best[rs, cs_]
-            ok = ih.proven(AI, rs, cs_, mu1[rs, cs_], T, facet=ks)
-            bounds.add_facets(rs[ok], cs_[ok], ks[ok])
-            done[rs[ok], cs_[ok]] = True
-            pend = pend[~ok]
-        lam: np.ndarray | None = None
-        est: np.ndarray | None = None
-        for stage in ("descent", "nnls"):
-            if not len(pend):
-                break
-            if stage == "descent":
-                pend = pend[np.argsort(fa.counts[pend[:, 0]], kind="stable")]
-                lam, r = polar_descent(fa, pend[:, 0], (1 - 2 * pend[:, 1])[:, None] *
-                                       hm[pend[:, 0]], sweeps=6)
-                lam = lam / np.where(nrm[pend[:, 0]] > 0, nrm[pend[:, 0]], 1.0)
-            else:
-                lam, r = nnls(pend)
-            mu = integers(lam)
-            ok = ih.proven(AI, pend[:, 0], pend[:, 1], mu, T)
-            one = (mu > 0).sum(axis=1) == 1
-            f1, fm = ok & one, ok & ~one
-            bounds.add_facets(pend[f1, 0], pend[f1, 1], np.argmax(mu[f1], axis=1))
-            bounds.add_scaled(pend[fm, 0], pend[fm, 1], mu[fm])
-            done[pend[ok, 0], pend[ok, 1]] = True
-            lam, est = lam[~ok], np.einsum("md,md->m", r, r)[~ok]
-            pend = pend[~ok]
-        if not len(pend):
-            break
-        assert lam is not None and est is not None  # set by the stages above
-        # near the threshold the int64 intervals are too coarse: the same multipliers at full
-        # precision, checked in Python integers (a bound exceeds t by O(δλ²), δλ ~ 1e-16)
-        tn, td = tmax.numerator, tmax.denominator
-        keep = np.ones(len(pend), dtype=bool)
-        for t_ in np.flatnonzero(est <= float(T) * (1 + 1e-5)).tolist():
-            i, col = int(pend[t_, 0]), int(pend[t_, 1])
-            lam_ = full_bound(i, 1 - 2 * col, lam[t_], tn, td)
-            if lam_ is not None:
-                bounds[(i, 1 - 2 * col)] = lam_
-                done[i, col], keep[t_] = True, False
-        pend, lam, est = pend[keep], lam[keep], est[keep]
-        if not len(pend):
-            break
-        # exactly: the ties with the threshold (all of them when few), then by estimate
-        if len(pend) <= 2 * batch:
-            pick = np.arange(len(pend))
-        else:
-            near = np.flatnonzero(np.abs(est - float(T)) <= 1e-5 * float(T))
-            pick = np.array(list(dict.fromkeys(
-                near.tolist() + np.argsort(-est, kind="stable")[:batch].tolist())))
-        project_all(pend[pick], lam[pick])
-        if max(ts.values()) == tmax:
-            batch *= 2  # the threshold did not move: fewer, larger rounds
-    return DualPieces(certs, ts, [], [], bounds)

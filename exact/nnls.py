@@ -1,7 +1,7 @@
 """Batched float NNLS: many small problems ``min_{λ ≥ 0} ‖g + Aᵀλ‖`` solved at once.
 
 Floats only, and only guesses: the multipliers it proposes become certificates only after an
-exact or error-bounded proof (:meth:`exact.check.IntervalH.proven`,
+exact or error-bounded proof (:meth:`exact.interval_pass.IntervalH.proven`,
 :func:`exact.screen.exact_multipliers_ok`, :func:`exact.certify.batch_nnls_bounds`). By
 Moreau's decomposition ``‖g + Aᵀλ‖ ≥ ‖Π_C(g)‖`` for every λ ≥ 0, with equality at the optimum
 (docs/MATH.md §7), so any proven λ gives an upper bound on the cone projection's norm.

@@ -390,7 +390,7 @@ def test_hinge_subgradient_band_and_its_verification():
     assert not ok and "band" in msg
 
 
-# -- the dual pass on int64 intervals (exact.check.check_dual_pieces) ------------------------------
+# -- the dual pass on int64 intervals (exact.interval_pass) ----------------------------------------
 def _audit(cp, v, dp) -> list:
     """Every group exactly: a projected group's t is its exact projection's, every other group's
     Moreau bound (its recorded λ, else its norm) is at most t_max. Returns the failures."""
@@ -431,8 +431,9 @@ def _float_network(X, y, beta, m, seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_interval_dual_pass_agrees_with_dual_pieces(seed):
     from exact.certify import dual_pieces
-    from exact.check import check_dual_pieces, network_output, own_groups
+    from exact.check import network_output, own_groups
     from exact.convex import ConvexProgram
+    from exact.interval_pass import interval_dual_pieces
     from exact.maps import phi
     from exact.transforms import held_groups
 
@@ -447,7 +448,7 @@ def test_interval_dual_pass_agrees_with_dual_pieces(seed):
         held, W = own_groups(net, cp)
         assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
         assert network_output(net, cp.X) == net.output(cp.X)
-        dp = check_dual_pieces(cp, v, must=list(W))
+        dp = interval_dual_pieces(cp, v, must=list(W))
         assert dp.tmax == dual_pieces(cp, v).tmax
         assert all(g in dp.ts for g in W)
         assert _audit(cp, v, dp) == []
@@ -455,8 +456,8 @@ def test_interval_dual_pass_agrees_with_dual_pieces(seed):
 
 def test_interval_rows_are_exact_and_the_intervals_hold_them():
     from exact.certify import h_matrix
-    from exact.check import IntervalH
     from exact.convex import ConvexProgram
+    from exact.interval_pass import IntervalH
 
     rng = np.random.default_rng(3)
     X = rng.integers(-9, 10, (10, 3)).tolist()
@@ -474,22 +475,22 @@ def test_interval_rows_are_exact_and_the_intervals_hold_them():
 def test_planted_bug_a_dismissed_violated_group_is_caught(monkeypatch):
     """A screen that dismisses groups above the threshold (here: every threshold taken as
     huge) gives bounds above t_max, and the audit catches it."""
-    from exact.check import IntervalH, check_dual_pieces
     from exact.convex import ConvexProgram
+    from exact.interval_pass import IntervalH, interval_dual_pieces
 
     rng = np.random.default_rng(0)
     X = rng.integers(-9, 10, (12, 3)).tolist()
     cp = ConvexProgram(X, rng.integers(-5, 6, 12).tolist(), F(1, 10))
     v = tuple(F(int(a), 7) for a in rng.integers(-20, 20, 12))
-    assert _audit(cp, v, check_dual_pieces(cp, v)) == []
+    assert _audit(cp, v, interval_dual_pieces(cp, v)) == []
     monkeypatch.setattr(IntervalH, "threshold", lambda self, thr: 2**62)
-    assert _audit(cp, v, check_dual_pieces(cp, v)) != []
+    assert _audit(cp, v, interval_dual_pieces(cp, v)) != []
 
 
 def test_check_of_a_float_network_verifies_with_scaled_multipliers():
     """A network with 17-digit float weights: the interval pass's integer multipliers (code 4
     of ScaledDismissals) are written into the certificate, and the verifier accepts them."""
-    from exact.check import ScaledDismissals
+    from exact.interval_pass import ScaledDismissals
 
     rng = np.random.default_rng(5)
     X = rng.integers(-9, 10, (14, 3)).tolist()
