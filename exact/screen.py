@@ -68,6 +68,8 @@ class FacetArrays:
     #: the integer facet rows in floats (exact while ``raw_exact``: every entry below 2⁵³)
     raw: np.ndarray | None = None
     raw_exact: bool = True
+    #: the float lengths of the rows of ``raw`` (p × fmax), computed once
+    raw_norms: np.ndarray | None = None
 
 
 #: Facet rows and data with an entry of this many bits or more are not screened in floats:
@@ -140,7 +142,7 @@ def facet_arrays(cp) -> FacetArrays | None:
     A = np.divide(raw, nrm, out=np.zeros_like(raw), where=nrm > 0)
     fa = FacetArrays(A, counts.copy(), np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
                      np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
-                     raw, big < 2**53)
+                     raw, big < 2**53, nrm[..., 0])
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
     return fa
 
@@ -285,9 +287,11 @@ def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
     f = fa.A.shape[1]
     assert fa.raw is not None  # facet_arrays always sets it; None only in hand-made arrays
     with np.errstate(all="ignore"):
-        terms = mu[:, :, None] * fa.raw[rows]  # m × f × d
-        r = Gf + terms.sum(axis=1)
-        e = (f + 4) * u * (np.abs(Gf) + np.abs(terms).sum(axis=1)) + _TINY
+        # Σ_k μ_k a_k and Σ_k |μ_k a_k| by einsum (no m × f × d product temporaries); the error
+        # bound holds for any order of summation
+        Ar = fa.raw[rows]  # m × f × d
+        r = Gf + np.einsum("mk,mkd->md", mu, Ar)
+        e = (f + 4) * u * (np.abs(Gf) + np.einsum("mk,mkd->md", np.abs(mu), np.abs(Ar))) + _TINY
         hi = np.einsum("md,md->m", np.abs(r) + e, np.abs(r) + e)
         hi = hi * (1 + (Gf.shape[1] + 3) * u) + _TINY
     t = float(thr) * (1 - 4 * u)
@@ -311,7 +315,8 @@ def descent_multipliers(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, thr: 
     """
     lam, _r = polar_descent(fa, rows, Gs)
     assert fa.raw is not None  # facet_arrays always sets it
-    norms = np.linalg.norm(fa.raw[rows], axis=2)
+    norms = (fa.raw_norms[rows] if fa.raw_norms is not None
+             else np.linalg.norm(fa.raw[rows], axis=2))
     with np.errstate(all="ignore"):
         mu = np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
     m, e = np.frexp(mu)
@@ -941,7 +946,8 @@ def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
     for a in range(0, p, SCREEN_BLOCK):
         b = slice(a, a + SCREEN_BLOCK)
         part = replace(fa, A=fa.A[b], counts=fa.counts[b], P=fa.P[b],
-                       raw=None if fa.raw is None else fa.raw[b])
+                       raw=None if fa.raw is None else fa.raw[b],
+                       raw_norms=None if fa.raw_norms is None else fa.raw_norms[b])
         r = rigorous_screen(part, H[b], den, thr)
         status[b], facet[b] = r.status, r.facet
     return status, facet
