@@ -650,7 +650,7 @@ def exact_norm_ok(H: np.ndarray, den: int, rows: np.ndarray, thr: Fraction) -> n
     """
     Hr = H[rows]
     hmax = max(int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else
-               max((abs(int(x)) for x in Hr.flat), default=0), 0)
+               int(max(map(abs, Hr.flat), default=0)), 0)
     Hr = _ints(Hr, H.shape[1] * hmax * hmax)
     n2 = (Hr * Hr).sum(axis=1)
     return _below(n2, np.full(len(rows), den * den, dtype=object), thr)
@@ -674,10 +674,10 @@ def exact_facet_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray, si
     A = AI[rows, ks]  # m × d
     Hr = H[rows]
     d = H.shape[1]
-    amax = int(np.abs(A).max(initial=0)) if A.dtype != object else max(
-        (abs(int(x)) for x in A.flat), default=0)
-    hmax = int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else max(
-        (abs(int(x)) for x in Hr.flat), default=0)
+    amax = int(np.abs(A).max(initial=0)) if A.dtype != object else int(max(
+        map(abs, A.flat), default=0))
+    hmax = int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else int(max(
+        map(abs, Hr.flat), default=0))
     bound = (d * amax * hmax) ** 2 + 1
     A, Hr = _ints(A, bound), _ints(Hr, bound)
     sg = signs.astype(A.dtype)
