@@ -34,7 +34,9 @@ groups enter the working set; the certificate is always exact.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -66,6 +68,8 @@ class FacetArrays:
     #: the integer facet rows in floats (exact while ``raw_exact``: every entry below 2⁵³)
     raw: np.ndarray | None = None
     raw_exact: bool = True
+    #: the float lengths of the rows of ``raw`` (p × fmax), computed once
+    raw_norms: np.ndarray | None = None
 
 
 #: Facet rows and data with an entry of this many bits or more are not screened in floats:
@@ -138,7 +142,7 @@ def facet_arrays(cp) -> FacetArrays | None:
     A = np.divide(raw, nrm, out=np.zeros_like(raw), where=nrm > 0)
     fa = FacetArrays(A, counts.copy(), np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
                      np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
-                     raw, big < 2**53)
+                     raw, big < 2**53, nrm[..., 0])
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
     return fa
 
@@ -163,7 +167,11 @@ def float_g(H: np.ndarray, den: int) -> np.ndarray | None:
     try:
         if H.dtype != object and abs(den) < 2**53 and int(np.abs(H).max(initial=0)) < 2**53:
             return H.astype(float) / float(den)  # two exact conversions, one rounding
-        return np.array([[int(x) / den for x in row] for row in H], dtype=float).reshape(H.shape)
+        # Python's int / int is correctly rounded; one map over the flat array (a third of
+        # the CPU of a comprehension over rows with int() calls: (40, 5), 0.38 → 0.12 s)
+        flat = H.ravel()
+        return np.fromiter(map(operator.truediv, flat, itertools.repeat(den, len(flat))),
+                           dtype=float, count=len(flat)).reshape(H.shape)
     except OverflowError:
         return None
 
@@ -279,9 +287,11 @@ def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
     f = fa.A.shape[1]
     assert fa.raw is not None  # facet_arrays always sets it; None only in hand-made arrays
     with np.errstate(all="ignore"):
-        terms = mu[:, :, None] * fa.raw[rows]  # m × f × d
-        r = Gf + terms.sum(axis=1)
-        e = (f + 4) * u * (np.abs(Gf) + np.abs(terms).sum(axis=1)) + _TINY
+        # Σ_k μ_k a_k and Σ_k |μ_k a_k| by einsum (no m × f × d product temporaries); the error
+        # bound holds for any order of summation
+        Ar = fa.raw[rows]  # m × f × d
+        r = Gf + np.einsum("mk,mkd->md", mu, Ar)
+        e = (f + 4) * u * (np.abs(Gf) + np.einsum("mk,mkd->md", np.abs(mu), np.abs(Ar))) + _TINY
         hi = np.einsum("md,md->m", np.abs(r) + e, np.abs(r) + e)
         hi = hi * (1 + (Gf.shape[1] + 3) * u) + _TINY
     t = float(thr) * (1 - 4 * u)
@@ -305,7 +315,8 @@ def descent_multipliers(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, thr: 
     """
     lam, _r = polar_descent(fa, rows, Gs)
     assert fa.raw is not None  # facet_arrays always sets it
-    norms = np.linalg.norm(fa.raw[rows], axis=2)
+    norms = (fa.raw_norms[rows] if fa.raw_norms is not None
+             else np.linalg.norm(fa.raw[rows], axis=2))
     with np.errstate(all="ignore"):
         mu = np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
     m, e = np.frexp(mu)
@@ -639,7 +650,7 @@ def exact_norm_ok(H: np.ndarray, den: int, rows: np.ndarray, thr: Fraction) -> n
     """
     Hr = H[rows]
     hmax = max(int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else
-               max((abs(int(x)) for x in Hr.flat), default=0), 0)
+               int(max(map(abs, Hr.flat), default=0)), 0)
     Hr = _ints(Hr, H.shape[1] * hmax * hmax)
     n2 = (Hr * Hr).sum(axis=1)
     return _below(n2, np.full(len(rows), den * den, dtype=object), thr)
@@ -663,10 +674,10 @@ def exact_facet_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray, si
     A = AI[rows, ks]  # m × d
     Hr = H[rows]
     d = H.shape[1]
-    amax = int(np.abs(A).max(initial=0)) if A.dtype != object else max(
-        (abs(int(x)) for x in A.flat), default=0)
-    hmax = int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else max(
-        (abs(int(x)) for x in Hr.flat), default=0)
+    amax = int(np.abs(A).max(initial=0)) if A.dtype != object else int(max(
+        map(abs, A.flat), default=0))
+    hmax = int(np.abs(Hr).max(initial=0)) if Hr.dtype != object else int(max(
+        map(abs, Hr.flat), default=0))
     bound = (d * amax * hmax) ** 2 + 1
     A, Hr = _ints(A, bound), _ints(Hr, bound)
     sg = signs.astype(A.dtype)
@@ -734,6 +745,9 @@ _EXACT_BLOCK = 4096
 def _multipliers_ok_block(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray,
                           signs: np.ndarray, mu: np.ndarray, thr: Fraction, f: int
                           ) -> np.ndarray:
+    fast = _multipliers_ok_int64(AI, H, den, rows, signs, mu, thr, f)
+    if fast is not None:
+        return fast
     N, Q = dyadic_integers(mu)
     A = AI[rows, :f]  # m × f × d
     Hr = H[rows].astype(object)
@@ -763,6 +777,42 @@ def _multipliers_ok_block(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndar
     return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
 
 
+def _multipliers_ok_int64(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray,
+                          signs: np.ndarray, mu: np.ndarray, thr: Fraction, f: int
+                          ) -> np.ndarray | None:
+    """The test of :func:`_multipliers_ok_block` with ``N`` and ``S = Σ_k N_k a_k`` in int64,
+    or None when a bit bound cannot prove them exact there (the caller then takes the Python
+    integer path). The same integers as :func:`dyadic_integers`: ``μ = M·2^E`` (frexp, M an
+    integer below 2^53, its trailing zero bits stripped), ``Q_r = 2^(−base_r)``, ``N = M <<
+    (E − base)``; only ``Q``, ``H`` and the residual are Python integers (m × d big-integer
+    operations, against m × f for N and m × d per 31-bit limb of N before: (40, 5) 2.2 → 1.0 s).
+    """
+    A = AI[rows, :f]
+    if A.dtype == object:
+        return None
+    m_, e = np.frexp(mu)
+    M = (m_ * 2.0**53).astype(np.int64)
+    E = e.astype(np.int64) - 53
+    nz = M != 0
+    tz = np.where(nz, np.log2(np.where(nz, M & -M, 1).astype(float)).astype(np.int64), 0)
+    M, E = M >> tz, E + tz
+    big = np.iinfo(np.int64).max
+    emin = np.where(nz, E, big).min(axis=1, initial=big)
+    base = np.minimum(np.where(emin == big, 0, emin), 0)
+    shift = np.where(nz, E - base[:, None], 0)
+    # bits of N_rk = M_rk·2^shift_rk: below 53 − tz + shift (M < 2^53 before the strip)
+    nbits = int(np.where(nz, 53 - tz + shift, 0).max(initial=0))
+    A64 = A.astype(np.int64)
+    abits = int(np.abs(A64).max(initial=0)).bit_length()
+    if nbits + abits + max(f, 1).bit_length() >= 62:
+        return None
+    N = np.where(nz, M << np.where(nz, shift, 0), 0)
+    S = np.einsum("mk,mkd->md", N, A64).astype(object)  # |S| < 2^62 by the bound: exact
+    Q = np.ones(len(base), dtype=object) << (-base).astype(object)
+    R = (signs.astype(object) * Q)[:, None] * H[rows].astype(object) + den * S
+    return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
+
+
 class Dismissals(Mapping):
     """The multipliers λ of the groups a dual bound settled, ``{(i, s): λ}`` as a read-only
     mapping, stored compactly (no per-group Python objects until a group is asked for):
@@ -784,8 +834,21 @@ class Dismissals(Mapping):
         #: per chamber and sign column: 0 none, 1 facet, 2 multiplier row, 3 explicit
         self.code = np.zeros((p, 2), dtype=np.int8)
         self.arg = np.full((p, 2), -1, dtype=np.int64)
-        self.mu = np.zeros((0, 0))
+        self._mu_parts: list[np.ndarray] = []  # joined on first read (no repeated vstack)
+        self._mu_rows = 0
+        self._mu = np.zeros((0, 0))
         self.extra: dict = {}
+
+    @property
+    def mu(self) -> np.ndarray:
+        """The recorded multiplier rows, one per group of code 2 (row ``arg[i, col]``)."""
+        if self._mu_parts:
+            parts = ([self._mu] if self._mu.shape[0] else []) + self._mu_parts
+            width = max(q.shape[1] for q in parts)
+            self._mu = np.concatenate([np.pad(q, ((0, 0), (0, width - q.shape[1])))
+                                       for q in parts])
+            self._mu_parts = []
+        return self._mu
 
     def add_facets(self, rows: np.ndarray, cols: np.ndarray, ks: np.ndarray) -> None:
         """Record half-space bounds: group ``(rows[r], 1 − 2·cols[r])`` by facet ``ks[r]``."""
@@ -794,8 +857,10 @@ class Dismissals(Mapping):
 
     def add_multipliers(self, rows: np.ndarray, cols: np.ndarray, mu: np.ndarray) -> None:
         """Record dyadic float multiplier rows ``mu[r]`` (≥ 0, exact) for the given groups."""
-        base = self.mu.shape[0]
-        self.mu = mu.copy() if base == 0 else np.vstack([self.mu, mu])
+        base = self._mu_rows
+        if len(rows):
+            self._mu_parts.append(np.array(mu, dtype=float))
+            self._mu_rows += len(rows)
         self.code[rows, cols] = 2
         self.arg[rows, cols] = base + np.arange(len(rows))
 
@@ -881,7 +946,8 @@ def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
     for a in range(0, p, SCREEN_BLOCK):
         b = slice(a, a + SCREEN_BLOCK)
         part = replace(fa, A=fa.A[b], counts=fa.counts[b], P=fa.P[b],
-                       raw=None if fa.raw is None else fa.raw[b])
+                       raw=None if fa.raw is None else fa.raw[b],
+                       raw_norms=None if fa.raw_norms is None else fa.raw_norms[b])
         r = rigorous_screen(part, H[b], den, thr)
         status[b], facet[b] = r.status, r.facet
     return status, facet
