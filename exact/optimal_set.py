@@ -190,7 +190,8 @@ def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
 
 
 def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
-                         stop: Fraction | None = None, deadline: float | None = None
+                         stop: Fraction | None = None, deadline: float | None = None,
+                         estimate: float = 0.0
                          ) -> tuple[dict[Group, ProjectionCertificate], int] | None:
     """Exact projections ``Π_{C_i}(s XᵀD_i v)`` of the groups that are not *proven* to have
     ``t = ‖Π‖² ≤ thr``, and the number of groups so proven: ``(certs, dismissed)``.
@@ -202,7 +203,8 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     projection has ``t > stop`` (the active groups are visited first, then by decreasing
     ``‖g‖``). Replaces one exact projection per chamber and sign (the extras' largest cost).
     Past ``deadline`` (a ``time.process_time()`` value) :class:`OverBudget` is raised between
-    two projections.
+    two projections, and before the screen of every group when ``estimate`` (its expected CPU
+    seconds, e.g. measured on a previous screen of the same program) would cross it.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -236,6 +238,9 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
             return None
         certs[(i, s)] = c
     _check_deadline(deadline, "the screen of every group")
+    if deadline is not None and estimate > 0 and time.process_time() + estimate > deadline:
+        raise OverBudget(f"its time budget would run out during the screen of every group "
+                         f"(about {estimate:.2f} s CPU, as measured on the previous screen)")
     done = np.zeros((cp.p, 2), dtype=bool)
     if fa is not None and thr > 0:
         done = proven_below(cp, fa, H, den, thr, gF=gF)
@@ -390,8 +395,10 @@ def exact_dual(solution, max_bits: int | None = None
     return _exact_dual(solution, max_bits)[0]
 
 
-def _exact_dual(solution, max_bits: int | None, deadline: float | None = None):
-    """:func:`exact_dual` and why it gave up on the size budget (None: it did not)."""
+def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
+                costs: list[float] | None = None):
+    """:func:`exact_dual` and why it gave up on the size budget (None: it did not); the CPU
+    seconds of each screen are appended to ``costs``."""
     cp = solution.program
     if cp is None or not cp.loss_fn.supports_optimal_set:
         return None, None
@@ -411,8 +418,12 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None):
             continue  # too far from κv to be v* (strong concavity of the dual)
         # dual feasible: every group proven below β²(1 − 2⁻²⁰) (so neither violated nor
         # tight) by the screen, the rest projected exactly, the likely violators first
+        c0 = time.process_time()
         res = screened_projections(cp, cand, beta2 * (1 - Fraction(1, 2**20)), keep=first,
-                                   stop=beta2, deadline=deadline)
+                                   stop=beta2, deadline=deadline,
+                                   estimate=max(costs or [0.0]))
+        if costs is not None:
+            costs.append(time.process_time() - c0)
         if res is None:
             continue
         certs = res[0]
@@ -526,7 +537,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         raise ValueError(f"the optimal set is derived for the squared loss only, not for the "
                          f"{cp.loss} loss (docs/MATH.md §7, §11)")
     beta = cp.beta
-    rec, dual_skipped = _exact_dual(solution, max_bits, deadline)
+    costs: list[float] = []  # CPU seconds of each screen: the estimate of the next one
+    rec, dual_skipped = _exact_dual(solution, max_bits, deadline, costs)
     dirs: dict[Group, Vec] = {}
     inactive = 0
     if rec is not None:
@@ -551,7 +563,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
             thr = reach * reach * (1 - Fraction(1, 2**20))
             screened = screened_projections(cp, solution.dual, thr,
                                             keep=[g for g in solution.groups
-                                                  if g not in certs0], deadline=deadline)
+                                                  if g not in certs0], deadline=deadline,
+                                            estimate=max(costs, default=0.0))
             assert screened is not None  # None only with a stop value
             for g, c0 in screened[0].items():
                 certs0.setdefault(g, c0)
