@@ -19,6 +19,7 @@ import json
 import sys
 import time
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
@@ -28,6 +29,9 @@ from exact.commands.conv_support import conv_options
 from exact.commands.options import data_options, limit_options, model_options, output_options
 from exact.commands.outputs import require_outputs
 from exact.losses import get_loss
+
+if TYPE_CHECKING:
+    from exact.closed_form import ClosedForm
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -130,7 +134,7 @@ def _extras_skipped(sol, force: bool) -> str | None:
 
 
 def _closed_form_within(sol, optset, deadline: float | None, budget: float
-                        ) -> tuple[object | None, str | None]:
+                        ) -> tuple[ClosedForm | None, str | None]:
     """The closed form of ``P*`` within what is left of the extras' CPU budget (``deadline``,
     a ``time.process_time()`` value; None: ``--extras``, the closed form's own limit
     :data:`exact.closed_form.TIME_LIMIT`), and why it was skipped (None: it was not).
