@@ -954,8 +954,8 @@ def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
 
 
 def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
-                 skip: np.ndarray | None = None, record: Dismissals | None = None
-                 ) -> np.ndarray:
+                 skip: np.ndarray | None = None, record: Dismissals | None = None,
+                 gF: np.ndarray | None = None) -> np.ndarray:
     """The groups (a p × 2 mask, column 0 for s = +1) *proven* to have
     ``‖Π_{C_i}(s H_i/den)‖² ≤ thr``: the float norm, half-space and descent-multiplier bounds
     of this module, each dismissal re-checked in exact integers (:func:`exact_norm_ok`,
@@ -963,7 +963,8 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
     unproven, for the caller's exact projection. Groups in ``skip`` are not screened. The
     half-space and multiplier proofs are added to ``record`` (the certificate's dismissals).
     Used by the dual pass of :func:`exact.certify.dual_pieces` and by the extras
-    (:func:`exact.optimal_set.screened_projections`).
+    (:func:`exact.optimal_set.screened_projections`). ``gF``: :func:`float_g` of ``H`` when the
+    caller has it already (None: computed here).
 
     >>> from exact.convex import ConvexProgram
     >>> from exact.certify import h_matrix
@@ -993,7 +994,8 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
     und = np.argwhere(~(done if skip is None else done | skip))
     if len(und):  # by facet count: narrow descent blocks (polar_descent)
         und = und[np.argsort(fa.counts[und[:, 0]], kind="stable")]
-    gF = float_g(H, den) if len(und) else None
+    if gF is None and len(und):
+        gF = float_g(H, den)
     for a in range(0, len(und) if gF is not None else 0, DESCENT_BLOCK):
         assert gF is not None  # the range is empty otherwise
         ub = und[a:a + DESCENT_BLOCK]

@@ -162,3 +162,41 @@ def test_time_budget_of_the_optimal_set_says_skipped_and_the_flag(monkeypatch, c
     assert "skipped: the optimal set: its time budget" in capsys.readouterr().out
     assert main(["solve", "example:v1d", "--json", "--extras"]) == 0
     assert json.loads(capsys.readouterr().out)["m_star"] == 3
+
+
+def test_closed_form_budget_says_skipped_and_the_flag(tmp_path, capsys, monkeypatch):
+    """The closed form gets what is left of the extras' time budget (it had a fixed 10 s after
+    any solve): past it the output says "skipped", naming --extras, which lifts it. A planted
+    slow elimination (1 s of sleep before each KKT point) on the whitened instance, whose
+    P* = β√2 − β²/2 + 1/800 comes from the KKT system (tests/test_closed_form.py)."""
+    import time
+
+    import exact.closed_form as cfm
+    import exact.commands.solve as solve_cmd
+
+    path = tmp_path / "whitened.json"
+    path.write_text(json.dumps({"X": [["1/3", "2/3", "2/3"], ["2/3", "1/3", "-2/3"],
+                                      ["2/3", "-2/3", "1/3"]],
+                                "y": ["1", "-1/20", "1"], "beta": "1/10"}))
+    real = cfm.kkt_point
+
+    def slow(*args, **kwargs):
+        time.sleep(1.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cfm, "kkt_point", slow)
+    monkeypatch.setattr(solve_cmd, "EXTRAS_SHARE", 0.0)
+    monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR", 0.3)  # CPU s: the optimal set fits in it
+    assert main(["solve", str(path), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["extras_skipped"] is None and s["m_star"] == 1  # the optimal set was done
+    assert s["closed_form"] is None
+    assert "closed form" in s["closed_form_skipped"] and "budget" in s["closed_form_skipped"]
+    assert "--extras forces it" in s["closed_form_skipped"]
+    assert main(["solve", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "closed form       skipped: the closed form:" in text and "--extras forces it" in text
+    assert main(["solve", str(path), "--json", "--extras"]) == 0  # the flag lifts it
+    s = json.loads(capsys.readouterr().out)
+    assert s["closed_form_skipped"] is None and s["closed_form"]["proved"]
+    assert s["closed_form"]["minimal_polynomial"] and s["closed_form"]["degree"] == 2

@@ -19,6 +19,7 @@ import json
 import sys
 import time
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from arrangement.errors import InputError
 from arrangement.instances import read_instance
@@ -28,6 +29,9 @@ from exact.commands.conv_support import conv_options
 from exact.commands.options import data_options, limit_options, model_options, output_options
 from exact.commands.outputs import require_outputs
 from exact.losses import get_loss
+
+if TYPE_CHECKING:
+    from exact.closed_form import ClosedForm
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -129,6 +133,45 @@ def _extras_skipped(sol, force: bool) -> str | None:
     return None
 
 
+def _closed_form_within(sol, optset, deadline: float | None, budget: float
+                        ) -> tuple[ClosedForm | None, str | None]:
+    """The closed form of ``P*`` within what is left of the extras' CPU budget (``deadline``,
+    a ``time.process_time()`` value; None: ``--extras``, the closed form's own limit
+    :data:`exact.closed_form.TIME_LIMIT`), and why it was skipped (None: it was not).
+
+    Its eliminations and proofs are stopped at that limit (:func:`exact.closed_form.closed_form`,
+    wall clock, which is never less than the CPU time of this process); before, a fixed 10 s
+    limit allowed 10 s of extras after a solve of 0.1 s. A budget already spent by the optimal
+    set skips it at once.
+
+    >>> from exact.certify import solve
+    >>> from exact.optimal_set import optimal_set
+    >>> sol = solve([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> S = optimal_set(sol, networks=False)
+    >>> cf, why = _closed_form_within(sol, S, None, 0.0)
+    >>> str(cf.value), why
+    ('37/200', None)
+    >>> cf, why = _closed_form_within(sol, S, time.process_time() - 1, 0.5)
+    >>> cf is None and "--extras forces it" in why
+    True
+    """
+    from exact.closed_form import TIME_LIMIT, closed_form
+
+    limit = TIME_LIMIT if deadline is None else min(deadline - time.process_time(), TIME_LIMIT)
+    why = (f"the closed form: the extras' time budget ({budget:.2f} s CPU, {EXTRAS_SHARE:g}x "
+           "the certified solve) ran out {where} (--extras forces it)")
+    if limit <= 0:
+        return None, why.format(where="in the optimal set")
+    w0 = time.monotonic()
+    try:
+        cf = closed_form(sol, optset, time_limit=limit)
+    except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
+        return None, None  # a closed form is a bonus: never fail the solve over it
+    if cf is None and deadline is not None and time.monotonic() - w0 >= limit:
+        return None, why.format(where="during its eliminations and proofs")
+    return cf, None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``relucvx solve``; returns the exit status (0)."""
     from arrangement.core import DEFAULT_CHAMBER_LIMIT, Arrangement
@@ -190,12 +233,12 @@ def run(args: argparse.Namespace) -> int:
     t_solve = time.perf_counter() - t0
     c_solve = time.process_time() - c0
     optset = cf = None
+    cf_skipped: str | None = None
     m_star: int | None = None
     n_nets: int | None = None
     pruned = None
     skipped = _extras_skipped(sol, args.extras)
     if skipped is None and loss.supports_optimal_set:
-        from exact.closed_form import closed_form
         from exact.optimal_set import (
             MAX_EXACT_BITS,
             OverBudget,
@@ -206,22 +249,20 @@ def run(args: argparse.Namespace) -> int:
         # the exact LP / vertex enumeration have size budgets, and all of it a time budget
         # (--extras lifts them)
         budget = max(EXTRAS_SHARE * c_solve, EXTRAS_FLOOR)
+        deadline = None if args.extras else time.process_time() + budget
         try:
             optset = optimal_set(sol, networks=False,
                                  max_bits=None if args.extras else MAX_EXACT_BITS,
                                  max_vertices=None if args.extras else vertex_budget(c_solve),
-                                 deadline=None if args.extras else time.process_time() + budget)
+                                 deadline=deadline)
         except OverBudget as exc:  # wine 20 x 6, raw: 103 s of exact projections, solve 9 s
             optset = None
             skipped = (f"the optimal set: {exc} ({budget:.2f} s CPU, {EXTRAS_SHARE:g}x the "
                        "certified solve; --extras forces it)")
         if optset is not None:
             m_star = optset.m_star
-            n_nets = count_minimal_optimal_networks(optset)
-            try:
-                cf = closed_form(sol, optset)
-            except (ArithmeticError, ValueError, ZeroDivisionError):  # pragma: no cover
-                cf = None  # a closed form is a bonus: never fail the solve over it
+            n_nets = count_minimal_optimal_networks(optset)  # linear in the vertices
+            cf, cf_skipped = _closed_form_within(sol, optset, deadline, budget)
     elif skipped is None:
         from exact.pruning import prune
 
@@ -289,6 +330,7 @@ def run(args: argparse.Namespace) -> int:
             "decimal": str(sympy.N(cf.value, 15)),
             "interval": [format_fraction(cf.interval[0]), format_fraction(cf.interval[1])],
             "verified": cf.verified, "proved": cf.proved, "note": cf.note}
+        out["closed_form_skipped"] = cf_skipped
     elif pruned is not None:
         out["pruned_width"] = len(pruned)
     if args.json:
@@ -339,6 +381,8 @@ def _print_summary(s: dict, args: argparse.Namespace) -> None:
         if o["p_star"] is not None:
             line("P* exactly", f"{o['p_star']} (gap-0 certificate: exact v* recovered)")
         cf = s.get("closed_form")
+        if s.get("closed_form_skipped"):
+            line("closed form", f"skipped: {s['closed_form_skipped']}")
         if cf is not None:
             status = ("proved" if cf["proved"] else
                       "inside the certified interval, not proved" if cf["verified"] else
