@@ -697,6 +697,16 @@ def dyadic_integers(mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> N.tolist(), Q.tolist()
     ([[1, 6], [0, 0]], [2, 1])
     """
+    M, _tz, shift, base, _nz = _dyadic_parts(mu)
+    N = M.astype(object) << shift.astype(object)  # exact Python ints, elementwise
+    Q = np.ones(len(base), dtype=object) << (-base).astype(object)
+    return N, Q
+
+
+def _dyadic_parts(mu: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(M, tz, shift, base, nz)`` with ``μ_rk = M_rk·2^(shift_rk + base_r)`` exactly: M an odd
+    int64 below 2^53 (frexp, its ``tz`` trailing zero bits stripped), ``Q_r = 2^(−base_r)`` the
+    common denominator of row r, ``shift ≥ 0``; ``nz`` marks the nonzero entries."""
     m, e = np.frexp(mu)  # μ = m·2^e, m·2^53 an exact integer
     M = (m * 2.0**53).astype(np.int64)
     E = e.astype(np.int64) - 53
@@ -709,9 +719,7 @@ def dyadic_integers(mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     emin = np.where(nz, E, big).min(axis=1, initial=big)
     base = np.minimum(np.where(emin == big, 0, emin), 0)  # Q_r = 2^(−base_r)
     shift = np.where(nz, E - base[:, None], 0)
-    N = M.astype(object) << shift.astype(object)  # exact Python ints, elementwise
-    Q = np.ones(len(base), dtype=object) << (-base).astype(object)
-    return N, Q
+    return M, tz, shift, base, nz
 
 
 def exact_multipliers_ok(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndarray,
@@ -790,16 +798,7 @@ def _multipliers_ok_int64(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndar
     A = AI[rows, :f]
     if A.dtype == object:
         return None
-    m_, e = np.frexp(mu)
-    M = (m_ * 2.0**53).astype(np.int64)
-    E = e.astype(np.int64) - 53
-    nz = M != 0
-    tz = np.where(nz, np.log2(np.where(nz, M & -M, 1).astype(float)).astype(np.int64), 0)
-    M, E = M >> tz, E + tz
-    big = np.iinfo(np.int64).max
-    emin = np.where(nz, E, big).min(axis=1, initial=big)
-    base = np.minimum(np.where(emin == big, 0, emin), 0)
-    shift = np.where(nz, E - base[:, None], 0)
+    M, tz, shift, base, nz = _dyadic_parts(mu)
     # bits of N_rk = M_rk·2^shift_rk: below 53 − tz + shift (M < 2^53 before the strip)
     nbits = int(np.where(nz, 53 - tz + shift, 0).max(initial=0))
     A64 = A.astype(np.int64)
