@@ -430,7 +430,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         thr0 = max(floor, tmax)
         cand = [(int(i), s) for i in todo.tolist() if Hf[i] > float(thr0)
                 for s in (1, -1) if not done[i, 0 if s == 1 else 1] and (i, s) not in certs]
-        for g, mult in batch_nnls_bounds(fa, H, den, cand, thr0).items():
+        for g, mult in batch_nnls_bounds(cp, H, den, cand, thr0).items():
             bounds[g] = mult
             done[g[0], 0 if g[1] == 1 else 1] = True
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
@@ -453,58 +453,46 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     return DualPieces(certs, ts, [], [], bounds)
 
 
-def batch_nnls_bounds(fa, H: np.ndarray, den: int, groups: Sequence[Group], thr: Fraction
-                      ) -> dict[Group, tuple[Fraction, ...]]:
+def batch_nnls_bounds(cp: ConvexProgram, H: np.ndarray, den: int, groups: Sequence[Group],
+                      thr: Fraction) -> dict[Group, tuple[Fraction, ...]]:
     """Dual-bound multipliers ``λ ≥ 0`` *proven* to give ``‖g + Aᵀλ‖² ≤ thr`` (Moreau, as in
     :func:`dual_bound`) for those of ``groups`` where a float NNLS finds them, ``g = s H_i/den``.
 
     The second half of :func:`_cheap_bound` for many groups at once: one batched float NNLS
-    (:func:`exact.nnls.batched_nnls`), λ rounded to the dyadic grid ``2^-40`` (exact in floats
-    while its numerator has under 53 bits), then the proof of :func:`_float_dual_bound_below`
-    vectorised over the groups: the facet rows are ``fa.raw`` (exact below 2⁵³, else correctly
-    rounded), the entries of g correctly rounded quotients, the error radius taken with the
-    padded facet count (≥ the group's own: only more conservative). Groups it cannot prove are
-    left out (the caller's exact path decides them).
+    (:func:`exact.nnls.batched_nnls`) guesses λ, rounded to the dyadic grid ``2^-40`` (short
+    certificate texts), and :func:`exact.screen.exact_multipliers_ok` proves the bound in
+    integers, as every other dismissal of :func:`dual_pieces` is proven. Groups it cannot prove
+    are left out (the caller's exact path decides them).
 
     >>> from exact.convex import ConvexProgram
-    >>> from exact.screen import facet_arrays
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
     >>> i = next(k for k in range(cp.p) if cp.signs[k] == (1, 1))   # the cone u ≥ 0
     >>> H = np.zeros((cp.p, 2), dtype=np.int64); H[i] = (-3, -4)
-    >>> cp.cones[i], batch_nnls_bounds(facet_arrays(cp), H, 1, [(i, 1)], Fraction(1, 10))[(i, 1)]
+    >>> cp.cones[i], batch_nnls_bounds(cp, H, 1, [(i, 1)], Fraction(1, 10))[(i, 1)]
     ([(1, 0), (0, 1)], (Fraction(3, 1), Fraction(4, 1)))
     """
     from exact.nnls import batched_nnls
+    from exact.screen import exact_multipliers_ok, facet_arrays, int_facets
 
     out: dict[Group, tuple[Fraction, ...]] = {}
+    fa = facet_arrays(cp) if cp.p else None
     if fa is None or fa.raw is None or not groups:
-        return out
-    t = float(thr)
-    if not np.isfinite(t) or t < 1e-250:
         return out
     groups = [g for g in groups if fa.counts[g[0]] >= 2]
     if not groups:
         return out
     idx = np.array([i for i, _s in groups], dtype=np.int64)
-    sg = np.array([s for _i, s in groups], dtype=float)
+    sg = np.array([s for _i, s in groups], dtype=np.int64)
     try:
         gf = np.array([[int(x) / den for x in H[i]] for i in idx.tolist()], dtype=float)
     except OverflowError:
         return out
-    gf = gf * sg[:, None]
-    Araw = fa.raw[idx]  # N × fmax × d
-    N, fmax, d = Araw.shape
-    u = 2.0**-53
     with np.errstate(all="ignore"):
-        L, _r = batched_nnls(Araw, fa.counts[idx], gf)  # NaN (no proof) where floats fail
-        num = np.where(L > 0, np.round(L * 2.0**40), 0.0)
-        ok = np.all(np.isfinite(num) & (np.abs(num) < 2.0**53), axis=1)
-        lf = np.where(ok[:, None], num / 2.0**40, 0.0)  # exact: dyadic, numerator < 2⁵³
-        terms = Araw * lf[:, :, None]
-        r = gf + terms.sum(axis=1)
-        e = (fmax + 4) * u * (np.abs(gf) + np.abs(terms).sum(axis=1)) + 1e-290
-        hi = np.sum((np.abs(r) + e) ** 2, axis=1) * (1 + (d + 3) * u) + 1e-290
-        proved = ok & np.isfinite(hi) & (hi <= t * (1 - 4 * u))
+        L, _r = batched_nnls(fa.raw[idx], fa.counts[idx], gf * sg[:, None])
+        num = np.where(L > 0, np.round(L * 2.0**40), 0.0)  # NaN (no guess) becomes 0
+        num = np.where(np.isfinite(num) & (num < 2.0**53), num, 0.0)
+    lf = num / 2.0**40  # exact: dyadic, numerator < 2⁵³
+    proved = exact_multipliers_ok(int_facets(cp), H, den, idx, sg, lf, thr)
     for k in np.flatnonzero(proved).tolist():
         f = int(fa.counts[idx[k]])
         out[groups[k]] = tuple(Fraction(int(x), 2**40) for x in num[k, :f])

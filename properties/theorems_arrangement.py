@@ -51,10 +51,6 @@ def _chamber_patterns(arr: Arrangement) -> set[tuple[int, ...]]:
     return {c.pattern for c in arr.chambers()}
 
 
-def _class_sign_set(arr: Arrangement) -> set[tuple[int, ...]]:
-    return {tuple(int(v) for v in row) for row in arr.chambers().class_signs}
-
-
 # ----------------------------------------------------------------------------- §2
 
 
