@@ -85,12 +85,12 @@ from exact.convex import ConvexProgram
 from exact.interval_pass import DualPieces, interval_dual_pieces
 from exact.losses import get_loss
 from exact.network import Network, Neuron
-from exact.projection import ProjectionCertificate, project_onto_cone
+from exact.projection import ProjectionCertificate, integer_projection, project_onto_cone
 from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
            "dual_bound", "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
-           "kkt_newton", "batch_nnls_bounds", "CERTIFICATE_FORMAT"]
+           "kkt_newton", "batch_nnls_bounds", "batch_nnls_multipliers", "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
@@ -357,7 +357,8 @@ def dual_pass(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
 
 
 def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
-                floor: Fraction = Fraction(0), screen: bool = True) -> DualPieces:
+                floor: Fraction = Fraction(0), screen: bool = True,
+                faces: Mapping[Group, Sequence[int]] | None = None) -> DualPieces:
     """Project ``g = s XᵀD_i v`` onto ``C_i`` only where it can matter (docs/MATH.md §7).
 
     The groups in ``must`` are projected first. Then every other group is screened at once
@@ -367,7 +368,11 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     (:func:`dual_bound`: one facet's half-space, or rounded float multipliers) or the grown
     threshold settles them. Callers pick ``floor`` so that the groups left out are dual feasible
     by their bound alone (e.g. ``β²/κ_opt²`` for the squared-loss bound). ``screen=False`` skips
-    the float screen (every group then takes the exact path; for tests). Every dismissal of
+    the float screen (every group then takes the exact path; for tests). ``faces`` (optional)
+    guesses the facets a group's projection touches (the refinement's active faces): each
+    projection is found in integers over ``den`` on that guess
+    (:func:`exact.projection.integer_projection`, KKT checked exactly; a wrong guess falls
+    back on the exact active-set method). Every dismissal of
     the float screen is re-checked in exact integer arithmetic before it is trusted
     (:func:`exact.screen.exact_norm_ok`, ``exact_facet_ok``, ``exact_multipliers_ok``), so the
     returned bounds are exact whatever the floats did.
@@ -385,22 +390,18 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     ts: dict[Group, Fraction] = {}
     bounds = Dismissals(cp.cones, H, den)
     bounds.v = tuple(v)  # type: ignore[attr-defined]  # H's dual vector, for the writer
-    cache: dict[int, Vec] = {}
-
-    def hvec(i: int) -> Vec:
-        if i not in cache:
-            cache[i] = tuple(Fraction(int(x), den) for x in H[i])
-        return cache[i]
 
     def n2(i: int) -> Fraction:
         return Fraction(sum(int(x) * int(x) for x in H[i]), den * den)
 
     def project(g: Group) -> None:
+        # in integers over den on the guessed face (the Fraction Gram systems of
+        # project_onto_cone were a quarter of the dual pass at (40, 4))
         i, s = g
-        gv = hvec(i) if s == 1 else tuple(-x for x in hvec(i))
-        c = project_onto_cone(cp.cones[i], gv)
+        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den,
+                                  tuple(faces.get(g, ())) if faces else ())
         certs[g] = c
-        ts[g] = dot(c.p, gv)
+        ts[g] = t
 
     for g in must:
         if g not in certs:
@@ -430,9 +431,10 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         thr0 = max(floor, tmax)
         cand = [(int(i), s) for i in todo.tolist() if Hf[i] > float(thr0)
                 for s in (1, -1) if not done[i, 0 if s == 1 else 1] and (i, s) not in certs]
-        for g, mult in batch_nnls_bounds(cp, H, den, cand, thr0).items():
-            bounds[g] = mult
-            done[g[0], 0 if g[1] == 1 else 1] = True
+        rows, sgs, mu = batch_nnls_multipliers(cp, H, den, cand, thr0)
+        cols = (1 - sgs) // 2
+        bounds.add_multipliers(rows, cols, mu)
+        done[rows, cols] = True
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)
         if n2(i) <= thr:
@@ -462,7 +464,8 @@ def batch_nnls_bounds(cp: ConvexProgram, H: np.ndarray, den: int, groups: Sequen
     (:func:`exact.nnls.batched_nnls`) guesses λ, rounded to the dyadic grid ``2^-40`` (short
     certificate texts), and :func:`exact.screen.exact_multipliers_ok` proves the bound in
     integers, as every other dismissal of :func:`dual_pieces` is proven. Groups it cannot prove
-    are left out (the caller's exact path decides them).
+    are left out (the caller's exact path decides them). :func:`batch_nnls_multipliers` gives
+    the same multipliers as dyadic float rows (no Fractions).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
@@ -471,32 +474,51 @@ def batch_nnls_bounds(cp: ConvexProgram, H: np.ndarray, den: int, groups: Sequen
     >>> cp.cones[i], batch_nnls_bounds(cp, H, 1, [(i, 1)], Fraction(1, 10))[(i, 1)]
     ([(1, 0), (0, 1)], (Fraction(3, 1), Fraction(4, 1)))
     """
-    from exact.nnls import batched_nnls
-    from exact.screen import exact_multipliers_ok, facet_arrays, int_facets
-
+    rows, signs, mu = batch_nnls_multipliers(cp, H, den, groups, thr)
     out: dict[Group, tuple[Fraction, ...]] = {}
+    for i, s, m in zip(rows.tolist(), signs.tolist(), mu):
+        f = len(cp.cones[i])
+        out[(i, s)] = tuple(Fraction(float(x)) for x in m[:f])
+    return out
+
+
+def batch_nnls_multipliers(cp: ConvexProgram, H: np.ndarray, den: int, groups: Sequence[Group],
+                           thr: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`batch_nnls_bounds` as arrays ``(rows, signs, μ)``: the proven groups
+    ``(rows[r], signs[r])`` and their multipliers, dyadic floats (exact rationals ``N/2^40``)
+    padded to the widest cone, ready for :meth:`exact.screen.Dismissals.add_multipliers`.
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> i = next(k for k in range(cp.p) if cp.signs[k] == (1, 1))
+    >>> H = np.zeros((cp.p, 2), dtype=np.int64); H[i] = (-3, -4)
+    >>> rows, signs, mu = batch_nnls_multipliers(cp, H, 1, [(i, 1), (i, -1)], Fraction(1, 10))
+    >>> rows.tolist() == [i], signs.tolist(), mu.tolist()
+    (True, [1], [[3.0, 4.0]])
+    """
+    from exact.nnls import batched_nnls
+    from exact.screen import exact_multipliers_ok, facet_arrays, float_g, int_facets
+
     fa = facet_arrays(cp) if cp.p else None
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+            np.zeros((0, 0)))
     if fa is None or fa.raw is None or not groups:
-        return out
+        return none
     groups = [g for g in groups if fa.counts[g[0]] >= 2]
     if not groups:
-        return out
+        return none
     idx = np.array([i for i, _s in groups], dtype=np.int64)
     sg = np.array([s for _i, s in groups], dtype=np.int64)
-    try:
-        gf = np.array([[int(x) / den for x in H[i]] for i in idx.tolist()], dtype=float)
-    except OverflowError:
-        return out
+    gf = float_g(H[idx], den)  # correctly rounded, as int / int is
+    if gf is None or not np.all(np.isfinite(gf)):
+        return none
     with np.errstate(all="ignore"):
         L, _r = batched_nnls(fa.raw[idx], fa.counts[idx], gf * sg[:, None])
         num = np.where(L > 0, np.round(L * 2.0**40), 0.0)  # NaN (no guess) becomes 0
         num = np.where(np.isfinite(num) & (num < 2.0**53), num, 0.0)
     lf = num / 2.0**40  # exact: dyadic, numerator < 2⁵³
     proved = exact_multipliers_ok(int_facets(cp), H, den, idx, sg, lf, thr)
-    for k in np.flatnonzero(proved).tolist():
-        f = int(fa.counts[idx[k]])
-        out[groups[k]] = tuple(Fraction(int(x), 2**40) for x in num[k, :f])
-    return out
+    return idx[proved], sg[proved], lf[proved]
 
 
 def _row_norms_float(H: np.ndarray, den: int) -> np.ndarray:
@@ -535,7 +557,8 @@ class _Upper:
     neurons: list[tuple[Vec, Fraction]]
 
 
-def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = ()) -> _Lower:
+def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (),
+                 faces: Mapping[Group, Sequence[int]] | None = None) -> _Lower:
     """Exact dual bound from any rational v (docs/MATH.md §7); see the module docstring."""
     beta, y = cp.beta, cp.y
     # into the loss's dual domain (e.g. the hinge's box 0 ≤ v_j / y_j ≤ 1), coordinate-wise
@@ -545,7 +568,7 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
     floor = beta * beta / (kopt * kopt) if kopt is not None and kopt > 0 else Fraction(0)
     # dual_pieces, not check's int64 interval pass (dual_pass): measured in solve at 7cede59 +
     # the faster proven_below, (40, 5) 3.0-3.2 s against 4.3 s CPU ((40, 4): 0.29 against 0.15)
-    dp = dual_pieces(cp, v, must=must, floor=floor)
+    dp = dual_pieces(cp, v, must=must, floor=floor, faces=faces)
     kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)
     return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
 
@@ -1209,50 +1232,101 @@ def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solutio
 
 
 def float_K(Kcache: dict, ck: tuple) -> np.ndarray:
-    """The float image of the cached exact ``K_g`` of ``ck = (group, faces)``, converted once.
+    """The float image of the cached exact ``K_g`` of ``ck = (group, faces)``, converted once:
+    from its integer form ``KI / den`` when cached (Python's int / int is correctly rounded,
+    as ``float(Fraction)`` is), else from its Fractions.
 
     >>> float_K({((0, 1), ()): [[Fraction(1, 2)]]}, ((0, 1), ())).tolist()
     [[0.5]]
+    >>> float_K({((0, 1), (), "int"): (np.array([[1, 3]], dtype=object), 4)}, ((0, 1), ())).tolist()
+    [[0.25, 0.75]]
     """
     fk = (*ck, "float")
     if fk not in Kcache:
-        K = Kcache[ck]
-        Kcache[fk] = np.array([[float(x) for x in row] for row in K], dtype=float).reshape(
-            len(K), len(K))
+        ik = (*ck, "int")
+        if ik in Kcache:
+            KI, den = Kcache[ik]
+            flat = KI.ravel().tolist()
+            Kcache[fk] = np.array([x / den if x else 0.0 for x in flat], dtype=float).reshape(
+                KI.shape)
+        else:
+            K = Kcache[ck]
+            Kcache[fk] = np.array([[float(x) for x in row] for row in K], dtype=float).reshape(
+                len(K), len(K))
     return Kcache[fk]
 
 
+def matrix_key(KI: np.ndarray, den: int) -> tuple:
+    """A hashable key of the rational matrix ``KI / den`` (integers over ``den > 0``): equal
+    keys exactly when the matrices are equal (numerator and denominator divided by their gcd).
+
+    >>> matrix_key(np.array([[2, 4]]), 6) == matrix_key(np.array([[1, 2]]), 3)
+    True
+    >>> matrix_key(np.array([[2, 4]]), 6) == matrix_key(np.array([[1, 2]]), 4)
+    False
+    """
+    flat = [int(x) for x in KI.ravel().tolist()]
+    q = math.gcd(den, *flat)
+    return (KI.shape, den // q, tuple(x // q for x in flat))
+
+
+class ExactMatrices(Sequence):
+    """The exact ``K_g`` (lists of Fractions) of the cache keys ``cks``, built only when read:
+    the float Newton, the integer residuals of :func:`_polish` and the merge keys all work on
+    the integer forms, so most rounds never need the n² Fractions per matrix (building and
+    hashing them was most of :func:`_merged_system` at (40, 4)).
+
+    >>> Kc = {((0, 1), (), "int"): (np.array([[1, 3]], dtype=object), 4)}
+    >>> ExactMatrices(Kc, [((0, 1), ())])[0]
+    [[Fraction(1, 4), Fraction(3, 4)]]
+    """
+
+    def __init__(self, Kcache: dict, cks: Sequence[tuple]):
+        self.Kcache, self.cks = Kcache, list(cks)
+
+    def __len__(self) -> int:
+        return len(self.cks)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        ck = self.cks[k]
+        if ck not in self.Kcache:
+            self.Kcache[ck] = _fractions_of(*self.Kcache[(*ck, "int")])
+        return self.Kcache[ck]
+
+
 def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
-                   rho0: Mapping[Group, float], Kcache: dict) -> tuple[list, list[Group], dict]:
+                   rho0: Mapping[Group, float], Kcache: dict
+                   ) -> tuple[ExactMatrices, list[Group], dict]:
     """The reduced matrices ``K_g`` of the active set, one per distinct matrix.
 
     Groups with the same K_g (a neuron on a hyperplane lies in two cones) have the same fit
     and the same stationarity condition: only their sum of ρ matters. Merging them keeps the
     Newton systems nonsingular, hence quadratically convergent. Returns ``(Ks, keys, r0)``
-    with ``keys[k]`` the group standing for ``Ks[k]`` and ``r0`` its summed starting ρ.
+    with ``keys[k]`` the group standing for ``Ks[k]`` and ``r0`` its summed starting ρ. The
+    matrices are kept as integers over a denominator (``Kcache[(g, F, "int")]``), compared by
+    :func:`matrix_key`; ``Ks`` builds their Fractions only when read (:class:`ExactMatrices`).
     """
-    Ks: list = []
+    cks: list[tuple] = []
     keys: list[Group] = []
     seen: dict[tuple, Group] = {}
     r0: dict[Group, float] = {}
     for g in sorted(active):
         ck = (g, active[g])
-        if ck not in Kcache:
+        if (*ck, "key") not in Kcache:
             KI, den = _reduced_K_int(cp, g, active[g])
-            Kcache[ck + ("int",)] = (KI.astype(object), den)
-            Kcache[ck] = _fractions_of(KI, den)
-            # hashing n² Fractions is slow: the merge key is built once per matrix
-            Kcache[ck + ("key",)] = tuple(map(tuple, Kcache[ck]))
-        K = Kcache[ck]
-        key = Kcache[ck + ("key",)]
+            Kcache[(*ck, "int")] = (KI.astype(object), den)
+            Kcache[(*ck, "key")] = matrix_key(KI, den)
+        key = Kcache[(*ck, "key")]
         if key in seen:
             r0[seen[key]] += rho0.get(g, 0.0)
             continue
         seen[key] = g
         r0[g] = rho0.get(g, 0.0)
-        Ks.append(K)
+        cks.append(ck)
         keys.append(g)
-    return Ks, keys, r0
+    return ExactMatrices(Kcache, cks), keys, r0
 
 
 #: A facet is read as tight at a group of the conic guess when ``a·w ≤ this · ‖a‖‖w‖`` (the
@@ -1422,7 +1496,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
                  min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
         vr = tuple(_to_frac(x, rbits) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
@@ -1679,16 +1753,16 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         x0 = [mu[j] for j in E] + [r0[g] for g in keys]
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
-        Kf = [[[float(t) for t in row] for row in K] for K in Ks]
+        Kf = [float_K(Kcache, (g, active[g])).tolist() for g in keys]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
         if res is not None and res[3] > HINGE_RESIDUAL:
             # no KKT solution on this active set: one pivot (a group or a margin point out)
             piv = _hinge_pivot(Kf, yf, E, V, float(beta2), res)
             if piv is not None:
                 drop, E, V, res = piv
-                gone = [tuple(map(tuple, Ks[k])) for k in drop]
+                gone = [Kcache[(keys[k], active[keys[k]], "key")] for k in drop]
                 active = {g: f for g, f in active.items()
-                          if tuple(map(tuple, Kcache[(g, f)])) not in gone}
+                          if Kcache[(g, f, "key")] not in gone}
                 Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         if info is not None and res is not None:
             info["residual"] = min(info.get("residual", math.inf), float(res[3]))
@@ -1717,7 +1791,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         vr = tuple(y[j] * mur[j] if j in mur else (y[j] if j in V else Fraction(0))
                    for j in range(cp.n))
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits)
         if best_lo is None or lo.value > best_lo.value:
@@ -1793,7 +1867,7 @@ def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Uppe
                  min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
         vr = tuple(_to_frac(x, rbits) if j in S else zero for j, x in enumerate(v))
         rr = {g: max(zero, _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
@@ -1854,7 +1928,7 @@ def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits,
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         x0 = [vf[j] for j in E] + [r0[g] for g in keys]
         base = [float(sgn.get(j, 0)) for j in range(cp.n)]
-        Kf = [[[float(t) for t in row] for row in K] for K in Ks]
+        Kf = [float_K(Kcache, (g, active[g])).tolist() for g in keys]
         res = kkt_newton("absolute", Kf, [float(t) for t in y], E, base, float(beta2), x0,
                          one=1.0, eps=2.0**-52)
         if info is not None and res is not None:
@@ -1878,7 +1952,7 @@ def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits,
         ver = {j: min(max(_to_frac(t, rbits), Fraction(-1)), Fraction(1)) for j, t in zip(E, vE)}
         vr = tuple(ver[j] if j in ver else Fraction(sgn[j]) for j in range(cp.n))
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits)
         if best_lo is None or lo.value > best_lo.value:
