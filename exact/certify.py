@@ -90,7 +90,8 @@ from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
            "dual_bound", "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
-           "kkt_newton", "batch_nnls_bounds", "batch_nnls_multipliers", "CERTIFICATE_FORMAT"]
+           "kkt_newton", "batch_nnls_bounds", "batch_nnls_multipliers", "in_cone_exact",
+           "CERTIFICATE_FORMAT"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
@@ -164,28 +165,59 @@ def _neuron(w: Vec, s: int, bits: int) -> Neuron:
 def _network_value(neurons: Sequence[tuple[Vec, Fraction]], X, y, beta, loss,
                    pool: int = 1) -> Fraction:
     """Exact training objective ``ℓ(Σ α (Xu)_+) + (β/2) Σ (‖u‖² + α²)`` (docs/MATH.md §1);
-    with ``pool > 1`` output j sums rows ``j·pool …`` (a CNN's patches, docs/cnn.md)."""
+    with ``pool > 1`` output j sums rows ``j·pool …`` (a CNN's patches, docs/cnn.md).
+
+    >>> _network_value([((Fraction(1), Fraction(0)), Fraction(2))], [[1, 0], [-1, 1]], [1, 1],
+    ...                Fraction(1, 2), "squared")
+    Fraction(9, 4)
+    """
     # in integers: X = XI / L (one common denominator), u = U / c; then x_j·u = XI_j·U / (L c),
     # its sign is that of the integer, and output j gets α Σ_rows (XI_j·U)_+ / (L c) at once
-    # (per-entry Fraction products dominated the upper bound of a CNN's nK patch rows)
+    # (per-entry Fraction products dominated the upper bound of a CNN's nK patch rows). The
+    # outputs are then summed over the neurons as integers over one common denominator (one
+    # Fraction per output instead of one Fraction addition per neuron and output)
+    X = [[Fraction(q) for q in row] for row in X]
     L = math.lcm(*(q.denominator for row in X for q in row))
     XI = [[int(q * L) for q in row] for row in X]
-    out = [Fraction(0)] * (len(X) // pool)
+    m = len(X) // pool
+    parts: list[tuple[int, list[int]]] = []  # (denominator, numerators) per neuron
     pen = Fraction(0)
     for u, a in neurons:
+        u = tuple(Fraction(q) for q in u)
+        a = Fraction(a)
         c = math.lcm(*(q.denominator for q in u))
         U = [int(q * c) for q in u]
-        acc = [0] * len(out)
+        acc = [0] * m
         for j, x in enumerate(XI):
             z = sum(p * q for p, q in zip(x, U) if p and q)
             if z > 0:
                 acc[j // pool] += z
-        den = L * c
-        for j, t in enumerate(acc):
+        parts.append((a.denominator * L * c, [a.numerator * t for t in acc]))
+        pen += Fraction(sum(t * t for t in U), c * c) + a * a
+    D = math.lcm(*(dk for dk, _ in parts)) if parts else 1
+    tot = [0] * m
+    for dk, nums in parts:
+        f = D // dk
+        for j, t in enumerate(nums):
             if t:
-                out[j] += a * Fraction(t, den)
-        pen += dot(u, u) + a * a
+                tot[j] += t * f
+    out = [Fraction(t, D) for t in tot]
     return get_loss(loss).value(out, y) + beta / 2 * pen
+
+
+def in_cone_exact(cone: Sequence[Sequence[int]], w: Sequence[Fraction]) -> bool:
+    """Exact test ``A w ≥ 0`` for integer rows A and a rational w, in integers (w scaled by the
+    lcm of its denominators: the same signs, no Fraction products).
+
+    >>> in_cone_exact([(1, 0), (1, -1)], (Fraction(1, 3), Fraction(1, 4)))
+    True
+    >>> in_cone_exact([(1, 0), (1, -1)], (Fraction(1, 3), Fraction(1, 2)))
+    False
+    """
+    wq = [Fraction(x) for x in w]
+    c = math.lcm(*(q.denominator for q in wq))
+    U = [q.numerator * (c // q.denominator) for q in wq]
+    return all(sum(int(a) * t for a, t in zip(row, U) if a and t) >= 0 for row in cone)
 
 
 # -- the two bounds -------------------------------------------------------------------------------
@@ -388,7 +420,17 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
     ts: dict[Group, Fraction] = {}
-    bounds = Dismissals(cp.cones, H, den)
+    ih = None
+    if screen and cp.p and facet_arrays(cp) is not None:
+        from exact.interval_pass import IntervalH, ScaledDismissals
+
+        # H again as int64 intervals: most re-checks of the screen's dismissals then run in
+        # int64 (IntervalH.proven) instead of Python integers ((40, 4): 74-bit H entries)
+        ih = IntervalH(cp, v)
+        bounds: Dismissals = ScaledDismissals(cp.cones, ih)
+        bounds.H = H  # the exact rows (the same as ih's), for the half-space multipliers
+    else:
+        bounds = Dismissals(cp.cones, H, den)
     bounds.v = tuple(v)  # type: ignore[attr-defined]  # H's dual vector, for the writer
 
     def n2(i: int) -> Fraction:
@@ -423,7 +465,8 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         # every float dismissal is re-checked in exact integers (exact.screen.proven_below):
         # the float margins only choose the bound, a failed check sends the group to the
         # exact path below
-        done |= proven_below(cp, fa, H, den, max(floor, tmax), skip=done.copy(), record=bounds)
+        done |= proven_below(cp, fa, H, den, max(floor, tmax), skip=done.copy(), record=bounds,
+                             ih=ih)
     todo = np.flatnonzero(~done.all(axis=1))
     if fa is not None and len(todo):
         # the NNLS multipliers of every group still above the threshold, proven in one
@@ -435,6 +478,9 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         cols = (1 - sgs) // 2
         bounds.add_multipliers(rows, cols, mu)
         done[rows, cols] = True
+        # the loop below visits only the chambers with a group still open (it spent most of
+        # its time on chambers both of whose groups the batch had just settled)
+        todo = np.flatnonzero(~done.all(axis=1))
     for i in sorted(todo.tolist(), key=lambda i: -Hf[i]):
         thr = max(floor, tmax)
         if n2(i) <= thr:
@@ -605,7 +651,7 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
     for (i, s), w in groups.items():
         if not any(w):
             continue
-        if not cp.in_cone(i, w):  # pragma: no cover - callers pass feasible groups
+        if not in_cone_exact(cp.cones[i], w):  # pragma: no cover - callers pass feasible groups
             raise ArithmeticError(f"group {(i, s)} is not in its cone")
         kept[(i, s)] = tuple(w)
         nr = _neuron(tuple(w), s, bits)
@@ -659,7 +705,7 @@ def _rational_groups(cp: ConvexProgram, W: Mapping[Group, np.ndarray], thr: floa
         if float(np.linalg.norm(w)) <= thr:
             continue
         wr = tuple(_dyadic(x, k) for x in w)
-        if not cp.in_cone(i, wr):
+        if not in_cone_exact(cp.cones[i], wr):
             wr = project_onto_cone(cp.cones[i], wr).p
         if any(wr):
             out[(i, s)] = wr
@@ -895,16 +941,51 @@ def _reduced_K_int(cp: ConvexProgram, g: Group, F: Sequence[int]) -> tuple[np.nd
 
     i, _s = g
     D = cp.patterns[i]
-    P = kernel_projector([cp.cones[i][j] for j in F], cp.d)
-    Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
-    Lp = math.lcm(*(q.denominator for row in P for q in row))
-    YI = intmat.as_int_array([[int(q * Lx) if D[j] else 0 for q in row]
-                              for j, row in enumerate(cp.X)])
+    PI, Lp = kernel_projector_int([cp.cones[i][j] for j in F], cp.d)
+    if "certify_int_X" not in cp.cache:  # X = XI / Lx, once per program
+        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+        cp.cache["certify_int_X"] = (Lx, [[int(q * Lx) for q in row] for row in cp.X])
+    Lx, XI = cp.cache["certify_int_X"]
+    YI = intmat.as_int_array([row if D[j] else [0] * cp.d for j, row in enumerate(XI)])
     if cp.pool > 1:  # the readout: K_g = (S D_i X) P_F (S D_i X)ᵀ
         YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
-    PI = intmat.as_int_array([[int(q * Lp) for q in row] for row in P])
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
     return np.asarray(KI), Lx * Lx * Lp
+
+
+def kernel_projector_int(rows: Sequence[Sequence[int]], d: int) -> tuple[np.ndarray, int]:
+    """The orthogonal projector onto ``{u : a·u = 0 for every row a}`` of integer rows, as
+    integers over one denominator: ``(PI, L)`` with ``P = PI / L`` (``P = I − Bᵀ(BBᵀ)⁻¹B``, B
+    an independent subset of the rows, chosen fraction-free); only the small Gram inverse is
+    in Fractions (``arrangement.exactla.kernel_projector`` builds the d × d products in
+    Fractions, which was most of :func:`_reduced_K_int`).
+
+    >>> PI, L = kernel_projector_int([(1, 1), (2, 2)], 2)
+    >>> (PI.tolist(), L)
+    ([[1, -1], [-1, 1]], 2)
+    >>> from arrangement.exactla import kernel_projector
+    >>> P = kernel_projector([(1, 2, 0), (0, 1, 3)], 3)
+    >>> PI, L = kernel_projector_int([(1, 2, 0), (0, 1, 3)], 3)
+    >>> all(Fraction(int(PI[r][c]), L) == P[r][c] for r in range(3) for c in range(3))
+    True
+    """
+    from arrangement import intmat
+    from arrangement.exactla import inverse, pivot_rows
+
+    R = [[int(x) for x in row] for row in rows]
+    B = [R[k] for k in pivot_rows(R)] if R else []
+    if not B:
+        return intmat.as_int_array([[int(r == c) for c in range(d)] for r in range(d)]), 1
+    G = [[sum(x * y for x, y in zip(a, b)) for b in B] for a in B]
+    Gi = inverse(G)
+    L = math.lcm(*(q.denominator for row in Gi for q in row))
+    GI = intmat.as_int_array([[int(q * L) for q in row] for row in Gi])
+    BI = intmat.as_int_array(B)
+    S = intmat.matmul(intmat.matmul(BI.T, GI), BI)  # L · Bᵀ(BBᵀ)⁻¹B
+    PI = np.asarray(intmat.as_int_array([[L * int(r == c) for c in range(d)] for r in range(d)]),
+                    dtype=object) - np.asarray(S, dtype=object)
+    q = math.gcd(L, *(int(x) for x in PI.ravel().tolist()))
+    return intmat.shrink(PI // q), L // q
 
 
 def _start_digits(digits: int) -> int:

@@ -326,14 +326,19 @@ def descent_multipliers(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, thr: 
     ([True], [0.0, 1.0])
     """
     lam, _r = polar_descent(fa, rows, Gs)
+    mu = _raw_multipliers(fa, rows, lam)
+    m, e = np.frexp(mu)
+    mu = np.maximum(np.ldexp(np.round(m * 2.0**30), e - 30), 0.0)
+    return mu, multiplier_bounds_below(fa, rows, Gs, mu, thr)
+
+
+def _raw_multipliers(fa: FacetArrays, rows: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Multipliers of the unit facet rows ``â`` as multipliers of the integer rows (floats)."""
     assert fa.raw is not None  # facet_arrays always sets it
     norms = (fa.raw_norms[rows] if fa.raw_norms is not None
              else np.linalg.norm(fa.raw[rows], axis=2))
     with np.errstate(all="ignore"):
-        mu = np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
-    m, e = np.frexp(mu)
-    mu = np.maximum(np.ldexp(np.round(m * 2.0**30), e - 30), 0.0)
-    return mu, multiplier_bounds_below(fa, rows, Gs, mu, thr)
+        return np.where(norms > 0, lam / np.where(norms > 0, norms, 1.0), 0.0)
 
 
 def exact_facet_lambda(a: tuple[int, ...], hrow, den: int, s: int, nfacets: int, k: int
@@ -966,7 +971,7 @@ def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
 
 def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
                  skip: np.ndarray | None = None, record: Dismissals | None = None,
-                 gF: np.ndarray | None = None) -> np.ndarray:
+                 gF: np.ndarray | None = None, ih=None) -> np.ndarray:
     """The groups (a p × 2 mask, column 0 for s = +1) *proven* to have
     ``‖Π_{C_i}(s H_i/den)‖² ≤ thr``: the float norm, half-space and descent-multiplier bounds
     of this module, each dismissal re-checked in exact integers (:func:`exact_norm_ok`,
@@ -977,6 +982,13 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
     (:func:`exact.optimal_set.screened_projections`). ``gF``: :func:`float_g` of ``H`` when the
     caller has it already (None: computed here).
 
+    ``ih`` (optional): the same ``H`` as int64 intervals (:class:`exact.interval_pass.IntervalH`);
+    each re-check is then tried first exactly in int64 on the intervals
+    (:meth:`~exact.interval_pass.IntervalH.proven`: integer multipliers on the ``H/2^k``
+    scale), and only the groups it leaves take the Python-integer checks above. The descent
+    multipliers it proves are recorded as integer rows (``record.add_scaled``, which ``record``
+    must then offer: :class:`exact.interval_pass.ScaledDismissals`).
+
     >>> from exact.convex import ConvexProgram
     >>> from exact.certify import h_matrix
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -984,19 +996,42 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
     >>> done = proven_below(cp, facet_arrays(cp), H, den, Fraction(1, 200))
     >>> done.shape, bool(done.any())
     ((6, 2), True)
+    >>> from exact.interval_pass import IntervalH
+    >>> ih = IntervalH(cp, (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10)))
+    >>> bool((proven_below(cp, facet_arrays(cp), H, den, Fraction(1, 200), ih=ih) == done).all())
+    True
     """
     status, facet = blocked_screen(fa, H, den, thr)
     if skip is not None:
         status[skip] = 0
     AI = int_facets(cp)
+    if AI.dtype == object:
+        ih = None  # the int64 interval checks need int64 facets
+    T = ih.threshold(thr) if ih is not None else 0
     rows, cols = np.nonzero(status == 1)
     if len(rows):
-        ok = exact_norm_ok(H, den, rows, thr)
+        ok = ih.proven(AI, rows, cols, None, T) if ih is not None else np.zeros(len(rows), bool)
+        rest = np.flatnonzero(~ok)
+        if len(rest):
+            ok[rest] = exact_norm_ok(H, den, rows[rest], thr)
         status[rows[~ok], cols[~ok]] = 0
     rows, cols = np.nonzero(status == 2)
     if len(rows):
         ks = facet[rows, cols]
-        ok = exact_facet_ok(AI, H, den, rows, 1 - 2 * cols, ks, thr)
+        ok = np.zeros(len(rows), dtype=bool)
+        if ih is not None:
+            # λ of the facet on the H/2^k scale, rounded: any λ ≥ 0 bounds the half-space
+            # bound from above, and the recorded exact λ (the best one) is then below too
+            a = fa.raw[rows, ks] if fa.raw is not None else None
+            if a is not None:
+                sg = (1 - 2 * cols).astype(float)
+                aa = np.einsum("md,md->m", a, a)
+                with np.errstate(all="ignore"):
+                    lam = -sg * np.einsum("md,md->m", a, ih.mid[rows]) / np.where(aa > 0, aa, 1)
+                ok = ih.proven(AI, rows, cols, _int_multipliers(lam), T, facet=ks)
+        rest = np.flatnonzero(~ok)
+        if len(rest):
+            ok[rest] = exact_facet_ok(AI, H, den, rows[rest], 1 - 2 * cols[rest], ks[rest], thr)
         status[rows[~ok], cols[~ok]] = 0
         if record is not None:
             record.add_facets(rows[ok], cols[ok], ks[ok])
@@ -1007,11 +1042,34 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
         und = und[np.argsort(fa.counts[und[:, 0]], kind="stable")]
     if gF is None and len(und):
         gF = float_g(H, den)
+    scaled = ih is not None and record is not None and hasattr(record, "add_scaled")
     for a in range(0, len(und) if gF is not None else 0, DESCENT_BLOCK):
         assert gF is not None  # the range is empty otherwise
         ub = und[a:a + DESCENT_BLOCK]
         sg = (1 - 2 * ub[:, 1])[:, None]
-        mu, proved = descent_multipliers(fa, ub[:, 0], sg * gF[ub[:, 0]], thr)
+        if ih is not None and (scaled or record is None):
+            # int64 interval proofs of the descent's multipliers, rounded to integers on the
+            # H/2^k scale (λ = μ·2^k/den); the groups they leave take the float filter and
+            # the Python-integer check with the same descent's dyadic multipliers
+            Gs = sg * gF[ub[:, 0]]
+            lam, _r = polar_descent(fa, ub[:, 0], Gs)
+            mu_f = _raw_multipliers(fa, ub[:, 0], lam)
+            try:
+                scale = den / (1 << ih.k)  # int / int: no float overflow below 2^1024
+            except OverflowError:
+                scale = math.inf  # no integer multipliers: every one becomes 0
+            with np.errstate(all="ignore"):
+                mi = _int_multipliers(mu_f * scale)
+            ok = ih.proven(AI, ub[:, 0], ub[:, 1], mi, T)
+            if record is not None and ok.any():
+                record.add_scaled(ub[ok, 0], ub[ok, 1], mi[ok])
+            done[ub[ok, 0], ub[ok, 1]] = True
+            m_, e_ = np.frexp(mu_f[~ok])
+            mu = np.maximum(np.ldexp(np.round(m_ * 2.0**30), e_ - 30), 0.0)
+            ub, Gs = ub[~ok], Gs[~ok]
+            proved = multiplier_bounds_below(fa, ub[:, 0], Gs, mu, thr)
+        else:
+            mu, proved = descent_multipliers(fa, ub[:, 0], sg * gF[ub[:, 0]], thr)
         sel = np.flatnonzero(proved)
         if len(sel):
             r, c = ub[sel, 0], ub[sel, 1]
@@ -1020,3 +1078,12 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
                 record.add_multipliers(r[ok], c[ok], mu[sel[ok]])
             done[r[ok], c[ok]] = True
     return done
+
+
+def _int_multipliers(lam: np.ndarray) -> np.ndarray:
+    """Float multipliers rounded to int64 integers ≥ 0; a non-finite or huge one becomes 0
+    (any λ ≥ 0 gives a valid Moreau bound: never a negative or wrapped int64)."""
+    with np.errstate(all="ignore"):
+        x = np.rint(lam)
+        x = np.where(np.isfinite(x) & (x > 0) & (x < 2.0**62), x, 0.0)
+    return x.astype(np.int64)
