@@ -79,7 +79,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from arrangement.exactla import dot, kernel_projector, lu_factor, lu_solve
+from arrangement.exactla import dot, lu_factor, lu_solve
 from arrangement.rational import root4_floor, sqrt_floor
 from exact.convex import ConvexProgram
 from exact.interval_pass import DualPieces, interval_dual_pieces
