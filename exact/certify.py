@@ -334,43 +334,19 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
         lf, _ = nnls(Af.T, -gf, maxiter=50 * len(A) + 50)
     except RuntimeError:  # pragma: no cover - NNLS did not converge: project exactly instead
         return None
-    lam = tuple(Fraction(round(float(x) * 2**40), 2**40) if x > 0 else Fraction(0) for x in lf)
-    proved = _float_dual_bound_below(Af, gf, lam, thr)
-    if proved is not None:
-        return lam if proved else None
-    gv = [Fraction(x, den) for x in g]
-    return lam if dual_bound(A, gv, lam) <= thr else None
-
-
-def _float_dual_bound_below(Af: np.ndarray, gf: np.ndarray, lam: Sequence[Fraction],
-                            thr: Fraction) -> bool | None:
-    """Decide ``‖g + Aᵀλ‖² ≤ thr`` in floats with a proven error radius, or None.
-
-    ``gf`` holds the correctly rounded entries of g (relative error ≤ u), ``Af`` the integer
-    facet rows (exact below 2⁵³, else relative error ≤ u) and λ is dyadic (exact in floats when
-    its numerator fits 53 bits). Each residual entry ``r_c = g_c + Σ_k λ_k a_kc`` is then
-    computed with error at most ``(f + 4)·u·Σ|terms|`` (f facets, docs of :mod:`exact.screen`),
-    so ``Σ(|r̃_c| + e_c)²`` rounded up bounds ``‖r‖²`` above, and ``Σ max(0, |r̃_c| − e_c)²``
-    rounded down bounds it below. None when the two bounds straddle thr (or on overflow).
-    """
-    if any(abs(x.numerator) >= 2**53 for x in lam):
+    num = np.where(lf > 0, np.round(lf * 2.0**40), 0.0)
+    if not (np.all(np.isfinite(num)) and np.all(num < 2.0**53)):
         return None
-    u = 2.0**-53
-    lf = np.array([float(x) for x in lam])
-    with np.errstate(all="ignore"):
-        terms = Af * lf[:, None]  # f × d
-        r = gf + terms.sum(axis=0)
-        e = (len(lam) + 4) * u * (np.abs(gf) + np.abs(terms).sum(axis=0)) + 1e-290
-        hi = float(np.sum((np.abs(r) + e) ** 2)) * (1 + (len(r) + 3) * u) + 1e-290
-        lo = float(np.sum(np.maximum(np.abs(r) - e, 0.0) ** 2)) * (1 - (len(r) + 3) * u)
-    t = float(thr)
-    if not (np.isfinite(hi) and np.isfinite(t)) or t < 1e-250:
-        return None
-    if hi <= t * (1 - 4 * u):
-        return True
-    if lo >= t * (1 + 4 * u):
-        return False
-    return None
+    # proven exactly in integers (exact.screen.exact_multipliers_ok), as every other
+    # dismissal of dual_pieces is; the multipliers are dyadic, N/2^40, exact in floats
+    from exact.screen import exact_multipliers_ok
+
+    big = max((abs(int(x)) for a in A for x in a), default=0) >= 2**62
+    AI = np.array([[list(a) for a in A]], dtype=object if big else np.int64)
+    ok = exact_multipliers_ok(AI, np.array([list(hrow)], dtype=object), den,
+                              np.zeros(1, dtype=np.int64), np.array([s]),
+                              (num / 2.0**40)[None, :], thr)
+    return tuple(Fraction(int(x), 2**40) for x in num) if bool(ok[0]) else None
 
 
 def dual_pass(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
@@ -474,10 +450,13 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         thr0 = max(floor, tmax)
         cand = [(int(i), s) for i in todo.tolist() if Hf[i] > float(thr0)
                 for s in (1, -1) if not done[i, 0 if s == 1 else 1] and (i, s) not in certs]
-        rows, sgs, mu = batch_nnls_multipliers(cp, H, den, cand, thr0)
+        nscaled = len(bounds)
+        rows, sgs, mu = batch_nnls_multipliers(cp, H, den, cand, thr0, ih=ih, record=bounds)
         cols = (1 - sgs) // 2
         bounds.add_multipliers(rows, cols, mu)
         done[rows, cols] = True
+        if len(bounds) > nscaled + len(rows):  # the ones proven on ih's intervals
+            done |= bounds.code != 0
         # the loop below visits only the chambers with a group still open (it spent most of
         # its time on chambers both of whose groups the batch had just settled)
         todo = np.flatnonzero(~done.all(axis=1))
@@ -529,10 +508,16 @@ def batch_nnls_bounds(cp: ConvexProgram, H: np.ndarray, den: int, groups: Sequen
 
 
 def batch_nnls_multipliers(cp: ConvexProgram, H: np.ndarray, den: int, groups: Sequence[Group],
-                           thr: Fraction) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                           thr: Fraction, ih=None, record=None
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`batch_nnls_bounds` as arrays ``(rows, signs, μ)``: the proven groups
     ``(rows[r], signs[r])`` and their multipliers, dyadic floats (exact rationals ``N/2^40``)
     padded to the widest cone, ready for :meth:`exact.screen.Dismissals.add_multipliers`.
+
+    With ``ih`` (the same H as :class:`exact.interval_pass.IntervalH` intervals) and ``record``
+    (:class:`exact.interval_pass.ScaledDismissals`), the multipliers are first proven in int64
+    on the intervals, rounded to integers on the ``H/2^k`` scale, and recorded there
+    (``record.add_scaled``); only the groups that leaves are returned as above.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
@@ -563,7 +548,21 @@ def batch_nnls_multipliers(cp: ConvexProgram, H: np.ndarray, den: int, groups: S
         num = np.where(L > 0, np.round(L * 2.0**40), 0.0)  # NaN (no guess) becomes 0
         num = np.where(np.isfinite(num) & (num < 2.0**53), num, 0.0)
     lf = num / 2.0**40  # exact: dyadic, numerator < 2⁵³
-    proved = exact_multipliers_ok(int_facets(cp), H, den, idx, sg, lf, thr)
+    AI = int_facets(cp)
+    if ih is not None and record is not None and AI.dtype != object:
+        from exact.screen import int_multipliers
+
+        try:
+            scale = den / (1 << ih.k)  # int / int: no float overflow below 2^1024
+        except OverflowError:
+            scale = math.inf  # no integer multipliers: every one becomes 0
+        with np.errstate(all="ignore"):
+            mi = int_multipliers(L * scale)
+        cols = (1 - sg) // 2
+        ok = ih.proven(AI, idx, cols, mi, ih.threshold(thr))
+        record.add_scaled(idx[ok], cols[ok], mi[ok])
+        idx, sg, lf = idx[~ok], sg[~ok], lf[~ok]
+    proved = exact_multipliers_ok(AI, H, den, idx, sg, lf, thr)
     return idx[proved], sg[proved], lf[proved]
 
 
