@@ -343,7 +343,7 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
 
     big = max((abs(int(x)) for a in A for x in a), default=0) >= 2**62
     AI = np.array([[list(a) for a in A]], dtype=object if big else np.int64)
-    ok = exact_multipliers_ok(AI, np.array([list(hrow)], dtype=object), den,
+    ok = exact_multipliers_ok(AI, np.array([[int(x) for x in hrow]], dtype=object), den,
                               np.zeros(1, dtype=np.int64), np.array([s]),
                               (num / 2.0**40)[None, :], thr)
     return tuple(Fraction(int(x), 2**40) for x in num) if bool(ok[0]) else None
