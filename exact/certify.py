@@ -234,8 +234,8 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lv = math.lcm(*(q.denominator for q in v))
     XI = np.array([[int(q * Lx) for q in row] for row in cp.X], dtype=object)
-    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.rows)  # entries 0/1
     if cp.pool > 1:
+        Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.rows)  # entries 0/1
         # Sᵀv repeats v_j on signal j's rows: sum each signal's masked rows in small integers
         # first, then weight by the (long) v_j, n·d instead of rows·d long products per chamber
         VI = np.array([int(q * Lv) for q in v], dtype=object)
@@ -248,8 +248,54 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
         H = intmat.shrink((G.astype(object) * VI[None, :, None]).sum(axis=1))
         return H.reshape(cp.p, cp.d), Lx * Lv
     VI = np.array([int(q * Lv) for q in v], dtype=object)
-    H = _pattern_matmul(Pm, intmat.shrink((VI[:, None] * XI).reshape(cp.rows, cp.d)))
-    return H, Lx * Lv
+    B = intmat.shrink((VI[:, None] * XI).reshape(cp.rows, cp.d))
+    fa = cp.cache.get("facet_arrays")
+    if fa is not None and fa.P.shape == (cp.p, cp.rows):
+        # the screens' float patterns (built once per program): exact float products below
+        return pattern_matmul_float(fa.P, B), Lx * Lv
+    Pm = np.array(cp.patterns, dtype=np.int64).reshape(cp.p, cp.rows)  # entries 0/1
+    return _pattern_matmul(Pm, B), Lx * Lv
+
+
+def pattern_matmul_float(Pf: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Exact ``P @ B`` for a 0/1 matrix ``P`` given in floats and integers ``B`` of any size,
+    by BLAS float products: ``B`` is split into limbs of ``52 − bits(k)`` bits (k = columns of
+    P), so every product sum is an integer below 2⁵² and exact in floats; the limbs are
+    recombined in int64 when a bound allows, else in Python integers. numpy's int64 matmul
+    (no BLAS) was most of :func:`h_matrix` at (40, 5).
+
+    >>> P = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> B = np.array([[2**100 + 3], [-(2**70)]], dtype=object)
+    >>> pattern_matmul_float(P, B).tolist() == [[2**100 + 3], [2**100 + 3 - 2**70]]
+    True
+    >>> pattern_matmul_float(P, np.array([[5], [-7]])).tolist()
+    [[5], [-2]]
+    """
+    from arrangement import intmat
+
+    k = Pf.shape[1] if Pf.ndim == 2 else 1
+    lb = 52 - max(k, 1).bit_length()
+    if lb < 8 or Pf.size == 0 or B.size == 0:
+        return intmat.matmul(np.asarray(Pf, dtype=np.int64), B)
+    mask = (1 << lb) - 1
+    limbs = []
+    R = B if B.dtype == object else B.astype(np.int64)
+    while intmat.max_abs(R) >= 2**lb:
+        limbs.append((Pf @ (R & mask).astype(float)).astype(np.int64))
+        R = R >> lb
+    top = (Pf @ R.astype(float)).astype(np.int64)  # |R| < 2^lb: sums below 2^52, exact
+    bound = intmat.max_abs(top)
+    for T in reversed(limbs):
+        bound = (bound << lb) + intmat.max_abs(T)
+    if bound < 2**62:
+        H64 = top
+        for T in reversed(limbs):
+            H64 = (H64 << lb) + T
+        return H64
+    H = top.astype(object)
+    for T in reversed(limbs):
+        H = (H << lb) + T.astype(object)
+    return H
 
 
 #: limb width of :func:`_pattern_matmul` (a 0/1 row sum of n limbs stays below 2⁶² for n < 2³¹)
@@ -277,10 +323,21 @@ def _pattern_matmul(P: np.ndarray, B: np.ndarray) -> np.ndarray:
     while intmat.max_abs(R) * k >= 2**62:
         limbs.append(P @ (R & (2**_LIMB - 1)).astype(np.int64))
         R = R >> _LIMB
-    H = (P @ R.astype(np.int64)).astype(object)
+    top = P @ R.astype(np.int64)
+    # a bound on |H| from the int64 parts: below 2⁶² the whole sum stays in int64 (no Python
+    # integer per entry, and no pass over objects to shrink them back); above it, objects
+    bound = intmat.max_abs(top)
+    for T in reversed(limbs):
+        bound = (bound << _LIMB) + intmat.max_abs(T)
+    if bound < 2**62:
+        H64 = top
+        for T in reversed(limbs):
+            H64 = (H64 << _LIMB) + T
+        return H64
+    H = top.astype(object)
     for T in reversed(limbs):
         H = (H << _LIMB) + T.astype(object)
-    return intmat.shrink(H)
+    return H
 
 
 def dual_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction],
@@ -1427,8 +1484,6 @@ def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: flo
     ``q`` lies on with a zero multiplier leaves ``P_F g = q`` unchanged. ``v0`` is kept for
     the groups whose ``w`` is too small (below 1e-3 of the largest) to show its facets.
     """
-    H0: np.ndarray | None = None  # exact h rows at v0, only if a small w needs them
-    den0 = 1
     active: dict[Group, tuple[int, ...]] = {}
     rho0: dict[Group, float] = {}
     wmax = max(norms.values(), default=0.0)
@@ -1444,9 +1499,11 @@ def _initial_active(cp: ConvexProgram, W, norms: Mapping[Group, float], thr: flo
             Af = Af / np.linalg.norm(Af, axis=1, keepdims=True)
             active[g] = tuple(int(k) for k in np.flatnonzero(Af @ w <= TIGHT_FACET * nw))
         else:
-            if H0 is None:
-                H0, den0 = h_matrix(cp, v0)
-            gv = tuple(Fraction(s * int(x), den0) for x in H0[i])
+            # h_i = Xᵀ D_i v0 of this chamber alone (h_matrix builds all p rows: 0.1 s at
+            # (40, 5) for the few groups whose w is small)
+            D, V = cp.patterns[i], cp.spread(v0)
+            gv = tuple(s * sum((x * V[j] for j, x in enumerate(col) if D[j] and x), Fraction(0))
+                       for col in zip(*cp.X))
             active[g] = project_onto_cone(A, gv).support
         rho0[g] = gm * norms[g] / float(cp.beta)
     return active, rho0

@@ -181,3 +181,16 @@ def test_float_g_power_of_two_denominator_is_correctly_rounded():
     for den in (2**70, 3 * 2**60):
         G = screen_mod.float_g(H, den)
         assert G.tolist() == [[int(x) / den for x in row] for row in H.tolist()]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 45), st.sampled_from([3, 40, 61, 80, 200]), st.data())
+def test_pattern_matmul_float_is_exact(k, bits, data):
+    """H = P @ B by float BLAS products on limbs, against Python integers (the 0/1 patterns of
+    h_matrix; B's entries of any size)."""
+    P = np.array(data.draw(st.lists(st.integers(0, 1), min_size=3 * k, max_size=3 * k)),
+                 dtype=np.int64).reshape(3, k)
+    B = np.array(data.draw(st.lists(st.integers(-2**bits, 2**bits), min_size=2 * k,
+                                    max_size=2 * k)), dtype=object).reshape(k, 2)
+    ref = [[sum(int(P[r, j]) * B[j, c] for j in range(k)) for c in range(2)] for r in range(3)]
+    assert certify_mod.pattern_matmul_float(P.astype(float), B).tolist() == ref
