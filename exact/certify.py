@@ -607,7 +607,7 @@ def batch_nnls_multipliers(cp: ConvexProgram, H: np.ndarray, den: int, groups: S
     lf = num / 2.0**40  # exact: dyadic, numerator < 2⁵³
     AI = int_facets(cp)
     if ih is not None and record is not None and AI.dtype != object:
-        from exact.screen import int_multipliers
+        from exact.screen import int_multipliers, interval_proven
 
         try:
             scale = den / (1 << ih.k)  # int / int: no float overflow below 2^1024
@@ -616,7 +616,7 @@ def batch_nnls_multipliers(cp: ConvexProgram, H: np.ndarray, den: int, groups: S
         with np.errstate(all="ignore"):
             mi = int_multipliers(L * scale)
         cols = (1 - sg) // 2
-        ok = ih.proven(AI, idx, cols, mi, ih.threshold(thr))
+        ok = interval_proven(ih, AI, idx, cols, mi, ih.threshold(thr))
         record.add_scaled(idx[ok], cols[ok], mi[ok])
         idx, sg, lf = idx[~ok], sg[~ok], lf[~ok]
     proved = exact_multipliers_ok(AI, H, den, idx, sg, lf, thr)

@@ -47,7 +47,8 @@ __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "block
            "descent_multipliers", "dyadic_integers", "exact_facet_lambda", "exact_facet_ok",
            "exact_multipliers_ok", "exact_norm_ok", "active_set_projection", "facet_arrays",
            "float_g", "float_safe", "float_violations",
-           "int_facets", "int_multipliers", "multiplier_bounds_below", "padded_facets",
+           "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
+           "padded_facets",
            "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK",
            "UNIT_ROUNDOFF"]
 
@@ -1061,6 +1062,7 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
     if gF is None and len(und):
         gF = float_g(H, den)
     scaled = ih is not None and record is not None and hasattr(record, "add_scaled")
+    scaled_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for a in range(0, len(und) if gF is not None else 0, DESCENT_BLOCK):
         assert gF is not None  # the range is empty otherwise
         ub = und[a:a + DESCENT_BLOCK]
@@ -1079,9 +1081,10 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
                 scale = math.inf  # no integer multipliers: every one becomes 0
             with np.errstate(all="ignore"):
                 mi = int_multipliers(mu_f * scale)
-            ok = ih.proven(AI, ub[:, 0], ub[:, 1], mi, T)
+            ok = interval_proven(ih, AI, ub[:, 0], ub[:, 1], mi, T)
             if record is not None and ok.any():
-                record.add_scaled(ub[ok, 0], ub[ok, 1], mi[ok])
+                # recorded once at the end: add_scaled stacks its rows (quadratic per block)
+                scaled_parts.append((ub[ok, 0], ub[ok, 1], mi[ok]))
             done[ub[ok, 0], ub[ok, 1]] = True
             m_, e_ = np.frexp(mu_f[~ok])
             mu = np.maximum(np.ldexp(np.round(m_ * 2.0**30), e_ - 30), 0.0)
@@ -1096,7 +1099,56 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
             if record is not None:
                 record.add_multipliers(r[ok], c[ok], mu[sel[ok]])
             done[r[ok], c[ok]] = True
+    if scaled_parts and record is not None:
+        width = max(q[2].shape[1] for q in scaled_parts)
+        record.add_scaled(np.concatenate([q[0] for q in scaled_parts]),  # type: ignore[attr-defined]
+                          np.concatenate([q[1] for q in scaled_parts]),
+                          np.concatenate([np.pad(q[2], ((0, 0), (0, width - q[2].shape[1])))
+                                          for q in scaled_parts]))
     return done
+
+
+def interval_proven(ih, AI: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                    mu: np.ndarray | None, T: int, facet: np.ndarray | None = None
+                    ) -> np.ndarray:
+    """:meth:`exact.interval_pass.IntervalH.proven` (the same claims, the same int64 bounds
+    against overflow): exactly, per group ``(rows[r], s = 1 − 2·cols[r])``, ``‖s H_i/2^k +
+    Σ_k μ_rk a_ik‖² ≤ T`` for every H in ``ih``'s interval, with integer multipliers μ ≥ 0;
+    the multiplier sums by one int64 einsum over the used facet columns (a loop over the
+    columns with a gather each was most of the dual pass's interval proofs at (40, 5)).
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.interval_pass import IntervalH
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> ih = IntervalH(cp, (Fraction(1, 10), Fraction(-1, 10), Fraction(1, 10)))
+    >>> AI = int_facets(cp)
+    >>> rows, cols = np.arange(cp.p), np.zeros(cp.p, dtype=np.int64)
+    >>> mu = np.ones((cp.p, AI.shape[1]), dtype=np.int64)
+    >>> T = ih.threshold(Fraction(1, 50))
+    >>> bool((interval_proven(ih, AI, rows, cols, mu, T)
+    ...       == ih.proven(AI, rows, cols, mu, T)).all())
+    True
+    """
+    if mu is None or facet is not None:
+        return ih.proven(AI, rows, cols, mu, T, facet)
+    s = (1 - 2 * cols)[:, None]
+    lo = np.where(s > 0, ih.Hl[rows], -ih.Hh[rows])
+    hi = np.where(s > 0, ih.Hh[rows], -ih.Hl[rows])
+    f = mu.shape[1]
+    amax = ih.amax if ih.amax else max(int(np.abs(AI).max(initial=0)), 1)
+    ih.amax = amax
+    # |Σ_k μ_k a_k| ≤ f · max μ · max|a| < 2^62: no overflow
+    ok = mu.max(axis=1, initial=0) < (2**62) // (max(f, 1) * amax)
+    mu = np.where(ok[:, None], mu, 0)
+    used = np.flatnonzero(mu.any(axis=0))
+    if len(used):
+        fb = int(used[-1]) + 1
+        M = np.einsum("mk,mkd->md", mu[:, :fb], AI[rows, :fb])
+        lo, hi = lo + M, hi + M
+    R = np.maximum(np.abs(lo), np.abs(hi))
+    ok &= (R < 2**ih.h1).all(axis=1)
+    R = np.where(ok[:, None], R, 0)
+    return ok & ((R * R).sum(axis=1) <= T)
 
 
 def int_multipliers(lam: np.ndarray) -> np.ndarray:

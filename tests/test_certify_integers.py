@@ -70,6 +70,9 @@ def test_dual_pieces_int64_dismissals_hold_and_planted_liar_is_caught(monkeypatc
     monkeypatch.setattr(interval_mod.IntervalH, "proven",
                         lambda self, AI, rows, cols, mu, T, facet=None:
                         np.ones(len(rows), dtype=bool))
+    monkeypatch.setattr(screen_mod, "interval_proven",
+                        lambda ih, AI, rows, cols, mu, T, facet=None:
+                        np.ones(len(rows), dtype=bool))
     liar = dual_pieces(cp, v)
     assert _bad_dismissals(cp, v, liar) != []
 
@@ -194,3 +197,23 @@ def test_pattern_matmul_float_is_exact(k, bits, data):
                                     max_size=2 * k)), dtype=object).reshape(k, 2)
     ref = [[sum(int(P[r, j]) * B[j, c] for j in range(k)) for c in range(2)] for r in range(3)]
     assert certify_mod.pattern_matmul_float(P.astype(float), B).tolist() == ref
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([0, 1, 2**20, 2**40]), st.data())
+def test_interval_proven_is_intervalh_proven(seed, top, data):
+    """screen.interval_proven (one int64 einsum) decides exactly as IntervalH.proven."""
+    from exact.interval_pass import IntervalH
+    from exact.screen import int_facets, interval_proven
+
+    cp = _program(9, 3, 11)
+    ih = IntervalH(cp, _dual_point(cp, seed % 7))
+    AI = int_facets(cp)
+    rng = np.random.default_rng(seed)
+    m = 40
+    rows = rng.integers(0, cp.p, m)
+    cols = rng.integers(0, 2, m)
+    mu = rng.integers(0, top + 1, (m, AI.shape[1])).astype(np.int64)
+    T = ih.threshold(F(int(rng.integers(1, 10**6)), 10**7))
+    assert (interval_proven(ih, AI, rows, cols, mu, T)
+            == ih.proven(AI, rows, cols, mu, T)).all()
