@@ -280,8 +280,10 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
             if target is not None and sw % 2 == 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of
                 # the dual pass's rows are there after four sweeps
+                # (every such row stops, whatever its block: a row's λ never depends on the
+                # other rows, so blocks of any size give the same multipliers)
                 low = np.einsum("md,md->m", rb, rb) <= target
-                if low.sum() * 4 >= len(sel):
+                if low.any():
                     lam[sel[low], :fb] = la[:, low].T
                     r[sel[low]] = rb[low]
                     keep = ~low
