@@ -1060,7 +1060,7 @@ def _start_digits(digits: int) -> int:
 FLOAT_DIGITS = 16
 
 
-def _refine(Kq: list, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
+def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: int,
             polish: float = 0.0, Kf: list | None = None,
             KI: Sequence[tuple[np.ndarray, int]] | None = None) -> tuple:
     """Newton in floats, then in mpmath at ``dps`` digits: quadratic convergence means the
@@ -1107,7 +1107,7 @@ def _int_matrices(Kq: list) -> tuple[list[np.ndarray], list[int]]:
     return out, dens
 
 
-def _polish(Kq: list, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence[float],
+def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence[float],
             dps: int, maxit: int | None = None, Kf: Sequence | None = None,
             KI: Sequence[tuple[np.ndarray, int]] | None = None
             ) -> tuple[list[Fraction], list[Fraction]] | None:
@@ -1432,7 +1432,7 @@ class ExactMatrices(Sequence):
             return [self[j] for j in range(*k.indices(len(self)))]
         ck = self.cks[k]
         if ck not in self.Kcache:
-            self.Kcache[ck] = _fractions_of(*self.Kcache[(*ck, "int")])
+            self.Kcache[ck] = _fractions_of(*self.Kcache[ck + ("int",)])
         return self.Kcache[ck]
 
 
@@ -1454,11 +1454,11 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     r0: dict[Group, float] = {}
     for g in sorted(active):
         ck = (g, active[g])
-        if (*ck, "key") not in Kcache:
+        if ck + ("key",) not in Kcache:
             KI, den = _reduced_K_int(cp, g, active[g])
-            Kcache[(*ck, "int")] = (KI.astype(object), den)
-            Kcache[(*ck, "key")] = matrix_key(KI, den)
-        key = Kcache[(*ck, "key")]
+            Kcache[ck + ("int",)] = (KI.astype(object), den)
+            Kcache[ck + ("key",)] = matrix_key(KI, den)
+        key = Kcache[ck + ("key",)]
         if key in seen:
             r0[seen[key]] += rho0.get(g, 0.0)
             continue
