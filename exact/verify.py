@@ -71,7 +71,19 @@ MAX_WORK = 5 * 10**8             # products of the checks, counted from the list
 MAX_WORD_WORK = 10**11           # the same weighted by the length of the numbers (64-bit words)
 
 _NUMBER = re.compile(r"-?[0-9]+(?:/[0-9]+)?")
-_LONG_RUN = re.compile(rb"(?<![0-9])[0-9]{%d}" % (MAX_DIGITS + 1))
+#: a run of more than MAX_DIGITS digits: every digit read as "0", everything else as " ", then
+#: one substring search (a regex over a large document is many times slower)
+_DIGITS_AS_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
+_LONG_RUN = b"0" * (MAX_DIGITS + 1)
+
+
+def _long_run(data: bytes) -> bool:
+    """Does ``data`` hold a run of more than MAX_DIGITS ASCII digits?
+
+    >>> _long_run(b"[1, " + b"9" * MAX_DIGITS + b"]"), _long_run(b"9" * (MAX_DIGITS + 1))
+    (False, True)
+    """
+    return data.translate(_DIGITS_AS_ZERO).find(_LONG_RUN) >= 0
 
 
 class CheckFailed(Exception):
@@ -179,7 +191,7 @@ def _parse(box: list[bytes]) -> object:
             raise Refused(f"not a gzip file: {' '.join(str(exc).split())}") from None
     if MAX_BYTES is not None and len(data) > MAX_BYTES:
         raise Refused(f"more than {MAX_BYTES} bytes of JSON")
-    if _LONG_RUN.search(data):
+    if _long_run(data):
         raise Refused(f"a number has more than {MAX_DIGITS} digits")
     try:
         text = data.decode("utf-8-sig")
@@ -676,14 +688,18 @@ def scaled_inverse(M: list[list[int]]) -> tuple[int, list[list[int]]] | None:
             else:
                 return None
         p = rc[c]
+        # only the columns after c are read again (the left block ends as q I, unread): they
+        # are updated, the others left as they are
+        tail = rc[c + 1:]
         for r in range(d):
             if r != c:
                 rr = R[r]
                 a = rr[c]
                 if a:
-                    R[r] = [(p * x - a * y) // prev for x, y in zip(rr, rc)]
+                    R[r] = rr[:c + 1] + [(p * x - a * y) // prev
+                                         for x, y in zip(rr[c + 1:], tail)]
                 elif p != prev:  # the same step with a = 0
-                    R[r] = [p * x // prev for x in rr]
+                    R[r] = rr[:c + 1] + [p * x // prev for x in rr[c + 1:]]
         prev = p
     q = prev
     if q == 0:  # pivots are nonzero, so this cannot happen; q = 0 would prove nothing
@@ -828,8 +844,8 @@ class _ArrangementHead:
         self.cls, self.normals = _classes(X, self.XI)
         self.m = len(self.normals)
         self.nmax = max((abs(x) for nrm in self.normals for x in nrm), default=0)
-        self.inverses: dict[tuple[int, ...], tuple[list[list[int]], list[list[int]], int]
-                            | None] = {}
+        self.inverses: dict[tuple[int, ...],
+                            tuple[tuple[int, ...], tuple[int, ...], int] | None] = {}
 
 
 def _arrangement_entry(h: _ArrangementHead, i: int, ch: object
@@ -875,7 +891,12 @@ def _chamber_farkas(h: _ArrangementHead, i: int, s: tuple[int, ...], F: list[int
             raise _fail("farkas", f"chamber {i}: class {explicit[t]}: D sigma_k N_k != sum of "
                                   "mu_f sigma_f N_f with D > 0, mu >= 0")
     inverses, nmax = h.inverses, h.nmax
-    local: dict[int, tuple[list[int], int] | None] = {}
+    # per set of facet classes S: P = signed_packing of its packed_rows with all signs +1, so
+    # that z = N_c · P = Σ_t v_t 2^(tk) with v = sign(q) Y N_c, and the bits of H, one per
+    # digit t (the top bit of the digit). With the signs s of the facets and σ = s_c the rule
+    # asks σ s_t v_t ≥ 0 for every t: for s_t σ = +1 the top bit of digit t of z + H is set,
+    # for −1 that of H − z (both have digits in (0, 2^k), |v_t| < 2^(k−1))
+    local: dict[int, tuple[list[int], int, int, int] | None] = {}
     mul = operator.mul
     for r, mask in sub.items():
         if mask in local:
@@ -883,22 +904,42 @@ def _chamber_farkas(h: _ArrangementHead, i: int, s: tuple[int, ...], F: list[int
         else:
             cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
             if cols in inverses:
-                rows = inverses[cols]
+                entry = inverses[cols]
             else:
                 inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
                        if len(cols) == d else None)
-                rows = inverses[cols] = None if inv is None else packed_rows(inv, nmax)
-            pk = local[mask] = (None if rows is None else
-                                (signed_packing(rows[0], rows[1], [s[f] for f in cols]),
-                                 rows[2]))
+                entry = inverses[cols] = None if inv is None else _packed_inverse(inv, nmax)
+            if entry is None:
+                pk = local[mask] = None
+            else:
+                P, bits, H = entry
+                plus = sum(b for b, f in zip(bits, cols) if s[f] > 0)
+                pk = local[mask] = (P, H, plus, H - plus)
         c = others[r]
         if pk is not None:
-            Q, H = pk
-            z = sum(map(mul, normals[c], Q))
-            if ((z if s[c] > 0 else -z) + H) & H == H:
+            P, H, plus, minus = pk
+            z = sum(map(mul, normals[c], P))
+            if s[c] < 0:
+                plus, minus = minus, plus
+            if (z + H) & plus == plus and (H - z) & minus == minus:
                 continue
         raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
                               f"{mask} of the facets")
+
+
+def _packed_inverse(inv: tuple[int, list[list[int]]], bmax: int
+                    ) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """The compact form of :func:`packed_rows` kept per set of facet classes: the packing with
+    all signs +1 (:func:`signed_packing`), the bits of H one by one (lowest first: digit t's top
+    bit) and H."""
+    pos, neg, H = packed_rows(inv, bmax)
+    P = tuple(signed_packing(pos, neg, [1] * len(pos)))
+    bits, rest = [], H
+    while rest:
+        low = rest & -rest
+        bits.append(low)
+        rest ^= low
+    return P, tuple(bits), H
 
 
 def _arrangement_summary(h: _ArrangementHead, p: int) -> str:
@@ -2061,7 +2102,7 @@ class _Reader:
         else:
             # a run of more than MAX_DIGITS digits, inside this chunk or across its start
             lead = len(data) - len(data.lstrip(b"0123456789"))
-            if _LONG_RUN.search(data) or self.run + lead > MAX_DIGITS:
+            if _long_run(data) or self.run + lead > MAX_DIGITS:
                 raise _Fallback("a long number")
             self.run = (self.run + lead if lead == len(data)
                         else len(data) - len(data.rstrip(b"0123456789")))
