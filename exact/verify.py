@@ -2124,6 +2124,7 @@ class _Reader:
 
     def value(self) -> object:
         """The next JSON value; a value that may go on in the next chunk is read again."""
+        self.peek()
         while True:
             try:
                 obj, end = self.json.raw_decode(self.buf, self.pos)

@@ -57,6 +57,14 @@ def test_the_stream_is_used_and_off_without_force():
             assert V.stream_path(str(HERE / name)) is not None, name
 
 
+def test_whitespace_between_values(tmp_path):
+    cert = json.loads((HERE / "genuine-solve.json").read_text())
+    p = tmp_path / "spaced.json"
+    p.write_text(json.dumps(cert, indent=1).replace(":", " \t:\r\n "))
+    with V.size_limits_lifted():
+        assert V.stream_path(str(p))[:2] == _whole(HERE / "genuine-solve.json")
+
+
 @pytest.mark.parametrize("chunk", [1, 7, 100])
 def test_values_across_chunk_boundaries(chunk, tmp_path, monkeypatch):
     """Values cut by the chunks (numbers, strings, keys) are read again whole; gzip too; a long
