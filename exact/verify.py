@@ -52,6 +52,7 @@ import math
 import operator
 import re
 import sys
+from array import array
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 
@@ -405,6 +406,63 @@ def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | N
         if ((v > 0) - (v < 0)) != s:
             return j
     return None
+
+
+def pack_columns(rows: list[list[int]]) -> tuple[list[int], int]:
+    """The columns of integer rows packed 64 bits a row, ``C_c = Σ_j x_jc 2^(64j)``, and
+    ``d · max|x|``: then ``Σ_c w_c C_c = Σ_j (x_j·w) 2^(64j)`` (:func:`packed_signs`).
+
+    >>> pack_columns([[1, 0], [-1, 2]])
+    ([-18446744073709551615, 36893488147419103232], 4)
+    """
+    d = len(rows[0]) if rows else 0
+    cols = [sum(x[c] << (64 * j) for j, x in enumerate(rows)) for c in range(d)]
+    return cols, d * max((abs(v) for x in rows for v in x), default=0)
+
+
+def packed_signs(cols: list[int], bound: int, n: int, w: list[int]) -> tuple[int, int] | None:
+    """``(P, N)`` with ``P = Σ_j [x_j·w ≥ 0] 2^(64j)`` and ``N = Σ_j [x_j·w ≤ 0] 2^(64j)`` for
+    the n rows of :func:`pack_columns`, from one packed product, or None when some ``|x_j·w|``
+    might reach 2^62 (``bound · max|w|``). With ``Z = Σ_j v_j 2^(64j)``, ``|v_j| < 2^62``, and
+    ``H = Σ_j 2^(64j+63)``, the 64-bit digits of ``H + Z`` are ``2^63 + v_j`` and those of
+    ``H − Z`` are ``2^63 − v_j`` (no carries), so their top bits are ``[v_j ≥ 0]`` and
+    ``[v_j ≤ 0]`` (rule *strict signs*: sign +1 is (1, 0), −1 is (0, 1), 0 is (1, 1)).
+
+    >>> cols, bound = pack_columns([[1, 0], [-1, 2], [0, 0]])
+    >>> P, N = packed_signs(cols, bound, 3, [2, 1])
+    >>> [(P >> (64 * j)) & 1 for j in range(3)], [(N >> (64 * j)) & 1 for j in range(3)]
+    ([1, 1, 1], [0, 1, 1])
+    """
+    if bound * max(map(abs, w), default=0) >= 1 << 62:
+        return None
+    Z = sum(map(operator.mul, w, cols))
+    H = _tops(n)
+    ones = H >> 63
+    return ((H + Z) >> 63) & ones, ((H - Z) >> 63) & ones
+
+
+def _tops(n: int) -> int:
+    """``Σ_{j<n} 2^(64j+63)``."""
+    top = _TOPS.get(n)
+    if top is None:
+        top = _TOPS[n] = sum(1 << (64 * j + 63) for j in range(n))
+    return top
+
+
+_TOPS: dict[int, int] = {}
+
+
+def _sign_bytes(P: int, N: int, n: int) -> bytes:
+    """The bytes ``s_j + 1`` of the signs given by :func:`packed_signs`' ``(P, N)``."""
+    return (P + (_tops(n) >> 63) - N).to_bytes(8 * n, "little")[::8]
+
+
+def _key_masks(key: bytes) -> tuple[int, int]:
+    """``(P, N)`` that :func:`packed_signs` gives for the signs with bytes ``key`` (s_j + 1)."""
+    k = int.from_bytes(array("Q", iter(key)).tobytes(), sys.byteorder)
+    ones = _tops(len(key)) >> 63
+    plus = (k >> 1) & ones
+    return k & ones | plus, ones - plus
 
 
 def projection_kkt(g: list[Fraction], p: list[Fraction], lam: list[Fraction],
@@ -1019,33 +1077,34 @@ class _ArrangementStream:
         self.index: dict[bytes, int] = {}
         self.facets: list[bytes] = []
         self.rows: set[bytes] = set()   # the row sign vectors (bytes of s + 1)
-        # row j's sign is orientation_j · its class's sign (row j = c · orientation_j · N_cls)
-        self.orient = []
-        for j, c in enumerate(h.cls):
-            if c < 0:
-                self.orient.append(0)
-                continue
-            xi, nrm = h.XI[j], h.normals[c]
-            t = next(t for t, x in enumerate(nrm) if x)
-            self.orient.append(1 if (xi[t] > 0) == (nrm[t] > 0) else -1)
+        self.ncols, self.nbound = pack_columns(h.normals) if h.m else ([], 0)
+        self.rcols, self.rbound = pack_columns(h.XI)
 
     def chamber(self, i: int, ch: object) -> None:
         h = self.h
         if h.m > 256:  # the facets are kept as bytes
             raise Refused("more than 256 classes: checked as a whole document")
         w, F, entries = _arrangement_entry(h, i, ch)
-        sv = class_signs(h.normals, w)
-        if sv is None:
-            raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
-        key = bytes([s + 1 for s in sv])
+        got = packed_signs(self.ncols, self.nbound, h.m, w) if h.m else None
+        if got is None:
+            sv = class_signs(h.normals, w)
+            if sv is None:
+                raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
+            key = bytes([s + 1 for s in sv])
+        else:
+            if got[0] & got[1]:
+                raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
+            key = _sign_bytes(*got, h.m)
+            sv = tuple(map((-1).__add__, key))
         if key in self.index:
             raise _fail("distinct", f"chambers {self.index[key]} and {i} have the same sign "
                                     "vector")
         self.index[key] = i
         _chamber_farkas(h, i, sv, F, entries, None)
         self.facets.append(bytes(F))
-        self.rows.add(bytes([1 + o * sv[c] if c >= 0 else 1
-                             for o, c in zip(self.orient, h.cls)]))
+        rows = packed_signs(self.rcols, self.rbound, h.n, w)
+        self.rows.add(bytes([_sign(_dot(x, w)) + 1 for x in h.XI]) if rows is None
+                      else _sign_bytes(*rows, h.n))
 
     def finish(self, claimed: object) -> tuple[bool, str, set[bytes]]:
         """Closure and the count, after the last chamber: (complete, summary, row signs)."""
@@ -1105,6 +1164,8 @@ class _Bounds:
     Q: int
     VX: list[list[int]]
     facet_ok: set[tuple[int, ...]]       # (row, sign, a...) facets already proved
+    cols: list[int]                      # XI packed by column (pack_columns), and its bound
+    bound: int
     net_objective: Callable[[object, str], Fraction]   # the objective of another listed network
     model: str                           # "" (dense) or the model's words for the summary
 
@@ -1185,6 +1246,7 @@ def _prove_head(cert: dict, dual_keys: tuple[str, ...]) -> _Bounds:
     if kappa < 0:
         raise _fail("dual", f"kappa = {_show(kappa)} is negative")
     b.XI = [_integer_vector(x) for x in X]
+    b.cols, b.bound = pack_columns(b.XI)
     b.data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
     b.sign_vectors = set()
     b.t, b.bound_max, b.chambers = {}, None, 0
@@ -1279,7 +1341,13 @@ def _fast_chamber(b: _Bounds, i: int, ch: object) -> bool:
             or pattern != list(map((0).__le__, signs)):
         return False
     key = bytes(map((1).__add__, signs))
-    if key in b.sign_vectors or strict_signs(XI, w, signs) is not None:
+    if key in b.sign_vectors:
+        return False
+    got = packed_signs(b.cols, b.bound, n, w)
+    if got is None:
+        if strict_signs(XI, w, signs) is not None:
+            return False
+    elif got != _key_masks(key):
         return False
     facets, groups = ch["facets"], ch["groups"]
     if type(facets) is not list or type(groups) is not list or len(groups) != 2:

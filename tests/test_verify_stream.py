@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exact import verify as V
 from tests.forgeries import manifest as M
@@ -130,3 +132,21 @@ def test_a_permissive_fast_path_is_caught(monkeypatch):
     fooled = [e["file"] for e in json.loads((HERE / "MANIFEST.json").read_text())
               if e["status"] == V.INVALID and _whole(HERE / e["file"])[0] == V.PROVED]
     assert any(f.startswith("solve-") for f in fooled), fooled
+
+
+@given(st.integers(1, 6).flatmap(lambda d: st.tuples(
+    st.lists(st.lists(st.integers(-9, 9), min_size=d, max_size=d), min_size=1, max_size=8),
+    st.lists(st.integers(-2**20, 2**20), min_size=d, max_size=d))))
+def test_packed_signs_against_dot_products(rows_w):
+    """One packed product gives every sign (oracle: the dot products); the key masks of the
+    listed signs are what it gives exactly when the signs are right."""
+    rows, w = rows_w
+    cols, bound = V.pack_columns(rows)
+    P, N = V.packed_signs(cols, bound, len(rows), w)
+    signs = [(v > 0) - (v < 0) for v in (sum(a * b for a, b in zip(x, w)) for x in rows)]
+    key = bytes(s + 1 for s in signs)
+    assert V._sign_bytes(P, N, len(rows)) == key
+    assert V._key_masks(key) == (P, N)
+    wrong = bytes((k + 1) % 3 for k in key)
+    assert V._key_masks(wrong) != (P, N)
+    assert bound == 0 or V.packed_signs(cols, bound, len(rows), [2**62] * len(w)) is None
