@@ -43,6 +43,7 @@ closure: chamber 0: crossing the facet of class 0 gives a sign vector that is no
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import gzip
 import io
@@ -51,6 +52,7 @@ import math
 import operator
 import re
 import sys
+from array import array
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 
@@ -70,7 +72,19 @@ MAX_WORK = 5 * 10**8             # products of the checks, counted from the list
 MAX_WORD_WORK = 10**11           # the same weighted by the length of the numbers (64-bit words)
 
 _NUMBER = re.compile(r"-?[0-9]+(?:/[0-9]+)?")
-_LONG_RUN = re.compile(rb"(?<![0-9])[0-9]{%d}" % (MAX_DIGITS + 1))
+#: a run of more than MAX_DIGITS digits: every digit read as "0", everything else as " ", then
+#: one substring search (a regex over a large document is many times slower)
+_DIGITS_AS_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
+_LONG_RUN = b"0" * (MAX_DIGITS + 1)
+
+
+def _long_run(data: bytes) -> bool:
+    """Does ``data`` hold a run of more than MAX_DIGITS ASCII digits?
+
+    >>> _long_run(b"[1, " + b"9" * MAX_DIGITS + b"]"), _long_run(b"9" * (MAX_DIGITS + 1))
+    (False, True)
+    """
+    return data.translate(_DIGITS_AS_ZERO).find(_LONG_RUN) >= 0
 
 
 class CheckFailed(Exception):
@@ -178,7 +192,7 @@ def _parse(box: list[bytes]) -> object:
             raise Refused(f"not a gzip file: {' '.join(str(exc).split())}") from None
     if MAX_BYTES is not None and len(data) > MAX_BYTES:
         raise Refused(f"more than {MAX_BYTES} bytes of JSON")
-    if _LONG_RUN.search(data):
+    if _long_run(data):
         raise Refused(f"a number has more than {MAX_DIGITS} digits")
     try:
         text = data.decode("utf-8-sig")
@@ -392,6 +406,63 @@ def strict_signs(XI: list[list[int]], w: list[int], signs: list[int]) -> int | N
         if ((v > 0) - (v < 0)) != s:
             return j
     return None
+
+
+def pack_columns(rows: list[list[int]]) -> tuple[list[int], int]:
+    """The columns of integer rows packed 64 bits a row, ``C_c = Σ_j x_jc 2^(64j)``, and
+    ``d · max|x|``: then ``Σ_c w_c C_c = Σ_j (x_j·w) 2^(64j)`` (:func:`packed_signs`).
+
+    >>> pack_columns([[1, 0], [-1, 2]])
+    ([-18446744073709551615, 36893488147419103232], 4)
+    """
+    d = len(rows[0]) if rows else 0
+    cols = [sum(x[c] << (64 * j) for j, x in enumerate(rows)) for c in range(d)]
+    return cols, d * max((abs(v) for x in rows for v in x), default=0)
+
+
+def packed_signs(cols: list[int], bound: int, n: int, w: list[int]) -> tuple[int, int] | None:
+    """``(P, N)`` with ``P = Σ_j [x_j·w ≥ 0] 2^(64j)`` and ``N = Σ_j [x_j·w ≤ 0] 2^(64j)`` for
+    the n rows of :func:`pack_columns`, from one packed product, or None when some ``|x_j·w|``
+    might reach 2^62 (``bound · max|w|``). With ``Z = Σ_j v_j 2^(64j)``, ``|v_j| < 2^62``, and
+    ``H = Σ_j 2^(64j+63)``, the 64-bit digits of ``H + Z`` are ``2^63 + v_j`` and those of
+    ``H − Z`` are ``2^63 − v_j`` (no carries), so their top bits are ``[v_j ≥ 0]`` and
+    ``[v_j ≤ 0]`` (rule *strict signs*: sign +1 is (1, 0), −1 is (0, 1), 0 is (1, 1)).
+
+    >>> cols, bound = pack_columns([[1, 0], [-1, 2], [0, 0]])
+    >>> P, N = packed_signs(cols, bound, 3, [2, 1])
+    >>> [(P >> (64 * j)) & 1 for j in range(3)], [(N >> (64 * j)) & 1 for j in range(3)]
+    ([1, 1, 1], [0, 1, 1])
+    """
+    if bound * max(map(abs, w), default=0) >= 1 << 62:
+        return None
+    Z = sum(map(operator.mul, w, cols))
+    H = _tops(n)
+    ones = H >> 63
+    return ((H + Z) >> 63) & ones, ((H - Z) >> 63) & ones
+
+
+def _tops(n: int) -> int:
+    """``Σ_{j<n} 2^(64j+63)``."""
+    top = _TOPS.get(n)
+    if top is None:
+        top = _TOPS[n] = sum(1 << (64 * j + 63) for j in range(n))
+    return top
+
+
+_TOPS: dict[int, int] = {}
+
+
+def _sign_bytes(P: int, N: int, n: int) -> bytes:
+    """The bytes ``s_j + 1`` of the signs given by :func:`packed_signs`' ``(P, N)``."""
+    return (P + (_tops(n) >> 63) - N).to_bytes(8 * n, "little")[::8]
+
+
+def _key_masks(key: bytes) -> tuple[int, int]:
+    """``(P, N)`` that :func:`packed_signs` gives for the signs with bytes ``key`` (s_j + 1)."""
+    k = int.from_bytes(array("Q", iter(key)).tobytes(), sys.byteorder)
+    ones = _tops(len(key)) >> 63
+    plus = (k >> 1) & ones
+    return k & ones | plus, ones - plus
 
 
 def projection_kkt(g: list[Fraction], p: list[Fraction], lam: list[Fraction],
@@ -675,14 +746,18 @@ def scaled_inverse(M: list[list[int]]) -> tuple[int, list[list[int]]] | None:
             else:
                 return None
         p = rc[c]
+        # only the columns after c are read again (the left block ends as q I, unread): they
+        # are updated, the others left as they are
+        tail = rc[c + 1:]
         for r in range(d):
             if r != c:
                 rr = R[r]
                 a = rr[c]
                 if a:
-                    R[r] = [(p * x - a * y) // prev for x, y in zip(rr, rc)]
+                    R[r] = rr[:c + 1] + [(p * x - a * y) // prev
+                                         for x, y in zip(rr[c + 1:], tail)]
                 elif p != prev:  # the same step with a = 0
-                    R[r] = [p * x // prev for x in rr]
+                    R[r] = rr[:c + 1] + [p * x // prev for x in rr[c + 1:]]
         prev = p
     q = prev
     if q == 0:  # pivots are nonzero, so this cannot happen; q = 0 would prove nothing
@@ -809,42 +884,146 @@ def _farkas_entries(K: list[int], f: int, q: int, d: int,
     return explicit, blocks, sub
 
 
+class _ArrangementHead:
+    """The data of an arrangement certificate that every chamber's check shares."""
+
+    def __init__(self, cert: dict, chambers_key: bool = True):
+        _obj(cert, "certificate", ("format", "kind", "data", "claims", "chambers")
+             if chambers_key else ("format", "kind", "data", "claims"))
+        data = _obj(cert["data"], "data", ("X",))
+        X = self.X = _matrix(data["X"], "data", "data.X")
+        n, d = self.n, self.d = len(X), len(X[0])
+        self.claims = claims = _obj(cert["claims"], "claims", ("chambers", "n", "d"))
+        for key, actual in (("n", n), ("d", d)):
+            if _int(claims[key], "data", f"claims.{key}") != actual:
+                raise _fail("data", f"claims.{key} = {_rep(claims[key])} but X has {key} = "
+                                    f"{actual}")
+        self.XI = [_integer_vector(x) for x in X]
+        self.cls, self.normals = _classes(X, self.XI)
+        self.m = len(self.normals)
+        self.nmax = max((abs(x) for nrm in self.normals for x in nrm), default=0)
+        self.inverses: dict[tuple[int, ...],
+                            tuple[tuple[int, ...], tuple[int, ...], int] | None] = {}
+
+
+def _arrangement_entry(h: _ArrangementHead, i: int, ch: object
+                       ) -> tuple[list[int], list[int], tuple[list[int], list[int],
+                                                               dict[int, int]]]:
+    """Chamber i of an arrangement certificate parsed: ``(witness, facets, farkas entries)``."""
+    where = f"chamber {i}"
+    if not isinstance(ch, list) or len(ch) != 3:
+        raise _fail("chambers", f"{where}: expected [witness, facets, farkas]")
+    w = _ints(ch[0], h.d, "chambers", f"{where}: witness")
+    F = _ints(ch[1], None, "chambers", f"{where}: facets")
+    m = h.m
+    if F and (F[0] < 0 or F[-1] >= m or any(F[t] >= F[t + 1] for t in range(len(F) - 1))):
+        raise _fail("facet", f"{where}: facets must be strictly increasing classes in "
+                             f"[0, {m})")
+    K = _ints(ch[2], None, "farkas", f"{where}: farkas")
+    return w, F, _farkas_entries(K, len(F), m - len(F), h.d, where)
+
+
+def _chamber_farkas(h: _ArrangementHead, i: int, s: tuple[int, ...], F: list[int],
+                    entries: tuple[list[int], list[int], dict[int, int]],
+                    EN: list[int] | None) -> None:
+    """Rule *Farkas identity* for every class of chamber i that is no facet (sign vector s):
+    the explicit ones on packed vectors (``EN``: the packed class normals, or None to pack them
+    here at a width sound for this chamber alone), the subcone ones by one scaled inverse per
+    set of facet classes (cached in ``h.inverses``, signs applied after)."""
+    explicit, K, sub = entries
+    m, d, normals = h.m, h.d, h.normals
+    others: list[int] = []
+    if sub or explicit:
+        facet_set = set(F)
+        others = [c for c in range(m) if c not in facet_set]
+        explicit = [others[r] for r in explicit]
+    if K:
+        if EN is None:  # 2^(k-1) > (f + 1) max K max|N| (packed_farkas), for this chamber
+            k = ((len(F) + 1) * max(max(map(abs, K)), 1) * max(h.nmax, 1)).bit_length() + 2
+            packed = {c: pack(normals[c], k) for c in (*F, *explicit)}
+        else:
+            packed = {c: EN[c] for c in (*F, *explicit)}
+        t = packed_farkas([packed[f] if s[f] > 0 else -packed[f] for f in F],
+                          [packed[c] if s[c] > 0 else -packed[c] for c in explicit], K)
+        if t is not None:
+            raise _fail("farkas", f"chamber {i}: class {explicit[t]}: D sigma_k N_k != sum of "
+                                  "mu_f sigma_f N_f with D > 0, mu >= 0")
+    inverses, nmax = h.inverses, h.nmax
+    # per set of facet classes S: P = signed_packing of its packed_rows with all signs +1, so
+    # that z = N_c · P = Σ_t v_t 2^(tk) with v = sign(q) Y N_c, and the bits of H, one per
+    # digit t (the top bit of the digit). With the signs s of the facets and σ = s_c the rule
+    # asks σ s_t v_t ≥ 0 for every t: for s_t σ = +1 the top bit of digit t of z + H is set,
+    # for −1 that of H − z (both have digits in (0, 2^k), |v_t| < 2^(k−1))
+    local: dict[int, tuple[tuple[int, ...], int, int, int] | None] = {}
+    mul = operator.mul
+    for r, mask in sub.items():
+        if mask in local:
+            pk = local[mask]
+        else:
+            cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
+            if cols in inverses:
+                entry = inverses[cols]
+            else:
+                inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
+                       if len(cols) == d else None)
+                entry = inverses[cols] = None if inv is None else _packed_inverse(inv, nmax)
+            if entry is None:
+                pk = local[mask] = None
+            else:
+                P, bits, H = entry
+                plus = sum(b for b, f in zip(bits, cols) if s[f] > 0)
+                pk = local[mask] = (P, H, plus, H - plus)
+        c = others[r]
+        if pk is not None:
+            Pc, H, plus, minus = pk
+            z = sum(map(mul, normals[c], Pc))
+            if s[c] < 0:
+                plus, minus = minus, plus
+            if (z + H) & plus == plus and (H - z) & minus == minus:
+                continue
+        raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
+                              f"{mask} of the facets")
+
+
+def _packed_inverse(inv: tuple[int, list[list[int]]], bmax: int
+                    ) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """The compact form of :func:`packed_rows` kept per set of facet classes: the packing with
+    all signs +1 (:func:`signed_packing`), the bits of H one by one (lowest first: digit t's top
+    bit) and H."""
+    pos, neg, H = packed_rows(inv, bmax)
+    P = tuple(signed_packing(pos, neg, [1] * len(pos)))
+    bits, rest = [], H
+    while rest:
+        low = rest & -rest
+        bits.append(low)
+        rest ^= low
+    return P, tuple(bits), H
+
+
+def _arrangement_summary(h: _ArrangementHead, p: int) -> str:
+    n, d, m = h.n, h.d, h.m
+    return (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} "
+            f"matrix ({m} hyperplane{'' if m == 1 else 's'}) "
+            f"{'is' if p == 1 else 'are'} complete")
+
+
 def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     """The completeness certificate of a chamber list (docs/certificates.md §5)."""
-    _obj(cert, "certificate", ("format", "kind", "data", "claims", "chambers"))
-    data = _obj(cert["data"], "data", ("X",))
-    X = _matrix(data["X"], "data", "data.X")
-    n, d = len(X), len(X[0])
-    claims = _obj(cert["claims"], "claims", ("chambers", "n", "d"))
-    for key, actual in (("n", n), ("d", d)):
-        if _int(claims[key], "data", f"claims.{key}") != actual:
-            raise _fail("data", f"claims.{key} = {_rep(claims[key])} but X has {key} = {actual}")
-    XI = [_integer_vector(x) for x in X]
-    cls, normals = _classes(X, XI)
-    m = len(normals)
+    h = _ArrangementHead(cert)
+    d, m, normals, claims = h.d, h.m, h.normals, h.claims
     chambers = _list(cert["chambers"], "chambers", "chambers", nonempty=True)
     _work(len(chambers) * (m + 1) * (m + 1) * d)
     # parse: [witness, facets, farkas] per chamber; witness: rule strict signs
-    parsed = []
+    parsed = [_arrangement_entry(h, i, ch) for i, ch in enumerate(chambers)]
     index: dict[tuple[int, ...], int] = {}
-    for i, ch in enumerate(chambers):
-        where = f"chamber {i}"
-        if not isinstance(ch, list) or len(ch) != 3:
-            raise _fail("chambers", f"{where}: expected [witness, facets, farkas]")
-        w = _ints(ch[0], d, "chambers", f"{where}: witness")
-        F = _ints(ch[1], None, "chambers", f"{where}: facets")
-        if F and (F[0] < 0 or F[-1] >= m or any(F[t] >= F[t + 1] for t in range(len(F) - 1))):
-            raise _fail("facet", f"{where}: facets must be strictly increasing classes in "
-                                 f"[0, {m})")
-        K = _ints(ch[2], None, "farkas", f"{where}: farkas")
-        parsed.append((w, F, _farkas_entries(K, len(F), m - len(F), d, where)))
     # work, weighted by the length of the numbers (known now, before any product)
     p = len(parsed)
+    EN: list[int] = []
     if m:
         fmax = max(len(F) for _, F, _ in parsed)
         kmax = max(max(map(abs, K), default=0) for _, _, (_, K, _) in parsed)
         wmax = max(max(map(abs, w), default=0) for w, _, _ in parsed)
-        nmax = max(abs(x) for nrm in normals for x in nrm)
+        nmax = h.nmax
         k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
         nb = nmax.bit_length()
         # subcones: |Y| ≤ (d−1)! nmax^(d−1) (Hadamard, crudely), packed over d digits
@@ -869,40 +1048,8 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
         sigma.append(sv)
     # farkas: every class that is no facet is implied by the facets (packed identities), and
     # subcones: one scaled inverse per set of facet classes (signs applied after)
-    inverses: dict[tuple[int, ...], tuple[list[list[int]], list[list[int]], int] | None] = {}
-    for i, (s, (_, F, (explicit, K, sub))) in enumerate(zip(sigma, parsed)):
-        if sub or explicit:
-            facet_set = set(F)
-            others = [c for c in range(m) if c not in facet_set]
-            explicit = [others[r] for r in explicit]
-        t = packed_farkas([EN[f] if s[f] > 0 else -EN[f] for f in F],
-                          [EN[c] if s[c] > 0 else -EN[c] for c in explicit], K) if K else None
-        if t is not None:
-            raise _fail("farkas", f"chamber {i}: class {explicit[t]}: D sigma_k N_k != sum of "
-                                  "mu_f sigma_f N_f with D > 0, mu >= 0")
-        local: dict[int, tuple[list[int], int] | None] = {}
-        for r, mask in sub.items():
-            if mask in local:
-                packed = local[mask]
-            else:
-                cols = tuple([f for t, f in enumerate(F) if mask >> t & 1])
-                if cols in inverses:
-                    rows = inverses[cols]
-                else:
-                    inv = (scaled_inverse([list(x) for x in zip(*(normals[f] for f in cols))])
-                           if len(cols) == d else None)
-                    rows = inverses[cols] = None if inv is None else packed_rows(inv, nmax)
-                packed = local[mask] = (None if rows is None else
-                                        (signed_packing(rows[0], rows[1], [s[f] for f in cols]),
-                                         rows[2]))
-            c = others[r]
-            if packed is not None:
-                Q, H = packed
-                z = sum(map(operator.mul, normals[c], Q))
-                if ((z if s[c] > 0 else -z) + H) & H == H:
-                    continue
-            raise _fail("farkas", f"chamber {i}: class {c}: not in the simplicial subcone "
-                                  f"{mask} of the facets")
+    for i, (s, (_, F, entries)) in enumerate(zip(sigma, parsed)):
+        _chamber_farkas(h, i, s, F, entries, EN)
     # closure under crossing facets
     for i, (s, (_, F, _)) in enumerate(zip(sigma, parsed)):
         for f in F:
@@ -914,9 +1061,68 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     if isinstance(claimed, bool) or claimed != len(parsed):
         raise _fail("count", f"claims.chambers = {_rep(claimed)} but {len(parsed)} chambers "
                              "are listed")
-    return True, (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} "
-                  f"matrix ({m} hyperplane{'' if m == 1 else 's'}) "
-                  f"{'is' if p == 1 else 'are'} complete")
+    return True, _arrangement_summary(h, p)
+
+
+class _ArrangementStream:
+    """The checks of an arrangement certificate, one chamber at a time (:func:`stream_path`):
+    each chamber is parsed, its witness's sign vector recomputed and its Farkas identities
+    checked as it is read; what the closure needs is kept compactly (per chamber its class sign
+    vector as bytes and its facets). Any failure is raised; the whole-document check then
+    decides the verdict and its message (in its order of the checks)."""
+
+    def __init__(self, cert: dict):
+        self.h = _ArrangementHead(cert, chambers_key=False)
+        h = self.h
+        self.index: dict[bytes, int] = {}
+        self.facets: list[bytes] = []
+        self.rows: set[bytes] = set()   # the row sign vectors (bytes of s + 1)
+        self.ncols, self.nbound = pack_columns(h.normals) if h.m else ([], 0)
+        self.rcols, self.rbound = pack_columns(h.XI)
+
+    def chamber(self, i: int, ch: object) -> None:
+        h = self.h
+        if h.m > 256:  # the facets are kept as bytes
+            raise Refused("more than 256 classes: checked as a whole document")
+        w, F, entries = _arrangement_entry(h, i, ch)
+        got = packed_signs(self.ncols, self.nbound, h.m, w) if h.m else None
+        if got is None:
+            sv = class_signs(h.normals, w)
+            if sv is None:
+                raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
+            key = bytes([s + 1 for s in sv])
+        else:
+            if got[0] & got[1]:
+                raise _fail("witness", f"chamber {i}: the witness lies on a hyperplane")
+            key = _sign_bytes(*got, h.m)
+            sv = tuple(map((-1).__add__, key))
+        if key in self.index:
+            raise _fail("distinct", f"chambers {self.index[key]} and {i} have the same sign "
+                                    "vector")
+        self.index[key] = i
+        _chamber_farkas(h, i, sv, F, entries, None)
+        self.facets.append(bytes(F))
+        rows = packed_signs(self.rcols, self.rbound, h.n, w)
+        self.rows.add(bytes([_sign(_dot(x, w)) + 1 for x in h.XI]) if rows is None
+                      else _sign_bytes(*rows, h.n))
+
+    def finish(self, claimed: object) -> tuple[bool, str, set[bytes]]:
+        """Closure and the count, after the last chamber: (complete, summary, row signs)."""
+        h = self.h
+        index = self.index
+        for key, F in zip(index, self.facets):
+            for f in F:
+                flipped = key[:f] + bytes([2 - key[f]]) + key[f + 1:]
+                if flipped not in index:
+                    raise _fail("closure", f"chamber {index[key]}: crossing the facet of class "
+                                           f"{f} gives a sign vector that is not listed")
+        p = len(self.facets)
+        if not p:
+            raise _fail("chambers", "chambers: expected a non-empty list")
+        if isinstance(claimed, bool) or claimed != p:
+            raise _fail("count", f"claims.chambers = {_rep(claimed)} but {p} chambers are "
+                                 "listed")
+        return True, _arrangement_summary(h, p), self.rows
 
 
 def arrangement_sign_vectors(cert: dict) -> set[tuple[int, ...]]:
@@ -947,7 +1153,19 @@ class _Bounds:
     complete: bool
     chambers: int
     t: dict[tuple[int, int], Fraction]   # t = pᵀg of the projected groups
-    bounded: list[Fraction]              # the bounds of the groups without a projection
+    bound_max: tuple[int, int] | None    # the largest bound (num, den > 0) of the groups
+    #                                      without a projection (None: there are none)
+    # shared by the checks of the chambers (_prove_head)
+    XI: list[list[int]]
+    data_bits: int
+    sign_vectors: set[bytes]             # the chambers' sign vectors, as bytes of s + 1
+    kk: tuple[int, int]                  # κ² and β², numerator and denominator
+    bb: tuple[int, int]
+    Q: int
+    VX: list[list[int]]
+    facet_ok: set[tuple[int, ...]]       # (row, sign, a...) facets already proved
+    cols: list[int]                      # XI packed by column (pack_columns), and its bound
+    bound: int
     net_objective: Callable[[object, str], Fraction]   # the objective of another listed network
     model: str                           # "" (dense) or the model's words for the summary
 
@@ -1001,17 +1219,24 @@ def _solve_budget(chambers: list, n: int, d: int, data_bits: int) -> None:
             budget.spend(4 * (len(facets) + 2) * d, 2 * pbits)
 
 
-def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
-    """Parse and check data, dual, chambers, network and completeness of a solve/check
-    certificate (docs/certificates.md, "solve"); the claims are checked by the caller."""
+def _lifted() -> bool:
+    """The work limits are off (:func:`size_limits_lifted`): no budget can then be exceeded,
+    so it is not counted."""
+    return MAX_WORD_WORK >= 10**40 and MAX_WORK >= 10**40
+
+
+def _prove_head(cert: dict, dual_keys: tuple[str, ...]) -> _Bounds:
+    """The data and the dual point of a solve/check certificate, and the integers that the
+    checks of its chambers share (before the chambers: a streamed reading checks them one by
+    one, :func:`_prove_chamber`)."""
     b = _Bounds()
     b.loss = cert["loss"]
     if not isinstance(b.loss, str) or b.loss not in _LOSSES:
         raise _fail("data", f"unknown loss {_rep(b.loss)}")
     data = _obj(cert["data"], "data", ("X", "y", "beta"))
     X = b.X = _matrix(data["X"], "data", "data.X")
-    n, d = len(X), len(X[0])
-    y = b.y = _vec(data["y"], n, "data", "data.y")
+    n = len(X)
+    b.y = _vec(data["y"], n, "data", "data.y")
     beta = b.beta = _num(data["beta"], "data", "data.beta")
     if beta <= 0:
         raise _fail("data", f"beta must be positive, got {_show(beta)}")
@@ -1020,97 +1245,289 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     kappa = b.kappa = _num(dual["kappa"], "dual", "dual.kappa")
     if kappa < 0:
         raise _fail("dual", f"kappa = {_show(kappa)} is negative")
-    XI = [_integer_vector(x) for x in X]
+    b.XI = [_integer_vector(x) for x in X]
+    b.cols, b.bound = pack_columns(b.XI)
+    b.data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
+    b.sign_vectors = set()
+    b.t, b.bound_max, b.chambers = {}, None, 0
+    # κ² bound ≤ β² cross-multiplied in integers, per bounded group
+    b.kk = ((kappa * kappa).numerator, (kappa * kappa).denominator)
+    b.bb = ((beta * beta).numerator, (beta * beta).denominator)
+    # the products v_j x_j over one common denominator Q: VX[j] = Q v_j x_j, integers
+    prods = [[vj * x for x in X[j]] for j, vj in enumerate(v)]
+    b.Q = math.lcm(*(x.denominator for row in prods for x in row))
+    b.VX = [[x.numerator * (b.Q // x.denominator) for x in row] for row in prods]
+    b.facet_ok = set()
+    return b
+
+
+def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds:
+    """Parse and check data, dual, chambers, network and completeness of a solve/check
+    certificate (docs/certificates.md, "solve"); the claims are checked by the caller."""
+    b = _prove_head(cert, dual_keys)
+    n, d = len(b.X), len(b.X[0])
     chambers = _list(cert["chambers"], "chambers", "chambers", nonempty=True)
     _work(sum(2 + 4 * len(c.get("facets", ())) if isinstance(c, dict) else 1
               for c in chambers) * n * d)
-    sign_vectors = set()
-    b.t, b.bounded = {}, []
-    data_bits = max(_bits([x for row in X for x in row]), _bits(v), _bits([kappa, beta]))
-    _solve_budget(chambers, n, d, data_bits)
-    # κ² bound ≤ β² cross-multiplied in integers, per bounded group
-    kk_num, kk_den = (kappa * kappa).numerator, (kappa * kappa).denominator
-    bb_num, bb_den = (beta * beta).numerator, (beta * beta).denominator
-    # the products v_j x_j over one common denominator Q: VX[j] = Q v_j x_j, integers
-    prods = [[vj * x for x in X[j]] for j, vj in enumerate(v)]
-    Q = math.lcm(*(x.denominator for row in prods for x in row))
-    VX = [[x.numerator * (Q // x.denominator) for x in row] for row in prods]
+    if not _lifted():
+        _solve_budget(chambers, n, d, b.data_bits)
     for i, ch in enumerate(chambers):
-        where = f"chamber {i}"
-        _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
-        if _int(ch["index"], "chambers", f"{where}: index") != i:
-            raise _fail("chambers", f"{where}: index {_show(ch['index'])} != its position {i}")
-        signs = _list(ch["signs"], "chambers", f"{where}: signs")
-        pattern = _list(ch["pattern"], "chambers", f"{where}: pattern")
-        if len(signs) != n or len(pattern) != n:
-            raise _fail("chambers", f"{where}: signs and pattern must have {n} entries")
-        for j in range(n):
-            _int(signs[j], "chambers", f"{where}: signs[{j}]", -1, 2)
-            if _int(pattern[j], "chambers", f"{where}: pattern[{j}]", 0, 2) != int(signs[j] >= 0):
-                raise _fail("pattern", f"{where}: pattern[{j}] != 1[signs[{j}] >= 0]")
-        if tuple(signs) in sign_vectors:
-            raise _fail("distinct", f"{where}: sign vector listed twice")
-        sign_vectors.add(tuple(signs))
-        w = _integer_vector(_vec(ch["witness"], d, "chambers", f"{where}: witness"))
-        bad = strict_signs(XI, w, signs)
-        if bad is not None:
-            raise _fail("witness", f"{where}: row {bad} has sign {_sign(_dot(XI[bad], w))} at "
-                                   f"the witness, listed {signs[bad]}")
-        # facets: a = c · signs_row · x_row with c > 0, so C ⊇ the chamber's closed cone
-        A = []
-        for t, f in enumerate(_list(ch["facets"], "chambers", f"{where}: facets")):
-            fw = f"{where}: facets[{t}]"
-            _obj(f, fw, ("row", "a"))
-            j = _int(f["row"], "chambers", f"{fw}.row", 0, n)
-            a = _vec(f["a"], d, "chambers", f"{fw}.a")
-            if signs[j] == 0 or not _positive_multiple_int(a, signs[j], XI[j]):
-                raise _fail("facet", f"{where}: facet {t} is not a positive multiple of "
-                                     f"signs_{j} x_{j}")
-            A.append(a)
-        groups = _list(ch["groups"], "chambers", f"{where}: groups")
-        if sorted(_int(_obj(g, f"{where}: group", ("sign", "g"),
-                            ("p", "lambda", "t", "bound"))["sign"],
-                       "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
-            raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
-        # Xᵀ D v · Q in integers (Q > 0 the common denominator of the products v_j x_j)
-        base = [sum(col) for col in zip(*[VX[j] for j in range(n) if pattern[j]])] or [0] * d
-        for g in groups:
-            s = g["sign"]
-            gw = f"{where}, sign {s}"
-            gv = _vec(g["g"], d, "chambers", f"{gw}: g")
-            # g = s Xᵀ D v exactly: g_c · Q = s · base_c, cross-multiplied (no Fractions)
-            if any(x.numerator * Q != s * bc * x.denominator for x, bc in zip(gv, base)):
-                raise _fail("projection", f"{gw}: g != s X^T D v")
-            if "bound" in g:
-                kind = g["bound"]
-                if kind == "norm":
-                    _obj(g, gw, ("sign", "g", "bound"))
-                    bound = moreau_bound(gv, None, A)
-                elif kind == "dual":
-                    _obj(g, gw, ("sign", "g", "bound", "lambda"))
-                    bound = moreau_bound(gv, _vec(g["lambda"], len(A), "dual", f"{gw}: lambda"),
-                                         A)
-                else:
-                    raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
-                if bound is None:  # only a dual bound with some λ < 0
-                    raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
-                if kk_num * bound.numerator * bb_den > bb_num * bound.denominator * kk_den:
-                    raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
-                b.bounded.append(bound)
-                continue
-            _obj(g, gw, ("sign", "g", "p", "lambda", "t"))
-            p = _vec(g["p"], d, "chambers", f"{gw}: p")
-            lam = _vec(g["lambda"], len(A), "chambers", f"{gw}: lambda")
-            why = projection_kkt(gv, p, lam, A)
-            if why is not None:
-                raise _fail("projection", f"{gw}: {why}")
-            tv = _num(g["t"], "chambers", f"{gw}: t")
-            if tv != _fdot(p, gv):
-                raise _fail("dual", f"{gw}: t != p^T g")
-            if kappa * kappa * tv > beta * beta:
-                raise _fail("dual", f"{gw}: kappa^2 t > beta^2 (kappa v is not dual feasible)")
-            b.t[(i, s)] = tv
-    b.chambers = len(chambers)
+        _prove_chamber(b, i, ch)
+    return _prove_tail(b, cert, max_tol, None)
+
+
+def _prove_chamber(b: _Bounds, i: int, ch: object) -> None:
+    """Check chamber i of a solve/check certificate (its witness, facets and both groups) and
+    record what it proves in ``b``. A fast path accepts the common shapes in integers over
+    common denominators; anything it does not accept is checked again by the general code,
+    which gives the same verdict and names the first failing check."""
+    if not _fast_chamber(b, i, ch):
+        _slow_chamber(b, i, ch)
+    b.chambers += 1
+
+
+_CHAMBER_KEYS = frozenset(("index", "signs", "pattern", "witness", "facets", "groups"))
+_INT = frozenset((int,))
+_SIGN_SET = frozenset((-1, 0, 1))
+
+
+def _ratios(value: object, length: int) -> tuple[list[int], list[int]] | None:
+    """The numerators and denominators (> 0, not reduced) of a list of ``length`` certificate
+    numbers, or None for anything else (then :func:`_vec` decides, with its message)."""
+    if type(value) is not list or len(value) != length:
+        return None
+    nums: list[int] = []
+    dens: list[int] = []
+    size = 0
+    for x in value:
+        if type(x) is int:
+            nums.append(x)
+            dens.append(1)
+            continue
+        if type(x) is not str or len(x) > MAX_DIGITS or not _NUMBER.fullmatch(x):
+            return None
+        size += len(x)
+        p, _, q = x.partition("/")
+        nums.append(int(p))
+        dens.append(int(q) if q else 1)
+    if size > MAX_VECTOR_DIGITS or 0 in dens:
+        return None
+    return nums, dens
+
+
+def _scaled(r: tuple[list[int], list[int]]) -> tuple[int, list[int]]:
+    """``(L, L·x)`` for the ratios of :func:`_ratios`, L > 0 the lcm of the denominators."""
+    nums, dens = r
+    L = math.lcm(*dens)
+    return L, nums if L == 1 else [p * (L // q) for p, q in zip(nums, dens)]
+
+
+def _fast_chamber(b: _Bounds, i: int, ch: object) -> bool:
+    """True when chamber i is proved (and recorded in ``b``) by integer checks alone; False
+    leaves ``b`` untouched for :func:`_slow_chamber`. Every test here is one of
+    :func:`_slow_chamber`'s, over integers: ``g`` cross-multiplied with ``Q Xᵀ D v``; the norm
+    and dual bounds as ``‖G g + Aᵀ(G L λ)‖² ≤ β²/κ² (G L)²`` (rule *Moreau bound*); projected
+    groups (rare) by the rules themselves."""
+    if type(ch) is not dict or ch.keys() != _CHAMBER_KEYS or ch["index"] != i \
+            or type(ch["index"]) is not int:
+        return False
+    X, XI = b.X, b.XI
+    n, d = len(X), len(X[0])
+    signs, pattern, w = ch["signs"], ch["pattern"], ch["witness"]
+    if type(signs) is not list or type(pattern) is not list or type(w) is not list \
+            or len(signs) != n or len(pattern) != n or len(w) != d \
+            or not set(map(type, signs)) <= _INT or not set(map(type, pattern)) <= _INT \
+            or not set(map(type, w)) <= _INT or not set(signs) <= _SIGN_SET \
+            or pattern != list(map((0).__le__, signs)):
+        return False
+    key = bytes(map((1).__add__, signs))
+    if key in b.sign_vectors:
+        return False
+    got = packed_signs(b.cols, b.bound, n, w)
+    if got is None:
+        if strict_signs(XI, w, signs) is not None:
+            return False
+    elif got != _key_masks(key):
+        return False
+    facets, groups = ch["facets"], ch["groups"]
+    if type(facets) is not list or type(groups) is not list or len(groups) != 2:
+        return False
+    A: list[list[int]] = []
+    for f in facets:
+        if type(f) is not dict or len(f) != 2 or "row" not in f or "a" not in f:
+            return False
+        j, a = f["row"], f["a"]
+        if type(j) is not int or not 0 <= j < n or type(a) is not list or len(a) != d \
+                or not set(map(type, a)) <= _INT:
+            return False
+        fkey = (j, signs[j], *a)
+        if fkey not in b.facet_ok:
+            if signs[j] == 0 or not _positive_multiple_int([Fraction(x) for x in a], signs[j],
+                                                           XI[j]):
+                return False
+            if len(b.facet_ok) < 100_000:
+                b.facet_ok.add(fkey)
+        A.append(a)
+    if any(type(g) is not dict or type(g.get("sign")) is not int for g in groups) or \
+            sorted(g["sign"] for g in groups) != [-1, 1]:
+        return False
+    VX, Q = b.VX, b.Q
+    base = [sum(col) for col in zip(*[VX[j] for j in range(n) if pattern[j]])] or [0] * d
+    kn, kd = b.kk
+    bn, bd = b.bb
+    t_new: list[tuple[int, Fraction]] = []
+    bounds: list[tuple[int, int]] = []
+    for g in groups:
+        s = g["sign"]
+        r = _ratios(g.get("g"), d)
+        if r is None or any(x * Q != s * bc * q for x, q, bc in zip(*r, base)):
+            return False
+        kind = g.get("bound")
+        keys = len(g)
+        if kind == "norm" and keys == 3:
+            G, gi = _scaled(r)
+            num, den = sum(x * x for x in gi), G * G
+        elif kind == "dual" and keys == 4 and "lambda" in g:
+            lr = _ratios(g["lambda"], len(A))
+            if lr is None or min(lr[0], default=0) < 0:
+                return False
+            G, gi = _scaled(r)
+            L, li = _scaled(lr)
+            ri = [L * x for x in gi]
+            for lk, a in zip(li, A):
+                if lk:
+                    k = lk * G
+                    ri = [rc + k * ac for rc, ac in zip(ri, a)]
+            num, den = sum(x * x for x in ri), (G * L) ** 2
+        elif kind is None and keys == 5 and "p" in g and "lambda" in g and "t" in g:
+            try:
+                gv = [Fraction(p, q) for p, q in zip(*r)]
+                p = _vec(g["p"], d, "chambers", "p")
+                lam = _vec(g["lambda"], len(A), "chambers", "lambda")
+                tv = _num(g["t"], "chambers", "t")
+            except (CheckFailed, Refused):
+                return False
+            if projection_kkt(gv, p, lam, [[Fraction(x) for x in a] for a in A]) is not None \
+                    or tv != _fdot(p, gv) \
+                    or b.kappa * b.kappa * tv > b.beta * b.beta:
+                return False
+            t_new.append((s, tv))
+            continue
+        else:
+            return False
+        if kn * num * bd > bn * den * kd:
+            return False
+        bounds.append((num, den))
+    # accepted: record what the chamber proves
+    b.sign_vectors.add(key)
+    for s, tv in t_new:
+        b.t[(i, s)] = tv
+    for num, den in bounds:
+        _record_bound(b, num, den)
+    return True
+
+
+def _record_bound(b: _Bounds, num: int, den: int) -> None:
+    """Keep the largest bound ``num / den`` (den > 0) of the groups without a projection."""
+    top = b.bound_max
+    if top is None or num * top[1] > top[0] * den:
+        b.bound_max = (num, den)
+
+
+def _slow_chamber(b: _Bounds, i: int, ch: object) -> None:
+    """The general check of chamber i of a solve/check certificate (every rule, in the order of
+    docs/certificates.md §6; the first failing one is raised)."""
+    X, XI = b.X, b.XI
+    n, d = len(X), len(X[0])
+    kappa, beta = b.kappa, b.beta
+    kk_num, kk_den = b.kk
+    bb_num, bb_den = b.bb
+    Q, VX = b.Q, b.VX
+    where = f"chamber {i}"
+    _obj(ch, where, ("index", "signs", "pattern", "witness", "facets", "groups"))
+    assert isinstance(ch, dict)
+    if _int(ch["index"], "chambers", f"{where}: index") != i:
+        raise _fail("chambers", f"{where}: index {_show(ch['index'])} != its position {i}")
+    signs = _list(ch["signs"], "chambers", f"{where}: signs")
+    pattern = _list(ch["pattern"], "chambers", f"{where}: pattern")
+    if len(signs) != n or len(pattern) != n:
+        raise _fail("chambers", f"{where}: signs and pattern must have {n} entries")
+    for j in range(n):
+        _int(signs[j], "chambers", f"{where}: signs[{j}]", -1, 2)
+        if _int(pattern[j], "chambers", f"{where}: pattern[{j}]", 0, 2) != int(signs[j] >= 0):
+            raise _fail("pattern", f"{where}: pattern[{j}] != 1[signs[{j}] >= 0]")
+    key = bytes(s + 1 for s in signs)
+    if key in b.sign_vectors:
+        raise _fail("distinct", f"{where}: sign vector listed twice")
+    b.sign_vectors.add(key)
+    w = _integer_vector(_vec(ch["witness"], d, "chambers", f"{where}: witness"))
+    bad = strict_signs(XI, w, signs)
+    if bad is not None:
+        raise _fail("witness", f"{where}: row {bad} has sign {_sign(_dot(XI[bad], w))} at "
+                               f"the witness, listed {signs[bad]}")
+    # facets: a = c · signs_row · x_row with c > 0, so C ⊇ the chamber's closed cone
+    A = []
+    for t, f in enumerate(_list(ch["facets"], "chambers", f"{where}: facets")):
+        fw = f"{where}: facets[{t}]"
+        _obj(f, fw, ("row", "a"))
+        j = _int(f["row"], "chambers", f"{fw}.row", 0, n)
+        a = _vec(f["a"], d, "chambers", f"{fw}.a")
+        if signs[j] == 0 or not _positive_multiple_int(a, signs[j], XI[j]):
+            raise _fail("facet", f"{where}: facet {t} is not a positive multiple of "
+                                 f"signs_{j} x_{j}")
+        A.append(a)
+    groups = _list(ch["groups"], "chambers", f"{where}: groups")
+    if sorted(_int(_obj(g, f"{where}: group", ("sign", "g"),
+                        ("p", "lambda", "t", "bound"))["sign"],
+                   "chambers", f"{where}: sign", -1, 2) for g in groups) != [-1, 1]:
+        raise _fail("chambers", f"{where}: expected one group for each sign 1 and -1")
+    # Xᵀ D v · Q in integers (Q > 0 the common denominator of the products v_j x_j)
+    base = [sum(col) for col in zip(*[VX[j] for j in range(n) if pattern[j]])] or [0] * d
+    for g in groups:
+        s = g["sign"]
+        gw = f"{where}, sign {s}"
+        gv = _vec(g["g"], d, "chambers", f"{gw}: g")
+        # g = s Xᵀ D v exactly: g_c · Q = s · base_c, cross-multiplied (no Fractions)
+        if any(x.numerator * Q != s * bc * x.denominator for x, bc in zip(gv, base)):
+            raise _fail("projection", f"{gw}: g != s X^T D v")
+        if "bound" in g:
+            kind = g["bound"]
+            if kind == "norm":
+                _obj(g, gw, ("sign", "g", "bound"))
+                bound = moreau_bound(gv, None, A)
+            elif kind == "dual":
+                _obj(g, gw, ("sign", "g", "bound", "lambda"))
+                bound = moreau_bound(gv, _vec(g["lambda"], len(A), "dual", f"{gw}: lambda"),
+                                     A)
+            else:
+                raise _fail("dual", f"{gw}: unknown bound {_rep(kind)}")
+            if bound is None:  # only a dual bound with some λ < 0
+                raise _fail("dual", f"{gw}: a multiplier of the dual bound is negative")
+            if kk_num * bound.numerator * bb_den > bb_num * bound.denominator * kk_den:
+                raise _fail("dual", f"{gw}: kappa^2 * bound > beta^2 ({kind} bound)")
+            _record_bound(b, bound.numerator, bound.denominator)
+            continue
+        _obj(g, gw, ("sign", "g", "p", "lambda", "t"))
+        p = _vec(g["p"], d, "chambers", f"{gw}: p")
+        lam = _vec(g["lambda"], len(A), "chambers", f"{gw}: lambda")
+        why = projection_kkt(gv, p, lam, A)
+        if why is not None:
+            raise _fail("projection", f"{gw}: {why}")
+        tv = _num(g["t"], "chambers", f"{gw}: t")
+        if tv != _fdot(p, gv):
+            raise _fail("dual", f"{gw}: t != p^T g")
+        if kappa * kappa * tv > beta * beta:
+            raise _fail("dual", f"{gw}: kappa^2 t > beta^2 (kappa v is not dual feasible)")
+        b.t[(i, s)] = tv
+
+
+def _prove_tail(b: _Bounds, cert: dict, max_tol: Fraction,
+                streamed: tuple[bool, str, set[bytes]] | None) -> _Bounds:
+    """The bounds, the network and the completeness certificate of a solve/check certificate,
+    after its chambers. ``streamed``: the completeness certificate was checked while it was read
+    (:func:`stream_path`): its result and its row sign vectors."""
+    X, y, beta, v, kappa = b.X, b.y, b.beta, b.v, b.kappa
+    d = len(X[0])
     lower = dual_value(v, y, kappa, b.loss)
     if lower is None:
         raise _fail("dual", f"kappa v is outside the domain of the {b.loss} dual "
@@ -1128,12 +1545,15 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
                     or comp.get("kind") != "arrangement":
                 raise _fail("format", "expected an arrangement certificate of format "
                                       f"{FORMAT!r}")
-            _check_arrangement(comp, max_tol)
+            if streamed is None:
+                _check_arrangement(comp, max_tol)
         except CheckFailed as exc:
             raise _fail("completeness", f"{exc.check}: {exc.detail}") from None
         if _matrix(comp["data"]["X"], "completeness", "completeness.data.X") != X:
             raise _fail("completeness", "the completeness certificate is for another X")
-        if arrangement_sign_vectors(comp) != sign_vectors:
+        rows = (streamed[2] if streamed is not None else
+                {bytes(s + 1 for s in t) for t in arrangement_sign_vectors(comp)})
+        if rows != b.sign_vectors:
             raise _fail("completeness", "the chamber lists differ")
     return b
 
@@ -1161,14 +1581,16 @@ def _claim_bounds(claims: dict, b: _Bounds) -> None:
         raise _fail("count", f"claims.num_chambers != {b.chambers} listed chambers")
 
 
-def _check_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
-    """Certified bounds ``lower ≤ P* ≤ upper`` (docs/certificates.md, "solve")."""
+def _check_solve(cert: dict, max_tol: Fraction, proved: _Bounds | None = None
+                 ) -> tuple[bool, str]:
+    """Certified bounds ``lower ≤ P* ≤ upper`` (docs/certificates.md, "solve"); ``proved``:
+    the evidence already proved while it was read (:func:`stream_path`)."""
     if isinstance(cert, dict) and "model" in cert:
         return _check_conv_solve(cert, max_tol)  # a CNN (docs/certificates.md, "CNN")
     _obj(cert, "certificate", ("format", "kind", "loss", "data", "network", "dual", "chambers",
                                "claims"), ("completeness",))
     claims = _obj(cert["claims"], "claims", ("lower", "upper", "gap", "num_chambers"))
-    b = _prove(cert, (), max_tol)
+    b = _prove(cert, (), max_tol) if proved is None else proved
     _claim_bounds(claims, b)
     return b.complete, _bounds_summary(b)
 
@@ -1315,9 +1737,10 @@ def _check_conv_solve(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
 _VERDICTS = ("optimal", "not optimal", "undecided")
 
 
-def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
+def _check_check(cert: dict, max_tol: Fraction, proved: _Bounds | None = None
+                 ) -> tuple[bool, str]:
     """Is the listed network optimal? (docs/certificates.md, "check"; with ``"model"``: a CNN,
-    "CNN", its evidence proved by ``_prove_conv``)."""
+    "CNN", its evidence proved by ``_prove_conv``; ``proved``: as for :func:`_check_solve`)."""
     conv = isinstance(cert, dict) and "model" in cert
     claims = cert.get("claims")
     verdict = claims.get("verdict") if isinstance(claims, dict) else None
@@ -1341,7 +1764,7 @@ def _check_check(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
          + (("model",) if conv else ()), ("completeness",))
     keys = ("verdict", "objective", "lower", "upper", "gap", "tol", "epsilon", "num_chambers")
     _obj(claims, "claims", keys + (("worst_chamber", "violation") if source == own else ()))
-    b = (_prove_conv if conv else _prove)(
+    b = proved if proved is not None and not conv else (_prove_conv if conv else _prove)(
         cert, ("source", "band") if source == "subgradient" else ("source",), max_tol)
     if _num(claims["objective"], "claims", "claims.objective") != _num(claims["upper"], "bounds",
                                                                       "claims.upper"):
@@ -1410,7 +1833,7 @@ def _residual(dual: dict, b: _Bounds) -> None:
 def _worst(claims: dict, b: _Bounds) -> None:
     """``worst_chamber`` has the largest t, ``violation = t_max − β²``; bounded groups ≤ t_max."""
     tmax = max(b.t.values(), default=Fraction(0))
-    if any(bound > tmax for bound in b.bounded):
+    if b.bound_max is not None and Fraction(*b.bound_max) > tmax:
         raise _fail("claims", "a group without projection has a bound > t_max: the worst chamber "
                               "is not proved")
     worst = claims["worst_chamber"]
@@ -1693,10 +2116,7 @@ def verify(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[int, str]:
                 ZeroDivisionError) as exc:
             # a field of the wrong shape that no named check caught: still a clear rejection
             return INVALID, f"malformed: {type(exc).__name__}: {_show(exc)}"
-    if not complete:
-        return NOT_PROVED, ("not proved: consistent, but the chamber list is not certified "
-                            f"complete (no 'completeness'), so: {summary}")
-    return PROVED, "valid: " + summary
+    return _final(complete, summary)
 
 
 def verify_certificate(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[bool, str]:
@@ -1709,12 +2129,245 @@ def verify_certificate(cert: object, max_tol: Fraction = TOL_CEILING) -> tuple[b
     return status == PROVED, message
 
 
+# -- reading a file in a stream (verify --force on a large certificate) ---------------------------
+_CHUNK = 1 << 23   # bytes read at a time
+_WS = re.compile(r"[ \t\n\r]*")   # JSON's whitespace
+_STREAMED: list = ["streamed"]   # stands for a chamber list that was checked while it was read
+
+
+class _Fallback(Exception):
+    """The streamed reading met something it does not decide: the whole document decides."""
+
+
+class _Reader:
+    """A certificate file (gzip or not) decoded as UTF-8 in chunks, parsed value by value with
+    the same JSON decoder as :func:`loads` (duplicate keys, NaN and floats refused); the digit
+    runs are counted across chunks as :func:`loads` counts them. Anything :func:`loads` would
+    refuse makes the reading fail (then :func:`load_file` gives the message)."""
+
+    def __init__(self, path: str):
+        self.fh = open(path, "rb")
+        head = self.fh.read(2)
+        self.fh.seek(0)
+        self.src: io.BufferedIOBase = (gzip.GzipFile(fileobj=self.fh)  # type: ignore[assignment]
+                                       if head == b"\x1f\x8b" else self.fh)
+        self.utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+        self.json = json.JSONDecoder(object_pairs_hook=_no_duplicates,
+                                     parse_constant=_bad_constant, parse_float=_no_float)
+        self.buf, self.pos, self.eof, self.run = "", 0, False, 0
+
+    def close(self) -> None:
+        self.src.close()
+        self.fh.close()
+
+    def more(self) -> bool:
+        """Read the next chunk onto the unread text; False at the end of the file."""
+        if self.eof:
+            return False
+        data = self.src.read(max(_CHUNK, len(self.buf) - self.pos))
+        if not data:
+            self.eof = True
+            text = self.utf8.decode(b"", final=True)
+        else:
+            # a run of more than MAX_DIGITS digits, inside this chunk or across its start
+            lead = len(data) - len(data.lstrip(b"0123456789"))
+            if _long_run(data) or self.run + lead > MAX_DIGITS:
+                raise _Fallback("a long number")
+            self.run = (self.run + lead if lead == len(data)
+                        else len(data) - len(data.rstrip(b"0123456789")))
+            text = self.utf8.decode(data)
+        self.buf = self.buf[self.pos:] + text
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character after whitespace ("" at the end)."""
+        while True:
+            m = _WS.match(self.buf, self.pos)
+            self.pos = m.end() if m else self.pos
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self.more():
+                return ""
+
+    def value(self) -> object:
+        """The next JSON value; a value that may go on in the next chunk is read again."""
+        self.peek()
+        while True:
+            try:
+                obj, end = self.json.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError:
+                if self.more():
+                    continue
+                raise _Fallback("malformed JSON") from None
+            if end >= len(self.buf) and self.more():
+                continue
+            self.pos = end
+            return obj
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise _Fallback(f"expected {char!r}")
+        self.pos += 1
+
+    def elements(self) -> Iterator[object]:
+        """The values of the array that starts here, one at a time."""
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            c = self.peek()
+            self.pos += 1
+            if c == "]":
+                return
+            if c != ",":
+                raise _Fallback("expected ',' or ']'")
+
+    def members(self, streamed: dict[str, tuple[str, Callable[[dict], object]]]) -> dict:
+        """The object that starts here; the value of a key of ``streamed`` that starts with
+        its character is read by its function (given the members read so far)."""
+        self.take("{")
+        out: dict = {}
+        if self.peek() == "}":
+            self.pos += 1
+            return out
+        while True:
+            if self.peek() != '"':
+                raise _Fallback("expected a key")
+            key = self.value()
+            if not isinstance(key, str) or key in out:
+                raise _Fallback("a duplicate key")
+            self.take(":")
+            how = streamed.get(key)
+            out[key] = how[1](out) if how is not None and self.peek() == how[0] \
+                else self.value()
+            c = self.peek()
+            self.pos += 1
+            if c == "}":
+                return out
+            if c != ",":
+                raise _Fallback("expected ',' or '}'")
+
+
+def _final(complete: bool, summary: str) -> tuple[int, str]:
+    """The status and line of a certificate whose every check passed (:func:`verify`)."""
+    if not complete:
+        return NOT_PROVED, ("not proved: consistent, but the chamber list is not certified "
+                            f"complete (no 'completeness'), so: {summary}")
+    return PROVED, "valid: " + summary
+
+
+def _stream(r: _Reader, max_tol: Fraction) -> tuple[int, str, str | None]:
+    """Check the document of ``r`` while reading it (:func:`stream_path`)."""
+    state: dict[str, object] = {}
+
+    def arrangement(into: str) -> Callable[[dict], object]:
+        def read(head: dict) -> object:
+            if head.get("format") != FORMAT or head.get("kind") != "arrangement":
+                raise _Fallback("not an arrangement certificate")
+            st = _ArrangementStream(head)
+            for i, ch in enumerate(r.elements()):
+                st.chamber(i, ch)
+            state[into] = st
+            return _STREAMED
+        return read
+
+    def chambers(head: dict) -> object:
+        kind = head.get("kind")
+        if head.get("format") != FORMAT:
+            raise _Fallback("format")
+        if kind == "arrangement":
+            return arrangement("arrangement")(head)
+        if kind not in ("solve", "check") or "model" in head or "completeness" in head:
+            raise _Fallback("not a dense solve or check certificate")
+        dual = head.get("dual")
+        source = dual.get("source") if isinstance(dual, dict) else None
+        b = _prove_head(head, () if kind == "solve" else
+                        ("source", "band") if source == "subgradient" else ("source",))
+        for i, ch in enumerate(r.elements()):
+            _prove_chamber(b, i, ch)
+        state["bounds"] = b
+        return _STREAMED
+
+    top = r.members({"chambers": ("[", chambers),
+                     "completeness": ("{", lambda _: r.members(
+                         {"chambers": ("[", arrangement("completeness"))}))})
+    if r.peek() != "":
+        raise _Fallback("extra data")
+    kind = top.get("kind")
+    if kind == "arrangement":
+        st = state["arrangement"]
+        assert isinstance(st, _ArrangementStream)
+        _obj(top, "certificate", ("format", "kind", "data", "claims", "chambers"))
+        complete, summary, _ = st.finish(top["claims"]["chambers"])
+        return (*_final(complete, summary), kind)
+    b = state["bounds"]
+    assert isinstance(b, _Bounds)
+    if not b.chambers:
+        raise _Fallback("no chambers")
+    streamed = None
+    if "completeness" in top:
+        comp, cst = top["completeness"], state["completeness"]
+        assert isinstance(cst, _ArrangementStream)
+        _obj(comp, "certificate", ("format", "kind", "data", "claims", "chambers"))
+        streamed = cst.finish(comp["claims"]["chambers"])
+    _prove_tail(b, top, max_tol, streamed)
+    complete, summary = (_check_solve if kind == "solve" else _check_check)(top, max_tol, b)
+    return (*_final(complete, summary), kind)
+
+
+def stream_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, str | None] | None:
+    """:func:`verify_path` of a certificate read in a stream, or None when the stream does not
+    decide (then the whole document does, with its message).
+
+    With the size and work limits lifted (:func:`size_limits_lifted`, ``--force``) a solve,
+    check or arrangement certificate in the writer's layout (data, dual and network before the
+    chambers, the claims and the completeness data before their chambers) is checked chamber by
+    chamber as it is read, keeping only compact state (per chamber a sign vector and its
+    facets), so that memory no longer grows with the parsed document. Every check of
+    :func:`verify` is made; only a certificate that passes them all is decided here. A failing
+    or unusual one (another kind, another layout, a refusal of the reading) gives None, and
+    :func:`verify_path` reads it whole, which names the first failing check in the order of
+    docs/certificates.md.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.json")
+    >>> with open(path, "w") as fh:
+    ...     json.dump({"format": FORMAT, "kind": "arrangement", "data": {"X": [[1]]},
+    ...                "claims": {"chambers": 2, "n": 1, "d": 1},
+    ...                "chambers": [[[1], [0], []], [[-1], [0], []]]}, fh)
+    >>> with size_limits_lifted():
+    ...     print(stream_path(path)[1])
+    valid: the 2 chambers of the arrangement of a 1 × 1 matrix (1 hyperplane) are complete
+    >>> stream_path(path) is None   # with the limits on, the whole document is read
+    True
+    """
+    if MAX_BYTES is not None or not _lifted():
+        return None
+    try:
+        r = _Reader(path)
+    except OSError:
+        return None
+    try:
+        with _long_integers():
+            return _stream(r, max_tol)
+    except Exception:  # noqa: BLE001 - any doubt: the whole document decides
+        return None
+    finally:
+        r.close()
+
+
 def verify_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, str | None]:
     """Read and check a file: ``(status, one line, kind)``; both command lines use this.
 
     >>> verify_path("/nonexistent/cert.json")[:2]
     (2, 'cannot read /nonexistent/cert.json: No such file or directory')
     """
+    streamed = stream_path(path, max_tol)
+    if streamed is not None:
+        return streamed
     try:
         cert = load_file(path)
     except Refused as exc:
