@@ -14,6 +14,7 @@ Reference: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000), for the 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,18 +111,15 @@ class IntervalH:
         #: searches for multipliers and projections see
         self.mid = self.S2.astype(float) / 2
         self._rows: dict[int, tuple[int, ...]] = {}
+        self._cols = [list(c) for c in zip(*self.B)] or [[] for _ in range(d)]  # B's columns
         self.amax = 0  # the largest |facet entry|, on first use
 
     def row(self, i: int) -> tuple[int, ...]:
         """The exact integer row ``H_i``."""
         r = self._rows.get(i)
         if r is None:
-            acc = [0] * len(self.B[0])
-            for j, bit in enumerate(self.P[i].tolist()):
-                if bit:
-                    for c, x in enumerate(self.B[j]):
-                        acc[c] += x
-            r = self._rows[i] = tuple(acc)
+            bits = self.P[i].tolist()
+            r = self._rows[i] = tuple(sum(itertools.compress(col, bits)) for col in self._cols)
         return r
 
     def __getitem__(self, i: int) -> tuple[int, ...]:
@@ -315,6 +313,8 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         keep[idx[ok]] = False
         return pend[keep], lam[keep], est[keep]
 
+    top_t: list[Fraction] = []
+
     def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
         order: list[int] = []
         if lam is not None and len(lam):
@@ -323,6 +323,8 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order)
         certs[(i, s)] = c
         ts[(i, s)] = t
+        if not top_t or t > top_t[0]:  # the largest t so far (one comparison per projection)
+            top_t[:] = [t]
         done[i, 0 if s == 1 else 1] = True
 
     def full_bound(i: int, s: int, lam: np.ndarray, tn: int, td: int):
@@ -376,20 +378,25 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         project_all(top[lead], lam0[lead])
     batch = 8
     while True:
-        tmax = max(ts.values())
+        tmax = top_t[0]
         T = ih.threshold(tmax)
         pend = np.argwhere(~done)
-        if len(pend):  # the norm
-            ok = ih.proven(AI, pend[:, 0], pend[:, 1], None, T)
-            done[pend[ok, 0], pend[ok, 1]] = True
-            pend = pend[~ok]
-        if len(pend):  # the best single facet
-            rs, cs_ = pend[:, 0], pend[:, 1]
+        # the norm, then the best single facet, tried where their float values can reach T
+        # (a float only chooses: a group left out goes on to the multipliers below)
+        reach = float(T) * (1 + 1e-3)
+        c = np.flatnonzero(nf[pend[:, 0]] <= reach)
+        if len(c):
+            ok = ih.proven(AI, pend[c, 0], pend[c, 1], None, T)
+            done[pend[c[ok], 0], pend[c[ok], 1]] = True
+            pend = np.delete(pend, c[ok], axis=0)
+        c = np.flatnonzero(ub[pend[:, 0], pend[:, 1]] <= reach)
+        if len(c):
+            rs, cs_ = pend[c, 0], pend[c, 1]
             ks = best[rs, cs_]
             ok = ih.proven(AI, rs, cs_, mu1[rs, cs_], T, facet=ks)
             bounds.add_facets(rs[ok], cs_[ok], ks[ok])
             done[rs[ok], cs_[ok]] = True
-            pend = pend[~ok]
+            pend = np.delete(pend, c[ok], axis=0)
         lam: np.ndarray | None = None
         est: np.ndarray | None = None
         if len(pend):
@@ -431,6 +438,6 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             pick = np.array(list(dict.fromkeys(
                 near.tolist() + np.argsort(-est, kind="stable")[:batch].tolist())))
         project_all(pend[pick], lam[pick])
-        if max(ts.values()) == tmax:
+        if top_t[0] == tmax:
             batch *= 2  # the threshold did not move: fewer, larger rounds
     return DualPieces(certs, ts, [], [], bounds)

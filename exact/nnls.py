@@ -114,6 +114,6 @@ def batched_nnls(A: np.ndarray, counts: np.ndarray, G: np.ndarray, maxit: int | 
         inner(act)
     out = np.zeros((m, f))
     k, sl = np.nonzero(has)
-    np.add.at(out, (k, S[k, sl]), lam[k, sl])
+    out[k, S[k, sl]] = lam[k, sl]  # a row's passive slots hold distinct facets
     out = out / np.where(nrm > 0, nrm, 1.0)  # multipliers of the given rows A
     return out * scale[:, None], r * scale[:, None]

@@ -367,10 +367,19 @@ def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequ
     else:
         rows = [A[r] for r in P]
         G = [[sum(map(operator.mul, ra, rb)) for rb in rows] for ra in rows]
-        sol = integer_solve(G, [-ag[r] for r in P])
-        if sol is None:
-            return None
-        x, D = sol
+        rhs = [-ag[r] for r in P]
+        if len(P) <= 3:  # Cramer: G·adj(G) = det(G)·I, so x = adj(G)·rhs solves G x = D·rhs
+            D, adj = _adjugate(G)
+            if D == 0:
+                return None
+            x = [sum(map(operator.mul, row, rhs)) for row in adj]
+            if D < 0:
+                D, x = -D, [-t for t in x]
+        else:
+            sol = integer_solve(G, rhs)
+            if sol is None:
+                return None
+            x, D = sol
     if any(t < 0 for t in x):
         return None
     pnum = [D * gc for gc in g]
@@ -385,6 +394,19 @@ def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequ
         if j not in inP and sum(map(operator.mul, r, pnum)) < 0:
             return None
     return pnum, D, {j: t for j, t in zip(P, x) if t}
+
+
+def _adjugate(G: list[list[int]]) -> tuple[int, list[list[int]]]:
+    """``(det G, adj G)`` of an integer 2 × 2 or 3 × 3 matrix (cofactors)."""
+    if len(G) == 2:
+        (a, b), (c, d) = G
+        return a * d - b * c, [[d, -b], [-c, a]]
+    (a, b, c), (d, e, f), (g, h, i) = G
+    A_, B_, C_ = e * i - f * h, f * g - d * i, d * h - e * g
+    adj = [[A_, c * h - b * i, b * f - c * e],
+           [B_, a * i - c * g, c * d - a * f],
+           [C_, b * g - a * h, a * e - b * d]]
+    return a * A_ + b * B_ + c * C_, adj
 
 
 def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[int]
