@@ -30,6 +30,9 @@ from exact.types import Group, Vec
 #: optimum: 3 sweeps prove 79% of the groups the norm and single facets leave, 6 sweeps 85%,
 #: at twice the cost)
 _SWEEPS = 3
+#: the facet counts where the groups of the descent are sliced (arrays as wide as each slice's
+#: largest count)
+_SLICES = (6, 9)
 
 __all__ = ["DualPieces", "IntervalH", "ScaledDismissals", "interval_dual_pieces"]
 
@@ -95,14 +98,16 @@ class IntervalH:
         big = max((abs(x) for r in self.B for x in r), default=0)
         self.k = k = max(0, big.bit_length() - (self.h1 - 2 - rows.bit_length()))
         Bl = np.array([[x >> k for x in r] for r in self.B], dtype=np.int64).reshape(rows, d)
-        P64 = self.P.astype(np.int64)
-        self.Hl = P64 @ Bl
-        if k:
-            E = np.array([[int((x >> k) << k != x) for x in r] for r in self.B],
-                         dtype=np.int64).reshape(rows, d)
-            self.Hh = self.Hl + P64 @ E
-        else:
-            self.Hh = self.Hl
+        E = (np.array([[int((x >> k) << k != x) for x in r] for r in self.B], dtype=np.int64
+                      ).reshape(rows, d) if k else np.zeros((rows, 0), dtype=np.int64))
+        # one float product for both: every entry and partial sum is an integer of magnitude
+        # below rows · 2^(h1 − 2 − bits(rows)) < 2^53, so BLAS computes it exactly
+        Pf = cp.cache.get("interval_patterns_float")
+        if Pf is None:  # per program: the 0/1 patterns in floats
+            Pf = cp.cache["interval_patterns_float"] = self.P.astype(float)
+        HE = (Pf @ np.hstack([Bl, E]).astype(float)).astype(np.int64)
+        self.Hl = np.ascontiguousarray(HE[:, :d])
+        self.Hh = self.Hl + HE[:, d:] if k else self.Hl
         #: ``Hl + Hh`` and ``Hh − Hl`` (None when ``k = 0``): what :meth:`proven` reads, the
         #: largest ``|x|`` over ``[lo, hi]`` being ``(|lo + hi| + (hi − lo)) / 2`` exactly
         self.S2 = self.Hl + self.Hh
@@ -281,14 +286,16 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     nrm_safe = np.where(nrm > 0, nrm, 1.0)
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
 
-    def nnls(g: np.ndarray, lam0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def nnls(g: np.ndarray, lam0: np.ndarray | None = None, pad: bool = True
+             ) -> tuple[np.ndarray, np.ndarray]:
         """Float NNLS multipliers (of the integer rows) and residuals for groups g (m × 2),
-        warm-started from ``lam0`` when given."""
+        warm-started from ``lam0`` when given; as wide as g's largest facet count, or padded
+        to ``fmax``."""
         fb = max(int(fa.counts[g[:, 0]].max(initial=0)), 1)
         G = (1 - 2 * g[:, 1])[:, None] * hm[g[:, 0]]
         lam, r = batched_nnls(raw[g[:, 0], :fb], fa.counts[g[:, 0]], G,
                               lam0=None if lam0 is None else lam0[:, :fb])
-        return np.pad(lam, ((0, 0), (0, fmax - fb))), r
+        return (np.pad(lam, ((0, 0), (0, fmax - fb))) if pad else lam), r
 
     def integers(lam: np.ndarray) -> np.ndarray:
         """Float multipliers rounded to integers ≥ 0; a non-finite or huge one becomes 0 (any
@@ -314,6 +321,30 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         return pend[keep], lam[keep], est[keep]
 
     top_t: list[Fraction] = []
+
+    def multipliers(pend: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Multipliers for the groups ``pend`` (sorted by facet count), proven below T where
+        they suffice; the rest of ``(pend, λ, estimate)``, λ as wide as the largest count.
+
+        A few sweeps of the batched polar descent first, from the best single facet's step
+        (worth half a sweep: the descent runs on g + λ₁a from λ = 0, its multipliers then get
+        λ₁ back on that facet); the groups whose estimate is clearly below T are proven with
+        them rounded to integers (which moves the residual by O(max|a|) on the H/2^k scale:
+        far less than 1e-4 of T). Then NNLS warm-started from them, for the rest."""
+        rs, cs_ = pend[:, 0], pend[:, 1]
+        fb = max(int(fa.counts[rs].max(initial=0)), 1)
+        l1, k1 = lam1[rs, cs_], best[rs, cs_]
+        G = (1 - 2 * cs_)[:, None] * hm[rs] + l1[:, None] * raw[rs, k1]
+        lam, r = polar_descent(fa, rs, G, sweeps=_SWEEPS)
+        lam = lam[:, :fb] / nrm_safe[rs, :fb]
+        lam[np.arange(len(pend)), k1] += l1
+        est = np.einsum("md,md->m", r, r)
+        pend, lam, est = settle(pend, lam, est, est <= float(T) * (1 - 1e-4), T)
+        if len(pend):
+            lam, r = nnls(pend, lam, pad=False)
+            est = np.einsum("md,md->m", r, r)
+            pend, lam, est = settle(pend, lam, est, None, T)
+        return pend, lam, est
 
     def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
         order: list[int] = []
@@ -352,26 +383,32 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
                   dtype=np.int64).reshape(-1, 2)
     if len(mg):
         project_all(mg, nnls(mg)[0])
-    # float bounds on the H/2^k scale: the norm, and the best single facet per sign
-    valid = np.arange(fmax)[None, :] < fa.counts[:, None]
+    # float bounds on the H/2^k scale: the norm, and the best single facet per sign (the
+    # padding rows of raw are zero, so their C and score are 0)
+    if "check_inv_facet_norms" not in cp.cache:  # per program: 1/‖a‖², 0 on padding rows
+        cp.cache["check_inv_facet_norms"] = np.divide(1.0, aa, out=np.zeros_like(aa),
+                                                      where=aa > 0)
+    inv = cp.cache["check_inv_facet_norms"]
     C = np.einsum("ikd,id->ik", raw, hm)
     nf = np.einsum("id,id->i", hm, hm)
+    drop = C * C * inv  # the drop of the half-space bound below ‖g‖², where a·(s g) < 0
     ub = np.empty((p, 2))
     best = np.zeros((p, 2), dtype=np.int64)
     mu1 = np.zeros((p, 2), dtype=np.int64)
     lam1 = np.zeros((p, 2))  # the best single facet's float multiplier (of the integer row)
     ar = np.arange(p)
-    aa_safe = np.where(aa > 0, aa, 1.0)
     for col, s in ((0, 1), (1, -1)):
-        cs = np.where(valid & (s * C < 0), s * C, 0.0)
-        score = cs * cs / aa_safe  # the drop of the half-space bound below ‖g‖²
-        best[:, col] = np.argmax(score, axis=1)
-        ub[:, col] = np.maximum(nf - score[ar, best[:, col]], 0.0)
-        lam1[:, col] = -cs[ar, best[:, col]] / aa_safe[ar, best[:, col]]
+        score = np.where(C < 0 if s == 1 else C > 0, drop, 0.0)
+        b = best[:, col] = np.argmax(score, axis=1)
+        ub[:, col] = np.maximum(nf - score[ar, b], 0.0)
+        lam1[:, col] = np.maximum(-s * C[ar, b] * inv[ar, b], 0.0)
         mu1[:, col] = integers(lam1[:, col])
     # a first threshold: the groups of largest bound, their float projections, the best few
     # projected exactly
-    top = np.column_stack(np.unravel_index(np.argsort(-ub, axis=None)[:512], ub.shape))
+    flat = -ub.ravel()
+    cut = np.argpartition(flat, 512)[:512] if flat.size > 512 else np.arange(flat.size)
+    cut = cut[np.argsort(flat[cut], kind="stable")]
+    top = np.column_stack(np.unravel_index(cut, ub.shape))
     top = top[~done[top[:, 0], top[:, 1]]]
     if len(top):
         lam0, r0 = nnls(top)
@@ -402,25 +439,16 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         lam: np.ndarray | None = None
         est: np.ndarray | None = None
         if len(pend):
-            # a few sweeps of the batched polar descent; the groups whose estimate is clearly
-            # below the threshold are proven with its multipliers rounded to integers (which
-            # moves the residual by O(max|a|) on the H/2^k scale: far less than 1e-4 of T)
-            # It starts from the best single facet's step (worth half a sweep): the descent
-            # runs on g + λ₁a from λ = 0, its multipliers then get λ₁ back on that facet
+            # by facet count, in a few slices: each works on arrays as wide as its own largest
+            # count ((40, 4): 17 facets at most, 6 on average)
             pend = pend[np.argsort(fa.counts[pend[:, 0]], kind="stable")]
-            rs, cs_ = pend[:, 0], pend[:, 1]
-            l1, k1 = lam1[rs, cs_], best[rs, cs_]
-            G = (1 - 2 * cs_)[:, None] * hm[rs] + l1[:, None] * raw[rs, k1]
-            lam, r = polar_descent(fa, rs, G, sweeps=_SWEEPS)
-            lam = lam / nrm_safe[rs]
-            lam[np.arange(len(pend)), k1] += l1
-            est = np.einsum("md,md->m", r, r)
-            pend, lam, est = settle(pend, lam, est, est <= float(T) * (1 - 1e-4), T)
-        if len(pend):  # the rest: NNLS warm-started from the descent's multipliers
-            assert lam is not None
-            lam, r = nnls(pend, lam)
-            est = np.einsum("md,md->m", r, r)
-            pend, lam, est = settle(pend, lam, est, None, T)
+            cnt = fa.counts[pend[:, 0]]
+            edges = [0, *np.searchsorted(cnt, _SLICES, side="right").tolist(), len(pend)]
+            left = [multipliers(pend[a:b], T) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+            pend = np.concatenate([q[0] for q in left])
+            lam = np.concatenate([np.pad(q[1], ((0, 0), (0, fmax - q[1].shape[1])))
+                                  for q in left])
+            est = np.concatenate([q[2] for q in left])
         if not len(pend):
             break
         assert lam is not None and est is not None  # set by the stages above
