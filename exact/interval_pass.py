@@ -202,18 +202,31 @@ class ScaledDismissals(Dismissals):
 
         super().__init__(cones, ih, ih.den)  # type: ignore[arg-type]  # rows on demand
         self.shift = ih.k
-        self.imu = np.zeros((0, 0), dtype=np.int64)
+        self._imu = np.zeros((0, 0), dtype=np.int64)
+        self._imu_parts: list[np.ndarray] = []  # joined on first read (no repeated vstack)
+        self._imu_rows = 0
+
+    @property
+    def imu(self) -> np.ndarray:
+        """The recorded integer multiplier rows, one per group of code 4 (row ``arg[i, col]``)."""
+        import numpy as np
+
+        if self._imu_parts:
+            parts = ([self._imu] if self._imu.shape[0] else []) + self._imu_parts
+            w = max(q.shape[1] for q in parts)
+            self._imu = np.concatenate([np.pad(q, ((0, 0), (0, w - q.shape[1])))
+                                        for q in parts])
+            self._imu_parts = []
+        return self._imu
 
     def add_scaled(self, rows, cols, mu) -> None:
         """Record integer multiplier rows ``mu[r] ≥ 0`` (λ = μ·2^k/den) for the groups."""
         import numpy as np
 
-        base = self.imu.shape[0]
-        if base and mu.shape[1] != self.imu.shape[1]:
-            w = max(mu.shape[1], self.imu.shape[1])
-            pad = lambda M: np.pad(M, ((0, 0), (0, w - M.shape[1])))  # noqa: E731
-            self.imu, mu = pad(self.imu), pad(mu)
-        self.imu = mu.copy() if base == 0 else np.vstack([self.imu, mu])
+        base = self._imu_rows
+        if len(rows):
+            self._imu_parts.append(np.asarray(mu, dtype=np.int64))
+            self._imu_rows += len(rows)
         self.code[rows, cols] = 4
         self.arg[rows, cols] = base + np.arange(len(rows))
 
@@ -375,6 +388,19 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             return None
         return tuple(Fraction(a << ih.k, b * den) if a else Fraction(0) for a, b in ratios)
 
+    def precise(g: np.ndarray, lam0: np.ndarray, tmax: Fraction
+                ) -> tuple[np.ndarray, np.ndarray, float]:
+        """NNLS again on the exact rows of groups g in floats (``H/2^k`` correctly rounded,
+        not the intervals' centres), warm-started from ``lam0``: the multipliers (fmax wide),
+        the float ``t`` and ``t_max``, all on the ``H/2^k`` scale."""
+        sc = 1 << ih.k
+        G = np.array([[(1 - 2 * int(c)) * (x / sc) for x in ih.row(int(i))] for i, c in g],
+                     dtype=float).reshape(len(g), d)
+        fb = max(int(fa.counts[g[:, 0]].max(initial=0)), 1)
+        lam, r = batched_nnls(raw[g[:, 0], :fb], fa.counts[g[:, 0]], G, lam0=lam0[:, :fb])
+        return (np.pad(lam, ((0, 0), (0, fmax - fb))), np.einsum("md,md->m", r, r),
+                float(tmax) * (den / sc) ** 2)
+
     def project_all(g: np.ndarray, lam: np.ndarray) -> None:
         for t_ in range(len(g)):
             project(int(g[t_, 0]), 1 - 2 * int(g[t_, 1]), lam[t_])
@@ -446,22 +472,36 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             edges = [0, *np.searchsorted(cnt, _SLICES, side="right").tolist(), len(pend)]
             left = [multipliers(pend[a:b], T) for a, b in zip(edges[:-1], edges[1:]) if b > a]
             pend = np.concatenate([q[0] for q in left])
-            lam = np.concatenate([np.pad(q[1], ((0, 0), (0, fmax - q[1].shape[1])))
-                                  for q in left])
             est = np.concatenate([q[2] for q in left])
+            lam = np.zeros((len(pend), fmax))
+            at = 0
+            for q in left:
+                lam[at:at + len(q[0]), :q[1].shape[1]] = q[1]
+                at += len(q[0])
         if not len(pend):
             break
         assert lam is not None and est is not None  # set by the stages above
         # near the threshold the int64 intervals are too coarse: the same multipliers at full
         # precision, checked in Python integers (a bound exceeds t by O(δλ²), δλ ~ 1e-16)
+        # near the threshold the int64 intervals are too coarse: the multipliers again by NNLS
+        # on the exact rows in floats, then checked in Python integers (a bound exceeds t by
+        # O(δλ²), δλ ~ 1e-16). A group whose float t equals t_max to 1e-10 is taken for a
+        # tie (t = t_max exactly, as where neighbouring chambers share a face at an optimum),
+        # which no rounded bound proves: it is projected without trying one
         tn, td = tmax.numerator, tmax.denominator
         keep = np.ones(len(pend), dtype=bool)
-        for t_ in np.flatnonzero(est <= float(T) * (1 + 1e-5)).tolist():
-            i, col = int(pend[t_, 0]), int(pend[t_, 1])
-            lam_ = full_bound(i, 1 - 2 * col, lam[t_], tn, td)
-            if lam_ is not None:
-                bounds[(i, 1 - 2 * col)] = lam_
-                done[i, col], keep[t_] = True, False
+        near = np.flatnonzero(est <= float(T) * (1 + 1e-5))
+        if len(near):
+            lam[near], est_p, T_p = precise(pend[near], lam[near], tmax)
+            tie = np.abs(est_p - T_p) <= 1e-10 * T_p
+            for t_ in near[~tie].tolist():
+                i, col = int(pend[t_, 0]), int(pend[t_, 1])
+                lam_ = full_bound(i, 1 - 2 * col, lam[t_], tn, td)
+                if lam_ is not None:
+                    bounds[(i, 1 - 2 * col)] = lam_
+                    done[i, col], keep[t_] = True, False
+            project_all(pend[near[tie]], lam[near[tie]])
+            keep[near[tie]] = False
         pend, lam, est = pend[keep], lam[keep], est[keep]
         if not len(pend):
             break
