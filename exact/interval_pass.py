@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from exact.convex import ConvexProgram
 from exact.nnls import batched_nnls
@@ -26,9 +27,12 @@ from exact.projection import ProjectionCertificate, integer_projection
 from exact.screen import Dismissals
 from exact.types import Group, Vec
 
+if TYPE_CHECKING:
+    import numpy as np
+
 #: sweeps of the polar descent before the warm-started NNLS (measured on (40, 4) at solve's
-#: optimum: 3 sweeps prove 79% of the groups the norm and single facets leave, 6 sweeps 85%,
-#: at twice the cost)
+#: optimum, from the best single facet's step: 3 sweeps prove 24101 of the 31190 groups the
+#: norm and single facets leave, and NNLS proves 6756 of the other 7091)
 _SWEEPS = 3
 #: the facet counts where the groups of the descent are sliced (arrays as wide as each slice's
 #: largest count)
