@@ -59,6 +59,7 @@ Ergen (2020), "Neural networks are convex regularizers".
 from __future__ import annotations
 
 import math
+import operator
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +67,6 @@ from fractions import Fraction
 from typing import cast
 
 from arrangement.errors import InputError
-from arrangement.exactla import dot
 from arrangement.rational import format_fraction, to_fraction
 from exact.certify import dual_pass, scaled_dual_bound
 from exact.convex import ConvexProgram
@@ -419,9 +419,13 @@ def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Grou
     b2 = cp.beta * cp.beta
     rows = []
     for g, w in W.items():
-        q = certs[g].p
-        qw = dot(q, w)
-        parallel = qw > 0 and qw * qw == dot(q, q) * dot(w, w)
+        # q ∥ w with q·w > 0, on integer multiples of q and w (positive scalings: the same)
+        qn = certs[g].integer_form()[0]
+        L = math.lcm(*(x.denominator for x in w))
+        wn = [x.numerator * (L // x.denominator) for x in w]
+        qw = sum(map(operator.mul, qn, wn))
+        parallel = qw > 0 and qw * qw == (sum(map(operator.mul, qn, qn))
+                                          * sum(map(operator.mul, wn, wn)))
         rows.append({"group": g, "t": ts[g], "norm_is_beta": ts[g] == b2, "parallel": parallel})
     stationary = all(r["norm_is_beta"] and r["parallel"] for r in rows)
     others_ok = False
@@ -502,8 +506,9 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
     # floor 0: the largest t is exact, so is the worst chamber; θ's groups projected exactly
     dp = dual_pass(cp, v, must=list(W))
     certs, ts = dp.certs, dp.ts
-    worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
-    tmax = ts[worst] if worst is not None else Fraction(0)
+    tmax = dp.tmax  # then the ties by == (cheap), not every pair of t by <
+    worst = min((g for g, t in ts.items() if t == tmax), key=lambda g: (g[0], -g[1]),
+                default=None)
     violation = tmax - cp.beta * cp.beta
     kappa, lower = scaled_dual_bound(v, cp.y, cp.beta, tmax, loss, _BITS)
     stat = _stationarity(net, cp, W, held, v, certs, ts, exact_v)

@@ -72,6 +72,16 @@ class ProjectionCertificate:
     def support(self) -> tuple[int, ...]:
         return tuple(j for j, v in enumerate(self.lam) if v > 0)
 
+    def integer_form(self) -> tuple[list[int], int]:
+        """``(pnum, q)`` with ``p = pnum/q``, integers, ``q > 0`` (for exact tests on p that
+        a positive scaling leaves alone, without Fractions).
+
+        >>> ProjectionCertificate((Fraction(1, 2), Fraction(-1, 3)), ()).integer_form()
+        ([3, -2], 6)
+        """
+        q = math.lcm(*(Fraction(x).denominator for x in self.p))
+        return [int(Fraction(x) * q) for x in self.p], q
+
     @property
     def norm2(self) -> Fraction:
         """``‖p‖²`` exactly."""
@@ -350,6 +360,9 @@ class _IntegerCertificate(ProjectionCertificate):
     @property
     def support(self) -> tuple[int, ...]:
         return tuple(sorted(j for j, xj in self._ints[2].items() if xj > 0))
+
+    def integer_form(self) -> tuple[list[int], int]:
+        return list(self._ints[0]), self._ints[1]
 
 
 def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequence[int]
