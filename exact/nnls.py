@@ -98,12 +98,14 @@ def batched_nnls(A: np.ndarray, counts: np.ndarray, G: np.ndarray, maxit: int | 
         lam[:, :top.shape[1]] = np.where(v0 > 0, v0, 0.0)
         inner(np.flatnonzero(has.any(axis=1)))
     act = np.arange(m)
-    for _ in range(maxit):
+    for it in range(maxit):
         if not len(act):
             break
-        w = np.where(valid[act], np.einsum("mfd,md->mf", An[act], r[act]), np.inf)
+        # every row in the first round: the arrays themselves, no gathered copies
+        An_a, r_a, S_a = (An, r, S) if it == 0 else (An[act], r[act], S[act])
+        w = np.where(valid[act], np.einsum("mfd,md->mf", An_a, r_a), np.inf)
         k, sl = np.nonzero(has[act])
-        w[k, S[act][k, sl]] = np.inf  # passive facets are not candidates
+        w[k, S_a[k, sl]] = np.inf  # passive facets are not candidates
         j = np.argmin(w, axis=1)
         go = (w[np.arange(len(act)), j] < -1e-12) & ~has[act].all(axis=1)
         act, j = act[go], j[go]
