@@ -59,6 +59,7 @@ Ergen (2020), "Neural networks are convex regularizers".
 from __future__ import annotations
 
 import math
+import operator
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +67,6 @@ from fractions import Fraction
 from typing import cast
 
 from arrangement.errors import InputError
-from arrangement.exactla import dot
 from arrangement.rational import format_fraction, to_fraction
 from exact.certify import dual_pass, scaled_dual_bound
 from exact.convex import ConvexProgram
@@ -344,27 +344,45 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
     from exact.network import sign
 
     packed = cp.cache.get("check_packed_signs")
-    if packed is None:  # per program: each chamber's + and − rows as bits
+    if packed is None:  # per program: each chamber's + and − rows as bits, in 64-bit words
         S = np.asarray(cp.signs, dtype=np.int8).reshape(cp.p, cp.rows)
-        packed = cp.cache["check_packed_signs"] = (np.packbits(S > 0, axis=1),
-                                                   np.packbits(S < 0, axis=1))
+        packed = cp.cache["check_packed_signs"] = (_words(S > 0), _words(S < 0))
     pos, neg = packed
-    held: list[list[Group]] = []
+    signs = [sign(nr.alpha) for nr in net.neurons]
+    live = [k for k, s in enumerate(signs) if s != 0]
+    held: list[list[Group]] = [[] for _ in net.neurons]
     chosen: dict[int, int] = {}
-    for k, (nr, sg) in enumerate(zip(net.neurons, neuron_signs(net, cp.X))):
-        s = sign(nr.alpha)
-        if s == 0:
-            held.append([])
-            continue
-        # the closed cone of chamber i holds u iff no row has opposite strict signs
-        su = np.array(sg, dtype=np.int8)
-        clash = (pos & np.packbits(su < 0)) | (neg & np.packbits(su > 0))
-        idx = np.flatnonzero(~clash.any(axis=1)).tolist()
-        if not idx:
-            raise InputError(f"no listed chamber's closed cone holds neuron {k}")
-        held.append([(i, s) for i in idx])
-        chosen[k] = idx[0]
+    if live:
+        sg = neuron_signs(net, cp.X)
+        SU = np.array([sg[k] for k in live], dtype=np.int8).reshape(len(live), cp.rows)
+        nb, pb = _words(SU < 0), _words(SU > 0)
+        # the closed cone of chamber i holds u iff no row has opposite strict signs: all
+        # neurons at once, one 64-bit AND per word (p × neurons)
+        clash = np.zeros((cp.p, len(live)), dtype=bool)
+        for w in range(pos.shape[1]):
+            clash |= ((pos[:, w, None] & nb[None, :, w]) | (neg[:, w, None] & pb[None, :, w])) != 0
+        ks, idx = np.nonzero(~clash.T)  # by neuron, then by chamber
+        cuts = np.searchsorted(ks, np.arange(len(live) + 1))
+        for c, k in enumerate(live):
+            ids = idx[cuts[c]:cuts[c + 1]].tolist()
+            if not ids:
+                raise InputError(f"no listed chamber's closed cone holds neuron {k}")
+            held[k] = [(i, signs[k]) for i in ids]
+            chosen[k] = ids[0]
     return held, group_sums(net, chosen)
+
+
+def _words(B):
+    """The rows of a boolean matrix as bits in 64-bit words (``m × ⌈n/64⌉`` uint64), packed
+    the same way for every matrix of the same width: bitwise AND of two such rows is the AND
+    of the rows."""
+    import numpy as np
+
+    b = np.packbits(np.asarray(B, dtype=bool), axis=1)
+    pad = (-b.shape[1]) % 8
+    if pad or not b.shape[1]:
+        b = np.pad(b, ((0, 0), (0, pad if b.shape[1] else 8)))
+    return np.ascontiguousarray(b).view(np.uint64)
 
 
 def nearly_minimal(net: Network, held: list[list[Group]]) -> bool:
@@ -401,9 +419,13 @@ def _stationarity(net: Network, cp: ConvexProgram, W: dict, held: list[list[Grou
     b2 = cp.beta * cp.beta
     rows = []
     for g, w in W.items():
-        q = certs[g].p
-        qw = dot(q, w)
-        parallel = qw > 0 and qw * qw == dot(q, q) * dot(w, w)
+        # q ∥ w with q·w > 0, on integer multiples of q and w (positive scalings: the same)
+        qn = certs[g].integer_form()[0]
+        L = math.lcm(*(x.denominator for x in w))
+        wn = [x.numerator * (L // x.denominator) for x in w]
+        qw = sum(map(operator.mul, qn, wn))
+        parallel = qw > 0 and qw * qw == (sum(map(operator.mul, qn, qn))
+                                          * sum(map(operator.mul, wn, wn)))
         rows.append({"group": g, "t": ts[g], "norm_is_beta": ts[g] == b2, "parallel": parallel})
     stationary = all(r["norm_is_beta"] and r["parallel"] for r in rows)
     others_ok = False
@@ -484,8 +506,9 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
     # floor 0: the largest t is exact, so is the worst chamber; θ's groups projected exactly
     dp = dual_pass(cp, v, must=list(W))
     certs, ts = dp.certs, dp.ts
-    worst = max(ts, key=lambda g: (ts[g], -g[0], g[1])) if ts else None
-    tmax = ts[worst] if worst is not None else Fraction(0)
+    tmax = dp.tmax  # then the ties by == (cheap), not every pair of t by <
+    worst = min((g for g, t in ts.items() if t == tmax), key=lambda g: (g[0], -g[1]),
+                default=None)
     violation = tmax - cp.beta * cp.beta
     kappa, lower = scaled_dual_bound(v, cp.y, cp.beta, tmax, loss, _BITS)
     stat = _stationarity(net, cp, W, held, v, certs, ts, exact_v)

@@ -27,6 +27,7 @@ Lawson & Hanson (1974), "Solving least squares problems", ch. 23.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,19 +48,39 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ProjectionCertificate:
     """``p = Π_C(g)`` for ``C = {u : A u ≥ 0}`` with its multipliers ``λ`` (one per row of A).
 
-    ``support`` lists the rows with ``λ_j > 0``; ``value`` is ``‖p‖² = pᵀg``.
+    ``support`` lists the rows with ``λ_j > 0``; ``value`` is ``‖p‖² = pᵀg``. Two
+    certificates are equal when their ``p`` and ``λ`` are (whichever way they were made:
+    :func:`integer_projection` keeps integers and makes the Fractions on first use).
     """
 
     p: Vec
     lam: Vec
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProjectionCertificate):
+            return NotImplemented
+        return (self.p, self.lam) == (other.p, other.lam)
+
+    def __hash__(self) -> int:
+        return hash((self.p, self.lam))
+
     @property
     def support(self) -> tuple[int, ...]:
         return tuple(j for j, v in enumerate(self.lam) if v > 0)
+
+    def integer_form(self) -> tuple[list[int], int]:
+        """``(pnum, q)`` with ``p = pnum/q``, integers, ``q > 0`` (for exact tests on p that
+        a positive scaling leaves alone, without Fractions).
+
+        >>> ProjectionCertificate((Fraction(1, 2), Fraction(-1, 3)), ()).integer_form()
+        ([3, -2], 6)
+        """
+        q = math.lcm(*(Fraction(x).denominator for x in self.p))
+        return [int(Fraction(x) * q) for x in self.p], q
 
     @property
     def norm2(self) -> Fraction:
@@ -282,6 +303,8 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
     active set: the Gram system on it solved fraction-free
     (:func:`arrangement.exactla.integer_solve`), ``p = g + A_Pᵀz``, then ``A p ≥ 0`` and
     ``z ≥ 0`` checked in integers. Otherwise :func:`project_onto_cone` on the Fractions.
+    The certificate keeps the integers and makes its Fractions when first read (a dual pass
+    projects hundreds of groups whose ``p`` and ``λ`` only a certificate writer reads).
 
     >>> c, t = integer_projection([(1, 0), (0, 1)], (3, -2), 2)
     >>> c.p, c.lam, t
@@ -299,12 +322,104 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
         return c, dot(c.p, gv)
     pnum, D, x = res
     q = D * den
-    zero = Fraction(0)
-    lam = [zero] * len(A)
-    for j, xj in x.items():
-        lam[j] = Fraction(xj, q)
-    c = ProjectionCertificate(tuple(Fraction(t, q) for t in pnum), tuple(lam))
-    return c, Fraction(sum(a * b for a, b in zip(pnum, g)), q * den)
+    return (_IntegerCertificate(pnum, q, x, len(A)),
+            Fraction(sum(map(operator.mul, pnum, g)), q * den))
+
+
+class _IntegerCertificate(ProjectionCertificate):
+    """A :class:`ProjectionCertificate` with ``p = pnum/q`` and ``λ_j = x_j/q`` (the rows j
+    of the dict x; 0 elsewhere), its Fractions made on first use."""
+
+    _ints: tuple[list[int], int, dict[int, int], int]
+
+    def __init__(self, pnum: list[int], q: int, x: dict[int, int], f: int):
+        object.__setattr__(self, "_ints", (pnum, q, x, f))
+
+    @property  # type: ignore[override]  # a read-only field, computed once
+    def p(self) -> Vec:
+        c = self.__dict__.get("_p")
+        if c is None:
+            pnum, q = self._ints[0], self._ints[1]
+            c = tuple(Fraction(t, q) for t in pnum)
+            object.__setattr__(self, "_p", c)
+        return c
+
+    @property  # type: ignore[override]
+    def lam(self) -> Vec:
+        c = self.__dict__.get("_lam")
+        if c is None:
+            _pnum, q, x, f = self._ints
+            zero = Fraction(0)
+            lam = [zero] * f
+            for j, xj in x.items():
+                lam[j] = Fraction(xj, q)
+            c = tuple(lam)
+            object.__setattr__(self, "_lam", c)
+        return c
+
+    @property
+    def support(self) -> tuple[int, ...]:
+        return tuple(sorted(j for j, xj in self._ints[2].items() if xj > 0))
+
+    def integer_form(self) -> tuple[list[int], int]:
+        return list(self._ints[0]), self._ints[1]
+
+
+def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequence[int]
+            ) -> tuple[list[int], int, dict[int, int]] | None:
+    """The KKT point of :func:`_integer_kkt` on the active set P, or None when the Gram
+    system is singular or the point fails ``z ≥ 0`` or ``A p ≥ 0`` (exactly)."""
+    from arrangement.exactla import integer_solve
+
+    x: list[int]
+    if len(P) == 1:  # one facet: z = −a·g/‖a‖², no elimination
+        row = A[P[0]]
+        x, D = [-ag[P[0]]], sum(map(operator.mul, row, row))
+        if D == 0:
+            return None
+    else:
+        rows = [A[r] for r in P]
+        G = [[sum(map(operator.mul, ra, rb)) for rb in rows] for ra in rows]
+        rhs = [-ag[r] for r in P]
+        if len(P) <= 3:  # Cramer: G·adj(G) = det(G)·I, so x = adj(G)·rhs solves G x = D·rhs
+            D, adj = _adjugate(G)
+            if D == 0:
+                return None
+            x = [sum(map(operator.mul, row, rhs)) for row in adj]
+            if D < 0:
+                D, x = -D, [-t for t in x]
+        else:
+            sol = integer_solve(G, rhs)
+            if sol is None:
+                return None
+            x, D = sol
+    if any(t < 0 for t in x):
+        return None
+    pnum = [D * gc for gc in g]
+    for j, t in zip(P, x):
+        if t:
+            for c, a in enumerate(A[j]):
+                if a:
+                    pnum[c] += t * a
+    # a_j·p = 0 on P by the exact solve; the other rows must have a·p ≥ 0
+    inP = set(P)
+    for j, r in enumerate(A):
+        if j not in inP and sum(map(operator.mul, r, pnum)) < 0:
+            return None
+    return pnum, D, {j: t for j, t in zip(P, x) if t}
+
+
+def _adjugate(G: list[list[int]]) -> tuple[int, list[list[int]]]:
+    """``(det G, adj G)`` of an integer 2 × 2 or 3 × 3 matrix (cofactors)."""
+    if len(G) == 2:
+        (a, b), (c, d) = G
+        return a * d - b * c, [[d, -b], [-c, a]]
+    (a, b, c), (d, e, f), (g, h, i) = G
+    A_, B_, C_ = e * i - f * h, f * g - d * i, d * h - e * g
+    adj = [[A_, c * h - b * i, b * f - c * e],
+           [B_, a * i - c * g, c * d - a * f],
+           [C_, b * g - a * h, a * e - b * d]]
+    return a * A_ + b * B_ + c * C_, adj
 
 
 def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[int]
@@ -313,36 +428,31 @@ def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[i
     with ``p = pnum/D`` and ``λ_j = x_j/D`` (rows j in x; the others 0), the KKT conditions
     checked exactly (docs/MATH.md §7); None when neither the guessed support ``order`` (by
     decreasing float multiplier) nor a single violated facet is the active set."""
-    from arrangement.exactla import integer_solve, pivot_rows
+    from arrangement.exactla import pivot_rows
 
-    ag = [sum(a * x for a, x in zip(r, g)) for r in A]
+    ag = [sum(map(operator.mul, r, g)) for r in A]
     if all(x >= 0 for x in ag):
         return list(g), 1, {}
-    tries = []
+    tried: list[list[int]] = []
     if order:
-        sub = [list(A[j]) for j in order]
-        tries.append([order[t] for t in pivot_rows(sub)])
+        P = list(order)
+        res = _kkt_on(A, g, ag, P) if len(P) <= len(g) else None
+        tried.append(P)
+        if res is None and len(P) > 1:  # dependent rows: a maximal independent subset
+            Q = [P[t] for t in pivot_rows([list(A[j]) for j in P])]
+            if Q != P:
+                res = _kkt_on(A, g, ag, Q)
+                tried.append(Q)
+        if res is not None:
+            return res
     viol = sorted((j for j, x in enumerate(ag) if x < 0),  # by distance (an order only)
                   key=lambda j: ag[j] // max(math.isqrt(sum(a * a for a in A[j])), 1))
-    tries += [[j] for j in viol if [j] not in tries]
-    for P in tries:
-        G = [[sum(a * b for a, b in zip(A[r], A[c])) for c in P] for r in P]
-        sol = integer_solve(G, [-ag[r] for r in P])
-        if sol is None:
-            continue
-        x, D = sol
-        if any(t < 0 for t in x):
-            continue
-        pnum = [D * gc for gc in g]
-        for j, t in zip(P, x):
-            if t:
-                for c, a in enumerate(A[j]):
-                    pnum[c] += t * a
-        if all(sum(a * y for a, y in zip(r, pnum)) >= 0 for r in A):
-            return pnum, D, {j: t for j, t in zip(P, x) if t}
+    for j in viol:
+        if [j] not in tried:
+            res = _kkt_on(A, g, ag, [j])
+            if res is not None:
+                return res
     return None
-
-
 
 
 def _float_support(A: list[tuple[int, ...]], g: list[int]) -> list[int]:

@@ -97,3 +97,65 @@ def test_large_denominators():
 def test_dimension_mismatch_raises():
     with pytest.raises(ValueError):
         project_onto_cone([(1, 0, 0)], (1, 2))
+
+
+# -- integer_projection (the integer KKT systems of the dual pass) --------------------------------
+@given(cones_and_points(m_max=6, extra_max=2))
+def test_integer_projection_matches_brute_force_with_every_guess(case):
+    """Every guessed support (the true one, a wrong one, a dependent one, none) gives the exact
+    projection: the adjugate (2 and 3 facets), elimination (more) and single-facet paths are
+    checked against the brute-force oracle, and the lazily made certificate verifies."""
+    import math
+
+    from exact.projection import integer_projection
+
+    A, g = case
+    den = math.lcm(*(x.denominator for x in g))
+    gi = [int(x * den) for x in g]
+    truth = brute_force_projection(A, g)
+    guesses = [(), tuple(range(len(A))), tuple(reversed(range(len(A)))), (0,) if A else ()]
+    exact = project_onto_cone(A, g)
+    guesses.append(exact.support)
+    for order in guesses:
+        c, t = integer_projection(A, gi, den, list(order))
+        assert c.p == truth and t == dot(truth, g) == c.norm2
+        assert verify_projection(A, g, c)  # λ need not be unique (dependent rows): p is
+
+
+def test_integer_certificate_reads_like_a_projection_certificate():
+    """The integer certificate keeps integers and makes its Fractions on first read; equality,
+    hashing and pickling see the same p and λ."""
+    import pickle
+
+    from exact.projection import integer_projection
+
+    A = [(1, 0, 0), (0, 1, 0), (1, 1, 1)]
+    c, t = integer_projection(A, (-3, -5, 4), 7, [1, 0])
+    ref = project_onto_cone(A, (Fraction(-3, 7), Fraction(-5, 7), Fraction(4, 7)))
+    assert isinstance(c, ProjectionCertificate) and c == ref and {c: 1}[ref] == 1
+    assert pickle.loads(pickle.dumps(c)) == ref
+    assert c.lam == ref.lam and c.support == ref.support == (0, 1) and t == ref.norm2
+
+
+def test_planted_bug_a_wrong_adjugate_is_caught(monkeypatch):
+    """A wrong 2 × 2 / 3 × 3 solve (here: the adjugate's off-diagonal signs flipped) is rejected
+    by the exact KKT checks (z ≥ 0, A p ≥ 0, checked in integers): the support it was asked
+    about is refused and the answer is still the exact projection."""
+    import exact.projection as P
+
+    A, gi = [(2, -1, 0), (-2, 0, 2), (-1, 0, 2), (2, 2, -2)], (5, -2, 5)
+    g = tuple(Fraction(x) for x in gi)
+    ag = [sum(a * x for a, x in zip(r, gi)) for r in A]
+    assert P._kkt_on(A, gi, ag, [1, 3]) is not None  # the true active set
+    calls = []
+
+    def wrong(G):
+        calls.append(G)
+        D, adj = original(G)
+        return D, [[x if i == j else -x for j, x in enumerate(row)] for i, row in enumerate(adj)]
+
+    original = P._adjugate
+    monkeypatch.setattr(P, "_adjugate", wrong)
+    assert P._kkt_on(A, gi, ag, [1, 3]) is None and calls  # the planted bug is caught
+    bad, _t = P.integer_projection(A, gi, 1, [1, 3])
+    assert bad.p == brute_force_projection(A, g) and verify_projection(A, g, bad)

@@ -1,0 +1,144 @@
+"""The int64 interval proofs and float guesses of check's dual pass (exact/interval_pass.py,
+exact/nnls.py): every claim of :meth:`IntervalH.proven` holds in exact arithmetic on the true
+rows, the float and integer paths of the proof agree, a planted bug (the interval's width
+ignored) is caught by the exact oracle, and the float guesses (warm-started NNLS, the batched
+SPD solve) agree with their cold and LAPACK counterparts."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+from exact.convex import ConvexProgram
+
+
+def _instance(seed: int, n: int = 10, d: int = 3):
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-9, 10, (n, d)).tolist()
+    cp = ConvexProgram(X, rng.integers(-5, 6, n).tolist(), F(1, 10))
+    # long denominators: the intervals are rounded (k > 0) and their width matters
+    v = tuple(F(int(a), 10**30 + 11 * j) for j, a in enumerate(rng.integers(-10**6, 10**6, n)))
+    return cp, v, rng
+
+
+def _exact_value(ih, AI, i: int, col: int, mu) -> F:
+    """``‖s H_i/2^k + Σ_k μ_k a_ik‖²`` on the true row (Python integers): what proven claims."""
+    s = 1 - 2 * col
+    row = ih.row(i)
+    M = [sum(int(m) * int(AI[i, k, c]) for k, m in enumerate(mu)) for c in range(len(row))]
+    return sum((F(s * h, 2**ih.k) + m) ** 2 for h, m in zip(row, M))
+
+
+def _groups_and_multipliers(cp, ih, AI, fa, rng):
+    """Every group with multipliers near its best single facet's (some proofs hold, some not)."""
+    p, f, _d = AI.shape
+    rows = np.repeat(np.arange(p), 2)
+    cols = np.tile([0, 1], p)
+    G = (1 - 2 * cols)[:, None] * ih.mid[rows]
+    C = np.einsum("mkd,md->mk", fa.raw[rows], G)
+    aa = np.maximum(np.einsum("mkd,mkd->mk", fa.raw[rows], fa.raw[rows]), 1.0)
+    lam = np.maximum(-C / aa, 0.0) * (rng.random((len(rows), f)) < 0.6)
+    return rows, cols, np.rint(lam).astype(np.int64)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_interval_proofs_hold_exactly_and_both_paths_agree(seed):
+    from exact.interval_pass import IntervalH
+    from exact.screen import facet_arrays, int_facets
+
+    cp, v, rng = _instance(seed)
+    ih, AI, fa = IntervalH(cp, v), int_facets(cp), facet_arrays(cp)
+    assert ih.k > 0 and ih.W is not None
+    rows, cols, mu = _groups_and_multipliers(cp, ih, AI, fa, rng)
+    vals = [_exact_value(ih, AI, int(i), int(c), m) for i, c, m in zip(rows, cols, mu)]
+    T = int(sorted(vals)[len(vals) // 2])  # half of them below
+    ok_f = ih.proven(AI, rows, cols, mu, T, AF=fa.raw)
+    ok_i = ih.proven(AI, rows, cols, mu, T)
+    assert (ok_f == ok_i).all() and 0 < ok_f.sum() < len(rows)
+    assert all(vals[r] <= T for r in np.flatnonzero(ok_f))
+    # one facet per group (the facet form), and no multipliers (the norm)
+    k = np.argmax(mu, axis=1)
+    one = mu[np.arange(len(rows)), k]
+    ok1 = ih.proven(AI, rows, cols, one, T, facet=k)
+    sole = np.zeros_like(mu)
+    sole[np.arange(len(rows)), k] = one
+    assert (ok1 == ih.proven(AI, rows, cols, sole, T)).all()
+    ok0 = ih.proven(AI, rows, cols, None, T)
+    assert all(_exact_value(ih, AI, int(rows[r]), int(cols[r]), [0] * AI.shape[1]) <= T
+               for r in np.flatnonzero(ok0))
+
+
+def test_planted_bug_an_interval_read_at_one_end_is_caught():
+    """A proof that reads the interval of H/2^k at its lower end only (its width dropped)
+    claims bounds that the exact value on the true row breaks: the oracle above catches it."""
+    from exact.interval_pass import IntervalH
+    from exact.screen import facet_arrays, int_facets
+
+    cp, v, rng = _instance(0)
+    ih, AI, fa = IntervalH(cp, v), int_facets(cp), facet_arrays(cp)
+    rows, cols, mu = _groups_and_multipliers(cp, ih, AI, fa, rng)
+    bug = IntervalH(cp, v)
+    bug.S2, bug.W = 2 * bug.Hl, None  # the planted bug: Hh forgotten
+    wrong = 0
+    for r in range(len(rows)):
+        i, c = int(rows[r]), int(cols[r])
+        val = _exact_value(ih, AI, i, c, mu[r])
+        T = int(val) - 1 if val.denominator == 1 else int(val)  # just below the true value
+        if T < 0:
+            continue
+        assert not ih.proven(AI, rows[r:r + 1], cols[r:r + 1], mu[r:r + 1], T, AF=fa.raw)[0]
+        wrong += bool(bug.proven(AI, rows[r:r + 1], cols[r:r + 1], mu[r:r + 1], T,
+                                 AF=fa.raw)[0])
+    assert wrong > 0
+
+
+def test_warm_started_nnls_reaches_the_cold_optimum():
+    from exact.nnls import batched_nnls
+    from exact.screen import facet_arrays, polar_descent
+
+    cp, v, rng = _instance(2, n=12, d=4)
+    fa = facet_arrays(cp)
+    rows = np.arange(cp.p)
+    G = rng.standard_normal((cp.p, cp.d))
+    fb = int(fa.counts.max())
+    lam_c, r_c = batched_nnls(fa.raw[rows, :fb], fa.counts, G)
+    lam0, _r = polar_descent(fa, rows, G, sweeps=2)
+    lam0 = lam0[:, :fb] / np.where(fa.raw_norms[:, :fb] > 0, fa.raw_norms[:, :fb], 1.0)
+    lam_w, r_w = batched_nnls(fa.raw[rows, :fb], fa.counts, G, lam0=lam0)
+    assert (lam_w >= 0).all() and (lam_c >= 0).all()
+    # the same distance to the polar cone (the optimum is unique in r, not always in λ)
+    assert np.allclose(np.einsum("md,md->m", r_w, r_w), np.einsum("md,md->m", r_c, r_c),
+                       rtol=1e-9, atol=1e-12)
+    assert np.allclose(r_w, G + np.einsum("mk,mkd->md", lam_w, fa.raw[rows, :fb]), atol=1e-9)
+
+
+def test_batched_spd_solve_matches_lapack():
+    from exact.nnls import _spd_solve
+
+    rng = np.random.default_rng(0)
+    for k in (1, 2, 3, 4, 6):
+        A = rng.standard_normal((400, k, k))
+        G = A @ A.transpose(0, 2, 1) + 1e-3 * np.eye(k)
+        b = rng.standard_normal((400, k))
+        assert np.allclose(_spd_solve(G, b), np.linalg.solve(G, b[..., None])[..., 0],
+                           rtol=1e-8, atol=1e-8)
+
+
+def test_own_groups_on_many_rows_and_a_dead_neuron():
+    """More than 64 rows (several 64-bit words per chamber), a neuron on a hyperplane (held by
+    several chambers) and a zero-output neuron: the same groups and φ as the reference maps."""
+    from exact.check import own_groups
+    from exact.maps import phi
+    from exact.network import Network
+    from exact.transforms import held_groups
+
+    rng = np.random.default_rng(4)
+    X = rng.integers(-9, 10, (70, 2)).tolist()
+    cp = ConvexProgram(X, rng.integers(-5, 6, 70).tolist(), F(1, 10))
+    x0 = X[0]
+    net = Network.from_lists([((-x0[1], x0[0]), 1), ((1, 2), -2), ((3, -1), 0), ((2, 5), 1)])
+    held, W = own_groups(net, cp)
+    assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
+    assert len(held[0]) >= 2 and held[2] == []
