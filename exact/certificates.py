@@ -319,6 +319,62 @@ def _row_bodies(rows: list[list]) -> list[str]:
 _POW2 = [str(1 << k) for k in range(1100)]
 
 
+def _small_int_bodies(A: np.ndarray) -> list[str] | None:
+    """The JSON bodies (no brackets) of the rows of an integer array with entries in
+    [−99, 999] (signs, patterns), vectorised: every entry's text padded with spaces to a fixed
+    width, the spaces deleted from the whole block at once. None for other entries."""
+    A = np.asarray(A)
+    if A.ndim != 2 or A.shape[0] == 0 or A.dtype.kind not in "iu":
+        return None
+    if A.shape[1] == 0:
+        return ["" for _ in range(A.shape[0])]
+    lo, hi = int(A.min()), int(A.max())
+    if lo < -99 or hi > 999:
+        return None
+    table = np.frombuffer("".join(f"{v:>3}," for v in range(lo, hi + 1)).encode(),
+                          dtype=np.uint8).reshape(-1, 4)
+    text = table[A.astype(np.int64) - lo]                    # (P, k, 4)
+    text[:, -1, -1] = ord("\n")
+    return text.tobytes().translate(None, b" ").decode("ascii").split("\n")[:-1]
+
+
+def _g_bodies(H: np.ndarray, den: int) -> tuple[list[str], list[str]]:
+    """The JSON bodies (no brackets) of the rows of ``H / den`` and ``−H / den`` as the
+    certificate writes their numbers (:func:`_reduced_texts`), both from one reduction."""
+    if H.dtype != object:
+        Gp, Gm = _reduced_texts(H, den)
+        return _row_bodies(Gp), _row_bodies(Gm)
+    dens: dict[int, str] = {}
+    plus, minus = [], []
+    for row in H.tolist():
+        pr, mr = [], []
+        for x in row:
+            x = int(x)
+            g = math.gcd(x, den)
+            a, b = (x, den) if g == 1 else (x // g, den // g)
+            if a.bit_length() >= _LONG_BITS or b.bit_length() >= _LONG_BITS:
+                pr.append(json.dumps(_ratio(a, b)))
+                mr.append(json.dumps(_ratio(-a, b)))
+            elif b == 1:
+                pr.append(str(a))
+                mr.append(str(-a))
+            else:
+                t = dens.get(b)
+                if t is None:
+                    t = dens[b] = f'/{b}"'
+                if a < 0:
+                    sa = str(-a)
+                    pr.append(f'"-{sa}{t}')
+                    mr.append(f'"{sa}{t}')
+                else:
+                    sa = str(a)
+                    pr.append(f'"{sa}{t}')
+                    mr.append(f'"-{sa}{t}')  # a ≠ 0: 0/den reduces to b = 1
+        plus.append(",".join(pr))
+        minus.append(",".join(mr))
+    return plus, minus
+
+
 def _dyadic_texts(mu: np.ndarray, widths: list[int]) -> list[str] | None:
     """The JSON bodies (no brackets) of the rows ``mu[r, :widths[r]]`` of dyadic floats ≥ 0,
     each entry as :func:`arrangement.rational.certificate_reduced` writes its reduced ratio
@@ -361,14 +417,16 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
     rows_of = getattr(own, "multiplier_rows", None) if fast is not None else None
     projections = sol.projections
     facet_text: dict[tuple[int, tuple[int, ...]], str] = {}
+    sign_rows, pattern_rows = np.asarray(cp.signs), np.asarray(cp.patterns)
     for b0 in range(0, cp.p, _TEXT_BLOCK):
         b1 = min(cp.p, b0 + _TEXT_BLOCK)
-        Gp, Gm = _reduced_texts(H[b0:b1], den)
-        gp, gm = _row_bodies(Gp), _row_bodies(Gm)
-        del Gp, Gm
-        signs, patterns, witnesses = (_row_bodies(_rows(cp.signs, b0, b1)),
-                                      _row_bodies(_rows(cp.patterns, b0, b1)),
-                                      _row_bodies(_rows(cp.witnesses, b0, b1)))
+        gp, gm = _g_bodies(H[b0:b1], den)
+        signs, patterns = (_small_int_bodies(sign_rows[b0:b1]),
+                           _small_int_bodies(pattern_rows[b0:b1]))
+        if signs is None or patterns is None:
+            signs, patterns = (_row_bodies(_rows(cp.signs, b0, b1)),
+                               _row_bodies(_rows(cp.patterns, b0, b1)))
+        witnesses = _row_bodies(_rows(cp.witnesses, b0, b1))
         widths = [len(cp.cones[i]) for i in range(b0, b1)]
         # the descent multipliers of the whole block as text at once
         mtext: dict[tuple[int, int], str] = {}
