@@ -215,22 +215,40 @@ def _subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     good &= (M @ adj == detq[:, None, None] * np.eye(d, dtype=np.int64)).all(axis=(1, 2))
     adj *= np.where(detq < 0, -1, 1).astype(np.int64)[:, None, None]
     Z = adj @ N.T                                            # (U, d, m): exact multipliers
-    bits = (np.int64(1) << np.arange(d, dtype=np.int64))[None, :, None]
-    neg = ((Z < 0) * bits).sum(axis=1)
-    masks = neg | (((Z != 0) * bits).sum(axis=1) << d)
-    return np.where(good, np.abs(detq), 0), masks.astype(dtype)
+    # the bits of one multiplier row at a time, in the masks' own small dtype (int64 sums
+    # over (U, d, m) temporaries were most of this table's time)
+    masks = np.zeros((Z.shape[0], Z.shape[2]), dtype=dtype)
+    for t in range(d):
+        zt = Z[:, t, :]
+        masks |= (zt < 0).view(np.uint8).astype(dtype) << dtype(t)
+        masks |= (zt != 0).view(np.uint8).astype(dtype) << dtype(d + t)
+    return np.where(good, np.abs(detq), 0), masks
+
+
+#: the most sets of d classes (C(m, d)) for which _SubconeCache keeps a dense slot table
+#: (int32, 4 bytes each): (40, 5) has 658,008, (100, 4) 3,921,225
+DENSE_SETS = 1 << 24
 
 
 class _SubconeCache:
     """The :func:`_subcone_table` entries of every set of d classes met so far, found by an
     int64 key (the classes in base m): neighbouring chambers share most facet sets, so each
-    inverse is computed once (measured on (40, 5): 2.3M subsets tried, 277k distinct)."""
+    inverse is computed once (measured on (40, 5): 2.3M subsets tried, 277k distinct). Up to
+    :data:`DENSE_SETS` sets the key is the set's rank in the combinatorial number system
+    (``Σ_t C(c_t, t + 1)`` for increasing ``c_t``) into a dense table of slots: a lookup is one
+    gather (the sorted keys' searches and insertions were half of the subcone search)."""
 
     def __init__(self, N: np.ndarray, d: int):
         self.N, self.d = N, d
         m = N.shape[0]
         self.dtype = np.uint8 if 2 * d <= 8 else np.uint16 if 2 * d <= 16 else np.uint32 \
             if 2 * d <= 32 else np.uint64
+        self.dense: np.ndarray | None = None
+        if math.comb(m, d) <= DENSE_SETS:
+            # binom[c, t] = C(c, t + 1): the rank of an increasing row is a sum of d gathers
+            self.binom = np.array([[math.comb(c, t + 1) for t in range(d)] for c in range(m)],
+                                  dtype=np.int64).reshape(m, d)
+            self.dense = np.full(math.comb(m, d), -1, dtype=np.int32)
         # one int64 key per set of classes when m^d fits, else no cache (unique rows per call)
         self.pw = np.int64(m) ** np.arange(d, dtype=np.int64) if m ** d < 2**62 else None
         self.keys = np.zeros(0, dtype=np.int64)      # sorted
@@ -241,6 +259,8 @@ class _SubconeCache:
 
     def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(det, masks, idx)``: the table and the row of it for each row of ``rows`` (K, d)."""
+        if self.dense is not None:
+            return self._dense_lookup(rows)
         if self.pw is None:
             keys, inverse = np.unique(rows, axis=0, return_inverse=True)
             det, masks = _subcone_table(self.N, keys, self.d, self.dtype)
@@ -255,18 +275,40 @@ class _SubconeCache:
         if len(new):
             det, masks = _subcone_table(self.N, rows[first[new]], self.d, self.dtype)
             lo, hi = self.size, self.size + len(new)
-            if hi > len(self.det):  # grow by doubling
-                cap = max(hi, 2 * len(self.det), 1024)
-                self.det = np.concatenate([self.det[:lo], np.zeros(cap - lo, np.int64)])
-                grown = np.zeros((cap, self.masks.shape[1]), dtype=self.dtype)
-                grown[:lo] = self.masks[:lo]
-                self.masks = grown
+            self._grow(hi)
             self.det[lo:hi], self.masks[lo:hi] = det, masks
             slot[new] = np.arange(lo, hi)
             self.size = hi
             self.keys = np.insert(self.keys, pos[new], uniq[new])
             self.slots = np.insert(self.slots, pos[new], slot[new])
         return self.det, self.masks, slot[inverse.reshape(-1)]
+
+    def _grow(self, hi: int) -> None:
+        """Room for table rows up to ``hi`` (capacity doubled)."""
+        lo = self.size
+        if hi > len(self.det):
+            cap = max(hi, 2 * len(self.det), 1024)
+            self.det = np.concatenate([self.det[:lo], np.zeros(cap - lo, np.int64)])
+            grown = np.zeros((cap, self.masks.shape[1]), dtype=self.dtype)
+            grown[:lo] = self.masks[:lo]
+            self.masks = grown
+
+    def _dense_lookup(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`lookup` through the dense table of slots (rows increasing)."""
+        assert self.dense is not None
+        rank = self.binom[rows, np.arange(self.d)].sum(axis=1)
+        slot = self.dense[rank].astype(np.int64)
+        miss = np.nonzero(slot < 0)[0]
+        if len(miss):
+            uniq, first = np.unique(rank[miss], return_index=True)
+            det, masks = _subcone_table(self.N, rows[miss[first]], self.d, self.dtype)
+            lo, hi = self.size, self.size + len(uniq)
+            self._grow(hi)
+            self.det[lo:hi], self.masks[lo:hi] = det, masks
+            self.dense[uniq] = np.arange(lo, hi, dtype=np.int32)
+            self.size = hi
+            slot[miss] = self.dense[rank[miss]]
+        return self.det, self.masks, slot
 
 
 def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeCache
