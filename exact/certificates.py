@@ -434,7 +434,7 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
             mr = rows_of(b0, b1)
             rr, cc = np.nonzero(mr >= 0)
             if len(rr):
-                mu = own.mu  # type: ignore[union-attr]
+                mu = own.mu  # type: ignore[attr-defined]
                 texts = _dyadic_texts(mu[mr[rr, cc]], [widths[r] for r in rr.tolist()])
                 if texts is not None:
                     mtext = {(r, c): t for r, c, t in zip(rr.tolist(), cc.tolist(), texts)}

@@ -106,8 +106,8 @@ def test_streamed_texts_cover_every_kind_of_group(tmp_path, n, d):
     descent multipliers, facets and explicit tuples, with H in int64 (14 × 4) and in Python
     ints (16 × 3): the streamed bytes are the dict writer's."""
     from arrangement.certificate import write_certificate
-    from exact.certify import solve
     from exact.certificates import solution_certificate, write_solution_certificate
+    from exact.certify import solve
 
     rng = np.random.default_rng(0)
     X = rng.integers(-9, 10, (n, d)).tolist()
