@@ -51,7 +51,7 @@ from arrangement.exactla import independent_subset, integer_solve
 from arrangement.rational import format_fraction
 
 __all__ = ["BLOCK", "FORMAT", "completeness_certificate", "completeness_parts",
-           "farkas_multipliers", "write_certificate"]
+           "farkas_multipliers", "json_row_texts", "small_int_row_texts", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
 FORMAT = "relucvx-certificate/3"
@@ -405,15 +405,19 @@ def completeness_certificate(arr: Arrangement, subcones: bool = True) -> dict:
 BLOCK = 8192
 
 
-def completeness_parts(arr: Arrangement, subcones: bool = True,
-                       block: int = BLOCK) -> tuple[dict, Iterator[list[list[list[int]]]]]:
+def completeness_parts(arr: Arrangement, subcones: bool = True, block: int = BLOCK,
+                       texts: bool = False) -> tuple[dict, Iterator[list] | Iterator[str]]:
     """:func:`completeness_certificate` in parts: the certificate with ``None`` in place of its
     chamber list, and a generator of that list in blocks of ``block`` chambers (in order), each
-    computed only when it is asked for, so a writer holds one block at a time.
+    computed only when it is asked for, so a writer holds one block at a time. ``texts``: each
+    block as the compact JSON text of its entries, comma-separated (what ``json.dumps`` of the
+    block writes between its brackets; the integer rows made as text a block at a time).
 
     >>> head, blocks = completeness_parts(Arrangement([[1, 0], [0, 1], [1, 1]]), block=4)
     >>> head["chambers"] is None, [len(b) for b in blocks]
     (True, [4, 2])
+    >>> next(completeness_parts(Arrangement([[1, 0], [0, 1], [1, 1]]), texts=True)[1])[:22]
+    '[[1,1],[0,1],[-3]],[[1'
     """
     head = {
         "format": FORMAT,
@@ -422,10 +426,11 @@ def completeness_parts(arr: Arrangement, subcones: bool = True,
         "claims": {"chambers": len(arr.chambers()), "n": arr.n, "d": arr.d},
         "chambers": None,
     }
-    return head, _blocks(arr, subcones, max(1, block))
+    return head, _blocks(arr, subcones, max(1, block), texts)
 
 
-def _blocks(arr: Arrangement, subcones: bool, block: int) -> Iterator[list[list[list[int]]]]:
+def _blocks(arr: Arrangement, subcones: bool, block: int, texts: bool = False
+            ) -> Iterator[list] | Iterator[str]:
     ch = arr.chambers()
     p, d = len(ch), arr.d
     order, N, orient = _class_normals(arr)
@@ -449,21 +454,28 @@ def _blocks(arr: Arrangement, subcones: bool, block: int) -> Iterator[list[list[
             S = np.zeros((stop - start, 0), dtype=np.int64)
             is_facet = np.zeros((stop - start, 0), dtype=bool)
         nfacets = is_facet.sum(axis=1)
-        farkas: list[list[int]] = [[] for _ in range(stop - start)]
+        farkas: list = [[] for _ in range(stop - start)]  # lists, or their texts
         facet_lists: list[list[int]] = [[] for _ in range(stop - start)]
         for f in np.unique(nfacets).tolist():
             rows = np.nonzero(nfacets == f)[0]
             for lo in range(0, len(rows), 1024):
                 _farkas_block(rows[lo:lo + 1024], f, S, is_facet, N, m,
-                              cache if d <= f < 62 else None, farkas, facet_lists, start)
+                              cache if d <= f < 62 else None, farkas, facet_lists, start,
+                              texts)
+        if texts:
+            wt, ft = json_row_texts(W[start:stop].tolist()), json_row_texts(facet_lists)
+            yield ",".join([f"[[{w}],[{fl}],[{k}]]" for w, fl, k in zip(wt, ft, farkas)])
+            continue
         yield [[w, facet_lists[r], farkas[r]] for r, w in enumerate(W[start:stop].tolist())]
 
 
 def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
                   N: list[tuple[int, ...]], m: int, cache: _SubconeCache | None,
-                  farkas: list[list[int]], facet_lists: list[list[int]], start: int) -> None:
+                  farkas: list, facet_lists: list[list[int]], start: int,
+                  texts: bool = False) -> None:
     """The facet lists and farkas entries of the chambers ``rows`` (positions in the current
-    block, each with ``f`` facets), written into ``farkas`` / ``facet_lists``."""
+    block, each with ``f`` facets), written into ``farkas`` / ``facet_lists`` (``texts``: the
+    farkas entries as their JSON texts without brackets)."""
     F = np.nonzero(is_facet[rows])[1].reshape(len(rows), f)
     others = np.nonzero(~is_facet[rows])[1].reshape(len(rows), m - f)
     for r, fl in zip(rows.tolist(), F.tolist()):
@@ -473,18 +485,25 @@ def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
     else:
         Dm = np.zeros((len(rows), m - f), dtype=np.int64)
         Sm = Dm
-    flat = (-Sm).tolist()
-    complete = [bool(x) for x in np.asarray((Dm > 0).all(axis=1))]
-    for t0, r in enumerate(rows.tolist()):
-        if complete[t0]:
-            farkas[r] = flat[t0]
+    done = np.asarray((Dm > 0).all(axis=1))                  # every class in a subcone
+    todo = np.arange(len(rows))
+    if texts and done.any():
+        held = small_int_row_texts(-Sm[done])  # their texts at once
+        if held is not None:
+            for r, txt in zip(rows[done].tolist(), held):
+                farkas[r] = txt
+            todo = np.nonzero(~done)[0]
+    for t0, fl in zip(todo.tolist(), (-Sm[todo]).tolist()):
+        r = int(rows[t0])
+        if done[t0]:
+            farkas[r] = json.dumps(fl, separators=(",", ":"))[1:-1] if texts else fl
             continue
         s = [int(v) for v in S[r]]
         out: list[int] = []
         cone = None
         for t, k in enumerate(others[t0].tolist()):
             if Dm[t0, t] > 0:
-                out.append(flat[t0][t])
+                out.append(fl[t])
                 continue
             if cone is None:
                 cone = _Cone([tuple(s[c] * v for v in N[c]) for c in F[t0].tolist()])
@@ -495,7 +514,43 @@ def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
             g = math.gcd(D, *nums)
             out.append(D // g)
             out.extend(v // g for v in nums)
-        farkas[r] = out
+        farkas[r] = json.dumps(out, separators=(",", ":"))[1:-1] if texts else out
+
+
+def json_row_texts(rows: list[list]) -> list[str]:
+    """The compact JSON text of each row of ``rows`` without its brackets, from one
+    ``json.dumps`` of them all (one C call per block of rows, not one per row). ``rows`` is
+    non-empty and its rows are flat lists of ints and number texts ``"p/q"`` (nothing with
+    brackets inside).
+
+    >>> json_row_texts([[1, -2], [], ["3/4"]])
+    ['1,-2', '', '"3/4"']
+    """
+    return json.dumps(rows, separators=(",", ":"))[2:-2].split("],[")
+
+
+def small_int_row_texts(A: np.ndarray) -> list[str] | None:
+    """The compact JSON texts (no brackets) of the rows of a 2-D integer array with entries in
+    [−99, 999] (sign vectors, patterns, subcone masks), vectorised: each entry's text padded
+    with spaces to a fixed width, the spaces deleted from the whole block at once. None for
+    other arrays (the caller then takes :func:`json_row_texts`).
+
+    >>> small_int_row_texts(np.array([[1, -1, 0], [-30, 999, 7]]))
+    ['1,-1,0', '-30,999,7']
+    """
+    A = np.asarray(A)
+    if A.ndim != 2 or A.shape[0] == 0 or A.dtype.kind not in "iu":
+        return None
+    if A.shape[1] == 0:
+        return ["" for _ in range(A.shape[0])]
+    lo, hi = int(A.min()), int(A.max())
+    if lo < -99 or hi > 999:
+        return None
+    table = np.frombuffer("".join(f"{v:>3}," for v in range(lo, hi + 1)).encode(),
+                          dtype=np.uint8).reshape(-1, 4)
+    text = table[A.astype(np.int64) - lo]                    # (P, k, 4)
+    text[:, -1, -1] = ord("\n")
+    return text.tobytes().translate(None, b" ").decode("ascii").split("\n")[:-1]
 
 
 def write_certificate(cert: dict, path: str) -> None:

@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from arrangement.certificate import FORMAT, completeness_parts
+from arrangement.certificate import (
+    FORMAT,
+    completeness_parts,
+    json_row_texts,
+    small_int_row_texts,
+)
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
 from arrangement.exactla import dot
@@ -216,11 +221,12 @@ def _write_text(path: str, parts: list[Iterator[str] | str]) -> None:
 
 def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
                     beta: object, completeness: bool, texts: bool = False
-                    ) -> tuple[dict, Iterator[list[dict]] | Iterator[str], Iterator[list] | None]:
+                    ) -> tuple[dict, Iterator[list[dict]] | Iterator[str],
+                               Iterator[list] | Iterator[str] | None]:
     """The certificate without its chamber lists (``None`` in their places, so the key order
     is kept), a generator of the chamber entries in blocks (``texts``: of their JSON texts,
     :func:`_chamber_texts`), and one of the completeness certificate's chambers in blocks
-    (None without completeness)."""
+    (None without completeness; ``texts``: also as JSON texts)."""
     from exact.certify import h_matrix
     from exact.convex import ConvexProgram
 
@@ -247,7 +253,7 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
             raise InputError("a completeness certificate needs the full arrangement: this "
                              f"program is built on a {type(arr).__name__} (a chamber subset); "
                              "pass completeness=False")
-        cert["completeness"], comp = completeness_parts(arr)
+        cert["completeness"], comp = completeness_parts(arr, texts=texts)
     entries = _chamber_texts if texts else _chamber_entries
     return cert, entries(sol, cp, arr, h_matrix), comp
 
@@ -308,42 +314,12 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[list[dict]]:
         yield out
 
 
-def _row_bodies(rows: list[list]) -> list[str]:
-    """The compact JSON text of each row of ``rows`` without its brackets, from one
-    ``json.dumps`` of them all (one C call per block, not one per row): ``rows`` is non-empty,
-    its rows are flat lists of ints and number texts ``"p/q"`` (no brackets inside)."""
-    return json.dumps(rows, separators=(",", ":"))[2:-2].split("],[")
-
-
-#: the texts of 2**k, the denominators of dyadic multipliers
-_POW2 = [str(1 << k) for k in range(1100)]
-
-
-def _small_int_bodies(A: np.ndarray) -> list[str] | None:
-    """The JSON bodies (no brackets) of the rows of an integer array with entries in
-    [−99, 999] (signs, patterns), vectorised: every entry's text padded with spaces to a fixed
-    width, the spaces deleted from the whole block at once. None for other entries."""
-    A = np.asarray(A)
-    if A.ndim != 2 or A.shape[0] == 0 or A.dtype.kind not in "iu":
-        return None
-    if A.shape[1] == 0:
-        return ["" for _ in range(A.shape[0])]
-    lo, hi = int(A.min()), int(A.max())
-    if lo < -99 or hi > 999:
-        return None
-    table = np.frombuffer("".join(f"{v:>3}," for v in range(lo, hi + 1)).encode(),
-                          dtype=np.uint8).reshape(-1, 4)
-    text = table[A.astype(np.int64) - lo]                    # (P, k, 4)
-    text[:, -1, -1] = ord("\n")
-    return text.tobytes().translate(None, b" ").decode("ascii").split("\n")[:-1]
-
-
 def _g_bodies(H: np.ndarray, den: int) -> tuple[list[str], list[str]]:
     """The JSON bodies (no brackets) of the rows of ``H / den`` and ``−H / den`` as the
     certificate writes their numbers (:func:`_reduced_texts`), both from one reduction."""
     if H.dtype != object:
         Gp, Gm = _reduced_texts(H, den)
-        return _row_bodies(Gp), _row_bodies(Gm)
+        return json_row_texts(Gp), json_row_texts(Gm)
     dens: dict[int, str] = {}
     plus, minus = [], []
     for row in H.tolist():
@@ -373,6 +349,10 @@ def _g_bodies(H: np.ndarray, den: int) -> tuple[list[str], list[str]]:
         plus.append(",".join(pr))
         minus.append(",".join(mr))
     return plus, minus
+
+
+#: the texts of 2**k, the denominators of dyadic multipliers
+_POW2 = [str(1 << k) for k in range(1100)]
 
 
 def _dyadic_texts(mu: np.ndarray, widths: list[int]) -> list[str] | None:
@@ -421,12 +401,12 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
     for b0 in range(0, cp.p, _TEXT_BLOCK):
         b1 = min(cp.p, b0 + _TEXT_BLOCK)
         gp, gm = _g_bodies(H[b0:b1], den)
-        signs, patterns = (_small_int_bodies(sign_rows[b0:b1]),
-                           _small_int_bodies(pattern_rows[b0:b1]))
+        signs, patterns = (small_int_row_texts(sign_rows[b0:b1]),
+                           small_int_row_texts(pattern_rows[b0:b1]))
         if signs is None or patterns is None:
-            signs, patterns = (_row_bodies(_rows(cp.signs, b0, b1)),
-                               _row_bodies(_rows(cp.patterns, b0, b1)))
-        witnesses = _row_bodies(_rows(cp.witnesses, b0, b1))
+            signs, patterns = (json_row_texts(_rows(cp.signs, b0, b1)),
+                               json_row_texts(_rows(cp.patterns, b0, b1)))
+        witnesses = json_row_texts(_rows(cp.witnesses, b0, b1))
         widths = [len(cp.cones[i]) for i in range(b0, b1)]
         # the descent multipliers of the whole block as text at once
         mtext: dict[tuple[int, int], str] = {}

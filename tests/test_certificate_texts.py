@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from arrangement import certificate as acert
-from arrangement.certificate import completeness_certificate
+from arrangement.certificate import completeness_certificate, small_int_row_texts
 from arrangement.core import Arrangement
 from arrangement.rational import certificate_reduced
 from exact import certificates as C
@@ -59,15 +59,15 @@ def test_dyadic_texts_refuse_what_they_cannot_write():
 
 @given(st.lists(st.lists(st.integers(-99, 999), min_size=3, max_size=3), min_size=1,
                 max_size=5))
-def test_small_int_bodies_are_json(rows):
+def test_small_int_row_texts_are_json(rows):
     A = np.array(rows, dtype=np.int64)
-    assert C._small_int_bodies(A) == [json.dumps(r, **_DUMPS)[1:-1] for r in rows]
+    assert small_int_row_texts(A) == [json.dumps(r, **_DUMPS)[1:-1] for r in rows]
 
 
-def test_small_int_bodies_refuse_large_entries_and_take_empty_rows():
-    assert C._small_int_bodies(np.array([[1, 1000]])) is None
-    assert C._small_int_bodies(np.array([[-100, 0]])) is None
-    assert C._small_int_bodies(np.zeros((2, 0), dtype=np.int8)) == ["", ""]
+def test_small_int_row_texts_refuse_large_entries_and_take_empty_rows():
+    assert small_int_row_texts(np.array([[1, 1000]])) is None
+    assert small_int_row_texts(np.array([[-100, 0]])) is None
+    assert small_int_row_texts(np.zeros((2, 0), dtype=np.int8)) == ["", ""]
 
 
 @given(st.lists(st.lists(st.integers(-2**70, 2**70), min_size=2, max_size=2), min_size=1,
@@ -123,3 +123,44 @@ def test_streamed_texts_cover_every_kind_of_group(tmp_path, n, d):
     codes = set(np.unique(sol.bounds.code).tolist())
     assert "projected" in kinds and "dual" in kinds, kinds
     assert codes == {0, 1, 2, 3}, codes  # none, facet, multiplier row, explicit (screen.py)
+
+
+def _texts_of(arr, **kw) -> str:
+    from arrangement.certificate import completeness_parts
+
+    blocks = [b for b in completeness_parts(arr, texts=True, block=5, **kw)[1] if b]
+    return "[" + ",".join(blocks) + "]"
+
+
+@pytest.mark.parametrize("subcones", [True, False])
+def test_completeness_texts_are_the_json_of_the_lists(subcones, monkeypatch):
+    """completeness_parts(texts=True) writes the bytes of json.dumps of its lists: chambers
+    held by subcones, explicit multipliers (subcones=False), and a mix of both (the subcone
+    search made to miss every other class)."""
+    rng = np.random.default_rng(5)
+    X = rng.integers(-4, 5, (8, 3)).tolist()
+    want = json.dumps(completeness_certificate(Arrangement(X), subcones)["chambers"], **_DUMPS)
+    assert _texts_of(Arrangement(X), subcones=subcones) == want
+    if subcones:
+        real = acert._subcones
+
+        def half(F, others, S, cache):
+            D, Sm = real(F, others, S, cache)
+            D[:, ::2] = 0  # left to the exact solver: explicit entries among subcone ones
+            return D, Sm
+
+        monkeypatch.setattr(acert, "_subcones", half)
+        mixed = completeness_certificate(Arrangement(X))
+        assert any(x > 0 for c in mixed["chambers"] for x in c[2])
+        assert _texts_of(Arrangement(X)) == json.dumps(mixed["chambers"], **_DUMPS)
+        ok, msg = verify_certificate(mixed)
+        assert ok, msg
+
+
+def test_completeness_texts_in_dimension_seven():
+    """d = 7: subcone masks reach 127, past small_int_row_texts' range (the per-row path)."""
+    rng = np.random.default_rng(2)
+    X = rng.integers(-3, 4, (9, 7)).tolist()
+    cert = completeness_certificate(Arrangement(X))
+    assert min(x for c in cert["chambers"] for x in c[2]) < -99
+    assert _texts_of(Arrangement(X)) == json.dumps(cert["chambers"], **_DUMPS)
