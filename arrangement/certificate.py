@@ -417,7 +417,7 @@ def completeness_parts(arr: Arrangement, subcones: bool = True, block: int = BLO
     >>> head["chambers"] is None, [len(b) for b in blocks]
     (True, [4, 2])
     >>> next(completeness_parts(Arrangement([[1, 0], [0, 1], [1, 1]]), texts=True)[1])[:22]
-    '[[1,1],[0,1],[-3]],[[1'
+    '[[1,1],[0,1],[-3]],[[2'
     """
     head = {
         "format": FORMAT,
