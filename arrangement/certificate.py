@@ -51,7 +51,7 @@ from arrangement.exactla import independent_subset, integer_solve
 from arrangement.rational import format_fraction
 
 __all__ = ["BLOCK", "FORMAT", "completeness_certificate", "completeness_parts",
-           "farkas_multipliers", "write_certificate"]
+           "farkas_multipliers", "json_row_texts", "small_int_row_texts", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
 FORMAT = "relucvx-certificate/3"
@@ -215,22 +215,40 @@ def _subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     good &= (M @ adj == detq[:, None, None] * np.eye(d, dtype=np.int64)).all(axis=(1, 2))
     adj *= np.where(detq < 0, -1, 1).astype(np.int64)[:, None, None]
     Z = adj @ N.T                                            # (U, d, m): exact multipliers
-    bits = (np.int64(1) << np.arange(d, dtype=np.int64))[None, :, None]
-    neg = ((Z < 0) * bits).sum(axis=1)
-    masks = neg | (((Z != 0) * bits).sum(axis=1) << d)
-    return np.where(good, np.abs(detq), 0), masks.astype(dtype)
+    # the bits of one multiplier row at a time, in the masks' own small dtype (int64 sums
+    # over (U, d, m) temporaries were most of this table's time)
+    masks = np.zeros((Z.shape[0], Z.shape[2]), dtype=dtype)
+    for t in range(d):
+        zt = Z[:, t, :]
+        masks |= (zt < 0).view(np.uint8).astype(dtype) << dtype(t)
+        masks |= (zt != 0).view(np.uint8).astype(dtype) << dtype(d + t)
+    return np.where(good, np.abs(detq), 0), masks
+
+
+#: the most sets of d classes (C(m, d)) for which _SubconeCache keeps a dense slot table
+#: (int32, 4 bytes each): (40, 5) has 658,008, (100, 4) 3,921,225
+DENSE_SETS = 1 << 24
 
 
 class _SubconeCache:
     """The :func:`_subcone_table` entries of every set of d classes met so far, found by an
     int64 key (the classes in base m): neighbouring chambers share most facet sets, so each
-    inverse is computed once (measured on (40, 5): 2.3M subsets tried, 277k distinct)."""
+    inverse is computed once (measured on (40, 5): 2.3M subsets tried, 277k distinct). Up to
+    :data:`DENSE_SETS` sets the key is the set's rank in the combinatorial number system
+    (``Σ_t C(c_t, t + 1)`` for increasing ``c_t``) into a dense table of slots: a lookup is one
+    gather (the sorted keys' searches and insertions were half of the subcone search)."""
 
     def __init__(self, N: np.ndarray, d: int):
         self.N, self.d = N, d
         m = N.shape[0]
         self.dtype = np.uint8 if 2 * d <= 8 else np.uint16 if 2 * d <= 16 else np.uint32 \
             if 2 * d <= 32 else np.uint64
+        self.dense: np.ndarray | None = None
+        if math.comb(m, d) <= DENSE_SETS:
+            # binom[c, t] = C(c, t + 1): the rank of an increasing row is a sum of d gathers
+            self.binom = np.array([[math.comb(c, t + 1) for t in range(d)] for c in range(m)],
+                                  dtype=np.int64).reshape(m, d)
+            self.dense = np.full(math.comb(m, d), -1, dtype=np.int32)
         # one int64 key per set of classes when m^d fits, else no cache (unique rows per call)
         self.pw = np.int64(m) ** np.arange(d, dtype=np.int64) if m ** d < 2**62 else None
         self.keys = np.zeros(0, dtype=np.int64)      # sorted
@@ -241,6 +259,8 @@ class _SubconeCache:
 
     def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(det, masks, idx)``: the table and the row of it for each row of ``rows`` (K, d)."""
+        if self.dense is not None:
+            return self._dense_lookup(rows)
         if self.pw is None:
             keys, inverse = np.unique(rows, axis=0, return_inverse=True)
             det, masks = _subcone_table(self.N, keys, self.d, self.dtype)
@@ -255,18 +275,40 @@ class _SubconeCache:
         if len(new):
             det, masks = _subcone_table(self.N, rows[first[new]], self.d, self.dtype)
             lo, hi = self.size, self.size + len(new)
-            if hi > len(self.det):  # grow by doubling
-                cap = max(hi, 2 * len(self.det), 1024)
-                self.det = np.concatenate([self.det[:lo], np.zeros(cap - lo, np.int64)])
-                grown = np.zeros((cap, self.masks.shape[1]), dtype=self.dtype)
-                grown[:lo] = self.masks[:lo]
-                self.masks = grown
+            self._grow(hi)
             self.det[lo:hi], self.masks[lo:hi] = det, masks
             slot[new] = np.arange(lo, hi)
             self.size = hi
             self.keys = np.insert(self.keys, pos[new], uniq[new])
             self.slots = np.insert(self.slots, pos[new], slot[new])
         return self.det, self.masks, slot[inverse.reshape(-1)]
+
+    def _grow(self, hi: int) -> None:
+        """Room for table rows up to ``hi`` (capacity doubled)."""
+        lo = self.size
+        if hi > len(self.det):
+            cap = max(hi, 2 * len(self.det), 1024)
+            self.det = np.concatenate([self.det[:lo], np.zeros(cap - lo, np.int64)])
+            grown = np.zeros((cap, self.masks.shape[1]), dtype=self.dtype)
+            grown[:lo] = self.masks[:lo]
+            self.masks = grown
+
+    def _dense_lookup(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`lookup` through the dense table of slots (rows increasing)."""
+        assert self.dense is not None
+        rank = self.binom[rows, np.arange(self.d)].sum(axis=1)
+        slot = self.dense[rank].astype(np.int64)
+        miss = np.nonzero(slot < 0)[0]
+        if len(miss):
+            uniq, first = np.unique(rank[miss], return_index=True)
+            det, masks = _subcone_table(self.N, rows[miss[first]], self.d, self.dtype)
+            lo, hi = self.size, self.size + len(uniq)
+            self._grow(hi)
+            self.det[lo:hi], self.masks[lo:hi] = det, masks
+            self.dense[uniq] = np.arange(lo, hi, dtype=np.int32)
+            self.size = hi
+            slot[miss] = self.dense[rank[miss]]
+        return self.det, self.masks, slot
 
 
 def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeCache
@@ -363,15 +405,19 @@ def completeness_certificate(arr: Arrangement, subcones: bool = True) -> dict:
 BLOCK = 8192
 
 
-def completeness_parts(arr: Arrangement, subcones: bool = True,
-                       block: int = BLOCK) -> tuple[dict, Iterator[list[list[list[int]]]]]:
+def completeness_parts(arr: Arrangement, subcones: bool = True, block: int = BLOCK,
+                       texts: bool = False) -> tuple[dict, Iterator[list] | Iterator[str]]:
     """:func:`completeness_certificate` in parts: the certificate with ``None`` in place of its
     chamber list, and a generator of that list in blocks of ``block`` chambers (in order), each
-    computed only when it is asked for, so a writer holds one block at a time.
+    computed only when it is asked for, so a writer holds one block at a time. ``texts``: each
+    block as the compact JSON text of its entries, comma-separated (what ``json.dumps`` of the
+    block writes between its brackets; the integer rows made as text a block at a time).
 
     >>> head, blocks = completeness_parts(Arrangement([[1, 0], [0, 1], [1, 1]]), block=4)
     >>> head["chambers"] is None, [len(b) for b in blocks]
     (True, [4, 2])
+    >>> next(completeness_parts(Arrangement([[1, 0], [0, 1], [1, 1]]), texts=True)[1])[:22]
+    '[[1,1],[0,1],[-3]],[[2'
     """
     head = {
         "format": FORMAT,
@@ -380,10 +426,11 @@ def completeness_parts(arr: Arrangement, subcones: bool = True,
         "claims": {"chambers": len(arr.chambers()), "n": arr.n, "d": arr.d},
         "chambers": None,
     }
-    return head, _blocks(arr, subcones, max(1, block))
+    return head, _blocks(arr, subcones, max(1, block), texts)
 
 
-def _blocks(arr: Arrangement, subcones: bool, block: int) -> Iterator[list[list[list[int]]]]:
+def _blocks(arr: Arrangement, subcones: bool, block: int, texts: bool = False
+            ) -> Iterator[list] | Iterator[str]:
     ch = arr.chambers()
     p, d = len(ch), arr.d
     order, N, orient = _class_normals(arr)
@@ -407,21 +454,28 @@ def _blocks(arr: Arrangement, subcones: bool, block: int) -> Iterator[list[list[
             S = np.zeros((stop - start, 0), dtype=np.int64)
             is_facet = np.zeros((stop - start, 0), dtype=bool)
         nfacets = is_facet.sum(axis=1)
-        farkas: list[list[int]] = [[] for _ in range(stop - start)]
+        farkas: list = [[] for _ in range(stop - start)]  # lists, or their texts
         facet_lists: list[list[int]] = [[] for _ in range(stop - start)]
         for f in np.unique(nfacets).tolist():
             rows = np.nonzero(nfacets == f)[0]
             for lo in range(0, len(rows), 1024):
                 _farkas_block(rows[lo:lo + 1024], f, S, is_facet, N, m,
-                              cache if d <= f < 62 else None, farkas, facet_lists, start)
+                              cache if d <= f < 62 else None, farkas, facet_lists, start,
+                              texts)
+        if texts:
+            wt, ft = json_row_texts(W[start:stop].tolist()), json_row_texts(facet_lists)
+            yield ",".join([f"[[{w}],[{fl}],[{k}]]" for w, fl, k in zip(wt, ft, farkas)])
+            continue
         yield [[w, facet_lists[r], farkas[r]] for r, w in enumerate(W[start:stop].tolist())]
 
 
 def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
                   N: list[tuple[int, ...]], m: int, cache: _SubconeCache | None,
-                  farkas: list[list[int]], facet_lists: list[list[int]], start: int) -> None:
+                  farkas: list, facet_lists: list[list[int]], start: int,
+                  texts: bool = False) -> None:
     """The facet lists and farkas entries of the chambers ``rows`` (positions in the current
-    block, each with ``f`` facets), written into ``farkas`` / ``facet_lists``."""
+    block, each with ``f`` facets), written into ``farkas`` / ``facet_lists`` (``texts``: the
+    farkas entries as their JSON texts without brackets)."""
     F = np.nonzero(is_facet[rows])[1].reshape(len(rows), f)
     others = np.nonzero(~is_facet[rows])[1].reshape(len(rows), m - f)
     for r, fl in zip(rows.tolist(), F.tolist()):
@@ -431,18 +485,25 @@ def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
     else:
         Dm = np.zeros((len(rows), m - f), dtype=np.int64)
         Sm = Dm
-    flat = (-Sm).tolist()
-    complete = [bool(x) for x in np.asarray((Dm > 0).all(axis=1))]
-    for t0, r in enumerate(rows.tolist()):
-        if complete[t0]:
-            farkas[r] = flat[t0]
+    done = np.asarray((Dm > 0).all(axis=1))                  # every class in a subcone
+    todo = np.arange(len(rows))
+    if texts and done.any():
+        held = small_int_row_texts(-Sm[done])  # their texts at once
+        if held is not None:
+            for r, txt in zip(rows[done].tolist(), held):
+                farkas[r] = txt
+            todo = np.nonzero(~done)[0]
+    for t0, fl in zip(todo.tolist(), (-Sm[todo]).tolist()):
+        r = int(rows[t0])
+        if done[t0]:
+            farkas[r] = json.dumps(fl, separators=(",", ":"))[1:-1] if texts else fl
             continue
         s = [int(v) for v in S[r]]
         out: list[int] = []
         cone = None
         for t, k in enumerate(others[t0].tolist()):
             if Dm[t0, t] > 0:
-                out.append(flat[t0][t])
+                out.append(fl[t])
                 continue
             if cone is None:
                 cone = _Cone([tuple(s[c] * v for v in N[c]) for c in F[t0].tolist()])
@@ -453,7 +514,43 @@ def _farkas_block(rows: np.ndarray, f: int, S: np.ndarray, is_facet: np.ndarray,
             g = math.gcd(D, *nums)
             out.append(D // g)
             out.extend(v // g for v in nums)
-        farkas[r] = out
+        farkas[r] = json.dumps(out, separators=(",", ":"))[1:-1] if texts else out
+
+
+def json_row_texts(rows: list[list]) -> list[str]:
+    """The compact JSON text of each row of ``rows`` without its brackets, from one
+    ``json.dumps`` of them all (one C call per block of rows, not one per row). ``rows`` is
+    non-empty and its rows are flat lists of ints and number texts ``"p/q"`` (nothing with
+    brackets inside).
+
+    >>> json_row_texts([[1, -2], [], ["3/4"]])
+    ['1,-2', '', '"3/4"']
+    """
+    return json.dumps(rows, separators=(",", ":"))[2:-2].split("],[")
+
+
+def small_int_row_texts(A: np.ndarray) -> list[str] | None:
+    """The compact JSON texts (no brackets) of the rows of a 2-D integer array with entries in
+    [−99, 999] (sign vectors, patterns, subcone masks), vectorised: each entry's text padded
+    with spaces to a fixed width, the spaces deleted from the whole block at once. None for
+    other arrays (the caller then takes :func:`json_row_texts`).
+
+    >>> small_int_row_texts(np.array([[1, -1, 0], [-30, 999, 7]]))
+    ['1,-1,0', '-30,999,7']
+    """
+    A = np.asarray(A)
+    if A.ndim != 2 or A.shape[0] == 0 or A.dtype.kind not in "iu":
+        return None
+    if A.shape[1] == 0:
+        return ["" for _ in range(A.shape[0])]
+    lo, hi = int(A.min()), int(A.max())
+    if lo < -99 or hi > 999:
+        return None
+    table = np.frombuffer("".join(f"{v:>3}," for v in range(lo, hi + 1)).encode(),
+                          dtype=np.uint8).reshape(-1, 4)
+    text = table[A.astype(np.int64) - lo]                    # (P, k, 4)
+    text[:, -1, -1] = ord("\n")
+    return text.tobytes().translate(None, b" ").decode("ascii").split("\n")[:-1]
 
 
 def write_certificate(cert: dict, path: str) -> None:

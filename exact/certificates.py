@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from arrangement.certificate import FORMAT, completeness_parts
+from arrangement.certificate import (
+    FORMAT,
+    completeness_parts,
+    json_row_texts,
+    small_int_row_texts,
+)
 from arrangement.core import Arrangement
 from arrangement.errors import InputError
 from arrangement.exactla import dot
@@ -154,7 +159,7 @@ def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
         sol.program.trim_cache()  # the screens' float arrays: not needed from here on
     try:
         with paused_gc():
-            cert, chambers, comp = _solution_parts(sol, X, y, beta, completeness)
+            cert, chambers, comp = _solution_parts(sol, X, y, beta, completeness, texts=True)
             cert["chambers"] = _SLOT
             if comp is not None:
                 cert["completeness"]["chambers"] = _COMPLETENESS_SLOT
@@ -170,15 +175,16 @@ def write_solution_certificate(sol: Solution, X: Sequence[Sequence[object]],
         sys.set_int_max_str_digits(old)
 
 
-def _list_text(blocks: Iterator[list]) -> Iterator[str]:
+def _list_text(blocks: Iterator[list] | Iterator[str]) -> Iterator[str]:
     """The compact JSON text of the list that ``blocks`` gives in parts, one string per block
-    (``json.dumps`` of a whole block: one call, not one per chamber)."""
+    (``json.dumps`` of a whole block: one call, not one per chamber; a block given as a string
+    is already the text of its entries, comma-separated)."""
     yield "["
     first = True
     for block in blocks:
         if not block:
             continue
-        body = json.dumps(block, separators=(",", ":"))[1:-1]
+        body = block if isinstance(block, str) else json.dumps(block, separators=(",", ":"))[1:-1]
         yield body if first else "," + body
         first = False
     yield "]"
@@ -214,11 +220,13 @@ def _write_text(path: str, parts: list[Iterator[str] | str]) -> None:
 
 
 def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[object],
-                    beta: object, completeness: bool
-                    ) -> tuple[dict, Iterator[list[dict]], Iterator[list] | None]:
+                    beta: object, completeness: bool, texts: bool = False
+                    ) -> tuple[dict, Iterator[list[dict]] | Iterator[str],
+                               Iterator[list] | Iterator[str] | None]:
     """The certificate without its chamber lists (``None`` in their places, so the key order
-    is kept), a generator of the chamber entries in blocks, and one of the completeness
-    certificate's chambers in blocks (None without completeness)."""
+    is kept), a generator of the chamber entries in blocks (``texts``: of their JSON texts,
+    :func:`_chamber_texts`), and one of the completeness certificate's chambers in blocks
+    (None without completeness; ``texts``: also as JSON texts)."""
     from exact.certify import h_matrix
     from exact.convex import ConvexProgram
 
@@ -245,8 +253,9 @@ def _solution_parts(sol: Solution, X: Sequence[Sequence[object]], y: Sequence[ob
             raise InputError("a completeness certificate needs the full arrangement: this "
                              f"program is built on a {type(arr).__name__} (a chamber subset); "
                              "pass completeness=False")
-        cert["completeness"], comp = completeness_parts(arr)
-    return cert, _chamber_entries(sol, cp, arr, h_matrix), comp
+        cert["completeness"], comp = completeness_parts(arr, texts=texts)
+    entries = _chamber_texts if texts else _chamber_entries
+    return cert, entries(sol, cp, arr, h_matrix), comp
 
 
 def _rows(rows, b0: int, b1: int) -> list[list[int]]:
@@ -303,6 +312,156 @@ def _chamber_entries(sol: Solution, cp, arr, h_matrix) -> Iterator[list[dict]]:
             out.append({"index": i, "signs": signs[r], "pattern": patterns[r],
                         "witness": witnesses[r], "facets": facets, "groups": grs})
         yield out
+
+
+def _g_bodies(H: np.ndarray, den: int) -> tuple[list[str], list[str]]:
+    """The JSON bodies (no brackets) of the rows of ``H / den`` and ``−H / den`` as the
+    certificate writes their numbers (:func:`_reduced_texts`), both from one reduction."""
+    if H.dtype != object:
+        Gp, Gm = _reduced_texts(H, den)
+        return json_row_texts(Gp), json_row_texts(Gm)
+    dens: dict[int, str] = {}
+    plus, minus = [], []
+    for row in H.tolist():
+        pr, mr = [], []
+        for x in row:
+            x = int(x)
+            g = math.gcd(x, den)
+            a, b = (x, den) if g == 1 else (x // g, den // g)
+            if a.bit_length() >= _LONG_BITS or b.bit_length() >= _LONG_BITS:
+                pr.append(json.dumps(_ratio(a, b)))
+                mr.append(json.dumps(_ratio(-a, b)))
+            elif b == 1:
+                pr.append(str(a))
+                mr.append(str(-a))
+            else:
+                t = dens.get(b)
+                if t is None:
+                    t = dens[b] = f'/{b}"'
+                if a < 0:
+                    sa = str(-a)
+                    pr.append(f'"-{sa}{t}')
+                    mr.append(f'"{sa}{t}')
+                else:
+                    sa = str(a)
+                    pr.append(f'"{sa}{t}')
+                    mr.append(f'"-{sa}{t}')  # a ≠ 0: 0/den reduces to b = 1
+        plus.append(",".join(pr))
+        minus.append(",".join(mr))
+    return plus, minus
+
+
+#: the texts of 2**k, the denominators of dyadic multipliers
+_POW2 = [str(1 << k) for k in range(1100)]
+
+
+def _dyadic_texts(mu: np.ndarray, widths: list[int]) -> list[str] | None:
+    """The JSON bodies (no brackets) of the rows ``mu[r, :widths[r]]`` of dyadic floats ≥ 0,
+    each entry as :func:`arrangement.rational.certificate_reduced` writes its reduced ratio
+    (``x.as_integer_ratio()``), vectorised: ``x = N·2^E`` from ``frexp`` with the trailing zeros
+    of the 53-bit integer N moved into E. None when an entry is negative, not finite or an
+    integer of 62 bits or more (the caller then takes the per-number path)."""
+    if not mu.size:
+        return ["" for _ in widths]
+    if not np.isfinite(mu).all() or (mu < 0).any() or float(mu.max()) >= 2.0**62:
+        return None
+    m, e = np.frexp(mu)
+    N = np.ldexp(m, 53).astype(np.int64)                 # exact: m has 53 bits
+    E = e.astype(np.int64) - 53
+    low = N & -N                                         # the lowest set bit of N > 0
+    tz = np.where(N > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
+    N >>= tz
+    E += tz
+    N = np.where(E > 0, N << np.maximum(E, 0), N)        # integers (< 2^62, checked above)
+    K = np.where(N > 0, np.maximum(-E, 0), 0)            # the denominator 2^K of each entry
+    out = []
+    for nr, kr, w in zip(N.tolist(), K.tolist(), widths):
+        out.append(",".join([str(n) if k == 0 else f'"{n}/{_POW2[k]}"'
+                             for n, k in zip(nr[:w], kr[:w])]))
+    return out
+
+
+def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
+    """The chamber entries of :func:`_chamber_entries` as their compact JSON text, one string
+    per block of ``_TEXT_BLOCK`` chambers (the entries comma-separated, no brackets): byte for
+    byte ``json.dumps`` of those entries, built from whole-block texts of the integer rows and
+    of the numbers (the per-chamber dicts and their encoding were most of the writing time of a
+    (40, 5) certificate)."""
+    v = tuple(Fraction(t) for t in sol.dual)
+    own = sol.bounds
+    if getattr(own, "v", None) == v:  # the dual pieces' own H at this v: no second copy
+        H, den = own.H, own.den  # type: ignore[attr-defined]
+    else:
+        H, den = h_matrix(cp, v)
+    fast = getattr(own, "ratios", None)
+    rows_of = getattr(own, "multiplier_rows", None) if fast is not None else None
+    projections = sol.projections
+    facet_text: dict[tuple[int, tuple[int, ...]], str] = {}
+    sign_rows, pattern_rows = np.asarray(cp.signs), np.asarray(cp.patterns)
+    for b0 in range(0, cp.p, _TEXT_BLOCK):
+        b1 = min(cp.p, b0 + _TEXT_BLOCK)
+        gp, gm = _g_bodies(H[b0:b1], den)
+        signs, patterns = (small_int_row_texts(sign_rows[b0:b1]),
+                           small_int_row_texts(pattern_rows[b0:b1]))
+        if signs is None or patterns is None:
+            signs, patterns = (json_row_texts(_rows(cp.signs, b0, b1)),
+                               json_row_texts(_rows(cp.patterns, b0, b1)))
+        witnesses = json_row_texts(_rows(cp.witnesses, b0, b1))
+        widths = [len(cp.cones[i]) for i in range(b0, b1)]
+        # the descent multipliers of the whole block as text at once
+        mtext: dict[tuple[int, int], str] = {}
+        if rows_of is not None:
+            mr = rows_of(b0, b1)
+            rr, cc = np.nonzero(mr >= 0)
+            if len(rr):
+                mu = own.mu  # type: ignore[attr-defined]
+                texts = _dyadic_texts(mu[mr[rr, cc]], [widths[r] for r in rr.tolist()])
+                if texts is not None:
+                    mtext = {(r, c): t for r, c, t in zip(rr.tolist(), cc.tolist(), texts)}
+        out = []
+        for r, i in enumerate(range(b0, b1)):
+            ft = []
+            for j, a in zip(arr.facet_rows(i), cp.cones[i]):
+                key = (j, a)
+                t = facet_text.get(key)
+                if t is None:
+                    t = facet_text[key] = json.dumps({"row": int(j), "a": list(a)},
+                                                     separators=(",", ":"))
+                ft.append(t)
+            grs = []
+            for s, gq, col in ((1, gp[r], 0), (-1, gm[r], 1)):
+                head = f'{{"sign":{s},"g":[{gq}],'
+                if (i, s) in projections:
+                    c = projections[(i, s)]
+                    g = [Fraction(s * int(x), den) for x in H[i]]
+                    tail = json.dumps({"p": [_q(x) for x in c.p],
+                                       "lambda": [_q(x) for x in c.lam], "t": _q(dot(c.p, g))},
+                                      separators=(",", ":"))[1:]
+                    grs.append(head + tail)
+                    continue
+                lt = mtext.get((r, col))
+                if lt is None and fast is not None:
+                    rat = fast((i, s))
+                    if rat is not None:
+                        lt = ",".join(["0" if a == 0 else _lam_text(a, b) for a, b in rat])
+                if lt is not None:
+                    grs.append(f'{head}"bound":"dual","lambda":[{lt}]}}')
+                    continue
+                lam = None if fast is not None else sol.bounds.get((i, s))
+                grs.append(head + ('"bound":"norm"}' if lam is None else
+                                   '"bound":"dual","lambda":'
+                                   + json.dumps([_q(x) for x in lam], separators=(",", ":"))
+                                   + "}"))
+            out.append(f'{{"index":{i},"signs":[{signs[r]}],"pattern":[{patterns[r]}],'
+                       f'"witness":[{witnesses[r]}],"facets":[{",".join(ft)}],'
+                       f'"groups":[{grs[0]},{grs[1]}]}}')
+        yield ",".join(out)
+
+
+def _lam_text(a: int, b: int) -> str:
+    """The JSON text of the reduced ratio a/b as the certificate writes it."""
+    x = _reduced(a, b)
+    return str(x) if isinstance(x, int) else f'"{x}"'
 
 
 def check_certificate(result: CheckResult, *, completeness: bool = True) -> dict:

@@ -943,6 +943,18 @@ class Dismissals(Mapping):
             return [float(x).as_integer_ratio() for x in self.mu[int(self.arg[i, col]), :f]]
         return [(x.numerator, x.denominator) for x in map(Fraction, self.extra[g])]
 
+    def multiplier_rows(self, b0: int, b1: int) -> np.ndarray:
+        """For chambers ``b0 … b1 − 1`` (rows) and the signs +1, −1 (columns): the row of
+        :attr:`mu` holding the group's descent multipliers, −1 where λ is recorded otherwise
+        (for a writer that turns whole blocks of them into text at once).
+
+        >>> t = Dismissals([[(1, 0)], [(0, 1)]], np.array([[1, 0], [0, 1]]), 1)
+        >>> t.add_multipliers(np.array([1]), np.array([1]), np.array([[0.5]]))
+        >>> t.multiplier_rows(0, 2).tolist()
+        [[-1, -1], [-1, 0]]
+        """
+        return np.where(self.code[b0:b1] == 2, self.arg[b0:b1], -1)
+
     def __iter__(self):
         for i, col in zip(*np.nonzero(self.code)):
             yield (int(i), 1 - 2 * int(col))

@@ -1,0 +1,166 @@
+"""The streamed certificate writer's text builders (exact/certificates.py) give byte for byte
+what ``json.dumps`` gives for the certificate's own numbers, and the completeness
+certificate's dense subcone cache (arrangement/certificate.py) finds the same subcones as the
+sorted-key one.
+
+Run: ``.venv/bin/pytest --hypothesis-profile=ci tests/test_certificate_texts.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arrangement import certificate as acert
+from arrangement.certificate import completeness_certificate, small_int_row_texts
+from arrangement.core import Arrangement
+from arrangement.rational import certificate_reduced
+from exact import certificates as C
+from exact.verify import verify_certificate
+
+_DUMPS = {"separators": (",", ":")}
+
+
+def _reference_lambda(row) -> str:
+    """How the dict writer encodes a row of dyadic multipliers (exact.screen ratios)."""
+    out = []
+    for x in row:
+        a, b = float(x).as_integer_ratio()
+        out.append(0 if a == 0 else certificate_reduced(a, b))
+    return json.dumps(out, **_DUMPS)[1:-1]
+
+
+dyadic = st.one_of(
+    st.just(0.0), st.integers(0, 2**61).map(float),
+    st.builds(lambda m, e: float(np.ldexp(float(m), e)), st.integers(0, 2**53 - 1),
+              st.integers(-1074, 8)))
+
+
+@given(st.lists(st.lists(dyadic, min_size=1, max_size=6), min_size=1, max_size=6))
+def test_dyadic_texts_are_the_ratio_texts(rows):
+    """Multipliers as text in one vectorised pass = as_integer_ratio + certificate_reduced
+    per number, rows cut to their widths (zeros, integers, subnormals included)."""
+    w = max(len(r) for r in rows)
+    mu = np.array([r + [0.0] * (w - len(r)) for r in rows])
+    widths = [len(r) for r in rows]
+    assert C._dyadic_texts(mu, widths) == [_reference_lambda(r) for r in rows]
+
+
+def test_dyadic_texts_refuse_what_they_cannot_write():
+    """Negative, non-finite or ≥ 2^62 entries: None (the writer takes the per-number path)."""
+    for bad in (-1.0, float("inf"), float("nan"), 2.0**62):
+        assert C._dyadic_texts(np.array([[0.5, bad]]), [2]) is None
+
+
+@given(st.lists(st.lists(st.integers(-99, 999), min_size=3, max_size=3), min_size=1,
+                max_size=5))
+def test_small_int_row_texts_are_json(rows):
+    A = np.array(rows, dtype=np.int64)
+    assert small_int_row_texts(A) == [json.dumps(r, **_DUMPS)[1:-1] for r in rows]
+
+
+def test_small_int_row_texts_refuse_large_entries_and_take_empty_rows():
+    assert small_int_row_texts(np.array([[1, 1000]])) is None
+    assert small_int_row_texts(np.array([[-100, 0]])) is None
+    assert small_int_row_texts(np.zeros((2, 0), dtype=np.int8)) == ["", ""]
+
+
+@given(st.lists(st.lists(st.integers(-2**70, 2**70), min_size=2, max_size=2), min_size=1,
+                max_size=5), st.sampled_from([1, 6, 2**40, 2**68, 3**45]))
+def test_g_bodies_are_the_reduced_texts(rows, den):
+    """Both signs' texts of H/den, on int64 and on object (Python int) arrays, are the JSON
+    of _reduced_texts' numbers (the dict writer's)."""
+    obj = np.array(rows, dtype=object)
+    arrays = [obj]
+    if all(abs(x) < 2**62 for r in rows for x in r):
+        arrays.append(np.array(rows, dtype=np.int64))
+    for H in arrays:
+        plus, minus = C._reduced_texts(H, den)
+        want = ([json.dumps(r, **_DUMPS)[1:-1] for r in plus],
+                [json.dumps(r, **_DUMPS)[1:-1] for r in minus])
+        assert C._g_bodies(H, den) == want
+        assert want[0][0].split(",")[0] == json.dumps(C._q(Fraction(rows[0][0], den)))
+
+
+def test_dense_subcone_cache_finds_the_same_subcones(monkeypatch):
+    """The cache keyed by combinatorial rank and the one keyed by sorted base-m keys give the
+    same completeness certificate, and it verifies."""
+    rng = np.random.default_rng(3)
+    X = rng.integers(-5, 6, (9, 3)).tolist()
+    arr = Arrangement(X)
+    dense = completeness_certificate(arr)
+    monkeypatch.setattr(acert, "DENSE_SETS", 0)
+    assert completeness_certificate(Arrangement(X)) == dense
+    ok, msg = verify_certificate(dense)
+    assert ok, msg
+
+
+@pytest.mark.parametrize("n, d", [(14, 4), (16, 3)])
+def test_streamed_texts_cover_every_kind_of_group(tmp_path, n, d):
+    """Solves whose certificates have projected groups, norm-bounded ones and dual bounds from
+    descent multipliers, facets and explicit tuples, with H in int64 (14 × 4) and in Python
+    ints (16 × 3): the streamed bytes are the dict writer's."""
+    from arrangement.certificate import write_certificate
+    from exact.certificates import solution_certificate, write_solution_certificate
+    from exact.certify import solve
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(-9, 10, (n, d)).tolist()
+    y = rng.integers(-5, 6, n).tolist()
+    sol = solve(X, y, "1/10")
+    ref = tmp_path / "ref.json"
+    cert = solution_certificate(sol, X, y, "1/10")
+    write_certificate(cert, str(ref))
+    out = tmp_path / "c.json"
+    write_solution_certificate(sol, X, y, "1/10", str(out))
+    assert out.read_bytes() == ref.read_bytes()
+    kinds = {g.get("bound", "projected") for c in cert["chambers"] for g in c["groups"]}
+    codes = set(np.unique(sol.bounds.code).tolist())
+    assert "projected" in kinds and "dual" in kinds, kinds
+    assert codes == {0, 1, 2, 3}, codes  # none, facet, multiplier row, explicit (screen.py)
+
+
+def _texts_of(arr, **kw) -> str:
+    from arrangement.certificate import completeness_parts
+
+    blocks = [b for b in completeness_parts(arr, texts=True, block=5, **kw)[1] if b]
+    return "[" + ",".join(blocks) + "]"
+
+
+@pytest.mark.parametrize("subcones", [True, False])
+def test_completeness_texts_are_the_json_of_the_lists(subcones, monkeypatch):
+    """completeness_parts(texts=True) writes the bytes of json.dumps of its lists: chambers
+    held by subcones, explicit multipliers (subcones=False), and a mix of both (the subcone
+    search made to miss every other class)."""
+    rng = np.random.default_rng(5)
+    X = rng.integers(-4, 5, (8, 3)).tolist()
+    want = json.dumps(completeness_certificate(Arrangement(X), subcones)["chambers"], **_DUMPS)
+    assert _texts_of(Arrangement(X), subcones=subcones) == want
+    if subcones:
+        real = acert._subcones
+
+        def half(F, others, S, cache):
+            D, Sm = real(F, others, S, cache)
+            D[:, ::2] = 0  # left to the exact solver: explicit entries among subcone ones
+            return D, Sm
+
+        monkeypatch.setattr(acert, "_subcones", half)
+        mixed = completeness_certificate(Arrangement(X))
+        assert any(x > 0 for c in mixed["chambers"] for x in c[2])
+        assert _texts_of(Arrangement(X)) == json.dumps(mixed["chambers"], **_DUMPS)
+        ok, msg = verify_certificate(mixed)
+        assert ok, msg
+
+
+def test_completeness_texts_in_dimension_seven():
+    """d = 7: subcone masks reach 127, past small_int_row_texts' range (the per-row path)."""
+    rng = np.random.default_rng(2)
+    X = rng.integers(-3, 4, (9, 7)).tolist()
+    cert = completeness_certificate(Arrangement(X))
+    assert min(x for c in cert["chambers"] for x in c[2]) < -99
+    assert _texts_of(Arrangement(X)) == json.dumps(cert["chambers"], **_DUMPS)
