@@ -116,8 +116,8 @@ def readout_matrix(cp):
     return sp.kron(sp.identity(cp.n, format="csr"), np.ones((1, cp.pool)), format="csr")
 
 
-def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
-                        ) -> dict[Group, np.ndarray] | None:
+def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
+                        refine: bool = True) -> dict[Group, np.ndarray] | None:
     """The program restricted to ``groups``, handed to Clarabel directly (no cvxpy): the
     same scaled program as :meth:`exact.convex.ConvexProgram.cvxpy_problem` (data scaled by
     :meth:`~exact.convex.ConvexProgram.float_data`, facet rows of unit length), as a cone
@@ -149,7 +149,10 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
     if fa is None:
         return None
     groups = list(groups)
-    Xf, yf, beta, sx, sy = cp.float_data()
+    fd = cp.cache.get("cutting_float_data")
+    if fd is None:  # converted from Fractions once per program (15 ms per round at (40, 4))
+        fd = cp.cache["cutting_float_data"] = cp.float_data()
+    Xf, yf, beta, sx, sy = fd
     blk = cp.loss_fn.clarabel_block(yf)
     if blk is None:
         return None  # a loss without its cone block: the cvxpy chain builds the program
@@ -213,6 +216,10 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
     st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = eps
     st.tol_ktratio = 1e-8
     st.max_iter = 500
+    # iterative refinement of each KKT solve: about half of Clarabel's time ((40, 4), 388
+    # groups: 0.110 → 0.061 s, the same 25 iterations, dual vector within 2e-11); the rounds
+    # of working_set_solve go without it, the guess handed on is solved with it
+    st.iterative_refinement_enable = refine
     try:
         sol = clarabel.DefaultSolver(P, q, A, np.concatenate(b), cones, st).solve()
     except Exception:  # pragma: no cover - any solver failure: the caller falls back
@@ -273,7 +280,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     while True:
         rounds += 1
         ever.update(dict.fromkeys(ws))
-        Wd = clarabel_restricted(cp, ws) if direct else None
+        Wd = clarabel_restricted(cp, ws, refine=not FAST_ROUNDS) if direct else None
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
@@ -317,12 +324,20 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
                            cand, per_round)
         else:
             ws += [g for _t, g in cand[:per_round]]
-    if FINAL_UNION and direct and worst <= FALLBACK_VIOLATION and len(ever) > len(ws):
-        # the last solve on every group that was ever in the working set (as before the
-        # pruning): the refinement reads its active set and faces off this guess
-        Wd = clarabel_restricted(cp, list(ever))
+    if direct:
+        # the last solve adds every group that was ever in the working set and is tight at
+        # the last dual (within FINAL_TIGHT): the refinement reads its active set and faces
+        # off this guess, and the pruning may have dropped tight groups the optimum spreads
+        # over. The other groups of the union have zero weight at every optimum (the dual
+        # optimum is unique for a strictly convex loss and their constraints are slack), so
+        # this is the union's restricted optimum at a fraction of its size
+        inws = set(ws)
+        extra = ([g for g in ever if g not in inws
+                  and not T[g[0], 0 if g[1] == 1 else 1] < beta2 * (1 - FINAL_TIGHT)]
+                 if FINAL_UNION and worst <= FALLBACK_VIOLATION else [])
+        Wd = clarabel_restricted(cp, ws + extra) if extra or FAST_ROUNDS else None
         if Wd is not None:
-            W, ws = Wd, list(ever)
+            W, ws = Wd, ws + extra
             vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
             T = float_violations(fa, vrep, beta2, rel, state=state)
             worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
@@ -354,8 +369,16 @@ def _violated(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
     return [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
 
 
-#: the guess handed on is the restricted optimum over every group ever in the working set
+#: the guess handed on is the restricted optimum over the last working set and every group
+#: ever in the working set whose constraint is within FINAL_TIGHT of tight at the last dual.
+#: Measured on (40, 4): the whole union 930 groups, 0.44 s CPU, 136 groups active; the
+#: tight part 236 groups, 0.074 s, 134 active (the last working set alone: 227, 127)
 FINAL_UNION = True
+FINAL_TIGHT = 1e-4
+
+#: the rounds' restricted solves skip Clarabel's iterative refinement; the last one, over the
+#: last working set and the tight groups of the union (:data:`FINAL_UNION`), is refined
+FAST_ROUNDS = True
 
 #: after the rounds converge at ``rel``, up to this many polish rounds add every group
 #: violated above ``rel·POLISH_REL`` (no pruning, no diversity)
