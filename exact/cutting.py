@@ -132,11 +132,18 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     :meth:`~exact.losses.Loss.numeric_dual` of the multiplier of ``z = S…``, which is
     ``−ℓ'(z)`` in Clarabel's sign convention) / ``numeric_solver`` as ``numeric_solve`` does;
     None when the loss has no block, the numbers are too large for floats or Clarabel does not
-    report a solution (the caller then falls back to ``numeric_solve``). Floats only: a guess.
+    report a solution (the caller then falls back to ``numeric_solve``). ``refine=False``
+    skips Clarabel's iterative refinement of each KKT solve: about half of its time ((40, 4),
+    388 groups: 0.110 → 0.061 s CPU, the same 25 iterations, dual vector within 2e-11), but
+    the working-set rounds do not use it (benchmarks/RESULTS.md, session 8: the changed path
+    ended on a guess the exact refinement took 10× longer to certify). Floats only: a guess.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
     >>> W = clarabel_restricted(cp, cp.groups)
+    >>> abs(cp.numeric_value - 37 / 200) < 1e-6
+    True
+    >>> W = clarabel_restricted(cp, cp.groups, refine=False)
     >>> abs(cp.numeric_value - 37 / 200) < 1e-6
     True
     """
@@ -216,9 +223,6 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = eps
     st.tol_ktratio = 1e-8
     st.max_iter = 500
-    # iterative refinement of each KKT solve: about half of Clarabel's time ((40, 4), 388
-    # groups: 0.110 → 0.061 s, the same 25 iterations, dual vector within 2e-11); the rounds
-    # of working_set_solve go without it, the guess handed on is solved with it
     st.iterative_refinement_enable = refine
     try:
         sol = clarabel.DefaultSolver(P, q, A, np.concatenate(b), cones, st).solve()
@@ -280,7 +284,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     while True:
         rounds += 1
         ever.update(dict.fromkeys(ws))
-        Wd = clarabel_restricted(cp, ws, refine=not FAST_ROUNDS) if direct else None
+        Wd = clarabel_restricted(cp, ws) if direct else None
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
@@ -324,20 +328,12 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
                            cand, per_round)
         else:
             ws += [g for _t, g in cand[:per_round]]
-    if direct:
-        # the last solve adds every group that was ever in the working set and is tight at
-        # the last dual (within FINAL_TIGHT): the refinement reads its active set and faces
-        # off this guess, and the pruning may have dropped tight groups the optimum spreads
-        # over. The other groups of the union have zero weight at every optimum (the dual
-        # optimum is unique for a strictly convex loss and their constraints are slack), so
-        # this is the union's restricted optimum at a fraction of its size
-        inws = set(ws)
-        extra = ([g for g in ever if g not in inws
-                  and not T[g[0], 0 if g[1] == 1 else 1] < beta2 * (1 - FINAL_TIGHT)]
-                 if FINAL_UNION and worst <= FALLBACK_VIOLATION else [])
-        Wd = clarabel_restricted(cp, ws + extra) if extra or FAST_ROUNDS else None
+    if FINAL_UNION and direct and worst <= FALLBACK_VIOLATION and len(ever) > len(ws):
+        # the last solve on every group that was ever in the working set (as before the
+        # pruning): the refinement reads its active set and faces off this guess
+        Wd = clarabel_restricted(cp, list(ever))
         if Wd is not None:
-            W, ws = Wd, ws + extra
+            W, ws = Wd, list(ever)
             vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
             T = float_violations(fa, vrep, beta2, rel, state=state)
             worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
@@ -369,16 +365,8 @@ def _violated(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
     return [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
 
 
-#: the guess handed on is the restricted optimum over the last working set and every group
-#: ever in the working set whose constraint is within FINAL_TIGHT of tight at the last dual.
-#: Measured on (40, 4): the whole union 930 groups, 0.44 s CPU, 136 groups active; the
-#: tight part 236 groups, 0.074 s, 134 active (the last working set alone: 227, 127)
+#: the guess handed on is the restricted optimum over every group ever in the working set
 FINAL_UNION = True
-FINAL_TIGHT = 1e-4
-
-#: the rounds' restricted solves skip Clarabel's iterative refinement; the last one, over the
-#: last working set and the tight groups of the union (:data:`FINAL_UNION`), is refined
-FAST_ROUNDS = True
 
 #: after the rounds converge at ``rel``, up to this many polish rounds add every group
 #: violated above ``rel·POLISH_REL`` (no pruning, no diversity)
