@@ -116,8 +116,8 @@ def readout_matrix(cp):
     return sp.kron(sp.identity(cp.n, format="csr"), np.ones((1, cp.pool)), format="csr")
 
 
-def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
-                        ) -> dict[Group, np.ndarray] | None:
+def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
+                        refine: bool = True) -> dict[Group, np.ndarray] | None:
     """The program restricted to ``groups``, handed to Clarabel directly (no cvxpy): the
     same scaled program as :meth:`exact.convex.ConvexProgram.cvxpy_problem` (data scaled by
     :meth:`~exact.convex.ConvexProgram.float_data`, facet rows of unit length), as a cone
@@ -132,11 +132,18 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
     :meth:`~exact.losses.Loss.numeric_dual` of the multiplier of ``z = S…``, which is
     ``−ℓ'(z)`` in Clarabel's sign convention) / ``numeric_solver`` as ``numeric_solve`` does;
     None when the loss has no block, the numbers are too large for floats or Clarabel does not
-    report a solution (the caller then falls back to ``numeric_solve``). Floats only: a guess.
+    report a solution (the caller then falls back to ``numeric_solve``). ``refine=False``
+    skips Clarabel's iterative refinement of each KKT solve: about half of its time ((40, 4),
+    388 groups: 0.110 → 0.061 s CPU, the same 25 iterations, dual vector within 2e-11), but
+    the working-set rounds do not use it (benchmarks/RESULTS.md, session 8: the changed path
+    ended on a guess the exact refinement took 10× longer to certify). Floats only: a guess.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
     >>> W = clarabel_restricted(cp, cp.groups)
+    >>> abs(cp.numeric_value - 37 / 200) < 1e-6
+    True
+    >>> W = clarabel_restricted(cp, cp.groups, refine=False)
     >>> abs(cp.numeric_value - 37 / 200) < 1e-6
     True
     """
@@ -149,7 +156,10 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
     if fa is None:
         return None
     groups = list(groups)
-    Xf, yf, beta, sx, sy = cp.float_data()
+    fd = cp.cache.get("cutting_float_data")
+    if fd is None:  # converted from Fractions once per program (15 ms per round at (40, 4))
+        fd = cp.cache["cutting_float_data"] = cp.float_data()
+    Xf, yf, beta, sx, sy = fd
     blk = cp.loss_fn.clarabel_block(yf)
     if blk is None:
         return None  # a loss without its cone block: the cvxpy chain builds the program
@@ -213,6 +223,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12
     st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = eps
     st.tol_ktratio = 1e-8
     st.max_iter = 500
+    st.iterative_refinement_enable = refine
     try:
         sol = clarabel.DefaultSolver(P, q, A, np.concatenate(b), cones, st).solve()
     except Exception:  # pragma: no cover - any solver failure: the caller falls back

@@ -243,8 +243,8 @@ def test_inaccurate_direct_solve_switches_to_the_cvxpy_chain(monkeypatch):
 
     real = cutting.clarabel_restricted
 
-    def bad(cp, groups, eps=1e-12):
-        W = real(cp, groups, eps)
+    def bad(cp, groups, eps=1e-12, **kw):
+        W = real(cp, groups, eps, **kw)
         cp.numeric_dual = 1.5 * np.asarray(cp.numeric_dual)
         return W
 
@@ -269,8 +269,8 @@ def test_stalled_rounds_fall_back_to_the_full_program(monkeypatch):
     cp = ConvexProgram(inst.X, inst.y, inst.beta)
     real_direct, real_solve = cutting.clarabel_restricted, cp.numeric_solve
 
-    def bad_direct(cp_, groups, eps=1e-12):
-        W = real_direct(cp_, groups, eps)
+    def bad_direct(cp_, groups, eps=1e-12, **kw):
+        W = real_direct(cp_, groups, eps, **kw)
         cp_.numeric_dual = 1.5 * np.asarray(cp_.numeric_dual)
         return W
 
