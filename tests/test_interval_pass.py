@@ -115,14 +115,14 @@ def test_warm_started_nnls_reaches_the_cold_optimum():
 
 
 def test_batched_spd_solve_matches_lapack():
-    from exact.nnls import _spd_solve
+    from exact.nnls import spd_solve
 
     rng = np.random.default_rng(0)
     for k in (1, 2, 3, 4, 6):
         A = rng.standard_normal((400, k, k))
         G = A @ A.transpose(0, 2, 1) + 1e-3 * np.eye(k)
         b = rng.standard_normal((400, k))
-        assert np.allclose(_spd_solve(G, b), np.linalg.solve(G, b[..., None])[..., 0],
+        assert np.allclose(spd_solve(G, b), np.linalg.solve(G, b[..., None])[..., 0],
                            rtol=1e-8, atol=1e-8)
 
 
