@@ -395,6 +395,7 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
         H, den = h_matrix(cp, v)
     fast = getattr(own, "ratios", None)
     rows_of = getattr(own, "multiplier_rows", None) if fast is not None else None
+    scaled_of = getattr(own, "scaled_rows", None) if fast is not None else None
     projections = sol.projections
     facet_text: dict[tuple[int, tuple[int, ...]], str] = {}
     sign_rows, pattern_rows = np.asarray(cp.signs), np.asarray(cp.patterns)
@@ -418,6 +419,8 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
                 texts = _dyadic_texts(mu[mr[rr, cc]], [widths[r] for r in rr.tolist()])
                 if texts is not None:
                     mtext = {(r, c): t for r, c, t in zip(rr.tolist(), cc.tolist(), texts)}
+        if scaled_of is not None:
+            mtext.update(_scaled_texts(own, scaled_of(b0, b1), widths))
         out = []
         for r, i in enumerate(range(b0, b1)):
             ft = []
@@ -456,6 +459,46 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
                        f'"witness":[{witnesses[r]}],"facets":[{",".join(ft)}],'
                        f'"groups":[{grs[0]},{grs[1]}]}}')
         yield ",".join(out)
+
+
+def _scaled_texts(own, sr: np.ndarray, widths: list[int]) -> dict[tuple[int, int], str]:
+    """The λ texts of a block's groups recorded as integer multiplier rows ``μ`` on the scale
+    of an interval H (``λ = μ·2^shift/den``, :class:`exact.interval_pass.ScaledDismissals`;
+    ``sr`` from its ``scaled_rows``): ``{(row, column): body}``, each entry as
+    :func:`_lam_text` writes it, one text per distinct μ of the block (the per-group ratios
+    were a third of the (40, 5) writing: 296k such groups)."""
+    rr, cc = np.nonzero(sr >= 0)
+    if not len(rr):
+        return {}
+    imu, sh, dn = own.imu, own.shift, own.den
+    M = imu[sr[rr, cc]]
+    ws = [widths[r] for r in rr.tolist()]
+    e = dn.bit_length() - 1
+    if dn == 1 << e and M.size and int(M.min()) >= 0:
+        # den = 2^e (the usual case: v on a dyadic grid): λ = (μ/2^tz)·2^(sh + tz − e), the
+        # trailing zeros tz of μ found in int64 and the reduced texts built without a gcd
+        low = M & -M
+        tz = np.where(M > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
+        N, E = M >> tz, tz + (sh - e)
+        if int(E.max()) <= 0 and int(-E.min()) < len(_POW2):
+            out = {}
+            for r, c, nr, er, w in zip(rr.tolist(), cc.tolist(), N.tolist(), E.tolist(), ws):
+                out[(r, c)] = ",".join(["0" if n == 0 else str(n) if k == 0 else
+                                        f'"{n}/{_POW2[-k]}"' for n, k in zip(nr[:w], er[:w])])
+            return out
+    cache: dict[int, str] = {0: "0"}
+    out = {}
+    for r, c, k in zip(rr.tolist(), cc.tolist(), sr[rr, cc].tolist()):
+        parts = []
+        for m in imu[k, :widths[r]].tolist():
+            t = cache.get(m)
+            if t is None:
+                a = m << sh
+                q = math.gcd(a, dn)
+                t = cache[m] = _lam_text(a // q, dn // q)
+            parts.append(t)
+        out[(r, c)] = ",".join(parts)
+    return out
 
 
 def _lam_text(a: int, b: int) -> str:

@@ -234,6 +234,14 @@ class ScaledDismissals(Dismissals):
         self.code[rows, cols] = 4
         self.arg[rows, cols] = base + np.arange(len(rows))
 
+    def scaled_rows(self, b0: int, b1: int):
+        """For chambers ``b0 … b1 − 1`` (rows) and the signs +1, −1 (columns): the row of
+        :attr:`imu` holding the group's integer multipliers, −1 where λ is recorded otherwise
+        (for a writer that turns whole blocks of them into text at once; λ = μ·2^shift/den)."""
+        import numpy as np
+
+        return np.where(self.code[b0:b1] == 4, self.arg[b0:b1], -1)
+
     def _scaled(self, g):
         i, s = g
         col = 0 if s == 1 else 1
