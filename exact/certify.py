@@ -284,6 +284,20 @@ def pattern_matmul_float(Pf: np.ndarray, B: np.ndarray) -> np.ndarray:
         limbs.append((Pf @ (R & mask).astype(float)).astype(np.int64))
         R = R >> lb
     top = (Pf @ R.astype(float)).astype(np.int64)  # |R| < 2^lb: sums below 2^52, exact
+    return _recombine_limbs(top, limbs, lb)
+
+
+def _recombine_limbs(top: np.ndarray, limbs: list[np.ndarray], lb: int) -> np.ndarray:
+    """``top·2^{lb·k} + Σ_j limbs[j]·2^{lb·j}`` exactly (int64 parts of a limb product): in
+    int64 when a bound on the sum from the parts stays below 2⁶² (no Python integer per entry,
+    no pass over objects to shrink them back), else in Python integers.
+
+    >>> top, low = np.array([[1]], dtype=np.int64), np.array([[3]], dtype=np.int64)
+    >>> _recombine_limbs(top, [low], 31).tolist(), _recombine_limbs(top, [low], 70).tolist()
+    ([[2147483651]], [[1180591620717411303427]])
+    """
+    from arrangement import intmat
+
     bound = intmat.max_abs(top)
     for T in reversed(limbs):
         bound = (bound << lb) + intmat.max_abs(T)
@@ -324,20 +338,7 @@ def _pattern_matmul(P: np.ndarray, B: np.ndarray) -> np.ndarray:
         limbs.append(P @ (R & (2**_LIMB - 1)).astype(np.int64))
         R = R >> _LIMB
     top = P @ R.astype(np.int64)
-    # a bound on |H| from the int64 parts: below 2⁶² the whole sum stays in int64 (no Python
-    # integer per entry, and no pass over objects to shrink them back); above it, objects
-    bound = intmat.max_abs(top)
-    for T in reversed(limbs):
-        bound = (bound << _LIMB) + intmat.max_abs(T)
-    if bound < 2**62:
-        H64 = top
-        for T in reversed(limbs):
-            H64 = (H64 << _LIMB) + T
-        return H64
-    H = top.astype(object)
-    for T in reversed(limbs):
-        H = (H << _LIMB) + T.astype(object)
-    return H
+    return _recombine_limbs(top, limbs, _LIMB)
 
 
 def dual_bound(A: Sequence[Sequence[int]], g: Sequence[Fraction],
@@ -607,14 +608,9 @@ def batch_nnls_multipliers(cp: ConvexProgram, H: np.ndarray, den: int, groups: S
     lf = num / 2.0**40  # exact: dyadic, numerator < 2⁵³
     AI = int_facets(cp)
     if ih is not None and record is not None and AI.dtype != object:
-        from exact.screen import int_multipliers, interval_proven
+        from exact.screen import interval_proven, scaled_int_multipliers
 
-        try:
-            scale = den / (1 << ih.k)  # int / int: no float overflow below 2^1024
-        except OverflowError:
-            scale = math.inf  # no integer multipliers: every one becomes 0
-        with np.errstate(all="ignore"):
-            mi = int_multipliers(L * scale)
+        mi = scaled_int_multipliers(L, den, ih.k)
         cols = (1 - sg) // 2
         ok = interval_proven(ih, AI, idx, cols, mi, ih.threshold(thr))
         record.add_scaled(idx[ok], cols[ok], mi[ok])

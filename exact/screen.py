@@ -48,7 +48,7 @@ __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "block
            "exact_multipliers_ok", "exact_norm_ok", "active_set_projection", "facet_arrays",
            "float_g", "float_safe", "float_violations",
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
-           "padded_facets",
+           "padded_facets", "scaled_int_multipliers",
            "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK",
            "UNIT_ROUNDOFF"]
 
@@ -1089,12 +1089,7 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
             # rows stop at 0.98 thr: the int64 intervals then keep a margin to spare
             lam, _r = polar_descent(fa, ub[:, 0], Gs, target=0.98 * float(thr))
             mu_f = _raw_multipliers(fa, ub[:, 0], lam)
-            try:
-                scale = den / (1 << ih.k)  # int / int: no float overflow below 2^1024
-            except OverflowError:
-                scale = math.inf  # no integer multipliers: every one becomes 0
-            with np.errstate(all="ignore"):
-                mi = int_multipliers(mu_f * scale)
+            mi = scaled_int_multipliers(mu_f, den, ih.k)
             ok = interval_proven(ih, AI, ub[:, 0], ub[:, 1], mi, T)
             if record is not None and ok.any():
                 # recorded once at the end: add_scaled stacks its rows (quadratic per block)
@@ -1176,3 +1171,22 @@ def int_multipliers(lam: np.ndarray) -> np.ndarray:
         x = np.rint(lam)
         x = np.where(np.isfinite(x) & (x > 0) & (x < 2.0**62), x, 0.0)
     return x.astype(np.int64)
+
+
+def scaled_int_multipliers(lam: np.ndarray, den: int, k: int) -> np.ndarray:
+    """The multipliers ``λ`` of ``g = H/den`` as the int64 multipliers ``μ ≈ λ·den/2^k`` of the
+    interval rows ``H/2^k`` (:class:`exact.interval_pass.IntervalH`), by
+    :func:`int_multipliers`; when ``den/2^k`` overflows a float every one becomes 0 (still a
+    valid Moreau bound).
+
+    >>> scaled_int_multipliers(np.array([[0.5, 2.0]]), 12, 2).tolist()
+    [[2, 6]]
+    >>> scaled_int_multipliers(np.array([[1.0]]), 2**1100, 0).tolist()
+    [[0]]
+    """
+    try:
+        scale = den / (1 << k)  # int / int: no float overflow below 2^1024
+    except OverflowError:
+        scale = math.inf
+    with np.errstate(all="ignore"):
+        return int_multipliers(lam * scale)
