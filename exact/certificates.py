@@ -465,32 +465,23 @@ def _scaled_texts(own, sr: np.ndarray, widths: list[int]) -> dict[tuple[int, int
     """The λ texts of a block's groups recorded as integer multiplier rows ``μ`` on the scale
     of an interval H (``λ = μ·2^shift/den``, :class:`exact.interval_pass.ScaledDismissals`;
     ``sr`` from its ``scaled_rows``): ``{(row, column): body}``, each entry as
-    :func:`_lam_text` writes it, one text per distinct μ of the block (the per-group ratios
-    were a third of the (40, 5) writing: 296k such groups)."""
+    :func:`_lam_text` writes it; :func:`_dyadic_scaled_texts` when den is a power of two, else
+    one gcd per distinct μ of the block (the per-group ratios were a third of the (40, 5)
+    writing: 296k such groups)."""
     rr, cc = np.nonzero(sr >= 0)
     if not len(rr):
         return {}
     imu, sh, dn = own.imu, own.shift, own.den
     M = imu[sr[rr, cc]]
     ws = [widths[r] for r in rr.tolist()]
-    e = dn.bit_length() - 1
-    if dn == 1 << e and M.size and int(M.min()) >= 0:
-        # den = 2^e (the usual case: v on a dyadic grid): λ = (μ/2^tz)·2^(sh + tz − e), the
-        # trailing zeros tz of μ found in int64 and the reduced texts built without a gcd
-        low = M & -M
-        tz = np.where(M > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
-        N, E = M >> tz, tz + (sh - e)
-        if int(E.max()) <= 0 and int(-E.min()) < len(_POW2):
-            out = {}
-            for r, c, nr, er, w in zip(rr.tolist(), cc.tolist(), N.tolist(), E.tolist(), ws):
-                out[(r, c)] = ",".join(["0" if n == 0 else str(n) if k == 0 else
-                                        f'"{n}/{_POW2[-k]}"' for n, k in zip(nr[:w], er[:w])])
-            return out
+    texts = _dyadic_scaled_texts(M, ws, sh, dn)
+    if texts is not None:
+        return dict(zip(zip(rr.tolist(), cc.tolist()), texts))
     cache: dict[int, str] = {0: "0"}
     out = {}
-    for r, c, k in zip(rr.tolist(), cc.tolist(), sr[rr, cc].tolist()):
+    for r, c, row, w in zip(rr.tolist(), cc.tolist(), M.tolist(), ws):
         parts = []
-        for m in imu[k, :widths[r]].tolist():
+        for m in row[:w]:
             t = cache.get(m)
             if t is None:
                 a = m << sh
@@ -499,6 +490,25 @@ def _scaled_texts(own, sr: np.ndarray, widths: list[int]) -> dict[tuple[int, int
             parts.append(t)
         out[(r, c)] = ",".join(parts)
     return out
+
+
+def _dyadic_scaled_texts(M: np.ndarray, widths: list[int], sh: int, dn: int
+                         ) -> list[str] | None:
+    """The bodies of the rows ``M[r, :widths[r]]·2^sh/dn`` for ``dn = 2^e`` (the usual case: v
+    on a dyadic grid), reduced by the trailing zeros of μ found in int64 (no gcd); None when dn
+    is not a power of two, an entry is negative, or a value is an integer other than 0 or
+    needs a denominator beyond :data:`_POW2` (the caller then takes the gcd path)."""
+    e = dn.bit_length() - 1
+    if dn != 1 << e or not M.size or int(M.min()) < 0:
+        return None
+    low = M & -M
+    tz = np.where(M > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
+    N, E = M >> tz, tz + (sh - e)  # λ = N·2^E, N odd
+    if int(E.max()) > 0 or int(-E.min()) >= len(_POW2):
+        return None
+    return [",".join(["0" if n == 0 else str(n) if k == 0 else f'"{n}/{_POW2[-k]}"'
+                      for n, k in zip(nr[:w], er[:w])])
+            for nr, er, w in zip(N.tolist(), E.tolist(), widths)]
 
 
 def _lam_text(a: int, b: int) -> str:
