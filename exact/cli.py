@@ -143,20 +143,41 @@ def plugin_commands() -> dict[str, str]:
             if ep.name not in COMMANDS}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``relucvx`` parser with every subcommand registered.
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version is looked up only when asked for (the package
+    metadata lookup was a tenth of the parser's build)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "show program's version number and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        print(f"relucvx {version()}")  # on stdout, as argparse's own version action does
+        parser.exit()
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``relucvx`` parser with every subcommand registered, or only the built-in command
+    ``only`` (:data:`COMMANDS`; :func:`main` passes the command it was given, so that a small
+    ``relucvx solve`` does not build eleven parsers and scan the entry points for plugins).
 
     >>> build_parser().parse_args(["examples"]).command
     'examples'
+    >>> build_parser("solve").parse_args(["solve", "data.json"]).command
+    'solve'
     """
     parser = _Parser(prog="relucvx", description=DESCRIPTION, epilog=EPILOG)
-    parser.add_argument("--version", action="version", version=f"relucvx {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", title="commands",
                                 parser_class=_Parser)
-    for name in COMMANDS:
+    if only is not None and only not in COMMANDS:
+        raise ValueError(f"not a built-in command: {only!r}")
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"exact.commands.{name}").register(sub)
-    for module in sorted(plugin_commands().values()):
-        importlib.import_module(module).register(sub)
+    if only is None:
+        for module in sorted(plugin_commands().values()):
+            importlib.import_module(module).register(sub)
     return parser
 
 
@@ -164,8 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``relucvx`` with ``argv``; return the exit status. Without a command it prints the
     usage and the list of commands on stdout, the usual one-line error on stderr, and returns
     2."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    # a built-in command first: only its parser (anything else, e.g. --help, a plugin or a
+    # misspelt command, gets the full parser and its list of commands)
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help()
         print("relucvx: error: no command given (the commands are listed above)",

@@ -313,11 +313,37 @@ class ConvexProgram:
                    for row in self.cones[i])
 
     def fit(self, i: int, s: int, w: Sequence[Fraction]) -> tuple[Fraction, ...]:
-        """Exact ``s S D_i X w`` (the group's contribution to the prediction; S the readout)."""
+        """Exact ``s S D_i X w`` (the group's contribution to the prediction; S the readout).
+
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+        >>> i = cp.patterns.index((1, 0))
+        >>> cp.fit(i, -1, (Fraction(1, 2), Fraction(3)))
+        (Fraction(-1, 2), Fraction(0, 1))
+        """
         D = self.patterns[i]
-        return self.pooled(tuple(
-            s * sum((a * b for a, b in zip(row, w)), Fraction(0)) if D[j] else Fraction(0)
-            for j, row in enumerate(self.X)))
+        if not all(isinstance(x, (int, Fraction)) for x in w):  # e.g. sympy entries
+            return self.pooled(tuple(
+                s * sum((a * b for a, b in zip(row, w)), Fraction(0)) if D[j] else Fraction(0)
+                for j, row in enumerate(self.X)))
+        # in integers, as prediction(): X = XI / L, w = U / c, one Fraction per output (the
+        # Fraction products were most of the optimal set's and the pruning's exact work)
+        L, XI = self._int_rows()
+        wq = [Fraction(x) for x in w]
+        c = math.lcm(*(q.denominator for q in wq))
+        U = [q.numerator * (c // q.denominator) for q in wq]
+        k = self.pool
+        acc = [0] * self.n
+        for j, row in enumerate(XI):
+            if D[j]:
+                acc[j // k] += sum(a * b for a, b in zip(row, U) if a and b)
+        return tuple(Fraction(s * t, L * c) if t else Fraction(0) for t in acc)
+
+    def _int_rows(self) -> tuple[int, list[list[int]]]:
+        # X = XI / L with XI integer (cached: fit() and prediction() read it per group)
+        if "int_rows" not in self.cache:
+            L = math.lcm(*(q.denominator for row in self.X for q in row))
+            self.cache["int_rows"] = (L, [[int(q * L) for q in row] for row in self.X])
+        return self.cache["int_rows"]
 
     def pooled(self, z: Sequence) -> tuple:
         """The readout ``S z`` of one value per row: sums of ``pool`` consecutive rows.
@@ -346,10 +372,7 @@ class ConvexProgram:
         # Σ fit(i, s, w) in integers: X = XI / L, w = U / c, so row j adds XI_j·U / (L c) and
         # output j one Fraction per group (per-entry Fraction products dominated for a CNN's
         # nK patch rows)
-        if "int_rows" not in self.cache:
-            L = math.lcm(*(q.denominator for row in self.X for q in row))
-            self.cache["int_rows"] = (L, [[int(q * L) for q in row] for row in self.X])
-        L, XI = self.cache["int_rows"]
+        L, XI = self._int_rows()
         out = [Fraction(0)] * self.n
         for (i, s), w in groups.items():
             wq = [Fraction(x) for x in w]

@@ -145,21 +145,24 @@ def simplest_rational(lo: Fraction, hi: Fraction) -> Fraction:
     lo, hi = Fraction(lo), Fraction(hi)
     if lo > hi:
         raise ValueError("empty interval")
+    # the continued fraction on integer pairs: lo = a/b, hi = c/e (b, e > 0, not necessarily
+    # reduced); the Fraction version spent its time in gcds (a third of a small solve's extras)
+    a, b, c, e = lo.numerator, lo.denominator, hi.numerator, hi.denominator
     terms: list[int] = []
     for _ in range(10_000):
-        fl = math.floor(lo)
-        if fl == lo or fl + 1 <= hi:
-            terms.append(fl if fl == lo else fl + 1)
+        fl = a // b
+        if fl * b == a or (fl + 1) * e <= c:
+            terms.append(fl if fl * b == a else fl + 1)
             break
         terms.append(fl)
         # fl < lo ≤ hi < fl + 1: recurse on the reciprocals of the fractional parts
-        lo, hi = 1 / (hi - fl), 1 / (lo - fl)
+        a, b, c, e = e, c - fl * e, b, a - fl * b
     else:  # pragma: no cover - needs an absurdly long continued fraction
         raise ArithmeticError("continued fraction too long")
-    x = Fraction(terms[-1])
-    for a in reversed(terms[:-1]):
-        x = a + 1 / x
-    return x
+    p, q = terms[-1], 1
+    for t in reversed(terms[:-1]):
+        p, q = t * p + q, p
+    return Fraction(p, q)
 
 
 def _h(cp, i: int, v: Vec) -> Vec:

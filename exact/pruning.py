@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # annotations only: exact.convex imports numpy and the loss r
 
 #: ``null_vector`` and ``rank`` are re-exported from arrangement/exactla.py (the one LA layer)
 __all__ = ["PruneResult", "PruneStep", "norm_enclosure", "null_vector", "penalty_enclosure",
-           "prune", "prune_with_record", "rank", "sign_weighted_norms"]
+           "prune", "prune_with_record", "rank", "rational_null_vector", "sign_weighted_norms"]
 
 
 def norm_enclosure(w: Sequence[Fraction], bits: int = 128) -> tuple[Fraction, Fraction]:
@@ -105,6 +105,66 @@ def sign_weighted_norms(c: Sequence[Fraction], ws: Sequence[Sequence[Fraction]])
 
 def _fit(program: ConvexProgram, g: Group, w: Vec) -> Vec:
     return tuple(program.fit(g[0], g[1], w))
+
+
+def _scaled(v: Sequence[Number]) -> tuple[int, list[int]]:
+    # v = u / L with u integer (L > 0 the lcm of the denominators)
+    q = [Fraction(x) for x in v]
+    L = math.lcm(*(x.denominator for x in q)) if q else 1
+    return L, [x.numerator * (L // x.denominator) for x in q]
+
+
+def _integer_rank(vectors: Sequence[Sequence[Number]]) -> int:
+    # exactla.rank, fraction-free on the vectors scaled to integers
+    from arrangement.exactla import integer_rank
+
+    return integer_rank([_scaled(v)[1] for v in vectors]) if vectors else 0
+
+
+def rational_null_vector(vectors: Sequence[Sequence[Number]]) -> list[Fraction] | None:
+    """The null vector of :func:`arrangement.exactla.null_vector` (``Σ_g c_g v_g = 0``, the
+    first free column of the RREF with coefficient 1; None when the vectors are independent),
+    computed fraction-free: each vector is scaled to integers, the first one dependent on those
+    before it is found by integer elimination, and its coefficients by one integer solve
+    (:func:`arrangement.exactla.integer_solve`, Cramer, re-checked on every coordinate).
+
+    That first free column c is the first vector dependent on its predecessors (all earlier
+    columns are pivots), so ``c_c = 1`` and the earlier coefficients are unique: the same
+    vector as the RREF's, without its Fraction arithmetic (most of the pruning's time).
+
+    >>> rational_null_vector([(1, 0), (0, 1), (1, 1)])
+    [Fraction(-1, 1), Fraction(-1, 1), Fraction(1, 1)]
+    >>> rational_null_vector([(Fraction(1, 2), 0), (0, 1)]) is None
+    True
+    >>> rational_null_vector([(0, 0), (1, 2)])
+    [Fraction(1, 1), Fraction(0, 1)]
+    """
+    from arrangement.exactla import extend_basis, integer_solve
+
+    if not vectors:
+        return None
+    scaled = [_scaled(v) for v in vectors]
+    if not scaled[0][1]:  # vectors of length 0: every one is zero
+        return [Fraction(1)] + [Fraction(0)] * (len(vectors) - 1)
+    basis: list[tuple[int, list[int]]] = []
+    for c, (Lc, uc) in enumerate(scaled):
+        grown = extend_basis(basis, uc)
+        if len(grown) > len(basis):
+            basis = grown
+            continue
+        out = [Fraction(0)] * len(vectors)
+        out[c] = Fraction(1)
+        if c:
+            # u_c = Σ_j (x_j / D) u_j, u_j = L_j v_j: v_c = Σ_j x_j L_j / (D L_c) v_j
+            M = [[scaled[j][1][r] for j in range(c)] for r in range(len(uc))]
+            sol = integer_solve(M, uc)
+            if sol is None:  # pragma: no cover - the earlier columns are independent
+                raise ArithmeticError("a dependent vector outside the span of its predecessors")
+            x, D = sol
+            for j in range(c):
+                out[j] = Fraction(-x[j] * scaled[j][0], D * Lc)
+        return out
+    return None
 
 
 # -- pruning --------------------------------------------------------------------------------------
@@ -170,7 +230,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[Number]], program: ConvexP
     ok_pen = True
     while W:
         keys = sorted(W)
-        c = null_vector([_fit(program, k, W[k]) for k in keys])
+        c = rational_null_vector([_fit(program, k, W[k]) for k in keys])
         if c is None:
             break
         sgn = sign_weighted_norms(c, [W[k] for k in keys])
@@ -198,7 +258,7 @@ def prune_with_record(groups: Mapping[Group, Sequence[Number]], program: ConvexP
         fit_preserved=program.prediction(W) == before,
         in_cones=all(program.in_cone(i, w) for (i, _s), w in W.items()),
         penalty_not_increased=ok_pen,
-        rank=rank([_fit(program, k, w) for k, w in W.items()]) if W else 0,
+        rank=_integer_rank([_fit(program, k, w) for k, w in W.items()]),
     )
 
 

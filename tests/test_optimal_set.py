@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import pytest
@@ -74,6 +75,17 @@ def test_simplest_rational():
     assert simplest_rational(F(1, 3) - F(1, 10**9), F(1, 3) + F(1, 10**9)) == F(1, 3)
     assert simplest_rational(F(-7, 2), F(-13, 4)) == F(-7, 2)  # closed interval
     assert simplest_rational(F(2), F(3)) in (F(2), F(3))
+
+
+@given(st.fractions(max_denominator=10**12), st.fractions(min_value=0, max_denominator=10**9))
+def test_simplest_rational_has_the_smallest_denominator(lo, width):
+    # against the definition, by brute force over the smaller denominators (the integer walk
+    # of simplest_rational must agree with it on every interval, degenerate ones included)
+    hi = lo + width
+    x = simplest_rational(lo, hi)
+    assert lo <= x <= hi
+    for q in range(1, min(x.denominator, 2000)):
+        assert math.ceil(lo * q) > math.floor(hi * q), (q, lo, hi)
 
 
 # small integer data (n ≤ 5, d ≤ 2, not all zero), integer targets, β in {1/10, ..., 1}
