@@ -308,7 +308,20 @@ class ConvexProgram:
 
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:
-        """Exact test ``w ∈ C_i`` (then ``(Xw)_+ = D_i X w``, docs/MATH.md §2)."""
+        """Exact test ``w ∈ C_i`` (then ``(Xw)_+ = D_i X w``, docs/MATH.md §2).
+
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+        >>> i = cp.patterns.index((1, 0))
+        >>> cp.in_cone(i, (Fraction(1, 3), Fraction(-1, 7))), cp.in_cone(i, (-1, 0))
+        (True, False)
+        """
+        if all(isinstance(x, (int, Fraction)) for x in w):
+            # the facet rows are integers: test them on w's integer multiple U = c w, c > 0
+            wq = [Fraction(x) for x in w]
+            c = math.lcm(*(q.denominator for q in wq))
+            U = [q.numerator * (c // q.denominator) for q in wq]
+            return all(sum(a * u for a, u in zip(row, U) if a and u) >= 0
+                       for row in self.cones[i])
         return all(sum((Fraction(a) * x for a, x in zip(row, w)), Fraction(0)) >= 0
                    for row in self.cones[i])
 

@@ -419,6 +419,10 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         seen.add(cand)
         if sum(((a - b) ** 2 for a, b in zip(cand, center)), Fraction(0)) > 2 * gap:
             continue  # too far from κv to be v* (strong concavity of the dual)
+        if not solution.lower <= dot(cand, cp.y) - dot(cand, cand) / 2 <= solution.upper:
+            # v* has dual value P* ∈ [lower, upper] (strong duality, docs/MATH.md §7): a
+            # candidate off by ~ŷ*·(its rounding) ≫ gap is refuted in O(n), not by a screen
+            continue
         # dual feasible: every group proven below β²(1 − 2⁻²⁰) (so neither violated nor
         # tight) by the screen, the rest projected exactly, the likely violators first
         c0 = time.process_time()
@@ -452,7 +456,8 @@ def lp_size_bits(columns: Sequence[Sequence[Fraction]], b: Sequence[Fraction]) -
     9
     """
     def bits(x: Fraction) -> int:
-        x = Fraction(x)
+        if not isinstance(x, Fraction):  # re-wrapping every Fraction cost more than the sum
+            x = Fraction(x)
         return x.numerator.bit_length() + x.denominator.bit_length()
 
     return sum(bits(x) for c in columns for x in c) + sum(bits(x) for x in b)
@@ -475,20 +480,71 @@ def _vertex_groups(keys: Sequence[Group], dirs: Mapping[Group, Vec], rho: Sequen
 
 
 def integer_column_rank(cols: Sequence[Sequence[Fraction]]) -> int:
-    """The rank of rational vectors, each scaled to integers first (fraction-free elimination,
-    :func:`arrangement.exactla.integer_rank`; the Fraction rref of 92 fits of length 20 took
-    a third of a small solve's extras).
+    """The rank of rational vectors: when their rank modulo a prime is already the largest
+    possible, ``min(#vectors, length)``, that is the rank (a minor nonzero mod p is nonzero);
+    otherwise each vector is scaled to integers and eliminated fraction-free
+    (:func:`arrangement.exactla.integer_rank`; the Fraction rref of 92 fits of length 20 took
+    a third of a small solve's extras, the integer one still 16 ms).
 
     >>> integer_column_rank([(Fraction(1, 2), 1), (1, 2), (0, Fraction(1, 3))])
     2
+    >>> integer_column_rank([(1, 2, 3), (2, 4, 6)]), integer_column_rank([(0, 0)])
+    (1, 0)
     """
     from arrangement.exactla import integer_rank
 
+    if not cols or not len(cols[0]):
+        return 0
+    full = min(len(cols), len(cols[0]))
+    if _rank_mod_prime(cols) == full:
+        return full
     rows = []
     for c in cols:
-        L = math.lcm(*(Fraction(x).denominator for x in c))
-        rows.append([int(Fraction(x) * L) for x in c])
-    return integer_rank(rows) if rows else 0
+        q = [x if isinstance(x, Fraction) else Fraction(x) for x in c]
+        L = math.lcm(*(x.denominator for x in q))
+        rows.append([x.numerator * (L // x.denominator) for x in q])
+    return integer_rank(rows)
+
+
+#: the prime of :func:`_rank_mod_prime` (2³¹ − 1: products of residues fit in int64)
+_PRIME = 2**31 - 1
+
+
+def _rank_mod_prime(cols: Sequence[Sequence[Fraction]]) -> int:
+    """A lower bound on the rank over Q: the rank of the vectors' images in GF(p) (0 when a
+    denominator is divisible by p: no image). Rationals with denominators prime to p map
+    ring-homomorphically to GF(p), so every minor nonzero there is nonzero over Q."""
+    import numpy as np
+
+    inv: dict[int, int] = {}
+    rows = []
+    for c in cols:
+        row = []
+        for x in c:
+            q = x if isinstance(x, Fraction) else Fraction(x)
+            den = q.denominator
+            if den % _PRIME == 0:
+                return 0
+            if den not in inv:
+                inv[den] = pow(den, -1, _PRIME)
+            row.append(q.numerator % _PRIME * inv[den] % _PRIME)
+        rows.append(row)
+    A = np.array(rows, dtype=np.int64)
+    r = 0
+    for col in range(A.shape[1]):
+        nz = np.flatnonzero(A[r:, col])
+        if not len(nz):
+            continue
+        piv = r + int(nz[0])
+        A[[r, piv]] = A[[piv, r]]
+        A[r] = A[r] * pow(int(A[r, col]), -1, _PRIME) % _PRIME
+        f = A[:, col].copy()
+        f[r] = 0
+        A = (A - (f[:, None] * A[r][None, :]) % _PRIME) % _PRIME
+        r += 1
+        if r == A.shape[0]:
+            break
+    return r
 
 
 def vertex_bound(k: int, rank: int) -> int:
