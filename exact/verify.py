@@ -50,6 +50,7 @@ import io
 import json
 import math
 import operator
+import os
 import re
 import sys
 from array import array
@@ -98,6 +99,11 @@ class CheckFailed(Exception):
 
 class Refused(ValueError):
     """The input is refused before checking: not a JSON certificate document, or over a limit."""
+
+
+class _OverLimits(Refused):
+    """Refused over a work limit that ``--force`` lifts (:func:`precount_path` decides only
+    these: any other refusal met in its stream is left to the whole reading)."""
 
 
 def _fail(check: str, detail: str) -> CheckFailed:
@@ -303,7 +309,7 @@ def _matrix(value: object, check: str, where: str) -> list[list[Fraction]]:
 
 def _work(amount: int) -> None:
     if amount > MAX_WORK:
-        raise Refused(f"the checks would take about {amount} products (limit {MAX_WORK})")
+        raise _OverLimits(f"the checks would take about {amount} products (limit {MAX_WORK})")
 
 
 def _words(bits: int) -> int:
@@ -322,7 +328,7 @@ class _Budget:
     def spend(self, products: int, bits: int) -> None:
         self.spent += products * _words(bits)
         if self.spent > MAX_WORD_WORK:
-            raise Refused(f"the checks would take more than {MAX_WORD_WORK} word products (the "
+            raise _OverLimits(f"the checks would take more than {MAX_WORD_WORK} word products (the "
                           "numbers are too long for their count)")
 
 
@@ -1203,20 +1209,31 @@ def _solve_budget(chambers: list, n: int, d: int, data_bits: int) -> None:
     comparison, each weighted by the length of its longest operand."""
     budget = _Budget()
     for ch in chambers:
-        if not isinstance(ch, dict):
+        _chamber_spend(budget, ch, n, d, data_bits)
+
+
+def _chamber_spend(budget: _Budget, ch: object, n: int, d: int, data_bits: int) -> None:
+    """One chamber's share of :func:`_solve_budget` (also counted by :func:`precount_path`
+    while the file is read)."""
+    if not isinstance(ch, dict):
+        return
+    facets = ch.get("facets")
+    facets = facets if isinstance(facets, list) else []
+    abits = max((_raw_bits(f.get("a")) for f in facets if isinstance(f, dict)), default=0)
+    budget.spend(2 * n * d, 2 * data_bits)
+    groups = ch.get("groups")
+    for g in groups if isinstance(groups, list) else []:
+        if not isinstance(g, dict):
             continue
-        facets = ch.get("facets")
-        facets = facets if isinstance(facets, list) else []
-        abits = max((_raw_bits(f.get("a")) for f in facets if isinstance(f, dict)), default=0)
-        budget.spend(2 * n * d, 2 * data_bits)
-        groups = ch.get("groups")
-        for g in groups if isinstance(groups, list) else []:
-            if not isinstance(g, dict):
-                continue
-            gbits = max(_raw_bits(g.get("g")), abits, data_bits)
-            pbits = max(_raw_bits(g.get("p")), _raw_bits(g.get("lambda")), data_bits)
-            budget.spend(4 * (len(facets) + 2) * d, 2 * gbits)
-            budget.spend(4 * (len(facets) + 2) * d, 2 * pbits)
+        gbits = max(_raw_bits(g.get("g")), abits, data_bits)
+        pbits = max(_raw_bits(g.get("p")), _raw_bits(g.get("lambda")), data_bits)
+        budget.spend(4 * (len(facets) + 2) * d, 2 * gbits)
+        budget.spend(4 * (len(facets) + 2) * d, 2 * pbits)
+
+
+def _chamber_work(ch: object) -> int:
+    """One chamber's term of the products counted for solve/check (docs §3), times n·d."""
+    return 2 + 4 * len(ch.get("facets", ())) if isinstance(ch, dict) else 1
 
 
 def _lifted() -> bool:
@@ -1267,8 +1284,7 @@ def _prove(cert: dict, dual_keys: tuple[str, ...], max_tol: Fraction) -> _Bounds
     b = _prove_head(cert, dual_keys)
     n, d = len(b.X), len(b.X[0])
     chambers = _list(cert["chambers"], "chambers", "chambers", nonempty=True)
-    _work(sum(2 + 4 * len(c.get("facets", ())) if isinstance(c, dict) else 1
-              for c in chambers) * n * d)
+    _work(sum(map(_chamber_work, chambers)) * n * d)
     if not _lifted():
         _solve_budget(chambers, n, d, b.data_bits)
     for i, ch in enumerate(chambers):
@@ -2359,6 +2375,100 @@ def stream_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, s
         r.close()
 
 
+#: files smaller than this are read whole at once (cheap); larger ones are first read in a
+#: stream that counts the work limits (:func:`precount_path`); for gzip files, an eighth of it
+PRECOUNT_BYTES = 16 * 2**20
+
+
+def precount_path(path: str) -> str | None:
+    """With the limits on (no ``--force``), the refusal of a file over them found *before* it is
+    read whole (docs/certificates.md §3), or None (then the whole reading decides as before).
+
+    An uncompressed file over ``MAX_BYTES`` is refused from its size, unread. A file of at least
+    :data:`PRECOUNT_BYTES` is read in a stream (:class:`_Reader`, one chamber at a time, the
+    rest dropped): after the head of a solve/check certificate (format, kind, loss, data, dual:
+    the fields checked by the whole reading before it counts) or of an arrangement certificate
+    (format, kind, data, claims), the products of docs §3 and their weighted work are counted
+    chamber by chamber with the whole reading's own formulas, and the file is refused as soon
+    as a partial count passes ``MAX_WORK`` or ``MAX_WORD_WORK``. A partial count is a lower
+    bound on the whole one, so every file refused here is over the limits; anything the stream
+    does not decide (another kind or layout, a head that fails its checks, a malformed part,
+    a count that ends under the limits) gives None.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.json")
+    >>> with open(path, "w") as fh:
+    ...     json.dump({"format": FORMAT, "kind": "arrangement", "data": {"X": [[1]]},
+    ...                "claims": {"chambers": 2, "n": 1, "d": 1},
+    ...                "chambers": [[[1], [0], []], [[-1], [0], []]]}, fh)
+    >>> precount_path(path) is None   # small (and under the limits): read whole as before
+    True
+    """
+    if MAX_BYTES is None or _lifted():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            gz = fh.read(2) == b"\x1f\x8b"
+            size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        return None  # the whole reading names the error
+    if not gz and size > MAX_BYTES:
+        return f"{path}: more than {MAX_BYTES} bytes of JSON"
+    if size < (PRECOUNT_BYTES // 8 if gz else PRECOUNT_BYTES):
+        return None
+    try:
+        r = _Reader(path)
+    except OSError:
+        return None
+    try:
+        with _long_integers():
+            _precount(r)
+    except _OverLimits as exc:
+        return f"{path}: {exc}"
+    except Exception:  # noqa: BLE001 - anything else: the whole document decides
+        return None
+    finally:
+        r.close()
+    return None  # pragma: no cover - _precount ends by raising
+
+
+def _precount(r: _Reader) -> None:
+    """Count the work of the document of ``r`` up to the first limit it passes (then
+    :class:`Refused`); :class:`_Fallback` when the stream does not decide."""
+    def chambers(head: dict) -> object:
+        kind = head.get("kind")
+        if head.get("format") != FORMAT:
+            raise _Fallback("format")
+        if kind == "arrangement":
+            h = _ArrangementHead(head, chambers_key=False)
+            per = (h.m + 1) * (h.m + 1) * h.d
+            for i, _ch in enumerate(r.elements()):
+                if (i + 1) * per > MAX_WORK:
+                    raise _OverLimits(f"the checks would take more than {(i + 1) * per} products "
+                                  f"(limit {MAX_WORK}), counted on the first {i + 1} chambers "
+                                  "before the rest was read")
+            raise _Fallback("under the limits")
+        if kind not in ("solve", "check") or "model" in head:
+            raise _Fallback("not a dense solve or check certificate")
+        dual = head.get("dual")
+        source = dual.get("source") if isinstance(dual, dict) else None
+        b = _prove_head(head, () if kind == "solve" else
+                        ("source", "band") if source == "subgradient" else ("source",))
+        n, d = len(b.X), len(b.X[0])
+        budget, amount = _Budget(), 0
+        for i, ch in enumerate(r.elements()):
+            amount += _chamber_work(ch)
+            if amount * n * d > MAX_WORK:
+                raise _OverLimits(f"the checks would take more than {amount * n * d} products "
+                              f"(limit {MAX_WORK}), counted on the first {i + 1} chambers "
+                              "before the rest was read")
+            _chamber_spend(budget, ch, n, d, b.data_bits)
+        raise _Fallback("under the limits")
+
+    r.members({"chambers": ("[", chambers)})
+    raise _Fallback("no chambers")
+
+
 def verify_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, str | None]:
     """Read and check a file: ``(status, one line, kind)``; both command lines use this.
 
@@ -2368,6 +2478,9 @@ def verify_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, s
     streamed = stream_path(path, max_tol)
     if streamed is not None:
         return streamed
+    refusal = precount_path(path)  # over the limits: refused before the whole reading
+    if refusal is not None:
+        return REFUSED, refusal, None
     try:
         cert = load_file(path)
     except Refused as exc:
