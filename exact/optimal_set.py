@@ -399,9 +399,11 @@ def exact_dual(solution, max_bits: int | None = None
 
 
 def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
-                costs: list[float] | None = None):
+                costs: list[float] | None = None,
+                screens: list[tuple[Vec, set[Group]]] | None = None):
     """:func:`exact_dual` and why it gave up on the size budget (None: it did not); the CPU
-    seconds of each screen are appended to ``costs``."""
+    seconds of each screen are appended to ``costs``, and each candidate screened in full to
+    ``screens`` with the groups it did *not* prove below ``β²(1 − 2⁻²⁰)``."""
     cp = solution.program
     if cp is None or not cp.loss_fn.supports_optimal_set:
         return None, None
@@ -434,6 +436,8 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         if res is None:
             continue
         certs = res[0]
+        if screens is not None:
+            screens.append((cand, set(certs)))
         yhat = tuple(t - x for t, x in zip(cp.y, cand))
         act = [g for g in cp.groups if g in certs and certs[g].norm2 == beta2]
         cols = [cp.fit(g[0], g[1], certs[g].p) for g in act]
@@ -597,7 +601,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
                          f"{cp.loss} loss (docs/MATH.md §7, §11)")
     beta = cp.beta
     costs: list[float] = []  # CPU seconds of each screen: the estimate of the next one
-    rec, dual_skipped = _exact_dual(solution, max_bits, deadline, costs)
+    screens: list[tuple[Vec, set[Group]]] = []
+    rec, dual_skipped = _exact_dual(solution, max_bits, deadline, costs, screens)
     dirs: dict[Group, Vec] = {}
     inactive = 0
     if rec is not None:
@@ -618,7 +623,14 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         # κ‖p_g‖ + slack < β; the screen proves t ≤ thr for most groups, the rest are projected
         reach = (beta - slack) / solution.kappa if solution.kappa > 0 else Fraction(-1)
         certs0: dict[Group, ProjectionCertificate] = dict(solution.projections)
-        if reach > 0:
+        near = _screened_nearby(cp, solution, screens, L, slack)
+        if near is not None:
+            # the groups a candidate's screen proved small are certified inactive here too
+            # (_screened_nearby): only the others are projected, and no second screen runs
+            todo = [g for g in cp.groups
+                    if (g in near or g in solution.groups) and g not in certs0]
+            certs0.update(_projections(cp, solution.dual, todo, deadline))
+        elif reach > 0:
             thr = reach * reach * (1 - Fraction(1, 2**20))
             screened = screened_projections(cp, solution.dual, thr,
                                             keep=[g for g in solution.groups
@@ -630,8 +642,8 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         for g in cp.groups:
             got = certs0.get(g)
             if got is None:
-                if reach > 0:
-                    inactive += 1  # proven t ≤ thr above: certified inactive
+                if near is not None or reach > 0:
+                    inactive += 1  # proven t ≤ thr above (or near): certified inactive
                     continue
                 _check_deadline(deadline, "the projections of the candidate groups")
                 got = group_projection(cp, g, solution.dual)
@@ -732,6 +744,44 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         dual=v, rays=[dict(zip(keys, r)) for r in rays], vertex_excess=excess,
         certified_inactive=inactive, complete=complete,
         skipped="; ".join(t for t in (dual_skipped, skipped) if t) or None)
+
+
+def _screened_nearby(cp, solution, screens: Sequence[tuple[Vec, set[Group]]], L: Fraction,
+                     slack: Fraction) -> set[Group] | None:
+    """The groups of a candidate's full screen that it did not prove small, when that proof
+    also certifies every other group inactive at the certified dual; else None.
+
+    A candidate ``a`` dismissed group g with ``‖Π(g_a)‖² ≤ β²(1 − 2⁻²⁰)``, so
+    ``‖Π(g_a)‖ ≤ β(1 − 2⁻²¹)``. At ``b = κv`` (``g_b = s XᵀD_i b``), projections onto a closed
+    convex cone being nonexpansive and ``‖XᵀD_i‖ ≤ ‖X‖_F ≤ L``:
+    ``‖Π(g_b)‖ ≤ ‖Π(g_a)‖ + L‖a − b‖``. So when ``L·E + slack < β·2⁻²¹`` with ``E ≥ ‖a − b‖``,
+    every dismissed group has ``κ‖p_g‖ + slack < β``: the certified-inactive test of
+    :func:`optimal_set` (docs/MATH.md §7; the same bound the second screen would prove)."""
+    if cp.pool != 1:  # the pooled readout scales the dual map by up to √pool
+        return None
+    center = tuple(solution.kappa * x for x in solution.dual)
+    for a, kept in screens:
+        E = sqrt_ceil(sum(((x - y) ** 2 for x, y in zip(a, center)), Fraction(0)), 96)
+        if L * E + slack < cp.beta / 2**21:
+            return kept
+    return None
+
+
+def _projections(cp, v: Vec, groups: Sequence[Group], deadline: float | None
+                 ) -> dict[Group, ProjectionCertificate]:
+    """Exact projections ``Π_{C_i}(s XᵀD_i v)`` of ``groups``, in integers on the active sets of
+    a batched float NNLS (as :func:`screened_projections` makes them), no screen."""
+    from exact.certify import h_matrix
+    from exact.screen import facet_arrays
+
+    H, den = h_matrix(cp, v)
+    fa = facet_arrays(cp) if cp.p else None
+    guesses = _support_guesses(fa, H, den, groups) if fa is not None else [[]] * len(groups)
+    out: dict[Group, ProjectionCertificate] = {}
+    for (i, s), guess in zip(groups, guesses):
+        _check_deadline(deadline, f"the exact projections ({len(out)} of {len(groups)} done)")
+        out[(i, s)] = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den, guess)[0]
+    return out
 
 
 def _solution_vertex(cp, solution, keys: Sequence[Group], dirs: Mapping[Group, Vec]) -> tuple:
