@@ -152,7 +152,8 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0,
                          help=help or "show program's version number and exit")
 
-    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
+                 option_string: str | None = None) -> NoReturn:
         print(f"relucvx {version()}")  # on stdout, as argparse's own version action does
         parser.exit()
 

@@ -211,3 +211,114 @@ def test_planted_screen_bug_in_screened_projections_is_caught(monkeypatch):
     H, den = h_matrix(cp, v)  # the plant is live: the screen did claim every group
     assert np.all(screen_mod.rigorous_screen(screen_mod.facet_arrays(cp), H, den, thr).status
                   == 1)
+
+
+# -- session 9: the candidate's screen reused, the dual-value refutation, the rank mod p ---------
+def _suite_instance(n: int, d: int, seed: int):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)  # the solver suite's (n, d) rows (benchmarks/suite_solver)
+    return rng.integers(-9, 10, size=(n, d)).tolist(), rng.integers(-5, 6, size=n).tolist()
+
+
+def _inactive_exactly(sol, g, slack) -> bool:
+    """κ‖Π(s XᵀD_i v)‖ + slack < β, decided exactly (the certified-inactive test)."""
+    from exact.optimal_set import group_projection
+
+    cp = sol.program
+    t = group_projection(cp, g, sol.dual).norm2
+    room = cp.beta - slack
+    return room > 0 and sol.kappa ** 2 * t < room * room
+
+
+# (12, 4): its gap (~4e-16) leaves no room (slack > β·2⁻²¹): the second screen runs there
+@pytest.mark.parametrize("n, d, seed, live", [(20, 3, 10, True), (12, 4, 11, False)])
+def test_groups_dismissed_by_a_nearby_candidate_screen_are_inactive(n, d, seed, live,
+                                                                    monkeypatch):
+    import exact.optimal_set as osm
+    from arrangement.rational import sqrt_ceil
+
+    X, y = _suite_instance(n, d, seed)
+    sol = solve(X, y, F(1, 10))
+    cp = sol.program
+    screens: list = []
+    rec, _ = osm._exact_dual(sol, osm.MAX_EXACT_BITS, None, [], screens)
+    assert rec is None  # not exact: the candidate screens are the shortcut's input
+    L = sqrt_ceil(sum((x * x for row in cp.X for x in row), F(0)), 96)
+    slack = L * sqrt_ceil(2 * max(sol.gap, F(0)), 96)
+    near = osm._screened_nearby(cp, sol, screens, L, slack)
+    assert (near is not None) or not live  # the shortcut is live on the (20, 3) row
+    if near is not None:
+        rest = [g for g in cp.groups if g not in near]
+        assert len(rest) > len(cp.groups) // 2
+        assert all(_inactive_exactly(sol, g, slack) for g in rest)
+    # and the optimal set is the same as with the second screen of every group
+    fast = optimal_set(sol, networks=False, max_vertices=64)
+    monkeypatch.setattr(osm, "_screened_nearby", lambda *a: None)
+    slow = optimal_set(sol, networks=False, max_vertices=64)
+    assert fast.active_groups == slow.active_groups and fast.m_star == slow.m_star
+    assert fast.certified_inactive == slow.certified_inactive
+    assert fast.vertices == slow.vertices and fast.fit == slow.fit
+
+
+def test_planted_permissive_nearby_screen_is_caught():
+    """Planted bugs: a candidate far from κv must not lend its screen (the Lipschitz room is
+    gone), and a 'nearby' claim that dismisses everything is refuted by the exact projections
+    of the inactivity test above."""
+    import exact.optimal_set as osm
+    from arrangement.rational import sqrt_ceil
+
+    X, y = _suite_instance(20, 3, 10)
+    sol = solve(X, y, F(1, 10))
+    cp = sol.program
+    L = sqrt_ceil(sum((x * x for row in cp.X for x in row), F(0)), 96)
+    slack = L * sqrt_ceil(2 * max(sol.gap, F(0)), 96)
+    center = tuple(sol.kappa * x for x in sol.dual)
+    far = tuple(x + F(1, 10**6) for x in center)
+    assert osm._screened_nearby(cp, sol, [(far, set())], L, slack) is None
+    assert osm._screened_nearby(cp, sol, [(center, set())], L, slack) == set()
+    # the lie "center's screen dismissed every group": the active groups are not inactive
+    assert not all(_inactive_exactly(sol, g, slack) for g in sol.active_groups)
+
+
+def test_dual_value_refutes_only_candidates_that_are_not_v_star():
+    # v1d's exact v* passes lower <= vᵀy − ½‖v‖² <= upper (docs/MATH.md §7) and is recovered;
+    # a candidate shifted by 1/1000 has a dual value outside [lower, upper]
+    from exact.optimal_set import exact_dual
+
+    sol = _solve(example("v1d"))
+    v, _ = exact_dual(sol)
+    cp = sol.program
+
+    def value(c):
+        return sum(a * b for a, b in zip(c, cp.y)) - sum(a * a for a in c) / 2
+
+    assert sol.lower <= value(v) <= sol.upper
+    shifted = tuple(x + F(1, 1000) for x in v)
+    assert not sol.lower <= value(shifted) <= sol.upper
+
+
+@given(st.lists(st.lists(st.fractions(max_denominator=50).filter(lambda q: abs(q) < 20),
+                         min_size=3, max_size=3), min_size=1, max_size=6),
+       st.integers(0, 3))
+@settings(max_examples=60, deadline=None)
+def test_integer_column_rank_is_the_rank(cols, dup):
+    from arrangement.exactla import rank
+    from exact.optimal_set import integer_column_rank
+
+    cols = cols + [tuple(a + b for a, b in zip(cols[0], cols[-1]))] * dup  # dependent ones
+    assert integer_column_rank(cols) == rank(cols)
+
+
+def test_rank_mod_prime_deficient_or_undefined_falls_back():
+    # planted: entries whose residues vanish mod p (rank 1 there, 2 over Q), and a denominator
+    # divisible by p (no image): the exact elimination must decide
+    import exact.optimal_set as osm
+    from exact.optimal_set import integer_column_rank
+
+    p = osm._PRIME
+    assert osm._rank_mod_prime([(p, 0), (0, 1)]) == 1
+    assert integer_column_rank([(p, 0), (0, 1)]) == 2
+    assert osm._rank_mod_prime([(F(1, p), 0), (0, 1)]) == 0
+    assert integer_column_rank([(F(1, p), 0), (0, 1)]) == 2
+    assert integer_column_rank([(F(1, p), 0), (1, 0)]) == 1

@@ -75,3 +75,29 @@ def test_prune_never_increases_the_penalty_of_a_non_optimal_point():
     assert rec.fit_preserved and rec.in_cones and rec.penalty_not_increased
     assert len(rec.groups) <= rank([cp.fit(i, s, w) for (i, s), w in W.items()])
     assert penalty_enclosure(rec.groups)[0] <= penalty_enclosure(W)[1]
+
+
+def test_rational_null_vector_is_the_rref_null_vector():
+    # the fraction-free null vector of the pruning is the RREF's first one, exactly
+    import random
+
+    from exact.pruning import rational_null_vector
+
+    r = random.Random(3)
+    for _ in range(400):
+        n, k = r.randint(1, 5), r.randint(1, 7)
+        base = [[Fraction(r.randint(-5, 5), r.randint(1, 4)) for _ in range(n)]
+                for _ in range(r.randint(1, k))]
+        vs = []
+        for _ in range(k):
+            if r.random() < 0.5:
+                vs.append([Fraction(r.randint(-9, 9), r.randint(1, 6)) if r.random() < 0.7
+                           else Fraction(0) for _ in range(n)])
+            else:
+                cs = [Fraction(r.randint(-3, 3), r.randint(1, 3)) for _ in base]
+                vs.append([sum(c * b[j] for c, b in zip(cs, base)) for j in range(n)])
+        c = rational_null_vector(vs)
+        assert c == null_vector(vs)
+        if c is not None:
+            assert any(c) and all(sum(ck * v[j] for ck, v in zip(c, vs)) == 0
+                                  for j in range(n))
