@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from exact.convex import ConvexProgram
-from exact.nnls import batched_nnls
+from exact.nnls import batched_nnls, count_sliced_descent
 from exact.projection import FaceCache, ProjectionCertificate, integer_projection
 from exact.screen import Dismissals
 from exact.types import Group, Vec
@@ -291,8 +291,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     First the groups in ``must`` and a few of largest float estimate are projected exactly;
     their largest ``t`` is the threshold. Then every other group is proven below it, exactly
     in int64 (:meth:`IntervalH.proven`): by its norm, by the best single facet, or by
-    integer multipliers from the batched polar descent of :mod:`exact.screen` and, for the
-    groups that leaves, from :func:`exact.nnls.batched_nnls`. The groups left are projected exactly
+    integer multipliers from the batched polar descent
+    (:func:`exact.nnls.count_sliced_descent`) and, for the groups that leaves, from
+    :func:`exact.nnls.batched_nnls`. The groups left are projected exactly
     (integer KKT systems), the likeliest first, the threshold raised as it goes, until none
     is left. None when the numbers do not fit floats or int64 facets (the caller then uses
     :func:`exact.certify.dual_pieces`, as :func:`exact.certify.dual_pass` does).
@@ -305,7 +306,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     """
     import numpy as np
 
-    from exact.screen import facet_arrays, int_facets, polar_descent
+    from exact.screen import facet_arrays, int_facets
 
     fa = facet_arrays(cp) if cp.p else None
     AI = int_facets(cp) if fa is not None else None
@@ -378,7 +379,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         fb = max(int(fa.counts[rs].max(initial=0)), 1)
         l1, k1 = lam1[rs, cs_], best[rs, cs_]
         G = (1 - 2 * cs_)[:, None] * hm[rs] + l1[:, None] * raw[rs, k1]
-        lam, r = polar_descent(fa, rs, G, sweeps=_SWEEPS)
+        lam, r = count_sliced_descent(fa.A, fa.counts, rs, G, _SWEEPS)
         lam = lam[:, :fb] / nrm_safe[rs, :fb]
         lam[np.arange(len(pend)), k1] += l1
         est = np.einsum("md,md->m", r, r)

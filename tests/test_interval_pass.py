@@ -142,3 +142,22 @@ def test_own_groups_on_many_rows_and_a_dead_neuron():
     held, W = own_groups(net, cp)
     assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
     assert len(held[0]) >= 2 and held[2] == []
+
+
+@pytest.mark.parametrize("sweeps", [1, 3])
+def test_count_sliced_descent_is_the_polar_descent(sweeps):
+    """The descent by runs of one facet count (check's layout) takes the same coordinate steps
+    as exact.screen.polar_descent, in any row order: the same λ and residual up to rounding."""
+    from exact.nnls import count_sliced_descent
+    from exact.screen import facet_arrays, polar_descent
+
+    cp, _v, rng = _instance(3, n=12, d=4)
+    fa = facet_arrays(cp)
+    rows = rng.permutation(np.repeat(np.arange(cp.p), 2))  # unsorted, repeated
+    G = rng.standard_normal((len(rows), cp.d))
+    lam_p, r_p = polar_descent(fa, rows, G, sweeps=sweeps)
+    lam_s, r_s = count_sliced_descent(fa.A, fa.counts, rows, G, sweeps)
+    fb = int(fa.counts[rows].max())
+    assert lam_s.shape == (len(rows), fb) and (lam_s >= 0).all()
+    assert np.allclose(lam_s, lam_p[:, :fb], atol=1e-12) and np.allclose(r_s, r_p, atol=1e-12)
+    assert np.allclose(r_s, G + np.einsum("mk,mkd->md", lam_s, fa.A[rows, :fb]), atol=1e-12)
