@@ -356,20 +356,71 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
         sg = neuron_signs(net, cp.X)
         SU = np.array([sg[k] for k in live], dtype=np.int8).reshape(len(live), cp.rows)
         nb, pb = _words(SU < 0), _words(SU > 0)
-        # the closed cone of chamber i holds u iff no row has opposite strict signs: all
-        # neurons at once, one 64-bit AND per word (p × neurons)
-        clash = np.zeros((cp.p, len(live)), dtype=bool)
-        for w in range(pos.shape[1]):
-            clash |= ((pos[:, w, None] & nb[None, :, w]) | (neg[:, w, None] & pb[None, :, w])) != 0
-        ks, idx = np.nonzero(~clash.T)  # by neuron, then by chamber
-        cuts = np.searchsorted(ks, np.arange(len(live) + 1))
-        for c, k in enumerate(live):
-            ids = idx[cuts[c]:cuts[c + 1]].tolist()
+        # the closed cone of chamber i holds u iff no row has opposite strict signs, i.e. iff
+        # i's sign vector (±1, 0 only on the zero rows of X) completes u's on its zero rows:
+        # the 2^z completions looked up among the chambers' packed sign vectors (a neuron of
+        # an optimum lies on a few hyperplanes); a neuron on many hyperplanes is matched
+        # against every chamber below
+        index = cp.cache.get("check_sign_index")
+        if index is None:  # per program: packed sign vector -> chamber, the free rows' bits
+            S = np.asarray(cp.signs, dtype=np.int8).reshape(cp.p, cp.rows)
+            free = (S != 0).any(axis=0)  # not a zero row of X
+            index = cp.cache["check_sign_index"] = (
+                {k: i for i, k in enumerate(_keys(pos, neg))},
+                _keys(_words(free[None, :]), _words(np.zeros((1, cp.rows), dtype=bool)))[0])
+        table, free_key = index
+        shift = 64 * pos.shape[1]
+        fmask = free_key >> shift
+        scan = []
+        for c, (k, key) in enumerate(zip(live, _keys(pb, nb))):
+            P, N = key >> shift, key & ((1 << shift) - 1)
+            Z = fmask & ~(P | N)
+            if Z.bit_count() > _MAX_COMPLETION_BITS:
+                scan.append(c)
+                continue
+            ids, sub = [], Z
+            while True:  # every subset of Z's bits: those rows +, the others −
+                i = table.get(((P | sub) << shift) | (N | (Z & ~sub)))
+                if i is not None:
+                    ids.append(i)
+                if not sub:
+                    break
+                sub = (sub - 1) & Z
             if not ids:
                 raise InputError(f"no listed chamber's closed cone holds neuron {k}")
-            held[k] = [(i, signs[k]) for i in ids]
-            chosen[k] = ids[0]
+            ids.sort()
+            held[k], chosen[k] = [(i, signs[k]) for i in ids], ids[0]
+        if scan:
+            # the closed cone of chamber i holds u iff no row has opposite strict signs: all
+            # those neurons at once, one 64-bit AND per word (p × neurons)
+            nb, pb = nb[scan], pb[scan]
+            clash = np.zeros((cp.p, len(scan)), dtype=bool)
+            for w in range(pos.shape[1]):
+                clash |= ((pos[:, w, None] & nb[None, :, w])
+                          | (neg[:, w, None] & pb[None, :, w])) != 0
+            ks, idx = np.nonzero(~clash.T)  # by neuron, then by chamber
+            cuts = np.searchsorted(ks, np.arange(len(scan) + 1))
+            for t, c in enumerate(scan):
+                k = live[c]
+                ids = idx[cuts[t]:cuts[t + 1]].tolist()
+                if not ids:
+                    raise InputError(f"no listed chamber's closed cone holds neuron {k}")
+                held[k] = [(i, signs[k]) for i in ids]
+                chosen[k] = ids[0]
+        chosen = dict(sorted(chosen.items()))  # by neuron, as group_sums has always seen it
     return held, group_sums(net, chosen)
+
+
+#: own_groups looks up the 2^z sign completions of a neuron on z ≤ this many hyperplanes
+_MAX_COMPLETION_BITS = 8
+
+
+def _keys(pos, neg) -> list[int]:
+    """Each row's packed ``+`` and ``−`` words (:func:`_words`) as one integer: the ``+``
+    words' bits above the ``−`` words' (``64·words`` bits each)."""
+    w = pos.shape[1]
+    return [(int.from_bytes(a.tobytes(), "little") << (64 * w))
+            | int.from_bytes(b.tobytes(), "little") for a, b in zip(pos, neg)]
 
 
 def _words(B):

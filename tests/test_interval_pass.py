@@ -161,3 +161,31 @@ def test_count_sliced_descent_is_the_polar_descent(sweeps):
     assert lam_s.shape == (len(rows), fb) and (lam_s >= 0).all()
     assert np.allclose(lam_s, lam_p[:, :fb], atol=1e-12) and np.allclose(r_s, r_p, atol=1e-12)
     assert np.allclose(r_s, G + np.einsum("mk,mkd->md", lam_s, fa.A[rows, :fb]), atol=1e-12)
+
+
+def test_own_groups_by_sign_completions_and_by_the_scan():
+    """Neurons on 0, 1, 2 hyperplanes (looked up by the 2^z completions of their signs) and
+    u = 0 (on every hyperplane: the scan over all chambers, past _MAX_COMPLETION_BITS), on data
+    with a zero row: the same groups and φ as the reference maps; a wrong completion table
+    (one chamber's key dropped) loses that chamber."""
+    from exact import check as chk
+    from exact.maps import phi
+    from exact.network import Network
+    from exact.transforms import held_groups
+
+    rng = np.random.default_rng(5)
+    X = rng.integers(-4, 5, (12, 3)).tolist() + [[0, 0, 0]]
+    X += [[1, 0, 0], [0, 1, 0], [2, 0, 0]]  # u = (0, 0, 1) lies on these three (two planes)
+    cp = ConvexProgram(X, rng.integers(-5, 6, len(X)).tolist(), F(1, 10))
+    net = Network.from_lists([((0, 0, 1), 1), ((0, 0, -2), -1), ((3, 1, 7), 2),
+                              ((0, 0, 0), 1), ((-X[0][1], X[0][0], 0), -1)])
+    held, W = chk.own_groups(net, cp)
+    assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
+    assert len(held[0]) >= 2 and len(held[2]) == 1 and len(held[3]) == cp.p
+    # planted bug: a chamber missing from the completion table is missing from held
+    table, free = cp.cache["check_sign_index"]
+    i0 = held[0][0][0]
+    bad = {k: i for k, i in table.items() if i != i0}
+    cp.cache["check_sign_index"] = (bad, free)
+    held_bad, _W = chk.own_groups(Network.from_lists([((0, 0, 1), 1)]), cp)
+    assert (i0, 1) not in held_bad[0] and held_bad[0] == [g for g in held[0] if g[0] != i0]
