@@ -402,21 +402,23 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             top_t[:] = [t]
         done[i, 0 if s == 1 else 1] = True
 
-    def full_bound(i: int, s: int, lam: np.ndarray, tn: int, td: int):
+    def full_bound(i: int, s: int, lam: list[float], tn: int, td: int, rhs0: int):
         """λ ≥ 0 with ``‖g + Aᵀλ‖² ≤ tn/td`` (exactly, Python integers) from float multipliers
         on the H/2^k scale, or None: ``λ_j = λ̂_j·2^k/den``, ``λ̂_j = a_j/b_j`` the exact dyadic,
-        returned as the pairs ``(a_j, b_j)`` (:meth:`ScaledDismissals.add_dyadic`)."""
+        returned as the pairs ``(a_j, b_j)`` (:meth:`ScaledDismissals.add_dyadic`); ``rhs0 =
+        tn·den²``. With ``Q = 2^q`` the largest b_j (the lcm of powers of two), ``Q·den·(g +
+        Aᵀλ)`` is the integer vector R below, and the bound reads ``‖R‖²·td ≤ rhs0·Q²``."""
         A = cp.cones[i]
-        ratios = [float(x).as_integer_ratio() if 0 < x < math.inf else (0, 1)
-                  for x in lam[:len(A)]]
-        Q = max(b for _a, b in ratios)  # powers of two: the largest is their lcm
-        R = [s * Q * x for x in ih.row(i)]
+        ratios = [x.as_integer_ratio() if 0 < x < math.inf else (0, 1) for x in lam[:len(A)]]
+        q = max(b for _a, b in ratios).bit_length() - 1
+        R = [(s * x) << q for x in ih.row(i)]
         for (a, b), row in zip(ratios, A):
             if a:
-                c = (a << ih.k) * (Q // b)
+                c = a << (ih.k + q - (b.bit_length() - 1))  # a·2^k·Q/b
                 for j, x in enumerate(row):
-                    R[j] += c * x
-        if sum(x * x for x in R) * td > tn * (Q * den) ** 2:
+                    if x:
+                        R[j] += c * x
+        if sum(x * x for x in R) * td > rhs0 << (2 * q):
             return None
         return ratios  # λ_j = (a_j·2^k)/(b_j·den), made into Fractions only when read
 
@@ -531,12 +533,17 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             # the quadratic error O(δλ²) being far below that gap; the ties it cannot prove
             # (t = t_max exactly, or above) are projected at once
             tie = np.abs(est_p - T_p) <= 1e-10 * T_p
-            for t_ in near.tolist():
-                i, col = int(pend[t_, 0]), int(pend[t_, 1])
-                lam_ = full_bound(i, 1 - 2 * col, lam[t_], tn, td)
+            rhs0 = tn * den * den
+            proven_ = []
+            for t_, (i, col), lr in zip(near.tolist(), pend[near].tolist(),
+                                        lam[near].tolist()):
+                lam_ = full_bound(i, 1 - 2 * col, lr, tn, td, rhs0)
                 if lam_ is not None:
                     bounds.add_dyadic(i, col, lam_)
-                    done[i, col], keep[t_] = True, False
+                    proven_.append(t_)
+            if proven_:
+                done[pend[proven_, 0], pend[proven_, 1]] = True
+                keep[proven_] = False
             left_ties = near[tie & keep[near]]
             project_all(pend[left_ties], lam[left_ties])
             keep[left_ties] = False
