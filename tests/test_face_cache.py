@@ -87,11 +87,11 @@ def test_planted_bug_a_loosely_keyed_cache_is_caught():
 def test_check_with_a_warm_face_cache_matches_a_fresh_program():
     """check twice on one program (the second run's tied faces from the cache) and on a fresh
     program: the same verdict, violation, worst chamber and projections."""
+    import numpy as np
+
     from exact.certify import solve
     from exact.check import check
     from exact.convex import ConvexProgram
-
-    import numpy as np
 
     rng = np.random.default_rng(3)
     X = rng.integers(-5, 6, size=(10, 3)).tolist()
