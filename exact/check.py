@@ -281,22 +281,30 @@ def neuron_signs(net: Network, X: Sequence[Sequence[Fraction]]) -> list[tuple[in
             for o, nr in zip(out, net.neurons)]
 
 
-def _integer_neurons(net: Network, X: Sequence[Sequence[Fraction]]):
+def _integer_data(X: Sequence[Sequence[Fraction]]) -> tuple[int, object]:
+    """``(Lx, XI)``: the lcm of X's denominators and the integer matrix ``XI = Lx·X``."""
+    from arrangement import intmat
+
+    Lx = math.lcm(*(Fraction(q).denominator for row in X for q in row))
+    return Lx, intmat.as_int_array([[int(Fraction(q) * Lx) for q in row] for row in X])
+
+
+def _integer_neurons(net: Network, X: Sequence[Sequence[Fraction]], xdata=None):
     """``((XI, U), Lx, scales, rat)``: the integer matrices ``XI = Lx·X`` and ``U[:, c] =
     L_c·u_k`` of the rational neurons ``k = rat[c]`` (``L_c = scales[c]``, the lcm of u_k's
-    denominators), whose exact product gives the preactivations ``Lx·L_c·X u_k``."""
+    denominators), whose exact product gives the preactivations ``Lx·L_c·X u_k``; ``xdata``
+    is :func:`_integer_data` of X when already made (a program keeps it)."""
     from arrangement import intmat
 
     rat = [k for k, nr in enumerate(net.neurons) if all(isinstance(t, Fraction) for t in nr.u)]
     if not rat or not X:
         return None, 1, [], rat
-    Lx = math.lcm(*(Fraction(q).denominator for row in X for q in row))
-    XI = intmat.as_int_array([[int(Fraction(q) * Lx) for q in row] for row in X])
+    Lx, XI = xdata if xdata is not None else _integer_data(X)
     cols, scales = [], []
     for k in rat:
         u = cast(tuple[Fraction, ...], net.neurons[k].u)
         Lu = math.lcm(*(t.denominator for t in u))
-        cols.append([int(t * Lu) for t in u])
+        cols.append([t.numerator * (Lu // t.denominator) for t in u])
         scales.append(Lu)
     U = intmat.as_int_array([list(c) for c in zip(*cols)])  # d × (rational neurons)
     return (XI, U), Lx, scales, rat
@@ -314,14 +322,59 @@ def network_output(net: Network, X: Sequence[Sequence[Fraction]]) -> tuple[Exact
     """
     if not net.is_rational or not net.width or not X:
         return net.output(X)
-    from arrangement import intmat
+    return _RationalNetwork(net, X).output()
 
-    ops, Lx, scales, rat = _integer_neurons(net, X)
-    Z = intmat.matmul(*ops).tolist()
-    alphas = [cast(Fraction, net.neurons[k].alpha) for k in rat]
-    L = Lx * math.lcm(*(sc * a.denominator for sc, a in zip(scales, alphas)))
-    w = [a.numerator * (L // (Lx * sc * a.denominator)) for sc, a in zip(scales, alphas)]
-    return tuple(Fraction(sum(c * z for c, z in zip(w, row) if z > 0), L) for row in Z)
+
+class _RationalNetwork:
+    """A rational network's exact preactivations ``Lx·L_c·X u_k`` as one integer product
+    (:func:`_integer_neurons`), read for its signs, its output and φ's group sums: one product
+    and one common denominator each, where check made two products and Fraction sums."""
+
+    def __init__(self, net: Network, X: Sequence[Sequence[Fraction]], xdata=None):
+        from arrangement import intmat
+
+        self.net = net
+        ops, self.Lx, self.scales, self.rat = _integer_neurons(net, X, xdata)
+        self.U = ops[1].T.tolist() if ops is not None else []  # per neuron: L_c·u_k
+        self.Z = intmat.matmul(*ops).tolist() if ops is not None else []  # rows × neurons
+
+    def signs(self) -> list[tuple[int, ...]]:
+        """``sign(X u_k)`` per neuron (as :func:`neuron_signs`)."""
+        cols = list(zip(*self.Z)) if self.Z else [() for _ in self.rat]
+        return [tuple((z > 0) - (z < 0) for z in col) for col in cols]
+
+    def output(self) -> tuple[Fraction, ...]:
+        """``f_θ(X)`` (as :func:`network_output`)."""
+        Lx, scales = self.Lx, self.scales
+        alphas = [cast(Fraction, self.net.neurons[k].alpha) for k in self.rat]
+        L = Lx * math.lcm(*(sc * a.denominator for sc, a in zip(scales, alphas)))
+        w = [a.numerator * (L // (Lx * sc * a.denominator)) for sc, a in zip(scales, alphas)]
+        return tuple(Fraction(sum(c * z for c, z in zip(w, row) if z > 0), L) for row in self.Z)
+
+    def group_sums(self, chosen: Mapping[int, int]) -> dict:
+        """:func:`exact.maps.group_sums` (``Σ |α_k| u_k`` per group, zero sums dropped, in
+        :func:`exact.maps.group_key_order`), over one common denominator per group."""
+        from exact.maps import group_key_order
+
+        col = {k: c for c, k in enumerate(self.rat)}
+        members: dict[Group, list[tuple[int, Fraction]]] = {}
+        for k, i in chosen.items():
+            a = cast(Fraction, self.net.neurons[k].alpha)
+            if a:
+                members.setdefault((i, 1 if a > 0 else -1), []).append((col[k], abs(a)))
+        out = {}
+        for key in sorted(members, key=group_key_order):
+            ms = members[key]
+            # |α_k| u_k = (an / ad)(U_k / L_k): every term over M = lcm(ad·L_k)
+            M = math.lcm(*(a.denominator * self.scales[c] for c, a in ms))
+            num = [0] * len(self.U[0])
+            for c, a in ms:
+                f = a.numerator * (M // (a.denominator * self.scales[c]))
+                for j, x in enumerate(self.U[c]):
+                    num[j] += f * x
+            if any(num):
+                out[key] = tuple(Fraction(x, M) for x in num)
+        return out
 
 
 def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict]:
@@ -338,6 +391,13 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
     >>> W == phi(net, cp.X, cp.signs), held == held_groups(net, cp.X, cp.signs)
     (True, True)
     """
+    return _own_groups(net, cp, None)
+
+
+def _own_groups(net: Network, cp: ConvexProgram, rn: _RationalNetwork | None
+                ) -> tuple[list[list[Group]], dict]:
+    """:func:`own_groups`, the signs and group sums read from ``rn`` when given (a rational
+    network's one integer product)."""
     import numpy as np
 
     from exact.maps import group_sums
@@ -353,23 +413,74 @@ def own_groups(net: Network, cp: ConvexProgram) -> tuple[list[list[Group]], dict
     held: list[list[Group]] = [[] for _ in net.neurons]
     chosen: dict[int, int] = {}
     if live:
-        sg = neuron_signs(net, cp.X)
+        sg = rn.signs() if rn is not None else neuron_signs(net, cp.X)
         SU = np.array([sg[k] for k in live], dtype=np.int8).reshape(len(live), cp.rows)
         nb, pb = _words(SU < 0), _words(SU > 0)
-        # the closed cone of chamber i holds u iff no row has opposite strict signs: all
-        # neurons at once, one 64-bit AND per word (p × neurons)
-        clash = np.zeros((cp.p, len(live)), dtype=bool)
-        for w in range(pos.shape[1]):
-            clash |= ((pos[:, w, None] & nb[None, :, w]) | (neg[:, w, None] & pb[None, :, w])) != 0
-        ks, idx = np.nonzero(~clash.T)  # by neuron, then by chamber
-        cuts = np.searchsorted(ks, np.arange(len(live) + 1))
-        for c, k in enumerate(live):
-            ids = idx[cuts[c]:cuts[c + 1]].tolist()
+        # the closed cone of chamber i holds u iff no row has opposite strict signs, i.e. iff
+        # i's sign vector (±1, 0 only on the zero rows of X) completes u's on its zero rows:
+        # the 2^z completions looked up among the chambers' packed sign vectors (a neuron of
+        # an optimum lies on a few hyperplanes); a neuron on many hyperplanes is matched
+        # against every chamber below
+        index = cp.cache.get("check_sign_index")
+        if index is None:  # per program: packed sign vector -> chamber, the free rows' bits
+            S = np.asarray(cp.signs, dtype=np.int8).reshape(cp.p, cp.rows)
+            free = (S != 0).any(axis=0)  # not a zero row of X
+            index = cp.cache["check_sign_index"] = (
+                {k: i for i, k in enumerate(_keys(pos, neg))},
+                _keys(_words(free[None, :]), _words(np.zeros((1, cp.rows), dtype=bool)))[0])
+        table, free_key = index
+        shift = 64 * pos.shape[1]
+        fmask = free_key >> shift
+        scan = []
+        for c, (k, key) in enumerate(zip(live, _keys(pb, nb))):
+            P, N = key >> shift, key & ((1 << shift) - 1)
+            Z = fmask & ~(P | N)
+            if Z.bit_count() > _MAX_COMPLETION_BITS:
+                scan.append(c)
+                continue
+            ids, sub = [], Z
+            while True:  # every subset of Z's bits: those rows +, the others −
+                i = table.get(((P | sub) << shift) | (N | (Z & ~sub)))
+                if i is not None:
+                    ids.append(i)
+                if not sub:
+                    break
+                sub = (sub - 1) & Z
             if not ids:
                 raise InputError(f"no listed chamber's closed cone holds neuron {k}")
-            held[k] = [(i, signs[k]) for i in ids]
-            chosen[k] = ids[0]
-    return held, group_sums(net, chosen)
+            ids.sort()
+            held[k], chosen[k] = [(i, signs[k]) for i in ids], ids[0]
+        if scan:
+            # the closed cone of chamber i holds u iff no row has opposite strict signs: all
+            # those neurons at once, one 64-bit AND per word (p × neurons)
+            nb, pb = nb[scan], pb[scan]
+            clash = np.zeros((cp.p, len(scan)), dtype=bool)
+            for w in range(pos.shape[1]):
+                clash |= ((pos[:, w, None] & nb[None, :, w])
+                          | (neg[:, w, None] & pb[None, :, w])) != 0
+            ks, idx = np.nonzero(~clash.T)  # by neuron, then by chamber
+            cuts = np.searchsorted(ks, np.arange(len(scan) + 1))
+            for t, c in enumerate(scan):
+                k = live[c]
+                ids = idx[cuts[t]:cuts[t + 1]].tolist()
+                if not ids:
+                    raise InputError(f"no listed chamber's closed cone holds neuron {k}")
+                held[k] = [(i, signs[k]) for i in ids]
+                chosen[k] = ids[0]
+        chosen = dict(sorted(chosen.items()))  # by neuron, as group_sums has always seen it
+    return held, (rn.group_sums(chosen) if rn is not None else group_sums(net, chosen))
+
+
+#: own_groups looks up the 2^z sign completions of a neuron on z ≤ this many hyperplanes
+_MAX_COMPLETION_BITS = 8
+
+
+def _keys(pos, neg) -> list[int]:
+    """Each row's packed ``+`` and ``−`` words (:func:`_words`) as one integer: the ``+``
+    words' bits above the ``−`` words' (``64·words`` bits each)."""
+    w = pos.shape[1]
+    return [(int.from_bytes(a.tobytes(), "little") << (64 * w))
+            | int.from_bytes(b.tobytes(), "little") for a, b in zip(pos, neg)]
 
 
 def _words(B):
@@ -491,8 +602,14 @@ def _check(net: Network, X, y, beta, *, tol, arrangement, loss: str, program, fi
     if net.width and net.dim != cp.d:
         raise InputError(f"the network has input dimension {net.dim} but X has {cp.d} columns")
     # (a) the network's own patterns, φ(θ), the exact output and objective
-    held, W = own_groups(net, cp)
-    yhat = network_output(net, cp.X)
+    rn = None
+    if net.is_rational and net.width and cp.X:
+        xdata = cp.cache.get("check_integer_X")
+        if xdata is None:  # per program: Lx and the integer matrix Lx·X
+            xdata = cp.cache["check_integer_X"] = _integer_data(cp.X)
+        rn = _RationalNetwork(net, cp.X, xdata)
+    held, W = _own_groups(net, cp, rn)
+    yhat = rn.output() if rn is not None else network_output(net, cp.X)
     if cp.pool == 1:  # the objective from that output (Network.objective recomputes it)
         objective = add(loss_value(yhat, cp.y, cp.loss), net.penalty(cp.beta))
     else:

@@ -22,8 +22,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from exact.convex import ConvexProgram
-from exact.nnls import batched_nnls
-from exact.projection import ProjectionCertificate, integer_projection
+from exact.nnls import batched_nnls, count_sliced_descent
+from exact.projection import FaceCache, ProjectionCertificate, integer_projection
 from exact.screen import Dismissals
 from exact.types import Group, Vec
 
@@ -199,7 +199,8 @@ class IntervalH:
 
 class ScaledDismissals(Dismissals):
     """:class:`exact.screen.Dismissals` plus integer multiplier rows on the scale of an
-    :class:`IntervalH`: ``λ = μ·2^k/den`` (code 4)."""
+    :class:`IntervalH`: ``λ = μ·2^k/den`` (code 4), and exact dyadic multipliers on that
+    scale, ``λ_j = a_j·2^k/(b_j·den)`` (code 5, :meth:`add_dyadic`)."""
 
     def __init__(self, cones, ih: IntervalH):
         import numpy as np
@@ -209,6 +210,7 @@ class ScaledDismissals(Dismissals):
         self._imu = np.zeros((0, 0), dtype=np.int64)
         self._imu_parts: list[np.ndarray] = []  # joined on first read (no repeated vstack)
         self._imu_rows = 0
+        self._dyadic: dict[Group, tuple[tuple[int, int], ...]] = {}  # code 5
 
     @property
     def imu(self) -> np.ndarray:
@@ -234,6 +236,14 @@ class ScaledDismissals(Dismissals):
         self.code[rows, cols] = 4
         self.arg[rows, cols] = base + np.arange(len(rows))
 
+    def add_dyadic(self, i: int, col: int, pairs: Sequence[tuple[int, int]]) -> None:
+        """Record ``λ_j = a_j·2^shift/(b_j·den)`` for group ``(i, 1 − 2·col)`` from integer
+        pairs ``(a_j ≥ 0, b_j > 0)`` (dyadic float multipliers on the ``H/2^k`` scale, one per
+        facet); the Fractions (a gcd of numbers of the size of den each) are made only when
+        read (code 5)."""
+        self.code[i, col] = 5
+        self._dyadic[(i, 1 - 2 * col)] = tuple(pairs)
+
     def scaled_rows(self, b0: int, b1: int):
         """For chambers ``b0 … b1 − 1`` (rows) and the signs +1, −1 (columns): the row of
         :attr:`imu` holding the group's integer multipliers, −1 where λ is recorded otherwise
@@ -245,16 +255,21 @@ class ScaledDismissals(Dismissals):
     def _scaled(self, g):
         i, s = g
         col = 0 if s == 1 else 1
-        if not (0 <= i < len(self.code)) or int(self.code[i, col]) != 4:
+        if not (0 <= i < len(self.code)):
             return None
+        c = int(self.code[i, col])
         f = len(self.cones[i])
+        if c == 5:
+            return [(a << self.shift, b * self.den) for a, b in self._dyadic[(i, s)][:f]]
+        if c != 4:
+            return None
         return [(int(m) << self.shift, self.den) for m in self.imu[int(self.arg[i, col]), :f]]
 
     def __getitem__(self, g):
         sc = self._scaled(g)
         if sc is None:
             return super().__getitem__(g)
-        return tuple(Fraction(a, b) for a, b in sc)
+        return tuple(Fraction(a, b) if a else Fraction(0) for a, b in sc)
 
     def ratios(self, g) -> list[tuple[int, int]] | None:
         sc = self._scaled(g)
@@ -276,8 +291,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     First the groups in ``must`` and a few of largest float estimate are projected exactly;
     their largest ``t`` is the threshold. Then every other group is proven below it, exactly
     in int64 (:meth:`IntervalH.proven`): by its norm, by the best single facet, or by
-    integer multipliers from the batched polar descent of :mod:`exact.screen` and, for the
-    groups that leaves, from :func:`exact.nnls.batched_nnls`. The groups left are projected exactly
+    integer multipliers from the batched polar descent
+    (:func:`exact.nnls.count_sliced_descent`) and, for the groups that leaves, from
+    :func:`exact.nnls.batched_nnls`. The groups left are projected exactly
     (integer KKT systems), the likeliest first, the threshold raised as it goes, until none
     is left. None when the numbers do not fit floats or int64 facets (the caller then uses
     :func:`exact.certify.dual_pieces`, as :func:`exact.certify.dual_pass` does).
@@ -290,7 +306,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     """
     import numpy as np
 
-    from exact.screen import facet_arrays, int_facets, polar_descent
+    from exact.screen import facet_arrays, int_facets
 
     fa = facet_arrays(cp) if cp.p else None
     AI = int_facets(cp) if fa is not None else None
@@ -310,6 +326,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     nrm = np.sqrt(aa)
     nrm_safe = np.where(nrm > 0, nrm, 1.0)
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
+    faces = cp.cache.get("check_face_cache")
+    if faces is None:  # per program: the Gram adjugates of active sets, keyed by their rows
+        faces = cp.cache["check_face_cache"] = FaceCache()
 
     def nnls(g: np.ndarray, lam0: np.ndarray | None = None, pad: bool = True
              ) -> tuple[np.ndarray, np.ndarray]:
@@ -360,7 +379,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         fb = max(int(fa.counts[rs].max(initial=0)), 1)
         l1, k1 = lam1[rs, cs_], best[rs, cs_]
         G = (1 - 2 * cs_)[:, None] * hm[rs] + l1[:, None] * raw[rs, k1]
-        lam, r = polar_descent(fa, rs, G, sweeps=_SWEEPS)
+        lam, r = count_sliced_descent(fa.A, fa.counts, rs, G, _SWEEPS)
         lam = lam[:, :fb] / nrm_safe[rs, :fb]
         lam[np.arange(len(pend)), k1] += l1
         est = np.einsum("md,md->m", r, r)
@@ -376,29 +395,32 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         if lam is not None and len(lam):
             cut = 1e-9 * max(float(lam.max()), 1e-300)
             order = [j for j in np.argsort(-lam).tolist() if lam[j] > cut]
-        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order)
+        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order, faces)
         certs[(i, s)] = c
         ts[(i, s)] = t
         if not top_t or t > top_t[0]:  # the largest t so far (one comparison per projection)
             top_t[:] = [t]
         done[i, 0 if s == 1 else 1] = True
 
-    def full_bound(i: int, s: int, lam: np.ndarray, tn: int, td: int):
+    def full_bound(i: int, s: int, lam: list[float], tn: int, td: int, rhs0: int):
         """λ ≥ 0 with ``‖g + Aᵀλ‖² ≤ tn/td`` (exactly, Python integers) from float multipliers
-        on the H/2^k scale, or None: ``λ_j = λ̂_j·2^k/den``, ``λ̂_j`` as the exact dyadic."""
+        on the H/2^k scale, or None: ``λ_j = λ̂_j·2^k/den``, ``λ̂_j = a_j/b_j`` the exact dyadic,
+        returned as the pairs ``(a_j, b_j)`` (:meth:`ScaledDismissals.add_dyadic`); ``rhs0 =
+        tn·den²``. With ``Q = 2^q`` the largest b_j (the lcm of powers of two), ``Q·den·(g +
+        Aᵀλ)`` is the integer vector R below, and the bound reads ``‖R‖²·td ≤ rhs0·Q²``."""
         A = cp.cones[i]
-        ratios = [float(x).as_integer_ratio() if 0 < x < math.inf else (0, 1)
-                  for x in lam[:len(A)]]
-        Q = max(b for _a, b in ratios)  # powers of two: the largest is their lcm
-        R = [s * Q * x for x in ih.row(i)]
+        ratios = [x.as_integer_ratio() if 0 < x < math.inf else (0, 1) for x in lam[:len(A)]]
+        q = max(b for _a, b in ratios).bit_length() - 1
+        R = [(s * x) << q for x in ih.row(i)]
         for (a, b), row in zip(ratios, A):
             if a:
-                c = (a << ih.k) * (Q // b)
+                c = a << (ih.k + q - (b.bit_length() - 1))  # a·2^k·Q/b
                 for j, x in enumerate(row):
-                    R[j] += c * x
-        if sum(x * x for x in R) * td > tn * (Q * den) ** 2:
+                    if x:
+                        R[j] += c * x
+        if sum(x * x for x in R) * td > rhs0 << (2 * q):
             return None
-        return tuple(Fraction(a << ih.k, b * den) if a else Fraction(0) for a, b in ratios)
+        return ratios  # λ_j = (a_j·2^k)/(b_j·den), made into Fractions only when read
 
     def precise(g: np.ndarray, lam0: np.ndarray, tmax: Fraction
                 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -505,15 +527,26 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         near = np.flatnonzero(est <= float(T) * (1 + 1e-5))
         if len(near):
             lam[near], est_p, T_p = precise(pend[near], lam[near], tmax)
+            # a float tie (|t − t_max| ≤ 1e-10 t_max) is most often t < t_max by ~1e-15 (at a
+            # rational approximation of an optimum, the faces neighbouring chambers share give
+            # t's a few units of the 16th digit apart): the exact bound proves those as well,
+            # the quadratic error O(δλ²) being far below that gap; the ties it cannot prove
+            # (t = t_max exactly, or above) are projected at once
             tie = np.abs(est_p - T_p) <= 1e-10 * T_p
-            for t_ in near[~tie].tolist():
-                i, col = int(pend[t_, 0]), int(pend[t_, 1])
-                lam_ = full_bound(i, 1 - 2 * col, lam[t_], tn, td)
+            rhs0 = tn * den * den
+            proven_ = []
+            for t_, (i, col), lr in zip(near.tolist(), pend[near].tolist(),
+                                        lam[near].tolist()):
+                lam_ = full_bound(i, 1 - 2 * col, lr, tn, td, rhs0)
                 if lam_ is not None:
-                    bounds[(i, 1 - 2 * col)] = lam_
-                    done[i, col], keep[t_] = True, False
-            project_all(pend[near[tie]], lam[near[tie]])
-            keep[near[tie]] = False
+                    bounds.add_dyadic(i, col, lam_)
+                    proven_.append(t_)
+            if proven_:
+                done[pend[proven_, 0], pend[proven_, 1]] = True
+                keep[proven_] = False
+            left_ties = near[tie & keep[near]]
+            project_all(pend[left_ties], lam[left_ties])
+            keep[left_ties] = False
         pend, lam, est = pend[keep], lam[keep], est[keep]
         if not len(pend):
             break

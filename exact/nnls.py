@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["batched_nnls", "spd_solve"]
+__all__ = ["batched_nnls", "count_sliced_descent", "spd_solve"]
 
 
 def batched_nnls(A: np.ndarray, counts: np.ndarray, G: np.ndarray, maxit: int | None = None,
@@ -161,3 +161,51 @@ def spd_solve(Gm: np.ndarray, b: np.ndarray) -> np.ndarray:
             v = v - L[t][j] * x[t]
         x[j] = v / L[j][j]
     return np.stack(x, axis=1)
+
+
+def count_sliced_descent(A: np.ndarray, counts: np.ndarray, rows: np.ndarray, G: np.ndarray,
+                         sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+    """The batched polar coordinate descent of :func:`exact.screen.polar_descent` (``min_{λ ≥
+    0} ‖g + Σ_k λ_k â_k‖²`` with the unit facet rows ``â = A[rows[r], k]``, ``sweeps`` passes
+    over the facets in their order), for rows of a few facet counts: the rows are taken in
+    runs of one facet count each (no padding facets), every run in a ``d × m`` layout where a
+    coordinate step is a few vector operations on contiguous rows of length m. Returns ``(λ,
+    r)``, λ as wide as the largest count and ``r = g + Âᵀλ``: any ``λ ≥ 0`` bounds ``‖Π_C(g)‖²``
+    by ``‖r‖²`` (Moreau), so this only proposes; floats only.
+
+    >>> import numpy as np
+    >>> A = np.array([[[1.0, 0.0], [0.0, 1.0]]])
+    >>> lam, r = count_sliced_descent(A, np.array([2]), np.array([0]), np.array([[-1.0, 2.0]]), 2)
+    >>> lam.tolist(), r.tolist()
+    ([[1.0, 0.0]], [[0.0, 2.0]])
+    """
+    rows = np.asarray(rows)
+    m = len(rows)
+    cnt = counts[rows]
+    order = np.argsort(cnt, kind="stable")
+    cnt = cnt[order]
+    fmax = int(cnt.max(initial=0))
+    lam = np.zeros((m, max(fmax, 1)))
+    r = np.array(G, dtype=float)
+    edges = [0, *(np.flatnonzero(np.diff(cnt)) + 1).tolist(), m]
+    for a, b in zip(edges[:-1], edges[1:]):
+        f = int(cnt[a]) if b > a else 0
+        if f == 0:
+            continue
+        sel = order[a:b]
+        At = np.ascontiguousarray(A[rows[sel], :f].transpose(1, 2, 0))  # f × d × m
+        rb = np.ascontiguousarray(r[sel].T)  # d × m
+        la = np.zeros((f, b - a))
+        d = rb.shape[0]
+        for _ in range(sweeps):
+            for k in range(f):
+                ak = At[k]
+                c = ak[0] * rb[0]
+                for j in range(1, d):
+                    c += ak[j] * rb[j]
+                new = np.maximum(la[k] - c, 0.0)
+                rb += (new - la[k]) * ak
+                la[k] = new
+        lam[sel, :f] = la.T
+        r[sel] = rb.T
+    return lam, r

@@ -39,6 +39,7 @@ from arrangement.intmat import float_rows
 from exact.types import Vec
 
 __all__ = [
+    "FaceCache",
     "ProjectionCertificate",
     "integer_projection",
     "lawson_hanson",
@@ -295,7 +296,8 @@ def cone_support(A: Sequence[Sequence[Number]], g: Sequence[Number]) -> Fraction
 
 
 def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 1,
-                       order: Sequence[int] = ()) -> tuple[ProjectionCertificate, Fraction]:
+                       order: Sequence[int] = (), cache: FaceCache | None = None
+                       ) -> tuple[ProjectionCertificate, Fraction]:
     """``Π_C(g/den)`` for ``C = {u : A u ≥ 0}`` with integer rows A, integers g and ``den > 0``,
     and ``‖Π_C(g/den)‖²``: the certificate of :func:`project_onto_cone` (the same KKT
     conditions, checked exactly), found in integer arithmetic when the guessed support
@@ -305,6 +307,9 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
     ``z ≥ 0`` checked in integers. Otherwise :func:`project_onto_cone` on the Fractions.
     The certificate keeps the integers and makes its Fractions when first read (a dual pass
     projects hundreds of groups whose ``p`` and ``λ`` only a certificate writer reads).
+    ``cache`` (a :class:`FaceCache`) reuses the Gram systems' ``(det, adjugate)`` of active
+    sets already met (neighbouring chambers tied at an optimum share their faces): the same
+    certificate, fewer integer products.
 
     >>> c, t = integer_projection([(1, 0), (0, 1)], (3, -2), 2)
     >>> c.p, c.lam, t
@@ -312,10 +317,10 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
     >>> c == project_onto_cone([(1, 0), (0, 1)], (Fraction(3, 2), Fraction(-1)))
     True
     """
-    res = _integer_kkt(A, g, order) if A else (list(g), 1, {})
+    res = _integer_kkt(A, g, order, cache) if A else (list(g), 1, {})
     if res is None and not order:  # the support of a float NNLS of the dual, then again
         guess = _float_support([tuple(int(x) for x in a) for a in A], [int(x) for x in g])
-        res = _integer_kkt(A, g, guess) if guess else None
+        res = _integer_kkt(A, g, guess, cache) if guess else None
     if res is None:
         gv = tuple(Fraction(x, den) for x in g)
         c = project_onto_cone(A, gv)
@@ -365,8 +370,43 @@ class _IntegerCertificate(ProjectionCertificate):
         return list(self._ints[0]), self._ints[1]
 
 
-def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequence[int]
-            ) -> tuple[list[int], int, dict[int, int]] | None:
+class FaceCache:
+    """``(det G, adj G)`` of the Gram matrices ``G = A_P A_Pᵀ`` of active sets of at most three
+    rows, keyed exactly by the rows themselves (integer tuples, in the order of P): what
+    :func:`integer_projection` solves on, so a face met again (chambers sharing it) costs no
+    Gram matrix and no cofactors. The key is the whole integer rows, never an index or a float:
+    two faces with the same key have the same Gram matrix, hence the same solution.
+
+    >>> fc = FaceCache()
+    >>> fc.adjugate([(1, 0), (1, 1)])
+    (1, [[2, -1], [-1, 1]])
+    >>> fc.adjugate([(1, 0), (1, 1)]) is fc.adjugate([(1, 0), (1, 1)]), len(fc)
+    (True, 1)
+    """
+
+    def __init__(self) -> None:
+        self._faces: dict[tuple, tuple[int, list[list[int]]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._faces)
+
+    def key(self, rows: Sequence[Sequence[int]]) -> tuple:
+        """The exact key of an active set: its integer rows, in order."""
+        return tuple(map(tuple, rows))
+
+    def adjugate(self, rows: Sequence[Sequence[int]]) -> tuple[int, list[list[int]]]:
+        """``(det G, adj G)`` of ``G = A_P A_Pᵀ`` for 2 or 3 integer rows (computed once per
+        key)."""
+        k = self.key(rows)
+        c = self._faces.get(k)
+        if c is None:
+            c = self._faces[k] = _adjugate(
+                [[sum(map(operator.mul, ra, rb)) for rb in rows] for ra in rows])
+        return c
+
+
+def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequence[int],
+            cache: FaceCache | None = None) -> tuple[list[int], int, dict[int, int]] | None:
     """The KKT point of :func:`_integer_kkt` on the active set P, or None when the Gram
     system is singular or the point fails ``z ≥ 0`` or ``A p ≥ 0`` (exactly)."""
     from arrangement.exactla import integer_solve
@@ -379,16 +419,17 @@ def _kkt_on(A: Sequence[Sequence[int]], g: Sequence[int], ag: list[int], P: Sequ
             return None
     else:
         rows = [A[r] for r in P]
-        G = [[sum(map(operator.mul, ra, rb)) for rb in rows] for ra in rows]
         rhs = [-ag[r] for r in P]
         if len(P) <= 3:  # Cramer: G·adj(G) = det(G)·I, so x = adj(G)·rhs solves G x = D·rhs
-            D, adj = _adjugate(G)
+            D, adj = (cache.adjugate(rows) if cache is not None else _adjugate(
+                [[sum(map(operator.mul, ra, rb)) for rb in rows] for ra in rows]))
             if D == 0:
                 return None
             x = [sum(map(operator.mul, row, rhs)) for row in adj]
             if D < 0:
                 D, x = -D, [-t for t in x]
         else:
+            G = [[sum(map(operator.mul, ra, rb)) for rb in rows] for ra in rows]
             sol = integer_solve(G, rhs)
             if sol is None:
                 return None
@@ -422,8 +463,8 @@ def _adjugate(G: list[list[int]]) -> tuple[int, list[list[int]]]:
     return a * A_ + b * B_ + c * C_, adj
 
 
-def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[int]
-                    ) -> tuple[list[int], int, dict[int, int]] | None:
+def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[int],
+                 cache: FaceCache | None = None) -> tuple[list[int], int, dict[int, int]] | None:
     """``Π_C(g)`` for ``C = {u : A u ≥ 0}`` and an integer g, in integers: ``(pnum, D, x)``
     with ``p = pnum/D`` and ``λ_j = x_j/D`` (rows j in x; the others 0), the KKT conditions
     checked exactly (docs/MATH.md §7); None when neither the guessed support ``order`` (by
@@ -436,12 +477,12 @@ def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[i
     tried: list[list[int]] = []
     if order:
         P = list(order)
-        res = _kkt_on(A, g, ag, P) if len(P) <= len(g) else None
+        res = _kkt_on(A, g, ag, P, cache) if len(P) <= len(g) else None
         tried.append(P)
         if res is None and len(P) > 1:  # dependent rows: a maximal independent subset
             Q = [P[t] for t in pivot_rows([list(A[j]) for j in P])]
             if Q != P:
-                res = _kkt_on(A, g, ag, Q)
+                res = _kkt_on(A, g, ag, Q, cache)
                 tried.append(Q)
         if res is not None:
             return res

@@ -142,3 +142,102 @@ def test_own_groups_on_many_rows_and_a_dead_neuron():
     held, W = own_groups(net, cp)
     assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
     assert len(held[0]) >= 2 and held[2] == []
+
+
+@pytest.mark.parametrize("sweeps", [1, 3])
+def test_count_sliced_descent_is_the_polar_descent(sweeps):
+    """The descent by runs of one facet count (check's layout) takes the same coordinate steps
+    as exact.screen.polar_descent, in any row order: the same λ and residual up to rounding."""
+    from exact.nnls import count_sliced_descent
+    from exact.screen import facet_arrays, polar_descent
+
+    cp, _v, rng = _instance(3, n=12, d=4)
+    fa = facet_arrays(cp)
+    rows = rng.permutation(np.repeat(np.arange(cp.p), 2))  # unsorted, repeated
+    G = rng.standard_normal((len(rows), cp.d))
+    lam_p, r_p = polar_descent(fa, rows, G, sweeps=sweeps)
+    lam_s, r_s = count_sliced_descent(fa.A, fa.counts, rows, G, sweeps)
+    fb = int(fa.counts[rows].max())
+    assert lam_s.shape == (len(rows), fb) and (lam_s >= 0).all()
+    assert np.allclose(lam_s, lam_p[:, :fb], atol=1e-12) and np.allclose(r_s, r_p, atol=1e-12)
+    assert np.allclose(r_s, G + np.einsum("mk,mkd->md", lam_s, fa.A[rows, :fb]), atol=1e-12)
+
+
+def test_own_groups_by_sign_completions_and_by_the_scan():
+    """Neurons on 0, 1, 2 hyperplanes (looked up by the 2^z completions of their signs) and
+    u = 0 (on every hyperplane: the scan over all chambers, past _MAX_COMPLETION_BITS), on data
+    with a zero row: the same groups and φ as the reference maps; a wrong completion table
+    (one chamber's key dropped) loses that chamber."""
+    from exact import check as chk
+    from exact.maps import phi
+    from exact.network import Network
+    from exact.transforms import held_groups
+
+    rng = np.random.default_rng(5)
+    X = rng.integers(-4, 5, (12, 3)).tolist() + [[0, 0, 0]]
+    X += [[1, 0, 0], [0, 1, 0], [2, 0, 0]]  # u = (0, 0, 1) lies on these three (two planes)
+    cp = ConvexProgram(X, rng.integers(-5, 6, len(X)).tolist(), F(1, 10))
+    net = Network.from_lists([((0, 0, 1), 1), ((0, 0, -2), -1), ((3, 1, 7), 2),
+                              ((0, 0, 0), 1), ((-X[0][1], X[0][0], 0), -1)])
+    held, W = chk.own_groups(net, cp)
+    assert held == held_groups(net, cp.X, cp.signs) and W == phi(net, cp.X, cp.signs)
+    assert len(held[0]) >= 2 and len(held[2]) == 1 and len(held[3]) == cp.p
+    # planted bug: a chamber missing from the completion table is missing from held
+    table, free = cp.cache["check_sign_index"]
+    i0 = held[0][0][0]
+    bad = {k: i for k, i in table.items() if i != i0}
+    cp.cache["check_sign_index"] = (bad, free)
+    held_bad, _W = chk.own_groups(Network.from_lists([((0, 0, 1), 1)]), cp)
+    assert (i0, 1) not in held_bad[0] and held_bad[0] == [g for g in held[0] if g[0] != i0]
+
+
+def _moreau_value(cp, H, den, g, lam) -> F:
+    """``‖s H_i/den + A_iᵀλ‖²`` exactly (the Moreau bound a dismissal by λ claims)."""
+    i, s = g
+    r = [F(s * int(h), den) for h in H[i]]
+    for a, l in zip(cp.cones[i], lam):
+        for c, x in enumerate(a):
+            r[c] += l * x
+    return sum(x * x for x in r)
+
+
+def test_float_ties_dismissed_by_exact_dyadic_bounds():
+    """At solve's optimum many groups tie with t_max in floats (t below it by ~1e-15): the
+    dual pass dismisses them by exact dyadic multipliers (code 5) instead of projecting them.
+    Every such λ is ≥ 0 and bounds the group by t_max exactly, its ratios are the reduced λ,
+    the largest t and the worst chamber are those of the general exact pass, and the check
+    certificate verifies; a planted bug (one recorded multiplier tripled) breaks the bound."""
+    from exact.certify import dual_pieces, h_matrix, solve
+    from exact.check import check
+    from exact.verify import verify_certificate
+
+    rng = np.random.default_rng(1)
+    X, y = rng.integers(-9, 10, (12, 3)).tolist(), rng.integers(-5, 6, 12).tolist()
+    cp = ConvexProgram(X, y, F(1, 10))
+    r = check(solve(X, y, F(1, 10), program=cp).network, X, y, F(1, 10), program=cp,
+              find_better=False)
+    b = r.bounds
+    c5 = [(int(i), 1 - 2 * int(c)) for i, c in zip(*np.nonzero(b.code == 5))]
+    assert c5 and not any(g in r.projections for g in c5)
+    H, den = h_matrix(cp, r.dual)
+    tmax = max(r.t.values())
+    for g in c5:
+        lam = b[g]
+        assert all(x >= 0 for x in lam) and len(lam) == len(cp.cones[g[0]])
+        assert _moreau_value(cp, H, den, g, lam) <= tmax
+        assert b.ratios(g) == [(x.numerator, x.denominator) for x in lam]
+    ref = dual_pieces(cp, r.dual, must=list(r.groups))
+    assert ref.tmax == tmax
+    worst = min((g for g, t in ref.ts.items() if t == tmax), key=lambda g: (g[0], -g[1]))
+    assert r.worst_chamber == worst and r.verdict == "optimal"
+    assert verify_certificate(r.certificate)[0]
+    # the planted bug: a multiplier recorded three times too large
+    g = c5[0]
+    shift, bden = b.shift, b.den
+    # (a_j, b_j) with a_j·2^shift / (b_j·den) = λ_j
+    pairs = [(x.numerator * bden, x.denominator << shift) for x in b[g]]
+    assert [F(a << shift, q * bden) for a, q in pairs] == list(b[g])
+    j = max(range(len(pairs)), key=lambda t: b[g][t])
+    pairs[j] = (3 * pairs[j][0], pairs[j][1])
+    b.add_dyadic(g[0], 0 if g[1] == 1 else 1, pairs)
+    assert _moreau_value(cp, H, den, g, b[g]) > tmax
