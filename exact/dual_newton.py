@@ -34,7 +34,7 @@ __all__ = ["active_newton", "newton_polish", "group_faces", "face_matrix", "newt
 #: ``β²(1 − DROP_BAND)`` (it rejoins when violated again)
 DROP_BAND = 0.05
 
-DEBUG = False
+
 
 #: :func:`active_newton` takes a free set as stationary when the error stops halving below
 #: this (relative to β²): the ridge on dependent fits slows the last digits
@@ -228,7 +228,7 @@ def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
     >>> (v.round(9) + 0.0).tolist(), float(rho[1].round(9)), float((rho[0] + rho[2] / 2).round(9))
     ([0.5, 0.5], 3.0, 1.0)
     """
-    G, n = KA.shape[0], len(y)
+    n = len(y)
     rho = np.maximum(np.asarray(rho0, dtype=float).copy(), 0.0)
     eye = np.eye(n)
     eps = 2.0**-52
@@ -247,8 +247,6 @@ def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
         grad = (b2 - np.einsum("gij,i,j->g", KA, v, v)) / 2
         free = np.flatnonzero(rho > 0)
         err = float(np.abs(grad[free]).max()) if len(free) else 0.0
-        if DEBUG:
-            print("it", _it, len(free), err, f)
         # stationary on the free set: converged, or stalled at rounding (the error stops
         # halving, or φ stops falling; the ridge on dependent fits slows the last digits)
         stalled = idle > 0 or (prev is not None and err > prev / 2 and err <= b2 * STALL)
