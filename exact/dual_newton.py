@@ -9,14 +9,18 @@ the Lagrangian dual
 
     φ(ρ) = ½ yᵀM(ρ)⁻¹y + β²/2 Σ ρ_g,   ρ ≥ 0,
 
-minimised by projected Newton on tiny n × n systems (:func:`newton_float`); then
-``v = M⁻¹y = y − ŷ`` and ``w_g = ρ_g P_F (s XᵀD_i Sᵀ v)``. :func:`dual_newton_solve` repeats:
-Newton on the working set, each face re-read from the group's float cone projection at the
-new v (until none changes), groups with ρ = 0 far from tight dropped, every group of the
-chamber list screened at v (:func:`exact.screen.float_violations`), the violated ones added
-with their projections' faces. A v feasible for every group (none violated) with stationary
-ρ is an optimum of the whole program: the same guess a conic solve of the full program gives.
-Floats only, nothing here is a claim: :func:`exact.certify.solve` certifies exactly.
+minimised by Newton on tiny n × n systems (:func:`active_newton`); then ``v = M⁻¹y = y − ŷ``
+and ``w_g = ρ_g P_F (s XᵀD_i Sᵀ v)``.
+:func:`newton_polish` finishes a float guess (the conic rounds of :mod:`exact.cutting`) by
+column generation: Newton on the working set, each face checked against the group's float
+cone projection at the new v (until none changes), groups with ρ = 0 far from tight dropped,
+every group of the chamber list screened at v (:func:`exact.screen.float_violations`), the
+violated ones added with their projections' faces. A v feasible for every group with
+stationary ρ is an optimum of the whole program: the guess a conic solve of the full program
+gives, to float accuracy. The face-restricted φ is only a local model (a wrong face can make
+a group look feasible while its cone projection is far above β): from a guess far from the
+optimum the faces need not settle, and the caller then keeps the conic path. Floats only,
+nothing here is a claim: :func:`exact.certify.solve` certifies exactly.
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["active_newton", "newton_polish", "group_faces", "face_matrix", "newton_float",
-           "stationarity_error", "DROP_BAND", "FACE_STEPS"]
+__all__ = ["active_newton", "newton_polish", "group_faces", "face_matrix", "DROP_BAND",
+           "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
 
 #: a group of the working set with ρ = 0 leaves it when its dual constraint is below
 #: ``β²(1 − DROP_BAND)`` (it rejoins when violated again)
@@ -56,90 +60,6 @@ NEWTON_BUDGET = 3000
 
 #: at most this many face corrections (Newton, then every face re-read) per round
 FACE_STEPS = 12
-
-
-def stationarity_error(Ks: list, v: Sequence[float], rho: Sequence[float], b2: float
-                       ) -> float:
-    """``max |β² − vᵀK_g v| / 2`` over the groups that are free at ρ (floats; what
-    :func:`newton_float` drives to 0).
-
-    >>> K = [[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]]
-    >>> stationarity_error(K, [0.5, 0.5], [1.0, 3.0], 0.25)
-    0.0
-    """
-    if not len(Ks):
-        return 0.0
-    vf = np.asarray(v, dtype=float)
-    KA = np.asarray(Ks, dtype=float).reshape(len(Ks), len(vf), len(vf))
-    gr = (b2 - (KA @ vf) @ vf) / 2
-    sel = (np.asarray(rho, dtype=float) > 0) | (gr < 0)
-    return float(np.abs(gr[sel]).max()) if sel.any() else 0.0
-
-
-def newton_float(Ks: list, y: Sequence[float], b2: float, rho0: Sequence[float], *,
-                 eps: float, maxit: int = 60) -> tuple[list[float], list[float]]:
-    """Projected Newton for ``min_{ρ≥0} φ(ρ)`` (module docstring) in numpy doubles: free groups
-    ``ρ_g > 0`` or ``∂φ/∂ρ_g < 0``, a tiny ridge on the Hessian ``Bᵀ M⁻¹ B`` (singular when the
-    fits are dependent: a non-unique optimal ρ, any stationary ρ gives the same v), a halving
-    line search on φ; stops when converged or stalled at rounding (a step that does not halve
-    the error). Returns ``(ρ, v)`` with ``v = M(ρ)⁻¹ y``. Floats only: a guess.
-
-    >>> K = [[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]]
-    >>> rho, v = newton_float(K, [1.0, 2.0], 0.25, [0.0, 0.0], eps=2.0**-52)
-    >>> [round(r, 9) for r in rho], [round(x, 9) for x in v]
-    ([1.0, 3.0], [0.5, 0.5])
-    """
-    yv = np.asarray(y, dtype=float)
-    n, G = len(yv), len(Ks)
-    KA = np.asarray(Ks, dtype=float).reshape(G, n, n)
-    rho = np.maximum(np.asarray(rho0, dtype=float).reshape(G), 0.0)
-    eye = np.eye(n)
-
-    def system(r):
-        M = eye + np.tensordot(r, KA, axes=1)
-        try:
-            v = np.linalg.solve(M, yv)
-        except np.linalg.LinAlgError:
-            raise ZeroDivisionError("singular matrix in the Newton refinement") from None
-        return M, v, float(yv @ v) / 2 + b2 / 2 * float(r.sum())
-
-    M, v, f = system(rho)
-    prev = None
-    for _ in range(maxit):
-        kv = KA @ v  # G × n
-        grad = (b2 - kv @ v) / 2
-        free = np.flatnonzero((rho > 0) | (grad < 0))
-        err = float(np.abs(grad[free]).max()) if len(free) else 0.0
-        if err <= b2 * eps * 100 or (prev is not None and err <= b2 * eps ** 0.25
-                                      and err > prev / 2):
-            break
-        prev = err
-        B = kv[free]  # |free| × n
-        try:
-            Mi = np.linalg.solve(M, B.T)  # n × |free|
-        except np.linalg.LinAlgError:
-            raise ZeroDivisionError("singular matrix in the Newton refinement") from None
-        H = B @ Mi
-        ridge = max(float(np.diag(H).max()) * eps ** 0.5, b2 * eps)
-        H[np.diag_indices_from(H)] += ridge
-        try:
-            step = np.linalg.solve(H, -grad[free])
-        except np.linalg.LinAlgError:
-            raise ZeroDivisionError("singular matrix in the Newton refinement") from None
-        t = 1.0
-        accepted = False
-        for _ls in range(60):
-            new = rho.copy()
-            new[free] = np.maximum(rho[free] + t * step, 0.0)
-            M2, v2, f2 = system(new)
-            if f2 <= f + abs(f) * eps * 10:
-                accepted = True
-                break
-            t /= 2
-        if not accepted:
-            break
-        rho, M, v, f = new, M2, v2, f2
-    return rho.tolist(), v.tolist()
 
 
 def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
@@ -216,12 +136,14 @@ def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
                   tol: float = 1e-13, maxit: int = 400, info: dict | None = None
                   ) -> tuple[np.ndarray, np.ndarray]:
     """``min_{ρ≥0} φ(ρ)`` (module docstring) by an active-set Newton method for many groups
-    (``KA``: G × n × n): Newton steps on the free set ``ρ_g > 0`` only, a ratio test that
-    stops a step where a ρ reaches 0 (that group leaves), and, once the free set is
-    stationary, the groups with ``∂φ/∂ρ_g < 0`` beyond ``tol·β²`` join (the most negative
-    first, a few at a time). Unlike :func:`newton_float` its Hessians stay of the size of the
-    free set, nonsingular but for a tiny ridge. Returns ``(ρ, v)`` and adds the iterations
-    spent to ``info["iterations"]`` when given. Floats only: a guess.
+    (``KA``: G × n × n): Newton steps on the free set ``ρ_g > 0`` only (projected: a ρ that
+    reaches 0 leaves), steps along the null space of the Hessian where the free groups' fits
+    are dependent (φ is linear there: the step runs until a ρ reaches 0, a Carathéodory
+    pruning), and, once the free set is stationary (or stalled at rounding), the groups with
+    ``∂φ/∂ρ_g < 0`` beyond ``tol·β²`` join, the most negative :data:`JOIN` at a time. The
+    Hessians stay of the size of the free set, unlike those of the certification's projected
+    Newton over every group (:func:`exact.certify.solve`). Returns ``(ρ, v)`` and adds the
+    iterations spent to ``info["iterations"]`` when given. Floats only: a guess.
 
     >>> KA = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]], [[0.5, 0], [0, 0]]])
     >>> rho, v = active_newton(KA, np.array([1.0, 2.0]), 0.25, np.zeros(3))
