@@ -17,7 +17,9 @@ method of the literature) and by the least-squares fit ``±X⁺y``. Two safeguar
 as good as the full program's: a working-set group found violated means an inaccurate restricted
 solve, and the rounds then go through the cvxpy chain of ``numeric_solve``; rounds that stall
 above the tolerance are replaced by the full program when it is small
-(:data:`FALLBACK_MAX_GROUPS`). Nothing here is a claim: the
+(:data:`FALLBACK_MAX_GROUPS`). For the squared loss the rounds stop early
+(:data:`NEWTON_HANDOFF`) and :func:`exact.dual_newton.newton_polish` finishes the guess without
+a conic solver; where it does not converge the rounds run as above. Nothing here is a claim: the
 guess goes to :func:`exact.certify.solve`, whose certificate is exact and covers every chamber.
 """
 
