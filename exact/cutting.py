@@ -17,7 +17,9 @@ method of the literature) and by the least-squares fit ``±X⁺y``. Two safeguar
 as good as the full program's: a working-set group found violated means an inaccurate restricted
 solve, and the rounds then go through the cvxpy chain of ``numeric_solve``; rounds that stall
 above the tolerance are replaced by the full program when it is small
-(:data:`FALLBACK_MAX_GROUPS`). Nothing here is a claim: the
+(:data:`FALLBACK_MAX_GROUPS`). For the squared loss the rounds stop early
+(:data:`NEWTON_HANDOFF`) and :func:`exact.dual_newton.newton_polish` finishes the guess without
+a conic solver; where it does not converge the rounds run as above. Nothing here is a claim: the
 guess goes to :func:`exact.certify.solve`, whose certificate is exact and covers every chamber.
 """
 
@@ -29,7 +31,8 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["clarabel_restricted", "readout_matrix", "seed_groups", "working_set_solve",
+__all__ = ["clarabel_restricted", "readout_matrix", "seed_groups", "violated_groups",
+           "working_set_solve",
            "AUTO_MIN_GROUPS", "FALLBACK_MAX_GROUPS", "FALLBACK_VIOLATION", "MEMBER_SLACK"]
 
 #: ``method="auto"`` uses cutting planes from this many groups (2p) on; below, the full program.
@@ -246,7 +249,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
 
 def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: int = 50,
                       per_round: int | None = None, rel: float = 1e-7,
-                      progress=None, prune: bool = True
+                      progress=None, prune: bool = True, newton: bool | None = None
                       ) -> tuple[dict[Group, np.ndarray], dict]:
     """Cutting-plane solve of the program (module docstring): ``(W, stats)`` with ``W`` the
     float groups of the final working set and ``stats`` (``rounds``, ``working_set``,
@@ -259,6 +262,13 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     Sets ``cp.numeric_value`` / ``cp.numeric_dual`` as :meth:`numeric_solve` does.
     ``progress(round, size, worst)`` is called after each round when given.
 
+    ``newton`` (default: for the squared loss) ends the rounds early: once the worst
+    violation is below :data:`NEWTON_HANDOFF` (the restricted solves then without Clarabel's
+    iterative refinement, no polish rounds and no union solve), the guess is finished by
+    :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
+    down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
+    the rounds are run again without it.
+
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
     >>> W, st = working_set_solve(cp)
@@ -270,6 +280,9 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     fa = facet_arrays(cp)
     if fa is None:  # the caller (exact.certify) takes the full program then
         raise ValueError("cutting planes need numbers that fit floats (exact.screen.float_safe)")
+    if newton is None:
+        newton = cp.loss == "squared" and NEWTON_HANDOFF > 0
+    seed0 = seed
     state = ViolationState()
     ws = list(dict.fromkeys(seed if seed is not None else seed_groups(cp)))
     if not ws:
@@ -284,25 +297,25 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     while True:
         rounds += 1
         ever.update(dict.fromkeys(ws))
-        Wd = clarabel_restricted(cp, ws) if direct else None
+        Wd = clarabel_restricted(cp, ws, refine=not newton) if direct else None
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
         # (none violated) needs every group's projection
         vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
-        lvl = rel * POLISH_REL if polish else rel
+        lvl = NEWTON_HANDOFF if newton else rel * POLISH_REL if polish else rel
         T = float_violations(fa, vrep, beta2, lvl, enough=ENOUGH * per_round, state=state)
         worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
         inws = set(ws)
-        cand = _violated(T, beta2 * (1 + lvl))
-        if not cand and not polish and POLISH_ROUNDS:
+        cand = violated_groups(T, beta2 * (1 + lvl))
+        if not cand and not polish and POLISH_ROUNDS and not newton:
             # converged at rel: polish rounds add every group violated above rel·POLISH_REL
             # (the drift bound makes this screen cheap), so that the guess's active set is
             # complete and not just within the tolerance
             polish = 1
             T = float_violations(fa, vrep, beta2, rel * POLISH_REL, enough=ENOUGH * per_round,
                                  state=state)
-            cand = _violated(T, beta2 * (1 + rel * POLISH_REL))
+            cand = violated_groups(T, beta2 * (1 + rel * POLISH_REL))
         inside = max((t for t, g in cand if g in inws), default=0.0)
         cand = [x for x in cand if x[1] not in inws]
         if progress is not None:
@@ -328,6 +341,21 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
                            cand, per_round)
         else:
             ws += [g for _t, g in cand[:per_round]]
+    if newton:
+        from exact.dual_newton import newton_polish
+
+        res = (newton_polish(cp, W, rel=rel * NEWTON_REL, state=state)
+               if direct and worst <= NEWTON_HANDOFF else None)
+        if res is None:  # not converged: the rounds of the conic solver alone
+            W, stats = working_set_solve(cp, seed=seed0, max_rounds=max_rounds,
+                                         per_round=per_round, rel=rel, progress=progress,
+                                         prune=prune, newton=False)
+            stats["newton"] = False
+            return W, stats
+        W, st = res
+        return W, {"rounds": rounds + st["rounds"], "working_set": st["working_set"],
+                   "worst_violation": st["worst_violation"], "direct": True,
+                   "full_fallback": False, "newton": True}
     if FINAL_UNION and direct and worst <= FALLBACK_VIOLATION and len(ever) > len(ws):
         # the last solve on every group that was ever in the working set (as before the
         # pruning): the refinement reads its active set and faces off this guess
@@ -359,11 +387,25 @@ PRUNE_REL = 1e-6
 PRUNE_BAND = 0.05
 
 
-def _violated(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
-    """``(t, group)`` for every entry of the screen ``T`` above ``lim`` (NaN: not)."""
+def violated_groups(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
+    """``(t, group)`` for every entry of the screen ``T`` (p × 2, column 0 the sign +1) above
+    ``lim`` (NaN: not).
+
+    >>> violated_groups(np.array([[0.5, 2.0], [np.nan, 1.5]]), 1.0)
+    [(2.0, (0, -1)), (1.5, (1, -1))]
+    """
     viol = np.argwhere(np.nan_to_num(T, nan=0.0) > lim)
     return [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
 
+
+#: with ``newton`` (:func:`working_set_solve`), the conic rounds stop once no group is
+#: violated by more than this (relative to β²) and the dual Newton finishes the guess; from
+#: 1e-3 its faces did not settle at (40, 4)
+NEWTON_HANDOFF = 1e-5
+
+#: the dual Newton's screen ends below ``rel·NEWTON_REL``: its v is float-accurate, and the
+#: exact refinement then starts at the optimum's active set
+NEWTON_REL = 1e-2
 
 #: the guess handed on is the restricted optimum over every group ever in the working set
 FINAL_UNION = True

@@ -12,6 +12,7 @@ import json
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,7 @@ from arrangement.instances import read_instance
 from exact import screen as screen_mod
 from exact.certify import dual_pieces, h_matrix, solution_certificate, solve
 from exact.convex import ConvexProgram
-from exact.cutting import seed_groups, working_set_solve
+from exact.cutting import clarabel_restricted, seed_groups, working_set_solve
 from exact.projection import project_onto_cone
 from exact.verify import verify_certificate
 from properties import strategies as S
@@ -413,3 +414,117 @@ def test_active_set_projection_matches_the_exact_projection(inst, data):
         want = float(_exact_t(cp, i, s, v))
         got = float(r[t] @ r[t])
         assert abs(got - want) <= 1e-9 * max(1.0, float(gF[i] @ gF[i]))
+
+
+# -- the dual Newton polish of the squared loss's guess (exact/dual_newton.py) -----------------
+def _suite_program(seed: int = 11, n: int = 12, d: int = 4) -> ConvexProgram:
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-9, 10, size=(n, d)).tolist()
+    y = rng.integers(-5, 6, size=n).tolist()
+    return ConvexProgram(X, y, F(1, 10))
+
+
+def _polish_checked(cp, W0):
+    """The polished guess from ``W0``, checked against oracles: the full program's float value
+    and the exact optimum's interval, and a fresh screen of every group (no carried state) at
+    its dual vector."""
+    from exact.dual_newton import newton_polish
+
+    res = newton_polish(cp, W0)
+    assert res is not None, "the polish did not converge"
+    W, st_ = res
+    full = ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement)
+    full.numeric_solve()
+    scale = max(1.0, abs(full.numeric_value))
+    assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * scale
+    b2 = float(cp.beta) ** 2
+    T = screen_mod.float_violations(screen_mod.facet_arrays(cp), np.repeat(cp.numeric_dual,
+                                                                             cp.pool), b2, 1e-9)
+    assert float(np.nanmax(T, initial=0.0)) <= b2 * (1 + 1e-7)
+    # the groups' fit reproduces y − v (v is the residual of W's prediction)
+    Xf = np.array([[float(x) for x in row] for row in cp.X])
+    fit = sum((s * np.array(cp.patterns[i], dtype=float) * (Xf @ w) for (i, s), w in W.items()),
+              np.zeros(cp.n))
+    assert np.allclose(fit, np.array([float(t) for t in cp.y]) - cp.numeric_dual, atol=1e-9)
+    return W, st_
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.one_of(S.instances(S.matrices(n_max=7, d_max=3)),
+                 S.instances(S.degenerate_matrices())))
+def test_newton_polish_and_full_program_overlap(inst):
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+    # a handoff as in working_set_solve: a conic solve of the full program, loose
+    W0 = clarabel_restricted(cp, cp.groups, eps=1e-6, refine=False)
+    if W0 is None:
+        return
+    W, _st = _polish_checked(cp, W0)
+    sol = solve(inst.X, inst.y, inst.beta, program=ConvexProgram(
+        inst.X, inst.y, inst.beta, arrangement=cp.arrangement), method="full")
+    tol = 1e-9 * max(1.0, float(sol.upper))
+    assert float(sol.lower) - tol <= cp.numeric_value <= float(sol.upper) + tol
+
+
+def test_newton_polish_from_a_rough_guess():
+    cp = _suite_program()
+    W0 = clarabel_restricted(cp, seed_groups(cp, gates=20))  # the seeds' program only
+    _W, st_ = _polish_checked(cp, W0)
+    assert st_["rounds"] > 1  # groups joined from the screen
+
+
+def test_planted_dropped_violation_is_caught(monkeypatch):
+    import exact.cutting as cut
+
+    cp = _suite_program()
+    W0 = clarabel_restricted(cp, seed_groups(cp, gates=20))
+    W, _st = _polish_checked(cp, W0)
+    wmax0 = max(float(np.linalg.norm(w)) for w in W0.values())
+    start = {g for g, w in W0.items() if float(np.linalg.norm(w)) > 1e-6 * wmax0}
+    # the largest active group of the optimum that the polish had to find by screening
+    lost0 = max((g for g in W if g not in start), key=lambda g: float(np.linalg.norm(W[g])))
+    # with the same sign in the chambers next to it (a neuron on a hyperplane lies in both
+    # cones: a neighbour can stand in for it and leave the optimum unchanged)
+    P0 = np.array(cp.patterns[lost0[0]])
+    lost = {g for g in cp.groups if g[1] == lost0[1]
+            and int(np.abs(np.array(cp.patterns[g[0]]) - P0).sum()) <= 1}
+    real = cut.violated_groups
+
+    def faulty(T, lim):  # those groups silently dropped from every screen result
+        return [x for x in real(T, lim) if x[1] not in lost]
+
+    monkeypatch.setattr(cut, "violated_groups", faulty)
+    with pytest.raises(AssertionError):
+        _polish_checked(ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement), W0)
+
+
+def test_newton_guess_feeds_a_certificate_that_verifies():
+    cp = _suite_program()
+    X, y = cp.X, cp.y
+    sol = solve(X, y, cp.beta, program=cp, method="cutting")
+    assert sol.stats["cutting"]["newton"] is True
+    assert sol.stats["target_met"]
+    ok, msg = _verify(sol, X, y, cp.beta)
+    assert ok, msg
+    ref = solve(X, y, cp.beta, program=ConvexProgram(X, y, cp.beta, arrangement=cp.arrangement),
+                method="full")
+    assert max(ref.lower, sol.lower) <= min(ref.upper, sol.upper)
+
+
+def test_newton_off_keeps_the_conic_rounds():
+    cp = _suite_program()
+    _W, st_ = working_set_solve(cp, newton=False)
+    assert "newton" not in st_ and st_["worst_violation"] <= 1e-7
+
+
+def test_active_newton_on_duplicate_and_dependent_fits():
+    from exact.dual_newton import active_newton
+
+    # K_0 = K_2 (a neuron on a hyperplane in two cones): non-unique ρ, one v
+    K0, K1 = np.diag([1.0, 0.0]), np.diag([0.0, 1.0])
+    y = np.array([1.0, 2.0])
+    rho, v = active_newton(np.array([K0, K1, K0]), y, 0.25, np.ones(3))
+    assert np.allclose(v, [0.5, 0.5]) and (rho >= 0).all()
+    assert abs(rho[0] + rho[2] - 1.0) < 1e-9 and abs(rho[1] - 3.0) < 1e-9
+    # K_3 = K_0 + K_1 binds: v = β y/‖y‖ (the constraint ‖v‖ ≤ β), only ρ_3 > 0
+    rho, v = active_newton(np.array([K0, K1, K0, K0 + K1]), y, 0.25, np.ones(4))
+    assert np.allclose(v, 0.5 * y / np.linalg.norm(y)) and np.allclose(rho[:3], 0.0)

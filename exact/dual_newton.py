@@ -1,0 +1,369 @@
+"""Column generation in the dual's ρ-parametrisation: the squared loss's numeric guess with
+no conic solver (docs/MATH.md §7).
+
+For the squared loss ``½‖ŷ − y‖² + βΣ‖w_g‖``, with each group g of a working set restricted to
+a face ``F_g`` of its cone (the facets its projection lies on), ``K_g = S D_i X P_F XᵀD_i Sᵀ``
+(P_F the orthogonal projector onto ``{u : a·u = 0, a ∈ F_g}``, S the readout) and
+``M(ρ) = I + Σ ρ_g K_g``, the restricted dual ``max vᵀy − ½‖v‖²`` s.t. ``vᵀK_g v ≤ β²`` has
+the Lagrangian dual
+
+    φ(ρ) = ½ yᵀM(ρ)⁻¹y + β²/2 Σ ρ_g,   ρ ≥ 0,
+
+minimised by Newton on tiny n × n systems (:func:`active_newton`); then ``v = M⁻¹y = y − ŷ``
+and ``w_g = ρ_g P_F (s XᵀD_i Sᵀ v)``.
+:func:`newton_polish` finishes a float guess (the conic rounds of :mod:`exact.cutting`) by
+column generation: Newton on the working set, each face checked against the group's float
+cone projection at the new v (until none changes), groups with ρ = 0 far from tight dropped,
+every group of the chamber list screened at v (:func:`exact.screen.float_violations`), the
+violated ones added with their projections' faces. A v feasible for every group with
+stationary ρ is an optimum of the whole program: the guess a conic solve of the full program
+gives, to float accuracy. The face-restricted φ is only a local model (a wrong face can make
+a group look feasible while its cone projection is far above β): from a guess far from the
+optimum the faces need not settle, and the caller then keeps the conic path. Floats only,
+nothing here is a claim: :func:`exact.certify.solve` certifies exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from exact.types import Group
+
+__all__ = ["active_newton", "newton_polish", "group_faces", "face_matrix", "DROP_BAND",
+           "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
+
+#: a group of the working set with ρ = 0 leaves it when its dual constraint is below
+#: ``β²(1 − DROP_BAND)`` (it rejoins when violated again)
+DROP_BAND = 0.05
+
+
+
+#: :func:`active_newton` takes a free set as stationary when the error stops halving below
+#: this (relative to β²): the ridge on dependent fits slows the last digits
+STALL = 1e-6
+
+#: the ridge on the Hessian of :func:`active_newton`, relative to its largest diagonal entry
+RIDGE = 1e-10
+
+#: groups joining the free set at a time in :func:`active_newton`
+JOIN = 8
+
+#: :func:`newton_polish` starts from the groups of its guess above this fraction of the largest
+#: (the others rejoin when the screen finds them violated)
+START_REL = 1e-6
+
+#: :func:`newton_polish` gives up after this many Newton iterations in all (converged polishes
+#: took 100-300 at (40, 4); one that did not settle ran 57 s)
+NEWTON_BUDGET = 3000
+
+#: at most this many face corrections (Newton, then every face re-read) per round
+FACE_STEPS = 12
+
+
+def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
+    """``Y_i = S D_i X`` (n × d): the fit of chamber i's groups per unit of w (readout S)."""
+    Y = fa.P[i][:, None] * fa.X
+    return Y.reshape(-1, pool, Y.shape[1]).sum(axis=1) if pool > 1 else Y
+
+
+def face_matrix(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
+    """``K = Y_i P_F Y_iᵀ`` in floats for the facets ``face`` of chamber i (``Y_i = S D_i X``,
+    ``P_F`` the projector onto their common kernel), as ``Z Zᵀ`` with ``Z = Y_i N`` and N an
+    orthonormal basis of that kernel (an SVD of the facet rows).
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> face_matrix(fa, 1, i, ()).tolist(), (face_matrix(fa, 1, i, (0,)) + 0.0).round(12).tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 1.0]])
+    """
+    Y = _fit_rows(fa, pool, i)
+    d = Y.shape[1]
+    if len(face):
+        A = fa.A[i, list(face)]
+        _u, sv, Vt = np.linalg.svd(A, full_matrices=True)
+        rank = int(np.sum(sv > 1e-10 * sv[0])) if sv.size and sv[0] > 0 else 0
+        N = Vt[rank:].T  # d × (d − rank)
+    else:
+        N = np.eye(d)
+    Z = Y @ N
+    return Z @ Z.T
+
+
+def group_faces(fa, pool: int, groups: Sequence[Group], v: np.ndarray,
+                support: np.ndarray | None = None
+                ) -> tuple[list[tuple[int, ...]], np.ndarray, np.ndarray]:
+    """For each group ``(i, s)``, the face of its cone that the float projection of
+    ``g = s XᵀD_i Sᵀ v`` lies on (the support of the multipliers of batched active-set steps,
+    :func:`exact.screen.active_set_projection`, started from ``support`` when given; NNLS
+    where those do not settle), that projection ``q`` (rows) and ``t = ‖q‖²``.
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> fa = facet_arrays(cp)
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 0.0]][0]  # u0 ≥ 0 ≥ u1
+    >>> F, q, t = group_faces(fa, 1, [(i, 1)], np.array([1.0, 1.0]))
+    >>> F, (q + 0.0).round(12).tolist(), round(float(t[0]), 12)
+    ([()], [[1.0, 0.0]], 1.0)
+    """
+    from exact.screen import active_set_projection
+
+    rows = np.array([i for i, _s in groups], dtype=np.int64)
+    sg = np.array([s for _i, s in groups], dtype=float)
+    vrep = np.repeat(np.asarray(v, dtype=float), pool)
+    Gs = sg[:, None] * (fa.P[rows] @ (vrep[:, None] * fa.X))
+    r, ok, idx, lam = active_set_projection(fa, rows, Gs, support=support)
+    faces: list[tuple[int, ...]] = []
+    for m in range(len(rows)):
+        if ok[m]:
+            faces.append(tuple(sorted(int(k) for k in idx[m] if k >= 0)))
+            continue
+        from scipy.optimize import nnls
+
+        k = int(fa.counts[rows[m]])
+        lm, _res = nnls(fa.A[rows[m], :k].T, -Gs[m], maxiter=50 * k + 50)
+        r[m] = Gs[m] + fa.A[rows[m], :k].T @ lm
+        faces.append(tuple(int(j) for j in np.flatnonzero(lm > 1e-12 * (np.abs(lm).max()
+                                                                        + 1e-300))))
+    return faces, r, np.einsum("md,md->m", r, r)
+
+
+def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
+                  tol: float = 1e-13, maxit: int = 400, info: dict | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``min_{ρ≥0} φ(ρ)`` (module docstring) by an active-set Newton method for many groups
+    (``KA``: G × n × n): Newton steps on the free set ``ρ_g > 0`` only (projected: a ρ that
+    reaches 0 leaves), steps along the null space of the Hessian where the free groups' fits
+    are dependent (φ is linear there: the step runs until a ρ reaches 0, a Carathéodory
+    pruning), and, once the free set is stationary (or stalled at rounding), the groups with
+    ``∂φ/∂ρ_g < 0`` beyond ``tol·β²`` join, the most negative :data:`JOIN` at a time. The
+    Hessians stay of the size of the free set, unlike those of the certification's projected
+    Newton over every group (:func:`exact.certify.solve`). Returns ``(ρ, v)`` and adds the
+    iterations spent to ``info["iterations"]`` when given. Floats only: a guess.
+
+    >>> KA = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]], [[0.5, 0], [0, 0]]])
+    >>> rho, v = active_newton(KA, np.array([1.0, 2.0]), 0.25, np.zeros(3))
+    >>> (v.round(9) + 0.0).tolist(), float(rho[1].round(9)), float((rho[0] + rho[2] / 2).round(9))
+    ([0.5, 0.5], 3.0, 1.0)
+    """
+    n = len(y)
+    rho = np.maximum(np.asarray(rho0, dtype=float).copy(), 0.0)
+    eye = np.eye(n)
+    eps = 2.0**-52
+
+    def system(r):
+        on = np.flatnonzero(r > 0)
+        M = eye + np.tensordot(r[on], KA[on], axes=1)
+        v = np.linalg.solve(M, y)
+        return M, v, float(y @ v) / 2 + b2 / 2 * float(r.sum())
+
+    M, v, f = system(rho)
+    lim = tol * b2
+    prev = None
+    idle = 0  # steps in a row that did not lower φ beyond rounding
+    for _it in range(maxit):
+        grad = (b2 - np.einsum("gij,i,j->g", KA, v, v)) / 2
+        free = np.flatnonzero(rho > 0)
+        err = float(np.abs(grad[free]).max()) if len(free) else 0.0
+        # stationary on the free set: converged, or stalled at rounding (the error stops
+        # halving, or φ stops falling; the ridge on dependent fits slows the last digits)
+        stalled = idle > 0 or (prev is not None and err > prev / 2 and err <= b2 * STALL)
+        prev = err
+        joining = err <= lim or stalled
+        if joining:
+            prev = None
+            out = np.flatnonzero((rho <= 0) & (grad < -lim))
+            if not len(out) or idle > 1:
+                break
+            # a few of the most negative join (their ρ starts at 0)
+            free = np.union1d(free, out[np.argsort(grad[out])[:JOIN]])
+        B = KA[free] @ v  # |free| × n
+        H = B @ np.linalg.solve(M, B.T)
+        if not joining and len(free) > 1:
+            # dependent fits: along a null direction c of the Hessian (Σ c_g K_g v = 0) φ
+            # changes linearly, by grad·c; that step runs until a ρ reaches 0 (the
+            # Carathéodory pruning of docs/MATH.md §7), then Newton works in the range
+            lam, V = np.linalg.eigh(H)
+            Nul = V[:, lam <= RIDGE * max(float(lam[-1]), 0.0)]
+            gn = Nul @ (Nul.T @ grad[free])
+            if Nul.shape[1] and float(np.abs(gn).max()) > lim:
+                neg = gn > 0  # c = −gn lowers ρ_g where gn_g > 0
+                tt = float(np.min(rho[free][neg] / gn[neg]))
+                new = rho.copy()
+                new[free] = np.maximum(rho[free] - tt * gn, 0.0)
+                new[free[neg][np.argmin(rho[free][neg] / gn[neg])]] = 0.0
+                M2, v2, f2 = system(new)
+                if f2 <= f + abs(f) * eps * 10:
+                    rho, M, v, f = new, M2, v2, f2
+                    prev = None
+                    continue
+        H[np.diag_indices_from(H)] += max(float(np.diag(H).max()) * RIDGE, b2 * eps)
+        sel = np.arange(len(free))
+        while len(sel):
+            step = np.linalg.solve(H[np.ix_(sel, sel)], -grad[free[sel]])
+            # a group at ρ = 0 that the step would push below 0 stays out (projected step)
+            bad = (rho[free[sel]] <= 0) & (step < 0)
+            if not bad.any():
+                break
+            sel = sel[~bad]
+        if joining and not (rho[free[sel]] <= 0).any():
+            # no joining group survived: a coordinate step on the most negative one
+            j = int(np.argmin(np.where(rho[free] <= 0, grad[free], np.inf)))
+            sel = np.array([j])
+            step = np.array([-grad[free[j]] / H[j, j]])
+        free = free[sel]
+        t = 1.0
+        for _ls in range(60):
+            new = rho.copy()
+            new[free] = np.maximum(rho[free] + t * step, 0.0)  # those reaching 0 leave
+            M2, v2, f2 = system(new)
+            if f2 <= f + abs(f) * eps * 10:
+                break
+            t /= 2
+        else:
+            break
+        idle = idle + 1 if f2 >= f - abs(f) * eps * 100 else 0
+        rho, M, v, f = new, M2, v2, f2
+    if info is not None:
+        info["iterations"] = info.get("iterations", 0) + _it + 1
+    return rho, v
+
+
+def _restricted(fa, pool: int, yf: np.ndarray, b2: float, ws: list[Group],
+                faces: dict[Group, tuple[int, ...]], rho: dict[Group, float], Kc: dict,
+                info: dict | None = None
+                ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, ...]], np.ndarray, bool]:
+    """Newton on the working set ``ws`` (:func:`active_newton`), then the faces checked
+    against the float projections at the new v: a group with ρ > 0 changes its face by at
+    most one facet per step (the primal active-set rule of
+    :func:`exact.certify._settle_faces`), a group at ρ = 0 takes its projection's face; until
+    no face of a group with ρ > 0 changes (at most :data:`FACE_STEPS`). Returns
+    ``(ρ, v, faces, t, settled)`` with ``t = ‖q‖²`` at the final v."""
+    settled = False
+    r = np.array([rho.get(g, 0.0) for g in ws])
+    F = [faces[g] for g in ws]
+    sup = None
+    for _step in range(FACE_STEPS):
+        Ks = []
+        for g, f in zip(ws, F):
+            key = (g[0], f)
+            if key not in Kc:
+                Kc[key] = face_matrix(fa, pool, g[0], f)
+            Ks.append(Kc[key])
+        r, v = active_newton(np.asarray(Ks), yf, b2, r, info=info)
+        newF, _q, t = group_faces(fa, pool, ws, v, sup)
+        changed = False
+        for k in range(len(ws)):
+            if newF[k] == F[k]:
+                continue
+            if r[k] > 0:
+                changed = True
+                old, nw = set(F[k]), set(newF[k])
+                add, rem = sorted(nw - old), sorted(old - nw)
+                # one facet at a time: joining first (a q outside its cone), else leaving
+                F[k] = tuple(sorted(old | {add[0]})) if add else tuple(sorted(old - {rem[0]}))
+            else:
+                F[k] = newF[k]
+                # violated on its new face: it joins in the next Newton solve
+                changed |= bool(t[k] > b2 * (1 + 1e-12))
+        if not changed:
+            settled = True
+            break
+    return r, v, F, t, settled
+
+
+def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
+                  per_round: int | None = None, state=None
+                  ) -> tuple[dict[Group, np.ndarray], dict] | None:
+    """The squared loss's optimum polished from a float guess ``W`` (groups → w, e.g. a
+    conic solve of a restricted program) by column generation in ρ (module docstring):
+    the groups of W above 1e-9 of the largest start with ``ρ = ‖w‖/β`` and the faces of their
+    projections at ``v = y − ŷ(W)``; then rounds of Newton on the working set with face
+    corrections (:func:`active_newton`), a screen of every group at the new v
+    (:func:`exact.screen.float_violations`, ``state`` carried over), and the violated groups
+    joining at ρ = 0, until none is violated by more than ``rel`` (relative to β²).
+    Returns ``(W, stats)`` with the float groups ``ρ_g q_g`` and ``stats`` (``rounds``,
+    ``working_set``, ``worst_violation``), and sets ``cp.numeric_value`` (the primal objective
+    of W) and ``cp.numeric_dual`` (v); None when it does not apply (not the squared loss,
+    numbers too large for floats) or does not converge (a singular system, faces that do not
+    settle, rounds that end above ``rel``): the caller keeps its own guess then. Floats only.
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> W, st = newton_polish(cp, {cp.groups[0]: np.zeros(2)})
+    >>> abs(cp.numeric_value - 37 / 200) < 1e-12, st["worst_violation"] <= 1e-9
+    (True, True)
+    """
+    from exact.cutting import violated_groups
+    from exact.screen import ViolationState, facet_arrays, float_violations
+
+    fa = facet_arrays(cp)
+    if fa is None or cp.loss != "squared":
+        return None
+    pool = cp.pool
+    yf = np.array([float(t) for t in cp.y])
+    b2 = float(cp.beta) ** 2
+    beta = float(cp.beta)
+    per_round = per_round or max(20, 2 * cp.n)
+    norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
+    wmax = max(norms.values(), default=0.0)
+    ws = [g for g, nm in norms.items() if nm > START_REL * wmax]
+    fit = np.zeros(cp.n)
+    for g in ws:
+        fit += g[1] * (_fit_rows(fa, pool, g[0]) @ np.asarray(W[g], dtype=float))
+    v = yf - fit
+    rho = {g: norms[g] / beta for g in ws}
+    faces: dict[Group, tuple[int, ...]] = {}
+    if ws:
+        faces.update(zip(ws, group_faces(fa, pool, ws, v)[0]))
+    state = state if state is not None else ViolationState()
+    Kc: dict = {}
+    info = {"iterations": 0}
+    rounds, worst = 0, float("inf")
+    while rounds < max_rounds:
+        rounds += 1
+        if ws:
+            try:
+                r, v, F, t, settled = _restricted(fa, pool, yf, b2, ws, faces, rho, Kc, info)
+            except (ZeroDivisionError, np.linalg.LinAlgError):
+                return None
+            rho = {g: float(x) for g, x in zip(ws, r)}
+            faces = dict(zip(ws, F))
+            if info["iterations"] > NEWTON_BUDGET:
+                return None  # faces or free sets that keep changing: give up
+        else:
+            r, t, v, settled = np.zeros(0), np.zeros(0), yf, True
+        T = float_violations(fa, np.repeat(v, pool), b2, rel, state=state)
+        worst = float(np.nanmax(T) / b2 - 1) if T.size else 0.0
+        inws = set(ws)
+        viol = violated_groups(T, b2 * (1 + rel))
+        if not viol:
+            break
+        cand = [x for x in viol if x[1] not in inws]
+        keep = [g for g, x, tg in zip(ws, r, t) if x > 0 or tg > b2 * (1 - DROP_BAND)]
+        cand.sort(reverse=True)
+        new = [g for _t, g in cand[:per_round]]
+        if new:
+            faces.update(zip(new, group_faces(fa, pool, new, v)[0]))
+        ws = keep + new
+    if not (worst <= rel and settled):
+        return None
+    out: dict[Group, np.ndarray] = {}
+    live = [g for g in ws if rho.get(g, 0.0) > 0]
+    if live:
+        _F, Q, _t = group_faces(fa, pool, live, v, None)
+        for k, g in enumerate(live):
+            # q on its settled face: P_F g (the projection of the face's subspace)
+            out[g] = rho[g] * Q[k]
+    fit = np.zeros(cp.n)
+    for (i, s), w in out.items():
+        fit += s * (_fit_rows(fa, pool, i) @ w)
+    cp.numeric_value = 0.5 * float(np.sum((fit - yf) ** 2)) + beta * sum(
+        float(np.linalg.norm(w)) for w in out.values())
+    cp.numeric_dual = v
+    cp.numeric_solver = "dual Newton"
+    return out, {"rounds": rounds, "working_set": len(ws), "worst_violation": worst}
