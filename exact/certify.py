@@ -1067,7 +1067,10 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
     dual's slope at κ = 1 is ``vᵀy − ‖v‖² = β² Σ ρ_g`` by stationarity). Rounding in an
     ill-conditioned ``M(ρ)`` (a CNN's pooled fits) can leave such an e; the result is then
     polished by the mpmath pass at ``2 · FLOAT_DIGITS`` (one or two Newton steps from the float
-    point) instead of costing a whole second round."""
+    point) instead of costing a whole second round. The polish is :func:`_polish_free_set`;
+    the pure-Python mpmath Newton runs only when it fails, and only up to
+    :data:`MPMATH_MAX_N` points (else the float point is returned: still a guess whose
+    bounds are exact)."""
     from mpmath import mp
 
     if Kf is None:  # the float images of Kq (the caller may pass them, converted once)
