@@ -1067,7 +1067,10 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
     dual's slope at κ = 1 is ``vᵀy − ‖v‖² = β² Σ ρ_g`` by stationarity). Rounding in an
     ill-conditioned ``M(ρ)`` (a CNN's pooled fits) can leave such an e; the result is then
     polished by the mpmath pass at ``2 · FLOAT_DIGITS`` (one or two Newton steps from the float
-    point) instead of costing a whole second round."""
+    point) instead of costing a whole second round. The polish is :func:`_polish_free_set`;
+    the pure-Python mpmath Newton runs only when it fails, and only up to
+    :data:`MPMATH_MAX_N` points (else the float point is returned: still a guess whose
+    bounds are exact)."""
     from mpmath import mp
 
     if Kf is None:  # the float images of Kq (the caller may pass them, converted once)
@@ -1078,9 +1081,15 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
         if polish <= 0 or _stationarity_error(Kf, v, rho, float(beta2)) * sum(rho) <= polish:
             return rho, v
         dps = 2 * FLOAT_DIGITS
-    fast = _polish(Kq, y, beta2, rho, v, dps, Kf=Kf, KI=KI)  # float steps, exact residuals
+    fast = _polish_free_set(Kq, y, beta2, rho, v, dps, Kf, KI)  # float steps, exact residuals
     if fast is not None:
         return fast
+    if len(y) > MPMATH_MAX_N:
+        # the pure-Python mpf Newton costs ~n³ mpf operations per line-search try: at (100, 4)
+        # it line-searched for over 7 min (benchmarks/RESULTS.md, session 9). The float point
+        # is still a valid guess: its bounds are exact, and the next round changes the
+        # active set or raises the precision
+        return rho, v
     with mp.workdps(dps):
         def m(x: Fraction):
             return mp.mpf(x.numerator) / x.denominator
@@ -1089,6 +1098,70 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
         rho, v = _newton(Km, [m(t) for t in y], m(beta2), [mp.mpf(r) for r in rho],
                          one=mp.mpf(1), eps=mp.mpf(10) ** (-dps))
         return [+r for r in rho], [+x for x in v]
+
+
+#: the mpmath Newton (the last resort of :func:`_refine` when :func:`_polish_free_set`
+#: fails) runs only up to this many data points
+MPMATH_MAX_N = 24
+
+#: free-set corrections :func:`_polish_free_set` tries before it gives up
+POLISH_TRIES = 16
+
+
+def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float],
+                     v: Sequence[float], dps: int, Kf: Sequence | None = None,
+                     KI: Sequence[tuple[np.ndarray, int]] | None = None
+                     ) -> tuple[list[Fraction], list[Fraction]] | None:
+    """:func:`_polish` with its free set corrected (an active-set method on the polish, at
+    most :data:`POLISH_TRIES` tries): groups whose ρ a step sends to ≤ 0 are held at 0 and
+    the polish restarts from the float point without them; a held group whose constraint
+    the polished v violates (``vᵀK_g v > β²``) is freed again. The float Newton stops at a
+    noise floor on ill-conditioned systems (near-dependent fits, (100, 4): smallest singular
+    value of ``[K_g v]`` 7e-5) and keeps free groups whose ρ belongs at 0; the first
+    exact-residual step then overshoots them. ``None`` when every try fails. A guess: the
+    bounds are recomputed exactly.
+
+    >>> F = Fraction
+    >>> K = [[[F(1), F(0)], [F(0), F(0)]], [[F(0), F(0)], [F(0), F(1)]]]
+    >>> rho, v = _polish_free_set(K, (F(1), F(2)), F(1, 4), [1.0, 3.0], [0.5, 0.5], 40)
+    >>> [float(r) for r in rho], [float(x) for x in v]
+    ([1.0, 3.0], [0.5, 0.5])
+    """
+    G = len(Kq)
+    if Kf is None:
+        Kf = [np.array([[float(x) for x in row] for row in K], dtype=float) for K in Kq]
+    KA = np.asarray([np.asarray(K, dtype=float) for K in Kf]).reshape(G, len(y), len(y))
+    b2 = float(beta2)
+    rho = [float(r) for r in rho]
+    free = [g for g in range(G) if rho[g] > 0]
+    top = max(rho, default=0.0)
+    best = None
+    for _try in range(POLISH_TRIES):
+        why: dict = {}
+        got = _polish(Kq, y, beta2, rho, v, dps, Kf=Kf, KI=KI, why=why, free=free)
+        if got is None:
+            if not why.get("negative"):
+                return best  # the last polished point (its violation is what the bound costs)
+            # the smallest of them leaves (one change per try, as an active-set method
+            # does: dropping them all at once cycled at (100, 4))
+            out = min(why["negative"], key=lambda g: rho[g])
+            free = [g for g in free if g != out]
+            rho[out] = 0.0
+            continue
+        # a group held at 0 whose constraint the polished v violates belongs in the free set
+        vf = np.array([float(x) for x in got[1]])
+        t = (KA @ vf) @ vf
+        inn = set(free)
+        late = [g for g in range(G) if g not in inn and t[g] > b2 * (1 + 1e-9)]
+        if not late:
+            return got
+        best = got
+        g = max(late, key=lambda h: t[h])
+        free = sorted(inn | {g})
+        rho = [float(r) for r in got[0]]
+        rho[g] = 1e-3 * top  # a start the polish converges from (1e-6 stalled)
+        v = vf.tolist()
+    return best
 
 
 def _int_matrices(Kq: list) -> tuple[list[np.ndarray], list[int]]:
@@ -1105,7 +1178,8 @@ def _int_matrices(Kq: list) -> tuple[list[np.ndarray], list[int]]:
 
 def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequence[float],
             dps: int, maxit: int | None = None, Kf: Sequence | None = None,
-            KI: Sequence[tuple[np.ndarray, int]] | None = None
+            KI: Sequence[tuple[np.ndarray, int]] | None = None, why: dict | None = None,
+            free: Sequence[int] | None = None
             ) -> tuple[list[Fraction], list[Fraction]] | None:
     """Mixed-precision Newton (iterative refinement) on the stationarity system of φ at the
     float point ``(ρ, v)`` of :func:`_newton_float`, its free groups (``ρ_g > 0``) fixed:
@@ -1117,7 +1191,8 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
     gains about ``16 − log₁₀ cond`` digits, so a few steps reach ``dps`` digits, in place of
     the pure-Python mpmath Newton (:func:`_newton` on mpf lists) that dominated the
     certification of a (40, 4) program. ``None`` when it does not converge (a free ρ turning
-    negative, a singular or stalling step): the caller then runs the mpmath Newton. A guess
+    negative, a singular or stalling step); ``why`` (when given) then gets ``"negative"``, the
+    groups whose ρ a step sent to ≤ 0, for :func:`_polish_free_set` to correct. A guess
     either way: every bound is recomputed exactly from the rounded result.
 
     >>> F = Fraction
@@ -1127,7 +1202,7 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
     ([1.0, 3.0], [0.5, 0.5])
     """
     n, G = len(y), len(Kq)
-    free = [g for g in range(G) if rho[g] > 0]
+    free = [g for g in range(G) if rho[g] > 0] if free is None else list(free)
     if not n or not free:
         return None
     if KI is not None:  # the caller's integer forms (K_g = KI_g / den_g)
@@ -1191,6 +1266,8 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
         V = V + np.array([q(s) for s in step[:n]], dtype=object)
         P = [p + q(s) for p, s in zip(P, step[n:])]
         if any(p <= 0 for p in P):
+            if why is not None:
+                why["negative"] = [g for g, p in zip(free, P) if p <= 0]
             return None
     else:
         return None
