@@ -411,10 +411,12 @@ class ViolationState:
     mult: np.ndarray | None = None
 
 
-#: :func:`float_violations` refines a group's estimate only while it is above this fraction
-#: of β²: below, it is an upper bound (≤ SETTLE·β²) and no projection. exact.cutting's
-#: pruning asks only whether an estimate is ≤ β²(1 − PRUNE_BAND) = 0.95 β², which the settled
-#: estimates answer as the full descent would
+#: a ``settle`` level for :func:`float_violations`: a group's estimate is refined only while
+#: it is above this fraction of β² (below, it is an upper bound ≤ SETTLE·β², no projection).
+#: exact.cutting's pruning asks only whether an estimate is ≤ β²(1 − PRUNE_BAND) = 0.95 β²,
+#: which the settled estimates answer as the full descent would. Not the default: it changes
+#: the carried estimates and so the rounds' path, and from the changed (40, 5) guess the mpf
+#: Newton of exact.certify stalled (RESULTS.md, session 9, wt-screen)
 SETTLE = 0.95
 #: descent sweeps before the active-set steps of :func:`float_violations`
 _SWEEPS = 12
@@ -427,7 +429,8 @@ FEASIBLE_TOL = 1e-9
 
 def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 1e-7,
                      enough: int | None = None, state: ViolationState | None = None,
-                     settle: float | None = SETTLE) -> np.ndarray:
+                     settle: float | None = None, warm_descent: bool = False
+                     ) -> np.ndarray:
     """Float estimates of ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖²`` (p × 2) at a float v.
 
     Entries whose norm or half-space bound is at most ``β²(1 + rel)`` are those bounds (the
@@ -442,6 +445,11 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     only the chambers where that drift bound exceeds the threshold are screened again (the
     others keep the drift bound as their entry); each group's last multipliers λ ≥ 0 give a
     third upper bound ``‖g + Σ λ_k â_k‖²`` at the new v and start its active-set steps.
+    With ``settle`` (a fraction of β², e.g. :data:`SETTLE`), a descent row stops once its
+    estimate is below ``settle·β²`` (never above the threshold): it is then only that upper
+    bound. With ``warm_descent`` (and ``state``), the descent starts from each group's carried
+    multipliers, and the rows it settles keep their largest multipliers for the next screen.
+    Both keep every violated group; both change the estimates below the threshold.
     Floats only: this chooses cutting planes, it proves nothing.
 
     >>> from exact.convex import ConvexProgram
@@ -499,7 +507,8 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         sg = (1 - 2 * c[:, 1])[:, None]
         gs = sg * G[c[:, 0]]
         lam0 = None
-        if warm and state is not None and state.sup is not None and state.mult is not None:
+        if (warm_descent and warm and state is not None and state.sup is not None
+                and state.mult is not None):
             lam0 = _scatter_multipliers(state.sup[c[:, 0], c[:, 1]],
                                         state.mult[c[:, 0], c[:, 1]], fmax)
         lam, r = polar_descent(fa, c[:, 0], gs, sweeps=_SWEEPS, target=tgt, lam0=lam0)
@@ -507,7 +516,8 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         up = np.minimum(out[c[:, 0], c[:, 1]], rr)
         out[c[:, 0], c[:, 1]] = up
         over = up > lim
-        if state is not None and state.sup is not None and state.mult is not None and K:
+        if warm_descent and state is not None and state.sup is not None \
+                and state.mult is not None and K:
             # the settled rows keep their descent's largest multipliers: at the next v they
             # give the warm bound and start the descent (v moves little between rounds)
             st = ~over

@@ -41,7 +41,7 @@ def _exact_ts(cp, v: np.ndarray) -> np.ndarray:
 
 
 def _misses(cp, vs, beta2: float, rel: float = 1e-7, carry: bool = True,
-            settle: float | None = screen_mod.SETTLE) -> int:
+            settle: float | None = screen_mod.SETTLE, warm: bool = True) -> int:
     """Screen the duals ``vs`` in turn (one carried ViolationState when ``carry``) and count
     the groups violated beyond the margin (exact t) that the screen does not report above
     ``β²(1 + rel)``."""
@@ -50,7 +50,8 @@ def _misses(cp, vs, beta2: float, rel: float = 1e-7, carry: bool = True,
     lim = beta2 * (1 + rel)
     misses = 0
     for v in vs:
-        T = screen_mod.float_violations(fa, v, beta2, rel, state=state, settle=settle)
+        T = screen_mod.float_violations(fa, v, beta2, rel, state=state, settle=settle,
+                                        warm_descent=warm)
         assert not np.isnan(T).any()  # no ``enough``: every group is decided
         want = _exact_ts(cp, v) > lim * (1 + MARGIN)
         misses += int(np.count_nonzero(want & ~(T > lim)))
@@ -82,8 +83,9 @@ def test_float_screen_reports_every_exactly_violated_group(inst, data):
     vs = _duals(cp, data)
     beta2 = _beta2(cp, vs[0], data.draw(st.floats(0.3, 0.95)))
     settle = data.draw(st.sampled_from([screen_mod.SETTLE, None, 0.5, 2.0]))
-    assert _misses(cp, vs, beta2, carry=True, settle=settle) == 0
-    assert _misses(cp, vs, beta2, carry=False, settle=settle) == 0
+    warm = data.draw(st.booleans())
+    assert _misses(cp, vs, beta2, carry=True, settle=settle, warm=warm) == 0
+    assert _misses(cp, vs, beta2, carry=False, settle=settle, warm=warm) == 0
 
 
 def test_float_screen_on_an_example_matches_the_exact_violations():
@@ -94,14 +96,15 @@ def test_float_screen_on_an_example_matches_the_exact_violations():
     fa = screen_mod.facet_arrays(cp)
     vs = _example_duals(cp)
     beta2 = _beta2(cp, vs[0], 0.7)
-    state = screen_mod.ViolationState()
     lim = beta2 * (1 + 1e-7)
-    for v in vs:
-        T = screen_mod.float_violations(fa, v, beta2, state=state)
-        t = _exact_ts(cp, v)
-        assert not np.any((t > lim * (1 + MARGIN)) & ~(T > lim))
-        assert not np.any((T > lim) & (t < lim * (1 - MARGIN)))
-        assert np.any(t > lim * (1 + MARGIN))  # the comparison has violated groups to find
+    ts = [_exact_ts(cp, v) for v in vs]
+    for kw in ({}, {"settle": screen_mod.SETTLE, "warm_descent": True}):
+        state = screen_mod.ViolationState()
+        for v, t in zip(vs, ts):
+            T = screen_mod.float_violations(fa, v, beta2, state=state, **kw)
+            assert not np.any((t > lim * (1 + MARGIN)) & ~(T > lim))
+            assert not np.any((T > lim) & (t < lim * (1 - MARGIN)))
+            assert np.any(t > lim * (1 + MARGIN))  # there are violated groups to find
 
 
 def _example():
@@ -136,10 +139,11 @@ def test_planted_under_estimating_bound_is_caught(monkeypatch):
 
     real_fv = screen_mod.float_violations
 
-    def shrunk_state(fa, v, beta2_, rel=1e-7, enough=None, state=None, settle=None):
+    def shrunk_state(fa, v, beta2_, rel=1e-7, enough=None, state=None, settle=None,
+                     warm_descent=False):
         if state is not None and state.U is not None:
             state.U = state.U / 4  # the carried upper estimates under-estimate
-        return real_fv(fa, v, beta2_, rel, enough, state, settle)
+        return real_fv(fa, v, beta2_, rel, enough, state, settle, warm_descent)
 
     monkeypatch.setattr(screen_mod, "float_violations", shrunk_state)
     assert _misses(cp, vs, beta2) > 0
