@@ -235,13 +235,17 @@ def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction) -> 
 
 
 def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int = 12,
-                  target: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  target: float | None = None, every: int = 2,
+                  lam0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Batched coordinate descent for ``min_{λ ≥ 0} ‖g + Σ_k λ_k â_k‖²`` (the distance from g
     to the polar cone; its value is ``‖Π_C(g)‖²`` by Moreau), one problem per row of ``G``
     (chamber ``rows[r]``), all at once in numpy. Returns ``(λ, r)`` with ``r = g + Âᵀλ``: any
     ``λ ≥ 0`` gives the upper bound ``‖r‖²``, so stopping early is safe; floats only. With
-    ``target``, a row stops once ``‖r‖² ≤ target`` (checked every other sweep): its bound is
-    then good enough for the caller, and the sweeps go on only over the rows still above.
+    ``target``, a row stops once ``‖r‖² ≤ target``: its bound is
+    then good enough for the caller, and the sweeps go on only over the rows still above
+    (checked after every ``every``-th sweep; a row's λ never depends on when it is checked
+    while it stays above the target). With ``lam0`` (m × f, ≥ 0) the descent starts from those
+    multipliers instead of zero (and, with ``target``, rows already below it do not sweep).
 
     >>> from exact.convex import ConvexProgram
     >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
@@ -250,6 +254,9 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     >>> r.round(12).tolist()
     [[0.0, 2.0]]
     >>> lam, r = polar_descent(fa, np.array([i]), np.array([[-1.0, 2.0]]), target=10.0)
+    >>> r.round(12).tolist()
+    [[0.0, 2.0]]
+    >>> lam, r = polar_descent(fa, np.array([i]), np.array([[-1.0, 2.0]]), lam0=lam, sweeps=1)
     >>> r.round(12).tolist()
     [[0.0, 2.0]]
     """
@@ -270,14 +277,26 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
         if fb == 0:
             continue
         At = np.ascontiguousarray(fa.A[rows[sel], :fb].transpose(1, 0, 2))  # fb × m × d
-        la, rb = np.zeros((fb, len(sel))), r[sel]
-        for sw in range(sweeps):
+        if lam0 is None:
+            la, rb = np.zeros((fb, len(sel))), r[sel]
+        else:
+            la = np.maximum(np.asarray(lam0, dtype=float)[sel, :fb].T, 0.0)
+            rb = r[sel] + np.einsum("km,kmd->md", la, At)
+            if target is not None:
+                low = np.einsum("md,md->m", rb, rb) <= target
+                if low.any():
+                    lam[sel[low], :fb] = la[:, low].T
+                    r[sel[low]] = rb[low]
+                    keep = ~low
+                    sel, At, la, rb = sel[keep], np.ascontiguousarray(At[:, keep]), \
+                        la[:, keep], rb[keep]
+        for sw in range(sweeps if len(sel) else 0):
             for k in range(fb):
                 ak = At[k]
                 new = np.maximum(la[k] - np.einsum("md,md->m", ak, rb), 0.0)
                 rb += (new - la[k])[:, None] * ak
                 la[k] = new
-            if target is not None and sw % 2 == 1 and sw + 1 < sweeps:
+            if target is not None and sw % every == every - 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of
                 # the dual pass's rows are there after four sweeps
                 # (every such row stops, whatever its block: a row's λ never depends on the
@@ -392,6 +411,13 @@ class ViolationState:
     mult: np.ndarray | None = None
 
 
+#: a ``settle`` level for :func:`float_violations`: a group's estimate is refined only while
+#: it is above this fraction of β² (below, it is an upper bound ≤ SETTLE·β², no projection).
+#: exact.cutting's pruning asks only whether an estimate is ≤ β²(1 − PRUNE_BAND) = 0.95 β²,
+#: which the settled estimates answer as the full descent would. Not the default: it changes
+#: the carried estimates and so the rounds' path, and from the changed (40, 5) guess the mpf
+#: Newton of exact.certify stalled (RESULTS.md, session 9, wt-screen)
+SETTLE = 0.95
 #: descent sweeps before the active-set steps of :func:`float_violations`
 _SWEEPS = 12
 #: relative slack of the float drift bound (a guess: it only chooses the groups to re-screen)
@@ -402,7 +428,8 @@ FEASIBLE_TOL = 1e-9
 
 
 def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 1e-7,
-                     enough: int | None = None, state: ViolationState | None = None
+                     enough: int | None = None, state: ViolationState | None = None,
+                     settle: float | None = None, warm_descent: bool = False
                      ) -> np.ndarray:
     """Float estimates of ``t_{i,s} = ‖Π_{C_i}(s XᵀD_i v)‖²`` (p × 2) at a float v.
 
@@ -418,6 +445,11 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     only the chambers where that drift bound exceeds the threshold are screened again (the
     others keep the drift bound as their entry); each group's last multipliers λ ≥ 0 give a
     third upper bound ``‖g + Σ λ_k â_k‖²`` at the new v and start its active-set steps.
+    With ``settle`` (a fraction of β², e.g. :data:`SETTLE`), a descent row stops once its
+    estimate is below ``settle·β²`` (never above the threshold): it is then only that upper
+    bound. With ``warm_descent`` (and ``state``), the descent starts from each group's carried
+    multipliers, and the rows it settles keep their largest multipliers for the next screen.
+    Both keep every violated group; both change the estimates below the threshold.
     Floats only: this chooses cutting planes, it proves nothing.
 
     >>> from exact.convex import ConvexProgram
@@ -464,6 +496,9 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     # many are confirmed; the rest is NaN (unknown).
     cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
     step = 2 * _DESCENT_BLOCK
+    # a descent row stops once below the settle level: it is then not violated whatever the
+    # remaining sweeps do, and the rows that go on get the same λ as without the stop
+    tgt = None if settle is None else min(settle * beta2, lim)
     found = 0
     stop = len(cand)
     for a in range(0, len(cand), step):
@@ -471,11 +506,26 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         c = c[np.argsort(fa.counts[c[:, 0]], kind="stable")]  # narrow descent blocks
         sg = (1 - 2 * c[:, 1])[:, None]
         gs = sg * G[c[:, 0]]
-        lam, r = polar_descent(fa, c[:, 0], gs, sweeps=_SWEEPS)
+        lam0 = None
+        if (warm_descent and warm and state is not None and state.sup is not None
+                and state.mult is not None):
+            lam0 = _scatter_multipliers(state.sup[c[:, 0], c[:, 1]],
+                                        state.mult[c[:, 0], c[:, 1]], fmax)
+        lam, r = polar_descent(fa, c[:, 0], gs, sweeps=_SWEEPS, target=tgt, lam0=lam0)
         rr = np.einsum("md,md->m", r, r)
         up = np.minimum(out[c[:, 0], c[:, 1]], rr)
         out[c[:, 0], c[:, 1]] = up
         over = up > lim
+        if warm_descent and state is not None and state.sup is not None \
+                and state.mult is not None and K:
+            # the settled rows keep their descent's largest multipliers: at the next v they
+            # give the warm bound and start the descent (v moves little between rounds)
+            st = ~over
+            top = (np.argpartition(-lam[st], K - 1, axis=1)[:, :K] if K < lam.shape[1]
+                   else np.argsort(-lam[st], axis=1))
+            tl = np.take_along_axis(lam[st], top, axis=1)
+            state.sup[c[st, 0], c[st, 1]] = np.where(tl > 0, top, -1)
+            state.mult[c[st, 0], c[st, 1]] = np.where(tl > 0, tl, 0.0)
         c, gs, r, rr = c[over], gs[over], r[over], rr[over]
         lam = lam[over]
         # the support (the last round's, else the descent's), polished by a few batched
@@ -508,6 +558,14 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     return out
 
 
+def _scatter_multipliers(sup: np.ndarray, mult: np.ndarray, f: int) -> np.ndarray:
+    """The compact multipliers ``(sup, mult)`` (m × K facet indices, −1 empty) as m × f."""
+    r, k = np.nonzero(sup >= 0)
+    # by bincount: a facet twice in a support adds up, as Σ λ_k â_k over the slots does
+    w = np.maximum(mult[r, k], 0.0)
+    return np.bincount(r * f + sup[r, k], weights=w, minlength=len(sup) * f).reshape(len(sup), f)
+
+
 def _bounds_block(fa: FacetArrays, G: np.ndarray, rows: np.ndarray, out: np.ndarray,
                   state: ViolationState | None, warm: bool, K: int) -> None:
     """The norm, half-space and (``warm``) last-multiplier bounds of the chambers ``rows``
@@ -533,9 +591,9 @@ def _bounds_block(fa: FacetArrays, G: np.ndarray, rows: np.ndarray, out: np.ndar
         if state is not None and state.sup is not None and state.mult is not None and K:
             # the last round's multipliers at the new v, where they beat the half-space bound
             sup, mult = state.sup[rows, col], state.mult[rows, col]
-            As = np.where((sup >= 0)[:, :, None],
-                          Ab[at[:, None], np.maximum(sup, 0).astype(np.int64)], 0.0)
-            r = s * Gl + np.einsum("mk,mkd->md", mult, As)
+            # scattered to m × f and summed over the block's facet rows: gathering the
+            # m × K × d support rows cost 5× more ((40, 5): 0.3 s per column and round)
+            r = s * Gl + np.einsum("mk,mkd->md", _scatter_multipliers(sup, mult, Ab.shape[1]), Ab)
             sb = np.einsum("md,md->m", r, r)
             hs = ~(sb <= hb) if warm else np.ones(m, dtype=bool)
             sup[hs] = -1
