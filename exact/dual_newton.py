@@ -1,5 +1,5 @@
-"""Column generation in the dual's ρ-parametrisation: the squared loss's numeric guess with
-no conic solver (docs/MATH.md §7).
+"""Column generation in the dual's ρ-parametrisation: the polish that finishes the squared loss's
+numeric guess after a few conic rounds (docs/MATH.md §7).
 
 For the squared loss ``½‖ŷ − y‖² + βΣ‖w_g‖``, with each group g of a working set restricted to
 a face ``F_g`` of its cone (the facets its projection lies on), ``K_g = S D_i X P_F XᵀD_i Sᵀ``
