@@ -283,13 +283,7 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
             la = np.maximum(np.asarray(lam0, dtype=float)[sel, :fb].T, 0.0)
             rb = r[sel] + np.einsum("km,kmd->md", la, At)
             if target is not None:
-                low = np.einsum("md,md->m", rb, rb) <= target
-                if low.any():
-                    lam[sel[low], :fb] = la[:, low].T
-                    r[sel[low]] = rb[low]
-                    keep = ~low
-                    sel, At, la, rb = sel[keep], np.ascontiguousarray(At[:, keep]), \
-                        la[:, keep], rb[keep]
+                sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
         for sw in range(sweeps if len(sel) else 0):
             for k in range(fb):
                 ak = At[k]
@@ -301,18 +295,26 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                 # the dual pass's rows are there after four sweeps
                 # (every such row stops, whatever its block: a row's λ never depends on the
                 # other rows, so blocks of any size give the same multipliers)
-                low = np.einsum("md,md->m", rb, rb) <= target
-                if low.any():
-                    lam[sel[low], :fb] = la[:, low].T
-                    r[sel[low]] = rb[low]
-                    keep = ~low
-                    sel, At, la, rb = sel[keep], np.ascontiguousarray(At[:, keep]), \
-                        la[:, keep], rb[keep]
-                    if not len(sel):
-                        break
+                sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
+                if not len(sel):
+                    break
         lam[sel, :fb] = la.T
         r[sel] = rb
     return lam, r
+
+
+def _settle_rows(lam: np.ndarray, r: np.ndarray, target: float, fb: int, sel: np.ndarray,
+                 At: np.ndarray, la: np.ndarray, rb: np.ndarray) -> tuple:
+    """The rows of a descent block already below ``target`` written to ``lam`` and ``r`` (their
+    λ stays: a row's λ never depends on the other rows) and dropped from the block; returns the
+    block's ``(sel, At, la, rb)`` for the rows that go on."""
+    low = np.einsum("md,md->m", rb, rb) <= target
+    if not low.any():
+        return sel, At, la, rb
+    lam[sel[low], :fb] = la[:, low].T
+    r[sel[low]] = rb[low]
+    keep = ~low
+    return sel[keep], np.ascontiguousarray(At[:, keep]), la[:, keep], rb[keep]
 
 
 #: rows per block of :func:`polar_descent`

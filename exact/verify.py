@@ -2362,13 +2362,22 @@ def stream_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, s
     """
     if MAX_BYTES is not None or not _lifted():
         return None
+    return _streamed(path, lambda r: _stream(r, max_tol))
+
+
+def _streamed(path: str, work, keep: tuple[type[Exception], ...] = ()):
+    """``work`` on a stream of ``path`` (:class:`_Reader`, long integers allowed); None when the
+    file does not open or ``work`` raises (any doubt: the whole reading decides), except the
+    exceptions in ``keep``, which propagate."""
     try:
         r = _Reader(path)
     except OSError:
         return None
     try:
         with _long_integers():
-            return _stream(r, max_tol)
+            return work(r)
+    except keep:
+        raise
     except Exception:  # noqa: BLE001 - any doubt: the whole document decides
         return None
     finally:
@@ -2417,19 +2426,10 @@ def precount_path(path: str) -> str | None:
     if size < (PRECOUNT_BYTES // 8 if gz else PRECOUNT_BYTES):
         return None
     try:
-        r = _Reader(path)
-    except OSError:
-        return None
-    try:
-        with _long_integers():
-            _precount(r)
+        _streamed(path, _precount, keep=(_OverLimits,))
     except _OverLimits as exc:
         return f"{path}: {exc}"
-    except Exception:  # noqa: BLE001 - anything else: the whole document decides
-        return None
-    finally:
-        r.close()
-    return None  # pragma: no cover - _precount ends by raising
+    return None  # anything else: the whole document decides
 
 
 def _precount(r: _Reader) -> None:

@@ -194,3 +194,16 @@ def brute_force_projection(A: Sequence[Sequence[Fraction | int]], g: Sequence[Fr
                 if best_d is None or dist < best_d:
                     best, best_d = p, dist
     return best
+
+
+def whole_verdict(path) -> tuple[int, str]:
+    """The verdict of ``relucvx verify`` on a certificate read whole (the reference that the
+    streamed and counted readings of exact/verify.py are compared with): ``(status, line)``,
+    ``REFUSED`` when the reading refuses it."""
+    from exact import verify as V
+
+    try:
+        cert = V.load_file(str(path))
+    except V.Refused as exc:
+        return V.REFUSED, str(exc)
+    return V.verify(cert)

@@ -18,22 +18,15 @@ import pytest
 
 from exact import verify as V
 from tests.forgeries import manifest as M
+from tests.oracles import whole_verdict
 
 HERE = M.HERE
 FILES = [p for p in sorted(HERE.glob("*.json")) if p.name != "MANIFEST.json"]
 
 
-def _whole(path: Path) -> tuple[int, str]:
-    try:
-        cert = V.load_file(str(path))
-    except V.Refused as exc:
-        return V.REFUSED, str(exc)
-    return V.verify(cert)
-
-
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_every_stored_file_keeps_its_verdict_when_counted_first(path, monkeypatch):
-    want = _whole(path)
+    want = whole_verdict(path)
     monkeypatch.setattr(V, "PRECOUNT_BYTES", 0)  # every file is counted in a stream first
     assert V.precount_path(str(path)) is None or want[0] == V.REFUSED
     assert V.verify_path(str(path))[:2] == want
@@ -71,7 +64,7 @@ def test_a_counted_refusal_is_over_the_limit_on_the_whole_document(path, monkeyp
     cert = json.JSONDecoder().raw_decode(path.read_text())[0]  # its first value, as read
     assert _whole_count(cert) > 100
     # the whole reading: over the limit too, or (forgeries) a later part refused or invalid
-    status, line = _whole(path)
+    status, line = whole_verdict(path)
     assert status in (V.REFUSED, V.INVALID), line
     assert path.name.startswith("genuine") <= ("products (limit 100)" in line), line
 
@@ -106,7 +99,7 @@ def test_a_large_certificate_is_refused_from_a_prefix(tmp_path, monkeypatch, cap
     monkeypatch.setattr(V, "PRECOUNT_BYTES", 1024)
     monkeypatch.setattr(V, "_CHUNK", 4096)
     monkeypatch.setattr(V, "MAX_WORK", 20_000)
-    want = _whole(path)
+    want = whole_verdict(path)
     assert want[0] == V.REFUSED and "products (limit 20000)" in want[1]
 
     def never(*args, **kwargs):
@@ -135,7 +128,7 @@ def test_a_count_under_the_limits_leaves_the_whole_reading(tmp_path, monkeypatch
     path, _ = _large(tmp_path, 3)
     monkeypatch.setattr(V, "PRECOUNT_BYTES", 1024)
     assert V.precount_path(str(path)) is None
-    assert V.verify_path(str(path))[:2] == _whole(path)
+    assert V.verify_path(str(path))[:2] == whole_verdict(path)
 
 
 def test_a_file_over_max_bytes_is_refused_from_its_size(tmp_path, monkeypatch):
@@ -143,7 +136,7 @@ def test_a_file_over_max_bytes_is_refused_from_its_size(tmp_path, monkeypatch):
     path.write_text(json.dumps({"format": V.FORMAT, "kind": "arrangement",
                                 "pad": "x" * 5000}))
     monkeypatch.setattr(V, "MAX_BYTES", 1000)
-    want = _whole(path)
+    want = whole_verdict(path)
     assert V.precount_path(str(path)) == want[1] == f"{path}: more than 1000 bytes of JSON"
     with V.size_limits_lifted():  # --force: no refusal, the whole reading decides
         assert V.precount_path(str(path)) is None

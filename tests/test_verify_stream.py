@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 
 from exact import verify as V
 from tests.forgeries import manifest as M
+from tests.oracles import whole_verdict
 
 HERE = M.HERE
 FILES = sorted(HERE.glob("*.json"))
@@ -30,18 +30,10 @@ STREAMED = ["genuine-solve.json", "genuine-check-optimal.json", "genuine-check-h
             "genuine-arrangement-subcones.json", "genuine-solve-absolute.json"]
 
 
-def _whole(path: Path) -> tuple[int, str]:
-    try:
-        cert = V.load_file(str(path))
-    except V.Refused as exc:
-        return V.REFUSED, str(exc)
-    return V.verify(cert)
-
-
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_streamed_verdict_is_the_whole_documents(path):
     with V.size_limits_lifted():
-        want = _whole(path)
+        want = whole_verdict(path)
         got = V.stream_path(str(path))
         assert V.verify_path(str(path))[0] == want[0]
     if got is None:
@@ -64,7 +56,7 @@ def test_whitespace_between_values(tmp_path):
     p = tmp_path / "spaced.json"
     p.write_text(json.dumps(cert, indent=1).replace(":", " \t:\r\n "))
     with V.size_limits_lifted():
-        assert V.stream_path(str(p))[:2] == _whole(HERE / "genuine-solve.json")
+        assert V.stream_path(str(p))[:2] == whole_verdict(HERE / "genuine-solve.json")
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 100])
@@ -77,7 +69,7 @@ def test_values_across_chunk_boundaries(chunk, tmp_path, monkeypatch):
     gz = tmp_path / "c.json.gz"
     gz.write_bytes(gzip.compress(text))
     with V.size_limits_lifted():
-        want = _whole(HERE / "genuine-solve.json")
+        want = whole_verdict(HERE / "genuine-solve.json")
         assert V.stream_path(str(HERE / "genuine-solve.json"))[:2] == want
         assert V.stream_path(str(gz))[:2] == want
         body = text.rstrip()
@@ -103,7 +95,7 @@ def test_another_layout_is_read_whole(tmp_path):
     p.write_text(json.dumps(moved))
     with V.size_limits_lifted():
         assert V.stream_path(str(p)) is None
-        assert V.verify_path(str(p))[:2] == _whole(HERE / "genuine-solve.json")
+        assert V.verify_path(str(p))[:2] == whole_verdict(HERE / "genuine-solve.json")
 
 
 def test_fast_path_alone_proves_the_genuine_and_rejects_every_forgery(monkeypatch):
@@ -117,7 +109,7 @@ def test_fast_path_alone_proves_the_genuine_and_rejects_every_forgery(monkeypatc
     for name in ("genuine-solve.json", "genuine-check-optimal.json", "genuine-check-hinge.json"):
         assert V.verify(V.load_file(str(HERE / name)))[0] == V.PROVED, name
     for name in sorted(FORGED):
-        status, msg = _whole(HERE / name)
+        status, msg = whole_verdict(HERE / name)
         assert status != V.PROVED, (name, msg)
 
 
@@ -130,7 +122,7 @@ def test_a_permissive_fast_path_is_caught(monkeypatch):
 
     monkeypatch.setattr(V, "_fast_chamber", accept)
     fooled = [e["file"] for e in json.loads((HERE / "MANIFEST.json").read_text())
-              if e["status"] == V.INVALID and _whole(HERE / e["file"])[0] == V.PROVED]
+              if e["status"] == V.INVALID and whole_verdict(HERE / e["file"])[0] == V.PROVED]
     assert any(f.startswith("solve-") for f in fooled), fooled
 
 
