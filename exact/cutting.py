@@ -275,7 +275,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     >>> abs(cp.numeric_value - 37 / 200) < 1e-6, st["worst_violation"] <= 1e-6
     (True, True)
     """
-    from exact.screen import CUTTING_SCREEN, ViolationState, facet_arrays, float_violations
+    from exact.screen import ViolationState, facet_arrays, float_violations
 
     fa = facet_arrays(cp)
     if fa is None:  # the caller (exact.certify) takes the full program then
@@ -305,8 +305,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         # (none violated) needs every group's projection
         vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
         lvl = NEWTON_HANDOFF if newton else rel * POLISH_REL if polish else rel
-        T = float_violations(fa, vrep, beta2, lvl, enough=ENOUGH * per_round, state=state,
-                             **CUTTING_SCREEN)
+        T = float_violations(fa, vrep, beta2, lvl, enough=ENOUGH * per_round, state=state)
         worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
         inws = set(ws)
         cand = violated_groups(T, beta2 * (1 + lvl))
@@ -316,7 +315,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             # complete and not just within the tolerance
             polish = 1
             T = float_violations(fa, vrep, beta2, rel * POLISH_REL, enough=ENOUGH * per_round,
-                                 state=state, **CUTTING_SCREEN)
+                                 state=state)
             cand = violated_groups(T, beta2 * (1 + rel * POLISH_REL))
         inside = max((t for t, g in cand if g in inws), default=0.0)
         cand = [x for x in cand if x[1] not in inws]
@@ -370,7 +369,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         if Wd is not None:
             W, ws = Wd, final
             vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
-            T = float_violations(fa, vrep, beta2, rel, state=state, **CUTTING_SCREEN)
+            T = float_violations(fa, vrep, beta2, rel, state=state)
             worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
              "direct": direct, "full_fallback": False}

@@ -299,7 +299,7 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
     (True, True)
     """
     from exact.cutting import violated_groups
-    from exact.screen import CUTTING_SCREEN, ViolationState, facet_arrays, float_violations
+    from exact.screen import ViolationState, facet_arrays, float_violations
 
     fa = facet_arrays(cp)
     if fa is None or cp.loss != "squared":
@@ -337,7 +337,7 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
                 return None  # faces or free sets that keep changing: give up
         else:
             r, t, v, settled = np.zeros(0), np.zeros(0), yf, True
-        T = float_violations(fa, np.repeat(v, pool), b2, rel, state=state, **CUTTING_SCREEN)
+        T = float_violations(fa, np.repeat(v, pool), b2, rel, state=state)
         worst = float(np.nanmax(T) / b2 - 1) if T.size else 0.0
         inws = set(ws)
         viol = violated_groups(T, b2 * (1 + rel))

@@ -416,15 +416,10 @@ class ViolationState:
 #: a ``settle`` level for :func:`float_violations`: a group's estimate is refined only while
 #: it is above this fraction of β² (below, it is an upper bound ≤ SETTLE·β², no projection).
 #: exact.cutting's pruning asks only whether an estimate is ≤ β²(1 − PRUNE_BAND) = 0.95 β²,
-#: which the settled estimates answer as the full descent would
+#: which the settled estimates answer as the full descent would. Not the default: it changes
+#: the carried estimates and so the rounds' path, and from the changed (40, 5) guess the mpf
+#: Newton of exact.certify stalled (RESULTS.md, session 9, wt-screen)
 SETTLE = 0.95
-
-#: the options of :func:`float_violations` that the cutting planes and the dual Newton polish
-#: use (exact.cutting, exact.dual_newton). They change the estimates below the threshold and so
-#: the rounds' path; the mpf Newton that once stalled on the changed (40, 5) guess runs no
-#: more at that size (exact.certify.MPMATH_MAX_N). Measured: benchmarks/RESULTS.md, session 9,
-#: the merged main
-CUTTING_SCREEN: dict = {"settle": SETTLE, "warm_descent": True}
 #: descent sweeps before the active-set steps of :func:`float_violations`
 _SWEEPS = 12
 #: relative slack of the float drift bound (a guess: it only chooses the groups to re-screen)
