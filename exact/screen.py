@@ -417,8 +417,10 @@ class ViolationState:
 #: it is above this fraction of β² (below, it is an upper bound ≤ SETTLE·β², no projection).
 #: exact.cutting's pruning asks only whether an estimate is ≤ β²(1 − PRUNE_BAND) = 0.95 β²,
 #: which the settled estimates answer as the full descent would. Not the default: it changes
-#: the carried estimates and so the rounds' path, and from the changed (40, 5) guess the mpf
-#: Newton of exact.certify stalled (RESULTS.md, session 9, wt-screen)
+#: the carried estimates and so the rounds' path. From the changed (40, 5) guess the mpf
+#: Newton of exact.certify stalled (RESULTS.md, session 9, wt-screen); with that Newton capped,
+#: exact.dual_newton's polish still failed on the changed path at (30, 4) and (100, 4), and the
+#: conic rounds then cost 2-3x (RESULTS.md, "Session 9: the merged main")
 SETTLE = 0.95
 #: descent sweeps before the active-set steps of :func:`float_violations`
 _SWEEPS = 12
