@@ -282,7 +282,6 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         raise ValueError("cutting planes need numbers that fit floats (exact.screen.float_safe)")
     if newton is None:
         newton = cp.loss == "squared" and NEWTON_HANDOFF > 0
-    seed0 = seed
     state = ViolationState()
     ws = list(dict.fromkeys(seed if seed is not None else seed_groups(cp)))
     if not ws:
@@ -297,8 +296,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     while True:
         rounds += 1
         ever.update(dict.fromkeys(ws))
-        Wd = (clarabel_restricted(cp, ws, refine=ROUND_REFINE and not newton) if direct
-              else None)
+        Wd = clarabel_restricted(cp, ws, refine=not newton) if direct else None
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
@@ -347,8 +345,10 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
 
         res = (newton_polish(cp, W, rel=rel * NEWTON_REL, state=state)
                if direct and worst <= NEWTON_HANDOFF else None)
-        if res is None:  # not converged: the rounds of the conic solver alone
-            W, stats = working_set_solve(cp, seed=seed0, max_rounds=max_rounds,
+        if res is None:
+            # not converged: the rounds of the conic solver alone, from every group the
+            # rounds so far used ((30, 4) with the screen's settle level: 5 → 2 rounds)
+            W, stats = working_set_solve(cp, seed=list(ever), max_rounds=max_rounds,
                                          per_round=per_round, rel=rel, progress=progress,
                                          prune=prune, newton=False)
             stats["newton"] = False
@@ -360,14 +360,9 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     if FINAL_UNION and direct and worst <= FALLBACK_VIOLATION and len(ever) > len(ws):
         # the last solve on every group that was ever in the working set (as before the
         # pruning): the refinement reads its active set and faces off this guess
-        final = list(ever)
-        if FINAL_TIGHT is not None:  # the measured variant: only the union's tight groups
-            inws = set(ws)
-            final = ws + [g for g in ever if g not in inws and not
-                          T[g[0], 0 if g[1] == 1 else 1] < beta2 * (1 - FINAL_TIGHT)]
-        Wd = clarabel_restricted(cp, final)
+        Wd = clarabel_restricted(cp, list(ever))
         if Wd is not None:
-            W, ws = Wd, final
+            W, ws = Wd, list(ever)
             vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
             T = float_violations(fa, vrep, beta2, rel, state=state)
             worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
@@ -415,14 +410,6 @@ NEWTON_REL = 1e-2
 
 #: the guess handed on is the restricted optimum over every group ever in the working set
 FINAL_UNION = True
-
-#: variants of the guess that the certification must survive (benchmarks/RESULTS.md, "robust
-#: certification, session 9"; tests/test_certify_robust.py): the rounds' restricted solves
-#: without Clarabel's iterative refinement (``ROUND_REFINE = False``; the last solve stays
-#: refined), and the last solve over the last working set plus the union's groups with
-#: ``t ≥ β²(1 − FINAL_TIGHT)`` at the last dual instead of the whole union (a float)
-ROUND_REFINE = True
-FINAL_TIGHT: float | None = None
 
 #: after the rounds converge at ``rel``, up to this many polish rounds add every group
 #: violated above ``rel·POLISH_REL`` (no pruning, no diversity)

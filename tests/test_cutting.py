@@ -516,6 +516,29 @@ def test_newton_off_keeps_the_conic_rounds():
     assert "newton" not in st_ and st_["worst_violation"] <= 1e-7
 
 
+def test_a_polish_that_fails_hands_over_to_the_conic_rounds(monkeypatch):
+    """When the dual Newton polish does not converge, the conic rounds run on from every group
+    used so far; the guess still certifies, with the full program's optimum."""
+    import exact.dual_newton as dn
+
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        return None
+
+    monkeypatch.setattr(dn, "newton_polish", failing)
+    cp = _suite_program()
+    sol = solve(cp.X, cp.y, cp.beta, program=cp, method="cutting")
+    assert calls and sol.stats["cutting"]["newton"] is False
+    assert sol.stats["target_met"]
+    ok, msg = _verify(sol, cp.X, cp.y, cp.beta)
+    assert ok, msg
+    ref = solve(cp.X, cp.y, cp.beta, method="full",
+                program=ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement))
+    assert max(ref.lower, sol.lower) <= min(ref.upper, sol.upper)
+
+
 def test_active_newton_on_duplicate_and_dependent_fits():
     from exact.dual_newton import active_newton
 
