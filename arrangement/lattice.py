@@ -32,18 +32,23 @@ import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
 
 from arrangement import intmat
 from arrangement.errors import InputError, TooLargeError
 from arrangement.exactla import extend_basis, integer_rank
+from arrangement.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import sympy
+else:  # 0.4 s to import, and the rational paths never read it (arrangement/lazy.py)
+    sympy = lazy_module("sympy")
 
 __all__ = [
     "Flat",
     "IntersectionLattice",
-    "T",
     "WHITNEY_MAX_HYPERPLANES",
     "canonical_normal",
     "characteristic_polynomial",
@@ -56,8 +61,10 @@ __all__ = [
     "whitney_characteristic_polynomial",
 ]
 
-#: The variable of every characteristic polynomial returned here.
-T = sympy.Symbol("t")
+def _variable():
+    """``t``, the variable of every characteristic polynomial returned here (made on first use:
+    a module attribute would import sympy with this module, arrangement/lazy.py)."""
+    return sympy.Symbol("t")  # sympy caches symbols: the same object every call
 
 #: Whitney's formula sums over all subsets of hyperplanes; refuse beyond this many.
 WHITNEY_MAX_HYPERPLANES = 16
@@ -320,7 +327,7 @@ class IntersectionLattice:
         coeffs = [0] * (self.d + 1)
         for f, mu in zip(self.flats, self.mobius):
             coeffs[f.dim] += mu
-        return sympy.Poly.from_list(coeffs[::-1], T, domain="ZZ")
+        return sympy.Poly.from_list(coeffs[::-1], _variable(), domain="ZZ")
 
     def chambers(self) -> int:
         """``|χ(−1)|`` = ``Σ_F |μ(0̂, F)|`` (Zaslavsky 1975)."""
@@ -487,4 +494,4 @@ def whitney_characteristic_polynomial(rows: Sequence[Sequence[int]], d: int) -> 
     coeffs = [0] * (d + 1)
     for k, c in enumerate(by_rank):
         coeffs[d - k] += c
-    return sympy.Poly.from_list(coeffs[::-1], T, domain="ZZ")
+    return sympy.Poly.from_list(coeffs[::-1], _variable(), domain="ZZ")

@@ -48,15 +48,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import mpmath
-import sympy
 
 from arrangement import rational as _rational
 from arrangement.errors import InputError
+from arrangement.lazy import lazy_module
 from arrangement.readers import read_text
 from exact.losses import Arithmetic, get_loss
+
+if TYPE_CHECKING:
+    import sympy
+else:  # 0.4 s to import, and the rational paths never read it (arrangement/lazy.py)
+    sympy = lazy_module("sympy")
 
 __all__ = [
     "DECIMAL_NOTE",
