@@ -217,3 +217,37 @@ def test_interval_proven_is_intervalh_proven(seed, top, data):
     T = ih.threshold(F(int(rng.integers(1, 10**6)), 10**7))
     assert (interval_proven(ih, AI, rows, cols, mu, T)
             == ih.proven(AI, rows, cols, mu, T)).all()
+
+
+def test_rational_groups_are_the_exact_projections_of_the_rounded_groups(monkeypatch):
+    """``_rational_groups`` (session 10): every rounded group outside its cone is replaced by
+    its exact projection (compared with the Fraction active-set method on the same rounded
+    point), found in integers on the facets the float group is tight on; on a solve's own
+    float groups none of them falls back on the Fraction projection."""
+    import exact.projection as projection_mod
+    from exact.cutting import working_set_solve
+    from exact.projection import project_onto_cone as fraction_projection
+
+    cp = _program(16, 3, seed=2)
+    W, _st = working_set_solve(cp)
+    thr = 1e-7 * max(float(np.linalg.norm(w)) for w in W.values())
+    fallbacks = []
+
+    def counted(A, g):
+        fallbacks.append(g)
+        return fraction_projection(A, g)
+
+    monkeypatch.setattr(projection_mod, "project_onto_cone", counted)
+    out = certify_mod._rational_groups(cp, W, thr)
+    monkeypatch.undo()
+    k = certify_mod._grid(max(float(np.linalg.norm(w)) for w in W.values()))
+    outside = 0
+    for (i, s), w in W.items():
+        if float(np.linalg.norm(w)) <= thr:
+            continue
+        wr = tuple(F(int(round(float(x) * 2.0**k)), 2**k) for x in w)
+        ref = fraction_projection(cp.cones[i], wr).p
+        outside += not in_cone_exact(cp.cones[i], wr)
+        assert in_cone_exact(cp.cones[i], ref)
+        assert out.get((i, s), ref if any(ref) else None) == (ref if any(ref) else None)
+    assert outside and not fallbacks
