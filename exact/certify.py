@@ -1718,7 +1718,13 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
             2 * FLOAT_DIGITS)  # a polished float pass: mpmath digits
         rbits = (52 if eff <= FLOAT_DIGITS else
                  min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
+        # the first round's v on a coarser common grid when that still carries the digits
+        # tol needs and keeps H = den·XᵀD_i v in int64 ((40, 4): 74-bit H entries in Python
+        # ints were a fifth of the dual pass); later rounds take every bit of rbits
         vr = tuple(_to_frac(x, rbits) for x in v)
+        vg = dual_grid(cp, v, digits) if rounds == 1 else None
+        if vg is not None and max(x.denominator for x in vr) > 2**vg:  # floats: 2^(52 − e_j)
+            vr = tuple(_on_grid(x, vg) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
@@ -1739,6 +1745,59 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         if not changed:
             dps *= 2
     return best_lo, best_up, rounds
+
+
+#: bits of H entries :func:`dual_grid` aims below (int64 holds 2⁶³; two bits spare for the
+#: float estimate of the largest entry)
+DUAL_GRID_BITS = 60
+
+
+def dual_grid(cp: ConvexProgram, v: Sequence, digits: int) -> int | None:
+    """Binary places ``G`` for a dual vector v (floats, mpf or Fractions) on the common grid
+    ``2^-G`` such that ``H = den·XᵀD_i v`` fits int64 (:data:`DUAL_GRID_BITS`, from a float
+    estimate of the largest ``|XᵀD_i v|``; the exact H is computed after, whatever its size)
+    while the grid keeps ``3.33·digits + 16`` bits below the largest ``|v_j|``, more than a
+    gap target of ``digits`` digits needs (the gap is first order in v's rounding, at most
+    ``2^-G`` per entry). None when no such grid exists (or no float estimate): then v keeps
+    its own precision. Any grid gives a valid bound; this only chooses its cost.
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> dual_grid(cp, [0.5, -0.25], 12)
+    60
+    >>> dual_grid(cp, [0.5, -0.25], 40) is None      # 149 bits: H cannot be int64
+    True
+    """
+    from exact.screen import facet_arrays
+
+    fa = facet_arrays(cp)
+    if fa is None or not len(v):
+        return None
+    try:
+        vf = np.array([float(x) for x in v], dtype=float)
+    except (OverflowError, TypeError, ValueError):
+        return None
+    vmax = float(np.max(np.abs(vf)))
+    if not (np.isfinite(vmax) and vmax > 0):
+        return None
+    need = int(digits * 3.33) + 16 - math.frexp(vmax)[1]
+    with np.errstate(all="ignore"):
+        G = fa.P @ (np.repeat(vf, cp.pool)[:, None] * fa.X)
+        gmax = float(np.max(np.abs(G), initial=0.0)) * (1 + 1e-6)
+    if "certify_int_X" in cp.cache:
+        Lx = cp.cache["certify_int_X"][0]
+    else:
+        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+    if not (np.isfinite(gmax) and gmax > 0):
+        return None
+    fit = DUAL_GRID_BITS - math.frexp(gmax)[1] - (int(Lx) - 1).bit_length()  # |H| < 2^60
+    return fit if fit >= need else None
+
+
+def _on_grid(x: object, k: int) -> Fraction:
+    """``x`` (float, mpf or Fraction) rounded to the nearest multiple of ``2^-k``."""
+    if isinstance(x, float | np.floating):
+        return Fraction(int(round(float(x) * 2.0**k)), 2**k)  # exact: a power-of-two scaling
+    return _to_frac(x, k)
 
 
 # -- hinge loss: the KKT system on a fixed active set ---------------------------------------------

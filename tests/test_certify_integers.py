@@ -251,3 +251,52 @@ def test_rational_groups_are_the_exact_projections_of_the_rounded_groups(monkeyp
         assert in_cone_exact(cp.cones[i], ref)
         assert out.get((i, s), ref if any(ref) else None) == (ref if any(ref) else None)
     assert outside and not fallbacks
+
+
+def test_dual_grid_keeps_h_in_int64_and_the_digits_the_target_needs():
+    """``dual_grid`` (session 10): the first refinement round's v on the grid ``2^-G`` gives an
+    int64 H (below 2^60) and keeps ``3.33·digits + 16`` bits below the largest ``|v_j|``;
+    no grid when the digits asked for do not fit."""
+    import math
+
+    from exact.certify import DUAL_GRID_BITS, dual_grid, h_matrix
+
+    cp = _program(12, 3, seed=4)
+    rng = np.random.default_rng(1)
+    for digits in (4, 6):  # a random v has large g = XᵀD_i v: few digits fit
+        vf = rng.normal(size=cp.n) * 0.3
+        G = dual_grid(cp, vf.tolist(), digits)
+        assert G is not None
+        assert G >= int(digits * 3.33) + 16 - math.frexp(float(np.abs(vf).max()))[1]
+        v = tuple(certify_mod._on_grid(float(x), G) for x in vf)
+        assert all(abs(x - F(float(t))) <= F(1, 2**(G + 1)) for x, t in zip(v, vf))
+        H, den = h_matrix(cp, v)
+        assert H.dtype != object and int(np.abs(H).max()) < 2**DUAL_GRID_BITS
+        assert den <= 2**G
+    assert dual_grid(cp, [0.3] * cp.n, 60) is None
+
+
+def test_solve_on_the_dual_grid_and_planted_too_coarse_grid(monkeypatch):
+    """solve's first lower bound is taken on the dual grid and meets the target; a planted
+    grid far too coarse (8 bits) still gives exact, valid bounds (they bracket the optimum of
+    the normal solve) and the later rounds, on every bit of the refinement, meet the target."""
+    from exact.certify import solve
+
+    cp = _program(12, 3, seed=4)
+    seen = []
+    original = certify_mod._lower_bound
+
+    def spy(cp_, v, *a, **k):
+        seen.append(max(x.denominator for x in v))
+        return original(cp_, v, *a, **k)
+
+    monkeypatch.setattr(certify_mod, "_lower_bound", spy)
+    good = solve(cp.X, cp.y, cp.beta, program=cp)
+    assert good.stats["target_met"] and good.lower <= good.upper
+    assert seen and seen[0] <= 2**60
+    monkeypatch.setattr(certify_mod, "dual_grid", lambda *a: 8)
+    seen.clear()
+    bad = solve(cp.X, cp.y, cp.beta, program=cp)
+    assert seen[0] <= 2**8  # the planted grid was used
+    assert bad.lower <= good.upper and good.lower <= bad.upper  # both bracket P*
+    assert bad.stats["target_met"] and len(seen) > 1  # round 2 on the full precision
