@@ -86,7 +86,12 @@ from exact.convex import ConvexProgram
 from exact.interval_pass import DualPieces, interval_dual_pieces
 from exact.losses import get_loss
 from exact.network import Network, Neuron
-from exact.projection import ProjectionCertificate, integer_projection, project_onto_cone
+from exact.projection import (
+    FaceCache,
+    ProjectionCertificate,
+    integer_projection,
+    project_onto_cone,
+)
 from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
@@ -1043,9 +1048,16 @@ def kernel_projector_int(rows: Sequence[Sequence[int]], d: int) -> tuple[np.ndar
     if not B:
         return intmat.as_int_array([[int(r == c) for c in range(d)] for r in range(d)]), 1
     G = [[sum(x * y for x, y in zip(a, b)) for b in B] for a in B]
-    Gi = inverse(G)
-    L = math.lcm(*(q.denominator for row in Gi for q in row))
-    GI = intmat.as_int_array([[int(q * L) for q in row] for row in Gi])
+    if len(B) <= 3:
+        # G⁻¹ = adj(G)/det(G) in integers (the Fraction inverse was most of this function;
+        # det > 0: a Gram matrix of independent rows); the gcd below gives the same reduced
+        # (PI, L) as any other common denominator
+        L, adj = (G[0][0], [[1]]) if len(B) == 1 else FaceCache().adjugate(B)
+        GI = intmat.as_int_array(adj)
+    else:
+        Gi = inverse(G)
+        L = math.lcm(*(q.denominator for row in Gi for q in row))
+        GI = intmat.as_int_array([[int(q * L) for q in row] for row in Gi])
     BI = intmat.as_int_array(B)
     S = intmat.matmul(intmat.matmul(BI.T, GI), BI)  # L · Bᵀ(BBᵀ)⁻¹B
     PI = np.asarray(intmat.as_int_array([[L * int(r == c) for c in range(d)] for r in range(d)]),
@@ -1489,9 +1501,10 @@ def matrix_key(KI: np.ndarray, den: int) -> tuple:
     >>> matrix_key(np.array([[2, 4]]), 6) == matrix_key(np.array([[1, 2]]), 4)
     False
     """
-    flat = [int(x) for x in KI.ravel().tolist()]
+    flat = KI.ravel().tolist()
     q = math.gcd(den, *flat)
-    return (KI.shape, den // q, tuple(x // q for x in flat))
+    # (ints already: tolist gives Python ints for object and int64 arrays alike)
+    return (KI.shape, den // q, tuple(flat) if q == 1 else tuple(x // q for x in flat))
 
 
 class ExactMatrices(Sequence):

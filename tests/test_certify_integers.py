@@ -139,6 +139,8 @@ def test_kernel_projector_int_is_the_fraction_projector(d, data):
                                                 for r in range(d)]
     assert L > 0
     assert [[F(int(PI[r][c]), L) for c in range(d)] for r in range(d)] == P
+    import math  # the reduced form (one representation: the adjugate path gives the same)
+    assert math.gcd(L, *(int(x) for x in np.asarray(PI).ravel())) == 1
 
 
 @settings(max_examples=60, deadline=None)
