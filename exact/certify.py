@@ -1731,11 +1731,14 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
             2 * FLOAT_DIGITS)  # a polished float pass: mpmath digits
         rbits = (52 if eff <= FLOAT_DIGITS else
                  min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
-        # the first round's v on a coarser common grid when that still carries the digits
-        # tol needs and keeps H = den·XᵀD_i v in int64 ((40, 4): 74-bit H entries in Python
-        # ints were a fifth of the dual pass); later rounds take every bit of rbits
+        # a first round's float v on a common grid when that still carries the digits tol
+        # needs and keeps H = den·XᵀD_i v in int64 ((40, 5): 66-bit H entries in Python ints
+        # were a third of the dual pass); later rounds take every bit. Not a polished (mpf)
+        # v: its extra digits make the gap far smaller than tol, which the optimal-set
+        # extras use (their Lipschitz room, exact.optimal_set)
         vr = tuple(_to_frac(x, rbits) for x in v)
-        vg = dual_grid(cp, v, digits) if rounds == 1 else None
+        vg = (dual_grid(cp, v, digits)
+              if rounds == 1 and all(isinstance(x, float | np.floating) for x in v) else None)
         if vg is not None and max(x.denominator for x in vr) > 2**vg:  # floats: 2^(52 − e_j)
             vr = tuple(_on_grid(x, vg) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
