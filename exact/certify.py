@@ -455,7 +455,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     >>> dp.tmax, len(dp.ts) < 2 * cp.p
     (Fraction(1, 4), True)
     """
-    from exact.screen import Dismissals, facet_arrays, proven_below
+    from exact.screen import Dismissals, facet_arrays, float_g, proven_below
 
     H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
@@ -490,8 +490,12 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
             project(g)
     tmax = max(ts.values(), default=Fraction(0))
     fa = facet_arrays(cp) if cp.p else None
+    # H in floats once, for the screens and the order below (three conversions of an object
+    # H were a tenth of the dual pass at (40, 4))
+    gF = float_g(H, den) if cp.p else None
     with np.errstate(all="ignore"):
-        Hf = _row_norms_float(H, den)
+        Hf = (np.einsum("ij,ij->i", gF, gF) if gF is not None and np.all(np.isfinite(gF))
+              else _row_norms_float(H, den))
     if not ts and floor <= 0 and cp.p:
         # no threshold yet: the group of largest norm names a first worst candidate
         i0 = int(np.argmax(Hf))
@@ -506,7 +510,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         # the float margins only choose the bound, a failed check sends the group to the
         # exact path below
         done |= proven_below(cp, fa, H, den, max(floor, tmax), skip=done.copy(), record=bounds,
-                             ih=ih)
+                             gF=gF, ih=ih)
     todo = np.flatnonzero(~done.all(axis=1))
     if fa is not None and len(todo):
         # the NNLS multipliers of every group still above the threshold, proven in one
