@@ -303,3 +303,21 @@ def test_solve_on_the_dual_grid_and_planted_too_coarse_grid(monkeypatch):
     assert seen[0] <= 2**8  # the planted grid was used
     assert bad.lower <= good.upper and good.lower <= bad.upper  # both bracket P*
     assert bad.stats["target_met"] and len(seen) > 1  # round 2 on the full precision
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 2), st.integers(0, 10**6), st.data())
+def test_group_prediction_is_the_programs_prediction(pool, seed, data):
+    """``group_prediction`` (one integer product over all groups, session 10) against
+    ``ConvexProgram.prediction`` (per group), with patch rows (pool 2) too."""
+    from exact.certify import group_prediction
+
+    rng = np.random.default_rng(seed)
+    n, d = 5, 3
+    X = [[F(int(a), int(b)) for a, b in zip(rng.integers(-9, 10, d), rng.integers(1, 4, d))]
+         for _ in range(n * pool)]
+    cp = ConvexProgram(X, rng.integers(-5, 6, n).tolist(), F(1, 10), pool=pool)
+    k = data.draw(st.integers(0, min(6, len(cp.groups))))
+    groups = {g: tuple(data.draw(st.fractions(min_value=-3, max_value=3, max_denominator=9))
+                       for _ in range(d)) for g in cp.groups[:k]}
+    assert group_prediction(cp, groups) == cp.prediction(groups)
