@@ -72,6 +72,7 @@ Pilanci (2022), "The hidden convex optimization landscape of regularized two-lay
 from __future__ import annotations
 
 import math
+import operator
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +86,12 @@ from exact.convex import ConvexProgram
 from exact.interval_pass import DualPieces, interval_dual_pieces
 from exact.losses import get_loss
 from exact.network import Network, Neuron
-from exact.projection import ProjectionCertificate, integer_projection, project_onto_cone
+from exact.projection import (
+    FaceCache,
+    ProjectionCertificate,
+    integer_projection,
+    project_onto_cone,
+)
 from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
@@ -449,7 +455,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
     >>> dp.tmax, len(dp.ts) < 2 * cp.p
     (Fraction(1, 4), True)
     """
-    from exact.screen import Dismissals, facet_arrays, proven_below
+    from exact.screen import Dismissals, facet_arrays, float_g, proven_below
 
     H, den = h_matrix(cp, v)
     certs: dict[Group, ProjectionCertificate] = {}
@@ -484,8 +490,12 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
             project(g)
     tmax = max(ts.values(), default=Fraction(0))
     fa = facet_arrays(cp) if cp.p else None
+    # H in floats once, for the screens and the order below (three conversions of an object
+    # H were a tenth of the dual pass at (40, 4))
+    gF = float_g(H, den) if cp.p else None
     with np.errstate(all="ignore"):
-        Hf = _row_norms_float(H, den)
+        Hf = (np.einsum("ij,ij->i", gF, gF) if gF is not None and np.all(np.isfinite(gF))
+              else _row_norms_float(H, den))
     if not ts and floor <= 0 and cp.p:
         # no threshold yet: the group of largest norm names a first worst candidate
         i0 = int(np.argmax(Hf))
@@ -500,7 +510,7 @@ def dual_pieces(cp: ConvexProgram, v: Vec, *, must: Sequence[Group] = (),
         # the float margins only choose the bound, a failed check sends the group to the
         # exact path below
         done |= proven_below(cp, fa, H, den, max(floor, tmax), skip=done.copy(), record=bounds,
-                             ih=ih)
+                             gF=gF, ih=ih)
     todo = np.flatnonzero(~done.all(axis=1))
     if fa is not None and len(todo):
         # the NNLS multipliers of every group still above the threshold, proven in one
@@ -712,6 +722,39 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
     return _Upper(value, kept, neurons)
 
 
+def group_prediction(cp: ConvexProgram, groups: Mapping[Group, Sequence[Fraction]]
+                     ) -> tuple[Fraction, ...]:
+    """Exact ``Σ s D_i X w_{i,s}`` (the same values as :meth:`ConvexProgram.prediction`), in
+    one integer product for all groups: ``X = XI/L``, every ``w`` on one common denominator
+    C, so output j is ``(Σ_g s_g [D_i]_j XI_j·U_g) / (L·C)``, one Fraction per output (the
+    per-group Fractions of ``prediction`` were a tenth of solve's certification at (40, 4)).
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1], [1, 1]], [1, 1, 0], 1)
+    >>> w = {g: (Fraction(1, 3), Fraction(-1, 2)) for g in cp.groups[:3]}
+    >>> w = {g: x for g, x in w.items() if in_cone_exact(cp.cones[g[0]], x)}
+    >>> group_prediction(cp, w) == cp.prediction(w)
+    True
+    """
+    items = [(g, [Fraction(x) for x in w]) for g, w in groups.items()]
+    if not items:
+        return tuple(Fraction(0) for _ in range(cp.n))
+    if "certify_int_X" not in cp.cache:
+        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+        cp.cache["certify_int_X"] = (Lx, [[int(q * Lx) for q in row] for row in cp.X])
+    L, XI = cp.cache["certify_int_X"]
+    C = math.lcm(*(q.denominator for _g, wq in items for q in wq))
+    U = np.array([[q.numerator * (C // q.denominator) for q in wq] for _g, wq in items],
+                 dtype=object).reshape(len(items), cp.d)
+    Z = np.array(XI, dtype=object).reshape(cp.rows, cp.d).dot(U.T)  # rows × groups
+    # each group's own pattern and sign (objects: exact Python integers throughout)
+    M = np.array([[s if cp.patterns[i][j] else 0 for j in range(cp.rows)]
+                  for (i, s), _wq in items], dtype=object).T
+    t = (Z * M).sum(axis=1)
+    if cp.pool > 1:
+        t = t.reshape(cp.n, cp.pool).sum(axis=1)
+    return tuple(Fraction(int(x), L * C) for x in t.tolist())
+
+
 def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
                    v: Sequence[object], bits: int = 128) -> tuple[Fraction, Fraction]:
     """Exact ``(LB, UB)`` from given rational feasible groups and a rational dual vector.
@@ -751,17 +794,27 @@ def _rational_groups(cp: ConvexProgram, W: Mapping[Group, np.ndarray], thr: floa
     nearest feasible point; the cone is closed and convex), so the pattern identity
     ``(Xw)_+ = D_i X w`` holds exactly.
     """
+    from arrangement.intmat import float_rows
+
     out: dict[Group, Vec] = {}
     k = _grid(max((float(np.linalg.norm(w)) for w in W.values()), default=0.0))
     for (i, s), w in W.items():
-        if float(np.linalg.norm(w)) <= thr:
+        nw = float(np.linalg.norm(w))
+        if nw <= thr:
             continue
         wi = [int(round(float(x) * 2.0**k)) for x in w]  # w ≈ wi / 2^k (as _dyadic rounds)
-        wr = tuple(Fraction(t, 2**k) for t in wi)
-        if not in_cone_exact(cp.cones[i], wr):
+        A = cp.cones[i]
+        if A and any(sum(map(operator.mul, a, wi)) < 0 for a in A):
             # in integers over 2^k (the Fraction active-set projection took 1.6 s of 96
-            # rounded groups at (40, 5), profiled)
-            wr = integer_projection(cp.cones[i], wi, 2**k)[0].p
+            # rounded groups at (40, 5), profiled). The rounding error (~1e-16 relative) is
+            # below what a float NNLS sees, so the active set is sought among the facets the
+            # float w is tight on ((40, 4): 54 of 60 projections fell back on Fractions)
+            Af = float_rows(A).reshape(-1, cp.d)
+            Af = Af / np.linalg.norm(Af, axis=1, keepdims=True)
+            near = np.flatnonzero(Af @ np.asarray(w, dtype=float) <= TIGHT_FACET * nw)
+            wr = integer_projection(A, wi, 2**k, near=near.tolist())[0].p
+        else:
+            wr = tuple(Fraction(t, 2**k) for t in wi)
         if any(wr):
             out[(i, s)] = wr
     return out
@@ -1032,9 +1085,16 @@ def kernel_projector_int(rows: Sequence[Sequence[int]], d: int) -> tuple[np.ndar
     if not B:
         return intmat.as_int_array([[int(r == c) for c in range(d)] for r in range(d)]), 1
     G = [[sum(x * y for x, y in zip(a, b)) for b in B] for a in B]
-    Gi = inverse(G)
-    L = math.lcm(*(q.denominator for row in Gi for q in row))
-    GI = intmat.as_int_array([[int(q * L) for q in row] for row in Gi])
+    if len(B) <= 3:
+        # G⁻¹ = adj(G)/det(G) in integers (the Fraction inverse was most of this function;
+        # det > 0: a Gram matrix of independent rows); the gcd below gives the same reduced
+        # (PI, L) as any other common denominator
+        L, adj = (G[0][0], [[1]]) if len(B) == 1 else FaceCache().adjugate(B)
+        GI = intmat.as_int_array(adj)
+    else:
+        Gi = inverse(G)
+        L = math.lcm(*(q.denominator for row in Gi for q in row))
+        GI = intmat.as_int_array([[int(q * L) for q in row] for row in Gi])
     BI = intmat.as_int_array(B)
     S = intmat.matmul(intmat.matmul(BI.T, GI), BI)  # L · Bᵀ(BBᵀ)⁻¹B
     PI = np.asarray(intmat.as_int_array([[L * int(r == c) for c in range(d)] for r in range(d)]),
@@ -1354,7 +1414,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     zero = _upper_bound(cp, {}, cbits)  # the empty network: optimal when β is large
     if zero.value <= up.value:
         up, groups0 = zero, {}
-    v0 = cp.loss_fn.residual_dual(cp.y, cp.prediction(groups0))
+    v0 = cp.loss_fn.residual_dual(cp.y, group_prediction(cp, groups0))
     if v0 is None:  # no residual: the conic solver's multiplier, on a dyadic grid
         nd = cp.numeric_dual if cp.numeric_dual is not None else np.zeros(cp.n)
         k = _grid(float(np.max(np.abs(nd))) if cp.n else 0.0)
@@ -1478,9 +1538,10 @@ def matrix_key(KI: np.ndarray, den: int) -> tuple:
     >>> matrix_key(np.array([[2, 4]]), 6) == matrix_key(np.array([[1, 2]]), 4)
     False
     """
-    flat = [int(x) for x in KI.ravel().tolist()]
+    flat = KI.ravel().tolist()
     q = math.gcd(den, *flat)
-    return (KI.shape, den // q, tuple(x // q for x in flat))
+    # (ints already: tolist gives Python ints for object and int64 arrays alike)
+    return (KI.shape, den // q, tuple(flat) if q == 1 else tuple(x // q for x in flat))
 
 
 class ExactMatrices(Sequence):
@@ -1707,7 +1768,16 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
             2 * FLOAT_DIGITS)  # a polished float pass: mpmath digits
         rbits = (52 if eff <= FLOAT_DIGITS else
                  min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
+        # a first round's float v on a common grid when that still carries the digits tol
+        # needs and keeps H = den·XᵀD_i v in int64 ((40, 5): 66-bit H entries in Python ints
+        # were a third of the dual pass); later rounds take every bit. Not a polished (mpf)
+        # v: its extra digits make the gap far smaller than tol, which the optimal-set
+        # extras use (their Lipschitz room, exact.optimal_set)
         vr = tuple(_to_frac(x, rbits) for x in v)
+        vg = (dual_grid(cp, v, digits)
+              if rounds == 1 and all(isinstance(x, float | np.floating) for x in v) else None)
+        if vg is not None and max(x.denominator for x in vr) > 2**vg:  # floats: 2^(52 − e_j)
+            vr = tuple(_on_grid(x, vg) for x in v)
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
@@ -1728,6 +1798,59 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         if not changed:
             dps *= 2
     return best_lo, best_up, rounds
+
+
+#: bits of H entries :func:`dual_grid` aims below (int64 holds 2⁶³; two bits spare for the
+#: float estimate of the largest entry)
+DUAL_GRID_BITS = 60
+
+
+def dual_grid(cp: ConvexProgram, v: Sequence, digits: int) -> int | None:
+    """Binary places ``G`` for a dual vector v (floats, mpf or Fractions) on the common grid
+    ``2^-G`` such that ``H = den·XᵀD_i v`` fits int64 (:data:`DUAL_GRID_BITS`, from a float
+    estimate of the largest ``|XᵀD_i v|``; the exact H is computed after, whatever its size)
+    while the grid keeps ``3.33·digits + 16`` bits below the largest ``|v_j|``, more than a
+    gap target of ``digits`` digits needs (the gap is first order in v's rounding, at most
+    ``2^-G`` per entry). None when no such grid exists (or no float estimate): then v keeps
+    its own precision. Any grid gives a valid bound; this only chooses its cost.
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> dual_grid(cp, [0.5, -0.25], 12)
+    60
+    >>> dual_grid(cp, [0.5, -0.25], 40) is None      # 149 bits: H cannot be int64
+    True
+    """
+    from exact.screen import facet_arrays
+
+    fa = facet_arrays(cp)
+    if fa is None or not len(v):
+        return None
+    try:
+        vf = np.array([float(x) for x in v], dtype=float)
+    except (OverflowError, TypeError, ValueError):
+        return None
+    vmax = float(np.max(np.abs(vf)))
+    if not (np.isfinite(vmax) and vmax > 0):
+        return None
+    need = int(digits * 3.33) + 16 - math.frexp(vmax)[1]
+    with np.errstate(all="ignore"):
+        G = fa.P @ (np.repeat(vf, cp.pool)[:, None] * fa.X)
+        gmax = float(np.max(np.abs(G), initial=0.0)) * (1 + 1e-6)
+    if "certify_int_X" in cp.cache:
+        Lx = cp.cache["certify_int_X"][0]
+    else:
+        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+    if not (np.isfinite(gmax) and gmax > 0):
+        return None
+    fit = DUAL_GRID_BITS - math.frexp(gmax)[1] - (int(Lx) - 1).bit_length()  # |H| < 2^60
+    return fit if fit >= need else None
+
+
+def _on_grid(x: object, k: int) -> Fraction:
+    """``x`` (float, mpf or Fraction) rounded to the nearest multiple of ``2^-k``."""
+    if isinstance(x, float | np.floating):
+        return Fraction(int(round(float(x) * 2.0**k)), 2**k)  # exact: a power-of-two scaling
+    return _to_frac(x, k)
 
 
 # -- hinge loss: the KKT system on a fixed active set ---------------------------------------------

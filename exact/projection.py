@@ -296,8 +296,8 @@ def cone_support(A: Sequence[Sequence[Number]], g: Sequence[Number]) -> Fraction
 
 
 def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 1,
-                       order: Sequence[int] = (), cache: FaceCache | None = None
-                       ) -> tuple[ProjectionCertificate, Fraction]:
+                       order: Sequence[int] = (), cache: FaceCache | None = None,
+                       near: Sequence[int] = ()) -> tuple[ProjectionCertificate, Fraction]:
     """``Π_C(g/den)`` for ``C = {u : A u ≥ 0}`` with integer rows A, integers g and ``den > 0``,
     and ``‖Π_C(g/den)‖²``: the certificate of :func:`project_onto_cone` (the same KKT
     conditions, checked exactly), found in integer arithmetic when the guessed support
@@ -309,7 +309,11 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
     projects hundreds of groups whose ``p`` and ``λ`` only a certificate writer reads).
     ``cache`` (a :class:`FaceCache`) reuses the Gram systems' ``(det, adjugate)`` of active
     sets already met (neighbouring chambers tied at an optimum share their faces): the same
-    certificate, fewer integer products.
+    certificate, fewer integer products. ``near`` (optional, at most :data:`NEAR_MAX` rows)
+    names facets g is known to lie close to (e.g. the tight facets of a float point that g
+    rounds): when the guesses above fail, every nonempty subset of them is tried as the
+    active set, largest first (a rounded point is outside its cone by rounding alone, below
+    what a float NNLS can see, and its projection moves onto some of these facets).
 
     >>> c, t = integer_projection([(1, 0), (0, 1)], (3, -2), 2)
     >>> c.p, c.lam, t
@@ -318,6 +322,8 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
     True
     """
     res = _integer_kkt(A, g, order, cache) if A else (list(g), 1, {})
+    if res is None and near and len(near) <= NEAR_MAX:
+        res = _near_kkt(A, g, near, cache)
     if res is None and not order:  # the support of a float NNLS of the dual, then again
         guess = _float_support([tuple(int(x) for x in a) for a in A], [int(x) for x in g])
         res = _integer_kkt(A, g, guess, cache) if guess else None
@@ -329,6 +335,27 @@ def integer_projection(A: Sequence[Sequence[int]], g: Sequence[int], den: int = 
     q = D * den
     return (_IntegerCertificate(pnum, q, x, len(A)),
             Fraction(sum(map(operator.mul, pnum, g)), q * den))
+
+
+#: The most ``near`` facets :func:`integer_projection` tries every subset of (2^k − 1 systems).
+NEAR_MAX = 6
+
+
+def _near_kkt(A: Sequence[Sequence[int]], g: Sequence[int], near: Sequence[int],
+              cache: FaceCache | None = None) -> tuple[list[int], int, dict[int, int]] | None:
+    """:func:`_integer_kkt` on every nonempty subset of the rows ``near`` as the active set,
+    largest first; the first whose KKT conditions hold exactly (the projection is unique, so
+    any such subset gives it), or None."""
+    from itertools import combinations
+
+    ag = [sum(map(operator.mul, r, g)) for r in A]
+    rows = sorted(set(int(j) for j in near))
+    for size in range(min(len(rows), len(g)), 0, -1):
+        for P in combinations(rows, size):
+            res = _kkt_on(A, g, ag, list(P), cache)
+            if res is not None:
+                return res
+    return None
 
 
 class _IntegerCertificate(ProjectionCertificate):

@@ -190,9 +190,11 @@ def float_g(H: np.ndarray, den: int) -> np.ndarray | None:
         return None
 
 
-def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction) -> ScreenResult:
+def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
+                    gF: np.ndarray | None = None) -> ScreenResult:
     """Prove, for as many groups as possible, ``‖Π_{C_i}(s H_i / den)‖² ≤ thr`` (module
-    docstring); ``H`` is the exact integer matrix of ``g_i = Xᵀ D_i v = H_i / den``.
+    docstring); ``H`` is the exact integer matrix of ``g_i = Xᵀ D_i v = H_i / den``. ``gF``:
+    :func:`float_g` of ``H`` when the caller has it already (None: computed here).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
@@ -205,7 +207,7 @@ def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction) -> 
     u = UNIT_ROUNDOFF
     status = np.zeros((p, 2), dtype=np.int8)
     facet = np.full((p, 2), -1, dtype=np.int64)
-    g = float_g(H, den)
+    g = float_g(H, den) if gF is None else gF
     thr_f = float(thr) * (1 - 4 * u) if thr > 0 else 0.0
     if g is None or p == 0 or not np.isfinite(thr_f):
         return ScreenResult(status, facet, np.full(p, np.inf))
@@ -1035,10 +1037,11 @@ SCREEN_BLOCK = 32768
 DESCENT_BLOCK = 16384
 
 
-def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
+                   gF: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(status, facet)`` of :func:`rigorous_screen` computed on blocks of
     :data:`SCREEN_BLOCK` chambers (views of the facet arrays): the same values as one call.
+    ``gF``: :func:`float_g` of ``H`` when the caller has it already.
 
     >>> from exact.convex import ConvexProgram
     >>> from exact.certify import h_matrix
@@ -1059,7 +1062,7 @@ def blocked_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction
         part = replace(fa, A=fa.A[b], counts=fa.counts[b], P=fa.P[b],
                        raw=None if fa.raw is None else fa.raw[b],
                        raw_norms=None if fa.raw_norms is None else fa.raw_norms[b])
-        r = rigorous_screen(part, H[b], den, thr)
+        r = rigorous_screen(part, H[b], den, thr, None if gF is None else gF[b])
         status[b], facet[b] = r.status, r.facet
     return status, facet
 
@@ -1096,7 +1099,9 @@ def proven_below(cp, fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
     >>> bool((proven_below(cp, facet_arrays(cp), H, den, Fraction(1, 200), ih=ih) == done).all())
     True
     """
-    status, facet = blocked_screen(fa, H, den, thr)
+    if gF is None:  # once, for the screen and the descent below
+        gF = float_g(H, den)
+    status, facet = blocked_screen(fa, H, den, thr, gF)
     if skip is not None:
         status[skip] = 0
     AI = int_facets(cp)

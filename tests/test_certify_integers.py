@@ -139,6 +139,8 @@ def test_kernel_projector_int_is_the_fraction_projector(d, data):
                                                 for r in range(d)]
     assert L > 0
     assert [[F(int(PI[r][c]), L) for c in range(d)] for r in range(d)] == P
+    import math  # the reduced form (one representation: the adjugate path gives the same)
+    assert math.gcd(L, *(int(x) for x in np.asarray(PI).ravel())) == 1
 
 
 @settings(max_examples=60, deadline=None)
@@ -217,3 +219,105 @@ def test_interval_proven_is_intervalh_proven(seed, top, data):
     T = ih.threshold(F(int(rng.integers(1, 10**6)), 10**7))
     assert (interval_proven(ih, AI, rows, cols, mu, T)
             == ih.proven(AI, rows, cols, mu, T)).all()
+
+
+def test_rational_groups_are_the_exact_projections_of_the_rounded_groups(monkeypatch):
+    """``_rational_groups`` (session 10): every rounded group outside its cone is replaced by
+    its exact projection (compared with the Fraction active-set method on the same rounded
+    point), found in integers on the facets the float group is tight on; on a solve's own
+    float groups none of them falls back on the Fraction projection."""
+    import exact.projection as projection_mod
+    from exact.cutting import working_set_solve
+    from exact.projection import project_onto_cone as fraction_projection
+
+    cp = _program(16, 3, seed=2)
+    W, _st = working_set_solve(cp)
+    thr = 1e-7 * max(float(np.linalg.norm(w)) for w in W.values())
+    fallbacks = []
+
+    def counted(A, g):
+        fallbacks.append(g)
+        return fraction_projection(A, g)
+
+    monkeypatch.setattr(projection_mod, "project_onto_cone", counted)
+    out = certify_mod._rational_groups(cp, W, thr)
+    monkeypatch.undo()
+    k = certify_mod._grid(max(float(np.linalg.norm(w)) for w in W.values()))
+    outside = 0
+    for (i, s), w in W.items():
+        if float(np.linalg.norm(w)) <= thr:
+            continue
+        wr = tuple(F(int(round(float(x) * 2.0**k)), 2**k) for x in w)
+        ref = fraction_projection(cp.cones[i], wr).p
+        outside += not in_cone_exact(cp.cones[i], wr)
+        assert in_cone_exact(cp.cones[i], ref)
+        assert out.get((i, s), ref if any(ref) else None) == (ref if any(ref) else None)
+    assert outside and not fallbacks
+
+
+def test_dual_grid_keeps_h_in_int64_and_the_digits_the_target_needs():
+    """``dual_grid`` (session 10): the first refinement round's v on the grid ``2^-G`` gives an
+    int64 H (below 2^60) and keeps ``3.33·digits + 16`` bits below the largest ``|v_j|``;
+    no grid when the digits asked for do not fit."""
+    import math
+
+    from exact.certify import DUAL_GRID_BITS, dual_grid, h_matrix
+
+    cp = _program(12, 3, seed=4)
+    rng = np.random.default_rng(1)
+    for digits in (4, 6):  # a random v has large g = XᵀD_i v: few digits fit
+        vf = rng.normal(size=cp.n) * 0.3
+        G = dual_grid(cp, vf.tolist(), digits)
+        assert G is not None
+        assert G >= int(digits * 3.33) + 16 - math.frexp(float(np.abs(vf).max()))[1]
+        v = tuple(certify_mod._on_grid(float(x), G) for x in vf)
+        assert all(abs(x - F(float(t))) <= F(1, 2**(G + 1)) for x, t in zip(v, vf))
+        H, den = h_matrix(cp, v)
+        assert H.dtype != object and int(np.abs(H).max()) < 2**DUAL_GRID_BITS
+        assert den <= 2**G
+    assert dual_grid(cp, [0.3] * cp.n, 60) is None
+
+
+def test_solve_on_the_dual_grid_and_planted_too_coarse_grid(monkeypatch):
+    """solve's first lower bound is taken on the dual grid (a float v) and meets the target;
+    a planted grid far too coarse (8 bits) still gives exact, valid bounds (they bracket the
+    optimum of the normal solve) and the later rounds, on every bit of the refinement, meet
+    the target."""
+    from exact.certify import solve
+
+    cp = _program(12, 3, seed=0)  # a float refinement, not polished: the grid applies
+    seen = []
+    original = certify_mod._lower_bound
+
+    def spy(cp_, v, *a, **k):
+        seen.append(max(x.denominator for x in v))
+        return original(cp_, v, *a, **k)
+
+    monkeypatch.setattr(certify_mod, "_lower_bound", spy)
+    good = solve(cp.X, cp.y, cp.beta, program=cp)
+    assert good.stats["target_met"] and good.lower <= good.upper
+    assert seen and seen[0] <= 2**60
+    monkeypatch.setattr(certify_mod, "dual_grid", lambda *a: 8)
+    seen.clear()
+    bad = solve(cp.X, cp.y, cp.beta, program=cp)
+    assert seen[0] <= 2**8  # the planted grid was used
+    assert bad.lower <= good.upper and good.lower <= bad.upper  # both bracket P*
+    assert bad.stats["target_met"] and len(seen) > 1  # round 2 on the full precision
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 2), st.integers(0, 10**6), st.data())
+def test_group_prediction_is_the_programs_prediction(pool, seed, data):
+    """``group_prediction`` (one integer product over all groups, session 10) against
+    ``ConvexProgram.prediction`` (per group), with patch rows (pool 2) too."""
+    from exact.certify import group_prediction
+
+    rng = np.random.default_rng(seed)
+    n, d = 5, 3
+    X = [[F(int(a), int(b)) for a, b in zip(rng.integers(-9, 10, d), rng.integers(1, 4, d))]
+         for _ in range(n * pool)]
+    cp = ConvexProgram(X, rng.integers(-5, 6, n).tolist(), F(1, 10), pool=pool)
+    k = data.draw(st.integers(0, min(6, len(cp.groups))))
+    groups = {g: tuple(data.draw(st.fractions(min_value=-3, max_value=3, max_denominator=9))
+                       for _ in range(d)) for g in cp.groups[:k]}
+    assert group_prediction(cp, groups) == cp.prediction(groups)

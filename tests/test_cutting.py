@@ -105,8 +105,8 @@ def _buggy_screen(real, pick):
     """A planted bug: the real screen, then ``pick(status)`` more groups marked dismissed
     (by the norm bound, status 1, or by facet 0's half-space bound, status 2)."""
 
-    def buggy(fa, H, den, thr):
-        res = real(fa, H, den, thr)
+    def buggy(fa, H, den, thr, gF=None):  # gF: H in floats, when the caller has it
+        res = real(fa, H, den, thr, gF)
         rows, cols, kind = pick(res.status)
         res.status[rows, cols] = kind
         res.facet[rows, cols] = 0

@@ -195,8 +195,8 @@ def test_planted_screen_bug_in_screened_projections_is_caught(monkeypatch):
 
     real = screen_mod.rigorous_screen
 
-    def lying(fa, H, den, thr):
-        res = real(fa, H, den, thr)
+    def lying(fa, H, den, thr, gF=None):  # gF: H in floats, when the caller has it
+        res = real(fa, H, den, thr, gF)
         res.status[:] = 1
         return res
 

@@ -159,3 +159,71 @@ def test_planted_bug_a_wrong_adjugate_is_caught(monkeypatch):
     assert P._kkt_on(A, gi, ag, [1, 3]) is None and calls  # the planted bug is caught
     bad, _t = P.integer_projection(A, gi, 1, [1, 3])
     assert bad.p == brute_force_projection(A, g) and verify_projection(A, g, bad)
+
+
+# -- integer_projection's `near` facets (the rounded groups of exact.certify._rational_groups) ---
+@given(cones_and_points(m_max=6, extra_max=2))
+def test_integer_projection_with_any_near_facets_is_the_projection(case):
+    """Whatever facets ``near`` names (all, none of the true support, a few), the answer is the
+    exact projection: a subset is taken only when its KKT conditions hold in integers."""
+    import math
+
+    from exact.projection import integer_projection
+
+    A, g = case
+    den = math.lcm(*(x.denominator for x in g))
+    gi = [int(x * den) for x in g]
+    truth = brute_force_projection(A, g)
+    exact = project_onto_cone(A, g)
+    nears = [tuple(range(len(A))), exact.support,
+             tuple(j for j in range(len(A)) if j not in exact.support), (0,) if A else ()]
+    for near in nears:
+        c, t = integer_projection(A, gi, den, near=list(near))
+        assert c.p == truth and t == dot(truth, g) == c.norm2
+        assert verify_projection(A, g, c)
+
+
+def test_near_facets_find_the_projection_of_a_rounded_point_without_fractions(monkeypatch):
+    """A point on a face of a cone, pushed out by a tiny amount (as rounding a float point does):
+    the float NNLS sees no support, the near facets give the exact projection in integers (the
+    Fraction active-set method is never reached), and the largest subset is refused when it is
+    not the active set (its multipliers fail z ≥ 0)."""
+    import exact.projection as P
+
+    A = [(1, 0, 0), (0, 1, 0), (1, 1, 1)]
+    # on the facets 0 and 1 (u₁ = u₂ = 0), pushed just outside both: no single facet is the
+    # active set, and the float NNLS's multipliers (~1e-18) are below its threshold
+    gi = [-1, -1, 2**60]
+    g = tuple(Fraction(x) for x in gi)
+    truth = brute_force_projection(A, g)
+    assert project_onto_cone(A, g).support == (0, 1)
+    assert P._integer_kkt(A, gi, ()) is None and not P._float_support(A, gi)
+    monkeypatch.setattr(P, "project_onto_cone", lambda *a: pytest.fail("Fraction fallback"))
+    c, t = P.integer_projection(A, gi, 1, near=[0, 1, 2])
+    assert c.p == truth and c.support == (0, 1) and t == dot(truth, g)
+    assert verify_projection(A, g, c)
+    ag = [sum(a * x for a, x in zip(r, gi)) for r in A]
+    assert P._kkt_on(A, gi, ag, [0, 1, 2]) is None  # the largest subset: refused (z₂ < 0)
+
+
+def test_planted_bug_near_facets_with_a_wrong_solve_still_give_the_projection(monkeypatch):
+    """A wrong Gram solve (the adjugate's off-diagonal signs flipped) on the near facets is
+    caught by the integer KKT checks, and the answer is still the exact projection."""
+    import exact.projection as P
+
+    A, gi = [(2, -1, 0), (-2, 0, 2), (-1, 0, 2), (2, 2, -2)], (5, -2, 5)
+    g = tuple(Fraction(x) for x in gi)
+    original = P._adjugate
+    calls = []
+
+    def wrong(G):
+        calls.append(G)
+        D, adj = original(G)
+        return D, [[x if i == j else -x for j, x in enumerate(row)] for i, row in enumerate(adj)]
+
+    monkeypatch.setattr(P, "_adjugate", wrong)
+    ag = [sum(a * x for a, x in zip(r, gi)) for r in A]
+    assert P._near_kkt(A, gi, [1, 3]) is None and calls  # the true face, solved wrongly
+    c, _t = P.integer_projection(A, gi, 1, near=[1, 3])
+    assert c.p == brute_force_projection(A, g) and verify_projection(A, g, c)
+    assert any(x < 0 for x in ag)  # g is outside the cone: a projection was needed
