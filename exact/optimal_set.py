@@ -282,8 +282,16 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     # of the extras' 16 were a candidate refuted by its third kept group)
     if first:
         Hk, den = h_rows(cp, v, sorted({i for i, _s in first}))
-        guesses = _support_guesses(fa, Hk, den, first) if fa is not None else [[]] * len(first)
-        for (i, s), guess in zip(first, guesses):
+        r2: list[float] = []
+        guesses = (_support_guesses(fa, Hk, den, first, residuals=r2) if fa is not None
+                   else [[]] * len(first))
+        pairs = list(zip(first, guesses))
+        if stop is not None and len(r2) == len(pairs):
+            # the float ‖Π‖² of the NNLS (its residual) names the likely refuter: projected
+            # first, one exact projection refutes most wrong candidates
+            pairs = [pairs[t] for t in sorted(range(len(pairs)),
+                                              key=lambda t: -r2[t] if r2[t] == r2[t] else 0.0)]
+        for (i, s), guess in pairs:
             _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(first)} "
                                       "kept groups done)")
             c, t = integer_projection(cp.cones[i], [s * int(x) for x in Hk[i]], den, guess)
@@ -326,11 +334,13 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     return certs, int(done.sum())
 
 
-def _support_guesses(fa, H, den: int, groups: Sequence[Group], gF=None) -> list[list[int]]:
+def _support_guesses(fa, H, den: int, groups: Sequence[Group], gF=None,
+                     residuals: list[float] | None = None) -> list[list[int]]:
     """Per group, the facets a batched float NNLS of the dual uses, by decreasing multiplier
     (:func:`exact.nnls.batched_nnls`; empty where floats fail): the guessed active sets. ``H``
     is the whole p × d matrix of :func:`exact.certify.h_matrix` or a mapping of some of its
-    rows (:func:`h_rows`)."""
+    rows (:func:`h_rows`). ``residuals`` (when given) gets each group's float ``‖g + Aᵀλ‖²``,
+    about ``‖Π‖²`` (nothing when floats fail)."""
     import numpy as np
 
     from exact.nnls import batched_nnls
@@ -350,7 +360,9 @@ def _support_guesses(fa, H, den: int, groups: Sequence[Group], gF=None) -> list[
     sg = np.array([s for _i, s in groups], dtype=float)
     fb = max(int(fa.counts[rows].max(initial=0)), 1)
     with np.errstate(all="ignore"):
-        lam, _r = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[at])
+        lam, res = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[at])
+        if residuals is not None:
+            residuals.extend(np.einsum("md,md->m", res, res).tolist())
     out: list[list[int]] = []
     for row in lam:
         if not np.isfinite(row).all() or not row.any():
@@ -471,6 +483,10 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         return None, None
     beta2 = cp.beta * cp.beta
     center = tuple(solution.kappa * x for x in solution.dual)
+    # κv = C / Dc in integers: the distance test below without a Fraction per coordinate
+    # (its Fraction sum was a third of a refuted candidate's cost at (12, 4))
+    Dc = math.lcm(*(c.denominator for c in center))
+    C = [c.numerator * (Dc // c.denominator) for c in center]
     gap = max(solution.gap, Fraction(0))
     r0 = sqrt_ceil(2 * gap, 96)
     radii = [r0] if r0 == 0 else [r0, r0 / 2**20, r0 / 2**60]
@@ -481,7 +497,11 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         if cand in seen:
             continue
         seen.add(cand)
-        if sum(((a - b) ** 2 for a, b in zip(cand, center)), Fraction(0)) > 2 * gap:
+        Da = math.lcm(*(a.denominator for a in cand))
+        # ‖cand − κv‖² = Σ (A_j Dc − C_j Da)² / (Da Dc)², compared with 2 gap exactly
+        dist = sum((a.numerator * (Da // a.denominator) * Dc - c * Da) ** 2
+                   for a, c in zip(cand, C))
+        if dist * gap.denominator > 2 * gap.numerator * (Da * Dc) ** 2:
             continue  # too far from κv to be v* (strong concavity of the dual)
         if not solution.lower <= dot(cand, cp.y) - dot(cand, cand) / 2 <= solution.upper:
             # v* has dual value P* ∈ [lower, upper] (strong duality, docs/MATH.md §7): a
