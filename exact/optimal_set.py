@@ -472,6 +472,14 @@ def exact_dual(solution, max_bits: int | None = None
     return _exact_dual(solution, max_bits)[0]
 
 
+def _too_far(a: Vec, C: Sequence[int], Dc: int, r2: Fraction) -> bool:
+    """``‖a − C/Dc‖² > r2`` exactly, in integers: ``Σ (A_j Dc − C_j Da)² > r2 (Da Dc)²`` with
+    ``a = A/Da`` over the lcm of its denominators."""
+    Da = math.lcm(*(x.denominator for x in a))
+    dist = sum((x.numerator * (Da // x.denominator) * Dc - c * Da) ** 2 for x, c in zip(a, C))
+    return dist * r2.denominator > r2.numerator * (Da * Dc) ** 2
+
+
 def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
                 costs: list[float] | None = None,
                 screens: list[tuple[Vec, set[Group]]] | None = None):
@@ -497,11 +505,7 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         if cand in seen:
             continue
         seen.add(cand)
-        Da = math.lcm(*(a.denominator for a in cand))
-        # ‖cand − κv‖² = Σ (A_j Dc − C_j Da)² / (Da Dc)², compared with 2 gap exactly
-        dist = sum((a.numerator * (Da // a.denominator) * Dc - c * Da) ** 2
-                   for a, c in zip(cand, C))
-        if dist * gap.denominator > 2 * gap.numerator * (Da * Dc) ** 2:
+        if _too_far(cand, C, Dc, 2 * gap):
             continue  # too far from κv to be v* (strong concavity of the dual)
         if not solution.lower <= dot(cand, cp.y) - dot(cand, cand) / 2 <= solution.upper:
             # v* has dual value P* ∈ [lower, upper] (strong duality, docs/MATH.md §7): a
