@@ -221,3 +221,18 @@ def test_pruning_an_independent_set_reads_its_rank_off_the_loop():
     assert r2.rank == len(r2.groups) == _integer_rank(
         [cp2.fit(i, s, w) for (i, s), w in r2.groups.items()]) <= 3
     assert cp2.prediction(r2.groups) == cp2.prediction(W)
+
+
+@settings(max_examples=60)
+@given(st.integers(2, 5).flatmap(lambda d: st.lists(
+    st.lists(st.integers(-2**27, 2**27), min_size=d, max_size=d).filter(any),
+    min_size=1, max_size=6)))
+def test_nullspace_bases_are_the_rows_nullspace_basis(rows):
+    """Oracle: :func:`arrangement.intmat.nullspace_basis` row by row (the enumeration's
+    batched 3-D planes take the batched one): the same columns, in the same order."""
+    from arrangement import intmat
+
+    B = intmat.nullspace_bases(intmat.as_int_array(rows))
+    for h, b in zip(rows, B):
+        assert intmat.nullspace_basis(h).tolist() == b.tolist()
+        assert not (np.asarray(h, dtype=object) @ b.astype(object)).any()
