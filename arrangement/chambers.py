@@ -217,9 +217,14 @@ def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
     off = np.r_[0, np.cumsum(ms)[:-1]]
     loc = np.arange(M) - off[pid]  # the index of each plane within its problem
     # 3 × 2 integer bases of the planes (reduced ones only where y_kj would leave int64)
-    Bs = [_plane_basis(h, 2**28) for h in Nall]
-    Bobj = any(B.dtype == object for B in Bs)
-    Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # M × 3 × 2
+    if Nall.dtype != object and intmat.max_abs(Nall) < 2**28:
+        # every plane takes the pivot basis below 2^28: all at once
+        Bst = intmat.nullspace_bases(Nall)
+        Bs, Bobj = list(Bst), False
+    else:
+        Bs = [_plane_basis(h, 2**28) for h in Nall]
+        Bobj = any(B.dtype == object for B in Bs)
+        Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # M × 3 × 2
     # the pairs (k, j ≠ k) of planes of one problem, and y_kj = B_kᵀ h_j exactly
     cnt = ms[pid]
     k_of = np.repeat(np.arange(M), cnt)

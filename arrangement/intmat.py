@@ -257,6 +257,34 @@ def canonical_rows(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return C, sign
 
 
+def nullspace_bases(H: np.ndarray) -> np.ndarray:
+    """:func:`nullspace_basis` of every row of an int64 matrix at once (rows nonzero, entries
+    below 2^31 in absolute value): ``M × d × (d−1)``, the same columns in the same order (the
+    pivot is the first entry of smallest nonzero magnitude). One Python call per plane was a
+    fifth of a small enumeration ((12, 4): 77 planes).
+
+    >>> H = as_int_array([[1, 2, 0], [0, -4, 6]])
+    >>> bool((nullspace_bases(H)[0] == nullspace_basis([1, 2, 0])).all())
+    True
+    >>> nullspace_bases(H)[1].tolist() == nullspace_basis([0, -4, 6]).tolist()
+    True
+    """
+    H = np.asarray(H, dtype=np.int64)
+    M, d = H.shape
+    A = np.abs(H)
+    piv = np.argmin(np.where(H != 0, A, np.iinfo(np.int64).max), axis=1)  # first minimum
+    r = np.arange(M)
+    hp = H[r, piv]
+    B = np.zeros((M, d, d - 1), dtype=np.int64)
+    for k in range(d - 1):
+        i = np.where(k < piv, k, k + 1)  # the k-th index other than the pivot
+        hi = H[r, i]
+        g = np.gcd(hp, hi)  # > 0: hp ≠ 0
+        B[r, i, k] = hp // g
+        B[r, piv, k] = -hi // g
+    return B
+
+
 def nullspace_basis(h: Sequence[int]) -> np.ndarray:
     """An integer basis (as columns, d × (d−1)) of the hyperplane ``{u : h·u = 0}``, h ≠ 0.
 

@@ -62,8 +62,9 @@ from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "OverBudget", "count_minimal_optimal_networks",
-           "exact_dual", "group_projection", "integer_column_rank", "lp_size_bits", "optimal_set",
-           "polytope_vertices", "screened_projections", "simplest_rational", "vertex_bound"]
+           "exact_dual", "group_projection", "h_rows", "integer_column_rank", "lp_size_bits",
+           "optimal_set", "polytope_vertices", "screen_estimate", "screened_projections",
+           "simplest_rational", "vertex_bound"]
 
 #: Size budget of the exact cddlib computations on the optimal polytope (vertex enumeration,
 #: the one-vertex LP), in total bits of the matrix entries (:func:`lp_size_bits`). The exact
@@ -192,6 +193,53 @@ def group_projection(cp, g: Group, v: Vec) -> ProjectionCertificate:
     return project_onto_cone(cp.cones[i], h if s == 1 else tuple(-x for x in h))
 
 
+def h_rows(cp, v: Vec, chambers: Sequence[int]) -> tuple[dict[int, list[int]], int]:
+    """The rows ``chambers`` of :func:`exact.certify.h_matrix`: integers ``H_i`` and the same
+    ``den`` with ``Xᵀ D_i Sᵀv = H_i / den`` exactly, for a few chambers without the whole
+    p × d matrix.
+
+    >>> from exact.certify import h_matrix
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> v = (Fraction(1, 10), Fraction(-1, 3), Fraction(1, 10))
+    >>> (H, den), (Hk, dk) = h_matrix(cp, v), h_rows(cp, v, [0, 4])
+    >>> dk == den and all(Hk[i] == [int(x) for x in H[i]] for i in (0, 4))
+    True
+    """
+    Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+    Lv = math.lcm(*(q.denominator for q in v))
+    vr = cp.spread(v)  # the dual on the rows (a CNN's pooled readout repeats v_j)
+    B = [[int(q * Lv) * int(x * Lx) for x in row] if q else None
+         for q, row in zip(vr, cp.X)]
+    out: dict[int, list[int]] = {}
+    for i in chambers:
+        acc = [0] * cp.d
+        for r, on in enumerate(cp.patterns[i]):
+            b = B[r]
+            if on and b is not None:
+                acc = [a + x for a, x in zip(acc, b)]
+        out[i] = acc
+    return out, Lx * Lv
+
+
+#: CPU seconds per group of the screen of every group (:func:`screened_projections`: H, the
+#: float bounds, their exact re-checks, the projections left), measured on the solver suite's
+#: (12, 4) (924 groups in about 5.5 ms) and (20, 3) (724 groups, 92 projections, 14 ms): the
+#: low end, so that an estimate above the budget is a sure skip.
+SCREEN_SECONDS_PER_GROUP = 5e-6
+
+
+def screen_estimate(p: int) -> float:
+    """The expected CPU seconds of the screen of every group of a program with ``p`` chambers
+    (:data:`SCREEN_SECONDS_PER_GROUP`): checked against the extras' deadline before the screen
+    starts, so that a screen that cannot fit is skipped before it is paid for.
+
+    >>> screen_estimate(462)
+    0.00462
+    """
+    return SCREEN_SECONDS_PER_GROUP * 2 * p
+
+
 def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
                          stop: Fraction | None = None, deadline: float | None = None,
                          estimate: float = 0.0
@@ -224,26 +272,40 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     from exact.certify import h_matrix
     from exact.screen import facet_arrays, float_g, proven_below
 
-    H, den = h_matrix(cp, v)
     fa = facet_arrays(cp) if cp.p else None
-    gF = float_g(H, den) if fa is not None else None  # once (object H: 0.04 s per conversion)
     first = list(dict.fromkeys(keep))
     certs: dict[Group, ProjectionCertificate] = {}
     # the kept groups first, before the screen of every group: with ``stop`` a candidate v*
     # is usually refuted by one of them (breast cancer 20 x 5: a 1 s screen saved per refuted
-    # candidate); the same projections, in the same order, as after the screen
-    guesses = _support_guesses(fa, H, den, first, gF) if fa is not None else [[]] * len(first)
-    for (i, s), guess in zip(first, guesses):
-        _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(first)} "
-                                  "kept groups done)")
-        c, t = integer_projection(cp.cones[i], [s * int(x) for x in H[i]], den, guess)
-        if stop is not None and t > stop:
-            return None
-        certs[(i, s)] = c
+    # candidate). Their rows of H alone (h_rows: the same integers over the same den as
+    # h_matrix's), so that a refuted candidate never pays for the whole of H ((12, 4): 4 ms
+    # of the extras' 16 were a candidate refuted by its third kept group)
+    if first:
+        Hk, den = h_rows(cp, v, sorted({i for i, _s in first}))
+        r2: list[float] = []
+        guesses = (_support_guesses(fa, Hk, den, first, residuals=r2) if fa is not None
+                   else [[]] * len(first))
+        pairs = list(zip(first, guesses))
+        if stop is not None and len(r2) == len(pairs):
+            # the float ‖Π‖² of the NNLS (its residual) names the likely refuter: projected
+            # first, one exact projection refutes most wrong candidates
+            pairs = [pairs[t] for t in sorted(range(len(pairs)),
+                                              key=lambda t: -r2[t] if r2[t] == r2[t] else 0.0)]
+        for (i, s), guess in pairs:
+            _check_deadline(deadline, f"the exact projections ({len(certs)} of {len(first)} "
+                                      "kept groups done)")
+            c, t = integer_projection(cp.cones[i], [s * int(x) for x in Hk[i]], den, guess)
+            if stop is not None and t > stop:
+                return None
+            certs[(i, s)] = c
     _check_deadline(deadline, "the screen of every group")
-    if deadline is not None and estimate > 0 and time.process_time() + estimate > deadline:
+    estimate = max(estimate, screen_estimate(cp.p))
+    if deadline is not None and time.process_time() + estimate > deadline:
         raise OverBudget(f"its time budget would run out during the screen of every group "
-                         f"(about {estimate:.2f} s CPU, as measured on the previous screen)")
+                         f"({2 * cp.p} groups, about {estimate:.3f} s CPU, estimated from their "
+                         "number and from any previous screen)")
+    H, den = h_matrix(cp, v)
+    gF = float_g(H, den) if fa is not None else None  # once (object H: 0.04 s per conversion)
     done = np.zeros((cp.p, 2), dtype=bool)
     if fa is not None and thr > 0:
         done = proven_below(cp, fa, H, den, thr, gF=gF)
@@ -272,23 +334,35 @@ def screened_projections(cp, v: Vec, thr: Fraction, keep: Sequence[Group] = (),
     return certs, int(done.sum())
 
 
-def _support_guesses(fa, H, den: int, groups: Sequence[Group], gF=None) -> list[list[int]]:
+def _support_guesses(fa, H, den: int, groups: Sequence[Group], gF=None,
+                     residuals: list[float] | None = None) -> list[list[int]]:
     """Per group, the facets a batched float NNLS of the dual uses, by decreasing multiplier
-    (:func:`exact.nnls.batched_nnls`; empty where floats fail): the guessed active sets."""
+    (:func:`exact.nnls.batched_nnls`; empty where floats fail): the guessed active sets. ``H``
+    is the whole p × d matrix of :func:`exact.certify.h_matrix` or a mapping of some of its
+    rows (:func:`h_rows`). ``residuals`` (when given) gets each group's float ``‖g + Aᵀλ‖²``,
+    about ``‖Π‖²`` (nothing when floats fail)."""
     import numpy as np
 
     from exact.nnls import batched_nnls
     from exact.screen import float_g
 
-    if gF is None and len(groups):
-        gF = float_g(H, den)
+    rows = np.array([i for i, _s in groups], dtype=np.int64)
+    if isinstance(H, Mapping):  # only some rows (h_rows): their floats alone
+        gF = float_g(np.array([list(H[i]) for i in rows.tolist()], dtype=object
+                              ).reshape(len(rows), -1), den) if len(groups) else None
+        at = np.arange(len(rows))
+    else:
+        if gF is None and len(groups):
+            gF = float_g(H, den)
+        at = rows
     if gF is None or fa.raw is None or not len(groups):
         return [[] for _ in groups]
-    rows = np.array([i for i, _s in groups], dtype=np.int64)
     sg = np.array([s for _i, s in groups], dtype=float)
     fb = max(int(fa.counts[rows].max(initial=0)), 1)
     with np.errstate(all="ignore"):
-        lam, _r = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[rows])
+        lam, res = batched_nnls(fa.raw[rows, :fb], fa.counts[rows], sg[:, None] * gF[at])
+        if residuals is not None:
+            residuals.extend(np.einsum("md,md->m", res, res).tolist())
     out: list[list[int]] = []
     for row in lam:
         if not np.isfinite(row).all() or not row.any():
@@ -398,6 +472,14 @@ def exact_dual(solution, max_bits: int | None = None
     return _exact_dual(solution, max_bits)[0]
 
 
+def _too_far(a: Vec, C: Sequence[int], Dc: int, r2: Fraction) -> bool:
+    """``‖a − C/Dc‖² > r2`` exactly, in integers: ``Σ (A_j Dc − C_j Da)² > r2 (Da Dc)²`` with
+    ``a = A/Da`` over the lcm of its denominators."""
+    Da = math.lcm(*(x.denominator for x in a))
+    dist = sum((x.numerator * (Da // x.denominator) * Dc - c * Da) ** 2 for x, c in zip(a, C))
+    return dist * r2.denominator > r2.numerator * (Da * Dc) ** 2
+
+
 def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
                 costs: list[float] | None = None,
                 screens: list[tuple[Vec, set[Group]]] | None = None):
@@ -409,6 +491,10 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         return None, None
     beta2 = cp.beta * cp.beta
     center = tuple(solution.kappa * x for x in solution.dual)
+    # κv = C / Dc in integers: the distance test below without a Fraction per coordinate
+    # (its Fraction sum was a third of a refuted candidate's cost at (12, 4))
+    Dc = math.lcm(*(c.denominator for c in center))
+    C = [c.numerator * (Dc // c.denominator) for c in center]
     gap = max(solution.gap, Fraction(0))
     r0 = sqrt_ceil(2 * gap, 96)
     radii = [r0] if r0 == 0 else [r0, r0 / 2**20, r0 / 2**60]
@@ -419,7 +505,7 @@ def _exact_dual(solution, max_bits: int | None, deadline: float | None = None,
         if cand in seen:
             continue
         seen.add(cand)
-        if sum(((a - b) ** 2 for a, b in zip(cand, center)), Fraction(0)) > 2 * gap:
+        if _too_far(cand, C, Dc, 2 * gap):
             continue  # too far from κv to be v* (strong concavity of the dual)
         if not solution.lower <= dot(cand, cp.y) - dot(cand, cand) / 2 <= solution.upper:
             # v* has dual value P* ∈ [lower, upper] (strong duality, docs/MATH.md §7): a

@@ -225,12 +225,14 @@ def prune_with_record(groups: Mapping[Group, Sequence[Number]], program: ConvexP
         wv = tuple(Fraction(x) for x in w)
         if any(wv):
             W[(int(k[0]), int(k[1]))] = wv
-    before = program.prediction(W)
+    W0 = W
     steps: list[PruneStep] = []
     ok_pen = True
+    fits: list[Vec] = []
     while W:
         keys = sorted(W)
-        c = rational_null_vector([_fit(program, k, W[k]) for k in keys])
+        fits = [_fit(program, k, W[k]) for k in keys]
+        c = rational_null_vector(fits)
         if c is None:
             break
         sgn = sign_weighted_norms(c, [W[k] for k in keys])
@@ -253,12 +255,16 @@ def prune_with_record(groups: Mapping[Group, Sequence[Number]], program: ConvexP
                 new[k] = tuple(f * x for x in W[k])
         steps.append(PruneStep(tuple(keys), tuple(c), t, tuple(removed), sgn))
         W = new
+    # without a step W is the input itself, its fits the last ones computed and independent
+    # (no null vector): the fit is preserved and the rank is their number without recomputing
+    # them (the recomputation was most of a small solve's pruning, already independent)
     return PruneResult(
         groups=W, steps=steps,
-        fit_preserved=program.prediction(W) == before,
+        fit_preserved=not steps or program.prediction(W) == program.prediction(W0),
         in_cones=all(program.in_cone(i, w) for (i, _s), w in W.items()),
         penalty_not_increased=ok_pen,
-        rank=_integer_rank([_fit(program, k, w) for k, w in W.items()]),
+        rank=len(fits) if W and len(fits) == len(W) and not steps else _integer_rank(
+            [_fit(program, k, w) for k, w in W.items()]),
     )
 
 

@@ -131,6 +131,7 @@ def test_vertex_budget_skips_a_large_optimal_polytope_and_says_so(tmp_path, caps
     path.write_text(json.dumps({"X": X, "y": y, "beta": "1/10"}))
     monkeypatch.setattr(solve_cmd, "SECONDS_PER_VERTEX", 1e9)  # a budget of 16 vertices
     monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR", 1e6)  # and no time budget
+    monkeypatch.setattr(solve_cmd, "EXTRAS_FLOOR_GROUPS", 10**9)  # (924 groups)
     assert main(["solve", str(path), "--json"]) == 0
     o = json.loads(capsys.readouterr().out)["optimal_set"]
     assert not o["complete"] and o["vertices"] == 1

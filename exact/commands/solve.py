@@ -78,14 +78,35 @@ def _parse_tol(text: str) -> Fraction:
 EXTRAS_MAX_GROUPS = 16
 
 #: The extras' time budget as a share of the certified solve (issue 15: the command as a whole
-#: within 1.5x its certification, session 9's target 1.3x, reading, enumeration and the
-#: program's fresh caches (about 0.1x on the small rows) included; the budget is checked
-#: between exact steps, so a step may overrun it).
-EXTRAS_SHARE = 0.15
+#: within 1.5x its certification, session 10's target 1.3x at the solver suite's (12, 4)).
+#: Reading, enumeration, the program's fresh caches and the parser are already about 0.2x
+#: there, so the extras get 0.1x; each step whose cost grows with the program (the screen of
+#: every group) is estimated before it starts and skipped when it cannot fit.
+EXTRAS_SHARE = 0.1
 
-#: ... but never less than this many CPU seconds: tiny solves keep their (tiny) extras (0.05
-#: was half of a 0.1 s solve: the (20, 3) row spent it all and then skipped the optimal set).
+#: ... but never less than this many CPU seconds on a small program (at most
+#: :data:`EXTRAS_FLOOR_GROUPS` groups): the extras of a tiny solve are a few milliseconds of
+#: fixed work (example:v1d's exact optimal set and rational closed form, about 4 ms after a
+#: 23 ms solve) that keep their results whatever the machine's load.
 EXTRAS_FLOOR = 0.015
+
+#: The floor is for programs of at most this many (chamber, sign) groups (the examples of
+#: docs/MATH.md §9 have at most 30); above it the extras' work grows with the program and the
+#: budget is the share alone ((12, 4): 924 groups, a 0.05 s solve: 5 ms).
+EXTRAS_FLOOR_GROUPS = 200
+
+
+def extras_budget(solve_seconds: float, groups: int) -> float:
+    """The extras' CPU budget after a certified solve of ``solve_seconds`` CPU seconds on a
+    program of ``groups`` (chamber, sign) groups: :data:`EXTRAS_SHARE` of the solve, and at least
+    :data:`EXTRAS_FLOOR` on a small program (:data:`EXTRAS_FLOOR_GROUPS`).
+
+    >>> extras_budget(0.02, 12), round(extras_budget(0.05, 924), 4), extras_budget(1.0, 924)
+    (0.015, 0.005, 0.1)
+    """
+    share = EXTRAS_SHARE * solve_seconds
+    return max(share, EXTRAS_FLOOR) if groups <= EXTRAS_FLOOR_GROUPS else share
+
 
 #: Measured exact work per vertex of the optimal polytope (cddlib, then each vertex's fit,
 #: objective and network): (12, 4) of the solver suite, 512 vertices in about 0.2 s.
@@ -98,7 +119,7 @@ def vertex_budget(solve_seconds: float) -> int:
     least 16 (:func:`exact.optimal_set.vertex_bound` is checked against it before any work).
 
     >>> vertex_budget(0.1), vertex_budget(4.0)
-    (37, 1499)
+    (25, 1000)
     """
     return max(16, int(EXTRAS_SHARE * solve_seconds / SECONDS_PER_VERTEX))
 
@@ -157,10 +178,16 @@ def _closed_form_within(sol, optset, deadline: float | None, budget: float
     >>> cf is None and "--extras forces it" in why
     True
     """
+    c0 = time.process_time()
     from exact.closed_form import TIME_LIMIT, closed_form
 
+    if deadline is not None:
+        # the first import (sympy: about 0.3 s CPU) is a one-time cost of the process, not the
+        # closed form's work: it is not charged to the budget (a warm solve of 20 ms after
+        # other work skipped the rational closed form of example:v1d for it)
+        deadline += time.process_time() - c0
     limit = TIME_LIMIT if deadline is None else min(deadline - time.process_time(), TIME_LIMIT)
-    why = (f"the closed form: the extras' time budget ({budget:.2f} s CPU, {EXTRAS_SHARE:g}x "
+    why = (f"the closed form: the extras' time budget ({budget:.3f} s CPU, {EXTRAS_SHARE:g}x "
            "the certified solve) ran out {where} (--extras forces it)")
     if limit <= 0:
         return None, why.format(where="in the optimal set")
@@ -250,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
 
         # the exact LP / vertex enumeration have size budgets, and all of it a time budget
         # (--extras lifts them)
-        budget = max(EXTRAS_SHARE * c_solve, EXTRAS_FLOOR)
+        budget = extras_budget(c_solve, 2 * sol.chambers)
         deadline = None if args.extras else time.process_time() + budget
         try:
             optset = optimal_set(sol, networks=False,
@@ -259,7 +286,7 @@ def run(args: argparse.Namespace) -> int:
                                  deadline=deadline)
         except OverBudget as exc:  # wine 20 x 6, raw: 103 s of exact projections, solve 9 s
             optset = None
-            skipped = (f"the optimal set: {exc} ({budget:.2f} s CPU, {EXTRAS_SHARE:g}x the "
+            skipped = (f"the optimal set: {exc} ({budget:.3f} s CPU, {EXTRAS_SHARE:g}x the "
                        "certified solve; --extras forces it)")
         if optset is not None:
             m_star = optset.m_star
