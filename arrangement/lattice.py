@@ -49,6 +49,7 @@ else:  # 0.4 s to import, and the rational paths never read it (arrangement/lazy
 __all__ = [
     "Flat",
     "IntersectionLattice",
+    "T",  # noqa: F822 - made on first use by the module __getattr__
     "WHITNEY_MAX_HYPERPLANES",
     "canonical_normal",
     "characteristic_polynomial",
@@ -65,6 +66,13 @@ def _variable():
     """``t``, the variable of every characteristic polynomial returned here (made on first use:
     a module attribute would import sympy with this module, arrangement/lazy.py)."""
     return sympy.Symbol("t")  # sympy caches symbols: the same object every call
+
+
+def __getattr__(name: str):
+    # ``T`` (public: ``from arrangement.lattice import T``) is the variable, made when read
+    if name == "T":
+        return _variable()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Whitney's formula sums over all subsets of hyperplanes; refuse beyond this many.
 WHITNEY_MAX_HYPERPLANES = 16
