@@ -217,7 +217,8 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
     I); a pivoted Cholesky of the free set's Hessian tells when its fits are dependent. The
     Hessians stay of the size of the free set, unlike those of the certification's projected
     Newton over every group (:func:`exact.certify.solve`). Returns ``(ρ, v)`` and adds the
-    iterations spent to ``info["iterations"]`` when given. Floats only: a guess.
+    iterations spent to ``info["iterations"]`` when given, and sets ``info["unfinished"]`` when
+    ``maxit`` ran out first. Floats only: a guess.
 
     >>> Z = [np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]), np.array([[0.5**0.5], [0]])]
     >>> rho, v = active_newton(Z, np.array([1.0, 2.0]), 0.25, np.zeros(3))
@@ -323,6 +324,9 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
             break
         idle = idle + 1 if f2 >= f - abs(f) * eps * 100 else 0
         rho, L, v, f = new, L2, v2, f2
+    else:
+        if info is not None:
+            info["unfinished"] = True
     if info is not None:
         info["iterations"] = info.get("iterations", 0) + _it + 1
     return rho, v
@@ -350,6 +354,11 @@ def _restricted(fa, pool: int, yf: np.ndarray, b2: float, ws: list[Group],
                 Kc[key] = face_fit(fa, pool, g[0], f)
             Ks.append(Kc[key])
         r, v = active_newton(Ks, yf, b2, r, info=info)
+        if info is not None and info.get("unfinished"):
+            # Newton used all its iterations on these faces: the faces' corrections went
+            # where they do not settle ((100, 4) from the screen's settle level: every later
+            # step ran out too, 4,000 iterations in all, 37 s with the former iterations)
+            return r, v, F, np.zeros(len(ws)), False
         newF, _q, t = group_faces(fa, pool, ws, v, sup)
         changed = False
         for k in range(len(ws)):
@@ -428,7 +437,7 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
                 return None
             rho = {g: float(x) for g, x in zip(ws, r)}
             faces = dict(zip(ws, F))
-            if info["iterations"] > NEWTON_BUDGET:
+            if info["iterations"] > NEWTON_BUDGET or info.get("unfinished"):
                 return None  # faces or free sets that keep changing: give up
         else:
             r, t, v, settled = np.zeros(0), np.zeros(0), yf, True
