@@ -55,7 +55,8 @@ JOIN = 8
 START_REL = 1e-6
 
 #: :func:`newton_polish` gives up after this many Newton iterations in all (converged polishes
-#: took 100-300 at (40, 4); one that did not settle ran 57 s)
+#: took 30-40 at (40, 4) since the one-SVD pruning, 100-300 before; it also gives up as soon as
+#: one Newton solve runs out of its iterations)
 NEWTON_BUDGET = 3000
 
 #: at most this many face corrections (Newton, then every face re-read) per round
