@@ -31,7 +31,7 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["active_newton", "newton_polish", "group_faces", "face_matrix", "DROP_BAND",
+__all__ = ["active_newton", "newton_polish", "group_faces", "face_fit", "face_matrix", "DROP_BAND",
            "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
 
 #: a group of the working set with ρ = 0 leaves it when its dual constraint is below
@@ -55,7 +55,8 @@ JOIN = 8
 START_REL = 1e-6
 
 #: :func:`newton_polish` gives up after this many Newton iterations in all (converged polishes
-#: took 100-300 at (40, 4); one that did not settle ran 57 s)
+#: took 30-40 at (40, 4) since the one-SVD pruning, 100-300 before; it also gives up as soon as
+#: one Newton solve runs out of its iterations)
 NEWTON_BUDGET = 3000
 
 #: at most this many face corrections (Newton, then every face re-read) per round
@@ -68,17 +69,18 @@ def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
     return Y.reshape(-1, pool, Y.shape[1]).sum(axis=1) if pool > 1 else Y
 
 
-def face_matrix(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
-    """``K = Y_i P_F Y_iᵀ`` in floats for the facets ``face`` of chamber i (``Y_i = S D_i X``,
-    ``P_F`` the projector onto their common kernel), as ``Z Zᵀ`` with ``Z = Y_i N`` and N an
-    orthonormal basis of that kernel (an SVD of the facet rows).
+def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
+    """``Z = Y_i N`` (n × (d − rank)) with ``K = Z Zᵀ`` (:func:`face_matrix`): ``Y_i = S D_i X``
+    and N an orthonormal basis of the kernel of the facets ``face`` of chamber i (an SVD of
+    their rows). The polish works with Z: ``vᵀKv = ‖Zᵀv‖²`` and ``Kv = Z(Zᵀv)`` cost
+    O(nd) where K costs O(n²).
 
     >>> from exact.convex import ConvexProgram
     >>> from exact.screen import facet_arrays
     >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
     >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
-    >>> face_matrix(fa, 1, i, ()).tolist(), (face_matrix(fa, 1, i, (0,)) + 0.0).round(12).tolist()
-    ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 1.0]])
+    >>> face_fit(fa, 1, i, ()).tolist(), (face_fit(fa, 1, i, (0,)) ** 2).round(12).tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[0.0], [1.0]])
     """
     Y = _fit_rows(fa, pool, i)
     d = Y.shape[1]
@@ -89,7 +91,22 @@ def face_matrix(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
         N = Vt[rank:].T  # d × (d − rank)
     else:
         N = np.eye(d)
-    Z = Y @ N
+    return Y @ N
+
+
+def face_matrix(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
+    """``K = Y_i P_F Y_iᵀ`` in floats for the facets ``face`` of chamber i (``Y_i = S D_i X``,
+    ``P_F`` the projector onto their common kernel), as ``Z Zᵀ`` with ``Z`` of
+    :func:`face_fit`.
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> face_matrix(fa, 1, i, ()).tolist(), (face_matrix(fa, 1, i, (0,)) + 0.0).round(12).tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 1.0]])
+    """
+    Z = face_fit(fa, pool, i, face)
     return Z @ Z.T
 
 
@@ -132,41 +149,111 @@ def group_faces(fa, pool: int, groups: Sequence[Group], v: np.ndarray,
     return faces, r, np.einsum("md,md->m", r, r)
 
 
-def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
-                  tol: float = 1e-13, maxit: int = 400, info: dict | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """``min_{ρ≥0} φ(ρ)`` (module docstring) by an active-set Newton method for many groups
-    (``KA``: G × n × n): Newton steps on the free set ``ρ_g > 0`` only (projected: a ρ that
+def _stacked(Z: Sequence[np.ndarray] | np.ndarray, n: int) -> np.ndarray:
+    """The fits ``Z_g`` (n × k_g each) as one G × n × k array, zero columns padding the
+    narrower ones (a zero column adds nothing to ``Z Zᵀ``)."""
+    if isinstance(Z, np.ndarray) and Z.ndim == 3:
+        return np.asarray(Z, dtype=float)
+    k = max((z.shape[1] for z in Z), default=0)
+    out = np.zeros((len(Z), n, max(k, 1)))
+    for g, z in enumerate(Z):
+        out[g, :, :z.shape[1]] = z
+    return out
+
+
+def _null_prune(rho: np.ndarray, grad: np.ndarray, C: np.ndarray, lim: float
+                ) -> np.ndarray | None:
+    """Carathéodory pruning of a free set with dependent fits: ``C = L⁻¹B`` (B's columns
+    ``K_g v``, ``LLᵀ = M``). Along a null direction c of C (``Σ c_g K_g v = 0``) v stays
+    ``M⁻¹y`` and φ changes linearly, by ``grad·c`` (docs/MATH.md §7); each step goes down that
+    slope (the gradient projected onto the null space; where it is below ``lim``, φ is flat
+    there and any null direction does) until a ρ reaches 0, and the null space loses that
+    group's coordinate (a Householder reflection of its basis), until none is left: the groups
+    left have independent fits, and Newton's Hessian on them is regular. Returns the new ρ of
+    the free set (None: no null space). One SVD for the whole pruning: the former one
+    eigendecomposition per pruned group dominated the polish (134 at (40, 4))."""
+    _u, sv, Vt = np.linalg.svd(C, full_matrices=True)
+    top = float(sv[0]) if sv.size else 0.0
+    rank = int(np.sum(sv > np.sqrt(RIDGE) * top)) if top > 0 else 0
+    N = Vt[rank:].T.copy()  # f × m, orthonormal
+    if not N.shape[1]:
+        return None
+    r = rho.copy()
+    while N.shape[1]:
+        c = N @ (N.T @ grad)  # the step is −c: it lowers ρ_g where c_g > 0
+        if not float(np.abs(c).max()) > lim:
+            # flat: the null direction with the largest entry, oriented to lower it
+            c = N[:, 0] if N.shape[1] == 1 else N @ (N.T[:, int(np.argmax(np.abs(N).max(axis=1)))])
+            c = c if float(c.max()) >= -float(c.min()) else -c
+        top_c = float(np.abs(c).max())
+        neg = np.flatnonzero(c > 1e-9 * top_c)  # a coordinate fixed at 0 has a zero row
+        ratios = r[neg] / c[neg]
+        j = int(neg[np.argmin(ratios)])
+        r0 = r
+        r = np.maximum(r - float(ratios.min()) * c, 0.0)
+        r[j] = 0.0
+        # groups that reached 0 together (equal fits) are at 0, not at rounding residues: the
+        # ratio test then fixes them next, with a zero step
+        r[r <= 1e-14 * r0] = 0.0
+        # the null directions that keep ρ_j = 0: a reflection maps row j of the basis onto
+        # its first column, which leaves
+        h = N[j].copy()
+        h[0] += np.copysign(float(np.linalg.norm(h)), h[0])
+        N = (N - np.outer(N @ h, h) * (2.0 / float(h @ h)))[:, 1:]
+        N[j] = 0.0  # exactly: rounding must not let a fixed coordinate move again
+    return r
+
+
+def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float,
+                  rho0: np.ndarray, *, tol: float = 1e-13, maxit: int = 400,
+                  info: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``min_{ρ≥0} φ(ρ)`` (module docstring) by an active-set Newton method for many groups,
+    each given by its fit ``Z_g`` (n × k_g, ``K_g = Z_g Z_gᵀ``, :func:`face_fit`; a sequence, or
+    a G × n × k array): Newton steps on the free set ``ρ_g > 0`` only (projected: a ρ that
     reaches 0 leaves), steps along the null space of the Hessian where the free groups' fits
-    are dependent (φ is linear there: the step runs until a ρ reaches 0, a Carathéodory
-    pruning), and, once the free set is stationary (or stalled at rounding), the groups with
-    ``∂φ/∂ρ_g < 0`` beyond ``tol·β²`` join, the most negative :data:`JOIN` at a time. The
+    are dependent (φ is linear there: each step runs until a ρ reaches 0, a Carathéodory
+    pruning, :func:`_null_prune`), and, once the free set is stationary (or stalled at
+    rounding), the groups with ``∂φ/∂ρ_g < 0`` beyond ``tol·β²`` join, the most negative
+    :data:`JOIN` at a time. ``M = I + Σρ_g Z_g Z_gᵀ`` is factored by Cholesky (it is at least
+    I); a pivoted Cholesky of the free set's Hessian tells when its fits are dependent. The
     Hessians stay of the size of the free set, unlike those of the certification's projected
     Newton over every group (:func:`exact.certify.solve`). Returns ``(ρ, v)`` and adds the
-    iterations spent to ``info["iterations"]`` when given. Floats only: a guess.
+    iterations spent to ``info["iterations"]`` when given, and sets ``info["unfinished"]`` when
+    ``maxit`` ran out first. Floats only: a guess.
 
-    >>> KA = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]], [[0.5, 0], [0, 0]]])
-    >>> rho, v = active_newton(KA, np.array([1.0, 2.0]), 0.25, np.zeros(3))
+    >>> Z = [np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]), np.array([[0.5**0.5], [0]])]
+    >>> rho, v = active_newton(Z, np.array([1.0, 2.0]), 0.25, np.zeros(3))
     >>> (v.round(9) + 0.0).tolist(), float(rho[1].round(9)), float((rho[0] + rho[2] / 2).round(9))
     ([0.5, 0.5], 3.0, 1.0)
     """
+    from scipy.linalg.lapack import dpotrf, dpotrs, dpstrf, dtrtrs
+
+    y = np.asarray(y, dtype=float)
     n = len(y)
+    Zp = _stacked(Z, n)
+    G, _n, k = Zp.shape
+    Zall = Zp.transpose(1, 0, 2).reshape(n, G * k)
     rho = np.maximum(np.asarray(rho0, dtype=float).copy(), 0.0)
-    eye = np.eye(n)
     eps = 2.0**-52
 
     def system(r):
         on = np.flatnonzero(r > 0)
-        M = eye + np.tensordot(r[on], KA[on], axes=1)
-        v = np.linalg.solve(M, y)
-        return M, v, float(y @ v) / 2 + b2 / 2 * float(r.sum())
+        S = (Zp[on] * np.sqrt(r[on])[:, None, None]).transpose(1, 0, 2).reshape(n, -1)
+        M = S @ S.T
+        M[np.diag_indices_from(M)] += 1.0
+        L, bad = dpotrf(M, lower=1)
+        if bad:
+            raise np.linalg.LinAlgError("M not positive definite (non-finite numbers)")
+        v = dpotrs(L, y, lower=1)[0]
+        return L, v, float(y @ v) / 2 + b2 / 2 * float(r.sum())
 
-    M, v, f = system(rho)
+    L, v, f = system(rho)
     lim = tol * b2
     prev = None
     idle = 0  # steps in a row that did not lower φ beyond rounding
     for _it in range(maxit):
-        grad = (b2 - np.einsum("gij,i,j->g", KA, v, v)) / 2
+        u = (Zall.T @ v).reshape(G, k)
+        grad = (b2 - np.einsum("gk,gk->g", u, u)) / 2
         free = np.flatnonzero(rho > 0)
         err = float(np.abs(grad[free]).max()) if len(free) else 0.0
         # stationary on the free set: converged, or stalled at rounding (the error stops
@@ -181,30 +268,30 @@ def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
                 break
             # a few of the most negative join (their ρ starts at 0)
             free = np.union1d(free, out[np.argsort(grad[out])[:JOIN]])
-        B = KA[free] @ v  # |free| × n
-        H = B @ np.linalg.solve(M, B.T)
-        if not joining and len(free) > 1:
-            # dependent fits: along a null direction c of the Hessian (Σ c_g K_g v = 0) φ
-            # changes linearly, by grad·c; that step runs until a ρ reaches 0 (the
-            # Carathéodory pruning of docs/MATH.md §7), then Newton works in the range
-            lam, V = np.linalg.eigh(H)
-            Nul = V[:, lam <= RIDGE * max(float(lam[-1]), 0.0)]
-            gn = Nul @ (Nul.T @ grad[free])
-            if Nul.shape[1] and float(np.abs(gn).max()) > lim:
-                neg = gn > 0  # c = −gn lowers ρ_g where gn_g > 0
-                tt = float(np.min(rho[free][neg] / gn[neg]))
-                new = rho.copy()
-                new[free] = np.maximum(rho[free] - tt * gn, 0.0)
-                new[free[neg][np.argmin(rho[free][neg] / gn[neg])]] = 0.0
-                M2, v2, f2 = system(new)
-                if f2 <= f + abs(f) * eps * 10:
-                    rho, M, v, f = new, M2, v2, f2
-                    prev = None
-                    continue
-        H[np.diag_indices_from(H)] += max(float(np.diag(H).max()) * RIDGE, b2 * eps)
+        B = np.einsum("gnk,gk->ng", Zp[free], u[free])  # n × |free|: K_g v
+        C = dtrtrs(L, B, lower=1)[0]
+        H = C.T @ C  # the Hessian B M⁻¹ B on the free set
+        dmax = float(np.diag(H).max()) if len(free) else 0.0
+        if not joining and len(free) > 1 and dmax > 0:
+            rank = int(dpstrf(H, tol=RIDGE * dmax, lower=1)[2])
+            if rank < len(free):
+                # dependent fits: the pruning along the Hessian's null space (docs/MATH.md
+                # §7), kept when φ did not rise beyond rounding
+                r = _null_prune(rho[free], grad[free], C, lim)
+                if r is not None:
+                    new = rho.copy()
+                    new[free] = r
+                    L2, v2, f2 = system(new)
+                    if f2 <= f + abs(f) * eps * 10:
+                        rho, L, v, f = new, L2, v2, f2
+                        prev = None
+                        continue
+        H[np.diag_indices_from(H)] += max(dmax * RIDGE, b2 * eps)
         sel = np.arange(len(free))
         while len(sel):
-            step = np.linalg.solve(H[np.ix_(sel, sel)], -grad[free[sel]])
+            Hs, bad_ = dpotrf(H[np.ix_(sel, sel)], lower=1)
+            step = (dpotrs(Hs, -grad[free[sel]], lower=1)[0] if not bad_
+                    else np.linalg.lstsq(H[np.ix_(sel, sel)], -grad[free[sel]], rcond=None)[0])
             # a group at ρ = 0 that the step would push below 0 stays out (projected step)
             bad = (rho[free[sel]] <= 0) & (step < 0)
             if not bad.any():
@@ -216,18 +303,31 @@ def active_newton(KA: np.ndarray, y: np.ndarray, b2: float, rho0: np.ndarray, *,
             sel = np.array([j])
             step = np.array([-grad[free[j]] / H[j, j]])
         free = free[sel]
+        # the step's first blocking group (ρ reaching 0 along it)
+        down = step < 0
+        tmax = float(np.min(rho[free][down] / -step[down])) if down.any() else np.inf
         t = 1.0
         for _ls in range(60):
             new = rho.copy()
-            new[free] = np.maximum(rho[free] + t * step, 0.0)  # those reaching 0 leave
-            M2, v2, f2 = system(new)
+            if t <= tmax:  # on the segment: feasible, the blocking group reaches 0 exactly
+                new[free] = np.maximum(rho[free] + t * step, 0.0)
+                if t == tmax:
+                    new[free[down][np.argmin(rho[free][down] / -step[down])]] = 0.0
+            else:
+                # the projected step (those reaching 0 leave): several groups can leave at
+                # once; when it does not lower φ, the step stops at the first blocking group
+                new[free] = np.maximum(rho[free] + t * step, 0.0)
+            L2, v2, f2 = system(new)
             if f2 <= f + abs(f) * eps * 10:
                 break
-            t /= 2
+            t = tmax if t > tmax else t / 2
         else:
             break
         idle = idle + 1 if f2 >= f - abs(f) * eps * 100 else 0
-        rho, M, v, f = new, M2, v2, f2
+        rho, L, v, f = new, L2, v2, f2
+    else:
+        if info is not None:
+            info["unfinished"] = True
     if info is not None:
         info["iterations"] = info.get("iterations", 0) + _it + 1
     return rho, v
@@ -252,9 +352,14 @@ def _restricted(fa, pool: int, yf: np.ndarray, b2: float, ws: list[Group],
         for g, f in zip(ws, F):
             key = (g[0], f)
             if key not in Kc:
-                Kc[key] = face_matrix(fa, pool, g[0], f)
+                Kc[key] = face_fit(fa, pool, g[0], f)
             Ks.append(Kc[key])
-        r, v = active_newton(np.asarray(Ks), yf, b2, r, info=info)
+        r, v = active_newton(Ks, yf, b2, r, info=info)
+        if info is not None and info.get("unfinished"):
+            # Newton used all its iterations on these faces: the faces' corrections went
+            # where they do not settle ((100, 4) from the screen's settle level: every later
+            # step ran out too, 4,000 iterations in all, 37 s with the former iterations)
+            return r, v, F, np.zeros(len(ws)), False
         newF, _q, t = group_faces(fa, pool, ws, v, sup)
         changed = False
         for k in range(len(ws)):
@@ -333,7 +438,7 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
                 return None
             rho = {g: float(x) for g, x in zip(ws, r)}
             faces = dict(zip(ws, F))
-            if info["iterations"] > NEWTON_BUDGET:
+            if info["iterations"] > NEWTON_BUDGET or info.get("unfinished"):
                 return None  # faces or free sets that keep changing: give up
         else:
             r, t, v, settled = np.zeros(0), np.zeros(0), yf, True

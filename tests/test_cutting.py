@@ -543,11 +543,12 @@ def test_active_newton_on_duplicate_and_dependent_fits():
     from exact.dual_newton import active_newton
 
     # K_0 = K_2 (a neuron on a hyperplane in two cones): non-unique ρ, one v
-    K0, K1 = np.diag([1.0, 0.0]), np.diag([0.0, 1.0])
+    # (the fits Z_g, K_g = Z_g Z_gᵀ)
+    Z0, Z1 = np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]])
     y = np.array([1.0, 2.0])
-    rho, v = active_newton(np.array([K0, K1, K0]), y, 0.25, np.ones(3))
+    rho, v = active_newton([Z0, Z1, Z0], y, 0.25, np.ones(3))
     assert np.allclose(v, [0.5, 0.5]) and (rho >= 0).all()
     assert abs(rho[0] + rho[2] - 1.0) < 1e-9 and abs(rho[1] - 3.0) < 1e-9
     # K_3 = K_0 + K_1 binds: v = β y/‖y‖ (the constraint ‖v‖ ≤ β), only ρ_3 > 0
-    rho, v = active_newton(np.array([K0, K1, K0, K0 + K1]), y, 0.25, np.ones(4))
+    rho, v = active_newton([Z0, Z1, Z0, np.eye(2)], y, 0.25, np.ones(4))
     assert np.allclose(v, 0.5 * y / np.linalg.norm(y)) and np.allclose(rho[:3], 0.0)
