@@ -400,8 +400,10 @@ def violated_groups(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
 
 
 #: with ``newton`` (:func:`working_set_solve`), the conic rounds stop once no group is
-#: violated by more than this (relative to β²) and the dual Newton finishes the guess; from
-#: 1e-3 its faces did not settle at (40, 4)
+#: violated by more than this (relative to β²) and the dual Newton finishes the guess. Since
+#: session 10 the polish also converges from 1e-3, but the rounds did not get fewer ((40, 4):
+#: 5 against 4), and from 1e-1 three of eleven corpus solves fell back on the conic rounds
+#: (benchmarks/RESULTS.md, session 10)
 NEWTON_HANDOFF = 1e-5
 
 #: the dual Newton's screen ends below ``rel·NEWTON_REL``: its v is float-accurate, and the

@@ -101,8 +101,13 @@ def test_dense_subcone_cache_finds_the_same_subcones(monkeypatch):
 
 
 @pytest.mark.parametrize("general", [False, True])
-@pytest.mark.parametrize("n, d", [(14, 4), (16, 3)])
-def test_streamed_texts_cover_every_kind_of_group(tmp_path, monkeypatch, n, d, general):
+# instances whose certified solves use every dismissal code: the guess's path decides which
+# bounds the dual pass needs, and the gap target whether v goes on the int64 grid of
+# exact.certify.dual_grid (since session 10, (16, 3) seed 0 at the default 1e-12 had an int64 H
+# and no code 3; at 1e-30, seed 2 keeps v's own digits, hence H in Python ints)
+@pytest.mark.parametrize("n, d, seed, digits", [(14, 4, 0, 12), (16, 3, 2, 30)])
+def test_streamed_texts_cover_every_kind_of_group(tmp_path, monkeypatch, n, d, seed, digits,
+                                                  general):
     """Solves whose certificates have projected groups, norm-bounded ones and dual bounds from
     descent multipliers, facets and explicit tuples, with H in int64 (14 × 4) and in Python
     ints (16 × 3): the streamed bytes are the dict writer's; ``general``: the integer
@@ -115,10 +120,10 @@ def test_streamed_texts_cover_every_kind_of_group(tmp_path, monkeypatch, n, d, g
     from exact.certificates import solution_certificate, write_solution_certificate
     from exact.certify import solve
 
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     X = rng.integers(-9, 10, (n, d)).tolist()
     y = rng.integers(-5, 6, n).tolist()
-    sol = solve(X, y, "1/10")
+    sol = solve(X, y, "1/10", tol=Fraction(1, 10**digits))
     ref = tmp_path / "ref.json"
     cert = solution_certificate(sol, X, y, "1/10")
     write_certificate(cert, str(ref))
@@ -127,6 +132,12 @@ def test_streamed_texts_cover_every_kind_of_group(tmp_path, monkeypatch, n, d, g
     assert out.read_bytes() == ref.read_bytes()
     kinds = {g.get("bound", "projected") for c in cert["chambers"] for g in c["groups"]}
     codes = set(np.unique(sol.bounds.code).tolist())
+    # the H of the final dual pass: int64 at 14 × 4, Python ints at 16 × 3 (docstring)
+    from exact.certify import h_matrix
+    from exact.convex import ConvexProgram
+
+    H, _den = h_matrix(ConvexProgram(X, y, "1/10"), sol.dual)
+    assert (H.dtype == object) == (d == 3), H.dtype
     assert "projected" in kinds and "dual" in kinds, kinds
     # none, facet, multiplier row, explicit (exact/screen.py); 4: integer multiplier rows over
     # IntervalH's 2^k/den (exact/interval_pass.py), written through the per-group ratios
