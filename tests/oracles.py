@@ -207,3 +207,23 @@ def whole_verdict(path) -> tuple[int, str]:
     except V.Refused as exc:
         return V.REFUSED, str(exc)
     return V.verify(cert)
+
+
+def polished_guess_agrees(cp) -> None:
+    """Assert that the float guess on ``cp`` (``numeric_value``, ``numeric_dual``, as
+    :func:`exact.dual_newton.newton_polish` sets them) is the full program's optimum: its
+    value within 1e-6 of the full program's conic solve, and no group of the chamber list
+    violated beyond 1e-7 at its dual vector (a fresh float screen)."""
+    import numpy as np
+
+    from exact import screen
+    from exact.convex import ConvexProgram
+
+    full = ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement)
+    full.numeric_solve()
+    scale = max(1.0, abs(full.numeric_value))
+    assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * scale
+    b2 = float(cp.beta) ** 2
+    T = screen.float_violations(screen.facet_arrays(cp), np.repeat(cp.numeric_dual, cp.pool),
+                                b2, 1e-9)
+    assert float(np.nanmax(T, initial=0.0)) <= b2 * (1 + 1e-7)

@@ -26,6 +26,7 @@ from exact.projection import project_onto_cone
 from exact.verify import verify_certificate
 from properties import strategies as S
 from properties.theorems_hinge import labels
+from tests.oracles import polished_guess_agrees
 
 F = Fraction
 
@@ -433,14 +434,7 @@ def _polish_checked(cp, W0):
     res = newton_polish(cp, W0)
     assert res is not None, "the polish did not converge"
     W, st_ = res
-    full = ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement)
-    full.numeric_solve()
-    scale = max(1.0, abs(full.numeric_value))
-    assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * scale
-    b2 = float(cp.beta) ** 2
-    T = screen_mod.float_violations(screen_mod.facet_arrays(cp), np.repeat(cp.numeric_dual,
-                                                                             cp.pool), b2, 1e-9)
-    assert float(np.nanmax(T, initial=0.0)) <= b2 * (1 + 1e-7)
+    polished_guess_agrees(cp)
     # the groups' fit reproduces y − v (v is the residual of W's prediction)
     Xf = np.array([[float(x) for x in row] for row in cp.X])
     fit = sum((s * np.array(cp.patterns[i], dtype=float) * (Xf @ w) for (i, s), w in W.items()),

@@ -15,26 +15,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exact.dual_newton as dn
-from exact import screen as screen_mod
 from exact.certify import solve
 from exact.convex import ConvexProgram
 from exact.cutting import clarabel_restricted
 from exact.dual_newton import active_newton, newton_polish
 from properties import strategies as S
+from tests.oracles import polished_guess_agrees
 
 
 def _oracle_check(cp, res):
     """``res`` (newton_polish's answer on cp) against the full program's float value, the
     certified interval and a fresh screen of every group at its dual vector."""
     assert res is not None, "the polish did not converge"
-    full = ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement)
-    full.numeric_solve()
-    scale = max(1.0, abs(full.numeric_value))
-    assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * scale
-    b2 = float(cp.beta) ** 2
-    T = screen_mod.float_violations(screen_mod.facet_arrays(cp), np.repeat(cp.numeric_dual,
-                                                                             cp.pool), b2, 1e-9)
-    assert float(np.nanmax(T, initial=0.0)) <= b2 * (1 + 1e-7)
+    polished_guess_agrees(cp)
     sol = solve(cp.X, cp.y, cp.beta, method="full",
                 program=ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement))
     tol = 1e-9 * max(1.0, float(sol.upper))
