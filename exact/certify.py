@@ -722,39 +722,6 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
     return _Upper(value, kept, neurons)
 
 
-def group_prediction(cp: ConvexProgram, groups: Mapping[Group, Sequence[Fraction]]
-                     ) -> tuple[Fraction, ...]:
-    """Exact ``Σ s D_i X w_{i,s}`` (the same values as :meth:`ConvexProgram.prediction`), in
-    one integer product for all groups: ``X = XI/L``, every ``w`` on one common denominator
-    C, so output j is ``(Σ_g s_g [D_i]_j XI_j·U_g) / (L·C)``, one Fraction per output (the
-    per-group Fractions of ``prediction`` were a tenth of solve's certification at (40, 4)).
-
-    >>> cp = ConvexProgram([[1, 0], [0, 1], [1, 1]], [1, 1, 0], 1)
-    >>> w = {g: (Fraction(1, 3), Fraction(-1, 2)) for g in cp.groups[:3]}
-    >>> w = {g: x for g, x in w.items() if in_cone_exact(cp.cones[g[0]], x)}
-    >>> group_prediction(cp, w) == cp.prediction(w)
-    True
-    """
-    items = [(g, [Fraction(x) for x in w]) for g, w in groups.items()]
-    if not items:
-        return tuple(Fraction(0) for _ in range(cp.n))
-    if "certify_int_X" not in cp.cache:
-        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
-        cp.cache["certify_int_X"] = (Lx, [[int(q * Lx) for q in row] for row in cp.X])
-    L, XI = cp.cache["certify_int_X"]
-    C = math.lcm(*(q.denominator for _g, wq in items for q in wq))
-    U = np.array([[q.numerator * (C // q.denominator) for q in wq] for _g, wq in items],
-                 dtype=object).reshape(len(items), cp.d)
-    Z = np.array(XI, dtype=object).reshape(cp.rows, cp.d).dot(U.T)  # rows × groups
-    # each group's own pattern and sign (objects: exact Python integers throughout)
-    M = np.array([[s if cp.patterns[i][j] else 0 for j in range(cp.rows)]
-                  for (i, s), _wq in items], dtype=object).T
-    t = (Z * M).sum(axis=1)
-    if cp.pool > 1:
-        t = t.reshape(cp.n, cp.pool).sum(axis=1)
-    return tuple(Fraction(int(x), L * C) for x in t.tolist())
-
-
 def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
                    v: Sequence[object], bits: int = 128) -> tuple[Fraction, Fraction]:
     """Exact ``(LB, UB)`` from given rational feasible groups and a rational dual vector.
@@ -1050,10 +1017,7 @@ def _reduced_K_int(cp: ConvexProgram, g: Group, F: Sequence[int]) -> tuple[np.nd
     i, _s = g
     D = cp.patterns[i]
     PI, Lp = kernel_projector_int([cp.cones[i][j] for j in F], cp.d)
-    if "certify_int_X" not in cp.cache:  # X = XI / Lx, once per program
-        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
-        cp.cache["certify_int_X"] = (Lx, [[int(q * Lx) for q in row] for row in cp.X])
-    Lx, XI = cp.cache["certify_int_X"]
+    Lx, XI = cp.integer_rows()
     YI = intmat.as_int_array([row if D[j] else [0] * cp.d for j, row in enumerate(XI)])
     if cp.pool > 1:  # the readout: K_g = (S D_i X) P_F (S D_i X)ᵀ
         YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
@@ -1414,7 +1378,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     zero = _upper_bound(cp, {}, cbits)  # the empty network: optimal when β is large
     if zero.value <= up.value:
         up, groups0 = zero, {}
-    v0 = cp.loss_fn.residual_dual(cp.y, group_prediction(cp, groups0))
+    v0 = cp.loss_fn.residual_dual(cp.y, cp.prediction(groups0))
     if v0 is None:  # no residual: the conic solver's multiplier, on a dyadic grid
         nd = cp.numeric_dual if cp.numeric_dual is not None else np.zeros(cp.n)
         k = _grid(float(np.max(np.abs(nd))) if cp.n else 0.0)
@@ -1777,7 +1741,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         vg = (dual_grid(cp, v, digits)
               if rounds == 1 and all(isinstance(x, float | np.floating) for x in v) else None)
         if vg is not None and max(x.denominator for x in vr) > 2**vg:  # floats: 2^(52 − e_j)
-            vr = tuple(_on_grid(x, vg) for x in v)
+            vr = tuple(_dyadic(float(x), vg) for x in v)  # vg: only for float v
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
         lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
@@ -1836,21 +1800,11 @@ def dual_grid(cp: ConvexProgram, v: Sequence, digits: int) -> int | None:
     with np.errstate(all="ignore"):
         G = fa.P @ (np.repeat(vf, cp.pool)[:, None] * fa.X)
         gmax = float(np.max(np.abs(G), initial=0.0)) * (1 + 1e-6)
-    if "certify_int_X" in cp.cache:
-        Lx = cp.cache["certify_int_X"][0]
-    else:
-        Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
+    Lx = cp.integer_rows()[0]
     if not (np.isfinite(gmax) and gmax > 0):
         return None
     fit = DUAL_GRID_BITS - math.frexp(gmax)[1] - (int(Lx) - 1).bit_length()  # |H| < 2^60
     return fit if fit >= need else None
-
-
-def _on_grid(x: object, k: int) -> Fraction:
-    """``x`` (float, mpf or Fraction) rounded to the nearest multiple of ``2^-k``."""
-    if isinstance(x, float | np.floating):
-        return Fraction(int(round(float(x) * 2.0**k)), 2**k)  # exact: a power-of-two scaling
-    return _to_frac(x, k)
 
 
 # -- hinge loss: the KKT system on a fixed active set ---------------------------------------------

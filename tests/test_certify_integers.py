@@ -270,7 +270,7 @@ def test_dual_grid_keeps_h_in_int64_and_the_digits_the_target_needs():
         G = dual_grid(cp, vf.tolist(), digits)
         assert G is not None
         assert G >= int(digits * 3.33) + 16 - math.frexp(float(np.abs(vf).max()))[1]
-        v = tuple(certify_mod._on_grid(float(x), G) for x in vf)
+        v = tuple(certify_mod._dyadic(float(x), G) for x in vf)
         assert all(abs(x - F(float(t))) <= F(1, 2**(G + 1)) for x, t in zip(v, vf))
         H, den = h_matrix(cp, v)
         assert H.dtype != object and int(np.abs(H).max()) < 2**DUAL_GRID_BITS
@@ -307,11 +307,9 @@ def test_solve_on_the_dual_grid_and_planted_too_coarse_grid(monkeypatch):
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(1, 2), st.integers(0, 10**6), st.data())
-def test_group_prediction_is_the_programs_prediction(pool, seed, data):
-    """``group_prediction`` (one integer product over all groups, session 10) against
-    ``ConvexProgram.prediction`` (per group), with patch rows (pool 2) too."""
-    from exact.certify import group_prediction
-
+def test_prediction_is_the_sum_of_the_groups_fits(pool, seed, data):
+    """``ConvexProgram.prediction`` (one integer product over all groups, session 10) against
+    the Fraction sum ``Σ_g s S D_i X w_g`` computed entry by entry, with patch rows (pool 2)."""
     rng = np.random.default_rng(seed)
     n, d = 5, 3
     X = [[F(int(a), int(b)) for a, b in zip(rng.integers(-9, 10, d), rng.integers(1, 4, d))]
@@ -320,4 +318,9 @@ def test_group_prediction_is_the_programs_prediction(pool, seed, data):
     k = data.draw(st.integers(0, min(6, len(cp.groups))))
     groups = {g: tuple(data.draw(st.fractions(min_value=-3, max_value=3, max_denominator=9))
                        for _ in range(d)) for g in cp.groups[:k]}
-    assert group_prediction(cp, groups) == cp.prediction(groups)
+    want = [F(0)] * n
+    for (i, s), w in groups.items():
+        for j, row in enumerate(X):
+            if cp.patterns[i][j]:
+                want[j // pool] += s * sum((a * b for a, b in zip(row, w)), F(0))
+    assert cp.prediction(groups) == tuple(want)

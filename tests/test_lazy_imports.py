@@ -40,3 +40,10 @@ def test_lazy_module_is_the_module_once_imported():
     import json
 
     assert lazy_module("json") is json
+
+
+def test_lazy_module_of_a_missing_module_fails_at_once():
+    import pytest
+
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_relucvx"):
+        lazy_module("no_such_module_relucvx")
