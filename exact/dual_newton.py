@@ -31,7 +31,7 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["active_newton", "newton_polish", "group_faces", "face_fit", "face_matrix", "DROP_BAND",
+__all__ = ["active_newton", "newton_polish", "group_faces", "face_fit", "DROP_BAND",
            "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
 
 #: a group of the working set with ρ = 0 leaves it when its dual constraint is below
@@ -70,8 +70,8 @@ def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
 
 
 def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
-    """``Z = Y_i N`` (n × (d − rank)) with ``K = Z Zᵀ`` (:func:`face_matrix`): ``Y_i = S D_i X``
-    and N an orthonormal basis of the kernel of the facets ``face`` of chamber i (an SVD of
+    """``Z = Y_i N`` (n × (d − rank)) with ``K = Z Zᵀ = Y_i P_F Y_iᵀ`` (module docstring):
+    ``Y_i = S D_i X`` and N an orthonormal basis of the kernel of the facets ``face`` of chamber i (an SVD of
     their rows). The polish works with Z: ``vᵀKv = ‖Zᵀv‖²`` and ``Kv = Z(Zᵀv)`` cost
     O(nd) where K costs O(n²).
 
@@ -92,22 +92,6 @@ def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
     else:
         N = np.eye(d)
     return Y @ N
-
-
-def face_matrix(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
-    """``K = Y_i P_F Y_iᵀ`` in floats for the facets ``face`` of chamber i (``Y_i = S D_i X``,
-    ``P_F`` the projector onto their common kernel), as ``Z Zᵀ`` with ``Z`` of
-    :func:`face_fit`.
-
-    >>> from exact.convex import ConvexProgram
-    >>> from exact.screen import facet_arrays
-    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
-    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
-    >>> face_matrix(fa, 1, i, ()).tolist(), (face_matrix(fa, 1, i, (0,)) + 0.0).round(12).tolist()
-    ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 1.0]])
-    """
-    Z = face_fit(fa, pool, i, face)
-    return Z @ Z.T
 
 
 def group_faces(fa, pool: int, groups: Sequence[Group], v: np.ndarray,
