@@ -71,9 +71,9 @@ def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
 
 def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
     """``Z = Y_i N`` (n × (d − rank)) with ``K = Z Zᵀ = Y_i P_F Y_iᵀ`` (module docstring):
-    ``Y_i = S D_i X`` and N an orthonormal basis of the kernel of the facets ``face`` of chamber i (an SVD of
-    their rows). The polish works with Z: ``vᵀKv = ‖Zᵀv‖²`` and ``Kv = Z(Zᵀv)`` cost
-    O(nd) where K costs O(n²).
+    ``Y_i = S D_i X`` and N an orthonormal basis of the kernel of the facets ``face`` of
+    chamber i (an SVD of their rows). The polish works with Z: ``vᵀKv = ‖Zᵀv‖²`` and
+    ``Kv = Z(Zᵀv)`` cost O(nd) where K costs O(n²).
 
     >>> from exact.convex import ConvexProgram
     >>> from exact.screen import facet_arrays
