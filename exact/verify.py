@@ -106,6 +106,11 @@ class _OverLimits(Refused):
     these: any other refusal met in its stream is left to the whole reading)."""
 
 
+class _CountedOver(_OverLimits):
+    """A partial count of the chambers, made while a file is read, passed a work limit
+    (:class:`_SolveCount`, :func:`_count_arrangement`): the whole document is over it too."""
+
+
 def _fail(check: str, detail: str) -> CheckFailed:
     return CheckFailed(check, detail)
 
@@ -1006,6 +1011,44 @@ def _packed_inverse(inv: tuple[int, list[list[int]]], bmax: int
     return P, tuple(bits), H
 
 
+class _ArrangementSize:
+    """What the weighted work of an arrangement certificate's checks depends on (docs §3),
+    gathered over its parsed chambers ``(w, F, (_, K, subcones))`` one at a time: their
+    number, the most facets, the largest |Farkas coefficient| and |witness entry|, and the
+    numbers of subcone entries and of distinct subcone masks."""
+
+    def __init__(self) -> None:
+        self.p = self.fmax = self.kmax = self.wmax = self.nsub = self.nmask = 0
+
+    def add(self, entry: tuple) -> None:
+        w, F, (_, K, sub) = entry
+        self.p += 1
+        self.fmax = max(self.fmax, len(F))
+        self.kmax = max(self.kmax, max(map(abs, K), default=0))
+        self.wmax = max(self.wmax, max(map(abs, w), default=0))
+        self.nsub += len(sub)
+        self.nmask += len(set(sub.values()))
+
+
+def _arrangement_budget(h: _ArrangementHead, size: _ArrangementSize) -> int:
+    """Refuse (:class:`_OverLimits`) when the checks of an arrangement certificate with
+    ``h.m > 0`` classes would pass a work limit, known from ``size`` before any product;
+    returns the digit width k of the packed Farkas identities."""
+    d, m, p, nmax = h.d, h.m, size.p, h.nmax
+    fmax, kmax, nsub, nmask = size.fmax, size.kmax, size.nsub, size.nmask
+    k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
+    nb = nmax.bit_length()
+    # subcones: |Y| ≤ (d−1)! nmax^(d−1) (Hadamard, crudely), packed over d digits
+    ybits = math.factorial(d).bit_length() + (d - 1) * nb
+    _work(nmask * 4 * d ** 3 + nsub * d)
+    budget = _Budget()
+    budget.spend(p * m * d, max(nb, size.wmax.bit_length()))         # the signs
+    budget.spend(p * m * (fmax + 1), max(kmax.bit_length(), k * d))  # the identities
+    budget.spend(nmask * 4 * d ** 3, ybits + 2 * nb)                 # the scaled inverses
+    budget.spend(nsub * d, (ybits + nb + d.bit_length() + 2) * d)    # the packed signs
+    return k
+
+
 def _arrangement_summary(h: _ArrangementHead, p: int) -> str:
     n, d, m = h.n, h.d, h.m
     return (f"the {p} chamber{'' if p == 1 else 's'} of the arrangement of a {n} × {d} "
@@ -1026,22 +1069,10 @@ def _check_arrangement(cert: dict, max_tol: Fraction) -> tuple[bool, str]:
     p = len(parsed)
     EN: list[int] = []
     if m:
-        fmax = max(len(F) for _, F, _ in parsed)
-        kmax = max(max(map(abs, K), default=0) for _, _, (_, K, _) in parsed)
-        wmax = max(max(map(abs, w), default=0) for w, _, _ in parsed)
-        nmax = h.nmax
-        k = ((fmax + 1) * max(kmax, 1) * max(nmax, 1)).bit_length() + 2
-        nb = nmax.bit_length()
-        # subcones: |Y| ≤ (d−1)! nmax^(d−1) (Hadamard, crudely), packed over d digits
-        nsub = sum(len(sub) for _, _, (_, _, sub) in parsed)
-        nmask = sum(len(set(sub.values())) for _, _, (_, _, sub) in parsed)
-        ybits = math.factorial(d).bit_length() + (d - 1) * nb
-        _work(nmask * 4 * d ** 3 + nsub * d)
-        budget = _Budget()
-        budget.spend(p * m * d, max(nb, wmax.bit_length()))              # the signs
-        budget.spend(p * m * (fmax + 1), max(kmax.bit_length(), k * d))  # the identities
-        budget.spend(nmask * 4 * d ** 3, ybits + 2 * nb)                 # the scaled inverses
-        budget.spend(nsub * d, (ybits + nb + d.bit_length() + 2) * d)    # the packed signs
+        size = _ArrangementSize()
+        for entry in parsed:
+            size.add(entry)
+        k = _arrangement_budget(h, size)
         EN = [pack(nrm, k) for nrm in normals]
     sigma: list[tuple[int, ...]] = []  # the recomputed class sign vectors, per chamber
     for i, (w, _, _) in enumerate(parsed):
@@ -1085,12 +1116,14 @@ class _ArrangementStream:
         self.rows: set[bytes] = set()   # the row sign vectors (bytes of s + 1)
         self.ncols, self.nbound = pack_columns(h.normals) if h.m else ([], 0)
         self.rcols, self.rbound = pack_columns(h.XI)
+        self.size = _ArrangementSize()
 
     def chamber(self, i: int, ch: object) -> None:
         h = self.h
         if h.m > 256:  # the facets are kept as bytes
             raise Refused("more than 256 classes: checked as a whole document")
         w, F, entries = _arrangement_entry(h, i, ch)
+        self.size.add((w, F, entries))
         got = packed_signs(self.ncols, self.nbound, h.m, w) if h.m else None
         if got is None:
             sv = class_signs(h.normals, w)
@@ -1113,9 +1146,15 @@ class _ArrangementStream:
                       else _sign_bytes(*rows, h.n))
 
     def finish(self, claimed: object) -> tuple[bool, str, set[bytes]]:
-        """Closure and the count, after the last chamber: (complete, summary, row signs)."""
+        """Closure and the count, after the last chamber: (complete, summary, row signs).
+        With the limits on, the work limits of the whole reading are applied first
+        (:class:`_OverLimits`)."""
         h = self.h
         index = self.index
+        if not _lifted():
+            _work(self.size.p * (h.m + 1) * (h.m + 1) * h.d)
+            if h.m:
+                _arrangement_budget(h, self.size)
         for key, F in zip(index, self.facets):
             for f in F:
                 flipped = key[:f] + bytes([2 - key[f]]) + key[f + 1:]
@@ -1229,6 +1268,40 @@ def _chamber_spend(budget: _Budget, ch: object, n: int, d: int, data_bits: int) 
         pbits = max(_raw_bits(g.get("p")), _raw_bits(g.get("lambda")), data_bits)
         budget.spend(4 * (len(facets) + 2) * d, 2 * gbits)
         budget.spend(4 * (len(facets) + 2) * d, 2 * pbits)
+
+
+class _SolveCount:
+    """The work of a solve/check certificate's chambers (docs §3: the products of
+    :func:`_chamber_work` and the word products of :func:`_chamber_spend`), counted one chamber
+    at a time as the file is read, with the whole reading's formulas; :class:`_CountedOver` as
+    soon as a partial count passes a limit (a partial count is a lower bound)."""
+
+    def __init__(self, n: int, d: int, data_bits: int) -> None:
+        self.n, self.d, self.data_bits = n, d, data_bits
+        self.budget, self.amount = _Budget(), 0
+
+    def chamber(self, i: int, ch: object) -> None:
+        self.amount += _chamber_work(ch)
+        products = self.amount * self.n * self.d
+        if products > MAX_WORK:
+            raise _CountedOver(f"the checks would take more than {products} products (limit "
+                               f"{MAX_WORK}), counted on the first {i + 1} chambers before the "
+                               "rest was read")
+        try:
+            _chamber_spend(self.budget, ch, self.n, self.d, self.data_bits)
+        except _CountedOver:
+            raise
+        except _OverLimits as exc:
+            raise _CountedOver(str(exc)) from None
+
+
+def _count_arrangement(i: int, per: int) -> None:
+    """The products of an arrangement certificate's first ``i + 1`` chambers (``per`` each,
+    docs §3) against ``MAX_WORK``, as the file is read (:class:`_CountedOver`)."""
+    if (i + 1) * per > MAX_WORK:
+        raise _CountedOver(f"the checks would take more than {(i + 1) * per} products (limit "
+                           f"{MAX_WORK}), counted on the first {i + 1} chambers before the rest "
+                           "was read")
 
 
 def _chamber_work(ch: object) -> int:
@@ -2171,6 +2244,7 @@ class _Reader:
         self.json = json.JSONDecoder(object_pairs_hook=_no_duplicates,
                                      parse_constant=_bad_constant, parse_float=_no_float)
         self.buf, self.pos, self.eof, self.run = "", 0, False, 0
+        self.nbytes = 0  # of JSON read so far (decompressed), as MAX_BYTES counts them
 
     def close(self) -> None:
         self.src.close()
@@ -2181,6 +2255,7 @@ class _Reader:
         if self.eof:
             return False
         data = self.src.read(max(_CHUNK, len(self.buf) - self.pos))
+        self.nbytes += len(data)
         if not data:
             self.eof = True
             text = self.utf8.decode(b"", final=True)
@@ -2275,8 +2350,12 @@ def _final(complete: bool, summary: str) -> tuple[int, str]:
     return PROVED, "valid: " + summary
 
 
-def _stream(r: _Reader, max_tol: Fraction) -> tuple[int, str, str | None]:
-    """Check the document of ``r`` while reading it (:func:`stream_path`)."""
+def _stream(r: _Reader, max_tol: Fraction, count: bool = False
+            ) -> tuple[int, str, str | None]:
+    """Check the document of ``r`` while reading it (:func:`stream_path`); with ``count``
+    (the limits on, :func:`checked_stream_path`) the chambers' work is also counted as they
+    are read (:class:`_CountedOver`), and the whole reading's size and work limits are applied
+    at the end."""
     state: dict[str, object] = {}
 
     def arrangement(into: str) -> Callable[[dict], object]:
@@ -2284,7 +2363,10 @@ def _stream(r: _Reader, max_tol: Fraction) -> tuple[int, str, str | None]:
             if head.get("format") != FORMAT or head.get("kind") != "arrangement":
                 raise _Fallback("not an arrangement certificate")
             st = _ArrangementStream(head)
+            per = (st.h.m + 1) * (st.h.m + 1) * st.h.d
             for i, ch in enumerate(r.elements()):
+                if count and into == "arrangement":  # what precount_path counts
+                    _count_arrangement(i, per)
                 st.chamber(i, ch)
             state[into] = st
             return _STREAMED
@@ -2302,7 +2384,10 @@ def _stream(r: _Reader, max_tol: Fraction) -> tuple[int, str, str | None]:
         source = dual.get("source") if isinstance(dual, dict) else None
         b = _prove_head(head, () if kind == "solve" else
                         ("source", "band") if source == "subgradient" else ("source",))
+        counted = _SolveCount(len(b.X), len(b.X[0]), b.data_bits) if count else None
         for i, ch in enumerate(r.elements()):
+            if counted is not None:
+                counted.chamber(i, ch)
             _prove_chamber(b, i, ch)
         state["bounds"] = b
         return _STREAMED
@@ -2312,6 +2397,8 @@ def _stream(r: _Reader, max_tol: Fraction) -> tuple[int, str, str | None]:
                          {"chambers": ("[", arrangement("completeness"))}))})
     if r.peek() != "":
         raise _Fallback("extra data")
+    if MAX_BYTES is not None and r.nbytes > MAX_BYTES:
+        raise _Fallback("more than MAX_BYTES of JSON: the whole reading refuses it")
     kind = top.get("kind")
     if kind == "arrangement":
         st = state["arrangement"]
@@ -2413,6 +2500,23 @@ def precount_path(path: str) -> str | None:
     >>> precount_path(path) is None   # small (and under the limits): read whole as before
     True
     """
+    size = _counted_size(path)
+    if size is None:
+        return None
+    if size is False:
+        return f"{path}: more than {MAX_BYTES} bytes of JSON"
+    try:
+        _streamed(path, _precount, keep=(_OverLimits,))
+    except _OverLimits as exc:
+        return f"{path}: {exc}"
+    return None  # anything else: the whole document decides
+
+
+def _counted_size(path: str) -> bool | None:
+    """With the limits on: False for an uncompressed file over ``MAX_BYTES`` (refused from its
+    size), True for a file large enough to be read in a stream first (:data:`PRECOUNT_BYTES`),
+    None otherwise (the limits lifted, a small file, or a file that does not open: the whole
+    reading decides and names the error)."""
     if MAX_BYTES is None or _lifted():
         return None
     try:
@@ -2420,16 +2524,43 @@ def precount_path(path: str) -> str | None:
             gz = fh.read(2) == b"\x1f\x8b"
             size = os.fstat(fh.fileno()).st_size
     except OSError:
-        return None  # the whole reading names the error
+        return None
     if not gz and size > MAX_BYTES:
-        return f"{path}: more than {MAX_BYTES} bytes of JSON"
-    if size < (PRECOUNT_BYTES // 8 if gz else PRECOUNT_BYTES):
+        return False
+    return True if size >= (PRECOUNT_BYTES // 8 if gz else PRECOUNT_BYTES) else None
+
+
+def checked_stream_path(path: str, max_tol: Fraction = TOL_CEILING
+                        ) -> tuple[int, str, str | None] | None:
+    """With the limits on (no ``--force``), a large file (:data:`PRECOUNT_BYTES`) checked in
+    one streamed reading: the checks of :func:`stream_path` with, chamber by chamber, the count
+    of :func:`precount_path`, and at the end the whole reading's size and work limits (the
+    bytes of JSON, the completeness certificate's work). Decides a certificate that passes
+    every check and every limit (the whole reading's status and line), and the refusal of a
+    partial count over a limit (precount_path's line); anything else gives None, and
+    :func:`verify_path` goes on as before (precount_path, then the whole reading, which names
+    the first failing check). So the verdict and line are those of the whole reading, and a
+    genuine large certificate is parsed once instead of twice.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.json")
+    >>> with open(path, "w") as fh:
+    ...     json.dump({"format": FORMAT, "kind": "arrangement", "data": {"X": [[1]]},
+    ...                "claims": {"chambers": 2, "n": 1, "d": 1},
+    ...                "chambers": [[[1], [0], []], [[-1], [0], []]]}, fh)
+    >>> checked_stream_path(path) is None   # small: read whole
+    True
+    >>> import unittest.mock
+    >>> with unittest.mock.patch(__name__ + ".PRECOUNT_BYTES", 0):
+    ...     print(checked_stream_path(path)[1])
+    valid: the 2 chambers of the arrangement of a 1 × 1 matrix (1 hyperplane) are complete
+    """
+    if not _counted_size(path):
         return None
     try:
-        _streamed(path, _precount, keep=(_OverLimits,))
-    except _OverLimits as exc:
-        return f"{path}: {exc}"
-    return None  # anything else: the whole document decides
+        return _streamed(path, lambda r: _stream(r, max_tol, count=True), keep=(_CountedOver,))
+    except _CountedOver as exc:
+        return REFUSED, f"{path}: {exc}", None
 
 
 def _precount(r: _Reader) -> None:
@@ -2443,10 +2574,7 @@ def _precount(r: _Reader) -> None:
             h = _ArrangementHead(head, chambers_key=False)
             per = (h.m + 1) * (h.m + 1) * h.d
             for i, _ch in enumerate(r.elements()):
-                if (i + 1) * per > MAX_WORK:
-                    raise _OverLimits(f"the checks would take more than {(i + 1) * per} products "
-                                  f"(limit {MAX_WORK}), counted on the first {i + 1} chambers "
-                                  "before the rest was read")
+                _count_arrangement(i, per)
             raise _Fallback("under the limits")
         if kind not in ("solve", "check") or "model" in head:
             raise _Fallback("not a dense solve or check certificate")
@@ -2454,15 +2582,9 @@ def _precount(r: _Reader) -> None:
         source = dual.get("source") if isinstance(dual, dict) else None
         b = _prove_head(head, () if kind == "solve" else
                         ("source", "band") if source == "subgradient" else ("source",))
-        n, d = len(b.X), len(b.X[0])
-        budget, amount = _Budget(), 0
+        counted = _SolveCount(len(b.X), len(b.X[0]), b.data_bits)
         for i, ch in enumerate(r.elements()):
-            amount += _chamber_work(ch)
-            if amount * n * d > MAX_WORK:
-                raise _OverLimits(f"the checks would take more than {amount * n * d} products "
-                              f"(limit {MAX_WORK}), counted on the first {i + 1} chambers "
-                              "before the rest was read")
-            _chamber_spend(budget, ch, n, d, b.data_bits)
+            counted.chamber(i, ch)
         raise _Fallback("under the limits")
 
     r.members({"chambers": ("[", chambers)})
@@ -2476,6 +2598,8 @@ def verify_path(path: str, max_tol: Fraction = TOL_CEILING) -> tuple[int, str, s
     (2, 'cannot read /nonexistent/cert.json: No such file or directory')
     """
     streamed = stream_path(path, max_tol)
+    if streamed is None:
+        streamed = checked_stream_path(path, max_tol)  # the limits on: one reading
     if streamed is not None:
         return streamed
     refusal = precount_path(path)  # over the limits: refused before the whole reading
