@@ -40,7 +40,7 @@ from framework import (
     best_of,
     require_in_interval,
 )
-from suite_arrangement import make_X
+from suite_arrangement import make_decimal, make_X
 
 BETA = Fraction(1, 10)
 #: solve instances (n, d, seed): rng = default_rng(seed); X = rng.integers(-9, 10, (n, d)),
@@ -50,6 +50,15 @@ SOLVE_INSTANCES = [(20, 3, 10), (12, 4, 11)]
 #: y = default_rng(CHECK_SEED).integers(-5, 6, 40); hinge on sign(y) (0 counted as +1)
 LARGE_INSTANCE = (40, 4, 1)
 SAMPLED_GATES = 1000
+#: the real-decimal solve instance: scikit-learn's diabetes, its first 40 rows and 4 columns
+#: standardized and written with 4 digits (suite_arrangement.make_decimal)
+DECIMAL_INSTANCE = (40, 4)
+
+
+def _diabetes_targets(n: int) -> list[float]:
+    from sklearn.datasets import load_diabetes
+
+    return load_diabetes().target[:n].tolist()
 #: the check instance: X = suite_arrangement.make_X(40, 4, 1); rng = default_rng(CHECK_SEED):
 #: y = rng.integers(-5, 6, 40), then two neurons u = rng.integers(-3, 4, 4),
 #: α = ±rng.integers(1, 3).
@@ -87,6 +96,12 @@ def cases() -> list[Case]:
     out.append(Case(f"hinge ({n}, {d})", {"kind": "solve", "X": X,
                                            "y": [1 if t >= 0 else -1 for t in y],
                                            "loss": "hinge"}))
+    # real decimals at the same size: the arrangement suite's standardized diabetes rows (4
+    # digits), targets / 100 to 2 digits
+    X = make_decimal("diabetes", *DECIMAL_INSTANCE)
+    y = [f"{t / 100:.2f}" for t in _diabetes_targets(DECIMAL_INSTANCE[0])]
+    out.append(Case(f"diabetes ({DECIMAL_INSTANCE[0]}, 4)", {"kind": "solve", "X": X, "y": y,
+                                                             "loss": "squared"}))
     n, d, seed = CHECK_INSTANCE
     X = make_X(n, d, seed)
     rng = np.random.default_rng(CHECK_SEED)
