@@ -2512,11 +2512,12 @@ def precount_path(path: str) -> str | None:
     return None  # anything else: the whole document decides
 
 
-def _counted_size(path: str) -> bool | None:
+def _counted_size(path: str, below: int | None = None) -> bool | None:
     """With the limits on: False for an uncompressed file over ``MAX_BYTES`` (refused from its
-    size), True for a file large enough to be read in a stream first (:data:`PRECOUNT_BYTES`),
-    None otherwise (the limits lifted, a small file, or a file that does not open: the whole
-    reading decides and names the error)."""
+    size), True for a file large enough to be read in a stream first (:data:`PRECOUNT_BYTES`)
+    and smaller than ``below`` when given (gzip: an eighth of both), None otherwise (the limits
+    lifted, a small file, or a file that does not open: the whole reading decides and names the
+    error)."""
     if MAX_BYTES is None or _lifted():
         return None
     try:
@@ -2527,15 +2528,26 @@ def _counted_size(path: str) -> bool | None:
         return None
     if not gz and size > MAX_BYTES:
         return False
-    return True if size >= (PRECOUNT_BYTES // 8 if gz else PRECOUNT_BYTES) else None
+    scale = 8 if gz else 1
+    if below is not None and size >= below // scale:
+        return None
+    return True if size >= PRECOUNT_BYTES // scale else None
+
+
+#: files from :data:`PRECOUNT_BYTES` up to this size are checked in one streamed reading
+#: without ``--force`` (:func:`checked_stream_path`); larger ones are counted first: checking
+#: as it counts, the stream would spend the checks' time on a file that may be over the limits
+#: (a genuine (40, 4) solve certificate is 24 MB; the work limit is passed near 150 MB)
+CHECKED_STREAM_BYTES = 64 * 2**20
 
 
 def checked_stream_path(path: str, max_tol: Fraction = TOL_CEILING
                         ) -> tuple[int, str, str | None] | None:
-    """With the limits on (no ``--force``), a large file (:data:`PRECOUNT_BYTES`) checked in
-    one streamed reading: the checks of :func:`stream_path` with, chamber by chamber, the count
-    of :func:`precount_path`, and at the end the whole reading's size and work limits (the
-    bytes of JSON, the completeness certificate's work). Decides a certificate that passes
+    """With the limits on (no ``--force``), a large file (from :data:`PRECOUNT_BYTES` to
+    :data:`CHECKED_STREAM_BYTES`) checked in one streamed reading: the checks of
+    :func:`stream_path` with, chamber by chamber, the count of :func:`precount_path`, and at
+    the end the whole reading's size and work limits (the bytes of JSON, the completeness
+    certificate's work). Decides a certificate that passes
     every check and every limit (the whole reading's status and line), and the refusal of a
     partial count over a limit (precount_path's line); anything else gives None, and
     :func:`verify_path` goes on as before (precount_path, then the whole reading, which names
@@ -2555,7 +2567,7 @@ def checked_stream_path(path: str, max_tol: Fraction = TOL_CEILING
     ...     print(checked_stream_path(path)[1])
     valid: the 2 chambers of the arrangement of a 1 × 1 matrix (1 hyperplane) are complete
     """
-    if not _counted_size(path):
+    if not _counted_size(path, CHECKED_STREAM_BYTES):
         return None
     try:
         return _streamed(path, lambda r: _stream(r, max_tol, count=True), keep=(_CountedOver,))

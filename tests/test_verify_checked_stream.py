@@ -147,3 +147,14 @@ def test_a_partial_count_over_the_limit_refuses_as_the_count_did(monkeypatch):
         want = V.precount_path(path)
         assert want is not None and "counted on the first" in want
         assert V.checked_stream_path(path) == (V.REFUSED, want, None)
+
+
+def test_a_file_beyond_the_checked_stream_size_is_counted_first(monkeypatch):
+    # from CHECKED_STREAM_BYTES on, the old path: the count, then the whole reading
+    path = HERE / "genuine-solve.json"
+    monkeypatch.setattr(V, "PRECOUNT_BYTES", 0)
+    monkeypatch.setattr(V, "CHECKED_STREAM_BYTES", path.stat().st_size)
+    assert V.checked_stream_path(str(path)) is None
+    assert V.verify_path(str(path))[:2] == whole_verdict(path)
+    monkeypatch.setattr(V, "CHECKED_STREAM_BYTES", path.stat().st_size + 1)
+    assert V.checked_stream_path(str(path))[:2] == whole_verdict(path)
