@@ -264,7 +264,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
 
     ``newton`` (default: for the squared loss) ends the rounds early: once the worst
     violation is below :data:`NEWTON_HANDOFF` (the restricted solves then without Clarabel's
-    iterative refinement, no polish rounds and no union solve), the guess is finished by
+    iterative refinement, at a loose tolerance after a round far from the optimum,
+    :data:`LOOSE_ABOVE`; no polish rounds and no union solve), the guess is finished by
     :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
     down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
     the rounds are run again without it.
