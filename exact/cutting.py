@@ -264,7 +264,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
 
     ``newton`` (default: for the squared loss) ends the rounds early: once the worst
     violation is below :data:`NEWTON_HANDOFF` (the restricted solves then without Clarabel's
-    iterative refinement, no polish rounds and no union solve), the guess is finished by
+    iterative refinement, at a loose tolerance after a round far from the optimum,
+    :data:`LOOSE_ABOVE`; no polish rounds and no union solve), the guess is finished by
     :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
     down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
     the rounds are run again without it.
@@ -296,7 +297,11 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     while True:
         rounds += 1
         ever.update(dict.fromkeys(ws))
-        Wd = clarabel_restricted(cp, ws, refine=not newton) if direct else None
+        # with the polish to come, a round after one that ended far from the optimum only
+        # chooses cutting planes: Clarabel's tolerance is loose there (LOOSE_ABOVE)
+        loose = newton and worst > LOOSE_ABOVE
+        Wd = (clarabel_restricted(cp, ws, eps=LOOSE_EPS if loose else 1e-12,
+                                  refine=not newton) if direct else None)
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
@@ -319,7 +324,9 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         cand = [x for x in cand if x[1] not in inws]
         if progress is not None:
             progress(rounds, len(ws), worst)
-        if direct and inside > beta2 * (1 + MEMBER_SLACK) and rounds < max_rounds:
+        # (a loose round's own groups are violated up to its tolerance: not a sign)
+        if (direct and not loose and inside > beta2 * (1 + MEMBER_SLACK)
+                and rounds < max_rounds):
             # a group of the working set is violated: the restricted solve is inaccurate
             # (seen on standardized iris at β = 1e-9: the direct program reached only
             # "AlmostSolved", 40% above the restricted optimum); redo the round, and every later
@@ -334,7 +341,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             polish += 1
             continue
         if prune:
-            ws = _pruned(ws, W, T, beta2)
+            ws = _pruned(ws, W, T, beta2, LOOSE_PRUNE if loose else PRUNE_REL)
         if DIVERSE < 1.0:
             ws += _diverse(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),
                            cand, per_round)
@@ -406,6 +413,19 @@ def violated_groups(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
 #: (benchmarks/RESULTS.md, session 10)
 NEWTON_HANDOFF = 1e-5
 
+#: with ``newton`` (:func:`working_set_solve`), a round that follows one whose worst violation
+#: was above this (relative to β²; the first round too) solves at Clarabel tolerance
+#: :data:`LOOSE_EPS` instead of 1e-12: its dual vector only chooses the next cutting planes, and
+#: the round that hands over to the polish (worst violation below :data:`NEWTON_HANDOFF`) comes
+#: after a closer one. In a loose round a group counts as active for the pruning above
+#: :data:`LOOSE_PRUNE` of the largest (an interior point stopped early leaves the inactive ones
+#: at about 1e-4 of it). Measured ((40, 4) bench instance: Clarabel iterations 25, 24, 31, 24 →
+#: 13, 14, 12, 25, the same 4 rounds; the 11-instance corpus: Clarabel iterations × columns
+#: −23%, the same 61 rounds; benchmarks/RESULTS.md, session 11 wt-conic).
+LOOSE_ABOVE = 1.0
+LOOSE_EPS = 1e-4
+LOOSE_PRUNE = 1e-2
+
 #: the dual Newton's screen ends below ``rel·NEWTON_REL``: its v is float-accurate, and the
 #: exact refinement then starts at the optimum's active set
 NEWTON_REL = 1e-2
@@ -419,17 +439,18 @@ POLISH_ROUNDS = 4
 POLISH_REL = 1e-2
 
 
-def _pruned(ws: list[Group], W: dict[Group, np.ndarray], T: np.ndarray, beta2: float
-            ) -> list[Group]:
+def _pruned(ws: list[Group], W: dict[Group, np.ndarray], T: np.ndarray, beta2: float,
+            rel: float = PRUNE_REL) -> list[Group]:
     """The groups of ``ws`` that stay for the next round (:data:`PRUNE_REL`): active in
-    ``W``, or with ``T`` (the screen's estimate, NaN unknown) above ``β²(1 − PRUNE_BAND)``."""
+    ``W`` (above ``rel`` times the largest), or with ``T`` (the screen's estimate, NaN unknown)
+    above ``β²(1 − PRUNE_BAND)``."""
     norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
     wmax = max(norms.values(), default=0.0)
     out = []
     for g in ws:
         i, s = g
         t = T[i, 0 if s == 1 else 1]
-        if norms.get(g, 0.0) > PRUNE_REL * wmax or not t <= beta2 * (1 - PRUNE_BAND):
+        if norms.get(g, 0.0) > rel * wmax or not t <= beta2 * (1 - PRUNE_BAND):
             out.append(g)
     return out
 
