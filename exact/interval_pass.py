@@ -282,7 +282,9 @@ class ScaledDismissals(Dismissals):
         return out
 
 
-def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
+def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), *,
+                         floor: Fraction = Fraction(0),
+                         faces: Mapping[Group, Sequence[int]] | None = None
                          ) -> DualPieces | None:
     """The exact dual pass at v: the same :class:`DualPieces` as
     :func:`exact.certify.dual_pieces` with ``floor = 0`` (the largest ``t`` exact, every other
@@ -297,6 +299,11 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     (integer KKT systems), the likeliest first, the threshold raised as it goes, until none
     is left. None when the numbers do not fit floats or int64 facets (the caller then uses
     :func:`exact.certify.dual_pieces`, as :func:`exact.certify.dual_pass` does).
+
+    ``floor`` and ``faces`` mean what they mean for :func:`exact.certify.dual_pieces`: every
+    group is proven below ``max(floor, largest t so far)`` (so with ``floor > 0`` only the
+    largest t above it is exact), and ``faces[g]`` (a guess of the facets the projection of a
+    group in ``must`` touches) is tried first as its active set.
 
     >>> from exact.certify import dual_pieces
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -326,9 +333,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     nrm = np.sqrt(aa)
     nrm_safe = np.where(nrm > 0, nrm, 1.0)
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
-    faces = cp.cache.get("check_face_cache")
-    if faces is None:  # per program: the Gram adjugates of active sets, keyed by their rows
-        faces = cp.cache["check_face_cache"] = FaceCache()
+    fcache = cp.cache.get("check_face_cache")
+    if fcache is None:  # per program: the Gram adjugates of active sets, keyed by their rows
+        fcache = cp.cache["check_face_cache"] = FaceCache()
 
     def nnls(g: np.ndarray, lam0: np.ndarray | None = None, pad: bool = True
              ) -> tuple[np.ndarray, np.ndarray]:
@@ -392,10 +399,12 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
 
     def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
         order: list[int] = []
-        if lam is not None and len(lam):
+        if faces and (i, s) in faces:
+            order = [int(j) for j in faces[(i, s)]]
+        elif lam is not None and len(lam):
             cut = 1e-9 * max(float(lam.max()), 1e-300)
             order = [j for j in np.argsort(-lam).tolist() if lam[j] > cut]
-        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order, faces)
+        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order, fcache)
         certs[(i, s)] = c
         ts[(i, s)] = t
         if not top_t or t > top_t[0]:  # the largest t so far (one comparison per projection)
@@ -442,7 +451,12 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     mg = np.array([(i, 0 if s == 1 else 1) for i, s in dict.fromkeys(must)],
                   dtype=np.int64).reshape(-1, 2)
     if len(mg):
-        project_all(mg, nnls(mg)[0])
+        # the guessed faces first: the NNLS orders only for the groups without one
+        hinted = np.array([faces is not None and (int(i), 1 - 2 * int(c)) in faces
+                           for i, c in mg], dtype=bool)
+        project_all(mg[hinted], np.zeros((int(hinted.sum()), fmax)))
+        if (~hinted).any():
+            project_all(mg[~hinted], nnls(mg[~hinted])[0])
     # float bounds on the H/2^k scale: the norm, and the best single facet per sign (the
     # padding rows of raw are zero, so their C and score are 0)
     if "check_inv_facet_norms" not in cp.cache:  # per program: 1/‖a‖², 0 on padding rows
@@ -477,7 +491,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         project_all(top[lead], lam0[lead])
     batch = 8
     while True:
-        tmax = top_t[0]
+        tmax = max(top_t[0], floor) if top_t else floor
         T = ih.threshold(tmax)
         pend = np.argwhere(~done)
         # the norm, then the best single facet, tried where their float values can reach T
@@ -558,6 +572,6 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             pick = np.array(list(dict.fromkeys(
                 near.tolist() + np.argsort(-est, kind="stable")[:batch].tolist())))
         project_all(pend[pick], lam[pick])
-        if top_t[0] == tmax:
+        if max(top_t[0], floor) == tmax:
             batch *= 2  # the threshold did not move: fewer, larger rounds
     return DualPieces(certs, ts, [], [], bounds)
