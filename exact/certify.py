@@ -677,7 +677,8 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
     # check's int64 interval pass first (measured on solve's own dual points, session 11: 1.3-1.5x
     # faster than dual_pieces at (30, 4), (40, 4), (40, 5), (100, 4)); dual_pieces when the
     # numbers do not fit it
-    dp = interval_dual_pieces(cp, v, must=must, floor=floor, faces=faces)
+    dp = interval_dual_pieces(cp, v, must=must, floor=floor, faces=faces,
+                              top=0 if must else 512)
     if dp is None:
         dp = dual_pieces(cp, v, must=must, floor=floor, faces=faces)
     kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)

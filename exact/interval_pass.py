@@ -284,8 +284,8 @@ class ScaledDismissals(Dismissals):
 
 def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), *,
                          floor: Fraction = Fraction(0),
-                         faces: Mapping[Group, Sequence[int]] | None = None
-                         ) -> DualPieces | None:
+                         faces: Mapping[Group, Sequence[int]] | None = None,
+                         top: int = 512) -> DualPieces | None:
     """The exact dual pass at v: the same :class:`DualPieces` as
     :func:`exact.certify.dual_pieces` with ``floor = 0`` (the largest ``t`` exact, every other
     group bounded by at most it), found in int64 interval arithmetic (:class:`IntervalH`).
@@ -303,7 +303,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     ``floor`` and ``faces`` mean what they mean for :func:`exact.certify.dual_pieces`: every
     group is proven below ``max(floor, largest t so far)`` (so with ``floor > 0`` only the
     largest t above it is exact), and ``faces[g]`` (a guess of the facets the projection of a
-    group in ``must`` touches) is tried first as its active set.
+    group in ``must`` touches) is tried first as its active set. ``top``: how many groups of
+    largest float bound set the first threshold with ``must`` (0: ``must`` alone, as at an
+    optimum, where its groups have the largest t; 16 when ``must`` is empty).
 
     >>> from exact.certify import dual_pieces
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -479,16 +481,18 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         mu1[:, col] = integers(lam1[:, col])
     # a first threshold: the groups of largest bound, their float projections, the best few
     # projected exactly
+    n_top = top if top_t else max(top, 16)
     flat = -ub.ravel()
-    cut = np.argpartition(flat, 512)[:512] if flat.size > 512 else np.arange(flat.size)
+    cut = (np.argpartition(flat, n_top)[:n_top] if flat.size > n_top
+           else np.arange(flat.size))[:n_top]
     cut = cut[np.argsort(flat[cut], kind="stable")]
-    top = np.column_stack(np.unravel_index(cut, ub.shape))
-    top = top[~done[top[:, 0], top[:, 1]]]
-    if len(top):
-        lam0, r0 = nnls(top)
+    first = np.column_stack(np.unravel_index(cut, ub.shape))
+    first = first[~done[first[:, 0], first[:, 1]]]
+    if len(first):
+        lam0, r0 = nnls(first)
         est0 = np.einsum("md,md->m", r0, r0)
         lead = np.flatnonzero(est0 >= est0.max() * (1 - 1e-6))[:16]
-        project_all(top[lead], lam0[lead])
+        project_all(first[lead], lam0[lead])
     batch = 8
     while True:
         tmax = max(top_t[0], floor) if top_t else floor
