@@ -1019,10 +1019,13 @@ def _reduced_K_int(cp: ConvexProgram, g: Group, F: Sequence[int]) -> tuple[np.nd
     from arrangement import intmat
 
     i, _s = g
-    D = cp.patterns[i]
     PI, Lp = kernel_projector_int([cp.cones[i][j] for j in F], cp.d)
     Lx, XI = cp.integer_rows()
-    YI = intmat.as_int_array([row if D[j] else [0] * cp.d for j, row in enumerate(XI)])
+    XA = cp.cache.get("int_rows_array")
+    if XA is None:  # per program: the integer rows as one array (int64 when they fit)
+        XA = cp.cache["int_rows_array"] = intmat.as_int_array(XI, cp.d)
+    # D_i X: the rows off the pattern zeroed (a mask product, no per-row Python lists)
+    YI = XA * np.asarray(cp.patterns[i], dtype=np.int64).reshape(-1, 1).astype(XA.dtype)
     if cp.pool > 1:  # the readout: K_g = (S D_i X) P_F (S D_i X)ᵀ
         YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
