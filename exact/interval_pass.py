@@ -493,10 +493,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         est0 = np.einsum("md,md->m", r0, r0)
         lead = np.flatnonzero(est0 >= est0.max() * (1 - 1e-6))[:16]
         project_all(first[lead], lam0[lead])
-    batch = 8
-    while True:
-        tmax = max(top_t[0], floor) if top_t else floor
-        T = ih.threshold(tmax)
+    def first_round(T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The first round's proofs below T (norm, best facet, multipliers): what they leave,
+        with its multipliers (fmax wide) and float estimates."""
         pend = np.argwhere(~done)
         # the norm, then the best single facet, tried where their float values can reach T
         # (a float only chooses: a group left out goes on to the multipliers below)
@@ -530,9 +529,38 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
             for q in left:
                 lam[at:at + len(q[0]), :q[1].shape[1]] = q[1]
                 at += len(q[0])
-        if not len(pend):
-            break
+        if lam is None or est is None:
+            return pend, np.zeros((len(pend), fmax)), np.zeros(len(pend))
+        return pend, lam, est
+
+    batch = 8
+    # what a round leaves (groups, multipliers, estimates) goes on to the next one as it is:
+    # the multipliers are retried at the new threshold, not searched again ((40, 4): the
+    # second round's descent and NNLS on the same few hundred groups were a tenth of the pass)
+    carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    T_last = -1
+    tried = np.zeros((p, 2), dtype=bool)  # groups whose precise bound failed at tried_at
+    tried_at: Fraction | None = None
+    while True:
+        tmax = max(top_t[0], floor) if top_t else floor
+        T = ih.threshold(tmax)
+        if carry is not None:
+            alive = ~done[carry[0][:, 0], carry[0][:, 1]]
+            pend, lam, est = carry[0][alive], carry[1][alive], carry[2][alive]
+            if T != T_last and len(pend):
+                pend, lam, est = settle(pend, lam, est, None, T)
+            T_last = T
+            if not len(pend):
+                break
+        else:
+            T_last = T
+            pend, lam, est = first_round(T)
+            if not len(pend):
+                break
         assert lam is not None and est is not None  # set by the stages above
+        if tried_at != tmax:
+            tried[:] = False
+            tried_at = tmax
         # near the threshold the int64 intervals are too coarse: the same multipliers at full
         # precision, checked in Python integers (a bound exceeds t by O(δλ²), δλ ~ 1e-16)
         # near the threshold the int64 intervals are too coarse: the multipliers again by NNLS
@@ -542,9 +570,11 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         # which no rounded bound proves: it is projected without trying one
         tn, td = tmax.numerator, tmax.denominator
         keep = np.ones(len(pend), dtype=bool)
-        near = np.flatnonzero(est <= float(T) * (1 + 1e-5))
+        near = np.flatnonzero((est <= float(T) * (1 + 1e-5)) & ~tried[pend[:, 0], pend[:, 1]])
         if len(near):
             lam[near], est_p, T_p = precise(pend[near], lam[near], tmax)
+            est[near] = est_p
+            tried[pend[near, 0], pend[near, 1]] = True
             # a float tie (|t − t_max| ≤ 1e-10 t_max) is most often t < t_max by ~1e-15 (at a
             # rational approximation of an optimum, the faces neighbouring chambers share give
             # t's a few units of the 16th digit apart): the exact bound proves those as well,
@@ -576,6 +606,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
             pick = np.array(list(dict.fromkeys(
                 near.tolist() + np.argsort(-est, kind="stable")[:batch].tolist())))
         project_all(pend[pick], lam[pick])
+        carry = (pend, lam, est)
         if max(top_t[0], floor) == tmax:
             batch *= 2  # the threshold did not move: fewer, larger rounds
     return DualPieces(certs, ts, [], [], bounds)
