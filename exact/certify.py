@@ -726,6 +726,87 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
     return _Upper(value, kept, neurons)
 
 
+class _PendingUpper(_Upper):
+    """The :class:`_Upper` of ``groups``, computed (:func:`_upper_bound`) only when its
+    ``value``, ``groups`` or ``neurons`` is first read; ``estimate`` (a float) stands in for
+    the comparisons it clearly decides (:func:`_below`, :func:`_at_most`)."""
+
+    def __init__(self, cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int,
+                 estimate: float):
+        self._args = (cp, groups, bits)
+        self.estimate = estimate
+        # relative: a few roundings per group in the penalty's float sum, and room to spare
+        self.margin = _ESTIMATE_MARGIN + 8 * (len(groups) + 4) * 2.0**-53
+
+    def __getattr__(self, name: str):
+        if name in ("value", "groups", "neurons") and "_args" in self.__dict__:
+            up = _upper_bound(*self.__dict__.pop("_args"))
+            self.value, self.groups, self.neurons = up.value, up.groups, up.neurons
+            return getattr(self, name)
+        raise AttributeError(name)
+
+
+def _pending(up: _Upper) -> bool:
+    return isinstance(up, _PendingUpper) and "_args" in up.__dict__
+
+
+#: the relative margin by which a float estimate of an upper bound decides a comparison (its
+#: error is a few units of 1e-16 per group: the loss is exact, the penalty estimate β‖w‖ is
+#: below the exact neuron penalty by a relative 1e-30 or so; (40, 4)'s refined bound is
+#: 3e-13 below the conic guess's). A comparison the margin cannot decide is made exactly, and
+#: a wrong decision would only keep the larger of two exact upper bounds
+_ESTIMATE_MARGIN = 1e-13
+
+
+def _approx(up: _Upper) -> float:
+    return up.estimate if _pending(up) else float(up.value)  # type: ignore[attr-defined]
+
+
+def _below(new: _Upper, old: _Upper) -> bool:
+    """``new.value < old.value`` (exact), decided by ``old``'s float estimate without computing
+    it when the estimate is clearly larger."""
+    if _pending(old):
+        est = old.estimate  # type: ignore[attr-defined]
+        if float(new.value) < est - old.margin * abs(est):  # type: ignore[attr-defined]
+            return True
+    return new.value < old.value
+
+
+def _at_most(a: _Upper, b: _Upper) -> bool:
+    """``a.value <= b.value`` (exact), ``b``'s estimate first when it clearly decides."""
+    if _pending(b):
+        est, av, mg = b.estimate, float(a.value), b.margin  # type: ignore[attr-defined]
+        if av < est - mg * abs(est):
+            return True
+        if av > est + mg * abs(est):
+            return False
+    return a.value <= b.value
+
+
+def _positive(up: _Upper) -> bool:
+    """``up.value > 0``: an objective is ≥ 0, and 0 only without penalty (no neuron), which
+    the estimate (exact loss plus β Σ‖w‖) shows as 0 too."""
+    if _pending(up):
+        return up.estimate > 0  # type: ignore[attr-defined]
+    return up.value > 0
+
+
+def _upper_estimate(cp: ConvexProgram, groups: Mapping[Group, Vec], pred) -> float:
+    """A float estimate of :func:`_upper_bound`'s value: the loss of the exact prediction
+    (``pred``, :meth:`ConvexProgram.prediction` of the groups) plus ``β Σ‖w‖`` (the exact
+    neurons' penalty exceeds it only to second order in their rounding, docs/MATH.md §5).
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> g = next(i for i in range(cp.p) if cp.signs[i] == (1, 1))
+    >>> w = {(g, 1): (Fraction(1, 2), Fraction(1, 2))}
+    >>> est = _upper_estimate(cp, w, cp.prediction(w))
+    >>> abs(est - float(_upper_bound(cp, w, 64).value)) < 1e-12
+    True
+    """
+    pen = sum(math.sqrt(sum(float(x) ** 2 for x in w)) for w in groups.values())
+    return float(cp.loss_fn.value(list(pred), cp.y)) + float(cp.beta) * pen
+
+
 def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
                    v: Sequence[object], bits: int = 128) -> tuple[Fraction, Fraction]:
     """Exact ``(LB, UB)`` from given rational feasible groups and a rational dual vector.
@@ -1381,11 +1462,16 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     wmax = max(norms.values(), default=0.0)
     thr = 1e-7 * wmax
     groups0 = _rational_groups(cp, W, thr)
-    up = _upper_bound(cp, groups0, cbits)
+    pred0 = cp.prediction(groups0)
+    # the guess's exact upper bound only when something reads it: the refinement's usually
+    # beats it by far, and its neurons (a rational fourth root per group) and exact value
+    # were a twentieth of a (40, 4) certification. A float estimate decides meanwhile
+    up: _Upper = _PendingUpper(cp, groups0, cbits, _upper_estimate(cp, groups0, pred0))
     zero = _upper_bound(cp, {}, cbits)  # the empty network: optimal when β is large
-    if zero.value <= up.value:
+    if _at_most(zero, up):
         up, groups0 = zero, {}
-    v0 = cp.loss_fn.residual_dual(cp.y, cp.prediction(groups0))
+        pred0 = cp.prediction(groups0)
+    v0 = cp.loss_fn.residual_dual(cp.y, pred0)
     if v0 is None:  # no residual: the conic solver's multiplier, on a dyadic grid
         nd = cp.numeric_dual if cp.numeric_dual is not None else np.zeros(cp.n)
         k = _grid(float(np.max(np.abs(nd))) if cp.n else 0.0)
@@ -1398,7 +1484,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     # looked up by name at call time, so that a test can replace a refinement loop
     tighten = (globals()[REFINEMENTS[cp.loss_fn.refinement]] if cp.loss_fn.refinement
                else None)
-    if up.value > 0 and groups0 and tighten is not None:
+    if _positive(up) and groups0 and tighten is not None:
         try:
             best_lo, best_up, rounds = tighten(cp, W, norms, thr, v0, best_up, tol, digits,
                                                bits, cbits, max_rounds, info=info)
@@ -1415,7 +1501,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             lo0 = _lower_bound(cp, cand, bits)
             if best_lo is None or lo0.value > best_lo.value:
                 best_lo = lo0
-    if (cp.loss_fn.refinement == "newton" and up.value > 0 and groups0
+    if (cp.loss_fn.refinement == "newton" and _positive(up) and groups0
             and not _met(best_lo, best_up, tol)):
         # second pass (issue: a missed gap target): a monotone active set, more rounds
         try:
@@ -1426,7 +1512,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             rounds += r2
             if lo2 is not None and (best_lo is None or lo2.value > best_lo.value):
                 best_lo = lo2
-            best_up = up2 if up2.value < best_up.value else best_up
+            best_up = up2 if _below(up2, best_up) else best_up
         except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
             pass
     stats["rounds"] = rounds
@@ -1742,7 +1828,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         # (the float pass is polished when its stationarity error alone, first order in the
         # gap through κ, would use a quarter of the gap target)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps,
-                         polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4,
+                         polish=float(tol) * max(1.0, abs(_approx(best_up))) / 4,
                          Kf=[float_K(Kcache, (g, active[g])) for g in keys],
                          KI=[Kcache[(g, active[g], "int")] for g in keys])
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
@@ -1767,7 +1853,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
-        if up.value < best_up.value:
+        if _below(up, best_up):
             best_up = up
         if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
             break

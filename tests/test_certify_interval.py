@@ -128,3 +128,27 @@ def test_planted_bug_every_group_dismissed_is_caught(monkeypatch):
     bad = certify_mod.solve(X, y, beta, program=ConvexProgram(X, y, beta))
     ok, msg = _verify(bad, X, y, beta)
     assert not ok, msg
+
+
+def test_pending_upper_bound_decides_as_the_exact_one():
+    """The guess's upper bound computed only on demand (certify._PendingUpper): its lazy
+    value is _upper_bound's, and the float-estimate comparisons (_below, _at_most) give the
+    exact answers, also for bounds closer than the estimate's margin (decided exactly)."""
+    import exact.certify as C
+
+    X, y, beta = _instance(4, 10, 3)
+    cp = ConvexProgram(X, y, beta)
+    sol = C.solve(X, y, beta, program=cp)
+    groups = dict(sol.groups)
+    exact = C._upper_bound(cp, groups, 80)
+    est = C._upper_estimate(cp, groups, cp.prediction(groups))
+    assert abs(est - float(exact.value)) <= 1e-14 * abs(float(exact.value))
+    for delta in (F(-1, 10**6), F(-1, 10**20), F(0), F(1, 10**20), F(1, 10**6)):
+        other = C._Upper(exact.value + delta, {}, [])
+        pend = C._PendingUpper(cp, groups, 80, est)
+        assert C._below(other, pend) == (other.value < exact.value)
+        pend = C._PendingUpper(cp, groups, 80, est)
+        assert C._at_most(other, pend) == (other.value <= exact.value)
+    pend = C._PendingUpper(cp, groups, 80, est)
+    assert pend.value == exact.value and pend.neurons == exact.neurons
+    assert C._positive(C._PendingUpper(cp, groups, 80, est))
