@@ -1757,7 +1757,10 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     exact projection that replaces it then has a fit far from Newton's (ρ is of size 1/β):
     this keeps such faces out of the exact rounds. Floats only; everything is re-checked.
     """
+    from exact.screen import facet_arrays
+
     active, rho0 = dict(active), dict(rho0)
+    fa = facet_arrays(cp)  # the unit facet rows and float patterns, built once per program
     Xf = np.array([[float(t) for t in row] for row in cp.X]).reshape(cp.rows, cp.d)
     yf = [float(t) for t in cp.y]
     b2 = float(cp.beta) ** 2
@@ -1775,12 +1778,16 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
             i, s = g
             if r <= 0 or not cp.cones[i]:
                 continue
-            from arrangement.intmat import float_rows
+            if fa is not None:  # the same floats as below, without converting the rows again
+                A, Pi = fa.A[i, :fa.counts[i]], fa.P[i]
+            else:
+                from arrangement.intmat import float_rows
 
-            A = float_rows(cp.cones[i]).reshape(-1, cp.d)
-            A = A / np.linalg.norm(A, axis=1, keepdims=True)
+                A = float_rows(cp.cones[i]).reshape(-1, cp.d)
+                A = A / np.linalg.norm(A, axis=1, keepdims=True)
+                Pi = np.array(cp.patterns[i], dtype=float)
             # v on the rows (Sᵀv): each of a signal's patch rows carries its v_j (docs/cnn.md)
-            h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * np.repeat(vf, cp.pool)))
+            h = s * (Xf.T @ (Pi * np.repeat(vf, cp.pool)))
             F = list(active[g])
             c = np.linalg.lstsq(A[F].T, h, rcond=None)[0] if F else np.zeros(0)
             q = h - (A[F].T @ c if F else 0.0)
