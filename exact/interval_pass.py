@@ -493,6 +493,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         est0 = np.einsum("md,md->m", r0, r0)
         lead = np.flatnonzero(est0 >= est0.max() * (1 - 1e-6))[:16]
         project_all(first[lead], lam0[lead])
+
     def first_round(T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The first round's proofs below T (norm, best facet, multipliers): what they leave,
         with its multipliers (fmax wide) and float estimates."""
