@@ -674,9 +674,13 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
     kopt = cp.loss_fn.kappa_ceiling(v, y)
     # κ never exceeds its ceiling, so groups with κ_ceiling²‖g‖² ≤ β² need no projection
     floor = beta * beta / (kopt * kopt) if kopt is not None and kopt > 0 else Fraction(0)
-    # dual_pieces, not check's int64 interval pass (dual_pass): measured in solve at 7cede59 +
-    # the faster proven_below, (40, 5) 3.0-3.2 s against 4.3 s CPU ((40, 4): 0.29 against 0.15)
-    dp = dual_pieces(cp, v, must=must, floor=floor, faces=faces)
+    # check's int64 interval pass first (measured on solve's own dual points, session 11: 1.3-1.5x
+    # faster than dual_pieces at (30, 4), (40, 4), (40, 5), (100, 4)); dual_pieces when the
+    # numbers do not fit it
+    dp = interval_dual_pieces(cp, v, must=must, floor=floor, faces=faces,
+                              top=0 if must else 512)
+    if dp is None:
+        dp = dual_pieces(cp, v, must=must, floor=floor, faces=faces)
     kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)
     return _Lower(value, v, kappa, dp.certs, dp.ts, dp.bounds)
 
@@ -720,6 +724,87 @@ def _upper_bound(cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int) -> _
         neurons.append((nr.u, nr.alpha))
     value = _network_value(neurons, cp.X, cp.y, cp.beta, cp.loss, cp.pool)
     return _Upper(value, kept, neurons)
+
+
+class _PendingUpper(_Upper):
+    """The :class:`_Upper` of ``groups``, computed (:func:`_upper_bound`) only when its
+    ``value``, ``groups`` or ``neurons`` is first read; ``estimate`` (a float) stands in for
+    the comparisons it clearly decides (:func:`_below`, :func:`_at_most`)."""
+
+    def __init__(self, cp: ConvexProgram, groups: Mapping[Group, Vec], bits: int,
+                 estimate: float):
+        self._args = (cp, groups, bits)
+        self.estimate = estimate
+        # relative: a few roundings per group in the penalty's float sum, and room to spare
+        self.margin = _ESTIMATE_MARGIN + 8 * (len(groups) + 4) * 2.0**-53
+
+    def __getattr__(self, name: str):
+        if name in ("value", "groups", "neurons") and "_args" in self.__dict__:
+            up = _upper_bound(*self.__dict__.pop("_args"))
+            self.value, self.groups, self.neurons = up.value, up.groups, up.neurons
+            return getattr(self, name)
+        raise AttributeError(name)
+
+
+def _pending(up: _Upper) -> bool:
+    return isinstance(up, _PendingUpper) and "_args" in up.__dict__
+
+
+#: the relative margin by which a float estimate of an upper bound decides a comparison (its
+#: error is a few units of 1e-16 per group: the loss is exact, the penalty estimate β‖w‖ is
+#: below the exact neuron penalty by a relative 1e-30 or so; (40, 4)'s refined bound is
+#: 3e-13 below the conic guess's). A comparison the margin cannot decide is made exactly, and
+#: a wrong decision would only keep the larger of two exact upper bounds
+_ESTIMATE_MARGIN = 1e-13
+
+
+def _approx(up: _Upper) -> float:
+    return up.estimate if _pending(up) else float(up.value)  # type: ignore[attr-defined]
+
+
+def _below(new: _Upper, old: _Upper) -> bool:
+    """``new.value < old.value`` (exact), decided by ``old``'s float estimate without computing
+    it when the estimate is clearly larger."""
+    if _pending(old):
+        est = old.estimate  # type: ignore[attr-defined]
+        if float(new.value) < est - old.margin * abs(est):  # type: ignore[attr-defined]
+            return True
+    return new.value < old.value
+
+
+def _at_most(a: _Upper, b: _Upper) -> bool:
+    """``a.value <= b.value`` (exact), ``b``'s estimate first when it clearly decides."""
+    if _pending(b):
+        est, av, mg = b.estimate, float(a.value), b.margin  # type: ignore[attr-defined]
+        if av < est - mg * abs(est):
+            return True
+        if av > est + mg * abs(est):
+            return False
+    return a.value <= b.value
+
+
+def _positive(up: _Upper) -> bool:
+    """``up.value > 0``: an objective is ≥ 0, and 0 only without penalty (no neuron), which
+    the estimate (exact loss plus β Σ‖w‖) shows as 0 too."""
+    if _pending(up):
+        return up.estimate > 0  # type: ignore[attr-defined]
+    return up.value > 0
+
+
+def _upper_estimate(cp: ConvexProgram, groups: Mapping[Group, Vec], pred) -> float:
+    """A float estimate of :func:`_upper_bound`'s value: the loss of the exact prediction
+    (``pred``, :meth:`ConvexProgram.prediction` of the groups) plus ``β Σ‖w‖`` (the exact
+    neurons' penalty exceeds it only to second order in their rounding, docs/MATH.md §5).
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> g = next(i for i in range(cp.p) if cp.signs[i] == (1, 1))
+    >>> w = {(g, 1): (Fraction(1, 2), Fraction(1, 2))}
+    >>> est = _upper_estimate(cp, w, cp.prediction(w))
+    >>> abs(est - float(_upper_bound(cp, w, 64).value)) < 1e-12
+    True
+    """
+    pen = sum(math.sqrt(sum(float(x) ** 2 for x in w)) for w in groups.values())
+    return float(cp.loss_fn.value(list(pred), cp.y)) + float(cp.beta) * pen
 
 
 def certify_bounds(cp: ConvexProgram, groups: Mapping[Group, Sequence[object]],
@@ -1015,10 +1100,13 @@ def _reduced_K_int(cp: ConvexProgram, g: Group, F: Sequence[int]) -> tuple[np.nd
     from arrangement import intmat
 
     i, _s = g
-    D = cp.patterns[i]
     PI, Lp = kernel_projector_int([cp.cones[i][j] for j in F], cp.d)
     Lx, XI = cp.integer_rows()
-    YI = intmat.as_int_array([row if D[j] else [0] * cp.d for j, row in enumerate(XI)])
+    XA = cp.cache.get("int_rows_array")
+    if XA is None:  # per program: the integer rows as one array (int64 when they fit)
+        XA = cp.cache["int_rows_array"] = intmat.as_int_array(XI, cp.d)
+    # D_i X: the rows off the pattern zeroed (a mask product, no per-row Python lists)
+    YI = XA * np.asarray(cp.patterns[i], dtype=np.int64).reshape(-1, 1).astype(XA.dtype)
     if cp.pool > 1:  # the readout: K_g = (S D_i X) P_F (S D_i X)ᵀ
         YI = intmat.as_int_array(YI.reshape(cp.n, cp.pool, cp.d).sum(axis=1))
     KI = intmat.matmul(intmat.matmul(YI, PI), YI.T)
@@ -1374,11 +1462,16 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     wmax = max(norms.values(), default=0.0)
     thr = 1e-7 * wmax
     groups0 = _rational_groups(cp, W, thr)
-    up = _upper_bound(cp, groups0, cbits)
+    pred0 = cp.prediction(groups0)
+    # the guess's exact upper bound only when something reads it: the refinement's usually
+    # beats it by far, and its neurons (a rational fourth root per group) and exact value
+    # were a twentieth of a (40, 4) certification. A float estimate decides meanwhile
+    up: _Upper = _PendingUpper(cp, groups0, cbits, _upper_estimate(cp, groups0, pred0))
     zero = _upper_bound(cp, {}, cbits)  # the empty network: optimal when β is large
-    if zero.value <= up.value:
+    if _at_most(zero, up):
         up, groups0 = zero, {}
-    v0 = cp.loss_fn.residual_dual(cp.y, cp.prediction(groups0))
+        pred0 = cp.prediction(groups0)
+    v0 = cp.loss_fn.residual_dual(cp.y, pred0)
     if v0 is None:  # no residual: the conic solver's multiplier, on a dyadic grid
         nd = cp.numeric_dual if cp.numeric_dual is not None else np.zeros(cp.n)
         k = _grid(float(np.max(np.abs(nd))) if cp.n else 0.0)
@@ -1391,7 +1484,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     # looked up by name at call time, so that a test can replace a refinement loop
     tighten = (globals()[REFINEMENTS[cp.loss_fn.refinement]] if cp.loss_fn.refinement
                else None)
-    if up.value > 0 and groups0 and tighten is not None:
+    if _positive(up) and groups0 and tighten is not None:
         try:
             best_lo, best_up, rounds = tighten(cp, W, norms, thr, v0, best_up, tol, digits,
                                                bits, cbits, max_rounds, info=info)
@@ -1408,7 +1501,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             lo0 = _lower_bound(cp, cand, bits)
             if best_lo is None or lo0.value > best_lo.value:
                 best_lo = lo0
-    if (cp.loss_fn.refinement == "newton" and up.value > 0 and groups0
+    if (cp.loss_fn.refinement == "newton" and _positive(up) and groups0
             and not _met(best_lo, best_up, tol)):
         # second pass (issue: a missed gap target): a monotone active set, more rounds
         try:
@@ -1419,7 +1512,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             rounds += r2
             if lo2 is not None and (best_lo is None or lo2.value > best_lo.value):
                 best_lo = lo2
-            best_up = up2 if up2.value < best_up.value else best_up
+            best_up = up2 if _below(up2, best_up) else best_up
         except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
             pass
     stats["rounds"] = rounds
@@ -1478,14 +1571,22 @@ def float_K(Kcache: dict, ck: tuple) -> np.ndarray:
     >>> float_K({((0, 1), (), "int"): (np.array([[1, 3]], dtype=object), 4)}, ((0, 1), ())).tolist()
     [[0.25, 0.75]]
     """
+    from arrangement import intmat
+
     fk = (*ck, "float")
     if fk not in Kcache:
         ik = (*ck, "int")
         if ik in Kcache:
             KI, den = Kcache[ik]
-            flat = KI.ravel().tolist()
-            Kcache[fk] = np.array([x / den if x else 0.0 for x in flat], dtype=float).reshape(
-                KI.shape)
+            if 0 < den < 2**53 and intmat.max_abs(KI) < 2**53:
+                # integers below 2^53 are exact floats, so one IEEE division per entry is the
+                # correctly rounded quotient, as int / int is (31 matrices of 40 × 40 entries
+                # one Python division each were 2.5 ms of a (40, 4) solve)
+                Kcache[fk] = np.asarray(KI, dtype=float) / float(den)
+            else:
+                flat = KI.ravel().tolist()
+                Kcache[fk] = np.array([x / den if x else 0.0 for x in flat],
+                                      dtype=float).reshape(KI.shape)
         else:
             K = Kcache[ck]
             Kcache[fk] = np.array([[float(x) for x in row] for row in K], dtype=float).reshape(
@@ -1554,6 +1655,10 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
         ck = (g, active[g])
         if ck + ("key",) not in Kcache:
             KI, den = _reduced_K_int(cp, g, active[g])
+            if KI.dtype != object and 0 < den < 2**53 and int(np.abs(KI).max(initial=0)) < 2**53:
+                # the float image now, from int64 (exact below 2^53: one correctly rounded
+                # division per entry); from the object copy it cost 0.1 ms per matrix
+                Kcache[ck + ("float",)] = KI.astype(float) / float(den)
             Kcache[ck + ("int",)] = (KI.astype(object), den)
             Kcache[ck + ("key",)] = matrix_key(KI, den)
         key = Kcache[ck + ("key",)]
@@ -1652,7 +1757,10 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
     exact projection that replaces it then has a fit far from Newton's (ρ is of size 1/β):
     this keeps such faces out of the exact rounds. Floats only; everything is re-checked.
     """
+    from exact.screen import facet_arrays
+
     active, rho0 = dict(active), dict(rho0)
+    fa = facet_arrays(cp)  # the unit facet rows and float patterns, built once per program
     Xf = np.array([[float(t) for t in row] for row in cp.X]).reshape(cp.rows, cp.d)
     yf = [float(t) for t in cp.y]
     b2 = float(cp.beta) ** 2
@@ -1670,12 +1778,16 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
             i, s = g
             if r <= 0 or not cp.cones[i]:
                 continue
-            from arrangement.intmat import float_rows
+            if fa is not None:  # the same floats as below, without converting the rows again
+                A, Pi = fa.A[i, :fa.counts[i]], fa.P[i]
+            else:
+                from arrangement.intmat import float_rows
 
-            A = float_rows(cp.cones[i]).reshape(-1, cp.d)
-            A = A / np.linalg.norm(A, axis=1, keepdims=True)
+                A = float_rows(cp.cones[i]).reshape(-1, cp.d)
+                A = A / np.linalg.norm(A, axis=1, keepdims=True)
+                Pi = np.array(cp.patterns[i], dtype=float)
             # v on the rows (Sᵀv): each of a signal's patch rows carries its v_j (docs/cnn.md)
-            h = s * (Xf.T @ (np.array(cp.patterns[i], dtype=float) * np.repeat(vf, cp.pool)))
+            h = s * (Xf.T @ (Pi * np.repeat(vf, cp.pool)))
             F = list(active[g])
             c = np.linalg.lstsq(A[F].T, h, rcond=None)[0] if F else np.zeros(0)
             q = h - (A[F].T @ c if F else 0.0)
@@ -1723,7 +1835,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         # (the float pass is polished when its stationarity error alone, first order in the
         # gap through κ, would use a quarter of the gap target)
         rho, v = _refine(Ks, cp.y, beta2, [r0[g] for g in keys], dps,
-                         polish=float(tol * max(Fraction(1), abs(best_up.value))) / 4,
+                         polish=float(tol) * max(1.0, abs(_approx(best_up))) / 4,
                          Kf=[float_K(Kcache, (g, active[g])) for g in keys],
                          KI=[Kcache[(g, active[g], "int")] for g in keys])
         # v and ρ on a dyadic grid fine enough for tol (their error enters the gap to first
@@ -1748,7 +1860,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
-        if up.value < best_up.value:
+        if _below(up, best_up):
             best_up = up
         if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
             break

@@ -282,8 +282,10 @@ class ScaledDismissals(Dismissals):
         return out
 
 
-def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
-                         ) -> DualPieces | None:
+def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), *,
+                         floor: Fraction = Fraction(0),
+                         faces: Mapping[Group, Sequence[int]] | None = None,
+                         top: int = 512) -> DualPieces | None:
     """The exact dual pass at v: the same :class:`DualPieces` as
     :func:`exact.certify.dual_pieces` with ``floor = 0`` (the largest ``t`` exact, every other
     group bounded by at most it), found in int64 interval arithmetic (:class:`IntervalH`).
@@ -297,6 +299,13 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     (integer KKT systems), the likeliest first, the threshold raised as it goes, until none
     is left. None when the numbers do not fit floats or int64 facets (the caller then uses
     :func:`exact.certify.dual_pieces`, as :func:`exact.certify.dual_pass` does).
+
+    ``floor`` and ``faces`` mean what they mean for :func:`exact.certify.dual_pieces`: every
+    group is proven below ``max(floor, largest t so far)`` (so with ``floor > 0`` only the
+    largest t above it is exact), and ``faces[g]`` (a guess of the facets the projection of a
+    group in ``must`` touches) is tried first as its active set. ``top``: how many groups of
+    largest float bound set the first threshold with ``must`` (0: ``must`` alone, as at an
+    optimum, where its groups have the largest t; 16 when ``must`` is empty).
 
     >>> from exact.certify import dual_pieces
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -326,9 +335,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     nrm = np.sqrt(aa)
     nrm_safe = np.where(nrm > 0, nrm, 1.0)
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
-    faces = cp.cache.get("check_face_cache")
-    if faces is None:  # per program: the Gram adjugates of active sets, keyed by their rows
-        faces = cp.cache["check_face_cache"] = FaceCache()
+    fcache = cp.cache.get("check_face_cache")
+    if fcache is None:  # per program: the Gram adjugates of active sets, keyed by their rows
+        fcache = cp.cache["check_face_cache"] = FaceCache()
 
     def nnls(g: np.ndarray, lam0: np.ndarray | None = None, pad: bool = True
              ) -> tuple[np.ndarray, np.ndarray]:
@@ -392,10 +401,12 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
 
     def project(i: int, s: int, lam: np.ndarray | None = None) -> None:
         order: list[int] = []
-        if lam is not None and len(lam):
+        if faces and (i, s) in faces:
+            order = [int(j) for j in faces[(i, s)]]
+        elif lam is not None and len(lam):
             cut = 1e-9 * max(float(lam.max()), 1e-300)
             order = [j for j in np.argsort(-lam).tolist() if lam[j] > cut]
-        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order, faces)
+        c, t = integer_projection(cp.cones[i], [s * x for x in ih.row(i)], den, order, fcache)
         certs[(i, s)] = c
         ts[(i, s)] = t
         if not top_t or t > top_t[0]:  # the largest t so far (one comparison per projection)
@@ -442,7 +453,12 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
     mg = np.array([(i, 0 if s == 1 else 1) for i, s in dict.fromkeys(must)],
                   dtype=np.int64).reshape(-1, 2)
     if len(mg):
-        project_all(mg, nnls(mg)[0])
+        # the guessed faces first: the NNLS orders only for the groups without one
+        hinted = np.array([faces is not None and (int(i), 1 - 2 * int(c)) in faces
+                           for i, c in mg], dtype=bool)
+        project_all(mg[hinted], np.zeros((int(hinted.sum()), fmax)))
+        if (~hinted).any():
+            project_all(mg[~hinted], nnls(mg[~hinted])[0])
     # float bounds on the H/2^k scale: the norm, and the best single facet per sign (the
     # padding rows of raw are zero, so their C and score are 0)
     if "check_inv_facet_norms" not in cp.cache:  # per program: 1/‖a‖², 0 on padding rows
@@ -465,20 +481,22 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         mu1[:, col] = integers(lam1[:, col])
     # a first threshold: the groups of largest bound, their float projections, the best few
     # projected exactly
+    n_top = top if top_t else max(top, 16)
     flat = -ub.ravel()
-    cut = np.argpartition(flat, 512)[:512] if flat.size > 512 else np.arange(flat.size)
+    cut = (np.argpartition(flat, n_top)[:n_top] if flat.size > n_top
+           else np.arange(flat.size))[:n_top]
     cut = cut[np.argsort(flat[cut], kind="stable")]
-    top = np.column_stack(np.unravel_index(cut, ub.shape))
-    top = top[~done[top[:, 0], top[:, 1]]]
-    if len(top):
-        lam0, r0 = nnls(top)
+    first = np.column_stack(np.unravel_index(cut, ub.shape))
+    first = first[~done[first[:, 0], first[:, 1]]]
+    if len(first):
+        lam0, r0 = nnls(first)
         est0 = np.einsum("md,md->m", r0, r0)
         lead = np.flatnonzero(est0 >= est0.max() * (1 - 1e-6))[:16]
-        project_all(top[lead], lam0[lead])
-    batch = 8
-    while True:
-        tmax = top_t[0]
-        T = ih.threshold(tmax)
+        project_all(first[lead], lam0[lead])
+
+    def first_round(T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The first round's proofs below T (norm, best facet, multipliers): what they leave,
+        with its multipliers (fmax wide) and float estimates."""
         pend = np.argwhere(~done)
         # the norm, then the best single facet, tried where their float values can reach T
         # (a float only chooses: a group left out goes on to the multipliers below)
@@ -512,9 +530,38 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             for q in left:
                 lam[at:at + len(q[0]), :q[1].shape[1]] = q[1]
                 at += len(q[0])
-        if not len(pend):
-            break
+        if lam is None or est is None:
+            return pend, np.zeros((len(pend), fmax)), np.zeros(len(pend))
+        return pend, lam, est
+
+    batch = 8
+    # what a round leaves (groups, multipliers, estimates) goes on to the next one as it is:
+    # the multipliers are retried at the new threshold, not searched again ((40, 4): the
+    # second round's descent and NNLS on the same few hundred groups were a tenth of the pass)
+    carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    T_last = -1
+    tried = np.zeros((p, 2), dtype=bool)  # groups whose precise bound failed at tried_at
+    tried_at: Fraction | None = None
+    while True:
+        tmax = max(top_t[0], floor) if top_t else floor
+        T = ih.threshold(tmax)
+        if carry is not None:
+            alive = ~done[carry[0][:, 0], carry[0][:, 1]]
+            pend, lam, est = carry[0][alive], carry[1][alive], carry[2][alive]
+            if T != T_last and len(pend):
+                pend, lam, est = settle(pend, lam, est, None, T)
+            T_last = T
+            if not len(pend):
+                break
+        else:
+            T_last = T
+            pend, lam, est = first_round(T)
+            if not len(pend):
+                break
         assert lam is not None and est is not None  # set by the stages above
+        if tried_at != tmax:
+            tried[:] = False
+            tried_at = tmax
         # near the threshold the int64 intervals are too coarse: the same multipliers at full
         # precision, checked in Python integers (a bound exceeds t by O(δλ²), δλ ~ 1e-16)
         # near the threshold the int64 intervals are too coarse: the multipliers again by NNLS
@@ -524,9 +571,11 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
         # which no rounded bound proves: it is projected without trying one
         tn, td = tmax.numerator, tmax.denominator
         keep = np.ones(len(pend), dtype=bool)
-        near = np.flatnonzero(est <= float(T) * (1 + 1e-5))
+        near = np.flatnonzero((est <= float(T) * (1 + 1e-5)) & ~tried[pend[:, 0], pend[:, 1]])
         if len(near):
             lam[near], est_p, T_p = precise(pend[near], lam[near], tmax)
+            est[near] = est_p
+            tried[pend[near, 0], pend[near, 1]] = True
             # a float tie (|t − t_max| ≤ 1e-10 t_max) is most often t < t_max by ~1e-15 (at a
             # rational approximation of an optimum, the faces neighbouring chambers share give
             # t's a few units of the 16th digit apart): the exact bound proves those as well,
@@ -558,6 +607,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = ()
             pick = np.array(list(dict.fromkeys(
                 near.tolist() + np.argsort(-est, kind="stable")[:batch].tolist())))
         project_all(pend[pick], lam[pick])
-        if top_t[0] == tmax:
+        carry = (pend, lam, est)
+        if max(top_t[0], floor) == tmax:
             batch *= 2  # the threshold did not move: fewer, larger rounds
     return DualPieces(certs, ts, [], [], bounds)

@@ -100,6 +100,7 @@ def test_dense_subcone_cache_finds_the_same_subcones(monkeypatch):
     assert ok, msg
 
 
+@pytest.mark.parametrize("interval", [False, True])
 @pytest.mark.parametrize("general", [False, True])
 # instances whose certified solves use every dismissal code: the guess's path decides which
 # bounds the dual pass needs, and the gap target whether v goes on the int64 grid of
@@ -107,13 +108,18 @@ def test_dense_subcone_cache_finds_the_same_subcones(monkeypatch):
 # and no code 3; at 1e-30, seed 2 keeps v's own digits, hence H in Python ints)
 @pytest.mark.parametrize("n, d, seed, digits", [(14, 4, 0, 12), (16, 3, 2, 30)])
 def test_streamed_texts_cover_every_kind_of_group(tmp_path, monkeypatch, n, d, seed, digits,
-                                                  general):
+                                                  general, interval):
     """Solves whose certificates have projected groups, norm-bounded ones and dual bounds from
     descent multipliers, facets and explicit tuples, with H in int64 (14 × 4) and in Python
     ints (16 × 3): the streamed bytes are the dict writer's; ``general``: the integer
-    multiplier rows (code 4) written by the gcd path, not the power-of-two one."""
+    multiplier rows (code 4) written by the gcd path, not the power-of-two one. ``interval``:
+    solve's own dual pass (the int64 interval pass, since session 11: dyadic pairs, code 5),
+    else the general ``dual_pieces`` it falls back on (codes 2 and 3)."""
     import exact.certificates as certmod
+    import exact.certify as certify_mod
 
+    if not interval:
+        monkeypatch.setattr(certify_mod, "interval_dual_pieces", lambda *a, **k: None)
     if general:
         monkeypatch.setattr(certmod, "_dyadic_scaled_texts", lambda *a: None)
     from arrangement.certificate import write_certificate
@@ -141,7 +147,8 @@ def test_streamed_texts_cover_every_kind_of_group(tmp_path, monkeypatch, n, d, s
     assert "projected" in kinds and "dual" in kinds, kinds
     # none, facet, multiplier row, explicit (exact/screen.py); 4: integer multiplier rows over
     # IntervalH's 2^k/den (exact/interval_pass.py), written through the per-group ratios
-    assert codes == {0, 1, 2, 3, 4}, codes
+    # 5: exact dyadic pairs on that scale (the interval pass's proofs near the threshold)
+    assert codes == ({0, 1, 4, 5} if interval else {0, 1, 2, 3, 4}), codes
 
 
 def _texts_of(arr, **kw) -> str:
