@@ -267,31 +267,35 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     f = fa.A.shape[1]
     lam = np.zeros((len(rows), f))
     r = G.copy()
-    # in blocks of rows: the sweeps then stay in cache (one pass over 300k rows at a time was
-    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve). The rows
-    # are visited by facet count, and a block sweeps only up to its own largest count: the
-    # padding rows (â = 0) left every λ and r unchanged, and were most of the work ((40, 4):
-    # at most 15 facets, 6 on average)
+    # in blocks of rows (the sweeps then stay in cache: one pass over 300k rows at a time was
+    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve), each in
+    # a d × m layout (a coordinate step is then a few operations on contiguous rows of length
+    # m; with m × d, numpy's loops over d = 4 took twice as long). The rows are sorted by
+    # facet count, so facet k is stepped only on the block's suffix of rows with more than k
+    # facets: the padding facets (â = 0) leave every λ and r unchanged, and were most of the
+    # work ((40, 4): at most 15 facets, 6 on average)
     order = np.argsort(fa.counts[rows], kind="stable")
-    for a in range(0, len(rows), _DESCENT_BLOCK):
-        sel = order[a:a + _DESCENT_BLOCK]
+    for a in range(0, len(rows), DESCENT_ROWS):
+        sel = order[a:a + DESCENT_ROWS]
         fb = int(fa.counts[rows[sel]].max(initial=0))
         if fb == 0:
             continue
-        At = np.ascontiguousarray(fa.A[rows[sel], :fb].transpose(1, 0, 2))  # fb × m × d
+        At = np.ascontiguousarray(fa.A[rows[sel], :fb].transpose(1, 2, 0))  # fb × d × m
         if lam0 is None:
-            la, rb = np.zeros((fb, len(sel))), r[sel]
+            la, rb = np.zeros((fb, len(sel))), np.ascontiguousarray(r[sel].T)
         else:
             la = np.maximum(np.asarray(lam0, dtype=float)[sel, :fb].T, 0.0)
-            rb = r[sel] + np.einsum("km,kmd->md", la, At)
+            rb = np.ascontiguousarray(r[sel].T + np.einsum("km,kdm->dm", la, At))
             if target is not None:
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
+        starts = _count_starts(fa.counts[rows[sel]], fb)
         for sw in range(sweeps if len(sel) else 0):
             for k in range(fb):
-                ak = At[k]
-                new = np.maximum(la[k] - np.einsum("md,md->m", ak, rb), 0.0)
-                rb += (new - la[k])[:, None] * ak
-                la[k] = new
+                s0 = starts[k]
+                ak, rk, lk = At[k, :, s0:], rb[:, s0:], la[k, s0:]
+                new = np.maximum(lk - _lane_dot(ak, rk), 0.0)
+                rk += (new - lk) * ak
+                lk[...] = new
             if target is not None and sw % every == every - 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of
                 # the dual pass's rows are there after four sweeps
@@ -300,27 +304,56 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
                 if not len(sel):
                     break
+                starts = _count_starts(fa.counts[rows[sel]], fb)
         lam[sel, :fb] = la.T
-        r[sel] = rb
+        r[sel] = rb.T
     return lam, r
+
+
+def _lane_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The column dot products ``Σ_j a[j]·b[j]`` of two d × m arrays, summed in the order of
+    numpy's ``einsum("md,md->m")`` on the m × d arrays for d < 8 (the products of even j in
+    turn, those of odd j in turn, then the two sums), so that the descent's steps in the
+    d × m layout round as they did in the m × d one: rounding-level changes of the screen's
+    estimates changed the cutting planes' path (corpus: 51 → 58 rounds)."""
+    d = a.shape[0]
+    if d >= 8 or d < 2:
+        return np.einsum("dm,dm->m", a, b)
+    p = a * b
+    q = p[0:2].copy()
+    for j in range(2, d - 1, 2):
+        q += p[j:j + 2]
+    if d % 2:
+        q[0] += p[d - 1]
+    return q[0] + q[1]
+
+
+def _count_starts(cnt: np.ndarray, fb: int) -> list[int]:
+    """For counts sorted increasingly, the first position with a count above k, k < fb."""
+    return np.searchsorted(cnt, np.arange(fb), side="right").tolist()
 
 
 def _settle_rows(lam: np.ndarray, r: np.ndarray, target: float, fb: int, sel: np.ndarray,
                  At: np.ndarray, la: np.ndarray, rb: np.ndarray) -> tuple:
-    """The rows of a descent block already below ``target`` written to ``lam`` and ``r`` (their
-    λ stays: a row's λ never depends on the other rows) and dropped from the block; returns the
-    block's ``(sel, At, la, rb)`` for the rows that go on."""
-    low = np.einsum("md,md->m", rb, rb) <= target
+    """The rows of a descent block (``At`` fb × d × m, ``rb`` d × m) already below ``target``
+    written to ``lam`` and ``r`` (their λ stays: a row's λ never depends on the other rows) and
+    dropped from the block; returns the block's ``(sel, At, la, rb)`` for the rows that go on
+    (still in their order)."""
+    low = np.einsum("dm,dm->m", rb, rb) <= target
     if not low.any():
         return sel, At, la, rb
     lam[sel[low], :fb] = la[:, low].T
-    r[sel[low]] = rb[low]
+    r[sel[low]] = rb[:, low].T
     keep = ~low
-    return sel[keep], np.ascontiguousarray(At[:, keep]), la[:, keep], rb[keep]
+    return (sel[keep], np.ascontiguousarray(At[:, :, keep]), la[:, keep],
+            np.ascontiguousarray(rb[:, keep]))
 
 
-#: rows per block of :func:`polar_descent`
+#: half the candidates per slice of :func:`float_violations`' visit (the slices' bounds
+#: decide where an ``enough`` visit stops, and so the cutting planes' path)
 _DESCENT_BLOCK = 2048
+#: rows per block of :func:`polar_descent`
+DESCENT_ROWS = 4096
 
 
 def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
