@@ -264,7 +264,7 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     """
     rows = np.asarray(rows)
     G = np.asarray(G, dtype=float)
-    f = fa.A.shape[1]
+    f, d = fa.A.shape[1], fa.A.shape[2]
     lam = np.zeros((len(rows), f))
     r = G.copy()
     # in blocks of rows (the sweeps then stay in cache: one pass over 300k rows at a time was
@@ -289,13 +289,21 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
             if target is not None:
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
         starts = _count_starts(fa.counts[rows[sel]], fb)
+        buf = np.empty((2 * d + 2, len(sel)))  # the steps' temporaries, written in place
         for sw in range(sweeps if len(sel) else 0):
             for k in range(fb):
                 s0 = starts[k]
+                n = len(sel) - s0
                 ak, rk, lk = At[k, :, s0:], rb[:, s0:], la[k, s0:]
-                new = np.maximum(lk - _lane_dot(ak, rk), 0.0)
-                rk += (new - lk) * ak
-                lk[...] = new
+                p, c, dl = buf[:d, :n], buf[d, :n], buf[d + 1, :n]
+                np.multiply(ak, rk, out=p)
+                _lane_sum(p, c, buf[d + 2:2 * d + 2, :n])
+                np.subtract(lk, c, out=c)
+                np.maximum(c, 0.0, out=c)  # the new λ_k
+                np.subtract(c, lk, out=dl)
+                lk[...] = c
+                np.multiply(ak, dl, out=p)
+                rk += p
             if target is not None and sw % every == every - 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of
                 # the dual pass's rows are there after four sweeps
@@ -310,22 +318,24 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     return lam, r
 
 
-def _lane_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The column dot products ``Σ_j a[j]·b[j]`` of two d × m arrays, summed in the order of
-    numpy's ``einsum("md,md->m")`` on the m × d arrays for d < 8 (the products of even j in
-    turn, those of odd j in turn, then the two sums), so that the descent's steps in the
+def _lane_sum(p: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """``out = Σ_j p[j]`` over the rows of the d × m products ``p`` (``tmp``: d × m scratch),
+    summed in the order of numpy's ``einsum("md,md->m")`` on m × d arrays for d < 8 (the
+    even j in turn, the odd j in turn, then the two sums), so that the descent's steps in the
     d × m layout round as they did in the m × d one: rounding-level changes of the screen's
     estimates changed the cutting planes' path (corpus: 51 → 58 rounds)."""
-    d = a.shape[0]
+    d = p.shape[0]
     if d >= 8 or d < 2:
-        return np.einsum("dm,dm->m", a, b)
-    p = a * b
-    q = p[0:2].copy()
-    for j in range(2, d - 1, 2):
-        q += p[j:j + 2]
+        np.sum(p, axis=0, out=out)
+        return
+    q = p[0:2]  # p is scratch: the lane sums are formed in place where there is no pair
+    if d >= 4:
+        q = np.add(p[0:2], p[2:4], out=tmp[:2])
+        for j in range(4, d - 1, 2):
+            q += p[j:j + 2]
     if d % 2:
         q[0] += p[d - 1]
-    return q[0] + q[1]
+    np.add(q[0], q[1], out=out)
 
 
 def _count_starts(cnt: np.ndarray, fb: int) -> list[int]:
