@@ -640,11 +640,15 @@ def _bounds_block(fa: FacetArrays, G: np.ndarray, rows: np.ndarray, out: np.ndar
         if state is not None and state.sup is not None and state.mult is not None and K:
             # the last round's multipliers at the new v, where they beat the half-space bound
             sup, mult = state.sup[rows, col], state.mult[rows, col]
-            # scattered to m × f and summed over the block's facet rows: gathering the
-            # m × K × d support rows cost 5× more ((40, 5): 0.3 s per column and round)
-            r = s * Gl + np.einsum("mk,mkd->md", _scatter_multipliers(sup, mult, Ab.shape[1]), Ab)
-            sb = np.einsum("md,md->m", r, r)
-            hs = ~(sb <= hb) if warm else np.ones(m, dtype=bool)
+            if warm:
+                # scattered to m × f and summed over the block's facet rows: gathering the
+                # m × K × d support rows cost 5× more ((40, 5): 0.3 s per column and round)
+                r = s * Gl + np.einsum("mk,mkd->md", _scatter_multipliers(sup, mult, Ab.shape[1]),
+                                       Ab)
+                sb = np.einsum("md,md->m", r, r)
+                hs = ~(sb <= hb)
+            else:  # no multipliers yet: their bound is the norm bound ‖g‖² ≥ hb, bit for bit
+                sb, hs = S, np.ones(m, dtype=bool)
             sup[hs] = -1
             sup[hs, 0] = np.where(low[hs] > 0, best[hs], -1)
             mult[hs] = 0.0
