@@ -719,7 +719,6 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
     steps = 2 * d + 2 if steps is None else steps
     A = fa.A[rows]  # m × f × d, unit rows, zero padding
     valid = np.arange(f)[None, :] < fa.counts[rows][:, None]
-    ag = np.einsum("mkd,md->mk", A, Gs)
     scale = np.sqrt(np.einsum("md,md->m", Gs, Gs)) * tol + 1e-300
     idx = np.full((m, K), -1, dtype=np.int64)  # the support's facets, −1 for an empty slot
     if support is not None:
@@ -730,6 +729,7 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
         pos = np.take_along_axis(lam, top, axis=1) > 0
         idx[:, :K] = np.where(pos, top, -1)
     else:
+        ag = np.einsum("mkd,md->mk", A, Gs)
         first = np.argmin(np.where(valid, ag, np.inf), axis=1)
         hit = np.where(valid, ag, np.inf)[np.arange(m), first] < -scale
         idx[hit, 0] = first[hit]
@@ -739,7 +739,6 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
     eye = np.eye(K)[None, :, :]
     lam_out = np.zeros((m, K))
     idx_out = idx.copy()
-    ar_all = ag
     for _ in range(steps + 1):
         if not len(todo):
             break
