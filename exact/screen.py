@@ -49,7 +49,8 @@ __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "block
            "float_g", "float_safe", "float_violations",
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
            "padded_facets", "scaled_int_multipliers",
-           "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK",
+           "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "DESCENT_ROWS",
+           "SCREEN_BLOCK",
            "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
