@@ -49,7 +49,8 @@ __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "block
            "float_g", "float_safe", "float_violations",
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
            "padded_facets", "scaled_int_multipliers",
-           "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "SCREEN_BLOCK",
+           "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "DESCENT_ROWS",
+           "SCREEN_BLOCK",
            "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
@@ -264,34 +265,46 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     """
     rows = np.asarray(rows)
     G = np.asarray(G, dtype=float)
-    f = fa.A.shape[1]
+    f, d = fa.A.shape[1], fa.A.shape[2]
     lam = np.zeros((len(rows), f))
     r = G.copy()
-    # in blocks of rows: the sweeps then stay in cache (one pass over 300k rows at a time was
-    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve). The rows
-    # are visited by facet count, and a block sweeps only up to its own largest count: the
-    # padding rows (â = 0) left every λ and r unchanged, and were most of the work ((40, 4):
-    # at most 15 facets, 6 on average)
+    # in blocks of rows (the sweeps then stay in cache: one pass over 300k rows at a time was
+    # memory-bound, and its f × m × d copy the largest temporary of a (40, 5) solve), each in
+    # a d × m layout (a coordinate step is then a few operations on contiguous rows of length
+    # m; with m × d, numpy's loops over d = 4 took twice as long). The rows are sorted by
+    # facet count, so facet k is stepped only on the block's suffix of rows with more than k
+    # facets: the padding facets (â = 0) leave every λ and r unchanged, and were most of the
+    # work ((40, 4): at most 15 facets, 6 on average)
     order = np.argsort(fa.counts[rows], kind="stable")
-    for a in range(0, len(rows), _DESCENT_BLOCK):
-        sel = order[a:a + _DESCENT_BLOCK]
+    for a in range(0, len(rows), DESCENT_ROWS):
+        sel = order[a:a + DESCENT_ROWS]
         fb = int(fa.counts[rows[sel]].max(initial=0))
         if fb == 0:
             continue
-        At = np.ascontiguousarray(fa.A[rows[sel], :fb].transpose(1, 0, 2))  # fb × m × d
+        At = np.ascontiguousarray(fa.A[rows[sel], :fb].transpose(1, 2, 0))  # fb × d × m
         if lam0 is None:
-            la, rb = np.zeros((fb, len(sel))), r[sel]
+            la, rb = np.zeros((fb, len(sel))), np.ascontiguousarray(r[sel].T)
         else:
             la = np.maximum(np.asarray(lam0, dtype=float)[sel, :fb].T, 0.0)
-            rb = r[sel] + np.einsum("km,kmd->md", la, At)
+            rb = np.ascontiguousarray(r[sel].T + np.einsum("km,kdm->dm", la, At))
             if target is not None:
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
+        starts = _count_starts(fa.counts[rows[sel]], fb)
+        buf = np.empty((2 * d + 2, len(sel)))  # the steps' temporaries, written in place
         for sw in range(sweeps if len(sel) else 0):
             for k in range(fb):
-                ak = At[k]
-                new = np.maximum(la[k] - np.einsum("md,md->m", ak, rb), 0.0)
-                rb += (new - la[k])[:, None] * ak
-                la[k] = new
+                s0 = starts[k]
+                n = len(sel) - s0
+                ak, rk, lk = At[k, :, s0:], rb[:, s0:], la[k, s0:]
+                p, c, dl = buf[:d, :n], buf[d, :n], buf[d + 1, :n]
+                np.multiply(ak, rk, out=p)
+                _lane_sum(p, c, buf[d + 2:2 * d + 2, :n])
+                np.subtract(lk, c, out=c)
+                np.maximum(c, 0.0, out=c)  # the new λ_k
+                np.subtract(c, lk, out=dl)
+                lk[...] = c
+                np.multiply(ak, dl, out=p)
+                rk += p
             if target is not None and sw % every == every - 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of
                 # the dual pass's rows are there after four sweeps
@@ -300,27 +313,58 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
                 if not len(sel):
                     break
+                starts = _count_starts(fa.counts[rows[sel]], fb)
         lam[sel, :fb] = la.T
-        r[sel] = rb
+        r[sel] = rb.T
     return lam, r
+
+
+def _lane_sum(p: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    """``out = Σ_j p[j]`` over the rows of the d × m products ``p`` (``tmp``: d × m scratch),
+    summed in the order of numpy's ``einsum("md,md->m")`` on m × d arrays for d < 8 (the
+    even j in turn, the odd j in turn, then the two sums), so that the descent's steps in the
+    d × m layout round as they did in the m × d one: rounding-level changes of the screen's
+    estimates changed the cutting planes' path (corpus: 51 → 58 rounds)."""
+    d = p.shape[0]
+    if d >= 8 or d < 2:
+        np.sum(p, axis=0, out=out)
+        return
+    q = p[0:2]  # p is scratch: the lane sums are formed in place where there is no pair
+    if d >= 4:
+        q = np.add(p[0:2], p[2:4], out=tmp[:2])
+        for j in range(4, d - 1, 2):
+            q += p[j:j + 2]
+    if d % 2:
+        q[0] += p[d - 1]
+    np.add(q[0], q[1], out=out)
+
+
+def _count_starts(cnt: np.ndarray, fb: int) -> list[int]:
+    """For counts sorted increasingly, the first position with a count above k, k < fb."""
+    return np.searchsorted(cnt, np.arange(fb), side="right").tolist()
 
 
 def _settle_rows(lam: np.ndarray, r: np.ndarray, target: float, fb: int, sel: np.ndarray,
                  At: np.ndarray, la: np.ndarray, rb: np.ndarray) -> tuple:
-    """The rows of a descent block already below ``target`` written to ``lam`` and ``r`` (their
-    λ stays: a row's λ never depends on the other rows) and dropped from the block; returns the
-    block's ``(sel, At, la, rb)`` for the rows that go on."""
-    low = np.einsum("md,md->m", rb, rb) <= target
+    """The rows of a descent block (``At`` fb × d × m, ``rb`` d × m) already below ``target``
+    written to ``lam`` and ``r`` (their λ stays: a row's λ never depends on the other rows) and
+    dropped from the block; returns the block's ``(sel, At, la, rb)`` for the rows that go on
+    (still in their order)."""
+    low = np.einsum("dm,dm->m", rb, rb) <= target
     if not low.any():
         return sel, At, la, rb
     lam[sel[low], :fb] = la[:, low].T
-    r[sel[low]] = rb[low]
+    r[sel[low]] = rb[:, low].T
     keep = ~low
-    return sel[keep], np.ascontiguousarray(At[:, keep]), la[:, keep], rb[keep]
+    return (sel[keep], np.ascontiguousarray(At[:, :, keep]), la[:, keep],
+            np.ascontiguousarray(rb[:, keep]))
 
 
-#: rows per block of :func:`polar_descent`
+#: half the candidates per slice of :func:`float_violations`' visit (the slices' bounds
+#: decide where an ``enough`` visit stops, and so the cutting planes' path)
 _DESCENT_BLOCK = 2048
+#: rows per block of :func:`polar_descent`
+DESCENT_ROWS = 4096
 
 
 def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
@@ -500,15 +544,15 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     # bounds: counting them stopped the visit early, left groups NaN and ended the cutting
     # planes on a dual 3.5% infeasible ((30, 5)). With ``enough``, the visit stops once that
     # many are confirmed; the rest is NaN (unknown).
-    cand = cand[np.argsort(-out[cand[:, 0], cand[:, 1]], kind="stable")]
     step = 2 * _DESCENT_BLOCK
+    ranked = _Ranked(-out[cand[:, 0], cand[:, 1]], 4 * step)
     # a descent row stops once below the settle level: it is then not violated whatever the
     # remaining sweeps do, and the rows that go on get the same λ as without the stop
     tgt = None if settle is None else min(settle * beta2, lim)
     found = 0
     stop = len(cand)
     for a in range(0, len(cand), step):
-        c = cand[a:a + step]
+        c = cand[ranked.upto(a + step)[a:a + step]]
         c = c[np.argsort(fa.counts[c[:, 0]], kind="stable")]  # narrow descent blocks
         sg = (1 - 2 * c[:, 1])[:, None]
         gs = sg * G[c[:, 0]]
@@ -559,9 +603,41 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
             break
     if state is not None:
         state.v, state.U = np.array(v, dtype=float), out.copy()
-    rest = cand[stop:]
+    rest = cand[ranked.after(stop)]
     out[rest[:, 0], rest[:, 1]] = np.nan
     return out
+
+
+class _Ranked:
+    """The stable increasing order of ``key`` (``np.argsort(key, kind="stable")``), sorted
+    only as far as it is read: :meth:`upto` extends the sorted prefix (at least ``first``
+    entries, then doubling) by every entry up to a partition value, ties included, in their
+    original order; since the entries left are all above it, the prefix is that of the full
+    order. The visit of :func:`float_violations` mostly stops after a third of its candidates,
+    and sorting all of them was a tenth of its time at (40, 4)."""
+
+    def __init__(self, key: np.ndarray, first: int) -> None:
+        self.key, self.first = key, max(int(first), 1)
+        self.done = np.zeros(0, dtype=np.int64)
+        self.rest = np.arange(len(key))
+
+    def upto(self, n: int) -> np.ndarray:
+        """The order's first ``min(n, len(key))`` entries or more."""
+        while len(self.done) < n and len(self.rest):
+            want = max(self.first, len(self.done)) - 1
+            kr = self.key[self.rest]
+            if want >= len(kr) - 1:
+                low = np.ones(len(kr), dtype=bool)
+            else:
+                low = kr <= np.partition(kr, want)[want]
+            part = self.rest[low]
+            self.done = np.concatenate([self.done, part[np.argsort(kr[low], kind="stable")]])
+            self.rest = self.rest[~low]
+        return self.done
+
+    def after(self, n: int) -> np.ndarray:
+        """The entries after the first n of the order (in any order)."""
+        return np.concatenate([self.done[n:], self.rest])
 
 
 def _scatter_multipliers(sup: np.ndarray, mult: np.ndarray, f: int) -> np.ndarray:
@@ -596,17 +672,24 @@ def _bounds_block(fa: FacetArrays, G: np.ndarray, rows: np.ndarray, out: np.ndar
         hb = np.maximum(S - low * low, 0.0)
         if state is not None and state.sup is not None and state.mult is not None and K:
             # the last round's multipliers at the new v, where they beat the half-space bound
-            sup, mult = state.sup[rows, col], state.mult[rows, col]
-            # scattered to m × f and summed over the block's facet rows: gathering the
-            # m × K × d support rows cost 5× more ((40, 5): 0.3 s per column and round)
-            r = s * Gl + np.einsum("mk,mkd->md", _scatter_multipliers(sup, mult, Ab.shape[1]), Ab)
-            sb = np.einsum("md,md->m", r, r)
-            hs = ~(sb <= hb) if warm else np.ones(m, dtype=bool)
-            sup[hs] = -1
-            sup[hs, 0] = np.where(low[hs] > 0, best[hs], -1)
-            mult[hs] = 0.0
-            mult[hs, 0] = low[hs]
-            state.sup[rows, col], state.mult[rows, col] = sup, mult
+            if warm:
+                sup, mult = state.sup[rows, col], state.mult[rows, col]
+                # scattered to m × f and summed over the block's facet rows: gathering the
+                # m × K × d support rows cost 5× more ((40, 5): 0.3 s per column and round)
+                r = s * Gl + np.einsum("mk,mkd->md", _scatter_multipliers(sup, mult, Ab.shape[1]),
+                                       Ab)
+                sb = np.einsum("md,md->m", r, r)
+                hs = ~(sb <= hb)
+            else:  # no multipliers yet: their bound is the norm bound ‖g‖² ≥ hb, bit for bit
+                sb, hs = S, np.ones(m, dtype=bool)
+            # only the rows whose half-space bound won are rewritten (writing back every row
+            # of the block was a tenth of the bounds' time at (40, 5))
+            hr = rows[hs]
+            ns = np.full((len(hr), state.sup.shape[2]), -1, dtype=state.sup.dtype)
+            ns[:, 0] = np.where(low[hs] > 0, best[hs], -1)
+            nm = np.zeros((len(hr), state.mult.shape[2]))
+            nm[:, 0] = low[hs]
+            state.sup[hr, col], state.mult[hr, col] = ns, nm
             hb = np.minimum(hb, sb)
         out[rows, col] = np.minimum(out[rows, col], hb)
 
@@ -640,7 +723,6 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
     steps = 2 * d + 2 if steps is None else steps
     A = fa.A[rows]  # m × f × d, unit rows, zero padding
     valid = np.arange(f)[None, :] < fa.counts[rows][:, None]
-    ag = np.einsum("mkd,md->mk", A, Gs)
     scale = np.sqrt(np.einsum("md,md->m", Gs, Gs)) * tol + 1e-300
     idx = np.full((m, K), -1, dtype=np.int64)  # the support's facets, −1 for an empty slot
     if support is not None:
@@ -651,6 +733,7 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
         pos = np.take_along_axis(lam, top, axis=1) > 0
         idx[:, :K] = np.where(pos, top, -1)
     else:
+        ag = np.einsum("mkd,md->mk", A, Gs)
         first = np.argmin(np.where(valid, ag, np.inf), axis=1)
         hit = np.where(valid, ag, np.inf)[np.arange(m), first] < -scale
         idx[hit, 0] = first[hit]
@@ -660,7 +743,6 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
     eye = np.eye(K)[None, :, :]
     lam_out = np.zeros((m, K))
     idx_out = idx.copy()
-    ar_all = ag
     for _ in range(steps + 1):
         if not len(todo):
             break
