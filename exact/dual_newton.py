@@ -32,7 +32,7 @@ import numpy as np
 from exact.types import Group
 
 __all__ = ["active_newton", "newton_polish", "group_faces", "face_fit", "DROP_BAND",
-           "FACE_STEPS", "FLAT_SLACK", "NEWTON_BUDGET", "START_REL"]
+           "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
 
 #: a group of the working set with ρ = 0 leaves it when its dual constraint is below
 #: ``β²(1 − DROP_BAND)`` (it rejoins when violated again)
@@ -47,11 +47,6 @@ STALL = 1e-6
 #: :func:`newton_polish` also ends when every group violated above ``rel`` is already in its
 #: working set and the worst violation is below this (relative to β²): Newton stalled there
 STALL_ACCEPT = 1e-6
-
-#: the relative rise of φ that :func:`active_newton` accepts for a full Newton step whose
-#: predicted decrease is below φ's rounding, when the step halves the stationarity error
-#: (φ's rounding in ``yᵀM⁻¹y`` grows with M's condition: 1.7e-11 on φ = 29.3 was seen)
-FLAT_SLACK = 1e-10
 
 #: the ridge on the Hessian of :func:`active_newton`, relative to its largest diagonal entry
 RIDGE = 1e-10
@@ -305,14 +300,6 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
         down = step < 0
         tmax = float(np.min(rho[free][down] / -step[down])) if down.any() else np.inf
         t = 1.0
-        # φ's predicted decrease along a step this small is below its rounding (which grows
-        # with M's condition): the full step is then taken when it halves the stationarity
-        # error of the groups it moves and φ rises by at most FLAT_SLACK (relative). Seen on
-        # scikit-learn's diabetes (40, 4) and random (60, 3): the φ line search cut the step
-        # to 1e-9…1e-12 and Newton stalled 3e-8…6e-8·β² above stationary, so the polish
-        # failed and the conic rounds ran again
-        flat = -float(grad[free] @ step) <= abs(f) * eps * 1000
-        better = False
         for _ls in range(60):
             new = rho.copy()
             if t <= tmax:  # on the segment: feasible, the blocking group reaches 0 exactly
@@ -324,20 +311,12 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
                 # once; when it does not lower φ, the step stops at the first blocking group
                 new[free] = np.maximum(rho[free] + t * step, 0.0)
             L2, v2, f2 = system(new)
-            if flat and t == 1.0:
-                u2 = (Zall.T @ v2).reshape(G, k)
-                g2 = (b2 - np.einsum("gk,gk->g", u2, u2)) / 2
-                on = free[new[free] > 0]
-                e2 = float(np.abs(g2[on]).max()) if len(on) else 0.0
-                better = e2 <= err / 2 and f2 <= f + abs(f) * FLAT_SLACK
-                if better:
-                    break
             if f2 <= f + abs(f) * eps * 10:
                 break
             t = tmax if t > tmax else t / 2
         else:
             break
-        idle = idle + 1 if f2 >= f - abs(f) * eps * 100 and not better else 0
+        idle = idle + 1 if f2 >= f - abs(f) * eps * 100 else 0
         rho, L, v, f = new, L2, v2, f2
     else:
         if info is not None:

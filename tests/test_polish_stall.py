@@ -32,11 +32,8 @@ def _r60():
 @pytest.fixture(autouse=True)
 def tight_rounds(monkeypatch):
     # the stall is on the path of the rounds at Clarabel tolerance 1e-12 throughout (the
-    # loose early rounds take another path, on which this instance's polish converges), and
-    # with the φ line search alone (FLAT_SLACK = 0: with the flat-step rule Newton converges
-    # here, tests/test_newton_flat.py)
+    # loose early rounds take another path, on which this instance's polish converges)
     monkeypatch.setattr(cutting, "LOOSE_ABOVE", float("inf"))
-    monkeypatch.setattr(dn, "FLAT_SLACK", 0.0)
 
 
 def test_stalled_polish_is_accepted_and_its_guess_is_right():
