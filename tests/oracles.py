@@ -227,3 +227,30 @@ def polished_guess_agrees(cp) -> None:
     T = screen.float_violations(screen.facet_arrays(cp), np.repeat(cp.numeric_dual, cp.pool),
                                 b2, 1e-9)
     assert float(np.nanmax(T, initial=0.0)) <= b2 * (1 + 1e-7)
+
+
+def dual_pass_failures(cp, v, dp, floor=None) -> list:
+    """Audit of a dual pass ``dp`` (:func:`exact.certify.dual_pieces` or
+    :func:`exact.interval_pass.interval_dual_pieces`) at ``v``, every group in Fractions: a
+    projected group's t must be its exact projection's, and every other group's Moreau bound
+    (its recorded λ, else its norm) at most ``max(floor, t_max)``. Returns the failures as
+    ``(kind, i, s)``; empty when every claim of the pass holds."""
+    from fractions import Fraction
+
+    from exact.certify import dual_bound, h_matrix
+    from exact.optimal_set import group_projection
+
+    H, den = h_matrix(cp, v)
+    thr, bad = max(Fraction(0) if floor is None else floor, dp.tmax), []
+    for i in range(cp.p):
+        for s in (1, -1):
+            g = tuple(Fraction(s * int(x), den) for x in H[i])
+            if (i, s) in dp.ts:
+                if dp.ts[(i, s)] != group_projection(cp, (i, s), v).norm2:
+                    bad.append(("t", i, s))
+                continue
+            lam = dp.bounds[(i, s)] if (i, s) in dp.bounds else None
+            b = dual_bound(cp.cones[i], g, lam) if lam is not None else sum(x * x for x in g)
+            if b > thr:
+                bad.append(("bound", i, s))
+    return bad

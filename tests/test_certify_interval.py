@@ -12,28 +12,7 @@ import numpy as np
 import pytest
 
 from exact.convex import ConvexProgram
-
-
-def _audit(cp, v, dp, floor=F(0)) -> list:
-    """Every group exactly: a projected group's t is its exact projection's, every other
-    group's Moreau bound (its recorded λ, else its norm) is at most ``max(floor, t_max)``."""
-    from exact.certify import dual_bound, h_matrix
-    from exact.optimal_set import group_projection
-
-    H, den = h_matrix(cp, v)
-    thr, bad = max(floor, dp.tmax), []
-    for i in range(cp.p):
-        for s in (1, -1):
-            g = tuple(F(s * int(x), den) for x in H[i])
-            if (i, s) in dp.ts:
-                if dp.ts[(i, s)] != group_projection(cp, (i, s), v).norm2:
-                    bad.append(("t", i, s))
-                continue
-            lam = dp.bounds[(i, s)] if (i, s) in dp.bounds else None
-            b = dual_bound(cp.cones[i], g, lam) if lam is not None else sum(x * x for x in g)
-            if b > thr:
-                bad.append(("bound", i, s))
-    return bad
+from tests.oracles import dual_pass_failures
 
 
 def _instance(seed: int, n: int = 12, d: int = 3):
@@ -75,7 +54,7 @@ def test_solve_takes_the_interval_pass_and_its_certificate_verifies(monkeypatch,
     assert calls and all(dp is not None for _v, _kw, dp in calls)
     assert any(kw.get("top") == 0 and kw.get("faces") for _v, kw, _dp in calls)
     v, kw, dp = calls[-1]
-    assert _audit(cp, v, dp, kw.get("floor", F(0))) == []
+    assert dual_pass_failures(cp, v, dp, kw.get("floor", F(0))) == []
     assert sol.stats["target_met"] and sol.lower <= sol.upper
     ok, msg = _verify(sol, X, y, beta)
     assert ok, msg
@@ -100,7 +79,7 @@ def test_floor_faces_and_top_keep_the_pass_exact(seed):
         for top in (0, 512):
             dp = interval_dual_pieces(cp, v, must, floor=floor, faces=wrong, top=top)
             assert dp is not None
-            assert _audit(cp, v, dp, floor) == []
+            assert dual_pass_failures(cp, v, dp, floor) == []
             if floor <= ref.tmax:
                 assert dp.tmax == ref.tmax
             for g in must:
@@ -120,9 +99,9 @@ def test_planted_bug_every_group_dismissed_is_caught(monkeypatch):
     rng = np.random.default_rng(5)
     v = tuple(F(int(a), 7) for a in rng.integers(-20, 20, cp.n))
     must = [(0, 1)]
-    assert _audit(cp, v, interval_dual_pieces(cp, v, must, top=0)) == []
+    assert dual_pass_failures(cp, v, interval_dual_pieces(cp, v, must, top=0)) == []
     monkeypatch.setattr(IntervalH, "threshold", lambda self, thr: 2**62)
-    assert _audit(cp, v, interval_dual_pieces(cp, v, must, top=0)) != []
+    assert dual_pass_failures(cp, v, interval_dual_pieces(cp, v, must, top=0)) != []
     # the same liar inside solve: some recorded bound exceeds β²/κ², and the verifier's exact
     # re-check of every chamber refuses the certificate
     bad = certify_mod.solve(X, y, beta, program=ConvexProgram(X, y, beta))

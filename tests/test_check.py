@@ -23,6 +23,7 @@ from exact.check import check, check_certificate, result_summary
 from exact.maps import psi, psi_rational
 from exact.network import Network, Neuron, exact_eq, sign
 from exact.verify import NOT_PROVED, verify, verify_certificate
+from tests.oracles import dual_pass_failures
 
 F = Fraction
 
@@ -391,28 +392,6 @@ def test_hinge_subgradient_band_and_its_verification():
 
 
 # -- the dual pass on int64 intervals (exact.interval_pass) ----------------------------------------
-def _audit(cp, v, dp) -> list:
-    """Every group exactly: a projected group's t is its exact projection's, every other group's
-    Moreau bound (its recorded λ, else its norm) is at most t_max. Returns the failures."""
-    from exact.certify import dual_bound, h_matrix
-    from exact.optimal_set import group_projection
-
-    H, den = h_matrix(cp, v)
-    tmax, bad = dp.tmax, []
-    for i in range(cp.p):
-        for s in (1, -1):
-            g = tuple(F(s * int(x), den) for x in H[i])
-            if (i, s) in dp.ts:
-                if dp.ts[(i, s)] != group_projection(cp, (i, s), v).norm2:
-                    bad.append(("t", i, s))
-                continue
-            lam = dp.bounds[(i, s)] if (i, s) in dp.bounds else None
-            b = dual_bound(cp.cones[i], g, lam) if lam is not None else sum(x * x for x in g)
-            if b > tmax:
-                bad.append(("bound", i, s))
-    return bad
-
-
 def _float_network(X, y, beta, m, seed):
     """A network trained elsewhere: float weights written with repr (17 digits)."""
     rng = np.random.default_rng(seed)
@@ -451,7 +430,7 @@ def test_interval_dual_pass_agrees_with_dual_pieces(seed):
         dp = interval_dual_pieces(cp, v, must=list(W))
         assert dp.tmax == dual_pieces(cp, v).tmax
         assert all(g in dp.ts for g in W)
-        assert _audit(cp, v, dp) == []
+        assert dual_pass_failures(cp, v, dp) == []
 
 
 def test_interval_rows_are_exact_and_the_intervals_hold_them():
@@ -482,9 +461,9 @@ def test_planted_bug_a_dismissed_violated_group_is_caught(monkeypatch):
     X = rng.integers(-9, 10, (12, 3)).tolist()
     cp = ConvexProgram(X, rng.integers(-5, 6, 12).tolist(), F(1, 10))
     v = tuple(F(int(a), 7) for a in rng.integers(-20, 20, 12))
-    assert _audit(cp, v, interval_dual_pieces(cp, v)) == []
+    assert dual_pass_failures(cp, v, interval_dual_pieces(cp, v)) == []
     monkeypatch.setattr(IntervalH, "threshold", lambda self, thr: 2**62)
-    assert _audit(cp, v, interval_dual_pieces(cp, v)) != []
+    assert dual_pass_failures(cp, v, interval_dual_pieces(cp, v)) != []
 
 
 def test_check_of_a_float_network_verifies_with_scaled_multipliers():
