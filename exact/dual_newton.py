@@ -385,7 +385,8 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
     (:func:`exact.screen.float_violations`, ``state`` carried over), and the violated groups
     joining at ρ = 0, until none is violated by more than ``rel`` (relative to β²), or until
     Newton stalls below :data:`STALL_ACCEPT` with every violated group already in the working
-    set (then ``stats["worst_violation"]`` is above ``rel``). Returns ``(W, stats)`` with the float groups ``ρ_g q_g`` and ``stats`` (``rounds``,
+    set (then ``stats["worst_violation"]`` is above ``rel``).
+    Returns ``(W, stats)`` with the float groups ``ρ_g q_g`` and ``stats`` (``rounds``,
     ``working_set``, ``worst_violation``), and sets ``cp.numeric_value`` (the primal objective
     of W) and ``cp.numeric_dual`` (v); None when it does not apply (not the squared loss,
     numbers too large for floats) or does not converge (a singular system, faces that do not
