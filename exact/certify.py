@@ -1561,6 +1561,24 @@ def _solution(cp: ConvexProgram, lo: _Lower, up: _Upper, stats: dict) -> Solutio
                     beta=cp.beta, program=cp, stats=stats, bounds=lo.bounds)
 
 
+def exact_float_quotient(KI: np.ndarray, den: int) -> np.ndarray | None:
+    """``KI / den`` in floats, each entry the correctly rounded quotient, when every entry and
+    ``den > 0`` are below 2^53 (exact floats, so one IEEE division per entry is the correctly
+    rounded quotient, as Python's int / int is); None otherwise (the caller divides entry by
+    entry).
+
+    >>> exact_float_quotient(np.array([[1, 3]]), 4).tolist()
+    [[0.25, 0.75]]
+    >>> exact_float_quotient(np.array([[2**60]], dtype=object), 3) is None
+    True
+    """
+    from arrangement import intmat
+
+    if 0 < den < 2**53 and intmat.max_abs(KI) < 2**53:
+        return np.asarray(KI, dtype=float) / float(den)
+    return None
+
+
 def float_K(Kcache: dict, ck: tuple) -> np.ndarray:
     """The float image of the cached exact ``K_g`` of ``ck = (group, faces)``, converted once:
     from its integer form ``KI / den`` when cached (Python's int / int is correctly rounded,
@@ -1571,22 +1589,17 @@ def float_K(Kcache: dict, ck: tuple) -> np.ndarray:
     >>> float_K({((0, 1), (), "int"): (np.array([[1, 3]], dtype=object), 4)}, ((0, 1), ())).tolist()
     [[0.25, 0.75]]
     """
-    from arrangement import intmat
-
     fk = (*ck, "float")
     if fk not in Kcache:
         ik = (*ck, "int")
         if ik in Kcache:
             KI, den = Kcache[ik]
-            if 0 < den < 2**53 and intmat.max_abs(KI) < 2**53:
-                # integers below 2^53 are exact floats, so one IEEE division per entry is the
-                # correctly rounded quotient, as int / int is (31 matrices of 40 × 40 entries
-                # one Python division each were 2.5 ms of a (40, 4) solve)
-                Kcache[fk] = np.asarray(KI, dtype=float) / float(den)
-            else:
-                flat = KI.ravel().tolist()
-                Kcache[fk] = np.array([x / den if x else 0.0 for x in flat],
-                                      dtype=float).reshape(KI.shape)
+            # one Python division per entry was 2.5 ms of a (40, 4) solve (31 matrices 40 × 40)
+            F = exact_float_quotient(KI, den)
+            if F is None:
+                F = np.array([x / den if x else 0.0 for x in KI.ravel().tolist()],
+                             dtype=float).reshape(KI.shape)
+            Kcache[fk] = F
         else:
             K = Kcache[ck]
             Kcache[fk] = np.array([[float(x) for x in row] for row in K], dtype=float).reshape(
@@ -1655,10 +1668,12 @@ def _merged_system(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
         ck = (g, active[g])
         if ck + ("key",) not in Kcache:
             KI, den = _reduced_K_int(cp, g, active[g])
-            if KI.dtype != object and 0 < den < 2**53 and int(np.abs(KI).max(initial=0)) < 2**53:
-                # the float image now, from int64 (exact below 2^53: one correctly rounded
-                # division per entry); from the object copy it cost 0.1 ms per matrix
-                Kcache[ck + ("float",)] = KI.astype(float) / float(den)
+            if KI.dtype != object:
+                # the float image now, from int64: from the object copy (float_K) the
+                # bound on its entries cost 0.1 ms per matrix
+                F = exact_float_quotient(KI, den)
+                if F is not None:
+                    Kcache[ck + ("float",)] = F
             Kcache[ck + ("int",)] = (KI.astype(object), den)
             Kcache[ck + ("key",)] = matrix_key(KI, den)
         key = Kcache[ck + ("key",)]

@@ -1289,9 +1289,7 @@ class _SolveCount:
                                "rest was read")
         try:
             _chamber_spend(self.budget, ch, self.n, self.d, self.data_bits)
-        except _CountedOver:
-            raise
-        except _OverLimits as exc:
+        except _OverLimits as exc:  # the budget's refusal, made a counted one
             raise _CountedOver(str(exc)) from None
 
 
