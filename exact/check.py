@@ -478,9 +478,13 @@ _MAX_COMPLETION_BITS = 8
 def _keys(pos, neg) -> list[int]:
     """Each row's packed ``+`` and ``−`` words (:func:`_words`) as one integer: the ``+``
     words' bits above the ``−`` words' (``64·words`` bits each)."""
-    w = pos.shape[1]
-    return [(int.from_bytes(a.tobytes(), "little") << (64 * w))
-            | int.from_bytes(b.tobytes(), "little") for a, b in zip(pos, neg)]
+    import numpy as np
+
+    # one little-endian integer per row of [neg words | pos words]: the same bits, one
+    # conversion per row (two per row and a shift were most of a first check at (40, 4))
+    L = 16 * pos.shape[1]
+    b = np.ascontiguousarray(np.hstack([neg, pos])).tobytes()
+    return [int.from_bytes(b[k:k + L], "little") for k in range(0, len(b), L)]
 
 
 def _words(B):

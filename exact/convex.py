@@ -88,8 +88,10 @@ def _int_dtype(big: int):
     return np.int64 if big < 2**62 else object
 
 
-def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
-    """``[arrangement.cone(i) for every chamber i]``, from the neighbour table in one pass."""
+def _cones(arrangement, ch, cache: dict) -> list[list[tuple[int, ...]]]:
+    """``[arrangement.cone(i) for every chamber i]``, from the neighbour table in one pass;
+    the table's facet positions go to ``cache["facet_index"]`` for
+    :meth:`ConvexProgram.padded_facets`."""
     p = len(ch)
     if p == 0 or not arrangement.classes:
         return [[] for _ in range(p)]
@@ -98,6 +100,7 @@ def _cones(arrangement, ch) -> list[list[tuple[int, ...]]]:
     signed = {1: [tuple(int(v) for v in c.normal) for c in arrangement.classes]}
     signed[-1] = [tuple(-v for v in t) for t in signed[1]]
     ci, ck = np.nonzero(arrangement.neighbors() >= 0)  # row-major: arrangement.facets order
+    cache["facet_index"] = (ci, ck)
     sk = np.asarray(ch.class_signs)[ci, ck].tolist()
     starts = np.searchsorted(ci, np.arange(p + 1)).tolist()
     rows = [signed[s][k] for s, k in zip(sk, ck.tolist())]
@@ -224,6 +227,9 @@ class ConvexProgram:
         self.loss_fn.require_domain(self.y)
         ch: Any = arrangement.chambers()  # an Arrangement's Chambers (bulk arrays), or a list
         self.p = len(ch)
+        #: arrays derived once per program (the facet index here; the screens' float arrays,
+        #: exact.screen.facet_arrays; check's sign index, ...)
+        self.cache: dict = {}
         # from the chamber arrays in bulk (the same Python ints as Chamber / Arrangement.cone,
         # which build small objects per chamber: a third of a (40, 5) solve)
         # kept as int8 / integer arrays behind read-only views (rows as tuples on access):
@@ -236,7 +242,7 @@ class ConvexProgram:
             self.signs = RowView(S)
             self.witnesses = RowView(np.asarray(ch.W).reshape(self.p, -1))
             self.patterns = RowView((S >= 0).astype(np.int8))
-            self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch)
+            self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch, self.cache)
         else:  # a plain list of Chamber objects (e.g. a subsampled arrangement)
             self.signs = [c.signs for c in ch]
             self.witnesses = [c.witness for c in ch]
@@ -247,8 +253,6 @@ class ConvexProgram:
         self.numeric_value: float | None = None
         self.numeric_dual: np.ndarray | None = None
         self.numeric_solver: str | None = None
-        #: derived float arrays shared by the screens (exact.screen.facet_arrays)
-        self.cache: dict = {}
 
     # -- the facets in bulk ---------------------------------------------------------------
     def padded_facets(self) -> tuple[np.ndarray, np.ndarray]:
@@ -276,7 +280,9 @@ class ConvexProgram:
             normals = [tuple(int(v) for v in c.normal) for c in arr.classes]
             N = np.array(normals, dtype=_int_dtype(max(abs(v) for t in normals for v in t))
                          ).reshape(-1, d)
-            ci, ck = np.nonzero(arr.neighbors() >= 0)  # row-major: the order of cones[i]
+            fi = self.cache.get("facet_index")  # from _cones, when it built cones
+            # row-major: the order of cones[i]
+            ci, ck = fi if fi is not None else np.nonzero(arr.neighbors() >= 0)
             counts = np.bincount(ci, minlength=p).astype(np.int64)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
             pos = np.arange(len(ci)) - starts[ci]

@@ -106,7 +106,8 @@ class IntervalH:
                       ).reshape(rows, d) if k else np.zeros((rows, 0), dtype=np.int64))
         # one float product for both: every entry and partial sum is an integer of magnitude
         # below rows · 2^(h1 − 2 − bits(rows)) < 2^53, so BLAS computes it exactly
-        Pf = cp.cache.get("interval_patterns_float")
+        fa = cp.cache.get("facet_arrays")  # the screens' float patterns, when built: the same
+        Pf = fa.P if fa is not None else cp.cache.get("interval_patterns_float")
         if Pf is None:  # per program: the 0/1 patterns in floats
             Pf = cp.cache["interval_patterns_float"] = self.P.astype(float)
         HE = (Pf @ np.hstack([Bl, E]).astype(float)).astype(np.int64)

@@ -95,7 +95,8 @@ def padded_facets(cp) -> tuple[np.ndarray, np.ndarray, int]:
     cached = cp.cache.get("screen_padded_facets")
     if cached is None:
         AI, counts = cp.padded_facets()
-        big = (int(np.abs(AI.astype(np.int64)).max(initial=0)) if AI.dtype != object
+        # (an int dtype from ConvexProgram.padded_facets holds every entry's negative)
+        big = (max(int(AI.max(initial=0)), -int(AI.min(initial=0))) if AI.dtype != object
                else max((abs(int(x)) for x in AI.flat), default=0))
         cached = cp.cache["screen_padded_facets"] = (AI, counts, big)
     return cached
@@ -141,9 +142,18 @@ def facet_arrays(cp) -> FacetArrays | None:
     # each entry correctly rounded (as float(int) rounds), then the rows normalised
     raw = (Aint.astype(float) if Aint.dtype != object else
            np.array([float(x) for x in Aint.flat]).reshape(Aint.shape))
-    nrm = np.linalg.norm(raw, axis=2, keepdims=True)
+    if big * big * d < 2**53:
+        # every square and partial sum an integer below 2^53: exact in any order, so these
+        # are the norms np.linalg.norm gives, and the squares are the interval pass's
+        # (exact.interval_pass) facet lengths, computed there the same way
+        aa = np.einsum("ikd,ikd->ik", raw, raw)
+        cp.cache.setdefault("check_facet_norms", aa)
+        nrm = np.sqrt(aa)[..., None]
+    else:
+        nrm = np.linalg.norm(raw, axis=2, keepdims=True)
     A = np.divide(raw, nrm, out=np.zeros_like(raw), where=nrm > 0)
-    fa = FacetArrays(A, counts.copy(), np.array(cp.patterns, dtype=float).reshape(p, cp.rows),
+    fa = FacetArrays(A, counts.copy(),  # patterns: an int8 view's array, not p row tuples
+                     np.asarray(cp.patterns).astype(float).reshape(p, cp.rows),
                      np.array([[float(x) for x in row] for row in cp.X]).reshape(cp.rows, d),
                      raw, big < 2**53, nrm[..., 0])
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
