@@ -21,7 +21,13 @@ from arrangement.instances import read_instance
 from exact import screen as screen_mod
 from exact.certify import dual_pieces, h_matrix, solution_certificate, solve
 from exact.convex import ConvexProgram
-from exact.cutting import clarabel_restricted, seed_groups, working_set_solve
+from exact.cutting import (
+    clarabel_restricted,
+    ranked_violations,
+    seed_groups,
+    violated_groups,
+    working_set_solve,
+)
 from exact.projection import project_onto_cone
 from exact.verify import verify_certificate
 from properties import strategies as S
@@ -546,3 +552,15 @@ def test_active_newton_on_duplicate_and_dependent_fits():
     # K_3 = K_0 + K_1 binds: v = β y/‖y‖ (the constraint ‖v‖ ≤ β), only ρ_3 > 0
     rho, v = active_newton([Z0, Z1, Z0, np.eye(2)], y, 0.25, np.ones(4))
     assert np.allclose(v, 0.5 * y / np.linalg.norm(y)) and np.allclose(rho[:3], 0.0)
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, float("nan")]),
+                          st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, float("nan")])),
+                min_size=0, max_size=30),
+       st.sampled_from([0.0, 0.9, 1.0, 1.7]))
+def test_ranked_violations_is_the_sorted_list_of_violated_groups(rows, lim):
+    # ties in t are common (the values repeat): the order must still be the tuples' own
+    T = np.array(rows, dtype=float).reshape(-1, 2)
+    ri, ci, t = ranked_violations(T, lim)
+    got = [(float(a), (int(i), 1 - 2 * int(c))) for a, i, c in zip(t, ri, ci)]
+    assert got == sorted(violated_groups(T, lim), reverse=True)
