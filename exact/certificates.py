@@ -408,7 +408,8 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
             signs, patterns = (json_row_texts(_rows(cp.signs, b0, b1)),
                                json_row_texts(_rows(cp.patterns, b0, b1)))
         witnesses = json_row_texts(_rows(cp.witnesses, b0, b1))
-        widths = [len(cp.cones[i]) for i in range(b0, b1)]
+        cones = cp.cones[b0:b1]  # the block's facet rows at once (exact.convex.ConeList)
+        widths = [len(c) for c in cones]
         # the descent multipliers of the whole block as text at once
         mtext: dict[tuple[int, int], str] = {}
         if rows_of is not None:
@@ -424,7 +425,7 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
         out = []
         for r, i in enumerate(range(b0, b1)):
             ft = []
-            for j, a in zip(arr.facet_rows(i), cp.cones[i]):
+            for j, a in zip(arr.facet_rows(i), cones[r]):
                 key = (j, a)
                 t = facet_text.get(key)
                 if t is None:

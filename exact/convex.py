@@ -41,8 +41,8 @@ from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
 from exact.types import ChamberSource, Group
 
-__all__ = ["ConvexProgram", "GroupList", "HINGE_LABELS", "RowView", "LOSSES", "NumericSolveError",
-           "require_hinge_labels"]
+__all__ = ["ConeList", "ConvexProgram", "GroupList", "cone_sizes", "HINGE_LABELS", "RowView",
+           "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
 #: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
 LOSSES = LOSS_NAMES
@@ -88,9 +88,9 @@ def _int_dtype(big: int):
     return np.int64 if big < 2**62 else object
 
 
-def _cones(arrangement, ch, cache: dict) -> list[list[tuple[int, ...]]]:
-    """``[arrangement.cone(i) for every chamber i]``, from the neighbour table in one pass;
-    the table's facet positions go to ``cache["facet_index"]`` for
+def _cones(arrangement, ch, cache: dict) -> Sequence[list[tuple[int, ...]]]:
+    """``[arrangement.cone(i) for every chamber i]`` as a :class:`ConeList`, from the neighbour
+    table in one pass; the table's facet positions go to ``cache["facet_index"]`` for
     :meth:`ConvexProgram.padded_facets`."""
     p = len(ch)
     if p == 0 or not arrangement.classes:
@@ -101,10 +101,82 @@ def _cones(arrangement, ch, cache: dict) -> list[list[tuple[int, ...]]]:
     signed[-1] = [tuple(-v for v in t) for t in signed[1]]
     ci, ck = np.nonzero(arrangement.neighbors() >= 0)  # row-major: arrangement.facets order
     cache["facet_index"] = (ci, ck)
-    sk = np.asarray(ch.class_signs)[ci, ck].tolist()
-    starts = np.searchsorted(ci, np.arange(p + 1)).tolist()
-    rows = [signed[s][k] for s, k in zip(sk, ck.tolist())]
-    return [rows[starts[i]:starts[i + 1]] for i in range(p)]
+    sk = np.asarray(ch.class_signs)[ci, ck]
+    return ConeList(signed, sk, ck, np.searchsorted(ci, np.arange(p + 1)))
+
+
+def cone_sizes(cones: Sequence[Sequence[object]]) -> np.ndarray:
+    """The facet count of every chamber of ``cones`` (a :class:`ConeList` or a list of
+    lists), without building a ConeList's rows.
+
+    >>> cone_sizes([[(1, 0)], [(1, 0), (0, 1)], []]).tolist()
+    [1, 2, 0]
+    """
+    if isinstance(cones, ConeList):
+        return cones.sizes()
+    return np.array([len(c) for c in cones], dtype=np.int64)
+
+
+class ConeList(Sequence[list[tuple[int, ...]]]):
+    """Each chamber's facet rows (``Arrangement.cone(i)``: a list of tuples of Python ints,
+    each row one of two tuples shared per class), made on access from the neighbour table's
+    arrays: a list per chamber, built for all p chambers when the program is made, was half
+    of ``ConvexProgram``'s construction at (40, 4), and most callers read a few chambers.
+
+    >>> from arrangement.core import Arrangement
+    >>> arr = Arrangement([[1, 0], [0, 1]])
+    >>> cones = ConvexProgram(arr.X, [1, 1], 1, arrangement=arr).cones
+    >>> len(cones), cones[0] == arr.cone(0), cones[-1] == arr.cone(len(cones) - 1)
+    (4, True, True)
+    """
+
+    __slots__ = ("_signed", "_sk", "_ck", "_starts")
+
+    def __init__(self, signed: dict[int, list[tuple[int, ...]]], sk: np.ndarray,
+                 ck: np.ndarray, starts: np.ndarray):
+        self._signed, self._sk, self._ck, self._starts = signed, sk, ck, starts
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            a0, a1, step = i.indices(len(self))
+            if step != 1:
+                return [self[j] for j in range(a0, a1, step)]
+            return list(self._block(a0, max(a0, a1)))
+        p = len(self)
+        if i < 0:
+            i += p
+        if not 0 <= i < p:
+            raise IndexError("chamber index out of range")
+        a, b = int(self._starts[i]), int(self._starts[i + 1])
+        plus, minus = self._signed[1], self._signed[-1]
+        return [plus[k] if s > 0 else minus[k]
+                for s, k in zip(self._sk[a:b].tolist(), self._ck[a:b].tolist())]
+
+    def sizes(self) -> np.ndarray:
+        """Every chamber's facet count."""
+        return np.diff(self._starts)
+
+    def row(self, i: int, k: int) -> tuple[int, ...]:
+        """``self[i][k]``, without building chamber i's other rows."""
+        at = int(self._starts[i]) + k
+        return self._signed[1 if self._sk[at] > 0 else -1][int(self._ck[at])]
+
+    def __iter__(self) -> Iterator[list[tuple[int, ...]]]:
+        for a0 in range(0, len(self), 4096):  # in blocks: no p-long Python lists at once
+            yield from self._block(a0, min(a0 + 4096, len(self)))
+
+    def _block(self, a0: int, a1: int) -> Iterator[list[tuple[int, ...]]]:
+        """The cones of chambers ``a0 … a1 − 1``, from one conversion of their arrays."""
+        plus, minus = self._signed[1], self._signed[-1]
+        st = self._starts[a0:a1 + 1].tolist()
+        sk = self._sk[st[0]:st[-1]].tolist()
+        ck = self._ck[st[0]:st[-1]].tolist()
+        for t in range(a1 - a0):
+            lo, hi = st[t] - st[0], st[t + 1] - st[0]
+            yield [plus[k] if s > 0 else minus[k] for s, k in zip(sk[lo:hi], ck[lo:hi])]
 
 
 class RowView(Sequence[tuple[int, ...]]):
@@ -242,7 +314,7 @@ class ConvexProgram:
             self.signs = RowView(S)
             self.witnesses = RowView(np.asarray(ch.W).reshape(self.p, -1))
             self.patterns = RowView((S >= 0).astype(np.int8))
-            self.cones: list[list[tuple[int, ...]]] = _cones(arrangement, ch, self.cache)
+            self.cones: Sequence[list[tuple[int, ...]]] = _cones(arrangement, ch, self.cache)
         else:  # a plain list of Chamber objects (e.g. a subsampled arrangement)
             self.signs = [c.signs for c in ch]
             self.witnesses = [c.witness for c in ch]

@@ -259,7 +259,7 @@ class ScaledDismissals(Dismissals):
         if not (0 <= i < len(self.code)):
             return None
         c = int(self.code[i, col])
-        f = len(self.cones[i])
+        f = int(self._sizes[i])
         if c == 5:
             return [(a << self.shift, b * self.den) for a, b in self._dyadic[(i, s)][:f]]
         if c != 4:

@@ -43,6 +43,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from exact.convex import ConeList, cone_sizes
+
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "blocked_screen",
            "descent_multipliers", "dyadic_integers", "exact_facet_lambda", "exact_facet_ok",
            "exact_multipliers_ok", "exact_norm_ok", "active_set_projection", "facet_arrays",
@@ -1024,6 +1026,7 @@ class Dismissals(Mapping):
     def __init__(self, cones, H: np.ndarray, den: int):
         self.cones, self.H, self.den = cones, H, den
         p = len(cones)
+        self._sizes = cone_sizes(cones)  # facet counts (a ConeList builds rows on access)
         #: per chamber and sign column: 0 none, 1 facet, 2 multiplier row, 3 explicit
         self.code = np.zeros((p, 2), dtype=np.int8)
         self.arg = np.full((p, 2), -1, dtype=np.int64)
@@ -1072,7 +1075,7 @@ class Dismissals(Mapping):
         if c == 3:
             return self.extra[g]
         k = int(self.arg[i, col])
-        f = len(self.cones[i])
+        f = int(self._sizes[i])
         if c == 1:
             return exact_facet_lambda(self.cones[i][k], self.H[i], self.den, s, f, k)
         return tuple(Fraction(float(x)) for x in self.mu[k, :f])
@@ -1085,10 +1088,11 @@ class Dismissals(Mapping):
         c = int(self.code[i, col])
         if c == 0:
             return None
-        f = len(self.cones[i])
+        f = int(self._sizes[i])
         if c == 1:
             k = int(self.arg[i, col])
-            a = self.cones[i][k]
+            a = (self.cones.row(i, k) if isinstance(self.cones, ConeList)
+                 else self.cones[i][k])
             ag = s * sum(int(x) * int(y) for x, y in zip(a, self.H[i]))
             num, den = max(0, -ag), sum(int(x) * int(x) for x in a) * self.den
             q = math.gcd(num, den)
