@@ -22,8 +22,11 @@ __all__ = ["single_threaded_blas"]
 def single_threaded_blas() -> Iterator[None]:
     """Run the body with one BLAS thread, restoring the previous limits afterwards.
 
-    scipy's linear algebra and optimisation modules are imported first so that their own BLAS
-    copy is loaded, hence limited too.
+    scipy's linear algebra is imported first so that its own BLAS copy is loaded, hence limited
+    too. ``scipy.optimize`` is not: its compiled modules link the same copy (threadpoolctl lists
+    the same two libraries with or without it), and its package import alone cost about 0.11 s
+    of CPU in every fresh ``relucvx solve`` (benchmarks/RESULTS.md, session 12); the NNLS guesses
+    call scipy's routine without it (:mod:`arrangement.scipy_nnls`).
 
     >>> import numpy as np
     >>> with single_threaded_blas():
@@ -32,7 +35,6 @@ def single_threaded_blas() -> Iterator[None]:
     [1.0, 1.0, 1.0]
     """
     import scipy.linalg  # noqa: F401  (loads scipy's BLAS before the limits are set)
-    import scipy.optimize  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):

@@ -127,7 +127,7 @@ def group_faces(fa, pool: int, groups: Sequence[Group], v: np.ndarray,
         if ok[m]:
             faces.append(tuple(sorted(int(k) for k in idx[m] if k >= 0)))
             continue
-        from scipy.optimize import nnls
+        from arrangement.scipy_nnls import nnls
 
         k = int(fa.counts[rows[m]])
         lm, _res = nnls(fa.A[rows[m], :k].T, -Gs[m], maxiter=50 * k + 50)
