@@ -1,9 +1,10 @@
-"""arrangement/scipy_nnls.py: scipy's nnls without importing scipy.optimize, bit for bit.
+"""arrangement/scipy_direct.py: scipy's nnls and LAPACK routines without importing
+scipy.optimize or scipy.linalg, bit for bit.
 
-The certifier's NNLS guesses decide which groups are screened and which multipliers are tried,
-so the solve's path (rounds, floats, gap) stays the same only if every answer is scipy's own,
-to the last bit; and the point of the module is that a solve in a fresh process never imports
-scipy.optimize.
+The certifier's NNLS guesses and Newton steps decide which groups are screened and which
+multipliers are tried, so the solve's path (rounds, floats, gap) stays the same only if every
+answer is scipy's own, to the last bit; and the point of the module is that a solve in a fresh
+process imports neither package.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 from scipy.optimize import nnls as scipy_nnls
 
-from arrangement import scipy_nnls as mod
+from arrangement import scipy_direct as mod
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,13 +91,14 @@ def test_another_wrapper_falls_back_on_scipy_optimize(monkeypatch):
     assert x.tobytes() == xs.tobytes() and r == rs
 
 
-def test_a_fresh_solve_calls_nnls_without_importing_scipy_optimize():
+def test_a_fresh_solve_imports_neither_scipy_optimize_nor_scipy_linalg():
     """The (15, 3) instance below calls nnls from the screen and from the dual Newton; a fresh
-    process solving it never imports scipy.optimize, and the solve is certified."""
+    process solving it imports neither scipy.optimize nor scipy.linalg, and the solve is
+    certified."""
     code = textwrap.dedent("""
         import sys
         import numpy as np
-        import arrangement.scipy_nnls as m
+        import arrangement.scipy_direct as m
         from exact.certify import solve
         calls = []
         inner = m.nnls
@@ -105,8 +107,8 @@ def test_a_fresh_solve_calls_nnls_without_importing_scipy_optimize():
         X, y = rng.integers(-9, 10, (15, 3)).tolist(), rng.integers(-5, 6, 15).tolist()
         sol = solve(X, y, "1/10")
         assert sol.lower <= sol.upper and sol.stats["target_met"]
-        imported = "scipy.optimize" in sys.modules
-        print(len(calls) > 0, m._compiled() is not None, imported)
+        imported = "scipy.optimize" in sys.modules or "scipy.linalg" in sys.modules
+        print(len(calls) > 0, m._compiled() is not None and m._flapack(()) is not None, imported)
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -114,3 +116,53 @@ def test_a_fresh_solve_calls_nnls_without_importing_scipy_optimize():
     assert called == "True"
     if mirrored == "True":  # the installed scipy's wrapper is the mirrored one
         assert imported == "False"
+
+
+def _fresh(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, check=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return out.stdout.strip()
+
+
+def test_lapack_gives_scipy_linalg_lapacks_own_routines():
+    """In a fresh process: the routines come without scipy.linalg, and they are the very objects
+    scipy.linalg.lapack exports once it is imported."""
+    out = _fresh("""
+        import sys
+        from arrangement.scipy_direct import lapack
+        names = ("dpotrf", "dpotrs", "dpstrf", "dtrtrs")
+        got = lapack(*names)
+        before = "scipy.linalg" in sys.modules
+        import scipy.linalg.lapack as L
+        print(before, all(f is getattr(L, n) for f, n in zip(got, names)))
+    """)
+    assert out == "False True"
+
+
+def test_load_blas_loads_the_libraries_scipy_linalg_loads():
+    """threadpoolctl sees the same BLAS libraries after load_blas() as after importing
+    scipy.linalg and scipy.optimize (what exact/blas.py imported before), so the same ones are
+    limited to one thread."""
+    out = _fresh("""
+        import numpy, scipy.sparse
+        from threadpoolctl import threadpool_info
+        from arrangement.scipy_direct import load_blas
+        load_blas()
+        a = sorted(lib["filepath"] for lib in threadpool_info())
+        import scipy.linalg, scipy.optimize
+        b = sorted(lib["filepath"] for lib in threadpool_info())
+        print(a == b, len(a))
+    """)
+    same, n = out.split()
+    assert same == "True" and int(n) >= 1
+
+
+def test_another_lapack_module_falls_back_on_scipy_linalg(monkeypatch):
+    import scipy.linalg.lapack as L
+
+    monkeypatch.setattr(mod, "_LAPACK_LINE", "from somewhere_else import *")
+    assert mod._extension("scipy.linalg", "_flapack", "lapack",
+                          lambda lines: mod._LAPACK_LINE in lines) is None
+    (f,) = mod.lapack("dpotrf")
+    assert f is L.dpotrf
