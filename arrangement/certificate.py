@@ -118,7 +118,7 @@ class _Cone:
             return [0] * f, 1
         if f == 0:
             return None
-        from scipy.optimize import nnls
+        from arrangement.scipy_direct import nnls
 
         bb = intmat.float_rows([b])[0]
         try:

@@ -22,8 +22,11 @@ __all__ = ["single_threaded_blas"]
 def single_threaded_blas() -> Iterator[None]:
     """Run the body with one BLAS thread, restoring the previous limits afterwards.
 
-    scipy's linear algebra and optimisation modules are imported first so that their own BLAS
-    copy is loaded, hence limited too.
+    scipy's own BLAS copy is loaded first (:func:`arrangement.scipy_direct.load_blas`), so that
+    it is limited too. Its packages are not imported for it: ``scipy.linalg`` and
+    ``scipy.optimize`` were, about 0.16 s of CPU in every fresh ``relucvx solve``
+    (benchmarks/RESULTS.md, session 12), and their compiled modules link that same copy
+    (threadpoolctl lists the same two libraries either way).
 
     >>> import numpy as np
     >>> with single_threaded_blas():
@@ -31,9 +34,11 @@ def single_threaded_blas() -> Iterator[None]:
     >>> s.tolist()
     [1.0, 1.0, 1.0]
     """
-    import scipy.linalg  # noqa: F401  (loads scipy's BLAS before the limits are set)
-    import scipy.optimize  # noqa: F401
     from threadpoolctl import threadpool_limits
+
+    from arrangement.scipy_direct import load_blas
+
+    load_blas()  # scipy's BLAS, loaded before the limits are set
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield

@@ -388,7 +388,7 @@ def _cheap_bound(A: Sequence[Sequence[int]], hrow: Sequence[int], den: int, s: i
         return tuple(one_facet)
     if len(A) < 2:
         return None
-    from scipy.optimize import nnls
+    from arrangement.scipy_direct import nnls
 
     Af = np.array(A, dtype=float)
     # int / int is correctly rounded, as float(Fraction(x, den)) is (g and den may exceed a

@@ -127,7 +127,7 @@ def group_faces(fa, pool: int, groups: Sequence[Group], v: np.ndarray,
         if ok[m]:
             faces.append(tuple(sorted(int(k) for k in idx[m] if k >= 0)))
             continue
-        from scipy.optimize import nnls
+        from arrangement.scipy_direct import nnls
 
         k = int(fa.counts[rows[m]])
         lm, _res = nnls(fa.A[rows[m], :k].T, -Gs[m], maxiter=50 * k + 50)
@@ -219,7 +219,9 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
     >>> (v.round(9) + 0.0).tolist(), float(rho[1].round(9)), float((rho[0] + rho[2] / 2).round(9))
     ([0.5, 0.5], 3.0, 1.0)
     """
-    from scipy.linalg.lapack import dpotrf, dpotrs, dpstrf, dtrtrs
+    from arrangement.scipy_direct import lapack
+
+    dpotrf, dpotrs, dpstrf, dtrtrs = lapack("dpotrf", "dpotrs", "dpstrf", "dtrtrs")
 
     y = np.asarray(y, dtype=float)
     n = len(y)

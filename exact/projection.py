@@ -127,7 +127,7 @@ def _as_rows(A: Sequence[Sequence[Number]], d: int) -> list[Vec]:
 # -- the projection ------------------------------------------------------------------------------
 def _numeric_guess(A: list[Vec], g: Vec) -> ProjectionCertificate | None:
     """Exact solve on the support that a float NNLS of the dual suggests (may be wrong: checked)."""
-    from scipy.optimize import nnls
+    from arrangement.scipy_direct import nnls
 
     # guarded: rows (and g) scaled by positive constants first, so no float overflows; the
     # rows are normalised and g rescaled below anyway, so the guess is unchanged
@@ -525,7 +525,7 @@ def _integer_kkt(A: Sequence[Sequence[int]], g: Sequence[int], order: Sequence[i
 
 def _float_support(A: list[tuple[int, ...]], g: list[int]) -> list[int]:
     """The facet rows a float NNLS of the dual ``min_{λ≥0} ‖g + Aᵀλ‖`` uses, by decreasing λ."""
-    from scipy.optimize import nnls
+    from arrangement.scipy_direct import nnls
 
     Af = float_rows(A).reshape(len(A), -1)
     gf = float_rows([g])[0]

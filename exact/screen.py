@@ -796,7 +796,7 @@ def _nnls_confirm(fa: FacetArrays, G: np.ndarray, c: np.ndarray, out: np.ndarray
                   lim: float) -> int:
     """NNLS projections of the groups ``c`` (rows (i, col)) into ``out``; how many stay
     above ``lim``."""
-    from scipy.optimize import nnls
+    from arrangement.scipy_direct import nnls
 
     found = 0
     for i, col in c:

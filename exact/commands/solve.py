@@ -67,6 +67,15 @@ def _decimal(q: Fraction, digits: int = 15) -> str:
     return format(ctx.divide(Decimal(q.numerator), Decimal(q.denominator)), "g")
 
 
+def _digits15(value: object) -> str:
+    """A closed form's value to 15 digits (sympy's ``N``). sympy is imported here, only when
+    there is a closed form: it was imported for every optimal set, about 0.2 s CPU in a fresh
+    process when the closed form itself was skipped."""
+    import sympy
+
+    return str(sympy.N(value, 15))
+
+
 def _parse_tol(text: str) -> Fraction:
     # the documented range (docs/limits.md): refused before any work, not after the solve
     return check_parameter(to_fraction(text, where="--tol"), "--tol")
@@ -178,7 +187,14 @@ def _closed_form_within(sol, optset, deadline: float | None, budget: float
     >>> cf is None and "--extras forces it" in why
     True
     """
+    why = (f"the closed form: the extras' time budget ({budget:.3f} s CPU, {EXTRAS_SHARE:g}x "
+           "the certified solve) ran out {where} (--extras forces it)")
     c0 = time.process_time()
+    if deadline is not None and deadline <= c0:
+        # spent already: the limit below is at most deadline - c0, so the closed form is
+        # skipped whatever its import costs; skipped before it, then (sympy, about 0.2 s CPU
+        # in a fresh process: most of the extras of a fresh (20, 3) solve)
+        return None, why.format(where="in the optimal set")
     from exact.closed_form import TIME_LIMIT, closed_form
 
     if deadline is not None:
@@ -187,8 +203,6 @@ def _closed_form_within(sol, optset, deadline: float | None, budget: float
         # other work skipped the rational closed form of example:v1d for it)
         deadline += time.process_time() - c0
     limit = TIME_LIMIT if deadline is None else min(deadline - time.process_time(), TIME_LIMIT)
-    why = (f"the closed form: the extras' time budget ({budget:.3f} s CPU, {EXTRAS_SHARE:g}x "
-           "the certified solve) ran out {where} (--extras forces it)")
     if limit <= 0:
         return None, why.format(where="in the optimal set")
     w0 = time.monotonic()
@@ -342,8 +356,6 @@ def run(args: argparse.Namespace) -> int:
     }
     out["extras_skipped"] = skipped
     if optset is not None:
-        import sympy
-
         out["optimal_set"] = {
             "exact": optset.exact, "complete": optset.complete, "note": optset.note,
             "skipped": None if optset.skipped is None else f"{optset.skipped} (--extras "
@@ -356,7 +368,7 @@ def run(args: argparse.Namespace) -> int:
         out["closed_form"] = None if cf is None else {
             "value": str(cf.value), "minimal_polynomial": str(cf.minimal_polynomial.as_expr()),
             "degree": cf.minimal_polynomial.degree(),
-            "decimal": str(sympy.N(cf.value, 15)),
+            "decimal": _digits15(cf.value),
             "interval": [format_fraction(cf.interval[0]), format_fraction(cf.interval[1])],
             "verified": cf.verified, "proved": cf.proved, "note": cf.note}
         out["closed_form_skipped"] = cf_skipped
