@@ -64,6 +64,35 @@ class DualPieces:
         return max(self.ts.values(), default=Fraction(0))
 
 
+#: rows per block of :meth:`IntervalH.proven`'s float product (its m × f × d gather of the facet
+#: rows is made one block at a time)
+_PROVEN_BLOCK = 8192
+
+
+def _patterns_float(cp: ConvexProgram, P: np.ndarray) -> np.ndarray:
+    """The program's 0/1 patterns ``P`` (p × rows) in floats, once per program: the screens'
+    ``facet_arrays(cp).P`` when that is built (the same numbers: ``cp.patterns`` as floats), so
+    that the program holds one p × rows float copy, not two (56 MiB each at (40, 5)).
+
+    >>> import numpy as np
+    >>> from exact.screen import facet_arrays
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> P = np.asarray(cp.patterns, dtype=np.int8).reshape(cp.p, cp.rows)
+    >>> own = _patterns_float(cp, P)  # no float arrays yet: its own copy
+    >>> fa = facet_arrays(cp)
+    >>> _patterns_float(cp, P) is fa.P, own.tolist() == fa.P.tolist()
+    (True, True)
+    """
+    fa = cp.cache.get("facet_arrays")
+    if fa is not None and fa.P.shape == P.shape:
+        cp.cache.pop("interval_patterns_float", None)  # a copy made before fa: not needed
+        return fa.P
+    Pf = cp.cache.get("interval_patterns_float")
+    if Pf is None:  # no float arrays of the screens: the patterns converted here
+        Pf = cp.cache["interval_patterns_float"] = P.astype(float)
+    return Pf
+
+
 #: Sums of d squares of the interval screen stay below 2^63 (int64): entries below ``2^h1`` with
 #: ``d · 2^(2·h1) < 2^63``; the rounded ``H/2^k`` themselves stay below ``2^(h1 − 2)``.
 _INT64_BITS = 63
@@ -106,10 +135,7 @@ class IntervalH:
                       ).reshape(rows, d) if k else np.zeros((rows, 0), dtype=np.int64))
         # one float product for both: every entry and partial sum is an integer of magnitude
         # below rows · 2^(h1 − 2 − bits(rows)) < 2^53, so BLAS computes it exactly
-        fa = cp.cache.get("facet_arrays")  # the screens' float patterns, when built: the same
-        Pf = fa.P if fa is not None else cp.cache.get("interval_patterns_float")
-        if Pf is None:  # per program: the 0/1 patterns in floats
-            Pf = cp.cache["interval_patterns_float"] = self.P.astype(float)
+        Pf = _patterns_float(cp, self.P)
         HE = (Pf @ np.hstack([Bl, E]).astype(float)).astype(np.int64)
         self.Hl = np.ascontiguousarray(HE[:, :d])
         self.Hh = self.Hl + HE[:, d:] if k else self.Hl
@@ -182,8 +208,14 @@ class IntervalH:
                 mu = np.where(ok[:, None], mu, 0)
                 big = int(mu.max(initial=0))
                 if AF is not None and big * f * amax < 2**53:
-                    M = np.einsum("mk,mkd->md", mu.astype(float), AF[rows, :f]
-                                  ).astype(np.int64)
+                    # in blocks of rows: AF[rows, :f] is an m × f × d copy (tens of MiB at
+                    # (40, 5)); every term and partial sum is an integer below 2^53, so the
+                    # sums are exact whatever the blocks
+                    M = np.empty((len(rows), AI.shape[2]), dtype=np.int64)
+                    muf = mu.astype(float)
+                    for b in range(0, len(rows), _PROVEN_BLOCK):
+                        e = b + _PROVEN_BLOCK
+                        M[b:e] = np.einsum("mk,mkd->md", muf[b:e], AF[rows[b:e], :f])
                 else:  # one facet column at a time: m × d int64 products, no m × f × d copy
                     M = np.zeros((len(rows), AI.shape[2]), dtype=np.int64)
                     for k in np.flatnonzero(mu.any(axis=0)).tolist():
@@ -333,8 +365,6 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     if "check_facet_norms" not in cp.cache:  # per program: the facets' squared lengths
         cp.cache["check_facet_norms"] = np.einsum("ikd,ikd->ik", raw, raw)
     aa = cp.cache["check_facet_norms"]
-    nrm = np.sqrt(aa)
-    nrm_safe = np.where(nrm > 0, nrm, 1.0)
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
     fcache = cp.cache.get("check_face_cache")
     if fcache is None:  # per program: the Gram adjugates of active sets, keyed by their rows
@@ -390,7 +420,10 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         l1, k1 = lam1[rs, cs_], best[rs, cs_]
         G = (1 - 2 * cs_)[:, None] * hm[rs] + l1[:, None] * raw[rs, k1]
         lam, r = count_sliced_descent(fa.A, fa.counts, rs, G, _SWEEPS)
-        lam = lam[:, :fb] / nrm_safe[rs, :fb]
+        # the facet lengths of these rows only (a p × fmax copy of them was 28 MiB at (40, 5));
+        # the square root is correctly rounded entry by entry, the same numbers either way
+        nrm = np.sqrt(aa[rs, :fb])
+        lam = lam[:, :fb] / np.where(nrm > 0, nrm, 1.0)
         lam[np.arange(len(pend)), k1] += l1
         est = np.einsum("md,md->m", r, r)
         pend, lam, est = settle(pend, lam, est, est <= float(T) * (1 - 1e-4), T)
@@ -468,18 +501,26 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     inv = cp.cache["check_inv_facet_norms"]
     C = np.einsum("ikd,id->ik", raw, hm)
     nf = np.einsum("id,id->i", hm, hm)
-    drop = C * C * inv  # the drop of the half-space bound below ‖g‖², where a·(s g) < 0
+    # the drop of the half-space bound below ‖g‖², where a·(s g) < 0 (in place: the same
+    # products, (C·C)·inv, without a third p × fmax temporary)
+    drop = C * C
+    drop *= inv
+    score = np.empty_like(drop)
     ub = np.empty((p, 2))
     best = np.zeros((p, 2), dtype=np.int64)
     mu1 = np.zeros((p, 2), dtype=np.int64)
     lam1 = np.zeros((p, 2))  # the best single facet's float multiplier (of the integer row)
     ar = np.arange(p)
     for col, s in ((0, 1), (1, -1)):
-        score = np.where(C < 0 if s == 1 else C > 0, drop, 0.0)
+        score.fill(0.0)  # drop where the facet can cut s·g, else 0 (one buffer for both signs)
+        np.copyto(score, drop, where=C < 0 if s == 1 else C > 0)
         b = best[:, col] = np.argmax(score, axis=1)
         ub[:, col] = np.maximum(nf - score[ar, b], 0.0)
         lam1[:, col] = np.maximum(-s * C[ar, b] * inv[ar, b], 0.0)
         mu1[:, col] = integers(lam1[:, col])
+    # p × fmax floats each (28 MiB apiece at (40, 5)) not read again: freed before the rounds,
+    # where the pass's memory peaks
+    del C, drop, score
     # a first threshold: the groups of largest bound, their float projections, the best few
     # projected exactly
     n_top = top if top_t else max(top, 16)

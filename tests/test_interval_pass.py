@@ -43,11 +43,14 @@ def _groups_and_multipliers(cp, ih, AI, fa, rng):
     return rows, cols, np.rint(lam).astype(np.int64)
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_interval_proofs_hold_exactly_and_both_paths_agree(seed):
+@pytest.mark.parametrize("seed, block", [(0, None), (1, None), (0, 7), (1, 1)])
+def test_interval_proofs_hold_exactly_and_both_paths_agree(seed, block, monkeypatch):
+    import exact.interval_pass as ip
     from exact.interval_pass import IntervalH
     from exact.screen import facet_arrays, int_facets
 
+    if block is not None:  # the float path in blocks of rows (a remainder block with 7)
+        monkeypatch.setattr(ip, "_PROVEN_BLOCK", block)
     cp, v, rng = _instance(seed)
     ih, AI, fa = IntervalH(cp, v), int_facets(cp), facet_arrays(cp)
     assert ih.k > 0 and ih.W is not None
