@@ -265,8 +265,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
 
     ``newton`` (default: for the squared loss) ends the rounds early: once the worst
     violation is below :data:`NEWTON_HANDOFF` (the restricted solves then without Clarabel's
-    iterative refinement, at a loose tolerance after a round far from the optimum,
-    :data:`LOOSE_ABOVE`; no polish rounds and no union solve), the guess is finished by
+    iterative refinement, at a loose tolerance after a round far from the optimum when
+    :data:`LOOSE_ABOVE` is finite; no polish rounds and no union solve), the guess is finished by
     :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
     down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
     the rounds are run again without it.
@@ -442,8 +442,11 @@ NEWTON_HANDOFF = 1e-5
 #: :data:`LOOSE_PRUNE` of the largest (an interior point stopped early leaves the inactive ones
 #: at about 1e-4 of it). Measured ((40, 4) bench instance: Clarabel iterations 25, 24, 31, 24 →
 #: 13, 14, 12, 25, the same 4 rounds; the 11-instance corpus: Clarabel iterations × columns
-#: −23%, the same 61 rounds; benchmarks/RESULTS.md, session 11 wt-conic).
-LOOSE_ABOVE = 1.0
+#: −23%, the same 61 rounds; benchmarks/RESULTS.md, session 11 wt-conic). Off (infinite) since
+#: session 12: from the loose rounds' path the polish failed at (100, 4) and the conic rounds
+#: ran again (cutting planes 37.3 s CPU, against 16.1 s with every round tight); without them
+#: (40, 5) 4.32 -> 3.95 s and the 15-instance corpus 7.8 -> 7.6 s (benchmarks/RESULTS.md).
+LOOSE_ABOVE = float("inf")
 LOOSE_EPS = 1e-4
 LOOSE_PRUNE = 1e-2
 

@@ -39,6 +39,7 @@ def _recorded(monkeypatch):
 
 @pytest.mark.parametrize("seed,n,d", [(0, 15, 3), (0, 12, 4), (2, 16, 4)])
 def test_loose_rounds_then_a_tight_handoff_give_the_optimum(monkeypatch, seed, n, d):
+    monkeypatch.setattr(cutting, "LOOSE_ABOVE", 1.0)  # the rounds' option (off by default)
     calls = _recorded(monkeypatch)
     cp = _program(seed, n, d)
     _W, st = cutting.working_set_solve(cp, per_round=6 * cp.n)
