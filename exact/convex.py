@@ -41,8 +41,8 @@ from arrangement.rational import to_fraction, to_matrix, to_vector
 from exact.losses import LOSS_NAMES, get_loss
 from exact.types import ChamberSource, Group
 
-__all__ = ["ConeList", "ConvexProgram", "GroupList", "cone_sizes", "HINGE_LABELS", "RowView",
-           "LOSSES", "NumericSolveError", "require_hinge_labels"]
+__all__ = ["ConeList", "ConvexProgram", "GroupList", "cone_row", "cone_sizes", "HINGE_LABELS",
+           "RowView", "LOSSES", "NumericSolveError", "require_hinge_labels"]
 
 #: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
 LOSSES = LOSS_NAMES
@@ -115,6 +115,17 @@ def cone_sizes(cones: Sequence[Sequence[object]]) -> np.ndarray:
     if isinstance(cones, ConeList):
         return cones.sizes()
     return np.array([len(c) for c in cones], dtype=np.int64)
+
+
+def cone_row(cones: Sequence[Sequence[tuple[int, ...]]], i: int, k: int) -> tuple[int, ...]:
+    """``cones[i][k]``, without building chamber i's other rows of a :class:`ConeList`.
+
+    >>> cone_row([[(1, 0)], [(1, 0), (0, 1)]], 1, 1)
+    (0, 1)
+    """
+    if isinstance(cones, ConeList):
+        return cones.row(i, k)
+    return cones[i][k]
 
 
 class ConeList(Sequence[list[tuple[int, ...]]]):

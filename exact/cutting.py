@@ -266,7 +266,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     ``newton`` (default: for the squared loss) ends the rounds early: once the worst
     violation is below :data:`NEWTON_HANDOFF` (the restricted solves then without Clarabel's
     iterative refinement, at a loose tolerance after a round far from the optimum when
-    :data:`LOOSE_ABOVE` is finite; no polish rounds and no union solve), the guess is finished by
+    :data:`LOOSE_ABOVE` is finite; no polish rounds), the guess is finished by
     :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
     down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
     the rounds are run again without it.
@@ -369,15 +369,6 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         return W, {"rounds": rounds + st["rounds"], "working_set": st["working_set"],
                    "worst_violation": st["worst_violation"], "direct": True,
                    "full_fallback": False, "newton": True}
-    if FINAL_UNION and direct and worst <= FALLBACK_VIOLATION and len(ever) > len(ws):
-        # the last solve on every group that was ever in the working set (as before the
-        # pruning): the refinement reads its active set and faces off this guess
-        Wd = clarabel_restricted(cp, list(ever))
-        if Wd is not None:
-            W, ws = Wd, list(ever)
-            vrep = np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool)
-            T = float_violations(fa, vrep, beta2, rel, state=state)
-            worst = float(np.nanmax(T) / beta2 - 1) if T.size else 0.0
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
              "direct": direct, "full_fallback": False}
     if worst > FALLBACK_VIOLATION and len(cp.groups) <= FALLBACK_MAX_GROUPS:
@@ -402,20 +393,20 @@ PRUNE_BAND = 0.05
 
 def violated_groups(T: np.ndarray, lim: float) -> list[tuple[float, Group]]:
     """``(t, group)`` for every entry of the screen ``T`` (p × 2, column 0 the sign +1) above
-    ``lim`` (NaN: not).
+    ``lim`` (NaN: not), by decreasing t (:func:`ranked_violations`).
 
     >>> violated_groups(np.array([[0.5, 2.0], [np.nan, 1.5]]), 1.0)
     [(2.0, (0, -1)), (1.5, (1, -1))]
     """
-    viol = np.argwhere(np.nan_to_num(T, nan=0.0) > lim)
-    return [(float(T[i, c]), (int(i), 1 - 2 * int(c))) for i, c in viol]
+    rows, cols, t = ranked_violations(T, lim)
+    return [(float(x), (int(i), 1 - 2 * int(c))) for x, i, c in zip(t, rows, cols)]
 
 
 def ranked_violations(T: np.ndarray, lim: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The entries of the screen ``T`` (p × 2, column 0 the sign +1) above ``lim`` (NaN: not)
-    as arrays ``(rows, cols, t)``, by decreasing t: the order of
-    ``sorted(violated_groups(T, lim), reverse=True)`` (ties by decreasing chamber, then sign
-    +1 first), without a Python tuple per entry (thousands per round at (40, 4)).
+    as arrays ``(rows, cols, t)``, by decreasing t, ties by decreasing chamber, then sign +1
+    first (the order of the tuples ``(t, (i, s))`` sorted in reverse), without a Python tuple
+    per entry (thousands per round at (40, 4)).
 
     >>> rows, cols, t = ranked_violations(np.array([[0.5, 2.0], [np.nan, 1.5], [2.0, 0.0]]), 1.0)
     >>> rows.tolist(), cols.tolist(), t.tolist()
@@ -454,13 +445,11 @@ LOOSE_PRUNE = 1e-2
 #: exact refinement then starts at the optimum's active set
 NEWTON_REL = 1e-2
 
-#: with True, the guess handed on (conic rounds without the dual Newton: the hinge loss, or
-#: the squared loss after a failed polish) is the restricted optimum over every group ever in
-#: the working set. Off since session 12: that last solve was the largest of the rounds, and
-#: the certification no longer needs it (15-instance corpus, CPU of the certified solve: hinge
-#: 9.56 -> 7.44 s, squared with the polish off 14.4 -> 10.7 s, every gap within 1e-12; hinge
-#: (60, 4) 3.10 -> 2.50 s, (40, 5) 4.79 -> 4.14 s; benchmarks/RESULTS.md, session 12)
-FINAL_UNION = False
+# (Until session 12 the guess of the rounds without the dual Newton was re-solved over every
+# group ever in the working set. That last solve was the largest of the rounds and the
+# certification no longer needs it: without it the hinge corpus took 9.56 -> 7.44 s CPU, the
+# squared loss with the polish off 14.4 -> 10.7 s, every gap within 1e-12; benchmarks/RESULTS.md,
+# session 12.)
 
 #: after the rounds converge at ``rel``, up to this many polish rounds add every group
 #: violated above ``rel·POLISH_REL`` (no pruning, no diversity)

@@ -454,8 +454,7 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
             stalled = True
             break
         keep = [g for g, x, tg in zip(ws, r, t) if x > 0 or tg > b2 * (1 - DROP_BAND)]
-        cand.sort(reverse=True)
-        new = [g for _t, g in cand[:per_round]]
+        new = [g for _t, g in cand[:per_round]]  # violated_groups: by decreasing t
         if new:
             faces.update(zip(new, group_faces(fa, pool, new, v)[0]))
         ws = keep + new

@@ -348,7 +348,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     """
     import numpy as np
 
-    from exact.screen import facet_arrays, int_facets
+    from exact.screen import facet_arrays, facet_square_lengths, int_facets
 
     fa = facet_arrays(cp) if cp.p else None
     AI = int_facets(cp) if fa is not None else None
@@ -362,9 +362,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     p, fmax, d = fa.A.shape
     hm, raw = ih.mid, fa.raw
     done = np.zeros((p, 2), dtype=bool)
-    if "check_facet_norms" not in cp.cache:  # per program: the facets' squared lengths
-        cp.cache["check_facet_norms"] = np.einsum("ikd,ikd->ik", raw, raw)
-    aa = cp.cache["check_facet_norms"]
+    aa = facet_square_lengths(cp)  # per program: the facets' squared lengths
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
     fcache = cp.cache.get("check_face_cache")
     if fcache is None:  # per program: the Gram adjugates of active sets, keyed by their rows

@@ -43,12 +43,12 @@ from fractions import Fraction
 
 import numpy as np
 
-from exact.convex import ConeList, cone_sizes
+from exact.convex import cone_row, cone_sizes
 
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "blocked_screen",
            "descent_multipliers", "dyadic_integers", "exact_facet_lambda", "exact_facet_ok",
            "exact_multipliers_ok", "exact_norm_ok", "active_set_projection", "facet_arrays",
-           "float_g", "float_safe", "float_violations",
+           "facet_square_lengths", "float_g", "float_safe", "float_violations",
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
            "padded_facets", "scaled_int_multipliers",
            "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "DESCENT_ROWS",
@@ -146,10 +146,8 @@ def facet_arrays(cp) -> FacetArrays | None:
            np.array([float(x) for x in Aint.flat]).reshape(Aint.shape))
     if big * big * d < 2**53:
         # every square and partial sum an integer below 2^53: exact in any order, so these
-        # are the norms np.linalg.norm gives, and the squares are the interval pass's
-        # (exact.interval_pass) facet lengths, computed there the same way
-        aa = np.einsum("ikd,ikd->ik", raw, raw)
-        cp.cache.setdefault("check_facet_norms", aa)
+        # are the norms np.linalg.norm gives, and the squares are facet_square_lengths's
+        aa = cp.cache["facet_square_lengths"] = np.einsum("ikd,ikd->ik", raw, raw)
         nrm = np.sqrt(aa)[..., None]
     else:
         nrm = np.linalg.norm(raw, axis=2, keepdims=True)
@@ -160,6 +158,24 @@ def facet_arrays(cp) -> FacetArrays | None:
                      raw, big < 2**53, nrm[..., 0])
     cp.cache["facet_arrays"] = fa  # built once per program, used by every screen
     return fa
+
+
+def facet_square_lengths(cp) -> np.ndarray:
+    """``‖a‖²`` of every facet row of ``cp`` (p × fmax floats, 0 on the padding rows), from
+    :func:`facet_arrays`' float rows, once per program (made with those rows when they are
+    exact integers); ValueError when :func:`facet_arrays` is None.
+
+    >>> from exact.convex import ConvexProgram
+    >>> sorted(facet_square_lengths(ConvexProgram([[1, 0], [1, 2]], [1, 1], 1))[0].tolist())
+    [1.0, 5.0]
+    """
+    aa = cp.cache.get("facet_square_lengths")
+    if aa is None:
+        fa = facet_arrays(cp)
+        if fa is None or fa.raw is None:
+            raise ValueError("no float facet rows: the numbers do not fit floats")
+        aa = cp.cache["facet_square_lengths"] = np.einsum("ikd,ikd->ik", fa.raw, fa.raw)
+    return aa
 
 
 @dataclass
@@ -1077,7 +1093,7 @@ class Dismissals(Mapping):
         k = int(self.arg[i, col])
         f = int(self._sizes[i])
         if c == 1:
-            return exact_facet_lambda(self.cones[i][k], self.H[i], self.den, s, f, k)
+            return exact_facet_lambda(cone_row(self.cones, i, k), self.H[i], self.den, s, f, k)
         return tuple(Fraction(float(x)) for x in self.mu[k, :f])
 
     def ratios(self, g) -> list[tuple[int, int]] | None:
@@ -1091,8 +1107,7 @@ class Dismissals(Mapping):
         f = int(self._sizes[i])
         if c == 1:
             k = int(self.arg[i, col])
-            a = (self.cones.row(i, k) if isinstance(self.cones, ConeList)
-                 else self.cones[i][k])
+            a = cone_row(self.cones, i, k)
             ag = s * sum(int(x) * int(y) for x, y in zip(a, self.H[i]))
             num, den = max(0, -ag), sum(int(x) * int(x) for x in a) * self.den
             q = math.gcd(num, den)

@@ -546,8 +546,9 @@ def cones_and_points(draw, d_min: int = 1, d_max: int = 4, m_max: int = 5, max_a
     space).
 
     >>> from hypothesis import find
-    >>> find(cones_and_points(), lambda c: len(c[0]) == 2 and c[0][0] == tuple(-a for a in c[0][1])
-    ...      and any(c[0][0]))
+    >>> A, x = find(cones_and_points(), lambda c: len(c[0]) == 2
+    ...             and c[0][0] == tuple(-a for a in c[0][1]) and any(c[0][0]))
+    >>> sorted(A), x  # a line's two half-spaces, in the order the shrinker leaves them
     ([(-1,), (1,)], (Fraction(0, 1),))
     """
     d = draw(st.integers(d_min, d_max))

@@ -559,8 +559,11 @@ def test_active_newton_on_duplicate_and_dependent_fits():
                 min_size=0, max_size=30),
        st.sampled_from([0.0, 0.9, 1.0, 1.7]))
 def test_ranked_violations_is_the_sorted_list_of_violated_groups(rows, lim):
-    # ties in t are common (the values repeat): the order must still be the tuples' own
+    # ties in t are common (the values repeat): the order must still be the tuples' own;
+    # the oracle is a plain loop over the entries
     T = np.array(rows, dtype=float).reshape(-1, 2)
+    want = sorted(((float(T[i, c]), (i, 1 - 2 * c)) for i in range(len(T)) for c in (0, 1)
+                   if T[i, c] > lim), reverse=True)  # NaN > lim is False: never violated
     ri, ci, t = ranked_violations(T, lim)
-    got = [(float(a), (int(i), 1 - 2 * int(c))) for a, i, c in zip(t, ri, ci)]
-    assert got == sorted(violated_groups(T, lim), reverse=True)
+    assert [(float(a), (int(i), 1 - 2 * int(c))) for a, i, c in zip(t, ri, ci)] == want
+    assert violated_groups(T, lim) == want
