@@ -236,6 +236,7 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
     (6, [(0, 0), (0, 2), (3, 0), (3, 2)])
     """
     from arrangement import intmat
+    from exact.screen import built_facet_arrays
 
     Lx = math.lcm(*(q.denominator for row in cp.X for q in row))
     Lv = math.lcm(*(q.denominator for q in v))
@@ -255,7 +256,7 @@ def h_matrix(cp: ConvexProgram, v: Vec) -> tuple[np.ndarray, int]:
         return H.reshape(cp.p, cp.d), Lx * Lv
     VI = np.array([int(q * Lv) for q in v], dtype=object)
     B = intmat.shrink((VI[:, None] * XI).reshape(cp.rows, cp.d))
-    fa = cp.cache.get("facet_arrays")
+    fa = built_facet_arrays(cp)
     if fa is not None and fa.P.shape == (cp.p, cp.rows):
         # the screens' float patterns (built once per program): exact float products below
         return pattern_matmul_float(fa.P, B), Lx * Lv

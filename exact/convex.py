@@ -390,10 +390,13 @@ class ConvexProgram:
 
         >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
         >>> from exact.screen import facet_arrays
-        >>> fa = facet_arrays(cp); cp.trim_cache(); "facet_arrays" in cp.cache
-        False
+        >>> from exact.screen import built_facet_arrays
+        >>> fa = facet_arrays(cp); cp.trim_cache(); built_facet_arrays(cp) is None
+        True
         """
-        self.cache.pop("facet_arrays", None)
+        from exact.screen import drop_facet_arrays  # screen imports this module
+
+        drop_facet_arrays(self)
 
     # -- exact helpers ----------------------------------------------------------------------
     def in_cone(self, i: int, w: Sequence[Fraction]) -> bool:

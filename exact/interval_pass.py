@@ -83,7 +83,9 @@ def _patterns_float(cp: ConvexProgram, P: np.ndarray) -> np.ndarray:
     >>> _patterns_float(cp, P) is fa.P, own.tolist() == fa.P.tolist()
     (True, True)
     """
-    fa = cp.cache.get("facet_arrays")
+    from exact.screen import built_facet_arrays
+
+    fa = built_facet_arrays(cp)
     if fa is not None and fa.P.shape == P.shape:
         cp.cache.pop("interval_patterns_float", None)  # a copy made before fa: not needed
         return fa.P
@@ -364,9 +366,9 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     done = np.zeros((p, 2), dtype=bool)
     aa = facet_square_lengths(cp)  # per program: the facets' squared lengths
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
-    fcache = cp.cache.get("check_face_cache")
+    fcache = cp.cache.get("interval_face_cache")
     if fcache is None:  # per program: the Gram adjugates of active sets, keyed by their rows
-        fcache = cp.cache["check_face_cache"] = FaceCache()
+        fcache = cp.cache["interval_face_cache"] = FaceCache()
 
     def nnls(g: np.ndarray, lam0: np.ndarray | None = None, pad: bool = True
              ) -> tuple[np.ndarray, np.ndarray]:
@@ -493,10 +495,10 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
             project_all(mg[~hinted], nnls(mg[~hinted])[0])
     # float bounds on the H/2^k scale: the norm, and the best single facet per sign (the
     # padding rows of raw are zero, so their C and score are 0)
-    if "check_inv_facet_norms" not in cp.cache:  # per program: 1/‖a‖², 0 on padding rows
-        cp.cache["check_inv_facet_norms"] = np.divide(1.0, aa, out=np.zeros_like(aa),
+    if "interval_inv_facet_norms" not in cp.cache:  # per program: 1/‖a‖², 0 on padding rows
+        cp.cache["interval_inv_facet_norms"] = np.divide(1.0, aa, out=np.zeros_like(aa),
                                                       where=aa > 0)
-    inv = cp.cache["check_inv_facet_norms"]
+    inv = cp.cache["interval_inv_facet_norms"]
     C = np.einsum("ikd,id->ik", raw, hm)
     nf = np.einsum("id,id->i", hm, hm)
     # the drop of the half-space bound below ‖g‖², where a·(s g) < 0 (in place: the same

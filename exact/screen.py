@@ -48,6 +48,7 @@ from exact.convex import cone_row, cone_sizes
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "blocked_screen",
            "descent_multipliers", "dyadic_integers", "exact_facet_lambda", "exact_facet_ok",
            "exact_multipliers_ok", "exact_norm_ok", "active_set_projection", "facet_arrays",
+           "built_facet_arrays", "drop_facet_arrays",
            "facet_square_lengths", "float_g", "float_safe", "float_violations",
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
            "padded_facets", "scaled_int_multipliers",
@@ -122,6 +123,34 @@ def float_safe(cp) -> bool:
             and x.denominator.bit_length() < FLOAT_SAFE_BITS for row in cp.X for x in row)
         cp.cache["float_safe"] = cached
     return cached
+
+
+def built_facet_arrays(cp) -> FacetArrays | None:
+    """The program's float arrays if :func:`facet_arrays` has already built them, else None
+    (never built here): for callers that use them only when another pass paid for them, such
+    as exact products that can run on the screens' float patterns.
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> built_facet_arrays(cp) is None
+    True
+    >>> fa = facet_arrays(cp)
+    >>> built_facet_arrays(cp) is fa
+    True
+    """
+    fa = cp.cache.get("facet_arrays")
+    return fa if isinstance(fa, FacetArrays) else None
+
+
+def drop_facet_arrays(cp) -> None:
+    """Forget the program's float arrays (:func:`facet_arrays` rebuilds them on demand).
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> fa = facet_arrays(cp); drop_facet_arrays(cp); built_facet_arrays(cp) is None
+    True
+    """
+    cp.cache.pop("facet_arrays", None)
 
 
 def facet_arrays(cp) -> FacetArrays | None:
