@@ -38,7 +38,7 @@ _SWEEPS = 3
 #: largest count)
 _SLICES = (6, 9)
 
-__all__ = ["DualPieces", "IntervalH", "ScaledDismissals", "interval_dual_pieces"]
+__all__ = ["DualPieces", "IntervalH", "ScaledDismissals", "face_cache", "interval_dual_pieces"]
 
 
 @dataclass
@@ -317,6 +317,21 @@ class ScaledDismissals(Dismissals):
         return out
 
 
+def face_cache(cp: ConvexProgram) -> FaceCache:
+    """The program's :class:`~exact.projection.FaceCache` (the Gram adjugates of the active
+    sets the interval pass projected on, keyed by their facet rows), made on first use: later
+    passes on the same program (solve's rounds, ``check`` again) reuse them.
+
+    >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+    >>> face_cache(cp) is face_cache(cp), len(face_cache(cp))
+    (True, 0)
+    """
+    fc = cp.cache.get("interval_face_cache")
+    if fc is None:
+        fc = cp.cache["interval_face_cache"] = FaceCache()
+    return fc
+
+
 def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), *,
                          floor: Fraction = Fraction(0),
                          faces: Mapping[Group, Sequence[int]] | None = None,
@@ -366,9 +381,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     done = np.zeros((p, 2), dtype=bool)
     aa = facet_square_lengths(cp)  # per program: the facets' squared lengths
     AF = raw if fa.raw_exact else None  # the integer facet rows in floats, exactly
-    fcache = cp.cache.get("interval_face_cache")
-    if fcache is None:  # per program: the Gram adjugates of active sets, keyed by their rows
-        fcache = cp.cache["interval_face_cache"] = FaceCache()
+    fcache = face_cache(cp)
 
     def nnls(g: np.ndarray, lam0: np.ndarray | None = None, pad: bool = True
              ) -> tuple[np.ndarray, np.ndarray]:
