@@ -158,3 +158,23 @@ def test_a_file_beyond_the_checked_stream_size_is_counted_first(monkeypatch):
     assert V.verify_path(str(path))[:2] == whole_verdict(path)
     monkeypatch.setattr(V, "CHECKED_STREAM_BYTES", path.stat().st_size + 1)
     assert V.checked_stream_path(str(path))[:2] == whole_verdict(path)
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "not-utf8", "truncated-gzip"])
+def test_a_file_the_stream_cannot_read_is_left_to_the_whole_reading(kind, tmp_path,
+                                                                  monkeypatch):
+    """An unreadable file, counted as large: the checked stream does not decide (None), and
+    verify_path gives the whole reading's one-line error with exit status 2, never a
+    traceback or a verdict."""
+    path = tmp_path / "c.json"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "not-utf8":
+        path.write_bytes(b"\xff\xfe{" + b"\x80" * 64)
+    elif kind == "truncated-gzip":
+        blob = gzip.compress(json.dumps({"format": V.FORMAT, "kind": "solve"}).encode())
+        path.write_bytes(blob[: len(blob) // 2])
+    monkeypatch.setattr(V, "PRECOUNT_BYTES", 0)
+    assert V.checked_stream_path(str(path)) is None
+    status, line, _kind = V.verify_path(str(path))
+    assert status == 2 and "\n" not in line and str(path) in line, (status, line)
