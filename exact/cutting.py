@@ -31,7 +31,8 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["clarabel_restricted", "ranked_violations", "readout_matrix", "seed_groups",
+__all__ = ["CscArrays", "clarabel_restricted", "csc_arrays", "pool_rows", "ranked_violations",
+           "seed_groups",
            "violated_groups",
            "working_set_solve",
            "AUTO_MIN_GROUPS", "FALLBACK_MAX_GROUPS", "FALLBACK_VIOLATION", "MEMBER_SLACK"]
@@ -106,18 +107,80 @@ def _lookup_rows(S: np.ndarray, Q: np.ndarray) -> np.ndarray:
     return out
 
 
-def readout_matrix(cp):
-    """The readout ``S`` (n × rows, sparse): output j sums rows ``j·pool … j·pool + pool − 1``
-    (``pool = 1``: the identity; a CNN's sum pooling over its patches, docs/cnn.md §1).
+def pool_rows(cp, M: np.ndarray) -> np.ndarray:
+    """The readout ``S M`` of a rows × m array: output j sums rows ``j·pool … j·pool + pool − 1``
+    (``pool = 1``: M itself; a CNN's sum pooling over its patches, docs/cnn.md §1), added in
+    that order (as scipy's sparse product of the readout with M adds them).
 
     >>> from exact.convex import ConvexProgram
-    >>> readout_matrix(ConvexProgram([[1], [2], [3], [4]], [1, 1], 1, pool=2)).toarray()
-    array([[1., 1., 0., 0.],
-           [0., 0., 1., 1.]])
+    >>> cp = ConvexProgram([[1], [2], [3], [4]], [1, 1], 1, pool=2)
+    >>> pool_rows(cp, np.array([[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, -1.0]])).tolist()
+    [[3.0, 1.0], [7.0, -1.0]]
     """
-    import scipy.sparse as sp
+    M = np.asarray(M, dtype=float)
+    if cp.pool == 1:
+        return M
+    out = M[0::cp.pool].copy()
+    for q in range(1, cp.pool):
+        out += M[q::cp.pool]
+    return out
 
-    return sp.kron(sp.identity(cp.n, format="csr"), np.ones((1, cp.pool)), format="csr")
+
+class CscArrays:
+    """A compressed-sparse-column matrix as the arrays Clarabel's Python binding reads
+    (``data``, ``indices``, ``indptr``, ``nnz``, ``shape``; canonical: rows sorted within each
+    column, no duplicates), built by :func:`csc_arrays` without scipy.sparse: importing that
+    was 0.1 s of every fresh ``relucvx solve`` (benchmarks/RESULTS.md, session 13)."""
+
+    __slots__ = ("data", "indices", "indptr", "shape")
+    has_canonical_format = True
+    has_sorted_indices = True
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 shape: tuple[int, int]) -> None:
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, shape
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    def toarray(self) -> np.ndarray:
+        """The dense matrix (for tests and small examples)."""
+        out = np.zeros(self.shape)
+        cols = np.repeat(np.arange(self.shape[1]), np.diff(self.indptr))
+        np.add.at(out, (self.indices, cols), self.data)
+        return out
+
+
+def csc_arrays(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+               shape: tuple[int, int]) -> CscArrays:
+    """The CSC arrays of the triplets ``(rows[t], cols[t], vals[t])``: the matrix
+    ``scipy.sparse.csc_matrix((vals, (rows, cols)), shape)`` gives, with its explicit zeros
+    kept and duplicate entries summed (in their given order), and the same arrays
+    (tests/test_csc_arrays.py).
+
+    >>> A = csc_arrays(np.array([1, 0, 1]), np.array([0, 1, 1]), np.array([2.0, 3.0, 0.0]),
+    ...                (2, 2))
+    >>> A.indptr.tolist(), A.indices.tolist(), A.data.tolist()
+    ([0, 1, 3], [1, 0, 1], [2.0, 3.0, 0.0])
+    >>> A.toarray().tolist()
+    [[0.0, 3.0], [2.0, 0.0]]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    vals = np.asarray(vals, dtype=float)
+    order = np.lexsort((rows, cols))  # by column, then row; stable on duplicates
+    r, c, v = rows[order], cols[order], vals[order]
+    if len(r) > 1:
+        first = np.ones(len(r), dtype=bool)
+        first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+        if not first.all():
+            at = np.flatnonzero(first)
+            v = np.add.reduceat(v, at)
+            r, c = r[at], c[at]
+    indptr = np.zeros(shape[1] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(c, minlength=shape[1]), out=indptr[1:])
+    return CscArrays(v, r, indptr, (int(shape[0]), int(shape[1])))
 
 
 def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
@@ -127,7 +190,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     :meth:`~exact.convex.ConvexProgram.float_data`, facet rows of unit length), as a cone
     program ``min ½xᵀPx + qᵀx`` s.t. ``Ax + s = b``, ``s ∈ K`` in the variables
     ``x = (w_1 … w_k, t_1 … t_k, z, ξ)``: ``z = S Σ_k s_k D_k X w_k`` with the readout S
-    (:func:`readout_matrix`; zero cone), ``â·w_k ≥ 0`` (non-negative cone), ``‖w_k‖ ≤ t_k``
+    (:func:`pool_rows`; zero cone), ``â·w_k ≥ 0`` (non-negative cone), ``‖w_k‖ ≤ t_k``
     (second-order cones), objective ``ℓ(z) + βΣt``; the loss term ``ℓ(z)`` and its auxiliary
     variables ξ and rows are the loss's own :meth:`~exact.losses.Loss.clarabel_block`. cvxpy's
     problem construction dominated the working-set rounds.
@@ -152,7 +215,6 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     True
     """
     import clarabel
-    import scipy.sparse as sp
 
     from exact.screen import facet_arrays
 
@@ -174,16 +236,14 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     gi = np.array([i for i, _s in groups], dtype=np.int64)
     gs = np.array([s for _i, s in groups], dtype=float)
     # the fit on the rows, G (rows × kd): row j of group k is s_k D_k[j] x_j; then z = S G w
+    # (dense: n × kd entries at most, and only its nonzeros enter A)
     Pk = fa.P[gi] * gs[:, None]  # k × rows: s_k D_k
-    jj, kk = np.nonzero(Pk.T)  # rows j, groups k with D_k[j] = 1
-    G = sp.csr_matrix(((Pk.T[jj, kk][:, None] * Xf[jj]).ravel(),
-                       (np.repeat(jj, d), (kk[:, None] * d + np.arange(d)).ravel())),
-                      shape=(cp.rows, nw))
-    fit = (readout_matrix(cp) @ G).tocoo()  # n × kd
+    fit = pool_rows(cp, (Pk.T[:, :, None] * Xf[:, None, :]).reshape(cp.rows, nw))  # n × kd
+    fr, fc = np.nonzero(fit)
     # zero cone: z − S G w = 0
-    rows = [fit.row, np.arange(n)]
-    cols = [fit.col, iz + np.arange(n)]
-    data = [-fit.data, np.ones(n)]
+    rows = [fr, np.arange(n)]
+    cols = [fc, iz + np.arange(n)]
+    data = [-fit[fr, fc], np.ones(n)]
     r0 = n
     # non-negative cone: â·w_k ≥ 0, i.e. −â·w_k + s = 0
     cnt = fa.counts[gi]
@@ -214,14 +274,12 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     b.append(np.zeros((d + 1) * k))
     r0 += (d + 1) * k
     cones += [clarabel.SecondOrderConeT(d + 1)] * k
-    A = sp.csc_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
-                      shape=(r0, nx))
+    A = csc_arrays(np.concatenate(rows), np.concatenate(cols), np.concatenate(data), (r0, nx))
     q = np.zeros(nx)
     q[nw:iz] = beta
     q[iz:] = blk.q
     pr, pc, pv = (np.asarray(t) for t in blk.P)
-    P = sp.csc_matrix((pv.astype(float), (iz + pr.astype(np.int64), iz + pc.astype(np.int64))),
-                      shape=(nx, nx))
+    P = csc_arrays(iz + pr.astype(np.int64), iz + pc.astype(np.int64), pv.astype(float), (nx, nx))
     st = clarabel.DefaultSettings()
     st.verbose = False
     st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = eps

@@ -1,0 +1,88 @@
+"""exact.cutting.csc_arrays: the CSC arrays handed to Clarabel without scipy.sparse.
+
+The oracle is scipy's own ``csc_matrix((vals, (rows, cols)), shape)``: the same ``indptr``,
+``indices`` and ``data``, bit for bit without duplicates (explicit zeros kept; duplicates summed,
+in their given order, to rounding), on triplets with
+duplicates, zeros and empty columns; and a fresh process that solves a program by cutting planes
+never imports scipy.sparse.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from exact.cutting import csc_arrays, pool_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@st.composite
+def triplets(draw):
+    m = draw(st.integers(1, 6))
+    n = draw(st.integers(1, 6))
+    k = draw(st.integers(0, 25))
+    rows = draw(st.lists(st.integers(0, m - 1), min_size=k, max_size=k))
+    cols = draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k))
+    vals = draw(st.lists(st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.1, 1e-300, 3.5, -2.25]),
+                         min_size=k, max_size=k))
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals), (m, n)
+
+
+@given(triplets())
+def test_the_arrays_are_scipys(t):
+    import scipy.sparse as sp
+
+    rows, cols, vals, shape = t
+    got = csc_arrays(rows, cols, vals, shape)
+    want = sp.csc_matrix((vals, (rows, cols)), shape=shape)
+    want.sum_duplicates()
+    assert got.shape == want.shape and got.nnz == want.nnz
+    assert got.indptr.tolist() == want.indptr.tolist()
+    assert got.indices.tolist() == want.indices.tolist()
+    if len(set(zip(rows.tolist(), cols.tolist()))) == len(rows):
+        assert np.array_equal(got.data, want.data)  # no duplicates: the same floats
+    else:  # scipy sums duplicates in its own order: equal up to rounding
+        assert np.allclose(got.data, want.data, rtol=1e-15, atol=1e-15)
+
+
+def test_a_planted_unsorted_column_is_not_scipys():
+    """The comparison above can fail: arrays with a column's rows out of order differ."""
+    import scipy.sparse as sp
+
+    rows, cols, vals = np.array([1, 0]), np.array([0, 0]), np.array([2.0, 3.0])
+    got = csc_arrays(rows, cols, vals, (2, 1))
+    got.indices = got.indices[::-1].copy()
+    want = sp.csc_matrix((vals, (rows, cols)), shape=(2, 1))
+    assert got.indices.tolist() != want.indices.tolist()
+
+
+def test_pool_rows_sums_each_signals_patches():
+    from exact.conv import ConvProgram
+
+    cp = ConvProgram([[1, 0, -1, 2], [0, 1, 1, -1]], [1, -1], "1/10", 2)
+    M = np.arange(cp.rows * 2, dtype=float).reshape(cp.rows, 2)
+    want = np.array([M[j * cp.pool:(j + 1) * cp.pool].sum(axis=0) for j in range(cp.n)])
+    assert np.array_equal(pool_rows(cp, M), want)
+
+
+def test_a_fresh_cutting_plane_solve_does_not_import_scipy_sparse():
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from exact.convex import ConvexProgram\n"
+        "from exact.cutting import working_set_solve\n"
+        "rng = np.random.default_rng(2)\n"
+        "X = rng.integers(-5, 6, size=(12, 3)).tolist()\n"
+        "cp = ConvexProgram(X, rng.integers(-3, 4, size=12).tolist(), '1/10')\n"
+        "W, st = working_set_solve(cp)\n"
+        "assert cp.numeric_solver in ('CLARABEL (direct)', 'dual Newton'), cp.numeric_solver\n"
+        "print('scipy.sparse' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == "False", out.stdout + out.stderr
