@@ -33,8 +33,9 @@ rational with moderate denominators (the V data of docs/MATH.md §9, the rank-on
 examples with rational optimum).
 
 Otherwise (``exact=False``) the polytope is built on the certified data: the candidate groups are
-those *not certified inactive* (``κ‖p_g‖ + ‖X‖_F √(2 gap) ≥ β``, where projections are
-nonexpansive, so every truly active group is a candidate), the directions are the certified
+those *not certified inactive* (``κ‖p_g‖ + L √(2 gap) ≥ β`` with ``L = ‖X‖_F``, times √pool
+for a CNN's pooled readout (:func:`dual_map_bound`), where projections are nonexpansive, so
+every truly active group is a candidate), the directions are the certified
 rational projections ``p_g`` at v (or the solution's own ``w_g`` when it is not a multiple of
 ``p_g``), and ``ŷ`` is the certified fit (``‖ŷ − ŷ*‖ ≤ √(2 gap)``). Its vertices and supports are
 exact *for that polytope*; each vertex has the certified fit exactly and objective at most
@@ -62,7 +63,8 @@ from exact.quiet import cdd_quiet
 from exact.types import Group, Vec
 
 __all__ = ["MAX_EXACT_BITS", "OptimalSet", "OverBudget", "count_minimal_optimal_networks",
-           "exact_dual", "group_projection", "h_rows", "integer_column_rank", "lp_size_bits",
+           "dual_map_bound", "exact_dual", "group_projection", "h_rows", "integer_column_rank",
+           "lp_size_bits",
            "optimal_set", "polytope_vertices", "screen_estimate", "screened_projections",
            "simplest_rational", "vertex_bound"]
 
@@ -702,7 +704,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         v, value, exact = None, None, False
         fit = tuple(cp.prediction(solution.groups))
         gap = max(solution.gap, Fraction(0))
-        L = sqrt_ceil(sum((x * x for row in cp.X for x in row), Fraction(0)), 96)
+        L = dual_map_bound(cp)
         slack = L * sqrt_ceil(2 * gap, 96)
         keys = []
         # certified inactive by a bound alone: t ≤ thr < ((β − slack)/κ)² gives
@@ -736,7 +738,7 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
             c = got
             w = solution.groups.get(g)
             if w is None:
-                # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + ‖X‖_F √(2 gap) < β
+                # certified inactive: ‖q*_g‖ ≤ κ‖p_g‖ + L √(2 gap) < β (dual_map_bound)
                 if not any(c.p) or solution.kappa * sqrt_ceil(c.norm2, 96) + slack < beta:
                     inactive += 1
                     continue
@@ -832,6 +834,24 @@ def optimal_set(solution, *, networks: bool = True, max_candidates: int = 24,
         skipped="; ".join(t for t in (dual_skipped, skipped) if t) or None)
 
 
+def dual_map_bound(cp) -> Fraction:
+    """A rational ``L ≥ ‖Xᵀ D_i Sᵀ u‖ / ‖u‖`` for every chamber i and every u ≠ 0 (S the
+    readout): ``‖X‖_F·√pool``, rounded up. With ``pool = 1`` (S = I) it is ``‖X‖_F``; a CNN's
+    pooled readout repeats each u_j on its signal's ``pool`` rows, so ``‖Sᵀu‖ = √pool·‖u‖``
+    (docs/cnn.md §1). The optimal set's certified-inactive test and :func:`_screened_nearby`
+    move bounds between dual points with it (docs/MATH.md §7).
+
+    >>> from exact.convex import ConvexProgram
+    >>> dual_map_bound(ConvexProgram([[3, 0], [0, 4]], [1, 1], 1))
+    Fraction(5, 1)
+    >>> L = dual_map_bound(ConvexProgram([[1, 1], [1, 1], [1, 1]], [1], 1, pool=3))
+    >>> L * L >= 18, round(float(L), 9)  # u = 1 on all three rows: ‖(3, 3)‖ = √18 = √6·√3
+    (True, 4.242640687)
+    """
+    fro = sum((x * x for row in cp.X for x in row), Fraction(0))
+    return sqrt_ceil(fro * cp.pool, 96)
+
+
 def _screened_nearby(cp, solution, screens: Sequence[tuple[Vec, set[Group]]], L: Fraction,
                      slack: Fraction) -> set[Group] | None:
     """The groups of a candidate's full screen that it did not prove small, when that proof
@@ -842,9 +862,8 @@ def _screened_nearby(cp, solution, screens: Sequence[tuple[Vec, set[Group]]], L:
     convex cone being nonexpansive and ``‖XᵀD_i‖ ≤ ‖X‖_F ≤ L``:
     ``‖Π(g_b)‖ ≤ ‖Π(g_a)‖ + L‖a − b‖``. So when ``L·E + slack < β·2⁻²¹`` with ``E ≥ ‖a − b‖``,
     every dismissed group has ``κ‖p_g‖ + slack < β``: the certified-inactive test of
-    :func:`optimal_set` (docs/MATH.md §7; the same bound the second screen would prove)."""
-    if cp.pool != 1:  # the pooled readout scales the dual map by up to √pool
-        return None
+    :func:`optimal_set` (docs/MATH.md §7; the same bound the second screen would prove). With a
+    CNN's pooled readout L is :func:`dual_map_bound`'s ``‖X‖_F·√pool``."""
     center = tuple(solution.kappa * x for x in solution.dual)
     for a, kept in screens:
         E = sqrt_ceil(sum(((x - y) ** 2 for x, y in zip(a, center)), Fraction(0)), 96)
