@@ -763,13 +763,22 @@ def _approx(up: _Upper) -> float:
     return up.estimate if _pending(up) else float(up.value)  # type: ignore[attr-defined]
 
 
-def _below(new: _Upper, old: _Upper) -> bool:
+def _below(new: _Upper, old: _Upper, enough: tuple[_Lower, Fraction] | None = None) -> bool:
     """``new.value < old.value`` (exact), decided by ``old``'s float estimate without computing
-    it when the estimate is clearly larger."""
+    it when the estimate is clearly larger. With ``enough = (lo, tol)``, also True without
+    computing ``old`` when the estimate cannot decide (the two within its margin, about 1e-13
+    relative) and ``new`` already meets the gap target with ``lo``: keeping it can cost at
+    most that margin on a met target ((40, 4): 7 ms of exact neurons saved; the new bound was
+    2.8e-14 below the estimate)."""
     if _pending(old):
         est = old.estimate  # type: ignore[attr-defined]
-        if float(new.value) < est - old.margin * abs(est):  # type: ignore[attr-defined]
+        nv, mg = float(new.value), old.margin * abs(est)  # type: ignore[attr-defined]
+        if nv < est - mg:
             return True
+        if enough is not None and nv <= est + mg:
+            lo, tol = enough
+            if new.value - lo.value <= tol * max(Fraction(1), abs(new.value)):
+                return True
     return new.value < old.value
 
 
@@ -1876,7 +1885,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
             best_lo = lo
-        if _below(up, best_up):
+        if _below(up, best_up, enough=(best_lo, tol)):
             best_up = up
         if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
             break

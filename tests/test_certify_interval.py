@@ -131,3 +131,16 @@ def test_pending_upper_bound_decides_as_the_exact_one():
     pend = C._PendingUpper(cp, groups, 80, est)
     assert pend.value == exact.value and pend.neurons == exact.neurons
     assert C._positive(C._PendingUpper(cp, groups, 80, est))
+    # with a met target, a bound within the estimate's margin is kept without computing the
+    # pending one (it stays pending); far above it, or with the target missed, exactly as before
+    lo = C._Lower(exact.value - abs(exact.value) / 10**13, (), F(1), {}, {}, {})
+    tol = F(1, 10**12)
+    for delta, kept in ((F(1, 10**20), True), (F(-1, 10**20), True), (F(1, 10**6), False)):
+        other = C._Upper(exact.value + delta, {}, [])
+        pend = C._PendingUpper(cp, groups, 80, est)
+        assert C._below(other, pend, enough=(lo, tol)) == kept
+        assert C._pending(pend) == (delta != F(1, 10**6))
+    far = C._Lower(exact.value - abs(exact.value) / 10**6, (), F(1), {}, {}, {})
+    other = C._Upper(exact.value + F(1, 10**20), {}, [])
+    pend = C._PendingUpper(cp, groups, 80, est)
+    assert not C._below(other, pend, enough=(far, tol)) and not C._pending(pend)
