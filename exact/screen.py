@@ -554,8 +554,8 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
     third upper bound ``‖g + Σ λ_k â_k‖²`` at the new v and start its active-set steps.
     With ``settle`` (a fraction of β², e.g. :data:`SETTLE`), a descent row stops once its
     estimate is below ``settle·β²`` (never above the threshold): it is then only that upper
-    bound. With ``state``, the rows the descent settles keep their largest multipliers for the
-    next screen's warm bound; with ``warm_descent`` too, the descent starts from them.
+    bound. With ``warm_descent`` (and ``state``), the descent starts from each group's carried
+    multipliers, and the rows it settles keep their largest multipliers for the next screen.
     Both keep every violated group; both change the estimates below the threshold.
     Floats only: this chooses cutting planes, it proves nothing.
 
@@ -623,12 +623,10 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         up = np.minimum(out[c[:, 0], c[:, 1]], rr)
         out[c[:, 0], c[:, 1]] = up
         over = up > lim
-        if state is not None and state.sup is not None and state.mult is not None and K:
+        if warm_descent and state is not None and state.sup is not None \
+                and state.mult is not None and K:
             # the settled rows keep their descent's largest multipliers: at the next v they
-            # give the warm bound (and, with warm_descent, start the descent), and a group
-            # the bound keeps below the threshold is not descended again ((40, 4): descents
-            # in the third and fourth screens 23.4k -> 16.8k and 8.9k -> 2.5k; the
-            # 15-instance corpus 8.83 -> 8.63 s CPU, benchmarks/RESULTS.md, session 13)
+            # give the warm bound and start the descent (v moves little between rounds)
             st = ~over
             top = (np.argpartition(-lam[st], K - 1, axis=1)[:, :K] if K < lam.shape[1]
                    else np.argsort(-lam[st], axis=1))
