@@ -31,10 +31,8 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["CscArrays", "clarabel_restricted", "csc_arrays", "pool_rows", "ranked_violations",
-           "seed_groups",
-           "violated_groups",
-           "working_set_solve",
+__all__ = ["CscArrays", "clarabel_restricted", "clarabel_solver", "csc_arrays", "pool_rows",
+           "ranked_violations", "seed_groups", "violated_groups", "working_set_solve",
            "AUTO_MIN_GROUPS", "FALLBACK_MAX_GROUPS", "FALLBACK_VIOLATION", "MEMBER_SLACK"]
 
 #: ``method="auto"`` uses cutting planes from this many groups (2p) on; below, the full program.
@@ -155,9 +153,9 @@ class CscArrays:
 def csc_arrays(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
                shape: tuple[int, int]) -> CscArrays:
     """The CSC arrays of the triplets ``(rows[t], cols[t], vals[t])``: the matrix
-    ``scipy.sparse.csc_matrix((vals, (rows, cols)), shape)`` gives, with its explicit zeros
-    kept and duplicate entries summed (in their given order), and the same arrays
-    (tests/test_csc_arrays.py).
+    ``scipy.sparse.csc_matrix((vals, (rows, cols)), shape)`` gives: the same arrays, explicit
+    zeros kept, duplicate entries summed (possibly in another order than scipy's, so equal to
+    rounding; the solver's matrices have none), tests/test_csc_arrays.py.
 
     >>> A = csc_arrays(np.array([1, 0, 1]), np.array([0, 1, 1]), np.array([2.0, 3.0, 0.0]),
     ...                (2, 2))
@@ -181,6 +179,32 @@ def csc_arrays(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
     indptr = np.zeros(shape[1] + 1, dtype=np.int64)
     np.cumsum(np.bincount(c, minlength=shape[1]), out=indptr[1:])
     return CscArrays(v, r, indptr, (int(shape[0]), int(shape[1])))
+
+
+def clarabel_solver(P: CscArrays, q: np.ndarray, A: CscArrays, b: np.ndarray, cones: list,
+                    settings):
+    """``clarabel.DefaultSolver`` on :class:`CscArrays` matrices, which its Python binding reads
+    by their attributes; a binding that refuses them (another release may want scipy's own
+    class) gets the same arrays as ``scipy.sparse.csc_matrix`` instead.
+
+    >>> import clarabel
+    >>> P = csc_arrays(np.array([0]), np.array([0]), np.array([1.0]), (1, 1))
+    >>> A = csc_arrays(np.array([0]), np.array([0]), np.array([-1.0]), (1, 1))
+    >>> st = clarabel.DefaultSettings(); st.verbose = False
+    >>> sol = clarabel_solver(P, np.array([-1.0]), A, np.array([0.0]),
+    ...                       [clarabel.NonnegativeConeT(1)], st).solve()
+    >>> str(sol.status), round(sol.x[0], 6)
+    ('Solved', 1.0)
+    """
+    import clarabel
+
+    try:
+        return clarabel.DefaultSolver(P, q, A, b, cones, settings)
+    except (TypeError, AttributeError, ValueError):
+        import scipy.sparse as sp
+
+        P2, A2 = (sp.csc_matrix((M.data, M.indices, M.indptr), shape=M.shape) for M in (P, A))
+        return clarabel.DefaultSolver(P2, q, A2, b, cones, settings)
 
 
 def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
@@ -287,7 +311,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     st.max_iter = 500
     st.iterative_refinement_enable = refine
     try:
-        sol = clarabel.DefaultSolver(P, q, A, np.concatenate(b), cones, st).solve()
+        sol = clarabel_solver(P, q, A, np.concatenate(b), cones, st).solve()
     except Exception:  # pragma: no cover - any solver failure: the caller falls back
         return None
     if str(sol.status) not in ("Solved", "AlmostSolved"):

@@ -86,3 +86,31 @@ def test_a_fresh_cutting_plane_solve_does_not_import_scipy_sparse():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
     assert out.stdout.strip() == "False", out.stdout + out.stderr
+
+
+def test_a_binding_that_refuses_the_arrays_gets_scipys_matrices(monkeypatch):
+    """If a Clarabel release reads only scipy's own matrices, clarabel_solver hands it those,
+    and the restricted solve gives the same numbers."""
+    import clarabel
+    import scipy.sparse as sp
+
+    from exact.convex import ConvexProgram
+    from exact.cutting import clarabel_restricted
+
+    cp = ConvexProgram([[-1, 1], [0, 1], [1, 1], [2, -1]], [1, 0, 1, -1], "1/10")
+    W0 = clarabel_restricted(cp, cp.groups)
+    v0, d0 = cp.numeric_value, np.array(cp.numeric_dual)
+    real = clarabel.DefaultSolver
+    seen = []
+
+    def strict(P, q, A, b, cones, st):
+        if not (sp.issparse(P) and sp.issparse(A)):
+            raise TypeError("argument 'P': 'CscArrays' object cannot be converted")
+        seen.append(True)
+        return real(P, q, A, b, cones, st)
+
+    monkeypatch.setattr(clarabel, "DefaultSolver", strict)
+    W1 = clarabel_restricted(cp, cp.groups)
+    assert seen and W1 is not None and set(W1) == set(W0)
+    assert cp.numeric_value == v0 and np.array_equal(np.array(cp.numeric_dual), d0)
+    assert all(np.array_equal(W0[g], W1[g]) for g in W0)
