@@ -42,7 +42,7 @@ from exact.losses import LOSS_NAMES, get_loss
 from exact.types import ChamberSource, Group
 
 __all__ = ["ConeList", "ConvexProgram", "GroupList", "cone_row", "cone_sizes", "HINGE_LABELS",
-           "RowView", "LOSSES", "NumericSolveError", "require_hinge_labels"]
+           "RowView", "LOSSES", "NumericSolveError", "pooled_rows", "require_hinge_labels"]
 
 #: The registry's loss names (:data:`exact.losses.LOSSES` holds the loss objects).
 LOSSES = LOSS_NAMES
@@ -258,6 +258,24 @@ class GroupList(Sequence[Group]):
             return False
         i, s = g
         return bool(isinstance(i, (int, np.integer)) and 0 <= i < self.p and s in (1, -1))
+
+
+def pooled_rows(M: np.ndarray, pool: int) -> np.ndarray:
+    """The readout ``S M`` of a float array with one row per data row (rows × m → n × m): each
+    output sums its ``pool`` consecutive rows, added in that order (``pool = 1``: M itself; a
+    CNN's sum pooling over its patches, docs/cnn.md §1). The floats' counterpart of
+    :meth:`ConvexProgram.pooled`, for the numeric guesses.
+
+    >>> pooled_rows(np.array([[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, -1.0]]), 2).tolist()
+    [[3.0, 1.0], [7.0, -1.0]]
+    """
+    M = np.asarray(M, dtype=float)
+    if pool == 1:
+        return M
+    out = M[0::pool].copy()
+    for q in range(1, pool):
+        out += M[q::pool]
+    return out
 
 
 class ConvexProgram:

@@ -31,7 +31,7 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["CscArrays", "clarabel_restricted", "clarabel_solver", "csc_arrays", "pool_rows",
+__all__ = ["CscArrays", "clarabel_restricted", "clarabel_solver", "csc_arrays",
            "ranked_violations", "seed_groups", "violated_groups", "working_set_solve",
            "AUTO_MIN_GROUPS", "FALLBACK_MAX_GROUPS", "FALLBACK_VIOLATION", "MEMBER_SLACK"]
 
@@ -102,25 +102,6 @@ def _lookup_rows(S: np.ndarray, Q: np.ndarray) -> np.ndarray:
                 out[k] = order[pos]
                 break
             pos += 1
-    return out
-
-
-def pool_rows(cp, M: np.ndarray) -> np.ndarray:
-    """The readout ``S M`` of a rows × m array: output j sums rows ``j·pool … j·pool + pool − 1``
-    (``pool = 1``: M itself; a CNN's sum pooling over its patches, docs/cnn.md §1), added in
-    that order (as scipy's sparse product of the readout with M adds them).
-
-    >>> from exact.convex import ConvexProgram
-    >>> cp = ConvexProgram([[1], [2], [3], [4]], [1, 1], 1, pool=2)
-    >>> pool_rows(cp, np.array([[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, -1.0]])).tolist()
-    [[3.0, 1.0], [7.0, -1.0]]
-    """
-    M = np.asarray(M, dtype=float)
-    if cp.pool == 1:
-        return M
-    out = M[0::cp.pool].copy()
-    for q in range(1, cp.pool):
-        out += M[q::cp.pool]
     return out
 
 
@@ -214,10 +195,11 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     :meth:`~exact.convex.ConvexProgram.float_data`, facet rows of unit length), as a cone
     program ``min ½xᵀPx + qᵀx`` s.t. ``Ax + s = b``, ``s ∈ K`` in the variables
     ``x = (w_1 … w_k, t_1 … t_k, z, ξ)``: ``z = S Σ_k s_k D_k X w_k`` with the readout S
-    (:func:`pool_rows`; zero cone), ``â·w_k ≥ 0`` (non-negative cone), ``‖w_k‖ ≤ t_k``
-    (second-order cones), objective ``ℓ(z) + βΣt``; the loss term ``ℓ(z)`` and its auxiliary
-    variables ξ and rows are the loss's own :meth:`~exact.losses.Loss.clarabel_block`. cvxpy's
-    problem construction dominated the working-set rounds.
+    (:func:`exact.convex.pooled_rows`; zero cone), ``â·w_k ≥ 0`` (non-negative cone),
+    ``‖w_k‖ ≤ t_k`` (second-order cones), objective ``ℓ(z) + βΣt``; the loss term ``ℓ(z)`` and
+    its auxiliary variables ξ and rows are the loss's own
+    :meth:`~exact.losses.Loss.clarabel_block`. cvxpy's problem construction dominated the
+    working-set rounds.
 
     Returns the float groups and sets ``cp.numeric_value`` / ``numeric_dual`` (the loss's
     :meth:`~exact.losses.Loss.numeric_dual` of the multiplier of ``z = S…``, which is
@@ -240,6 +222,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     """
     import clarabel
 
+    from exact.convex import pooled_rows
     from exact.screen import facet_arrays
 
     fa = facet_arrays(cp)
@@ -262,7 +245,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     # the fit on the rows, G (rows × kd): row j of group k is s_k D_k[j] x_j; then z = S G w
     # (dense: n × kd entries at most, and only its nonzeros enter A)
     Pk = fa.P[gi] * gs[:, None]  # k × rows: s_k D_k
-    fit = pool_rows(cp, (Pk.T[:, :, None] * Xf[:, None, :]).reshape(cp.rows, nw))  # n × kd
+    fit = pooled_rows((Pk.T[:, :, None] * Xf[:, None, :]).reshape(cp.rows, nw), cp.pool)
     fr, fc = np.nonzero(fit)
     # zero cone: z − S G w = 0
     rows = [fr, np.arange(n)]

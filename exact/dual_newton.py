@@ -69,8 +69,9 @@ FACE_STEPS = 12
 
 def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
     """``Y_i = S D_i X`` (n × d): the fit of chamber i's groups per unit of w (readout S)."""
-    Y = fa.P[i][:, None] * fa.X
-    return Y.reshape(-1, pool, Y.shape[1]).sum(axis=1) if pool > 1 else Y
+    from exact.convex import pooled_rows
+
+    return pooled_rows(fa.P[i][:, None] * fa.X, pool)
 
 
 def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exact.conv import ConvProgram
-from exact.convex import ConvexProgram
-from exact.cutting import clarabel_restricted, pool_rows
+from exact.convex import ConvexProgram, pooled_rows
+from exact.cutting import clarabel_restricted
 from exact.losses import LOSS_NAMES, ConicBlock, Loss, get_loss
 from properties import strategies as S
 
@@ -86,7 +86,7 @@ def test_direct_clarabel_matches_cvxpy_for_every_loss(loss, pooled, data):
             assert float(np.dot(np.array(a, dtype=float), w)) >= -1e-6 * (
                 1 + np.linalg.norm(w) * np.linalg.norm(a))
         rowfit += s * np.array(cp.patterns[i], dtype=float) * (Xf @ w)
-    z = pool_rows(cp, rowfit[:, None])[:, 0]
+    z = pooled_rows(rowfit[:, None], cp.pool)[:, 0]
     yq = tuple(F(float(t)) for t in z)
     primal = float(cp.loss_fn.value(yq, cp.y)) + float(cp.beta) * sum(
         float(np.linalg.norm(w)) for w in W.values())
@@ -120,19 +120,20 @@ def test_a_loss_without_a_block_falls_back_to_cvxpy(monkeypatch):
 def test_planted_bug_a_dense_readout_on_a_pooled_program_is_caught():
     """A readout that ignores the pooling (each output reads only its first patch) gives
     another value than cvxpy's program: the comparison above can fail."""
-    import exact.cutting as C
 
     cp = ConvProgram([[1, 2, -1], [0, 1, 1], [2, -1, 0]], [1, -1, 2], F(1, 10), 2)
     cp.numeric_solve()
     want = cp.numeric_value
-    orig = C.pool_rows
+    import exact.convex as CV
 
-    def first_patch_only(p, M):
-        return np.asarray(M, dtype=float)[0::p.pool].copy()
+    orig = CV.pooled_rows
+
+    def first_patch_only(M, pool):
+        return np.asarray(M, dtype=float)[0::pool].copy()
 
     try:
-        C.pool_rows = first_patch_only
+        CV.pooled_rows = first_patch_only
         clarabel_restricted(cp, cp.groups)
     finally:
-        C.pool_rows = orig
+        CV.pooled_rows = orig
     assert abs(cp.numeric_value - want) > 1e-3

@@ -17,7 +17,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exact.cutting import csc_arrays, pool_rows
+from exact.convex import pooled_rows
+from exact.cutting import csc_arrays
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,13 +63,13 @@ def test_a_planted_unsorted_column_is_not_scipys():
     assert got.indices.tolist() != want.indices.tolist()
 
 
-def test_pool_rows_sums_each_signals_patches():
+def test_pooled_rows_sums_each_signals_patches():
     from exact.conv import ConvProgram
 
     cp = ConvProgram([[1, 0, -1, 2], [0, 1, 1, -1]], [1, -1], "1/10", 2)
     M = np.arange(cp.rows * 2, dtype=float).reshape(cp.rows, 2)
     want = np.array([M[j * cp.pool:(j + 1) * cp.pool].sum(axis=0) for j in range(cp.n)])
-    assert np.array_equal(pool_rows(cp, M), want)
+    assert np.array_equal(pooled_rows(M, cp.pool), want)
 
 
 def test_a_fresh_cutting_plane_solve_does_not_import_scipy_sparse():
