@@ -429,6 +429,10 @@ def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settin
         tail = " / ".join(proc.stderr.strip().splitlines()[-3:])
         raise RuntimeError(f"the scnn child exited {proc.returncode}: {tail}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
+    # scnn logs "Max iterations reached before ... termination criterion was satisfied" (its
+    # exit status is not returned by optimize_model): the distinct warnings, for the notes
+    out["warnings"] = sorted({line.split(":", 2)[-1].strip() for line in proc.stderr.splitlines()
+                              if line.startswith("WARNING:scnn")})
     out.update(scnn_values(X, y, beta, out["D"], out["V"], out["W"]))
     out["mapped"] = n * out["objective"]
     if abs(out["mapped"] - out["convex"]) > SCNN_MAPPING_TOL * max(1.0, abs(out["convex"])):
@@ -466,7 +470,8 @@ def run_scnn(case: Case, settings: Settings, key: str = "scnn") -> Measurement:
                        note=f"network value {out['network']:.15g}, convex value "
                             f"{out['convex']:.15g} (scnn's own × n: {out['mapped']:.15g}), "
                             f"cone violation {out['violation']:.2e}, {len(out['V'])} patterns "
-                            f"of {SCNN_GATES} gates, scnn {out['version']}")
+                            f"of {SCNN_GATES} gates, scnn {out['version']}"
+                            + "".join(f"; scnn warned: {w}" for w in out["warnings"]))
 
 
 def run_scnn_tight(case: Case, settings: Settings) -> Measurement:

@@ -83,6 +83,9 @@ FAKE = {
             reg = regularizer.lam * (np.linalg.norm(V, axis=1).sum()
                                      + np.linalg.norm(W, axis=1).sum())
             metrics.model_loss = [np.sum((pred - y) ** 2) / (2 * n) + reg]
+            import logging
+            logging.basicConfig()  # as scnn's get_logger: "WARNING:scnn:..." on stderr
+            logging.getLogger("scnn").warning("Max iterations reached (stand-in).")
             return model, metrics
     """,
 }
@@ -139,6 +142,7 @@ def test_protocol_and_objective_at_the_optimum(fake) -> None:
     # scnn's own objective (divided by n) times n is ours: λ = β/n maps the program exactly
     assert out["mapped"] == pytest.approx(out["convex"], rel=1e-12)
     assert len(out["wall"]) == len(out["cpu"]) == 2  # best of reps, runs under repeat_below
+    assert out["warnings"] == ["Max iterations reached (stand-in)."]
 
 
 def test_wrong_lambda_is_caught(fake, monkeypatch) -> None:
