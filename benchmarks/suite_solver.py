@@ -539,6 +539,8 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
         if cert is None or sc is None:
             continue
         _scnn_rows.setdefault(case.name, {"certified": cert})[key] = sc
+        if smp is not None:
+            _scnn_rows[case.name]["sampled"] = smp
         # the network of scnn's weights is feasible for the training problem, so its value is
         # ≥ P* ≥ lower (docs/MATH.md §5); below it by more than rounding means our evaluation
         # or the mapping is wrong
@@ -579,6 +581,14 @@ def notes() -> list[str]:
                        f"{m.detail[f'{key}_violation']:.1e}); ours/{key} CPU "
                        f"{min(cert.cpu) / min(m.cpu):.3f}, wall "
                        f"{min(cert.wall) / min(m.wall):.3f}")
+            smp = ms.get("sampled")
+            if smp is not None:
+                # the same gates (default_rng(0), d × 1000 Gaussians): the same program, whose
+                # optimum the sampled row's Clarabel solve gives (to its tolerances)
+                sv = smp.detail["sampled_value"]
+                out.append(f"{name}: {key} vs the sampled program's optimum {sv:.10g} (the same "
+                           f"gates): relative {(val - sv) / sv:.2e}; the sampling's own gap "
+                           f"to P* {(sv - p_star) / p_star:.2e}")
     if _scnn_versions:
         out.append(f"scnn: version {', '.join(sorted(_scnn_versions))} from {SCNN_ENV}")
     for name, (rate, p, t) in _rates.items():

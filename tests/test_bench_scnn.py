@@ -11,6 +11,7 @@ exercised for real; only scnn's optimisation is replaced.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from fractions import Fraction
@@ -194,3 +195,16 @@ def test_a_failing_child_is_an_error(fake) -> None:
     fake({"fail": True})
     with pytest.raises(RuntimeError, match="told to fail"):
         suite_solver.scnn_solve(sys.executable, X, Y, BETA, {}, Settings(reps=1))
+
+
+def test_notes_give_the_gaps(fake) -> None:
+    fake(_optimal_answer())
+    case, settings = Case("tiny notes", _case().data), Settings(reps=1)
+    cert = suite_solver.run_certified(case, settings)
+    m = suite_solver.run_scnn(case, settings)
+    smp = Measurement("ok", [1.0], [1.0], cert.count, {"sampled_value": 2 * float(P_STAR)})
+    suite_solver.check_case(case, {"certified": cert, "sampled": smp, "scnn": m})
+    lines = [line for line in suite_solver.notes() if line.startswith("tiny notes:")]
+    gap = re.search(r"relative gap (\S+) ", lines[0])
+    assert gap is not None and abs(float(gap.group(1))) < 1e-12
+    assert "relative -5.00e-01; the sampling's own gap to P* 1.00e+00" in lines[1]
