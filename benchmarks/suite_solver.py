@@ -299,6 +299,7 @@ SCNN_SOLVERS: dict[str, dict[str, float]] = {
 SCNN_TIGHT_CASES = frozenset({"(40, 4)", "diabetes (40, 4)"})
 SCNN_ROUNDING = 1e-9  # relative: float64 rounding of the parent's evaluation, with room
 SCNN_MAPPING_TOL = 1e-6  # relative: scnn's own objective × n vs ours at its weights
+SCNN_IMPORT_MARGIN = 30.0  # CPU seconds granted beyond the cap for the child's imports (torch)
 
 #: The child: reads a request (JSON) on stdin, calls scnn's public API as its docs/quick_start.rst
 #: does (ConvexReLU + AL + NeuronGL1, optimize_model with return_convex=True) and prints one JSON
@@ -329,8 +330,8 @@ for _ in range(max(1, req["reps"])):
                                     return_convex=True, unitize_data=False, dtype="float64")
     wall.append(time.perf_counter() - t0)
     cpu.append(time.process_time() - c0)
-    if wall[-1] >= req["repeat_below"] or sum(cpu) >= req["cap"]:
-        break
+    if wall[-1] >= req["repeat_below"] or sum(cpu) + cpu[-1] > req["cap"]:
+        break  # (a next run as long would pass the cap, where the parent's limit kills us)
 V, W = model.parameters
 try:
     from importlib.metadata import version
@@ -393,13 +394,19 @@ def scnn_values(X, y, beta: object, D, V, W) -> dict[str, float]:
             "violation": worst / scale if scale > 0 else 0.0}
 
 
-def _address_space(gb: float):
-    """A ``preexec_fn`` capping the child's address space at ``gb`` GiB (``--mem-gb``)."""
+def _limits(gb: float, cpu_s: float | None):
+    """A ``preexec_fn`` capping the child's address space at ``gb`` GiB (``--mem-gb``) and,
+    unless None, its CPU time at ``cpu_s`` seconds (SIGXCPU, then SIGKILL 5 s later): the cap
+    on the CPU clock holds however loaded the machine is, where a wall timeout would not."""
     def apply() -> None:
+        import math
         import resource
 
         lim = int(gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        if cpu_s is not None:
+            soft = math.ceil(cpu_s)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
     return apply
 
 
@@ -410,10 +417,12 @@ def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settin
     Returns the child's JSON (``wall``, ``cpu``, ``objective``: scnn's own value, ``version``)
     plus :func:`scnn_values` at its weights and ``mapped``: ``n`` × scnn's objective, which must
     equal our ``convex`` value (the check of :func:`scnn_lambda`; :class:`Mismatch` otherwise).
-    Raises ``subprocess.TimeoutExpired`` past the cap and ``RuntimeError`` when the child fails.
+    Raises ``TimeoutError`` past the cap (on ``settings.clock``) and ``RuntimeError`` when the
+    child fails.
     """
     import json
     import os
+    import signal
     import subprocess
 
     n = len(y)
@@ -422,9 +431,21 @@ def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settin
            "gates": gates, "seed": SCNN_SEED, "solver": solver, "reps": settings.reps,
            "repeat_below": settings.repeat_below, "cap": settings.cap}
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    proc = subprocess.run([python, "-c", SCNN_DRIVER], input=json.dumps(req), capture_output=True,
-                          text=True, env=env, preexec_fn=_address_space(settings.mem_gb),
-                          timeout=2 * settings.cap + settings.reps * settings.repeat_below + 120)
+    cpu_clock = settings.clock == "cpu"
+    # on the CPU clock the kernel enforces the cap; the wall timeout is only a safety net
+    wall_s = ((10 if cpu_clock else 1) * settings.cap + SCNN_IMPORT_MARGIN
+              + settings.reps * settings.repeat_below)
+    try:
+        proc = subprocess.run(
+            [python, "-c", SCNN_DRIVER], input=json.dumps(req), capture_output=True, text=True,
+            env=env, timeout=wall_s,
+            preexec_fn=_limits(settings.mem_gb,
+                               settings.cap + SCNN_IMPORT_MARGIN if cpu_clock else None))
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"killed by the parent after {wall_s:g} s wall") from None
+    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and cpu_clock:
+        raise TimeoutError(f"stopped by its CPU limit ({settings.cap:g} s cap + "
+                           f"{SCNN_IMPORT_MARGIN:g} s for imports)")
     if proc.returncode != 0:
         tail = " / ".join(proc.stderr.strip().splitlines()[-3:])
         raise RuntimeError(f"the scnn child exited {proc.returncode}: {tail}")
@@ -444,7 +465,6 @@ def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settin
 def run_scnn(case: Case, settings: Settings, key: str = "scnn") -> Measurement:
     """Tool ``scnn`` / ``scnn-tight``: :func:`scnn_solve` with :data:`SCNN_SOLVERS` ``[key]``."""
     import os
-    import subprocess
 
     if case.data["kind"] != "solve":
         return Measurement("skipped")
@@ -461,8 +481,8 @@ def run_scnn(case: Case, settings: Settings, key: str = "scnn") -> Measurement:
     try:
         out = scnn_solve(python, case.data["X"], case.data["y"], BETA, SCNN_SOLVERS[key],
                          settings)
-    except subprocess.TimeoutExpired:
-        return Measurement("timeout", note="killed by the parent")
+    except TimeoutError as exc:
+        return Measurement("timeout", note=str(exc))
     _scnn_versions.add(out["version"])
     detail = {f"{key}_value": out["network"], f"{key}_convex": out["convex"],
               f"{key}_violation": out["violation"]}
@@ -554,6 +574,15 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
                         cert.detail["upper"], CVXPY_TOL)
 
 
+def _quotient(a: list[float], b: list[float]) -> str:
+    """``min(a) / min(b)`` to 3 decimals, "–" when ``b`` is empty or its best time is 0.
+
+    >>> _quotient([1.0, 0.5], [2.0]), _quotient([1.0], [0.0])
+    ('0.250', '–')
+    """
+    return f"{min(a) / min(b):.3f}" if a and b and min(b) > 0 else "–"
+
+
 def notes() -> list[str]:
     out = []
     for name, ms in _baselines.items():
@@ -579,8 +608,7 @@ def notes() -> list[str]:
                        f"{val:.10g} vs P* {p_star:.10g}: relative gap {(val - p_star) / p_star:.2e}"
                        f" (convex value {m.detail[f'{key}_convex']:.10g}, cone violation "
                        f"{m.detail[f'{key}_violation']:.1e}); ours/{key} CPU "
-                       f"{min(cert.cpu) / min(m.cpu):.3f}, wall "
-                       f"{min(cert.wall) / min(m.wall):.3f}")
+                       f"{_quotient(cert.cpu, m.cpu)}, wall {_quotient(cert.wall, m.wall)}")
             smp = ms.get("sampled")
             if smp is not None:
                 # the same gates (default_rng(0), d × 1000 Gaussians): the same program, whose

@@ -75,6 +75,8 @@ FAKE = {
             ans = json.load(open(os.environ["FAKE_SCNN_ANSWER"]))
             if ans.get("fail"):
                 raise ValueError("the stand-in was told to fail")
+            while ans.get("spin"):  # a solver that never ends
+                pass
             model.G = np.array(ans["G"], dtype=float)
             V, W = np.array(ans["V"], dtype=float), np.array(ans["W"], dtype=float)
             model.parameters = [V[None], W[None]]
@@ -208,3 +210,10 @@ def test_notes_give_the_gaps(fake) -> None:
     gap = re.search(r"relative gap (\S+) ", lines[0])
     assert gap is not None and abs(float(gap.group(1))) < 1e-12
     assert "relative -5.00e-01; the sampling's own gap to P* 1.00e+00" in lines[1]
+
+
+def test_the_cpu_cap_stops_the_child(fake, monkeypatch) -> None:
+    fake({"spin": True})
+    monkeypatch.setattr(suite_solver, "SCNN_IMPORT_MARGIN", 0.0)
+    m = suite_solver.run_scnn(_case(), Settings(cap=1.0, reps=1))
+    assert m.status == "timeout" and "CPU limit" in m.note
