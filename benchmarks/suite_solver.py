@@ -73,6 +73,8 @@ _rates: dict[str, tuple[float, int, float]] = {}
 _enumerations: dict[str, tuple[float, float]] = {}  # check case -> (check, enumeration) time
 _commands: dict[str, float] = {}  # case -> the whole command's best time
 _baselines: dict[str, dict[str, float]] = {}  # case -> {tool: best time}, for the notes
+_scnn_versions: set[str] = set()  # what the scnn children reported (scnn.__version__)
+_scnn_rows: dict[str, dict[str, Measurement]] = {}  # case -> ours and the scnn tools, for notes
 
 
 def cases() -> list[Case]:
@@ -280,6 +282,223 @@ def run_sampled(case: Case, settings: Settings) -> Measurement:
                        note=f"value {val:.15g} ({SAMPLED_GATES} gates, uncertified)")
 
 
+# -- baseline: Pilanci lab's scnn (Mishkin, Sahiner & Pilanci 2022), in its own interpreter -------
+#: the interpreter where ``import scnn`` works (scnn needs torch, which the project never
+#: installs); unset: the scnn rows are skipped
+SCNN_ENV = "RELUCVX_SCNN_PYTHON"
+SCNN_GATES = SAMPLED_GATES  # the issue's "sampled method with 1000 gates"
+SCNN_SEED = 0  # scnn.activations.sample_gate_vectors(seed, d, gates): Gaussian gates
+#: the AL solver's keyword arguments per tool: scnn's defaults (tol = constraint_tol = 1e-6,
+#: 10,000 primal iterations in all), and tight tolerances with 5x the iteration budget
+SCNN_SOLVERS: dict[str, dict[str, float]] = {
+    "scnn": {},
+    "scnn-tight": {"tol": 1e-10, "constraint_tol": 1e-10, "max_primal_iters": 50_000,
+                   "max_dual_iters": 50_000},
+}
+#: the cases of the tight run (the issue's (40, 4) instances: one run is minutes of CPU)
+SCNN_TIGHT_CASES = frozenset({"(40, 4)", "diabetes (40, 4)"})
+SCNN_ROUNDING = 1e-9  # relative: float64 rounding of the parent's evaluation, with room
+SCNN_MAPPING_TOL = 1e-6  # relative: scnn's own objective × n vs ours at its weights
+SCNN_IMPORT_MARGIN = 30.0  # CPU seconds granted beyond the cap for the child's imports (torch)
+
+#: The child: reads a request (JSON) on stdin, calls scnn's public API as its docs/quick_start.rst
+#: does (ConvexReLU + AL + NeuronGL1, optimize_model with return_convex=True) and prints one JSON
+#: line. Only ``optimize_model`` is timed (process CPU and wall; imports and gate sampling
+#: excluded); ``unitize_data=False`` because unitizing X's columns would change the regulariser
+#: to Σ‖diag(column norms) w‖, another program. Torch runs single-threaded (OMP_NUM_THREADS=1 in
+#: the child's environment), as every other tool of the suite.
+SCNN_DRIVER = r'''
+import json, sys, time
+req = json.load(sys.stdin)
+import numpy as np
+from scnn.activations import sample_gate_vectors
+from scnn.metrics import Metrics
+from scnn.models import ConvexReLU
+from scnn.optimize import optimize_model
+from scnn.regularizers import NeuronGL1
+from scnn.solvers import AL
+
+X, y = np.array(req["X"], dtype=float), np.array(req["y"], dtype=float)
+G = sample_gate_vectors(req["seed"], X.shape[1], req["gates"])
+wall, cpu = [], []
+for _ in range(max(1, req["reps"])):
+    model = ConvexReLU(G)
+    solver = AL(model, **req["solver"])
+    metrics = Metrics(model_loss=True, constraint_gaps=True)
+    c0, t0 = time.process_time(), time.perf_counter()
+    model, metrics = optimize_model(model, solver, metrics, X, y, regularizer=NeuronGL1(req["lam"]),
+                                    return_convex=True, unitize_data=False, dtype="float64")
+    wall.append(time.perf_counter() - t0)
+    cpu.append(time.process_time() - c0)
+    if wall[-1] >= req["repeat_below"] or sum(cpu) + cpu[-1] > req["cap"]:
+        break  # (a next run as long would pass the cap, where the parent's limit kills us)
+V, W = model.parameters
+try:
+    from importlib.metadata import version
+    ver = version("pyscnn")  # scnn's PyPI name; scnn has no __version__
+except Exception:
+    ver = "?"
+print(json.dumps({"wall": wall, "cpu": cpu, "version": ver,
+                  "D": model.compute_activations(X).astype(int).tolist(),
+                  "V": np.asarray(V)[0].tolist(), "W": np.asarray(W)[0].tolist(),
+                  "objective": float(np.ravel(metrics.model_loss)[-1])}))
+'''
+
+
+def scnn_lambda(beta: object, n: int) -> float:
+    """scnn's NeuronGL1 strength λ for which scnn's program is ours divided by ``n``.
+
+    scnn's squared loss is ``‖ŷ − y‖² / (2n)`` (scnn/private/models/model.py ``_scaling`` = n and
+    convex_mlp.py ``_objective``: ``squared_error / (2 · scaling)``) and its regulariser
+    ``λ Σ‖w‖`` (loss_functions.py ``group_l1_penalty``) over the same groups; ours is
+    ``½‖ŷ − y‖² + β Σ‖w‖`` (docs/MATH.md §4). Dividing ours by ``n`` gives ``λ = β / n``, and the
+    minimisers coincide.
+
+    >>> scnn_lambda(Fraction(1, 10), 40)
+    0.0025
+    """
+    return float(Fraction(str(beta)) / n)
+
+
+def scnn_values(X, y, beta: object, D, V, W) -> dict[str, float]:
+    """Our objective (squared loss) at scnn's convex weights, in float64.
+
+    ``D`` (n × p, 0/1) are scnn's activation patterns, ``V``, ``W`` (p × d) its weights of the
+    two signs. Returns ``convex``: ½‖Σ_i D_i X (v_i − w_i) − y‖² + β Σ(‖v_i‖ + ‖w_i‖), the
+    program's value (docs/MATH.md §4), a relaxation's value when the cone constraints
+    ``(2D_i − I) X v_i ≥ 0`` fail; ``network``: the same with ``(X v_i)_+ − (X w_i)_+`` for
+    ``D_i X (v_i − w_i)``, the objective of the network of neurons ``(v_i, +1)``, ``(w_i, −1)``
+    rescaled (docs/MATH.md §5), always ≥ P*; ``violation``: the largest ``−(2D_i − I) X v``
+    over the groups, relative to ``max |X v|`` (0 when feasible, then ``convex = network``).
+
+    >>> v = scnn_values([[1, 0], [0, 1]], [1, 0], 1, [[1], [0]], [[1, 0]], [[0, 0]])
+    >>> v["convex"], v["network"], v["violation"]
+    (1.0, 1.0, 0.0)
+    >>> v = scnn_values([[1, 0], [0, 1]], [1, 0], 1, [[1], [0]], [[0, 1]], [[0, 0]])
+    >>> v["convex"], v["network"], v["violation"]  # v = (0, 1) is outside pattern (1, 0)'s cone
+    (1.5, 2.0, 1.0)
+    """
+    Xf = np.array([[float(Fraction(str(t))) for t in row] for row in X])
+    yf = np.array([float(Fraction(str(t))) for t in y])
+    Df, Vf, Wf = (np.array(a, dtype=float) for a in (D, V, W))
+    b = float(Fraction(str(beta)))
+    pen = b * float(np.linalg.norm(Vf, axis=1).sum() + np.linalg.norm(Wf, axis=1).sum())
+    XV, XW = Xf @ Vf.T, Xf @ Wf.T  # n × p
+    convex = 0.5 * float(np.sum(((Df * (XV - XW)).sum(axis=1) - yf) ** 2)) + pen
+    network = 0.5 * float(np.sum((np.maximum(XV, 0).sum(axis=1) - np.maximum(XW, 0).sum(axis=1)
+                                  - yf) ** 2)) + pen
+    S = 2 * Df - 1
+    worst = max(0.0, float(np.max(-S * XV, initial=0.0)), float(np.max(-S * XW, initial=0.0)))
+    scale = max(float(np.max(np.abs(XV), initial=0.0)), float(np.max(np.abs(XW), initial=0.0)))
+    return {"convex": convex, "network": network,
+            "violation": worst / scale if scale > 0 else 0.0}
+
+
+def _limits(gb: float, cpu_s: float | None):
+    """A ``preexec_fn`` capping the child's address space at ``gb`` GiB (``--mem-gb``) and,
+    unless None, its CPU time at ``cpu_s`` seconds (SIGXCPU, then SIGKILL 5 s later): the cap
+    on the CPU clock holds however loaded the machine is, where a wall timeout would not."""
+    def apply() -> None:
+        import math
+        import resource
+
+        lim = int(gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        if cpu_s is not None:
+            soft = math.ceil(cpu_s)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
+    return apply
+
+
+def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settings: Settings,
+               gates: int = SCNN_GATES) -> dict:
+    """Run :data:`SCNN_DRIVER` in ``python`` on the instance; its answer, evaluated by us.
+
+    Returns the child's JSON (``wall``, ``cpu``, ``objective``: scnn's own value, ``version``)
+    plus :func:`scnn_values` at its weights and ``mapped``: ``n`` × scnn's objective, which must
+    equal our ``convex`` value (the check of :func:`scnn_lambda`; :class:`Mismatch` otherwise).
+    Raises ``TimeoutError`` past the cap (on ``settings.clock``) and ``RuntimeError`` when the
+    child fails.
+    """
+    import json
+    import os
+    import signal
+    import subprocess
+
+    n = len(y)
+    req = {"X": [[float(Fraction(str(t))) for t in row] for row in X],
+           "y": [float(Fraction(str(t))) for t in y], "lam": scnn_lambda(beta, n),
+           "gates": gates, "seed": SCNN_SEED, "solver": solver, "reps": settings.reps,
+           "repeat_below": settings.repeat_below, "cap": settings.cap}
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    cpu_clock = settings.clock == "cpu"
+    # on the CPU clock the kernel enforces the cap; the wall timeout is only a safety net
+    wall_s = ((10 if cpu_clock else 1) * settings.cap + SCNN_IMPORT_MARGIN
+              + settings.reps * settings.repeat_below)
+    try:
+        proc = subprocess.run(
+            [python, "-c", SCNN_DRIVER], input=json.dumps(req), capture_output=True, text=True,
+            env=env, timeout=wall_s,
+            preexec_fn=_limits(settings.mem_gb,
+                               settings.cap + SCNN_IMPORT_MARGIN if cpu_clock else None))
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"killed by the parent after {wall_s:g} s wall") from None
+    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and cpu_clock:
+        raise TimeoutError(f"stopped by its CPU limit ({settings.cap:g} s cap + "
+                           f"{SCNN_IMPORT_MARGIN:g} s for imports)")
+    if proc.returncode != 0:
+        tail = " / ".join(proc.stderr.strip().splitlines()[-3:])
+        raise RuntimeError(f"the scnn child exited {proc.returncode}: {tail}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    # scnn logs "Max iterations reached before ... termination criterion was satisfied" (its
+    # exit status is not returned by optimize_model): the distinct warnings, for the notes
+    out["warnings"] = sorted({line.split(":", 2)[-1].strip() for line in proc.stderr.splitlines()
+                              if line.startswith("WARNING:scnn")})
+    out.update(scnn_values(X, y, beta, out["D"], out["V"], out["W"]))
+    out["mapped"] = n * out["objective"]
+    if abs(out["mapped"] - out["convex"]) > SCNN_MAPPING_TOL * max(1.0, abs(out["convex"])):
+        raise Mismatch(f"scnn's own objective × n = {out['mapped']!r} but ours at its weights is "
+                       f"{out['convex']!r}: the λ = β/n mapping does not hold")
+    return out
+
+
+def run_scnn(case: Case, settings: Settings, key: str = "scnn") -> Measurement:
+    """Tool ``scnn`` / ``scnn-tight``: :func:`scnn_solve` with :data:`SCNN_SOLVERS` ``[key]``."""
+    import os
+
+    if case.data["kind"] != "solve":
+        return Measurement("skipped")
+    python = os.environ.get(SCNN_ENV)
+    if not python:
+        return Measurement("skipped", note=f"skipped: {SCNN_ENV} not set")
+    if case.data["loss"] != "squared":
+        return Measurement("skipped", note="skipped: scnn has only the squared loss "
+                                           "(scnn/loss_functions.py)")
+    if key == "scnn-tight" and case.name not in SCNN_TIGHT_CASES:
+        return Measurement("skipped", note="skipped: the tight run is for "
+                                           f"{', '.join(sorted(SCNN_TIGHT_CASES))} only")
+    cp = _program(case)
+    try:
+        out = scnn_solve(python, case.data["X"], case.data["y"], BETA, SCNN_SOLVERS[key],
+                         settings)
+    except TimeoutError as exc:
+        return Measurement("timeout", note=str(exc))
+    _scnn_versions.add(out["version"])
+    detail = {f"{key}_value": out["network"], f"{key}_convex": out["convex"],
+              f"{key}_violation": out["violation"]}
+    return Measurement("ok", out["wall"], out["cpu"], cp.p, detail,
+                       note=f"network value {out['network']:.15g}, convex value "
+                            f"{out['convex']:.15g} (scnn's own × n: {out['mapped']:.15g}), "
+                            f"cone violation {out['violation']:.2e}, {len(out['V'])} patterns "
+                            f"of {SCNN_GATES} gates, scnn {out['version']}"
+                            + "".join(f"; scnn warned: {w}" for w in out["warnings"]))
+
+
+def run_scnn_tight(case: Case, settings: Settings) -> Measurement:
+    return run_scnn(case, settings, "scnn-tight")
+
+
+
 # -- check throughput ---------------------------------------------------------------------------
 def run_check(case: Case, settings: Settings) -> Measurement:
     if case.data["kind"] != "check":
@@ -335,10 +554,33 @@ def check_case(case: Case, results: dict[str, Measurement]) -> None:
         if val < float(cert.detail["lower"]) - CVXPY_TOL * max(1.0, abs(val)):
             raise Mismatch(f"{case.name}: the sampled value {val!r} is below the certified "
                            f"lower bound {float(cert.detail['lower'])!r}")
+    for key in SCNN_SOLVERS:
+        sc = ok.get(key)
+        if cert is None or sc is None:
+            continue
+        _scnn_rows.setdefault(case.name, {"certified": cert})[key] = sc
+        if smp is not None:
+            _scnn_rows[case.name]["sampled"] = smp
+        # the network of scnn's weights is feasible for the training problem, so its value is
+        # ≥ P* ≥ lower (docs/MATH.md §5); below it by more than rounding means our evaluation
+        # or the mapping is wrong
+        val = sc.detail[f"{key}_value"]
+        if val < float(cert.detail["lower"]) - SCNN_ROUNDING * max(1.0, abs(val)):
+            raise Mismatch(f"{case.name}: {key}'s value {val!r} is below the certified lower "
+                           f"bound {float(cert.detail['lower'])!r}")
     if cert is None or base is None:
         return
     require_in_interval(case.name, base.detail["cvxpy_value"], cert.detail["lower"],
                         cert.detail["upper"], CVXPY_TOL)
+
+
+def _quotient(a: list[float], b: list[float]) -> str:
+    """``min(a) / min(b)`` to 3 decimals, "–" when ``b`` is empty or its best time is 0.
+
+    >>> _quotient([1.0, 0.5], [2.0]), _quotient([1.0], [0.0])
+    ('0.250', '–')
+    """
+    return f"{min(a) / min(b):.3f}" if a and b and min(b) > 0 else "–"
 
 
 def notes() -> list[str]:
@@ -354,6 +596,29 @@ def notes() -> list[str]:
                 parts.append(f"{label}/command {min(m.cpu) / min(cmd.cpu):.2f}×")
         out.append(f"{name}: the whole command (`relucvx solve DATA --json -q`, CPU "
                    f"{min(cmd.cpu):.3f} s): " + ", ".join(parts))
+    for name, ms in _scnn_rows.items():
+        cert = ms["certified"]
+        p_star = float(cert.detail["upper"])
+        for key in SCNN_SOLVERS:
+            m = ms.get(key)
+            if m is None:
+                continue
+            val = m.detail[f"{key}_value"]
+            out.append(f"{name}: {key} (AL {SCNN_SOLVERS[key] or 'defaults'}) value "
+                       f"{val:.10g} vs P* {p_star:.10g}: relative gap {(val - p_star) / p_star:.2e}"
+                       f" (convex value {m.detail[f'{key}_convex']:.10g}, cone violation "
+                       f"{m.detail[f'{key}_violation']:.1e}); ours/{key} CPU "
+                       f"{_quotient(cert.cpu, m.cpu)}, wall {_quotient(cert.wall, m.wall)}")
+            smp = ms.get("sampled")
+            if smp is not None:
+                # the same gates (default_rng(0), d × 1000 Gaussians): the same program, whose
+                # optimum the sampled row's Clarabel solve gives (to its tolerances)
+                sv = smp.detail["sampled_value"]
+                out.append(f"{name}: {key} vs the sampled program's optimum {sv:.10g} (the same "
+                           f"gates): relative {(val - sv) / sv:.2e}; the sampling's own gap "
+                           f"to P* {(sv - p_star) / p_star:.2e}")
+    if _scnn_versions:
+        out.append(f"scnn: version {', '.join(sorted(_scnn_versions))} from {SCNN_ENV}")
     for name, (rate, p, t) in _rates.items():
         verdict = "PASS" if rate >= TARGET_RATE else "MISSED"
         out.append(f"{verdict}: {name} check throughput ≥ {TARGET_RATE:,} chambers/s (measured "
@@ -374,7 +639,14 @@ squared loss on y, and hinge loss ("hinge" rows) on the labels sign(y) (0 counte
 **cvxpy**: the full program of `ConvexProgram.numeric_solve` over every chamber, solved by
 cvxpy + Clarabel with default tolerances (no proof; best of 3). **sampled**: the sampled method
 ({SAMPLED_GATES} Gaussian gates, their distinct patterns, group lasso with cone constraints,
-Clarabel defaults; uncertified, value ≥ P*). Ours picks cutting planes over the exact chamber
+Clarabel defaults; uncertified, value ≥ P*). **scnn**: Pilanci lab's scnn (Mishkin, Sahiner &
+Pilanci 2022) in the interpreter named by `{SCNN_ENV}` (skipped when unset; squared loss only):
+`ConvexReLU` on `sample_gate_vectors({SCNN_SEED}, d, {SCNN_GATES})`, `NeuronGL1(β/n)` (scnn divides
+the squared loss by 2n), the augmented-Lagrangian solver `AL` with its defaults (**scnn-tight**:
+tol = constraint_tol = 1e-10, 5× the iterations, on the (40, 4) rows),
+`optimize_model(..., unitize_data=False, dtype="float64")` timed alone in a subprocess (best of 3
+under 20 s, else one run); its value is our objective at the network of its weights (≥ P*),
+cross-checked against scnn's own objective × n. Ours picks cutting planes over the exact chamber
 list (exact/cutting.py) from 100 groups on, so the (40, 4) rows (X = the arrangement suite's
 (40, 4) matrix, seed 1; y from `default_rng({CHECK_SEED})`) compare constraint generation with
 the full program. The arrangement enumeration and `ConvexProgram` construction
@@ -398,6 +670,8 @@ SUITE = Suite(
     tools=[Tool("certified", "ours", run_certified, always_repeat=True),
            Tool("cvxpy", "cvxpy", run_cvxpy, always_repeat=True),
            Tool("sampled", "sampled", run_sampled, always_repeat=True),
+           Tool("scnn", "scnn", run_scnn),
+           Tool("scnn-tight", "scnn-tight", run_scnn_tight),
            Tool("command", "command", run_command, always_repeat=True),
            Tool("check", "check", run_check)],
     reference="certified",
