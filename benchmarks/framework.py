@@ -109,6 +109,23 @@ class Row:
 
 
 # -- timing -----------------------------------------------------------------------------------
+def child_limits(gb: float, cpu_s: float | None = None) -> Callable[[], None]:
+    """A ``preexec_fn`` for a tool's subprocess: its address space capped at ``gb`` GiB
+    (``--mem-gb``) and, unless None, its CPU time at ``cpu_s`` seconds (SIGXCPU, then SIGKILL
+    5 s later): a cap on the CPU clock holds however loaded the machine is, where a wall
+    timeout would not."""
+    def apply() -> None:
+        import math
+        import resource
+
+        lim = int(gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+        if cpu_s is not None:
+            soft = math.ceil(cpu_s)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
+    return apply
+
+
 def best_of(fn: Callable[[], Any], settings: Settings, *, always_repeat: bool,
             deadline_s: float | None = None) -> tuple[list[float], list[float], Any]:
     """Run ``fn`` up to ``settings.reps`` times; returns wall times, CPU times, last result.

@@ -25,7 +25,17 @@ import time
 from pathlib import Path
 
 import numpy as np
-from framework import Case, Measurement, Settings, Suite, Target, Tool, best_of, clock_fn
+from framework import (
+    Case,
+    Measurement,
+    Settings,
+    Suite,
+    Target,
+    Tool,
+    best_of,
+    child_limits,
+    clock_fn,
+)
 
 HERE = Path(__file__).resolve().parent
 SAGE_VENV = HERE / ".sage-venv"
@@ -159,15 +169,6 @@ def ensure_sage() -> str | None:
     return None
 
 
-def _limit_memory(gb: float):
-    def apply():
-        import resource
-
-        lim = int(gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
-    return apply
-
-
 def run_sage(case: Case, settings: Settings) -> Measurement:
     if (skip := _ours_only(case)) is not None:
         return skip
@@ -182,7 +183,7 @@ def run_sage(case: Case, settings: Settings) -> Measurement:
             [str(SAGE_PY), str(HERE / "sage_regions.py")], input=json.dumps(job),
             capture_output=True, text=True, env=env,
             timeout=4 * settings.cap + settings.reps * settings.repeat_below + 300,
-            preexec_fn=_limit_memory(settings.mem_gb))
+            preexec_fn=child_limits(settings.mem_gb))
     except subprocess.TimeoutExpired:
         return Measurement("timeout", note="killed by the parent")
     if proc.returncode != 0:

@@ -38,6 +38,7 @@ from framework import (
     Target,
     Tool,
     best_of,
+    child_limits,
     require_in_interval,
 )
 from suite_arrangement import make_decimal, make_X
@@ -394,22 +395,6 @@ def scnn_values(X, y, beta: object, D, V, W) -> dict[str, float]:
             "violation": worst / scale if scale > 0 else 0.0}
 
 
-def _limits(gb: float, cpu_s: float | None):
-    """A ``preexec_fn`` capping the child's address space at ``gb`` GiB (``--mem-gb``) and,
-    unless None, its CPU time at ``cpu_s`` seconds (SIGXCPU, then SIGKILL 5 s later): the cap
-    on the CPU clock holds however loaded the machine is, where a wall timeout would not."""
-    def apply() -> None:
-        import math
-        import resource
-
-        lim = int(gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
-        if cpu_s is not None:
-            soft = math.ceil(cpu_s)
-            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 5))
-    return apply
-
-
 def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settings: Settings,
                gates: int = SCNN_GATES) -> dict:
     """Run :data:`SCNN_DRIVER` in ``python`` on the instance; its answer, evaluated by us.
@@ -439,7 +424,7 @@ def scnn_solve(python: str, X, y, beta: object, solver: dict[str, float], settin
         proc = subprocess.run(
             [python, "-c", SCNN_DRIVER], input=json.dumps(req), capture_output=True, text=True,
             env=env, timeout=wall_s,
-            preexec_fn=_limits(settings.mem_gb,
+            preexec_fn=child_limits(settings.mem_gb,
                                settings.cap + SCNN_IMPORT_MARGIN if cpu_clock else None))
     except subprocess.TimeoutExpired:
         raise TimeoutError(f"killed by the parent after {wall_s:g} s wall") from None
