@@ -82,10 +82,14 @@ def private_imports(source: str, module: str, *, attributes: bool = True) -> lis
     return sorted(found)
 
 
-def _modules(top: str) -> list[tuple[Path, str]]:
+def _modules(top: str, root: Path = ROOT) -> list[tuple[Path, str]]:
+    """The project's modules under ``top``: not those in hidden folders (a virtual
+    environment that ``make bench`` builds, e.g. benchmarks/.sage-venv, is not ours)."""
     out = []
-    for path in sorted((ROOT / top).rglob("*.py")):
-        rel = path.relative_to(ROOT).with_suffix("")
+    for path in sorted((root / top).rglob("*.py")):
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        rel = path.relative_to(root).with_suffix("")
         parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
         out.append((path, ".".join(parts)))
     return out
@@ -120,3 +124,10 @@ def test_the_scan_finds_planted_private_imports():
     assert private_imports("import numpy as np\nnp._x\n_y = 1\n", "exact.check") == []
     assert private_imports("from exact import certify\ncertify._lu\n", "tests.test_x",
                            attributes=False) == []
+
+
+def test_the_scan_skips_hidden_folders(tmp_path):
+    (tmp_path / "benchmarks" / ".sage-venv" / "pkg").mkdir(parents=True)
+    (tmp_path / "benchmarks" / ".sage-venv" / "pkg" / "m.py").write_text("from a import _b\n")
+    (tmp_path / "benchmarks" / "run.py").write_text("")
+    assert [m for _p, m in _modules("benchmarks", tmp_path)] == ["benchmarks.run"]
