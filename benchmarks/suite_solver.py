@@ -74,7 +74,7 @@ _rates: dict[str, tuple[float, int, float]] = {}
 _enumerations: dict[str, tuple[float, float]] = {}  # check case -> (check, enumeration) time
 _commands: dict[str, float] = {}  # case -> the whole command's best time
 _baselines: dict[str, dict[str, float]] = {}  # case -> {tool: best time}, for the notes
-_scnn_versions: set[str] = set()  # what the scnn children reported (scnn.__version__)
+_scnn_versions: set[str] = set()  # the pyscnn versions the scnn children reported
 _scnn_rows: dict[str, dict[str, Measurement]] = {}  # case -> ours and the scnn tools, for notes
 
 

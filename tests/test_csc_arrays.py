@@ -35,32 +35,46 @@ def triplets(draw):
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals), (m, n)
 
 
-@given(triplets())
-def test_the_arrays_are_scipys(t):
+def _same_as_scipy(got, rows, cols, vals, shape) -> bool:
+    """Whether ``got`` holds scipy's CSC arrays of the triplets (the floats bit for bit without
+    duplicates; scipy sums duplicates in its own order, so equal to rounding otherwise)."""
     import scipy.sparse as sp
 
-    rows, cols, vals, shape = t
-    got = csc_arrays(rows, cols, vals, shape)
     want = sp.csc_matrix((vals, (rows, cols)), shape=shape)
     want.sum_duplicates()
-    assert got.shape == want.shape and got.nnz == want.nnz
-    assert got.indptr.tolist() == want.indptr.tolist()
-    assert got.indices.tolist() == want.indices.tolist()
+    if (tuple(got.shape) != want.shape or got.nnz != want.nnz
+            or np.asarray(got.indptr).tolist() != want.indptr.tolist()
+            or np.asarray(got.indices).tolist() != want.indices.tolist()):
+        return False
     if len(set(zip(rows.tolist(), cols.tolist()))) == len(rows):
-        assert np.array_equal(got.data, want.data)  # no duplicates: the same floats
-    else:  # scipy sums duplicates in its own order: equal up to rounding
-        assert np.allclose(got.data, want.data, rtol=1e-15, atol=1e-15)
+        return bool(np.array_equal(got.data, want.data))
+    return bool(np.allclose(got.data, want.data, rtol=1e-15, atol=1e-15))
 
 
-def test_a_planted_unsorted_column_is_not_scipys():
-    """The comparison above can fail: arrays with a column's rows out of order differ."""
-    import scipy.sparse as sp
+@given(triplets())
+def test_the_arrays_are_scipys(t):
+    rows, cols, vals, shape = t
+    got = csc_arrays(rows, cols, vals, shape)
+    assert _same_as_scipy(got, rows, cols, vals, shape)
+    dense = np.zeros(shape)
+    np.add.at(dense, (rows, cols), vals)
+    assert np.allclose(got.toarray(), dense, rtol=1e-15, atol=1e-15)
 
-    rows, cols, vals = np.array([1, 0]), np.array([0, 0]), np.array([2.0, 3.0])
-    got = csc_arrays(rows, cols, vals, (2, 1))
-    got.indices = got.indices[::-1].copy()
-    want = sp.csc_matrix((vals, (rows, cols)), shape=(2, 1))
-    assert got.indices.tolist() != want.indices.tolist()
+
+def test_planted_bug_a_builder_that_does_not_sort_rows_is_caught():
+    """A builder that orders the entries by column only (rows left in input order) is not
+    scipy's: the comparison above fails on a column whose rows come unsorted."""
+    from exact.cutting import CscArrays
+
+    def by_column_only(rows, cols, vals, shape):
+        order = np.argsort(cols, kind="stable")
+        indptr = np.zeros(shape[1] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cols, minlength=shape[1]), out=indptr[1:])
+        return CscArrays(vals[order], rows[order], indptr, shape)
+
+    rows, cols, vals = np.array([1, 0, 0]), np.array([0, 0, 1]), np.array([2.0, 3.0, 4.0])
+    assert _same_as_scipy(csc_arrays(rows, cols, vals, (2, 2)), rows, cols, vals, (2, 2))
+    assert not _same_as_scipy(by_column_only(rows, cols, vals, (2, 2)), rows, cols, vals, (2, 2))
 
 
 def test_pooled_rows_sums_each_signals_patches():
