@@ -53,7 +53,8 @@ from arrangement.exactla import independent_subset, integer_solve
 from arrangement.rational import format_fraction
 
 __all__ = ["BLOCK", "FORMAT", "completeness_certificate", "completeness_parts",
-           "farkas_multipliers", "filtered_subcone_table", "json_row_texts", "small_int_row_texts", "write_certificate"]
+           "farkas_multipliers", "filtered_subcone_table", "json_row_texts",
+           "small_int_row_texts", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
 FORMAT = "relucvx-certificate/3"

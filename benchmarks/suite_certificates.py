@@ -1,7 +1,9 @@
 """Suite ``certificates``: writing and verifying completeness certificates (spec §5).
 
-On the random integer matrices of suite ``arrangement`` (``make_X(n, d, seed)``), untimed
-enumeration first (``Arrangement(X).chambers()`` and ``.neighbors()``), then:
+On the random integer matrices of suite ``arrangement`` (``make_X(n, d, seed)``) and on real
+decimals (scikit-learn's diabetes, first 40 rows, 4 columns, standardized, written with 4 and
+with 17 decimals: ``make_decimal``; their class normals are too large for the int64 subcone
+table, arrangement/certificate.py: filtered_subcone_table), untimed enumeration first (``Arrangement(X).chambers()`` and ``.neighbors()``), then:
 
 - ``write`` (the reference): ``completeness_certificate(arr)`` + ``write_certificate`` to a
   ``.json`` file;
@@ -20,9 +22,11 @@ import os
 import tempfile
 
 from framework import Case, Measurement, Mismatch, Settings, Suite, Tool, best_of
-from suite_arrangement import make_X
+from suite_arrangement import make_decimal, make_X
 
 INSTANCES = [(20, 4, 0), (40, 4, 1), (30, 5, 3)]
+#: (data set, rows, decimals) of the real-decimal cases
+DECIMAL_INSTANCES = [("diabetes", 40, 4), ("diabetes", 40, 17)]
 WRITE_RATE, VERIFY_RATE, MAX_MB = 10_000, 5_000, 10.0
 _arrangements: dict[str, object] = {}
 _files: dict[tuple[str, bool], str] = {}
@@ -31,15 +35,18 @@ _TMP = tempfile.mkdtemp(prefix="relucvx-bench-cert-")
 
 
 def cases() -> list[Case]:
-    return [Case(f"({n}, {d})", (n, d, seed), quick=(n, d) == (20, 4))
-            for n, d, seed in INSTANCES]
+    return ([Case(f"({n}, {d})", {"X": make_X(n, d, seed), "file": f"{n}x{d}"},
+                  quick=(n, d) == (20, 4)) for n, d, seed in INSTANCES]
+            + [Case(f"{name} ({n}, 4) {digits} digits",
+                    {"X": make_decimal(name, n, digits), "file": f"{name}{n}x4d{digits}"})
+               for name, n, digits in DECIMAL_INSTANCES])
 
 
 def _arrangement(case: Case):
     from arrangement.core import Arrangement
 
     if case.name not in _arrangements:
-        arr = Arrangement(make_X(*case.data))
+        arr = Arrangement(case.data["X"])
         arr.chambers()
         arr.neighbors()
         _arrangements[case.name] = arr
@@ -51,7 +58,7 @@ def _writer(gz: bool):
         from arrangement.certificate import completeness_certificate, write_certificate
 
         arr = _arrangement(case)
-        path = os.path.join(_TMP, f"{case.data[0]}x{case.data[1]}.json" + (".gz" if gz else ""))
+        path = os.path.join(_TMP, case.data["file"] + ".json" + (".gz" if gz else ""))
         wall, cpu, _ = best_of(lambda: write_certificate(completeness_certificate(arr), path),
                                settings, always_repeat=False)
         _files[(case.name, gz)] = path
