@@ -22,9 +22,10 @@ signs of its Cramer multipliers are nonnegative. Those signs come from one integ
 set of d classes, computed once for all chambers (a chamber's signs only flip columns) and
 confirmed in int64 (bounded entries), or, for larger entries (real decimals, 17-digit floats),
 computed in floats with a rigorous error bound and exactly in Python integers wherever that
-bound leaves a sign open (:func:`filtered_subcone_table`); per chunk of subsets each class takes the subcone that holds
-most classes. What that misses gets explicit multipliers: a numeric NNLS guess solved exactly on
-its support with integer elimination, and pycddlib's exact LP (``cdd.gmp``) as the last resort.
+bound leaves a sign open (:func:`filtered_subcone_table`); per chunk of subsets each class
+takes the subcone that holds most classes. What that misses gets explicit multipliers: a
+numeric NNLS guess solved exactly on its support with integer elimination, and pycddlib's exact
+LP (``cdd.gmp``) as the last resort.
 
 >>> from arrangement.core import Arrangement
 >>> cert = completeness_certificate(Arrangement([[1, 0], [0, 1], [1, 1]]))
@@ -53,8 +54,8 @@ from arrangement.exactla import independent_subset, integer_solve
 from arrangement.rational import format_fraction
 
 __all__ = ["BLOCK", "FORMAT", "completeness_certificate", "completeness_parts",
-           "farkas_multipliers", "filtered_subcone_table", "json_row_texts",
-           "small_int_row_texts", "write_certificate"]
+           "farkas_multipliers", "filtered_subcone_table", "int64_subcone_table",
+           "json_row_texts", "small_int_row_texts", "write_certificate"]
 
 #: The format tag every relucvx certificate carries (ARCHITECTURE.md, "Certificates").
 FORMAT = "relucvx-certificate/3"
@@ -192,7 +193,7 @@ def _subsets(f: int, d: int) -> np.ndarray:
     return _SUBSETS[key]
 
 
-def _subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
+def int64_subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
                    ) -> tuple[np.ndarray, np.ndarray]:
     """For each row of ``keys`` (d class indices, increasing: the columns of ``M = [N_c]``):
     ``|det M|`` when M is nonsingular with its integer adjugate confirmed (``M adj = det · I``
@@ -202,7 +203,13 @@ def _subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     up to the positive factor ``|det|``).
 
     Returned as ``det`` (U,) int64 and ``masks`` (U, m) of ``dtype``. The caller bounds the
-    entries so that nothing overflows int64."""
+    entries so that nothing overflows int64 (larger ones: :func:`filtered_subcone_table`).
+
+    >>> N = np.array([[1, 0], [0, 1], [1, 1], [1, -1]])
+    >>> det, masks = int64_subcone_table(N, np.array([[0, 1]]), 2, np.uint8)
+    >>> det.tolist(), masks[0].tolist()  # class 3 = e0 − e1: multiplier 1 negative (bit 1)
+    ([1], [4, 8, 12, 14])
+    """
     M = np.swapaxes(N[keys], 1, 2)                           # (U, d, d): columns N_c
     Mf = M.astype(np.float64)
     det = np.linalg.det(Mf)
@@ -276,7 +283,7 @@ def _float_cofactors(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def filtered_subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
                            ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_subcone_table` for class normals of any size (``N``: (m, d) Python integers,
+    """:func:`int64_subcone_table` for class normals of any size (``N``: (m, d) Python integers,
     ``|N| ≤`` :data:`FILTER_MAX`): the same masks, and ``det`` 1 for a nonsingular set, else 0
     (only its sign is read).
 
@@ -377,7 +384,7 @@ DENSE_SETS = 1 << 24
 
 
 class _SubconeCache:
-    """The :func:`_subcone_table` entries of every set of d classes met so far, found by an
+    """The :func:`int64_subcone_table` entries of every set of d classes met so far, found by an
     int64 key (the classes in base m): neighbouring chambers share most facet sets, so each
     inverse is computed once (measured on (40, 5): 2.3M subsets tried, 277k distinct). Up to
     :data:`DENSE_SETS` sets the key is the set's rank in the combinatorial number system
@@ -404,12 +411,12 @@ class _SubconeCache:
         self.size = 0
 
     def table(self, keys: np.ndarray, d: int, dtype: type) -> tuple[np.ndarray, np.ndarray]:
-        """The subcone table of the sets ``keys``: in int64 (:func:`_subcone_table`), or, for
+        """The subcone table of the sets ``keys``: in int64 (:func:`int64_subcone_table`), or, for
         normals too large for it (an object array of Python integers), by
         :func:`filtered_subcone_table`."""
         if self.N.dtype == object:
             return filtered_subcone_table(self.N, keys, d, dtype)
-        return _subcone_table(self.N, keys, d, dtype)
+        return int64_subcone_table(self.N, keys, d, dtype)
 
     def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(det, masks, idx)``: the table and the row of it for each row of ``rows`` (K, d)."""
@@ -475,7 +482,7 @@ def _subcones(F: np.ndarray, others: np.ndarray, S: np.ndarray, cache: _SubconeC
     found and ``Smask`` its bitmask over the f facet positions (d bits), with ``σ_k N_k`` in the
     cone of the ``σ_f N_f`` it names. Exactly: the columns ``σ_t N_t`` form ``M diag(σ)``, so
     the multipliers are ``σ_k diag(σ) sign(det M) adj(M) N_k / |det M|``, whose signs are
-    exact integer signs (:func:`_subcone_table`; the verifier recomputes them,
+    exact integer signs (:func:`int64_subcone_table`; the verifier recomputes them,
     docs/certificates.md §5). ``D = 0`` marks classes left to the exact solver. The subsets of
     facets are tried in chunks of a fixed shuffled order (16 first, then wider ones for the
     chambers left); per chunk each class takes the subcone holding it that holds most classes
@@ -593,7 +600,7 @@ def _blocks(arr: Arrangement, subcones: bool, block: int, texts: bool = False
     nb = arr.neighbors()
     Nbig = max((abs(v) for row in N for v in row), default=0)
     # int64 is exact below: |det|, |adj|, |μ| ≤ d!·Nbig^d · d·Nbig and the float rounding of
-    # the adjugate is exact below 2^50 (and checked: _subcone_table)
+    # the adjugate is exact below 2^50 (and checked: int64_subcone_table)
     fast = (subcones and m > 0
             and math.factorial(d) * max(Nbig, 1) ** (d + 1) * d * d < 2**50)
     Nn = np.array(N, dtype=np.int64 if fast else object).reshape(m, d)

@@ -3,7 +3,8 @@
 On the random integer matrices of suite ``arrangement`` (``make_X(n, d, seed)``) and on real
 decimals (scikit-learn's diabetes, first 40 rows, 4 columns, standardized, written with 4 and
 with 17 decimals: ``make_decimal``; their class normals are too large for the int64 subcone
-table, arrangement/certificate.py: filtered_subcone_table), untimed enumeration first (``Arrangement(X).chambers()`` and ``.neighbors()``), then:
+table, arrangement/certificate.py: filtered_subcone_table), untimed enumeration first
+(``Arrangement(X).chambers()`` and ``.neighbors()``), then:
 
 - ``write`` (the reference): ``completeness_certificate(arr)`` + ``write_certificate`` to a
   ``.json`` file;

@@ -2,7 +2,7 @@
 (arrangement/certificate.py: filtered_subcone_table), for class normals too large for the int64
 table: real decimals and 17-digit floats.
 
-Oracles: the int64 table (_subcone_table) on small integers, and, on large integers, the signs
+Oracles: the int64 table (int64_subcone_table) on small integers, and, on large integers, the signs
 of the Cramer numerators computed by sympy's exact determinants (independent of both tables).
 The certificates it produces are checked by exact/verify.py.
 """
@@ -19,7 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arrangement import certificate as AC
-from arrangement.certificate import _subcone_table, completeness_certificate, filtered_subcone_table
+from arrangement.certificate import (
+    completeness_certificate,
+    filtered_subcone_table,
+    int64_subcone_table,
+)
 from arrangement.core import Arrangement
 from exact.verify import verify_certificate
 
@@ -73,7 +77,7 @@ def test_filtered_table_equals_the_int64_table(inst, scale):
     N, keys = inst
     m, d = len(N), len(N[0])
     K = np.array(keys, dtype=np.int64).reshape(-1, d)
-    det0, m0 = _subcone_table(np.array(N, dtype=np.int64).reshape(m, d), K, d, np.uint16)
+    det0, m0 = int64_subcone_table(np.array(N, dtype=np.int64).reshape(m, d), K, d, np.uint16)
     Nb = np.array([[v * scale for v in row] for row in N], dtype=object).reshape(m, d)
     det1, m1 = filtered_subcone_table(Nb, K, d, np.uint16)
     assert ((det1 > 0) == (det0 > 0)).all()
