@@ -240,6 +240,10 @@ _U = 2.0**-53
 #: the largest entry of the class normals that :func:`filtered_subcone_table` takes (its float
 #: products of d entries stay far from overflow up to d = 6)
 FILTER_MAX = 2.0**120
+#: the largest d of :func:`filtered_subcone_table`: its permutation expansion of the minors
+#: has (d − 1)! terms (120 at d = 6; at d = 8 a block of sets would need 0.6 GB); beyond, the
+#: exact solver per class
+FILTER_MAX_D = 6
 #: sets of classes per call of the filtered table's float part
 FILTER_CHUNK = 2048
 #: the float error bounds of :func:`filtered_subcone_table` are taken this many times over
@@ -608,7 +612,8 @@ def _blocks(arr: Arrangement, subcones: bool, block: int, texts: bool = False
     # larger normals (real decimals, 17-digit floats): the same table with float-filtered
     # exact signs; before, every class of every chamber went to the exact solver one at a
     # time (diabetes (40, 4), 4 digits: 29.6 s against 0.66 s for small integers)
-    filtered = subcones and m > 0 and not fast and Nbig <= FILTER_MAX
+    filtered = (subcones and m > 0 and not fast and Nbig <= FILTER_MAX
+                and d <= FILTER_MAX_D)
     cache = _SubconeCache(Nn, d) if fast or filtered else None
     for start in range(0, p, block):
         stop = min(p, start + block)

@@ -144,3 +144,14 @@ def test_certificates_of_real_decimals_use_subcones_and_verify(digits):
     # the subcone form (a negative bitmask), not only explicit multipliers
     assert any(k < 0 for ch in cert["chambers"] for k in ch[2])
     assert cert == completeness_certificate(arr) and len(cert["chambers"]) == len(arr.chambers())
+
+
+def test_beyond_the_filters_dimension_the_exact_solver_writes_a_valid_certificate(monkeypatch):
+    """At d > FILTER_MAX_D the explicit multipliers only (no subcone entry), still valid."""
+    monkeypatch.setattr(AC, "FILTER_MAX_D", 2)
+    rng = np.random.default_rng(5)
+    X = [[Fraction(f"{x:.4g}") for x in row] for row in rng.standard_normal((7, 3))]
+    cert = completeness_certificate(Arrangement(X))
+    ok, msg = verify_certificate(cert)
+    assert ok, msg
+    assert not any(k < 0 for ch in cert["chambers"] for k in ch[2])
