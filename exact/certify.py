@@ -92,6 +92,7 @@ from exact.projection import (
     integer_projection,
     project_onto_cone,
 )
+from exact.screen import ViolationState
 from exact.types import Group, Vec
 
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
@@ -667,8 +668,11 @@ class _Upper:
 
 
 def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (),
-                 faces: Mapping[Group, Sequence[int]] | None = None) -> _Lower:
-    """Exact dual bound from any rational v (docs/MATH.md §7); see the module docstring."""
+                 faces: Mapping[Group, Sequence[int]] | None = None,
+                 warm: ViolationState | None = None) -> _Lower:
+    """Exact dual bound from any rational v (docs/MATH.md §7); see the module docstring.
+    ``warm``: the numeric guess's last screen (its float multipliers, tried first by the
+    interval pass: they only save time, every bound is still checked exactly)."""
     beta, y = cp.beta, cp.y
     # into the loss's dual domain (e.g. the hinge's box 0 ≤ v_j / y_j ≤ 1), coordinate-wise
     v = cp.loss_fn.clip_dual(v, y)
@@ -679,7 +683,7 @@ def _lower_bound(cp: ConvexProgram, v: Vec, bits: int, must: Sequence[Group] = (
     # faster than dual_pieces at (30, 4), (40, 4), (40, 5), (100, 4)); dual_pieces when the
     # numbers do not fit it
     dp = interval_dual_pieces(cp, v, must=must, floor=floor, faces=faces,
-                              top=0 if must else 512)
+                              top=0 if must else 512, warm=warm)
     if dp is None:
         dp = dual_pieces(cp, v, must=must, floor=floor, faces=faces)
     kappa, value = scaled_dual_bound(v, y, beta, dp.tmax, cp.loss, bits)
@@ -1463,9 +1467,12 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
                            or (method == "auto" and len(cp.groups) >= AUTO_MIN_GROUPS)):
         W, stats["cutting"] = working_set_solve(cp, per_round=max(20, PER_ROUND * cp.n),
                                                   progress=progress)
+        # the last screen's float multipliers go to the exact passes, not into the stats
+        warm = stats["cutting"].pop("screen", None)
         stats["method"] = "cutting"
     else:
         W = cp.numeric_solve()
+        warm = None
         stats["method"] = "full"
     stats["numeric_seconds"] = time.perf_counter() - t0
     norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
@@ -1497,7 +1504,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     if _positive(up) and groups0 and tighten is not None:
         try:
             best_lo, best_up, rounds = tighten(cp, W, norms, thr, v0, best_up, tol, digits,
-                                               bits, cbits, max_rounds, info=info)
+                                               bits, cbits, max_rounds, info=info, warm=warm)
         except (ArithmeticError, ZeroDivisionError, ValueError):  # pragma: no cover
             best_lo = None  # keep the unrefined certificate below: still exact and valid
     if best_lo is None or best_up.value - best_lo.value > tol * max(Fraction(1),
@@ -1508,7 +1515,7 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
         if snap is not None:
             cands.append(snap)
         for cand in cands:
-            lo0 = _lower_bound(cp, cand, bits)
+            lo0 = _lower_bound(cp, cand, bits, warm=warm)
             if best_lo is None or lo0.value > best_lo.value:
                 best_lo = lo0
     if (cp.loss_fn.refinement == "newton" and _positive(up) and groups0
@@ -1518,7 +1525,8 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
             budget = max(1.0, 2 * (time.perf_counter() - t0))
             lo2, up2, r2 = _tighten(cp, W, norms, thr, v0, best_up, tol, digits, bits, cbits,
                                     4 * max_rounds, monotone=True,
-                                    deadline=time.perf_counter() + budget, info=info)
+                                    deadline=time.perf_counter() + budget, info=info,
+                                    warm=warm)
             rounds += r2
             if lo2 is not None and (best_lo is None or lo2.value > best_lo.value):
                 best_lo = lo2
@@ -1833,13 +1841,15 @@ def _settle_faces(cp: ConvexProgram, active: Mapping[Group, tuple[int, ...]],
 
 def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
              digits: int, bits: int, cbits: int, max_rounds: int, monotone: bool = False,
-             deadline: float | None = None, info: dict | None = None):
+             deadline: float | None = None, info: dict | None = None,
+             warm: ViolationState | None = None):
     """The refinement loop of the module docstring; returns the best exact bounds found.
 
     ``monotone`` keeps every group that was ever active (at ρ = 0 when it dropped out): the
     slower but steadier second pass, used when the first one misses the target because the
     active set keeps oscillating (many groups near interpolation, small β). ``info`` (when
-    given) gets ``"budget": True`` if the deadline stopped the loop."""
+    given) gets ``"budget": True`` if the deadline stopped the loop. ``warm``: the numeric
+    guess's last screen, for the exact passes (:func:`_lower_bound`)."""
     beta2 = cp.beta * cp.beta
     active, rho0 = _initial_active(cp, W, norms, thr, v0)
     best_lo: _Lower | None = None
@@ -1880,7 +1890,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         if vg is not None and max(x.denominator for x in vr) > 2**vg:  # floats: 2^(52 − e_j)
             vr = tuple(_dyadic(float(x), vg) for x in v)  # vg: only for float v
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active, warm=warm)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
@@ -2135,7 +2145,7 @@ def _hinge_pivot(Kf: list, yf: Sequence[float], E: Sequence[int], V: set, b2: fl
 
 def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                    digits: int, bits: int, cbits: int, max_rounds: int,
-                   info: dict | None = None):
+                   info: dict | None = None, warm: ViolationState | None = None):
     """Refinement for the hinge loss (module docstring): Newton on the KKT system of the active
     set read off the conic guess, exact bounds recomputed from scratch, active set updated.
 
@@ -2147,7 +2157,7 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
     best_lo, best_up, rounds = None, up0, 0
     for rcond in (1e-5, 1e-9):
         lo, best_up, r = _tighten_hinge_once(cp, W, norms, thr, v0, best_up, tol, digits, bits,
-                                             cbits, max_rounds, rcond, info)
+                                             cbits, max_rounds, rcond, info, warm)
         rounds += r
         if lo is not None and (best_lo is None or lo.value > best_lo.value):
             best_lo = lo
@@ -2159,7 +2169,7 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
 
 def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                         digits: int, bits: int, cbits: int, max_rounds: int, rcond: float,
-                        info: dict | None = None):
+                        info: dict | None = None, warm: ViolationState | None = None):
     from mpmath import mp
 
     y = cp.y
@@ -2218,7 +2228,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         vr = tuple(y[j] * mur[j] if j in mur else (y[j] if j in V else Fraction(0))
                    for j in range(cp.n))
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active, warm=warm)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits)
         if best_lo is None or lo.value > best_lo.value:
@@ -2263,7 +2273,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
 # -- squared hinge and absolute loss: the same machinery on their own active sets -----------------
 def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                            digits: int, bits: int, cbits: int, max_rounds: int,
-                           info: dict | None = None):
+                           info: dict | None = None, warm: ViolationState | None = None):
     """Refinement for the squared hinge (labels ±1, docs/MATH.md §11, *derived*): on the points S
     below the margin (``y_j ŷ_j < 1``) its optimality conditions are those of the squared loss
     restricted to S (``v_j = y_j − ŷ_j`` on S, ``v_j = 0`` elsewhere), so the squared loss's
@@ -2294,7 +2304,7 @@ def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Uppe
                  min(int((eff - 10) * 3.32), bits + 16 * max(0, eff // dps0 - 1)))
         vr = tuple(_to_frac(x, rbits) if j in S else zero for j, x in enumerate(v))
         rr = {g: max(zero, _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active, warm=warm)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits + 16 * (dps // dps0 - 1))
         if best_lo is None or lo.value > best_lo.value:
@@ -2315,7 +2325,7 @@ def _tighten_squared_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Uppe
 
 def _tighten_absolute(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                       digits: int, bits: int, cbits: int, max_rounds: int,
-                      info: dict | None = None):
+                      info: dict | None = None, warm: ViolationState | None = None):
     """Refinement for the absolute loss (docs/MATH.md §11): :func:`kkt_newton` on the active
     set read off the conic guess — the interpolated points E (``|v_j| < 1``), the signs of the
     others, the groups pruned as for the hinge — then exact bounds from scratch, the active set
@@ -2327,7 +2337,8 @@ def _tighten_absolute(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, to
     rounds = 0
     for rcond in (1e-5, 1e-9):
         lo, best_up, r = _tighten_absolute_once(cp, W, norms, thr, v0, best_up, tol, digits,
-                                                bits, cbits, max_rounds, rcond, info, mp)
+                                                bits, cbits, max_rounds, rcond, info, mp,
+                                                warm)
         rounds += r
         if lo is not None and (best_lo is None or lo.value > best_lo.value):
             best_lo = lo
@@ -2337,7 +2348,7 @@ def _tighten_absolute(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, to
 
 
 def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits, max_rounds,
-                           rcond, info, mp):
+                           rcond, info, mp, warm=None):
     y = cp.y
     beta2 = cp.beta * cp.beta
     vf = [float(x) for x in v0]
@@ -2379,7 +2390,7 @@ def _tighten_absolute_once(cp, W, norms, thr, v0, up0, tol, digits, bits, cbits,
         ver = {j: min(max(_to_frac(t, rbits), Fraction(-1)), Fraction(1)) for j, t in zip(E, vE)}
         vr = tuple(ver[j] if j in ver else Fraction(sgn[j]) for j in range(cp.n))
         rr = {g: max(Fraction(0), _to_frac(r, rbits)) for g, r in zip(keys, rho)}
-        lo = _lower_bound(cp, vr, bits, must=keys, faces=active)
+        lo = _lower_bound(cp, vr, bits, must=keys, faces=active, warm=warm)
         groups = {g: tuple(r * x for x in lo.certs[g].p) for g, r in rr.items() if r > 0}
         up = _upper_bound(cp, groups, cbits)
         if best_lo is None or lo.value > best_lo.value:

@@ -323,7 +323,9 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     whether the stalled rounds were replaced by the full program, ``direct``: whether
     the rounds stayed on the direct Clarabel program; it is left for the cvxpy chain of
     :meth:`~exact.convex.ConvexProgram.numeric_solve` once a group of the working set is found
-    violated by more than :data:`MEMBER_SLACK`, a sign of an inaccurate restricted solve).
+    violated by more than :data:`MEMBER_SLACK`, a sign of an inaccurate restricted solve;
+    ``screen``: the :class:`exact.screen.ViolationState` of the last screen, whose float
+    multipliers :func:`exact.certify.solve` hands to the exact interval pass to try first).
 
     Sets ``cp.numeric_value`` / ``cp.numeric_dual`` as :meth:`numeric_solve` does.
     ``progress(round, size, worst)`` is called after each round when given.
@@ -433,9 +435,9 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         W, st = res
         return W, {"rounds": rounds + st["rounds"], "working_set": st["working_set"],
                    "worst_violation": st["worst_violation"], "direct": True,
-                   "full_fallback": False, "newton": True}
+                   "full_fallback": False, "newton": True, "screen": state}
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
-             "direct": direct, "full_fallback": False}
+             "direct": direct, "full_fallback": False, "screen": state}
     if worst > FALLBACK_VIOLATION and len(cp.groups) <= FALLBACK_MAX_GROUPS:
         # the rounds stalled above the tolerance (every violated group already in the working
         # set, the restricted solves inaccurate): on a program this small the full one is

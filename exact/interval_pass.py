@@ -5,9 +5,10 @@ For a rational dual point v, every group ``(i, s)`` needs ``t = ‖Π_{C_i}(s X�
 (docs/MATH.md §7). :func:`interval_dual_pieces` projects exactly only the groups that can reach
 the largest t and proves every other one below it by a Moreau bound ``‖g + Aᵀλ‖²`` whose
 multipliers are checked exactly on int64 intervals of H (:class:`IntervalH`), or in Python
-integers near the threshold. ``check`` uses it (through :func:`exact.certify.dual_pass`, which
-falls back on the general :func:`exact.certify.dual_pieces` when the numbers do not fit); solve
-keeps ``dual_pieces``, measured faster on its own dual points at d = 5.
+integers near the threshold. ``check`` uses it (through :func:`exact.certify.dual_pass`,
+which falls back on the general :func:`exact.certify.dual_pieces` when the numbers do not
+fit), and so does solve's lower bound, which hands it the float multipliers its numeric
+guess's screens kept (``warm``), tried before any descent of its own.
 
 Reference: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000), for the dual.
 """
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 from exact.convex import ConvexProgram
 from exact.nnls import batched_nnls, count_sliced_descent
 from exact.projection import FaceCache, ProjectionCertificate, integer_projection
-from exact.screen import UNIT_ROUNDOFF, Dismissals
+from exact.screen import UNIT_ROUNDOFF, Dismissals, ViolationState
 from exact.types import Group, Vec
 
 if TYPE_CHECKING:
@@ -176,7 +177,8 @@ class IntervalH:
     def proven(self, AI, rows, cols, mu, T: int, facet=None, AF=None):
         """Exactly, in int64, per group ``(rows[r], s = 1 − 2·cols[r])``: ``‖s H_i/2^k + Σ_k
         μ_rk a_ik‖² ≤ T`` for every H in the interval, with integer multipliers ``μ ≥ 0``
-        (None: all zero; with ``facet``, ``mu`` is one multiplier per row, on that facet).
+        (None: all zero; with ``facet``, ``mu`` is one multiplier per row, on that facet; with
+        ``facet`` m × K, ``mu`` m × K is on the facets ``facet[r, k]``).
         By Moreau that is ``‖Π_{C_i}(g)‖² ≤ thr`` for ``T = threshold(thr)``, with ``λ =
         μ·2^k/den`` (docs/MATH.md §7). Entries that could overflow leave the group unproven.
         ``AF``, when given, holds ``AI`` in floats (exact: small integers): ``Σ_k μ_k a_k`` is
@@ -206,7 +208,20 @@ class IntervalH:
             self.amax = amax
             # |2 Σ_k μ_k a_k| ≤ 2 f · max μ · max|a| < 2^62 and |Hl + Hh| < 2^h1: no overflow
             lim = (2**61) // (f * amax)
-            if facet is not None:
+            if facet is not None and np.ndim(facet) == 2:
+                # μ_rk on facets facet[r, k] (a facet outside the chamber's rows: μ taken 0)
+                fk = np.asarray(facet)
+                f = max(fk.shape[1], 1)
+                lim = (2**61) // (f * amax)
+                inside = (fk >= 0) & (fk < AI.shape[1])
+                mu = np.where(inside, mu, 0)
+                ok &= mu.max(axis=1, initial=0) < lim
+                mu = np.where(ok[:, None], mu, 0)
+                fk = np.where(inside, fk, 0)
+                M = np.zeros((len(rows), AI.shape[2]), dtype=np.int64)
+                for k in range(fk.shape[1]):
+                    M += mu[:, k, None] * AI[rows, fk[:, k]]
+            elif facet is not None:
                 ok &= mu < lim
                 M = np.where(ok, mu, 0)[:, None] * AI[rows, facet]
             else:
@@ -321,6 +336,18 @@ class ScaledDismissals(Dismissals):
         return out
 
 
+def _warm_kept(warm: ViolationState | None, p: int) -> np.ndarray | None:
+    """A screen's kept multipliers (``warm.kept``, p × 2 × f, on the unit facet rows) when
+    they fit a program of p chambers, else None."""
+    import numpy as np
+
+    kept = None if warm is None else warm.kept
+    if kept is None:
+        return None
+    kept = np.asarray(kept)
+    return kept if kept.ndim == 3 and kept.shape[:2] == (p, 2) and kept.shape[2] else None
+
+
 def face_cache(cp: ConvexProgram) -> FaceCache:
     """The program's :class:`~exact.projection.FaceCache` (the Gram adjugates of the active
     sets the interval pass projected on, keyed by their facet rows), made on first use: later
@@ -386,7 +413,8 @@ def float_bound_proven(G: np.ndarray, lam: np.ndarray, AF: np.ndarray, counts: n
 def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), *,
                          floor: Fraction = Fraction(0),
                          faces: Mapping[Group, Sequence[int]] | None = None,
-                         top: int = 512) -> DualPieces | None:
+                         top: int = 512, warm: ViolationState | None = None
+                         ) -> DualPieces | None:
     """The exact dual pass at v: the same :class:`DualPieces` as
     :func:`exact.certify.dual_pieces` with ``floor = 0`` (the largest ``t`` exact, every other
     group bounded by at most it), found in int64 interval arithmetic (:class:`IntervalH`).
@@ -407,6 +435,13 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     group in ``must`` touches) is tried first as its active set. ``top``: how many groups of
     largest float bound set the first threshold with ``must`` (0: ``must`` alone, as at an
     optimum, where its groups have the largest t; 16 when ``must`` is empty).
+
+    ``warm``: a float screen's state (:class:`exact.screen.ViolationState`, e.g. the last one
+    of the numeric guess at a v near this one, which :func:`exact.certify.solve` passes): the
+    groups its carried multipliers prove are settled with them (rounded to integers, checked
+    by :meth:`IntervalH.proven` like every other bound), before any descent or NNLS. Any λ ≥ 0
+    is a valid Moreau bound, so ``warm`` changes what is found first, never what is claimed:
+    the same largest ``t``, whatever the multipliers (garbage ones only cost time).
 
     >>> from exact.certify import dual_pieces
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -620,6 +655,8 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
             bounds.add_facets(rs[ok], cs_[ok], ks[ok])
             done[rs[ok], cs_[ok]] = True
             pend = np.delete(pend, c[ok], axis=0)
+        if kept is not None and len(pend):
+            pend = settle_warm(pend, T)
         lam: np.ndarray | None = None
         est: np.ndarray | None = None
         if len(pend):
@@ -639,6 +676,52 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         if lam is None or est is None:
             return pend, np.zeros((len(pend), fmax)), np.zeros(len(pend))
         return pend, lam, est
+
+    kept = _warm_kept(warm, p)
+    try:
+        warm_scale = den / (1 << ih.k)  # H/2^k = (den/2^k)·XᵀD v: a float, past 1e308 none
+    except OverflowError:
+        kept = None
+
+    def settle_warm(pend: np.ndarray, T: int) -> np.ndarray:
+        """Prove the groups ``pend`` below T with the numeric guess's kept multipliers (the
+        largest d of each, rescaled from the unit facet rows to the integer rows ``raw`` and the
+        ``H/2^k`` scale, ``λ·(den/2^k)/‖a‖``, rounded to integers as :func:`settle` does),
+        record the proven ones; the rest. In blocks of rows: the temporaries of a whole
+        (40, 5) pass (300k groups × 22 facets, int64 indices) were larger than the saving."""
+        assert kept is not None
+        flat = kept.reshape(-1, kept.shape[2])  # a view: one fancy index on 2p rows
+        left = np.ones(len(pend), dtype=bool)
+        for b in range(0, len(pend), _PROVEN_BLOCK):
+            pb = pend[b:b + _PROVEN_BLOCK]
+            rs, cs_ = pb[:, 0], pb[:, 1]
+            fb = min(max(int(fa.counts[rs].max(initial=0)), 1), flat.shape[1])
+            lw = flat[2 * rs + cs_, :fb]
+            c = np.flatnonzero((lw > 0).any(axis=1))  # (NaN > 0 is False)
+            if not len(c):
+                continue
+            rs, cs_, lw = rs[c], cs_[c], lw[c]
+            K = min(d, fb)
+            fk = (np.argpartition(lw, fb - K, axis=1)[:, fb - K:] if K < fb
+                  else np.broadcast_to(np.arange(fb), lw.shape))
+            # 1/‖a‖ from the program's 1/‖a‖² (0 on padding rows); a NaN, inf or negative λ
+            # becomes μ = 0 in integers()
+            with np.errstate(all="ignore"):
+                lk = (np.take_along_axis(lw, fk, axis=1).astype(float)
+                      * (warm_scale * np.sqrt(inv[rs[:, None], fk])))
+            mu = integers(lk)
+            ok = ih.proven(AI, rs, cs_, mu, T, facet=fk)
+            one = (mu > 0).sum(axis=1) == 1
+            f1, fm = ok & one, ok & ~one
+            bounds.add_facets(rs[f1], cs_[f1], np.take_along_axis(
+                fk[f1], np.argmax(mu[f1], axis=1)[:, None], axis=1)[:, 0])
+            # the K slots as full multiplier rows (distinct facets: argpartition's indices)
+            full = np.zeros((int(fm.sum()), fb), dtype=np.int64)
+            np.put_along_axis(full, fk[fm], mu[fm], axis=1)
+            bounds.add_scaled(rs[fm], cs_[fm], full)
+            done[rs[ok], cs_[ok]] = True
+            left[b + c[ok]] = False
+        return pend[left]
 
     batch = 8
     # what a round leaves (groups, multipliers, estimates) goes on to the next one as it is:

@@ -514,6 +514,13 @@ class ViolationState:
     #: bound ‖g + Σ λ_k â_k‖² at a new v, and the support starts the next active-set steps
     sup: np.ndarray | None = None
     mult: np.ndarray | None = None
+    #: per group (p × 2 × fmax, float32, on the unit rows ``A`` of :class:`FacetArrays`) the
+    #: multipliers λ ≥ 0 of its last descent, or of its active-set steps where it went on to
+    #: them, at the v of that screen (zero where it was never visited). Never read by the
+    #: screen (its estimates and the rounds' path are the same without it): for an exact pass
+    #: to try first (:func:`exact.interval_pass.interval_dual_pieces`' ``warm``). Any λ ≥ 0
+    #: bounds ``t`` (Moreau, docs/MATH.md §7), however stale
+    kept: np.ndarray | None = None
 
 
 #: a ``settle`` level for :func:`float_violations`: a group's estimate is refined only while
@@ -633,6 +640,11 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
             tl = np.take_along_axis(lam[st], top, axis=1)
             state.sup[c[st, 0], c[st, 1]] = np.where(tl > 0, top, -1)
             state.mult[c[st, 0], c[st, 1]] = np.where(tl > 0, tl, 0.0)
+        if state is not None:
+            if state.kept is None:
+                state.kept = np.zeros((p, 2, fmax), dtype=np.float32)
+            # every row (the ones going on to the active-set steps are rewritten below)
+            _keep_rows(state.kept, c, lam)
         c, gs, r, rr = c[over], gs[over], r[over], rr[over]
         lam = lam[over]
         # the support (the last round's, else the descent's), polished by a few batched
@@ -644,6 +656,8 @@ def float_violations(fa: FacetArrays, v: np.ndarray, beta2: float, rel: float = 
         if state is not None and state.sup is not None and state.mult is not None and K:
             state.sup[c[:, 0], c[:, 1]] = sidx
             state.mult[c[:, 0], c[:, 1]] = np.maximum(slam, 0.0)
+            if state.kept is not None and len(c):
+                _keep_rows(state.kept, c, _scatter_multipliers(sidx, slam, fmax))
         tp = np.einsum("md,md->m", rp, rp)
         out[c[kkt, 0], c[kkt, 1]] = np.minimum(out[c[kkt, 0], c[kkt, 1]], tp[kkt])
         found += int(np.count_nonzero(tp[kkt] > lim))
@@ -695,6 +709,28 @@ class _Ranked:
     def after(self, n: int) -> np.ndarray:
         """The entries after the first n of the order (in any order)."""
         return np.concatenate([self.done[n:], self.rest])
+
+
+def _keep_rows(kept: np.ndarray, c: np.ndarray, lam: np.ndarray) -> None:
+    """``kept[i, col] = λ`` (p × 2 × f, :attr:`ViolationState.kept`) for the groups ``c`` (m ×
+    2) and the rows of ``lam`` (m × f', f' ≤ f; zero beyond f'; floats only: whoever reads
+    them checks what they prove).
+
+    >>> kept = np.ones((1, 2, 3), dtype=np.float32)
+    >>> _keep_rows(kept, np.array([[0, 1]]), np.array([[0.5, 2.0]]))
+    >>> kept[0].tolist()
+    [[1.0, 1.0, 1.0], [0.5, 2.0, 0.0]]
+    """
+    if not len(c):
+        return
+    flat = kept.reshape(-1, kept.shape[2])  # a view: one fancy index on 2p rows
+    g = 2 * c[:, 0] + c[:, 1]
+    w = min(lam.shape[1], flat.shape[1])
+    if w == flat.shape[1]:
+        flat[g] = lam[:, :w]  # (one fancy index without a slice: twice as fast)
+    else:
+        flat[g, w:] = 0.0
+        flat[g, :w] = lam[:, :w]
 
 
 def _scatter_multipliers(sup: np.ndarray, mult: np.ndarray, f: int) -> np.ndarray:

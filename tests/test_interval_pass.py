@@ -2,7 +2,8 @@
 exact/nnls.py): every claim of :meth:`IntervalH.proven` holds in exact arithmetic on the true
 rows, the float and integer paths of the proof agree, a planted bug (the interval's width
 ignored) is caught by the exact oracle, and the float guesses (warm-started NNLS, the batched
-SPD solve) agree with their cold and LAPACK counterparts."""
+SPD solve) agree with their cold and LAPACK counterparts; the K-slot form of the proof (the
+warm multipliers' facets) decides as full multiplier rows."""
 
 from __future__ import annotations
 
@@ -95,6 +96,35 @@ def test_planted_bug_an_interval_read_at_one_end_is_caught():
         wrong += bool(bug.proven(AI, rows[r:r + 1], cols[r:r + 1], mu[r:r + 1], T,
                                  AF=fa.raw)[0])
     assert wrong > 0
+
+
+def test_kslot_proofs_agree_with_full_rows_and_hold_exactly():
+    """IntervalH.proven with μ on facets ``facet[r, k]`` (m × K) decides as the same
+    multipliers scattered into full rows, every claim holds on the true row in Fractions, and
+    slots outside the chamber's facet rows count as μ = 0."""
+    from exact.interval_pass import IntervalH
+    from exact.screen import facet_arrays, int_facets
+
+    cp, v, rng = _instance(1)
+    ih, AI, fa = IntervalH(cp, v), int_facets(cp), facet_arrays(cp)
+    rows, cols, mu = _groups_and_multipliers(cp, ih, AI, fa, rng)
+    K = 2
+    fk = np.argsort(-mu, axis=1, kind="stable")[:, :K]
+    mk = np.take_along_axis(mu, fk, axis=1)
+    full = np.zeros_like(mu)
+    np.put_along_axis(full, fk, mk, axis=1)
+    vals = [_exact_value(ih, AI, int(i), int(c), m) for i, c, m in zip(rows, cols, full)]
+    T = int(sorted(vals)[len(vals) // 2])
+    ok = ih.proven(AI, rows, cols, mk, T, facet=fk)
+    assert (ok == ih.proven(AI, rows, cols, full, T)).all() and 0 < ok.sum() < len(rows)
+    assert all(vals[r] <= T for r in np.flatnonzero(ok))
+    # a slot at −1 or past the facet rows: its μ ignored (as if 0)
+    bad = fk.copy()
+    bad[:, 1] = np.where(np.arange(len(rows)) % 2, -1, AI.shape[1] + 3)
+    kept = mk.copy()
+    kept[:, 1] = 0
+    assert (ih.proven(AI, rows, cols, mk, T, facet=bad)
+            == ih.proven(AI, rows, cols, kept, T, facet=fk)).all()
 
 
 def test_warm_started_nnls_reaches_the_cold_optimum():
