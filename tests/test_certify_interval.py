@@ -33,22 +33,14 @@ def _verify(sol, X, y, beta):
 
 
 @pytest.mark.parametrize("seed", [0, 3])
-def test_solve_takes_the_interval_pass_and_its_certificate_verifies(monkeypatch, seed):
+def test_solve_takes_the_interval_pass_and_its_certificate_verifies(interval_calls, seed):
     """solve's lower bounds come from interval_dual_pieces (spied), with the refinement's
     must groups and faces and top=0; every dismissal holds in Fractions at the final dual
     point, and the written certificate verifies."""
     import exact.certify as certify_mod
 
     X, y, beta = _instance(seed)
-    calls = []
-    real = certify_mod.interval_dual_pieces
-
-    def spy(cp_, v, must=(), **kw):
-        dp = real(cp_, v, must, **kw)
-        calls.append((v, dict(kw), dp))
-        return dp
-
-    monkeypatch.setattr(certify_mod, "interval_dual_pieces", spy)
+    calls = interval_calls
     cp = ConvexProgram(X, y, beta)
     sol = certify_mod.solve(X, y, beta, program=cp)
     assert calls and all(dp is not None for _v, _kw, dp in calls)

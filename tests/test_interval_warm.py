@@ -90,7 +90,7 @@ def _count_warm_proofs(monkeypatch):
     return seen
 
 
-def test_warm_multipliers_prove_groups_and_solve_hands_them_over(monkeypatch):
+def test_warm_multipliers_prove_groups_and_solve_hands_them_over(monkeypatch, interval_calls):
     """solve passes its last screen to the interval pass (spied), the warm proofs settle
     groups there, and the certificate of that solve verifies; the solution's stats do not
     keep the screen's arrays."""
@@ -99,15 +99,7 @@ def test_warm_multipliers_prove_groups_and_solve_hands_them_over(monkeypatch):
     seen = _count_warm_proofs(monkeypatch)
     rng = np.random.default_rng(3)
     X, y, beta = rng.integers(-9, 10, (14, 3)).tolist(), rng.integers(-5, 6, 14).tolist(), F(1, 10)
-    calls = []
-    real = certify_mod.interval_dual_pieces
-
-    def spy(cp_, v, must=(), **kw):
-        dp = real(cp_, v, must, **kw)
-        calls.append((v, dict(kw), dp))
-        return dp
-
-    monkeypatch.setattr(certify_mod, "interval_dual_pieces", spy)
+    calls = interval_calls
     cp = ConvexProgram(X, y, beta)
     sol = certify_mod.solve(X, y, beta, program=cp, method="cutting")
     assert calls and all(isinstance(kw.get("warm"), ViolationState) for _v, kw, _dp in calls)
