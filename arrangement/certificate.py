@@ -49,6 +49,7 @@ import numpy as np
 
 from arrangement import intmat
 from arrangement.core import Arrangement
+from arrangement.counts import batch_det
 from arrangement.errors import InputError
 from arrangement.exactla import independent_subset, integer_solve
 from arrangement.rational import format_fraction
@@ -329,17 +330,14 @@ def filtered_subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     unsure = np.abs(Z) <= EZ
     for t2 in range(d):
         unsure[np.arange(U), :, keys[:, t2]] = False
-    for u in np.flatnonzero(unsure.any(axis=(1, 2)) | (sdet == 0)).tolist():
-        cols = [[int(x) for x in N[c]] for c in keys[u].tolist()]
-        Mx = [[cols[t][j] for t in range(d)] for j in range(d)]  # Mx[j][t]
-        cof = [[_int_cofactor(Mx, j, t) for t in range(d)] for j in range(d)]
-        dx = sum(Mx[j][0] * cof[j][0] for j in range(d))
-        sdet[u] = (dx > 0) - (dx < 0)
-        for t in range(d):
-            for c in range(m):
-                if unsure[u, t, c]:
-                    z = sum(cof[j][t] * int(N[c][j]) for j in range(d))
-                    sz[u, t, c] = (z > 0) - (z < 0)
+    # the sets the floats leave open, exactly (Python integers, arrangement.counts.batch_det)
+    ex = np.flatnonzero(unsure.any(axis=(1, 2)) | (sdet == 0))
+    if len(ex):
+        Mx = np.swapaxes(N[keys[ex]], 1, 2)                      # (U', d, d) objects
+        sdet[ex] = intmat.sign_int8(batch_det(Mx).reshape(-1, 1))[:, 0]
+        Zx = np.matmul(np.swapaxes(_exact_cofactors(Mx), 1, 2), N.T)  # (U', d, m)
+        sz[ex] = np.where(unsure[ex], intmat.sign_int8(Zx.reshape(len(ex), -1)).reshape(
+            Zx.shape), sz[ex])
     at = np.arange(U)
     for t in range(d):
         for t2 in range(d):
@@ -354,33 +352,20 @@ def filtered_subcone_table(N: np.ndarray, keys: np.ndarray, d: int, dtype: type
     return good.astype(np.int64), masks
 
 
-def _int_cofactor(M: list[list[int]], j: int, t: int) -> int:
-    """The (j, t) cofactor of the integer matrix M (Python integers, exact)."""
-    d = len(M)
-    sub = [[M[a][b] for b in range(d) if b != t] for a in range(d) if a != j]
-    return (-1) ** (j + t) * _int_det(sub)
-
-
-def _int_det(A: list[list[int]]) -> int:
-    """The determinant of a small integer matrix (Bareiss, exact)."""
-    k = len(A)
-    if k == 0:
-        return 1
-    A = [row[:] for row in A]
-    sign, prev = 1, 1
-    for i in range(k - 1):
-        if A[i][i] == 0:
-            piv = next((r for r in range(i + 1, k) if A[r][i] != 0), None)
-            if piv is None:
-                return 0
-            A[i], A[piv] = A[piv], A[i]
-            sign = -sign
-        for r in range(i + 1, k):
-            for c in range(i + 1, k):
-                A[r][c] = (A[r][c] * A[i][i] - A[r][i] * A[i][c]) // prev
-        prev = A[i][i]
-    return sign * A[k - 1][k - 1]
-
+def _exact_cofactors(M: np.ndarray) -> np.ndarray:
+    """The cofactors ``C[u, j, t] = (−1)^(j+t) det(M[u] without row j and column t)`` of a
+    stack of integer matrices (Python integers, exact: :func:`arrangement.counts.batch_det`)."""
+    U, d, _ = M.shape
+    C = np.empty((U, d, d), dtype=object)
+    if d == 1:
+        C[:] = 1
+        return C
+    for j in range(d):
+        rows = [a for a in range(d) if a != j]
+        for t in range(d):
+            cols = [b for b in range(d) if b != t]
+            C[:, j, t] = (-1) ** (j + t) * batch_det(M[:, rows][:, :, cols])
+    return C
 
 #: the most sets of d classes (C(m, d)) for which _SubconeCache keeps a dense slot table
 #: (int32, 4 bytes each): (40, 5) has 658,008, (100, 4) 3,921,225
