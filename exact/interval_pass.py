@@ -487,6 +487,14 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         x = np.where(np.isfinite(x) & (x > 0) & (x < 2.0**62), x, 0.0)
         return x.astype(np.int64)
 
+    def record(rs: np.ndarray, cs_: np.ndarray, mu: np.ndarray) -> None:
+        """Record the proven groups ``(rs, cs_)`` with their integer multiplier rows ``mu``: a
+        single facet by its index, several as a scaled row."""
+        one = (mu > 0).sum(axis=1) == 1
+        bounds.add_facets(rs[one], cs_[one], np.argmax(mu[one], axis=1))
+        bounds.add_scaled(rs[~one], cs_[~one], mu[~one])
+        done[rs, cs_] = True
+
     def settle(pend: np.ndarray, lam: np.ndarray, est: np.ndarray, cand: np.ndarray | None,
                T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Prove the groups ``pend[cand]`` (all when None) below T with their multipliers
@@ -494,11 +502,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         idx = np.arange(len(pend)) if cand is None else np.flatnonzero(cand)
         g, mu = pend[idx], integers(lam[idx])
         ok = ih.proven(AI, g[:, 0], g[:, 1], mu, T, AF=AF)
-        one = (mu > 0).sum(axis=1) == 1
-        f1, fm = ok & one, ok & ~one
-        bounds.add_facets(g[f1, 0], g[f1, 1], np.argmax(mu[f1], axis=1))
-        bounds.add_scaled(g[fm, 0], g[fm, 1], mu[fm])
-        done[g[ok, 0], g[ok, 1]] = True
+        record(g[ok, 0], g[ok, 1], mu[ok])
         keep = np.ones(len(pend), dtype=bool)
         keep[idx[ok]] = False
         return pend[keep], lam[keep], est[keep]
@@ -711,15 +715,10 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
                       * (warm_scale * np.sqrt(inv[rs[:, None], fk])))
             mu = integers(lk)
             ok = ih.proven(AI, rs, cs_, mu, T, facet=fk)
-            one = (mu > 0).sum(axis=1) == 1
-            f1, fm = ok & one, ok & ~one
-            bounds.add_facets(rs[f1], cs_[f1], np.take_along_axis(
-                fk[f1], np.argmax(mu[f1], axis=1)[:, None], axis=1)[:, 0])
             # the K slots as full multiplier rows (distinct facets: argpartition's indices)
-            full = np.zeros((int(fm.sum()), fb), dtype=np.int64)
-            np.put_along_axis(full, fk[fm], mu[fm], axis=1)
-            bounds.add_scaled(rs[fm], cs_[fm], full)
-            done[rs[ok], cs_[ok]] = True
+            full = np.zeros((int(ok.sum()), fb), dtype=np.int64)
+            np.put_along_axis(full, fk[ok], mu[ok], axis=1)
+            record(rs[ok], cs_[ok], full)
             left[b + c[ok]] = False
         return pend[left]
 
