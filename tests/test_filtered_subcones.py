@@ -155,3 +155,23 @@ def test_beyond_the_filters_dimension_the_exact_solver_writes_a_valid_certificat
     ok, msg = verify_certificate(cert)
     assert ok, msg
     assert not any(k < 0 for ch in cert["chambers"] for k in ch[2])
+
+
+def test_the_table_in_chunks_is_the_table_at_once(monkeypatch):
+    rng = np.random.default_rng(7)
+    N = np.array([[int(x) for x in rng.integers(-2**62, 2**62, 3)] for _ in range(7)],
+                 dtype=object)
+    keys = np.array(list(itertools.combinations(range(7), 3)), dtype=np.int64)
+    whole = filtered_subcone_table(N, keys, 3, np.uint8)
+    monkeypatch.setattr(AC, "FILTER_CHUNK", 4)
+    parts = filtered_subcone_table(N, keys, 3, np.uint8)
+    assert all((a == b).all() for a, b in zip(whole, parts))
+
+
+def test_normals_above_the_filters_limit_take_the_exact_solver(monkeypatch):
+    monkeypatch.setattr(AC, "FILTER_MAX", 2.0**8)
+    rng = np.random.default_rng(8)
+    X = [[Fraction(f"{x:.4g}") for x in row] for row in rng.standard_normal((7, 3))]
+    cert = completeness_certificate(Arrangement(X))
+    assert verify_certificate(cert)[0]
+    assert not any(k < 0 for ch in cert["chambers"] for k in ch[2])
