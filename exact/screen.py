@@ -43,6 +43,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from exact import screen_kernels
 from exact.convex import cone_row, cone_sizes
 
 __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "blocked_screen",
@@ -348,20 +349,14 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
         starts = _count_starts(fa.counts[rows[sel]], fb)
         buf = np.empty((2 * d + 2, len(sel)))  # the steps' temporaries, written in place
-        for sw in range(sweeps if len(sel) else 0):
-            for k in range(fb):
-                s0 = starts[k]
-                n = len(sel) - s0
-                ak, rk, lk = At[k, :, s0:], rb[:, s0:], la[k, s0:]
-                p, c, dl = buf[:d, :n], buf[d, :n], buf[d + 1, :n]
-                np.multiply(ak, rk, out=p)
-                _lane_sum(p, c, buf[d + 2:2 * d + 2, :n])
-                np.subtract(lk, c, out=c)
-                np.maximum(c, 0.0, out=c)  # the new λ_k
-                np.subtract(c, lk, out=dl)
-                lk[...] = c
-                np.multiply(ak, dl, out=p)
-                rk += p
+        sw = 0
+        while sw < (sweeps if len(sel) else 0):
+            # the sweeps up to the next settle check in one compiled loop (the same bits)
+            run = sweeps - sw if target is None else min(every - sw % every, sweeps - sw)
+            if screen_kernels.descent_sweeps(At, rb, la, starts, run):
+                sw += run - 1
+            else:
+                _numpy_sweep(At, rb, la, starts, buf, fb, d)
             if target is not None and sw % every == every - 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of
                 # the dual pass's rows are there after four sweeps
@@ -371,9 +366,30 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                 if not len(sel):
                     break
                 starts = _count_starts(fa.counts[rows[sel]], fb)
+            sw += 1
         lam[sel, :fb] = la.T
         r[sel] = rb.T
     return lam, r
+
+
+def _numpy_sweep(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[int],
+                 buf: np.ndarray, fb: int, d: int) -> None:
+    """One sweep of :func:`polar_descent` over a block in numpy (the operations that
+    :func:`exact.screen_kernels.descent_sweeps` compiles)."""
+    m = At.shape[2]
+    for k in range(fb):
+        s0 = starts[k]
+        n = m - s0
+        ak, rk, lk = At[k, :, s0:], rb[:, s0:], la[k, s0:]
+        p, c, dl = buf[:d, :n], buf[d, :n], buf[d + 1, :n]
+        np.multiply(ak, rk, out=p)
+        _lane_sum(p, c, buf[d + 2:2 * d + 2, :n])
+        np.subtract(lk, c, out=c)
+        np.maximum(c, 0.0, out=c)  # the new λ_k
+        np.subtract(c, lk, out=dl)
+        lk[...] = c
+        np.multiply(ak, dl, out=p)
+        rk += p
 
 
 def _lane_sum(p: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
@@ -747,6 +763,10 @@ def _bounds_block(fa: FacetArrays, G: np.ndarray, rows: np.ndarray, out: np.ndar
     into ``out`` (:func:`float_violations`); the better of the last two is kept in ``state``."""
     m = len(rows)
     if m == 0:
+        return
+    if screen_kernels.block_bounds(fa.A, G, rows, out,
+                                   None if state is None else state.sup,
+                                   None if state is None else state.mult, warm):
         return
     if int(rows[-1]) - int(rows[0]) + 1 == m:  # consecutive: views, no copies
         blk = slice(int(rows[0]), int(rows[-1]) + 1)

@@ -1,0 +1,238 @@
+"""Compiled inner loops of the float screen (:mod:`exact.screen`), by numba.
+
+The screen's batched polar descent steps one facet of every row at a time: about ten numpy
+passes over the block per step, and most of their time went to the calls themselves ((40, 4)
+bench solve: 22 descents, ~50k numpy calls). Here the same step is one fused loop over the
+rows, compiled once per dimension d (so the loops over d unroll and the loop over rows
+vectorises).
+
+The compiled loops do the same float operations in the same order as the numpy code they
+replace, so their results are identical bit for bit (tests/test_screen_kernels.py): the
+cutting planes' path does not depend on whether numba is there. They only speed up float
+*guesses*; nothing here is a claim (the certificate is always exact).
+
+numba is imported on first use, and only for blocks of at least :data:`MIN_ROWS` rows: its
+import and first dispatch cost ~0.3 s per process, which a small instance would never win
+back. ``RELUCVX_NUMBA=0`` (or numba missing) keeps every loop in numpy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["MIN_ROWS", "block_bounds", "descent_sweeps", "enabled"]
+
+#: blocks with fewer rows stay in numpy (no numba import, no dispatch)
+MIN_ROWS = 1024
+
+_sweep_kernels: dict[int, Callable] = {}
+_bound_kernels: dict[int, Callable] = {}
+_numba: object | None = None
+_state = {"tried": False}
+
+
+def enabled() -> bool:
+    """Whether the compiled loops are used (numba importable and not switched off by
+    ``RELUCVX_NUMBA=0``); imports numba on the first call that answers True.
+
+    >>> isinstance(enabled(), bool)
+    True
+    """
+    global _numba
+    if os.environ.get("RELUCVX_NUMBA", "1") == "0":
+        return False
+    if not _state["tried"]:
+        _state["tried"] = True
+        try:
+            import numba
+        except Exception:  # not installed, or a broken LLVM: numpy does the work
+            _numba = None
+        else:
+            _numba = numba
+    return _numba is not None
+
+
+def _make_sweep(D: int) -> Callable:
+    """The descent sweep kernel for dimension ``D`` (a compile-time constant of the closure:
+    numba's cache keys each ``D`` apart)."""
+    import numba
+
+    lane = 2 <= D < 8
+
+    @numba.njit(cache=True, nogil=True)
+    def sweep(At, rb, la, starts, count):  # pragma: no cover - compiled
+        fb = At.shape[0]
+        m = At.shape[2]
+        for _sw in range(count):
+            for k in range(fb):
+                for t in range(starts[k], m):
+                    # â_k·r in the order of exact.screen._lane_sum (numpy's einsum on m × d)
+                    if lane:
+                        q0 = At[k, 0, t] * rb[0, t]
+                        q1 = At[k, 1, t] * rb[1, t]
+                        for h in range(1, D // 2):
+                            q0 = q0 + At[k, 2 * h, t] * rb[2 * h, t]
+                            q1 = q1 + At[k, 2 * h + 1, t] * rb[2 * h + 1, t]
+                        if D % 2:
+                            q0 = q0 + At[k, D - 1, t] * rb[D - 1, t]
+                        c = q0 + q1
+                    else:
+                        c = 0.0
+                        for j in range(D):
+                            c += At[k, j, t] * rb[j, t]
+                    old = la[k, t]
+                    c = max(old - c, 0.0)
+                    dl = c - old
+                    la[k, t] = c
+                    for j in range(D):
+                        rb[j, t] = rb[j, t] + At[k, j, t] * dl
+
+    return sweep
+
+
+def descent_sweeps(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[int] |
+                   np.ndarray, count: int) -> bool:
+    """``count`` sweeps of :func:`exact.screen.polar_descent` over one block, in place: for
+    each facet k, on the rows from ``starts[k]`` on, ``λ_k ← max(λ_k − â_k·r, 0)`` and
+    ``r ← r + â_k·Δλ_k`` (``At`` fb × d × m unit facet rows, ``rb`` d × m residuals, ``la``
+    fb × m multipliers, all float64 and C-contiguous). Returns False, touching nothing, when
+    the block is below :data:`MIN_ROWS` or the kernels are off: the caller then runs its own
+    numpy loop (which gives the same bits).
+
+    >>> At = np.zeros((1, 2, MIN_ROWS)); At[0, 0] = 1.0  # one facet, â = e₁
+    >>> rb = np.zeros((2, MIN_ROWS)); rb[0] = -1.0; rb[1] = 2.0  # every r = (−1, 2)
+    >>> la = np.zeros((1, MIN_ROWS))
+    >>> if descent_sweeps(At, rb, la, [0], 1):
+    ...     assert rb[:, 0].tolist() == [0.0, 2.0] and la[0, 0] == 1.0
+    """
+    m = At.shape[2]
+    if m < MIN_ROWS or not enabled():
+        return False
+    D = At.shape[1]
+    kern = _sweep_kernels.get(D)
+    if kern is None:
+        kern = _sweep_kernels[D] = _make_sweep(D)
+    kern(At, rb, la, np.asarray(starts, dtype=np.int64), int(count))
+    return True
+
+
+def _make_bounds(D: int) -> Callable:
+    """The bounds kernel of :func:`block_bounds` for dimension ``D``."""
+    import numba
+
+    lane = 2 <= D < 8
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def dot(x, y):  # pragma: no cover - compiled
+        # in the order of numpy's einsum over a contiguous last axis of length D < 8: the even
+        # terms in turn, the odd terms in turn, then the two sums
+        if lane:
+            q0 = x[0] * y[0]
+            q1 = x[1] * y[1]
+            for h in range(1, D // 2):
+                q0 = q0 + x[2 * h] * y[2 * h]
+                q1 = q1 + x[2 * h + 1] * y[2 * h + 1]
+            if D % 2:
+                q0 = q0 + x[D - 1] * y[D - 1]
+            return q0 + q1
+        c = 0.0
+        for j in range(D):
+            c += x[j] * y[j]
+        return c
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def fmin(a, b):  # pragma: no cover - compiled
+        # np.minimum: NaN wins
+        if a != a:
+            return a
+        if b != b:
+            return b
+        return a if a <= b else b
+
+    @numba.njit(cache=True, nogil=True)
+    def bounds(A, G, rows, out, sup, mult, mode):  # pragma: no cover - compiled
+        f = A.shape[1]
+        K = sup.shape[2]
+        C = np.empty(f)
+        lamf = np.empty(f)
+        r = np.empty(D)
+        for t in range(rows.shape[0]):
+            i = rows[t]
+            g = G[i]
+            S = dot(g, g)
+            for k in range(f):
+                C[k] = dot(A[i, k], g)
+            for col in range(2):
+                s = 1.0 - 2.0 * col
+                best = 0
+                if f:
+                    # argmin (argmax for s = −1) over every slot, padding included: the first
+                    # extreme one, as numpy's
+                    bv = C[0]
+                    for k in range(1, f):
+                        if (C[k] < bv) if col == 0 else (C[k] > bv):
+                            bv, best = C[k], k
+                    low = max(-s * C[best], 0.0)
+                else:
+                    low = 0.0
+                hb = max(S - low * low, 0.0)
+                if mode > 0 and K:
+                    if mode == 2:
+                        for k in range(f):
+                            lamf[k] = 0.0
+                        for q in range(K):
+                            k = sup[i, col, q]
+                            if k >= 0:
+                                lamf[k] += max(mult[i, col, q], 0.0)
+                        for j in range(D):
+                            e = 0.0
+                            for k in range(f):
+                                e += lamf[k] * A[i, k, j]
+                            r[j] = s * g[j] + e
+                        sb = dot(r, r)
+                    else:
+                        sb = S
+                    if not (sb <= hb):
+                        for q in range(K):
+                            sup[i, col, q] = -1
+                            mult[i, col, q] = 0.0
+                        if low > 0:
+                            sup[i, col, 0] = best
+                        mult[i, col, 0] = low
+                    hb = fmin(hb, sb)
+                out[i, col] = fmin(out[i, col], hb)
+
+    return bounds
+
+
+def block_bounds(A: np.ndarray, G: np.ndarray, rows: np.ndarray,
+                 out: np.ndarray, sup: np.ndarray | None, mult: np.ndarray | None,
+                 warm: bool) -> bool:
+    """The norm, half-space and last-multiplier bounds of :func:`exact.screen.float_violations`
+    for the chambers ``rows``, in place (``out`` p × 2; ``sup`` / ``mult`` the
+    :class:`~exact.screen.ViolationState`'s p × 2 × K slots, None without a state), as
+    ``exact.screen._bounds_block`` computes them, bit for bit. Returns False, touching
+    nothing, below :data:`MIN_ROWS` rows or with the kernels off.
+
+    >>> A = np.zeros((MIN_ROWS, 1, 2)); A[:, 0, 0] = 1.0  # each chamber: one facet â = e₁
+    >>> G = np.tile([-1.0, 2.0], (MIN_ROWS, 1)); out = np.full((MIN_ROWS, 2), np.inf)
+    >>> if block_bounds(A, G, np.arange(MIN_ROWS), out, None, None, False):
+    ...     assert out[0].tolist() == [4.0, 5.0]  # ‖Π_H(g)‖² = 4, and ‖−g‖² = 5
+    """
+    if len(rows) < MIN_ROWS or not enabled():
+        return False
+    D = A.shape[2]
+    kern = _bound_kernels.get(D)
+    if kern is None:
+        kern = _bound_kernels[D] = _make_bounds(D)
+    if sup is None or mult is None:
+        sup = np.zeros((1, 2, 0), dtype=np.int16)
+        mult = np.zeros((1, 2, 0))
+        mode = 0
+    else:
+        mode = 2 if warm else 1
+    kern(A, G, np.asarray(rows, dtype=np.int64), out, sup, mult, mode)
+    return True
