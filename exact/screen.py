@@ -334,6 +334,7 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
     # facets: the padding facets (â = 0) leave every λ and r unchanged, and were most of the
     # work ((40, 4): at most 15 facets, 6 on average)
     order = np.argsort(fa.counts[rows], kind="stable")
+    fast = screen_kernels.use(len(fa.counts))
     for a in range(0, len(rows), DESCENT_ROWS):
         sel = order[a:a + DESCENT_ROWS]
         fb = int(fa.counts[rows[sel]].max(initial=0))
@@ -353,7 +354,8 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
         while sw < (sweeps if len(sel) else 0):
             # the sweeps up to the next settle check in one compiled loop (the same bits)
             run = sweeps - sw if target is None else min(every - sw % every, sweeps - sw)
-            if screen_kernels.descent_sweeps(At, rb, la, starts, run):
+            if fast:
+                screen_kernels.descent_sweeps(At, rb, la, starts, run)
                 sw += run - 1
             else:
                 _numpy_sweep(At, rb, la, starts, buf, fb, d)
@@ -764,9 +766,9 @@ def _bounds_block(fa: FacetArrays, G: np.ndarray, rows: np.ndarray, out: np.ndar
     m = len(rows)
     if m == 0:
         return
-    if screen_kernels.block_bounds(fa.A, G, rows, out,
-                                   None if state is None else state.sup,
-                                   None if state is None else state.mult, warm):
+    if screen_kernels.use(len(fa.counts)):
+        screen_kernels.block_bounds(fa.A, G, rows, out, None if state is None else state.sup,
+                                    None if state is None else state.mult, warm)
         return
     if int(rows[-1]) - int(rows[0]) + 1 == m:  # consecutive: views, no copies
         blk = slice(int(rows[0]), int(rows[-1]) + 1)
@@ -834,8 +836,6 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
     if K == 0:  # no facets: the cone is the whole space
         return Gs.copy(), np.ones(m, dtype=bool), np.zeros((m, 0), np.int64), np.zeros((m, 0))
     steps = 2 * d + 2 if steps is None else steps
-    A = fa.A[rows]  # m × f × d, unit rows, zero padding
-    valid = np.arange(f)[None, :] < fa.counts[rows][:, None]
     scale = np.sqrt(np.einsum("md,md->m", Gs, Gs)) * tol + 1e-300
     idx = np.full((m, K), -1, dtype=np.int64)  # the support's facets, −1 for an empty slot
     if support is not None:
@@ -846,10 +846,26 @@ def active_set_projection(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray,
         pos = np.take_along_axis(lam, top, axis=1) > 0
         idx[:, :K] = np.where(pos, top, -1)
     else:
-        ag = np.einsum("mkd,md->mk", A, Gs)
+        valid = np.arange(f)[None, :] < fa.counts[rows][:, None]
+        ag = np.einsum("mkd,md->mk", fa.A[rows], Gs)  # m × f × d, unit rows, zero padding
         first = np.argmin(np.where(valid, ag, np.inf), axis=1)
         hit = np.where(valid, ag, np.inf)[np.arange(m), first] < -scale
         idx[hit, 0] = first[hit]
+    if screen_kernels.use(len(fa.counts)):
+        return screen_kernels.active_set_steps(fa.A, fa.counts, rows, Gs, idx, scale, steps)
+    return _numpy_active_set(fa, rows, Gs, idx, scale, steps)
+
+
+def _numpy_active_set(fa: FacetArrays, rows: np.ndarray, Gs: np.ndarray, idx: np.ndarray,
+                      scale: np.ndarray, steps: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The steps of :func:`active_set_projection` from the supports ``idx``, batched in
+    numpy (what :func:`exact.screen_kernels.active_set_steps` does row by row)."""
+    m = len(rows)
+    f = fa.A.shape[1]
+    K = idx.shape[1]
+    A = fa.A[rows]
+    valid = np.arange(f)[None, :] < fa.counts[rows][:, None]
     r = Gs.copy()
     ok = np.zeros(m, dtype=bool)
     todo = np.arange(m)

@@ -11,9 +11,14 @@ replace, so their results are identical bit for bit (tests/test_screen_kernels.p
 cutting planes' path does not depend on whether numba is there. They only speed up float
 *guesses*; nothing here is a claim (the certificate is always exact).
 
-numba is imported on first use, and only for blocks of at least :data:`MIN_ROWS` rows: its
-import and first dispatch cost ~0.3 s per process, which a small instance would never win
-back. ``RELUCVX_NUMBA=0`` (or numba missing) keeps every loop in numpy.
+The batched active-set steps of the projections are compiled too, one row at a time; their
+small linear systems are solved by Gaussian elimination instead of LAPACK, so they agree with
+numpy's to rounding only (docstring of :func:`active_set_steps`).
+
+The screen asks :func:`use` with its program's chamber count: numba is imported only for
+programs of at least :data:`MIN_CHAMBERS` chambers, since its import and first dispatch cost
+~0.3 s per process, which a small instance would never win back. ``RELUCVX_NUMBA=0`` (or numba
+missing) keeps every loop in numpy.
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["MIN_ROWS", "block_bounds", "descent_sweeps", "enabled"]
+__all__ = ["MIN_CHAMBERS", "active_set_steps", "block_bounds", "descent_sweeps", "enabled",
+           "use"]
 
-#: blocks with fewer rows stay in numpy (no numba import, no dispatch)
-MIN_ROWS = 1024
+#: programs with fewer chambers stay in numpy (no numba import, no dispatch)
+MIN_CHAMBERS = 2048
 
 _sweep_kernels: dict[int, Callable] = {}
 _bound_kernels: dict[int, Callable] = {}
+_active_kernels: dict[int, Callable] = {}
 _numba: object | None = None
 _state = {"tried": False}
 
@@ -53,6 +60,16 @@ def enabled() -> bool:
         else:
             _numba = numba
     return _numba is not None
+
+
+def use(chambers: int) -> bool:
+    """Whether a screen of a program with this many chambers runs the compiled loops: at
+    least :data:`MIN_CHAMBERS` of them, and :func:`enabled`.
+
+    >>> use(10)
+    False
+    """
+    return chambers >= MIN_CHAMBERS and enabled()
 
 
 def _make_sweep(D: int) -> Callable:
@@ -94,29 +111,25 @@ def _make_sweep(D: int) -> Callable:
 
 
 def descent_sweeps(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[int] |
-                   np.ndarray, count: int) -> bool:
+                   np.ndarray, count: int) -> None:
     """``count`` sweeps of :func:`exact.screen.polar_descent` over one block, in place: for
     each facet k, on the rows from ``starts[k]`` on, ``λ_k ← max(λ_k − â_k·r, 0)`` and
     ``r ← r + â_k·Δλ_k`` (``At`` fb × d × m unit facet rows, ``rb`` d × m residuals, ``la``
-    fb × m multipliers, all float64 and C-contiguous). Returns False, touching nothing, when
-    the block is below :data:`MIN_ROWS` or the kernels are off: the caller then runs its own
-    numpy loop (which gives the same bits).
+    fb × m multipliers, all float64 and C-contiguous): the same bits as the numpy loop.
+    Only call it when :func:`enabled`.
 
-    >>> At = np.zeros((1, 2, MIN_ROWS)); At[0, 0] = 1.0  # one facet, â = e₁
-    >>> rb = np.zeros((2, MIN_ROWS)); rb[0] = -1.0; rb[1] = 2.0  # every r = (−1, 2)
-    >>> la = np.zeros((1, MIN_ROWS))
-    >>> if descent_sweeps(At, rb, la, [0], 1):
+    >>> At = np.zeros((1, 2, 3)); At[0, 0] = 1.0  # one facet, â = e₁
+    >>> rb = np.zeros((2, 3)); rb[0] = -1.0; rb[1] = 2.0  # every r = (−1, 2)
+    >>> la = np.zeros((1, 3))
+    >>> if enabled():
+    ...     descent_sweeps(At, rb, la, [0], 1)
     ...     assert rb[:, 0].tolist() == [0.0, 2.0] and la[0, 0] == 1.0
     """
-    m = At.shape[2]
-    if m < MIN_ROWS or not enabled():
-        return False
     D = At.shape[1]
     kern = _sweep_kernels.get(D)
     if kern is None:
         kern = _sweep_kernels[D] = _make_sweep(D)
     kern(At, rb, la, np.asarray(starts, dtype=np.int64), int(count))
-    return True
 
 
 def _make_bounds(D: int) -> Callable:
@@ -210,20 +223,19 @@ def _make_bounds(D: int) -> Callable:
 
 def block_bounds(A: np.ndarray, G: np.ndarray, rows: np.ndarray,
                  out: np.ndarray, sup: np.ndarray | None, mult: np.ndarray | None,
-                 warm: bool) -> bool:
+                 warm: bool) -> None:
     """The norm, half-space and last-multiplier bounds of :func:`exact.screen.float_violations`
     for the chambers ``rows``, in place (``out`` p × 2; ``sup`` / ``mult`` the
     :class:`~exact.screen.ViolationState`'s p × 2 × K slots, None without a state), as
-    ``exact.screen._bounds_block`` computes them, bit for bit. Returns False, touching
-    nothing, below :data:`MIN_ROWS` rows or with the kernels off.
+    ``exact.screen._bounds_block`` computes them, bit for bit. Only call it when
+    :func:`enabled`.
 
-    >>> A = np.zeros((MIN_ROWS, 1, 2)); A[:, 0, 0] = 1.0  # each chamber: one facet â = e₁
-    >>> G = np.tile([-1.0, 2.0], (MIN_ROWS, 1)); out = np.full((MIN_ROWS, 2), np.inf)
-    >>> if block_bounds(A, G, np.arange(MIN_ROWS), out, None, None, False):
+    >>> A = np.zeros((1, 1, 2)); A[0, 0, 0] = 1.0  # one chamber, one facet â = e₁
+    >>> G = np.array([[-1.0, 2.0]]); out = np.full((1, 2), np.inf)
+    >>> if enabled():
+    ...     block_bounds(A, G, np.arange(1), out, None, None, False)
     ...     assert out[0].tolist() == [4.0, 5.0]  # ‖Π_H(g)‖² = 4, and ‖−g‖² = 5
     """
-    if len(rows) < MIN_ROWS or not enabled():
-        return False
     D = A.shape[2]
     kern = _bound_kernels.get(D)
     if kern is None:
@@ -235,4 +247,145 @@ def block_bounds(A: np.ndarray, G: np.ndarray, rows: np.ndarray,
     else:
         mode = 2 if warm else 1
     kern(A, G, np.asarray(rows, dtype=np.int64), out, sup, mult, mode)
-    return True
+
+
+def _make_active(D: int) -> Callable:
+    """The active-set kernel of :func:`active_set_steps` for dimension ``D``."""
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def active(A, counts, rows, Gs, idx, scale, steps, r, ok, idx_out, lam_out
+               ):  # pragma: no cover - compiled
+        K = idx.shape[1]
+        As = np.empty((K, D))
+        M = np.empty((K, K + 1))
+        lt = np.empty(K)
+        rt = np.empty(D)
+        nxt = np.empty(K, dtype=np.int64)
+        for t in range(rows.shape[0]):
+            i = rows[t]
+            cnt = counts[i]
+            sc = scale[t]
+            it = idx[t].copy()
+            for _step in range(steps + 1):
+                # the least-squares multipliers on the support: (As Asᵀ + εI) λ = −As g, an
+                # empty slot's row and column the identity (its λ is then 0)
+                for k in range(K):
+                    for j in range(D):
+                        As[k, j] = A[i, it[k], j] if it[k] >= 0 else 0.0
+                for k in range(K):
+                    for q in range(K):
+                        acc = 0.0
+                        for j in range(D):
+                            acc += As[k, j] * As[q, j]
+                        M[k, q] = acc
+                    M[k, k] += 1e-13 if it[k] >= 0 else 1.0
+                    acc = 0.0
+                    for j in range(D):
+                        acc += As[k, j] * Gs[t, j]
+                    M[k, K] = -acc
+                # Gaussian elimination with partial pivoting on the augmented K × (K + 1)
+                singular = False
+                for c in range(K):
+                    piv = c
+                    for q in range(c + 1, K):
+                        if abs(M[q, c]) > abs(M[piv, c]):
+                            piv = q
+                    if M[piv, c] == 0.0:
+                        singular = True
+                        break
+                    if piv != c:
+                        for q in range(K + 1):
+                            M[c, q], M[piv, q] = M[piv, q], M[c, q]
+                    for q in range(c + 1, K):
+                        fct = M[q, c] / M[c, c]
+                        for h in range(c, K + 1):
+                            M[q, h] -= fct * M[c, h]
+                if singular:
+                    break
+                for c in range(K - 1, -1, -1):
+                    acc = M[c, K]
+                    for q in range(c + 1, K):
+                        acc -= M[c, q] * lt[q]
+                    lt[c] = acc / M[c, c]
+                for j in range(D):
+                    acc = Gs[t, j]
+                    for k in range(K):
+                        acc += lt[k] * As[k, j]
+                    rt[j] = acc
+                for j in range(D):
+                    r[t, j] = rt[j]
+                for k in range(K):
+                    lam_out[t, k] = lt[k]
+                    idx_out[t, k] = it[k]
+                # KKT: λ ≥ 0 on the support and â·r ≥ 0 on every other facet
+                anyneg = False
+                for k in range(K):
+                    if it[k] >= 0 and lt[k] < -sc:
+                        anyneg = True
+                worst = -1
+                wv = np.inf
+                for k in range(cnt):
+                    insup = False
+                    for q in range(K):
+                        if it[q] == k:
+                            insup = True
+                    if insup:
+                        continue
+                    ar = 0.0
+                    for j in range(D):
+                        ar += A[i, k, j] * rt[j]
+                    if ar < -sc and ar < wv:
+                        wv, worst = ar, k
+                if not anyneg and worst < 0:
+                    ok[t] = True
+                    break
+                # the next support: drop the negative multipliers; with none, add the worst
+                # facet in the first empty slot (a full support still violated: NNLS decides)
+                for k in range(K):
+                    nxt[k] = -1 if (it[k] >= 0 and lt[k] < -sc) else it[k]
+                if not anyneg:
+                    slot = 0
+                    for k in range(1, K):
+                        if nxt[k] < nxt[slot]:
+                            slot = k
+                    if nxt[slot] >= 0:
+                        break
+                    nxt[slot] = worst
+                for k in range(K):
+                    it[k] = nxt[k]
+
+    return active
+
+
+def active_set_steps(A: np.ndarray, counts: np.ndarray, rows: np.ndarray, Gs: np.ndarray,
+                     idx: np.ndarray, scale: np.ndarray, steps: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The steps of :func:`exact.screen.active_set_projection` from the supports ``idx``
+    (m × K facet indices, −1 empty), one row at a time: ``(r, kkt, idx, λ)`` as it returns
+    them (only call it when :func:`enabled`). Each K × K system is solved by Gaussian
+    elimination with partial pivoting instead of LAPACK, so the multipliers agree with
+    numpy's to rounding, not bit for bit (floats only: a guess that the caller's exact checks
+    or NNLS confirm).
+
+    >>> A = np.zeros((1, 1, 2)); A[0, 0, 0] = 1.0  # one chamber, â = e₁
+    >>> rows = np.zeros(1, dtype=np.int64); Gs = np.array([[-1.0, 2.0]])
+    >>> idx = np.full((1, 1), -1); scale = np.full(1, 1e-12)
+    >>> if enabled():
+    ...     r, kkt, _idx, _lam = active_set_steps(A, np.array([1]), rows, Gs, idx, scale, 3)
+    ...     assert r[0].tolist() == [0.0, 2.0] and kkt[0]
+    """
+    m = len(rows)
+    D = A.shape[2]
+    kern = _active_kernels.get(D)
+    if kern is None:
+        kern = _active_kernels[D] = _make_active(D)
+    r = np.array(Gs, dtype=float)
+    ok = np.zeros(m, dtype=np.bool_)
+    idx = np.ascontiguousarray(idx, dtype=np.int64)
+    idx_out = idx.copy()
+    lam_out = np.zeros((m, idx.shape[1]))
+    kern(A, np.asarray(counts, dtype=np.int64), np.asarray(rows, dtype=np.int64),
+         np.ascontiguousarray(Gs, dtype=float), idx, np.asarray(scale, dtype=float),
+         int(steps), r, ok, idx_out, lam_out)
+    return r, ok, idx_out, lam_out

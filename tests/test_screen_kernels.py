@@ -40,7 +40,7 @@ def _both(monkeypatch, fn):
     monkeypatch.setenv("RELUCVX_NUMBA", "0")
     plain = fn()
     monkeypatch.setenv("RELUCVX_NUMBA", "1")
-    monkeypatch.setattr(screen_kernels, "MIN_ROWS", 1)
+    monkeypatch.setattr(screen_kernels, "MIN_CHAMBERS", 1)
     return plain, fn()
 
 
@@ -83,6 +83,10 @@ def test_float_violations_are_the_numpy_ones_bit_for_bit(d, monkeypatch):
     cp = ConvexProgram(X, rng.integers(-5, 6, n).tolist(), Fraction(1, 10))
     v0 = rng.standard_normal(n)
     vs = [v0, v0 + 0.05 * rng.standard_normal(n), v0 + 0.1 * rng.standard_normal(n)]
+    # (the active-set steps agree to rounding only: numpy's for both here)
+    monkeypatch.setattr(screen_kernels, "active_set_steps",
+                        lambda A, counts, rows, Gs, idx, scale, steps: screen_mod._numpy_active_set(
+                            screen_mod.facet_arrays(cp), rows, Gs, idx, scale, steps))
     plain, fast = _both(monkeypatch, lambda: _screens(cp, vs))
     assert _same(plain, fast)
     plain, fast = _both(monkeypatch, lambda: _screens(cp, vs, settle=0.95, warm_descent=True))
@@ -121,15 +125,13 @@ def test_a_planted_bug_in_the_bounds_kernel_is_caught(monkeypatch):
     assert not _same(plain, _screens(cp, [v]))
 
 
-def test_small_blocks_and_the_switch_keep_numpy(monkeypatch):
-    At, rb, la = np.zeros((1, 2, 3)), np.ones((2, 3)), np.zeros((1, 3))
-    assert not screen_kernels.descent_sweeps(At, rb, la, [0], 1)  # below MIN_ROWS
-    monkeypatch.setattr(screen_kernels, "MIN_ROWS", 1)
+def test_small_programs_and_the_switch_keep_numpy(monkeypatch):
+    big = screen_kernels.MIN_CHAMBERS
+    assert not screen_kernels.use(big - 1) and screen_kernels.use(big)
     monkeypatch.setenv("RELUCVX_NUMBA", "0")
-    assert not screen_kernels.enabled()
-    assert not screen_kernels.descent_sweeps(At, rb, la, [0], 1)
+    assert not screen_kernels.enabled() and not screen_kernels.use(big)
     monkeypatch.setenv("RELUCVX_NUMBA", "1")
-    assert screen_kernels.descent_sweeps(At, rb, la, [0], 1)
+    assert screen_kernels.use(big)
 
 
 def test_a_small_solve_does_not_import_numba():
@@ -143,3 +145,46 @@ def test_a_small_solve_does_not_import_numba():
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=30)
+@given(seed=st.integers(0, 2**32 - 1), d=st.integers(2, 6))
+def test_active_set_steps_agree_with_numpy_to_rounding(seed, d):
+    """The compiled active set (its own Gaussian elimination instead of LAPACK): the same
+    supports and KKT verdicts, residuals equal to rounding, on rows started from a descent."""
+    fa = _facets(seed, d)
+    rng = np.random.default_rng(seed + 2)
+    m = 200
+    rows = rng.integers(0, len(fa.counts), m)
+    G = rng.standard_normal((m, d)) * 10.0 ** rng.uniform(-2, 2, (m, 1))
+    lam, _r = screen_mod.polar_descent(fa, rows, G, sweeps=3)
+    with pytest.MonkeyPatch.context() as mp:
+        plain, fast = _both(mp, lambda: screen_mod.active_set_projection(fa, rows, G, lam))
+    r0, ok0, i0, l0 = plain
+    r1, ok1, i1, l1 = fast
+    same = (ok0 == ok1) & (i0 == i1).all(axis=1)
+    assert same.mean() >= 0.98  # a verdict at the tolerance's edge may flip
+    scale = np.linalg.norm(G, axis=1)[:, None]
+    assert np.allclose(r0[same], r1[same], rtol=0, atol=1e-9 * scale[same].max())
+    both = ok0 & ok1
+    assert np.allclose(l0[both], l1[both], rtol=1e-6, atol=1e-8 * float(scale.max()))
+    # where both say KKT holds, r is the projection: ‖r‖² agrees to rounding
+    t0, t1 = (np.einsum("md,md->m", x[both], x[both]) for x in (r0, r1))
+    assert np.allclose(t0, t1, rtol=1e-9, atol=1e-12 * float((scale**2).max()))
+
+
+def test_a_planted_bug_in_the_active_set_kernel_is_caught(monkeypatch):
+    """Steps that never add a violated facet leave rows short of their projection."""
+    fa = _facets(11, 4)
+    rng = np.random.default_rng(5)
+    rows = rng.integers(0, len(fa.counts), 200)
+    G = rng.standard_normal((200, 4))
+    plain, _ = _both(monkeypatch, lambda: screen_mod.active_set_projection(fa, rows, G))
+    real = screen_kernels._make_active(4)
+
+    def buggy(A, counts, rows_, Gs, idx, scale, steps, r, ok, idx_out, lam_out):
+        real(A, counts, rows_, Gs, idx, scale, 0, r, ok, idx_out, lam_out)
+
+    monkeypatch.setitem(screen_kernels._active_kernels, 4, buggy)
+    fast = screen_mod.active_set_projection(fa, rows, G)
+    assert (plain[1] != fast[1]).any()
