@@ -133,37 +133,12 @@ def descent_sweeps(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[
 
 
 def _make_bounds(D: int) -> Callable:
-    """The bounds kernel of :func:`block_bounds` for dimension ``D``."""
+    """The bounds kernel of :func:`block_bounds` for dimension ``D`` (the dot products written
+    out in the kernel: a cached kernel that calls another compiled closure is compiled again
+    in every process)."""
     import numba
 
     lane = 2 <= D < 8
-
-    @numba.njit(cache=True, nogil=True, inline="always")
-    def dot(x, y):  # pragma: no cover - compiled
-        # in the order of numpy's einsum over a contiguous last axis of length D < 8: the even
-        # terms in turn, the odd terms in turn, then the two sums
-        if lane:
-            q0 = x[0] * y[0]
-            q1 = x[1] * y[1]
-            for h in range(1, D // 2):
-                q0 = q0 + x[2 * h] * y[2 * h]
-                q1 = q1 + x[2 * h + 1] * y[2 * h + 1]
-            if D % 2:
-                q0 = q0 + x[D - 1] * y[D - 1]
-            return q0 + q1
-        c = 0.0
-        for j in range(D):
-            c += x[j] * y[j]
-        return c
-
-    @numba.njit(cache=True, nogil=True, inline="always")
-    def fmin(a, b):  # pragma: no cover - compiled
-        # np.minimum: NaN wins
-        if a != a:
-            return a
-        if b != b:
-            return b
-        return a if a <= b else b
 
     @numba.njit(cache=True, nogil=True)
     def bounds(A, G, rows, out, sup, mult, mode):  # pragma: no cover - compiled
@@ -174,10 +149,27 @@ def _make_bounds(D: int) -> Callable:
         r = np.empty(D)
         for t in range(rows.shape[0]):
             i = rows[t]
-            g = G[i]
-            S = dot(g, g)
-            for k in range(f):
-                C[k] = dot(A[i, k], g)
+            # the dot products in the order of numpy's einsum over a contiguous last axis of
+            # length D < 8: the even terms in turn, the odd terms in turn, then the two sums
+            for k in range(-1, f):
+                x = G[i] if k < 0 else A[i, k]
+                if lane:
+                    q0 = x[0] * G[i, 0]
+                    q1 = x[1] * G[i, 1]
+                    for h in range(1, D // 2):
+                        q0 = q0 + x[2 * h] * G[i, 2 * h]
+                        q1 = q1 + x[2 * h + 1] * G[i, 2 * h + 1]
+                    if D % 2:
+                        q0 = q0 + x[D - 1] * G[i, D - 1]
+                    c = q0 + q1
+                else:
+                    c = 0.0
+                    for j in range(D):
+                        c += x[j] * G[i, j]
+                if k < 0:
+                    S = c
+                else:
+                    C[k] = c
             for col in range(2):
                 s = 1.0 - 2.0 * col
                 best = 0
@@ -204,8 +196,20 @@ def _make_bounds(D: int) -> Callable:
                             e = 0.0
                             for k in range(f):
                                 e += lamf[k] * A[i, k, j]
-                            r[j] = s * g[j] + e
-                        sb = dot(r, r)
+                            r[j] = s * G[i, j] + e
+                        if lane:
+                            q0 = r[0] * r[0]
+                            q1 = r[1] * r[1]
+                            for h in range(1, D // 2):
+                                q0 = q0 + r[2 * h] * r[2 * h]
+                                q1 = q1 + r[2 * h + 1] * r[2 * h + 1]
+                            if D % 2:
+                                q0 = q0 + r[D - 1] * r[D - 1]
+                            sb = q0 + q1
+                        else:
+                            sb = 0.0
+                            for j in range(D):
+                                sb += r[j] * r[j]
                     else:
                         sb = S
                     if not (sb <= hb):
@@ -215,8 +219,12 @@ def _make_bounds(D: int) -> Callable:
                         if low > 0:
                             sup[i, col, 0] = best
                         mult[i, col, 0] = low
-                    hb = fmin(hb, sb)
-                out[i, col] = fmin(out[i, col], hb)
+                    # np.minimum: NaN wins
+                    if hb == hb and (sb != sb or sb < hb):
+                        hb = sb
+                o = out[i, col]
+                if o == o and (hb != hb or hb < o):
+                    out[i, col] = hb
 
     return bounds
 
