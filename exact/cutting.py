@@ -431,6 +431,16 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
                                          per_round=per_round, rel=rel, progress=progress,
                                          prune=prune, newton=False)
             stats["newton"] = False
+            # the polish once more, from the conic rounds' optimum: closer than the hand-over
+            # it failed from. The conic guess alone stops at rel, and from there the exact
+            # refinement of a large active set may not settle ((100, 4) on a path where the
+            # first polish failed: 118 active groups, gap 1.3e-6 after 40 rounds)
+            res = (newton_polish(cp, W, rel=rel * NEWTON_REL, state=stats["screen"])
+                   if stats.get("direct") else None)
+            if res is not None:
+                W, st = res
+                stats.update(working_set=st["working_set"], worst_violation=st["worst_violation"],
+                             rounds=stats["rounds"] + st["rounds"], newton=True)
             return W, stats
         W, st = res
         return W, {"rounds": rounds + st["rounds"], "working_set": st["working_set"],
@@ -571,3 +581,4 @@ def _diverse(fa, v: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int) -> l
         if len(chosen) >= k:
             break
     return chosen
+

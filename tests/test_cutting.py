@@ -517,8 +517,9 @@ def test_newton_off_keeps_the_conic_rounds():
 
 
 def test_a_polish_that_fails_hands_over_to_the_conic_rounds(monkeypatch):
-    """When the dual Newton polish does not converge, the conic rounds run on from every group
-    used so far; the guess still certifies, with the full program's optimum."""
+    """When the dual Newton polish does not converge (here: neither time), the conic rounds run
+    on from every group used so far; the guess still certifies, with the full program's
+    optimum."""
     import exact.dual_newton as dn
 
     calls = []
@@ -530,7 +531,34 @@ def test_a_polish_that_fails_hands_over_to_the_conic_rounds(monkeypatch):
     monkeypatch.setattr(dn, "newton_polish", failing)
     cp = _suite_program()
     sol = solve(cp.X, cp.y, cp.beta, program=cp, method="cutting")
-    assert calls and sol.stats["cutting"]["newton"] is False
+    assert len(calls) == 2 and sol.stats["cutting"]["newton"] is False
+    assert sol.stats["target_met"]
+    ok, msg = _verify(sol, cp.X, cp.y, cp.beta)
+    assert ok, msg
+    ref = solve(cp.X, cp.y, cp.beta, method="full",
+                program=ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement))
+    assert max(ref.lower, sol.lower) <= min(ref.upper, sol.upper)
+
+
+def test_a_failed_polish_is_tried_again_from_the_conic_optimum(monkeypatch):
+    """The first polish fails; the conic rounds run on, and the polish from their optimum
+    (closer than the first hand-over) finishes the guess: stats say newton, the second call
+    starts from the conic rounds' groups, and the solve certifies the full program's
+    optimum."""
+    import exact.dual_newton as dn
+
+    real = dn.newton_polish
+    calls = []
+
+    def first_fails(cp_, W, **kwargs):
+        calls.append(len(W))
+        return None if len(calls) == 1 else real(cp_, W, **kwargs)
+
+    monkeypatch.setattr(dn, "newton_polish", first_fails)
+    cp = _suite_program()
+    sol = solve(cp.X, cp.y, cp.beta, program=cp, method="cutting")
+    assert len(calls) == 2 and sol.stats["cutting"]["newton"] is True
+    assert sol.stats["cutting"]["worst_violation"] <= 1e-9
     assert sol.stats["target_met"]
     ok, msg = _verify(sol, cp.X, cp.y, cp.beta)
     assert ok, msg
