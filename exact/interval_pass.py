@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from exact.convex import ConvexProgram
 from exact.nnls import batched_nnls, count_sliced_descent
 from exact.projection import FaceCache, ProjectionCertificate, integer_projection
-from exact.screen import UNIT_ROUNDOFF, Dismissals, ViolationState
+from exact.screen import TINY, UNIT_ROUNDOFF, Dismissals, ViolationState
 from exact.types import Group, Vec
 
 if TYPE_CHECKING:
@@ -41,10 +41,6 @@ _SLICES = (6, 9)
 
 __all__ = ["DualPieces", "IntervalH", "ScaledDismissals", "dyadic_ratios", "face_cache",
            "float_bound_proven", "interval_dual_pieces"]
-
-#: absolute slack per term of :func:`float_bound_proven` (underflowed products)
-_TINY = 1e-280
-
 
 @dataclass
 class DualPieces:
@@ -405,7 +401,7 @@ def float_bound_proven(G: np.ndarray, lam: np.ndarray, AF: np.ndarray, counts: n
         lam = np.where(np.arange(f)[None, :] < np.asarray(counts)[:, None], lam, 0.0)
         r = G + np.einsum("mk,mkd->md", lam, AF)
         e = 2 * (f + 4) * u * (np.abs(G) + np.einsum("mk,mkd->md", lam, np.abs(AF))) \
-            + (f + 2) * _TINY
+            + (f + 2) * TINY  # (screen's slack per underflowed term)
         up = np.einsum("md,md->m", np.abs(r) + e, np.abs(r) + e) * (1 + 2 * (d + 2) * u)
         return np.isfinite(up) & (up <= T)
 

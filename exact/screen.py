@@ -54,12 +54,13 @@ __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "block
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
            "padded_facets", "scaled_int_multipliers",
            "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "DESCENT_ROWS",
-           "SCREEN_BLOCK",
+           "SCREEN_BLOCK", "TINY",
            "UNIT_ROUNDOFF"]
 
 #: float64's unit roundoff.
 UNIT_ROUNDOFF = 2.0**-53
-_TINY = 1e-280  # absolute slack for subnormal and underflowed terms
+#: absolute slack of the float error bounds for subnormal and underflowed terms
+TINY = 1e-280
 
 
 @dataclass
@@ -272,14 +273,14 @@ def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
         return ScreenResult(status, facet, np.full(p, np.inf))
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         S = np.einsum("ij,ij->i", g, g)
-        norm_hi = S * (1 + 2 * (d + 10) * u) + _TINY
+        norm_hi = S * (1 + 2 * (d + 10) * u) + TINY
         norm_hi[~np.isfinite(norm_hi)] = np.inf
         ok = norm_hi <= thr_f
         status[ok, :] = 1
         # half-space bounds: c = â·g per facet, with a proven error radius
         C = np.einsum("ikd,id->ik", fa.A, g)
         Cabs = np.einsum("ikd,id->ik", np.abs(fa.A), np.abs(g))
-        err = (2 * d + 12) * u * Cabs + _TINY
+        err = (2 * d + 12) * u * Cabs + TINY
         valid = np.arange(fmax)[None, :] < fa.counts[:, None]
         for col, s in ((0, 1), (1, -1)):
             cs = s * C  # â·(s g)
@@ -287,8 +288,8 @@ def rigorous_screen(fa: FacetArrays, H: np.ndarray, den: int, thr: Fraction,
             low = np.where(neg, -cs - err, 0.0)  # ≤ |â·g| where the facet is violated
             best = np.argmax(low, axis=1)
             L = low[np.arange(p), best]
-            bound = (norm_hi - (L * L) * (1 - 2 * u)) * (1 + 2 * u) + _TINY
-            bound = np.maximum(bound, _TINY)
+            bound = (norm_hi - (L * L) * (1 - 2 * u)) * (1 + 2 * u) + TINY
+            bound = np.maximum(bound, TINY)
             hit = (status[:, col] == 0) & (L > 0) & np.isfinite(bound) & (bound <= thr_f)
             status[hit, col] = 2
             facet[hit, col] = best[hit]
@@ -466,9 +467,9 @@ def multiplier_bounds_below(fa: FacetArrays, rows: np.ndarray, Gf: np.ndarray,
         # bound holds for any order of summation
         Ar = fa.raw[rows]  # m × f × d
         r = Gf + np.einsum("mk,mkd->md", mu, Ar)
-        e = (f + 4) * u * (np.abs(Gf) + np.einsum("mk,mkd->md", np.abs(mu), np.abs(Ar))) + _TINY
+        e = (f + 4) * u * (np.abs(Gf) + np.einsum("mk,mkd->md", np.abs(mu), np.abs(Ar))) + TINY
         hi = np.einsum("md,md->m", np.abs(r) + e, np.abs(r) + e)
-        hi = hi * (1 + (Gf.shape[1] + 3) * u) + _TINY
+        hi = hi * (1 + (Gf.shape[1] + 3) * u) + TINY
     t = float(thr) * (1 - 4 * u)
     if not np.isfinite(t) or t < 1e-250:
         return np.zeros(len(rows), dtype=bool)
