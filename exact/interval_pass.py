@@ -68,6 +68,8 @@ class DualPieces:
 #: rows per block of :meth:`IntervalH.proven`'s float product (its m × f × d gather of the facet
 #: rows is made one block at a time)
 _PROVEN_BLOCK = 8192
+#: rows per block of the pass's first float bounds
+_BOUND_ROWS = 16384
 
 
 def _patterns_float(cp: ConvexProgram, P: np.ndarray) -> np.ndarray:
@@ -598,28 +600,29 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         cp.cache["interval_inv_facet_norms"] = np.divide(1.0, aa, out=np.zeros_like(aa),
                                                       where=aa > 0)
     inv = cp.cache["interval_inv_facet_norms"]
-    C = np.einsum("ikd,id->ik", raw, hm)
     nf = np.einsum("id,id->i", hm, hm)
-    # the drop of the half-space bound below ‖g‖², where a·(s g) < 0 (in place: the same
-    # products, (C·C)·inv, without a third p × fmax temporary)
-    drop = C * C
-    drop *= inv
-    score = np.empty_like(drop)
     ub = np.empty((p, 2))
     best = np.zeros((p, 2), dtype=np.int64)
-    mu1 = np.zeros((p, 2), dtype=np.int64)
     lam1 = np.zeros((p, 2))  # the best single facet's float multiplier (of the integer row)
-    ar = np.arange(p)
-    for col, s in ((0, 1), (1, -1)):
-        score.fill(0.0)  # drop where the facet can cut s·g, else 0 (one buffer for both signs)
-        np.copyto(score, drop, where=C < 0 if s == 1 else C > 0)
-        b = best[:, col] = np.argmax(score, axis=1)
-        ub[:, col] = np.maximum(nf - score[ar, b], 0.0)
-        lam1[:, col] = np.maximum(-s * C[ar, b] * inv[ar, b], 0.0)
-        mu1[:, col] = integers(lam1[:, col])
-    # p × fmax floats each (28 MiB apiece at (40, 5)) not read again: freed before the rounds,
-    # where the pass's memory peaks
-    del C, drop, score
+    # in blocks of rows: three p × fmax float temporaries (28 MiB apiece at (40, 5)) were
+    # the peak of the whole pass; every row's values are its own, so the blocks change no bit
+    for a in range(0, p, _BOUND_ROWS):
+        blk = slice(a, min(a + _BOUND_ROWS, p))
+        C = np.einsum("ikd,id->ik", raw[blk], hm[blk])
+        ib = inv[blk]
+        # the drop of the half-space bound below ‖g‖², where a·(s g) < 0 (in place: the
+        # same products, (C·C)·inv, without another temporary)
+        drop = C * C
+        drop *= ib
+        score = np.empty_like(drop)
+        ar = np.arange(len(C))
+        for col, s in ((0, 1), (1, -1)):
+            score.fill(0.0)  # drop where the facet can cut s·g, else 0 (one buffer, both signs)
+            np.copyto(score, drop, where=C < 0 if s == 1 else C > 0)
+            b = best[blk, col] = np.argmax(score, axis=1)
+            ub[blk, col] = np.maximum(nf[blk] - score[ar, b], 0.0)
+            lam1[blk, col] = np.maximum(-s * C[ar, b] * ib[ar, b], 0.0)
+    mu1 = np.stack([integers(lam1[:, 0]), integers(lam1[:, 1])], axis=1)
     # a first threshold: the groups of largest bound, their float projections, the best few
     # projected exactly
     n_top = top if top_t else max(top, 16)
