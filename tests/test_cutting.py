@@ -516,6 +516,17 @@ def test_newton_off_keeps_the_conic_rounds():
     assert "newton" not in st_ and st_["worst_violation"] <= 1e-7
 
 
+def _certifies_the_full_optimum(sol, cp) -> None:
+    """The solve met its target, its certificate verifies, and its interval overlaps the
+    full program's."""
+    assert sol.stats["target_met"]
+    ok, msg = _verify(sol, cp.X, cp.y, cp.beta)
+    assert ok, msg
+    ref = solve(cp.X, cp.y, cp.beta, method="full",
+                program=ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement))
+    assert max(ref.lower, sol.lower) <= min(ref.upper, sol.upper)
+
+
 def test_a_polish_that_fails_hands_over_to_the_conic_rounds(monkeypatch):
     """When the dual Newton polish does not converge (here: neither time), the conic rounds run
     on from every group used so far; the guess still certifies, with the full program's
@@ -532,12 +543,7 @@ def test_a_polish_that_fails_hands_over_to_the_conic_rounds(monkeypatch):
     cp = _suite_program()
     sol = solve(cp.X, cp.y, cp.beta, program=cp, method="cutting")
     assert len(calls) == 2 and sol.stats["cutting"]["newton"] is False
-    assert sol.stats["target_met"]
-    ok, msg = _verify(sol, cp.X, cp.y, cp.beta)
-    assert ok, msg
-    ref = solve(cp.X, cp.y, cp.beta, method="full",
-                program=ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement))
-    assert max(ref.lower, sol.lower) <= min(ref.upper, sol.upper)
+    _certifies_the_full_optimum(sol, cp)
 
 
 def test_a_failed_polish_is_tried_again_from_the_conic_optimum(monkeypatch):
@@ -559,12 +565,7 @@ def test_a_failed_polish_is_tried_again_from_the_conic_optimum(monkeypatch):
     sol = solve(cp.X, cp.y, cp.beta, program=cp, method="cutting")
     assert len(calls) == 2 and sol.stats["cutting"]["newton"] is True
     assert sol.stats["cutting"]["worst_violation"] <= 1e-9
-    assert sol.stats["target_met"]
-    ok, msg = _verify(sol, cp.X, cp.y, cp.beta)
-    assert ok, msg
-    ref = solve(cp.X, cp.y, cp.beta, method="full",
-                program=ConvexProgram(cp.X, cp.y, cp.beta, arrangement=cp.arrangement))
-    assert max(ref.lower, sol.lower) <= min(ref.upper, sol.upper)
+    _certifies_the_full_optimum(sol, cp)
 
 
 def test_active_newton_on_duplicate_and_dependent_fits():

@@ -99,13 +99,20 @@ def test_float_violations_are_the_numpy_ones_bit_for_bit(d, monkeypatch):
     assert _same(plain, fast)
 
 
-def test_a_planted_bug_in_the_descent_kernel_is_caught(monkeypatch):
-    """A sweep kernel that skips each block's last facet gives other residuals."""
-    fa = _facets(7, 4)
-    rng = np.random.default_rng(3)
+def _planted(monkeypatch, seed: int, fn):
+    """Random rows of a random d = 4 facet array and ``fn(fa, rows, G)`` with numpy: the
+    reference a planted bug must miss."""
+    fa = _facets(seed, 4)
+    rng = np.random.default_rng(seed + 1)
     rows = rng.integers(0, len(fa.counts), 200)
     G = rng.standard_normal((200, 4))
-    plain, _ = _both(monkeypatch, lambda: screen_mod.polar_descent(fa, rows, G))
+    plain, _ = _both(monkeypatch, lambda: fn(fa, rows, G))
+    return fa, rows, G, plain
+
+
+def test_a_planted_bug_in_the_descent_kernel_is_caught(monkeypatch):
+    """A sweep kernel that skips each block's last facet gives other residuals."""
+    fa, rows, G, plain = _planted(monkeypatch, 7, screen_mod.polar_descent)
     real = screen_kernels._make_sweep(4)
 
     def buggy(At, rb, la, starts, count):
@@ -181,11 +188,7 @@ def test_active_set_steps_agree_with_numpy_to_rounding(seed, d):
 
 def test_a_planted_bug_in_the_active_set_kernel_is_caught(monkeypatch):
     """Steps that never add a violated facet leave rows short of their projection."""
-    fa = _facets(11, 4)
-    rng = np.random.default_rng(5)
-    rows = rng.integers(0, len(fa.counts), 200)
-    G = rng.standard_normal((200, 4))
-    plain, _ = _both(monkeypatch, lambda: screen_mod.active_set_projection(fa, rows, G))
+    fa, rows, G, plain = _planted(monkeypatch, 11, screen_mod.active_set_projection)
     real = screen_kernels._make_active(4)
 
     def buggy(A, counts, rows_, Gs, idx, scale, steps, r, ok, idx_out, lam_out):
