@@ -336,7 +336,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     :data:`LOOSE_ABOVE` is finite; no polish rounds), the guess is finished by
     :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
     down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
-    the rounds are run again without it.
+    the rounds are run again without it, and the polish is tried once more from their optimum
+    (``stats["newton"]`` says whether it finished the guess).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -581,4 +582,3 @@ def _diverse(fa, v: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int) -> l
         if len(chosen) >= k:
             break
     return chosen
-

@@ -301,7 +301,8 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                   lam0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Batched coordinate descent for ``min_{λ ≥ 0} ‖g + Σ_k λ_k â_k‖²`` (the distance from g
     to the polar cone; its value is ``‖Π_C(g)‖²`` by Moreau), one problem per row of ``G``
-    (chamber ``rows[r]``), all at once in numpy. Returns ``(λ, r)`` with ``r = g + Âᵀλ``: any
+    (chamber ``rows[r]``), all at once (numpy, or the same steps compiled by
+    :mod:`exact.screen_kernels` on large programs). Returns ``(λ, r)`` with ``r = g + Âᵀλ``: any
     ``λ ≥ 0`` gives the upper bound ``‖r‖²``, so stopping early is safe; floats only. With
     ``target``, a row stops once ``‖r‖² ≤ target``: its bound is
     then good enough for the caller, and the sweeps go on only over the rows still above

@@ -115,7 +115,7 @@ def descent_sweeps(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[
     """``count`` sweeps of :func:`exact.screen.polar_descent` over one block, in place: for
     each facet k, on the rows from ``starts[k]`` on, ``λ_k ← max(λ_k − â_k·r, 0)`` and
     ``r ← r + â_k·Δλ_k`` (``At`` fb × d × m unit facet rows, ``rb`` d × m residuals, ``la``
-    fb × m multipliers, all float64 and C-contiguous): the same bits as the numpy loop.
+    fb × m multipliers, float64): the same bits as the numpy loop.
     Only call it when :func:`enabled`.
 
     >>> At = np.zeros((1, 2, 3)); At[0, 0] = 1.0  # one facet, â = e₁
