@@ -6,14 +6,13 @@ bench solve: 22 descents, ~50k numpy calls). Here the same step is one fused loo
 rows, compiled once per dimension d (so the loops over d unroll and the loop over rows
 vectorises).
 
-The compiled loops do the same float operations in the same order as the numpy code they
-replace, so their results are identical bit for bit (tests/test_screen_kernels.py): the
-cutting planes' path does not depend on whether numba is there. They only speed up float
-*guesses*; nothing here is a claim (the certificate is always exact).
-
-The batched active-set steps of the projections are compiled too, one row at a time; their
-small linear systems are solved by Gaussian elimination instead of LAPACK, so they agree with
-numpy's to rounding only (docstring of :func:`active_set_steps`).
+The descent and the bounds do the same float operations in the same order as the numpy code
+they replace, so their results are identical bit for bit (tests/test_screen_kernels.py). The
+batched active-set steps of the projections are compiled too, one row at a time; their small
+linear systems are solved by Gaussian elimination instead of LAPACK, so they agree with
+numpy's to rounding only, and the cutting planes' path can differ with and without numba
+(benchmarks/RESULTS.md, session 15). All of this only speeds up float *guesses*; nothing here
+is a claim (the certificate is always exact).
 
 The screen asks :func:`use` with its program's chamber count: numba is imported only for
 programs of at least :data:`MIN_CHAMBERS` chambers, since its import and first dispatch cost
@@ -34,11 +33,9 @@ __all__ = ["MIN_CHAMBERS", "active_set_steps", "block_bounds", "descent_sweeps",
 #: programs with fewer chambers stay in numpy (no numba import, no dispatch)
 MIN_CHAMBERS = 2048
 
-_sweep_kernels: dict[int, Callable] = {}
-_bound_kernels: dict[int, Callable] = {}
-_active_kernels: dict[int, Callable] = {}
-_numba: object | None = None
-_state = {"tried": False}
+#: the compiled kernels by (factory, d), made on first use
+_kernels: dict[tuple[Callable, int], Callable] = {}
+_state = {"tried": False, "ok": False}
 
 
 def enabled() -> bool:
@@ -48,18 +45,25 @@ def enabled() -> bool:
     >>> isinstance(enabled(), bool)
     True
     """
-    global _numba
     if os.environ.get("RELUCVX_NUMBA", "1") == "0":
         return False
     if not _state["tried"]:
         _state["tried"] = True
         try:
-            import numba
+            import numba  # noqa: F401
         except Exception:  # not installed, or a broken LLVM: numpy does the work
-            _numba = None
+            _state["ok"] = False
         else:
-            _numba = numba
-    return _numba is not None
+            _state["ok"] = True
+    return _state["ok"]
+
+
+def _kernel(make: Callable[[int], Callable], D: int) -> Callable:
+    """The kernel ``make(D)``, compiled (or loaded from numba's cache) once per process."""
+    kern = _kernels.get((make, D))
+    if kern is None:
+        kern = _kernels[make, D] = make(D)
+    return kern
 
 
 def use(chambers: int) -> bool:
@@ -126,9 +130,7 @@ def descent_sweeps(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[
     ...     assert rb[:, 0].tolist() == [0.0, 2.0] and la[0, 0] == 1.0
     """
     D = At.shape[1]
-    kern = _sweep_kernels.get(D)
-    if kern is None:
-        kern = _sweep_kernels[D] = _make_sweep(D)
+    kern = _kernel(_make_sweep, D)
     kern(At, rb, la, np.asarray(starts, dtype=np.int64), int(count))
 
 
@@ -245,9 +247,7 @@ def block_bounds(A: np.ndarray, G: np.ndarray, rows: np.ndarray,
     ...     assert out[0].tolist() == [4.0, 5.0]  # ‖Π_H(g)‖² = 4, and ‖−g‖² = 5
     """
     D = A.shape[2]
-    kern = _bound_kernels.get(D)
-    if kern is None:
-        kern = _bound_kernels[D] = _make_bounds(D)
+    kern = _kernel(_make_bounds, D)
     if sup is None or mult is None:
         sup = np.zeros((1, 2, 0), dtype=np.int16)
         mult = np.zeros((1, 2, 0))
@@ -385,9 +385,7 @@ def active_set_steps(A: np.ndarray, counts: np.ndarray, rows: np.ndarray, Gs: np
     """
     m = len(rows)
     D = A.shape[2]
-    kern = _active_kernels.get(D)
-    if kern is None:
-        kern = _active_kernels[D] = _make_active(D)
+    kern = _kernel(_make_active, D)
     r = np.array(Gs, dtype=float)
     ok = np.zeros(m, dtype=np.bool_)
     idx = np.ascontiguousarray(idx, dtype=np.int64)

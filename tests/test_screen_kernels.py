@@ -1,8 +1,9 @@
 """The compiled loops of exact.screen_kernels give the numpy screen's results bit for bit: the
 polar descent (with and without a settle target and start multipliers) and the bounds of
 float_violations (norm, half-space and warm multiplier bounds, and the state they leave), for
-every dimension the kernels specialise on. Each comparison also fails on a planted bug. Small
-instances never import numba."""
+every dimension the kernels specialise on; the active-set steps to rounding (their own
+elimination), and cutting planes with every loop compiled certify the full program's optimum.
+Each comparison also fails on a planted bug. Small instances never import numba."""
 
 from __future__ import annotations
 
@@ -118,7 +119,7 @@ def test_a_planted_bug_in_the_descent_kernel_is_caught(monkeypatch):
     def buggy(At, rb, la, starts, count):
         real(At[:-1], rb, la[:-1], starts[:-1], count)
 
-    monkeypatch.setitem(screen_kernels._sweep_kernels, 4, buggy)
+    monkeypatch.setitem(screen_kernels._kernels, (screen_kernels._make_sweep, 4), buggy)
     fast = screen_mod.polar_descent(fa, rows, G)
     assert not _same(plain, fast)
 
@@ -134,7 +135,7 @@ def test_a_planted_bug_in_the_bounds_kernel_is_caught(monkeypatch):
     def buggy(A, G, rows, out, sup, mult, mode):
         out[rows] = np.minimum(out[rows], np.einsum("md,md->m", G[rows], G[rows])[:, None])
 
-    monkeypatch.setitem(screen_kernels._bound_kernels, 4, buggy)
+    monkeypatch.setitem(screen_kernels._kernels, (screen_kernels._make_bounds, 4), buggy)
     assert not _same(plain, _screens(cp, [v]))
 
 
@@ -194,7 +195,7 @@ def test_a_planted_bug_in_the_active_set_kernel_is_caught(monkeypatch):
     def buggy(A, counts, rows_, Gs, idx, scale, steps, r, ok, idx_out, lam_out):
         real(A, counts, rows_, Gs, idx, scale, 0, r, ok, idx_out, lam_out)
 
-    monkeypatch.setitem(screen_kernels._active_kernels, 4, buggy)
+    monkeypatch.setitem(screen_kernels._kernels, (screen_kernels._make_active, 4), buggy)
     fast = screen_mod.active_set_projection(fa, rows, G)
     assert (plain[1] != fast[1]).any()
 
