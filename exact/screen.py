@@ -351,7 +351,8 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
             if target is not None:
                 sel, At, la, rb = _settle_rows(lam, r, target, fb, sel, At, la, rb)
         starts = _count_starts(fa.counts[rows[sel]], fb)
-        buf = np.empty((2 * d + 2, len(sel)))  # the steps' temporaries, written in place
+        # the numpy steps' temporaries, written in place
+        buf = None if fast else np.empty((2 * d + 2, len(sel)))
         sw = 0
         while sw < (sweeps if len(sel) else 0):
             # the sweeps up to the next settle check in one compiled loop (the same bits)
@@ -360,6 +361,7 @@ def polar_descent(fa: FacetArrays, rows: np.ndarray, G: np.ndarray, sweeps: int 
                 screen_kernels.descent_sweeps(At, rb, la, starts, run)
                 sw += run - 1
             else:
+                assert buf is not None
                 _numpy_sweep(At, rb, la, starts, buf, fb, d)
             if target is not None and sw % every == every - 1 and sw + 1 < sweeps:
                 # rows already below the target keep their λ; at (40, 4) three quarters of

@@ -76,6 +76,38 @@ def use(chambers: int) -> bool:
     return chambers >= MIN_CHAMBERS and enabled()
 
 
+def _lane_dot_py(x, y, D):  # pragma: no cover - compiled as _lane_dot
+    """``x·y`` over D entries in the order of numpy's einsum over a contiguous last axis of
+    length D < 8 (exact.screen._lane_sum): the even terms in turn, the odd terms in turn,
+    then the two sums; plainly in turn otherwise."""
+    if 2 <= D < 8:
+        q0 = x[0] * y[0]
+        q1 = x[1] * y[1]
+        for h in range(1, D // 2):
+            q0 = q0 + x[2 * h] * y[2 * h]
+            q1 = q1 + x[2 * h + 1] * y[2 * h + 1]
+        if D % 2:
+            q0 = q0 + x[D - 1] * y[D - 1]
+        return q0 + q1
+    c = 0.0
+    for j in range(D):
+        c += x[j] * y[j]
+    return c
+
+
+_lane_dot: Callable  # compiled from _lane_dot_py by _helpers(), on first use
+
+
+def _helpers() -> None:
+    """The compiled helpers the kernels call, as module globals (a kernel that calls a compiled
+    *closure* is compiled again in every process; a global one is cached with it)."""
+    global _lane_dot
+    if "_lane_dot" not in globals():
+        import numba
+
+        _lane_dot = numba.njit(cache=True, nogil=True, inline="always")(_lane_dot_py)
+
+
 def _make_sweep(D: int) -> Callable:
     """The descent sweep kernel for dimension ``D`` (a compile-time constant of the closure:
     numba's cache keys each ``D`` apart)."""
@@ -135,12 +167,10 @@ def descent_sweeps(At: np.ndarray, rb: np.ndarray, la: np.ndarray, starts: list[
 
 
 def _make_bounds(D: int) -> Callable:
-    """The bounds kernel of :func:`block_bounds` for dimension ``D`` (the dot products written
-    out in the kernel: a cached kernel that calls another compiled closure is compiled again
-    in every process)."""
+    """The bounds kernel of :func:`block_bounds` for dimension ``D``."""
     import numba
 
-    lane = 2 <= D < 8
+    _helpers()
 
     @numba.njit(cache=True, nogil=True)
     def bounds(A, G, rows, out, sup, mult, mode):  # pragma: no cover - compiled
@@ -151,27 +181,9 @@ def _make_bounds(D: int) -> Callable:
         r = np.empty(D)
         for t in range(rows.shape[0]):
             i = rows[t]
-            # the dot products in the order of numpy's einsum over a contiguous last axis of
-            # length D < 8: the even terms in turn, the odd terms in turn, then the two sums
-            for k in range(-1, f):
-                x = G[i] if k < 0 else A[i, k]
-                if lane:
-                    q0 = x[0] * G[i, 0]
-                    q1 = x[1] * G[i, 1]
-                    for h in range(1, D // 2):
-                        q0 = q0 + x[2 * h] * G[i, 2 * h]
-                        q1 = q1 + x[2 * h + 1] * G[i, 2 * h + 1]
-                    if D % 2:
-                        q0 = q0 + x[D - 1] * G[i, D - 1]
-                    c = q0 + q1
-                else:
-                    c = 0.0
-                    for j in range(D):
-                        c += x[j] * G[i, j]
-                if k < 0:
-                    S = c
-                else:
-                    C[k] = c
+            S = _lane_dot(G[i], G[i], D)
+            for k in range(f):
+                C[k] = _lane_dot(A[i, k], G[i], D)
             for col in range(2):
                 s = 1.0 - 2.0 * col
                 best = 0
@@ -199,19 +211,7 @@ def _make_bounds(D: int) -> Callable:
                             for k in range(f):
                                 e += lamf[k] * A[i, k, j]
                             r[j] = s * G[i, j] + e
-                        if lane:
-                            q0 = r[0] * r[0]
-                            q1 = r[1] * r[1]
-                            for h in range(1, D // 2):
-                                q0 = q0 + r[2 * h] * r[2 * h]
-                                q1 = q1 + r[2 * h + 1] * r[2 * h + 1]
-                            if D % 2:
-                                q0 = q0 + r[D - 1] * r[D - 1]
-                            sb = q0 + q1
-                        else:
-                            sb = 0.0
-                            for j in range(D):
-                                sb += r[j] * r[j]
+                        sb = _lane_dot(r, r, D)
                     else:
                         sb = S
                     if not (sb <= hb):

@@ -148,6 +148,29 @@ def test_small_programs_and_the_switch_keep_numpy(monkeypatch):
     assert screen_kernels.use(big)
 
 
+def test_without_numba_the_screen_runs_in_numpy(monkeypatch):
+    """numba that fails to import (not installed, a broken LLVM): enabled() says so once, and a
+    screen of a large program takes the numpy loops and gives their results."""
+    rng = np.random.default_rng(8)
+    X = rng.integers(-9, 10, (14, 4)).tolist()
+    cp = ConvexProgram(X, rng.integers(-5, 6, 14).tolist(), Fraction(1, 10))
+    v = rng.standard_normal(14)
+    monkeypatch.setenv("RELUCVX_NUMBA", "0")
+    plain = _screens(cp, [v])
+    monkeypatch.setenv("RELUCVX_NUMBA", "1")
+    monkeypatch.setattr(screen_kernels, "MIN_CHAMBERS", 1)
+    monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` now raises ImportError
+    monkeypatch.setitem(screen_kernels._state, "tried", False)
+    monkeypatch.setitem(screen_kernels._state, "ok", True)
+    assert not screen_kernels.enabled() and not screen_kernels.use(10**6)
+    def never(*a, **k):
+        raise AssertionError("a compiled loop ran without numba")
+
+    for name in ("descent_sweeps", "block_bounds", "active_set_steps"):
+        monkeypatch.setattr(screen_kernels, name, never)
+    assert _same(plain, _screens(cp, [v]))
+
+
 def test_a_small_solve_does_not_import_numba():
     code = """
         import sys
