@@ -37,10 +37,6 @@ from arrangement import intmat
 
 ProgressHook = Callable[[int, int], None]
 
-def _signs(A: np.ndarray) -> np.ndarray:
-    return intmat.sign_int8(A)
-
-
 def distinct_classes(R: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Canonical normals of the distinct hyperplanes, and per row its class and orientation.
 
@@ -538,40 +534,42 @@ REDUCE_BASIS_FROM = 2**10
 
 def _plane_basis(h: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray:
     """An integer basis of ``{h·u = 0}``: the pivot basis for ``|h| < start``, else the
-    reduced lattice basis (:func:`arrangement.intmat.kernel_basis`; beyond 2^400, where LLL's
-    float Gram–Schmidt would overflow, the pivot basis again)."""
+    reduced lattice basis (:func:`arrangement.intmat.kernel_basis`)."""
     size = intmat.max_abs(h.reshape(1, -1))
-    if size < start or size.bit_length() > 400:
+    if size < start:
         return intmat.nullspace_basis(cast(Sequence[int], h))  # an integer row serves
     return intmat.kernel_basis(cast(Sequence[int], h))
 
 
-def split_witnesses(W: np.ndarray, vals: np.ndarray, hx: np.ndarray, h: np.ndarray,
-                    N: np.ndarray, bits: int = 20) -> tuple[np.ndarray, np.ndarray]:
+def split_witnesses(W: np.ndarray, S: np.ndarray, approx: np.ndarray | None, hx: np.ndarray,
+                    h: np.ndarray, N: np.ndarray, bits: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """Witnesses of the two chambers on either side of ``H = {h·u = 0}`` at each point of ``W``.
 
     Row ``r`` of ``W`` lies on ``H`` and off the earlier hyperplanes ``N[:-1]`` (``N[-1] = h``);
-    ``vals = W N[:-1]ᵀ`` and ``hx = N[:-1] h`` are exact. The points ``M w ± h`` with
-    ``M |x_j·w| > |x_j·h|`` are exact witnesses (docs/MATH.md §3), but grow by the bits of M.
-    Here the same points are proposed in floats, with M doubled for a margin, scaled to about
-    ``bits`` bits and rounded; a proposal is kept only if its exact signs on ``N`` are those of
-    its chamber (``sign(vals)`` and ±1 on ``h``). The others are retried at 1.5× and 2.25× the
-    bits, and any still failing get the exact ``M w ± h``.
+    ``S = sign(W N[:-1]ᵀ)`` and ``hx = N[:-1] h`` are exact, ``approx`` is ``W N[:-1]ᵀ`` in
+    floats (:func:`arrangement.intmat.signs_and_floats`; None: build every witness exactly).
+    The points ``M w ± h`` with ``M |x_j·w| > |x_j·h|`` are exact witnesses (docs/MATH.md §3),
+    but grow by the bits of M. Here the same points are proposed in floats, with M doubled for
+    a margin, scaled to about ``bits`` bits and rounded; a proposal is kept only if its exact
+    signs on ``N`` are those of its chamber (``S`` and ±1 on ``h``). The others are retried at
+    1.5× and 2.25× the bits, and any still failing get the exact ``M w ± h``, whose exact
+    values ``W N[:-1]ᵀ`` are formed for those rows only.
 
     >>> N = intmat.as_int_array([[1, 0], [0, 1]])
     >>> W = intmat.as_int_array([[5, 0], [-3, 0]])
-    >>> P, Q = split_witnesses(W, W @ N[:1].T, N[:1] @ N[1], N[1], N)
+    >>> S, F = intmat.signs_and_floats(W, N[:1].T)
+    >>> P, Q = split_witnesses(W, S, F, N[:1] @ N[1], N[1], N)
     >>> intmat.sign_matmul(P, N.T).tolist(), intmat.sign_matmul(Q, N.T).tolist()
     ([[1, 1], [-1, 1]], [[1, -1], [-1, -1]])
     """
     p = W.shape[0]
-    S = intmat.sign_int8(vals)
     out = [np.zeros((p, W.shape[1]), dtype=np.int64), np.zeros((p, W.shape[1]), dtype=np.int64)]
     todo = [np.arange(p), np.arange(p)]
-    if max(intmat.max_abs(vals), intmat.max_abs(W)).bit_length() < 900 and p:
+    if approx is not None and intmat.max_abs(W).bit_length() < 900 and p:
         Wf = intmat.to_float(W)
         wmax = np.abs(Wf).max(axis=1, keepdims=True)
-        ratio = np.abs(intmat.to_float(hx))[None, :] / np.abs(intmat.to_float(vals))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a float 0: fails the check
+            ratio = np.abs(intmat.to_float(hx))[None, :] / np.abs(approx)
         hf = intmat.to_float(h.reshape(1, -1))
         # u = w/|w| ± h/(M' |w|): the float image of M' w ± h with M' = 2 max(M, |h|/|w|)
         # (any M' > M will do; the floor keeps h's share of u at most 1/2)
@@ -593,7 +591,8 @@ def split_witnesses(W: np.ndarray, vals: np.ndarray, hx: np.ndarray, h: np.ndarr
                 todo[side] = idx[~ok]
     if len(todo[0]) or len(todo[1]):  # thin chambers: the exact construction
         rest = np.union1d(todo[0], todo[1])
-        absv = np.abs(vals[rest].astype(object)) if vals.dtype == object else np.abs(vals[rest])
+        vals = intmat.matmul(W[rest], N[:-1].T)
+        absv = np.abs(vals.astype(object)) if vals.dtype == object else np.abs(vals)
         absh = np.abs(hx.astype(object)) if hx.dtype == object else np.abs(hx)
         M = (absh[None, :] // absv).max(axis=1) + 1
         Mw = _scale_rows(W[rest], M)
@@ -642,10 +641,11 @@ def _chambers_distinct(N: np.ndarray, d: int, progress: ProgressHook | None = No
             Yc = distinct_classes(intmat.matmul(prev, B))[0]
             T = _chambers_distinct(Yc, d - 1)
         Wr = intmat.primitive_rows(intmat.matmul(T, B.T))  # witnesses on H_k
-        vals = intmat.matmul(Wr, prev.T)  # (split × k), nonzero by construction
-        Sr = _signs(vals)
+        # (split × k), nonzero by construction; the values only as floats: exact products of
+        # 17-digit rows were the largest cost of their enumeration
+        Sr, approx = intmat.signs_and_floats(Wr, prev.T)
         hx = intmat.matmul(prev, hcol).ravel()  # x_j · h_k
-        plus, minus = split_witnesses(Wr, vals, hx, h, N[:k + 1])
+        plus, minus = split_witnesses(Wr, Sr, approx, hx, h, N[:k + 1])
         if tree is not None:
             tree.split(k, Sr, plus, minus)
             if progress is not None:

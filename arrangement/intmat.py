@@ -154,22 +154,49 @@ def sign_matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     >>> sign_matmul(A, as_int_array([[1], [-(2**70)]])).ravel().tolist()
     [0, 1, -1]
     """
+    return signs_and_floats(A, B)[0]
+
+
+def signs_and_floats(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The exact signs of ``A @ B`` (as :func:`sign_matmul`) and the product in floats, for
+    callers that need the signs exactly but the values only roughly (proposals): no exact
+    product of big integers is formed unless the float one cannot decide a sign.
+
+    Parameters
+    ----------
+    A, B : numpy.ndarray
+        Integer matrices (int64 or Python ints), ``A.shape[1] == B.shape[0]``.
+
+    Returns
+    -------
+    tuple
+        ``(S, F)``: ``S = sign(A @ B)`` exactly (int8); ``F`` the float64 product, each entry
+        within ``(k + 3)·2^-52·(|A| @ |B|)`` of the exact one (and exactly rounded on the int64
+        path), or None when the operands are beyond 2**500 (floats would overflow).
+
+    >>> S, F = signs_and_floats(as_int_array([[2**70, 1], [3, 5]]), as_int_array([[1], [-(2**70)]]))
+    >>> S.ravel().tolist(), F.ravel().tolist() == [0.0, -5.0 * 2.0**70]
+    ([0, -1], True)
+    """
     k = A.shape[1] if A.ndim == 2 else 1
     if A.size == 0 or B.size == 0:
-        return np.zeros((A.shape[0], B.shape[1]), dtype=np.int8)
+        shape = (A.shape[0], B.shape[1])
+        return np.zeros(shape, dtype=np.int8), np.zeros(shape)
     a, b = max_abs(A), max_abs(B)
     if a * b * k < _SAFE and A.dtype != object and B.dtype != object:
-        return sign_int8(A @ B)
+        P = A @ B
+        return sign_int8(P), P.astype(np.float64)
     if a.bit_length() + b.bit_length() > _FLOAT_BITS:
-        return np.sign(np.dot(A.astype(object), B.astype(object))).astype(np.int8)
+        return np.sign(np.dot(A.astype(object), B.astype(object))).astype(np.int8), None
     Af, Bf = to_float(A), to_float(B)
-    S = _filtered_signs(Af @ Bf, np.abs(Af) @ np.abs(Bf), k)
+    F = Af @ Bf
+    S = _filtered_signs(F, np.abs(Af) @ np.abs(Bf), k)
     r, c = np.nonzero(S == 2)
     if len(r):
         Ao, Bo = A.astype(object), B.astype(object)
         exact = (Ao[r] * Bo[:, c].T).sum(axis=1)
         S[r, c] = np.sign(exact.astype(object)).astype(np.int8)
-    return S
+    return S, F
 
 
 def sign_rowdot(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -342,72 +369,42 @@ def float_rows(rows: Sequence[Sequence[int | Fraction]] | np.ndarray) -> np.ndar
 def kernel_basis(h: Sequence[int]) -> np.ndarray:
     """A reduced integer basis (as columns, d × (d−1)) of the lattice ``{u ∈ Z^d : h·u = 0}``.
 
-    Unimodular column operations (Euclid on the entries of ``h``) give a basis of the whole
-    lattice, which LLL then shortens (δ = 3/4; the Gram–Schmidt coefficients are floats, but
-    every update is an exact integer column operation, so the result is a basis of the same
-    lattice whatever their rounding). Their product is about the covolume ``|h|``, so typical
+    The lattice spanned by the rows ``(e_i, K·h_i)`` is LLL-reduced by FLINT
+    (``flint.fmpz_mat.lll``, exact integers): with the weight ``K`` far above the kernel's
+    reduced vectors, the first d − 1 reduced rows end in 0, and their first d entries are an
+    LLL-reduced basis of the kernel lattice (its vectors are exactly the combinations with
+    ``h·u = 0``). The product of their lengths is about the covolume ``|h|``, so typical
     entries are near ``|h|^(1/(d−1))``, against ``|h|`` for :func:`nullspace_basis`: restricted
-    normals stay small.
+    normals stay small. On 17-digit floats this replaced a hand-written LLL in Python, about
+    10× slower (benchmarks/RESULTS.md, session 16).
+
+    Parameters
+    ----------
+    h : sequence of int
+        A nonzero integer normal.
+
+    Returns
+    -------
+    numpy.ndarray
+        d × (d − 1) integers (int64 when they fit, else Python ints), ``h @ B = 0``.
 
     >>> h = [12346, 23456, 34567]
     >>> B = kernel_basis(h)
     >>> (np.array(h) @ B).tolist(), int(np.abs(B).max()), int(np.abs(nullspace_basis(h)).max())
     ([0, 0], 1744, 34567)
     """
+    import flint
+
     a = [int(v) for v in h]
     d = len(a)
-    U = [[int(i == j) for j in range(d)] for i in range(d)]  # columns U[:, j], as rows of U^T
-    while sum(1 for v in a if v) > 1:
-        p = min((i for i in range(d) if a[i]), key=lambda i: abs(a[i]))
-        for i in range(d):
-            if i != p and a[i]:
-                q = a[i] // a[p]
-                a[i] -= q * a[p]
-                U[i] = [x - q * y for x, y in zip(U[i], U[p])]
-    p = next(i for i in range(d) if a[i])
-    basis = [U[i] for i in range(d) if i != p]
-    basis = _lll(basis)
-    B = np.array(basis, dtype=object).T.reshape(d, d - 1)
+    big = max(abs(v) for v in a).bit_length()
+    # the kernel has d − 1 independent vectors h_j·e_i − h_i·e_j shorter than √2·max|h|, so
+    # LLL's first d − 1 rows are below 2^((d−1)/2)·√2·max|h| < K; a row with h·u ≠ 0 has
+    # length ≥ K: the weight keeps every such row out of the first d − 1
+    K = 1 << (big + 2 * d + 8)
+    R = flint.fmpz_mat([[int(i == j) for j in range(d)] + [K * a[i]] for i in range(d)]).lll()
+    rows = [[int(R[i, j]) for j in range(d)] for i in range(d - 1)]
+    if any(int(R[i, d]) for i in range(d - 1)):  # pragma: no cover - excluded by the weight
+        raise ArithmeticError("kernel_basis: the weight did not separate the kernel")
+    B = np.array(rows, dtype=object).T.reshape(d, d - 1)
     return shrink(B)
-
-
-def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:
-    """LLL-reduce integer row vectors with float Gram–Schmidt; exact integer updates only."""
-    n = len(b)
-    if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 400:
-        return b  # squared norms of larger entries overflow floats: keep the (valid) basis
-    b = [list(r) for r in b]
-
-    def gso() -> tuple[list[list[float]], list[float]]:
-        bs: list[list[float]] = []
-        mu = [[0.0] * n for _ in range(n)]
-        nb: list[float] = []
-        for i in range(n):
-            v = [float(x) for x in b[i]]
-            for j in range(i):
-                mu[i][j] = sum(float(x) * y for x, y in zip(b[i], bs[j])) / nb[j] if nb[j] else 0.0
-                v = [x - mu[i][j] * y for x, y in zip(v, bs[j])]
-            bs.append(v)
-            nb.append(sum(x * x for x in v))
-        return mu, nb
-
-    k, steps = 1, 0
-    mu, nb = gso()
-    while k < n and steps < max_steps:
-        steps += 1
-        for j in range(k - 1, -1, -1):
-            if not math.isfinite(mu[k][j]):
-                return b  # float trouble: every update so far was exact, so b is a basis
-            q = round(mu[k][j])
-            if q:
-                b[k] = [x - q * y for x, y in zip(b[k], b[j])]
-                mu, nb = gso()
-        if not (math.isfinite(nb[k]) and math.isfinite(nb[k - 1])):
-            return b
-        if nb[k] >= (delta - mu[k][k - 1] ** 2) * nb[k - 1]:
-            k += 1
-        else:
-            b[k], b[k - 1] = b[k - 1], b[k]
-            mu, nb = gso()
-            k = max(k - 1, 1)
-    return b

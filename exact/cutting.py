@@ -205,7 +205,8 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     :meth:`~exact.losses.Loss.numeric_dual` of the multiplier of ``z = S…``, which is
     ``−ℓ'(z)`` in Clarabel's sign convention) / ``numeric_solver`` as ``numeric_solve`` does;
     None when the loss has no block, the numbers are too large for floats or Clarabel does not
-    report a solution (the caller then falls back to ``numeric_solve``). ``refine=False``
+    report a solution, also with its refinement on and with tolerances of at least 1e-8 (the
+    caller then falls back to ``numeric_solve``). ``refine=False``
     skips Clarabel's iterative refinement of each KKT solve: about half of its time ((40, 4),
     388 groups: 0.110 → 0.061 s CPU, the same 25 iterations, dual vector within 2e-11), but
     the working-set rounds do not use it (benchmarks/RESULTS.md, session 8: the changed path
@@ -287,21 +288,30 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     q[iz:] = blk.q
     pr, pc, pv = (np.asarray(t) for t in blk.P)
     P = csc_arrays(iz + pr.astype(np.int64), iz + pc.astype(np.int64), pv.astype(float), (nx, nx))
-    st = clarabel.DefaultSettings()
-    st.verbose = False
-    st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = eps
-    st.tol_ktratio = 1e-8
-    st.max_iter = 500
-    st.iterative_refinement_enable = refine
-    try:
-        sol = clarabel_solver(P, q, A, np.concatenate(b), cones, st).solve()
-    except Exception:  # pragma: no cover - any solver failure: the caller falls back
-        return None
-    if str(sol.status) not in ("Solved", "AlmostSolved"):
+    bb = np.concatenate(b)
+    sol = None
+    # a solve that stalls gets the same program with the refinement on, then looser
+    # tolerances, before the caller's fallback: on 17-digit diabetes (40, 4) a 40-group round
+    # without refinement stopped at InsufficientProgress (6 ms) and with it was Solved (9 ms),
+    # while the fallback, cvxpy's chain, first imports cvxpy (~1.1 s in a new process)
+    for e, r in dict.fromkeys([(eps, refine), (eps, True), (max(eps, 1e-8), True)]):
+        st = clarabel.DefaultSettings()
+        st.verbose = False
+        st.tol_gap_abs = st.tol_gap_rel = st.tol_feas = e
+        st.tol_ktratio = 1e-8
+        st.max_iter = 500
+        st.iterative_refinement_enable = r
+        try:
+            s = clarabel_solver(P, q, A, bb, cones, st).solve()
+        except Exception:  # pragma: no cover - any solver failure: the next try, the caller
+            continue
+        if (str(s.status) in ("Solved", "AlmostSolved")
+                and np.all(np.isfinite(np.asarray(s.x, dtype=float)))):
+            sol = s
+            break
+    if sol is None:
         return None
     x = np.asarray(sol.x, dtype=float)
-    if not np.all(np.isfinite(x)):
-        return None
     z = x[iz:iz + n]
     w = x[:nw].reshape(k, d)
     cp.numeric_value = (float(sol.obj_val) + blk.const) * sy * sy

@@ -251,9 +251,9 @@ def test_split_witnesses_realise_both_sides(rows, bits, scale):
     Y, _, _ = distinct_classes(intmat.matmul(prev, B))
     T = chambers_module._chambers_distinct(Y, 3)
     Wr = intmat.shrink(intmat.primitive_rows(intmat.matmul(T, B.T)).astype(object) * scale)
-    vals = intmat.matmul(Wr, prev.T)
+    S, approx = intmat.signs_and_floats(Wr, prev.T)
     hx = intmat.matmul(prev, h.reshape(-1, 1)).ravel()
-    P, Q = split_witnesses(Wr, vals, hx, h, N, bits=bits)
+    P, Q = split_witnesses(Wr, S, approx, hx, h, N, bits=bits)
     rowsN = N.tolist()
     for w, p, q in zip(Wr.tolist(), P.tolist(), Q.tolist()):
         s = tuple(exact_signs(rowsN[:-1], w))
@@ -279,7 +279,8 @@ def test_one_bit_proposals_are_rejected_and_built_exactly(monkeypatch):
     B = intmat.nullspace_basis(N4[-1])
     Y, _, _ = distinct_classes(intmat.matmul(N4[:-1], B))
     Wr = intmat.primitive_rows(intmat.matmul(chambers_module._chambers_distinct(Y, 3), B.T))
-    split_witnesses(Wr, intmat.matmul(Wr, N4[:-1].T), N4[:-1] @ N4[-1], N4[-1], N4, bits=1)
+    split_witnesses(Wr, *intmat.signs_and_floats(Wr, N4[:-1].T), N4[:-1] @ N4[-1], N4[-1], N4,
+                    bits=1)
     assert calls
 
 
