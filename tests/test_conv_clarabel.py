@@ -137,3 +137,49 @@ def test_planted_bug_a_dense_readout_on_a_pooled_program_is_caught():
     finally:
         CV.pooled_rows = orig
     assert abs(cp.numeric_value - want) > 1e-3
+
+
+class _Stalled:
+    """A solver whose solve reports Clarabel's InsufficientProgress (no usable point)."""
+
+    def solve(self):
+        class Sol:
+            status = "InsufficientProgress"
+            x = [float("nan")]
+        return Sol()
+
+
+def _stall_first(monkeypatch, stalls: int) -> list[bool]:
+    """Make the first ``stalls`` Clarabel solves stall; returns the refinement flag of each
+    solve asked for."""
+    import exact.cutting as cutting
+
+    real, seen = cutting.clarabel_solver, []
+
+    def solver(P, q, A, b, cones, settings):
+        seen.append(bool(settings.iterative_refinement_enable))
+        return _Stalled() if len(seen) <= stalls else real(P, q, A, b, cones, settings)
+
+    monkeypatch.setattr(cutting, "clarabel_solver", solver)
+    return seen
+
+
+def test_a_stalled_solve_is_retried_with_refinement_before_the_fallback(monkeypatch):
+    """17-digit diabetes (40, 4): a round without refinement stopped at InsufficientProgress
+    and the fallback was cvxpy's chain (its import alone ~1 s). The same program is tried
+    with the refinement on, then with looser tolerances; the answer is the program's."""
+    cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    seen = _stall_first(monkeypatch, 1)
+    W = clarabel_restricted(cp, cp.groups, refine=False)
+    assert W is not None and seen == [False, True]
+    assert abs(cp.numeric_value - 37 / 200) < 1e-6
+    seen = _stall_first(monkeypatch, 2)
+    assert clarabel_restricted(cp, cp.groups, refine=False) is not None and len(seen) == 3
+    assert abs(cp.numeric_value - 37 / 200) < 1e-6
+
+
+def test_a_solve_that_stalls_every_time_declines(monkeypatch):
+    """Three stalls (as asked, refined, loose): None, so the caller falls back."""
+    cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    seen = _stall_first(monkeypatch, 3)
+    assert clarabel_restricted(cp, cp.groups, refine=False) is None and len(seen) == 3
