@@ -1429,11 +1429,15 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
 
     References: Pilanci & Ergen (2020); Wang, Lacotte & Pilanci (2022).
     """
+    from exact import screen_kernels
     from exact.blas import single_threaded_blas
 
     with single_threaded_blas():
-        return _solve(X, y, beta, loss, tol, arrangement=arrangement, program=program,
-                      max_rounds=max_rounds, method=method, progress=progress)
+        sol = _solve(X, y, beta, loss, tol, arrangement=arrangement, program=program,
+                     max_rounds=max_rounds, method=method, progress=progress)
+    # a process that solves again gets the compiled screen loops (exact.screen_kernels)
+    screen_kernels.solved(int(sol.stats.get("chambers", 0)))
+    return sol
 
 
 METHODS = ("auto", "full", "cutting")

@@ -14,10 +14,17 @@ numpy's to rounding only, and the cutting planes' path can differ with and witho
 (benchmarks/RESULTS.md, session 15). All of this only speeds up float *guesses*; nothing here
 is a claim (the certificate is always exact).
 
-The screen asks :func:`use` with its program's chamber count: numba is imported only for
-programs of at least :data:`MIN_CHAMBERS` chambers, since its import and first dispatch cost
-~0.3 s per process, which a small instance would never win back. ``RELUCVX_NUMBA=0`` (or numba
-missing) keeps every loop in numpy.
+The screen asks :func:`use` with its program's chamber count: the compiled loops run on
+programs of at least :data:`MIN_CHAMBERS` chambers, and only once the process has finished
+:data:`WARM_SOLVES` certified solve of that size in numpy (:func:`solved`). numba's import,
+first dispatch and cached kernels cost 0.3–0.45 s and ~120 MB per process, more than they save
+in one solve: a one-shot `relucvx solve` of the (40, 4) bench instance took 1.09–1.14 s wall
+with numpy against 1.39–1.66 s compiled, 17-digit diabetes (40, 4) 1.23–1.33 against
+1.70–1.91 s, and the (100, 4) scale solve 14.9 s against 19.7–20.1 s; (40, 5) 4.8–5.0 against
+3.6–4.7 s (benchmarks/RESULTS.md, session 16). A process that solves again (notebooks, the
+fuzzer, the benchmarks' repetitions, a library user's loop) gets the compiled loops from its
+second solve on. ``RELUCVX_NUMBA=0`` (or numba missing) keeps every loop in numpy,
+``RELUCVX_NUMBA=1`` compiles from the first solve.
 """
 
 from __future__ import annotations
@@ -27,15 +34,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["MIN_CHAMBERS", "active_set_steps", "block_bounds", "descent_sweeps", "enabled",
-           "use"]
+__all__ = ["MIN_CHAMBERS", "WARM_SOLVES", "active_set_steps", "block_bounds",
+           "descent_sweeps", "enabled", "solved", "use"]
 
 #: programs with fewer chambers stay in numpy (no numba import, no dispatch)
 MIN_CHAMBERS = 2048
 
+#: certified solves of programs of at least MIN_CHAMBERS chambers that a process finishes in
+#: numpy before it compiles (the fixed cost is then spread over a process that solves again)
+WARM_SOLVES = 1
+
 #: the compiled kernels by (factory, d), made on first use
 _kernels: dict[tuple[Callable, int], Callable] = {}
-_state = {"tried": False, "ok": False}
+_state = {"tried": False, "ok": False, "solved": 0}
 
 
 def enabled() -> bool:
@@ -68,12 +79,29 @@ def _kernel(make: Callable[[int], Callable], D: int) -> Callable:
 
 def use(chambers: int) -> bool:
     """Whether a screen of a program with this many chambers runs the compiled loops: at
-    least :data:`MIN_CHAMBERS` of them, and :func:`enabled`.
+    least :data:`MIN_CHAMBERS` of them, the process warm (:data:`WARM_SOLVES` large solves
+    finished, or ``RELUCVX_NUMBA=1``), and :func:`enabled`.
 
     >>> use(10)
     False
     """
-    return chambers >= MIN_CHAMBERS and enabled()
+    if chambers < MIN_CHAMBERS:
+        return False
+    if os.environ.get("RELUCVX_NUMBA") != "1" and _state["solved"] < WARM_SOLVES:
+        return False
+    return enabled()
+
+
+def solved(chambers: int) -> None:
+    """Count a finished certified solve of a program with this many chambers (called by
+    :func:`exact.certify.solve`); from :data:`WARM_SOLVES` of at least :data:`MIN_CHAMBERS`
+    on, :func:`use` compiles.
+
+    >>> before = _state["solved"]; solved(10); _state["solved"] == before
+    True
+    """
+    if chambers >= MIN_CHAMBERS:
+        _state["solved"] += 1
 
 
 def _lane_dot_py(x, y, D):  # pragma: no cover - compiled as _lane_dot

@@ -141,6 +141,7 @@ def test_a_planted_bug_in_the_bounds_kernel_is_caught(monkeypatch):
 
 def test_small_programs_and_the_switch_keep_numpy(monkeypatch):
     big = screen_kernels.MIN_CHAMBERS
+    monkeypatch.setenv("RELUCVX_NUMBA", "1")
     assert not screen_kernels.use(big - 1) and screen_kernels.use(big)
     monkeypatch.setenv("RELUCVX_NUMBA", "0")
     assert not screen_kernels.enabled() and not screen_kernels.use(big)
@@ -243,3 +244,41 @@ def test_compiled_cutting_planes_certify_the_full_programs_optimum(inst, loss, d
     cert["completeness"] = completeness_certificate(sol.program.arrangement)
     ok, msg = verify_certificate(json.loads(json.dumps(cert)))
     assert ok, msg
+
+
+def test_the_first_large_solve_of_a_process_stays_in_numpy(monkeypatch):
+    """Without RELUCVX_NUMBA the compiled loops wait for WARM_SOLVES large solves; small
+    solves do not count, and RELUCVX_NUMBA=1 compiles at once."""
+    big = screen_kernels.MIN_CHAMBERS
+    monkeypatch.delenv("RELUCVX_NUMBA", raising=False)
+    monkeypatch.setitem(screen_kernels._state, "solved", 0)
+    assert not screen_kernels.use(big)
+    screen_kernels.solved(big - 1)
+    assert not screen_kernels.use(big)
+    monkeypatch.setenv("RELUCVX_NUMBA", "1")
+    assert screen_kernels.use(big) == screen_kernels.enabled()
+    monkeypatch.delenv("RELUCVX_NUMBA")
+    screen_kernels.solved(big)
+    assert screen_kernels.use(big) == screen_kernels.enabled()
+
+
+def test_a_process_compiles_from_its_second_large_solve():
+    """A fresh process: the first certified solve of a 2,320-chamber program imports no
+    numba (its cost, 0.3-0.45 s, would exceed what it saves); the second uses the compiled
+    loops. Both certify the same optimum."""
+    code = """
+        import os, sys
+        os.environ.pop("RELUCVX_NUMBA", None)
+        from arrangement.examples import example
+        from exact.certify import solve
+        ex = example("generic20x4")
+        s1 = solve(ex.X, ex.y, ex.beta)
+        first = "numba" in sys.modules
+        s2 = solve(ex.X, ex.y, ex.beta)
+        assert s1.lower <= s2.upper and s2.lower <= s1.upper
+        from exact import screen_kernels
+        print(first, screen_kernels.enabled() == ("numba" in sys.modules))
+    """
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
