@@ -274,3 +274,41 @@ def test_float_ties_dismissed_by_exact_dyadic_bounds():
     pairs[j] = (3 * pairs[j][0], pairs[j][1])
     b.add_dyadic(g[0], 0 if g[1] == 1 else 1, pairs)
     assert _moreau_value(cp, H, den, g, b[g]) > tmax
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rows_scaled_are_the_correctly_rounded_exact_rows(seed):
+    """``IntervalH.rows_scaled`` (31-bit limbs, BLAS, one rounding) against ``row(i) / 2^k``
+    by Python's correctly rounded integer division, bit for bit: small integers, 17-digit
+    floats as data and 100-digit denominators in v (several limbs, both signs)."""
+    from exact.interval_pass import IntervalH
+
+    rng = np.random.default_rng(seed)
+    n, d = 9, 3
+    if seed % 2:
+        X = [[F(repr(float(x))) for x in r] for r in rng.standard_normal((n, d))]
+    else:
+        X = rng.integers(-9, 10, (n, d)).tolist()
+    cp = ConvexProgram(X, rng.integers(-5, 6, n).tolist(), F(1, 10))
+    v = tuple(F(int(a), 10**(10 * (seed % 3) + 1) + 13 * j)
+              for j, a in enumerate(rng.integers(-10**9, 10**9, n)))
+    ih = IntervalH(cp, v)
+    idx = rng.integers(0, cp.p, 40)
+    got = ih.rows_scaled(idx)
+    want = np.array([[x / 2**ih.k for x in ih.row(int(i))] for i in idx], dtype=float)
+    assert got.dtype == float and np.array_equal(got, want)
+
+
+def test_planted_bug_rows_scaled_without_the_low_limbs_is_caught():
+    """Dropping every limb but the top one (a float-only shortcut) changes the floats: the
+    comparison above can fail."""
+    from exact.interval_pass import IntervalH
+
+    rng = np.random.default_rng(1)
+    X = [[F(repr(float(x))) for x in r] for r in rng.standard_normal((9, 3))]
+    cp = ConvexProgram(X, rng.integers(-5, 6, 9).tolist(), F(1, 10))
+    ih = IntervalH(cp, tuple(F(int(a), 10**21 + 7) for a in rng.integers(-10**9, 10**9, 9)))
+    idx = np.arange(cp.p)
+    good = ih.rows_scaled(idx)
+    ih._limbs = [np.zeros_like(L) for L in ih._limbs[:-1]] + [ih._limbs[-1]]
+    assert not np.array_equal(ih.rows_scaled(idx), good)
