@@ -53,7 +53,7 @@ __all__ = [
 Number = Fraction | int
 Matrix = Sequence[Sequence[Any]]
 
-try:  # a dependency; the Fraction code is kept as the oracle (RELUCVX_LINALG=python)
+try:  # optional: python-flint (pip install relucvx[flint])
     import flint as _flint_module  # type: ignore[import-not-found, unused-ignore]
 except ImportError:  # pragma: no cover - depends on the installation
     _flint_module = None

@@ -22,6 +22,11 @@ from fractions import Fraction
 
 import numpy as np
 
+try:  # optional (relucvx[flint]): FLINT's LLL for kernel_basis
+    import flint as _flint  # type: ignore[import-not-found, unused-ignore]
+except ImportError:  # pragma: no cover - depends on the installation
+    _flint = None
+
 _SAFE = 2**62
 
 
@@ -380,14 +385,17 @@ def float_rows(rows: Sequence[Sequence[int | Fraction]] | np.ndarray) -> np.ndar
 def kernel_basis(h: Sequence[int]) -> np.ndarray:
     """A reduced integer basis (as columns, d × (d−1)) of the lattice ``{u ∈ Z^d : h·u = 0}``.
 
-    The lattice spanned by the rows ``(e_i, K·h_i)`` is LLL-reduced by FLINT
-    (``flint.fmpz_mat.lll``, exact integers): with the weight ``K`` far above the kernel's
-    reduced vectors, the first d − 1 reduced rows end in 0, and their first d entries are an
-    LLL-reduced basis of the kernel lattice (its vectors are exactly the combinations with
-    ``h·u = 0``). The product of their lengths is about the covolume ``|h|``, so typical
-    entries are near ``|h|^(1/(d−1))``, against ``|h|`` for :func:`nullspace_basis`: restricted
-    normals stay small. On 17-digit floats this replaced a hand-written LLL in Python, about
-    10× slower (benchmarks/RESULTS.md, session 16).
+    With python-flint installed (the optional extra ``relucvx[flint]``), the lattice spanned by
+    the rows ``(e_i, K·h_i)`` is LLL-reduced by FLINT (``fmpz_mat.lll``, exact integers): with
+    the weight ``K`` far above the kernel's reduced vectors, the first d − 1 reduced rows end
+    in 0, and their first d entries are an LLL-reduced basis of the kernel lattice (its
+    vectors are exactly the combinations with ``h·u = 0``). Without it, unimodular column
+    operations (Euclid on the entries of ``h``) give a basis of the lattice, which
+    :func:`_lll` then shortens (δ = 3/4; float Gram–Schmidt coefficients, exact integer
+    updates), about 10× slower on 17-digit floats (benchmarks/RESULTS.md, session 16). The
+    product of the basis' lengths is about the covolume ``|h|``, so typical entries are near
+    ``|h|^(1/(d−1))``, against ``|h|`` for :func:`nullspace_basis`: restricted normals stay
+    small. Either way the chambers are the same (a basis of the same plane).
 
     Parameters
     ----------
@@ -401,21 +409,77 @@ def kernel_basis(h: Sequence[int]) -> np.ndarray:
 
     >>> h = [12346, 23456, 34567]
     >>> B = kernel_basis(h)
-    >>> (np.array(h) @ B).tolist(), int(np.abs(B).max()), int(np.abs(nullspace_basis(h)).max())
-    ([0, 0], 1744, 34567)
+    >>> small, pivot = int(np.abs(B).max()), int(np.abs(nullspace_basis(h)).max())
+    >>> (np.array(h) @ B).tolist(), small < 2000 < pivot
+    ([0, 0], True)
     """
-    import flint
-
     a = [int(v) for v in h]
     d = len(a)
     big = max(abs(v) for v in a).bit_length()
-    # the kernel has d − 1 independent vectors h_j·e_i − h_i·e_j shorter than √2·max|h|, so
-    # LLL's first d − 1 rows are below 2^((d−1)/2)·√2·max|h| < K; a row with h·u ≠ 0 has
-    # length ≥ K: the weight keeps every such row out of the first d − 1
-    K = 1 << (big + 2 * d + 8)
-    R = flint.fmpz_mat([[int(i == j) for j in range(d)] + [K * a[i]] for i in range(d)]).lll()
-    rows = [[int(R[i, j]) for j in range(d)] for i in range(d - 1)]
-    if any(int(R[i, d]) for i in range(d - 1)):  # pragma: no cover - excluded by the weight
-        raise ArithmeticError("kernel_basis: the weight did not separate the kernel")
-    B = np.array(rows, dtype=object).T.reshape(d, d - 1)
+    if _flint is not None:
+        # the kernel has d − 1 independent vectors h_j·e_i − h_i·e_j shorter than √2·max|h|, so
+        # LLL's first d − 1 rows are below 2^((d−1)/2)·√2·max|h| < K; a row with h·u ≠ 0 has
+        # length ≥ K: the weight keeps every such row out of the first d − 1
+        K = 1 << (big + 2 * d + 8)
+        R = _flint.fmpz_mat([[int(i == j) for j in range(d)] + [K * a[i]]
+                             for i in range(d)]).lll()
+        if any(int(R[i, d]) for i in range(d - 1)):  # pragma: no cover - excluded by K
+            raise ArithmeticError("kernel_basis: the weight did not separate the kernel")
+        basis = [[int(R[i, j]) for j in range(d)] for i in range(d - 1)]
+    else:
+        if big > 400:  # the float Gram–Schmidt of _lll would overflow: the pivot basis
+            return nullspace_basis(a)
+        U = [[int(i == j) for j in range(d)] for i in range(d)]  # columns, as rows of U^T
+        while sum(1 for v in a if v) > 1:
+            p = min((i for i in range(d) if a[i]), key=lambda i: abs(a[i]))
+            for i in range(d):
+                if i != p and a[i]:
+                    q = a[i] // a[p]
+                    a[i] -= q * a[p]
+                    U[i] = [x - q * y for x, y in zip(U[i], U[p])]
+        p = next(i for i in range(d) if a[i])
+        basis = _lll([U[i] for i in range(d) if i != p])
+    B = np.array(basis, dtype=object).T.reshape(d, d - 1)
     return shrink(B)
+
+
+def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:
+    """LLL-reduce integer row vectors with float Gram–Schmidt; exact integer updates only."""
+    n = len(b)
+    if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 400:
+        return b  # squared norms of larger entries overflow floats: keep the (valid) basis
+    b = [list(r) for r in b]
+
+    def gso() -> tuple[list[list[float]], list[float]]:
+        bs: list[list[float]] = []
+        mu = [[0.0] * n for _ in range(n)]
+        nb: list[float] = []
+        for i in range(n):
+            v = [float(x) for x in b[i]]
+            for j in range(i):
+                mu[i][j] = sum(float(x) * y for x, y in zip(b[i], bs[j])) / nb[j] if nb[j] else 0.0
+                v = [x - mu[i][j] * y for x, y in zip(v, bs[j])]
+            bs.append(v)
+            nb.append(sum(x * x for x in v))
+        return mu, nb
+
+    k, steps = 1, 0
+    mu, nb = gso()
+    while k < n and steps < max_steps:
+        steps += 1
+        for j in range(k - 1, -1, -1):
+            if not math.isfinite(mu[k][j]):
+                return b  # float trouble: every update so far was exact, so b is a basis
+            q = round(mu[k][j])
+            if q:
+                b[k] = [x - q * y for x, y in zip(b[k], b[j])]
+                mu, nb = gso()
+        if not (math.isfinite(nb[k]) and math.isfinite(nb[k - 1])):
+            return b
+        if nb[k] >= (delta - mu[k][k - 1] ** 2) * nb[k - 1]:
+            k += 1
+        else:
+            b[k], b[k - 1] = b[k - 1], b[k]
+            mu, nb = gso()
+            k = max(k - 1, 1)
+    return b

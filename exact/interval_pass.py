@@ -177,8 +177,9 @@ class IntervalH:
 
         ``B`` is cut into signed 31-bit limbs once; each limb's product with the patterns is
         exact in float64 (0/1 terms, sums below ``rows · 2^31``), the limbs are added as
-        Python integers in numpy's loops, and ``int → float`` rounds once. With 17-digit data
-        this replaced a Python sum over each chamber's rows (a fifth of a certification).
+        Python integers in numpy's loops, and Python's int division rounds once. With
+        17-digit data this replaced a Python sum over each chamber's rows (a fifth of a
+        certification).
 
         >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
         >>> ih = IntervalH(cp, (Fraction(1, 3), Fraction(2**70 + 1, 7)))
@@ -201,7 +202,11 @@ class IntervalH:
         H = np.zeros((len(idx), d), dtype=object)
         for j, Lj in enumerate(self._limbs):
             H += (Pg @ Lj).astype(np.int64).astype(object) << (self.LIMB * j)
-        return H.astype(float) * 2.0 ** -self.k
+        if self.k == 0:
+            return H.astype(float)
+        # Python's int / int rounds the exact quotient once, also where H itself is beyond
+        # floats (wine's 17-digit floats: H above 2^1024, H/2^k not)
+        return (H / (1 << self.k)).astype(float)
 
     def threshold(self, thr: Fraction) -> int:
         """``⌊thr·den²/2^{2k}⌋`` (capped below 2⁶³): a sum of squares ``N`` on the ``H/2^k``
@@ -289,7 +294,9 @@ class IntervalH:
 class ScaledDismissals(Dismissals):
     """:class:`exact.screen.Dismissals` plus integer multiplier rows on the scale of an
     :class:`IntervalH`: ``λ = μ·2^k/den`` (code 4), and exact dyadic multipliers on that
-    scale, ``λ_j = a_j·2^k/(b_j·den)`` (code 5, :meth:`add_dyadic`)."""
+    scale, ``λ_j = a_j·2^k/(b_j·den)`` (code 5, :meth:`add_dyadic`), or the same from rows of
+    float multipliers, each float being the dyadic ``a_j/b_j`` (code 6,
+    :meth:`add_float_rows`)."""
 
     def __init__(self, cones, ih: IntervalH):
         import numpy as np
@@ -300,6 +307,9 @@ class ScaledDismissals(Dismissals):
         self._imu_parts: list[np.ndarray] = []  # joined on first read (no repeated vstack)
         self._imu_rows = 0
         self._dyadic: dict[Group, tuple[tuple[int, int], ...]] = {}  # code 5
+        self._fmu = np.zeros((0, 0))  # code 6: float multiplier rows (joined on first read)
+        self._fmu_parts: list[np.ndarray] = []
+        self._fmu_rows = 0
 
     @property
     def imu(self) -> np.ndarray:
@@ -333,6 +343,46 @@ class ScaledDismissals(Dismissals):
         self.code[i, col] = 5
         self._dyadic[(i, 1 - 2 * col)] = tuple(pairs)
 
+    def add_float_rows(self, rows, cols, lam) -> None:
+        """Record ``λ_j = a_j·2^shift/(b_j·den)`` for the groups ``(rows[r], 1 − 2·cols[r])``
+        where ``a_j/b_j`` is the float ``lam[r, j]`` exactly (:func:`dyadic_ratios`: entries
+        not in ``(0, ∞)`` count as 0), as :meth:`add_dyadic` would from its pairs. The floats
+        are kept as one array per call: with 17-digit data nearly every group is proven this
+        way, and a tuple of integer pairs per group was a fifth of the (100, 4)
+        certification's time and more memory than the floats.
+
+        >>> import numpy as np
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+        >>> ih = IntervalH(cp, (Fraction(1), Fraction(-1)))
+        >>> b = ScaledDismissals(cp.cones, ih)
+        >>> b.add_float_rows(np.array([0]), np.array([1]), np.array([[0.75, -1.0]]))
+        >>> b[(0, -1)] == tuple(Fraction(a * 2**ih.k, q * ih.den)
+        ...                     for a, q in [(3, 4), (0, 1)][:len(cp.cones[0])])
+        True
+        """
+        import numpy as np
+
+        lam = np.asarray(lam, dtype=float)
+        base = self._fmu_rows
+        if len(rows):
+            self._fmu_parts.append(np.where((lam > 0) & (lam < np.inf), lam, 0.0))
+            self._fmu_rows += len(rows)
+        self.code[rows, cols] = 6
+        self.arg[rows, cols] = base + np.arange(len(rows))
+
+    @property
+    def fmu(self) -> np.ndarray:
+        """The recorded float multiplier rows, one per group of code 6 (row ``arg[i, col]``)."""
+        import numpy as np
+
+        if self._fmu_parts:
+            parts = ([self._fmu] if self._fmu.shape[0] else []) + self._fmu_parts
+            w = max(q.shape[1] for q in parts)
+            self._fmu = np.concatenate([np.pad(q, ((0, 0), (0, w - q.shape[1])))
+                                        for q in parts])
+            self._fmu_parts = []
+        return self._fmu
+
     def scaled_rows(self, b0: int, b1: int):
         """For chambers ``b0 … b1 − 1`` (rows) and the signs +1, −1 (columns): the row of
         :attr:`imu` holding the group's integer multipliers, −1 where λ is recorded otherwise
@@ -350,6 +400,9 @@ class ScaledDismissals(Dismissals):
         f = int(self._sizes[i])
         if c == 5:
             return [(a << self.shift, b * self.den) for a, b in self._dyadic[(i, s)][:f]]
+        if c == 6:
+            row = self.fmu[int(self.arg[i, col]), :f].tolist()
+            return [(a << self.shift, b * self.den) for a, b in dyadic_ratios(row)]
         if c != 4:
             return None
         return [(int(m) << self.shift, self.den) for m in self.imu[int(self.arg[i, col]), :f]]
@@ -818,11 +871,16 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
             # (t = t_max exactly, or above) are projected at once
             tie = np.abs(est_p - T_p) <= 1e-10 * T_p
             rhs0 = tn * den * den
-            proven_ = []
-            for t_, (i, col), lr, ok_ in zip(near.tolist(), pend[near].tolist(),
-                                             lam[near].tolist(), sure.tolist()):
-                lam_ = (dyadic_ratios(lr[:int(fa.counts[i])]) if ok_ else
-                        full_bound(i, 1 - 2 * col, lr, tn, td, rhs0))
+            # proven in floats: their multipliers as they are (exact dyadics); the others by
+            # full_bound in Python integers
+            ns = near[sure]
+            if len(ns):
+                w = max(int(fa.counts[pend[ns, 0]].max()), 1)
+                bounds.add_float_rows(pend[ns, 0], pend[ns, 1], lam[ns, :w])
+            proven_ = ns.tolist()
+            nu = near[~sure]
+            for t_, (i, col), lr in zip(nu.tolist(), pend[nu].tolist(), lam[nu].tolist()):
+                lam_ = full_bound(i, 1 - 2 * col, lr, tn, td, rhs0)
                 if lam_ is not None:
                     bounds.add_dyadic(i, col, lam_)
                     proven_.append(t_)

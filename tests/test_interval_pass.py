@@ -236,7 +236,8 @@ def _moreau_value(cp, H, den, g, lam) -> F:
 
 def test_float_ties_dismissed_by_exact_dyadic_bounds():
     """At solve's optimum many groups tie with t_max in floats (t below it by ~1e-15): the
-    dual pass dismisses them by exact dyadic multipliers (code 5) instead of projecting them.
+    dual pass dismisses them by exact dyadic multipliers (code 5, or code 6: the float rows
+    that floats with an error bound proved) instead of projecting them.
     Every such λ is ≥ 0 and bounds the group by t_max exactly, its ratios are the reduced λ,
     the largest t and the worst chamber are those of the general exact pass, and the check
     certificate verifies; a planted bug (one recorded multiplier tripled) breaks the bound."""
@@ -250,7 +251,7 @@ def test_float_ties_dismissed_by_exact_dyadic_bounds():
     r = check(solve(X, y, F(1, 10), program=cp).network, X, y, F(1, 10), program=cp,
               find_better=False)
     b = r.bounds
-    c5 = [(int(i), 1 - 2 * int(c)) for i, c in zip(*np.nonzero(b.code == 5))]
+    c5 = [(int(i), 1 - 2 * int(c)) for i, c in zip(*np.nonzero(np.isin(b.code, (5, 6))))]
     assert c5 and not any(g in r.projections for g in c5)
     H, den = h_matrix(cp, r.dual)
     tmax = max(r.t.values())
@@ -274,6 +275,16 @@ def test_float_ties_dismissed_by_exact_dyadic_bounds():
     pairs[j] = (3 * pairs[j][0], pairs[j][1])
     b.add_dyadic(g[0], 0 if g[1] == 1 else 1, pairs)
     assert _moreau_value(cp, H, den, g, b[g]) > tmax
+    # the same bug in a float row (code 6): its λ read back exactly, and the bound broken
+    g6 = [(int(i), 1 - 2 * int(c)) for i, c in zip(*np.nonzero(b.code == 6))]
+    if g6:
+        g = g6[0]
+        col = 0 if g[1] == 1 else 1
+        row = b.fmu[int(b.arg[g[0], col])].copy()
+        assert [F(x) * 2**shift / bden for x in row[:len(b[g])]] == list(b[g])
+        row[int(np.argmax(row))] *= 3
+        b.add_float_rows(np.array([g[0]]), np.array([col]), row[None, :])
+        assert _moreau_value(cp, H, den, g, b[g]) > tmax
 
 
 @pytest.mark.parametrize("seed", range(6))
