@@ -56,6 +56,14 @@ SAMPLED_GATES = 1000
 DECIMAL_INSTANCE = (40, 4)
 
 
+def _diabetes_17(n: int) -> list[list[str]]:
+    """scikit-learn's diabetes features (first n rows, 4 columns, as shipped: already
+    scaled floats) written with 17 significant digits, as a CSV export does."""
+    from sklearn.datasets import load_diabetes
+
+    return [[f"{v:.17g}" for v in r] for r in load_diabetes().data[:n, :4].tolist()]
+
+
 def _diabetes_targets(n: int) -> list[float]:
     from sklearn.datasets import load_diabetes
 
@@ -105,6 +113,12 @@ def cases() -> list[Case]:
     y = [f"{t / 100:.2f}" for t in _diabetes_targets(DECIMAL_INSTANCE[0])]
     out.append(Case(f"diabetes ({DECIMAL_INSTANCE[0]}, 4)", {"kind": "solve", "X": X, "y": y,
                                                              "loss": "squared"}))
+    # the same rows as a CSV export writes them: scikit-learn's raw features as 17-digit
+    # floats (`%.17g`), the targets / 100 as repr(float)
+    out.append(Case(f"diabetes 17 digits ({DECIMAL_INSTANCE[0]}, 4)",
+                    {"kind": "solve", "X": _diabetes_17(DECIMAL_INSTANCE[0]),
+                     "y": [repr(t / 100) for t in _diabetes_targets(DECIMAL_INSTANCE[0])],
+                     "loss": "squared"}))
     n, d, seed = CHECK_INSTANCE
     X = make_X(n, d, seed)
     rng = np.random.default_rng(CHECK_SEED)
