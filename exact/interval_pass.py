@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from exact.convex import ConvexProgram
 from exact.nnls import batched_nnls, count_sliced_descent
 from exact.projection import FaceCache, ProjectionCertificate, integer_projection
-from exact.screen import TINY, UNIT_ROUNDOFF, Dismissals, ViolationState
+from exact.screen import TINY, UNIT_ROUNDOFF, Dismissals, ViolationState, join_rows
 from exact.types import Group, Vec
 
 if TYPE_CHECKING:
@@ -314,14 +314,8 @@ class ScaledDismissals(Dismissals):
     @property
     def imu(self) -> np.ndarray:
         """The recorded integer multiplier rows, one per group of code 4 (row ``arg[i, col]``)."""
-        import numpy as np
-
         if self._imu_parts:
-            parts = ([self._imu] if self._imu.shape[0] else []) + self._imu_parts
-            w = max(q.shape[1] for q in parts)
-            self._imu = np.concatenate([np.pad(q, ((0, 0), (0, w - q.shape[1])))
-                                        for q in parts])
-            self._imu_parts = []
+            self._imu, self._imu_parts = join_rows(self._imu, self._imu_parts), []
         return self._imu
 
     def add_scaled(self, rows, cols, mu) -> None:
@@ -373,14 +367,8 @@ class ScaledDismissals(Dismissals):
     @property
     def fmu(self) -> np.ndarray:
         """The recorded float multiplier rows, one per group of code 6 (row ``arg[i, col]``)."""
-        import numpy as np
-
         if self._fmu_parts:
-            parts = ([self._fmu] if self._fmu.shape[0] else []) + self._fmu_parts
-            w = max(q.shape[1] for q in parts)
-            self._fmu = np.concatenate([np.pad(q, ((0, 0), (0, w - q.shape[1])))
-                                        for q in parts])
-            self._fmu_parts = []
+            self._fmu, self._fmu_parts = join_rows(self._fmu, self._fmu_parts), []
         return self._fmu
 
     def scaled_rows(self, b0: int, b1: int):

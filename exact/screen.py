@@ -52,7 +52,7 @@ __all__ = ["Dismissals", "FacetArrays", "ScreenResult", "ViolationState", "block
            "built_facet_arrays", "drop_facet_arrays",
            "facet_square_lengths", "float_g", "float_safe", "float_violations",
            "int_facets", "int_multipliers", "interval_proven", "multiplier_bounds_below",
-           "padded_facets", "scaled_int_multipliers",
+           "join_rows", "padded_facets", "scaled_int_multipliers",
            "polar_descent", "proven_below", "rigorous_screen", "DESCENT_BLOCK", "DESCENT_ROWS",
            "SCREEN_BLOCK", "TINY",
            "UNIT_ROUNDOFF"]
@@ -1129,6 +1129,21 @@ def _multipliers_ok_int64(AI: np.ndarray, H: np.ndarray, den: int, rows: np.ndar
     return _below((R * R).sum(axis=1), Q * Q * (den * den), thr)
 
 
+def join_rows(rows: np.ndarray, parts: list[np.ndarray]) -> np.ndarray:
+    """``rows`` followed by the blocks ``parts``, all zero-padded on the right to the widest:
+    how the dismissal stores join the multiplier rows recorded block by block (one
+    concatenation when read, not one per block).
+
+    >>> join_rows(np.zeros((0, 0)), [np.ones((1, 2)), np.ones((1, 3))]).tolist()
+    [[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
+    """
+    blocks = ([rows] if rows.shape[0] else []) + list(parts)
+    if not blocks:
+        return rows
+    width = max(q.shape[1] for q in blocks)
+    return np.concatenate([np.pad(q, ((0, 0), (0, width - q.shape[1]))) for q in blocks])
+
+
 class Dismissals(Mapping):
     """The multipliers λ of the groups a dual bound settled, ``{(i, s): λ}`` as a read-only
     mapping, stored compactly (no per-group Python objects until a group is asked for):
@@ -1160,11 +1175,7 @@ class Dismissals(Mapping):
     def mu(self) -> np.ndarray:
         """The recorded multiplier rows, one per group of code 2 (row ``arg[i, col]``)."""
         if self._mu_parts:
-            parts = ([self._mu] if self._mu.shape[0] else []) + self._mu_parts
-            width = max(q.shape[1] for q in parts)
-            self._mu = np.concatenate([np.pad(q, ((0, 0), (0, width - q.shape[1])))
-                                       for q in parts])
-            self._mu_parts = []
+            self._mu, self._mu_parts = join_rows(self._mu, self._mu_parts), []
         return self._mu
 
     def add_facets(self, rows: np.ndarray, cols: np.ndarray, ks: np.ndarray) -> None:
