@@ -66,7 +66,7 @@ def enabled() -> bool:
             _state["ok"] = False
         else:
             _state["ok"] = True
-    return _state["ok"]
+    return bool(_state["ok"])
 
 
 def _kernel(make: Callable[[int], Callable], D: int) -> Callable:
