@@ -1,6 +1,4 @@
-import os as _os
-
-# python-flint (the optional extra) would make sympy >= 1.13 pick FLINT ground types, under
-# which exact.network's sympy arithmetic on large rationals raised OverflowError (notebook 04);
-# sympy reads this once, at its first import
-_os.environ.setdefault("SYMPY_GROUND_TYPES", "python")
+# arrangement/__init__.py sets SYMPY_GROUND_TYPES=python before any sympy import (python-flint,
+# the optional extra, would otherwise switch sympy to FLINT ground types: OverflowError in
+# exact.network's arithmetic on large rationals, notebook 04)
+import arrangement as _arrangement  # noqa: F401

@@ -167,8 +167,9 @@ class IntervalH:
     def __getitem__(self, i: int) -> tuple[int, ...]:
         return self.row(int(i))
 
-    #: bits per limb of :meth:`rows_scaled` (a limb product of ``rows`` 0/1 terms stays below
-    #: 2^53, so BLAS sums it exactly in floats)
+    #: bits per limb of :meth:`rows_scaled` (at most: fewer when there are more than 2^21
+    #: rows, so that a limb product of ``rows`` 0/1 terms stays below 2^53 and BLAS sums it
+    #: exactly in floats)
     LIMB = 31
 
     def rows_scaled(self, idx: np.ndarray) -> np.ndarray:
@@ -191,17 +192,18 @@ class IntervalH:
 
         idx = np.asarray(idx, dtype=np.int64)
         d, rows = len(self._cols), self.P.shape[1]
+        bits = max(1, min(self.LIMB, 52 - rows.bit_length()))
         if self._limbs is None:
-            mask = (1 << self.LIMB) - 1
+            mask = (1 << bits) - 1
             top = max((abs(x) for r in self.B for x in r), default=0).bit_length()
-            nl = max(1, -(-top // self.LIMB))
-            self._limbs = [np.array([[(abs(x) >> (self.LIMB * j) & mask) * (1 if x >= 0 else -1)
+            nl = max(1, -(-top // bits))
+            self._limbs = [np.array([[(abs(x) >> (bits * j) & mask) * (1 if x >= 0 else -1)
                                       for x in r] for r in self.B], dtype=float
                                     ).reshape(rows, d) for j in range(nl)]
         Pg = self.P[idx].astype(float)
         H = np.zeros((len(idx), d), dtype=object)
         for j, Lj in enumerate(self._limbs):
-            H += (Pg @ Lj).astype(np.int64).astype(object) << (self.LIMB * j)
+            H += (Pg @ Lj).astype(np.int64).astype(object) << (bits * j)
         if self.k == 0:
             return H.astype(float)
         # Python's int / int rounds the exact quotient once, also where H itself is beyond

@@ -407,3 +407,19 @@ def test_kernel_basis_backends_give_bases_of_the_kernel_lattice(backend, monkeyp
     bad = B.astype(object).copy()
     bad[:, 0] *= 2
     assert not gram_ok(h, bad)
+
+
+def test_importing_the_packages_keeps_sympy_on_python_ground_types():
+    """Without SYMPY_GROUND_TYPES in the environment, importing exact (which imports
+    arrangement) sets it to python before sympy is imported: with python-flint installed,
+    sympy would otherwise pick FLINT ground types (OverflowError in notebook 04)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "SYMPY_GROUND_TYPES"}
+    code = ("import os, exact, sympy; from sympy.external.gmpy import GROUND_TYPES; "
+            "print(os.environ.get('SYMPY_GROUND_TYPES'), GROUND_TYPES)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert out.stdout.split() == ["python", "python"]

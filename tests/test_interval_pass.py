@@ -323,3 +323,19 @@ def test_planted_bug_rows_scaled_without_the_low_limbs_is_caught():
     good = ih.rows_scaled(idx)
     ih._limbs = [np.zeros_like(L) for L in ih._limbs[:-1]] + [ih._limbs[-1]]
     assert not np.array_equal(ih.rows_scaled(idx), good)
+
+
+def test_rows_scaled_with_narrow_limbs_is_the_same(monkeypatch):
+    """Many rows take narrower limbs (the BLAS sums must stay below 2^53): with LIMB forced to
+    5 bits (many limbs, carries between them) the floats are still row(i)/2^k bit for bit."""
+    from exact.interval_pass import IntervalH
+
+    rng = np.random.default_rng(3)
+    X = [[F(repr(float(x))) for x in r] for r in rng.standard_normal((9, 3))]
+    cp = ConvexProgram(X, rng.integers(-5, 6, 9).tolist(), F(1, 10))
+    monkeypatch.setattr(IntervalH, "LIMB", 5)
+    ih = IntervalH(cp, tuple(F(int(a), 10**21 + 7) for a in rng.integers(-10**9, 10**9, 9)))
+    idx = np.arange(cp.p)
+    want = np.array([[x / 2**ih.k for x in ih.row(int(i))] for i in idx], dtype=float)
+    assert len(ih._limbs or []) == 0 and np.array_equal(ih.rows_scaled(idx), want)
+    assert len(ih._limbs) > 10
