@@ -213,14 +213,8 @@ def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
     off = np.r_[0, np.cumsum(ms)[:-1]]
     loc = np.arange(M) - off[pid]  # the index of each plane within its problem
     # 3 × 2 integer bases of the planes (reduced ones only where y_kj would leave int64)
-    if Nall.dtype != object and intmat.max_abs(Nall) < 2**28:
-        # every plane takes the pivot basis below 2^28: all at once
-        Bst = intmat.nullspace_bases(Nall)
-        Bs, Bobj = list(Bst), False
-    else:
-        Bs = [_plane_basis(h, 2**28) for h in Nall]
-        Bobj = any(B.dtype == object for B in Bs)
-        Bst = np.stack([B.astype(object) if Bobj else B for B in Bs])  # M × 3 × 2
+    Bst = _plane_bases_3d(Nall, 2**28)  # M × 3 × 2
+    Bobj = Bst.dtype == object
     # the pairs (k, j ≠ k) of planes of one problem, and y_kj = B_kᵀ h_j exactly
     cnt = ms[pid]
     k_of = np.repeat(np.arange(M), cnt)
@@ -279,7 +273,7 @@ def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
     batch = _Batch(Ns, Nall, pid, loc, ms)
     # floats may cancel to 0 for entries of very different sizes: such proposals fail the check
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        W, todo = _propose_3d(W, todo, Bs, batch, R, sec, nxt, side, gs, two, want, bits)
+        W, todo = _propose_3d(W, todo, Bst, batch, R, sec, nxt, side, gs, two, want, bits)
     for p in np.unique(pr[todo]).tolist():  # the exact construction M w ± h_g (thin chambers)
         rows = todo[pr[todo] == p]
         N = Ns[p]
@@ -401,7 +395,7 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray, z: np.ndarray | None = None,
     return pick % q, np.where(pick < q, 1, -1).astype(np.int8)
 
 
-def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], batch: _Batch,
+def _propose_3d(W: np.ndarray, todo: np.ndarray, Bst: np.ndarray, batch: _Batch,
                 R: np.ndarray, sec: np.ndarray, nxt: np.ndarray, side: np.ndarray,
                 gs: np.ndarray, two: np.ndarray, want: np.ndarray,
                 bits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -420,7 +414,7 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bs: list[np.ndarray], batch: _B
     Rnf = intmat.float_directions(Rn)
     Rnf /= np.hypot(Rnf[:, 0], Rnf[:, 1])[:, None]
     t = np.where(two[:, None], np.stack([-Rf[:, 1], Rf[:, 0]], axis=1), Rf + Rnf)
-    Bf = np.stack([intmat.to_float(B) for B in Bs])[gs]  # the bases as floats (< 2**500)
+    Bf = intmat.to_float(Bst[gs])  # the bases as floats (< 2**500)
     Bf = Bf / np.abs(Bf).max(axis=(1, 2), keepdims=True)
     w = np.einsum("qij,qj->qi", Bf, t)
     w /= np.abs(w).max(axis=1, keepdims=True)
@@ -530,6 +524,28 @@ def round_witnesses(W: np.ndarray, N: np.ndarray, bits: int = 20) -> np.ndarray:
 
 #: From this entry size on, planes get an LLL-reduced lattice basis (smaller restricted normals).
 REDUCE_BASIS_FROM = 2**10
+
+
+def _plane_bases_3d(H: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray:
+    """Integer bases (``M × 3 × 2``) of the planes ``{h·u = 0}`` of the rows of H: the pivot
+    basis (:func:`arrangement.intmat.nullspace_bases`, all at once) for rows below ``start``,
+    the Gauss-reduced lattice basis (:func:`arrangement.intmat.kernel_bases_3d`) for the rest.
+
+    >>> B = _plane_bases_3d(intmat.as_int_array([[1, 2, 0], [12346, 23456, 34567]]), 2**10)
+    >>> B.shape, (intmat.as_int_array([[12346, 23456, 34567]]) @ B[1]).tolist()
+    ((2, 3, 2), [[0, 0]])
+    """
+    M = H.shape[0]
+    big = intmat.row_max_abs(H) >= start
+    if not big.any():
+        return intmat.nullspace_bases(H)
+    R = intmat.kernel_bases_3d(H[big])
+    if big.all():
+        return R
+    small = intmat.nullspace_bases(intmat.shrink(H[~big].astype(object)))
+    out = np.empty((M, 3, 2), dtype=R.dtype)
+    out[big], out[~big] = R, small
+    return out
 
 
 def _plane_basis(h: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray:

@@ -65,10 +65,23 @@ def as_int_array(rows: Sequence[Sequence[int]] | np.ndarray,
 
 
 def shrink(A: np.ndarray) -> np.ndarray:
-    """Convert to int64 when all entries are below 2**62 in absolute value (exactly)."""
-    if A.dtype == object and max_abs(A) < _SAFE:
-        return A.astype(np.int64)
-    return A
+    """Convert to int64 when all entries are below 2**62 in absolute value (exactly).
+
+    >>> [shrink(np.array([[v, -3]], dtype=object)).dtype.kind for v in (2**61, 2**62, 2**70)]
+    ['i', 'O', 'O']
+    """
+    if A.dtype != object:
+        return A
+    # numpy's own conversion (one C loop) refuses whatever leaves int64 with OverflowError;
+    # the ends [2^62, 2^63) are checked on the int64 result. max_abs first, then the cast, took
+    # two passes over the Python ints: a tenth of a 17-digit enumeration, (40, 4)
+    try:
+        B = A.astype(np.int64)
+    except OverflowError:
+        return A
+    if B.size and (int(B.max()) >= _SAFE or int(B.min()) <= -_SAFE):
+        return A
+    return B
 
 
 def sign_int8(P: np.ndarray) -> np.ndarray:
@@ -117,14 +130,27 @@ def to_float(A: np.ndarray) -> np.ndarray:
 
 
 def float_directions(A: np.ndarray) -> np.ndarray:
-    """Each integer row as floats after an exact right shift keeping it below 2**60: a
-    positive multiple of the row up to rounding, never an OverflowError (a *proposal* only).
+    """Each integer row as floats, a positive multiple of the row up to rounding (relative
+    error 2**-53 per entry), never an OverflowError (a *proposal* only).
+
+    Entries below 2**1000 are converted directly (correctly rounded); a row with a larger
+    entry is first shifted right exactly, so that its largest entry is below 2**60. Callers
+    that multiply these floats scale each row first.
 
     >>> float_directions(as_int_array([[10**400, -(10**400)], [3, 4]])).tolist()[1]
     [3.0, 4.0]
+    >>> F = float_directions(as_int_array([[3 * 2**900, -(2**899)]]))
+    >>> F.tolist() == [[3.0 * 2**900, -(2.0**899)]]
+    True
     """
-    if A.dtype != object or A.size == 0 or max_abs(A) < 2**60:
+    if A.dtype != object or A.size == 0:
         return np.asarray(A, dtype=np.float64)
+    try:  # one C loop of correctly rounded conversions; only beyond 2^1024 does it refuse
+        F = A.astype(np.float64)
+    except OverflowError:
+        F = None
+    if F is not None and np.abs(F).max() < 2.0**1000:
+        return F
     # the shifts per row, then one shift of the whole array in numpy's loop over the Python
     # ints (a list comprehension per row was a fifth of a 17-digit enumeration, (60, 4))
     top = np.abs(A).max(axis=1)
@@ -397,6 +423,10 @@ def kernel_basis(h: Sequence[int]) -> np.ndarray:
     ``|h|^(1/(d−1))``, against ``|h|`` for :func:`nullspace_basis`: restricted normals stay
     small. Either way the chambers are the same (a basis of the same plane).
 
+    For d = 3 the kernel is a rank-2 lattice and :func:`kernel_bases_3d` reduces it exactly
+    (Lagrange–Gauss, integers only): its first column is a shortest kernel vector, with or
+    without FLINT.
+
     Parameters
     ----------
     h : sequence of int
@@ -415,6 +445,8 @@ def kernel_basis(h: Sequence[int]) -> np.ndarray:
     """
     a = [int(v) for v in h]
     d = len(a)
+    if d == 3:
+        return kernel_bases_3d(np.array([a], dtype=object))[0]
     big = max(abs(v) for v in a).bit_length()
     if _flint is not None:
         # the kernel has d − 1 independent vectors h_j·e_i − h_i·e_j shorter than √2·max|h|, so
@@ -441,6 +473,95 @@ def kernel_basis(h: Sequence[int]) -> np.ndarray:
         basis = _lll([U[i] for i in range(d) if i != p])
     B = np.array(basis, dtype=object).T.reshape(d, d - 1)
     return shrink(B)
+
+
+def _ext_gcd(a: int, b: int) -> tuple[int, int, int]:
+    """``(g, x, y)`` with ``g = gcd(a, b) ≥ 0`` and ``x a + y b = g``."""
+    x0, y0, x1, y1 = 1, 0, 0, 1
+    while b:
+        q, r = divmod(a, b)
+        a, b = b, r
+        x0, x1 = x1, x0 - q * x1
+        y0, y1 = y1, y0 - q * y1
+    return (a, x0, y0) if a >= 0 else (-a, -x0, -y0)
+
+
+def _gauss_plane_basis(a: int, b: int, c: int) -> tuple[list[int], list[int]]:
+    """A Lagrange–Gauss reduced basis of ``{u ∈ Z³ : a u₁ + b u₂ + c u₃ = 0}``, (a, b, c) ≠ 0.
+
+    With ``g = gcd(a, b) = x a + y b`` and ``k = gcd(g, c)``, the vectors ``(b/g, −a/g, 0)``
+    and ``(−x c/k, −y c/k, g/k)`` lie in the kernel and their cross product is
+    ``−(a, b, c)/k``, whose length is the kernel lattice's covolume ``|h|/gcd(h)``: they are a
+    basis of it. Gauss' reduction then only takes unimodular steps (``v₂ −= q v₁`` with the
+    exact nearest integer ``q``, and swaps) until ``|v₁| ≤ |v₂|`` and ``|v₁·v₂| ≤ |v₁|²/2``:
+    ``v₁`` is a shortest nonzero kernel vector and ``v₂`` a shortest one independent of it.
+    """
+    g, x, y = _ext_gcd(a, b)
+    if g == 0:  # a = b = 0: the kernel is the first two axes
+        return [1, 0, 0], [0, 1, 0]
+    k = math.gcd(g, c)
+    v1 = [b // g, -a // g, 0]
+    v2 = [-x * (c // k), -y * (c // k), g // k]
+    n1 = v1[0] * v1[0] + v1[1] * v1[1]
+    n2 = v2[0] * v2[0] + v2[1] * v2[1] + v2[2] * v2[2]
+    if n2 < n1:
+        v1, v2, n1, n2 = v2, v1, n2, n1
+    while True:
+        m = v1[0] * v2[0] + v1[1] * v2[1] + v1[2] * v2[2]
+        q = (2 * m + n1) // (2 * n1)  # the nearest integer to m / n1, exactly
+        if q:
+            v2 = [v2[0] - q * v1[0], v2[1] - q * v1[1], v2[2] - q * v1[2]]
+            n2 = v2[0] * v2[0] + v2[1] * v2[1] + v2[2] * v2[2]
+        if n2 >= n1:
+            return v1, v2
+        v1, v2, n1, n2 = v2, v1, n2, n1
+
+
+def kernel_bases_3d(H: np.ndarray) -> np.ndarray:
+    """Lagrange–Gauss reduced integer bases of the planes ``{u ∈ Z³ : h·u = 0}`` of the rows
+    of H, exactly, as an ``M × 3 × 2`` array (the two columns of each basis).
+
+    Each basis spans exactly the plane's integer lattice, and its first column is a shortest
+    nonzero vector of that lattice, the second a shortest one independent of it (Gauss'
+    reduction of a rank-2 lattice, unlike LLL, reaches both minima). The product of their
+    lengths is within a factor 2/√3 of the covolume ``|h|/gcd(h)``, against about ``|h|²`` for
+    :func:`nullspace_basis`, so the restricted normals ``Bᵀ h_j`` stay small (for a typical
+    normal both columns are near ``|h|^(1/2)``). Integers only; no float decides anything.
+
+    Parameters
+    ----------
+    H : numpy.ndarray
+        ``M × 3`` integers (int64 or Python ints), each row nonzero.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``M × 3 × 2`` integers, int64 when every entry is below 2^62, else Python ints;
+        ``H[i] @ B[i] = 0``.
+
+    Examples
+    --------
+    >>> B = kernel_bases_3d(as_int_array([[12346, 23456, 34567], [0, 0, 5]]))
+    >>> B[1].T.tolist()
+    [[1, 0, 0], [0, 1, 0]]
+    >>> h = np.array([12346, 23456, 34567])
+    >>> (h @ B[0]).tolist(), B[0].T.tolist()
+    ([0, 0], [[-5, -18, 14], [1744, -635, -192]])
+    >>> int(np.abs(nullspace_basis(h)).max())
+    34567
+
+    References
+    ----------
+    P. Q. Nguyen, *Hermite's constant and lattice algorithms*, in The LLL Algorithm (Springer,
+    2010), §2.3 (Lagrange's reduction); docs/MATH.md for the arrangement it serves.
+    """
+    rows = np.asarray(H).tolist()
+    out = np.empty((len(rows), 3, 2), dtype=object)
+    for i, (a, b, c) in enumerate(rows):
+        v1, v2 = _gauss_plane_basis(int(a), int(b), int(c))
+        out[i, :, 0] = v1
+        out[i, :, 1] = v2
+    return shrink(out.reshape(len(rows), 6)).reshape(len(rows), 3, 2)
 
 
 def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:

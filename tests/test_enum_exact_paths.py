@@ -423,3 +423,82 @@ def test_importing_the_packages_keeps_sympy_on_python_ground_types():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env)
     assert out.stdout.split() == ["python", "python"]
+
+
+def _spans_the_kernel(h, B):
+    """``h·B = 0`` and ``B₀ × B₁ = ±h/gcd(h)``: two kernel vectors whose cross product is the
+    primitive normal span the whole lattice ``{u ∈ Z³ : h·u = 0}`` (its covolume)."""
+    b0 = [int(v) for v in B[:, 0]]
+    b1 = [int(v) for v in B[:, 1]]
+    if any(sum(x * y for x, y in zip(h, b)) for b in (b0, b1)):
+        return False
+    cross = [b0[1] * b1[2] - b0[2] * b1[1], b0[2] * b1[0] - b0[0] * b1[2],
+             b0[0] * b1[1] - b0[1] * b1[0]]
+    g = math.gcd(*h)
+    return cross in ([v // g for v in h], [-v // g for v in h])
+
+
+def _gauss_reduced(B):
+    b0 = [int(v) for v in B[:, 0]]
+    b1 = [int(v) for v in B[:, 1]]
+    n0, n1 = sum(v * v for v in b0), sum(v * v for v in b1)
+    m = sum(x * y for x, y in zip(b0, b1))
+    return n0 <= n1 and 2 * abs(m) <= n0
+
+
+sized = st.one_of(st.integers(-9, 9), st.integers(-(2**30), 2**30),
+                  st.integers(-(10**17), 10**17), st.integers(-(2**700), 2**700))
+
+
+@given(st.lists(st.tuples(sized, sized, sized).filter(any), min_size=1, max_size=6))
+@settings(max_examples=150)
+def test_plane_bases_are_gauss_reduced_bases_of_the_kernel(rows):
+    """``kernel_bases_3d``: a basis of each plane's integer lattice, Gauss-reduced; on small
+    normals its first column is a shortest kernel vector (brute force over a box that must
+    hold one). Planted bugs: a doubled column (a sublattice) fails the span check, a column
+    moved by a multiple of the other (still a basis) fails the reduction check.
+    ``_plane_bases_3d`` mixes these with the pivot bases of the small rows."""
+    H = intmat.as_int_array(rows)
+    B = intmat.kernel_bases_3d(H)
+    assert all(_spans_the_kernel(h, b) and _gauss_reduced(b) for h, b in zip(rows, B))
+    # the pivot bases below 2^28 span the plane (a sublattice may do: only the chambers count)
+    mixed = chambers_module._plane_bases_3d(H, 2**28)
+    for h, b, r in zip(rows, mixed, B):
+        if max(abs(v) for v in h) >= 2**28:
+            assert (b == r).all()
+        else:
+            b0, b1 = [int(v) for v in b[:, 0]], [int(v) for v in b[:, 1]]
+            assert not any(sum(x * y for x, y in zip(h, c)) for c in (b0, b1))
+            assert np.linalg.matrix_rank(np.array([b0, b1], dtype=float)) == 2
+    for h, b in zip(rows, B):
+        if max(abs(v) for v in h) <= 9:  # covolume ≤ 9√3: a shortest vector lies in [−5, 5]³
+            box = range(-5, 6)
+            best = min(x * x + y * y + z * z for x in box for y in box for z in box
+                       if (x, y, z) != (0, 0, 0) and h[0] * x + h[1] * y + h[2] * z == 0)
+            assert sum(int(v) ** 2 for v in b[:, 0]) == best
+    bad = B[0].astype(object).copy()
+    bad[:, 0] *= 2
+    assert not _spans_the_kernel(rows[0], bad)
+    moved = B[0].astype(object).copy()
+    moved[:, 1] += 3 * moved[:, 0]
+    assert _spans_the_kernel(rows[0], moved) and not _gauss_reduced(moved)
+
+
+@given(st.lists(st.tuples(st.integers(-4, 4), st.integers(-4, 4), st.integers(-4, 4),
+                          st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)),
+                min_size=2, max_size=6),
+       st.sampled_from([2**28, 10**17, 2**200]))
+@settings(max_examples=40)
+def test_3d_chambers_with_large_normals_equal_brute_force(rows, scale):
+    """Normals at and beyond 2^28 (some rows small, some large: both kinds of basis in one
+    batch) give exactly the brute-force chambers."""
+    planes = [(a * scale + e, b * scale + f, c * scale + g) if i % 2 else (a, b, c)
+              for i, (a, b, c, e, f, g) in enumerate(rows)]
+    N, _, _ = distinct_classes(intmat.as_int_array(planes))
+    if N.shape[0] < 2:
+        return
+    W = chambers_3d_batch([N])[0]
+    rowsN = N.tolist()
+    got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
+    assert len(set(got)) == len(got)
+    assert set(got) == brute_force_chambers(rowsN)
