@@ -437,19 +437,45 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bst: np.ndarray, batch: _Batch,
 
 def _line_ids(C: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For rows ``C`` of problems ``gid``: the index of each row's distinct (gid, row) pair,
-    and the first row of each pair, pairs numbered in order of first occurrence."""
+    and the first row of each pair, pairs numbered in order of first occurrence.
+
+    Python-int rows are sorted by their floats (equal rows have equal floats, so each pair's
+    rows are contiguous); the grouping is accepted only if every row equals, exactly, the one
+    before it in its float run; otherwise (distinct rows with the same floats, or rows beyond
+    floats) a dictionary of exact tuples decides.
+
+    >>> C = intmat.as_int_array([[2**80, 3], [1, 2], [2**80, 3], [2**80 + 1, 3]])
+    >>> ids, first = _line_ids(C, np.array([0, 0, 0, 0]))
+    >>> ids.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
     if C.dtype != object:
         order = np.lexsort((*C.T[::-1], gid))  # stable: the first occurrence leads its run
         Cs, gs = C[order], gid[order]
         new = np.r_[True, (gs[1:] != gs[:-1]) | (Cs[1:] != Cs[:-1]).any(axis=1)]
-        run = np.cumsum(new) - 1  # run index of each sorted row
-        first = order[new]
-        srt = np.argsort(first)
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[srt] = np.arange(len(first))
-        ids = np.empty(len(gid), dtype=np.int64)
-        ids[order] = rank[run]
-        return ids, first[srt]
+    else:
+        try:
+            F = C.astype(np.float64)
+        except OverflowError:
+            return _line_ids_exact(C, gid)
+        order = np.lexsort((*F.T[::-1], gid))
+        Cs, gs, Fs = C[order], gid[order], F[order]
+        new = np.r_[True, (gs[1:] != gs[:-1]) | (Fs[1:] != Fs[:-1]).any(axis=1)]
+        same = (Cs[1:] == Cs[:-1]).astype(bool).all(axis=1)
+        if (~new[1:] & ~same).any():  # distinct rows share floats: decide exactly
+            return _line_ids_exact(C, gid)
+    run = np.cumsum(new) - 1  # run index of each sorted row
+    first = order[new]
+    srt = np.argsort(first)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[srt] = np.arange(len(first))
+    ids = np.empty(len(gid), dtype=np.int64)
+    ids[order] = rank[run]
+    return ids, first[srt]
+
+
+def _line_ids_exact(C: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_line_ids` by a dictionary of exact tuples (any integers)."""
     seen: dict[tuple[int, ...], int] = {}
     ids_l: list[int] = []
     firsts_l: list[int] = []

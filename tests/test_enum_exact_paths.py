@@ -18,6 +18,7 @@ cases, witness reduction, all against exact oracles.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -502,3 +503,81 @@ def test_3d_chambers_with_large_normals_equal_brute_force(rows, scale):
     got = [tuple(exact_signs(rowsN, w)) for w in W.tolist()]
     assert len(set(got)) == len(got)
     assert set(got) == brute_force_chambers(rowsN)
+
+
+def _lll_reduced(b, delta=Fraction(74, 100), eta=Fraction(51, 100)):
+    """Exact Gram–Schmidt check of LLL reduction, with a little slack for the float-guided
+    steps: ``|μ_kj| ≤ η`` and ``|b*_k|² ≥ (δ − μ²_k,k−1) |b*_{k−1}|²``."""
+    n = len(b)
+    bs, nb, mu = [], [], [[Fraction(0)] * n for _ in range(n)]
+    for i in range(n):
+        v = [Fraction(x) for x in b[i]]
+        for j in range(i):
+            mu[i][j] = sum(Fraction(x) * y for x, y in zip(b[i], bs[j])) / nb[j]
+            v = [x - mu[i][j] * y for x, y in zip(v, bs[j])]
+        bs.append(v)
+        nb.append(sum(x * x for x in v))
+    size = all(abs(mu[i][j]) <= eta for i in range(n) for j in range(i))
+    lovasz = all(nb[k] >= (delta - mu[k][k - 1] ** 2) * nb[k - 1] for k in range(1, n))
+    return size and lovasz
+
+
+def _same_lattice(a, b):
+    """Rows of b are integer combinations of the rows of a and the Gram determinants agree."""
+    import sympy
+
+    A, B = sympy.Matrix(a), sympy.Matrix(b)
+    if (A * A.T).det() != (B * B.T).det():
+        return False
+    U = B * A.T * (A * A.T).inv()  # B = U A for a full-row-rank A
+    return U * A == B and all(x.is_integer for x in U)
+
+
+@given(st.integers(2, 4), st.integers(0, 2), st.sampled_from([3, 30, 62, 120]), st.data())
+@settings(max_examples=60)
+def test_hand_written_lll_gives_a_reduced_basis_of_the_same_lattice(n, extra, bits, data):
+    """``intmat._lll`` (float-guided, exact updates) returns an LLL-reduced basis (checked in
+    exact rationals) of exactly the input's lattice, for skewed bases up to 400 bits (beyond,
+    documented: the input itself). Planted bugs: a doubled row (a
+    sublattice) fails the lattice check, the unreduced input fails the reduction check."""
+    d = n + extra
+    rows = data.draw(st.lists(st.lists(st.integers(-(2**bits), 2**bits), min_size=d,
+                                       max_size=d), min_size=n, max_size=n))
+    import sympy
+
+    if sympy.Matrix(rows).rank() < n:
+        return
+    # a skewed basis of the same lattice: row i += K · row i−1, with K above
+    # |r_i|/|r_{i−1}| + 1 (< 2^(bits+2) for d ≤ 6), so that |μ_{i,i−1}| > 1
+    skew = [list(r) for r in rows]
+    for i in range(1, n):
+        skew[i] = [x + (2**(bits + 3) + 7) * y for x, y in zip(skew[i], skew[i - 1])]
+    out = intmat._lll(skew)
+    if max(abs(x) for r in skew for x in r).bit_length() > 400:
+        assert out == skew  # documented: beyond floats' squares, the input basis as it is
+        return
+    assert _same_lattice(skew, out) and _lll_reduced(out)
+    doubled = [list(r) for r in out]
+    doubled[0] = [2 * x for x in doubled[0]]
+    assert not _same_lattice(skew, doubled)
+    assert not _lll_reduced(skew)
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(-3, 3), st.integers(1, 3),
+                          st.sampled_from([0, 1, 2**40])), min_size=1, max_size=30),
+       st.sampled_from([2**80, 2**1100]))
+@settings(max_examples=80)
+def test_line_ids_of_python_ints_equal_the_exact_dictionary(rows, scale):
+    """The float-sorted grouping of Python-int rows equals the dictionary of exact tuples,
+    on exact repeats and on distinct rows whose floats coincide (``v`` and ``v + 1`` at
+    2^80: the exact check must send those to the dictionary), and beyond floats (2^1100).
+    Planted bug: grouping by floats alone merges such rows (checked on a fixed example)."""
+    gid = np.array([g for g, *_ in rows], dtype=np.int64)
+    C = np.array([[a * scale + e, b] for _, a, b, e in rows], dtype=object)
+    got = chambers_module._line_ids(C, gid)
+    want = chambers_module._line_ids_exact(C, gid)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    close = np.array([[2**80, 1], [2**80 + 1, 1]], dtype=object)
+    by_float = len(np.unique(close.astype(float), axis=0))
+    firsts = chambers_module._line_ids(close, np.zeros(2, np.int64))[1]
+    assert by_float == 1 and firsts.tolist() == [0, 1]
