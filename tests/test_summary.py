@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arrangement.core import Arrangement
 from arrangement.examples import example, example_info, example_names
@@ -105,3 +106,78 @@ def test_cli_reports_a_disagreement_between_enumeration_and_formulas(monkeypatch
     assert main(["arrangement", "example:v1d", "--json"]) == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "disagree" in err[0]
+
+
+def _aliasing_keys(arr, rng):
+    """Weights z (small integers) under which the chambers' keys are distinct but some
+    ``key − z_k`` is the key of a chamber that is not the flip across k; None if not found."""
+    import numpy as np
+
+    S = arr.chambers().class_signs
+    plus = S > 0
+    rows = {r.tobytes(): i for i, r in enumerate(S)}
+    for _ in range(300):
+        z = rng.integers(1, 12, size=S.shape[1]).astype(np.uint64)
+        keys = plus.astype(np.uint64) @ z
+        if len(np.unique(keys)) < len(keys):
+            continue
+        where = {int(v): i for i, v in enumerate(keys)}
+        for k in range(S.shape[1]):
+            for c in np.nonzero(plus[:, k])[0]:
+                j = where.get(int(keys[c] - z[k]))
+                f = S[c].copy()
+                f[k] = -f[k]
+                if j is not None and j != rows.get(f.tobytes()):
+                    order = np.argsort(keys, kind="stable")
+                    return z, keys, order, keys[order]
+    return None
+
+
+def test_neighbors_key_search_rejects_false_key_matches(monkeypatch):
+    """Distinct keys: ``neighbors`` searches ``key − z_k`` among the sorted keys and accepts
+    a hit only when the sign vectors differ exactly at k. Under weights chosen so that some
+    hits are false (another chamber's key), the result still equals the exact oracle (flip
+    each sign, look the vector up in a dictionary); planted bug: accepting every hit does not."""
+    import numpy as np
+
+    import arrangement.core as core
+
+    X = [[1, 0, 2], [0, 1, -1], [1, 1, 1], [2, -1, 0], [1, -2, 3], [3, 1, -2]]
+    oracle = Arrangement(X)
+    S = oracle.chambers().class_signs
+    want = np.full((len(S), S.shape[1]), -1, dtype=np.int32)
+    for k in range(S.shape[1]):
+        oracle._neighbors_by_lookup(want, k)
+    index = _aliasing_keys(oracle, np.random.default_rng(7))
+    assert index is not None
+    arr = Arrangement(X)
+    arr.__dict__["_key_index"] = index
+    assert np.array_equal(arr.neighbors(), want)
+    monkeypatch.setattr(core, "differ_only_at", lambda A, B, k: np.ones(len(A), dtype=bool))
+    planted = Arrangement(X)
+    planted.__dict__["_key_index"] = index
+    assert not np.array_equal(planted.neighbors(), want)
+
+
+@given(st.lists(st.lists(st.integers(-4, 4), min_size=3, max_size=3), min_size=1, max_size=9),
+       st.booleans())
+@settings(max_examples=60)
+def test_neighbors_by_key_search_equal_the_exact_lookup(X, collide):
+    """Distinct keys: ``neighbors`` searches ``key − z_k`` in the sorted keys (queries
+    rotated into order mod 2^64), accepting a hit only when the sign vectors differ exactly at
+    k. The oracle flips each class's sign and looks the vector up in a dictionary of exact
+    sign vectors. With ``collide``, z is replaced by small weights found by
+    :func:`_aliasing_keys` (distinct keys, false matches) when there are any."""
+    import numpy as np
+
+    arr = Arrangement(X)
+    if collide and arr.classes:
+        index = _aliasing_keys(arr, np.random.default_rng(len(X)))
+        if index is not None:
+            arr.__dict__["_key_index"] = index
+    nb = arr.neighbors()
+    S = arr.chambers().class_signs
+    want = np.full_like(nb, -1)
+    for k in range(S.shape[1]):
+        arr._neighbors_by_lookup(want, k)
+    assert np.array_equal(nb, want)
