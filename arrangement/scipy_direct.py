@@ -3,12 +3,12 @@
 Two of scipy's packages cost a fresh process far more than the routines used from them:
 ``scipy.optimize`` (its package import builds linprog, shgo, scipy.fft, scipy.special,
 scipy.spatial, ...: about 0.11 s of CPU) for its NNLS, and ``scipy.linalg`` (about 0.05 s) for
-four LAPACK routines and the loading of scipy's BLAS copy (exact/blas.py) — more than a small
+four LAPACK routines and the loading of scipy's BLAS copy (arrangement/blas.py) — more than a small
 solve's own work (benchmarks/RESULTS.md, session 12). The routines themselves are compiled
 code in single extension modules, ``scipy.optimize._slsqplib`` and ``scipy.linalg._flapack``,
 which load in 2–3 ms each. This module is in the lowest package so that the completeness
 certificate (arrangement/certificate.py) and the certifier (exact/screen.py, exact/certify.py,
-exact/projection.py, exact/dual_newton.py, exact/blas.py) can all use it.
+exact/projection.py, exact/dual_newton.py, arrangement/blas.py) can all use it.
 
 Each extension module is loaded alone (the importlib recipe for importing a module from its
 file, registered under its own name, so that the package reuses it when it is imported later)
@@ -179,9 +179,9 @@ def lapack(*names: str) -> tuple[Any, ...]:
 
 
 def load_blas() -> None:
-    """Load scipy's own BLAS copy into the process (what :func:`exact.blas.single_threaded_blas`
-    needs before it sets the thread limits): ``_flapack`` links it, so loading that module
-    alone does; else ``scipy.linalg``.
+    """Load scipy's own BLAS copy into the process (what
+    :func:`arrangement.blas.single_threaded_blas` needs before it sets the thread limits):
+    ``_flapack`` links it, so loading that module alone does; else ``scipy.linalg``.
 
     >>> load_blas()  # tests/test_scipy_direct.py: the same libraries as scipy.linalg's import
     """

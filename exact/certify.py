@@ -1429,8 +1429,8 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
 
     References: Pilanci & Ergen (2020); Wang, Lacotte & Pilanci (2022).
     """
+    from arrangement.blas import single_threaded_blas
     from exact import screen_kernels
-    from exact.blas import single_threaded_blas
 
     with single_threaded_blas():
         sol = _solve(X, y, beta, loss, tol, arrangement=arrangement, program=program,

@@ -588,7 +588,7 @@ def check(net: Network, X: Sequence[Sequence[object]], y: Sequence[object], beta
     References: Wang, Lacotte & Pilanci (2022), arXiv:2006.05900 (seed 000 §"checking global
     optimality", poster 004); docs/MATH.md §5–§7.
     """
-    from exact.blas import single_threaded_blas
+    from arrangement.blas import single_threaded_blas
 
     with single_threaded_blas():
         return _check(net, X, y, beta, tol=tol, arrangement=arrangement, loss=loss,

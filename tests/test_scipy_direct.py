@@ -142,7 +142,7 @@ def test_lapack_gives_scipy_linalg_lapacks_own_routines():
 
 def test_load_blas_loads_the_libraries_scipy_linalg_loads():
     """threadpoolctl sees the same BLAS libraries after load_blas() as after importing
-    scipy.linalg and scipy.optimize (what exact/blas.py imported before), so the same ones are
+    scipy.linalg and scipy.optimize (what arrangement/blas.py imported before), so the same ones are
     limited to one thread."""
     out = _fresh("""
         import numpy, scipy.sparse
