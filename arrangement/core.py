@@ -258,9 +258,9 @@ class Arrangement:
             with single_threaded_blas() if N.shape[0] > 16 else contextlib.nullcontext():
                 W, _N, _cls, _orient = chamber_witnesses(N[:, J] if N.shape[0] else N[:, :0],
                                                          len(J), progress)
-            W = self.lift(W)
-            class_signs = intmat.sign_matmul(W, N.T) if N.shape[0] else np.zeros(
-                (W.shape[0], 0))
+                W = self.lift(W)
+                class_signs = intmat.sign_matmul(W, N.T) if N.shape[0] else np.zeros(
+                    (W.shape[0], 0))
             class_signs = np.asarray(class_signs, dtype=np.int8)
             # A canonical order (lexicographic, + before −) makes indices reproducible.
             order = _lex_order(class_signs)
