@@ -15,6 +15,9 @@ def _blas_threads() -> list[int]:
 
 
 def test_limit_is_one_thread_inside_and_restored_outside():
+    from arrangement.scipy_direct import load_blas
+
+    load_blas()  # the limit loads scipy's BLAS copy first: compare with it loaded
     before = _blas_threads()
     with single_threaded_blas():
         assert _blas_threads() and set(_blas_threads()) == {1}
