@@ -581,3 +581,14 @@ def test_line_ids_of_python_ints_equal_the_exact_dictionary(rows, scale):
     by_float = len(np.unique(close.astype(float), axis=0))
     firsts = chambers_module._line_ids(close, np.zeros(2, np.int64))[1]
     assert by_float == 1 and firsts.tolist() == [0, 1]
+
+
+@given(st.one_of(st.just(0), sized), st.one_of(st.just(0), sized))
+@settings(max_examples=300)
+def test_ext_gcd_gives_bezout_coefficients(a, b):
+    """``_ext_gcd`` (CPython's modular inverse): ``g = gcd(a, b)`` (math.gcd, the oracle) and
+    ``x a + y b = g``; a coefficient off by one (planted) breaks the identity unless b = 0."""
+    g, x, y = intmat._ext_gcd(a, b)
+    assert g == math.gcd(a, b) and x * a + y * b == g
+    if b:
+        assert (x + 1) * a + y * b != g or a == 0
