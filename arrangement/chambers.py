@@ -556,11 +556,14 @@ def _plane_bases_3d(H: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray
     """Integer bases (``M × 3 × 2``) of the planes ``{h·u = 0}`` of the rows of H: the pivot
     basis (:func:`arrangement.intmat.nullspace_bases`, all at once) for rows below ``start``,
     the Gauss-reduced lattice basis (:func:`arrangement.intmat.kernel_bases_3d`) for the rest.
+    ``start`` is at most 2^31, the pivot bases' bound.
 
     >>> B = _plane_bases_3d(intmat.as_int_array([[1, 2, 0], [12346, 23456, 34567]]), 2**10)
     >>> B.shape, (intmat.as_int_array([[12346, 23456, 34567]]) @ B[1]).tolist()
     ((2, 3, 2), [[0, 0]])
     """
+    if start > 2**31:
+        raise ValueError("_plane_bases_3d: start must be at most 2^31")
     M = H.shape[0]
     big = intmat.row_max_abs(H) >= start
     if not big.any():

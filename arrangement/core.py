@@ -253,8 +253,8 @@ class Arrangement:
             # enumerated in rank coordinates; the witnesses are lifted back with zeros. One
             # BLAS thread: the float sign products have inner dimension d, and a second
             # thread only spins (17-digit rows, (60, 4): 1.08 s CPU for 0.70 s wall, one
-            # thread 0.67 s for 0.67 s); the limit itself costs 0.01 ms, so only from 17
-            # classes on, where the enumeration takes milliseconds
+            # thread 0.67 s for 0.67 s); the limit costs 0.01 ms (21 ms once per process, to
+            # load scipy's BLAS and list the libraries), so only from 17 classes on
             with single_threaded_blas() if N.shape[0] > 16 else contextlib.nullcontext():
                 W, _N, _cls, _orient = chamber_witnesses(N[:, J] if N.shape[0] else N[:, :0],
                                                          len(J), progress)

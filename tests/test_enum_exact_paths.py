@@ -592,3 +592,10 @@ def test_ext_gcd_gives_bezout_coefficients(a, b):
     assert g == math.gcd(a, b) and x * a + y * b == g
     if b:
         assert (x + 1) * a + y * b != g or a == 0
+
+
+def test_plane_bases_refuse_a_start_beyond_the_pivot_bound():
+    """The pivot bases hold entries below 2^31 only: a larger ``start`` is refused, not
+    silently overflowed."""
+    with pytest.raises(ValueError, match="at most 2"):
+        chambers_module._plane_bases_3d(intmat.as_int_array([[1, 2, 3]]), 2**40)
