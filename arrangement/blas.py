@@ -16,7 +16,9 @@ session 18).
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["single_threaded_blas"]
 
@@ -41,18 +43,14 @@ def single_threaded_blas() -> Iterator[None]:
         yield
 
 
-_CONTROLLER: list = []
-
-
-def _controller():
+@functools.cache
+def _controller() -> Any:
     """One ``ThreadpoolController`` per process, made after scipy's BLAS is loaded:
     threadpoolctl's ``threadpool_limits`` scans the loaded libraries on every call (0.6 ms;
     a BLAS loaded after the first call is not limited)."""
-    if not _CONTROLLER:
-        from threadpoolctl import ThreadpoolController
+    from threadpoolctl import ThreadpoolController
 
-        from arrangement.scipy_direct import load_blas
+    from arrangement.scipy_direct import load_blas
 
-        load_blas()  # scipy's BLAS, loaded before the libraries are listed
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0]
+    load_blas()  # scipy's BLAS, loaded before the libraries are listed
+    return ThreadpoolController()

@@ -571,7 +571,7 @@ def _plane_bases_3d(H: np.ndarray, start: int = REDUCE_BASIS_FROM) -> np.ndarray
     R = intmat.kernel_bases_3d(H[big])
     if big.all():
         return R
-    small = intmat.nullspace_bases(intmat.shrink(H[~big].astype(object)))
+    small = intmat.nullspace_bases(H[~big])  # below start ≤ 2^31: its int64 conversion
     out = np.empty((M, 3, 2), dtype=R.dtype)
     out[big], out[~big] = R, small
     return out

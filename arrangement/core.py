@@ -293,7 +293,7 @@ class Arrangement:
             # int32 chamber indices: half the memory of int64 (255 -> 128 MB at (100, 4))
             nb = np.full((p, m), -1, dtype=np.int32 if p < 2**31 else np.int64)
             if p > 1 and not (sk[1:] == sk[:-1]).any():
-                self._neighbors_by_search(nb, S, plus, z, keys, order, sk)
+                self._neighbors_by_search(nb, plus, z, order, sk)
                 self._neighbors = nb
                 return nb
             for k in range(m):
@@ -349,22 +349,18 @@ class Arrangement:
         return out
 
     @staticmethod
-    def _neighbors_by_search(nb: np.ndarray, S: np.ndarray, plus: np.ndarray, z: np.ndarray,
-                             keys: np.ndarray, order: np.ndarray, sk: np.ndarray) -> None:
+    def _neighbors_by_search(nb: np.ndarray, plus: np.ndarray, z: np.ndarray,
+                             order: np.ndarray, sk: np.ndarray) -> None:
         """Fill ``nb`` when the chambers' keys are pairwise distinct: the chamber across H_k
         from a chamber on the + side of class k has the key ``key − z_k`` (Zobrist keys are
         linear, mod 2^64), so one binary search in the sorted keys finds it if it exists; a
         key found is accepted only when the sign vectors differ exactly at k. With distinct
         keys the search cannot miss a neighbour: it would carry exactly that key. (One
         argsort of all keys per class was 0.05 s at (40, 4).)"""
-        p, m = S.shape
+        p, m = plus.shape
         # the strict class signs as bits, in 64-bit words: two sign vectors differ exactly at
         # k iff their words XOR to k's bit (one word compare instead of m bytes and a sum)
-        packed = np.packbits(plus, axis=1)
-        pad = (-packed.shape[1]) % 8
-        if pad:
-            packed = np.hstack([packed, np.zeros((p, pad), dtype=np.uint8)])
-        words = np.ascontiguousarray(packed).view(np.uint64)
+        words = packed_rows(plus).view(np.uint64)
         plus_sorted = np.ascontiguousarray(plus[order].T)  # m × p: one row per class
         for k in range(m):
             # the + side of k in key order; subtracting z_k mod 2^64 rotates that order, so
@@ -521,17 +517,31 @@ class Arrangement:
 
 
 def differ_only_at(A: np.ndarray, B: np.ndarray, k: int) -> np.ndarray:
-    """Per row: do the bit-packed sign vectors A and B (``np.packbits`` of the + signs, padded
-    to 64-bit words) differ exactly in bit k?
+    """Per row: do the bit-packed sign vectors A and B (:func:`packed_rows` of the + signs, as
+    64-bit words) differ exactly in bit k?
 
-    >>> P = np.packbits(np.array([[1, 0, 1], [1, 1, 1], [0, 1, 1]], dtype=bool), axis=1)
-    >>> W = np.hstack([P, np.zeros((3, 7), np.uint8)]).view(np.uint64)
+    >>> W = packed_rows(np.array([[1, 0, 1], [1, 1, 1], [0, 1, 1]], dtype=bool)).view(np.uint64)
     >>> differ_only_at(W[[0, 0]], W[[1, 2]], 1).tolist()
     [True, False]
     """
-    e = np.zeros((1, A.shape[1] * 8), dtype=np.uint8)
-    e[0, k // 8] = 0x80 >> (k % 8)
-    return ((A ^ B) == e.view(np.uint64)).all(axis=1)
+    e = np.zeros((1, A.shape[1] * 64), dtype=bool)
+    e[0, k] = True
+    return ((A ^ B) == packed_rows(e).view(np.uint64)).all(axis=1)
+
+
+def packed_rows(B: np.ndarray) -> np.ndarray:
+    """The rows of a boolean matrix as bits (``np.packbits``: column 0 in the most significant
+    bit of byte 0), padded to whole 64-bit words: ``p × 8w`` contiguous bytes, to be viewed
+    as words (``.view(np.uint64)`` for equality, ``.view(">u8")`` for lexicographic order).
+
+    >>> packed_rows(np.array([[True, False, True]])).tolist()
+    [[160, 0, 0, 0, 0, 0, 0, 0]]
+    """
+    packed = np.packbits(B, axis=1)
+    pad = (-packed.shape[1]) % 8
+    if pad:
+        packed = np.hstack([packed, np.zeros((B.shape[0], pad), dtype=np.uint8)])
+    return np.ascontiguousarray(packed)
 
 
 def _lex_order(S: np.ndarray) -> np.ndarray:
@@ -544,11 +554,7 @@ def _lex_order(S: np.ndarray) -> np.ndarray:
     p, m = S.shape
     if m == 0:
         return np.arange(p)
-    packed = np.packbits(S < 0, axis=1)  # first column in the most significant bit
-    pad = (-packed.shape[1]) % 8
-    if pad:
-        packed = np.hstack([packed, np.zeros((p, pad), dtype=np.uint8)])
-    words = np.ascontiguousarray(packed).view(">u8").astype(np.uint64)
+    words = packed_rows(S < 0).view(">u8").astype(np.uint64)
     return np.lexsort(words.T[::-1])
 
 

@@ -181,3 +181,20 @@ def test_neighbors_by_key_search_equal_the_exact_lookup(X, collide):
     for k in range(S.shape[1]):
         arr._neighbors_by_lookup(want, k)
     assert np.array_equal(nb, want)
+
+
+def test_neighbors_search_past_one_byte_and_one_word_of_signs():
+    """20 and 70 classes (sign bits past byte 0 and past the first 64-bit word): the key
+    search's table equals the exact lookup, and every chamber of m planes in general position
+    in R³ has a facet count summing to 2·m·(2(m − 1)) (each plane carries 2(m − 1) facets, each
+    shared by two chambers)."""
+    import numpy as np
+
+    for m in (20, 70):
+        arr = Arrangement([[1, k, k * k] for k in range(m)])
+        nb = arr.neighbors()
+        want = np.full_like(nb, -1)
+        for k in range(m):
+            arr._neighbors_by_lookup(want, k)
+        assert np.array_equal(nb, want)
+        assert int((nb >= 0).sum()) == 2 * m * 2 * (m - 1)
