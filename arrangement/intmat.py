@@ -644,3 +644,90 @@ def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> li
                 gso_row(i)
             k = max(k - 1, 1)
     return b
+
+
+def round_limb_sums(S: Sequence[np.ndarray], bits: int, shift: int = 0) -> np.ndarray | None:
+    """The correctly rounded floats of the exact integers ``H = Σ_j S_j·2^(bits·j)``, divided
+    by ``2^shift``, in int64 and float64 operations only; None where a result is not a normal
+    float (or zero), for the caller to take Python integers instead.
+
+    The limbs are carried into digits in ``[0, 2^bits)`` with a signed top (``&`` and ``>>``
+    in two's complement are the floor's remainder and quotient), negated entries carried
+    again from ``−S``; then the top 62 bits of each ``|H|`` are cut out as one int64 ``Y``
+    (``|H| = Y·2^s + R``, ``0 ≤ R < 2^s``), with ``R ≠ 0`` folded into Y's lowest bit. Rounding
+    Y to 53 bits reads only its round bit (bit 8 of 62) and whether anything below it is
+    nonzero, so the int64 → float64 conversion (round to nearest, ties to even) rounds ``|H|``
+    exactly as once; ``2^(s − shift)`` is applied by ``ldexp``, exact for normal results.
+
+    Parameters
+    ----------
+    S : sequence of numpy.ndarray
+        int64 arrays of one shape, each entry below ``2^61`` in magnitude (so that no carry
+        leaves int64).
+    bits : int
+        The limb width, 1 to 31.
+    shift : int
+        The power of two to divide by (≥ 0).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        float64 of the shape of ``S[0]``.
+
+    >>> S = [np.array([5, -7]), np.array([3, 0]), np.array([2**29, -1])]
+    >>> H = [5 + 3 * 2**31 + 2**29 * 2**62, -7 - 2**62]
+    >>> round_limb_sums(S, 31, 10).tolist() == [h / 2**10 for h in H]
+    True
+    """
+    if not 1 <= bits <= 31 or shift < 0:
+        raise ValueError("round_limb_sums: bits must be in 1..31 and shift ≥ 0")
+    S = [np.asarray(s, dtype=np.int64) for s in S]
+    if not S:
+        return None
+    if any(int(np.abs(s).max(initial=0)) >= 1 << 61 for s in S):
+        raise ValueError("round_limb_sums: limbs must be below 2^61")
+    mask = (1 << bits) - 1
+
+    def digits(L: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+        D, carry = [], np.zeros(L[0].shape, dtype=np.int64)
+        for s in L:
+            c = s + carry
+            D.append(c & mask)
+            carry = c >> bits
+        while (carry >= (1 << bits)).any():  # more digits, until the top is one of them
+            D.append(carry & mask)
+            carry = carry >> bits
+        return D, carry
+
+    D, top = digits(S)
+    neg = top < 0
+    if neg.any():
+        D, top = digits([np.where(neg, -s, s) for s in S])
+    Dg = np.stack(D + [top])  # (J + 1) × shape, every digit in [0, 2^bits), |H| ≥ 0
+    nz = Dg != 0
+    J = Dg.shape[0]
+    jtop = np.where(nz.any(axis=0), J - 1 - np.argmax(nz[::-1], axis=0), -1)
+    lead = np.take_along_axis(Dg, np.maximum(jtop, 0)[None], axis=0)[0]
+    L = np.frexp(lead.astype(float))[1]  # bit length of the leading digit (exact: < 2^31)
+    nbits = np.where(jtop >= 0, bits * jtop + L, 0)
+    s = np.maximum(nbits - 62, 0)
+    Y = np.zeros(Dg.shape[1:], dtype=np.int64)
+    sticky = np.zeros(Dg.shape[1:], dtype=bool)
+    for j in range(J):
+        off = bits * j - s  # where digit j lands in Y (negative: partly or wholly below)
+        dj = Dg[j]
+        up = np.clip(off, 0, 62)
+        down = np.clip(-off, 0, 63)
+        Y += np.where((off >= 0) & (j <= jtop), dj << up, 0)
+        part = (off < 0) & (off > -bits)
+        Y += np.where(part, dj >> np.minimum(down, bits), 0)
+        low = np.where(part, dj & ((np.int64(1) << np.minimum(down, bits)) - 1),
+                       np.where(off <= -bits, dj, 0))
+        sticky |= low != 0
+    Y |= sticky.astype(np.int64)
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.ldexp(Y.astype(np.float64), (s - shift).astype(np.int32))
+    if not (np.isfinite(out).all() and ((out == 0) == (jtop < 0)).all()
+            and (np.abs(out[out != 0]) >= np.finfo(float).tiny).all()):
+        return None
+    return np.where(neg, -out, out)

@@ -136,3 +136,75 @@ def test_pending_upper_bound_decides_as_the_exact_one():
     other = C._Upper(exact.value + F(1, 10**20), {}, [])
     pend = C._PendingUpper(cp, groups, 80, est)
     assert not C._below(other, pend, enough=(far, tol)) and not C._pending(pend)
+
+
+def _instance17(seed: int, n: int = 12, d: int = 3):
+    """Data as a CSV export writes it: 17-digit floats (the facets' integers near 2^57, far
+    beyond the residuals' H/2^k scale, so integer multipliers round to 0)."""
+    rng = np.random.default_rng(seed)
+    X = [[F(f"{x:.17g}") for x in r] for r in 0.05 * rng.standard_normal((n, d))]
+    y = [F(repr(float(t))) for t in rng.standard_normal(n)]
+    return X, y, F(1, 10)
+
+
+def _route_spies(monkeypatch):
+    """Count the float route's checks and the int64 proofs that carry multipliers."""
+    import exact.interval_pass as ip
+
+    seen = {"float": 0, "int_mu": 0}
+    real_float, real_proven = ip.float_bound_proven, ip.IntervalH.proven
+
+    def float_spy(*a, **k):
+        seen["float"] += 1
+        return real_float(*a, **k)
+
+    def proven_spy(self, AI, rows, cols, mu, T, **k):
+        seen["int_mu"] += mu is not None and len(rows) > 0
+        return real_proven(self, AI, rows, cols, mu, T, **k)
+
+    monkeypatch.setattr(ip, "float_bound_proven", float_spy)
+    monkeypatch.setattr(ip.IntervalH, "proven", proven_spy)
+    return seen
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_17_digit_data_take_the_float_route_and_every_claim_holds(interval_calls, seed,
+                                                                   monkeypatch):
+    """On 17-digit data the pass proves with multipliers only on the exact rows in floats
+    (the kept multipliers of the screen, then NNLS; no int64 round with integer
+    multipliers); every dismissal holds in Fractions and solve's certificate verifies."""
+    import exact.certify as certify_mod
+
+    seen = _route_spies(monkeypatch)
+    X, y, beta = _instance17(seed)
+    cp = ConvexProgram(X, y, beta)
+    sol = certify_mod.solve(X, y, beta, program=cp)
+    assert sol.stats["method"] == "cutting" and sol.stats["target_met"]
+    assert seen["float"] > 0 and seen["int_mu"] == 0
+    v, kw, dp = interval_calls[-1]
+    assert dp is not None and dual_pass_failures(cp, v, dp, kw.get("floor", F(0))) == []
+    ok, msg = _verify(sol, X, y, beta)
+    assert ok, msg
+
+
+def test_17_digit_pass_at_a_random_point_is_exact_and_a_lying_float_check_is_caught(
+        monkeypatch):
+    """Away from an optimum (many groups above the must group's t) the float route's largest
+    t is dual_pieces' and every claim holds; a planted float check that accepts every bound
+    dismisses groups above t_max, which the Fraction audit finds."""
+    import exact.interval_pass as ip
+    from exact.certify import dual_pieces
+
+    X, y, beta = _instance17(2, 10, 3)
+    cp = ConvexProgram(X, y, beta)
+    rng = np.random.default_rng(2)
+    v = tuple(F(int(a), 7) for a in rng.integers(-20, 20, cp.n))
+    must = [(0, 1)]
+    seen = _route_spies(monkeypatch)
+    dp = ip.interval_dual_pieces(cp, v, must, top=0)
+    assert dp is not None and seen["float"] > 0 and seen["int_mu"] == 0
+    assert dual_pass_failures(cp, v, dp) == []
+    assert dp.tmax == dual_pieces(cp, v, screen=False).tmax
+    monkeypatch.setattr(ip, "float_bound_proven",
+                        lambda G, lam, AF, counts, T: np.ones(len(G), dtype=bool))
+    assert dual_pass_failures(cp, v, ip.interval_dual_pieces(cp, v, must, top=0)) != []

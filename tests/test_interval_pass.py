@@ -339,3 +339,67 @@ def test_rows_scaled_with_narrow_limbs_is_the_same(monkeypatch):
     want = np.array([[x / 2**ih.k for x in ih.row(int(i))] for i in idx], dtype=float)
     assert len(ih._limbs or []) == 0 and np.array_equal(ih.rows_scaled(idx), want)
     assert len(ih._limbs) > 10
+
+
+def _exact_quotients(S, bits: int, shift: int) -> list:
+    H = [sum(int(S[j][i]) << (bits * j) for j in range(len(S))) for i in range(len(S[0]))]
+    return [h / (1 << shift) for h in H]
+
+
+def test_round_limb_sums_rounds_as_python_does():
+    """``arrangement.intmat.round_limb_sums`` against Python's correctly rounded integer
+    division, bit for bit: random limbs of 1–31 bits (carries, both signs, cancellation),
+    and the halfway cases just above and below 53 bits where the sticky bit decides."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from arrangement.intmat import round_limb_sums
+
+    @given(st.sampled_from([1, 5, 20, 31]), st.integers(0, 300),
+           st.lists(st.lists(st.integers(-(2**60), 2**60), min_size=3, max_size=3),
+                    min_size=1, max_size=6))
+    def check(bits, shift, limbs):
+        S = [np.array(r, dtype=np.int64) for r in limbs]
+        got = round_limb_sums(S, bits, shift)
+        want = _exact_quotients(S, bits, shift)
+        if got is None:  # only where a quotient is not a normal float
+            assert any(w == 0 or abs(w) < np.finfo(float).tiny for w, h in
+                       zip(want, _exact_quotients(S, bits, 0)) if h != 0)
+        else:
+            assert got.tolist() == want
+
+    check()
+    for top in (2**53, 2**62, 2**70 + 2**17, 2**95):
+        ulp = 2 ** max(0, top.bit_length() - 53)
+        for h in (top + ulp // 2, top + ulp // 2 + 1, top + ulp // 2 - 1, top + 3 * ulp // 2,
+                  top + ulp // 2 + 2**0):
+            digs = []
+            x = h
+            while x:
+                digs.append(x & (2**31 - 1))
+                x >>= 31
+            S = [np.array([g, -g]) for g in digs]
+            assert round_limb_sums(S, 31, 3).tolist() == [h / 8, -h / 8]
+
+
+def test_planted_bug_round_limb_sums_without_the_sticky_bit_is_caught():
+    """The same function with its sticky bit dropped (the bits below the 62-bit window
+    ignored) rounds ``2^80 + 2^27 + 1`` (half an ulp and one more) down to even, where the
+    exact quotient rounds up: the comparison above catches it."""
+    import inspect
+
+    from arrangement import intmat
+
+    src = inspect.getsource(intmat.round_limb_sums)
+    assert src.count("Y |= sticky.astype(np.int64)") == 1
+    ns = dict(vars(intmat))
+    exec(src.replace("Y |= sticky.astype(np.int64)", "pass"), ns)  # the planted bug
+    h = 2**80 + 2**27 + 1
+    digs = []
+    x = h
+    while x:
+        digs.append(x & (2**31 - 1))
+        x >>= 31
+    S = [np.array([g]) for g in digs]
+    assert intmat.round_limb_sums(S, 31).tolist() == _exact_quotients(S, 31, 0)
+    assert ns["round_limb_sums"](S, 31).tolist() != _exact_quotients(S, 31, 0)
