@@ -396,6 +396,7 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
     fast = getattr(own, "ratios", None)
     rows_of = getattr(own, "multiplier_rows", None) if fast is not None else None
     scaled_of = getattr(own, "scaled_rows", None) if fast is not None else None
+    float_of = getattr(own, "float_rows", None) if fast is not None else None
     projections = sol.projections
     facet_text: dict[tuple[int, tuple[int, ...]], str] = {}
     sign_rows, pattern_rows = np.asarray(cp.signs), np.asarray(cp.patterns)
@@ -422,6 +423,8 @@ def _chamber_texts(sol: Solution, cp, arr, h_matrix) -> Iterator[str]:
                     mtext = {(r, c): t for r, c, t in zip(rr.tolist(), cc.tolist(), texts)}
         if scaled_of is not None:
             mtext.update(_scaled_texts(own, scaled_of(b0, b1), widths))
+        if float_of is not None:
+            mtext.update(_float_scaled_texts(own, float_of(b0, b1), widths))
         out = []
         for r, i in enumerate(range(b0, b1)):
             ft = []
@@ -489,6 +492,64 @@ def _scaled_texts(own, sr: np.ndarray, widths: list[int]) -> dict[tuple[int, int
                 q = math.gcd(a, dn)
                 t = cache[m] = _lam_text(a // q, dn // q)
             parts.append(t)
+        out[(r, c)] = ",".join(parts)
+    return out
+
+
+def _float_scaled_texts(own, fr: np.ndarray, widths: list[int]) -> dict[tuple[int, int], str]:
+    """The λ texts of a block's groups recorded as rows of float multipliers on the scale of
+    an interval H (code 6 of :class:`exact.interval_pass.ScaledDismissals`; ``fr`` from its
+    ``float_rows``): ``{(row, column): body}``, each entry as :func:`_lam_text` writes the
+    reduced ``a·2^shift/(b·den)`` of the float's ``a/b``.
+
+    With ``x = N·2^E`` (N odd, from ``frexp``) and ``den = 2^e·D`` (D odd), ``λ = N·2^(E + shift
+    − e)/D``, and the gcd is ``gcd(N, D mod N)``: one Python remainder per distinct N and int64
+    gcds, instead of a Fraction-sized gcd per entry (17-digit data: nearly every group is of
+    this kind, and the per-group ratios were half of the certificate's writing).
+    """
+    rr, cc = np.nonzero(fr >= 0)
+    if not len(rr):
+        return {}
+    F = own.fmu[fr[rr, cc]]
+    ws = [widths[r] for r in rr.tolist()]
+    F = np.where(np.arange(F.shape[1])[None, :] < np.array(ws)[:, None], F, 0.0)
+    sh, dn = own.shift, own.den
+    e = (dn & -dn).bit_length() - 1
+    D = dn >> e
+    m, E = np.frexp(F)
+    N = np.ldexp(m, 53).astype(np.int64)                 # exact: m has 53 bits
+    E = E.astype(np.int64) - 53
+    low = N & -N
+    tz = np.where(N > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
+    N >>= tz
+    P = E + tz + (sh - e)                                # λ = N·2^P / D, N odd (or 0)
+    R = np.zeros(N.size, dtype=np.int64)
+    nz = np.flatnonzero(N)
+    R[nz] = [D % x for x in N.ravel()[nz].tolist()]
+    g = np.where(N > 0, np.gcd(N, R.reshape(N.shape)), 1)
+    num, gl, pl = (N // g).tolist(), g.tolist(), P.tolist()
+    # each denominator's text once: (D/g)·2^(−P) for P < 0 (few distinct, and as long as den)
+    dens: dict[tuple[int, int], tuple[int, str | None]] = {}
+    out = {}
+    for r, c, nr, grow, prow, w in zip(rr.tolist(), cc.tolist(), num, gl, pl, ws):
+        parts = []
+        for a, q, p_ in zip(nr[:w], grow[:w], prow[:w]):
+            if a == 0:
+                parts.append("0")
+                continue
+            key = (q, p_ if p_ < 0 else 0)
+            ent = dens.get(key)
+            if ent is None:
+                b = (D // q) << -key[1]
+                ent = dens[key] = (b, None if b.bit_length() >= _LONG_BITS
+                                   else "" if b == 1 else f'/{b}"')
+            if p_ > 0:
+                a <<= p_
+            bt = ent[1]
+            if bt is None or a.bit_length() >= _LONG_BITS:
+                parts.append(_lam_text(a, ent[0]))  # a long number: the guarded path
+            else:
+                parts.append(f'"{a}{bt}' if bt else str(a))
         out[(r, c)] = ",".join(parts)
     return out
 

@@ -389,6 +389,23 @@ class ScaledDismissals(Dismissals):
 
         return np.where(self.code[b0:b1] == 4, self.arg[b0:b1], -1)
 
+    def float_rows(self, b0: int, b1: int):
+        """For chambers ``b0 … b1 − 1`` (rows) and the signs +1, −1 (columns): the row of
+        :attr:`fmu` holding the group's float multipliers (code 6), −1 where λ is recorded
+        otherwise (for a writer that turns whole blocks of them into text at once; each float
+        the dyadic a/b, λ = a·2^shift/(b·den)).
+
+        >>> import numpy as np
+        >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
+        >>> b = ScaledDismissals(cp.cones, IntervalH(cp, (Fraction(1), Fraction(-1))))
+        >>> b.add_float_rows(np.array([2]), np.array([1]), np.array([[0.5, 0.25]]))
+        >>> b.float_rows(2, 3).tolist()
+        [[-1, 0]]
+        """
+        import numpy as np
+
+        return np.where(self.code[b0:b1] == 6, self.arg[b0:b1], -1)
+
     def _scaled(self, g):
         i, s = g
         col = 0 if s == 1 else 1

@@ -195,3 +195,55 @@ def test_completeness_texts_in_dimension_seven():
     cert = completeness_certificate(Arrangement(X))
     assert min(x for c in cert["chambers"] for x in c[2]) < -99
     assert _texts_of(Arrangement(X)) == json.dumps(cert["chambers"], **_DUMPS)
+
+
+def _solve17(n: int = 20, d: int = 3, seed: int = 1):
+    from exact.certify import solve
+
+    rng = np.random.default_rng(seed)
+    X = [[f"{x:.17g}" for x in r] for r in (0.05 * rng.standard_normal((n, d))).tolist()]
+    y = [repr(float(t)) for t in rng.standard_normal(n)]
+    return X, y, solve(X, y, "1/10")
+
+
+def test_float_multiplier_rows_of_17_digit_data_are_the_dict_writers(tmp_path):
+    """17-digit data: the interval pass records nearly every dual bound as float multiplier
+    rows (code 6) over a den that is not a power of two (10^17 in X); the block texts of
+    ``_float_scaled_texts`` (one remainder per entry, int64 gcds) are byte for byte the dict
+    writer's per-group Fractions, and the certificate verifies."""
+    from arrangement.certificate import completeness_certificate, write_certificate
+    from exact.certificates import solution_certificate, write_solution_certificate
+
+    X, y, sol = _solve17()
+    codes = np.unique(sol.bounds.code, return_counts=True)
+    assert 6 in codes[0].tolist() and codes[1][codes[0].tolist().index(6)] > 50, codes
+    den = sol.bounds.den
+    assert den & (den - 1), "den is a power of two: the gcds would be trivial"
+    ref, out = tmp_path / "ref.json", tmp_path / "c.json"
+    cert = solution_certificate(sol, X, y, "1/10")
+    write_certificate(cert, str(ref))
+    write_solution_certificate(sol, X, y, "1/10", str(out))
+    assert out.read_bytes() == ref.read_bytes()
+    cert["completeness"] = completeness_certificate(sol.program.arrangement)
+    ok, msg = verify_certificate(json.loads(json.dumps(cert)))
+    assert ok, msg
+
+
+def test_planted_bug_float_rows_without_the_odd_gcd_are_caught(tmp_path, monkeypatch):
+    """The same texts with the odd part of the gcd taken as the whole of N (D mod N replaced
+    by 0): the written bytes differ from the dict writer's, so the comparison above fails."""
+    import inspect
+
+    from arrangement.certificate import write_certificate
+    from exact.certificates import solution_certificate, write_solution_certificate
+
+    src = inspect.getsource(C._float_scaled_texts)
+    assert src.count("[D % x for x in") == 1
+    ns = dict(vars(C))
+    exec(src.replace("[D % x for x in", "[0 * x for x in"), ns)  # the planted bug
+    monkeypatch.setattr(C, "_float_scaled_texts", ns["_float_scaled_texts"])
+    X, y, sol = _solve17()
+    ref, out = tmp_path / "ref.json", tmp_path / "c.json"
+    write_certificate(solution_certificate(sol, X, y, "1/10"), str(ref))
+    write_solution_certificate(sol, X, y, "1/10", str(out))
+    assert out.read_bytes() != ref.read_bytes()
