@@ -503,9 +503,10 @@ def _float_scaled_texts(own, fr: np.ndarray, widths: list[int]) -> dict[tuple[in
     reduced ``a·2^shift/(b·den)`` of the float's ``a/b``.
 
     With ``x = N·2^E`` (N odd, from ``frexp``) and ``den = 2^e·D`` (D odd), ``λ = N·2^(E + shift
-    − e)/D``, and the gcd is ``gcd(N, D mod N)``: one Python remainder per distinct N and int64
-    gcds, instead of a Fraction-sized gcd per entry (17-digit data: nearly every group is of
-    this kind, and the per-group ratios were half of the certificate's writing).
+    − e)/D``, and the gcd is ``gcd(N, D mod N)``: one Python remainder per entry and int64
+    gcds, each denominator's text made once, instead of a gcd of den-sized integers and a
+    ratio list per group (17-digit data: nearly every group is of this kind; diabetes (40, 4)
+    with 17 digits: the chamber texts 0.98 → 0.68 s under cProfile).
     """
     rr, cc = np.nonzero(fr >= 0)
     if not len(rr):

@@ -183,7 +183,7 @@ class IntervalH:
         result is not a normal float they are added as Python integers and Python's int
         division rounds once. With 17-digit data the limbs replaced a Python sum over each
         chamber's rows (a fifth of a certification), and the int64 rounding their Python
-        integers (diabetes (40, 4): 23k rows, 0.039 → 0.00x s).
+        integers (diabetes 17 digits, (40, 4): 23k rows, 0.039 → about 0.005 s CPU).
 
         >>> cp = ConvexProgram([[1, 0], [0, 1]], [1, 1], 1)
         >>> ih = IntervalH(cp, (Fraction(1, 3), Fraction(2**70 + 1, 7)))
