@@ -355,6 +355,22 @@ def _g_bodies(H: np.ndarray, den: int) -> tuple[list[str], list[str]]:
 _POW2 = [str(1 << k) for k in range(1100)]
 
 
+def _trailing_zeros(M: np.ndarray) -> np.ndarray:
+    """The trailing zero bits of each int64 ``M ≥ 0`` (0 where M = 0): the lowest set bit
+    ``M & −M``, a power of two, has its exponent read exactly by ``frexp``."""
+    low = M & -M
+    return np.where(M > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
+
+
+def _odd_dyadics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(N, E)`` with ``x = N·2^E`` exactly, N an odd int64 (0 where x = 0), for floats
+    ``x ≥ 0``: the 53-bit integer of ``frexp``'s mantissa with its trailing zeros moved into E."""
+    m, e = np.frexp(x)
+    N = np.ldexp(m, 53).astype(np.int64)                 # exact: m has 53 bits
+    tz = _trailing_zeros(N)
+    return N >> tz, e.astype(np.int64) - 53 + tz
+
+
 def _dyadic_texts(mu: np.ndarray, widths: list[int]) -> list[str] | None:
     """The JSON bodies (no brackets) of the rows ``mu[r, :widths[r]]`` of dyadic floats ≥ 0,
     each entry as :func:`arrangement.rational.certificate_reduced` writes its reduced ratio
@@ -365,13 +381,7 @@ def _dyadic_texts(mu: np.ndarray, widths: list[int]) -> list[str] | None:
         return ["" for _ in widths]
     if not np.isfinite(mu).all() or (mu < 0).any() or float(mu.max()) >= 2.0**62:
         return None
-    m, e = np.frexp(mu)
-    N = np.ldexp(m, 53).astype(np.int64)                 # exact: m has 53 bits
-    E = e.astype(np.int64) - 53
-    low = N & -N                                         # the lowest set bit of N > 0
-    tz = np.where(N > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
-    N >>= tz
-    E += tz
+    N, E = _odd_dyadics(mu)
     N = np.where(E > 0, N << np.maximum(E, 0), N)        # integers (< 2^62, checked above)
     K = np.where(N > 0, np.maximum(-E, 0), 0)            # the denominator 2^K of each entry
     out = []
@@ -517,13 +527,8 @@ def _float_scaled_texts(own, fr: np.ndarray, widths: list[int]) -> dict[tuple[in
     sh, dn = own.shift, own.den
     e = (dn & -dn).bit_length() - 1
     D = dn >> e
-    m, E = np.frexp(F)
-    N = np.ldexp(m, 53).astype(np.int64)                 # exact: m has 53 bits
-    E = E.astype(np.int64) - 53
-    low = N & -N
-    tz = np.where(N > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
-    N >>= tz
-    P = E + tz + (sh - e)                                # λ = N·2^P / D, N odd (or 0)
+    N, E = _odd_dyadics(F)
+    P = E + (sh - e)                                     # λ = N·2^P / D, N odd (or 0)
     R = np.zeros(N.size, dtype=np.int64)
     nz = np.flatnonzero(N)
     R[nz] = [D % x for x in N.ravel()[nz].tolist()]
@@ -564,8 +569,7 @@ def _dyadic_scaled_texts(M: np.ndarray, widths: list[int], sh: int, dn: int
     e = dn.bit_length() - 1
     if dn != 1 << e or not M.size or int(M.min()) < 0:
         return None
-    low = M & -M
-    tz = np.where(M > 0, np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1, 0)
+    tz = _trailing_zeros(M)
     N, E = M >> tz, tz + (sh - e)  # λ = N·2^E, N odd
     if int(E.max()) > 0 or int(-E.min()) >= len(_POW2):
         return None

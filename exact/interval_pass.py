@@ -805,24 +805,30 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     except OverflowError:
         kept = None
 
+    def kept_blocks(pend: np.ndarray):
+        """The groups ``pend`` in blocks of :data:`_PROVEN_BLOCK`, each as ``(b, c, rows,
+        cols, λ)``: the block's start, the positions within it of the groups with a kept
+        multiplier ``> 0``, and their kept multipliers (as wide as the block's largest facet
+        count). In blocks of rows: the temporaries of a whole (40, 5) pass (300k groups × 22
+        facets, int64 indices) were larger than the saving."""
+        assert kept is not None
+        flat = kept.reshape(-1, kept.shape[2])  # a view: one fancy index on 2p rows
+        for b in range(0, len(pend), _PROVEN_BLOCK):
+            pb = pend[b:b + _PROVEN_BLOCK]
+            fb = min(max(int(fa.counts[pb[:, 0]].max(initial=0)), 1), flat.shape[1])
+            lw = flat[2 * pb[:, 0] + pb[:, 1], :fb]
+            c = np.flatnonzero((lw > 0).any(axis=1))  # (NaN > 0 is False)
+            if len(c):
+                yield b, c, pb[c, 0], pb[c, 1], lw[c]
+
     def settle_warm(pend: np.ndarray, T: int) -> np.ndarray:
         """Prove the groups ``pend`` below T with the numeric guess's kept multipliers (the
         largest d of each, rescaled from the unit facet rows to the integer rows ``raw`` and the
         ``H/2^k`` scale, ``λ·(den/2^k)/‖a‖``, rounded to integers as :func:`settle` does),
-        record the proven ones; the rest. In blocks of rows: the temporaries of a whole
-        (40, 5) pass (300k groups × 22 facets, int64 indices) were larger than the saving."""
-        assert kept is not None
-        flat = kept.reshape(-1, kept.shape[2])  # a view: one fancy index on 2p rows
+        record the proven ones; the rest (by :func:`kept_blocks`)."""
         left = np.ones(len(pend), dtype=bool)
-        for b in range(0, len(pend), _PROVEN_BLOCK):
-            pb = pend[b:b + _PROVEN_BLOCK]
-            rs, cs_ = pb[:, 0], pb[:, 1]
-            fb = min(max(int(fa.counts[rs].max(initial=0)), 1), flat.shape[1])
-            lw = flat[2 * rs + cs_, :fb]
-            c = np.flatnonzero((lw > 0).any(axis=1))  # (NaN > 0 is False)
-            if not len(c):
-                continue
-            rs, cs_, lw = rs[c], cs_[c], lw[c]
+        for b, c, rs, cs_, lw in kept_blocks(pend):
+            fb = lw.shape[1]
             K = min(d, fb)
             fk = (np.argpartition(lw, fb - K, axis=1)[:, fb - K:] if K < fb
                   else np.broadcast_to(np.arange(fb), lw.shape))
@@ -846,20 +852,12 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         not rounded, on the exact rows in floats (:meth:`IntervalH.rows_scaled`), checked by
         :func:`float_bound_proven` below T; records the proven ones, returns the rest. (17-digit
         diabetes (40, 4): most of the groups the norm leaves, before any descent or NNLS.)"""
-        assert kept is not None
-        flat = kept.reshape(-1, kept.shape[2])
         T_low = float(T) * (1 - 4 * UNIT_ROUNDOFF)  # T is at most the exact threshold
         left = np.ones(len(pend), dtype=bool)
-        for b in range(0, len(pend), _PROVEN_BLOCK):
-            pb = pend[b:b + _PROVEN_BLOCK]
-            fb = min(max(int(fa.counts[pb[:, 0]].max(initial=0)), 1), flat.shape[1])
-            lw = flat[2 * pb[:, 0] + pb[:, 1], :fb]
-            c = np.flatnonzero((lw > 0).any(axis=1))  # (NaN > 0 is False)
-            if not len(c):
-                continue
-            rs, cs_ = pb[c, 0], pb[c, 1]
+        for b, c, rs, cs_, lw in kept_blocks(pend):
+            fb = lw.shape[1]
             with np.errstate(all="ignore"):  # a NaN, inf or negative λ counts as 0
-                lk = lw[c].astype(float) * (warm_scale * np.sqrt(inv[rs, :fb]))
+                lk = lw.astype(float) * (warm_scale * np.sqrt(inv[rs, :fb]))
             G = (1 - 2 * cs_).astype(float)[:, None] * ih.rows_scaled(rs).reshape(len(rs), d)
             ok = float_bound_proven(G, lk, raw[rs, :fb], fa.counts[rs], T_low)
             bounds.add_float_rows(rs[ok], cs_[ok], lk[ok])

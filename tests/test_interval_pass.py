@@ -403,3 +403,17 @@ def test_planted_bug_round_limb_sums_without_the_sticky_bit_is_caught():
     S = [np.array([g]) for g in digs]
     assert intmat.round_limb_sums(S, 31).tolist() == _exact_quotients(S, 31, 0)
     assert ns["round_limb_sums"](S, 31).tolist() != _exact_quotients(S, 31, 0)
+
+
+def test_round_limb_sums_refuses_limbs_and_widths_outside_its_contract():
+    """Limbs of 2^61 or more (a carry could leave int64) and limb widths outside 1..31 are
+    refused with ValueError, not rounded wrongly; a quotient below the normal floats gives
+    None (the caller's Python-integer path)."""
+    from arrangement.intmat import round_limb_sums
+
+    with pytest.raises(ValueError):
+        round_limb_sums([np.array([2**61])], 31)
+    with pytest.raises(ValueError):
+        round_limb_sums([np.array([1])], 32)
+    assert round_limb_sums([np.array([1])], 31, 1100) is None
+    assert round_limb_sums([np.array([0, -3])], 31, 1000).tolist() == [0.0, -3 / 2**1000]
