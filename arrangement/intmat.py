@@ -667,7 +667,7 @@ def round_limb_sums(S: Sequence[np.ndarray], bits: int, shift: int = 0) -> np.nd
     bits : int
         The limb width, 1 to 31.
     shift : int
-        The power of two to divide by (≥ 0).
+        The power of two to divide by, 0 to 2^30.
 
     Returns
     -------
@@ -679,8 +679,8 @@ def round_limb_sums(S: Sequence[np.ndarray], bits: int, shift: int = 0) -> np.nd
     >>> round_limb_sums(S, 31, 10).tolist() == [h / 2**10 for h in H]
     True
     """
-    if not 1 <= bits <= 31 or shift < 0:
-        raise ValueError("round_limb_sums: bits must be in 1..31 and shift ≥ 0")
+    if not 1 <= bits <= 31 or not 0 <= shift < 2**30:
+        raise ValueError("round_limb_sums: bits must be in 1..31 and shift in 0..2^30")
     S = [np.asarray(s, dtype=np.int64) for s in S]
     if not S:
         return None
@@ -716,9 +716,10 @@ def round_limb_sums(S: Sequence[np.ndarray], bits: int, shift: int = 0) -> np.nd
     for j in range(J):
         off = bits * j - s  # where digit j lands in Y (negative: partly or wholly below)
         dj = Dg[j]
-        up = np.clip(off, 0, 62)
+        # (a nonzero digit lands at most at bit 61 of Y; the clip only keeps the shifts of
+        # zero digits in range)
+        Y += np.where(off >= 0, dj << np.clip(off, 0, 62), 0)
         down = np.clip(-off, 0, 63)
-        Y += np.where((off >= 0) & (j <= jtop), dj << up, 0)
         part = (off < 0) & (off > -bits)
         Y += np.where(part, dj >> np.minimum(down, bits), 0)
         low = np.where(part, dj & ((np.int64(1) << np.minimum(down, bits)) - 1),

@@ -415,5 +415,7 @@ def test_round_limb_sums_refuses_limbs_and_widths_outside_its_contract():
         round_limb_sums([np.array([2**61])], 31)
     with pytest.raises(ValueError):
         round_limb_sums([np.array([1])], 32)
+    with pytest.raises(ValueError):
+        round_limb_sums([np.array([1])], 31, -1)
     assert round_limb_sums([np.array([1])], 31, 1100) is None
     assert round_limb_sums([np.array([0, -3])], 31, 1000).tolist() == [0.0, -3 / 2**1000]
