@@ -69,7 +69,7 @@ def _half(R: np.ndarray) -> np.ndarray:
     return np.where((R[:, 1] > 0) | ((R[:, 1] == 0) & (R[:, 0] > 0)), 0, 1)
 
 
-def angular_order(R: np.ndarray, gid: np.ndarray) -> np.ndarray:
+def angular_order(R: np.ndarray, gid: np.ndarray, Rf: np.ndarray | None = None) -> np.ndarray:
     """The permutation sorting nonzero integer directions of R² by problem, then exactly
     counter-clockwise from angle 0 within each problem of two or more directions.
 
@@ -79,7 +79,8 @@ def angular_order(R: np.ndarray, gid: np.ndarray) -> np.ndarray:
     :func:`arrangement.intmat.sign_rowdot`). Within a half-plane the angles then increase, so the
     order is the angular one. A problem that fails is sorted exactly. Directions must be
     pairwise non-parallel within a problem, except that a problem of exactly two may be a
-    line's two rays.
+    line's two rays. ``Rf``: R's correctly rounded floats
+    (:func:`arrangement.intmat.rounded_floats`), when the caller holds them.
 
     >>> R = intmat.as_int_array([[0, 1], [1, 0], [-1, -1], [5, 7]])
     >>> angular_order(R, np.array([0, 0, 0, 1])).tolist()
@@ -89,8 +90,14 @@ def angular_order(R: np.ndarray, gid: np.ndarray) -> np.ndarray:
     n = len(gid)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    half = _half(R)
-    Rf = intmat.float_directions(R)
+    if Rf is None:
+        Rf = intmat.rounded_floats(R)
+    # correctly rounded floats keep every sign and zero, and the turn test's error bound holds
+    # for them; beyond 2^1000, shifted directions only propose the order
+    rounded = Rf is not None
+    if Rf is None:
+        Rf = intmat.float_directions(R)
+    half = _half(Rf if rounded else R)
     ang = np.arctan2(Rf[:, 1], Rf[:, 0])
     ang[(half == 1) & (ang > 0)] = -np.pi  # angle π opens the lower half-plane: arctan2 says +π
     order = np.lexsort((ang, half, gid))
@@ -100,7 +107,11 @@ def angular_order(R: np.ndarray, gid: np.ndarray) -> np.ndarray:
     nxt = np.arange(1, n + 1)
     nxt[last] = start
     Rn = Rs[nxt]
-    ok = intmat.sign_rowdot(Rs, np.stack([Rn[:, 1], -Rn[:, 0]], axis=1)) > 0
+    if rounded:
+        Rfs = Rf[order]
+        ok = intmat.sign_det2(Rs, Rn, Rfs, Rfs[nxt]) > 0
+    else:
+        ok = intmat.sign_det2(Rs, Rn) > 0
     size = (last - start + 1)[np.searchsorted(start, np.arange(n), side="right") - 1]
     ok |= size <= 2  # one line's two rays: grouped by half-plane, their order is exact
     if not ok.all():  # float misordered some problem: sort those exactly
@@ -228,9 +239,9 @@ def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
     else:
         Y = intmat.shrink((Nall[j_of].astype(object)[:, :, None]
                            * Bst[k_of].astype(object)).sum(axis=1))
-    C, ori = intmat.canonical_rows(Y)  # y_kj = (positive) · ori · C: H_j's side on H_k
-    line, first = _line_ids(C, k_of)  # H_j ∩ H_k may repeat within one plane
-    Lc, Lg = C[first], k_of[first]
+    # y_kj = (positive) · ori · Lc[line]: H_j's side on H_k; H_j ∩ H_k may repeat in one plane
+    ori, line, first, Lc, Lf = oriented_lines(Y, k_of)
+    Lg = k_of[first]
     nl = len(first)
     # rays D, −D of every line, sorted counter-clockwise within each plane
     D = np.stack([-Lc[:, 1], Lc[:, 0]], axis=1)
@@ -238,8 +249,13 @@ def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
     g = np.concatenate([Lg, Lg])
     lab = np.tile(np.arange(nl), 2)
     neg = np.repeat([False, True], nl)
-    order = angular_order(R, g)
+    # the rays' floats once, for the order's turn test and the proposals (three conversions of
+    # the Python-int rays of 17-digit data were a tenth of these batches)
+    Rf = None if Lf is None else np.vstack([np.stack([-Lf[:, 1], Lf[:, 0]], axis=1),
+                                            np.stack([Lf[:, 1], -Lf[:, 0]], axis=1)])
+    order = angular_order(R, g, Rf)
     R, g, lab, neg = R[order], g[order], lab[order], neg[order]
+    Rf = None if Rf is None else Rf[order]
     q = len(g)
     start = np.r_[0, np.nonzero(g[1:] != g[:-1])[0] + 1]
     last = np.r_[start[1:] - 1, q - 1]
@@ -273,7 +289,7 @@ def chambers_3d_batch(Ns: list[np.ndarray], bits: int = 20) -> list[np.ndarray]:
     batch = _Batch(Ns, Nall, pid, loc, ms)
     # floats may cancel to 0 for entries of very different sizes: such proposals fail the check
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        W, todo = _propose_3d(W, todo, Bst, batch, R, sec, nxt, side, gs, two, want, bits)
+        W, todo = _propose_3d(W, todo, Bst, batch, R, sec, nxt, side, gs, two, want, bits, Rf)
     for p in np.unique(pr[todo]).tolist():  # the exact construction M w ± h_g (thin chambers)
         rows = todo[pr[todo] == p]
         N = Ns[p]
@@ -398,21 +414,26 @@ def _distinct_sides(Sv: np.ndarray, g: np.ndarray, z: np.ndarray | None = None,
 def _propose_3d(W: np.ndarray, todo: np.ndarray, Bst: np.ndarray, batch: _Batch,
                 R: np.ndarray, sec: np.ndarray, nxt: np.ndarray, side: np.ndarray,
                 gs: np.ndarray, two: np.ndarray, want: np.ndarray,
-                bits: int) -> tuple[np.ndarray, np.ndarray]:
+                bits: int, Rr: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The float proposals of :func:`chambers_3d_batch`, kept where their exact signs are
-    ``want``; returns the witnesses and the rows still to do."""
+    ``want``; returns the witnesses and the rows still to do. ``Rr``: R's correctly rounded
+    floats (:func:`arrangement.intmat.rounded_floats`), when the caller holds them."""
     N = batch.Nall
-    if max(intmat.max_abs(N), intmat.max_abs(R)).bit_length() >= 500:
+    # at least 500 bits (2^499 is a float, and rounding is monotone: the floats' test is exact)
+    wide = (intmat.max_abs(R).bit_length() >= 500 if Rr is None
+            else bool(np.abs(Rr).max() >= 2.0**499))
+    if wide or intmat.max_abs(N).bit_length() >= 500:
         return W, todo
     pr = batch.pid[gs]
-    Rs, Rn = R[sec], R[nxt[sec]]
     Nf = intmat.float_directions(N)
     Nf = Nf / np.abs(Nf).max(axis=1, keepdims=True)
     rows = np.arange(len(gs))
-    Rf = intmat.float_directions(Rs)
-    Rf /= np.hypot(Rf[:, 0], Rf[:, 1])[:, None]
-    Rnf = intmat.float_directions(Rn)
-    Rnf /= np.hypot(Rnf[:, 0], Rnf[:, 1])[:, None]
+    if Rr is None:
+        Rf, Rnf = intmat.float_directions(R[sec]), intmat.float_directions(R[nxt[sec]])
+    else:
+        Rf, Rnf = Rr[sec], Rr[nxt[sec]]
+    Rf = Rf / np.hypot(Rf[:, 0], Rf[:, 1])[:, None]
+    Rnf = Rnf / np.hypot(Rnf[:, 0], Rnf[:, 1])[:, None]
     t = np.where(two[:, None], np.stack([-Rf[:, 1], Rf[:, 0]], axis=1), Rf + Rnf)
     Bf = intmat.to_float(Bst[gs])  # the bases as floats (< 2**500)
     Bf = Bf / np.abs(Bf).max(axis=(1, 2), keepdims=True)
@@ -433,6 +454,62 @@ def _propose_3d(W: np.ndarray, todo: np.ndarray, Bst: np.ndarray, batch: _Batch,
         W[todo[ok]] = U[ok]
         todo = todo[~ok]
     return W, todo
+
+
+def oriented_lines(Y: np.ndarray, gid: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """The distinct lines ``{y·u = 0}`` of nonzero integer rows ``Y`` (m × 2) of problems
+    ``gid``: ``(ori, line, first, L, Lf)`` with ``Y[t]`` a positive multiple of
+    ``ori[t] · L[line[t]]``, ``first`` the first row of each line (lines numbered in order of
+    first occurrence), ``L = ori[first] · Y[first]`` the lines' oriented rows (first nonzero
+    entry positive) and ``Lf`` their correctly rounded floats (None beyond 2^1000).
+
+    Small integers are made primitive (:func:`arrangement.intmat.canonical_rows`) and grouped
+    by exact equality (:func:`_line_ids`). Python-int rows skip the gcds (a tenth of the 3-D
+    restrictions of 17-digit data, ~1 µs per gcd of 120-bit entries): their oriented rows are
+    sorted by float angle, and rows of one line, whose float angles are within ~1e-15 of one
+    another, are adjacent; each adjacent pair within :data:`_SAME_ANGLE` must be exactly
+    parallel (2 × 2 determinant 0, :func:`arrangement.intmat.sign_det2`), else (two distinct
+    lines that close) the exact grouping decides.
+
+    >>> Y = intmat.as_int_array([[2**70, -2], [-(2**71), 4], [0, -3], [1, 1]])
+    >>> ori, line, first, L, Lf = oriented_lines(Y, np.zeros(4, dtype=np.int64))
+    >>> ori.tolist(), line.tolist(), first.tolist(), L[:, 1].tolist()
+    ([1, -1, -1, 1], [0, 0, 1, 2], [0, 2, 3], [-2, 3, 1])
+    """
+    Yf = intmat.rounded_floats(Y) if Y.dtype == object else None
+    if Yf is not None and len(Y) and (Yf != 0).any(axis=1).all():
+        # float signs and zeros are exact: the orientation is exact
+        ori = np.where(Yf[:, 0] != 0, np.sign(Yf[:, 0]), np.sign(Yf[:, 1])).astype(np.int64)
+        Cf = Yf * ori[:, None]
+        order = np.lexsort((np.arctan2(Cf[:, 1], Cf[:, 0]), gid))
+        ang = np.arctan2(Cf[order, 1], Cf[order, 0])
+        gs = gid[order]
+        near = np.nonzero((gs[1:] == gs[:-1]) & (ang[1:] - ang[:-1] <= _SAME_ANGLE))[0]
+        a, b = order[near], order[near + 1]
+        # oriented rows that are parallel are positive multiples: one line
+        if not intmat.sign_det2(Y[a], Y[b], Yf[a], Yf[b]).any():
+            new = np.ones(len(order), dtype=bool)
+            new[near + 1] = False
+            starts = np.nonzero(new)[0]
+            low = np.minimum.reduceat(order, starts)  # each line's first row
+            rank = np.empty(len(starts), dtype=np.int64)
+            srt = np.argsort(low, kind="stable")
+            rank[srt] = np.arange(len(starts))
+            line = np.empty(len(order), dtype=np.int64)
+            line[order] = rank[np.cumsum(new) - 1]
+            first = low[srt]
+            L = intmat.shrink(Y[first] * ori[first][:, None])
+            return ori, line, first, L, Cf[first]
+    C, ori = intmat.canonical_rows(Y)
+    line, first = _line_ids(C, gid)
+    L = C[first]
+    return ori, line, first, L, intmat.rounded_floats(L)
+
+
+#: float angles (radians) of oriented integer rows closer than this are checked for being one
+#: line exactly; rows of one line differ by rounding only (~1e-15)
+_SAME_ANGLE = 1e-9
 
 
 def _line_ids(C: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -32,6 +32,7 @@ from arrangement.chambers import (
     angular_order,
     chambers_3d_batch,
     distinct_classes,
+    oriented_lines,
     reduce_witnesses,
     sectors_2d,
     split_witnesses,
@@ -71,6 +72,83 @@ def test_sign_rowdot_is_exact(rows, data):
     want = [(s > 0) - (s < 0) for s in (sum(a * b for a, b in zip(r, o))
                                         for r, o in zip(rows, other))]
     assert S.tolist() == want
+
+
+@given(st.lists(st.tuples(big_ints, big_ints, big_ints, big_ints), min_size=1, max_size=6),
+       st.booleans())
+@settings(max_examples=100)
+def test_sign_det2_is_exact(rows, parallel):
+    """2 × 2 determinants, with and without the caller's floats, equal the exact signs; with
+    ``parallel`` the second row is a multiple of the first (determinant exactly 0)."""
+    A = [(a, b) for a, b, _, _ in rows]
+    B = [(a * 3 + 0 * c, b * 3) if parallel else (c, d) for a, b, c, d in rows]
+    want = [(s > 0) - (s < 0) for s in (a * d - b * c for (a, b), (c, d) in zip(A, B))]
+    Ai, Bi = intmat.as_int_array(A), intmat.as_int_array(B)
+    assert intmat.sign_det2(Ai, Bi).tolist() == want
+    Af, Bf = intmat.rounded_floats(Ai), intmat.rounded_floats(Bi)
+    assert intmat.sign_det2(Ai, Bi, Af, Bf).tolist() == want
+
+
+def _exact_lines(Y, gid):
+    """Oracle for oriented_lines: lines as primitive oriented rows in a dict, by first row."""
+    seen: dict = {}
+    ori, line, first = [], [], []
+    for t, ((a, b), g) in enumerate(zip(Y, gid)):
+        s = 1 if (a > 0 or (a == 0 and b > 0)) else -1
+        q = math.gcd(a, b)
+        key = (g, s * a // q, s * b // q)
+        if key not in seen:
+            seen[key] = len(first)
+            first.append(t)
+        ori.append(s)
+        line.append(seen[key])
+    return ori, line, first
+
+
+line_rows = st.tuples(st.integers(-(2**90), 2**90), st.integers(-(2**90), 2**90)).filter(
+    lambda r: r != (0, 0))
+
+
+@given(st.lists(st.tuples(line_rows, st.integers(0, 2), st.integers(-3, 3)), min_size=1,
+                max_size=12), st.booleans())
+@settings(max_examples=150)
+def test_oriented_lines_equal_the_exact_grouping(items, near):
+    """Rows beyond int64 (the float-angle grouping), with repeated lines (multiples, either
+    orientation) and, with ``near``, a distinct line within 1e-25 rad of another (the exact
+    fallback): the same lines, orientations and first rows as exact primitive tuples."""
+    Y, gid = [], []
+    for (a, b), g, m in items:
+        Y.append((a, b))
+        gid.append(g)
+        if m:  # the same line again, scaled by m (m < 0: the other orientation)
+            Y.append((a * m, b * m))
+            gid.append(g)
+    if near:
+        a, b = Y[0]
+        Y.append((a * 2**84 + 1, b * 2**84) if a else (1, b * 2**84))
+        gid.append(gid[0])
+    Yi = intmat.as_int_array(Y)
+    if Yi.dtype != object:
+        Yi = Yi.astype(object)
+    g = np.array(gid, dtype=np.int64)
+    ori, line, first, L, Lf = oriented_lines(Yi, g)
+    want = _exact_lines(Y, gid)
+    assert (ori.tolist(), line.tolist(), first.tolist()) == want
+    for t, k in enumerate(line.tolist()):  # Y[t] is a positive multiple of ori[t] · L[k]
+        la, lb = (int(v) for v in L[k])
+        ya, yb = Y[t][0] * int(ori[t]), Y[t][1] * int(ori[t])
+        assert ya * lb == yb * la and ya * la + yb * lb > 0
+    assert Lf.tolist() == [[float(int(v)) for v in r] for r in L]
+
+
+def test_planted_no_near_check_splits_a_line(monkeypatch):
+    """Planted bug: without the exact check of near angles (every pair taken as distinct)
+    a line met twice, as rows of different scale, would count as two."""
+    Y = intmat.as_int_array([[3 * 2**70 + 1, 7], [6 * 2**70 + 2, 14], [1, 1]])
+    g = np.zeros(3, dtype=np.int64)
+    assert oriented_lines(Y, g)[1].tolist() == [0, 0, 1]
+    monkeypatch.setattr(chambers_module, "_SAME_ANGLE", -1.0)
+    assert oriented_lines(Y, g)[1].tolist() != [0, 0, 1]
 
 
 def test_planted_no_margin_gives_wrong_signs(monkeypatch):
