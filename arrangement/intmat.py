@@ -303,7 +303,9 @@ def sign_det2(A: np.ndarray, B: np.ndarray, Af: np.ndarray | None = None,
         return sign_int8(A[:, 0] * B[:, 1] - A[:, 1] * B[:, 0])
     Af = rounded_floats(A) if Af is None else Af
     Bf = rounded_floats(B) if Bf is None else Bf
-    if Af is None or Bf is None or not (np.abs(Af).max() * np.abs(Bf).max() < 2.0**1000):
+    with np.errstate(over="ignore"):  # an infinite bound takes the exact path
+        fits = Af is not None and Bf is not None and np.abs(Af).max() * np.abs(Bf).max() < 2.0**1000
+    if not fits or Af is None or Bf is None:
         Ao, Bo = A.astype(object), B.astype(object)
         return sign_int8(Ao[:, 0] * Bo[:, 1] - Ao[:, 1] * Bo[:, 0])
     p, q = Af[:, 0] * Bf[:, 1], Af[:, 1] * Bf[:, 0]
