@@ -507,8 +507,9 @@ def kernel_basis(h: Sequence[int]) -> np.ndarray:
             raise ArithmeticError("kernel_basis: the weight did not separate the kernel")
         basis = [[int(R[i, j]) for j in range(d)] for i in range(d - 1)]
     else:
-        if big > 400:  # the float Gram–Schmidt of _lll would overflow: the pivot basis
-            return nullspace_basis(a)
+        # Euclid's unimodular column operations give a basis of the lattice at any size (the
+        # pivot basis, which this once took beyond 400 bits, spans the plane but may be a
+        # sublattice); _lll leaves bases beyond 400 bits as they are
         U = [[int(i == j) for j in range(d)] for i in range(d)]  # columns, as rows of U^T
         while sum(1 for v in a if v) > 1:
             p = min((i for i in range(d) if a[i]), key=lambda i: abs(a[i]))
@@ -623,7 +624,8 @@ def kernel_bases_3d(H: np.ndarray) -> np.ndarray:
 
 
 def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> list[list[int]]:
-    """LLL-reduce integer row vectors: float Gram–Schmidt data guide, exact integer updates.
+    """LLL-reduce integer row vectors: float Gram–Schmidt data (from the exact Gram matrix,
+    each entry rounded once) guide, exact integer updates.
 
     Every change to ``b`` is unimodular (``b_k −= q b_j`` with an integer q, or a swap), so
     the result is always a basis of the same lattice, whatever the floats did; floats only
@@ -639,25 +641,31 @@ def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> li
 
     References
     ----------
-    H. Cohen, *A Course in Computational Algebraic Number Theory* (Springer, 1993), Alg. 2.6.3.
+    H. Cohen, *A Course in Computational Algebraic Number Theory* (Springer, 1993), Alg. 2.6.3;
+    P. Q. Nguyen and D. Stehlé, *An LLL algorithm with quadratic complexity*, SIAM J. Comput.
+    39 (2009), the Gram–Schmidt data from exact inner products.
     """
     n = len(b)
     if n <= 1 or max(abs(v) for r in b for v in r).bit_length() > 400:
         return b  # squared norms of larger entries overflow floats: keep the (valid) basis
     b = [list(r) for r in b]
-    bf = [[float(x) for x in r] for r in b]
-    bs: list[list[float]] = [[] for _ in range(n)]
     nb = [0.0] * n
     mu = [[0.0] * n for _ in range(n)]
+    rr = [[0.0] * n for _ in range(n)]
 
-    def gso_row(i: int) -> None:  # row i's Gram–Schmidt vector and μ_ij, from rows j < i
-        v = list(bf[i])
-        for j in range(i):
-            m = sum(x * y for x, y in zip(bf[i], bs[j])) / nb[j] if nb[j] else 0.0
-            mu[i][j] = m
-            v = [x - m * y for x, y in zip(v, bs[j])]
-        bs[i] = v
-        nb[i] = sum(x * x for x in v)
+    def gso_row(i: int) -> None:
+        # row i's Gram–Schmidt data (r_ij = ⟨b_i, b*_j⟩, μ_ij, |b*_i|²) from the exact Gram
+        # entries ⟨b_i, b_j⟩, each rounded once (Nguyen and Stehlé's L²): float vectors of
+        # entries beyond 2^53 lose their low bits, and their dot products with them (a
+        # skewed 62-bit basis came back unreduced)
+        for j in range(i + 1):
+            g = float(sum(x * y for x, y in zip(b[i], b[j])))
+            rij = g - sum(mu[j][t] * rr[i][t] for t in range(j))
+            if j < i:
+                rr[i][j] = rij
+                mu[i][j] = rij / nb[j] if nb[j] else 0.0
+            else:
+                nb[i] = rij
 
     for i in range(n):
         gso_row(i)
@@ -679,7 +687,6 @@ def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> li
                     reduced = True
             if reduced:  # the updated μ lose bits when q is large: recompute them
                 steps += 1
-                bf[k] = [float(x) for x in b[k]]
                 gso_row(k)
         if not (math.isfinite(nb[k]) and math.isfinite(nb[k - 1])):
             return b
@@ -687,7 +694,6 @@ def _lll(b: list[list[int]], delta: float = 0.75, max_steps: int = 10_000) -> li
             k += 1
         else:
             b[k], b[k - 1] = b[k - 1], b[k]
-            bf[k], bf[k - 1] = bf[k - 1], bf[k]
             for i in range(k - 1, n):
                 gso_row(i)
             k = max(k - 1, 1)
