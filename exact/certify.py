@@ -933,6 +933,14 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
 
 
 # -- the reduced problem and its Newton solve ------------------------------------------------------
+#: when no step of the line search (60 halvings) lowers φ, :func:`_newton` retries with its
+#: ridge 10^4 times larger, up to this many times in all (Levenberg–Marquardt): on a singular
+#: Hessian (more groups than data points) the high-precision pass's ridge, √eps = 1e-20 of the
+#: diagonal, made a step of ~1e20 that 60 halvings could not shorten, and it stopped at its
+#: start (found by the random hypothesis profile: G = 4 groups, n = 2)
+RIDGE_BOOSTS = 6
+
+
 def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int = 60) -> tuple:
     """Projected Newton for ``min_{ρ≥0} φ(ρ)`` (module docstring), number type-generic.
 
@@ -983,20 +991,24 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
         # the same v.
         # (a group whose fit K_g v vanishes has a zero row: the absolute floor sends it to 0)
         ridge = max(max(H[k][k] for k in range(len(free))) * eps ** (one / 2), b2 * eps)
-        for k in range(len(free)):
-            H[k][k] += ridge
-        step = lu_solve(lu_factor(H), [-grad[g] for g in free])
-        t = one
         accepted = False
-        for _ls in range(60):
-            new = list(rho)
-            for k, g in enumerate(free):
-                new[g] = max(zero, rho[g] + t * step[k])
-            LU2, v2, f2 = system(new)
-            if f2 <= f + abs(f) * eps * 10:
-                accepted = True
+        for boost in range(RIDGE_BOOSTS):
+            Hr = [list(row) for row in H]
+            for k in range(len(free)):
+                Hr[k][k] += ridge * (one * 10) ** (4 * boost)
+            step = lu_solve(lu_factor(Hr), [-grad[g] for g in free])
+            t = one
+            for _ls in range(60):
+                new = list(rho)
+                for k, g in enumerate(free):
+                    new[g] = max(zero, rho[g] + t * step[k])
+                LU2, v2, f2 = system(new)
+                if f2 <= f + abs(f) * eps * 10:
+                    accepted = True
+                    break
+                t /= 2
+            if accepted:
                 break
-            t /= 2
         if not accepted:
             break
         rho, LU, v, f = new, LU2, v2, f2
@@ -1059,21 +1071,25 @@ def _newton_float(Ks: list, y: Sequence[float], b2: float, rho0: Sequence[float]
             raise ZeroDivisionError("singular matrix in the Newton refinement") from None
         H = B @ Mi
         ridge = max(float(np.diag(H).max()) * eps ** 0.5, b2 * eps)
-        H[np.diag_indices_from(H)] += ridge
-        try:
-            step = np.linalg.solve(H, -grad[free])
-        except np.linalg.LinAlgError:
-            raise ZeroDivisionError("singular matrix in the Newton refinement") from None
-        t = 1.0
         accepted = False
-        for _ls in range(60):
-            new = rho.copy()
-            new[free] = np.maximum(rho[free] + t * step, 0.0)
-            M2, v2, f2 = system(new)
-            if f2 <= f + abs(f) * eps * 10:
-                accepted = True
+        for boost in range(RIDGE_BOOSTS):
+            Hr = H.copy()
+            Hr[np.diag_indices_from(Hr)] += ridge * 10.0 ** (4 * boost)
+            try:
+                step = np.linalg.solve(Hr, -grad[free])
+            except np.linalg.LinAlgError:
+                raise ZeroDivisionError("singular matrix in the Newton refinement") from None
+            t = 1.0
+            for _ls in range(60):
+                new = rho.copy()
+                new[free] = np.maximum(rho[free] + t * step, 0.0)
+                M2, v2, f2 = system(new)
+                if f2 <= f + abs(f) * eps * 10:
+                    accepted = True
+                    break
+                t /= 2
+            if accepted:
                 break
-            t /= 2
         if not accepted:
             break
         rho, M, v, f = new, M2, v2, f2

@@ -324,6 +324,26 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
     else:
         if info is not None:
             info["unfinished"] = True
+    # the loop prunes in its Newton iterations only: one that ends on dependent fits (equal
+    # fits: a neuron on a hyperplane lies in two cones) gets the last Carathéodory pruning here
+    free = np.flatnonzero(rho > 0)
+    if len(free) > 1:
+        u = (Zall.T @ v).reshape(G, k)
+        grad = (b2 - np.einsum("gk,gk->g", u, u)) / 2
+        C = dtrtrs(L, np.einsum("gnk,gk->ng", Zp[free], u[free]), lower=1)[0]
+        H = C.T @ C
+        dmax = float(np.diag(H).max())
+        if dmax > 0 and int(dpstrf(H, tol=RIDGE * dmax, lower=1)[2]) < len(free):
+            r = _null_prune(rho[free], grad[free], C, lim)
+            if r is not None:
+                new = rho.copy()
+                new[free] = r
+                L2, v2, f2 = system(new)
+                # φ is flat or falling along the null space: a rise is rounding in M⁻¹y, which
+                # grows with ρ (29 ulps at ρ ≈ 219 with two equal fits), so the loop's idle
+                # margin, not its step margin
+                if f2 <= f + abs(f) * eps * 100:
+                    rho, v = new, v2
     if info is not None:
         info["iterations"] = info.get("iterations", 0) + _it + 1
     return rho, v

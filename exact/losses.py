@@ -58,12 +58,16 @@ FRACTIONS = Arithmetic(operator.add, operator.mul, _fraction_sign)
 def best_scale(a: Fraction, b: Fraction, kfeas: Fraction | None, kbox: Fraction | None
                ) -> Fraction:
     """The ``κ ≥ 0`` maximising ``κ a − ½ κ² b`` (``b ≥ 0``) on ``κ ≤ min(kfeas, kbox)`` (None:
-    no cap), docs/MATH.md §11; when nothing bounds κ and the objective is flat, κ = 1.
+    no cap), docs/MATH.md §11; when nothing bounds κ and the objective is flat, κ = 1. With
+    ``a > 0 = b`` and no cap there is no maximiser (the dual would be unbounded, which no loss
+    with a finite optimum reaches: a linear dual comes with its box): ValueError.
 
     >>> best_scale(Fraction(1), Fraction(4), None, None)       # the vertex a / b
     Fraction(1, 4)
     >>> best_scale(Fraction(1), Fraction(0), Fraction(2), Fraction(3))   # linear: the cap
     Fraction(2, 1)
+    >>> best_scale(Fraction(0), Fraction(0), None, None)                 # flat
+    Fraction(1, 1)
     """
     caps = [k for k in (kfeas, kbox) if k is not None]
     cap = min(caps) if caps else None
@@ -72,6 +76,8 @@ def best_scale(a: Fraction, b: Fraction, kfeas: Fraction | None, kbox: Fraction 
         return max(Fraction(0), k if cap is None else min(k, cap))
     if a < 0:
         return Fraction(0)
+    if cap is None and a > 0:
+        raise ValueError("best_scale: κa grows without bound (a > 0, b = 0, no cap)")
     return cap if cap is not None else Fraction(1)
 
 

@@ -87,9 +87,14 @@ def test_fenchel_young(loss, data):
        kf=st.one_of(st.none(), st.fractions(min_value=0, max_value=4, max_denominator=5)),
        kb=st.one_of(st.none(), st.fractions(min_value=0, max_value=4, max_denominator=5)))
 def test_best_scale_against_a_grid(a, b, kf, kb):
-    """The maximiser of ``κa − ½κ²b`` on ``[0, cap]`` beats every grid point (brute force)."""
-    k = L.best_scale(a, b, kf, kb)
+    """The maximiser of ``κa − ½κ²b`` on ``[0, cap]`` beats every grid point (brute force);
+    with ``a > 0 = b`` and no cap there is none (ValueError, not a κ that the grid beats)."""
     caps = [c for c in (kf, kb) if c is not None]
+    if a > 0 and b == 0 and not caps:
+        with pytest.raises(ValueError):
+            L.best_scale(a, b, kf, kb)
+        return
+    k = L.best_scale(a, b, kf, kb)
     cap = min(caps) if caps else F(8)
     assert 0 <= k and (not caps or k <= cap)
     q = k * a - k * k * b / 2
