@@ -243,6 +243,17 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
         v = dpotrs(L, y, lower=1)[0]
         return L, v, float(y @ v) / 2 + b2 / 2 * float(r.sum())
 
+    def pruned(free, grad, C, margin):
+        # the Carathéodory pruning of the free set (_null_prune) with its system, kept when φ
+        # did not rise beyond margin·eps (relative); None: nothing moved, or it rose
+        r = _null_prune(rho[free], grad[free], C, lim)
+        if r is None:
+            return None
+        new = rho.copy()
+        new[free] = r
+        L2, v2, f2 = system(new)
+        return (new, L2, v2, f2) if f2 <= f + abs(f) * eps * margin else None
+
     L, v, f = system(rho)
     lim = tol * b2
     prev = None
@@ -273,15 +284,11 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
             if rank < len(free):
                 # dependent fits: the pruning along the Hessian's null space (docs/MATH.md
                 # §7), kept when φ did not rise beyond rounding
-                r = _null_prune(rho[free], grad[free], C, lim)
-                if r is not None:
-                    new = rho.copy()
-                    new[free] = r
-                    L2, v2, f2 = system(new)
-                    if f2 <= f + abs(f) * eps * 10:
-                        rho, L, v, f = new, L2, v2, f2
-                        prev = None
-                        continue
+                done = pruned(free, grad, C, 10)
+                if done is not None:
+                    rho, L, v, f = done
+                    prev = None
+                    continue
         H[np.diag_indices_from(H)] += max(dmax * RIDGE, b2 * eps)
         sel = np.arange(len(free))
         while len(sel):
@@ -334,16 +341,12 @@ def active_newton(Z: Sequence[np.ndarray] | np.ndarray, y: np.ndarray, b2: float
         H = C.T @ C
         dmax = float(np.diag(H).max())
         if dmax > 0 and int(dpstrf(H, tol=RIDGE * dmax, lower=1)[2]) < len(free):
-            r = _null_prune(rho[free], grad[free], C, lim)
-            if r is not None:
-                new = rho.copy()
-                new[free] = r
-                L2, v2, f2 = system(new)
-                # φ is flat or falling along the null space: a rise is rounding in M⁻¹y, which
-                # grows with ρ (29 ulps at ρ ≈ 219 with two equal fits), so the loop's idle
-                # margin, not its step margin
-                if f2 <= f + abs(f) * eps * 100:
-                    rho, v = new, v2
+            # φ is flat or falling along the null space: a rise is rounding in M⁻¹y, which
+            # grows with ρ (29 ulps at ρ ≈ 219 with two equal fits), so the loop's idle margin,
+            # not its step margin
+            done = pruned(free, grad, C, 100)
+            if done is not None:
+                rho, v = done[0], done[2]
     if info is not None:
         info["iterations"] = info.get("iterations", 0) + _it + 1
     return rho, v
