@@ -76,7 +76,7 @@ def angular_order(R: np.ndarray, gid: np.ndarray, Rf: np.ndarray | None = None) 
     Floats only propose the order (``arctan2``); it is accepted for a problem only if it is the
     exact one: the rays are grouped by exact half-plane, and each turn from one ray to the next
     (cyclically) is exactly a left turn of less than π (cross product > 0,
-    :func:`arrangement.intmat.sign_rowdot`). Within a half-plane the angles then increase, so the
+    :func:`arrangement.intmat.sign_det2`). Within a half-plane the angles then increase, so the
     order is the angular one. A problem that fails is sorted exactly. Directions must be
     pairwise non-parallel within a problem, except that a problem of exactly two may be a
     line's two rays. ``Rf``: R's correctly rounded floats
