@@ -259,35 +259,12 @@ def signs_and_floats(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return S, F
 
 
-def sign_rowdot(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Exact signs of the row-wise dot products ``Σ_i A[r, i] B[r, i]`` (int8), as
-    :func:`sign_matmul` does it: int64, float with a proven margin, or Python integers.
-
-    >>> sign_rowdot(as_int_array([[2**80, 1], [1, 1]]), as_int_array([[1, -(2**80)], [2, -3]]))
-    array([ 0, -1], dtype=int8)
-    """
-    k = A.shape[1]
-    if A.size == 0:
-        return np.zeros(A.shape[0], dtype=np.int8)
-    a, b = max_abs(A), max_abs(B)
-    if a * b * k < _SAFE and A.dtype != object and B.dtype != object:
-        return sign_int8((A * B).sum(axis=1))
-    if a.bit_length() + b.bit_length() > _FLOAT_BITS:
-        return np.sign((A.astype(object) * B.astype(object)).sum(axis=1)).astype(np.int8)
-    Af, Bf = to_float(A), to_float(B)
-    S = _filtered_signs((Af * Bf).sum(axis=1), np.abs(Af * Bf).sum(axis=1), k)
-    r = np.nonzero(S == 2)[0]
-    if len(r):
-        exact = (A[r].astype(object) * B[r].astype(object)).sum(axis=1)
-        S[r] = np.sign(exact.astype(object)).astype(np.int8)
-    return S
-
-
 def sign_det2(A: np.ndarray, B: np.ndarray, Af: np.ndarray | None = None,
               Bf: np.ndarray | None = None) -> np.ndarray:
     """Exact signs of the 2 × 2 determinants ``A[r, 0] B[r, 1] − A[r, 1] B[r, 0]`` (int8) of
-    integer rows (int64 or Python ints), as :func:`sign_rowdot` decides them: int64, floats
-    with a proven margin, or Python integers for the undecided rows only.
+    integer rows (int64 or Python ints), as :func:`sign_matmul` decides its signs: int64,
+    floats with a proven margin (:func:`_filtered_signs`), or Python integers for the
+    undecided rows only.
 
     ``Af`` / ``Bf``, when given, are the correctly rounded floats of A and B
     (:func:`rounded_floats`), which a caller that already holds them passes instead of

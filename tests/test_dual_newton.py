@@ -11,7 +11,7 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import exact.dual_newton as dn
@@ -88,6 +88,9 @@ def _cvxpy_dual(Z, y, b2):
 @settings(max_examples=25, deadline=None)
 @given(st.integers(2, 6), st.integers(1, 3), st.integers(1, 12), st.integers(0, 3),
        st.integers(0, 2**16))
+@example(3, 3, 1, 1, 1)  # two equal fits, both left active without the last pruning
+@example(2, 3, 2, 2, 501)  # the cvxpy oracle 2.5e-5 off at its default tolerances
+@example(4, 1, 4, 1, 233)
 def test_active_newton_with_many_dependent_fits(n, k, G, dup, seed):
     """More groups than data points, duplicates and sums of fits (a neuron on a hyperplane
     lies in both cones; G > n forces dependent fits and the Carathéodory pruning): v is the

@@ -1,7 +1,7 @@
 """The fast exact paths of the enumerator (issue 15): float-filtered signs, the batched base
 cases, witness reduction, all against exact oracles.
 
-- ``intmat.sign_matmul`` / ``sign_rowdot`` equal the signs of Python-integer products, also for
+- ``intmat.sign_matmul`` / ``sign_det2`` equal the signs of Python-integer products, also for
   entries far beyond int64 and for cancellations to exactly 0; a planted bug (no error margin)
   is caught;
 - ``reduce_witnesses`` never changes a witness's chamber;
@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from oracles import brute_force_chambers, exact_signs
 
@@ -62,16 +62,6 @@ def test_sign_matmul_is_exact(p, k, q, data):
         B[-1][1] = -B[0][0] if k > 1 else B[-1][1]
     S = intmat.sign_matmul(intmat.as_int_array(A), intmat.as_int_array(B))
     assert S.tolist() == exact_product_signs(A, B)
-
-
-@given(st.lists(st.tuples(big_ints, big_ints, big_ints), min_size=1, max_size=6), st.data())
-@settings(max_examples=100)
-def test_sign_rowdot_is_exact(rows, data):
-    other = [data.draw(st.tuples(big_ints, big_ints, big_ints)) for _ in rows]
-    S = intmat.sign_rowdot(intmat.as_int_array(rows), intmat.as_int_array(other))
-    want = [(s > 0) - (s < 0) for s in (sum(a * b for a, b in zip(r, o))
-                                        for r, o in zip(rows, other))]
-    assert S.tolist() == want
 
 
 @given(st.lists(st.tuples(big_ints, big_ints, big_ints, big_ints), min_size=1, max_size=6),
@@ -139,6 +129,28 @@ def test_oriented_lines_equal_the_exact_grouping(items, near):
         ya, yb = Y[t][0] * int(ori[t]), Y[t][1] * int(ori[t])
         assert ya * lb == yb * la and ya * la + yb * lb > 0
     assert Lf.tolist() == [[float(int(v)) for v in r] for r in L]
+
+
+def test_sign_det2_and_oriented_lines_beyond_floats():
+    """Entries beyond 2^1000 (no rounded floats): both take their exact paths."""
+    big = 2**1100
+    A = intmat.as_int_array([[big, 1], [big, 1]])
+    B = intmat.as_int_array([[2 * big, 2], [big, 2]])
+    assert intmat.sign_det2(A, B).tolist() == [0, 1]
+    Y = intmat.as_int_array([[big, -2], [-2 * big, 4], [1, big]])
+    ori, line, first, L, Lf = oriented_lines(Y, np.zeros(3, dtype=np.int64))
+    assert (ori.tolist(), line.tolist(), first.tolist()) == ([1, -1, 1], [0, 0, 1], [0, 2])
+    assert Lf is None
+
+
+def test_lll_reduces_a_basis_beyond_53_bits():
+    """Regression (random profile): float vectors of 2^54 entries lost their low bits, and a
+    skewed basis came back unreduced; the exact Gram entries reduce it."""
+    skew = [[0, 0, 2**54 + 3], [0, 1, 1], [1, 0, 0]]
+    for i in range(1, 3):
+        skew[i] = [x + (2**65 + 7) * y for x, y in zip(skew[i], skew[i - 1])]
+    out = intmat._lll(skew)
+    assert _same_lattice(skew, out) and _lll_reduced(out)
 
 
 def test_planted_no_near_check_splits_a_line(monkeypatch):
@@ -402,6 +414,7 @@ def test_more_chambers_are_exact_and_complete(make):
                           st.integers(-(2**300), 2**300), st.integers(-(2**600), 2**600)),
                 min_size=2, max_size=6))
 @settings(max_examples=100)
+@example([0, -6, 158319761, 3 * 2**598 + 7])  # beyond 400 bits: the pivot basis was a sublattice
 def test_kernel_basis_is_a_basis_of_the_kernel_lattice(h):
     """``h·B = 0`` and ``det(BᵀB) = |h|²/gcd(h)²``: the columns span exactly the lattice
     ``{u ∈ Z^d : h·u = 0}`` (its covolume is ``|h/gcd(h)|``), so no restricted chamber is lost
