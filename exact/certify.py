@@ -1448,7 +1448,7 @@ def solve(X: Sequence[Sequence[object]], y: Sequence[object], beta: object,
     from arrangement.blas import single_threaded_blas
     from exact import screen_kernels
 
-    with single_threaded_blas():
+    with single_threaded_blas(), screen_kernels.solving():
         sol = _solve(X, y, beta, loss, tol, arrangement=arrangement, program=program,
                      max_rounds=max_rounds, method=method, progress=progress)
     # a process that solves again gets the compiled screen loops (exact.screen_kernels)

@@ -259,13 +259,18 @@ def test_the_first_large_solve_of_a_process_stays_in_numpy(monkeypatch):
     assert screen_kernels.use(big) == screen_kernels.enabled()
     monkeypatch.delenv("RELUCVX_NUMBA")
     screen_kernels.solved(big)
-    assert screen_kernels.use(big) == screen_kernels.enabled()
+    with screen_kernels.solving():
+        assert screen_kernels.use(big) == screen_kernels.enabled()
+    # outside a solve (the command's extras), nothing compiled yet: numpy
+    monkeypatch.setattr(screen_kernels, "_kernels", {})
+    assert not screen_kernels.use(big)
 
 
 def test_a_process_compiles_from_its_second_large_solve():
-    """A fresh process: the first certified solve of a 2,320-chamber program imports no
-    numba (its cost, 0.3-0.45 s, would exceed what it saves); the second uses the compiled
-    loops. Both certify the same optimum."""
+    """A fresh process: the first certified solve of a 2,320-chamber program, and the optimal
+    set after it (`relucvx solve`'s extras), import no numba (its cost, 0.3-0.6 s, would
+    exceed what it saves); the second solve uses the compiled loops. Both certify the same
+    optimum."""
     code = """
         import os, sys
         os.environ.pop("RELUCVX_NUMBA", None)
@@ -273,6 +278,8 @@ def test_a_process_compiles_from_its_second_large_solve():
         from exact.certify import solve
         ex = example("generic20x4")
         s1 = solve(ex.X, ex.y, ex.beta)
+        from exact.optimal_set import optimal_set
+        optimal_set(s1)  # the command's extras, after its one solve: no compile either
         first = "numba" in sys.modules
         s2 = solve(ex.X, ex.y, ex.beta)
         assert s1.lower <= s2.upper and s2.lower <= s1.upper
