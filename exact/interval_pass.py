@@ -529,8 +529,10 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
     (:func:`exact.nnls.count_sliced_descent`) and, for the groups that leaves, from
     :func:`exact.nnls.batched_nnls`. The groups left are projected exactly
     (integer KKT systems), the likeliest first, the threshold raised as it goes, until none
-    is left. None when the numbers do not fit floats or int64 facets (the caller then uses
-    :func:`exact.certify.dual_pieces`, as :func:`exact.certify.dual_pass` does).
+    is left. Facet rows beyond int64 (17-digit data of mixed scales: Python ints in
+    :func:`exact.screen.int_facets`) take the float route alone, the norm bound still in
+    int64 (it reads no facet). None when the numbers do not fit floats (the caller then
+    uses :func:`exact.certify.dual_pieces`, as :func:`exact.certify.dual_pass` does).
 
     ``floor`` and ``faces`` mean what they mean for :func:`exact.certify.dual_pieces`: every
     group is proven below ``max(floor, largest t so far)`` (so with ``floor > 0`` only the
@@ -558,7 +560,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
 
     fa = facet_arrays(cp) if cp.p else None
     AI = int_facets(cp) if fa is not None else None
-    if fa is None or fa.raw is None or AI is None or AI.dtype == object:
+    if fa is None or fa.raw is None or AI is None:
         return None
     ih = IntervalH(cp, v)
     den = ih.den
@@ -598,7 +600,12 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         bounds.add_scaled(rs[~one], cs_[~one], mu[~one])
         done[rs, cs_] = True
 
-    amax = max(int(np.abs(AI).max(initial=0)), 1)
+    # facet rows beyond int64 (raw 17-digit features of mixed scales, e.g. breast cancer's
+    # areas near 1e3 beside smoothness near 1e-1: entries near 2^76) take the float route
+    # alone: integer multipliers could not prove a group there anyway (integral below), and
+    # the general dual_pieces took 3.2 s where this pass takes 0.15 s (bc, (37, 4), 15,614
+    # chambers; benchmarks/RESULTS.md, session 23)
+    amax = max(int(np.abs(AI).max(initial=0)), 1) if AI.dtype != object else None
 
     def integral(T: int) -> bool:
         """Whether integer multipliers can prove groups below T: rounding one to an integer
@@ -609,7 +616,7 @@ def interval_dual_pieces(cp: ConvexProgram, v: Vec, must: Sequence[Group] = (), 
         Otherwise the multipliers are found and checked only on the exact rows in floats
         (``precise`` and :func:`float_bound_proven`): the same bounds, without an int64 round
         that proves nothing."""
-        return amax * amax <= T
+        return amax is not None and amax * amax <= T
 
     def settle(pend: np.ndarray, lam: np.ndarray, est: np.ndarray, cand: np.ndarray | None,
                T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -147,6 +147,20 @@ def _instance17(seed: int, n: int = 12, d: int = 3):
     return X, y, F(1, 10)
 
 
+def _instance_mixed(seed: int, n: int = 12, d: int = 3):
+    """17-digit floats of mixed scales, as raw features export (breast cancer's areas near
+    1e3 beside smoothness near 1e-1): a facet's primitive integer row then has entries near
+    2^76, beyond int64 (:func:`exact.screen.int_facets` holds Python ints)."""
+    rng = np.random.default_rng(seed)
+    scale = np.array([1e3, 1e-3, 1.0, 10.0][:d])
+    X = [[F(f"{x:.17g}") for x in r] for r in rng.standard_normal((n, d)) * scale]
+    y = [F(repr(float(t))) for t in rng.standard_normal(n)]
+    return X, y, F(1, 10)
+
+
+_INSTANCES17 = {"17 digits": _instance17, "mixed scales": _instance_mixed}
+
+
 def _route_spies(monkeypatch):
     """Count the float route's checks and the int64 proofs that carry multipliers."""
     import exact.interval_pass as ip
@@ -167,35 +181,48 @@ def _route_spies(monkeypatch):
     return seen
 
 
+@pytest.mark.parametrize("kind", sorted(_INSTANCES17))
 @pytest.mark.parametrize("seed", [0, 1])
-def test_17_digit_data_take_the_float_route_and_every_claim_holds(interval_calls, seed,
+def test_17_digit_data_take_the_float_route_and_every_claim_holds(interval_calls, seed, kind,
                                                                    monkeypatch):
     """On 17-digit data the pass proves with multipliers only on the exact rows in floats
     (the kept multipliers of the screen, then NNLS; no int64 round with integer
-    multipliers); every dismissal holds in Fractions and solve's certificate verifies."""
+    multipliers); every dismissal holds in Fractions and solve's certificate verifies. With
+    facet rows beyond int64 (mixed scales) the pass still runs: the general dual_pieces,
+    which it replaced there too (bc 17 digits, (37, 4): certification 3.2 → 0.15 s), is
+    never called."""
     import exact.certify as certify_mod
 
     seen = _route_spies(monkeypatch)
-    X, y, beta = _instance17(seed)
+    general = []
+    real_general = certify_mod.dual_pieces
+    monkeypatch.setattr(certify_mod, "dual_pieces",
+                        lambda *a, **k: general.append(1) or real_general(*a, **k))
+    X, y, beta = _INSTANCES17[kind](seed)
     cp = ConvexProgram(X, y, beta)
+    if kind == "mixed scales":
+        from exact.screen import int_facets
+
+        assert int_facets(cp).dtype == object  # the rows this instance is about
     sol = certify_mod.solve(X, y, beta, program=cp)
     assert sol.stats["method"] == "cutting" and sol.stats["target_met"]
-    assert seen["float"] > 0 and seen["int_mu"] == 0
+    assert seen["float"] > 0 and seen["int_mu"] == 0 and not general
     v, kw, dp = interval_calls[-1]
     assert dp is not None and dual_pass_failures(cp, v, dp, kw.get("floor", F(0))) == []
     ok, msg = _verify(sol, X, y, beta)
     assert ok, msg
 
 
+@pytest.mark.parametrize("kind", sorted(_INSTANCES17))
 def test_17_digit_pass_at_a_random_point_is_exact_and_a_lying_float_check_is_caught(
-        monkeypatch):
+        monkeypatch, kind):
     """Away from an optimum (many groups above the must group's t) the float route's largest
     t is dual_pieces' and every claim holds; a planted float check that accepts every bound
     dismisses groups above t_max, which the Fraction audit finds."""
     import exact.interval_pass as ip
     from exact.certify import dual_pieces
 
-    X, y, beta = _instance17(2, 10, 3)
+    X, y, beta = _INSTANCES17[kind](2, 10, 3)
     cp = ConvexProgram(X, y, beta)
     rng = np.random.default_rng(2)
     v = tuple(F(int(a), 7) for a in rng.integers(-20, 20, cp.n))
