@@ -31,7 +31,7 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["CscArrays", "clarabel_restricted", "clarabel_solver", "csc_arrays",
+__all__ = ["CscArrays", "clarabel_restricted", "clarabel_solver", "column_scales", "csc_arrays",
            "ranked_violations", "seed_groups", "violated_groups", "working_set_solve",
            "AUTO_MIN_GROUPS", "FALLBACK_MAX_GROUPS", "FALLBACK_VIOLATION", "MEMBER_SLACK"]
 
@@ -68,7 +68,10 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
     Xf = np.array([[float(x) for x in row] for row in cp.X])
     yf = np.array([float(t) for t in cp.y])
     rng = np.random.default_rng(seed)
-    U = rng.standard_normal((gates, cp.d))
+    # gates in coordinates where every column has the same scale: raw features of mixed
+    # scales (breast cancer's areas near 1e3 beside smoothness near 1e-1) otherwise send
+    # every Gaussian gate to the few chambers the largest column decides
+    U = rng.standard_normal((gates, cp.d)) / column_scales(Xf)
     ls = np.linalg.lstsq(Xf, np.repeat(yf, cp.pool) / cp.pool, rcond=None)[0]
     U = np.vstack([U, ls, -ls]) if np.any(ls) else U
     Z = Xf @ U.T  # n × gates
@@ -81,6 +84,29 @@ def seed_groups(cp, gates: int = 200, seed: int = 0) -> list[Group]:
     for i in dict.fromkeys(int(i) for i in found if i >= 0):
         out += [(i, 1), (i, -1)]
     return out
+
+
+#: columns whose scales (root mean square) differ by less than this factor are left as they
+#: are by :func:`column_scales` (the gates and the diversity of the cutting planes)
+MIXED_SCALES = 10.0
+
+
+def column_scales(Xf: np.ndarray) -> np.ndarray:
+    """Per column of the float data, the scale that the gates and the cosines of the cutting
+    planes divide out: the columns' root mean squares when they differ by more than
+    :data:`MIXED_SCALES` (a zero column counts as 1), else ones (the rounds on data of one
+    scale are unchanged).
+
+    >>> column_scales(np.array([[1000.0, 0.1], [-2000.0, 0.2]])).round(3).tolist()
+    [1581.139, 0.158]
+    >>> column_scales(np.array([[1.0, 3.0], [-2.0, 1.0]])).tolist()
+    [1.0, 1.0]
+    """
+    rms = np.sqrt(np.mean(Xf * Xf, axis=0)) if Xf.size else np.ones(Xf.shape[1])
+    rms = np.where(rms > 0, rms, 1.0)
+    if rms.max() <= MIXED_SCALES * rms.min():
+        return np.ones_like(rms)
+    return rms
 
 
 def _lookup_rows(S: np.ndarray, Q: np.ndarray) -> np.ndarray:
@@ -580,7 +606,8 @@ def _diverse(fa, v: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int) -> l
     :func:`ranked_violations`), greedily, skipping a group whose vector ``s XᵀD v`` has a
     cosine above :data:`DIVERSE` with one already taken."""
     sg = 1.0 - 2.0 * cols
-    Gc = (fa.P[rows] @ (v[:, None] * fa.X)) * sg[:, None]
+    # (in the coordinates where the columns have one scale: g = XᵀDv scales with them)
+    Gc = (fa.P[rows] @ (v[:, None] * fa.X)) * sg[:, None] / column_scales(fa.X)
     Gc /= np.linalg.norm(Gc, axis=1, keepdims=True) + 1e-300
     chosen: list[Group] = []
     Cm = np.zeros((k, Gc.shape[1]))

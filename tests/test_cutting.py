@@ -596,3 +596,24 @@ def test_ranked_violations_is_the_sorted_list_of_violated_groups(rows, lim):
     ri, ci, t = ranked_violations(T, lim)
     assert [(float(a), (int(i), 1 - 2 * int(c))) for a, i, c in zip(t, ri, ci)] == want
     assert violated_groups(T, lim) == want
+
+
+def test_seed_gates_reach_the_chambers_of_mixed_scale_data(monkeypatch):
+    """On columns of mixed scales (a feature near 1e3 beside one near 1e-1, as raw breast
+    cancer data) Gaussian gates in raw coordinates nearly all fall in the few chambers the
+    large column decides; the gates of seed_groups (in unit-scale coordinates) reach many
+    more, and every group they give is a group of the program."""
+    import exact.cutting as cutting
+    from exact.convex import ConvexProgram
+
+    rng = np.random.default_rng(4)
+    X = [[f"{a:.6g}", f"{b:.6g}", f"{c:.6g}"] for a, b, c in
+         zip(1000 + 300 * rng.standard_normal(16), 0.1 + 0.02 * rng.standard_normal(16),
+             rng.standard_normal(16))]
+    y = rng.integers(-3, 4, 16).tolist()
+    cp = ConvexProgram(X, y, "1/10")
+    scaled = cutting.seed_groups(cp)
+    assert set(scaled) <= set(cp.groups)
+    monkeypatch.setattr(cutting, "column_scales", lambda Xf: np.ones(Xf.shape[1]))
+    raw = cutting.seed_groups(cp)
+    assert len(scaled) >= 3 * len(raw), (len(scaled), len(raw))
