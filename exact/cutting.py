@@ -215,7 +215,8 @@ def clarabel_solver(P: CscArrays, q: np.ndarray, A: CscArrays, b: np.ndarray, co
 
 
 def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
-                        refine: bool = True) -> dict[Group, np.ndarray] | None:
+                        refine: bool = True, stable: bool = False
+                        ) -> dict[Group, np.ndarray] | None:
     """The program restricted to ``groups``, handed to Clarabel directly (no cvxpy): the
     same scaled program as :meth:`exact.convex.ConvexProgram.cvxpy_problem` (data scaled by
     :meth:`~exact.convex.ConvexProgram.float_data`, facet rows of unit length), as a cone
@@ -236,7 +237,8 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     skips Clarabel's iterative refinement of each KKT solve: about half of its time ((40, 4),
     388 groups: 0.110 → 0.061 s CPU, the same 25 iterations, dual vector within 2e-11), but
     the working-set rounds do not use it (benchmarks/RESULTS.md, session 8: the changed path
-    ended on a guess the exact refinement took 10× longer to certify). Floats only: a guess.
+    ended on a guess the exact refinement took 10× longer to certify). ``stable`` takes the
+    loss's stable block (:meth:`~exact.losses.Loss.clarabel_block`). Floats only: a guess.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -244,6 +246,9 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     >>> abs(cp.numeric_value - 37 / 200) < 1e-6
     True
     >>> W = clarabel_restricted(cp, cp.groups, refine=False)
+    >>> abs(cp.numeric_value - 37 / 200) < 1e-6
+    True
+    >>> W = clarabel_restricted(cp, cp.groups, stable=True)
     >>> abs(cp.numeric_value - 37 / 200) < 1e-6
     True
     """
@@ -260,7 +265,7 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
     if fd is None:  # converted from Fractions once per program (15 ms per round at (40, 4))
         fd = cp.cache["cutting_float_data"] = cp.float_data()
     Xf, yf, beta, sx, sy = fd
-    blk = cp.loss_fn.clarabel_block(yf)
+    blk = cp.loss_fn.clarabel_block(yf, stable=stable)
     if blk is None:
         return None  # a loss without its cone block: the cvxpy chain builds the program
     n, d, k = cp.n, cp.d, len(groups)
@@ -351,15 +356,19 @@ def clarabel_restricted(cp, groups: Sequence[Group], eps: float = 1e-12,
 
 def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: int = 50,
                       per_round: int | None = None, rel: float = 1e-7,
-                      progress=None, prune: bool = True, newton: bool | None = None
-                      ) -> tuple[dict[Group, np.ndarray], dict]:
+                      progress=None, prune: bool = True, newton: bool | None = None,
+                      careful: bool = False) -> tuple[dict[Group, np.ndarray], dict]:
     """Cutting-plane solve of the program (module docstring): ``(W, stats)`` with ``W`` the
     float groups of the final working set and ``stats`` (``rounds``, ``working_set``,
     ``worst_violation`` as ``max t/β² − 1`` over all groups at the last dual, ``full_fallback``:
     whether the stalled rounds were replaced by the full program, ``direct``: whether
-    the rounds stayed on the direct Clarabel program; it is left for the cvxpy chain of
-    :meth:`~exact.convex.ConvexProgram.numeric_solve` once a group of the working set is found
-    violated by more than :data:`MEMBER_SLACK`, a sign of an inaccurate restricted solve;
+    the rounds stayed on the direct Clarabel program, ``careful``: whether they took its
+    careful form (Clarabel's iterative refinement and the loss's stable block,
+    :meth:`~exact.losses.Loss.clarabel_block`; from the start with ``careful``). A group of
+    the working set found violated by more than :data:`MEMBER_SLACK` is a sign of an
+    inaccurate restricted solve: the rounds then go on in the careful form, and on a second
+    sign (or with no careful form) in the cvxpy chain of
+    :meth:`~exact.convex.ConvexProgram.numeric_solve`;
     ``screen``: the :class:`exact.screen.ViolationState` of the last screen, whose float
     multipliers :func:`exact.certify.solve` hands to the exact interval pass to try first).
 
@@ -406,7 +415,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         # chooses cutting planes: Clarabel's tolerance is loose there (LOOSE_ABOVE)
         loose = newton and worst > LOOSE_ABOVE
         Wd = (clarabel_restricted(cp, ws, eps=LOOSE_EPS if loose else 1e-12,
-                                  refine=not newton) if direct else None)
+                                  refine=careful or not newton, stable=careful)
+              if direct else None)
         # not a loss it builds, or no solution: the cvxpy chain and fallbacks
         W = Wd if Wd is not None else cp.numeric_solve(groups=ws)
         # stop screening after a few rounds' worth of violated groups: only the last round
@@ -436,11 +446,18 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         # (a loose round's own groups are violated up to its tolerance: not a sign)
         if (direct and not loose and inside > beta2 * (1 + MEMBER_SLACK)
                 and rounds < max_rounds):
-            # a group of the working set is violated: the restricted solve is inaccurate
-            # (seen on standardized iris at β = 1e-9: the direct program reached only
-            # "AlmostSolved", 40% above the restricted optimum); redo the round, and every later
-            # one, with the cvxpy chain (Clarabel tight, then defaults, then SCS)
-            direct = False
+            # a group of the working set is violated: the restricted solve is inaccurate.
+            # Redo the round, and every later one, with the careful direct program (Clarabel's
+            # iterative refinement and the loss's stable block): on raw 17-digit breast cancer
+            # (40, 4), columns of scales 10^4 apart, the rounds' duals were 3e-3 off before and
+            # within 1e-6 after, while cvxpy's chain ran SCS for 5 s of one round
+            # (benchmarks/RESULTS.md, session 24). Still violated, or no careful form: redo it,
+            # and every later one, with the cvxpy chain (Clarabel tight, then defaults, then
+            # SCS; seen on standardized iris at β = 1e-9: the direct program reached only
+            # "AlmostSolved", 40% above the restricted optimum)
+            if careful or (not newton and not cp.loss_fn.stable_block):
+                direct = False
+            careful = True
             continue
         if not len(rows) or rounds >= max_rounds or polish > POLISH_ROUNDS:
             break
@@ -466,7 +483,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             # rounds so far used ((30, 4) with the screen's settle level: 5 → 2 rounds)
             W, stats = working_set_solve(cp, seed=list(ever), max_rounds=max_rounds,
                                          per_round=per_round, rel=rel, progress=progress,
-                                         prune=prune, newton=False)
+                                         prune=prune, newton=False, careful=careful)
             stats["newton"] = False
             # the polish once more, from the conic rounds' optimum: closer than the hand-over
             # it failed from. The conic guess alone stops at rel, and from there the exact
@@ -482,9 +499,10 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
         W, st = res
         return W, {"rounds": rounds + st["rounds"], "working_set": st["working_set"],
                    "worst_violation": st["worst_violation"], "direct": True,
-                   "full_fallback": False, "newton": True, "screen": state}
+                   "careful": careful, "full_fallback": False, "newton": True,
+                   "screen": state}
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
-             "direct": direct, "full_fallback": False, "screen": state}
+             "direct": direct, "careful": careful, "full_fallback": False, "screen": state}
     if worst > FALLBACK_VIOLATION and len(cp.groups) <= FALLBACK_MAX_GROUPS:
         # the rounds stalled above the tolerance (every violated group already in the working
         # set, the restricted solves inaccurate): on a program this small the full one is

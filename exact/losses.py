@@ -163,6 +163,8 @@ class Loss:
     refinement: str | None = None
     supports_optimal_set: bool = False
     supports_closed_form: bool = False
+    #: whether :meth:`clarabel_block` builds another form with ``stable=True``
+    stable_block: bool = False
 
     def __repr__(self) -> str:
         return f"<loss {self.name}>"
@@ -307,10 +309,12 @@ class Loss:
         """
         return None
 
-    def clarabel_block(self, yf: Any) -> ConicBlock | None:
+    def clarabel_block(self, yf: Any, stable: bool = False) -> ConicBlock | None:
         """This loss's term of the direct Clarabel program (:class:`ConicBlock`) at the float
         targets ``yf``; None (the default): no block, the caller builds the program with cvxpy
-        (:meth:`cvxpy_loss`).
+        (:meth:`cvxpy_loss`). ``stable`` asks for the form that stays accurate on
+        ill-conditioned data at the cost of a few more variables, where the loss has one
+        (:attr:`stable_block`; otherwise the one form).
 
         >>> import numpy as np
         >>> blk = get_loss("absolute").clarabel_block(np.array([1.0, -2.0]))
@@ -336,6 +340,7 @@ class Squared(Loss):
     refinement = "newton"
     supports_optimal_set = True
     supports_closed_form = True
+    stable_block = True
 
     def point(self, f, t, ar):
         d = ar.add(f, -t)
@@ -369,13 +374,31 @@ class Squared(Loss):
     def residual_dual(self, y, f):
         return tuple(t - x for t, x in zip(y, f))
 
-    def clarabel_block(self, yf):
-        # ½‖z − y‖² = ½ zᵀz − yᵀz + ½ yᵀy
+    def clarabel_block(self, yf, stable=False):
+        """``½‖z − y‖² = ½ zᵀz − yᵀz + ½ yᵀy``; with ``stable``, ``½‖u‖²`` over the residual
+        ``u = z − y`` (n more variables and zero-cone rows), the form cvxpy builds. The first
+        leaves a constant ``½ yᵀy`` that can dwarf the objective: on raw 17-digit breast cancer
+        (40, 4) (columns of scales 10^4 apart, y = ±1, objective 3.9 beside 20) its restricted
+        optima were 6e-5 (relative) above those of the residual form, whose duals were within
+        the rounds' slack; on the (40, 4) bench instance the residual form had two Clarabel
+        solves stop at "InsufficientProgress" in six rounds (benchmarks/RESULTS.md, session 24).
+
+        >>> import numpy as np
+        >>> blk = get_loss("squared").clarabel_block(np.array([1.0, -2.0]), stable=True)
+        >>> blk.aux, blk.cones, blk.const, blk.b
+        (2, (('zero', 2),), 0.0, (-1.0, 2.0))
+        """
         import numpy as np
 
         n = len(yf)
         j = np.arange(n)
         yf = np.asarray(yf, dtype=float)
+        if stable:
+            # rows u − z = −y (Ax + s = b, s in the zero cone); objective ½‖u‖²
+            return ConicBlock(n, (n + j, n + j, np.ones(n)), (0.0,) * (2 * n), 0.0,
+                              (np.concatenate([j, j]), np.concatenate([n + j, j]),
+                               np.concatenate([np.ones(n), -np.ones(n)])),
+                              tuple(float(t) for t in -yf), (("zero", n),))
         return ConicBlock(0, (j, j, np.ones(n)), tuple(-yf), 0.5 * float(yf @ yf),
                           (j[:0], j[:0], np.zeros(0)), (), ())
 
@@ -434,7 +457,7 @@ class Hinge(Loss):
         return tuple(t * (Fraction(round(mu)) if abs(mu - round(mu)) < Fraction(1, 10**9)
                           and round(mu) in (0, 1) else mu) for mu, t in zip(mus, y))
 
-    def clarabel_block(self, yf):
+    def clarabel_block(self, yf, stable=False):
         # Σ ξ with ξ ≥ 0, ξ ≥ 1 − y∘z
         import numpy as np
 
@@ -495,7 +518,7 @@ class Absolute(Loss):
         return tuple(Fraction(1) if x > 1 - eps else Fraction(-1) if x < eps - 1 else x
                      for x in v)
 
-    def clarabel_block(self, yf):
+    def clarabel_block(self, yf, stable=False):
         # Σ ξ with ξ ≥ z − y and ξ ≥ y − z
         import numpy as np
 
@@ -560,7 +583,7 @@ class SquaredHinge(Loss):
         # −ℓ_j'(f) = y_j max(0, 1 − y_j f)
         return tuple(t * max(Fraction(0), 1 - t * x) for t, x in zip(y, f))
 
-    def clarabel_block(self, yf):
+    def clarabel_block(self, yf, stable=False):
         # ½‖ξ‖² with ξ ≥ 0, ξ ≥ 1 − y∘z
         import numpy as np
 

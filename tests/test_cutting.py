@@ -266,6 +266,58 @@ def test_inaccurate_direct_solve_switches_to_the_cvxpy_chain(monkeypatch):
     assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * max(1, full.numeric_value)
 
 
+@pytest.mark.parametrize("newton", [True, False])
+def test_inaccurate_direct_solve_takes_the_careful_form_first(monkeypatch, newton):
+    """Planted inaccuracy in the plain direct program only (a dual 1.5 times too long unless
+    the careful form is asked for): the rounds go on in the careful direct program
+    (``careful``, still ``direct``), never call the cvxpy chain, and end at the full
+    program's value with no violated group. With the careful form bad too, the test above
+    switches to the cvxpy chain."""
+    import exact.cutting as cutting
+
+    real = cutting.clarabel_restricted
+    forms = []
+
+    def bad(cp, groups, eps=1e-12, refine=True, stable=False):
+        W = real(cp, groups, eps, refine=refine, stable=stable)
+        forms.append(stable)
+        if not stable:
+            cp.numeric_dual = 1.5 * np.asarray(cp.numeric_dual)
+        return W
+
+    monkeypatch.setattr(cutting, "clarabel_restricted", bad)
+    inst = read_instance("example:generic20x4")
+    cp = ConvexProgram(inst.X, inst.y, inst.beta)
+
+    def no_chain(**kw):
+        raise AssertionError("the cvxpy chain was called")
+
+    monkeypatch.setattr(cp, "numeric_solve", no_chain)
+    W, st_ = working_set_solve(cp, newton=newton)
+    assert st_["careful"] is True and st_["direct"] is True
+    assert forms[0] is False and forms[-1] is True
+    assert st_["worst_violation"] <= 1e-6
+    full = ConvexProgram(inst.X, inst.y, inst.beta, arrangement=cp.arrangement)
+    full.numeric_solve()
+    assert abs(cp.numeric_value - full.numeric_value) <= 1e-6 * max(1, full.numeric_value)
+
+
+def test_stable_block_is_the_same_program():
+    """The squared loss's stable block (the residual u = z − y as variables) gives the same
+    restricted optimum as its plain block, on a small exact instance and on generic20x4."""
+    for X, y, beta in (([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10"),
+                       tuple(getattr(read_instance("example:generic20x4"), a)
+                             for a in ("X", "y", "beta"))):
+        cp = ConvexProgram(X, y, beta)
+        gs = seed_groups(cp)
+        W0 = clarabel_restricted(cp, gs)
+        v0, d0 = cp.numeric_value, np.array(cp.numeric_dual)
+        W1 = clarabel_restricted(cp, gs, stable=True)
+        assert W0 is not None and W1 is not None
+        assert abs(cp.numeric_value - v0) <= 1e-8 * max(1.0, v0)
+        assert np.abs(np.array(cp.numeric_dual) - d0).max() <= 1e-6
+
+
 def test_stalled_rounds_fall_back_to_the_full_program(monkeypatch):
     """Planted stall: every restricted solve (direct and cvxpy) returns a dual 1.5 times too
     long, so the rounds end violated; on a program of at most FALLBACK_MAX_GROUPS groups the
