@@ -29,9 +29,9 @@ def _recorded(monkeypatch):
     calls: list[tuple[int, float]] = []
     orig = cutting.clarabel_restricted
 
-    def rec(cp, groups, eps=1e-12, refine=True):
+    def rec(cp, groups, eps=1e-12, **kw):
         calls.append((len(list(groups)), eps))
-        return orig(cp, groups, eps=eps, refine=refine)
+        return orig(cp, groups, eps=eps, **kw)
 
     monkeypatch.setattr(cutting, "clarabel_restricted", rec)
     return calls
