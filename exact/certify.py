@@ -1242,6 +1242,10 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
         return [+r for r in rho], [+x for x in v]
 
 
+#: :func:`_polish` gives up after this many Newton steps in a row that do not cut its error
+#: fourfold (1 was the rule until session 24: it gave up on Newton's first step in)
+POLISH_RISES = 2
+
 #: the mpmath Newton (the last resort of :func:`_refine` when :func:`_polish_free_set`
 #: fails) runs only up to this many data points
 MPMATH_MAX_N = 24
@@ -1333,9 +1337,10 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
     gains about ``16 − log₁₀ cond`` digits, so a few steps reach ``dps`` digits, in place of
     the pure-Python mpmath Newton (:func:`_newton` on mpf lists) that dominated the
     certification of a (40, 4) program. ``None`` when it does not converge (a free ρ turning
-    negative, a singular or stalling step); ``why`` (when given) then gets ``"negative"``, the
-    groups whose ρ a step sent to ≤ 0, for :func:`_polish_free_set` to correct. A guess
-    either way: every bound is recomputed exactly from the rounded result.
+    negative, a singular step, two steps in a row that do not cut the error fourfold); ``why``
+    (when given) then gets ``"negative"``, the groups whose ρ a step sent to ≤ 0, for
+    :func:`_polish_free_set` to correct. A guess either way: every bound is recomputed
+    exactly from the rounded result.
 
     >>> F = Fraction
     >>> K = [[[F(1), F(0)], [F(0), F(0)]], [[F(0), F(0)], [F(0), F(1)]]]
@@ -1373,6 +1378,7 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
     b2f = float(beta2)
     yscale = max(1.0, max(abs(float(t)) for t in yq))
     prev = math.inf
+    rises = 0
     its = maxit if maxit is not None else 4 + dps // 8
     for _ in range(its):
         KV = [K.dot(V) for K in mats]  # K_g v = KV_g / (den_g 2^B)
@@ -1387,8 +1393,18 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
         err = max(float(np.abs(r1).max()) / yscale, float(np.abs(r2).max()) / b2f)
         if err <= target:
             break
-        if err > prev / 4:  # not converging (rounding noise or a wrong free set)
-            return None
+        if err > prev / 4:
+            # not converging (rounding noise or a wrong free set) after two such steps in a
+            # row: a single one is Newton's way in from a far point. Raw 17-digit breast
+            # cancer (40, 4) (columns of scales 10^4 apart, cond J 5e17): the first step
+            # traded r2 1e-8 -> 2e-12 for r1 1e-8 -> 2e-6, the next ones 9e-12, 1e-21, 2e-29
+            # (benchmarks/RESULTS.md, session 24); stopped at the first, the float point
+            # stayed and the gap stalled at 2e-9
+            rises += 1
+            if rises >= POLISH_RISES:
+                return None
+        else:
+            rises = 0
         prev = err
         vf = np.array([int(a) / one for a in V], dtype=float)
         rf = np.array([p / one for p in P], dtype=float)
