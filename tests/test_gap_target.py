@@ -42,8 +42,11 @@ WINE = ("wine_hinge_two_classes.csv", "1/10", "hinge")
 #: raw breast-cancer features (0.07 to 1326), squared loss, β = 1e-3: a miss (gap 1.6e-6) was
 #: reported on an earlier tree; met since (gap 1.1e-14 at fdcd348), kept as a regression case
 BREAST = ("breast_cancer_20x5_raw.csv", "1e-3", "squared")
+#: raw breast-cancer features of mixed scales as 17-digit floats, squared loss, β = 1/10: the
+#: mixed-precision polish's first Newton step raises its error (exact.certify.POLISH_RISES)
+MIXED = ("breast_cancer_18x3_mixed.csv", "1/10", "squared")
 CASES = [("iris_15x3_standardized.csv", "1e-6", "squared"),
-         ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST]
+         ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED]
 
 
 def _trained_value(X, y, beta: float, loss: str, width: int = 8, seed: int = 0) -> float:
@@ -143,6 +146,23 @@ def test_without_settled_faces_iris_misses_in_one_round(monkeypatch):
     assert sol.stats["target_met"] and sol.stats["rounds"] == 1
     monkeypatch.setattr(certify, "_settle_faces", lambda cp, a, r, K, **k: (dict(a), dict(r)))
     bad = solve(inst.X, inst.y, B, loss, max_rounds=1)
+    assert not bad.stats["target_met"] and bad.gap > sol.gap
+    assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
+
+
+def test_polish_giving_up_at_the_first_rise_misses(monkeypatch):
+    """Planted cause: the mixed-precision polish giving up at the first Newton step that does
+    not cut its error fourfold (the rule before session 24). On raw breast cancer of mixed
+    scales that first step raises the error and the next ones converge: with the old rule the
+    float point stays, the target is missed and the rounds run on; with two rises allowed it
+    is met. Both bounds stay exact and valid."""
+    name, beta, loss = MIXED
+    inst = read_instance(str(DATA / name), target="last", beta=beta)
+    B = Fraction(beta)
+    sol = solve(inst.X, inst.y, B, loss)
+    assert sol.stats["target_met"]
+    monkeypatch.setattr(certify, "POLISH_RISES", 1)
+    bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and bad.gap > sol.gap
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 

@@ -108,6 +108,23 @@ def breast_cancer_raw() -> None:
             w.writerow([repr(float(x)) for x in row] + [int(t)])
 
 
+def breast_cancer_mixed() -> None:
+    """Breast cancer (18 rows drawn at random, listed here; mean concave points, mean fractal
+    dimension, worst texture: scales 0.05, 0.06 and 26), raw and written with 17 significant
+    digits (``%.17g``, as a CSV export writes them: 0.05986 becomes 0.059859999999999997);
+    y = +1 for the class of the first row, −1 otherwise: the polish's first-step rise
+    (session 24)."""
+    d = load_breast_cancer()
+    rows = [205, 85, 468, 348, 503, 107, 457, 537, 15, 98, 63, 358, 67, 241, 43, 462, 385, 159]
+    X = d.data[rows][:, [7, 9, 21]]
+    y = np.where(d.target[rows] == d.target[rows[0]], 1, -1)
+    with open(HERE / "breast_cancer_18x3_mixed.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["concave_points", "fractal_dimension", "worst_texture", "label"])
+        for row, t in zip(X, y):
+            w.writerow([f"{float(x):.17g}" for x in row] + [int(t)])
+
+
 if __name__ == "__main__":
     diabetes_repr()
     iris_float32()
@@ -116,3 +133,4 @@ if __name__ == "__main__":
     wine_hinge()
     diabetes_standardized()
     breast_cancer_raw()
+    breast_cancer_mixed()
