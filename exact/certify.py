@@ -1242,6 +1242,10 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
         return [+r for r in rho], [+x for x in v]
 
 
+#: the working digits a refinement pass goes on with when its float rounds repeat an active
+#: set with the same faces (a cycle: :func:`_tighten`)
+CYCLE_DIGITS = 2 * FLOAT_DIGITS
+
 #: :func:`_polish` gives up after this many Newton steps in a row that do not cut its error
 #: fourfold (1 was the rule until session 24: it gave up on Newton's first step in)
 POLISH_RISES = 2
@@ -1901,6 +1905,7 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
     rounds = 0
     Kcache: dict = {}
     stall: Fraction | None = None  # the gap of the last round that kept the active set
+    seen: set[frozenset] = set()  # the settled active sets (with faces) of the float rounds
     while rounds < max_rounds:
         if deadline is not None and rounds and time.perf_counter() > deadline:
             if info is not None:
@@ -1909,6 +1914,14 @@ def _tighten(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fracti
         rounds += 1
         if dps <= FLOAT_DIGITS:
             active, rho0 = _settle_faces(cp, active, rho0, Kcache)
+            key = frozenset(active.items())
+            if key in seen:
+                # a cycle: a facet weakly active at the optimum (multiplier 0) is on the
+                # face in floats and off it in the exact projection, round after round (raw
+                # breast cancer (13, 3), 17 digits, β = 1/100: 40 rounds at 16 digits, gap
+                # 5e-12). More digits decide it (benchmarks/RESULTS.md, session 24)
+                dps = max(dps, CYCLE_DIGITS)
+            seen.add(key)
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
         # (the float pass is polished when its stationarity error alone, first order in the
         # gap through κ, would use a quarter of the gap target)

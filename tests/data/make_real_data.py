@@ -108,21 +108,34 @@ def breast_cancer_raw() -> None:
             w.writerow([repr(float(x)) for x in row] + [int(t)])
 
 
-def breast_cancer_mixed() -> None:
-    """Breast cancer (18 rows drawn at random, listed here; mean concave points, mean fractal
-    dimension, worst texture: scales 0.05, 0.06 and 26), raw and written with 17 significant
-    digits (``%.17g``, as a CSV export writes them: 0.05986 becomes 0.059859999999999997);
-    y = +1 for the class of the first row, −1 otherwise: the polish's first-step rise
-    (session 24)."""
+def _breast_cancer_17g(name: str, rows: list[int], cols: list[int]) -> None:
+    """Raw breast-cancer rows and columns written with 17 significant digits (``%.17g``, as a
+    CSV export writes them: 0.05986 becomes 0.059859999999999997) under a header; y = +1 for
+    the class of the first row, −1 otherwise."""
     d = load_breast_cancer()
-    rows = [205, 85, 468, 348, 503, 107, 457, 537, 15, 98, 63, 358, 67, 241, 43, 462, 385, 159]
-    X = d.data[rows][:, [7, 9, 21]]
+    X = d.data[rows][:, cols]
     y = np.where(d.target[rows] == d.target[rows[0]], 1, -1)
-    with open(HERE / "breast_cancer_18x3_mixed.csv", "w", newline="") as fh:
+    with open(HERE / name, "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["concave_points", "fractal_dimension", "worst_texture", "label"])
+        w.writerow([str(d.feature_names[c]).replace(" ", "_") for c in cols] + ["label"])
         for row, t in zip(X, y):
             w.writerow([f"{float(x):.17g}" for x in row] + [int(t)])
+
+
+def breast_cancer_mixed() -> None:
+    """Breast cancer, 18 rows drawn at random, mean concave points, mean fractal dimension,
+    worst texture (scales 0.05, 0.06 and 26): the polish's first-step rise (session 24)."""
+    _breast_cancer_17g("breast_cancer_18x3_mixed.csv",
+                       [205, 85, 468, 348, 503, 107, 457, 537, 15, 98, 63, 358, 67, 241, 43,
+                        462, 385, 159], [7, 9, 21])
+
+
+def breast_cancer_cycle() -> None:
+    """Breast cancer, 13 rows drawn at random, fractal dimension error, mean area, symmetry
+    error (scales 0.004, 700 and 0.02): a facet weakly active at the optimum, decided one way
+    in floats and the other exactly, round after round at β = 1/100 (session 24)."""
+    _breast_cancer_17g("breast_cancer_13x3_cycle.csv",
+                       [59, 97, 163, 398, 232, 434, 249, 320, 557, 77, 94, 361, 474], [19, 3, 18])
 
 
 if __name__ == "__main__":
@@ -134,3 +147,4 @@ if __name__ == "__main__":
     diabetes_standardized()
     breast_cancer_raw()
     breast_cancer_mixed()
+    breast_cancer_cycle()
