@@ -972,8 +972,11 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
         return [sum(k * t for k, t in zip(row, x)) for row in K]
 
     LU, v, f = system(rho)
+    evaluations = 1
     prev = None
     for _ in range(maxit):
+        if evaluations > MPF_EVALUATIONS:
+            break  # the pure-Python line search's budget: the point so far is the guess
         kv = [matvec(Ks[g], v) for g in range(G)]
         grad = [(b2 - sum(p * q for p, q in zip(v, kv[g]))) / 2 for g in range(G)]
         free = [g for g in range(G) if rho[g] > 0 or grad[g] < 0]
@@ -1003,16 +1006,26 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
                 for k, g in enumerate(free):
                     new[g] = max(zero, rho[g] + t * step[k])
                 LU2, v2, f2 = system(new)
+                evaluations += 1
                 if f2 <= f + abs(f) * eps * 10:
                     accepted = True
                     break
                 t /= 2
-            if accepted:
+                if evaluations > MPF_EVALUATIONS:
+                    break
+            if accepted or evaluations > MPF_EVALUATIONS:
                 break
         if not accepted:
             break
         rho, LU, v, f = new, LU2, v2, f2
     return rho, v
+
+
+#: evaluations of M(ρ) (an LU of n × n mpf numbers each, ~40 ms at n = 23) one pure-Python
+#: mpmath Newton may spend, its line search included; a converging one takes about a dozen.
+#: Raw wine (23, 3), 17 digits: 6,245 of them in 27 calls, 250 s of a 280 s solve
+#: (benchmarks/RESULTS.md, session 24)
+MPF_EVALUATIONS = 40
 
 
 def _stationarity_error(Ks: list, v: Sequence[float], rho: Sequence[float], b2: float

@@ -102,3 +102,36 @@ def test_hinge_newton_is_the_hinge_form_of_kkt_newton():
     b = kkt_newton("hinge", K, [1.0, -1.0], [0], [0.0, -0.5], 0.25, [0.3, 1.0], one=1.0,
                    eps=2.0**-52)
     assert a == b
+
+
+def test_mpmath_newton_keeps_to_its_budget(monkeypatch):
+    """The pure-Python mpmath Newton spends at most ``MPF_EVALUATIONS`` evaluations of M(ρ):
+    with none left after its start it returns the start; with the default budget it reaches
+    the float Newton's optimum (a converging run fits in it, as in the test above)."""
+    Ks, y, b2 = _instance(0)
+    Kf = [[[float(x) for x in row] for row in K] for K in Ks]
+    rho_f, _v = certify._newton(Kf, [float(t) for t in y], float(b2), [1.0] * len(Ks), one=1.0,
+                                eps=2.0**-52)
+    calls = []
+    real = certify.lu_factor
+
+    def counted(M):
+        calls.append(len(M))
+        return real(M)
+
+    monkeypatch.setattr(certify, "lu_factor", counted)
+    with mp.workdps(40):
+        def m(x):
+            return mp.mpf(x.numerator) / x.denominator
+
+        Km = [[[m(x) for x in row] for row in K] for K in Ks]
+        start = [mp.mpf(1)] * len(Ks)
+        rho, _ = certify._newton(Km, [m(t) for t in y], m(b2), start, one=mp.mpf(1),
+                                 eps=mp.mpf(10) ** -40)
+        n_systems = sum(1 for k in calls if k == len(y))  # M(ρ) is n × n, the Hessians |free|
+        assert 1 < n_systems <= certify.MPF_EVALUATIONS + 1
+        assert max(abs(float(a) - b) for a, b in zip(rho, rho_f)) < 1e-9
+        monkeypatch.setattr(certify, "MPF_EVALUATIONS", 0)
+        rho0, _ = certify._newton(Km, [m(t) for t in y], m(b2), start, one=mp.mpf(1),
+                                  eps=mp.mpf(10) ** -40)
+        assert rho0 == start
