@@ -48,8 +48,11 @@ MIXED = ("breast_cancer_18x3_mixed.csv", "1/10", "squared")
 #: raw breast cancer, 17-digit floats, β = 1/100: a facet weakly active at the optimum, on the
 #: face in floats and off it exactly (exact.certify.CYCLE_DIGITS)
 CYCLE = ("breast_cancer_13x3_cycle.csv", "1/100", "squared")
+#: raw breast cancer, 17-digit floats, β = 1/100: the cutting planes stall at a worst violation
+#: of 9.7e-6 (exact.cutting.FALLBACK_VIOLATION)
+STALL = ("breast_cancer_23x3_stall.csv", "1/100", "squared")
 CASES = [("iris_15x3_standardized.csv", "1e-6", "squared"),
-         ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED, CYCLE]
+         ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED, CYCLE, STALL]
 
 
 def _trained_value(X, y, beta: float, loss: str, width: int = 8, seed: int = 0) -> float:
@@ -187,6 +190,25 @@ def test_face_cycle_without_more_digits_misses(monkeypatch):
     monkeypatch.setattr(certify, "CYCLE_DIGITS", certify.FLOAT_DIGITS)
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and bad.gap > sol.gap
+    assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
+
+
+def test_stalled_cutting_planes_below_the_old_fallback_level_miss(monkeypatch):
+    """Planted cause: the full-program fallback of stalled cutting planes at the old level
+    (a worst violation above 1e-5). Raw breast cancer (23, 3) stalls at 9.7e-6: its guess then
+    misses the gap target by far; with the fallback from 1e-6 the full program's guess meets
+    it. Both bounds stay exact and valid."""
+    import exact.cutting as cutting
+
+    name, beta, loss = STALL
+    inst = read_instance(str(DATA / name), target="last", beta=beta)
+    B = Fraction(beta)
+    sol = solve(inst.X, inst.y, B, loss)
+    assert sol.stats["target_met"] and sol.stats["cutting"]["full_fallback"]
+    monkeypatch.setattr(cutting, "FALLBACK_VIOLATION", 1e-5)
+    bad = solve(inst.X, inst.y, B, loss)
+    assert not bad.stats["target_met"] and not bad.stats["cutting"]["full_fallback"]
+    assert bad.gap > sol.gap
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 
 

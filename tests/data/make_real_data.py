@@ -138,6 +138,15 @@ def breast_cancer_cycle() -> None:
                        [59, 97, 163, 398, 232, 434, 249, 320, 557, 77, 94, 361, 474], [19, 3, 18])
 
 
+
+def breast_cancer_stall() -> None:
+    """Breast cancer, 23 rows drawn at random, area error, mean compactness, worst area
+    (8 to 100, 0.04 to 0.24, 242 to 1986): cutting planes that stall just under 1e-5 at β = 1/100
+    (session 24)."""
+    _breast_cancer_17g("breast_cancer_23x3_stall.csv",
+                       [533, 471, 536, 9, 46, 390, 465, 153, 289, 538, 327, 439, 283, 364, 405,
+                        76, 119, 246, 53, 432, 202, 216, 73], [13, 5, 23])
+
 if __name__ == "__main__":
     diabetes_repr()
     iris_float32()
@@ -148,3 +157,4 @@ if __name__ == "__main__":
     breast_cancer_raw()
     breast_cancer_mixed()
     breast_cancer_cycle()
+    breast_cancer_stall()
