@@ -941,12 +941,15 @@ def _purify(cp: ConvexProgram, W: Mapping[Group, np.ndarray], groups: Sequence[G
 RIDGE_BOOSTS = 6
 
 
-def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int = 60) -> tuple:
+def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int = 60,
+            budget: int | None = None) -> tuple:
     """Projected Newton for ``min_{ρ≥0} φ(ρ)`` (module docstring), number type-generic.
 
     ``Ks`` are the ``K_g`` as lists of lists, ``y`` and ``b2 = β²`` in the same number type
     (floats for a first pass, mpmath ``mpf`` for the high-precision pass); ``one`` is that
-    type's 1 and ``eps`` its relative accuracy. Returns ``(ρ, v)`` with ``v = M(ρ)⁻¹ y``.
+    type's 1 and ``eps`` its relative accuracy. ``budget`` (the list-of-lists pass only) caps
+    its evaluations of ``M(ρ)``, line searches included: the point reached is returned then
+    (:data:`MPF_EVALUATIONS`). Returns ``(ρ, v)`` with ``v = M(ρ)⁻¹ y``.
     """
     if isinstance(one, float):
         return _newton_float(Ks, y, b2, rho0, eps=eps, maxit=maxit)
@@ -975,7 +978,7 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
     evaluations = 1
     prev = None
     for _ in range(maxit):
-        if evaluations > MPF_EVALUATIONS:
+        if budget is not None and evaluations > budget:
             break  # the pure-Python line search's budget: the point so far is the guess
         kv = [matvec(Ks[g], v) for g in range(G)]
         grad = [(b2 - sum(p * q for p, q in zip(v, kv[g]))) / 2 for g in range(G)]
@@ -1011,9 +1014,9 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
                     accepted = True
                     break
                 t /= 2
-                if evaluations > MPF_EVALUATIONS:
+                if budget is not None and evaluations > budget:
                     break
-            if accepted or evaluations > MPF_EVALUATIONS:
+            if accepted or (budget is not None and evaluations > budget):
                 break
         if not accepted:
             break
@@ -1021,8 +1024,9 @@ def _newton(Ks: list, y: Sequence, b2, rho0: Sequence, *, one, eps, maxit: int =
     return rho, v
 
 
-#: evaluations of M(ρ) (an LU of n × n mpf numbers each, ~40 ms at n = 23) one pure-Python
-#: mpmath Newton may spend, its line search included; a converging one takes about a dozen.
+#: evaluations of M(ρ) (an LU of n × n mpf numbers each, ~40 ms at n = 23) the pure-Python
+#: mpmath Newton of :func:`_refine` may spend, its line search included; from the float pass's
+#: point a converging one takes about a dozen.
 #: Raw wine (23, 3), 17 digits: 6,245 of them in 27 calls, 250 s of a 280 s solve
 #: (benchmarks/RESULTS.md, session 24)
 MPF_EVALUATIONS = 40
@@ -1251,7 +1255,7 @@ def _refine(Kq: Sequence, y: Vec, beta2: Fraction, rho0: Sequence[float], dps: i
 
         Km = [[[m(x) for x in row] for row in K] for K in Kq]
         rho, v = _newton(Km, [m(t) for t in y], m(beta2), [mp.mpf(r) for r in rho],
-                         one=mp.mpf(1), eps=mp.mpf(10) ** (-dps))
+                         one=mp.mpf(1), eps=mp.mpf(10) ** (-dps), budget=MPF_EVALUATIONS)
         return [+r for r in rho], [+x for x in v]
 
 

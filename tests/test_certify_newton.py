@@ -105,9 +105,10 @@ def test_hinge_newton_is_the_hinge_form_of_kkt_newton():
 
 
 def test_mpmath_newton_keeps_to_its_budget(monkeypatch):
-    """The pure-Python mpmath Newton spends at most ``MPF_EVALUATIONS`` evaluations of M(ρ):
-    with none left after its start it returns the start; with the default budget it reaches
-    the float Newton's optimum (a converging run fits in it, as in the test above)."""
+    """The pure-Python mpmath Newton spends at most ``budget`` evaluations of M(ρ): with none
+    left after its start it returns the start; with the refinement's budget
+    (``MPF_EVALUATIONS``) it reaches the float Newton's optimum from ρ = 1 (a converging run
+    fits in it)."""
     Ks, y, b2 = _instance(0)
     Kf = [[[float(x) for x in row] for row in K] for K in Ks]
     rho_f, _v = certify._newton(Kf, [float(t) for t in y], float(b2), [1.0] * len(Ks), one=1.0,
@@ -127,11 +128,10 @@ def test_mpmath_newton_keeps_to_its_budget(monkeypatch):
         Km = [[[m(x) for x in row] for row in K] for K in Ks]
         start = [mp.mpf(1)] * len(Ks)
         rho, _ = certify._newton(Km, [m(t) for t in y], m(b2), start, one=mp.mpf(1),
-                                 eps=mp.mpf(10) ** -40)
+                                 eps=mp.mpf(10) ** -40, budget=certify.MPF_EVALUATIONS)
         n_systems = sum(1 for k in calls if k == len(y))  # M(ρ) is n × n, the Hessians |free|
         assert 1 < n_systems <= certify.MPF_EVALUATIONS + 1
         assert max(abs(float(a) - b) for a, b in zip(rho, rho_f)) < 1e-9
-        monkeypatch.setattr(certify, "MPF_EVALUATIONS", 0)
         rho0, _ = certify._newton(Km, [m(t) for t in y], m(b2), start, one=mp.mpf(1),
-                                  eps=mp.mpf(10) ** -40)
+                                  eps=mp.mpf(10) ** -40, budget=0)
         assert rho0 == start
