@@ -459,7 +459,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             # and every later one, with the cvxpy chain (Clarabel tight, then defaults, then
             # SCS; seen on standardized iris at β = 1e-9: the direct program reached only
             # "AlmostSolved", 40% above the restricted optimum)
-            if careful or (not newton and not cp.loss_fn.stable_block):
+            # (without the polish and a stable block, the careful form is the same program)
+            if careful or not (newton or cp.loss_fn.stable_block):
                 direct = False
             careful = True
             continue
