@@ -76,6 +76,13 @@ def test_direct_clarabel_matches_cvxpy_for_every_loss(loss, pooled, data):
     W = clarabel_restricted(cp, ws)
     assert W is not None and set(W) == set(ws)
     got = cp.numeric_value
+    if abs(got - want) > 1e-6 * max(1.0, abs(want)):
+        # the plain squared block is off now and then (2.5e-6 relative in 2 of 6,000 random
+        # squared-dense examples; the flaky failure of sessions 22–23): the cutting planes
+        # then take the careful form (exact.cutting.working_set_solve), which must match
+        W = clarabel_restricted(cp, ws, stable=True)
+        assert W is not None and set(W) == set(ws)
+        got = cp.numeric_value
     assert cp.numeric_solver == "CLARABEL (direct)"
     assert abs(got - want) <= 1e-6 * max(1.0, abs(want)), (got, want)
     # the groups are in their cones and reproduce the value (up to float noise)
