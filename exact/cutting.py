@@ -405,6 +405,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     ws = list(dict.fromkeys(seed if seed is not None else seed_groups(cp)))
     if not ws:
         ws = [cp.groups[0]]
+    scales = column_scales(fa.X)  # for the diversity of each round's cutting planes
     per_round = per_round or max(20, 2 * cp.n)
     beta2 = float(cp.beta) ** 2
     rounds, worst = 0, float("inf")
@@ -458,8 +459,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             # (benchmarks/RESULTS.md, session 24). Still violated, or no careful form: redo it,
             # and every later one, with the cvxpy chain (Clarabel tight, then defaults, then
             # SCS; seen on standardized iris at β = 1e-9: the direct program reached only
-            # "AlmostSolved", 40% above the restricted optimum)
-            # (without the polish and a stable block, the careful form is the same program)
+            # "AlmostSolved", 40% above the restricted optimum). Without the polish and a
+            # stable block, the careful form is the same program: the cvxpy chain at once.
             if careful or not (newton or cp.loss_fn.stable_block):
                 direct = False
             careful = True
@@ -475,7 +476,7 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             ws = _pruned(ws, W, T, beta2, LOOSE_PRUNE if loose else PRUNE_REL)
         if DIVERSE < 1.0:
             ws += _diverse(fa, np.repeat(np.asarray(cp.numeric_dual, dtype=float), cp.pool),
-                           rows, cols, per_round)
+                           rows, cols, per_round, scales)
         else:
             ws += [(int(i), 1 - 2 * int(c)) for i, c in zip(rows[:per_round], cols[:per_round])]
     if newton:
@@ -624,13 +625,15 @@ DIVERSE = 0.95
 ENOUGH = 4
 
 
-def _diverse(fa, v: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int) -> list[Group]:
+def _diverse(fa, v: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int,
+             scales: np.ndarray) -> list[Group]:
     """Up to ``k`` of the violated groups ``(rows, cols)`` (by decreasing violation,
     :func:`ranked_violations`), greedily, skipping a group whose vector ``s XᵀD v`` has a
-    cosine above :data:`DIVERSE` with one already taken."""
+    cosine above :data:`DIVERSE` with one already taken, the cosines taken in the coordinates
+    where the columns have one scale (``scales``: :func:`column_scales`; g = XᵀDv scales with
+    them)."""
     sg = 1.0 - 2.0 * cols
-    # (in the coordinates where the columns have one scale: g = XᵀDv scales with them)
-    Gc = (fa.P[rows] @ (v[:, None] * fa.X)) * sg[:, None] / column_scales(fa.X)
+    Gc = (fa.P[rows] @ (v[:, None] * fa.X)) * sg[:, None] / scales
     Gc /= np.linalg.norm(Gc, axis=1, keepdims=True) + 1e-300
     chosen: list[Group] = []
     Cm = np.zeros((k, Gc.shape[1]))
