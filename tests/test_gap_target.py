@@ -51,8 +51,12 @@ CYCLE = ("breast_cancer_13x3_cycle.csv", "1/100", "squared")
 #: raw breast cancer, 17-digit floats, β = 1/100: the cutting planes stall at a worst violation
 #: of 9.7e-6 (exact.cutting.FALLBACK_VIOLATION)
 STALL = ("breast_cancer_23x3_stall.csv", "1/100", "squared")
+#: raw wine, 17-digit floats, β = 1/100: the polish held groups at ρ = 0 that its v violated
+#: by 1e-10 (exact.certify.LATE_SLACK)
+HELD = ("wine_25x3_held.csv", "1/100", "squared")
 CASES = [("iris_15x3_standardized.csv", "1e-6", "squared"),
-         ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED, CYCLE, STALL]
+         ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED, CYCLE, STALL,
+         HELD]
 
 
 def _trained_value(X, y, beta: float, loss: str, width: int = 8, seed: int = 0) -> float:
@@ -209,6 +213,26 @@ def test_stalled_cutting_planes_below_the_old_fallback_level_miss(monkeypatch):
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and not bad.stats["cutting"]["full_fallback"]
     assert bad.gap > sol.gap
+    assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
+
+
+def test_held_groups_violated_below_the_old_slack_miss(monkeypatch):
+    """Planted cause: the polish's free-set correction freeing a held group (ρ = 0) only when
+    its constraint is violated by more than 1e-9 (relative to β², the rule before session
+    25). On raw wine (25, 3) at β = 1/100 four groups then stay held at violations of about
+    1e-10, the lower bound pays for them and the gap stalls near 2e-11; freed from 1e-13, the
+    target is met. Both bounds stay exact and valid. The monotone second pass of the miss
+    ends on its unchanged active set (a group kept at ρ = 0 is no change), not after all of
+    its rounds."""
+    name, beta, loss = HELD
+    inst = read_instance(str(DATA / name), target="last", beta=beta)
+    B = Fraction(beta)
+    sol = solve(inst.X, inst.y, B, loss)
+    assert sol.stats["target_met"]
+    monkeypatch.setattr(certify, "LATE_SLACK", 1e-9)
+    bad = solve(inst.X, inst.y, B, loss)
+    assert not bad.stats["target_met"] and bad.gap > sol.gap
+    assert "stopped shrinking" in bad.stats["reason"] and bad.stats["rounds"] < 8 + 4 * 8
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 
 

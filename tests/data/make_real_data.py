@@ -108,11 +108,12 @@ def breast_cancer_raw() -> None:
             w.writerow([repr(float(x)) for x in row] + [int(t)])
 
 
-def _breast_cancer_17g(name: str, rows: list[int], cols: list[int]) -> None:
-    """Raw breast-cancer rows and columns written with 17 significant digits (``%.17g``, as a
-    CSV export writes them: 0.05986 becomes 0.059859999999999997) under a header; y = +1 for
-    the class of the first row, −1 otherwise."""
-    d = load_breast_cancer()
+def _breast_cancer_17g(name: str, rows: list[int], cols: list[int], load=load_breast_cancer
+                       ) -> None:
+    """Raw breast-cancer (or ``load``'s) rows and columns written with 17 significant digits
+    (``%.17g``, as a CSV export writes them: 0.05986 becomes 0.059859999999999997) under a
+    header; y = +1 for the class of the first row, −1 otherwise."""
+    d = load()
     X = d.data[rows][:, cols]
     y = np.where(d.target[rows] == d.target[rows[0]], 1, -1)
     with open(HERE / name, "w", newline="") as fh:
@@ -147,6 +148,15 @@ def breast_cancer_stall() -> None:
                        [533, 471, 536, 9, 46, 390, 465, 153, 289, 538, 327, 439, 283, 364, 405,
                         76, 119, 246, 53, 432, 202, 216, 73], [13, 5, 23])
 
+
+def wine_held() -> None:
+    """Wine, 25 rows drawn at random, proline, alcalinity of ash, proanthocyanins (352 to
+    1547, 12 to 26.5, 0.73 to 2.96): at β = 1/100 the refinement's polish held at ρ = 0
+    groups whose constraints its v violated by 1e-10 relative (session 25)."""
+    _breast_cancer_17g("wine_25x3_held.csv",
+                       [107, 164, 56, 143, 78, 163, 14, 122, 47, 170, 175, 15, 75, 132, 70, 22,
+                        169, 152, 62, 172, 27, 53, 104, 126, 52], [12, 3, 8], load=load_wine)
+
 if __name__ == "__main__":
     diabetes_repr()
     iris_float32()
@@ -158,3 +168,4 @@ if __name__ == "__main__":
     breast_cancer_mixed()
     breast_cancer_cycle()
     breast_cancer_stall()
+    wine_held()
