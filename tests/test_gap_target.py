@@ -160,14 +160,17 @@ def test_without_settled_faces_iris_misses_in_one_round(monkeypatch):
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 
 
-def test_polish_giving_up_at_the_first_rise_misses(monkeypatch):
+def test_polish_giving_up_at_the_first_rise_takes_more_rounds(monkeypatch):
     """Planted cause: the mixed-precision polish giving up at the first Newton step that does
     not cut its error fourfold (the rule before session 24). On raw breast cancer of mixed
     scales that first step raises the error and the next ones converge: with the old rule the
-    float point stays, the target is missed and the rounds run on; with two rises allowed it
-    is met in a few rounds. (The face-cycle digits are off here: they rescue this instance by
+    float point stays and the first pass stalls (gap 1.9e-9 after 5 rounds); only the
+    monotone second pass, at more digits, meets the target (8 rounds in all; until session
+    25 it missed there too, gap 1.9e-9 after 37 rounds). With two rises allowed the first
+    pass meets it in 4. (The face-cycle digits are off here: they rescue this instance by
     another path, 8 rounds instead of 4; on raw breast cancer (40, 4) they do not, and the old
-    rule misses there, benchmarks/RESULTS.md, session 24.) Both bounds stay exact and valid."""
+    rule misses there, benchmarks/RESULTS.md, session 24.) Both bounds stay exact and
+    valid."""
     monkeypatch.setattr(certify, "CYCLE_DIGITS", certify.FLOAT_DIGITS)
     name, beta, loss = MIXED
     inst = read_instance(str(DATA / name), target="last", beta=beta)
@@ -176,7 +179,7 @@ def test_polish_giving_up_at_the_first_rise_misses(monkeypatch):
     assert sol.stats["target_met"] and sol.stats["rounds"] < 8
     monkeypatch.setattr(certify, "POLISH_RISES", 1)
     bad = solve(inst.X, inst.y, B, loss)
-    assert not bad.stats["target_met"] and bad.gap > sol.gap
+    assert bad.stats["rounds"] >= 8
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 
 
