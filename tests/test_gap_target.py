@@ -54,9 +54,12 @@ STALL = ("breast_cancer_23x3_stall.csv", "1/100", "squared")
 #: raw wine, 17-digit floats, β = 1/100: the polish held groups at ρ = 0 that its v violated
 #: by 1e-10 (exact.certify.LATE_SLACK)
 HELD = ("wine_25x3_held.csv", "1/100", "squared")
+#: raw breast cancer, 17-digit floats, β = 1/100: a held group whose violation (9.9e-9) only
+#: the exact check sees (exact.certify._held_t)
+HELD_EXACT = ("breast_cancer_37x3_held.csv", "1/100", "squared")
 CASES = [("iris_15x3_standardized.csv", "1e-6", "squared"),
          ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED, CYCLE, STALL,
-         HELD]
+         HELD, HELD_EXACT]
 
 
 def _trained_value(X, y, beta: float, loss: str, width: int = 8, seed: int = 0) -> float:
@@ -236,6 +239,23 @@ def test_held_groups_violated_below_the_old_slack_miss(monkeypatch):
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and bad.gap > sol.gap
     assert "stopped shrinking" in bad.stats["reason"] and bad.stats["rounds"] < 8 + 4 * 8
+    assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
+
+
+def test_held_groups_checked_in_floats_miss(monkeypatch):
+    """Planted cause: the polish's free-set check computing ``vᵀK_g v`` of a held group in
+    floats (the rule before session 25). On raw breast cancer (37, 3) of mixed scales the
+    float product loses the digits: a group violated by 9.9e-9 (relative to β²) looks
+    feasible, stays held at ρ = 0, and the gap stalls near 1e-9 relative; checked exactly it
+    is freed and the target is met. Both bounds stay exact and valid."""
+    name, beta, loss = HELD_EXACT
+    inst = read_instance(str(DATA / name), target="last", beta=beta)
+    B = Fraction(beta)
+    sol = solve(inst.X, inst.y, B, loss)
+    assert sol.stats["target_met"]
+    monkeypatch.setattr(certify, "_held_t", lambda KA, KI, g, vf, v: float((KA[g] @ vf) @ vf))
+    bad = solve(inst.X, inst.y, B, loss)
+    assert not bad.stats["target_met"] and bad.gap > sol.gap
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 
 
