@@ -57,9 +57,12 @@ HELD = ("wine_25x3_held.csv", "1/100", "squared")
 #: raw breast cancer, 17-digit floats, β = 1/100: a held group whose violation (9.9e-9) only
 #: the exact check sees (exact.certify._held_t)
 HELD_EXACT = ("breast_cancer_37x3_held.csv", "1/100", "squared")
+#: raw wine, 17-digit floats, β = 1/10: the cutting planes' guess misses the target, the full
+#: program's meets it (the retry in exact.certify._solve)
+RETRY = ("wine_23x3_retry.csv", "1/10", "squared")
 CASES = [("iris_15x3_standardized.csv", "1e-6", "squared"),
          ("iris_15x3_standardized.csv", "1e-9", "squared"), WINE, BREAST, MIXED, CYCLE, STALL,
-         HELD, HELD_EXACT]
+         HELD, HELD_EXACT, RETRY]
 
 
 def _trained_value(X, y, beta: float, loss: str, width: int = 8, seed: int = 0) -> float:
@@ -256,6 +259,26 @@ def test_held_groups_checked_in_floats_miss(monkeypatch):
     monkeypatch.setattr(certify, "_held_t", lambda KA, KI, g, vf, v: float((KA[g] @ vf) @ vf))
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and bad.gap > sol.gap
+    assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
+
+
+def test_missed_target_without_the_full_program_retry(monkeypatch):
+    """Planted cause: no retry from the full program's guess after the cutting planes' guess
+    misses the target (the rule before session 25; planted by a program-size limit of 0).
+    On raw wine (23, 3) at β = 1/10 the dual Newton polish stalls at a worst violation of 2e-7
+    on dependent fits and the refinement of its guess misses (gap about 1e-8 relative); the
+    retry meets the target. Both bounds stay exact and valid."""
+    import exact.cutting as cutting
+
+    name, beta, loss = RETRY
+    inst = read_instance(str(DATA / name), target="last", beta=beta)
+    B = Fraction(beta)
+    sol = solve(inst.X, inst.y, B, loss)
+    assert sol.stats["target_met"] and sol.stats.get("full_retry")
+    monkeypatch.setattr(cutting, "FALLBACK_MAX_GROUPS", 0)
+    bad = solve(inst.X, inst.y, B, loss)
+    assert not bad.stats["target_met"] and not bad.stats.get("full_retry")
+    assert bad.gap > sol.gap
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
 
 
