@@ -201,6 +201,7 @@ def test_face_cycle_without_more_digits_misses(monkeypatch):
     sol = solve(inst.X, inst.y, B, loss)
     assert sol.stats["target_met"] and sol.stats["rounds"] < 8
     monkeypatch.setattr(certify, "CYCLE_DIGITS", certify.FLOAT_DIGITS)
+    monkeypatch.setattr(certify, "RETRY_MAX_GROUPS", 0)  # the full program's guess rescues it
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and bad.gap > sol.gap
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
@@ -219,6 +220,7 @@ def test_stalled_cutting_planes_below_the_old_fallback_level_miss(monkeypatch):
     sol = solve(inst.X, inst.y, B, loss)
     assert sol.stats["target_met"] and sol.stats["cutting"]["full_fallback"]
     monkeypatch.setattr(cutting, "FALLBACK_VIOLATION", 1e-5)
+    monkeypatch.setattr(certify, "RETRY_MAX_GROUPS", 0)  # the full program's guess rescues it
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and not bad.stats["cutting"]["full_fallback"]
     assert bad.gap > sol.gap
@@ -264,18 +266,16 @@ def test_held_groups_checked_in_floats_miss(monkeypatch):
 
 def test_missed_target_without_the_full_program_retry(monkeypatch):
     """Planted cause: no retry from the full program's guess after the cutting planes' guess
-    misses the target (the rule before session 25; planted by a program-size limit of 0).
-    On raw wine (23, 3) at β = 1/10 the dual Newton polish stalls at a worst violation of 2e-7
-    on dependent fits and the refinement of its guess misses (gap about 1e-8 relative); the
-    retry meets the target. Both bounds stay exact and valid."""
-    import exact.cutting as cutting
-
+    misses the target (the rule before session 25; planted by a program-size limit of 0,
+    ``RETRY_MAX_GROUPS``). On raw wine (23, 3) at β = 1/10 the dual Newton polish stalls at a
+    worst violation of 2e-7 on dependent fits and the refinement of its guess misses (gap
+    about 1e-8 relative); the retry meets the target. Both bounds stay exact and valid."""
     name, beta, loss = RETRY
     inst = read_instance(str(DATA / name), target="last", beta=beta)
     B = Fraction(beta)
     sol = solve(inst.X, inst.y, B, loss)
     assert sol.stats["target_met"] and sol.stats.get("full_retry")
-    monkeypatch.setattr(cutting, "FALLBACK_MAX_GROUPS", 0)
+    monkeypatch.setattr(certify, "RETRY_MAX_GROUPS", 0)
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and not bad.stats.get("full_retry")
     assert bad.gap > sol.gap
