@@ -1304,7 +1304,6 @@ def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float]
     G = len(Kq)
     if Kf is None:
         Kf = [np.array([[float(x) for x in row] for row in K], dtype=float) for K in Kq]
-    KA = np.asarray([np.asarray(K, dtype=float) for K in Kf]).reshape(G, len(y), len(y))
     b2 = float(beta2)
     rho = [float(r) for r in rho]
     free = [g for g in range(G) if rho[g] > 0]
@@ -1323,9 +1322,8 @@ def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float]
             rho[out] = 0.0
             continue
         # a group held at 0 whose constraint the polished v violates belongs in the free set
-        vf = np.array([float(x) for x in got[1]])
         inn = set(free)
-        th = {g: _held_t(KA, KI, g, vf, got[1]) for g in range(G) if g not in inn}
+        th = {g: _held_t(Kq, KI, g, got[1]) for g in range(G) if g not in inn}
         late = [g for g, x in th.items() if x > b2 * (1 + LATE_SLACK)]
         if not late:
             return got
@@ -1334,21 +1332,28 @@ def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float]
         free = sorted(inn | {g})
         rho = [float(r) for r in got[0]]
         rho[g] = 1e-3 * top  # a start the polish converges from (1e-6 stalled)
-        v = vf.tolist()
+        v = [float(x) for x in got[1]]
     return best
 
 
-def _held_t(KA: np.ndarray, KI: Sequence[tuple[np.ndarray, int]] | None, g: int,
-            vf: np.ndarray, v: Sequence[Fraction]) -> float:
-    """``vᵀK_g v`` at the polished v, for the free-set check of :func:`_polish_free_set`:
-    exactly from the integer form ``K_g = KI_g / den_g`` when it is given (rounded to a float
-    at the end), else in floats. In floats the product loses the digits the check needs on
-    data of mixed scales: ``K_g`` carries the squares of the large columns while ``‖XᵀD v‖²``
-    is near β² (raw breast cancer (37, 3), β = 1/100: a group violated by 9.9e-9 relative
-    looked feasible, and the gap stalled at 9.6e-10 relative)."""
-    if KI is None:
-        return float((KA[g] @ vf) @ vf)
-    K, den = KI[g]
+def _held_t(Kq: Sequence, KI: Sequence[tuple[np.ndarray, int]] | None, g: int,
+            v: Sequence[Fraction]) -> float:
+    """``vᵀK_g v`` at the polished v, exactly (``K_g = KI_g / den_g``, from ``Kq`` when no
+    integer forms are given), rounded to a float at the end: the free-set check of
+    :func:`_polish_free_set`. In floats the product loses the digits the check needs on data
+    of mixed scales: ``K_g`` carries the squares of the large columns while ``‖XᵀD v‖²`` is
+    near β² (raw breast cancer (37, 3), β = 1/100: a group violated by 9.9e-9 relative looked
+    feasible, and the gap stalled at 9.6e-10 relative).
+
+    >>> F = Fraction
+    >>> _held_t([[[F(1), F(0)], [F(0), F(3)]]], None, 0, [F(1, 2), F(1, 3)])
+    0.5833333333333334
+    """
+    if KI is not None:
+        K, den = KI[g]
+    else:
+        mats, dens = _int_matrices([Kq[g]])
+        K, den = mats[0], dens[0]
     L = math.lcm(*(Fraction(x).denominator for x in v))
     V = np.array([int(Fraction(x) * L) for x in v], dtype=object)
     return float(Fraction(int(V.dot(K.dot(V))), den * L * L))

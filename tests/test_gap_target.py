@@ -258,7 +258,11 @@ def test_held_groups_checked_in_floats_miss(monkeypatch):
     B = Fraction(beta)
     sol = solve(inst.X, inst.y, B, loss)
     assert sol.stats["target_met"]
-    monkeypatch.setattr(certify, "_held_t", lambda KA, KI, g, vf, v: float((KA[g] @ vf) @ vf))
+    def float_t(Kq, KI, g, v):
+        vf = np.array([float(x) for x in v])
+        return float((np.array(Kq[g], dtype=float) @ vf) @ vf)
+
+    monkeypatch.setattr(certify, "_held_t", float_t)
     bad = solve(inst.X, inst.y, B, loss)
     assert not bad.stats["target_met"] and bad.gap > sol.gap
     assert 0 <= bad.lower <= sol.upper and sol.lower <= bad.upper  # both valid: they overlap
