@@ -51,8 +51,10 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   squared case and the margins, since the fit of ``w_g = ρ_g q_g`` is ``ρ_g K_g v``. Its Jacobian
   is singular whenever the dual is not unique (duplicate or collinear points), so Newton's step is
   taken with a tiny Levenberg–Marquardt ridge (it still converges to *a* solution, and any
-  solution certifies the same value). The active set comes from the conic guess after a
-  Carathéodory pruning of its groups (:func:`_purify`); when the system has no solution on it
+  solution certifies the same value). The active set comes from a float guess after a
+  Carathéodory pruning of its groups (:func:`_purify`), first the interior-point method's on the
+  conic guess's working set (:func:`exact.hinge_ipm.hinge_guess`, dense program), then the
+  conic guess itself; when the system has no solution on it
   (a float Newton residual far above rounding), one pivot (:func:`_hinge_pivot`: a group out,
   or a margin point to its bound, kept only if the new solution is consistent) repairs it; it
   is updated from the exact results
@@ -2305,16 +2307,45 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
     ``info`` (when given) gets ``"residual"``: the smallest final float Newton residual.
     """
     best_lo, best_up, rounds = None, up0, 0
-    for rcond in (1e-5, 1e-9):
-        lo, best_up, r = _tighten_hinge_once(cp, W, norms, thr, v0, best_up, tol, digits, bits,
-                                             cbits, max_rounds, rcond, info, warm)
-        rounds += r
-        if lo is not None and (best_lo is None or lo.value > best_lo.value):
-            best_lo = lo
-        if best_lo is not None and (best_up.value - best_lo.value
-                                    <= tol * max(Fraction(1), abs(best_up.value))):
-            break
+    for W1, norms1, thr1, v1 in _hinge_guesses(cp, W, norms, thr, v0, info):
+        for rcond in (1e-5, 1e-9):
+            lo, best_up, r = _tighten_hinge_once(cp, W1, norms1, thr1, v1, best_up, tol, digits,
+                                                 bits, cbits, max_rounds, rcond, info, warm)
+            rounds += r
+            if lo is not None and (best_lo is None or lo.value > best_lo.value):
+                best_lo = lo
+            if _met(best_lo, best_up, tol):
+                return best_lo, best_up, rounds
     return best_lo, best_up, rounds
+
+
+#: whether the hinge refinement starts from the interior-point guess (:mod:`exact.hinge_ipm`)
+HINGE_IPM = True
+
+
+def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None):
+    """The guesses the hinge refinement starts from, best first, as ``(W, norms, thr, v0)``:
+    the interior-point method's on the conic guess's working set (:func:`exact.hinge_ipm.
+    hinge_guess`: on raw real data the conic guess is often too inaccurate, or its
+    degenerate optimum too blurred, for the KKT systems to settle — benchmarks/RESULTS.md,
+    session 27), then the conic guess itself. Generated lazily: the second only when the
+    first misses the target."""
+    # (the dense program only: a CNN's pooled readout keeps the conic path, untested here)
+    if HINGE_IPM and cp.pool == 1 and any(cp.y):
+        from exact.hinge_ipm import hinge_guess
+
+        yf = [float(t) for t in cp.y]
+        mu0 = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]
+        got = hinge_guess(cp, list(W), mu0)
+        if got is not None:
+            W2, v2, st = got
+            if info is not None:
+                info["ipm"] = st
+            n2 = {g: float(np.linalg.norm(w)) for g, w in W2.items()}
+            if n2 and max(n2.values()) > 0:
+                k = _grid(float(np.max(np.abs(v2))) if len(v2) else 0.0)
+                yield W2, n2, 1e-7 * max(n2.values()), tuple(_dyadic(float(x), k) for x in v2)
+    yield W, norms, thr, v0
 
 
 def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,

@@ -132,8 +132,10 @@ def test_without_the_pivot_wine_misses_and_says_why(monkeypatch, capsys):
     the conic guess has no solution; the target is missed, the reason names a wrong active set
     (text and JSON), and the bounds stay exact and valid. The guess is the full program's
     (``method="full"``): the cutting planes' guess on wine has no split copy, so the pivot
-    never fires there."""
+    never fires there. The interior-point guess (exact.hinge_ipm) is switched off too: it
+    rescues this instance without any pivot."""
     monkeypatch.setattr(certify, "_hinge_pivot", lambda *a, **k: None)
+    monkeypatch.setattr(certify, "HINGE_IPM", False)
     name, beta, loss = WINE
     inst = read_instance(str(DATA / name), target="last", beta=beta)
     B = Fraction(beta)
