@@ -2329,14 +2329,24 @@ def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None)
     hinge_guess`: on raw real data the conic guess is often too inaccurate, or its
     degenerate optimum too blurred, for the KKT systems to settle — benchmarks/RESULTS.md,
     session 27), then the conic guess itself. Generated lazily: the second only when the
-    first misses the target."""
+    first misses the target. A numeric failure of the interior-point method only drops its
+    guess (``info["ipm_error"]`` says why)."""
     # (the dense program only: a CNN's pooled readout keeps the conic path, untested here)
-    if HINGE_IPM and cp.pool == 1 and any(cp.y):
+    # once per solve: the full-program retry would rerun the cutting planes of the same dual
+    # to the same optimum (its start differs, its result does not)
+    again = info is not None and "ipm" in info
+    if HINGE_IPM and cp.pool == 1 and any(cp.y) and not again:
         from exact.hinge_ipm import hinge_guess
 
         yf = [float(t) for t in cp.y]
         mu0 = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]
-        got = hinge_guess(cp, list(W), mu0)
+        try:
+            got = hinge_guess(cp, list(W), mu0)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+            # a numeric guess that fails is only a guess lost: the conic guess still follows
+            got = None
+            if info is not None:
+                info["ipm_error"] = f"{type(err).__name__}: {err}"
         if got is not None:
             W2, v2, st = got
             if info is not None:

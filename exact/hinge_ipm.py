@@ -308,35 +308,58 @@ class FaceTracker:
         return tuple(int(k) for k in np.flatnonzero(lam > 1e-9 * top)) if top > 0 else ()
 
     def project(self, g: int, v: np.ndarray, max_steps: int = 64) -> np.ndarray:
-        """Group g's projection at v (module docstring), its face updated in place."""
+        """Group g's projection at v (class docstring), its face updated in place.
+
+        The face corrections are one facet at a time and can cycle (a warm face far from the
+        new one, on a thin cone of raw data): a face seen twice restarts them once from the
+        face of an NNLS projection, and a second cycle settles for the best feasible q seen,
+        the one of largest norm (for feasible q on faces, ``‖u − q‖² = ‖u‖² − ‖q‖²``, so it
+        is the closest to u), or the NNLS projection itself when none was feasible."""
         i, sg = self.groups[g]
         A = self.A[g]
         u = sg * (self.Y[g].T @ v)
         face = self.faces[g]
+        restarted = face is None  # a cold start is already the NNLS face
         if face is None:
             face = self._start(g, u)
         nu = float(np.linalg.norm(u))
-        q = u
-        for _step in range(max_steps):
+        seen: set[tuple[int, ...]] = set()
+        best: tuple[float, np.ndarray, tuple[int, ...]] | None = None
+        for _step in range(2 * max_steps):
+            if face in seen or len(seen) >= max_steps:
+                if restarted:
+                    break
+                restarted, seen, face = True, set(), self._start(g, u)
+                continue
+            seen.add(face)
             N, Z = self.basis(g, face)
             q = sg * (N @ (Z.T @ v))
             nq = float(np.linalg.norm(q))
             slack = A @ q if len(A) else np.zeros(0)
+            out = [k for k in range(len(A)) if k not in face]
+            worst = min(out, key=lambda k: slack[k]) if out else None
+            feasible = worst is None or slack[worst] >= -FEASIBLE * max(nq, 1e-300)
+            if feasible and (best is None or nq > best[0]):
+                best = (nq, q, face)
             if face:
                 lam = -np.linalg.lstsq(A[list(face)].T, u - q, rcond=None)[0]
                 low = int(np.argmin(lam))
                 if lam[low] < -MULTIPLIER * nu:
                     face = tuple(k for k in face if k != face[low])
                     continue
-            out = [k for k in range(len(A)) if k not in face]
-            if out:
-                worst = min(out, key=lambda k: slack[k])
-                if slack[worst] < -FEASIBLE * max(nq, 1e-300):
-                    face = tuple(sorted(face + (worst,)))
-                    continue
-            break
-        self.faces[g] = face
-        return q
+            if not feasible and worst is not None:
+                face = tuple(sorted(face + (worst,)))
+                continue
+            self.faces[g] = face
+            return q
+        if best is None:  # no feasible face seen: the NNLS projection, accurate to ‖u‖·ε
+            from arrangement.scipy_direct import nnls
+
+            lam, _r = nnls(A.T, -u, maxiter=50 * len(A) + 50)
+            self.faces[g] = self._start(g, u)
+            return u + A.T @ lam
+        self.faces[g] = best[2]
+        return best[1]
 
     def __call__(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(q, t)``: every group's projection at v (rows) and ``t = ‖q‖²``."""
