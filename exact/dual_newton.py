@@ -31,8 +31,8 @@ import numpy as np
 
 from exact.types import Group
 
-__all__ = ["active_newton", "newton_polish", "group_faces", "face_fit", "DROP_BAND",
-           "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
+__all__ = ["active_newton", "newton_polish", "group_faces", "face_fit", "face_kernel",
+           "DROP_BAND", "FACE_STEPS", "NEWTON_BUDGET", "START_REL"]
 
 #: a group of the working set with ρ = 0 leaves it when its dual constraint is below
 #: ``β²(1 − DROP_BAND)`` (it rejoins when violated again)
@@ -74,11 +74,31 @@ def _fit_rows(fa, pool: int, i: int) -> np.ndarray:
     return pooled_rows(fa.P[i][:, None] * fa.X, pool)
 
 
+def face_kernel(fa, i: int, face: Sequence[int]) -> np.ndarray:
+    """An orthonormal basis N (d × (d − rank), columns) of the kernel of the facets ``face``
+    of chamber i: the directions of the face's linear span (an SVD of the facets' rows,
+    rank at 1e-10 of the largest singular value).
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> fa = facet_arrays(ConvexProgram([[1, 0], [0, 1]], [1, 1], 1))
+    >>> i = [k for k, sg in enumerate(fa.P.tolist()) if sg == [1.0, 1.0]][0]
+    >>> face_kernel(fa, i, ()).tolist(), (face_kernel(fa, i, (0,)) ** 2).round(12).tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[0.0], [1.0]])
+    """
+    d = fa.A.shape[2]
+    if not len(face):
+        return np.eye(d)
+    _u, sv, Vt = np.linalg.svd(fa.A[i, list(face)], full_matrices=True)
+    rank = int(np.sum(sv > 1e-10 * sv[0])) if sv.size and sv[0] > 0 else 0
+    return Vt[rank:].T  # d × (d − rank)
+
+
 def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
     """``Z = Y_i N`` (n × (d − rank)) with ``K = Z Zᵀ = Y_i P_F Y_iᵀ`` (module docstring):
-    ``Y_i = S D_i X`` and N an orthonormal basis of the kernel of the facets ``face`` of
-    chamber i (an SVD of their rows). The polish works with Z: ``vᵀKv = ‖Zᵀv‖²`` and
-    ``Kv = Z(Zᵀv)`` cost O(nd) where K costs O(n²).
+    ``Y_i = S D_i X`` and N the kernel basis of the facets ``face`` of chamber i
+    (:func:`face_kernel`). The polish works with Z: ``vᵀKv = ‖Zᵀv‖²`` and ``Kv = Z(Zᵀv)``
+    cost O(nd) where K costs O(n²).
 
     >>> from exact.convex import ConvexProgram
     >>> from exact.screen import facet_arrays
@@ -87,16 +107,7 @@ def face_fit(fa, pool: int, i: int, face: Sequence[int]) -> np.ndarray:
     >>> face_fit(fa, 1, i, ()).tolist(), (face_fit(fa, 1, i, (0,)) ** 2).round(12).tolist()
     ([[1.0, 0.0], [0.0, 1.0]], [[0.0], [1.0]])
     """
-    Y = _fit_rows(fa, pool, i)
-    d = Y.shape[1]
-    if len(face):
-        A = fa.A[i, list(face)]
-        _u, sv, Vt = np.linalg.svd(A, full_matrices=True)
-        rank = int(np.sum(sv > 1e-10 * sv[0])) if sv.size and sv[0] > 0 else 0
-        N = Vt[rank:].T  # d × (d − rank)
-    else:
-        N = np.eye(d)
-    return Y @ N
+    return _fit_rows(fa, pool, i) @ face_kernel(fa, i, face)
 
 
 def group_faces(fa, pool: int, groups: Sequence[Group], v: np.ndarray,

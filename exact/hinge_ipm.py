@@ -287,13 +287,9 @@ class FaceTracker:
         key = (self.groups[g][0], face)
         got = self._basis.get(key)
         if got is None:
-            d = self.Y[g].shape[1]
-            if face:
-                _u, sv, Vt = np.linalg.svd(self.A[g][list(face)], full_matrices=True)
-                rank = int(np.sum(sv > 1e-10 * sv[0])) if sv.size and sv[0] > 0 else 0
-                N = Vt[rank:].T
-            else:
-                N = np.eye(d)
+            from exact.dual_newton import face_kernel
+
+            N = face_kernel(self.fa, self.groups[g][0], face)
             got = self._basis[key] = (N, self.Y[g] @ N)
         return got
 
