@@ -37,8 +37,11 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   round (:func:`_settle_faces`: a facet ``P_F g`` violates joins, a negative multiplier's facet
   leaves), since with ρ of size 1/β a wrong face puts ``ρ_g P_F g`` far outside its cone. If the
   gap is still too large, the active set is updated from the exact projections (groups with
-  ``t > β²`` join, faces follow the multipliers' supports) and the precision is raised. No check
-  is ever loosened: every reported bound is one of the exact computations above.
+  ``t > β²`` join, faces follow the multipliers' supports) and the precision is raised. When
+  that misses the target, the same refinement runs once more from the interior-point guess of
+  :func:`exact.dual_ipm.squared_guess` (:func:`_squared_ipm_pass`; dense program), then a
+  monotone second pass. No check is ever loosened: every reported bound is one of the exact
+  computations above.
 
 * **Tightening (hinge loss,** *derived* **here).** With ``μ_j = v_j / y_j`` the dual is
   ``max Σ_j μ_j`` over ``0 ≤ μ ≤ 1`` and ``‖Π_{C_i}(s XᵀD_i v)‖ ≤ β``. On a fixed active set —
@@ -53,7 +56,7 @@ rational bounds on the optimal training objective ``P*`` (docs/MATH.md §4, §7)
   taken with a tiny Levenberg–Marquardt ridge (it still converges to *a* solution, and any
   solution certifies the same value). The active set comes from a float guess after a
   Carathéodory pruning of its groups (:func:`_purify`), first the interior-point method's on the
-  conic guess's working set (:func:`exact.hinge_ipm.hinge_guess`, dense program), then the
+  conic guess's working set (:func:`exact.dual_ipm.hinge_guess`, dense program), then the
   conic guess itself; when the system has no solution on it
   (a float Newton residual far above rounding), one pivot (:func:`_hinge_pivot`: a group out,
   or a margin point to its bound, kept only if the new solution is consistent) repairs it; it
@@ -1646,6 +1649,21 @@ def _refined(cp: ConvexProgram, W, warm, tol: Fraction, digits: int, bits: int, 
                 best_lo = lo0
     if (cp.loss_fn.refinement == "newton" and _positive(up) and groups0
             and not _met(best_lo, best_up, tol)):
+        # from the interior-point guess: at a degenerate optimum (many groups of neighbouring
+        # chambers tight, several networks optimal) the conic guess's active set can be one
+        # whose KKT systems the polish cannot solve (raw wine (36, 4), β = 1/1000: the gap
+        # stopped at 2.5e-11 on 33–36 merged groups); the central path ends near the
+        # optimal face's centre (benchmarks/RESULTS.md, session 28)
+        got = _squared_ipm_pass(cp, W, v0, best_up, tol, digits, bits, cbits, max_rounds,
+                                info, warm)
+        if got is not None:
+            lo2, up2, r2 = got
+            rounds += r2
+            if lo2 is not None and (best_lo is None or lo2.value > best_lo.value):
+                best_lo = lo2
+            best_up = up2 if _below(up2, best_up) else best_up
+    if (cp.loss_fn.refinement == "newton" and _positive(up) and groups0
+            and not _met(best_lo, best_up, tol)):
         # second pass (issue: a missed gap target): a monotone active set, more rounds
         try:
             budget = max(1.0, 2 * (time.perf_counter() - t0))
@@ -2319,13 +2337,45 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
     return best_lo, best_up, rounds
 
 
-#: whether the hinge refinement starts from the interior-point guess (:mod:`exact.hinge_ipm`)
+#: whether the hinge refinement starts from the interior-point guess (:mod:`exact.dual_ipm`)
 HINGE_IPM = True
+#: whether a squared-loss refinement that misses its target is tried once more from the
+#: interior-point guess (:func:`_squared_ipm_pass`)
+SQUARED_IPM = True
+
+
+def _squared_ipm_pass(cp: ConvexProgram, W, v0: Vec, up0: _Upper, tol: Fraction, digits: int,
+                      bits: int, cbits: int, max_rounds: int, info: dict,
+                      warm: ViolationState | None):
+    """The squared loss's refinement (:func:`_tighten`) from the interior-point guess of
+    :func:`exact.dual_ipm.squared_guess` (cutting planes from the working set of ``W``,
+    started at ``v0``): ``(lower, upper, rounds)``, or None when it is off
+    (:data:`SQUARED_IPM`, a CNN's pooled readout), has already run in this solve (``info``
+    has ``"ipm"``) or fails numerically (``info["ipm_error"]`` says why; only a guess lost)."""
+    if not SQUARED_IPM or cp.pool != 1 or "ipm" in info:
+        return None
+    from exact.dual_ipm import squared_guess
+
+    try:
+        got = squared_guess(cp, list(W), [float(x) for x in v0])
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+        info["ipm_error"] = f"{type(err).__name__}: {err}"
+        return None
+    if got is None:
+        return None
+    W2, v2, info["ipm"] = got
+    norms = {g: float(np.linalg.norm(w)) for g, w in W2.items()}
+    if not norms or max(norms.values()) <= 0:
+        return None
+    k = _grid(float(np.max(np.abs(v2))) if len(v2) else 0.0)
+    vr = tuple(_dyadic(float(x), k) for x in v2)
+    return _tighten(cp, W2, norms, 1e-7 * max(norms.values()), vr, up0, tol, digits, bits,
+                    cbits, max_rounds, info=info, warm=warm)
 
 
 def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None):
     """The guesses the hinge refinement starts from, best first, as ``(W, norms, thr, v0)``:
-    the interior-point method's on the conic guess's working set (:func:`exact.hinge_ipm.
+    the interior-point method's on the conic guess's working set (:func:`exact.dual_ipm.
     hinge_guess`: on raw real data the conic guess is often too inaccurate, or its
     degenerate optimum too blurred, for the KKT systems to settle — benchmarks/RESULTS.md,
     session 27), then the conic guess itself. Generated lazily: the second only when the
@@ -2336,7 +2386,7 @@ def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None)
     # to the same optimum (its start differs, its result does not)
     again = info is not None and "ipm" in info
     if HINGE_IPM and cp.pool == 1 and any(cp.y) and not again:
-        from exact.hinge_ipm import hinge_guess
+        from exact.dual_ipm import hinge_guess
 
         yf = [float(t) for t in cp.y]
         mu0 = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]

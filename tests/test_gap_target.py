@@ -36,6 +36,15 @@ from exact.certify import solution_certificate, solve
 from exact.cli import main
 from exact.verify import verify_certificate
 
+
+@pytest.fixture(autouse=True)
+def _without_the_squared_ipm_pass(monkeypatch):
+    """Each test here isolates one rule of the conic-guess refinement, with its planted miss;
+    the squared loss's interior-point pass (session 28) rescues most of those misses by
+    another route, so it is off here (its own tests: tests/test_dual_ipm.py)."""
+    monkeypatch.setattr(certify, "SQUARED_IPM", False)
+
+
 DATA = Path(__file__).resolve().parent / "data"
 TOL = Fraction(1, 10**12)
 WINE = ("wine_hinge_two_classes.csv", "1/10", "hinge")
@@ -132,7 +141,7 @@ def test_without_the_pivot_wine_misses_and_says_why(monkeypatch, capsys):
     the conic guess has no solution; the target is missed, the reason names a wrong active set
     (text and JSON), and the bounds stay exact and valid. The guess is the full program's
     (``method="full"``): the cutting planes' guess on wine has no split copy, so the pivot
-    never fires there. The interior-point guess (exact.hinge_ipm) is switched off too: it
+    never fires there. The interior-point guess (exact.dual_ipm) is switched off too: it
     rescues this instance without any pivot."""
     monkeypatch.setattr(certify, "_hinge_pivot", lambda *a, **k: None)
     monkeypatch.setattr(certify, "HINGE_IPM", False)

@@ -1,4 +1,5 @@
-"""exact/hinge_ipm.py: the interior-point guess of the hinge refinement.
+"""exact/dual_ipm.py: the interior-point guesses of the hinge refinement and of the squared
+loss's rescue pass.
 
 Oracles: the exact projection (:func:`exact.projection.project_onto_cone`) for the face-tracked
 float projections; the certified optimum of the conic path alone (``HINGE_IPM`` off: conic
@@ -19,9 +20,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import exact.certify as certify
-import exact.hinge_ipm as hinge_ipm
+import exact.dual_ipm as dual_ipm
 from exact.convex import ConvexProgram
-from exact.hinge_ipm import FaceTracker, hinge_dual_ipm, hinge_guess, qcqp_ipm
+from exact.dual_ipm import (
+    FaceTracker,
+    hinge_dual_ipm,
+    hinge_guess,
+    qcqp_ipm,
+    squared_dual_ipm,
+    squared_guess,
+)
 from exact.projection import project_onto_cone
 from exact.screen import facet_arrays
 
@@ -68,7 +76,7 @@ def test_tracked_projections_match_the_exact_ones(seed, big):
 
 def test_planted_bug_a_tracker_that_never_adds_a_facet_is_caught(monkeypatch):
     # the comparison above must notice a projection that ignores violated facets
-    monkeypatch.setattr(hinge_ipm, "FEASIBLE", float("inf"))
+    monkeypatch.setattr(dual_ipm, "FEASIBLE", float("inf"))
     cp = _program(3)
     fa = facet_arrays(cp)
     v = np.random.default_rng(4).normal(size=cp.n)
@@ -157,7 +165,7 @@ def test_a_failing_interior_point_guess_falls_back_to_the_conic_guess(monkeypatc
     def broken(*_a, **_k):
         raise ValueError("qcqp_ipm needs a strictly feasible start")
 
-    monkeypatch.setattr(hinge_ipm, "hinge_guess", broken)
+    monkeypatch.setattr(dual_ipm, "hinge_guess", broken)
     calls = []
     once = certify._tighten_hinge_once
 
@@ -178,13 +186,13 @@ def test_a_failing_interior_point_guess_falls_back_to_the_conic_guess(monkeypatc
 def test_the_interior_point_guess_runs_once_per_solve(monkeypatch):
     # the full-program retry after a miss would redo the same cutting planes to the same optimum
     runs = []
-    real = hinge_ipm.hinge_guess
+    real = dual_ipm.hinge_guess
 
     def count(*a, **k):
         runs.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(hinge_ipm, "hinge_guess", count)
+    monkeypatch.setattr(dual_ipm, "hinge_guess", count)
     cp = _program(2)
     W = {g: np.ones(cp.d) for g in cp.groups[:2]}
     v0 = tuple(Fraction(t, 2) for t in cp.y)
@@ -192,3 +200,91 @@ def test_the_interior_point_guess_runs_once_per_solve(monkeypatch):
     first = list(certify._hinge_guesses(cp, W, {}, 0.0, v0, info))
     second = list(certify._hinge_guesses(cp, W, {}, 0.0, v0, info))
     assert len(runs) == 1 and len(first) == 2 and len(second) == 1
+
+
+def _squared(seed: int, n: int = 8, d: int = 3, beta: str = "1/10", big: bool = False):
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-9, 10, (n, d))
+    if big:
+        X[:, 0] *= 1000
+    return ConvexProgram(X.tolist(), rng.integers(-5, 6, n).tolist(), beta)
+
+
+@pytest.mark.parametrize("seed,big", [(0, False), (1, False), (2, True), (3, True)])
+def test_squared_interior_point_optimum_is_the_certified_optimum(seed, big):
+    cp = _squared(seed, big=big)
+    fa = facet_arrays(cp)
+    yf = np.array([float(t) for t in cp.y])
+    res = squared_dual_ipm(fa, 1, yf.tolist(), float(cp.beta) ** 2, list(cp.groups))
+    sol = certify.solve(cp.X, cp.y, cp.beta, "squared")
+    assert sol.stats["target_met"]
+    # every group is in the set: the dual value is P* (strong duality, docs/MATH.md §7)
+    dual = float(yf @ res.v - res.v @ res.v / 2)
+    assert abs(dual - float(sol.upper)) <= 1e-9 * max(1.0, float(sol.upper))
+    # and the network w_g = ρ_g q_g fits y − v (stationarity) and attains it
+    Xf = np.array([[float(x) for x in row] for row in cp.X])
+    yhat = np.zeros(cp.n)
+    pen = 0.0
+    for (i, s), r, q in zip(res.groups, res.rho, res.q):
+        yhat += s * r * (fa.P[i] * (Xf @ q))
+        pen += r * float(np.linalg.norm(q))
+    assert np.abs(yhat - (yf - res.v)).max() <= 1e-6 * max(1.0, float(np.abs(yf).max()))
+    value = float(np.sum((yhat - yf) ** 2) / 2 + float(cp.beta) * pen)
+    assert abs(value - float(sol.upper)) <= 1e-7 * max(1.0, float(sol.upper))
+
+
+def test_squared_guess_from_a_poor_start_refines_to_the_target():
+    # one group and v = 0: the cutting planes must find the optimal groups themselves
+    cp = _squared(5, n=10)
+    sol = certify.solve(cp.X, cp.y, cp.beta, "squared")
+    W, v, st = squared_guess(cp, [cp.groups[0]])
+    assert st["violated"] == 0 and st["rounds"] > 1
+    tol = Fraction(1, 10**12)
+    up0 = certify._upper_bound(cp, {}, 80)
+    got = certify._squared_ipm_pass(cp, W, (Fraction(0),) * cp.n, up0, tol, 13, 107, 61, 40,
+                                    {}, None)
+    assert got is not None
+    lo, up, _r = got
+    assert certify._met(lo, up, tol)
+    assert lo.value <= sol.upper and sol.lower <= up.value
+
+
+def test_a_stalled_squared_refinement_is_rescued_by_the_interior_point_pass(monkeypatch):
+    # both passes from the conic guess made to stall (no bound at all): the target is met only
+    # through the interior-point pass, and missed with it off
+    cp = _squared(6, n=10)
+    real_tighten, real_pass = certify._tighten, certify._squared_ipm_pass
+    inside = []
+
+    def stalled(cp_, W, norms, thr, v0, up0, *a, **k):
+        if inside:
+            return real_tighten(cp_, W, norms, thr, v0, up0, *a, **k)
+        return None, up0, 1
+
+    def rescue(*a, **k):
+        inside.append(1)
+        try:
+            return real_pass(*a, **k)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(certify, "_tighten", stalled)
+    monkeypatch.setattr(certify, "_squared_ipm_pass", rescue)
+    sol = certify.solve(cp.X, cp.y, cp.beta, "squared", method="full")
+    assert sol.stats["target_met"]
+    monkeypatch.setattr(certify, "SQUARED_IPM", False)
+    sol = certify.solve(cp.X, cp.y, cp.beta, "squared", method="full")
+    assert not sol.stats["target_met"]
+
+
+def test_a_failing_squared_interior_point_pass_only_loses_its_guess(monkeypatch):
+    def broken(*_a, **_k):
+        raise np.linalg.LinAlgError("singular")
+
+    monkeypatch.setattr(dual_ipm, "squared_guess", broken)
+    cp = _squared(7)
+    info: dict = {}
+    up0 = certify._upper_bound(cp, {}, 80)
+    got = certify._squared_ipm_pass(cp, {cp.groups[0]: np.ones(cp.d)}, (Fraction(0),) * cp.n,
+                                    up0, Fraction(1, 10**12), 13, 107, 61, 40, info, None)
+    assert got is None and "singular" in info["ipm_error"]

@@ -1,4 +1,4 @@
-"""A primal-dual interior-point method for the hinge loss's dual on a working set of groups.
+"""Primal-dual interior-point methods for the program's dual on a working set of groups.
 
 With ``μ_j = v_j / y_j`` the hinge's dual (docs/MATH.md §7, §11; the module docstring of
 :mod:`exact.certify`) is
@@ -8,7 +8,9 @@ With ``μ_j = v_j / y_j`` the hinge's dual (docs/MATH.md §7, §11; the module d
 a linear objective over a box and convex constraints: ``f_g`` is the square of a support
 function (``‖Π_C u‖ = max{⟨w, u⟩ : w ∈ C, ‖w‖ ≤ 1}``), C¹ with gradient ``2 s Y_g q_g``
 (``q_g = Π_{C_g}(s Y_gᵀ v)``, ``Y_g = S D_g X``) and, on the face F its projection lies on,
-the Hessian ``2 Y_g P_F Y_gᵀ`` (in v; times y on both sides in μ).
+the Hessian ``2 Y_g P_F Y_gᵀ`` (in v; times y on both sides in μ). The squared loss's dual is
+``max yᵀv − ½‖v‖²`` under the same constraints, v free (:func:`squared_dual_ipm`); both are
+:func:`qcqp_ipm` with the constraints read off the faces at every iterate.
 
 Why an interior-point method: at a hinge optimum of real data the primal is often degenerate
 (many groups can carry the weight, several neurons fit the same margins), and an active set
@@ -19,7 +21,11 @@ the central path ``λ_i s_i = 1/t`` to the optimal face, degenerate or not. This
 primal-dual method of Boyd & Vandenberghe, *Convex Optimization* (2004), §11.7, with the
 Newton system reduced to n × n; the multipliers of the group constraints give the network:
 ``w_g = ρ_g q_g`` with ``ρ_g = 2λ_g / β²`` (stationarity: ``1 = y ∘ Σ_g ρ_g K_g v`` plus the
-box's multipliers, so ``ŷ = Σ_g ρ_g s D_g X q_g`` puts the margin points on the margin).
+box's multipliers, so ``ŷ = Σ_g ρ_g s D_g X q_g`` puts the margin points on the margin). The
+squared loss meets the same degeneracy at optima where the neurons sit on faces shared by
+neighbouring chambers (raw wine (36, 4), β = 1/1000: several optimal networks, the dual
+Newton polish of :mod:`exact.certify` unable to settle the conic guess's active set;
+benchmarks/RESULTS.md, session 28); there the interior-point guess is its second try.
 
 Floats only (the faces are re-read from float projections at every iterate): nothing here is
 a claim. :mod:`exact.certify` rounds ``μ`` and ``ρ`` to rationals and recomputes both bounds
@@ -36,20 +42,22 @@ import numpy as np
 from exact.types import Group
 
 __all__ = ["IPMResult", "QCQPResult", "FaceTracker", "hinge_dual_ipm", "hinge_guess",
-           "qcqp_ipm"]
+           "qcqp_ipm", "squared_dual_ipm", "squared_guess"]
 
 
 @dataclass
 class IPMResult:
-    """The last iterate of :func:`hinge_dual_ipm`.
+    """The last iterate of :func:`hinge_dual_ipm` or :func:`squared_dual_ipm`.
 
-    ``mu`` (n) the dual point, ``rho`` (one per group of ``groups``) the primal scales
+    ``mu`` (n) the method's variables (the hinge's μ; the squared loss's v), ``v`` the dual
+    point (``y ∘ μ`` for the hinge), ``rho`` (one per group of ``groups``) the primal scales
     ``2κ_g/β²``, ``faces`` the groups' faces at ``mu`` and ``q`` their projections there (rows:
     the network is ``w_g = ρ_g q_g``), ``gap`` the surrogate duality gap (absolute, in the
     objective's units), ``residual`` the max-norm of the dual residual, ``iterations`` and
     ``converged``."""
 
     mu: np.ndarray
+    v: np.ndarray
     rho: np.ndarray
     groups: list[Group]
     faces: list[tuple[int, ...]]
@@ -81,6 +89,10 @@ def _solve_spd(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 #: ends near 0
 START_EDGE = 1e-6
 
+#: :func:`qcqp_ipm` stops, unconverged, when its gap has been within tolerance and its
+#: residual has not halved in this many iterations
+STALL_ITERATIONS = 8
+
 #: the neighbourhood of the central path kept by :func:`qcqp_ipm`: every complementarity
 #: product at least this fraction of their mean
 CENTRAL = 1e-4
@@ -101,12 +113,15 @@ class QCQPResult:
 
 
 def qcqp_ipm(obj: np.ndarray, upper: np.ndarray, cons, r: float, x0: np.ndarray, *,
+             quad: np.ndarray | None = None, lower: np.ndarray | None = None,
              tol: float = 1e-14, maxit: int = 100) -> QCQPResult:
-    """``max objᵀx`` over ``x ≥ 0``, ``x_k ≤ 1`` where ``upper[k]``, and ``‖M_gᵀ x[I_g]‖² ≤ r``
-    for ``(I_g, M_g)`` in ``cons``, by a primal-dual interior-point method (Boyd &
-    Vandenberghe §11.7, the Newton system reduced to x) with Mehrotra's centring (σ from the
-    affine step's gap), exact step lengths to the quadratic constraints (each is a quadratic
-    in the step) and a neighbourhood of the central path (:data:`CENTRAL`).
+    """``max objᵀx − ½ Σ_k quad_k x_k²`` over ``x_k ≥ 0`` where ``lower[k]`` (default: every
+    k), ``x_k ≤ 1`` where ``upper[k]``, and ``‖M_gᵀ x[I_g]‖² ≤ r`` for ``(I_g, M_g)`` in
+    ``cons``, by a primal-dual interior-point method (Boyd & Vandenberghe §11.7, the Newton
+    system reduced to x) with Mehrotra's centring (σ from the affine step's gap), exact step
+    lengths to the quadratic constraints (each is a quadratic in the step) and a
+    neighbourhood of the central path (:data:`CENTRAL`). ``quad`` (default 0) is a diagonal
+    of nonnegative weights: the squared loss's dual has ``quad = 1`` and no bounds.
 
     ``cons`` may also be a function of x returning the constraints to use there: a convex
     piecewise quadratic constraint (the hinge's ``‖Π_C u‖²``, one quadratic per face of C) is
@@ -118,12 +133,22 @@ def qcqp_ipm(obj: np.ndarray, upper: np.ndarray, cons, r: float, x0: np.ndarray,
     >>> res = qcqp_ipm(np.ones(2), np.ones(2, bool), cons, 1.0, np.full(2, 0.25))
     >>> res.converged, res.x.round(9).tolist(), round(float(res.kappa[0]), 9)
     (True, [0.5, 0.5], 0.5)
+
+    With ``quad``: ``max 2x − x²/2`` (x ≤ 2 at the unconstrained optimum) under ``x² ≤ 1``:
+
+    >>> res = qcqp_ipm(np.array([2.0]), np.zeros(1, bool), [(np.array([0]), np.ones((1, 1)))],
+    ...                1.0, np.array([0.0]), quad=np.ones(1), lower=np.zeros(1, bool))
+    >>> res.converged, round(float(res.x[0]), 9), round(float(res.kappa[0]), 9)
+    (True, 1.0, 0.5)
     """
     N = len(x0)
     x = np.asarray(x0, dtype=float).copy()
     G = len(cons(x) if callable(cons) else cons)
     ub = np.asarray(upper, dtype=bool)
-    nu = int(ub.sum())
+    lb = np.ones(N, bool) if lower is None else np.asarray(lower, dtype=bool)
+    Q = np.zeros(N) if quad is None else np.asarray(quad, dtype=float)
+    nu, nl = int(ub.sum()), int(lb.sum())
+    iu, il = np.flatnonzero(ub), np.flatnonzero(lb)
 
     pieces = cons if callable(cons) else (lambda _x: cons)
 
@@ -135,62 +160,75 @@ def qcqp_ipm(obj: np.ndarray, upper: np.ndarray, cons, r: float, x0: np.ndarray,
 
     Zm = zvals(x)
     c = cvals(Zm)
-    if G and (c >= 0).any() or (x <= 0).any() or (x[ub] >= 1).any():
+    if G and (c >= 0).any() or (x[lb] <= 0).any() or (x[ub] >= 1).any():
         raise ValueError("qcqp_ipm needs a strictly feasible start")
     kap = 1.0 / -c
-    lo = 1.0 / x
+    lo = 1.0 / x[lb]
     up = 1.0 / (1.0 - x[ub])
-    m = G + N + nu
-    gap = rdn = float("inf")
+    m = G + nl + nu
+    gap = rdn = best_rd = float("inf")
+    since = 0
     converged = False
     it = 0
     for it in range(1, maxit + 1):  # noqa: B007 (the count is returned)
         s = -c
-        xu = x[ub]
+        xl, xu = x[lb], x[ub]
         cons_x = pieces(x)
         gr = [(2.0 / r) * (M @ z) for (idx, M), z in zip(cons_x, Zm)]
-        rd = -obj - lo
+        grad = obj - Q * x
+        rd = -grad
+        rd[lb] -= lo
         rd[ub] += up
-        terms = np.abs(obj) + lo
+        terms = np.abs(obj) + np.abs(Q * x)
+        terms[lb] += lo
         terms[ub] += up
         for (idx, _M), gv, k in zip(cons_x, gr, kap):
             rd[idx] += k * gv
             terms[idx] += k * np.abs(gv)
-        gap = float(kap @ s + lo @ x + up @ (1 - xu))
+        gap = float(kap @ s + lo @ xl + up @ (1 - xu))
         rdn = float(np.abs(rd).max()) if N else 0.0
-        scale = max(1.0, abs(float(obj @ x)))
+        scale = max(1.0, abs(float(obj @ x - 0.5 * (Q * x) @ x)))
         # the residual is a difference of terms as large as the multipliers (ρ ~ 1/β):
         # rounding leaves it at about 1e-16 of them
         if gap <= tol * scale and rdn <= max(tol * scale, 1e-12 * float(terms.max())):
             converged = True
             break
-        H = np.zeros((N, N))
+        # at the gap's tolerance the residual may stall above rounding (faces that switch
+        # between iterates on raw data): more iterations then only cost ((36, 4) raw wine,
+        # squared loss: 2e-8 from iteration 40 to 150)
+        if gap <= tol * scale:
+            if rdn < 0.5 * best_rd:
+                best_rd, since = rdn, 0
+            else:
+                since += 1
+            if since >= STALL_ITERATIONS:
+                break
+        H = np.diag(Q)
         r1 = np.zeros(N)  # the right-hand side's part proportional to 1/t
         for (idx, M), gv, k, sg in zip(cons_x, gr, kap, s):
             H[np.ix_(idx, idx)] += (2.0 * k / r) * (M @ M.T) + (k / sg) * np.outer(gv, gv)
             r1[idx] -= gv / sg
-        dl = lo / x
+        dl = lo / xl
         du = up / (1 - xu)
-        H[np.diag_indices(N)] += dl
-        H[np.flatnonzero(ub), np.flatnonzero(ub)] += du
-        r1 += 1.0 / x
+        H[il, il] += dl
+        H[iu, iu] += du
+        r1[lb] += 1.0 / xl
         r1[ub] -= 1.0 / (1 - xu)
-        d0, d1 = _solve_spd(H, np.stack([obj, r1], axis=1)).T
+        d0, d1 = _solve_spd(H, np.stack([grad, r1], axis=1)).T
 
         def direction(tinv, d0=d0, d1=d1, gr=gr, s=s, dl=dl, du=du, kap=kap, lo=lo, up=up,
-                      cons_x=cons_x,
-                      x=x, xu=xu):
+                      cons_x=cons_x, xl=xl, xu=xu):
             dx = d0 + tinv * d1
             dc = np.array([gv @ dx[idx] for (idx, _M), gv in zip(cons_x, gr)])
-            return (dx, dc, tinv / s - kap + (kap / s) * dc, tinv / x - lo - dl * dx,
+            return (dx, dc, tinv / s - kap + (kap / s) * dc, tinv / xl - lo - dl * dx[lb],
                     tinv / (1 - xu) - up + du * dx[ub])
 
-        def longest(dx, dk, dlo, dup, s=s, kap=kap, lo=lo, up=up, x=x, xu=xu, Zm=Zm,
+        def longest(dx, dk, dlo, dup, s=s, kap=kap, lo=lo, up=up, xl=xl, xu=xu, Zm=Zm,
                     cons_x=cons_x) -> tuple[float, float]:
             # separate primal and dual step lengths: a multiplier of a bound far from its
             # value (a start scaled towards 0) must not stop x from moving
             ap = ad = 1.0
-            for z, dz in ((x, dx), (1 - xu, -dx[ub])):
+            for z, dz in ((xl, dx[lb]), (1 - xu, -dx[ub])):
                 neg = dz < 0
                 if neg.any():
                     ap = min(ap, float(np.min(-z[neg] / dz[neg])))
@@ -213,7 +251,7 @@ def qcqp_ipm(obj: np.ndarray, upper: np.ndarray, cons, r: float, x0: np.ndarray,
         aff = direction(0.0)
         dx, dc, dk, dlo, dup = aff
         a = min(longest(dx, dk, dlo, dup))
-        gap_aff = float((kap + a * dk) @ (s - a * dc) + (lo + a * dlo) @ (x + a * dx)
+        gap_aff = float((kap + a * dk) @ (s - a * dc) + (lo + a * dlo) @ (xl + a * dx[lb])
                         + (up + a * dup) @ (1 - xu - a * dx[ub]))
         sigma = min(1.0, max(gap_aff, 0.0) / gap) ** 3
         dx, dc, dk, dlo, dup = direction(sigma * gap / m)
@@ -228,8 +266,8 @@ def qcqp_ipm(obj: np.ndarray, upper: np.ndarray, cons, r: float, x0: np.ndarray,
             Zn = zvals(xn)
             cn = cvals(Zn)
             kn, lon, upn = kap + step * dk, lo + step * dlo, up + step * dup
-            if (cn < 0).all() and (xn > 0).all() and (xn[ub] < 1).all():
-                prods = np.concatenate([kn * -cn, lon * xn, upn * (1 - xn[ub])])
+            if (cn < 0).all() and (xn[lb] > 0).all() and (xn[ub] < 1).all():
+                prods = np.concatenate([kn * -cn, lon * xn[lb], upn * (1 - xn[ub])])
                 if prods.min() >= CENTRAL * prods.mean():
                     break
             step *= 0.5
@@ -363,11 +401,19 @@ class FaceTracker:
             len(self.groups), -1)
         return q, np.einsum("gd,gd->g", q, q)
 
-    def fits(self, free: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-        """``y ∘ Z_F`` on the free coordinates for every group's current face: its constraint
-        in μ is ``‖(y ∘ Z_F)ᵀμ‖² ≤ β²``."""
-        return [(self.basis(g, f)[1] * y[:, None])[free]
-                for g, f in enumerate(self.faces) if f is not None]
+    def fits(self, free: np.ndarray | None = None, y: np.ndarray | None = None
+             ) -> list[np.ndarray]:
+        """``y ∘ Z_F`` (``Z_F`` without y) on the ``free`` coordinates (default all) for every
+        group's current face: its constraint in μ is ``‖(y ∘ Z_F)ᵀμ‖² ≤ β²`` (in v:
+        ``‖Z_Fᵀv‖² ≤ β²``)."""
+        out = []
+        for g, f in enumerate(self.faces):
+            if f is None:
+                continue
+            Z = self.basis(g, f)[1]
+            Z = Z if y is None else Z * y[:, None]
+            out.append(Z if free is None else Z[free])
+        return out
 
 
 def hinge_dual_ipm(fa, pool: int, y: Sequence[float], beta2: float, groups: Sequence[Group],
@@ -454,7 +500,91 @@ def hinge_dual_ipm(fa, pool: int, y: Sequence[float], beta2: float, groups: Sequ
     muf = np.zeros(n)
     muf[fidx] = res.x
     q, _t = tracker(yv * muf)
-    return IPMResult(mu=muf, rho=2.0 * res.kappa / beta2, groups=groups,
+    return IPMResult(mu=muf, v=yv * muf, rho=2.0 * res.kappa / beta2, groups=groups,
+                     faces=[f if f is not None else () for f in tracker.faces], q=q,
+                     gap=res.gap, residual=res.residual, iterations=res.iterations,
+                     converged=res.converged)
+
+
+def squared_dual_ipm(fa, pool: int, y: Sequence[float], beta2: float, groups: Sequence[Group],
+                     v0: Sequence[float] | None = None, *, tol: float = 1e-14,
+                     maxit: int = 150) -> IPMResult:
+    """Maximise ``yᵀv − ½‖v‖²`` over ``‖Π_{C_g}(s Y_gᵀ v)‖ ≤ β`` for the ``groups``: the squared
+    loss's dual (docs/MATH.md §7), by :func:`qcqp_ipm` with each constraint on its current
+    face (:class:`FaceTracker`) as in :func:`hinge_dual_ipm`; v is free.
+
+    Stationarity ``y − v = Σ_g κ_g (2/β²) s Y_g q_g`` gives the network ``w_g = ρ_g q_g``,
+    ``ρ_g = 2κ_g/β²``, whose fit is ``y − v``. The start is ``v0`` (default 0, always strictly
+    feasible), scaled towards 0 until every constraint holds with room.
+
+    Parameters
+    ----------
+    fa : exact.screen.FacetArrays
+        The program's facet arrays (:func:`exact.screen.facet_arrays`).
+    pool : int
+        The readout's pooling (1 for the dense program).
+    y : sequence of float
+        The targets (n outputs).
+    beta2 : float
+        β².
+    groups : sequence of (chamber, sign)
+        The working set.
+    v0 : sequence of float, optional
+        A starting guess (e.g. the conic solver's dual).
+    tol : float
+        The interior-point method's relative tolerance.
+    maxit : int
+        Its iterations at most.
+
+    Returns
+    -------
+    IPMResult
+
+    Examples
+    --------
+    One point ``x = 1``, target 1, β = 1/2: the dual is ``max v − v²/2`` over ``v² ≤ 1/4``
+    (the chamber ``w ≥ 0``), so v = 1/2, and the network ``w = ρ q`` with ``q = 1/2`` fits
+    ``ŷ = 1 − v = 1/2`` for ρ = 1.
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> cp = ConvexProgram([[1]], [1], "1/2")
+    >>> res = squared_dual_ipm(facet_arrays(cp), 1, [1.0], 0.25, cp.groups)
+    >>> res.converged, round(float(res.v[0]), 9), round(float(res.rho.max()), 6)
+    (True, 0.5, 1.0)
+
+    References
+    ----------
+    S. Boyd and L. Vandenberghe, *Convex Optimization*, Cambridge University Press (2004),
+    §11.7 (primal-dual interior-point methods).
+    """
+    yv = np.asarray(y, dtype=float)
+    n = len(yv)
+    groups = list(groups)
+    idx = np.arange(n)
+    tracker = FaceTracker(fa, pool, groups)
+    last: dict = {}
+
+    def pieces(x):
+        key = x.tobytes()
+        if key in last:
+            return last[key]
+        tracker(x)
+        out = [(idx, Z) for Z in tracker.fits()]
+        last.clear()
+        last[key] = out
+        return out
+
+    v = np.zeros(n) if v0 is None else np.asarray(v0, dtype=float).copy()
+    P = pieces(v)
+    top = max((float(np.sum((M.T @ v) ** 2)) / beta2 for _i, M in P), default=0.0)
+    if top > 0.8:
+        v = v * np.sqrt(0.8 / top)
+    none = np.zeros(n, bool)
+    res = qcqp_ipm(yv, none, pieces, beta2, v, quad=np.ones(n), lower=none, tol=tol,
+                   maxit=maxit)
+    q, _t = tracker(res.x)
+    return IPMResult(mu=res.x, v=res.x, rho=2.0 * res.kappa / beta2, groups=groups,
                      faces=[f if f is not None else () for f in tracker.faces], q=q,
                      gap=res.gap, residual=res.residual, iterations=res.iterations,
                      converged=res.converged)
@@ -469,11 +599,8 @@ VIOLATED = 1e-9
 def hinge_guess(cp, groups: Sequence[Group], mu0: Sequence[float], *,
                 max_rounds: int = GUESS_ROUNDS, per_round: int | None = None
                 ) -> tuple[dict[Group, np.ndarray], np.ndarray, dict] | None:
-    """A float guess for the hinge program from :func:`hinge_dual_ipm` by cutting planes: the
-    interior-point method on the working set ``groups``, every group of the chamber list
-    screened at its μ (:func:`exact.screen.float_violations`, each candidate confirmed by an
-    accurate projection, :class:`FaceTracker`: the batched screen is far off on raw data),
-    the most violated ``per_round`` (default ``6n``) added, until none is.
+    """A float guess for the hinge program from :func:`hinge_dual_ipm` by cutting planes
+    (:func:`ipm_cutting_planes`) from the working set ``groups`` and the start ``mu0``.
 
     Returns ``(W, v, stats)``: the groups ``w_g = ρ_g q_g`` of the last round with ρ_g > 0,
     the dual point ``v = y ∘ μ`` and ``{"rounds", "working_set", "converged", "iterations",
@@ -487,6 +614,57 @@ def hinge_guess(cp, groups: Sequence[Group], mu0: Sequence[float], *,
     >>> st["violated"], st["converged"]
     (0, True)
     """
+    yv = [float(t) for t in cp.y]
+    beta2 = float(cp.beta) ** 2
+    return ipm_cutting_planes(
+        cp, groups, lambda fa, ws: hinge_dual_ipm(fa, cp.pool, yv, beta2, ws, mu0),
+        max_rounds=max_rounds, per_round=per_round)
+
+
+def squared_guess(cp, groups: Sequence[Group], v0: Sequence[float] | None = None, *,
+                  max_rounds: int = GUESS_ROUNDS, per_round: int | None = None
+                  ) -> tuple[dict[Group, np.ndarray], np.ndarray, dict] | None:
+    """A float guess for the squared-loss program from :func:`squared_dual_ipm` by cutting
+    planes (:func:`ipm_cutting_planes`) from the working set ``groups`` and the start ``v0``;
+    returns what :func:`hinge_guess` does.
+
+    >>> from exact.convex import ConvexProgram
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> W, v, st = squared_guess(cp, [cp.groups[0]])
+    >>> st["violated"], st["converged"]
+    (0, True)
+    >>> round(float(np.dot([1, 0, 1], v) - np.dot(v, v) / 2), 9)   # P* = 37/200
+    0.185
+    """
+    yv = [float(t) for t in cp.y]
+    beta2 = float(cp.beta) ** 2
+    return ipm_cutting_planes(
+        cp, groups, lambda fa, ws: squared_dual_ipm(fa, cp.pool, yv, beta2, ws, v0),
+        max_rounds=max_rounds, per_round=per_round)
+
+
+def ipm_cutting_planes(cp, groups: Sequence[Group], solve, *, max_rounds: int = GUESS_ROUNDS,
+                       per_round: int | None = None
+                       ) -> tuple[dict[Group, np.ndarray], np.ndarray, dict] | None:
+    """Cutting planes around an interior-point method: ``solve(fa, working_set)`` (an
+    :class:`IPMResult`) on the working set, every group of the chamber list screened at its
+    dual point (:func:`exact.screen.float_violations`, each candidate confirmed by an
+    accurate projection, :class:`FaceTracker`: the batched screen is far off on raw data),
+    the most violated ``per_round`` (default ``6n``) added, until none is. Each round starts
+    from the caller's start, not from the last optimum: that may violate the new groups by
+    orders of magnitude, and scaled to feasibility it starts near 0.
+
+    Returns ``(W, v, stats)`` as :func:`hinge_guess` does; None when the program's numbers
+    do not fit floats.
+
+    >>> from exact.convex import ConvexProgram
+    >>> from exact.screen import facet_arrays
+    >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
+    >>> W, v, st = ipm_cutting_planes(
+    ...     cp, [cp.groups[0]], lambda fa, ws: squared_dual_ipm(fa, 1, [1, 0, 1], 0.01, ws))
+    >>> st["rounds"] > 1, st["violated"]
+    (True, 0)
+    """
     from exact.screen import facet_arrays, float_violations
 
     fa = facet_arrays(cp)
@@ -494,7 +672,6 @@ def hinge_guess(cp, groups: Sequence[Group], mu0: Sequence[float], *,
         return None
     from exact.cutting import ranked_violations
 
-    yv = np.array([float(t) for t in cp.y])
     beta2 = float(cp.beta) ** 2
     per_round = per_round or 6 * cp.n
     ws = list(dict.fromkeys((int(i), int(s)) for i, s in groups))
@@ -502,11 +679,9 @@ def hinge_guess(cp, groups: Sequence[Group], mu0: Sequence[float], *,
     rounds = iterations = 0
     left = 0
     for rounds in range(1, max_rounds + 1):  # noqa: B007 (the count is reported)
-        # each round from the caller's guess: the last round's optimum may violate the new
-        # groups by orders of magnitude, and scaled to feasibility it starts near 0
-        res = hinge_dual_ipm(fa, cp.pool, yv.tolist(), beta2, ws, mu0)
+        res = solve(fa, ws)
         iterations += res.iterations
-        v = yv * res.mu
+        v = res.v
         T = float_violations(fa, v, beta2, VIOLATED)
         rows, cols, _t = ranked_violations(T, beta2 * (1 + VIOLATED))
         have = set(ws)
@@ -524,6 +699,5 @@ def hinge_guess(cp, groups: Sequence[Group], mu0: Sequence[float], *,
         ws += new[:per_round]
     assert res is not None
     W = {g: r * q for g, r, q in zip(res.groups, res.rho, res.q) if r > 0}
-    return W, yv * res.mu, {"rounds": rounds, "working_set": len(ws),
-                            "converged": res.converged, "iterations": iterations,
-                            "violated": left}
+    return W, res.v, {"rounds": rounds, "working_set": len(ws), "converged": res.converged,
+                      "iterations": iterations, "violated": left}
