@@ -2344,33 +2344,57 @@ HINGE_IPM = True
 SQUARED_IPM = True
 
 
+#: the key of a solve's ``info`` set once an interior-point guess has run in it: the
+#: full-program retry after a miss would redo the same cutting planes of the same dual to the
+#: same optimum (its start differs, its result does not)
+IPM_RAN = "ipm_ran"
+
+
+def _ipm_start(guess, info: dict | None):
+    """The start ``(W, norms, thr, v)`` of a refinement from an interior-point guess
+    ``guess()`` (:mod:`exact.dual_ipm`: ``(W, v, stats)`` or None), once per solve
+    (:data:`IPM_RAN` in ``info``), its dual point rounded to a dyadic grid; None when it has
+    run already, fails numerically (a guess lost, not the solve: ``info["ipm_error"]`` says
+    why) or returns no network. ``info["ipm"]`` gets its stats."""
+    if info is not None:
+        if info.get(IPM_RAN):
+            return None
+        info[IPM_RAN] = True
+    try:
+        got = guess()
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+        if info is not None:
+            info["ipm_error"] = f"{type(err).__name__}: {err}"
+        return None
+    if got is None:
+        return None
+    W2, v2, st = got
+    if info is not None:
+        info["ipm"] = st
+    norms = {g: float(np.linalg.norm(w)) for g, w in W2.items()}
+    if not norms or max(norms.values()) <= 0:
+        return None
+    k = _grid(float(np.max(np.abs(v2))) if len(v2) else 0.0)
+    return W2, norms, 1e-7 * max(norms.values()), tuple(_dyadic(float(x), k) for x in v2)
+
+
 def _squared_ipm_pass(cp: ConvexProgram, W, v0: Vec, up0: _Upper, tol: Fraction, digits: int,
                       bits: int, cbits: int, max_rounds: int, info: dict,
                       warm: ViolationState | None):
     """The squared loss's refinement (:func:`_tighten`) from the interior-point guess of
     :func:`exact.dual_ipm.squared_guess` (cutting planes from the working set of ``W``,
     started at ``v0``): ``(lower, upper, rounds)``, or None when it is off
-    (:data:`SQUARED_IPM`, a CNN's pooled readout), has already run in this solve (``info``
-    has ``"ipm"``) or fails numerically (``info["ipm_error"]`` says why; only a guess lost)."""
-    if not SQUARED_IPM or cp.pool != 1 or "ipm" in info:
+    (:data:`SQUARED_IPM`, a CNN's pooled readout) or yields no start (:func:`_ipm_start`)."""
+    if not SQUARED_IPM or cp.pool != 1:
         return None
     from exact.dual_ipm import squared_guess
 
-    try:
-        got = squared_guess(cp, list(W), [float(x) for x in v0])
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
-        info["ipm_error"] = f"{type(err).__name__}: {err}"
+    start = _ipm_start(lambda: squared_guess(cp, list(W), [float(x) for x in v0]), info)
+    if start is None:
         return None
-    if got is None:
-        return None
-    W2, v2, info["ipm"] = got
-    norms = {g: float(np.linalg.norm(w)) for g, w in W2.items()}
-    if not norms or max(norms.values()) <= 0:
-        return None
-    k = _grid(float(np.max(np.abs(v2))) if len(v2) else 0.0)
-    vr = tuple(_dyadic(float(x), k) for x in v2)
-    return _tighten(cp, W2, norms, 1e-7 * max(norms.values()), vr, up0, tol, digits, bits,
-                    cbits, max_rounds, info=info, warm=warm)
+    W2, norms, thr, v2 = start
+    return _tighten(cp, W2, norms, thr, v2, up0, tol, digits, bits, cbits, max_rounds,
+                    info=info, warm=warm)
 
 
 def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None):
@@ -2378,33 +2402,17 @@ def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None)
     the interior-point method's on the conic guess's working set (:func:`exact.dual_ipm.
     hinge_guess`: on raw real data the conic guess is often too inaccurate, or its
     degenerate optimum too blurred, for the KKT systems to settle — benchmarks/RESULTS.md,
-    session 27), then the conic guess itself. Generated lazily: the second only when the
-    first misses the target. A numeric failure of the interior-point method only drops its
-    guess (``info["ipm_error"]`` says why)."""
+    session 27; once per solve, :func:`_ipm_start`), then the conic guess itself. Generated
+    lazily: the second only when the first misses the target."""
     # (the dense program only: a CNN's pooled readout keeps the conic path, untested here)
-    # once per solve: the full-program retry would rerun the cutting planes of the same dual
-    # to the same optimum (its start differs, its result does not)
-    again = info is not None and "ipm" in info
-    if HINGE_IPM and cp.pool == 1 and any(cp.y) and not again:
+    if HINGE_IPM and cp.pool == 1 and any(cp.y):
         from exact.dual_ipm import hinge_guess
 
         yf = [float(t) for t in cp.y]
         mu0 = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]
-        try:
-            got = hinge_guess(cp, list(W), mu0)
-        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
-            # a numeric guess that fails is only a guess lost: the conic guess still follows
-            got = None
-            if info is not None:
-                info["ipm_error"] = f"{type(err).__name__}: {err}"
-        if got is not None:
-            W2, v2, st = got
-            if info is not None:
-                info["ipm"] = st
-            n2 = {g: float(np.linalg.norm(w)) for g, w in W2.items()}
-            if n2 and max(n2.values()) > 0:
-                k = _grid(float(np.max(np.abs(v2))) if len(v2) else 0.0)
-                yield W2, n2, 1e-7 * max(n2.values()), tuple(_dyadic(float(x), k) for x in v2)
+        start = _ipm_start(lambda: hinge_guess(cp, list(W), mu0), info)
+        if start is not None:
+            yield start
     yield W, norms, thr, v0
 
 

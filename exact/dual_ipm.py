@@ -473,37 +473,16 @@ def hinge_dual_ipm(fa, pool: int, y: Sequence[float], beta2: float, groups: Sequ
     free = yv != 0
     fidx = np.flatnonzero(free)
     nm = len(fidx)
-    groups = list(groups)
-    idx = np.arange(nm)
-    tracker = FaceTracker(fa, pool, groups)
-    last: dict = {}
 
-    def pieces(x):
-        key = x.tobytes()
-        if key in last:
-            return last[key]
+    def lift(x):
         mu = np.zeros(n)
         mu[fidx] = x
-        tracker(yv * mu)
-        out = [(idx, Z) for Z in tracker.fits(free, yv)]
-        last.clear()
-        last[key] = out
-        return out
+        return mu, yv * mu
 
     mu = (np.clip(np.asarray(mu0, dtype=float)[fidx], START_EDGE, 1 - START_EDGE)
           if mu0 is not None else np.full(nm, 0.5))
-    P = pieces(mu)
-    top = max((float(np.sum((M.T @ mu) ** 2)) / beta2 for _i, M in P), default=0.0)
-    if top > 0.8:
-        mu = mu * np.sqrt(0.8 / top)
-    res = qcqp_ipm(np.ones(nm), np.ones(nm, bool), pieces, beta2, mu, tol=tol, maxit=maxit)
-    muf = np.zeros(n)
-    muf[fidx] = res.x
-    q, _t = tracker(yv * muf)
-    return IPMResult(mu=muf, v=yv * muf, rho=2.0 * res.kappa / beta2, groups=groups,
-                     faces=[f if f is not None else () for f in tracker.faces], q=q,
-                     gap=res.gap, residual=res.residual, iterations=res.iterations,
-                     converged=res.converged)
+    return _face_ipm(fa, pool, groups, beta2, mu, lift, lambda t: t.fits(free, yv),
+                     np.ones(nm), np.ones(nm, bool), tol=tol, maxit=maxit)
 
 
 def squared_dual_ipm(fa, pool: int, y: Sequence[float], beta2: float, groups: Sequence[Group],
@@ -560,31 +539,45 @@ def squared_dual_ipm(fa, pool: int, y: Sequence[float], beta2: float, groups: Se
     """
     yv = np.asarray(y, dtype=float)
     n = len(yv)
+    v = np.zeros(n) if v0 is None else np.asarray(v0, dtype=float)
+    none = np.zeros(n, bool)
+    return _face_ipm(fa, pool, groups, beta2, v, lambda x: (x, x), lambda t: t.fits(), yv,
+                     none, tol=tol, maxit=maxit, quad=np.ones(n), lower=none)
+
+
+#: a start is scaled towards 0 until every constraint has ``‖Π_C u‖² ≤ START_ROOM·β²``
+START_ROOM = 0.8
+
+
+def _face_ipm(fa, pool: int, groups: Sequence[Group], beta2: float, x0: np.ndarray, lift,
+              fit, obj: np.ndarray, upper: np.ndarray, **ipm) -> IPMResult:
+    """The body :func:`hinge_dual_ipm` and :func:`squared_dual_ipm` share: the constraints'
+    pieces on the groups' current faces (:class:`FaceTracker`, one tracking per iterate),
+    the start ``x0`` scaled into the interior (:data:`START_ROOM`), :func:`qcqp_ipm` with
+    ``obj``, ``upper`` and the keywords ``ipm``, and the network read off its optimum.
+    ``lift(x)`` gives ``(μ, v)``, the dual point v at which the groups are projected;
+    ``fit(tracker)`` the constraints' matrices on the free coordinates."""
     groups = list(groups)
-    idx = np.arange(n)
     tracker = FaceTracker(fa, pool, groups)
+    idx = np.arange(len(x0))
     last: dict = {}
 
     def pieces(x):
         key = x.tobytes()
-        if key in last:
-            return last[key]
-        tracker(x)
-        out = [(idx, Z) for Z in tracker.fits()]
-        last.clear()
-        last[key] = out
-        return out
+        if key not in last:
+            tracker(lift(x)[1])
+            last.clear()
+            last[key] = [(idx, Z) for Z in fit(tracker)]
+        return last[key]
 
-    v = np.zeros(n) if v0 is None else np.asarray(v0, dtype=float).copy()
-    P = pieces(v)
-    top = max((float(np.sum((M.T @ v) ** 2)) / beta2 for _i, M in P), default=0.0)
-    if top > 0.8:
-        v = v * np.sqrt(0.8 / top)
-    none = np.zeros(n, bool)
-    res = qcqp_ipm(yv, none, pieces, beta2, v, quad=np.ones(n), lower=none, tol=tol,
-                   maxit=maxit)
-    q, _t = tracker(res.x)
-    return IPMResult(mu=res.x, v=res.x, rho=2.0 * res.kappa / beta2, groups=groups,
+    x = np.array(x0, dtype=float)
+    top = max((float(np.sum((M.T @ x) ** 2)) / beta2 for _i, M in pieces(x)), default=0.0)
+    if top > START_ROOM:
+        x = x * np.sqrt(START_ROOM / top)
+    res = qcqp_ipm(obj, upper, pieces, beta2, x, **ipm)
+    mu, v = lift(res.x)
+    q, _t = tracker(v)
+    return IPMResult(mu=mu, v=v, rho=2.0 * res.kappa / beta2, groups=groups,
                      faces=[f if f is not None else () for f in tracker.faces], q=q,
                      gap=res.gap, residual=res.residual, iterations=res.iterations,
                      converged=res.converged)

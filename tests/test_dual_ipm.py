@@ -159,21 +159,32 @@ def test_raw_wine_instance_meets_its_gap_target_and_verifies():
     assert ok, msg
 
 
-def test_a_failing_interior_point_guess_falls_back_to_the_conic_guess(monkeypatch):
+@pytest.fixture
+def spy(monkeypatch):
+    """``spy(module, name)``: the list of calls of ``module.name``, which still runs."""
+
+    def install(module, name):
+        calls: list[int] = []
+        real = getattr(module, name)
+
+        def counted(*a, **k):
+            calls.append(1)
+            return real(*a, **k)
+
+        monkeypatch.setattr(module, name, counted)
+        return calls
+
+    return install
+
+
+def test_a_failing_interior_point_guess_falls_back_to_the_conic_guess(monkeypatch, spy):
     # a numeric failure inside the interior-point method must cost only its guess: the KKT
     # refinement still runs from the conic guess, and the target is still met
     def broken(*_a, **_k):
         raise ValueError("qcqp_ipm needs a strictly feasible start")
 
     monkeypatch.setattr(dual_ipm, "hinge_guess", broken)
-    calls = []
-    once = certify._tighten_hinge_once
-
-    def spy(*a, **k):
-        calls.append(1)
-        return once(*a, **k)
-
-    monkeypatch.setattr(certify, "_tighten_hinge_once", spy)
+    calls = spy(certify, "_tighten_hinge_once")
     cp = _program(5)
     info: dict = {}
     guesses = list(certify._hinge_guesses(cp, {cp.groups[0]: np.ones(cp.d)}, {}, 0.0,
@@ -183,16 +194,9 @@ def test_a_failing_interior_point_guess_falls_back_to_the_conic_guess(monkeypatc
     assert calls and sol.stats["target_met"]
 
 
-def test_the_interior_point_guess_runs_once_per_solve(monkeypatch):
+def test_the_interior_point_guess_runs_once_per_solve(spy):
     # the full-program retry after a miss would redo the same cutting planes to the same optimum
-    runs = []
-    real = dual_ipm.hinge_guess
-
-    def count(*a, **k):
-        runs.append(1)
-        return real(*a, **k)
-
-    monkeypatch.setattr(dual_ipm, "hinge_guess", count)
+    runs = spy(dual_ipm, "hinge_guess")
     cp = _program(2)
     W = {g: np.ones(cp.d) for g in cp.groups[:2]}
     v0 = tuple(Fraction(t, 2) for t in cp.y)
@@ -200,6 +204,44 @@ def test_the_interior_point_guess_runs_once_per_solve(monkeypatch):
     first = list(certify._hinge_guesses(cp, W, {}, 0.0, v0, info))
     second = list(certify._hinge_guesses(cp, W, {}, 0.0, v0, info))
     assert len(runs) == 1 and len(first) == 2 and len(second) == 1
+
+
+def test_a_failed_interior_point_guess_is_not_rerun_in_the_same_solve(monkeypatch, spy):
+    # a failure counts as the one run: the retry would fail the same way
+    def broken(*_a, **_k):
+        raise np.linalg.LinAlgError("singular")
+
+    monkeypatch.setattr(dual_ipm, "squared_guess", broken)
+    runs = spy(dual_ipm, "squared_guess")
+    cp = _squared(8)
+    info: dict = {}
+    up0 = certify._upper_bound(cp, {}, 80)
+    args = (cp, {cp.groups[0]: np.ones(cp.d)}, (Fraction(0),) * cp.n, up0, Fraction(1, 10**12),
+            13, 107, 61, 40, info, None)
+    assert certify._squared_ipm_pass(*args) is None
+    assert certify._squared_ipm_pass(*args) is None
+    assert len(runs) == 1 and "singular" in info["ipm_error"]
+
+
+def test_tracker_falls_back_to_the_nnls_projection_when_no_face_is_feasible(monkeypatch):
+    # every face the corrections may visit is made infeasible (start at the empty face, one
+    # step): the projection must still be the cone's, from NNLS
+    cp = _program(4)
+    fa = facet_arrays(cp)
+    rng = np.random.default_rng(4)
+    groups = list(cp.groups[:8])
+    ft = FaceTracker(fa, 1, groups)
+    monkeypatch.setattr(ft, "_start", lambda g, u: ())
+    fell = 0
+    for _ in range(3):
+        v = rng.normal(size=cp.n)
+        for g, grp in enumerate(groups):
+            u = grp[1] * (ft.Y[g].T @ v)
+            q = ft.project(g, v, max_steps=1)
+            te = _exact_t(cp, grp, v)
+            assert abs(float(q @ q) - te) <= 1e-9 * max(1.0, te)
+            fell += bool(len(ft.A[g]) and (ft.A[g] @ u < 0).any())
+    assert fell  # some u lay outside its cone: the fallback ran
 
 
 def _squared(seed: int, n: int = 8, d: int = 3, beta: str = "1/10", big: bool = False):
