@@ -330,3 +330,21 @@ def test_a_failing_squared_interior_point_pass_only_loses_its_guess(monkeypatch)
     got = certify._squared_ipm_pass(cp, {cp.groups[0]: np.ones(cp.d)}, (Fraction(0),) * cp.n,
                                     up0, Fraction(1, 10**12), 13, 107, 61, 40, info, None)
     assert got is None and "singular" in info["ipm_error"]
+
+
+def test_the_interior_point_guess_starts_from_the_active_groups_only(monkeypatch):
+    # a full-program guess holds every group, most at weight ~0: the IPM's cutting planes
+    # start from its active groups (raw breast cancer (20, 4): 4,640 groups, 226 s before)
+    seen = []
+    real = dual_ipm.hinge_guess
+
+    def record(cp_, groups, *a, **k):
+        seen.append(list(groups))
+        return real(cp_, groups, *a, **k)
+
+    monkeypatch.setattr(dual_ipm, "hinge_guess", record)
+    cp = _program(5)
+    sol = certify.solve(cp.X, cp.y, cp.beta, "hinge", method="full")
+    assert sol.stats["target_met"] and seen
+    assert 0 < len(seen[0]) <= cp.n + 1 < len(cp.groups)
+    assert len(seen[0]) == len(set(seen[0]))
