@@ -53,6 +53,17 @@ def _exact_t(cp, g, v):
     return float(sum(p * p for p in project_onto_cone(cp.cones[i], u).p))
 
 
+def _network(cp, fa, res) -> tuple[np.ndarray, float]:
+    """The fit and the penalty sum ``Σ ρ_g ‖q_g‖`` of an IPM result's network ``w_g = ρ_g q_g``."""
+    Xf = np.array([[float(x) for x in row] for row in cp.X])
+    yhat = np.zeros(cp.n)
+    pen = 0.0
+    for (i, s), r, q in zip(res.groups, res.rho, res.q):
+        yhat += s * r * (fa.P[i] * (Xf @ q))
+        pen += r * float(np.linalg.norm(q))
+    return yhat, pen
+
+
 @given(st.integers(0, 10**6), st.booleans())
 # warm faces whose one-facet corrections cycled (found by a randomized run): the tracker
 # returned q = 0 where ‖Π_C u‖² = 96.8, and an infeasible q of norm² 275 where it is 261
@@ -100,12 +111,7 @@ def test_interior_point_optimum_is_the_certified_optimum(seed, monkeypatch):
     # every group is in the set: Σμ is the optimum P* (strong duality, docs/MATH.md §7)
     assert abs(float(res.mu.sum()) - float(sol.upper)) <= 1e-9 * max(1.0, float(sol.upper))
     # and the network w_g = ρ_g q_g attains it
-    Xf = np.array([[float(x) for x in row] for row in cp.X])
-    yhat = np.zeros(cp.n)
-    pen = 0.0
-    for (i, s), r, q in zip(res.groups, res.rho, res.q):
-        yhat += s * r * (fa.P[i] * (Xf @ q))
-        pen += r * float(np.linalg.norm(q))
+    yhat, pen = _network(cp, fa, res)
     value = np.maximum(0.0, 1 - np.array(yf) * yhat).sum() + float(cp.beta) * pen
     assert abs(value - float(sol.upper)) <= 1e-7 * max(1.0, float(sol.upper))
 
@@ -264,12 +270,7 @@ def test_squared_interior_point_optimum_is_the_certified_optimum(seed, big):
     dual = float(yf @ res.v - res.v @ res.v / 2)
     assert abs(dual - float(sol.upper)) <= 1e-9 * max(1.0, float(sol.upper))
     # and the network w_g = ρ_g q_g fits y − v (stationarity) and attains it
-    Xf = np.array([[float(x) for x in row] for row in cp.X])
-    yhat = np.zeros(cp.n)
-    pen = 0.0
-    for (i, s), r, q in zip(res.groups, res.rho, res.q):
-        yhat += s * r * (fa.P[i] * (Xf @ q))
-        pen += r * float(np.linalg.norm(q))
+    yhat, pen = _network(cp, fa, res)
     assert np.abs(yhat - (yf - res.v)).max() <= 1e-6 * max(1.0, float(np.abs(yf).max()))
     value = float(np.sum((yhat - yf) ** 2) / 2 + float(cp.beta) * pen)
     assert abs(value - float(sol.upper)) <= 1e-7 * max(1.0, float(sol.upper))
