@@ -103,7 +103,7 @@ from exact.types import Group, Vec
 __all__ = ["Solution", "DualPieces", "METHODS", "dual_pass", "dual_pieces", "h_matrix",
            "dual_bound", "scaled_dual_bound", "solve", "solution_certificate", "certify_bounds",
            "kkt_newton", "batch_nnls_bounds", "batch_nnls_multipliers", "in_cone_exact",
-           "CERTIFICATE_FORMAT", "ipm_working_set"]
+           "CERTIFICATE_FORMAT", "guess_weights", "ipm_working_set"]
 
 CERTIFICATE_FORMAT = "relucvx-certificate/3"  # docs/certificates.md
 
@@ -1598,6 +1598,22 @@ def _solve(X, y, beta, loss: str, tol: Fraction, *, arrangement, program, max_ro
     return _solution(cp, best_lo, best_up, stats)
 
 
+#: a group of a float guess counts as active when its weight is above this fraction of the
+#: largest
+ACTIVE_REL = 1e-7
+
+
+def guess_weights(W: Mapping[Group, np.ndarray]) -> tuple[dict[Group, float], float]:
+    """``(norms, thr)`` of a float guess ``W``: each group's weight ``‖w_g‖`` and the activity
+    threshold, :data:`ACTIVE_REL` times the largest (0 for an empty or zero guess).
+
+    >>> guess_weights({(0, 1): np.array([3.0, 4.0]), (0, -1): np.zeros(2)})
+    ({(0, 1): 5.0, (0, -1): 0.0}, 5e-07)
+    """
+    norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
+    return norms, ACTIVE_REL * max(norms.values(), default=0.0)
+
+
 def _refined(cp: ConvexProgram, W, warm, tol: Fraction, digits: int, bits: int, cbits: int,
              max_rounds: int, t0: float, info: dict) -> tuple[_Lower, _Upper, int]:
     """The exact bounds from the float guess ``W``: its own upper bound (or the empty
@@ -1605,9 +1621,7 @@ def _refined(cp: ConvexProgram, W, warm, tol: Fraction, digits: int, bits: int, 
     target is missed, its monotone second pass; the unrefined dual vector when the
     refinement fails. Returns ``(lower, upper, rounds)``; ``info`` gets what the passes
     record (:func:`missed_reason`). ``t0``: the solve's start (the second pass's budget)."""
-    norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
-    wmax = max(norms.values(), default=0.0)
-    thr = 1e-7 * wmax
+    norms, thr = guess_weights(W)
     groups0 = _rational_groups(cp, W, thr)
     pred0 = cp.prediction(groups0)
     # the guess's exact upper bound only when something reads it: the refinement's usually
@@ -2356,7 +2370,7 @@ IPM_START_PER_POINT = 10
 
 def ipm_working_set(cp: ConvexProgram, W: Mapping[Group, np.ndarray]) -> list[Group]:
     """The groups an interior-point guess (:mod:`exact.dual_ipm`) starts its cutting planes
-    from: those of the float guess ``W`` with a weight above ``1e-7`` of the largest, the
+    from: the active groups of the float guess ``W`` (:func:`guess_weights`), the
     largest first, at most :data:`IPM_START_PER_POINT` per data point. The cutting planes
     add every group its dual point violates; started on every group of a full-program guess
     (its zero weights included), each iteration projected thousands of groups (raw breast
@@ -2370,9 +2384,8 @@ def ipm_working_set(cp: ConvexProgram, W: Mapping[Group, np.ndarray]) -> list[Gr
     >>> ipm_working_set(cp, W) == [cp.groups[3], cp.groups[1]]
     True
     """
-    norms = {g: float(np.linalg.norm(w)) for g, w in W.items()}
-    top = max(norms.values(), default=0.0)
-    big = sorted((g for g, t in norms.items() if t > 1e-7 * top), key=lambda g: -norms[g])
+    norms, thr = guess_weights(W)
+    big = sorted((g for g, t in norms.items() if t > thr), key=lambda g: -norms[g])
     return big[:IPM_START_PER_POINT * max(cp.n, 1)]
 
 
@@ -2397,11 +2410,11 @@ def _ipm_start(guess, info: dict | None):
     W2, v2, st = got
     if info is not None:
         info["ipm"] = st
-    norms = {g: float(np.linalg.norm(w)) for g, w in W2.items()}
-    if not norms or max(norms.values()) <= 0:
+    norms, thr = guess_weights(W2)
+    if thr <= 0:
         return None
     k = _grid(float(np.max(np.abs(v2))) if len(v2) else 0.0)
-    return W2, norms, 1e-7 * max(norms.values()), tuple(_dyadic(float(x), k) for x in v2)
+    return W2, norms, thr, tuple(_dyadic(float(x), k) for x in v2)
 
 
 def _squared_ipm_pass(cp: ConvexProgram, W, v0: Vec, up0: _Upper, tol: Fraction, digits: int,
