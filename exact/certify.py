@@ -1306,12 +1306,19 @@ def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float]
     >>> [float(r) for r in rho], [float(x) for x in v]
     ([1.0, 3.0], [0.5, 0.5])
     """
-    G = len(Kq)
+    G, n = len(Kq), len(y)
     if Kf is None:
         Kf = [np.array([[float(x) for x in row] for row in K], dtype=float) for K in Kq]
     b2 = float(beta2)
     rho = [float(r) for r in rho]
-    free = [g for g in range(G) if rho[g] > 0]
+    # at most n free groups: more would ask n unknowns v to meet more than n equations
+    # vᵀK_g v = β², and the polish's Jacobian (n + k square, [K_g v] of rank ≤ n) is then
+    # singular, its LAPACK step rounding noise that differs between BLAS kernels. The
+    # smallest multipliers are held at 0, and freed again below if their v violates them
+    free = sorted(g for g in range(G) if rho[g] > 0)
+    for g in sorted(free, key=lambda g: rho[g])[:max(0, len(free) - n)]:
+        rho[g] = 0.0
+    free = [g for g in free if rho[g] > 0]
     top = max(rho, default=0.0)
     best = None
     for _try in range(POLISH_TRIES):
@@ -1334,8 +1341,12 @@ def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float]
             return got
         best = got
         g = max(late, key=th.__getitem__)
-        free = sorted(inn | {g})
         rho = [float(r) for r in got[0]]
+        if len(inn) >= n:  # the late group comes in, the smallest multiplier leaves (above)
+            out = min(inn, key=lambda h: rho[h])
+            inn.discard(out)
+            rho[out] = 0.0
+        free = sorted(inn | {g})
         rho[g] = 1e-3 * top  # a start the polish converges from (1e-6 stalled)
         v = [float(x) for x in got[1]]
     return best
@@ -1404,8 +1415,8 @@ def _polish(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float], v: Sequ
     """
     n, G = len(y), len(Kq)
     free = [g for g in range(G) if rho[g] > 0] if free is None else list(free)
-    if not n or not free:
-        return None
+    if not n or not free or len(free) > n:
+        return None  # more free groups than points: a singular system (_polish_free_set)
     if KI is not None:  # the caller's integer forms (K_g = KI_g / den_g)
         mats, dens = [KI[g][0] for g in free], [KI[g][1] for g in free]
     else:

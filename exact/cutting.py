@@ -386,7 +386,8 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
     :func:`exact.dual_newton.newton_polish` (Newton in the dual's ρ on tiny n × n systems,
     down to ``rel·NEWTON_REL``) and ``stats["newton"]`` is True; when that does not converge,
     the rounds are run again without it, and the polish is tried once more from their optimum
-    (``stats["newton"]`` says whether it finished the guess).
+    (``stats["newton"]`` says whether it finished the guess, ``stats["newton_stalled"]`` whether
+    it ended on its stall acceptance, :data:`exact.dual_newton.STALL_ACCEPT`).
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -500,13 +501,14 @@ def working_set_solve(cp, *, seed: Sequence[Group] | None = None, max_rounds: in
             if res is not None:
                 W, st = res
                 stats.update(working_set=st["working_set"], worst_violation=st["worst_violation"],
-                             rounds=stats["rounds"] + st["rounds"], newton=True)
+                             rounds=stats["rounds"] + st["rounds"], newton=True,
+                             newton_stalled=st["stalled"])
             return W, stats
         W, st = res
         return W, {"rounds": rounds + st["rounds"], "working_set": st["working_set"],
                    "worst_violation": st["worst_violation"], "direct": True,
                    "careful": careful, "full_fallback": False, "newton": True,
-                   "screen": state}
+                   "newton_stalled": st["stalled"], "screen": state}
     stats = {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
              "direct": direct, "careful": careful, "full_fallback": False, "screen": state}
     if worst > FALLBACK_VIOLATION and len(cp.groups) <= FALLBACK_MAX_GROUPS:

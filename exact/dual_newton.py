@@ -424,10 +424,11 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
     Newton stalls below :data:`STALL_ACCEPT` with every violated group already in the working
     set (then ``stats["worst_violation"]`` is above ``rel``).
     Returns ``(W, stats)`` with the float groups ``ρ_g q_g`` and ``stats`` (``rounds``,
-    ``working_set``, ``worst_violation``), and sets ``cp.numeric_value`` (the primal objective
-    of W) and ``cp.numeric_dual`` (v); None when it does not apply (not the squared loss,
-    numbers too large for floats) or does not converge (a singular system, faces that do not
-    settle, rounds that end above ``rel``): the caller keeps its own guess then. Floats only.
+    ``working_set``, ``worst_violation``, ``stalled``: ended by that acceptance), and sets
+    ``cp.numeric_value`` (the primal objective of W) and ``cp.numeric_dual`` (v); None when
+    it does not apply (not the squared loss, numbers too large for floats) or does not
+    converge (a singular system, faces that do not settle, rounds that end above ``rel``):
+    the caller keeps its own guess then. Floats only.
 
     >>> from exact.convex import ConvexProgram
     >>> cp = ConvexProgram([[-1, 1], [0, 1], [1, 1]], [1, 0, 1], "1/10")
@@ -509,4 +510,5 @@ def newton_polish(cp, W, *, rel: float = 1e-9, max_rounds: int = 10,
         float(np.linalg.norm(w)) for w in out.values())
     cp.numeric_dual = v
     cp.numeric_solver = "dual Newton"
-    return out, {"rounds": rounds, "working_set": len(ws), "worst_violation": worst}
+    return out, {"rounds": rounds, "working_set": len(ws), "worst_violation": worst,
+                 "stalled": stalled}
