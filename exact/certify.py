@@ -1315,8 +1315,8 @@ def _polish_free_set(Kq: Sequence, y: Vec, beta2: Fraction, rho: Sequence[float]
     # vᵀK_g v = β², and the polish's Jacobian (n + k square, [K_g v] of rank ≤ n) is then
     # singular, its LAPACK step rounding noise that differs between BLAS kernels. The
     # smallest multipliers are held at 0, and freed again below if their v violates them
-    free = sorted(g for g in range(G) if rho[g] > 0)
-    for g in sorted(free, key=lambda g: rho[g])[:max(0, len(free) - n)]:
+    free = [g for g in range(G) if rho[g] > 0]
+    for g in sorted(free, key=rho.__getitem__)[:max(0, len(free) - n)]:
         rho[g] = 0.0
     free = [g for g in free if rho[g] > 0]
     top = max(rho, default=0.0)

@@ -22,11 +22,16 @@ from exact.cutting import working_set_solve
 from exact.screen import facet_arrays, float_violations
 
 
-def _r60():
-    rng = np.random.default_rng(0)
-    X = rng.integers(-9, 10, size=(60, 3)).tolist()
-    y = rng.integers(-5, 6, size=60).tolist()
+def _instance(seed: int, n: int):
+    """Random integers, n × 3 in [−9, 9], y in [−5, 5], from ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-9, 10, size=(n, 3)).tolist()
+    y = rng.integers(-5, 6, size=n).tolist()
     return X, y
+
+
+def _r60():
+    return _instance(0, 60)
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +85,7 @@ def test_planted_no_stall_acceptance_makes_the_polish_fall_back(monkeypatch):
     # conic rounds take over: the test above can fail
     fell_back = []
     for seed, n in STALLS:
-        rng = np.random.default_rng(seed)
-        X = rng.integers(-9, 10, size=(n, 3)).tolist()
-        y = rng.integers(-5, 6, size=n).tolist()
+        X, y = _instance(seed, n)
         _W, st = working_set_solve(ConvexProgram(X, y, F(1, 10), "squared"), per_round=6 * n)
         if not (st["newton"] and st["newton_stalled"]):
             continue
