@@ -2350,6 +2350,14 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
     ``info`` (when given) gets ``"residual"``: the smallest final float Newton residual.
     """
     best_lo, best_up, rounds = None, up0, 0
+    if HINGE_IPM and cp.pool == 1 and any(cp.y):
+        # the conic guess alone first when its KKT system is solvable as read off: cheaper
+        # than the interior-point guess wherever it works (benchmarks/RESULTS.md, session 32)
+        best_lo, best_up, rounds = _tighten_hinge_once(
+            cp, W, norms, thr, v0, best_up, tol, digits, bits, cbits,
+            min(max_rounds, CONIC_TRIAL_ROUNDS), 1e-5, info, warm, trial=True)
+        if _met(best_lo, best_up, tol):
+            return best_lo, best_up, rounds
     for W1, norms1, thr1, v1 in _hinge_guesses(cp, W, norms, thr, v0, info):
         for rcond in (1e-5, 1e-9):
             lo, best_up, r = _tighten_hinge_once(cp, W1, norms1, thr1, v1, best_up, tol, digits,
@@ -2364,6 +2372,11 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
 
 #: whether the hinge refinement starts from the interior-point guess (:mod:`exact.dual_ipm`)
 HINGE_IPM = True
+#: rounds of the conic guess's trial before the interior-point guess (:func:`_tighten_hinge`):
+#: it runs only when the float KKT system read off the conic guess has a rounding-level
+#: solution; on gap_search seed 31 (raw data) every such trial met the target in 1–2 rounds,
+#: and the conic refinements that failed had first residuals of 6e-10 to 1 (session 32)
+CONIC_TRIAL_ROUNDS = 2
 #: whether a squared-loss refinement that misses its target is tried once more from the
 #: interior-point guess (:func:`_squared_ipm_pass`)
 SQUARED_IPM = True
@@ -2469,7 +2482,10 @@ def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None)
 
 def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                         digits: int, bits: int, cbits: int, max_rounds: int, rcond: float,
-                        info: dict | None = None, warm: ViolationState | None = None):
+                        info: dict | None = None, warm: ViolationState | None = None,
+                        trial: bool = False):
+    # trial: give up, before any exact work, when the first float KKT system has no
+    # rounding-level solution (HINGE_RESIDUAL)
     from mpmath import mp
 
     y = cp.y
@@ -2492,6 +2508,8 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         base = [yf[j] if j in V else 0.0 for j in range(cp.n)]
         Kf = [float_K(Kcache, (g, active[g])).tolist() for g in keys]
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
+        if trial and rounds == 1 and (res is None or res[3] > HINGE_RESIDUAL):
+            return None, best_up, 0
         if res is not None and res[3] > HINGE_RESIDUAL:
             # no KKT solution on this active set: one pivot (a group or a margin point out)
             piv = _hinge_pivot(Kf, yf, E, V, float(beta2), res)

@@ -344,8 +344,23 @@ def test_the_interior_point_guess_starts_from_the_active_groups_only(monkeypatch
         return real(cp_, groups, *a, **k)
 
     monkeypatch.setattr(dual_ipm, "hinge_guess", record)
+    monkeypatch.setattr(certify, "CONIC_TRIAL_ROUNDS", 0)  # the conic trial meets here
     cp = _program(5)
     sol = certify.solve(cp.X, cp.y, cp.beta, "hinge", method="full")
     assert sol.stats["target_met"] and seen
     assert 0 < len(seen[0]) <= cp.n + 1 < len(cp.groups)
     assert len(seen[0]) == len(set(seen[0]))
+
+
+def test_the_conic_trial_skips_the_interior_point_guess_only_when_it_meets(monkeypatch, spy):
+    # the conic guess's trial (certify.CONIC_TRIAL_ROUNDS) replaces the interior-point guess
+    # where it meets the target; with no trial rounds the interior-point guess runs, and both
+    # certify the same optimum
+    runs = spy(dual_ipm, "hinge_guess")
+    cp = _program(5)
+    sol = certify.solve(cp.X, cp.y, cp.beta, "hinge")
+    assert sol.stats["target_met"] and not runs
+    monkeypatch.setattr(certify, "CONIC_TRIAL_ROUNDS", 0)
+    again = certify.solve(cp.X, cp.y, cp.beta, "hinge")
+    assert again.stats["target_met"] and len(runs) == 1
+    assert max(sol.lower, again.lower) <= min(sol.upper, again.upper)
