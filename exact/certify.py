@@ -2350,18 +2350,22 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
     ``info`` (when given) gets ``"residual"``: the smallest final float Newton residual.
     """
     best_lo, best_up, rounds = None, up0, 0
-    if HINGE_IPM and cp.pool == 1 and any(cp.y):
+    trial: dict = {}
+    if _hinge_ipm_applies(cp):
         # the conic guess alone first when its KKT system is solvable as read off: cheaper
         # than the interior-point guess wherever it works (benchmarks/RESULTS.md, session 32)
         best_lo, best_up, rounds = _tighten_hinge_once(
             cp, W, norms, thr, v0, best_up, tol, digits, bits, cbits,
-            min(max_rounds, CONIC_TRIAL_ROUNDS), 1e-5, info, warm, trial=True)
+            min(max_rounds, CONIC_TRIAL_ROUNDS), 1e-5, info, warm, trial=True, state=trial)
         if _met(best_lo, best_up, tol):
             return best_lo, best_up, rounds
     for W1, norms1, thr1, v1 in _hinge_guesses(cp, W, norms, thr, v0, info):
         for rcond in (1e-5, 1e-9):
+            # the conic guess's loose pass goes on where its trial stopped, not from scratch
+            resume = trial if W1 is W and rcond == 1e-5 else None
             lo, best_up, r = _tighten_hinge_once(cp, W1, norms1, thr1, v1, best_up, tol, digits,
-                                                 bits, cbits, max_rounds, rcond, info, warm)
+                                                 bits, cbits, max_rounds, rcond, info, warm,
+                                                 state=resume)
             rounds += r
             if lo is not None and (best_lo is None or lo.value > best_lo.value):
                 best_lo = lo
@@ -2372,6 +2376,12 @@ def _tighten_hinge(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: 
 
 #: whether the hinge refinement starts from the interior-point guess (:mod:`exact.dual_ipm`)
 HINGE_IPM = True
+
+
+def _hinge_ipm_applies(cp: ConvexProgram) -> bool:
+    # the dense program with some nonzero label only: a CNN's pooled readout keeps the conic
+    # path (untested there), and with y = 0 the optimum is the zero network
+    return HINGE_IPM and cp.pool == 1 and any(cp.y)
 #: rounds of the conic guess's trial before the interior-point guess (:func:`_tighten_hinge`):
 #: it runs only when the float KKT system read off the conic guess has a rounding-level
 #: solution; on gap_search seed 31 (raw data) every such trial met the target in 1–2 rounds,
@@ -2468,8 +2478,7 @@ def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None)
     degenerate optimum too blurred, for the KKT systems to settle — benchmarks/RESULTS.md,
     session 27; once per solve, :func:`_ipm_start`), then the conic guess itself. Generated
     lazily: the second only when the first misses the target."""
-    # (the dense program only: a CNN's pooled readout keeps the conic path, untested here)
-    if HINGE_IPM and cp.pool == 1 and any(cp.y):
+    if _hinge_ipm_applies(cp):
         from exact.dual_ipm import hinge_guess
 
         yf = [float(t) for t in cp.y]
@@ -2483,24 +2492,34 @@ def _hinge_guesses(cp: ConvexProgram, W, norms, thr, v0: Vec, info: dict | None)
 def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, tol: Fraction,
                         digits: int, bits: int, cbits: int, max_rounds: int, rcond: float,
                         info: dict | None = None, warm: ViolationState | None = None,
-                        trial: bool = False):
+                        trial: bool = False, state: dict | None = None):
     # trial: give up, before any exact work, when the first float KKT system has no
-    # rounding-level solution (HINGE_RESIDUAL)
+    # rounding-level solution (HINGE_RESIDUAL).  state: a non-empty dict resumes the run
+    # that left it (its rounds count toward max_rounds); a run stopped only by max_rounds
+    # leaves its state there, any other end empties it
     from mpmath import mp
 
     y = cp.y
     yf = [float(t) for t in y]
     beta2 = cp.beta * cp.beta
-    mu = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]
-    tau = 1e-6
-    E = [j for j in range(cp.n) if yf[j] and tau < mu[j] < 1 - tau]
-    V = {j for j in range(cp.n) if yf[j] and mu[j] >= 1 - tau}
-    active, rho0 = _initial_active(cp, W, norms, thr, v0, rcond)
-    best_lo: _Lower | None = None
     best_up = up0
-    dps = _start_digits(digits)
-    rounds = 0
-    Kcache: dict = {}
+    if state:
+        E, V, mu, active, rho0 = state["E"], state["V"], state["mu"], state["active"], state["rho0"]
+        best_lo, dps, rounds, Kcache = state["lo"], state["dps"], state["rounds"], state["K"]
+    else:
+        mu = [float(v) / t if t else 0.0 for v, t in zip(v0, yf)]
+        tau = 1e-6
+        E = [j for j in range(cp.n) if yf[j] and tau < mu[j] < 1 - tau]
+        V = {j for j in range(cp.n) if yf[j] and mu[j] >= 1 - tau}
+        active, rho0 = _initial_active(cp, W, norms, thr, v0, rcond)
+        best_lo = None
+        dps = _start_digits(digits)
+        rounds = 0
+        Kcache = {}
+    first = rounds
+    if state is not None:
+        state.clear()
+    stopped = False
     while rounds < max_rounds and active:
         rounds += 1
         Ks, keys, r0 = _merged_system(cp, active, rho0, Kcache)
@@ -2538,6 +2557,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                                     eps=mp.mpf(10) ** (-dps), maxit=20)
                 solved = res is not None and res[3] <= mp.mpf(10) ** (-dps // 2)
         if res is None:
+            stopped = True
             break
         mus, rho, _v, _err = res
         rbits = 52 if dps <= FLOAT_DIGITS else int((dps - 10) * 3.32)
@@ -2554,6 +2574,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         if up.value < best_up.value:
             best_up = up
         if best_up.value - best_lo.value <= tol * max(Fraction(1), abs(best_up.value)):
+            stopped = True
             break
         # update the active set: μ leaving [0, 1] fixes it at the bound, a margin broken by
         # the new prediction frees its μ, groups follow their ρ and their projections
@@ -2583,9 +2604,13 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         changed |= groups_changed
         if not changed:
             if not solved:
+                stopped = True
                 break
             dps = max(2 * dps, 60)
-    return best_lo, best_up, rounds
+    if state is not None and not stopped and active:
+        state.update(E=E, V=V, mu=mu, active=active, rho0=rho0, lo=best_lo, dps=dps,
+                     rounds=rounds, K=Kcache)
+    return best_lo, best_up, rounds - first
 
 
 # -- squared hinge and absolute loss: the same machinery on their own active sets -----------------

@@ -364,3 +364,48 @@ def test_the_conic_trial_skips_the_interior_point_guess_only_when_it_meets(monke
     again = certify.solve(cp.X, cp.y, cp.beta, "hinge")
     assert again.stats["target_met"] and len(runs) == 1
     assert max(sol.lower, again.lower) <= min(sol.upper, again.upper)
+
+
+def test_a_conic_trial_with_no_kkt_solution_gives_up_before_any_exact_bound(monkeypatch):
+    # raw-data scales (one column 1000× the others): the KKT system read off the conic guess
+    # has no rounding-level solution (first residual ~1e-2), so the trial must hand over to
+    # the interior-point guess at once, with no exact bound computed on its behalf
+    events: list = []
+
+    def recorder(module, name, tag):
+        real = getattr(module, name)
+
+        def run(*a, **k):
+            out = real(*a, **k)
+            events.append((tag, None if tag != "newton" or out is None else float(out[3])))
+            return out
+
+        monkeypatch.setattr(module, name, run)
+
+    recorder(certify, "_hinge_newton", "newton")
+    recorder(certify, "_lower_bound", "lower")
+    recorder(dual_ipm, "hinge_guess", "ipm")
+    cp = _program(2, big=True)
+    sol = certify.solve(cp.X, cp.y, cp.beta, "hinge")
+    assert sol.stats["target_met"]
+    tags = [t for t, _ in events]
+    start = tags.index("newton")  # the trial's first (and only) float KKT solve
+    assert events[start][1] > certify.HINGE_RESIDUAL
+    assert tags[start + 1] == "ipm"
+
+
+def test_the_conic_pass_resumes_where_its_trial_stopped(monkeypatch, spy):
+    # a one-round trial that passes its check but misses: with no interior-point guess the
+    # conic guess's loose pass goes on from the trial's end state (its active set read off
+    # once) and ends exactly where a run without the trial ends
+    monkeypatch.setattr(dual_ipm, "hinge_guess", lambda *_a, **_k: None)
+    reads = spy(certify, "_initial_active")
+    cp = _program(6, n=12, beta="1/1000")
+    monkeypatch.setattr(certify, "CONIC_TRIAL_ROUNDS", 1)
+    resumed = certify.solve(cp.X, cp.y, cp.beta, "hinge")
+    assert len(reads) == 1 and resumed.stats["rounds"] >= 2
+    monkeypatch.setattr(certify, "CONIC_TRIAL_ROUNDS", 0)
+    fresh = certify.solve(cp.X, cp.y, cp.beta, "hinge")
+    assert resumed.stats["target_met"] and fresh.stats["target_met"]
+    assert (resumed.lower, resumed.upper, resumed.stats["rounds"]) == (
+        fresh.lower, fresh.upper, fresh.stats["rounds"])
