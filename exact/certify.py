@@ -2270,6 +2270,38 @@ def _hinge_newton(Ks: list, y: Sequence, E: Sequence[int], base: Sequence, b2, x
 HINGE_RESIDUAL = 1e-11
 
 
+#: A float residual at most this (and above :data:`HINGE_RESIDUAL`) may be the rounding of an
+#: ill-conditioned solvable system: :data:`HINGE_CONFIRM_DIGITS` digits decide before a pivot.
+HINGE_BLUR = 1e-7
+HINGE_CONFIRM_DIGITS = 40
+
+
+def _hinge_newton_digits(Ks: list, y: Sequence[Fraction], E: Sequence[int], V: set,
+                         beta2: Fraction, res: tuple, dps: int) -> tuple[tuple | None, bool]:
+    """:func:`_hinge_newton` in mpmath at ``dps`` digits on the exact ``K_g`` (``Ks``), from a
+    float result ``res``: ``(result, solved)``, solved when its residual is at most
+    ``10^(-dps/2)`` (quadratic convergence from a nearby start gets there in a few steps).
+
+    >>> from fractions import Fraction as F
+    >>> start = (([0.5000001]), [2.0000001], [0.5], 1e-7)
+    >>> got, ok = _hinge_newton_digits([[[F(1)]]], [F(1)], [0], set(), F(1, 4), start, 30)
+    >>> ok, float(got[0][0]), float(got[1][0])
+    (True, 0.5, 2.0)
+    """
+    from mpmath import mp
+
+    with mp.workdps(dps):
+        def m(q: Fraction):
+            return mp.mpf(q.numerator) / q.denominator
+
+        Km = [[[m(t) for t in row] for row in K] for K in Ks]
+        ym = [m(t) for t in y]
+        out = _hinge_newton(Km, ym, E, [ym[j] if j in V else mp.mpf(0) for j in range(len(y))],
+                            m(beta2), [mp.mpf(t) for t in list(res[0]) + list(res[1])],
+                            one=mp.mpf(1), eps=mp.mpf(10) ** (-dps), maxit=20)
+        return out, out is not None and out[3] <= mp.mpf(10) ** (-dps // 2)
+
+
 def _hinge_pivot(Kf: list, yf: Sequence[float], E: Sequence[int], V: set, b2: float,
                  res: tuple, max_tries: int = 48) -> tuple | None:
     """One active-set pivot for the hinge's KKT system (module docstring) when it has no
@@ -2497,7 +2529,6 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
     # rounding-level solution (HINGE_RESIDUAL).  state: a non-empty dict resumes the run
     # that left it (its rounds count toward max_rounds); a run stopped only by max_rounds
     # leaves its state there, any other end empties it
-    from mpmath import mp
 
     y = cp.y
     yf = [float(t) for t in y]
@@ -2529,7 +2560,16 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         res = _hinge_newton(Kf, yf, E, base, float(beta2), x0, one=1.0, eps=2.0**-52)
         if trial and rounds == 1 and (res is None or res[3] > HINGE_RESIDUAL):
             return None, best_up, 0
-        if res is not None and res[3] > HINGE_RESIDUAL:
+        solved, deep = True, False
+        if (res is not None and HINGE_RESIDUAL < res[3] <= HINGE_BLUR
+                and dps <= FLOAT_DIGITS):
+            # raw-data scales make the K_g so ill-conditioned (cond 1e33 on an (8, 3)
+            # instance with one column 1000× the others) that float Newton stalls near 1e-10
+            # on a solvable system: digits decide before a pivot breaks a right active set
+            deep_res, ok = _hinge_newton_digits(Ks, y, E, V, beta2, res, HINGE_CONFIRM_DIGITS)
+            if ok:
+                res, dps, deep = deep_res, HINGE_CONFIRM_DIGITS, True
+        if res is not None and res[3] > HINGE_RESIDUAL and not deep:
             # no KKT solution on this active set: one pivot (a group or a margin point out)
             piv = _hinge_pivot(Kf, yf, E, V, float(beta2), res)
             if piv is not None:
@@ -2543,19 +2583,8 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
         # floats may stall near 1e-8 where the system is singular (the ridge slows Newton
         # down): then digits help; a high-precision pass that does not converge means the
         # active set is wrong, and more digits would only make the same failure slower
-        solved = True
-        if res is not None and dps > FLOAT_DIGITS:
-            with mp.workdps(dps):
-                def m(q: Fraction):
-                    return mp.mpf(q.numerator) / q.denominator
-
-                Km = [[[m(t) for t in row] for row in K] for K in Ks]
-                ym = [m(t) for t in y]
-                res = _hinge_newton(Km, ym, E, [ym[j] if j in V else mp.mpf(0)
-                                                for j in range(cp.n)], m(beta2),
-                                    [mp.mpf(t) for t in res[0] + res[1]], one=mp.mpf(1),
-                                    eps=mp.mpf(10) ** (-dps), maxit=20)
-                solved = res is not None and res[3] <= mp.mpf(10) ** (-dps // 2)
+        if res is not None and dps > FLOAT_DIGITS and not deep:
+            res, solved = _hinge_newton_digits(Ks, y, E, V, beta2, res, dps)
         if res is None:
             stopped = True
             break

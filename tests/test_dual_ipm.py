@@ -409,3 +409,37 @@ def test_the_conic_pass_resumes_where_its_trial_stopped(monkeypatch, spy):
     assert resumed.stats["target_met"] and fresh.stats["target_met"]
     assert (resumed.lower, resumed.upper, resumed.stats["rounds"]) == (
         fresh.lower, fresh.upper, fresh.stats["rounds"])
+
+
+def test_a_blurred_float_residual_is_decided_by_digits_not_by_a_pivot(monkeypatch, spy):
+    # (8, 3) with one column 1000× the others: the K_g of the interior-point guess's active
+    # set have condition numbers near 1e33, and float Newton stalls at a residual ~2.6e-10 on
+    # a system that has a solution (40 digits reach ~1e-35). A pivot there would drop a group
+    # of a right active set; mpmath must decide first. The solve is stopped at its first
+    # exact bound, after the round in question.
+    class Stop(Exception):
+        pass
+
+    def stop(*_a, **_k):
+        raise Stop
+
+    floats = []
+    real_newton = certify._hinge_newton
+
+    def newton(*a, **k):
+        out = real_newton(*a, **k)
+        if isinstance(k.get("one"), float):
+            floats.append(None if out is None else float(out[3]))
+        return out
+
+    monkeypatch.setattr(certify, "_hinge_newton", newton)
+    monkeypatch.setattr(certify, "_lower_bound", stop)
+    pivots = spy(certify, "_hinge_pivot")
+    digits = spy(certify, "_hinge_newton_digits")
+    ipm = spy(dual_ipm, "hinge_guess")
+    cp = _program(0, big=True)
+    with pytest.raises(Stop):
+        certify.solve(cp.X, cp.y, cp.beta, "hinge")
+    assert ipm and floats[0] > certify.HINGE_RESIDUAL  # the trial gave up
+    assert certify.HINGE_RESIDUAL < floats[1] <= certify.HINGE_BLUR  # the guess's first round
+    assert digits and not pivots
