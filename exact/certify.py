@@ -2276,7 +2276,7 @@ HINGE_BLUR = 1e-7
 HINGE_CONFIRM_DIGITS = 40
 
 
-def _hinge_newton_digits(Ks: list, y: Sequence[Fraction], E: Sequence[int], V: set,
+def _hinge_newton_digits(Ks: Sequence, y: Sequence[Fraction], E: Sequence[int], V: set,
                          beta2: Fraction, res: tuple, dps: int) -> tuple[tuple | None, bool]:
     """:func:`_hinge_newton` in mpmath at ``dps`` digits on the exact ``K_g`` (``Ks``), from a
     float result ``res``: ``(result, solved)``, solved when its residual is at most
