@@ -2414,6 +2414,8 @@ def _hinge_ipm_applies(cp: ConvexProgram) -> bool:
     # the dense program with some nonzero label only: a CNN's pooled readout keeps the conic
     # path (untested there), and with y = 0 the optimum is the zero network
     return HINGE_IPM and cp.pool == 1 and any(cp.y)
+
+
 #: rounds of the conic guess's trial before the interior-point guess (:func:`_tighten_hinge`):
 #: it runs only when the float KKT system read off the conic guess has a rounding-level
 #: solution; on gap_search seed 31 (raw data) every such trial met the target in 1–2 rounds,
