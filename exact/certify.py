@@ -2567,7 +2567,7 @@ def _tighten_hinge_once(cp: ConvexProgram, W, norms, thr, v0: Vec, up0: _Upper, 
                 and dps <= FLOAT_DIGITS):
             # raw-data scales make the K_g so ill-conditioned (cond 1e33 on an (8, 3)
             # instance with one column 1000× the others) that float Newton stalls near 1e-10
-            # on a solvable system: digits decide before a pivot breaks a right active set
+            # on a solvable system: digits decide before a pivot treats it as unsolvable
             deep_res, ok = _hinge_newton_digits(Ks, y, E, V, beta2, res, HINGE_CONFIRM_DIGITS)
             if ok:
                 res, dps, deep = deep_res, HINGE_CONFIRM_DIGITS, True

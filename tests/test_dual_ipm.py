@@ -414,9 +414,10 @@ def test_the_conic_pass_resumes_where_its_trial_stopped(monkeypatch, spy):
 def test_a_blurred_float_residual_is_decided_by_digits_not_by_a_pivot(monkeypatch, spy):
     # (8, 3) with one column 1000× the others: the K_g of the interior-point guess's active
     # set have condition numbers near 1e33, and float Newton stalls at a residual ~2.6e-10 on
-    # a system that has a solution (40 digits reach ~1e-35). A pivot there would drop a group
-    # of a right active set; mpmath must decide first. The solve is stopped at its first
-    # exact bound, after the round in question.
+    # a system that has a solution (40 digits reach ~1e-35). The pivot, meant for systems
+    # with no solution, must not run there; mpmath decides first. (Whether that active set's
+    # faces are right is another matter: on this instance they are not, RESULTS.md session
+    # 33.) The solve is stopped at its first exact bound, after the round in question.
     class Stop(Exception):
         pass
 
